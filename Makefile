@@ -1,0 +1,39 @@
+# wardsleep: the two commands a new machine needs are `make report` and `make test`.
+SWIFT        ?= swift
+APT_PACKAGES := libcsv-dev r-mathlib
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN          := .build/release/wardsleep
+
+.PHONY: deps build report test sample validate clean
+
+## Install the system libraries that are missing (apt, with sudo when not root).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## Build the release binary.
+build: deps
+	$(SWIFT) build -c release
+
+## Build, then run the bundled sample study into reports/sample/.
+report: build
+	$(BIN) run data/sample --out reports/sample
+
+## Run the whole test suite.
+test: deps
+	$(SWIFT) test
+
+## Regenerate the committed synthetic sample study (deterministic).
+sample: build
+	$(BIN) sample --out data/sample
+
+## Check the sample study without writing a report.
+validate: build
+	$(BIN) validate data/sample
+
+clean:
+	rm -rf .build

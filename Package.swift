@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "wardsleep",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "wardsleep", targets: ["wardsleep"]),
+        .library(name: "WardsleepKit", targets: ["WardsleepKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        // libcsv (Debian libcsv-dev): the RFC 4180 parser every export goes through.
+        .systemLibrary(name: "CLibcsv", path: "Sources/CLibcsv", providers: [.apt(["libcsv-dev"])]),
+        // libRmath (Debian r-mathlib): R's own distribution functions.
+        .systemLibrary(name: "CRmath", path: "Sources/CRmath", providers: [.apt(["r-mathlib"])]),
+        .target(
+            name: "WardsleepKit",
+            dependencies: [
+                "CLibcsv", "CRmath",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "wardsleep",
+            dependencies: [
+                "WardsleepKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "WardsleepKitTests",
+            dependencies: ["WardsleepKit", "wardsleep"]
+        ),
+    ]
+)

@@ -1,0 +1,105 @@
+/// One data row of an export, read through its header. Typed accessors return `nil` and record a `DataProblem` when
+/// a value cannot be used; a row with any problem is quarantined instead of becoming a record.
+public struct ExportRow {
+    /// The record libcsv produced.
+    public let record: CSVRecord
+    let layout: ExportLayout
+    /// The problems found so far in this row.
+    public private(set) var problems: [DataProblem] = []
+    /// The encodings fields of this row needed (for the manifest).
+    public private(set) var sawWindows1252 = false
+
+    init(record: CSVRecord, layout: ExportLayout) {
+        self.record = record
+        self.layout = layout
+    }
+
+    var header: ExportHeader { layout.header }
+    var spec: ExportSpec { layout.spec }
+    var file: String { layout.spec.file }
+
+    /// The 1-based line the row starts on.
+    public var line: Int { record.line }
+
+    /// Whether the export has a column for `field`.
+    public func has(_ field: String) -> Bool { layout.header.index[field] != nil }
+
+    /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
+    public func bytes(_ field: String) -> ArraySlice<UInt8>? {
+        guard let i = layout.header.index[field], i < record.fieldCount else { return nil }
+        let b = record.field(i).trimmingWhitespace()
+        return b.isEmpty ? nil : b
+    }
+
+    /// Records a problem with `field` (or the whole row when `field` is empty).
+    public mutating func reject(_ field: String, _ reason: String, value: String? = nil) {
+        let column = header.index[field].map { header.labels[$0] } ?? (field.isEmpty ? "" : spec.header(for: field))
+        var shown = value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? ""
+        if DataProblem.withheldFields.contains(field) && !shown.isEmpty { shown = "[withheld]" }
+        if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
+        problems.append(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown,
+                                    reason: reason))
+    }
+
+    /// Checks the field count against the header; extra fields are tolerated only when they are empty.
+    mutating func checkShape() {
+        if record.endsInsideQuotes {
+            reject("", "unbalanced quote: the file ends inside a quoted field that starts on this row")
+        } else if record.fieldCount < header.labels.count {
+            reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
+        } else if record.fieldCount > header.labels.count,
+                  (header.labels.count..<record.fieldCount).contains(where: { !record.field($0).trimmingWhitespace().isEmpty }) {
+            reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
+        }
+    }
+
+    /// A required field's bytes, recording "empty required field" when missing.
+    mutating func requiredBytes(_ field: String) -> ArraySlice<UInt8>? {
+        guard let b = bytes(field) else {
+            reject(field, "empty required field: \(field) must have a value", value: "")
+            return nil
+        }
+        return b
+    }
+
+    /// Text of a field; `required` records a problem when it is empty.
+    public mutating func text(_ field: String, required: Bool = false) -> String? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        let (s, encoding) = TextDecoding.decode(b)
+        if encoding == .windows1252 { sawWindows1252 = true }
+        return s
+    }
+
+    /// Applies a typed parser, recording its issue against `field`.
+    public mutating func parse<T>(_ field: String, required: Bool = false,
+                                  _ parser: (ArraySlice<UInt8>) throws(FieldIssue) -> T) -> T? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        do {
+            return try parser(b)
+        } catch {
+            reject(field, error.reason)
+            return nil
+        }
+    }
+
+    /// A label from a fixed vocabulary (`aliases` maps normalised labels to values).
+    public mutating func choice<T>(_ field: String, required: Bool = true, _ aliases: [String: T], expected: String) -> T? {
+        guard let label = text(field, required: required) else { return nil }
+        guard let v = aliases[Slug.normaliseLabel(label)] else {
+            reject(field, "unknown \(field): expected \(expected)")
+            return nil
+        }
+        return v
+    }
+}
+
+/// The header and settings every row of one export shares, held once by reference.
+final class ExportLayout {
+    let header: ExportHeader
+    let spec: ExportSpec
+
+    init(header: ExportHeader, spec: ExportSpec) {
+        self.header = header
+        self.spec = spec
+    }
+}

@@ -1,0 +1,176 @@
+/// Why one field could not be read as the type its column needs. The text is shown to users verbatim.
+public struct FieldIssue: Error, Equatable, Sendable {
+    /// The reason, as a sentence fragment (`"no such date: February 2019 has 28 days"`).
+    public var reason: String
+    /// Creates an issue.
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// How slash-separated dates in an export are ordered. ISO 8601 (`yyyy-mm-dd`) is always accepted.
+public enum DateOrder: String, Sendable, Codable, CaseIterable {
+    /// `dd/mm/yyyy`, the UK convention (default).
+    case dmy
+    /// ISO 8601 only.
+    case iso
+}
+
+/// Typed parsing of single CSV fields, straight from their bytes. Never locale-dependent.
+///
+/// Each parser takes the field with surrounding white space already trimmed and throws a `FieldIssue` whose reason
+/// says what was expected.
+public enum FieldParsing {
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
+
+    /// A date, optionally followed by a time (`05/03/2019`, `05/03/2019 02:10`, `2019-03-05T02:10:00`).
+    public static func dateTime(_ s: ArraySlice<UInt8>, order: DateOrder) throws(FieldIssue) -> (CalendarDay, ClockTime?) {
+        // Split at the first space or 'T' after the date part.
+        var end = s.startIndex
+        while end < s.endIndex, s[end] != 0x20, s[end] != UInt8(ascii: "T") { end += 1 }
+        let datePart = s[s.startIndex..<end]
+        var timePart = s[end..<s.endIndex]
+        while let f = timePart.first, f == 0x20 || f == UInt8(ascii: "T") { timePart = timePart.dropFirst() }
+        let day = try date(datePart, order: order)
+        if timePart.isEmpty { return (day, nil) }
+        return (day, try time(timePart))
+    }
+
+    /// A date alone; a time part is an error here.
+    public static func date(_ s: ArraySlice<UInt8>, order: DateOrder) throws(FieldIssue) -> CalendarDay {
+        guard !s.isEmpty else { throw FieldIssue("empty date") }
+        var parts: [ArraySlice<UInt8>] = []
+        var separator: UInt8 = 0
+        var start = s.startIndex
+        for i in s.indices where s[i] == UInt8(ascii: "/") || s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: ".") {
+            if separator == 0 { separator = s[i] }
+            guard s[i] == separator else { throw FieldIssue("not a date: mixed separators, expected dd/mm/yyyy") }
+            parts.append(s[start..<i])
+            start = i + 1
+        }
+        parts.append(s[start..<s.endIndex])
+        if parts.count == 1 {
+            if let serial = integerValue(s), (20_000...80_000).contains(serial) {
+                throw FieldIssue("not a date: this looks like an Excel serial number; export dates as text (dd/mm/yyyy)")
+            }
+            throw FieldIssue(order == .iso ? "not a date: expected yyyy-mm-dd" : "not a date: expected dd/mm/yyyy")
+        }
+        guard parts.count == 3, let a = integerValue(parts[0]), let b = integerValue(parts[1]),
+              let c = integerValue(parts[2]), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isDigit) })
+        else { throw FieldIssue(order == .iso ? "not a date: expected yyyy-mm-dd" : "not a date: expected dd/mm/yyyy") }
+
+        if parts[0].count == 4 {  // ISO 8601 year-month-day, always accepted
+            guard separator == UInt8(ascii: "-") else { throw FieldIssue("not a date: year-first dates must be yyyy-mm-dd") }
+            return try checkedDay(year: a, month: b, day: c)
+        }
+        guard order == .dmy else {
+            throw FieldIssue("not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
+        }
+        guard parts[2].count == 4 else {
+            if parts[2].count == 2 { throw FieldIssue("ambiguous date: a two-digit year could be any century; expected dd/mm/yyyy") }
+            throw FieldIssue("not a date: expected dd/mm/yyyy")
+        }
+        guard parts[0].count <= 2, parts[1].count <= 2 else { throw FieldIssue("not a date: expected dd/mm/yyyy") }
+        if b > 12 && a >= 1 && a <= 12 && b <= 31 {
+            throw FieldIssue("US-style date: month \(b) does not exist; expected dd/mm/yyyy, not mm/dd/yyyy")
+        }
+        return try checkedDay(year: c, month: b, day: a)
+    }
+
+    static func checkedDay(year: Int, month: Int, day: Int) throws(FieldIssue) -> CalendarDay {
+        guard (1...12).contains(month) else { throw FieldIssue("no such date: month \(month) does not exist") }
+        guard (1800...2200).contains(year) else { throw FieldIssue("no such date: year \(year) is out of range") }
+        guard let d = CalendarDay(year: year, month: month, day: day) else {
+            let n = CalendarDay.daysIn(month: month, year: year)
+            throw FieldIssue("no such date: \(monthNames[month - 1]) \(year) has \(n) days")
+        }
+        return d
+    }
+
+    /// A clock time: `HH:MM`, `H:MM`, `HH:MM:SS` (fractions of a second ignored) or `HHMM`.
+    public static func time(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> ClockTime {
+        var body = s
+        if body.last == UInt8(ascii: "Z") || body.contains(UInt8(ascii: "+")) {
+            throw FieldIssue("not a local time: time-zone offsets are not supported, export ward clock time")
+        }
+        if let dot = body.firstIndex(of: UInt8(ascii: ".")) { body = body[body.startIndex..<dot] }
+        let pieces = body.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        var h: Int?, m: Int?, sec = 0
+        if pieces.count == 1, body.count == 4, body.allSatisfy(isDigit) {
+            h = integerValue(body.prefix(2)); m = integerValue(body.suffix(2))
+        } else if pieces.count == 2 || pieces.count == 3, pieces.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(isDigit) }),
+                  pieces[1].count == 2 {
+            h = integerValue(pieces[0]); m = integerValue(pieces[1])
+            if pieces.count == 3 {
+                guard pieces[2].count == 2, let s = integerValue(pieces[2]) else { throw FieldIssue("not a time: expected HH:MM") }
+                sec = s
+            }
+        }
+        guard let hour = h, let minute = m else { throw FieldIssue("not a time: expected HH:MM (24-hour clock)") }
+        guard let t = ClockTime(hour: hour, minute: minute, second: sec) else {
+            throw FieldIssue("no such time: expected 00:00 to 23:59")
+        }
+        return t
+    }
+
+    /// A whole number (`16`, `-3`). Thousands separators and decimals are refused.
+    public static func integer(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
+        guard let v = integerValue(s) else {
+            if s.contains(UInt8(ascii: ",")) { throw FieldIssue("not a whole number: remove thousands separators") }
+            throw FieldIssue("not a whole number")
+        }
+        return v
+    }
+
+    /// A decimal number with a full stop as the decimal mark (`7.5`, `0.25`, `12`).
+    public static func decimal(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+        var i = s.startIndex
+        if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
+        var digits = 0, dots = 0
+        for j in i..<s.endIndex {
+            if isDigit(s[j]) { digits += 1 } else if s[j] == UInt8(ascii: ".") { dots += 1 } else {
+                if s[j] == UInt8(ascii: ",") { throw FieldIssue("not a number: use a full stop as the decimal mark, no thousands separators") }
+                throw FieldIssue("not a number")
+            }
+        }
+        guard digits > 0, dots <= 1, let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else {
+            throw FieldIssue("not a number")
+        }
+        return v
+    }
+
+    /// A yes/no flag: `Y`, `N`, `Yes`, `No`, `True`, `False`, `1`, `0` (any case).
+    public static func flag(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Bool {
+        switch String(decoding: s, as: UTF8.self).lowercased() {
+        case "y", "yes", "true", "1": return true
+        case "n", "no", "false", "0": return false
+        default: throw FieldIssue("not a yes/no flag: expected Y or N")
+        }
+    }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// The value of an optionally signed run of ASCII digits, or `nil`.
+    static func integerValue(_ s: ArraySlice<UInt8>) -> Int? {
+        var i = s.startIndex
+        var negative = false
+        if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { negative = s[i] == UInt8(ascii: "-"); i += 1 }
+        guard i < s.endIndex, s.endIndex - i <= 18 else { return nil }
+        var v = 0
+        while i < s.endIndex {
+            guard isDigit(s[i]) else { return nil }
+            v = v * 10 + Int(s[i] - 0x30)
+            i += 1
+        }
+        return negative ? -v : v
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    /// The slice without leading and trailing spaces, tabs, CR and LF.
+    func trimmingWhitespace() -> ArraySlice<UInt8> {
+        var lo = startIndex, hi = endIndex
+        while lo < hi, self[lo] == 0x20 || self[lo] == 0x09 || self[lo] == 0x0D || self[lo] == 0x0A { lo += 1 }
+        while hi > lo, self[hi - 1] == 0x20 || self[hi - 1] == 0x09 || self[hi - 1] == 0x0D || self[hi - 1] == 0x0A { hi -= 1 }
+        return self[lo..<hi]
+    }
+}

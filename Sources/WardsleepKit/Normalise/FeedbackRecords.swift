@@ -1,0 +1,64 @@
+/// Who gave feedback.
+public enum FeedbackGroup: String, Sendable, Codable, CaseIterable {
+    case patient, staff, carer, other
+
+    static let labels: [String: FeedbackGroup] = [
+        "patient": .patient, "patients": .patient, "service user": .patient, "service users": .patient, "inpatient": .patient,
+        "staff": .staff, "staff member": .staff, "nurse": .staff, "nursing staff": .staff, "ward staff": .staff,
+        "carer": .carer, "carers": .carer, "relative": .carer, "family": .carer, "family member": .carer,
+        "other": .other, "visitor": .other,
+    ]
+}
+
+/// When feedback was given relative to the change.
+public enum FeedbackStage: String, Sendable, Codable, CaseIterable {
+    case before, during, after
+
+    static let labels: [String: FeedbackStage] = [
+        "before": .before, "pre": .before, "baseline": .before, "during": .during, "pilot": .during,
+        "after": .after, "post": .after, "follow-up": .after, "follow up": .after,
+    ]
+}
+
+/// One piece of feedback. The text is kept for theme coding and redacted quotes; it is never copied verbatim.
+public struct FeedbackRecord: Sendable, Equatable {
+    /// The export's reference.
+    public var id: String
+    /// Patient, staff, carer or other.
+    public var group: FeedbackGroup
+    /// Before, during or after the change.
+    public var stage: FeedbackStage
+    /// The comment.
+    public var text: String
+    /// The date, when exported.
+    public var day: CalendarDay?
+    /// The ward, when exported.
+    public var ward: Int?
+    /// Rating 1–5, when exported.
+    public var rating: Int?
+}
+
+/// Reads feedback rows.
+public struct FeedbackNormaliser: RecordNormaliser {
+    let context: NormaliseContext
+    var lookups = RowLookups()
+    /// Creates the normaliser.
+    public init(context: NormaliseContext) { self.context = context }
+
+    public mutating func normalise(_ row: inout ExportRow) -> FeedbackRecord? {
+        let order = context.study.dateFormat
+        let id = row.text("id", required: true)
+        let group = row.choice("group", FeedbackGroup.labels, expected: "patient, staff, carer or other")
+        let stage = row.choice("stage", FeedbackStage.labels, expected: "before, during or after")
+        let text = row.text("text", required: true)
+        let day = row.parse("date") { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
+        let ward = context.ward(&row, required: false, cache: &lookups)
+        let rating = row.parse("rating") { (b) throws(FieldIssue) -> Int in
+            let v = try FieldParsing.integer(b)
+            guard (1...5).contains(v) else { throw FieldIssue("rating out of range: expected 1 to 5") }
+            return v
+        }
+        guard let id, let group, let stage, let text, row.problems.isEmpty else { return nil }
+        return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating)
+    }
+}

@@ -1,0 +1,113 @@
+/// One pharmacy issue of a hypnotic product to a ward (negative quantities are returns).
+public struct HypnoticIssueRecord: Sendable, Equatable {
+    /// The date of issue.
+    public var day: CalendarDay
+    /// Index of the ward in the study.
+    public var ward: Int
+    /// The product as pharmacy wrote it ("Zopiclone 7.5mg tablets").
+    public var product: String
+    /// Units issued (tablets, capsules, doses); negative for a return.
+    public var quantity: Double
+    /// The drug, when the export names it separately.
+    public var drug: String?
+    /// The strength in mg per unit, when exported separately.
+    public var strengthMg: Double?
+    /// The period the day falls in for this ward.
+    public var period: StudyPeriod?
+}
+
+/// Reads pharmacy issue rows.
+public struct HypnoticIssueNormaliser: RecordNormaliser {
+    let context: NormaliseContext
+    var lookups = RowLookups()
+    /// Creates the normaliser.
+    public init(context: NormaliseContext) { self.context = context }
+
+    public mutating func normalise(_ row: inout ExportRow) -> HypnoticIssueRecord? {
+        let order = context.study.dateFormat
+        let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
+        let ward = context.ward(&row, cache: &lookups)
+        let product = row.text("product", required: true)
+        let quantity = row.parse("quantity", required: true, FieldParsing.decimal)
+        let drug = row.text("drug")
+        let strength = row.parse("strength_mg", positiveDecimal)
+        guard let day, let ward, let product, let quantity, row.problems.isEmpty else { return nil }
+        return HypnoticIssueRecord(day: day, ward: ward, product: product, quantity: quantity, drug: drug, strengthMg: strength,
+                                   period: context.study.periods(forWard: ward).period(of: day))
+    }
+
+    public func setAsideReason(_ r: HypnoticIssueRecord) -> String? { r.period == nil ? "outside both periods" : nil }
+}
+
+/// What happened to a prescribed dose.
+public enum AdministrationStatus: String, Sendable, Codable, CaseIterable {
+    case given, refused, omitted
+
+    /// Spellings EPMA systems use.
+    static let labels: [String: AdministrationStatus] = [
+        "given": .given, "administered": .given, "self-administered": .given, "refused": .refused, "declined": .refused,
+        "omitted": .omitted, "not given": .omitted, "withheld": .omitted, "unavailable": .omitted,
+    ]
+}
+
+/// One hypnotic dose event from an EPMA export.
+public struct HypnoticAdministrationRecord: Sendable, Equatable {
+    /// Date and time of the administration.
+    public var day: CalendarDay
+    /// Clock time, when recorded.
+    public var time: ClockTime?
+    /// Index of the ward in the study.
+    public var ward: Int
+    /// The patient's pseudonym.
+    public var patient: String
+    /// The drug as recorded.
+    public var drug: String
+    /// The dose in mg.
+    public var doseMg: Double
+    /// Given, refused or omitted (only given doses count).
+    public var status: AdministrationStatus
+    /// Whether the dose was "as required" (PRN), when exported.
+    public var prn: Bool?
+    /// Route, when exported.
+    public var route: String?
+    /// Period, night and protected-window membership.
+    public var timing: EventTiming
+}
+
+/// Reads EPMA administration rows.
+public struct HypnoticAdministrationNormaliser: RecordNormaliser {
+    let context: NormaliseContext
+    var lookups = RowLookups()
+    /// Creates the normaliser.
+    public init(context: NormaliseContext) { self.context = context }
+
+    public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
+
+    public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
+        let order = context.study.dateFormat
+        let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order) }
+        let ward = context.ward(&row, cache: &lookups)
+        let patient = context.patient(&row, required: true, cache: &lookups)
+        let drug = row.text("drug", required: true)
+        let dose = row.parse("dose_mg", required: true, positiveDecimal)
+        let status = row.has("status")
+            ? row.choice("status", required: false, AdministrationStatus.labels, expected: "given, refused or omitted") : .given
+        let prn = row.parse("prn", FieldParsing.flag)
+        let route = row.text("route")
+        guard let stamp, let ward, let patient, let drug, let dose, row.problems.isEmpty else { return nil }
+        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug, doseMg: dose,
+                                            status: status ?? .given, prn: prn, route: route,
+                                            timing: context.timing(ward: ward, day: stamp.0, time: stamp.1))
+    }
+
+    public func setAsideReason(_ r: HypnoticAdministrationRecord) -> String? {
+        if r.status != .given { return "not given (\(r.status.rawValue))" }
+        return r.timing.period == nil ? "outside both periods" : nil
+    }
+}
+
+func positiveDecimal(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try FieldParsing.decimal(b)
+    guard v > 0 else { throw FieldIssue("not a positive amount: expected a number above 0") }
+    return v
+}

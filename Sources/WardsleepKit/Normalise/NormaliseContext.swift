@@ -1,0 +1,54 @@
+/// What every normaliser needs: the study and, for exports with patient identifiers, the pseudonymiser.
+public struct NormaliseContext: Sendable {
+    /// The study definition.
+    public let study: StudyDefinition
+    /// The pseudonymiser, or `nil` when no key was supplied.
+    public let pseudonymiser: Pseudonymiser?
+
+    /// Creates a context.
+    public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?) {
+        self.study = study
+        self.pseudonymiser = pseudonymiser
+    }
+
+    /// Refuses to read an export with a patient column when there is no key to pseudonymise it with.
+    func requireKey(for header: ExportHeader, spec: ExportSpec) throws {
+        guard header.index["patient"] != nil, pseudonymiser == nil else { return }
+        throw ConfigurationError(
+            file: spec.file, keyPath: Pseudonymiser.environmentVariable,
+            message: "this export has patient identifiers, which are pseudonymised on ingest; set \(Pseudonymiser.environmentVariable) "
+                + "to a secret of at least \(Pseudonymiser.minimumKeyBytes) characters, or pass --key-file")
+    }
+
+    /// The timing of an event on a ward.
+    func timing(ward: Int, day: CalendarDay, time: ClockTime?) -> EventTiming {
+        EventTiming(day: day, time: time, periods: study.periods(forWard: ward), window: study.protectedWindow)
+    }
+
+    /// The pseudonym for the patient field of a row, or `nil` when the field is empty (and not required).
+    func patient(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> String? {
+        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let pseudonymiser else { return nil }
+        return cache.pseudonyms.value(for: bytes) { pseudonymiser.pseudonym(bytes: $0) }
+    }
+
+    /// The ward a row names, by id, name or alias; records "unknown ward" otherwise.
+    func ward(_ row: inout ExportRow, _ field: String = "ward", required: Bool = true, cache: inout RowLookups) -> Int? {
+        guard let bytes = required ? row.requiredBytes(field) : row.bytes(field) else { return nil }
+        let study = self.study
+        guard let i = cache.wards.value(for: bytes, { study.wardIndex(matching: TextDecoding.decode($0).0) }) else {
+            row.reject(field, "unknown ward: not an id, name or alias of any ward in study.yaml")
+            return nil
+        }
+        return i
+    }
+}
+
+/// Per-export caches of resolved cells, owned by each normaliser.
+struct RowLookups {
+    /// Ward label → ward index.
+    var wards = LabelCache<Int?>()
+    /// Raw patient identifier → pseudonym (patients recur on many rows).
+    var pseudonyms = LabelCache<String>(limit: 16_384)
+    /// Other repeated labels (roles in `decided_by`).
+    var labels = LabelCache<[String]>()
+}

@@ -1,0 +1,79 @@
+/// One ward's midnight census on one day: the exposure for every rate.
+public struct OccupancyRecord: Sendable, Equatable {
+    /// The census date.
+    public var day: CalendarDay
+    /// Index of the ward in the study.
+    public var ward: Int
+    /// Occupied beds at midnight.
+    public var occupiedBeds: Int
+    /// Beds held for patients on leave, when exported.
+    public var leaveBeds: Int?
+    /// The period the day falls in for this ward.
+    public var period: StudyPeriod?
+}
+
+/// Reads occupancy rows. A ward-day given twice is quarantined the second time (it would double the exposure).
+public struct OccupancyNormaliser: RecordNormaliser {
+    let context: NormaliseContext
+    var lookups = RowLookups()
+    var seen: WardDaySet
+
+    /// Creates the normaliser.
+    public init(context: NormaliseContext) {
+        self.context = context
+        seen = WardDaySet(study: context.study)
+    }
+
+    public mutating func normalise(_ row: inout ExportRow) -> OccupancyRecord? {
+        let order = context.study.dateFormat
+        let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.date(b, order: order) }
+        let ward = context.ward(&row, cache: &lookups)
+        let beds = row.parse("occupied_beds", required: true, nonNegativeInteger)
+        let leave = row.parse("leave_beds", nonNegativeInteger)
+        guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
+        if !seen.insert(ward: ward, day: day) {
+            row.reject("date", "duplicate census: ward \(context.study.wards[ward].id) on \(day.ukFormatted) appears earlier in the file")
+            return nil
+        }
+        return OccupancyRecord(day: day, ward: ward, occupiedBeds: beds, leaveBeds: leave,
+                               period: context.study.periods(forWard: ward).period(of: day))
+    }
+
+    public func setAsideReason(_ r: OccupancyRecord) -> String? { r.period == nil ? "outside both periods" : nil }
+}
+
+func nonNegativeInteger(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
+    let v = try FieldParsing.integer(b)
+    guard v >= 0 else { throw FieldIssue("negative count: expected 0 or more") }
+    return v
+}
+
+/// The ward-days already seen, as one bitset per ward over the span of the study periods: flat memory, whatever the
+/// size of the export. Days outside the span are not tracked (they are outside both periods).
+struct WardDaySet {
+    let first: Int
+    let span: Int
+    var bits: [[UInt64]]
+
+    init(study: StudyDefinition) {
+        var lo = Int.max, hi = Int.min
+        for i in study.wards.indices {
+            let p = study.periods(forWard: i)
+            lo = min(lo, p.baseline.from.dayNumber, p.pilot.from.dayNumber)
+            hi = max(hi, p.baseline.to.dayNumber, p.pilot.to.dayNumber)
+        }
+        first = lo
+        span = hi - lo + 1
+        bits = Array(repeating: Array(repeating: 0, count: (span + 63) / 64), count: study.wards.count)
+    }
+
+    /// Marks a ward-day; returns false when it was already marked.
+    mutating func insert(ward: Int, day: CalendarDay) -> Bool {
+        let offset = day.dayNumber - first
+        guard offset >= 0, offset < span else { return true }
+        let (word, bit) = (offset / 64, UInt64(1) << UInt64(offset % 64))
+        if bits[ward][word] & bit != 0 { return false }
+        bits[ward][word] |= bit
+        return true
+    }
+}

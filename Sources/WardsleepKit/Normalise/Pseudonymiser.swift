@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+
+/// Replaces patient identifiers with keyed HMAC-SHA-256 pseudonyms on ingest, so no identifier travels further.
+///
+/// The same identifier under the same key always gives the same pseudonym (so patients can be counted and linked
+/// across exports), and without the key the pseudonym cannot be reversed or recomputed.
+public struct Pseudonymiser: Sendable {
+    /// Where the key came from; recorded in the manifest (the key itself never is).
+    public enum KeySource: String, Sendable, Codable {
+        /// The `WARDSLEEP_KEY` environment variable.
+        case environment
+        /// A key file named with `--key-file`.
+        case keyFile = "key file"
+        /// The fixed demonstration key, allowed only for synthetic studies made by `wardsleep sample`.
+        case syntheticDemo = "demo key (synthetic study only)"
+    }
+
+    /// The environment variable holding the key.
+    public static let environmentVariable = "WARDSLEEP_KEY"
+    /// The shortest key accepted, in bytes.
+    public static let minimumKeyBytes = 16
+    /// The demonstration key: public, so it protects nothing; used only for synthetic sample studies.
+    static let demoKey = "wardsleep-DEMO-KEY-synthetic-data-only-not-for-patient-data"
+
+    /// HMAC state with the key already absorbed; copied for each identifier.
+    let keyed: HMAC<SHA256>
+    /// Where the key came from.
+    public let source: KeySource
+
+    /// Creates a pseudonymiser from key text.
+    public init(keyText: String, source: KeySource) throws {
+        let trimmed = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.utf8.count >= Pseudonymiser.minimumKeyBytes else {
+            throw ConfigurationError(file: source == .environment ? Pseudonymiser.environmentVariable : "key file", keyPath: "",
+                                     message: "the pseudonymisation key is shorter than \(Pseudonymiser.minimumKeyBytes) bytes; use a long random secret")
+        }
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(trimmed.utf8)))
+        self.source = source
+    }
+
+    /// Finds the key: `--key-file` first, then `WARDSLEEP_KEY`, then, for a synthetic study only, the demo key.
+    /// Returns `nil` when there is no key; exports with patient identifiers then cannot be read.
+    public static func resolve(keyFile: String?, environment: [String: String], synthetic: Bool) throws -> Pseudonymiser? {
+        if let keyFile {
+            guard let data = FileManager.default.contents(atPath: keyFile), let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(file: keyFile, keyPath: "--key-file", message: "cannot read the key file")
+            }
+            return try Pseudonymiser(keyText: text, source: .keyFile)
+        }
+        if let text = environment[environmentVariable], !text.isEmpty {
+            return try Pseudonymiser(keyText: text, source: .environment)
+        }
+        if synthetic { return try Pseudonymiser(keyText: demoKey, source: .syntheticDemo) }
+        return nil
+    }
+
+    /// The pseudonym for an identifier: `P-` and 20 hex digits (80 bits) of HMAC-SHA-256 over the normalised identifier.
+    public func pseudonym(for identifier: String) -> String { pseudonym(bytes: ArraySlice(Array(identifier.utf8))) }
+
+    /// The pseudonym for an identifier given as UTF-8 bytes.
+    public func pseudonym(bytes: ArraySlice<UInt8>) -> String {
+        var mac = keyed
+        mac.update(data: Pseudonymiser.normalise(bytes))
+        let digest = mac.finalize()
+        var out: [UInt8] = [UInt8(ascii: "P"), UInt8(ascii: "-")]
+        out.reserveCapacity(22)
+        for byte in digest.prefix(10) {
+            out.append(Pseudonymiser.hexDigits[Int(byte >> 4)])
+            out.append(Pseudonymiser.hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Identifier normalisation before hashing: trimmed and ASCII letters upper-cased; an NHS number written with spaces
+    /// or hyphens (`943 476 5919`) becomes its ten digits, so every spelling of one patient gives one pseudonym.
+    public static func normalise(_ identifier: String) -> String {
+        String(decoding: normalise(ArraySlice(Array(identifier.utf8))), as: UTF8.self)
+    }
+
+    static func normalise(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var lo = bytes.startIndex, hi = bytes.endIndex
+        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+        var out: [UInt8] = []
+        out.reserveCapacity(hi - lo)
+        var digitsOnly = true
+        for b in bytes[lo..<hi] {
+            if b == 0x20 || b == UInt8(ascii: "-") { continue }
+            if b < 0x30 || b > 0x39 { digitsOnly = false; break }
+            out.append(b)
+        }
+        if digitsOnly && out.count == 10 { return out }
+        return bytes[lo..<hi].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+    }
+}
+
+/// NHS numbers: ten digits, the last a modulus-11 check digit.
+public enum NHSNumber {
+    /// The check digit for the first nine digits, or `nil` when the remainder makes the number invalid (check 10).
+    public static func checkDigit(_ nine: [Int]) -> Int? {
+        guard nine.count == 9 else { return nil }
+        let sum = nine.enumerated().reduce(0) { $0 + $1.element * (10 - $1.offset) }
+        let check = 11 - sum % 11
+        if check == 11 { return 0 }
+        return check == 10 ? nil : check
+    }
+
+    /// Whether `s` (spaces and hyphens allowed between digits) is a valid NHS number.
+    public static func isValid(_ s: String) -> Bool {
+        let digits = s.filter { $0 != " " && $0 != "-" }.compactMap { $0.wholeNumberValue }
+        guard digits.count == 10, s.filter({ $0 != " " && $0 != "-" }).count == 10 else { return false }
+        return checkDigit(Array(digits.prefix(9))) == digits[9]
+    }
+}

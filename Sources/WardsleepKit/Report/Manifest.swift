@@ -1,0 +1,65 @@
+/// `manifest.json`: what produced a report, from what, and how sensitive each output is. No clock time.
+public enum Manifest {
+    /// The schema version of manifest.json.
+    public static let schemaVersion = 1
+
+    /// One output file and its sensitivity.
+    public struct Output: Sendable {
+        /// Path relative to the report folder.
+        public var path: String
+        /// Releasable or restricted.
+        public var sensitivity: Sensitivity
+    }
+
+    /// The manifest document.
+    public static func render(study: StudyDefinition, studyHash: String, keySource: Pseudonymiser.KeySource?,
+                              ingest: IngestResult, outputs: [Output], status: ExitStatus) -> String {
+        let inputs: [JSONValue] = ingest.tallies.map { t in
+            .object([
+                ("export", .string(t.export.rawValue)),
+                ("file", .string(t.file)),
+                ("bytes", .int(t.bytes)),
+                ("sha256", .string(t.sha256)),
+                ("encoding", .string(t.encoding)),
+                ("byte_order_mark", .bool(t.byteOrderMark)),
+                ("rows_read", .int(t.rowsRead)),
+                ("rows_accepted", .int(t.accepted)),
+                ("rows_quarantined", .int(t.quarantined)),
+                ("blank_lines", .int(t.blankLines)),
+                ("rows_set_aside", .object(t.setAside.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ("unused_columns", .array(t.unusedColumns.map { .string($0) })),
+            ])
+        }
+        let doc: JSONValue = .object([
+            ("schema_version", .int(schemaVersion)),
+            ("tool", .object([("name", .string("wardsleep")), ("version", .string(WardsleepVersion.current))])),
+            ("study", .object([
+                ("name", .string(study.study)),
+                ("slug", .string(study.slug)),
+                ("study_yaml_sha256", .string(studyHash)),
+                ("synthetic", .bool(study.synthetic)),
+            ])),
+            ("pseudonymisation", .object([
+                ("method", .string("HMAC-SHA-256, first 80 bits")),
+                ("key_source", keySource.map { .string($0.rawValue) } ?? .string("none (no patient identifiers read)")),
+            ])),
+            ("inputs", .array(inputs)),
+            ("not_supplied", .array(ingest.notSupplied.map { .string($0.rawValue) })),
+            ("outputs", .array(outputs.sorted { $0.path < $1.path }.map {
+                .object([("path", .string($0.path)), ("sensitivity", .string($0.sensitivity.rawValue))])
+            })),
+            ("outcome", .object([
+                ("exit_status", .int(Int(status.rawValue))),
+                ("max_quarantined_percent", .double(study.quality.maxQuarantinedPercent)),
+                ("exports_over_threshold", .array(ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).map { .string($0.export.rawValue) })),
+            ])),
+        ])
+        return doc.rendered()
+    }
+}
+
+/// The version of wardsleep.
+public enum WardsleepVersion {
+    /// Semantic version of this build.
+    public static let current = "0.1.0"
+}

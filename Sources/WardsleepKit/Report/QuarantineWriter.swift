@@ -1,0 +1,39 @@
+import Foundation
+
+/// Writes every quarantined row to `quarantine/<export>.csv` as it is found: file, line, column, field, raw value and
+/// reason. Restricted output: it points back into the source exports. Patient identifiers and free text are withheld.
+public final class QuarantineWriter: ProblemSink {
+    /// The header of every quarantine file.
+    public static let header = ["file", "line", "column", "field", "value", "reason"]
+    let folder: String
+    private var writers: [ExportKind: TextFileWriter] = [:]
+    /// The files written, by export.
+    public private(set) var files: [ExportKind: String] = [:]
+
+    /// Creates a writer into `folder` (created when the first problem arrives).
+    public init(folder: String) { self.folder = folder }
+
+    public func quarantine(_ problems: [DataProblem]) throws {
+        guard let export = problems.first?.export else { return }
+        let writer = try writer(for: export)
+        for p in problems {
+            try writer.write(CSVOutput.line([p.file, String(p.line), p.column, p.field, p.value, p.reason]))
+        }
+    }
+
+    func writer(for export: ExportKind) throws -> TextFileWriter {
+        if let w = writers[export] { return w }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = (folder as NSString).appendingPathComponent("\(export.rawValue).csv")
+        let w = try TextFileWriter(path: path)
+        try w.write(CSVOutput.line(QuarantineWriter.header))
+        writers[export] = w
+        files[export] = path
+        return w
+    }
+
+    /// Closes every file.
+    public func close() throws {
+        for w in writers.values { try w.close() }
+    }
+}

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+
+/// What `wardsleep run` is asked to do.
+public struct RunOptions: Sendable {
+    /// The study folder (holding study.yaml and the exports).
+    public var studyFolder: String
+    /// Where to write the report; default `reports/<study-slug>`.
+    public var outFolder: String?
+    /// A file holding the pseudonymisation key.
+    public var keyFile: String?
+    /// The environment (for `WARDSLEEP_KEY`).
+    public var environment: [String: String]
+    /// Also write exact counts to `restricted/`.
+    public var unsuppressed: Bool
+
+    /// Creates options.
+    public init(studyFolder: String, outFolder: String? = nil, keyFile: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment, unsuppressed: Bool = false) {
+        self.studyFolder = studyFolder
+        self.outFolder = outFolder
+        self.keyFile = keyFile
+        self.environment = environment
+        self.unsuppressed = unsuppressed
+    }
+}
+
+/// What a run produced.
+public struct RunOutcome: Sendable {
+    /// The exit status: success, or data quality when an export is over the threshold.
+    public var status: ExitStatus
+    /// The report folder written.
+    public var outFolder: String
+    /// The accounting for every export.
+    public var ingest: IngestResult
+    /// Lines for the person or scheduler running it.
+    public var messages: [String]
+}
+
+/// The whole pipeline for one study: ingest → normalise → analyse → report, written atomically.
+public enum StudyRun {
+    /// Runs the study; configuration and unreadable inputs throw (`WardsleepFailure`), data problems do not.
+    public static func run(_ options: RunOptions) throws -> RunOutcome {
+        let loaded = try LoadedStudy.load(folder: options.studyFolder, keyFile: options.keyFile, environment: options.environment)
+        let study = loaded.study
+        let out = options.outFolder ?? "reports/\(study.slug)"
+        let staging = try OutputStaging(destination: out)
+        defer { staging.discard() }
+
+        let quarantine = QuarantineWriter(folder: staging.location("quarantine"))
+        let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
+        let sink = ProblemRouter(digests: digests, quarantine: quarantine)
+        let incidents = IncidentCounts(), occupancy = OccupancyTotals()
+        let ingest = try StudyIngest.run(folder: options.studyFolder, context: loaded.context, problems: sink,
+                                         consumer: ConsumerGroup([incidents, occupancy]))
+        try quarantine.close()
+
+        let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
+        let inputs = SummaryInputs(study: study, ingest: ingest, incidents: incidents, occupancy: occupancy, problems: digests)
+        var outputs: [Manifest.Output] = []
+        try staging.write("summary.md", SummaryMarkdown.render(inputs, style: .published(study.disclosure)))
+        outputs.append(.init(path: "summary.md", sensitivity: .releasable))
+        if options.unsuppressed {
+            try staging.write("restricted/summary.md", SummaryMarkdown.render(inputs, style: .exact))
+            outputs.append(.init(path: "restricted/summary.md", sensitivity: .restricted))
+        }
+        for kind in quarantine.files.keys.sorted() {
+            outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
+        }
+        outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
+        try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),
+                                                           ingest: ingest, outputs: outputs, status: status))
+        try staging.commit()
+
+        var messages = ingest.tallies.map(\.accountingLine)
+        for t in ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent) {
+            messages.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
+                            + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
+        }
+        messages.append("report written to \(out)")
+        return RunOutcome(status: status, outFolder: out, ingest: ingest, messages: messages)
+    }
+}
+
+/// A study definition loaded with everything needed to read its exports.
+public struct LoadedStudy: Sendable {
+    /// The definition.
+    public var study: StudyDefinition
+    /// SHA-256 of study.yaml.
+    public var studyHash: String
+    /// Study and pseudonymiser for the normalisers.
+    public var context: NormaliseContext
+
+    /// Loads `folder/study.yaml` and finds the pseudonymisation key.
+    public static func load(folder: String, keyFile: String?, environment: [String: String]) throws -> LoadedStudy {
+        let study = try StudyLoader.load(folder: folder)
+        let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(StudyLoader.fileName)) ?? Data()
+        let hash = SHA256.hash(data: data).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let pseudonymiser = try Pseudonymiser.resolve(keyFile: keyFile, environment: environment, synthetic: study.synthetic)
+        return LoadedStudy(study: study, studyHash: hash, context: NormaliseContext(study: study, pseudonymiser: pseudonymiser))
+    }
+
+    /// The key source to record: only when some export had a patient column to pseudonymise.
+    func keySource(_ ingest: IngestResult) -> Pseudonymiser.KeySource? { context.pseudonymiser?.source }
+}
+
+/// Sends each problem to its export's digest and to the quarantine files.
+final class ProblemRouter: ProblemSink {
+    let digests: [ExportKind: ProblemDigest]
+    let quarantine: ProblemSink?
+
+    init(digests: [ExportKind: ProblemDigest], quarantine: ProblemSink?) {
+        self.digests = digests
+        self.quarantine = quarantine
+    }
+
+    func quarantine(_ problems: [DataProblem]) throws {
+        guard let export = problems.first?.export else { return }
+        digests[export]?.quarantine(problems)
+        try quarantine?.quarantine(problems)
+    }
+}
+
+extension ExportTally {
+    /// `incidents.csv: 1,000 rows read, 997 accepted, 3 quarantined (0.3%)`.
+    public var accountingLine: String {
+        "\(file): \(NumberFormat.grouped(rowsRead)) rows read, \(NumberFormat.grouped(accepted)) accepted, "
+            + "\(NumberFormat.grouped(quarantined)) quarantined (\(NumberFormat.fixed(quarantinedPercent, 1))%)"
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// `wardsleep validate`: reads study.yaml and every export without writing a report, and says what it found.
+public enum StudyValidation {
+    /// The result of a validation.
+    public struct Outcome: Sendable {
+        /// Success, or data quality when an export is over the threshold.
+        public var status: ExitStatus
+        /// The report for people, one line each.
+        public var lines: [String]
+        /// The accounting for every export.
+        public var ingest: IngestResult
+    }
+
+    /// Validates the study in `folder`; `showProblems` rows are listed per export, then counts by kind.
+    /// With `quarantineFolder`, every quarantined row is also written there.
+    public static func validate(folder: String, keyFile: String?, environment: [String: String],
+                                showProblems: Int = 50, quarantineFolder: String? = nil) throws -> Outcome {
+        let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment)
+        let study = loaded.study
+        let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: showProblems)) })
+        let writer = quarantineFolder.map { QuarantineWriter(folder: $0) }
+        let ingest = try StudyIngest.run(folder: folder, context: loaded.context,
+                                         problems: ProblemRouter(digests: digests, quarantine: writer),
+                                         consumer: ConsumerGroup([]))
+        try writer?.close()
+        var lines = ["study.yaml: \(study.study), \(study.wards.count) wards, baseline \(study.periods.baseline), pilot \(study.periods.pilot): OK"]
+        for t in ingest.tallies {
+            lines.append(t.accountingLine)
+            if !t.unusedColumns.isEmpty {
+                lines.append("  columns not used: " + t.unusedColumns.map { "\"\($0)\"" }.joined(separator: ", "))
+            }
+            guard let digest = digests[t.export], digest.total > 0 else { continue }
+            for p in digest.first { lines.append("  " + p.message) }
+            if digest.total > digest.first.count {
+                lines.append("  ... and \(NumberFormat.grouped(digest.total - digest.first.count)) more problems")
+            }
+            for (kind, count) in digest.topKinds { lines.append("  \(NumberFormat.grouped(count)) × \(kind)") }
+        }
+        for kind in ingest.notSupplied { lines.append("\(kind.defaultFileName): not supplied") }
+        let over = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent)
+        for t in over {
+            lines.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% quarantined is above the study's threshold of "
+                         + "\(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
+        }
+        return Outcome(status: over.isEmpty ? .success : .dataQuality, lines: lines, ingest: ingest)
+    }
+}

@@ -1,0 +1,371 @@
+import Foundation
+
+/// Writes a complete synthetic study folder imitating the SleepWell pilot: seven wards on two sites, baseline
+/// January–August 2018 and pilot January–August 2019, simulated day by day (admissions, discharges, leave, incidents,
+/// hypnotic use and pharmacy top-ups, protected-sleep decisions), plus feedback and the involvement ledger.
+///
+/// The same seed and scale give byte-identical files. `scale` repeats the seven wards as further units, multiplying
+/// every export's volume, for benchmarks.
+public enum SampleStudy {
+    /// The seed of the committed sample under `data/sample/`.
+    public static let defaultSeed: UInt64 = 2019
+    /// First and last simulated days (exports cover the whole span, as a trust's extract would).
+    static let firstDay = CalendarDay(year: 2018, month: 1, day: 1)!
+    static let lastDay = CalendarDay(year: 2019, month: 8, day: 31)!
+    static let baseline = DayRange(from: firstDay, to: CalendarDay(year: 2018, month: 8, day: 31)!)
+    static let pilot = DayRange(from: CalendarDay(year: 2019, month: 1, day: 1)!, to: lastDay)
+
+    /// Rows written per file.
+    public struct Written: Sendable, Equatable {
+        /// Data rows (header excluded) by export.
+        public var rows: [ExportKind: Int] = [:]
+    }
+
+    /// Writes the study into `folder` (created if needed; existing sample files are replaced).
+    @discardableResult
+    public static func write(to folder: String, seed: UInt64 = defaultSeed, scale: Int = 1) throws -> Written {
+        guard scale >= 1 else { throw ConfigurationError(file: "sample", keyPath: "--scale", message: "expected 1 or more, found \(scale)") }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var sim = SampleSimulation(seed: seed, scale: scale)
+        let path = { (name: String) in (folder as NSString).appendingPathComponent(name) }
+        try sim.writeStudyYAML(path("study.yaml"))
+        try sim.simulate(occupancy: path("occupancy.csv"), incidents: path("incidents.csv"), hypnotics: path("hypnotics.csv"),
+                         sleepPlans: path("sleep_plans.csv"))
+        try sim.writeFeedback(path("feedback.csv"))
+        try sim.writeInvolvement(path("involvement.csv"))
+        return sim.written
+    }
+}
+
+/// One patient's stay in a bed.
+private struct Stay {
+    var patient: String
+    var admitted: CalendarDay
+    var judgedSafe: Bool?
+    var onLeave = false
+}
+
+/// One simulated ward.
+private struct SimWard {
+    var template: SampleWardTemplate
+    var id: String
+    var name: String
+    var aliases: [String]
+    var beds: [Stay?]
+    var stock: [Double]
+    var random: SampleRandom
+    var pilot: DayRange
+
+    func period(of day: CalendarDay) -> StudyPeriod? {
+        if SampleStudy.baseline.contains(day) { return .baseline }
+        return pilot.contains(day) ? .pilot : nil
+    }
+}
+
+private struct SampleSimulation {
+    var wards: [SimWard] = []
+    var random: SampleRandom
+    let scale: Int
+    var written = SampleStudy.Written()
+    var nextPatient = 0
+    var nextIncident = 104_233
+
+    init(seed: UInt64, scale: Int) {
+        random = SampleRandom(seed: seed)
+        self.scale = scale
+        for unit in 0..<scale {
+            for t in SampleWardTemplate.all {
+                let suffix = unit == 0 ? "" : "-\(unit + 1)"
+                let name = unit == 0 ? t.name : "\(t.name) (unit \(unit + 1))"
+                let pilotFrom = t.pilotFrom ?? SampleStudy.pilot.from
+                wards.append(SimWard(template: t, id: t.id + suffix, name: name, aliases: unit == 0 ? t.aliases : [],
+                                     beds: Array(repeating: nil, count: t.beds), stock: Array(repeating: 56, count: SampleProduct.all.count),
+                                     random: random.stream("ward \(t.id)\(suffix)"),
+                                     pilot: DayRange(from: pilotFrom, to: SampleStudy.pilot.to)))
+            }
+        }
+        // Wards are already running when the extract starts: most beds hold a patient admitted some time before.
+        for w in wards.indices {
+            for b in wards[w].beds.indices where wards[w].random.chance(0.9) {
+                let daysBefore = 1 + Int(wards[w].random.uniform() * wards[w].template.lengthOfStay)
+                wards[w].beds[b] = Stay(patient: newPatient(), admitted: SampleStudy.firstDay.adding(days: -daysBefore))
+            }
+        }
+    }
+
+    /// A synthetic NHS number in the 999 range reserved for testing, with a valid check digit.
+    mutating func newPatient() -> String {
+        while true {
+            let n = 999_000_000 + nextPatient  // first nine digits
+            nextPatient += 1
+            let digits = String(n).compactMap { $0.wholeNumberValue }
+            if let check = NHSNumber.checkDigit(digits) { return String(n) + String(check) }
+        }
+    }
+
+    // MARK: study.yaml
+
+    func writeStudyYAML(_ path: String) throws {
+        var y = """
+        # SleepWell pilot (synthetic): generated by `wardsleep sample`. Every patient, incident and comment is invented.
+        version: 1
+        study: SleepWell pilot
+        organisation: Example Mental Health NHS Foundation Trust
+        synthetic: true                  # synthetic data: a labelled demo key may pseudonymise it
+        protected_window: { start: "00:00", end: "06:00" }
+        date_format: dmy
+        periods:
+          baseline: { from: 2018-01-01, to: 2018-08-31 }
+          pilot:    { from: 2019-01-01, to: 2019-08-31 }
+        wards:
+
+        """
+        for w in wards {
+            var line = "  - { id: \(w.id), name: \"\(w.name)\", type: \(w.template.type), beds: \(w.template.beds), cbti: \(w.template.cbti)"
+            if !w.aliases.isEmpty { line += ", aliases: [" + w.aliases.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+            if w.pilot.from != SampleStudy.pilot.from { line += ",\n      periods: { pilot: { from: \(w.pilot.from.iso), to: \(w.pilot.to.iso) } }" }
+            y += line + " }\n"
+        }
+        y += """
+        exports:
+          occupancy:
+            file: occupancy.csv
+            columns: { date: Date, ward: Ward, occupied_beds: "Occupied beds", leave_beds: "Leave beds" }
+          incidents:
+            file: incidents.csv
+            columns: { id: Ref, date: "Incident date", time: Time, ward: "Location (exact)", category: Category,
+                       subcategory: Subcategory, severity: "Harm level", patient: "Patient ID", status: Status,
+                       description: Description }
+            categories:
+
+        """
+        for c in SampleCategory.all { y += "      \"\(c.label)\": \(c.canonical)\n" }
+        y += """
+            severities: { "No harm": 0, Low: 1, Moderate: 2, Severe: 3, Death: 4 }
+            exclude_status: [REJECTED]
+          hypnotics:
+            file: hypnotics.csv
+            kind: issues
+            columns: { date: "Issue date", ward: Ward, product: Product, quantity: Qty }
+          feedback:
+            file: feedback.csv
+            columns: { id: "Response ID", group: Respondent, stage: Stage, date: Date, ward: Ward, rating: Rating,
+                       text: Comment }
+          sleep_plans:
+            file: sleep_plans.csv
+            columns: { night: "Night of", ward: Ward, patient: "Patient ID", protected: "Protected sleep",
+                       decided_by: "Decided by", patient_involved: "Patient involved", carer_involved: "Carer involved" }
+          involvement:
+            file: involvement.csv
+        involvement_roles: { "Ward sleep leads": professional }
+        disclosure: { suppress_at_or_below: 7, round_to: 5 }
+        spc: { interval: month, shift: 7, trend: 7, two_in_three: mdc2023, screen_outliers: false }
+        quality: { max_quarantined_percent: 5 }
+
+        """
+        try write(path, y)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        let w = try TextFileWriter(path: path)
+        try w.write(text)
+        try w.close()
+    }
+
+    // MARK: day-by-day simulation
+
+    static let hourWeights: [Double] = [
+        2.2, 1.6, 1.3, 1.1, 1.0, 1.2, 2.5, 4.5, 5.5, 6.0, 6.2, 6.0, 5.8, 6.0, 6.4, 6.6, 6.8, 7.0, 7.2, 7.0, 6.5, 5.5, 4.2, 3.0,
+    ]
+
+    mutating func simulate(occupancy: String, incidents: String, hypnotics: String, sleepPlans: String) throws {
+        let occ = try TextFileWriter(path: occupancy)
+        let inc = try TextFileWriter(path: incidents)
+        let hyp = try TextFileWriter(path: hypnotics)
+        let plans = try TextFileWriter(path: sleepPlans)
+        try occ.write(CSVOutput.exportLine(["Date", "Ward", "Occupied beds", "Leave beds"]))
+        try inc.write(bytes: [0xEF, 0xBB, 0xBF])  // Excel's "CSV UTF-8": a byte-order mark and CRLF
+        try inc.write(CSVOutput.exportLine(["Ref", "Incident date", "Time", "Reported date", "Location (exact)", "Category",
+                                            "Subcategory", "Harm level", "Patient ID", "Status", "Description"], lineEnding: "\r\n"))
+        try hyp.write(CSVOutput.exportLine(["Issue date", "Ward", "Product", "Qty"]))
+        try plans.write(CSVOutput.exportLine(["Night of", "Ward", "Patient ID", "Protected sleep", "Decided by", "Patient involved",
+                                              "Carer involved"]))
+        // Bad rows every real export has: an impossible date, an unknown ward, a US-style date.
+        let badDays: [Int: Int] = [45: 0, 290: 1, 420: 2]
+        var day = SampleStudy.firstDay
+        var dayIndex = 0
+        while day <= SampleStudy.lastDay {
+            for w in wards.indices {
+                var ward = wards[w]
+                try simulateDay(&ward, day: day, occ: occ, inc: inc, hyp: hyp, plans: plans)
+                wards[w] = ward
+            }
+            if let bad = badDays[dayIndex] {
+                for unit in 0..<scale { try writeBadIncident(bad, day: day, unit: unit, inc: inc) }
+            }
+            day = day.adding(days: 1)
+            dayIndex += 1
+        }
+        for f in [occ, inc, hyp, plans] { try f.close() }
+    }
+
+    mutating func simulateDay(_ w: inout SimWard, day: CalendarDay, occ: TextFileWriter, inc: TextFileWriter,
+                              hyp: TextFileWriter, plans: TextFileWriter) throws {
+        let t = w.template
+        let period = w.period(of: day)
+        // Discharges, then admissions into empty beds.
+        for b in w.beds.indices {
+            if let stay = w.beds[b] {
+                let days = day.dayNumber - stay.admitted.dayNumber
+                if days > 1 && w.random.chance(1 / t.lengthOfStay) { w.beds[b] = nil }
+            } else if w.random.chance(0.22) {
+                w.beds[b] = Stay(patient: newPatient(), admitted: day)
+            }
+        }
+        var occupied = 0, leave = 0
+        for b in w.beds.indices where w.beds[b] != nil {
+            occupied += 1
+            w.beds[b]!.onLeave = w.random.chance(t.type == "acute" ? 0.05 : 0.03)
+            if w.beds[b]!.onLeave { leave += 1 }
+        }
+        try occ.write(CSVOutput.exportLine([day.ukFormatted, w.id, String(occupied), String(leave)]))
+        written.rows[.occupancy, default: 0] += 1
+
+        // Incidents: a little fewer overnight in the pilot, about the same over 24 hours.
+        let inPilot = period == .pilot
+        let count = w.random.poisson(t.incidentRate * Double(occupied) * (inPilot ? 0.97 : 1))
+        for _ in 0..<count {
+            var weights = SampleSimulation.hourWeights
+            if inPilot { for h in 0..<6 { weights[h] *= 0.9 } }
+            let hour = w.random.weighted(weights)
+            let minute = Int(w.random.next() % 60)
+            let category = SampleCategory.all[w.random.weighted(SampleCategory.all.map(\.share))]
+            let harm: String
+            if category.canonical == "death" {
+                harm = "Death"
+            } else {
+                harm = ["No harm", "Low", "Moderate", "Severe"][w.random.weighted([0.6, 0.28, 0.095, 0.025])]
+            }
+            let patients = w.beds.compactMap { $0?.patient }
+            let patient = !patients.isEmpty && w.random.chance(0.8) ? w.random.pick(patients) : ""
+            let label = w.aliases.first ?? w.name
+            let noTime = w.random.chance(0.03)
+            let status = w.random.chance(0.02) ? "REJECTED" : (w.random.chance(0.1) ? "Being reviewed" : "Approved")
+            let reported = day.adding(days: w.random.poisson(0.8))
+            try inc.write(CSVOutput.exportLine([
+                "W\(nextIncident)", day.ukFormatted, noTime ? "" : "\(pad2(hour)):\(pad2(minute))", reported.ukFormatted, label,
+                category.label, w.random.pick(category.subcategories), harm, patient, status, SampleText.narrative(&w.random),
+            ], lineEnding: "\r\n"))
+            nextIncident += 1
+            written.rows[.incidents, default: 0] += 1
+        }
+
+        // Hypnotic use and pharmacy top-ups on weekdays.
+        for (p, product) in SampleProduct.all.enumerated() {
+            let rate = t.hypnoticUse[p] * (inPilot ? t.pilotHypnoticEffect : 1)
+            w.stock[p] -= Double(w.random.poisson(rate * Double(occupied)))
+            guard day.isoWeekday <= 5 else { continue }
+            let reorder = max(Double(product.packSize) / 2, rate * Double(t.beds) * 7)
+            if w.stock[p] < reorder {
+                let packs = max(1, Int(((reorder * 2 - w.stock[p]) / Double(product.packSize)).rounded(.up)))
+                w.stock[p] += Double(packs * product.packSize)
+                let name = t.site == 1 ? product.site1 : product.site2
+                try hyp.write(CSVOutput.exportLine([day.ukFormatted, t.site == 1 ? w.name : w.name.uppercased(), name,
+                                                    String(packs * product.packSize)]))
+                written.rows[.hypnotics, default: 0] += 1
+            } else if w.stock[p] > reorder * 6 && w.random.chance(0.05) {
+                let back = product.packSize / 2
+                w.stock[p] -= Double(back)
+                try hyp.write(CSVOutput.exportLine([day.ukFormatted, t.site == 1 ? w.name : w.name.uppercased(),
+                                                    t.site == 1 ? product.site1 : product.site2, String(-back)]))
+                written.rows[.hypnotics, default: 0] += 1
+            }
+        }
+
+        // Protected-sleep decisions: from 72 hours after admission, during the ward's pilot.
+        guard inPilot else { return }
+        for b in w.beds.indices {
+            guard var stay = w.beds[b], !stay.onLeave, day.dayNumber - stay.admitted.dayNumber >= 3 else { continue }
+            if stay.judgedSafe == nil { stay.judgedSafe = w.random.chance(t.protectedShare) }
+            w.beds[b] = stay
+            let protected = stay.judgedSafe! && w.random.chance(0.95)
+            let deciders = ["MDT;Night coordinator", "MDT", "Night coordinator", "MDT;Night coordinator;Sleep lead"][
+                w.random.weighted([0.65, 0.2, 0.1, 0.05])]
+            let carerShare = t.type == "dementia" ? 0.55 : 0.12
+            try plans.write(CSVOutput.exportLine([day.ukFormatted, w.id, stay.patient, protected ? "Y" : "N", deciders,
+                                                  w.random.chance(t.type == "dementia" ? 0.35 : 0.7) ? "Y" : "N",
+                                                  w.random.chance(carerShare) ? "Y" : "N"]))
+            written.rows[.sleepPlans, default: 0] += 1
+        }
+    }
+
+    mutating func writeBadIncident(_ kind: Int, day: CalendarDay, unit: Int, inc: TextFileWriter) throws {
+        let ward = wards[unit * SampleWardTemplate.all.count]
+        var date = day.ukFormatted, location = ward.aliases.first ?? ward.name
+        switch kind {
+        case 0: date = "31/02/2018"  // no such date
+        case 1: location = "Ward 9"  // not a ward of this study
+        default:  // US-style month/day order
+            let (y, m, d) = day.components
+            date = "\(pad2(m))/\(pad2(d))/\(y)"
+        }
+        try inc.write(CSVOutput.exportLine([
+            "W\(nextIncident)", date, "14:20", day.ukFormatted, location, "Violence and aggression", "Verbal abuse", "No harm", "",
+            "Approved", "Patient shouted at another patient in the dining room.\nSettled with staff support.",
+        ], lineEnding: "\r\n"))
+        nextIncident += 1
+        written.rows[.incidents, default: 0] += 1
+    }
+
+    // MARK: feedback (Windows-1252, as Excel saves it) and the involvement ledger
+
+    mutating func writeFeedback(_ path: String) throws {
+        var r = random.stream("feedback")
+        let w = try TextFileWriter(path: path)
+        try w.write(bytes: SampleSimulation.windows1252(CSVOutput.exportLine(
+            ["Response ID", "Respondent", "Stage", "Date", "Ward", "Rating", "Comment"], lineEnding: "\r\n")))
+        let plan: [(FeedbackGroup, FeedbackStage, Int, String)] = [
+            (.patient, .before, 18, "Patient"), (.patient, .during, 30, "Service user"), (.patient, .after, 22, "Patient"),
+            (.staff, .before, 20, "Staff"), (.staff, .during, 24, "Staff"), (.staff, .after, 20, "Staff"),
+            (.carer, .before, 6, "Carer"), (.carer, .after, 14, "Relative"), (.other, .during, 4, "Visitor"),
+        ]
+        var id = 1
+        for (group, stage, n, label) in plan {
+            for _ in 0..<(n * scale) {
+                let ward = r.pick(wards)
+                let span = stage == .before ? SampleStudy.baseline : ward.pilot
+                let date = span.from.adding(days: Int(r.next() % UInt64(span.length)))
+                let mean = stage == .before ? 2.6 : 3.6
+                let rating = min(5, max(1, Int((mean + (r.uniform() - 0.5) * 3).rounded())))
+                let comments = SampleText.comments[group]!
+                var text = r.pick(comments)
+                if r.chance(0.15) { text += " The new blinds cost about £40 a window \u{2014} worth it." }
+                let ratingText = id == 7 ? "6" : String(rating)  // one out-of-range rating, quarantined
+                try w.write(bytes: SampleSimulation.windows1252(CSVOutput.exportLine(
+                    ["FB\(1000 + id)", label, stage.rawValue, date.ukFormatted, ward.id, ratingText, text], lineEnding: "\r\n")))
+                id += 1
+                written.rows[.feedback, default: 0] += 1
+            }
+        }
+        try w.close()
+    }
+
+    mutating func writeInvolvement(_ path: String) throws {
+        var text = CSVOutput.exportLine(["stage", "group", "level", "activity", "evidence", "date"])
+        for e in SampleText.ledger {
+            text += CSVOutput.exportLine([e.stage, e.group, e.level, e.activity, e.evidence, e.date])
+            written.rows[.involvement, default: 0] += 1
+        }
+        try write(path, text)
+    }
+
+    /// Encodes text as Windows-1252 (characters it lacks become `?`).
+    static func windows1252(_ s: String) -> [UInt8] {
+        var reverse: [UInt32: UInt8] = [:]
+        for (i, cp) in TextDecoding.windows1252High.enumerated() where cp != 0xFFFD { reverse[cp] = UInt8(0x80 + i) }
+        return s.unicodeScalars.map { u in
+            if u.value < 0x80 || (0xA0...0xFF).contains(u.value) { return UInt8(u.value) }
+            return reverse[u.value] ?? UInt8(ascii: "?")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Writing CSV that is safe to open in Excel: RFC 4180 quoting, CRLF-free (LF line ends), and text cells that Excel
+/// would run as a formula neutralised with a leading apostrophe. Numbers (`-24.3`) stay plain numbers.
+public enum CSVOutput {
+    /// One line, with a trailing newline.
+    public static func line(_ cells: [String]) -> String {
+        cells.map(cell).joined(separator: ",") + "\n"
+    }
+
+    /// One cell, neutralised and quoted as needed.
+    public static func cell(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), !isNumber(v) {
+            v = "'" + v
+        }
+        return quoted(v)
+    }
+
+    /// A line of plain RFC 4180 CSV, as other systems export it: quoted where needed, never neutralised.
+    public static func exportLine(_ cells: [String], lineEnding: String = "\n") -> String {
+        cells.map(quoted).joined(separator: ",") + lineEnding
+    }
+
+    /// RFC 4180 quoting: a cell with a comma, quote or line break is wrapped in quotes, inner quotes doubled.
+    static func quoted(_ v: String) -> String {
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+
+    /// Whether a cell is a plain number (`12`, `-24.3`, `1e-07`).
+    static func isNumber(_ s: String) -> Bool {
+        guard let d = Double(s), d.isFinite else { return false }
+        return s.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" }
+    }
+}

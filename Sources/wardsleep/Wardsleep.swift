@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import WardsleepKit
+
+@main
+struct Wardsleep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wardsleep",
+        abstract: "Evaluate ward sleep-observation changes from the CSV exports a trust already has.",
+        discussion: """
+        A study folder holds study.yaml and the exports (occupancy, incidents, hypnotics, feedback, sleep_plans,
+        involvement). Exit codes: 0 success; 1 completed with data-quality problems above the study's threshold;
+        2 usage or configuration error; 3 an input could not be read.
+
+        Examples:
+          wardsleep sample --out data/sample
+          wardsleep validate data/sample
+          wardsleep run data/sample --out reports/sample
+        """,
+        version: WardsleepVersion.current,
+        subcommands: [Run.self, Validate.self, Init.self, Sample.self]
+    )
+}
+
+/// Options every command that reads a study shares.
+struct StudyOptions: ParsableArguments {
+    @Argument(help: "The study folder (holding study.yaml and the exports).")
+    var study: String
+
+    @Option(name: .customLong("key-file"), help: "A file holding the pseudonymisation key (otherwise WARDSLEEP_KEY).")
+    var keyFile: String?
+}
+
+/// Runs a body that may fail with a wardsleep error, printing the message and exiting with its status.
+func runReporting(_ body: () throws -> ExitStatus) throws {
+    let status: ExitStatus
+    do {
+        status = try body()
+    } catch let failure as WardsleepFailure {
+        FileHandle.standardError.write(Data("wardsleep: error: \(failure.description)\n".utf8))
+        throw ExitCode(failure.exitStatus.rawValue)
+    }
+    if status != .success { throw ExitCode(status.rawValue) }
+}
+
+func printLines(_ lines: [String]) {
+    print(lines.joined(separator: "\n"))
+}

@@ -1,0 +1,95 @@
+import Testing
+@testable import WardsleepKit
+
+/// libcsv streaming: quoting, line numbers, byte-order marks, line endings, encodings, blank lines.
+@Suite struct CSVFileReaderTests {
+    struct Row: Equatable {
+        var line: Int
+        var fields: [String]
+    }
+
+    func read(_ bytes: [UInt8]) throws -> ([Row], CSVFileSummary) {
+        let dir = TempFolder()
+        let path = dir.write("x.csv", bytes: bytes)
+        var rows: [Row] = []
+        let summary = try CSVFileReader(path: path, displayName: "x.csv").read { r in
+            rows.append(Row(line: r.line, fields: (0..<r.fieldCount).map { r.text($0) }))
+        }
+        return (rows, summary)
+    }
+
+    func read(_ text: String) throws -> ([Row], CSVFileSummary) { try read(Array(text.utf8)) }
+
+    @Test func quotedCommasQuotesAndLineBreaksKeepTrueLineNumbers() throws {
+        let (rows, _) = try read("a,b\n1,\"x, \"\"quoted\"\"\nsecond line\"\n2,y\n")
+        #expect(rows == [
+            Row(line: 1, fields: ["a", "b"]),
+            Row(line: 2, fields: ["1", "x, \"quoted\"\nsecond line"]),
+            Row(line: 4, fields: ["2", "y"]),
+        ])
+    }
+
+    @Test func crlfLineEndingsAndCRLFInsideQuotes() throws {
+        let (rows, _) = try read("a,b\r\n1,\"p\r\nq\"\r\n2,z\r\n")
+        #expect(rows.map(\.line) == [1, 2, 4])
+        #expect(rows[1].fields[1] == "p\r\nq")
+    }
+
+    @Test func blankLinesAreSkippedButCountedAndDoNotShiftLines() throws {
+        let (rows, summary) = try read("a,b\n\n1,x\n   \n,,\n2,y\n")
+        #expect(rows == [Row(line: 1, fields: ["a", "b"]), Row(line: 3, fields: ["1", "x"]), Row(line: 6, fields: ["2", "y"])])
+        #expect(summary.blankLines == 3)
+    }
+
+    @Test func utf8ByteOrderMarkIsRemovedFromTheFirstHeader() throws {
+        let (rows, summary) = try read([0xEF, 0xBB, 0xBF] + Array("Ref,Date\n1,2\n".utf8))
+        #expect(rows[0].fields == ["Ref", "Date"])
+        #expect(summary.hadByteOrderMark)
+    }
+
+    @Test func windows1252BytesAreConvertedNotMangled() throws {
+        // "£40 – café ‘ok’" as Excel saves it on Windows: £=A3, en dash=96, é=E9, curly quotes=91/92.
+        let bytes: [UInt8] = Array("id,text\n1,".utf8) + [0xA3, 0x34, 0x30, 0x20, 0x96, 0x20, 0x63, 0x61, 0x66, 0xE9, 0x20, 0x91, 0x6F, 0x6B, 0x92] + [0x0A]
+        let (rows, _) = try read(bytes)
+        #expect(rows[1].fields[1] == "£40 – café ‘ok’")
+        #expect(TextDecoding.decode(ArraySlice([0xE9])).1 == .windows1252)
+        #expect(TextDecoding.decode(ArraySlice(Array("café".utf8))) == ("café", .utf8))
+    }
+
+    @Test func fileEndingInsideQuotesIsFlaggedOnTheRecord() throws {
+        let dir = TempFolder()
+        let path = dir.write("x.csv", "a,b\n1,\"never closed\n2,y\n")
+        var last: CSVRecord?
+        _ = try CSVFileReader(path: path, displayName: "x.csv").read { last = $0 }
+        #expect(last?.endsInsideQuotes == true)
+        #expect(last?.line == 2)
+    }
+
+    @Test func lastRecordWithoutNewlineIsRead() throws {
+        let (rows, _) = try read("a,b\n1,x")
+        #expect(rows.last == Row(line: 2, fields: ["1", "x"]))
+    }
+
+    @Test func hashAndSizeDescribeTheWholeFile() throws {
+        let (_, summary) = try read("abc\n")
+        #expect(summary.bytes == 4)
+        // printf 'abc\n' | sha256sum
+        #expect(summary.sha256 == "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb")
+    }
+
+    @Test func emptyFileIsAnInputError() throws {
+        #expect(throws: InputError(file: "x.csv", message: "the file is empty: expected a header row")) { try read("") }
+    }
+
+    @Test func utf16IsRefusedWithAClearMessage() throws {
+        #expect(throws: InputError.self) { try read([0xFF, 0xFE, 0x61, 0x00]) }
+    }
+
+    @Test func overlongRecordStopsTheReadInsteadOfGrowingMemory() throws {
+        let dir = TempFolder()
+        let path = dir.write("x.csv", "a\n\"" + String(repeating: "x", count: 300_000))
+        var reader = CSVFileReader(path: path, displayName: "x.csv")
+        reader.maxRecordBytes = 100_000
+        #expect(throws: InputError.self) { _ = try reader.read { _ in } }
+    }
+}

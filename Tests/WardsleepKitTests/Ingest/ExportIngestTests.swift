@@ -1,0 +1,166 @@
+import Testing
+@testable import WardsleepKit
+
+/// Spec tests for the generic reader: a small CSV in, records and quarantined rows out, and the accounting invariant
+/// (rows read = accepted + quarantined) on every file.
+@Suite struct ExportIngestTests {
+    let dir = TempFolder()
+    let study = testStudy("""
+    exports:
+      incidents:
+        columns: { id: Ref, date: "Incident date", time: Time, ward: "Location (exact)", category: Category,
+                   severity: "Harm level", patient: "Patient ID", status: Status, description: Description }
+        categories: { "Violence and aggression": violence, "Self harm": self_harm }
+        exclude_status: [REJECTED]
+
+    """)
+    var context: NormaliseContext { NormaliseContext(study: study, pseudonymiser: try! Pseudonymiser(keyText: testKey, source: .environment)) }
+    var spec: ExportSpec { study.exports[.incidents] }
+    let header = "Ref,Incident date,Time,Location (exact),Category,Harm level,Patient ID,Status,Description\n"
+
+    func incidents(_ body: String) throws -> (ExportTally, [IncidentRecord], ProblemLog) {
+        let path = dir.write("incidents.csv", header + body)
+        return try ingest(path, spec: spec, IncidentNormaliser(context: context, spec: spec))
+    }
+
+    func expectAccounting(_ t: ExportTally) {
+        #expect(t.rowsRead == t.accepted + t.quarantined)
+    }
+
+    @Test func goodRowsBecomeRecordsWithTimingAndPseudonyms() throws {
+        let (t, records, log) = try incidents("""
+        W1,05/03/2019,02:10,A1,Violence and aggression,Low,943 476 5919,Approved,"Hit out, said ""go away""\nthen settled"
+        W2,05/03/2018 14:00,,Ward 7 (Dementia),self harm,No harm,,REJECTED,x
+
+        """)
+        expectAccounting(t)
+        #expect(t.accepted == 2 && t.quarantined == 0 && log.problems.isEmpty)
+        let r = records[0]
+        #expect(r.id == "W1" && r.ward == 0 && r.category == "violence" && r.severity == 1)
+        #expect(r.timing == EventTiming(day: CalendarDay(year: 2019, month: 3, day: 5)!, time: ClockTime(hour: 2, minute: 10),
+                                        periods: study.periods(forWard: 0), window: .default))
+        #expect(r.timing.period == .pilot && r.timing.inProtectedWindow == true)
+        #expect(r.timing.night == CalendarDay(year: 2019, month: 3, day: 4)!)
+        #expect(r.patient == context.pseudonymiser!.pseudonym(for: "9434765919"))
+        #expect(r.patient?.contains("943") == false)
+        #expect(records[1].time == ClockTime(hour: 14, minute: 0))  // time taken from the date column
+        #expect(records[1].excludedByStatus)
+        #expect(t.setAside == ["excluded by status": 1])
+    }
+
+    @Test func eachKindOfBadRowIsQuarantinedWithLineColumnAndReason() throws {
+        let (t, records, log) = try incidents("""
+        W1,31/02/2019,02:10,A1,Self harm,Low,,Approved,x
+        W2,02/13/2019,02:10,A1,Self harm,Low,,Approved,x
+        W3,05/03/19,02:10,A1,Self harm,Low,,Approved,x
+        W4,05/03/2019,02:10,Ward 9,Self harm,Low,,Approved,x
+        W5,05/03/2019,02:10,A1,Slips and falls,Low,,Approved,x
+        W6,05/03/2019,02:10,A1,Self harm
+        W7,,02:10,A1,Self harm,Low,,Approved,x
+        W8,05/03/2019,25:10,A1,Self harm,Catastrophic-ish,,Approved,x
+        W9,05/03/2019,02:10,A1,Self harm,Low,,Approved,x
+
+        """)
+        expectAccounting(t)
+        #expect(t.rowsRead == 9 && t.accepted == 1 && t.quarantined == 8 && records.map(\.id) == ["W9"])
+        let messages = log.problems.map(\.message)
+        #expect(messages == [
+            "incidents.csv:2: column \"Incident date\": \"31/02/2019\": no such date: February 2019 has 28 days",
+            "incidents.csv:3: column \"Incident date\": \"02/13/2019\": US-style date: month 13 does not exist; expected dd/mm/yyyy, not mm/dd/yyyy",
+            "incidents.csv:4: column \"Incident date\": \"05/03/19\": ambiguous date: a two-digit year could be any century; expected dd/mm/yyyy",
+            "incidents.csv:5: column \"Location (exact)\": \"Ward 9\": unknown ward: not an id, name or alias of any ward in study.yaml",
+            "incidents.csv:6: column \"Category\": \"Slips and falls\": unmapped category: not listed in study.yaml exports.incidents.categories",
+            "incidents.csv:7: ragged row: 5 fields where the header has 9",
+            "incidents.csv:8: column \"Incident date\": empty required field: date must have a value",
+            "incidents.csv:9: column \"Time\": \"25:10\": no such time: expected 00:00 to 23:59",
+            "incidents.csv:9: column \"Harm level\": \"Catastrophic-ish\": unknown harm level: expected No harm, Low, Moderate, Severe or Death, or 0 to 4 (map local codes in exports.incidents.severities)",
+        ])
+        #expect(log.rows == 8)
+    }
+
+    @Test func patientIdentifiersAndNarrativesNeverReachTheQuarantine() throws {
+        let (_, _, log) = try incidents("W1,05/03/2019,02:10,Ward 9,Self harm,Low,9434765919,Approved,\"Jane Doe's story\"\n")
+        #expect(log.problems.count == 1)
+        let everything = log.problems.map { "\($0.value) \($0.reason) \($0.message)" }.joined()
+        #expect(!everything.contains("9434765919") && !everything.contains("Jane"))
+    }
+
+    @Test func missingHeaderNamesTheKeyAndTheHeadersFound() throws {
+        let path = dir.write("incidents.csv", "Ref,Date,Location (exact),Category\nW1,05/03/2019,A1,Self harm\n")
+        #expect(throws: ConfigurationError(
+            file: "incidents.csv", keyPath: "exports.incidents.columns.date", line: 1,
+            message: "no column \"Incident date\" for the required field date as study.yaml exports.incidents.columns.date says; "
+                + "the header has: \"Ref\", \"Date\", \"Location (exact)\", \"Category\"")) {
+            _ = try ingest(path, spec: spec, IncidentNormaliser(context: context, spec: spec))
+        }
+    }
+
+    @Test func headersMatchIgnoringCaseAndSpacing() throws {
+        let path = dir.write("incidents.csv", " REF , incident   DATE,location (EXACT),category\nW1,05/03/2019,A1,Self harm\n")
+        let (t, records, _) = try ingest(path, spec: spec, IncidentNormaliser(context: context, spec: spec))
+        #expect(t.accepted == 1 && records[0].category == "self_harm")
+    }
+
+    @Test func patientColumnWithoutAKeyIsAConfigurationError() throws {
+        let path = dir.write("incidents.csv", header + "W1,05/03/2019,02:10,A1,Self harm,Low,1,Approved,x\n")
+        let noKey = NormaliseContext(study: study, pseudonymiser: nil)
+        #expect(throws: ConfigurationError.self) { _ = try ingest(path, spec: spec, IncidentNormaliser(context: noKey, spec: spec)) }
+    }
+
+    @Test func occupancyRowsAndDuplicateCensusDays() throws {
+        let spec = study.exports[.occupancy]
+        let path = dir.write("occupancy.csv", """
+        date,ward,occupied_beds,leave_beds
+        01/01/2018,A1,15,1
+        01/01/2018,Acute male,14,0
+        01/01/2018,D1,-2,0
+        02/01/2018,D1,11
+        01/10/2018,D1,11,
+
+        """)
+        let (t, records, log) = try ingest(path, spec: spec, OccupancyNormaliser(context: context))
+        #expect(t.rowsRead == 5 && t.accepted == 2 && t.quarantined == 3)
+        #expect(records.map(\.occupiedBeds) == [15, 11])
+        #expect(log.problems.map(\.reason) == [
+            "duplicate census: ward A1 on 01/01/2018 appears earlier in the file",
+            "negative count: expected 0 or more",
+            "ragged row: 3 fields where the header has 4",
+        ])
+        #expect(t.setAside == ["outside both periods": 1])
+    }
+
+    @Test func feedbackSleepPlansAndInvolvementRows() throws {
+        let fb = dir.write("feedback.csv", "id,group,stage,text,rating\n1,Service user,after,Quieter now,4\n2,Cleaner,after,ok,3\n3,carer,pre,x,0\n")
+        let (ft, frec, flog) = try ingest(fb, spec: study.exports[.feedback], FeedbackNormaliser(context: context))
+        #expect(ft.accepted == 1 && ft.quarantined == 2 && frec[0].group == .patient && frec[0].stage == .after)
+        #expect(flog.problems.map(\.reason) == ["unknown group: expected patient, staff, carer or other",
+                                                "rating out of range: expected 1 to 5"])
+
+        let sp = dir.write("sleep_plans.csv", "night,ward,patient,protected,decided_by\n04/03/2019,A1,P1,Y,MDT; Night coordinator\n04/03/2019,A1,P2,maybe,\n")
+        let (st, srec, _) = try ingest(sp, spec: study.exports[.sleepPlans], SleepPlanNormaliser(context: context))
+        #expect(st.accepted == 1 && st.quarantined == 1)
+        #expect(srec[0].decidedBy == ["mdt", "night coordinator"] && srec[0].protected && srec[0].period == .pilot)
+
+        let inv = dir.write("involvement.csv", "stage,group,level\ndesign,Peer facilitators,lead\ndesign,Sleep specialist,consult\nbuild,Patients,inform\ndesign,Volunteers,involve\n")
+        let (it, irec, ilog) = try ingest(inv, spec: study.exports[.involvement], InvolvementNormaliser(context: context))
+        #expect(it.rowsRead == 4 && it.accepted == 2 && it.quarantined == 2)
+        #expect(irec.map(\.role) == [.serviceUser, .professional] && irec.map(\.level) == [.lead, .consult])
+        #expect(ilog.problems.map(\.field) == ["stage", "group"])
+        #expect(ilog.problems[1].reason.hasPrefix("unknown stakeholder group: add it to involvement_roles in study.yaml"))
+    }
+
+    @Test func hypnoticIssuesAndAdministrations() throws {
+        let iss = dir.write("hypnotics.csv", "date,ward,product,quantity\n05/03/2019,A1,Zopiclone 7.5mg tablets,28\n06/03/2019,A1,Zopiclone 7.5mg tablets,-14\n07/03/2019,A1,,28\n")
+        let (it, irec, _) = try ingest(iss, spec: study.exports[.hypnotics], HypnoticIssueNormaliser(context: context))
+        #expect(it.accepted == 2 && it.quarantined == 1 && irec.map(\.quantity) == [28, -14])
+
+        var spec = study.exports[.hypnotics]
+        spec.hypnoticsKind = .administrations
+        let adm = dir.write("adm.csv", "datetime,ward,patient,drug,dose_mg,status,prn\n05/03/2019 22:30,A1,P1,zopiclone,7.5,Given,Y\n05/03/2019 22:30,A1,P1,zopiclone,7.5,Refused,N\n05/03/2019 22:30,A1,P1,zopiclone,0,Given,N\n")
+        let (at, arec, alog) = try ingest(adm, spec: spec, HypnoticAdministrationNormaliser(context: context))
+        #expect(at.accepted == 2 && at.quarantined == 1)
+        #expect(arec.map(\.status) == [.given, .refused] && arec[0].prn == true)
+        #expect(at.setAside == ["not given (refused)": 1])
+        #expect(alog.problems.first?.reason == "not a positive amount: expected a number above 0")
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+@testable import WardsleepKit
+
+/// Typed fields straight from bytes: UK and ISO dates, times, numbers and flags, and the exact reasons users see.
+@Suite struct FieldParsingTests {
+    func b(_ s: String) -> ArraySlice<UInt8> { ArraySlice(Array(s.utf8)) }
+    func day(_ y: Int, _ m: Int, _ d: Int) -> CalendarDay { CalendarDay(year: y, month: m, day: d)! }
+
+    func dateIssue(_ s: String, _ order: DateOrder = .dmy) -> String? {
+        do { _ = try FieldParsing.date(b(s), order: order); return nil } catch { return error.reason }
+    }
+
+    @Test func ukDatesAreDayFirst() throws {
+        #expect(try FieldParsing.date(b("05/03/2019"), order: .dmy) == day(2019, 3, 5))
+        #expect(try FieldParsing.date(b("5/3/2019"), order: .dmy) == day(2019, 3, 5))
+        #expect(try FieldParsing.date(b("05-03-2019"), order: .dmy) == day(2019, 3, 5))
+        #expect(try FieldParsing.date(b("29/02/2020"), order: .dmy) == day(2020, 2, 29))
+    }
+
+    @Test func isoDatesAreAlwaysAccepted() throws {
+        #expect(try FieldParsing.date(b("2019-03-05"), order: .dmy) == day(2019, 3, 5))
+        #expect(try FieldParsing.date(b("2019-03-05"), order: .iso) == day(2019, 3, 5))
+    }
+
+    @Test func dateTimesInBothStyles() throws {
+        let (d1, t1) = try FieldParsing.dateTime(b("05/03/2019 02:10"), order: .dmy)
+        #expect(d1 == day(2019, 3, 5) && t1 == ClockTime(hour: 2, minute: 10))
+        let (d2, t2) = try FieldParsing.dateTime(b("2019-03-05T02:10:30"), order: .dmy)
+        #expect(d2 == day(2019, 3, 5) && t2 == ClockTime(hour: 2, minute: 10, second: 30))
+        let (_, t3) = try FieldParsing.dateTime(b("05/03/2019"), order: .dmy)
+        #expect(t3 == nil)
+    }
+
+    @Test func impossibleDatesSayWhy() {
+        #expect(dateIssue("31/02/2019") == "no such date: February 2019 has 28 days")
+        #expect(dateIssue("29/02/2019") == "no such date: February 2019 has 28 days")
+        #expect(dateIssue("31/04/2019") == "no such date: April 2019 has 30 days")
+        #expect(dateIssue("2019-13-01") == "no such date: month 13 does not exist")
+    }
+
+    @Test func usStyleAndAmbiguousDatesAreRefusedNotGuessed() {
+        #expect(dateIssue("02/13/2019") == "US-style date: month 13 does not exist; expected dd/mm/yyyy, not mm/dd/yyyy")
+        #expect(dateIssue("05/03/19") == "ambiguous date: a two-digit year could be any century; expected dd/mm/yyyy")
+        #expect(dateIssue("43529") == "not a date: this looks like an Excel serial number; export dates as text (dd/mm/yyyy)")
+        #expect(dateIssue("5th March") == "not a date: expected dd/mm/yyyy")
+        #expect(dateIssue("05/03/2019", .iso) == "not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
+    }
+
+    @Test func timesWithAndWithoutColons() throws {
+        #expect(try FieldParsing.time(b("02:10")) == ClockTime(hour: 2, minute: 10))
+        #expect(try FieldParsing.time(b("2:10")) == ClockTime(hour: 2, minute: 10))
+        #expect(try FieldParsing.time(b("0210")) == ClockTime(hour: 2, minute: 10))
+        #expect(try FieldParsing.time(b("23:59:59")) == ClockTime(hour: 23, minute: 59, second: 59))
+        #expect(throws: FieldIssue("no such time: expected 00:00 to 23:59")) { try FieldParsing.time(b("24:00")) }
+        #expect(throws: FieldIssue("not a time: expected HH:MM (24-hour clock)")) { try FieldParsing.time(b("2.10pm")) }
+    }
+
+    @Test func numbersAndFlags() throws {
+        #expect(try FieldParsing.integer(b("16")) == 16)
+        #expect(try FieldParsing.integer(b("-3")) == -3)
+        #expect(throws: FieldIssue("not a whole number: remove thousands separators")) { try FieldParsing.integer(b("1,234")) }
+        #expect(throws: FieldIssue("not a whole number")) { try FieldParsing.integer(b("7.5")) }
+        #expect(try FieldParsing.decimal(b("7.5")) == 7.5)
+        #expect(try FieldParsing.decimal(b("-14")) == -14)
+        #expect(throws: FieldIssue("not a number: use a full stop as the decimal mark, no thousands separators")) {
+            try FieldParsing.decimal(b("7,5"))
+        }
+        #expect(try FieldParsing.flag(b("Y")) && FieldParsing.flag(b("yes")) && !FieldParsing.flag(b("N")) && !FieldParsing.flag(b("false")))
+        #expect(throws: FieldIssue("not a yes/no flag: expected Y or N")) { try FieldParsing.flag(b("maybe")) }
+    }
+
+    @Test func calendarArithmeticRoundTrips() {
+        // 2019-03-05 is day 17960 after 1970-01-01 (R: as.numeric(as.Date("2019-03-05")) == 17960).
+        #expect(day(2019, 3, 5).dayNumber == 17960)
+        #expect(CalendarDay(dayNumber: 17960).components == (2019, 3, 5))
+        #expect(day(2019, 3, 5).isoWeekday == 2)  // a Tuesday
+        #expect(day(1969, 12, 31).dayNumber == -1)
+        #expect(CalendarDay(year: 2019, month: 2, day: 29) == nil)
+    }
+}

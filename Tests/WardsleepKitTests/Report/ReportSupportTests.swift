@@ -1,0 +1,44 @@
+import Testing
+@testable import WardsleepKit
+
+/// Disclosure control, Excel-safe CSV, JSON rendering and number formatting.
+@Suite struct ReportSupportTests {
+    let policy = DisclosurePolicy()
+
+    @Test func smallCountsAreSuppressedAndOthersRoundedToFive() {
+        #expect(Disclosure.publish(0, policy: policy) == .value(0))
+        for n in 1...7 { #expect(Disclosure.publish(n, policy: policy) == .suppressed) }
+        #expect(Disclosure.publish(8, policy: policy) == .value(10))
+        #expect(Disclosure.publish(12, policy: policy) == .value(10))
+        #expect(Disclosure.publish(13, policy: policy) == .value(15))
+        #expect(Disclosure.publish(173, policy: policy) == .value(175))
+        #expect(Disclosure.publish(10, policy: DisclosurePolicy(suppressAtOrBelow: 10, roundTo: 1)) == .suppressed)
+        #expect(Disclosure.publish(11, policy: DisclosurePolicy(suppressAtOrBelow: 10, roundTo: 1)) == .value(11))
+        #expect(CountStyle.published(policy).show(1234) == "1,235")
+        #expect(CountStyle.exact.show(1234) == "1,234")
+    }
+
+    @Test func csvCellsThatExcelWouldRunAreNeutralised() {
+        #expect(CSVOutput.cell("=HYPERLINK(\"http://x\",\"click\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"")
+        #expect(CSVOutput.cell("+cmd") == "'+cmd")
+        #expect(CSVOutput.cell("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSVOutput.cell("-24.3") == "-24.3")
+        #expect(CSVOutput.cell("-") == "'-")
+        #expect(CSVOutput.line(["a,b", "c\nd", "plain"]) == "\"a,b\",\"c\nd\",plain\n")
+        #expect(CSVOutput.exportLine(["=x", "y"]) == "=x,y\n")
+    }
+
+    @Test func jsonKeepsKeyOrderAndEscapes() {
+        let doc: JSONValue = .object([("b", .int(1)), ("a", .array([.string("x\"\n"), .double(0.5), .double(.nan), .bool(true)]))])
+        #expect(doc.rendered() == "{\n  \"b\": 1,\n  \"a\": [\n    \"x\\\"\\n\",\n    0.5,\n    null,\n    true\n  ]\n}\n")
+    }
+
+    @Test func numbersAreFormattedWithoutLocale() {
+        #expect(NumberFormat.grouped(3178) == "3,178")
+        #expect(NumberFormat.grouped(-1234567) == "-1,234,567")
+        #expect(NumberFormat.fixed(-24.26, 1) == "-24.3")
+        #expect(NumberFormat.fixed(0.05, 1) == "0.1")
+        #expect(NumberFormat.fixed(-0.04, 1) == "0.0")
+        #expect(NumberFormat.json(5) == "5" && NumberFormat.json(0.1) == "0.1")
+    }
+}

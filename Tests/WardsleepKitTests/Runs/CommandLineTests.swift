@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// End-to-end: the real binary on temporary study folders; output files, messages and exit codes.
+@Suite(.serialized) struct CommandLineTests {
+    /// A study of 1,000 incidents of which 3 are bad, over one ward.
+    func thousandIncidents(_ dir: TempFolder, threshold: String = "") {
+        dir.write("study.yaml", studyYAML(threshold + """
+        exports:
+          incidents: { file: incidents.csv, categories: { "Violence and aggression": violence, "Self harm": self_harm } }
+
+        """))
+        var csv = "id,date,time,ward,category\n"
+        for i in 1...1000 {
+            let day = 1 + i % 28, month = 1 + i % 8
+            var date = "\(day < 10 ? "0" : "")\(day)/0\(month)/2019"
+            var ward = "A1", category = i % 2 == 0 ? "Self harm" : "Violence and aggression"
+            if i == 100 { date = "31/02/2019" }
+            if i == 500 { ward = "Ward 9" }
+            if i == 900 { category = "Slips" }
+            csv += "I\(i),\(date),0\(i % 10):15,\(ward),\(category)\n"
+        }
+        dir.write("incidents.csv", csv)
+    }
+
+    @Test func validateReportsEachBadRowAndKeepsEveryRowAccountedFor() throws {
+        let dir = TempFolder()
+        thousandIncidents(dir)
+        let r = try runWardsleep(["validate", dir.path])
+        #expect(r.status == 0)
+        #expect(r.out.contains("incidents.csv: 1,000 rows read, 997 accepted, 3 quarantined (0.3%)"))
+        #expect(r.out.contains("incidents.csv:101: column \"date\": \"31/02/2019\": no such date: February 2019 has 28 days"))
+        #expect(r.out.contains("incidents.csv:501: column \"ward\": \"Ward 9\": unknown ward"))
+        #expect(r.out.contains("incidents.csv:901: column \"category\": \"Slips\": unmapped category"))
+        #expect(r.out.contains("occupancy.csv: not supplied"))
+    }
+
+    @Test func validateExitsOneOnlyAboveTheStudysThreshold() throws {
+        let dir = TempFolder()
+        thousandIncidents(dir, threshold: "quality: { max_quarantined_percent: 0.2 }\n")
+        let r = try runWardsleep(["validate", dir.path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("incidents.csv: 0.3% quarantined is above the study's threshold of 0.2% (quality.max_quarantined_percent)"))
+    }
+
+    @Test func runWritesSummaryManifestAndQuarantine() throws {
+        let dir = TempFolder()
+        thousandIncidents(dir)
+        let out = dir.path + "/report"
+        let r = try runWardsleep(["run", dir.path, "--out", out])
+        #expect(r.status == 0, "\(r.err)")
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("# Test study: evidence summary"))
+        #expect(summary.contains("| incidents | incidents.csv | 1,000 | 997 | 3 | 0.3 |"))
+        let quarantine = try String(contentsOfFile: out + "/quarantine/incidents.csv", encoding: .utf8)
+        #expect(quarantine.split(separator: "\n").count == 4)  // header + 3 rows
+        #expect(quarantine.hasPrefix("file,line,column,field,value,reason\nincidents.csv,101,date,date,31/02/2019,"))
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
+        let inputs = manifest["inputs"] as! [[String: Any]]
+        #expect(inputs.count == 1)
+        #expect(inputs[0]["rows_read"] as? Int == 1000 && inputs[0]["rows_accepted"] as? Int == 997 && inputs[0]["rows_quarantined"] as? Int == 3)
+        #expect((inputs[0]["sha256"] as? String)?.count == 64)
+        #expect(!FileManager.default.fileExists(atPath: out + "/restricted"))
+        // Nothing half-written is left beside the report.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
+    @Test func runIsByteIdenticalWhenRepeated() throws {
+        let dir = TempFolder()
+        thousandIncidents(dir)
+        try runWardsleep(["run", dir.path, "--out", dir.path + "/a"])
+        try runWardsleep(["run", dir.path, "--out", dir.path + "/b"])
+        for f in ["summary.md", "manifest.json", "quarantine/incidents.csv"] {
+            #expect(FileManager.default.contents(atPath: dir.path + "/a/" + f) == FileManager.default.contents(atPath: dir.path + "/b/" + f))
+        }
+    }
+
+    @Test func configurationErrorsExitTwoAndNameTheKey() throws {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML().replacingOccurrences(of: "beds: 16", with: "beds: sixteen"))
+        let r = try runWardsleep(["run", dir.path, "--out", dir.path + "/out"])
+        #expect(r.status == 2)
+        #expect(r.err == "wardsleep: error: study.yaml:7: wards[0].beds: expected a whole number, found \"sixteen\"\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/out"))
+    }
+
+    @Test func missingStudyYAMLAndMissingListedExport() throws {
+        let dir = TempFolder()
+        let r = try runWardsleep(["validate", dir.path])
+        #expect(r.status == 2 && r.err.contains("study.yaml: not found in"))
+        dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: datix.csv }\n"))
+        let r2 = try runWardsleep(["validate", dir.path])
+        #expect(r2.status == 3)
+        #expect(r2.err == "wardsleep: error: datix.csv: not found in the study folder, but study.yaml lists it at exports.incidents.file\n")
+    }
+
+    @Test func exportsOutsideTheStudyFolderAreRefused() throws {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: ../../etc/passwd }\n"))
+        let r = try runWardsleep(["validate", dir.path])
+        #expect(r.status == 2 && r.err.contains("exports.incidents.file: \"../../etc/passwd\" is outside the study folder"))
+        let dir2 = TempFolder()
+        dir2.write("study.yaml", studyYAML())
+        try FileManager.default.createSymbolicLink(atPath: dir2.path + "/incidents.csv", withDestinationPath: "/etc/hostname")
+        let r2 = try runWardsleep(["validate", dir2.path])
+        #expect(r2.status == 2 && r2.err.contains("is a link to a file outside the study folder"))
+    }
+
+    @Test func patientIdentifiersNeedAKey() throws {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML())
+        dir.write("sleep_plans.csv", "night,ward,patient,protected\n04/03/2019,A1,9434765919,Y\n")
+        let r = try runWardsleep(["validate", dir.path])
+        #expect(r.status == 2 && r.err.contains("set WARDSLEEP_KEY"))
+        let ok = try runWardsleep(["validate", dir.path], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(ok.status == 0 && ok.out.contains("sleep_plans.csv: 1 rows read, 1 accepted, 0 quarantined"))
+    }
+
+    @Test func initWritesATemplateThatValidates() throws {
+        let dir = TempFolder()
+        let r = try runWardsleep(["init", dir.path + "/new"])
+        #expect(r.status == 0)
+        // The template loads; the exports it lists must then be put beside it.
+        let v = try runWardsleep(["validate", dir.path + "/new"])
+        #expect(v.status == 3)
+        #expect(v.err == "wardsleep: error: occupancy.csv: not found in the study folder, but study.yaml lists it at exports.occupancy.file\n")
+        let again = try runWardsleep(["init", dir.path + "/new"])
+        #expect(again.status == 2 && again.err.contains("already exists; pass --force"))
+    }
+
+    @Test func helpShowsExamples() throws {
+        for command in ["run", "validate", "init", "sample"] {
+            let r = try runWardsleep([command, "--help"])
+            #expect(r.status == 0 && r.out.contains("Example"))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// The synthetic sample: deterministic, realistic in shape, and identical to the committed copy in data/sample.
+@Suite(.serialized) struct SampleStudyTests {
+    @Test func sameSeedGivesIdenticalFilesAndAnotherSeedDiffers() throws {
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        try SampleStudy.write(to: a.path)
+        try SampleStudy.write(to: b.path)
+        try SampleStudy.write(to: c.path, seed: 7)
+        for f in ["study.yaml", "occupancy.csv", "incidents.csv", "hypnotics.csv", "feedback.csv", "sleep_plans.csv", "involvement.csv"] {
+            #expect(FileManager.default.contents(atPath: a.path + "/" + f) == FileManager.default.contents(atPath: b.path + "/" + f), "\(f)")
+        }
+        #expect(FileManager.default.contents(atPath: a.path + "/incidents.csv") != FileManager.default.contents(atPath: c.path + "/incidents.csv"))
+    }
+
+    @Test func committedSampleMatchesTheGenerator() throws {
+        let fresh = TempFolder()
+        try SampleStudy.write(to: fresh.path)
+        let committed = packageRoot() + "/data/sample"
+        for f in try FileManager.default.contentsOfDirectory(atPath: fresh.path).sorted() {
+            #expect(FileManager.default.contents(atPath: committed + "/" + f) == FileManager.default.contents(atPath: fresh.path + "/" + f),
+                    "data/sample/\(f) differs from `wardsleep sample`; regenerate it with `make sample`")
+        }
+    }
+
+    @Test func sampleImitatesTheSleepWellDesignAndReadsCleanly() throws {
+        let dir = TempFolder()
+        let written = try SampleStudy.write(to: dir.path)
+        let study = try StudyLoader.load(folder: dir.path)
+        #expect(study.synthetic && study.wards.map(\.beds) == [16, 16, 16, 26, 16, 12, 18])
+        #expect(study.wards.filter(\.cbti).map(\.id) == ["A1", "A3"])
+        let result = try StudyValidation.validate(folder: dir.path, keyFile: nil, environment: [:])
+        #expect(result.status == .success && result.ingest.notSupplied.isEmpty)
+        for t in result.ingest.tallies {
+            #expect(t.rowsRead == t.accepted + t.quarantined, "\(t.file)")
+            #expect(t.rowsRead == written.rows[t.export], "\(t.file)")
+        }
+        // The three planted bad incidents and one bad rating are quarantined; nothing else is.
+        #expect(result.ingest.tally(.incidents)?.quarantined == 3)
+        #expect(result.ingest.tally(.feedback)?.quarantined == 1)
+        #expect(result.ingest.tally(.feedback)?.encoding == "windows-1252")
+        #expect(result.ingest.tally(.incidents)?.byteOrderMark == true)
+    }
+
+    @Test func scaleMultipliesVolume() throws {
+        let one = TempFolder(), three = TempFolder()
+        let w1 = try SampleStudy.write(to: one.path, scale: 1)
+        let w3 = try SampleStudy.write(to: three.path, scale: 3)
+        #expect(try StudyLoader.load(folder: three.path).wards.count == 21)
+        let ratio = Double(w3.rows[.occupancy]!) / Double(w1.rows[.occupancy]!)
+        #expect(ratio == 3)
+        #expect(Double(w3.rows[.sleepPlans]!) / Double(w1.rows[.sleepPlans]!) > 2.5)
+    }
+
+    @Test func syntheticPatientNumbersAreValidTestNumbers() throws {
+        let dir = TempFolder()
+        try SampleStudy.write(to: dir.path)
+        let plans = try String(contentsOfFile: dir.path + "/sleep_plans.csv", encoding: .utf8)
+        let ids = plans.split(separator: "\n").dropFirst().prefix(500).map { String($0.split(separator: ",")[2]) }
+        #expect(ids.allSatisfy { $0.hasPrefix("999") && NHSNumber.isValid($0) })
+    }
+}

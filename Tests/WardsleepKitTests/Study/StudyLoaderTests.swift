@@ -1,0 +1,104 @@
+import Testing
+@testable import WardsleepKit
+
+/// study.yaml: defaults for what is left out; every error names the key path and line, and exits 2.
+@Suite struct StudyLoaderTests {
+    func error(_ yaml: String) -> ConfigurationError? {
+        do { _ = try StudyLoader.parse(yaml); return nil } catch let e as ConfigurationError { return e } catch { return nil }
+    }
+
+    @Test func minimalStudyGetsEveryDefault() throws {
+        let s = testStudy()
+        #expect(s.study == "Test study" && s.slug == "test-study")
+        #expect(s.protectedWindow == .default)
+        #expect(s.dateFormat == .dmy)
+        #expect(s.disclosure == DisclosurePolicy(suppressAtOrBelow: 7, roundTo: 5))
+        #expect(s.quality.maxQuarantinedPercent == 5)
+        #expect(s.spc.shift == 7 && s.spc.trend == 7 && s.spc.twoInThree == "mdc2023")
+        #expect(s.exports[.incidents].file == "incidents.csv" && !s.exports[.incidents].listed)
+        #expect(s.wards.map(\.id) == ["A1", "D1"])
+        #expect(s.wards[0].cbti && !s.wards[1].cbti)
+    }
+
+    @Test func wardsAnswerToIdNameAndAliasAndHavePeriodOverrides() {
+        let s = testStudy()
+        #expect(s.wardIndex(matching: "a1") == 0)
+        #expect(s.wardIndex(matching: "  ACUTE   male ") == 0)
+        #expect(s.wardIndex(matching: "Ward 7 (Dementia)") == 1)
+        #expect(s.wardIndex(matching: "Ward 9") == nil)
+        #expect(s.periods(forWard: 1).pilot.from == CalendarDay(year: 2019, month: 2, day: 1)!)
+        #expect(s.periods(forWard: 0).pilot.from == CalendarDay(year: 2019, month: 1, day: 1)!)
+    }
+
+    @Test func wrongTypeNamesTheKeyPathAndLine() {
+        let yaml = studyYAML().replacingOccurrences(of: "beds: 12", with: "beds: twelve")
+        let e = error(yaml)
+        #expect(e?.keyPath == "wards[1].beds")
+        #expect(e?.line == 8)
+        #expect(e?.message == "expected a whole number, found \"twelve\"")
+        #expect(e?.exitStatus == .configuration)
+        #expect(e?.description == "study.yaml:8: wards[1].beds: expected a whole number, found \"twelve\"")
+    }
+
+    @Test func unknownKeyIsAnErrorNotADefault() {
+        let e = error(studyYAML("protected_windwo: { start: \"23:00\" }\n"))
+        #expect(e?.keyPath == "protected_windwo")
+        #expect(e?.message.hasPrefix("unknown key; expected one of version, study, organisation, protected_window") == true)
+    }
+
+    @Test func requiredKeysAndValueChecks() {
+        #expect(error("version: 1\nperiods: {}\n")?.keyPath == "study")
+        #expect(error(studyYAML().replacingOccurrences(of: "to: 2018-08-31", with: "to: 2017-08-31"))?.message
+            == "from (2018-01-01) is after to (2017-08-31)")
+        #expect(error(studyYAML().replacingOccurrences(of: "from: 2019-01-01", with: "from: 2018-06-01"))?.keyPath == "periods")
+        #expect(error(studyYAML("date_format: mdy\n"))?.message == "expected dmy or iso, found \"mdy\"")
+        #expect(error(studyYAML("disclosure: { round_to: 0 }\n"))?.keyPath == "disclosure.round_to")
+        #expect(error(studyYAML("quality: { max_quarantined_percent: 150 }\n"))?.keyPath == "quality.max_quarantined_percent")
+        #expect(error(studyYAML("involvement_roles: { Volunteers: helpers }\n"))?.keyPath == "involvement_roles.Volunteers")
+    }
+
+    @Test func exportSettingsAreCheckedAgainstTheCanonicalFields() {
+        let e = error(studyYAML("exports:\n  incidents: { columns: { severty: \"Harm level\" } }\n"))
+        #expect(e?.keyPath == "exports.incidents.columns.severty")
+        #expect(e?.message.hasPrefix("is not a field of the incidents export; its fields are id, date, ward, category") == true)
+        #expect(error(studyYAML("exports:\n  incident: { file: x.csv }\n"))?.keyPath == "exports.incident")
+        #expect(error(studyYAML("exports:\n  hypnotics: { kind: dispensing }\n"))?.message == "expected issues or administrations, found \"dispensing\"")
+        #expect(error(studyYAML("exports:\n  occupancy: { categories: { a: b } }\n"))?.keyPath == "exports.occupancy")
+    }
+
+    @Test func listedExportsCarryTheirMappings() throws {
+        let s = testStudy("""
+        exports:
+          incidents:
+            file: datix.csv
+            columns: { id: Ref, date: "Incident date" }
+            categories: { "Violence and aggression": violence }
+            severities: { "No harm": 0, Death: 4 }
+            exclude_status: [REJECTED]
+          hypnotics: { kind: administrations }
+
+        """)
+        let inc = s.exports[.incidents]
+        #expect(inc.listed && inc.file == "datix.csv" && inc.header(for: "id") == "Ref" && inc.header(for: "ward") == "ward")
+        #expect(inc.categories == ["Violence and aggression": "violence"])
+        #expect(inc.excludeStatus == ["REJECTED"])
+        #expect(s.exports[.hypnotics].hypnoticsKind == .administrations)
+    }
+
+    @Test func invalidYAMLGivesTheLine() {
+        let e = error("study: x\nwards: [\n")
+        #expect(e?.message.hasPrefix("is not valid YAML") == true)
+        #expect(e?.line != nil)
+    }
+
+    @Test func duplicateWardLabelsAreRefused() {
+        let e = error(studyYAML().replacingOccurrences(of: "aliases: [\"Ward 7 (Dementia)\"]", with: "aliases: [\"acute male\"]"))
+        #expect(e?.keyPath == "wards[1]")
+    }
+
+    @Test func templateLoadsAsItIs() throws {
+        let s = try StudyLoader.parse(StudyTemplate.text)
+        #expect(s.wards.count == 2)
+        #expect(s.exports[.incidents].categories?["Self harm"] == "self_harm")
+    }
+}
