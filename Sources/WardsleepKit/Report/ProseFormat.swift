@@ -34,6 +34,15 @@ public struct CountStyle: Sendable {
         }
     }
 
+    /// A count for JSON: the number (exact or rounded), or the string `*` when suppressed.
+    public func json(_ n: Int) -> JSONValue {
+        guard let policy else { return .int(n) }
+        switch Disclosure.publish(n, policy: policy) {
+        case .suppressed: return .string("*")
+        case .value(let v): return .int(v)
+        }
+    }
+
     /// The sensitivity of outputs written in this style.
     public var sensitivity: Sensitivity { policy == nil ? .restricted : .releasable }
 }

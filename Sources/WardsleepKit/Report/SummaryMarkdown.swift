@@ -10,6 +10,8 @@ public struct SummaryInputs {
     public var occupancy: OccupancyTotals
     /// Problem counts by export.
     public var problems: [ExportKind: ProblemDigest]
+    /// The safety comparison, when incidents were supplied.
+    public var safety: SafetyResults?
 
     /// Creates the inputs.
     public init(study: StudyDefinition, ingest: IngestResult, incidents: IncidentCounts, occupancy: OccupancyTotals,
@@ -19,6 +21,8 @@ public struct SummaryInputs {
         self.incidents = incidents
         self.occupancy = occupancy
         self.problems = problems
+        safety = ingest.tally(.incidents) == nil ? nil
+            : SafetyAnalysis.analyse(study: study, incidents: incidents, occupancy: ingest.tally(.occupancy) == nil ? nil : occupancy)
     }
 }
 
@@ -55,36 +59,12 @@ public enum SummaryMarkdown {
     }
 
     static func incidents(_ s: SummaryInputs, style: CountStyle) -> String {
-        var md = "## Incidents by category\n\n"
-        guard let tally = s.ingest.tally(.incidents) else {
-            return md + "Incidents: not supplied (no incident export in the study folder).\n\n"
+        guard let safety = s.safety, let tally = s.ingest.tally(.incidents) else {
+            return "## Safety: incidents\n\nIncidents: not supplied (no incident export in the study folder).\n\n"
         }
-        let c = s.incidents
-        let window = s.study.protectedWindow.description
-        md += "Incidents counted by the date of the event itself and the ward's own period dates; "
-        md += "\"\(window)\" counts incidents whose recorded time lies in the protected window. "
-        md += "\(NumberFormat.grouped(c.analysed)) of \(NumberFormat.grouped(tally.accepted)) accepted incident rows fall in a period "
-        md += "and are not excluded by status.\n\n"
-        md += "| Category | Baseline, 24 h | Pilot, 24 h | Baseline, \(window) | Pilot, \(window) |\n|---|---:|---:|---:|---:|\n"
-        for category in c.categories.sorted() + [IncidentCounts.allCategories] {
-            let label = category == IncidentCounts.allCategories ? "**All incidents**" : ProseFormat.cell(category)
-            let cells = [(StudyPeriod.baseline, TimeWindow.allDay), (.pilot, .allDay), (.baseline, .protected), (.pilot, .protected)]
-                .map { style.show(c.count(category: category, period: $0.0, window: $0.1)) }
-            md += "| \(label) | \(cells.joined(separator: " | ")) |\n"
-        }
-        md += "\n"
-        if c.withoutTime > 0 {
-            md += "\(style.show(c.withoutTime)) incidents had no recorded time; they are counted over 24 h only.\n\n"
-        }
-        md += "Serious incidents (severe harm or death): baseline \(style.show(c.serious[.baseline] ?? 0)), "
-        md += "pilot \(style.show(c.serious[.pilot] ?? 0)).\n\n"
-        if s.ingest.tally(.occupancy) != nil {
-            md += "Occupied bed days (sum of the midnight census): baseline \(NumberFormat.grouped(s.occupancy.total(period: .baseline))), "
-            md += "pilot \(NumberFormat.grouped(s.occupancy.total(period: .pilot))).\n\n"
-        } else {
-            md += "Occupancy: not supplied, so there is no exposure to turn counts into rates.\n\n"
-        }
-        if let policy = style.policy { md += "_\(Disclosure.note(policy))_\n\n" }
+        var md = SafetySection.render(safety, study: s.study, style: style)
+        md += "\(NumberFormat.grouped(s.incidents.analysed)) of \(NumberFormat.grouped(tally.accepted)) accepted incident rows fall in "
+        md += "a period and are not excluded by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
         return md
     }
 

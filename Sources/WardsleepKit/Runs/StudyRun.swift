@@ -58,11 +58,9 @@ public enum StudyRun {
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
         let inputs = SummaryInputs(study: study, ingest: ingest, incidents: incidents, occupancy: occupancy, problems: digests)
         var outputs: [Manifest.Output] = []
-        try staging.write("summary.md", SummaryMarkdown.render(inputs, style: .published(study.disclosure)))
-        outputs.append(.init(path: "summary.md", sensitivity: .releasable))
+        try writeReport(inputs, style: .published(study.disclosure), into: staging, under: "", outputs: &outputs)
         if options.unsuppressed {
-            try staging.write("restricted/summary.md", SummaryMarkdown.render(inputs, style: .exact))
-            outputs.append(.init(path: "restricted/summary.md", sensitivity: .restricted))
+            try writeReport(inputs, style: .exact, into: staging, under: "restricted/", outputs: &outputs)
         }
         for kind in quarantine.files.keys.sorted() {
             outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
@@ -79,6 +77,25 @@ public enum StudyRun {
         }
         messages.append("report written to \(out)")
         return RunOutcome(status: status, outFolder: out, ingest: ingest, messages: messages)
+    }
+}
+
+extension StudyRun {
+    /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
+    static func writeReport(_ inputs: SummaryInputs, style: CountStyle, into staging: OutputStaging, under prefix: String,
+                            outputs: inout [Manifest.Output]) throws {
+        var files: [(String, String)] = [
+            ("summary.md", SummaryMarkdown.render(inputs, style: style)),
+            ("results.json", ResultsJSON.render(inputs, style: style)),
+        ]
+        if let safety = inputs.safety {
+            files.append(("tables/incidents.csv", SafetyTables.incidentsCSV(safety, study: inputs.study, style: style)))
+            files.append(("tables/incidents_pooled.csv", SafetyTables.pooledCSV(safety, style: style)))
+        }
+        for (name, text) in files {
+            try staging.write(prefix + name, text)
+            outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
+        }
     }
 }
 

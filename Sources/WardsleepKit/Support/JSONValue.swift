@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document with keys kept in the order they were written, rendered byte-for-byte the same every time.
 public indirect enum JSONValue: Equatable, Sendable {
     case null
@@ -78,6 +80,14 @@ public enum NumberFormat {
         return "\(d)"
     }
 
+    /// Machine-readable: shortest round-trip text, `Inf` for infinity, empty for a missing value.
+    public static func machine(_ d: Double?) -> String {
+        guard let d else { return "" }
+        if d.isInfinite { return d > 0 ? "Inf" : "-Inf" }
+        if d.isNaN { return "" }
+        return json(d)
+    }
+
     /// A whole number with thousands separators: `3178` → `3,178`.
     public static func grouped(_ n: Int) -> String {
         let digits = String(abs(n))
@@ -89,19 +99,10 @@ public enum NumberFormat {
         return n < 0 ? "-" + out : out
     }
 
-    /// Fixed decimals, rounded half away from zero: `fixed(24.25, 1)` → `24.3`.
+    /// Fixed decimals, correctly rounded from the binary value (C's `%.*f`, never locale-dependent); no negative zero.
     public static func fixed(_ d: Double, _ decimals: Int) -> String {
         guard d.isFinite else { return d.isNaN ? "NA" : (d > 0 ? "Inf" : "-Inf") }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(d) * scale).rounded(.toNearestOrAwayFromZero)
-        let whole = Int(scaled / scale)
-        let frac = Int(scaled - Double(whole) * scale)
-        var s = String(whole)
-        if decimals > 0 {
-            let f = String(frac)
-            s += "." + String(repeating: "0", count: decimals - f.count) + f
-        }
-        return (d < 0 && scaled != 0 ? "-" : "") + s
+        let s = String(format: "%.\(decimals)f", d)
+        return s.hasPrefix("-") && s.dropFirst().allSatisfy { $0 == "0" || $0 == "." } ? String(s.dropFirst()) : s
     }
 }

@@ -25,6 +25,22 @@ import Testing
         }
     }
 
+    @Test func committedReportMatchesThePipeline() throws {
+        let dir = TempFolder()
+        let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", dir.path + "/sample"])
+        #expect(r.status == 0, "\(r.err)")
+        let committed = packageRoot() + "/reports/sample"
+        let produced = try FileManager.default.subpathsOfDirectory(atPath: dir.path + "/sample").sorted()
+        #expect(produced == (try FileManager.default.subpathsOfDirectory(atPath: committed).sorted()),
+                "reports/sample has other files than the pipeline writes; regenerate it with `make report`")
+        for f in produced {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path + "/sample/" + f, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            #expect(FileManager.default.contents(atPath: committed + "/" + f) == FileManager.default.contents(atPath: dir.path + "/sample/" + f),
+                    "reports/sample/\(f) differs from what the pipeline writes; regenerate it with `make report`")
+        }
+    }
+
     @Test func sampleImitatesTheSleepWellDesignAndReadsCleanly() throws {
         let dir = TempFolder()
         let written = try SampleStudy.write(to: dir.path)

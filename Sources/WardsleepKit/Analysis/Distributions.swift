@@ -1,0 +1,21 @@
+import CRmath
+
+/// R's own distribution functions (libRmath), under Swift names. Nothing here is reimplemented.
+public enum Distributions {
+    /// Binomial probability mass, R's `dbinom(x, n, p)`.
+    public static func binomialDensity(_ x: Int, n: Int, p: Double) -> Double { dbinom(Double(x), Double(n), p, 0) }
+
+    /// Binomial distribution function, R's `pbinom(x, n, p, lower.tail)`.
+    public static func binomialCDF(_ x: Int, n: Int, p: Double, lowerTail: Bool = true) -> Double {
+        pbinom(Double(x), Double(n), p, lowerTail ? 1 : 0, 0)
+    }
+
+    /// Beta quantile, R's `qbeta(p, a, b)`.
+    public static func betaQuantile(_ p: Double, _ a: Double, _ b: Double) -> Double { qbeta(p, a, b, 1, 0) }
+
+    /// Standard normal quantile, R's `qnorm(p)`.
+    public static func normalQuantile(_ p: Double) -> Double { qnorm5(p, 0, 1, 1, 0) }
+
+    /// Upper tail of the chi-square distribution, R's `pchisq(q, df, lower.tail = FALSE)`.
+    public static func chiSquareUpperTail(_ q: Double, df: Double) -> Double { pchisq(q, df, 0, 0) }
+}

@@ -1,0 +1,135 @@
+/// What exposure the safety rates are per.
+public enum ExposureUnit: String, Sendable, Codable {
+    /// Occupied bed days: the sum of the midnight census (24-hour rates).
+    case occupiedBedDays = "occupied_bed_days"
+    /// Occupied bed-nights: the same census, as nights (protected-window rates).
+    case occupiedBedNights = "occupied_bed_nights"
+    /// Days in the period, when no occupancy export is supplied.
+    case days
+
+    /// Words for people: "occupied bed days".
+    public var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
+}
+
+/// One line of the safety comparison: events and exposure in each period for a category, ward (or the study) and window.
+public struct SafetyCell: Sendable, Equatable {
+    /// Ward index, or `nil` for the whole study.
+    public var ward: Int?
+    /// Category, or `all`.
+    public var category: String
+    /// 24 h or the protected window.
+    public var window: TimeWindow
+    /// Baseline events.
+    public var baselineEvents: Int
+    /// Pilot events.
+    public var pilotEvents: Int
+    /// Baseline exposure.
+    public var baselineExposure: Double
+    /// Pilot exposure.
+    public var pilotExposure: Double
+    /// The unit of exposure.
+    public var unit: ExposureUnit
+}
+
+/// The safety results: every comparison, pooled estimates, CBTi contrast and serious events, all from exact counts.
+public struct SafetyResults: Sendable {
+    /// Whether exposure is occupied bed days from the occupancy export or days in the period.
+    public var exposureFromOccupancy: Bool
+    /// Study-wide rows first (category `all` first), then each ward in study order.
+    public var cells: [SafetyCell]
+    /// Mantel–Haenszel rate ratio over wards, by category and window.
+    public var pooled: [PooledSafety]
+    /// Categories in report order (`all` first).
+    public var categories: [String]
+    /// Serious incidents (severe harm or death) by period.
+    public var serious: [StudyPeriod: Int]
+    /// Incidents without a recorded time (in 24-hour counts only).
+    public var withoutTime: Int
+    /// Wards whose census does not cover every day of a period: (ward index, period, days covered, days in period).
+    public var incompleteCensus: [(ward: Int, period: StudyPeriod, covered: Int, days: Int)]
+
+    /// The study-wide cell for a category and window.
+    public func studyCell(_ category: String = IncidentCounts.allCategories, _ window: TimeWindow) -> SafetyCell? {
+        cells.first { $0.ward == nil && $0.category == category && $0.window == window }
+    }
+}
+
+/// The pooled comparison over wards for one category and window, with the CBTi contrast.
+public struct PooledSafety: Sendable {
+    /// Category, or `all`.
+    public var category: String
+    /// 24 h or protected window.
+    public var window: TimeWindow
+    /// Mantel–Haenszel over all wards.
+    public var all: PooledRateRatio
+    /// Mantel–Haenszel over CBTi wards.
+    public var cbti: PooledRateRatio
+    /// Mantel–Haenszel over the other wards.
+    public var other: PooledRateRatio
+    /// CBTi against the rest: ratio of the two pooled rate ratios with its interval.
+    public var cbtiRatio: (estimate: Double, lower: Double, upper: Double)?
+    /// Events summed over the wards pooled, per period (for disclosure of the pooled line).
+    public var baselineEvents: Int
+    /// Pilot events summed over the wards pooled.
+    public var pilotEvents: Int
+}
+
+/// Builds the safety comparison from incident counts and occupied bed days (SPEC §3 "Safety").
+public enum SafetyAnalysis {
+    /// Analyses the counts. Without an occupancy export, exposure is the number of days in each ward's periods.
+    public static func analyse(study: StudyDefinition, incidents: IncidentCounts, occupancy: OccupancyTotals?) -> SafetyResults {
+        let categories = [IncidentCounts.allCategories] + incidents.categories.sorted()
+        func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
+            let wards = ward.map { [$0] } ?? Array(study.wards.indices)
+            return wards.reduce(0.0) { sum, w in
+                sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
+            }
+        }
+        func unit(_ window: TimeWindow) -> ExposureUnit {
+            occupancy == nil ? .days : (window == .allDay ? .occupiedBedDays : .occupiedBedNights)
+        }
+        func cell(_ ward: Int?, _ category: String, _ window: TimeWindow) -> SafetyCell {
+            SafetyCell(ward: ward, category: category, window: window,
+                       baselineEvents: incidents.count(category: category, ward: ward, period: .baseline, window: window),
+                       pilotEvents: incidents.count(category: category, ward: ward, period: .pilot, window: window),
+                       baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot), unit: unit(window))
+        }
+        var cells: [SafetyCell] = []
+        for ward in [nil] + study.wards.indices.map(Optional.some) {
+            for category in categories {
+                for window in TimeWindow.allCases { cells.append(cell(ward, category, window)) }
+            }
+        }
+        var pooled: [PooledSafety] = []
+        for category in categories {
+            for window in TimeWindow.allCases {
+                let wardCells = cells.filter { $0.ward != nil && $0.category == category && $0.window == window }
+                func strata(_ keep: (Int) -> Bool) -> [RateStratum] {
+                    wardCells.filter { keep($0.ward!) }.map {
+                        RateStratum(x1: $0.pilotEvents, t1: $0.pilotExposure, x0: $0.baselineEvents, t0: $0.baselineExposure)
+                    }
+                }
+                let all = mantelHaenszelRateRatio(strata: strata { _ in true })
+                let cbti = mantelHaenszelRateRatio(strata: strata { study.wards[$0].cbti })
+                let other = mantelHaenszelRateRatio(strata: strata { !study.wards[$0].cbti })
+                let used = wardCells.filter { $0.baselineExposure > 0 && $0.pilotExposure > 0 }
+                pooled.append(PooledSafety(category: category, window: window, all: all, cbti: cbti, other: other,
+                                           cbtiRatio: ratioOfRateRatios(cbti, other),
+                                           baselineEvents: used.reduce(0) { $0 + $1.baselineEvents },
+                                           pilotEvents: used.reduce(0) { $0 + $1.pilotEvents }))
+            }
+        }
+        var incomplete: [(Int, StudyPeriod, Int, Int)] = []
+        if let occupancy {
+            for w in study.wards.indices {
+                for period in StudyPeriod.allCases {
+                    let days = study.periods(forWard: w)[period].length
+                    let covered = occupancy.censusDays[w]?[period] ?? 0
+                    if covered < days { incomplete.append((w, period, covered, days)) }
+                }
+            }
+        }
+        return SafetyResults(exposureFromOccupancy: occupancy != nil, cells: cells, pooled: pooled, categories: categories,
+                             serious: incidents.serious, withoutTime: incidents.withoutTime, incompleteCensus: incomplete)
+    }
+}

@@ -1,0 +1,54 @@
+/// `results.json`: every number of the report with the parameters used and the disclosure status of each value.
+public enum ResultsJSON {
+    /// The schema version of results.json; raised whenever a key changes meaning or disappears.
+    public static let schemaVersion = 1
+
+    /// The document in `style`.
+    public static func render(_ s: SummaryInputs, style: CountStyle) -> String {
+        let study = s.study
+        var pairs: [(String, JSONValue)] = [
+            ("schema_version", .int(schemaVersion)),
+            ("tool", .object([("name", .string("wardsleep")), ("version", .string(WardsleepVersion.current))])),
+            ("sensitivity", .string(style.sensitivity.rawValue)),
+            ("study", .object([
+                ("name", .string(study.study)),
+                ("organisation", study.organisation.map { .string($0) } ?? .null),
+                ("synthetic", .bool(study.synthetic)),
+                ("wards", .array(study.wards.indices.map { i in
+                    let w = study.wards[i], p = study.periods(forWard: i)
+                    return .object([
+                        ("id", .string(w.id)), ("name", .string(w.name)), ("type", .string(w.type)), ("beds", .int(w.beds)),
+                        ("cbti", .bool(w.cbti)),
+                        ("baseline", .object([("from", .string(p.baseline.from.iso)), ("to", .string(p.baseline.to.iso))])),
+                        ("pilot", .object([("from", .string(p.pilot.from.iso)), ("to", .string(p.pilot.to.iso))])),
+                    ])
+                })),
+            ])),
+            ("parameters", .object([
+                ("periods", .object([
+                    ("baseline", .object([("from", .string(study.periods.baseline.from.iso)), ("to", .string(study.periods.baseline.to.iso))])),
+                    ("pilot", .object([("from", .string(study.periods.pilot.from.iso)), ("to", .string(study.periods.pilot.to.iso))])),
+                ])),
+                ("protected_window", .object([("start", .string(study.protectedWindow.start.description)),
+                                              ("end", .string(study.protectedWindow.end.description))])),
+                ("night_boundary", .string("events before \(EventTiming.nightBoundaryHour):00 belong to the previous night")),
+                ("disclosure", style.policy.map { p in
+                    .object([("suppress_at_or_below", .int(p.suppressAtOrBelow)), ("round_to", .int(p.roundTo)),
+                             ("note", .string(Disclosure.note(p)))])
+                } ?? .string("none: exact counts, restricted output")),
+                ("max_quarantined_percent", .double(study.quality.maxQuarantinedPercent)),
+            ])),
+            ("data_quality", .array(s.ingest.tallies.map { t in
+                .object([
+                    ("export", .string(t.export.rawValue)), ("file", .string(t.file)), ("rows_read", .int(t.rowsRead)),
+                    ("rows_accepted", .int(t.accepted)), ("rows_quarantined", .int(t.quarantined)),
+                    ("quarantined_percent", .double(t.quarantinedPercent)),
+                    ("rows_set_aside", .object(t.setAside.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ])
+            })),
+            ("not_supplied", .array(s.ingest.notSupplied.map { .string($0.rawValue) })),
+        ]
+        pairs.append(("safety", s.safety.map { SafetyTables.json($0, study: study, style: style) } ?? .string("not supplied")))
+        return JSONValue.object(pairs).rendered()
+    }
+}

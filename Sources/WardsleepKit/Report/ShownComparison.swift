@@ -1,0 +1,65 @@
+/// A safety comparison as one copy of the report shows it: exact counts in restricted outputs; in releasable outputs,
+/// counts after disclosure control with rates and statistics recomputed from the published counts, or withheld when
+/// a count is suppressed.
+public struct ShownComparison: Sendable {
+    /// How the row was treated.
+    public enum Status: String, Sendable {
+        /// Exact counts (restricted output).
+        case exact
+        /// Counts rounded; statistics from the rounded counts.
+        case rounded
+        /// A count is suppressed; the statistics that would reveal it are withheld.
+        case suppressed
+    }
+
+    /// The cell shown.
+    public var cell: SafetyCell
+    /// Baseline count as shown (`*` when suppressed).
+    public var baselineEvents: String
+    /// Pilot count as shown.
+    public var pilotEvents: String
+    /// Baseline rate per 1,000 units of exposure, from the shown count.
+    public var baselineRate: Double?
+    /// Pilot rate per 1,000.
+    public var pilotRate: Double?
+    /// The comparison from the shown counts; `nil` when suppressed.
+    public var ratio: RateRatio?
+    /// Exact, rounded or suppressed.
+    public var status: Status
+
+    /// Percentage change of the rate, pilot against baseline; `nil` when the baseline rate is zero or unknown.
+    public var percentChange: Double? {
+        guard let b = baselineRate, let p = pilotRate, b > 0 else { return nil }
+        return (p / b - 1) * 100
+    }
+
+    /// Shows `cell` in `style`.
+    public init(_ cell: SafetyCell, style: CountStyle, confidence: Double = 0.95) {
+        self.cell = cell
+        func shown(_ n: Int) -> (text: String, value: Int?) {
+            guard let policy = style.policy else { return (String(n), n) }
+            let p = Disclosure.publish(n, policy: policy)
+            return (p.description, p.number)
+        }
+        let b = shown(cell.baselineEvents), p = shown(cell.pilotEvents)
+        baselineEvents = b.text
+        pilotEvents = p.text
+        func rate(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 1000 : nil } }
+        baselineRate = rate(b.value, cell.baselineExposure)
+        pilotRate = rate(p.value, cell.pilotExposure)
+        if let bv = b.value, let pv = p.value {
+            ratio = exactRateRatio(x1: pv, t1: cell.pilotExposure, x0: bv, t0: cell.baselineExposure, confidence: confidence)
+            status = style.policy == nil ? .exact : .rounded
+        } else {
+            ratio = nil
+            status = .suppressed
+        }
+    }
+}
+
+/// Disclosure of a pooled line: the pooled estimate is computed from exact per-ward counts, and withheld from
+/// releasable outputs when either period's total over the pooled wards is a small number.
+func pooledIsSuppressed(_ p: PooledSafety, style: CountStyle) -> Bool {
+    guard let policy = style.policy else { return false }
+    return [p.baselineEvents, p.pilotEvents].contains { Disclosure.publish($0, policy: policy) == .suppressed }
+}
