@@ -23,13 +23,19 @@ struct Sample: ParsableCommand {
     @Option(name: .long, help: "Volume multiplier (1 = seven wards).")
     var scale: Int = 1
 
+    @Option(name: .long, help: "The hypnotics export: issues (pharmacy supply) or administrations (EPMA doses).")
+    var hypnotics: String = "issues"
+
     func validate() throws {
         guard scale >= 1 else { throw ValidationError("--scale must be 1 or more.") }
+        guard HypnoticsExportKind(rawValue: hypnotics) != nil else {
+            throw ValidationError("--hypnotics must be issues or administrations, not \(hypnotics).")
+        }
     }
 
     func run() throws {
         try runReporting {
-            let written = try SampleStudy.write(to: out, seed: seed, scale: scale)
+            let written = try SampleStudy.write(to: out, seed: seed, scale: scale, hypnotics: HypnoticsExportKind(rawValue: hypnotics)!)
             for kind in ExportKind.allCases {
                 print("\(kind.defaultFileName): \(written.rows[kind] ?? 0) rows")
             }

@@ -16,6 +16,11 @@ public enum Distributions {
     /// Standard normal quantile, R's `qnorm(p)`.
     public static func normalQuantile(_ p: Double) -> Double { qnorm5(p, 0, 1, 1, 0) }
 
+    /// Hypergeometric probability mass, R's `dhyper(x, m, n, k)`.
+    public static func hypergeometricDensity(_ x: Int, m: Int, n: Int, k: Int) -> Double {
+        dhyper(Double(x), Double(m), Double(n), Double(k), 0)
+    }
+
     /// Upper tail of the chi-square distribution, R's `pchisq(q, df, lower.tail = FALSE)`.
     public static func chiSquareUpperTail(_ q: Double, df: Double) -> Double { pchisq(q, df, 0, 0) }
 }

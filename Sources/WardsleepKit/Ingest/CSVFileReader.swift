@@ -48,23 +48,49 @@ public struct CSVFileReader {
     public static let chunkSize = 64 * 1024
     /// The longest record accepted, in bytes.
     public var maxRecordBytes = 16 * 1024 * 1024
-    /// The path to open.
-    public var path: String
+    /// Where the bytes come from.
+    enum Source {
+        case path(String)
+        case bytes([UInt8])
+    }
+
+    let source: Source
     /// The name used in messages (usually the file name as the study names it).
     public var displayName: String
 
     /// Creates a reader for `path`, naming it `displayName` in messages.
     public init(path: String, displayName: String) {
-        self.path = path
+        source = .path(path)
+        self.displayName = displayName
+    }
+
+    /// Creates a reader over CSV text held in memory (reference tables built into wardsleep).
+    public init(text: String, displayName: String) {
+        source = .bytes(Array(text.utf8))
         self.displayName = displayName
     }
 
     /// Reads the file, calling `body` for each non-blank record in order. Errors thrown by `body` stop the read.
     public func read(_ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
-        guard let file = fopen(path, "rb") else {
-            throw InputError(file: displayName, message: "cannot open the file: \(String(cString: strerror(errno)))")
+        switch source {
+        case .path(let path):
+            guard let file = fopen(path, "rb") else {
+                throw InputError(file: displayName, message: "cannot open the file: \(String(cString: strerror(errno)))")
+            }
+            defer { fclose(file) }
+            return try read(file, body)
+        case .bytes(var bytes):
+            return try bytes.withUnsafeMutableBytes { raw in
+                guard let file = fmemopen(raw.baseAddress, raw.count, "rb") else {
+                    throw InputError(file: displayName, message: "cannot read the built-in table")
+                }
+                defer { fclose(file) }
+                return try read(file, body)
+            }
         }
-        defer { fclose(file) }
+    }
+
+    func read(_ file: UnsafeMutablePointer<FILE>, _ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
 
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_REPALL_NL)) == 0 else {

@@ -5,7 +5,9 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
     /// Index of the ward in the study.
     public var ward: Int
     /// The product as pharmacy wrote it ("Zopiclone 7.5mg tablets").
-    public var product: String
+    public var productText: String
+    /// The product resolved against the formulary.
+    public var product: ParsedProduct
     /// Units issued (tablets, capsules, doses); negative for a return.
     public var quantity: Double
     /// The drug, when the export names it separately.
@@ -16,24 +18,44 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
     public var period: StudyPeriod?
 }
 
-/// Reads pharmacy issue rows.
+/// Reads pharmacy issue rows; the product string must resolve to one formulary drug and strength.
 public struct HypnoticIssueNormaliser: RecordNormaliser {
     let context: NormaliseContext
     var lookups = RowLookups()
+    let parser: ProductParser
+    var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
     /// Creates the normaliser.
-    public init(context: NormaliseContext) { self.context = context }
+    public init(context: NormaliseContext) {
+        self.context = context
+        parser = ProductParser(formulary: Formulary.forStudy(context.study))
+    }
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticIssueRecord? {
         let order = context.study.dateFormat
         let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
         let ward = context.ward(&row, cache: &lookups)
-        let product = row.text("product", required: true)
+        let productText = row.text("product", required: true)
         let quantity = row.parse("quantity", required: true, FieldParsing.decimal)
         let drug = row.text("drug")
         let strength = row.parse("strength_mg", positiveDecimal)
-        guard let day, let ward, let product, let quantity, row.problems.isEmpty else { return nil }
-        return HypnoticIssueRecord(day: day, ward: ward, product: product, quantity: quantity, drug: drug, strengthMg: strength,
-                                   period: context.study.periods(forWard: ward).period(of: day))
+        var product: ParsedProduct?
+        if let productText {
+            let text = drug.map { "\($0) \(productText)" } ?? productText
+            let parser = self.parser, needStrength = !row.has("strength_mg")
+            switch products.value(for: ArraySlice(Array(text.utf8)), { _ in
+                Result { () throws(FieldIssue) in try parser.parse(text, requireStrength: needStrength) }
+            }) {
+            case .success(var p):
+                if let strength { p.strengthMg = strength }
+                if p.strengthMg == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
+                product = p
+            case .failure(let issue):
+                row.reject("product", issue.reason)
+            }
+        }
+        guard let day, let ward, let productText, let product, let quantity, row.problems.isEmpty else { return nil }
+        return HypnoticIssueRecord(day: day, ward: ward, productText: productText, product: product, quantity: quantity, drug: drug,
+                                   strengthMg: strength, period: context.study.periods(forWard: ward).period(of: day))
     }
 
     public func setAsideReason(_ r: HypnoticIssueRecord) -> String? { r.period == nil ? "outside both periods" : nil }
@@ -61,7 +83,9 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     /// The patient's pseudonym.
     public var patient: String
     /// The drug as recorded.
-    public var drug: String
+    public var drugText: String
+    /// The formulary drug.
+    public var drug: FormularyDrug
     /// The dose in mg.
     public var doseMg: Double
     /// Given, refused or omitted (only given doses count).
@@ -74,12 +98,19 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     public var timing: EventTiming
 }
 
-/// Reads EPMA administration rows.
+/// Reads EPMA administration rows; the drug must resolve to one formulary drug.
 public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let context: NormaliseContext
     var lookups = RowLookups()
+    let parser: ProductParser
+    let formulary: Formulary
+    var drugs = LabelCache<Result<FormularyDrug, FieldIssue>>()
     /// Creates the normaliser.
-    public init(context: NormaliseContext) { self.context = context }
+    public init(context: NormaliseContext) {
+        self.context = context
+        formulary = Formulary.forStudy(context.study)
+        parser = ProductParser(formulary: formulary)
+    }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
@@ -88,14 +119,25 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order) }
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true, cache: &lookups)
-        let drug = row.text("drug", required: true)
+        let drugText = row.text("drug", required: true)
+        var drug: FormularyDrug?
+        if let drugText {
+            let parser = self.parser, formulary = self.formulary
+            switch drugs.value(for: ArraySlice(Array(drugText.utf8)), { _ in
+                Result { () throws(FieldIssue) in formulary.drug(named: try parser.parse(drugText, requireStrength: false).drug)! }
+            }) {
+            case .success(let d): drug = d
+            case .failure(let issue): row.reject("drug", issue.reason)
+            }
+        }
         let dose = row.parse("dose_mg", required: true, positiveDecimal)
         let status = row.has("status")
             ? row.choice("status", required: false, AdministrationStatus.labels, expected: "given, refused or omitted") : .given
         let prn = row.parse("prn", FieldParsing.flag)
         let route = row.text("route")
-        guard let stamp, let ward, let patient, let drug, let dose, row.problems.isEmpty else { return nil }
-        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug, doseMg: dose,
+        guard let stamp, let ward, let patient, let drugText, let drug, let dose, row.problems.isEmpty else { return nil }
+        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drugText: drugText, drug: drug,
+                                            doseMg: dose,
                                             status: status ?? .given, prn: prn, route: route,
                                             timing: context.timing(ward: ward, day: stamp.0, time: stamp.1))
     }

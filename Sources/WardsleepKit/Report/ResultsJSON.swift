@@ -49,6 +49,10 @@ public enum ResultsJSON {
             ("not_supplied", .array(s.ingest.notSupplied.map { .string($0.rawValue) })),
         ]
         pairs.append(("safety", s.safety.map { SafetyTables.json($0, study: study, style: style) } ?? .string("not supplied")))
+        pairs.append(("hypnotics", s.hypnotics.map {
+            HypnoticTables.json(s.hypnoticLines, prn: s.prn, use: $0, study: study, style: style,
+                                exposureFromOccupancy: s.exposureFromOccupancy)
+        } ?? .string("not supplied")))
         return JSONValue.object(pairs).rendered()
     }
 }

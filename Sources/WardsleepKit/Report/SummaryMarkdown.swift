@@ -12,10 +12,19 @@ public struct SummaryInputs {
     public var problems: [ExportKind: ProblemDigest]
     /// The safety comparison, when incidents were supplied.
     public var safety: SafetyResults?
+    /// Hypnotic use, when a hypnotics export was supplied.
+    public var hypnotics: HypnoticUse?
+    /// Hypnotic-use lines (products, drugs, groups, totals) for the study and each ward.
+    public var hypnoticLines: [HypnoticLine] = []
+    /// PRN comparisons (administrations only).
+    public var prn: [PRNComparison]?
+
+    /// Whether exposure comes from an occupancy export.
+    public var exposureFromOccupancy: Bool { ingest.tally(.occupancy) != nil }
 
     /// Creates the inputs.
     public init(study: StudyDefinition, ingest: IngestResult, incidents: IncidentCounts, occupancy: OccupancyTotals,
-                problems: [ExportKind: ProblemDigest]) {
+                problems: [ExportKind: ProblemDigest], hypnotics: HypnoticUse? = nil) {
         self.study = study
         self.ingest = ingest
         self.incidents = incidents
@@ -23,6 +32,20 @@ public struct SummaryInputs {
         self.problems = problems
         safety = ingest.tally(.incidents) == nil ? nil
             : SafetyAnalysis.analyse(study: study, incidents: incidents, occupancy: ingest.tally(.occupancy) == nil ? nil : occupancy)
+        if let hypnotics, ingest.tally(.hypnotics) != nil {
+            self.hypnotics = hypnotics
+            hypnoticLines = HypnoticAnalysis.lines(hypnotics, study: study, occupancy: ingest.tally(.occupancy) == nil ? nil : occupancy)
+            if hypnotics.administrations || ingest.hypnoticsKind == .administrations {
+                prn = PRNComparison.all(hypnotics, lines: hypnoticLines, study: study)
+            }
+        }
+    }
+
+    /// The Hypnotic use section, or its "not supplied" line.
+    func hypnoticSection(style: CountStyle) -> String {
+        guard let hypnotics else { return "## Hypnotic use\n\nHypnotics: not supplied (no hypnotics export in the study folder).\n\n" }
+        return HypnoticSection.render(hypnoticLines, prn: prn, use: hypnotics, study: study, style: style,
+                                      exposureFromOccupancy: exposureFromOccupancy)
     }
 }
 
@@ -44,6 +67,7 @@ public enum SummaryMarkdown {
         md += "Protected sleep window \(study.protectedWindow) on the ward clock.\n\n"
         md += wards(study)
         md += incidents(s, style: style)
+        md += s.hypnoticSection(style: style)
         md += dataQuality(s)
         return md
     }

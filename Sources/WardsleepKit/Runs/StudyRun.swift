@@ -51,12 +51,14 @@ public enum StudyRun {
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
         let incidents = IncidentCounts(), occupancy = OccupancyTotals()
+        let hypnotics = HypnoticUse(formulary: Formulary.forStudy(study))
         let ingest = try StudyIngest.run(folder: options.studyFolder, context: loaded.context, problems: sink,
-                                         consumer: ConsumerGroup([incidents, occupancy]))
+                                         consumer: ConsumerGroup([incidents, occupancy, hypnotics]))
         try quarantine.close()
 
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
-        let inputs = SummaryInputs(study: study, ingest: ingest, incidents: incidents, occupancy: occupancy, problems: digests)
+        let inputs = SummaryInputs(study: study, ingest: ingest, incidents: incidents, occupancy: occupancy, problems: digests,
+                                   hypnotics: hypnotics)
         var outputs: [Manifest.Output] = []
         try writeReport(inputs, style: .published(study.disclosure), into: staging, under: "", outputs: &outputs)
         if options.unsuppressed {
@@ -91,6 +93,12 @@ extension StudyRun {
         if let safety = inputs.safety {
             files.append(("tables/incidents.csv", SafetyTables.incidentsCSV(safety, study: inputs.study, style: style)))
             files.append(("tables/incidents_pooled.csv", SafetyTables.pooledCSV(safety, style: style)))
+        }
+        if let use = inputs.hypnotics {
+            files.append(("tables/hypnotics.csv", HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style)))
+            if let prn = inputs.prn {
+                files.append(("tables/hypnotics_prn.csv", HypnoticTables.prnCSV(prn, study: inputs.study, style: style)))
+            }
         }
         for (name, text) in files {
             try staging.write(prefix + name, text)

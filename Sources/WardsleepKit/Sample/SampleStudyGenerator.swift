@@ -23,10 +23,11 @@ public enum SampleStudy {
 
     /// Writes the study into `folder` (created if needed; existing sample files are replaced).
     @discardableResult
-    public static func write(to folder: String, seed: UInt64 = defaultSeed, scale: Int = 1) throws -> Written {
+    public static func write(to folder: String, seed: UInt64 = defaultSeed, scale: Int = 1,
+                             hypnotics: HypnoticsExportKind = .issues) throws -> Written {
         guard scale >= 1 else { throw ConfigurationError(file: "sample", keyPath: "--scale", message: "expected 1 or more, found \(scale)") }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var sim = SampleSimulation(seed: seed, scale: scale)
+        var sim = SampleSimulation(seed: seed, scale: scale, hypnotics: hypnotics)
         let path = { (name: String) in (folder as NSString).appendingPathComponent(name) }
         try sim.writeStudyYAML(path("study.yaml"))
         try sim.simulate(occupancy: path("occupancy.csv"), incidents: path("incidents.csv"), hypnotics: path("hypnotics.csv"),
@@ -43,6 +44,9 @@ private struct Stay {
     var admitted: CalendarDay
     var judgedSafe: Bool?
     var onLeave = false
+    /// For administrations: the product prescribed regularly, decided at admission (nil: none).
+    var regular: Int?
+    var regularDecided = false
 }
 
 /// One simulated ward.
@@ -66,20 +70,23 @@ private struct SampleSimulation {
     var wards: [SimWard] = []
     var random: SampleRandom
     let scale: Int
+    let hypnotics: HypnoticsExportKind
     var written = SampleStudy.Written()
     var nextPatient = 0
     var nextIncident = 104_233
 
-    init(seed: UInt64, scale: Int) {
+    init(seed: UInt64, scale: Int, hypnotics: HypnoticsExportKind) {
         random = SampleRandom(seed: seed)
         self.scale = scale
+        self.hypnotics = hypnotics
         for unit in 0..<scale {
             for t in SampleWardTemplate.all {
                 let suffix = unit == 0 ? "" : "-\(unit + 1)"
                 let name = unit == 0 ? t.name : "\(t.name) (unit \(unit + 1))"
                 let pilotFrom = t.pilotFrom ?? SampleStudy.pilot.from
                 wards.append(SimWard(template: t, id: t.id + suffix, name: name, aliases: unit == 0 ? t.aliases : [],
-                                     beds: Array(repeating: nil, count: t.beds), stock: Array(repeating: 56, count: SampleProduct.all.count),
+                                     beds: Array(repeating: nil, count: t.beds),
+                                     stock: SampleProduct.all.indices.map { Double(SampleProduct.all[$0].packSize) },
                                      random: random.stream("ward \(t.id)\(suffix)"),
                                      pilot: DayRange(from: pilotFrom, to: SampleStudy.pilot.to)))
             }
@@ -145,8 +152,19 @@ private struct SampleSimulation {
             exclude_status: [REJECTED]
           hypnotics:
             file: hypnotics.csv
+
+        """
+        y += hypnotics == .issues ? """
             kind: issues
             columns: { date: "Issue date", ward: Ward, product: Product, quantity: Qty }
+
+        """ : """
+            kind: administrations
+            columns: { datetime: Administered, ward: Ward, patient: "Patient ID", drug: Drug, dose_mg: "Dose (mg)",
+                       status: Status, prn: PRN, route: Route }
+
+        """
+        y += """
           feedback:
             file: feedback.csv
             columns: { id: "Response ID", group: Respondent, stage: Stage, date: Date, ward: Ward, rating: Rating,
@@ -187,7 +205,8 @@ private struct SampleSimulation {
         try inc.write(bytes: [0xEF, 0xBB, 0xBF])  // Excel's "CSV UTF-8": a byte-order mark and CRLF
         try inc.write(CSVOutput.exportLine(["Ref", "Incident date", "Time", "Reported date", "Location (exact)", "Category",
                                             "Subcategory", "Harm level", "Patient ID", "Status", "Description"], lineEnding: "\r\n"))
-        try hyp.write(CSVOutput.exportLine(["Issue date", "Ward", "Product", "Qty"]))
+        try hyp.write(CSVOutput.exportLine(self.hypnotics == .issues ? ["Issue date", "Ward", "Product", "Qty"]
+            : ["Administered", "Ward", "Patient ID", "Drug", "Dose (mg)", "Status", "PRN", "Route"]))
         try plans.write(CSVOutput.exportLine(["Night of", "Ward", "Patient ID", "Protected sleep", "Decided by", "Patient involved",
                                               "Carer involved"]))
         // Bad rows every real export has: an impossible date, an unknown ward, a US-style date.
@@ -260,24 +279,26 @@ private struct SampleSimulation {
             written.rows[.incidents, default: 0] += 1
         }
 
-        // Hypnotic use and pharmacy top-ups on weekdays.
-        for (p, product) in SampleProduct.all.enumerated() {
+        if hypnotics == .administrations {
+            try administer(&w, day: day, inPilot: inPilot, hyp: hyp)
+        }
+        // Hypnotic use, and a weekly pharmacy top-up (Mondays) to a par level of about ten days' expected use.
+        for (p, product) in SampleProduct.all.enumerated() where hypnotics == .issues {
             let rate = t.hypnoticUse[p] * (inPilot ? t.pilotHypnoticEffect : 1)
             w.stock[p] -= Double(w.random.poisson(rate * Double(occupied)))
-            guard day.isoWeekday <= 5 else { continue }
-            let reorder = max(Double(product.packSize) / 2, rate * Double(t.beds) * 7)
-            if w.stock[p] < reorder {
-                let packs = max(1, Int(((reorder * 2 - w.stock[p]) / Double(product.packSize)).rounded(.up)))
+            guard day.isoWeekday == 1 else { continue }
+            let par = max(Double(product.packSize), (rate * Double(t.beds) * 0.9 * 10).rounded(.up))
+            let name = t.site == 1 ? product.site1 : product.site2
+            let wardLabel = t.site == 1 ? w.name : w.name.uppercased()
+            if w.stock[p] < par {
+                let packs = Int(((par - w.stock[p]) / Double(product.packSize)).rounded(.up))
                 w.stock[p] += Double(packs * product.packSize)
-                let name = t.site == 1 ? product.site1 : product.site2
-                try hyp.write(CSVOutput.exportLine([day.ukFormatted, t.site == 1 ? w.name : w.name.uppercased(), name,
-                                                    String(packs * product.packSize)]))
+                try hyp.write(CSVOutput.exportLine([day.ukFormatted, wardLabel, name, String(packs * product.packSize)]))
                 written.rows[.hypnotics, default: 0] += 1
-            } else if w.stock[p] > reorder * 6 && w.random.chance(0.05) {
-                let back = product.packSize / 2
+            } else if w.stock[p] > par + Double(product.packSize) && w.random.chance(0.3) {
+                let back = Int((w.stock[p] - par) / Double(product.packSize)) * product.packSize  // whole packs returned
                 w.stock[p] -= Double(back)
-                try hyp.write(CSVOutput.exportLine([day.ukFormatted, t.site == 1 ? w.name : w.name.uppercased(),
-                                                    t.site == 1 ? product.site1 : product.site2, String(-back)]))
+                try hyp.write(CSVOutput.exportLine([day.ukFormatted, wardLabel, name, String(-back)]))
                 written.rows[.hypnotics, default: 0] += 1
             }
         }
@@ -296,6 +317,38 @@ private struct SampleSimulation {
                                                   w.random.chance(t.type == "dementia" ? 0.35 : 0.7) ? "Y" : "N",
                                                   w.random.chance(carerShare) ? "Y" : "N"]))
             written.rows[.sleepPlans, default: 0] += 1
+        }
+    }
+
+    /// EPMA administrations for one ward-night: regular doses at 22:00 for patients prescribed one, and PRN doses
+    /// asked for during the night; fewer of both in the pilot.
+    mutating func administer(_ w: inout SimWard, day: CalendarDay, inPilot: Bool, hyp: TextFileWriter) throws {
+        let t = w.template
+        let weights = t.hypnoticUse
+        let effect = inPilot ? t.pilotHypnoticEffect : 1
+        for b in w.beds.indices {
+            guard var stay = w.beds[b], !stay.onLeave else { continue }
+            if !stay.regularDecided || (inPilot && day == w.pilot.from) {
+                stay.regular = w.random.chance(0.3 * effect) ? w.random.weighted(weights) : nil
+                stay.regularDecided = true
+                w.beds[b] = stay
+            }
+            var doses: [(Int, String, Bool)] = []
+            if let r = stay.regular { doses.append((r, "22:00", false)) }
+            if w.random.chance(0.035 * effect) {
+                let hour = [22, 23, 0, 1, 2, 3][w.random.weighted([3, 3, 2, 2, 1, 1])]
+                doses.append((w.random.weighted(weights), "\(pad2(hour)):\(pad2(Int(w.random.next() % 60)))", true))
+            }
+            for (product, time, prn) in doses {
+                let name = SampleProduct.all[product].site1
+                let drug = String(name.split(separator: " ")[0])
+                let strength = name.split(separator: " ").first { $0.hasSuffix("mg") }.map { String($0.dropLast(2)) } ?? ""
+                let status = ["Given", "Refused", "Omitted"][w.random.weighted([0.92, 0.06, 0.02])]
+                let date = time.hasPrefix("0") ? day.adding(days: 1) : day
+                try hyp.write(CSVOutput.exportLine(["\(date.ukFormatted) \(time)", w.id, stay.patient, drug, strength, status,
+                                                    prn ? "Y" : "N", "Oral"]))
+                written.rows[.hypnotics, default: 0] += 1
+            }
         }
     }
 

@@ -13,11 +13,12 @@ struct StudyFile: Decodable {
     var spc: SPCFile?
     var quality: QualityFile?
     var involvement_roles: [String: String]?
+    var formulary: FormularyFile?
     var synthetic: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case version, study, organisation, protected_window, date_format, periods, wards, exports, disclosure, spc, quality
-        case involvement_roles, synthetic
+        case involvement_roles, formulary, synthetic
     }
 
     init(from decoder: Decoder) throws {
@@ -34,6 +35,7 @@ struct StudyFile: Decodable {
         spc = try c.decodeIfPresent(SPCFile.self, forKey: .spc)
         quality = try c.decodeIfPresent(QualityFile.self, forKey: .quality)
         involvement_roles = try c.decodeIfPresent([String: String].self, forKey: .involvement_roles)
+        formulary = try c.decodeIfPresent(FormularyFile.self, forKey: .formulary)
         synthetic = try c.decodeIfPresent(Bool.self, forKey: .synthetic)
     }
 }
@@ -151,6 +153,34 @@ struct SPCFile: Decodable {
         trend = try c.decodeIfPresent(Int.self, forKey: .trend)
         two_in_three = try c.decodeIfPresent(String.self, forKey: .two_in_three)
         screen_outliers = try c.decodeIfPresent(Bool.self, forKey: .screen_outliers)
+    }
+}
+
+struct FormularyFile: Decodable {
+    var aliases: [String: String]?
+    var drugs: [DrugFile]?
+    enum CodingKeys: String, CodingKey, CaseIterable { case aliases, drugs }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(CodingKeys.self)
+        aliases = try c.decodeIfPresent([String: String].self, forKey: .aliases)
+        drugs = try c.decodeIfPresent([DrugFile].self, forKey: .drugs)
+    }
+}
+
+struct DrugFile: Decodable {
+    var drug: String?
+    var atc: String?
+    var ddd_mg: Double?
+    var group: String?
+    var aliases: [String]?
+    enum CodingKeys: String, CodingKey, CaseIterable { case drug, atc, ddd_mg, group, aliases }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(CodingKeys.self)
+        drug = try c.decodeIfPresent(String.self, forKey: .drug)
+        atc = try c.decodeIfPresent(String.self, forKey: .atc)
+        ddd_mg = try c.decodeIfPresent(Double.self, forKey: .ddd_mg)
+        group = try c.decodeIfPresent(String.self, forKey: .group)
+        aliases = try c.decodeIfPresent([String].self, forKey: .aliases)
     }
 }
 

@@ -276,10 +276,38 @@ struct StudyBuilder {
             roles[Slug.normaliseLabel(label)] = role
         }
 
-        return StudyDefinition(version: version, study: name, organisation: raw.organisation, protectedWindow: window,
-                               dateFormat: dateFormat, periods: periods, wards: wards, exports: exports,
-                               disclosure: disclosure, spc: spc, quality: quality, involvementRoles: roles,
-                               synthetic: raw.synthetic ?? false)
+        var definition = StudyDefinition(version: version, study: name, organisation: raw.organisation, protectedWindow: window,
+                                         dateFormat: dateFormat, periods: periods, wards: wards, exports: exports,
+                                         disclosure: disclosure, spc: spc, quality: quality, involvementRoles: roles,
+                                         synthetic: raw.synthetic ?? false)
+        if let f = raw.formulary { definition.formulary = try formulary(f) }
+        return definition
+    }
+
+    func formulary(_ f: FormularyFile) throws -> FormularyExtension {
+        var ext = FormularyExtension()
+        var known = Formulary.builtIn()
+        for (i, d) in (f.drugs ?? []).enumerated() {
+            let at = "formulary.drugs[\(i)]"
+            guard let name = d.drug?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw fail("\(at).drug", "is required: the generic name") }
+            guard let atc = d.atc, !atc.isEmpty else { throw fail("\(at).atc", "is required: the WHO ATC code, e.g. N05CF01") }
+            if let ddd = d.ddd_mg, ddd <= 0 { throw fail("\(at).ddd_mg", "expected a positive number of mg, found \(ddd)") }
+            let groupText = d.group ?? "other"
+            guard let group = DrugGroup(rawValue: groupText) else {
+                throw fail("\(at).group", "expected one of \(DrugGroup.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(groupText)\"")
+            }
+            let drug = FormularyDrug(name: Slug.normaliseLabel(name), atc: atc, dddMg: d.ddd_mg, group: group,
+                                     aliases: (d.aliases ?? []).map(Slug.normaliseLabel))
+            ext.drugs.append(drug)
+            known.add(drug)
+        }
+        for (alias, drug) in f.aliases ?? [:] {
+            guard known.drug(named: drug) != nil else {
+                throw fail("formulary.aliases.\(alias)", "\"\(drug)\" is not a formulary drug; add it under formulary.drugs first")
+            }
+            ext.aliases[alias] = drug
+        }
+        return ext
     }
 
     func exportSpec(_ kind: ExportKind, _ e: ExportFile) throws -> ExportSpec {

@@ -1,0 +1,191 @@
+/// Units and milligrams of hypnotics by ward, product and period, accumulated as records stream in; for
+/// administrations also regular and PRN doses and the patients who had them. Memory grows with wards × products
+/// (and, for administrations, with distinct patients), never with rows.
+public final class HypnoticUse: StudyConsumer {
+    /// One ward's use of one product.
+    public struct Key: Hashable, Sendable {
+        /// Ward index.
+        public var ward: Int
+        /// The resolved product.
+        public var product: ParsedProduct
+    }
+
+    /// Totals for one key and period.
+    public struct Totals: Sendable, Equatable {
+        /// Units: tablets, capsules or ml issued net of returns, or doses given.
+        public var units: Double = 0
+        /// Milligrams.
+        public var mg: Double = 0
+    }
+
+    /// PRN and regular use on one ward in one period (administrations only).
+    public struct DoseUse: Sendable, Equatable {
+        /// Regular doses given.
+        public var regular = 0
+        /// PRN ("as required") doses given.
+        public var prn = 0
+        /// Doses given without a PRN flag.
+        public var unflagged = 0
+        /// Patients with any hypnotic administration record (given, refused or omitted).
+        public var patients: Set<String> = []
+        /// Patients given at least one PRN dose.
+        public var prnPatients: Set<String> = []
+    }
+
+    /// Totals by ward and product, per period.
+    public private(set) var totals: [Key: [StudyPeriod: Totals]] = [:]
+    /// Whether the export was administrations.
+    public private(set) var administrations = false
+    /// Dose use by ward (administrations).
+    public private(set) var doses: [Int: [StudyPeriod: DoseUse]] = [:]
+    /// Formulary used to look drugs up.
+    public let formulary: Formulary
+
+    /// Creates an empty accumulator.
+    public init(formulary: Formulary) { self.formulary = formulary }
+
+    public func hypnoticIssue(_ r: HypnoticIssueRecord) {
+        guard let period = r.period else { return }
+        var t = totals[Key(ward: r.ward, product: r.product)]?[period] ?? Totals()
+        t.units += r.quantity
+        t.mg += r.quantity * (r.product.mgPerUnit ?? 0)
+        totals[Key(ward: r.ward, product: r.product), default: [:]][period] = t
+    }
+
+    public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
+        administrations = true
+        guard let period = r.timing.period else { return }
+        var use = doses[r.ward]?[period] ?? DoseUse()
+        use.patients.insert(r.patient)
+        if r.status == .given {
+            let product = ParsedProduct(drug: r.drug.name, strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false)
+            var t = totals[Key(ward: r.ward, product: product)]?[period] ?? Totals()
+            t.units += 1
+            t.mg += r.doseMg
+            totals[Key(ward: r.ward, product: product), default: [:]][period] = t
+            switch r.prn {
+            case true?: use.prn += 1; use.prnPatients.insert(r.patient)
+            case false?: use.regular += 1
+            case nil: use.unflagged += 1
+            }
+        }
+        doses[r.ward, default: [:]][period] = use
+    }
+}
+
+/// One line of the hypnotic-use table: a product, a drug, a group or the total, for a ward or the study.
+public struct HypnoticLine: Sendable {
+    /// Ward index, or `nil` for the whole study.
+    public var ward: Int?
+    /// Drug group, or `nil` for all groups.
+    public var group: DrugGroup?
+    /// Drug, or `nil` for all drugs in the group.
+    public var drug: FormularyDrug?
+    /// Product label, or `nil` for all products of the drug.
+    public var product: String?
+    /// Baseline and pilot totals.
+    public var baseline: HypnoticUse.Totals
+    /// Pilot totals.
+    public var pilot: HypnoticUse.Totals
+    /// DDDs in each period; `nil` when no drug in the line has a DDD.
+    public var baselineDDD: Double?
+    /// Pilot DDDs.
+    public var pilotDDD: Double?
+    /// Whether some drug in the line has no DDD (its mg are not in the DDDs).
+    public var someWithoutDDD: Bool
+    /// Whether every product in the line counts discrete units (so a rate ratio on counts applies).
+    public var countable: Bool
+    /// Exposure (occupied bed days, or days without occupancy) per period.
+    public var baselineExposure: Double
+    /// Pilot exposure.
+    public var pilotExposure: Double
+
+    /// Percentage change of units, pilot against baseline.
+    public var percentChangeUnits: Double? { baseline.units > 0 ? (pilot.units / baseline.units - 1) * 100 : nil }
+
+    /// DDD per 100 units of exposure.
+    public func dddPer100(_ period: StudyPeriod) -> Double? {
+        let (ddd, t) = period == .baseline ? (baselineDDD, baselineExposure) : (pilotDDD, pilotExposure)
+        guard let ddd, t > 0 else { return nil }
+        return ddd / t * 100
+    }
+
+    /// Exact rate ratio of units per exposure, when units are whole, non-negative counts.
+    public var rateRatio: RateRatio? {
+        guard countable, baseline.units >= 0, pilot.units >= 0, baseline.units == baseline.units.rounded(),
+              pilot.units == pilot.units.rounded() else { return nil }
+        let r = exactRateRatio(x1: Int(pilot.units), t1: pilotExposure, x0: Int(baseline.units), t0: baselineExposure)
+        return r.estimate == nil ? nil : r
+    }
+}
+
+/// Builds the hypnotic-use lines from the accumulated totals (SPEC §3 "Hypnotic use").
+public enum HypnoticAnalysis {
+    /// Lines for the study then each ward: for each group its drugs, for each drug its products; subtotals follow
+    /// their parts; the total comes last.
+    public static func lines(_ use: HypnoticUse, study: StudyDefinition, occupancy: OccupancyTotals?) -> [HypnoticLine] {
+        func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
+            (ward.map { [$0] } ?? Array(study.wards.indices)).reduce(0.0) { sum, w in
+                sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
+            }
+        }
+        let products = Set(use.totals.keys.map(\.product)).sorted { a, b in
+            let da = use.formulary.drug(named: a.drug)!, db = use.formulary.drug(named: b.drug)!
+            return (da.group, da.name, a.label) < (db.group, db.name, b.label)
+        }
+        // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
+        let keys = use.totals.keys.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        var out: [HypnoticLine] = []
+        for ward in [nil] + study.wards.indices.map(Optional.some) {
+            func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ keep: (ParsedProduct) -> Bool) -> HypnoticLine? {
+                var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
+                var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true, any = false
+                for key in keys where (ward == nil || key.ward == ward) && keep(key.product) {
+                    any = true
+                    let periods = use.totals[key]!
+                    let d = use.formulary.drug(named: key.product.drug)!
+                    let bt = periods[.baseline] ?? .init(), pt = periods[.pilot] ?? .init()
+                    b.units += bt.units; b.mg += bt.mg; p.units += pt.units; p.mg += pt.mg
+                    if let ddd = d.dddMg {
+                        bDDD = (bDDD ?? 0) + bt.mg / ddd
+                        pDDD = (pDDD ?? 0) + pt.mg / ddd
+                    } else { missingDDD = true }
+                    if !key.product.countable { countable = false }
+                }
+                guard any else { return nil }
+                return HypnoticLine(ward: ward, group: group, drug: drug, product: product, baseline: b, pilot: p,
+                                    baselineDDD: bDDD, pilotDDD: pDDD, someWithoutDDD: missingDDD, countable: countable,
+                                    baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot))
+            }
+            for group in DrugGroup.allCases {
+                let groupDrugs = use.formulary.drugs.filter { $0.group == group }
+                for drug in groupDrugs {
+                    let drugProducts = products.filter { $0.drug == drug.name }
+                    if !use.administrations {
+                        for product in drugProducts {
+                            if let l = line(group: group, drug: drug, product: product.label, { $0 == product }) { out.append(l) }
+                        }
+                    }
+                    if let l = line(group: group, drug: drug, product: nil, { $0.drug == drug.name }) { out.append(l) }
+                }
+                if let l = line(group: group, drug: nil, product: nil, { p in groupDrugs.contains { $0.name == p.drug } }) { out.append(l) }
+            }
+            if let l = line(group: nil, drug: nil, product: nil, { _ in true }) { out.append(l) }
+        }
+        return out
+    }
+
+    /// Units pooled over wards (Mantel–Haenszel) for CBTi wards, the others, and their ratio; countable products only.
+    public static func cbtiContrast(_ lines: [HypnoticLine], study: StudyDefinition)
+        -> (cbti: PooledRateRatio, other: PooledRateRatio, ratio: (estimate: Double, lower: Double, upper: Double)?)
+    {
+        let totals = lines.filter { $0.ward != nil && $0.group == nil && $0.countable }
+        func strata(_ cbti: Bool) -> [RateStratum] {
+            totals.filter { study.wards[$0.ward!].cbti == cbti && $0.baseline.units >= 0 && $0.pilot.units >= 0 }.map {
+                RateStratum(x1: Int($0.pilot.units.rounded()), t1: $0.pilotExposure, x0: Int($0.baseline.units.rounded()), t0: $0.baselineExposure)
+            }
+        }
+        let c = mantelHaenszelRateRatio(strata: strata(true)), o = mantelHaenszelRateRatio(strata: strata(false))
+        return (c, o, ratioOfRateRatios(c, o))
+    }
+}

@@ -1,0 +1,32 @@
+/// PRN ("as required") hypnotic use for one ward or the study, baseline against pilot (administrations only).
+public struct PRNComparison: Sendable {
+    /// Ward index, or `nil` for the study.
+    public var ward: Int?
+    /// Dose use in each period (study-wide patient sets are unions over wards).
+    public var baseline: HypnoticUse.DoseUse
+    /// Pilot dose use.
+    public var pilot: HypnoticUse.DoseUse
+    /// Exposure per period.
+    public var baselineExposure: Double
+    /// Pilot exposure.
+    public var pilotExposure: Double
+
+    /// Builds the comparisons for the study and each ward.
+    public static func all(_ use: HypnoticUse, lines: [HypnoticLine], study: StudyDefinition) -> [PRNComparison] {
+        func merged(_ wards: [Int], _ p: StudyPeriod) -> HypnoticUse.DoseUse {
+            var m = HypnoticUse.DoseUse()
+            for w in wards {
+                guard let u = use.doses[w]?[p] else { continue }
+                m.regular += u.regular; m.prn += u.prn; m.unflagged += u.unflagged
+                m.patients.formUnion(u.patients); m.prnPatients.formUnion(u.prnPatients)
+            }
+            return m
+        }
+        return ([nil] + study.wards.indices.map(Optional.some)).map { ward in
+            let wards = ward.map { [$0] } ?? Array(study.wards.indices)
+            let total = lines.first { $0.ward == ward && $0.group == nil }
+            return PRNComparison(ward: ward, baseline: merged(wards, .baseline), pilot: merged(wards, .pilot),
+                                 baselineExposure: total?.baselineExposure ?? 0, pilotExposure: total?.pilotExposure ?? 0)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// The dose form of a product.
+public enum ProductForm: String, Sendable, Codable {
+    case tablet, capsule, liquid
+    /// No form word in the product name (counted as units).
+    case unit
+}
+
+/// A product string resolved against the formulary: "ZOPICLONE 3.75 MG TAB" → zopiclone, 3.75 mg, tablet.
+public struct ParsedProduct: Sendable, Hashable {
+    /// The formulary drug's generic name.
+    public var drug: String
+    /// mg per unit (tablet, capsule) or per `perMl` ml (liquid); `nil` when no strength is given (administrations).
+    public var strengthMg: Double?
+    /// For liquids, the volume the strength is per (5 in "5mg/5ml").
+    public var perMl: Double?
+    /// Tablet, capsule, liquid or unit.
+    public var form: ProductForm
+    /// Modified or prolonged release.
+    public var modifiedRelease: Bool
+
+    /// mg in one unit of quantity (a tablet, a capsule, one ml).
+    public var mgPerUnit: Double? {
+        guard let s = strengthMg else { return nil }
+        return perMl.map { s / $0 } ?? s
+    }
+
+    /// Whether the quantity counts discrete units (tablets, capsules), so a rate ratio on counts makes sense.
+    public var countable: Bool { form != .liquid }
+
+    /// A canonical label, the same however the pharmacy system spelled it: `zopiclone 7.5 mg tablet`.
+    public var label: String {
+        var s = drug
+        if let strengthMg { s += " " + NumberFormat.json(strengthMg) + " mg" + (perMl.map { "/" + NumberFormat.json($0) + " ml" } ?? "") }
+        if modifiedRelease { s += " MR" }
+        if form != .unit { s += " " + form.rawValue }
+        return s
+    }
+}
+
+/// Reads product strings as pharmacy and EPMA systems write them. Anything it cannot resolve to exactly one formulary
+/// drug (and, where required, one strength) is a `FieldIssue`: never guessed.
+public struct ProductParser {
+    let formulary: Formulary
+    let names: [(String, FormularyDrug)]
+    let strength: Regex<AnyRegexOutput>
+
+    /// Creates a parser over a formulary.
+    public init(formulary: Formulary) {
+        self.formulary = formulary
+        names = formulary.namesLongestFirst.map { (ProductParser.words($0.0).trimmingCharacters(in: .whitespaces), $0.1) }
+        strength = try! Regex(#"(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g)\b(?:\s*/\s*(\d+(?:\.\d+)?)\s*(ml))?"#)
+    }
+
+    /// Lower-case words separated by single spaces, with a space at each end: `" zopiclone 7.5mg tabs "`.
+    static func words(_ s: String) -> String {
+        " " + s.lowercased().map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : " " }
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") + " "
+    }
+
+    /// Parses `text`; `requireStrength` for pharmacy issues, where mg come from the strength in the name.
+    public func parse(_ text: String, requireStrength: Bool = true) throws(FieldIssue) -> ParsedProduct {
+        let lower = " " + text.lowercased()
+            .replacingOccurrences(of: "m/r", with: " mr ").replacingOccurrences(of: "m / r", with: " mr ") + " "
+        let words = ProductParser.words(lower)
+        // Drugs named: whole-word matches, longest names first, each span used once.
+        var remaining = words
+        var found: [String] = []
+        for (name, drug) in names where remaining.contains(" \(name) ") {
+            if !found.contains(drug.name) { found.append(drug.name) }
+            remaining = remaining.replacingOccurrences(of: " \(name) ", with: " ")
+        }
+        guard !found.isEmpty else {
+            throw FieldIssue("unknown product: no formulary drug named; add it under formulary in study.yaml")
+        }
+        guard found.count == 1 else {
+            throw FieldIssue("ambiguous product: names \(found.joined(separator: " and ")); combination products are not counted")
+        }
+        var product = ParsedProduct(drug: found[0], strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false)
+        let matches = lower.matches(of: strength)
+        if matches.count > 1 { throw FieldIssue("ambiguous strength: more than one strength in the product name") }
+        if let m = matches.first {
+            var mg = Double(String(m.output[1].substring!))!
+            switch String(m.output[2].substring!) {
+            case "mcg", "microgram", "micrograms": mg /= 1000
+            case "g": mg *= 1000
+            default: break
+            }
+            product.strengthMg = mg
+            if let ml = m.output[3].substring { product.perMl = Double(String(ml)) }
+        }
+        let tokens = Set(words.split(separator: " ").map(String.init))
+        if !tokens.isDisjoint(with: ["tablet", "tablets", "tab", "tabs", "tbl"]) { product.form = .tablet }
+        if !tokens.isDisjoint(with: ["capsule", "capsules", "cap", "caps"]) { product.form = .capsule }
+        if !tokens.isDisjoint(with: ["solution", "liquid", "elixir", "syrup", "suspension", "ml"]) || product.perMl != nil {
+            product.form = .liquid
+        }
+        product.modifiedRelease = !tokens.isDisjoint(with: ["mr", "xl", "sr", "pr"]) || words.contains(" modified release ")
+            || words.contains(" prolonged release ")
+        if requireStrength && product.strengthMg == nil {
+            throw FieldIssue("no strength: the product name gives no strength (e.g. 7.5mg); add a strength_mg column")
+        }
+        if product.form == .liquid && product.strengthMg != nil && product.perMl == nil {
+            throw FieldIssue("no concentration: a liquid needs its strength per volume (e.g. 5mg/5ml)")
+        }
+        return product
+    }
+}
