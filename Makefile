@@ -4,7 +4,7 @@ APT_PACKAGES := libcsv-dev r-mathlib
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          := .build/release/wardsleep
 
-.PHONY: deps build report test sample validate clean
+.PHONY: deps build report test sample reference validate clean
 
 ## Install the system libraries that are missing (apt, with sudo when not root).
 deps:
@@ -30,6 +30,10 @@ test: deps
 ## Regenerate the committed synthetic sample study (deterministic).
 sample: build
 	$(BIN) sample --out data/sample
+
+## Recompile the reference tables in data/reference/ into the binary.
+reference:
+	scripts/embed-reference.sh
 
 ## Check the sample study without writing a report.
 validate: build

@@ -21,6 +21,14 @@ public enum Distributions {
         dhyper(Double(x), Double(m), Double(n), Double(k), 0)
     }
 
+    /// Standard normal distribution function, R's `pnorm(q, lower.tail)`.
+    public static func normalCDF(_ q: Double, lowerTail: Bool = true) -> Double { pnorm5(q, 0, 1, lowerTail ? 1 : 0, 0) }
+
+    /// Distribution of the Wilcoxon rank-sum statistic, R's `pwilcox(q, m, n, lower.tail)`.
+    public static func wilcoxonCDF(_ q: Double, m: Int, n: Int, lowerTail: Bool = true) -> Double {
+        pwilcox(q, Double(m), Double(n), lowerTail ? 1 : 0, 0)
+    }
+
     /// Upper tail of the chi-square distribution, R's `pchisq(q, df, lower.tail = FALSE)`.
     public static func chiSquareUpperTail(_ q: Double, df: Double) -> Double { pchisq(q, df, 0, 0) }
 }

@@ -78,7 +78,7 @@ public struct Formulary: Sendable {
     public static func builtIn() -> Formulary {
         var drugs: [FormularyDrug] = []
         var header: [String] = []
-        _ = try? CSVFileReader(text: FormularyTable.csv, displayName: "hypnotics-formulary.csv").read { r in
+        _ = try? CSVFileReader(text: ReferenceData.hypnoticsFormulary, displayName: "hypnotics-formulary.csv").read { r in
             let cells = (0..<r.fieldCount).map { r.text($0) }
             if header.isEmpty { header = cells; return }
             let row = Dictionary(uniqueKeysWithValues: zip(header, cells))

@@ -53,6 +53,8 @@ public enum ResultsJSON {
             HypnoticTables.json(s.hypnoticLines, prn: s.prn, use: $0, study: study, style: style,
                                 exposureFromOccupancy: s.exposureFromOccupancy)
         } ?? .string("not supplied")))
+        pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
+                                                           feedback: s.feedback, study: study, style: style)))
         return JSONValue.object(pairs).rendered()
     }
 }

@@ -18,28 +18,42 @@ public struct SummaryInputs {
     public var hypnoticLines: [HypnoticLine] = []
     /// PRN comparisons (administrations only).
     public var prn: [PRNComparison]?
+    /// Feedback, when supplied.
+    public var feedback: FeedbackSummary?
+    /// Protected-sleep uptake, when sleep plans were supplied.
+    public var uptake: ProtectedSleepUptake?
+    /// The involvement matrix, when the ledger was supplied.
+    public var involvement: InvolvementMatrix?
+    /// Redacts feedback quotes.
+    public var redactor: Redactor
 
     /// Whether exposure comes from an occupancy export.
     public var exposureFromOccupancy: Bool { ingest.tally(.occupancy) != nil }
 
-    /// Creates the inputs.
-    public init(study: StudyDefinition, ingest: IngestResult, incidents: IncidentCounts, occupancy: OccupancyTotals,
-                problems: [ExportKind: ProblemDigest], hypnotics: HypnoticUse? = nil) {
+    /// Gathers the results of a run's analyses; exports not supplied stay `nil`.
+    public init(study: StudyDefinition, ingest: IngestResult, analyses a: StudyAnalyses, problems: [ExportKind: ProblemDigest]) {
         self.study = study
         self.ingest = ingest
-        self.incidents = incidents
-        self.occupancy = occupancy
+        incidents = a.incidents
+        occupancy = a.occupancy
         self.problems = problems
-        safety = ingest.tally(.incidents) == nil ? nil
-            : SafetyAnalysis.analyse(study: study, incidents: incidents, occupancy: ingest.tally(.occupancy) == nil ? nil : occupancy)
-        if let hypnotics, ingest.tally(.hypnotics) != nil {
-            self.hypnotics = hypnotics
-            hypnoticLines = HypnoticAnalysis.lines(hypnotics, study: study, occupancy: ingest.tally(.occupancy) == nil ? nil : occupancy)
-            if hypnotics.administrations || ingest.hypnoticsKind == .administrations {
-                prn = PRNComparison.all(hypnotics, lines: hypnoticLines, study: study)
-            }
+        redactor = Redactor(names: study.feedback.names)
+        let exposure = ingest.tally(.occupancy) == nil ? nil : a.occupancy
+        if ingest.tally(.incidents) != nil {
+            safety = SafetyAnalysis.analyse(study: study, incidents: a.incidents, occupancy: exposure)
         }
+        if ingest.tally(.hypnotics) != nil {
+            hypnotics = a.hypnotics
+            hypnoticLines = HypnoticAnalysis.lines(a.hypnotics, study: study, occupancy: exposure)
+            if ingest.hypnoticsKind == .administrations { prn = PRNComparison.all(a.hypnotics, lines: hypnoticLines, study: study) }
+        }
+        if ingest.tally(.feedback) != nil { feedback = a.feedback }
+        if ingest.tally(.sleepPlans) != nil { uptake = a.uptake }
+        if ingest.tally(.involvement) != nil { involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback) }
     }
+
+    /// Occupied bed days when an occupancy export was supplied.
+    var exposure: OccupancyTotals? { exposureFromOccupancy ? occupancy : nil }
 
     /// The Hypnotic use section, or its "not supplied" line.
     func hypnoticSection(style: CountStyle) -> String {
@@ -68,6 +82,9 @@ public enum SummaryMarkdown {
         md += wards(study)
         md += incidents(s, style: style)
         md += s.hypnoticSection(style: style)
+        md += InvolvementSection.feedback(s.feedback, study: study, style: style, redactor: s.redactor)
+        md += InvolvementSection.render(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure, feedback: s.feedback,
+                                        study: study, style: style)
         md += dataQuality(s)
         return md
     }

@@ -50,15 +50,12 @@ public enum StudyRun {
         let quarantine = QuarantineWriter(folder: staging.location("quarantine"))
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
-        let incidents = IncidentCounts(), occupancy = OccupancyTotals()
-        let hypnotics = HypnoticUse(formulary: Formulary.forStudy(study))
-        let ingest = try StudyIngest.run(folder: options.studyFolder, context: loaded.context, problems: sink,
-                                         consumer: ConsumerGroup([incidents, occupancy, hypnotics]))
+        let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
+        let ingest = try StudyIngest.run(folder: options.studyFolder, context: loaded.context, problems: sink, consumer: analyses.consumer)
         try quarantine.close()
 
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
-        let inputs = SummaryInputs(study: study, ingest: ingest, incidents: incidents, occupancy: occupancy, problems: digests,
-                                   hypnotics: hypnotics)
+        let inputs = SummaryInputs(study: study, ingest: ingest, analyses: analyses, problems: digests)
         var outputs: [Manifest.Output] = []
         try writeReport(inputs, style: .published(study.disclosure), into: staging, under: "", outputs: &outputs)
         if options.unsuppressed {
@@ -100,6 +97,14 @@ extension StudyRun {
                 files.append(("tables/hypnotics_prn.csv", HypnoticTables.prnCSV(prn, study: inputs.study, style: style)))
             }
         }
+        if let f = inputs.feedback {
+            files.append(("tables/feedback.csv", InvolvementTables.feedbackCSV(f, study: inputs.study, style: style)))
+            files.append(("tables/feedback_themes.csv", InvolvementTables.themesCSV(f, style: style)))
+        }
+        if let u = inputs.uptake {
+            files.append(("tables/protected_sleep.csv", InvolvementTables.protectedSleepCSV(u, study: inputs.study, style: style)))
+        }
+        if let m = inputs.involvement { files.append(("tables/involvement.csv", InvolvementTables.involvementCSV(m))) }
         for (name, text) in files {
             try staging.write(prefix + name, text)
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))

@@ -390,9 +390,8 @@ private struct SampleSimulation {
                 let date = span.from.adding(days: Int(r.next() % UInt64(span.length)))
                 let mean = stage == .before ? 2.6 : 3.6
                 let rating = min(5, max(1, Int((mean + (r.uniform() - 0.5) * 3).rounded())))
-                let comments = SampleText.comments[group]!
-                var text = r.pick(comments)
-                if r.chance(0.15) { text += " The new blinds cost about £40 a window \u{2014} worth it." }
+                var text = r.pick((stage == .before ? SampleText.commentsBefore : SampleText.commentsAfter)[group]!)
+                if stage != .before && group == .patient && r.chance(0.15) { text += " The new blinds cost about £40 a window \u{2014} worth it." }
                 let ratingText = id == 7 ? "6" : String(rating)  // one out-of-range rating, quarantined
                 try w.write(bytes: SampleSimulation.windows1252(CSVOutput.exportLine(
                     ["FB\(1000 + id)", label, stage.rawValue, date.ukFormatted, ward.id, ratingText, text], lineEnding: "\r\n")))

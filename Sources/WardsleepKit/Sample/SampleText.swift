@@ -25,22 +25,40 @@ enum SampleText {
         return s
     }
 
-    /// Feedback comments by group, before and after the change; themes appear through their words.
-    static let comments: [FeedbackGroup: [String]] = [
+    /// Feedback comments by group: what people said before the change, and during or after it. Themes appear through
+    /// their words; one carer comment asks for the checks back.
+    static let commentsBefore: [FeedbackGroup: [String]] = [
         .patient: [
             "The torch coming through the door every hour woke me up, I never slept properly.",
+            "Being checked on made me feel anxious, like I was being watched.",
+            "Noise from the corridor wakes me, doors bang all night.",
+            "I ask for a sleeping tablet most nights because I can't get back to sleep after the checks.",
+            "The lights in the corridor stay on and shine under the door.",
+        ],
+        .staff: [
+            "Patients are often up at 3am after the hourly checks wake them.",
+            "We give a lot of PRN sleeping tablets on nights.",
+            "I would be worried about missing something at night without the checks.",
+            "The ward is noisy at night; the doors slam and the bins bang.",
+        ],
+        .carer: [
+            "My mother says the checks wake her every hour.",
+            "I worry about my son's sleep; he is exhausted when I visit.",
+        ],
+        .other: ["The ward felt busy and loud during a night visit."],
+    ]
+    static let commentsAfter: [FeedbackGroup: [String]] = [
+        .patient: [
             "Since protected sleep started I sleep through the night and feel less groggy in the morning.",
             "It's quieter at night now, the doors don't bang any more.",
             "The blackout blinds make a real difference, it's dark enough to sleep.",
             "I still felt safe even without the checks, staff were there if I needed them.",
-            "Being checked on made me feel anxious, like I was being watched.",
             "The sleep group taught me a routine, I get up at the same time every day.",
             "Noise from the corridor still wakes me sometimes.",
-            "I didn't know what protected sleep was until a nurse explained it — it helped.",
+            "I didn't know what protected sleep was until a nurse explained it, then it helped.",
             "Sleep has been better this week, I didn't need the sleeping tablet.",
         ],
         .staff: [
-            "I was worried about missing something at night without the checks.",
             "Night shifts are calmer; fewer patients up and about at 3am.",
             "The sleep training changed how I think about PRN hypnotics.",
             "It took time to trust the MDT decision, now it feels routine.",
@@ -51,15 +69,11 @@ enum SampleText {
         ],
         .carer: [
             "My son says he sleeps better and seems brighter when I visit.",
-            "I was anxious that nobody would check on my mother at night.",
             "Could the hourly checks come back for my father? I worry he might fall.",
             "Staff explained the change clearly and I felt reassured.",
             "She is less drowsy in the mornings now she's off the sleeping tablets.",
         ],
-        .other: [
-            "The ward felt calmer during a night visit.",
-            "Lighting changes were straightforward to install.",
-        ],
+        .other: ["The ward felt calmer during a night visit.", "Lighting changes were straightforward to install."],
     ]
 
     /// The involvement ledger as the SleepWell evaluation describes it: professionals lead design and delivery,

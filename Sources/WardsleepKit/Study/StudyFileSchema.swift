@@ -14,11 +14,12 @@ struct StudyFile: Decodable {
     var quality: QualityFile?
     var involvement_roles: [String: String]?
     var formulary: FormularyFile?
+    var feedback: FeedbackFile?
     var synthetic: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case version, study, organisation, protected_window, date_format, periods, wards, exports, disclosure, spc, quality
-        case involvement_roles, formulary, synthetic
+        case involvement_roles, formulary, feedback, synthetic
     }
 
     init(from decoder: Decoder) throws {
@@ -36,6 +37,7 @@ struct StudyFile: Decodable {
         quality = try c.decodeIfPresent(QualityFile.self, forKey: .quality)
         involvement_roles = try c.decodeIfPresent([String: String].self, forKey: .involvement_roles)
         formulary = try c.decodeIfPresent(FormularyFile.self, forKey: .formulary)
+        feedback = try c.decodeIfPresent(FeedbackFile.self, forKey: .feedback)
         synthetic = try c.decodeIfPresent(Bool.self, forKey: .synthetic)
     }
 }
@@ -153,6 +155,17 @@ struct SPCFile: Decodable {
         trend = try c.decodeIfPresent(Int.self, forKey: .trend)
         two_in_three = try c.decodeIfPresent(String.self, forKey: .two_in_three)
         screen_outliers = try c.decodeIfPresent(Bool.self, forKey: .screen_outliers)
+    }
+}
+
+struct FeedbackFile: Decodable {
+    var codebook: String?
+    var names: [String]?
+    enum CodingKeys: String, CodingKey, CaseIterable { case codebook, names }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(CodingKeys.self)
+        codebook = try c.decodeIfPresent(String.self, forKey: .codebook)
+        names = try c.decodeIfPresent([String].self, forKey: .names)
     }
 }
 

@@ -281,6 +281,12 @@ struct StudyBuilder {
                                          disclosure: disclosure, spc: spc, quality: quality, involvementRoles: roles,
                                          synthetic: raw.synthetic ?? false)
         if let f = raw.formulary { definition.formulary = try formulary(f) }
+        if let f = raw.feedback {
+            if let c = f.codebook, c.hasPrefix("/") || c.split(separator: "/").contains("..") {
+                throw fail("feedback.codebook", "\"\(c)\" is outside the study folder; the codebook is read from the study folder only")
+            }
+            definition.feedback = FeedbackSettings(codebook: f.codebook, names: f.names ?? [])
+        }
         return definition
     }
 

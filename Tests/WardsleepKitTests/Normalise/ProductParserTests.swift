@@ -80,8 +80,10 @@ import Testing
     }
 
     @Test func builtInTableIsTheReferenceFile() throws {
-        let file = try String(contentsOfFile: packageRoot() + "/data/reference/hypnotics-formulary.csv", encoding: .utf8)
-        #expect(FormularyTable.csv + "\n" == file, "Normalise/FormularyTable.swift must be a copy of data/reference/hypnotics-formulary.csv")
+        for (path, embedded) in ReferenceData.files {
+            let file = try String(contentsOfFile: packageRoot() + "/" + path, encoding: .utf8)
+            #expect(embedded + "\n" == file, "\(path) changed: run `make reference` to recompile it into wardsleep")
+        }
         let f = Formulary.builtIn()
         #expect(f.drugs.count == 22)
         #expect(f.drug(named: "zopiclone")?.dddMg == 7.5 && f.drug(named: "zopiclone")?.atc == "N05CF01")

@@ -1,0 +1,86 @@
+/// Feedback by group, stage and ward: response counts, rating distributions, themes and requests from the codebook,
+/// and candidate quotes. Memory is bounded: counters, and at most a few candidate quotes per theme and cell.
+public final class FeedbackSummary: StudyConsumer {
+    /// A group × stage cell.
+    public struct Cell: Hashable, Sendable {
+        /// Respondent group.
+        public var group: FeedbackGroup
+        /// Before, during or after.
+        public var stage: FeedbackStage
+    }
+
+    /// The codebook in use.
+    public let codebook: Codebook
+    /// Responses per cell (all wards).
+    public private(set) var responses: [Cell: Int] = [:]
+    /// Responses per ward and cell (`nil` ward: no ward given).
+    public private(set) var responsesByWard: [Int?: [Cell: Int]] = [:]
+    /// Ratings per cell.
+    public private(set) var ratings: [Cell: RatingDistribution] = [:]
+    /// Mentions of each theme per cell.
+    public private(set) var themeMentions: [String: [Cell: Int]] = [:]
+    /// Mentions of each request per cell.
+    public private(set) var requestMentions: [String: [Cell: Int]] = [:]
+    /// Up to `candidatesPerCell` comments per theme and cell, in file order.
+    public private(set) var candidates: [String: [Cell: [String]]] = [:]
+    /// How many candidate quotes are kept per theme and cell.
+    public static let candidatesPerCell = 6
+
+    /// Creates an empty summary.
+    public init(codebook: Codebook) { self.codebook = codebook }
+
+    public func feedback(_ r: FeedbackRecord) {
+        let cell = Cell(group: r.group, stage: r.stage)
+        responses[cell, default: 0] += 1
+        responsesByWard[r.ward, default: [:]][cell, default: 0] += 1
+        if let rating = r.rating { ratings[cell, default: RatingDistribution()].add(rating) }
+        for theme in codebook.themes where theme.matches(r.text) {
+            themeMentions[theme.name, default: [:]][cell, default: 0] += 1
+            if (candidates[theme.name]?[cell]?.count ?? 0) < FeedbackSummary.candidatesPerCell,
+               !(candidates[theme.name]?[cell]?.contains(r.text) ?? false) {
+                candidates[theme.name, default: [:]][cell, default: []].append(r.text)
+            }
+        }
+        for request in codebook.requests where request.matches(r.text) {
+            requestMentions[request.name, default: [:]][cell, default: 0] += 1
+        }
+    }
+
+    /// Responses in all cells of a group (or every group when `nil`) at a stage (or every stage when `nil`).
+    public func total(group: FeedbackGroup? = nil, stage: FeedbackStage? = nil) -> Int {
+        responses.filter { (group == nil || $0.key.group == group) && (stage == nil || $0.key.stage == stage) }.values.reduce(0, +)
+    }
+
+    /// Ratings of a group (or all) at a stage, merged.
+    public func ratings(group: FeedbackGroup?, stage: FeedbackStage) -> RatingDistribution {
+        var d = RatingDistribution()
+        for (cell, r) in ratings where cell.stage == stage && (group == nil || cell.group == group) {
+            for i in 0..<5 { d.counts[i] += r.counts[i] }
+        }
+        return d
+    }
+
+    /// Before against after for a group (or all): the rank-sum test of ratings after vs before.
+    public func beforeAfter(group: FeedbackGroup?) -> RankSumTest? {
+        RankSumTest(ratings(group: group, stage: .after).values, ratings(group: group, stage: .before).values)
+    }
+
+    /// Up to `limit` quotes for a theme, redacted, only from cells with more respondents than the disclosure threshold,
+    /// taken in turn from each eligible cell (stage, then group) so they spread across groups and stages; each at most
+    /// 240 characters.
+    public func quotes(theme: String, limit: Int = 3, policy: DisclosurePolicy, redactor: Redactor) -> [(Cell, String)] {
+        let cells = FeedbackStage.allCases.flatMap { stage in FeedbackGroup.allCases.map { Cell(group: $0, stage: stage) } }
+            .filter { (responses[$0] ?? 0) > policy.suppressAtOrBelow }
+        var out: [(Cell, String)] = []
+        var round = 0
+        while out.count < limit && round < FeedbackSummary.candidatesPerCell {
+            for cell in cells where out.count < limit {
+                guard let texts = candidates[theme]?[cell], round < texts.count else { continue }
+                let quote = redactor.redact(texts[round])
+                if !out.contains(where: { $0.1 == quote }) && quote.count <= 240 { out.append((cell, quote)) }
+            }
+            round += 1
+        }
+        return out
+    }
+}

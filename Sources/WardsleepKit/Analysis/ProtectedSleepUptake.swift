@@ -1,0 +1,85 @@
+/// Protected-sleep uptake and decisions from the sleep plans of the pilot period. Patient sets grow with distinct
+/// patients, not with rows.
+public final class ProtectedSleepUptake: StudyConsumer {
+    /// One ward's pilot-period plans.
+    public struct Ward: Sendable, Equatable {
+        /// Patients with any plan.
+        public var patients: Set<String> = []
+        /// Patients with at least one protected night.
+        public var protectedPatients: Set<String> = []
+        /// Patient-nights planned.
+        public var nights = 0
+        /// Patient-nights protected.
+        public var protectedNights = 0
+        /// Protected nights whose decision recorded the patient's involvement (Y), and how many recorded it at all.
+        public var patientInvolved = 0, patientRecorded = 0
+        /// Protected nights whose decision recorded a carer's involvement (Y), and how many recorded it at all.
+        public var carerInvolved = 0, carerRecorded = 0
+        /// Protected nights decided with the night coordinator.
+        public var nightCoordinator = 0
+        /// Protected nights decided with the MDT.
+        public var mdt = 0
+        /// Protected nights with `decided_by` recorded.
+        public var decidedByRecorded = 0
+    }
+
+    /// Plans by ward index.
+    public private(set) var wards: [Int: Ward] = [:]
+    /// Plans outside the pilot period (not analysed).
+    public private(set) var outsidePilot = 0
+
+    /// Creates an empty tally.
+    public init() {}
+
+    public func sleepPlan(_ r: SleepPlanRecord) {
+        guard r.period == .pilot else { outsidePilot += 1; return }
+        var w = wards[r.ward] ?? Ward()
+        w.patients.insert(r.patient)
+        w.nights += 1
+        if r.protected {
+            w.protectedPatients.insert(r.patient)
+            w.protectedNights += 1
+            if let p = r.patientInvolved { w.patientRecorded += 1; if p { w.patientInvolved += 1 } }
+            if let c = r.carerInvolved { w.carerRecorded += 1; if c { w.carerInvolved += 1 } }
+            if !r.decidedBy.isEmpty {
+                w.decidedByRecorded += 1
+                if r.decidedBy.contains(where: { $0.contains("night coordinator") }) { w.nightCoordinator += 1 }
+                if r.decidedBy.contains(where: { $0 == "mdt" || $0.contains("multidisciplinary") }) { w.mdt += 1 }
+            }
+        }
+        wards[r.ward] = w
+    }
+
+    /// All wards together (patients who moved wards counted once).
+    public var study: Ward {
+        var s = Ward()
+        for w in wards.keys.sorted() {
+            let x = wards[w]!
+            s.patients.formUnion(x.patients); s.protectedPatients.formUnion(x.protectedPatients)
+            s.nights += x.nights; s.protectedNights += x.protectedNights
+            s.patientInvolved += x.patientInvolved; s.patientRecorded += x.patientRecorded
+            s.carerInvolved += x.carerInvolved; s.carerRecorded += x.carerRecorded
+            s.nightCoordinator += x.nightCoordinator; s.mdt += x.mdt; s.decidedByRecorded += x.decidedByRecorded
+        }
+        return s
+    }
+}
+
+/// Uptake across wards, both ways: the pooled proportion (all patients together) and the unweighted mean of the ward
+/// percentages (each ward counts once). They answer different questions and are always labelled.
+public struct UptakeSummary: Sendable, Equatable {
+    /// Pooled: Σ protected / Σ patients, with its exact interval.
+    public var pooled: Proportion
+    /// The mean of the ward percentages (0–100), each ward weighted equally.
+    public var unweightedMeanPercent: Double?
+    /// Per ward: patients protected of patients, with exact intervals.
+    public var wards: [Proportion]
+
+    /// Summarises ward counts (protected, patients).
+    public init(_ counts: [(protected: Int, patients: Int)]) {
+        wards = counts.map { Proportion(x: $0.protected, n: $0.patients) }
+        pooled = Proportion(x: counts.reduce(0) { $0 + $1.protected }, n: counts.reduce(0) { $0 + $1.patients })
+        let percents = wards.compactMap { $0.estimate.map { $0 * 100 } }
+        unweightedMeanPercent = percents.isEmpty ? nil : percents.reduce(0, +) / Double(percents.count)
+    }
+}

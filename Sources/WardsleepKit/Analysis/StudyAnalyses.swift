@@ -1,0 +1,36 @@
+import Foundation
+
+/// Every analysis of a run, fed by one pass over the exports.
+public final class StudyAnalyses {
+    /// Incident counts.
+    public let incidents = IncidentCounts()
+    /// Occupied bed days.
+    public let occupancy = OccupancyTotals()
+    /// Hypnotic use.
+    public let hypnotics: HypnoticUse
+    /// Feedback counts, ratings, themes and quotes.
+    public let feedback: FeedbackSummary
+    /// Protected-sleep uptake and decisions.
+    public let uptake = ProtectedSleepUptake()
+    /// The involvement ledger.
+    public let ledger = InvolvementLedger()
+
+    /// Creates the analyses for a study whose folder holds any study-specific codebook.
+    public init(study: StudyDefinition, folder: String) throws {
+        hypnotics = HypnoticUse(formulary: Formulary.forStudy(study))
+        feedback = FeedbackSummary(codebook: try StudyAnalyses.codebook(study, folder: folder))
+    }
+
+    /// All of them as one consumer.
+    public var consumer: StudyConsumer { ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger]) }
+
+    /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
+    static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {
+        guard let name = study.feedback.codebook else { return Codebook.standard() }
+        let path = (folder as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: StudyLoader.fileName, keyPath: "feedback.codebook", message: "cannot read \"\(name)\" in the study folder")
+        }
+        return Codebook.standard().merged(with: try Codebook.parse(text, file: name))
+    }
+}

@@ -1,0 +1,198 @@
+/// Tables and results.json parts for feedback, protected sleep and involvement.
+public enum InvolvementTables {
+    /// Columns of `tables/protected_sleep.csv` (an output contract).
+    public static let protectedSleepColumns = ["ward", "patients", "patients_protected", "percent", "ci_lower", "ci_upper"]
+    /// Columns of `tables/involvement.csv` (an output contract).
+    public static let involvementColumns = ["stage", "group", "level", "evidence"]
+    /// Columns of `tables/feedback.csv`.
+    public static let feedbackColumns = ["ward", "group", "stage", "responses", "rated", "rating_median", "rating_q1", "rating_q3",
+                                         "rating_1", "rating_2", "rating_3", "rating_4", "rating_5"]
+    /// Columns of `tables/feedback_themes.csv`.
+    public static let themeColumns = ["kind", "theme", "label", "group", "stage", "mentions"]
+
+    /// Uptake per ward and study-wide as shown in `style` (counts published, percentages from published counts).
+    public static func uptake(_ u: ProtectedSleepUptake, study: StudyDefinition, style: CountStyle)
+        -> (rows: [(ward: String, patients: String, protected: String, share: Proportion?)], summary: UptakeSummary)
+    {
+        func shown(_ n: Int) -> (String, Int?) {
+            guard let policy = style.policy else { return (String(n), n) }
+            let p = Disclosure.publish(n, policy: policy)
+            return (p.description, p.number)
+        }
+        var rows: [(String, String, String, Proportion?)] = []
+        var counts: [(protected: Int, patients: Int)] = []
+        for w in u.wards.keys.sorted() {
+            let x = u.wards[w]!
+            let n = shown(x.patients.count), k = shown(x.protectedPatients.count)
+            let share = (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil
+            if let share { counts.append((share.x, share.n)) }
+            rows.append((study.wards[w].id, n.0, k.0, share))
+        }
+        let s = u.study
+        let n = shown(s.patients.count), k = shown(s.protectedPatients.count)
+        rows.append(("all", n.0, k.0, (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil))
+        return (rows, UptakeSummary(counts))
+    }
+
+    /// `tables/protected_sleep.csv`.
+    public static func protectedSleepCSV(_ u: ProtectedSleepUptake, study: StudyDefinition, style: CountStyle) -> String {
+        var out = CSVOutput.line(protectedSleepColumns)
+        for r in uptake(u, study: study, style: style).rows {
+            out += CSVOutput.line([r.ward, r.patients, r.protected, NumberFormat.machine(r.share?.estimate.map { $0 * 100 }),
+                                   NumberFormat.machine(r.share?.lower.map { $0 * 100 }), NumberFormat.machine(r.share?.upper.map { $0 * 100 })])
+        }
+        return out
+    }
+
+    /// `tables/involvement.csv`: one row per stage and group with anything recorded.
+    public static func involvementCSV(_ m: InvolvementMatrix) -> String {
+        var out = CSVOutput.line(involvementColumns)
+        for stage in InvolvementStage.allCases {
+            for (g, group) in m.groups.enumerated() {
+                guard let c = m.cells[stage]?[g] else { continue }
+                out += CSVOutput.line([stage.rawValue, group.label, c.level.rawValue, c.evidence.joined(separator: "; ")])
+            }
+        }
+        return out
+    }
+
+    /// Counts shown in `style` for feedback tables.
+    static func count(_ n: Int, _ style: CountStyle) -> (String, Int?) {
+        guard let policy = style.policy else { return (String(n), n) }
+        let p = Disclosure.publish(n, policy: policy)
+        return (p.description, p.number)
+    }
+
+    /// `tables/feedback.csv`: responses and ratings by group × stage for the study (`all`) and each ward.
+    public static func feedbackCSV(_ f: FeedbackSummary, study: StudyDefinition, style: CountStyle) -> String {
+        var out = CSVOutput.line(feedbackColumns)
+        for group in FeedbackGroup.allCases {
+            for stage in FeedbackStage.allCases {
+                let cell = FeedbackSummary.Cell(group: group, stage: stage)
+                let n = count(f.responses[cell] ?? 0, style)
+                let r = f.ratings[cell] ?? RatingDistribution()
+                let rated = count(r.n, style)
+                let show = n.1 != nil && rated.1 != nil && (rated.1 ?? 0) > 0
+                out += CSVOutput.line(["all", group.rawValue, stage.rawValue, n.0, rated.0]
+                    + [0.5, 0.25, 0.75].map { NumberFormat.machine(show ? r.quantile($0) : nil) }
+                    + r.counts.map { count($0, style).0 })
+            }
+        }
+        for ward in f.responsesByWard.keys.compactMap({ $0 }).sorted() {
+            for group in FeedbackGroup.allCases {
+                for stage in FeedbackStage.allCases {
+                    let n = f.responsesByWard[ward]?[FeedbackSummary.Cell(group: group, stage: stage)] ?? 0
+                    guard n > 0 else { continue }
+                    out += CSVOutput.line([study.wards[ward].id, group.rawValue, stage.rawValue, count(n, style).0, "", "", "", "",
+                                           "", "", "", "", ""])
+                }
+            }
+        }
+        return out
+    }
+
+    /// `tables/feedback_themes.csv`: mentions of each theme and request by group and stage; requests always listed.
+    public static func themesCSV(_ f: FeedbackSummary, style: CountStyle) -> String {
+        var out = CSVOutput.line(themeColumns)
+        for (kind, entries, mentions) in [("theme", f.codebook.themes, f.themeMentions), ("request", f.codebook.requests, f.requestMentions)] {
+            for e in entries {
+                for group in FeedbackGroup.allCases {
+                    for stage in FeedbackStage.allCases {
+                        let n = mentions[e.name]?[FeedbackSummary.Cell(group: group, stage: stage)] ?? 0
+                        if n == 0 && kind == "theme" { continue }
+                        out += CSVOutput.line([kind, e.name, e.label, group.rawValue, stage.rawValue, count(n, style).0])
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The `involvement` object of results.json.
+    public static func json(matrix: InvolvementMatrix?, uptake: ProtectedSleepUptake?, occupancy: OccupancyTotals?,
+                            feedback: FeedbackSummary?, study: StudyDefinition, style: CountStyle) -> JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        if let m = matrix {
+            let programme = InvolvementRules.programme(m)
+            func classification(_ c: InvolvementClassification) -> JSONValue {
+                .object([("class", .string(c.kind.rawValue)), ("label", .string(c.label)), ("parts", .array(c.parts.map { .string($0) })),
+                         ("also_noted", .array(c.alsoNoted.map { .string($0) })), ("reasons", .array(c.reasons.map { .string($0) }))])
+            }
+            pairs.append(("classification", .object([("programme", classification(programme))]
+                + InvolvementStage.allCases.map { ($0.rawValue, classification(InvolvementRules.stage($0, m))) })))
+            pairs.append(("note", .string("A classification describes who took part and how far; it is not a verdict on quality.")))
+            pairs.append(("matrix", .array(InvolvementStage.allCases.flatMap { stage in
+                m.groups.enumerated().compactMap { g, group -> JSONValue? in
+                    guard let c = m.cells[stage]?[g] else { return nil }
+                    return .object([("stage", .string(stage.rawValue)), ("group", .string(group.label)), ("role", .string(group.role.rawValue)),
+                                    ("level", .string(c.level.rawValue)), ("evidence", .array(c.evidence.map { .string($0) })),
+                                    ("activities", .array(c.activities.map { .string($0) }))])
+                }
+            })))
+        } else {
+            pairs.append(("classification", .string("not supplied")))
+        }
+        if let u = uptake {
+            let shown = InvolvementTables.uptake(u, study: study, style: style)
+            func prop(_ p: Proportion?) -> JSONValue {
+                guard let p, let e = p.estimate else { return .null }
+                return .object([("percent", .double(e * 100)), ("ci_lower", .double(p.lower! * 100)), ("ci_upper", .double(p.upper! * 100))])
+            }
+            let s = u.study
+            func share(_ k: Int, _ n: Int) -> JSONValue {
+                let kk = count(k, style), nn = count(n, style)
+                guard let x = kk.1, let y = nn.1, y > 0 else { return .object([("count", .string(kk.0)), ("of", .string(nn.0))]) }
+                return .object([("count", .int(x)), ("of", .int(y)), ("percent", .double(Double(x) / Double(y) * 100))])
+            }
+            var obn: Int?
+            if let occupancy { obn = u.wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) } }
+            var perNights = JSONValue.null
+            if let obn, obn > 0 { perNights = .double(Double(s.protectedNights) / Double(obn) * 100) }
+            let wardRows: [JSONValue] = shown.rows.map { r in
+                JSONValue.object([("ward", .string(r.ward)), ("patients", style.jsonText(r.patients)),
+                                  ("patients_protected", style.jsonText(r.protected)), ("uptake", prop(r.share))])
+            }
+            let mean: JSONValue = shown.summary.unweightedMeanPercent.map { .double($0) } ?? .null
+            let items: [(String, JSONValue)] = [
+                ("wards", .array(wardRows)),
+                ("pooled_percent", prop(shown.rows.last?.share)),
+                ("pooled_label", .string("all patients together: patients with a protected night / patients with a sleep plan")),
+                ("unweighted_mean_percent", mean),
+                ("unweighted_mean_label", .string("mean of the ward percentages, each ward counted once")),
+                ("protected_nights_per_100_occupied_bed_nights", perNights),
+                ("decisions_basis", .string("protected patient-nights in the sleep plans")),
+                ("decisions_involving_patient", share(s.patientInvolved, s.patientRecorded)),
+                ("decisions_involving_carer", share(s.carerInvolved, s.carerRecorded)),
+                ("decisions_with_night_coordinator", share(s.nightCoordinator, s.decidedByRecorded)),
+                ("decisions_with_mdt", share(s.mdt, s.decidedByRecorded)),
+            ]
+            pairs.append(("protected_sleep", .object(items)))
+        }
+        if let f = feedback {
+            pairs.append(("feedback", .object([
+                ("responses", .object(FeedbackGroup.allCases.map { g in
+                    (g.rawValue, .object(FeedbackStage.allCases.map { ($0.rawValue, style.json(f.responses[FeedbackSummary.Cell(group: g, stage: $0)] ?? 0)) }))
+                })),
+                ("ratings_before_after", .array(([nil] + FeedbackGroup.allCases.map(Optional.some)).compactMap { g -> JSONValue? in
+                    let b = f.ratings(group: g, stage: .before), a = f.ratings(group: g, stage: .after)
+                    guard let t = f.beforeAfter(group: g), style.policy.map({ a.n > $0.suppressAtOrBelow && b.n > $0.suppressAtOrBelow }) ?? true else { return nil }
+                    return .object([("group", .string(g?.rawValue ?? "all")), ("before_n", style.json(b.n)), ("after_n", style.json(a.n)),
+                                    ("before_median", b.quantile(0.5).map { .double($0) } ?? .null),
+                                    ("after_median", a.quantile(0.5).map { .double($0) } ?? .null),
+                                    ("wilcoxon_w", .double(t.statistic)), ("p", .double(t.p)),
+                                    ("method", .string(t.exact ? "exact" : "normal approximation with continuity and tie corrections"))])
+                })),
+                ("requests", .array(f.codebook.requests.map { r in
+                    .object([("request", .string(r.name)), ("label", .string(r.label)),
+                             ("mentions", style.json(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0))])
+                })),
+            ])))
+        }
+        return .object(pairs)
+    }
+}
+
+extension CountStyle {
+    /// A shown count text as JSON: a number when it is one, else the `*` string.
+    func jsonText(_ text: String) -> JSONValue { Int(text).map { .int($0) } ?? .string(text) }
+}

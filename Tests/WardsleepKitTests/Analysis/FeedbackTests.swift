@@ -1,0 +1,66 @@
+import Testing
+@testable import WardsleepKit
+
+/// Feedback: redaction of quotes, the small-cell rule, themes and requests from the codebook.
+@Suite struct FeedbackTests {
+    let redactor = Redactor(names: ["Sarah", "Mr Patel"])
+
+    @Test func identifyingDetailsAreRedacted() {
+        #expect(redactor.redact("Nurse Sarah was lovely, and mr patel too.") == "Nurse [name] was lovely, and [name] too.")
+        #expect(redactor.redact("Sarahs are fine") == "Sarahs are fine")  // whole words only
+        // 943 476 5919 is a valid NHS number (modulus 11); so is 9434765919.
+        #expect(redactor.redact("My NHS number is 943 476 5919.") == "My NHS number is [NHS number].")
+        #expect(redactor.redact("ref 9434765919 please") == "ref [NHS number] please")
+        #expect(redactor.redact("Call me on 07700 900123 or +44 20 7946 0958") == "Call me on [phone] or [phone]")
+        #expect(redactor.redact("Ring 01632 960001 after six") == "Ring [phone] after six")
+        #expect(redactor.redact("DOB: 03/04/1956, admitted 12 March 2019") == "[date of birth], admitted [date]")
+        #expect(redactor.redact("email jo.bloggs@example.nhs.uk") == "email [email]")
+        #expect(redactor.redact("I slept better") == "I slept better")
+    }
+
+    func record(_ group: FeedbackGroup, _ stage: FeedbackStage, _ text: String, rating: Int? = nil) -> FeedbackRecord {
+        FeedbackRecord(id: "x", group: group, stage: stage, text: text, day: nil, ward: nil, rating: rating)
+    }
+
+    @Test func quotesComeOnlyFromCellsAboveTheDisclosureThreshold() {
+        let f = FeedbackSummary(codebook: Codebook.standard())
+        for i in 0..<8 { f.feedback(record(.patient, .after, "It is much quieter at night now (\(i))")) }
+        for i in 0..<3 { f.feedback(record(.carer, .after, "Too noisy, Sarah said so (\(i))")) }
+        let quotes = f.quotes(theme: "noise", policy: DisclosurePolicy(), redactor: redactor)
+        #expect(quotes.count == 3)
+        #expect(quotes.allSatisfy { $0.0.group == .patient })  // 3 carers is a small cell: never quoted
+        #expect(f.themeMentions["noise"]?[FeedbackSummary.Cell(group: .carer, stage: .after)] == 3)
+        // With a threshold of 2, the carers' cell is large enough, and their quote is redacted.
+        let lax = f.quotes(theme: "noise", limit: 20, policy: DisclosurePolicy(suppressAtOrBelow: 2, roundTo: 1), redactor: redactor)
+        #expect(lax.contains { $0.1 == "Too noisy, [name] said so (0)" })
+    }
+
+    @Test func themesAndRequestsFollowTheCodebook() throws {
+        let f = FeedbackSummary(codebook: Codebook.standard())
+        f.feedback(record(.carer, .after, "Could the hourly checks come back for my father? I worry he might fall."))
+        f.feedback(record(.patient, .after, "The blackout blinds help; I slept better."))
+        let carer = FeedbackSummary.Cell(group: .carer, stage: .after), patient = FeedbackSummary.Cell(group: .patient, stage: .after)
+        #expect(f.requestMentions["restore_checks"]?[carer] == 1)
+        #expect(f.requestMentions["stop_protected_sleep"] == nil)  // reported as zero, never left out
+        #expect(f.themeMentions["being_checked"]?[carer] == 1 && f.themeMentions["safety"]?[carer] == 1)
+        #expect(f.themeMentions["light"]?[patient] == 1 && f.themeMentions["sleep_quality"]?[patient] == 1)
+        #expect(f.themeMentions["noise"] == nil)
+        let own = try Codebook.parse("themes:\n  noise: { label: Noise, keywords: [racket] }\n  food: { keywords: [breakfast] }\n", file: "codebook.yaml")
+        let merged = Codebook.standard().merged(with: own)
+        #expect(merged.themes.first { $0.name == "noise" }?.keywords == ["racket"])
+        #expect(merged.themes.last?.name == "food" && merged.requests.count == 2)
+        #expect(throws: ConfigurationError.self) { try Codebook.parse("themes:\n  x: { keywords: [a], colour: red }\n", file: "c.yaml") }
+        #expect(throws: ConfigurationError.self) { try Codebook.parse("themes:\n  x: { patterns: ['(unclosed'] }\n", file: "c.yaml") }
+    }
+
+    @Test func ratingsBeforeAndAfter() {
+        let f = FeedbackSummary(codebook: Codebook.standard())
+        for r in [2, 2, 3, 1] { f.feedback(record(.patient, .before, "x", rating: r)) }
+        for r in [4, 5, 4, 3, 5] { f.feedback(record(.patient, .after, "y", rating: r)) }
+        #expect(f.ratings(group: .patient, stage: .after).quantile(0.5) == 4)
+        // wilcox.test(c(4,5,4,3,5), c(2,2,3,1)): W = 19.5, p-value = 0.0249466432229087 (R 4.2.2)
+        let t = f.beforeAfter(group: .patient)!
+        #expect(t.statistic == 19.5 && abs(t.p - 0.0249466432229087) < 1e-9)
+        #expect(f.beforeAfter(group: .carer) == nil)
+    }
+}

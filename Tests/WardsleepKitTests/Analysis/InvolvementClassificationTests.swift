@@ -1,0 +1,91 @@
+import Testing
+@testable import WardsleepKit
+
+/// The classification on ledgers of four programmes described in the literature on co-production in mental health.
+@Suite struct InvolvementClassificationTests {
+    func matrix(_ rows: [(InvolvementStage, String, StakeholderRole, InvolvementLevel)], feedback: FeedbackSummary? = nil) -> InvolvementMatrix {
+        InvolvementMatrix(records: rows.map { InvolvementRecord(stage: $0.0, group: $0.1, role: $0.2, level: $0.3, activity: nil, evidence: "minutes", day: nil) },
+                          feedback: feedback)
+    }
+
+    @Test func protectedSleepPilotDesignedByProfessionalsIsEvidenceBasedPractice() {
+        let m = matrix([
+            (.identify, "Sleep specialist", .professional, .lead),
+            (.design, "Sleep specialist", .professional, .lead), (.design, "Ward staff", .professional, .collaborate),
+            (.design, "Patients", .serviceUser, .inform),
+            (.implement, "Ward staff", .professional, .lead), (.implement, "Patients", .serviceUser, .inform),
+            (.deliver, "Ward staff", .professional, .lead), (.deliver, "Patients", .serviceUser, .consult),
+            (.evaluate, "Clinicians", .professional, .lead), (.evaluate, "Patients", .serviceUser, .consult),
+        ])
+        let c = InvolvementRules.programme(m)
+        #expect(c.kind == .evidenceBasedPractice && c.label == "evidence-based-practice" && c.alsoNoted.isEmpty)
+        #expect(c.reasons.contains("service users and carers: inform at design, inform at implement, consult at deliver, consult at evaluate"))
+        #expect(c.reasons.contains("no service-user or carer role at collaborate or above at design or delivery"))
+        #expect(c.reasons.contains("professionals: lead at identify, lead at design, lead at implement, lead at deliver, lead at evaluate"))
+        #expect(InvolvementRules.stage(.design, m).kind == .evidenceBasedPractice)
+        #expect(InvolvementRules.stage(.disseminate, m).kind == .notRecorded)
+    }
+
+    @Test func userDesignedSelfManagementCourseIsServiceUserLedWithUserCentredDesign() {
+        // Designed at a workshop of service users, tested with course participants, facilitated and delivered by former
+        // participants; no mental-health service partner.
+        let m = matrix([
+            (.identify, "Service users", .serviceUser, .lead),
+            (.design, "Service user workshop", .serviceUser, .lead), (.design, "Course participants", .serviceUser, .consult),
+            (.implement, "Former participants", .serviceUser, .lead),
+            (.deliver, "Peer facilitators", .serviceUser, .lead),
+            (.evaluate, "Service users", .serviceUser, .lead),
+        ])
+        let c = InvolvementRules.programme(m)
+        #expect(c.kind == .serviceUserLed)
+        #expect(c.alsoNoted == ["user-centred design in development"])
+        #expect(c.reasons.contains("professionals: none recorded"))
+        #expect(c.reasons.first == "design (design): service users and carers at lead, professionals at none: service users lead design and professionals do not")
+    }
+
+    @Test func selfHelpGroupsDesignedTopDownAreMixed() {
+        let m = matrix([
+            (.design, "Mental health professionals", .professional, .lead), (.design, "Service users", .serviceUser, .inform),
+            (.implement, "Mental health professionals", .professional, .lead),
+            (.deliver, "Self-help group members", .serviceUser, .lead), (.deliver, "Mental health professionals", .professional, .inform),
+        ])
+        let c = InvolvementRules.programme(m)
+        #expect(c.kind == .mixed)
+        #expect(c.label == "mixed: professional design, user-led delivery")
+        #expect(c.parts == ["professional design", "user-led delivery"])
+    }
+
+    @Test func serviceDesignedAndDeliveredAsEqualPartnersIsCoProduction() {
+        let m = matrix([
+            (.identify, "Service users", .serviceUser, .collaborate), (.identify, "Clinicians", .professional, .collaborate),
+            (.design, "Service users", .serviceUser, .collaborate), (.design, "Clinicians", .professional, .collaborate),
+            (.implement, "Service users", .serviceUser, .collaborate), (.implement, "Clinicians", .professional, .collaborate),
+            (.deliver, "Peer workers", .serviceUser, .collaborate), (.deliver, "Clinicians", .professional, .collaborate),
+            (.evaluate, "Service users", .serviceUser, .collaborate), (.evaluate, "Researchers", .professional, .collaborate),
+        ])
+        let c = InvolvementRules.programme(m)
+        #expect(c.kind == .coProduction && c.label == "co-production")
+        #expect(!c.reasons.contains("no service-user or carer role at collaborate or above at design or delivery"))
+        #expect(InvolvementStage.allCases.dropLast().allSatisfy { InvolvementRules.stage($0, m).kind == .coProduction })
+    }
+
+    @Test func userCentredDesignAndCommunityInvolvement() {
+        let m = matrix([
+            (.design, "Designers", .professional, .lead), (.design, "Patients", .serviceUser, .consult),
+            (.deliver, "Ward staff", .professional, .lead), (.deliver, "Local charity", .community, .involve),
+        ])
+        let c = InvolvementRules.programme(m)
+        #expect(c.kind == .userCentredDesign && c.alsoNoted == ["community involvement at deliver"])
+    }
+
+    @Test func feedbackRespondentsCountAsConsultedAtEvaluation() {
+        let f = FeedbackSummary(codebook: Codebook.standard())
+        f.feedback(FeedbackRecord(id: "1", group: .carer, stage: .after, text: "fine", day: nil, ward: nil, rating: nil))
+        f.feedback(FeedbackRecord(id: "2", group: .carer, stage: .after, text: "good", day: nil, ward: nil, rating: nil))
+        let m = matrix([(.evaluate, "Carers", .carer, .inform), (.evaluate, "Clinicians", .professional, .lead)], feedback: f)
+        let carers = m.groups.firstIndex { $0.label == "Carers" }!
+        #expect(m.cells[.evaluate]?[carers]?.level == .consult)
+        #expect(m.cells[.evaluate]?[carers]?.evidence == ["feedback export: 2 responses"])
+        #expect(m.groups.count == 2)
+    }
+}
