@@ -14,15 +14,19 @@ public final class StudyAnalyses {
     public let uptake = ProtectedSleepUptake()
     /// The involvement ledger.
     public let ledger = InvolvementLedger()
+    /// Month-by-month (or week-by-week) series for the control charts.
+    public let series: TimeSeries
 
     /// Creates the analyses for a study whose folder holds any study-specific codebook.
     public init(study: StudyDefinition, folder: String) throws {
-        hypnotics = HypnoticUse(formulary: Formulary.forStudy(study))
+        let formulary = Formulary.forStudy(study)
+        hypnotics = HypnoticUse(formulary: formulary)
+        series = TimeSeries(study: study, formulary: formulary)
         feedback = FeedbackSummary(codebook: try StudyAnalyses.codebook(study, folder: folder))
     }
 
     /// All of them as one consumer.
-    public var consumer: StudyConsumer { ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger]) }
+    public var consumer: StudyConsumer { ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series]) }
 
     /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
     static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {

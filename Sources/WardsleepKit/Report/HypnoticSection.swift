@@ -19,7 +19,7 @@ public enum HypnoticSection {
     /// The whole section.
     public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, use: HypnoticUse, study: StudyDefinition,
                               style: CountStyle, exposureFromOccupancy: Bool) -> String {
-        var md = "## Hypnotic use\n\n"
+        var md = "## Results: hypnotic use\n\n"
         let per = exposureFromOccupancy ? "occupied bed days" : "days (no occupancy export)"
         if use.administrations {
             md += "From administration records: only doses given count (refused and omitted doses are set aside). "

@@ -4,7 +4,7 @@ public enum InvolvementSection {
     /// reasons, and the GRIPP2 short-form items.
     public static func render(matrix: InvolvementMatrix?, uptake: ProtectedSleepUptake?, occupancy: OccupancyTotals?,
                               feedback: FeedbackSummary?, study: StudyDefinition, style: CountStyle) -> String {
-        var md = "## Who was involved\n\n"
+        var md = "## Results: who was involved\n\n"
         md += uptakePart(uptake, occupancy: occupancy, study: study, style: style)
         guard let m = matrix else {
             return md + "Involvement ledger: not supplied (no involvement export in the study folder), so who took part in "
@@ -99,7 +99,7 @@ public enum InvolvementSection {
 
     /// The Feedback section.
     public static func feedback(_ f: FeedbackSummary?, study: StudyDefinition, style: CountStyle, redactor: Redactor) -> String {
-        var md = "## Feedback\n\n"
+        var md = "## Results: feedback\n\n"
         guard let f else { return md + "Feedback: not supplied (no feedback export in the study folder).\n\n" }
         md += "| Group | Before | During | After |\n|---|---:|---:|---:|\n"
         for g in FeedbackGroup.allCases where f.total(group: g) > 0 {

@@ -13,7 +13,7 @@ public enum Manifest {
 
     /// The manifest document.
     public static func render(study: StudyDefinition, studyHash: String, keySource: Pseudonymiser.KeySource?,
-                              ingest: IngestResult, outputs: [Output], status: ExitStatus) -> String {
+                              ingest: IngestResult, outputs: [Output], status: ExitStatus, generated: String? = nil) -> String {
         let inputs: [JSONValue] = ingest.tallies.map { t in
             .object([
                 ("export", .string(t.export.rawValue)),
@@ -30,7 +30,7 @@ public enum Manifest {
                 ("unused_columns", .array(t.unusedColumns.map { .string($0) })),
             ])
         }
-        let doc: JSONValue = .object([
+        var pairs: [(String, JSONValue)] = [
             ("schema_version", .int(schemaVersion)),
             ("tool", .object([("name", .string("wardsleep")), ("version", .string(WardsleepVersion.current))])),
             ("study", .object([
@@ -53,8 +53,9 @@ public enum Manifest {
                 ("max_quarantined_percent", .double(study.quality.maxQuarantinedPercent)),
                 ("exports_over_threshold", .array(ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).map { .string($0.export.rawValue) })),
             ])),
-        ])
-        return doc.rendered()
+        ]
+        if let generated { pairs.insert(("generated_at", .string(generated)), at: 1) }
+        return JSONValue.object(pairs).rendered()
     }
 }
 

@@ -53,6 +53,7 @@ public enum ResultsJSON {
             HypnoticTables.json(s.hypnoticLines, prn: s.prn, use: $0, study: study, style: style,
                                 exposureFromOccupancy: s.exposureFromOccupancy)
         } ?? .string("not supplied")))
+        pairs.append(("spc", s.charts.isEmpty ? .string("not enough data") : SPCTables.json(s.charts, study: study)))
         pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
                                                            feedback: s.feedback, study: study, style: style)))
         return JSONValue.object(pairs).rendered()

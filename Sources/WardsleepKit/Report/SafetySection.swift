@@ -39,7 +39,7 @@ public enum SafetySection {
     /// The whole section in `style`.
     public static func render(_ s: SafetyResults, study: StudyDefinition, style: CountStyle) -> String {
         let window = study.protectedWindow.description
-        var md = "## Safety: incidents\n\n"
+        var md = "## Results: safety\n\n"
         if s.exposureFromOccupancy {
             md += "Rates are per 1,000 occupied bed days over 24 hours, and per 1,000 occupied bed-nights in the protected "
             md += "window (\(window)), both from the midnight census. "

@@ -13,10 +13,14 @@ public struct RunOptions: Sendable {
     public var environment: [String: String]
     /// Also write exact counts to `restricted/`.
     public var unsuppressed: Bool
+    /// Put the time of the run in the summary and manifest (off by default, so identical inputs give identical bytes).
+    public var timestamp: Date?
 
     /// Creates options.
     public init(studyFolder: String, outFolder: String? = nil, keyFile: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment, unsuppressed: Bool = false) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, unsuppressed: Bool = false,
+                timestamp: Date? = nil) {
+        self.timestamp = timestamp
         self.studyFolder = studyFolder
         self.outFolder = outFolder
         self.keyFile = keyFile
@@ -55,7 +59,9 @@ public enum StudyRun {
         try quarantine.close()
 
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
-        let inputs = SummaryInputs(study: study, ingest: ingest, analyses: analyses, problems: digests)
+        var inputs = SummaryInputs(study: study, ingest: ingest, analyses: analyses, problems: digests)
+        let stamp = options.timestamp.map(RunClock.utc)
+        inputs.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
         try writeReport(inputs, style: .published(study.disclosure), into: staging, under: "", outputs: &outputs)
         if options.unsuppressed {
@@ -66,7 +72,7 @@ public enum StudyRun {
         }
         outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
         try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),
-                                                           ingest: ingest, outputs: outputs, status: status))
+                                                           ingest: ingest, outputs: outputs, status: status, generated: stamp))
         try staging.commit()
 
         var messages = ingest.tallies.map(\.accountingLine)
@@ -83,10 +89,21 @@ extension StudyRun {
     /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
     static func writeReport(_ inputs: SummaryInputs, style: CountStyle, into staging: OutputStaging, under prefix: String,
                             outputs: inout [Manifest.Output]) throws {
-        var files: [(String, String)] = [
-            ("summary.md", SummaryMarkdown.render(inputs, style: style)),
+        let summary = SummaryMarkdown.render(inputs, style: style)
+        var charts: [String: String] = [:]
+        var files: [(String, String)] = []
+        for i in inputs.charts.indices {
+            let path = inputs.chartPath(i)
+            files.append((path, SVGChart.render(inputs.charts[i], id: "chart\(i)")))
+            charts[path] = SVGChart.render(inputs.charts[i], id: "chart\(i)", standalone: false)
+        }
+        files += [
+            ("summary.md", summary),
+            ("report.html", HTMLReport.render(markdown: summary, title: "\(inputs.study.study): improvement evaluation", charts: charts)),
             ("results.json", ResultsJSON.render(inputs, style: style)),
+            ("tables/README.md", SPCTables.notes(style: style)),
         ]
+        if !inputs.charts.isEmpty { files.append(("tables/spc.csv", SPCTables.csv(inputs.charts, style: style))) }
         if let safety = inputs.safety {
             files.append(("tables/incidents.csv", SafetyTables.incidentsCSV(safety, study: inputs.study, style: style)))
             files.append(("tables/incidents_pooled.csv", SafetyTables.pooledCSV(safety, style: style)))
@@ -98,6 +115,7 @@ extension StudyRun {
             }
         }
         if let f = inputs.feedback {
+            files.append(("tables/feedback_quotes.csv", SPCTables.quotesCSV(f, study: inputs.study, redactor: inputs.redactor)))
             files.append(("tables/feedback.csv", InvolvementTables.feedbackCSV(f, study: inputs.study, style: style)))
             files.append(("tables/feedback_themes.csv", InvolvementTables.themesCSV(f, style: style)))
         }
@@ -109,6 +127,17 @@ extension StudyRun {
             try staging.write(prefix + name, text)
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
         }
+    }
+}
+
+/// Formats a moment as UTC text without depending on the locale or time zone of the machine.
+public enum RunClock {
+    /// `2026-11-23 01:02:03 UTC`.
+    public static func utc(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let day = CalendarDay(dayNumber: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let rest = seconds - day.dayNumber * 86_400
+        return "\(day.iso) \(pad2(rest / 3600)):\(pad2(rest / 60 % 60)):\(pad2(rest % 60)) UTC"
     }
 }
 

@@ -86,7 +86,13 @@ private struct SampleSimulation {
                 let pilotFrom = t.pilotFrom ?? SampleStudy.pilot.from
                 wards.append(SimWard(template: t, id: t.id + suffix, name: name, aliases: unit == 0 ? t.aliases : [],
                                      beds: Array(repeating: nil, count: t.beds),
-                                     stock: SampleProduct.all.indices.map { Double(SampleProduct.all[$0].packSize) },
+                                     // Stock starts between the par level and a pack above it, staggered, as on a ward in
+                                     // steady state (so the first weeks are not all restocking).
+                                     stock: SampleProduct.all.indices.map { [n = wards.count] p in
+                                         let pack = Double(SampleProduct.all[p].packSize)
+                                         let par = max(pack, (t.hypnoticUse[p] * Double(t.beds) * 0.9 * 10).rounded(.up))
+                                         return par + (pack * Double((p * 3 + n) % 7 + 1) / 7).rounded()
+                                     },
                                      random: random.stream("ward \(t.id)\(suffix)"),
                                      pilot: DayRange(from: pilotFrom, to: SampleStudy.pilot.to)))
             }

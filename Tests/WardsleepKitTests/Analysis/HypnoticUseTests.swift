@@ -90,7 +90,7 @@ import Testing
         let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", dir.path + "/r"])
         #expect(r.status == 0, "\(r.err)")
         let summary = try String(contentsOfFile: dir.path + "/r/summary.md", encoding: .utf8)
-        #expect(summary.contains("## Hypnotic use") && summary.contains("From pharmacy issues of hypnotics to the wards"))
+        #expect(summary.contains("## Results: hypnotic use") && summary.contains("From pharmacy issues of hypnotics to the wards"))
         let rows = try String(contentsOfFile: dir.path + "/r/tables/hypnotics.csv", encoding: .utf8).split(separator: "\n")
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows[0] == HypnoticTables.columns)

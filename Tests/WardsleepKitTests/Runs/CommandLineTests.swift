@@ -51,7 +51,7 @@ import Testing
         let r = try runWardsleep(["run", dir.path, "--out", out])
         #expect(r.status == 0, "\(r.err)")
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
-        #expect(summary.contains("# Test study: evidence summary"))
+        #expect(summary.contains("# Test study: improvement evaluation"))
         #expect(summary.contains("| incidents | incidents.csv | 1,000 | 997 | 3 | 0.3 |"))
         let quarantine = try String(contentsOfFile: out + "/quarantine/incidents.csv", encoding: .utf8)
         #expect(quarantine.split(separator: "\n").count == 4)  // header + 3 rows

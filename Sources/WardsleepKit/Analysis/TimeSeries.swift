@@ -1,0 +1,121 @@
+/// Month-by-month (or week-by-week) totals for the measures charted over time. Memory grows with wards × intervals.
+public final class TimeSeries: StudyConsumer {
+    struct Key: Hashable {
+        var ward: Int  // -1: whole study
+        var bucket: Int
+    }
+
+    let study: StudyDefinition
+    let weekly: Bool
+    let formulary: Formulary
+    var incidents: [Key: Double] = [:]
+    var protectedIncidents: [Key: Double] = [:]
+    var bedDays: [Key: Double] = [:]
+    var ddd: [Int: Double] = [:]
+    var plans: [Int: (nights: Double, protected: Double)] = [:]
+
+    /// Creates empty series for a study (`spc.interval` month or week).
+    public init(study: StudyDefinition, formulary: Formulary) {
+        self.study = study
+        weekly = study.spc.interval == "week"
+        self.formulary = formulary
+    }
+
+    /// The first day of the interval holding `day` (a calendar month, or a week from Monday).
+    func bucket(_ day: CalendarDay) -> Int {
+        weekly ? day.adding(days: 1 - day.isoWeekday).dayNumber : day.startOfMonth.dayNumber
+    }
+
+    func add(_ map: inout [Key: Double], ward: Int, day: CalendarDay, _ amount: Double) {
+        let b = bucket(day)
+        map[Key(ward: ward, bucket: b), default: 0] += amount
+        map[Key(ward: -1, bucket: b), default: 0] += amount
+    }
+
+    public func occupancy(_ r: OccupancyRecord) {
+        guard r.period != nil else { return }
+        add(&bedDays, ward: r.ward, day: r.day, Double(r.occupiedBeds))
+    }
+
+    public func incident(_ r: IncidentRecord) {
+        guard !r.excludedByStatus, r.timing.period != nil else { return }
+        add(&incidents, ward: r.ward, day: r.day, 1)
+        if r.timing.inProtectedWindow == true { add(&protectedIncidents, ward: r.ward, day: r.day, 1) }
+    }
+
+    public func hypnoticIssue(_ r: HypnoticIssueRecord) {
+        guard r.period != nil, let ddd = formulary.drug(named: r.product.drug)?.dddMg, let mg = r.product.mgPerUnit else { return }
+        self.ddd[bucket(r.day), default: 0] += r.quantity * mg / ddd
+    }
+
+    public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
+        guard r.status == .given, r.timing.period != nil, let ddd = r.drug.dddMg else { return }
+        self.ddd[bucket(r.day), default: 0] += r.doseMg / ddd
+    }
+
+    public func sleepPlan(_ r: SleepPlanRecord) {
+        guard r.period == .pilot else { return }
+        let b = bucket(r.night)
+        var x = plans[b] ?? (0, 0)
+        x.nights += 1
+        if r.protected { x.protected += 1 }
+        plans[b] = x
+    }
+
+    /// The phase an interval belongs to for a ward (or the study), by its first day.
+    func phase(_ bucket: Int, ward: Int) -> StudyPeriod? {
+        (ward < 0 ? study.periods : study.periods(forWard: ward)).period(of: CalendarDay(dayNumber: bucket))
+    }
+
+    func label(_ bucket: Int) -> String {
+        let d = CalendarDay(dayNumber: bucket)
+        return weekly ? d.iso : String(d.iso.prefix(7))
+    }
+
+    func points(ward: Int, numerator: (Int) -> Double, denominator: (Int) -> Double, buckets: [Int]) -> [ChartPoint] {
+        buckets.compactMap { b in
+            guard let phase = phase(b, ward: ward) else { return nil }
+            return ChartPoint(label: label(b), start: CalendarDay(dayNumber: b), phase: phase, value: numerator(b), numerator: numerator(b),
+                              denominator: denominator(b), centre: 0, upper: 0, lower: 0, upper2: 0, lower2: 0)
+        }
+    }
+
+    /// The charts: incidents over 24 hours and in the protected window (u-charts, study and each ward), hypnotic DDDs
+    /// per 100 OBD (XmR), and the share of patient-nights protected in the pilot (p-chart, limits from the pilot).
+    public func charts(hasOccupancy: Bool, hasIncidents: Bool, hasHypnotics: Bool, hasPlans: Bool) -> [ControlChart] {
+        let p = SPCParameters(study.spc)
+        let buckets = Set(bedDays.keys.map(\.bucket)).union(incidents.keys.map(\.bucket)).sorted()
+        var out: [ControlChart] = []
+        if hasIncidents && hasOccupancy {
+            for ward in [-1] + Array(study.wards.indices) {
+                let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
+                out.append(SPC.uChart(points(ward: ward, numerator: { self.incidents[Key(ward: ward, bucket: $0)] ?? 0 },
+                                             denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
+                                      scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
+                                      parameters: p))
+                if ward < 0 {
+                    out.append(SPC.uChart(points(ward: ward, numerator: { self.protectedIncidents[Key(ward: ward, bucket: $0)] ?? 0 },
+                                                 denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
+                                          scale: 1000, title: "Incidents in the protected window, all wards",
+                                          unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p))
+                }
+            }
+        }
+        if hasHypnotics && hasOccupancy {
+            let pts = points(ward: -1, numerator: { self.ddd[$0] ?? 0 }, denominator: { self.bedDays[Key(ward: -1, bucket: $0)] ?? 0 },
+                             buckets: buckets).filter { $0.denominator > 0 }.map { x -> ChartPoint in
+                var y = x
+                y.value = x.numerator / x.denominator * 100
+                return y
+            }
+            out.append(SPC.xmr(pts, title: "Hypnotic use, all wards", unit: "DDD per 100 occupied bed days", direction: .decrease,
+                               parameters: p))
+        }
+        if hasPlans {
+            let pts = points(ward: -1, numerator: { self.plans[$0]?.protected ?? 0 }, denominator: { self.plans[$0]?.nights ?? 0 },
+                             buckets: plans.keys.sorted())
+            out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, all wards", direction: .neither, parameters: p))
+        }
+        return out
+    }
+}

@@ -1,0 +1,159 @@
+/// `report.html`: the summary rendered to one self-contained, printable page (inline CSS and SVG, no script, no
+/// external reference), written as well-formed XHTML-compatible markup so it can be checked by any XML parser.
+public enum HTMLReport {
+    /// Renders `markdown` (the summary as wardsleep writes it); `charts` maps image paths to inline SVG.
+    public static func render(markdown: String, title: String, charts: [String: String]) -> String {
+        var html = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\" />\n"
+        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
+        html += "<title>\(XMLText.escape(title))</title>\n<style>\n\(css)</style>\n</head>\n<body>\n<main>\n"
+        html += body(markdown, charts: charts)
+        html += "</main>\n</body>\n</html>\n"
+        return html
+    }
+
+    static let css = """
+    body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; color: #231f20; background: #ffffff; margin: 0; line-height: 1.5; }
+    main { max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+    h1 { font-size: 1.8rem; color: #005eb8; margin-top: 0.5rem; }
+    h2 { font-size: 1.35rem; color: #005eb8; border-bottom: 2px solid #e8edee; padding-bottom: 0.2rem; margin-top: 2rem; }
+    h3 { font-size: 1.1rem; margin-top: 1.4rem; }
+    .table-wrap { overflow-x: auto; margin: 0.75rem 0; }
+    table { border-collapse: collapse; font-size: 0.9rem; min-width: 50%; }
+    th, td { border: 1px solid #d8dde0; padding: 0.3rem 0.5rem; vertical-align: top; }
+    th { background: #f0f4f5; text-align: left; }
+    td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+    blockquote { margin: 0.5rem 0; padding: 0.4rem 0.9rem; border-left: 4px solid #005eb8; background: #f0f4f5; }
+    blockquote.notice { border-left-color: #ed8b00; background: #fff4e5; }
+    figure { margin: 1rem 0; }
+    figcaption { font-size: 0.85rem; color: #425563; }
+    svg.chart { max-width: 100%; height: auto; border: 1px solid #e8edee; }
+    code { font-family: Consolas, Menlo, monospace; font-size: 0.9em; background: #f0f4f5; padding: 0 0.2em; }
+    em { color: #425563; }
+    @media (max-width: 40rem) { main { padding: 0.5rem; } table { font-size: 0.8rem; } h1 { font-size: 1.4rem; } }
+    @media print {
+      body { font-size: 10pt; } main { max-width: none; padding: 0; }
+      h2 { page-break-after: avoid; } figure, table, blockquote { page-break-inside: avoid; }
+      .table-wrap { overflow: visible; } svg.chart { border: none; }
+    }
+
+    """
+
+    /// Block-level conversion of the Markdown subset the summary uses.
+    static func body(_ markdown: String, charts: [String: String]) -> String {
+        var out = ""
+        let lines = markdown.components(separatedBy: "\n")
+        var i = 0
+        var paragraph: [String] = []
+        func flushParagraph() {
+            guard !paragraph.isEmpty else { return }
+            let text = paragraph.joined(separator: " ")
+            if text.hasPrefix("_") && text.hasSuffix("_") && text.count > 2 {
+                out += "<p><em>\(inline(String(text.dropFirst().dropLast())))</em></p>\n"
+            } else {
+                out += "<p>\(inline(text))</p>\n"
+            }
+            paragraph = []
+        }
+        while i < lines.count {
+            let line = lines[i]
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { flushParagraph(); i += 1; continue }
+            if let level = heading(line) {
+                flushParagraph()
+                let text = String(line.dropFirst(level + 1))
+                out += "<h\(level) id=\"\(Slug.make(text))\">\(inline(text))</h\(level)>\n"
+                i += 1
+            } else if line.hasPrefix("|") {
+                flushParagraph()
+                var rows: [String] = []
+                while i < lines.count && lines[i].hasPrefix("|") { rows.append(lines[i]); i += 1 }
+                out += table(rows)
+            } else if line.hasPrefix(">") {
+                flushParagraph()
+                var quote: [String] = []
+                while i < lines.count && lines[i].hasPrefix(">") { quote.append(String(lines[i].dropFirst(lines[i].hasPrefix("> ") ? 2 : 1))); i += 1 }
+                let paragraphs = quote.split(separator: "", omittingEmptySubsequences: true).map { $0.joined(separator: " ") }
+                let notice = paragraphs.first?.hasPrefix("**") == true
+                out += "<blockquote\(notice ? " class=\"notice\"" : "")>" + paragraphs.map { "<p>\(inline($0))</p>" }.joined() + "</blockquote>\n"
+            } else if line.hasPrefix("- ") {
+                flushParagraph()
+                out += "<ul>\n"
+                while i < lines.count && lines[i].hasPrefix("- ") { out += "<li>\(inline(String(lines[i].dropFirst(2))))</li>\n"; i += 1 }
+                out += "</ul>\n"
+            } else if let n = orderedItem(line) {
+                flushParagraph()
+                out += "<ol>\n"
+                var j = n
+                while i < lines.count, let k = orderedItem(lines[i]) {
+                    out += "<li>\(inline(String(lines[i].dropFirst(k))))</li>\n"
+                    i += 1
+                    j = k
+                }
+                _ = j
+                out += "</ol>\n"
+            } else if line.hasPrefix("!["), let close = line.firstIndex(of: "]"), line.hasSuffix(")") {
+                flushParagraph()
+                let alt = String(line[line.index(line.startIndex, offsetBy: 2)..<close])
+                let path = String(line[line.index(close, offsetBy: 2)..<line.index(before: line.endIndex)])
+                out += "<figure>\n\(charts[path] ?? "<p>\(XMLText.escape(alt))</p>\n")<figcaption>\(XMLText.escape(alt))</figcaption>\n</figure>\n"
+                i += 1
+            } else {
+                paragraph.append(line)
+                i += 1
+            }
+        }
+        flushParagraph()
+        return out
+    }
+
+    static func heading(_ line: String) -> Int? {
+        let hashes = line.prefix { $0 == "#" }.count
+        return (1...4).contains(hashes) && line.dropFirst(hashes).hasPrefix(" ") ? hashes : nil
+    }
+
+    /// The length of an ordered-list marker (`1. `), if the line starts with one.
+    static func orderedItem(_ line: String) -> Int? {
+        let digits = line.prefix { $0.isNumber }.count
+        return digits > 0 && line.dropFirst(digits).hasPrefix(". ") ? digits + 2 : nil
+    }
+
+    static func cells(_ row: String) -> [String] {
+        var cells: [String] = [], current = "", escaped = false
+        for ch in row.dropFirst() {
+            if escaped { current.append(ch); escaped = false; continue }
+            if ch == "\\" { escaped = true; continue }
+            if ch == "|" { cells.append(current.trimmingCharacters(in: .whitespaces)); current = "" } else { current.append(ch) }
+        }
+        return cells
+    }
+
+    static func table(_ rows: [String]) -> String {
+        guard rows.count >= 2 else { return "" }
+        let header = cells(rows[0]), align = cells(rows[1]).map { $0.hasSuffix(":") }
+        var t = "<div class=\"table-wrap\"><table>\n<thead><tr>"
+        for (k, h) in header.enumerated() { t += "<th scope=\"col\"\(k < align.count && align[k] ? " class=\"num\"" : "")>\(inline(h))</th>" }
+        t += "</tr></thead>\n<tbody>\n"
+        for row in rows.dropFirst(2) {
+            t += "<tr>"
+            for (k, c) in cells(row).enumerated() {
+                t += k == 0 ? "<th scope=\"row\">\(inline(c))</th>" : "<td\(k < align.count && align[k] ? " class=\"num\"" : "")>\(inline(c))</td>"
+            }
+            t += "</tr>\n"
+        }
+        return t + "</tbody>\n</table></div>\n"
+    }
+
+    /// Inline conversion: escaping, `code`, **bold**.
+    static func inline(_ text: String) -> String {
+        var out = ""
+        var parts = text.components(separatedBy: "`")
+        if parts.count % 2 == 0 { parts = [text] }  // unbalanced backticks: treat as text
+        for (k, part) in parts.enumerated() {
+            if k % 2 == 1 { out += "<code>\(XMLText.escape(part))</code>"; continue }
+            let bolds = XMLText.escape(part).components(separatedBy: "**")
+            out += bolds.count % 2 == 1
+                ? bolds.enumerated().map { $0.offset % 2 == 1 ? "<strong>\($0.element)</strong>" : $0.element }.joined()
+                : XMLText.escape(part)
+        }
+        return out
+    }
+}
