@@ -1,6 +1,6 @@
 # wardsleep: the two commands a new machine needs are `make report` and `make test`.
 SWIFT        ?= swift
-APT_PACKAGES := libcsv-dev r-mathlib
+APT_PACKAGES := libcsv-dev r-mathlib libsqlite3-dev
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          := .build/release/wardsleep
 

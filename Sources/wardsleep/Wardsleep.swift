@@ -16,9 +16,12 @@ struct Wardsleep: ParsableCommand {
           wardsleep sample --out data/sample
           wardsleep validate data/sample
           wardsleep run data/sample --out reports/sample
+          wardsleep history
+        Exit code 75: another run is writing the same report folder; try again later. Exit code 70: an unexpected
+        failure (the system refused a write, or a fault); the previous report is left as it was.
         """,
         version: WardsleepVersion.current,
-        subcommands: [Run.self, Validate.self, Init.self, Sample.self]
+        subcommands: [Run.self, Validate.self, History.self, Init.self, Sample.self]
     )
 }
 
@@ -39,6 +42,11 @@ func runReporting(_ body: () throws -> ExitStatus) throws {
     } catch let failure as WardsleepFailure {
         FileHandle.standardError.write(Data("wardsleep: error: \(failure.description)\n".utf8))
         throw ExitCode(failure.exitStatus.rawValue)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("wardsleep: error: unexpected failure, nothing was replaced: \(error.localizedDescription)\n".utf8))
+        throw ExitCode(ExitStatus.internalError.rawValue)
     }
     if status != .success { throw ExitCode(status.rawValue) }
 }

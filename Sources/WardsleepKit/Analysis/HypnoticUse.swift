@@ -125,7 +125,7 @@ public enum HypnoticAnalysis {
     /// their parts; the total comes last.
     public static func lines(_ use: HypnoticUse, study: StudyDefinition, occupancy: OccupancyTotals?) -> [HypnoticLine] {
         func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
-            (ward.map { [$0] } ?? Array(study.wards.indices)).reduce(0.0) { sum, w in
+            (ward.map { [$0] } ?? study.wardsInScope).reduce(0.0) { sum, w in
                 sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
             }
         }
@@ -136,7 +136,7 @@ public enum HypnoticAnalysis {
         // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
         let keys = use.totals.keys.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
         var out: [HypnoticLine] = []
-        for ward in [nil] + study.wards.indices.map(Optional.some) {
+        for ward in [nil] + study.wardsInScope.map(Optional.some) {
             func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ keep: (ParsedProduct) -> Bool) -> HypnoticLine? {
                 var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
                 var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true, any = false

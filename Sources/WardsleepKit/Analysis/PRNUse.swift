@@ -22,8 +22,8 @@ public struct PRNComparison: Sendable {
             }
             return m
         }
-        return ([nil] + study.wards.indices.map(Optional.some)).map { ward in
-            let wards = ward.map { [$0] } ?? Array(study.wards.indices)
+        return ([nil] + study.wardsInScope.map(Optional.some)).map { ward in
+            let wards = ward.map { [$0] } ?? study.wardsInScope
             let total = lines.first { $0.ward == ward && $0.group == nil }
             return PRNComparison(ward: ward, baseline: merged(wards, .baseline), pilot: merged(wards, .pilot),
                                  baselineExposure: total?.baselineExposure ?? 0, pilotExposure: total?.pilotExposure ?? 0)

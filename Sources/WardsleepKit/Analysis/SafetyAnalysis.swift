@@ -80,7 +80,7 @@ public enum SafetyAnalysis {
     public static func analyse(study: StudyDefinition, incidents: IncidentCounts, occupancy: OccupancyTotals?) -> SafetyResults {
         let categories = [IncidentCounts.allCategories] + incidents.categories.sorted()
         func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
-            let wards = ward.map { [$0] } ?? Array(study.wards.indices)
+            let wards = ward.map { [$0] } ?? study.wardsInScope
             return wards.reduce(0.0) { sum, w in
                 sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
             }
@@ -95,14 +95,14 @@ public enum SafetyAnalysis {
                        baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot), unit: unit(window))
         }
         var cells: [SafetyCell] = []
-        for ward in [nil] + study.wards.indices.map(Optional.some) {
+        for ward in [nil] + study.wardsInScope.map(Optional.some) {
             for category in categories {
-                for window in TimeWindow.allCases { cells.append(cell(ward, category, window)) }
+                for window in study.scope.windows { cells.append(cell(ward, category, window)) }
             }
         }
         var pooled: [PooledSafety] = []
         for category in categories {
-            for window in TimeWindow.allCases {
+            for window in study.scope.windows {
                 let wardCells = cells.filter { $0.ward != nil && $0.category == category && $0.window == window }
                 func strata(_ keep: (Int) -> Bool) -> [RateStratum] {
                     wardCells.filter { keep($0.ward!) }.map {
@@ -121,7 +121,7 @@ public enum SafetyAnalysis {
         }
         var incomplete: [(Int, StudyPeriod, Int, Int)] = []
         if let occupancy {
-            for w in study.wards.indices {
+            for w in study.wardsInScope {
                 for period in StudyPeriod.allCases {
                     let days = study.periods(forWard: w)[period].length
                     let covered = occupancy.censusDays[w]?[period] ?? 0

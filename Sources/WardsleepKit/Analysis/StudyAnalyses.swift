@@ -19,6 +19,7 @@ public final class StudyAnalyses {
 
     /// Creates the analyses for a study whose folder holds any study-specific codebook.
     public init(study: StudyDefinition, folder: String) throws {
+        scope = study.scope
         let formulary = Formulary.forStudy(study)
         hypnotics = HypnoticUse(formulary: formulary)
         series = TimeSeries(study: study, formulary: formulary)
@@ -26,7 +27,10 @@ public final class StudyAnalyses {
     }
 
     /// All of them as one consumer.
-    public var consumer: StudyConsumer { ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series]) }
+    public var consumer: StudyConsumer {
+        ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series]), scope: scope)
+    }
+    let scope: AnalysisScope
 
     /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
     static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {

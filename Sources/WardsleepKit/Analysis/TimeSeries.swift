@@ -87,7 +87,7 @@ public final class TimeSeries: StudyConsumer {
         let buckets = Set(bedDays.keys.map(\.bucket)).union(incidents.keys.map(\.bucket)).sorted()
         var out: [ControlChart] = []
         if hasIncidents && hasOccupancy {
-            for ward in [-1] + Array(study.wards.indices) {
+            for ward in [-1] + study.wardsInScope {
                 let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
                 out.append(SPC.uChart(points(ward: ward, numerator: { self.incidents[Key(ward: ward, bucket: $0)] ?? 0 },
                                              denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),

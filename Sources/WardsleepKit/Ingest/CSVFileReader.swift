@@ -12,6 +12,8 @@ public struct CSVRecord {
     public let line: Int
     /// True when the file ended inside this record's quoted field (an unbalanced quote).
     public let endsInsideQuotes: Bool
+    /// The last line the record occupies.
+    public let endLine: Int
     let bytes: [UInt8]
     let ends: [Int]
 
@@ -55,6 +57,8 @@ public struct CSVFileReader {
     }
 
     let source: Source
+    /// Called after each chunk with the bytes read so far (for a progress display).
+    public var progress: ((Int) -> Void)?
     /// The name used in messages (usually the file name as the study names it).
     public var displayName: String
 
@@ -121,6 +125,7 @@ public struct CSVFileReader {
                     }
                 }
                 total += n
+                progress?(total)
                 buffer.withUnsafeBytes { raw in
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<n]))
                     let parsed = csv_parse(&parser, raw.baseAddress! + start, n - start, fieldCallback, recordCallback, context)
@@ -192,7 +197,8 @@ private final class ParseState {
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
-            let record = CSVRecord(line: recordLine, endsInsideQuotes: terminator == -1 && endsInsideQuotes, bytes: bytes, ends: ends)
+            let record = CSVRecord(line: recordLine, endsInsideQuotes: terminator == -1 && endsInsideQuotes, endLine: line,
+                                   bytes: bytes, ends: ends)
             let blank = (0..<record.fieldCount).allSatisfy { record.field($0).trimmingWhitespace().isEmpty }
             if blank { blankLines += 1 } else {
                 do { try body(record) } catch { fail(error) }

@@ -56,13 +56,14 @@ extension RecordNormaliser {
 public enum ExportIngest {
     /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`.
     public static func read<N: RecordNormaliser>(
-        path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink,
+        path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink, progress: ((Int) -> Void)? = nil,
         consume: (N.Record) throws -> Void
     ) throws -> ExportTally {
         var tally = ExportTally(export: spec.kind, file: spec.file)
         var layout: ExportLayout?
         var windows1252 = false
-        let reader = CSVFileReader(path: path, displayName: spec.file)
+        var reader = CSVFileReader(path: path, displayName: spec.file)
+        reader.progress = progress
         let summary = try reader.read { record in
             guard let layout = layout else {
                 let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }

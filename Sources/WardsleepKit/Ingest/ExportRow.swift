@@ -36,6 +36,7 @@ public struct ExportRow {
         let column = header.index[field].map { header.labels[$0] } ?? (field.isEmpty ? "" : spec.header(for: field))
         var shown = value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? ""
         if DataProblem.withheldFields.contains(field) && !shown.isEmpty { shown = "[withheld]" }
+        shown = String(String.UnicodeScalarView(shown.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" ? "?" : $0 }))
         if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
         problems.append(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown,
                                     reason: reason))
@@ -44,7 +45,11 @@ public struct ExportRow {
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.
     mutating func checkShape() {
         if record.endsInsideQuotes {
-            reject("", "unbalanced quote: the file ends inside a quoted field that starts on this row")
+            reject("", "unbalanced quote: the file ends inside a quoted field that starts on this row"
+                   + (record.endLine > record.line ? " (lines \(record.line) to \(record.endLine) are part of it)" : ""))
+        } else if record.fieldCount == header.labels.count,
+                  (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
+            reject("", "repeated header row: the export looks like two files joined together")
         } else if record.fieldCount < header.labels.count {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
         } else if record.fieldCount > header.labels.count,

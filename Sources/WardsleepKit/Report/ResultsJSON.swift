@@ -14,7 +14,7 @@ public enum ResultsJSON {
                 ("name", .string(study.study)),
                 ("organisation", study.organisation.map { .string($0) } ?? .null),
                 ("synthetic", .bool(study.synthetic)),
-                ("wards", .array(study.wards.indices.map { i in
+                ("wards", .array(study.wardsInScope.map { i in
                     let w = study.wards[i], p = study.periods(forWard: i)
                     return .object([
                         ("id", .string(w.id)), ("name", .string(w.name)), ("type", .string(w.type)), ("beds", .int(w.beds)),
@@ -37,6 +37,7 @@ public enum ResultsJSON {
                              ("note", .string(Disclosure.note(p)))])
                 } ?? .string("none: exact counts, restricted output")),
                 ("max_quarantined_percent", .double(study.quality.maxQuarantinedPercent)),
+                ("filters", .string(study.scope.description.isEmpty ? "none" : study.scope.description)),
             ])),
             ("data_quality", .array(s.ingest.tallies.map { t in
                 .object([

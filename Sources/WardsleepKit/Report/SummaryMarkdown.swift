@@ -78,7 +78,7 @@ public enum SummaryMarkdown {
     public static func render(_ s: SummaryInputs, style: CountStyle) -> String {
         var md = ""
         let study = s.study
-        md += "# \(study.study): improvement evaluation\n\n"
+        md += "# \(study.study): improvement evaluation\(study.scope.description.isEmpty ? "" : " (\(study.scope.description))")\n\n"
         if style.sensitivity == .restricted {
             md += "> **Restricted: exact counts.** This copy is not disclosure-controlled and must not leave the organisation.\n\n"
         }
@@ -89,6 +89,9 @@ public enum SummaryMarkdown {
         md += "use fell, how patients, staff and carers found the nights, and who was involved at each stage. "
         md += "Sections follow SQUIRE 2.0; involvement is reported with GRIPP2-SF.\n\n"
         if let generated = s.generated { md += "\(generated)\n\n" }
+        if !study.scope.description.isEmpty {
+            md += "> **Filtered report.** Only \(study.scope.description); the rest of the study is left out of every figure below.\n\n"
+        }
         md += "## Context\n\n"
         if let org = study.organisation { md += "\(org). " }
         md += "\(study.wards.count) ward\(study.wards.count == 1 ? "" : "s") with \(study.wards.reduce(0) { $0 + $1.beds }) beds. "
@@ -154,7 +157,9 @@ public enum SummaryMarkdown {
             md += "- Disclosure control: counts from 1 to \(policy.suppressAtOrBelow) shown as *, other counts rounded to the nearest "
             md += "\(policy.roundTo); rates and statistics recomputed from the published counts.\n"
         }
-        md += "- Patient identifiers were pseudonymised as they were read (keyed HMAC-SHA-256); incident narratives are never copied.\n\n"
+        md += "- Patient identifiers were pseudonymised as they were read (keyed HMAC-SHA-256); incident narratives are never copied.\n"
+        if !s.study.scope.description.isEmpty { md += "- Filters: \(s.study.scope.description).\n" }
+        md += "\n"
         return md
     }
 
@@ -215,8 +220,8 @@ public enum SummaryMarkdown {
 
     static func wards(_ study: StudyDefinition) -> String {
         var md = "| Ward | Name | Type | Beds | CBTi | Baseline | Pilot |\n|---|---|---|---:|---|---|---|\n"
-        for (i, w) in study.wards.enumerated() {
-            let p = study.periods(forWard: i)
+        for i in study.wardsInScope {
+            let w = study.wards[i], p = study.periods(forWard: i)
             md += "| \(ProseFormat.cell(w.id)) | \(ProseFormat.cell(w.name)) | \(ProseFormat.cell(w.type)) | \(w.beds) | "
             md += "\(w.cbti ? "yes" : "no") | \(p.baseline.from.iso) to \(p.baseline.to.iso) | \(p.pilot.from.iso) to \(p.pilot.to.iso) |\n"
         }

@@ -1,4 +1,8 @@
+import CSystem
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes a report into a temporary folder beside its destination and renames it into place only when complete,
 /// so an interrupted run leaves the previous report as it was.
@@ -44,17 +48,47 @@ public final class OutputStaging {
         try w.close()
     }
 
-    /// Replaces the destination with the staged folder.
+    /// Replaces the destination with the staged folder: one atomic exchange where the system offers it, so a reader (or
+    /// a run killed at any moment) sees either the old report or the new one, never neither.
     public func commit() throws {
         let fm = FileManager.default
-        let old = staging.replacingOccurrences(of: ".tmp-", with: ".old-")
         if fm.fileExists(atPath: destination) {
+            if ws_rename_exchange(staging, destination) == 0 {
+                committed = true
+                try? fm.removeItem(atPath: staging)  // now holds the previous report
+                return
+            }
+            // No exchange on this system: move the old report aside, the new one in; `recover` mends an interruption.
+            let old = staging.replacingOccurrences(of: ".tmp-", with: ".old-")
             if fm.fileExists(atPath: old) { try fm.removeItem(atPath: old) }
             try fm.moveItem(atPath: destination, toPath: old)
+            try fm.moveItem(atPath: staging, toPath: destination)
+            committed = true
+            try? fm.removeItem(atPath: old)
+            return
         }
         try fm.moveItem(atPath: staging, toPath: destination)
         committed = true
-        if fm.fileExists(atPath: old) { try? fm.removeItem(atPath: old) }
+    }
+
+    /// Tidies up after runs that were killed: staging folders of processes that no longer exist are removed, and a
+    /// previous report moved aside but never replaced is put back.
+    public static func recover(destination: String) {
+        let dest = (destination as NSString).standardizingPath
+        let parent = (dest as NSString).deletingLastPathComponent.isEmpty ? "." : (dest as NSString).deletingLastPathComponent
+        let name = (dest as NSString).lastPathComponent
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] {
+            for marker in [".tmp-", ".old-"] where entry.hasPrefix(".\(name)\(marker)") {
+                guard let pid = Int32(entry.dropFirst(name.count + 1 + marker.count)), !RunLock.isAlive(pid) else { continue }
+                let path = (parent as NSString).appendingPathComponent(entry)
+                if marker == ".old-" && !fm.fileExists(atPath: dest) {
+                    try? fm.moveItem(atPath: path, toPath: dest)
+                } else {
+                    try? fm.removeItem(atPath: path)
+                }
+            }
+        }
     }
 
     /// Removes the staging folder unless it was committed.

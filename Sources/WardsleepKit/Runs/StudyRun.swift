@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 
 /// What `wardsleep run` is asked to do.
 public struct RunOptions: Sendable {
@@ -15,6 +16,16 @@ public struct RunOptions: Sendable {
     public var unsuppressed: Bool
     /// Put the time of the run in the summary and manifest (off by default, so identical inputs give identical bytes).
     public var timestamp: Date?
+    /// Ad hoc filters and output formats.
+    public var scope = RunScope()
+    /// Skip the run when the study and every input are unchanged since the last successful run to the same folder.
+    public var ifChanged = false
+    /// The run ledger's file; `nil` for the default, `reports/.wardsleep/ledger.sqlite`.
+    public var ledgerPath: String?
+    /// Where structured logs go.
+    public var logger = Logger(label: "wardsleep")
+    /// Called as exports are read: file name, bytes read, file size.
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
 
     /// Creates options.
     public init(studyFolder: String, outFolder: String? = nil, keyFile: String? = nil,
@@ -39,33 +50,107 @@ public struct RunOutcome: Sendable {
     public var ingest: IngestResult
     /// Lines for the person or scheduler running it.
     public var messages: [String]
+    /// True when `--if-changed` found nothing changed and nothing was written.
+    public var skipped = false
 }
 
 /// The whole pipeline for one study: ingest → normalise → analyse → report, written atomically.
 public enum StudyRun {
     /// Runs the study; configuration and unreadable inputs throw (`WardsleepFailure`), data problems do not.
+    /// Every run is recorded in the ledger, including those that fail and those skipped as unchanged.
     public static func run(_ options: RunOptions) throws -> RunOutcome {
-        let loaded = try LoadedStudy.load(folder: options.studyFolder, keyFile: options.keyFile, environment: options.environment)
-        let study = loaded.study
+        let log = options.logger
+        let ledger = try RunLedger(path: options.ledgerPath ?? RunLedger.defaultPath)
+        let studyFolder = (options.studyFolder as NSString).standardizingPath
+        let absoluteStudy = URL(fileURLWithPath: studyFolder).standardizedFileURL.path
+        let loaded: LoadedStudy, study: StudyDefinition
+        do {
+            loaded = try LoadedStudy.load(folder: studyFolder, keyFile: options.keyFile, environment: options.environment)
+            study = try loaded.study.applying(options.scope)
+        } catch let failure as WardsleepFailure {
+            let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: "", outputFolder: options.outFolder ?? "", parameters: options.scope.canonical)
+            try ledger.finish(id, outcome: outcomeName(failure.exitStatus), exitCode: failure.exitStatus.rawValue, ingest: nil, fingerprint: nil,
+                              message: failure.description)
+            throw failure
+        }
         let out = options.outFolder ?? "reports/\(study.slug)"
+        let absoluteOut = URL(fileURLWithPath: out).standardizedFileURL.path
+        let parameters = options.scope.canonical + ";unsuppressed=\(options.unsuppressed);timestamp=\(options.timestamp != nil)"
+        OutputStaging.recover(destination: out)
+        let lock: RunLock
+        do { lock = try RunLock(destination: out) } catch let failure as LockError {
+            let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: loaded.studyHash, outputFolder: absoluteOut, parameters: parameters)
+            try ledger.finish(id, outcome: "locked", exitCode: failure.exitStatus.rawValue, ingest: nil, fingerprint: nil, message: failure.description)
+            throw failure
+        }
+        defer { lock.release() }
+        let interrupted = try ledger.markInterrupted()
+        if interrupted > 0 { log.warning("earlier runs ended without finishing", metadata: ["runs": "\(interrupted)"]) }
+
+        if options.ifChanged, FileManager.default.fileExists(atPath: out),
+           let last = try ledger.lastFingerprint(studyFolder: absoluteStudy, outputFolder: absoluteOut),
+           try InputFingerprint.current(folder: studyFolder, loaded: loaded, parameters: parameters) == last {
+            let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: loaded.studyHash, outputFolder: absoluteOut, parameters: parameters)
+            try ledger.finish(id, outcome: "skipped", exitCode: 0, ingest: nil, fingerprint: last, message: "study and inputs unchanged")
+            log.notice("unchanged since the last successful run; nothing to do", metadata: ["out": "\(out)"])
+            return RunOutcome(status: .success, outFolder: out, ingest: IngestResult(tallies: [], notSupplied: [], hypnoticsKind: .issues),
+                              messages: ["\(out): study and inputs unchanged since the last successful run; nothing written"], skipped: true)
+        }
+
+        let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: loaded.studyHash, outputFolder: absoluteOut, parameters: parameters)
+        log.notice("run started", metadata: ["run": "\(id)", "study": "\(studyFolder)", "out": "\(out)"])
+        do {
+            let outcome = try produce(options, loaded: loaded, study: study, out: out, log: log)
+            let fingerprint = try InputFingerprint.of(outcome.ingest, loaded: loaded, folder: studyFolder, parameters: parameters)
+            try ledger.finish(id, outcome: outcomeName(outcome.status), exitCode: outcome.status.rawValue, ingest: outcome.ingest,
+                              fingerprint: fingerprint, message: nil)
+            log.notice("run finished", metadata: ["run": "\(id)", "exit": "\(outcome.status.rawValue)"])
+            return outcome
+        } catch {
+            let status = (error as? WardsleepFailure)?.exitStatus
+            try? ledger.finish(id, outcome: status.map(outcomeName) ?? "failed", exitCode: status?.rawValue ?? 70, ingest: nil,
+                               fingerprint: nil, message: "\(error)")
+            throw error
+        }
+    }
+
+    /// The ledger's name for an exit status.
+    static func outcomeName(_ s: ExitStatus) -> String {
+        switch s {
+        case .success: return "success"
+        case .dataQuality: return "data-quality"
+        case .configuration: return "configuration-error"
+        case .unreadableInput: return "input-error"
+        case .locked: return "locked"
+        case .internalError: return "failed"
+        }
+    }
+
+    /// Reads the exports, analyses them and writes the report atomically.
+    static func produce(_ options: RunOptions, loaded: LoadedStudy, study: StudyDefinition, out: String, log: Logger) throws -> RunOutcome {
         let staging = try OutputStaging(destination: out)
         defer { staging.discard() }
-
+        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser)
         let quarantine = QuarantineWriter(folder: staging.location("quarantine"))
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
         let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
-        let ingest = try StudyIngest.run(folder: options.studyFolder, context: loaded.context, problems: sink, consumer: analyses.consumer)
+        let ingest = try StudyIngest.run(folder: options.studyFolder, context: context, problems: sink, consumer: analyses.consumer,
+                                         progress: options.progress)
         try quarantine.close()
+        for t in ingest.tallies {
+            log.info("export read", metadata: ["file": "\(t.file)", "read": "\(t.rowsRead)", "accepted": "\(t.accepted)",
+                                               "quarantined": "\(t.quarantined)", "sha256": "\(t.sha256)"])
+        }
 
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
         var inputs = SummaryInputs(study: study, ingest: ingest, analyses: analyses, problems: digests)
         let stamp = options.timestamp.map(RunClock.utc)
         inputs.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
-        try writeReport(inputs, style: .published(study.disclosure), into: staging, under: "", outputs: &outputs)
+        try writeReport(inputs, style: .published(study.disclosure), formats: options.scope.formats, into: staging, under: "", outputs: &outputs)
         if options.unsuppressed {
-            try writeReport(inputs, style: .exact, into: staging, under: "restricted/", outputs: &outputs)
+            try writeReport(inputs, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs)
         }
         for kind in quarantine.files.keys.sorted() {
             outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
@@ -77,8 +162,10 @@ public enum StudyRun {
 
         var messages = ingest.tallies.map(\.accountingLine)
         for t in ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent) {
-            messages.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
-                            + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
+            let line = "\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
+                + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)"
+            messages.append(line)
+            log.warning("\(line)")
         }
         messages.append("report written to \(out)")
         return RunOutcome(status: status, outFolder: out, ingest: ingest, messages: messages)
@@ -87,8 +174,8 @@ public enum StudyRun {
 
 extension StudyRun {
     /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
-    static func writeReport(_ inputs: SummaryInputs, style: CountStyle, into staging: OutputStaging, under prefix: String,
-                            outputs: inout [Manifest.Output]) throws {
+    static func writeReport(_ inputs: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
+                            under prefix: String, outputs: inout [Manifest.Output]) throws {
         let summary = SummaryMarkdown.render(inputs, style: style)
         var charts: [String: String] = [:]
         var files: [(String, String)] = []
@@ -123,7 +210,13 @@ extension StudyRun {
             files.append(("tables/protected_sleep.csv", InvolvementTables.protectedSleepCSV(u, study: inputs.study, style: style)))
         }
         if let m = inputs.involvement { files.append(("tables/involvement.csv", InvolvementTables.involvementCSV(m))) }
-        for (name, text) in files {
+        func format(_ name: String) -> OutputFormat {
+            if name.hasSuffix(".md") && !name.hasPrefix("tables/") { return .md }
+            if name.hasSuffix(".json") { return .json }
+            if name.hasPrefix("tables/") { return .csv }
+            return .html
+        }
+        for (name, text) in files where formats.contains(format(name)) {
             try staging.write(prefix + name, text)
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
         }

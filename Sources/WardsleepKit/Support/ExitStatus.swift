@@ -8,6 +8,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case configuration = 2
     /// An input could not be read at all (missing, unreadable, not text, not CSV).
     case unreadableInput = 3
+    /// An unexpected failure (the system refused a write, or a fault in wardsleep, EX_SOFTWARE): nothing was replaced.
+    case internalError = 70
+    /// Another run is writing the same report folder (EX_TEMPFAIL): try again later.
+    case locked = 75
 }
 
 /// An error that stops a command, with the exit status it maps to and a message for people.

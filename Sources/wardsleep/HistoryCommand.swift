@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import WardsleepKit
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the runs recorded in the run ledger, newest first.",
+        discussion: """
+        Each run: when it started and finished, its outcome and exit code, the study and report folders, and the rows
+        read, accepted and quarantined. A run killed before it finished shows as interrupted.
+
+        Example:
+          wardsleep history --study data/sample --limit 10
+        """
+    )
+
+    @Option(name: .long, help: "Only runs of this study folder.")
+    var study: String?
+
+    @Option(name: .long, help: "The run ledger (default reports/.wardsleep/ledger.sqlite).")
+    var ledger: String?
+
+    @Option(name: .long, help: "How many runs to list.")
+    var limit: Int = 20
+
+    func run() throws {
+        try runReporting {
+            let path = ledger ?? RunLedger.defaultPath
+            guard FileManager.default.fileExists(atPath: path) else {
+                print("no runs recorded yet (\(path) does not exist)")
+                return .success
+            }
+            let l = try RunLedger(path: path)
+            let folder = study.map { URL(fileURLWithPath: ($0 as NSString).standardizingPath).standardizedFileURL.path }
+            let entries = try l.history(studyFolder: folder, limit: limit)
+            if entries.isEmpty { print("no runs recorded\(study.map { " for \($0)" } ?? "")") }
+            for e in entries {
+                var line = "#\(e.id) \(e.startedAt) \(e.outcome)"
+                if let code = e.exitCode { line += " (exit \(code))" }
+                line += " \(e.studyFolder) -> \(e.outputFolder)"
+                if let r = e.rowsRead { line += " rows \(r) read, \(e.rowsAccepted ?? 0) accepted, \(e.rowsQuarantined ?? 0) quarantined" }
+                if let m = e.message { line += " — \(m)" }
+                print(line)
+            }
+            return .success
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// Malformed and adversarial exports through the real binary: each gives a clear error or quarantine with the right
+/// exit code, never a crash, a hang or unbounded memory, and every row read is accounted for.
+@Suite(.serialized) struct HostileInputTests {
+    func study(_ incidents: [UInt8], extra: String = "") -> TempFolder {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML("""
+        exports:
+          incidents: { file: incidents.csv, categories: { "Violence and aggression": violence, "Self harm": self_harm } }
+        quality: { max_quarantined_percent: 50 }
+
+        """ + extra))
+        dir.write("incidents.csv", bytes: incidents)
+        return dir
+    }
+
+    func validate(_ dir: TempFolder) throws -> (status: Int32, out: String, err: String) {
+        try runWardsleep(["validate", dir.path])
+    }
+
+    /// The accounting line for incidents.csv, checked: read = accepted + quarantined.
+    func accounting(_ out: String) -> (read: Int, accepted: Int, quarantined: Int)? {
+        guard let line = out.split(separator: "\n").first(where: { $0.hasPrefix("incidents.csv: ") && $0.contains("rows read") }) else { return nil }
+        let numbers = line.split(whereSeparator: { !$0.isNumber && $0 != "," }).map { Int($0.replacingOccurrences(of: ",", with: "")) }.compactMap { $0 }
+        let r = (numbers[0], numbers[1], numbers[2])
+        #expect(r.0 == r.1 + r.2, "\(line)")
+        return r
+    }
+
+    let header = Array("id,date,time,ward,category\n".utf8)
+    func row(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func fileTruncatedMidQuote() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\nI2,05/03/2019,02:10,A1,\"Self ha")))
+        #expect(r.status == 1 || r.status == 0)
+        #expect(r.out.contains("incidents.csv:3: unbalanced quote: the file ends inside a quoted field that starts on this row"))
+        #expect(accounting(r.out)! == (2, 1, 1))
+    }
+
+    @Test func unbalancedQuoteSwallowsTheLinesAfterItAndSaysWhich() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,\"Self harm\nI2,05/03/2019,02:10,A1,Self harm\nI3,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.out.contains("incidents.csv:2: unbalanced quote: the file ends inside a quoted field that starts on this row (lines 2 to 5 are part of it)"))
+        #expect(accounting(r.out)! == (1, 0, 1))
+        #expect(r.status == 1)  // 100% quarantined is above the threshold
+    }
+
+    @Test func nulBytesAreQuarantinedNotCrashing() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A\u{0}1,Self harm\nI2,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.out.contains("incidents.csv:2: column \"ward\": \"A?1\": unknown ward"))
+        #expect(accounting(r.out)! == (2, 1, 1))
+    }
+
+    @Test func aFiftyMegabyteFieldIsRefusedWithAMessage() throws {
+        let big = header + row("I1,05/03/2019,02:10,A1,\"") + [UInt8](repeating: UInt8(ascii: "x"), count: 50 << 20) + row("\"\n")
+        let r = try validate(study(big))
+        #expect(r.status == 3)
+        #expect(r.err.contains("incidents.csv:2: a record starting here is longer than 16 MiB; this is not a ward export, or a quote is unbalanced"))
+    }
+
+    @Test func aHundredThousandColumns() throws {
+        let extra = (0..<100_000).map { "c\($0)" }.joined(separator: ",")
+        let r = try validate(study(row("id,date,time,ward,category,\(extra)\n") + row("I1,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.status == 1)  // one row of one quarantined: above the threshold
+        #expect(accounting(r.out)! == (1, 0, 1))  // the row has 5 fields where the header has 100,005
+        #expect(r.out.contains("ragged row: 5 fields where the header has 100005"))
+    }
+
+    @Test func tenMegabyteLines() throws {
+        let long = String(repeating: "y", count: 10 << 20)
+        let r = try validate(study(row("id,date,time,ward,category,description\n") + row("I1,05/03/2019,02:10,A1,Self harm,\(long)\n")
+                                   + row("I2,05/03/2019,02:10,A1,Self harm,short\n")))
+        #expect(r.status == 0 && accounting(r.out)! == (2, 2, 0))
+    }
+
+    @Test func invalidUTF8InTheHeader() throws {
+        let r = try validate(study(row("id,") + [0x64, 0xE1, 0x74, 0x65] + row(",time,ward,category\nI1,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.status == 2)
+        #expect(r.err.contains("no column \"date\" for the required field date (set exports.incidents.columns.date to map it); the header has: \"id\", \"dáte\""))
+    }
+
+    @Test func aHeaderRepeatedMidFile() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\nid,date,time,ward,category\nI2,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.out.contains("incidents.csv:3: repeated header row: the export looks like two files joined together"))
+        #expect(accounting(r.out)! == (3, 2, 1))
+    }
+
+    @Test func studyYamlWithAWrongType() throws {
+        let dir = study(header)
+        dir.write("study.yaml", studyYAML("disclosure: { round_to: five }\n"))
+        let r = try validate(dir)
+        #expect(r.status == 2 && r.err.contains("disclosure.round_to: expected a whole number, found \"five\""))
+    }
+
+    @Test func pathsOutsideTheStudyFolder() throws {
+        let r = try validate(study(header, extra: "").then { $0.write("study.yaml", studyYAML("exports:\n  incidents: { file: ../../etc/passwd }\n")) })
+        #expect(r.status == 2 && r.err.contains("is outside the study folder"))
+        let link = study(header)
+        try FileManager.default.removeItem(atPath: link.path + "/incidents.csv")
+        try FileManager.default.createSymbolicLink(atPath: link.path + "/incidents.csv", withDestinationPath: "/etc/passwd")
+        let r2 = try validate(link)
+        #expect(r2.status == 2 && r2.err.contains("is a link to a file outside the study folder"))
+    }
+
+    @Test func emptyAndHeaderOnlyFiles() throws {
+        let empty = try validate(study([]))
+        #expect(empty.status == 3 && empty.err.contains("incidents.csv: the file is empty: expected a header row"))
+        let headerOnly = try validate(study(header))
+        #expect(headerOnly.status == 0 && accounting(headerOnly.out)! == (0, 0, 0))
+    }
+}
+
+extension TempFolder {
+    /// Applies `body` and returns the folder (for one-line set-ups).
+    func then(_ body: (TempFolder) -> Void) -> TempFolder {
+        body(self)
+        return self
+    }
+}
