@@ -4,7 +4,7 @@ APT_PACKAGES := libcsv-dev r-mathlib libsqlite3-dev
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          := .build/release/wardsleep
 
-.PHONY: deps build report test sample reference validate clean
+.PHONY: deps build report test sample reference bench validate clean
 
 ## Install the system libraries that are missing (apt, with sudo when not root).
 deps:
@@ -30,6 +30,11 @@ test: deps
 ## Regenerate the committed synthetic sample study (deterministic).
 sample: build
 	$(BIN) sample --out data/sample
+
+## Measure ingest speed on a large synthetic study (parse-only against the full pipeline).
+bench: build
+	$(BIN) sample --out .build/bench-sample --scale 20
+	$(BIN) bench .build/bench-sample
 
 ## Recompile the reference tables in data/reference/ into the binary.
 reference:

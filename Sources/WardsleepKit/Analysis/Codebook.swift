@@ -15,10 +15,16 @@ public struct Codebook: Sendable {
         public var keywords: [String]
         /// Regular expressions as written.
         public var patterns: [String]
+        /// Keywords lower-cased, with runs of white space as single spaces.
+        let words: [String]
         let matchers: [NSRegularExpressionBox]
 
-        /// Whether `text` mentions the theme.
+        /// Whether `text` mentions the theme. Keywords are matched at word starts on the lower-cased text (cheap);
+        /// only the theme's own regular expressions run the regular-expression engine.
         public func matches(_ text: String) -> Bool {
+            let lower = text.lowercased()
+            for w in words where Codebook.containsAtWordStart(lower, w) { return true }
+            guard !matchers.isEmpty else { return false }
             let range = NSRange(text.startIndex..., in: text)
             return matchers.contains { $0.regex.firstMatch(in: text, range: range) != nil }
         }
@@ -64,20 +70,42 @@ public struct Codebook: Sendable {
                     throw ConfigurationError(file: file, keyPath: at, line: body.mark?.line, message: "needs keywords or patterns")
                 }
                 var matchers: [NSRegularExpressionBox] = []
-                for k in keywords {
-                    let escaped = NSRegularExpression.escapedPattern(for: k.lowercased()).replacingOccurrences(of: " ", with: "\\s+")
-                    matchers.append(NSRegularExpressionBox(try! NSRegularExpression(pattern: "\\b" + escaped, options: [.caseInsensitive])))
-                }
                 for (i, p) in patterns.enumerated() {
                     guard let r = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]) else {
                         throw ConfigurationError(file: file, keyPath: "\(at).patterns[\(i)]", line: body.mark?.line, message: "is not a valid regular expression: \(p)")
                     }
                     matchers.append(NSRegularExpressionBox(r))
                 }
-                return Entry(name: name, label: b[Node("label")]?.string ?? name, keywords: keywords, patterns: patterns, matchers: matchers)
+                let words = keywords.map { $0.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+                return Entry(name: name, label: b[Node("label")]?.string ?? name, keywords: keywords, patterns: patterns, words: words,
+                             matchers: matchers)
             }
         }
         return Codebook(themes: try entries("themes"), requests: try entries("requests"))
+    }
+
+    /// Whether `word` occurs in `text` starting at a word boundary (both lower-cased; spaces in `word` match any run of
+    /// white space in `text`).
+    static func containsAtWordStart(_ text: String, _ word: String) -> Bool {
+        let t = Array(text.unicodeScalars), w = Array(word.unicodeScalars)
+        guard !w.isEmpty, t.count >= w.count else { return false }
+        func isWordScalar(_ u: Unicode.Scalar) -> Bool { u.properties.isAlphabetic || ("0"..."9").contains(u) }
+        var i = 0
+        while i < t.count {
+            if (i == 0 || !isWordScalar(t[i - 1])) && t[i] == w[0] {
+                var a = i, b = 0
+                while a < t.count && b < w.count {
+                    if w[b] == " " {
+                        guard t[a].properties.isWhitespace else { break }
+                        while a < t.count && t[a].properties.isWhitespace { a += 1 }
+                        b += 1
+                    } else if t[a] == w[b] { a += 1; b += 1 } else { break }
+                }
+                if b == w.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// This codebook with `other`'s entries added (replacing those of the same name).

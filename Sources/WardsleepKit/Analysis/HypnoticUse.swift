@@ -46,30 +46,28 @@ public final class HypnoticUse: StudyConsumer {
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let period = r.period else { return }
-        var t = totals[Key(ward: r.ward, product: r.product)]?[period] ?? Totals()
-        t.units += r.quantity
-        t.mg += r.quantity * (r.product.mgPerUnit ?? 0)
-        totals[Key(ward: r.ward, product: r.product), default: [:]][period] = t
+        let key = Key(ward: r.ward, product: r.product)
+        totals[key, default: [:]][period, default: Totals()].units += r.quantity
+        totals[key]![period]!.mg += r.quantity * (r.product.mgPerUnit ?? 0)
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
         administrations = true
         guard let period = r.timing.period else { return }
-        var use = doses[r.ward]?[period] ?? DoseUse()
-        use.patients.insert(r.patient)
-        if r.status == .given {
-            let product = ParsedProduct(drug: r.drug.name, strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false)
-            var t = totals[Key(ward: r.ward, product: product)]?[period] ?? Totals()
-            t.units += 1
-            t.mg += r.doseMg
-            totals[Key(ward: r.ward, product: product), default: [:]][period] = t
-            switch r.prn {
-            case true?: use.prn += 1; use.prnPatients.insert(r.patient)
-            case false?: use.regular += 1
-            case nil: use.unflagged += 1
-            }
+        // Mutate in place: copying the dose use out would copy its patient sets on every row.
+        if doses[r.ward]?[period] == nil { doses[r.ward, default: [:]][period] = DoseUse() }
+        doses[r.ward]![period]!.patients.insert(r.patient)
+        guard r.status == .given else { return }
+        let key = Key(ward: r.ward, product: ParsedProduct(drug: r.drug.name, strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false))
+        totals[key, default: [:]][period, default: Totals()].units += 1
+        totals[key]![period]!.mg += r.doseMg
+        switch r.prn {
+        case true?:
+            doses[r.ward]![period]!.prn += 1
+            doses[r.ward]![period]!.prnPatients.insert(r.patient)
+        case false?: doses[r.ward]![period]!.regular += 1
+        case nil: doses[r.ward]![period]!.unflagged += 1
         }
-        doses[r.ward, default: [:]][period] = use
     }
 }
 

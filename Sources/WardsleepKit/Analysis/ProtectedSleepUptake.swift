@@ -33,21 +33,20 @@ public final class ProtectedSleepUptake: StudyConsumer {
 
     public func sleepPlan(_ r: SleepPlanRecord) {
         guard r.period == .pilot else { outsidePilot += 1; return }
-        var w = wards[r.ward] ?? Ward()
-        w.patients.insert(r.patient)
-        w.nights += 1
-        if r.protected {
-            w.protectedPatients.insert(r.patient)
-            w.protectedNights += 1
-            if let p = r.patientInvolved { w.patientRecorded += 1; if p { w.patientInvolved += 1 } }
-            if let c = r.carerInvolved { w.carerRecorded += 1; if c { w.carerInvolved += 1 } }
-            if !r.decidedBy.isEmpty {
-                w.decidedByRecorded += 1
-                if r.decidedBy.contains(where: { $0.contains("night coordinator") }) { w.nightCoordinator += 1 }
-                if r.decidedBy.contains(where: { $0 == "mdt" || $0.contains("multidisciplinary") }) { w.mdt += 1 }
-            }
+        // Mutate in place: copying a ward out of the dictionary would copy its patient sets on every row.
+        if wards[r.ward] == nil { wards[r.ward] = Ward() }
+        wards[r.ward]!.patients.insert(r.patient)
+        wards[r.ward]!.nights += 1
+        guard r.protected else { return }
+        wards[r.ward]!.protectedPatients.insert(r.patient)
+        wards[r.ward]!.protectedNights += 1
+        if let p = r.patientInvolved { wards[r.ward]!.patientRecorded += 1; if p { wards[r.ward]!.patientInvolved += 1 } }
+        if let c = r.carerInvolved { wards[r.ward]!.carerRecorded += 1; if c { wards[r.ward]!.carerInvolved += 1 } }
+        if !r.decidedBy.isEmpty {
+            wards[r.ward]!.decidedByRecorded += 1
+            if r.decidedBy.contains(where: { $0.contains("night coordinator") }) { wards[r.ward]!.nightCoordinator += 1 }
+            if r.decidedBy.contains(where: { $0 == "mdt" || $0.contains("multidisciplinary") }) { wards[r.ward]!.mdt += 1 }
         }
-        wards[r.ward] = w
     }
 
     /// All wards together (patients who moved wards counted once).

@@ -181,6 +181,11 @@ private final class ParseState {
         if let p, count > 0 {
             let field = UnsafeRawBufferPointer(start: p, count: count)
             bytes.append(contentsOf: field)
+            // Only quoted fields can hold line breaks; skip the count when there is none (memchr is vectorised).
+            guard memchr(p, 0x0A, count) != nil || memchr(p, 0x0D, count) != nil else {
+                ends.append(bytes.count)
+                return
+            }
             // Count line breaks inside quoted fields so later records keep their true line numbers.
             var previousCR = false
             for b in field {

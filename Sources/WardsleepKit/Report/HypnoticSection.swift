@@ -49,7 +49,7 @@ public enum HypnoticSection {
             if let rr = shownTotal.values["rate_ratio"] ?? nil, let lo = shownTotal.values["ci_lower"] ?? nil,
                let hi = shownTotal.values["ci_upper"] ?? nil {
                 md += "; rate ratio per \(per.hasPrefix("occupied") ? "occupied bed day" : "day") \(SafetySection.ratio(rr)) (95% CI \(SafetySection.ratio(lo)) to \(SafetySection.ratio(hi)))"
-                md += lo > 1 ? ": evidence of an increase." : hi < 1 ? ": evidence of a decrease." : ": no evidence of a change."
+                md += ": " + SafetySection.verdict(lower: lo, upper: hi) + "."
             } else {
                 md += "."
             }

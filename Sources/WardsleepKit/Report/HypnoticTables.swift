@@ -142,9 +142,8 @@ struct PRNShown {
 
     init(_ r: PRNComparison, style: CountStyle) {
         func count(_ n: Int) -> (Cell, Int?) {
-            guard let policy = style.policy else { return (Cell(text: String(n), json: .int(n)), n) }
-            let p = Disclosure.publish(n, policy: policy)
-            return (Cell(text: p.description, json: p.number.map { .int($0) } ?? .string("*")), p.number)
+            let p = style.publish(n)
+            return (Cell(text: p.text, json: style.json(n)), p.value)
         }
         func number(_ d: Double?) -> Cell { Cell(text: NumberFormat.machine(d), json: HypnoticTables.jsonNumber(d)) }
         func per100(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 100 : nil } }

@@ -14,11 +14,7 @@ public enum InvolvementTables {
     public static func uptake(_ u: ProtectedSleepUptake, study: StudyDefinition, style: CountStyle)
         -> (rows: [(ward: String, patients: String, protected: String, share: Proportion?)], summary: UptakeSummary)
     {
-        func shown(_ n: Int) -> (String, Int?) {
-            guard let policy = style.policy else { return (String(n), n) }
-            let p = Disclosure.publish(n, policy: policy)
-            return (p.description, p.number)
-        }
+        let shown = style.publish
         var rows: [(String, String, String, Proportion?)] = []
         var counts: [(protected: Int, patients: Int)] = []
         for w in u.wards.keys.sorted() {
@@ -56,12 +52,8 @@ public enum InvolvementTables {
         return out
     }
 
-    /// Counts shown in `style` for feedback tables.
-    static func count(_ n: Int, _ style: CountStyle) -> (String, Int?) {
-        guard let policy = style.policy else { return (String(n), n) }
-        let p = Disclosure.publish(n, policy: policy)
-        return (p.description, p.number)
-    }
+    /// A count shown in `style`.
+    static func count(_ n: Int, _ style: CountStyle) -> (text: String, value: Int?) { style.publish(n) }
 
     /// `tables/feedback.csv`: responses and ratings by group × stage for the study (`all`) and each ward.
     public static func feedbackCSV(_ f: FeedbackSummary, study: StudyDefinition, style: CountStyle) -> String {

@@ -25,22 +25,24 @@ public struct CountStyle: Sendable {
     /// Exact counts (restricted outputs only).
     public static let exact = CountStyle(policy: nil)
 
-    /// The text for a count.
+    /// The text for a count, thousands grouped (`*` when suppressed).
     public func show(_ n: Int) -> String {
-        guard let policy else { return NumberFormat.grouped(n) }
-        switch Disclosure.publish(n, policy: policy) {
-        case .suppressed: return "*"
-        case .value(let v): return NumberFormat.grouped(v)
-        }
+        let p = publish(n)
+        return p.value.map(NumberFormat.grouped) ?? p.text
+    }
+
+    /// A count as published: its text (exact, rounded or `*`) and the number behind it, `nil` when suppressed.
+    /// Everything derived from a count in a releasable output is computed from this number.
+    public func publish(_ n: Int) -> (text: String, value: Int?) {
+        guard let policy else { return (String(n), n) }
+        let p = Disclosure.publish(n, policy: policy)
+        return (p.description, p.number)
     }
 
     /// A count for JSON: the number (exact or rounded), or the string `*` when suppressed.
     public func json(_ n: Int) -> JSONValue {
-        guard let policy else { return .int(n) }
-        switch Disclosure.publish(n, policy: policy) {
-        case .suppressed: return .string("*")
-        case .value(let v): return .int(v)
-        }
+        let p = publish(n)
+        return p.value.map { .int($0) } ?? .string(p.text)
     }
 
     /// The sensitivity of outputs written in this style.

@@ -12,12 +12,12 @@ public enum SafetySection {
             if let pct = c.percentChange { s += " (\(signedPercent(pct)))" }
         }
         s += "; rate ratio \(ratio(estimate)) (95% CI \(ratio(r.lower!)) to \(ratio(r.upper!)); exact p \(pValue(r.pExact!)))"
-        switch r.direction {
-        case .increase: s += ": evidence of an increase."
-        case .decrease: s += ": evidence of a decrease."
-        default: s += ": no evidence of a change."
-        }
-        return s
+        return s + ": " + verdict(lower: r.lower!, upper: r.upper!) + "."
+    }
+
+    /// What a confidence interval for a ratio says: the words follow the interval, never the raw direction.
+    public static func verdict(lower: Double, upper: Double) -> String {
+        lower > 1 ? "evidence of an increase" : (upper < 1 ? "evidence of a decrease" : "no evidence of a change")
     }
 
     /// `−24.3%` / `+3.2%` / `0.0%`, to one decimal.

@@ -36,12 +36,7 @@ public struct ShownComparison: Sendable {
     /// Shows `cell` in `style`.
     public init(_ cell: SafetyCell, style: CountStyle, confidence: Double = 0.95) {
         self.cell = cell
-        func shown(_ n: Int) -> (text: String, value: Int?) {
-            guard let policy = style.policy else { return (String(n), n) }
-            let p = Disclosure.publish(n, policy: policy)
-            return (p.description, p.number)
-        }
-        let b = shown(cell.baselineEvents), p = shown(cell.pilotEvents)
+        let b = style.publish(cell.baselineEvents), p = style.publish(cell.pilotEvents)
         baselineEvents = b.text
         pilotEvents = p.text
         func rate(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 1000 : nil } }
