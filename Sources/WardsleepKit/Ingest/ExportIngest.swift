@@ -22,6 +22,8 @@ public struct ExportTally: Sendable, Equatable {
     public var byteOrderMark = false
     /// Header columns no field uses.
     public var unusedColumns: [String] = []
+    /// Whether the export had a patient identifier column (pseudonymised as it was read).
+    public var patientIdentifiers = false
     /// Accepted rows set aside by a rule (e.g. `excluded by status`, `outside both periods`), counted by reason.
     public var setAside: [String: Int] = [:]
 
@@ -94,6 +96,7 @@ public enum ExportIngest {
         tally.byteOrderMark = summary.hadByteOrderMark
         tally.encoding = windows1252 ? "windows-1252" : "utf-8"
         tally.unusedColumns = layout.header.unused
+        tally.patientIdentifiers = layout.header.index["patient"] != nil
         return tally
     }
 }

@@ -253,7 +253,9 @@ public struct LoadedStudy: Sendable {
     }
 
     /// The key source to record: only when some export had a patient column to pseudonymise.
-    func keySource(_ ingest: IngestResult) -> Pseudonymiser.KeySource? { context.pseudonymiser?.source }
+    func keySource(_ ingest: IngestResult) -> Pseudonymiser.KeySource? {
+        ingest.tallies.contains(where: \.patientIdentifiers) ? context.pseudonymiser?.source : nil
+    }
 }
 
 /// Sends each problem to its export's digest and to the quarantine files.

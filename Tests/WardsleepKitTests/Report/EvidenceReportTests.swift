@@ -64,6 +64,7 @@ import Testing
         let out = try run(dir.path + "/b", ["--unsuppressed"])
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
         let outputs = manifest["outputs"] as! [[String: String]]
+        #expect((manifest["pseudonymisation"] as! [String: String])["key_source"] == "demo key (synthetic study only)")
         let files = try FileManager.default.subpathsOfDirectory(atPath: out).filter { !$0.hasSuffix("/") }
             .filter { var d: ObjCBool = false; FileManager.default.fileExists(atPath: out + "/" + $0, isDirectory: &d); return !d.boolValue }
         #expect(Set(outputs.map { $0["path"]! }) == Set(files), "every file is listed in the manifest, and only those")

@@ -62,6 +62,8 @@ import Testing
         #expect(inputs[0]["rows_read"] as? Int == 1000 && inputs[0]["rows_accepted"] as? Int == 997 && inputs[0]["rows_quarantined"] as? Int == 3)
         #expect((inputs[0]["sha256"] as? String)?.count == 64)
         #expect(!FileManager.default.fileExists(atPath: out + "/restricted"))
+        // No export had a patient column, so no key was used and none is recorded.
+        #expect((manifest["pseudonymisation"] as! [String: String])["key_source"] == "none (no patient identifiers read)")
         // Nothing half-written is left beside the report.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }.isEmpty)
     }
