@@ -15,19 +15,23 @@ public struct Codebook: Sendable {
         public var keywords: [String]
         /// Regular expressions as written.
         public var patterns: [String]
-        /// Keywords lower-cased, with runs of white space as single spaces.
-        let words: [String]
+        /// Keywords lower-cased, with runs of white space as single spaces, as scalars.
+        let wordScalars: [[Unicode.Scalar]]
         let matchers: [NSRegularExpressionBox]
 
-        /// Whether `text` mentions the theme. Keywords are matched at word starts on the lower-cased text (cheap);
-        /// only the theme's own regular expressions run the regular-expression engine.
-        public func matches(_ text: String) -> Bool {
-            let lower = text.lowercased()
-            for w in words where Codebook.containsAtWordStart(lower, w) { return true }
+        /// Whether `text` mentions the theme.
+        public func matches(_ text: String) -> Bool { matches(Prepared(text)) }
+
+        /// Whether a prepared comment mentions the theme. Keywords are matched at word starts on the lower-cased text
+        /// (cheap); only the theme's own regular expressions run the regular-expression engine.
+        public func matches(_ p: Prepared) -> Bool {
+            for w in wordScalars where Codebook.containsAtWordStart(p.scalars, w) { return true }
             guard !matchers.isEmpty else { return false }
-            let range = NSRange(text.startIndex..., in: text)
-            return matchers.contains { $0.regex.firstMatch(in: text, range: range) != nil }
+            let range = NSRange(p.text.startIndex..., in: p.text)
+            return matchers.contains { $0.regex.firstMatch(in: p.text, range: range) != nil }
         }
+
+
     }
 
     /// Themes, in file order.
@@ -77,27 +81,42 @@ public struct Codebook: Sendable {
                     matchers.append(NSRegularExpressionBox(r))
                 }
                 let words = keywords.map { $0.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
-                return Entry(name: name, label: b[Node("label")]?.string ?? name, keywords: keywords, patterns: patterns, words: words,
-                             matchers: matchers)
+                return Entry(name: name, label: b[Node("label")]?.string ?? name, keywords: keywords, patterns: patterns,
+                             wordScalars: words.map { Array($0.unicodeScalars) }, matchers: matchers)
             }
         }
         return Codebook(themes: try entries("themes"), requests: try entries("requests"))
     }
 
-    /// Whether `word` occurs in `text` starting at a word boundary (both lower-cased; spaces in `word` match any run of
-    /// white space in `text`).
-    static func containsAtWordStart(_ text: String, _ word: String) -> Bool {
-        let t = Array(text.unicodeScalars), w = Array(word.unicodeScalars)
+    /// A comment ready for matching: its text and its lower-cased scalars, worked out once.
+    public struct Prepared {
+        /// The comment.
+        public let text: String
+        let scalars: [Unicode.Scalar]
+        /// Prepares `text`.
+        public init(_ text: String) {
+            self.text = text
+            scalars = Array(text.lowercased().unicodeScalars)
+        }
+    }
+
+    /// Whether `w` occurs in `t` starting at a word boundary (both lower-cased; a space in `w` matches any run of white
+    /// space in `t`). ASCII is classified without Unicode property tables.
+    static func containsAtWordStart(_ t: [Unicode.Scalar], _ w: [Unicode.Scalar]) -> Bool {
         guard !w.isEmpty, t.count >= w.count else { return false }
-        func isWordScalar(_ u: Unicode.Scalar) -> Bool { u.properties.isAlphabetic || ("0"..."9").contains(u) }
+        func isWordScalar(_ u: Unicode.Scalar) -> Bool {
+            if u.isASCII { return ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u) }
+            return u.properties.isAlphabetic
+        }
+        func isSpace(_ u: Unicode.Scalar) -> Bool { u.isASCII ? (u == " " || u == "\t" || u == "\n" || u == "\r") : u.properties.isWhitespace }
         var i = 0
         while i < t.count {
             if (i == 0 || !isWordScalar(t[i - 1])) && t[i] == w[0] {
                 var a = i, b = 0
                 while a < t.count && b < w.count {
                     if w[b] == " " {
-                        guard t[a].properties.isWhitespace else { break }
-                        while a < t.count && t[a].properties.isWhitespace { a += 1 }
+                        guard isSpace(t[a]) else { break }
+                        while a < t.count && isSpace(t[a]) { a += 1 }
                         b += 1
                     } else if t[a] == w[b] { a += 1; b += 1 } else { break }
                 }

@@ -34,14 +34,15 @@ public final class FeedbackSummary: StudyConsumer {
         responses[cell, default: 0] += 1
         responsesByWard[r.ward, default: [:]][cell, default: 0] += 1
         if let rating = r.rating { ratings[cell, default: RatingDistribution()].add(rating) }
-        for theme in codebook.themes where theme.matches(r.text) {
+        let prepared = Codebook.Prepared(r.text)
+        for theme in codebook.themes where theme.matches(prepared) {
             themeMentions[theme.name, default: [:]][cell, default: 0] += 1
             if (candidates[theme.name]?[cell]?.count ?? 0) < FeedbackSummary.candidatesPerCell,
                !(candidates[theme.name]?[cell]?.contains(r.text) ?? false) {
                 candidates[theme.name, default: [:]][cell, default: []].append(r.text)
             }
         }
-        for request in codebook.requests where request.matches(r.text) {
+        for request in codebook.requests where request.matches(prepared) {
             requestMentions[request.name, default: [:]][cell, default: 0] += 1
         }
     }

@@ -27,6 +27,8 @@ public final class ProtectedSleepUptake: StudyConsumer {
     public private(set) var wards: [Int: Ward] = [:]
     /// Plans outside the pilot period (not analysed).
     public private(set) var outsidePilot = 0
+    /// Which roles a `decided_by` list names, worked out once per distinct list.
+    private var roles: [[String]: (nightCoordinator: Bool, mdt: Bool)] = [:]
 
     /// Creates an empty tally.
     public init() {}
@@ -44,8 +46,13 @@ public final class ProtectedSleepUptake: StudyConsumer {
         if let c = r.carerInvolved { wards[r.ward]!.carerRecorded += 1; if c { wards[r.ward]!.carerInvolved += 1 } }
         if !r.decidedBy.isEmpty {
             wards[r.ward]!.decidedByRecorded += 1
-            if r.decidedBy.contains(where: { $0.contains("night coordinator") }) { wards[r.ward]!.nightCoordinator += 1 }
-            if r.decidedBy.contains(where: { $0 == "mdt" || $0.contains("multidisciplinary") }) { wards[r.ward]!.mdt += 1 }
+            let named = roles[r.decidedBy] ?? {
+                let x = (r.decidedBy.contains { $0.contains("night coordinator") }, r.decidedBy.contains { $0 == "mdt" || $0.contains("multidisciplinary") })
+                if roles.count < 4096 { roles[r.decidedBy] = x }
+                return x
+            }()
+            if named.nightCoordinator { wards[r.ward]!.nightCoordinator += 1 }
+            if named.mdt { wards[r.ward]!.mdt += 1 }
         }
     }
 

@@ -6,6 +6,8 @@ public struct ExportHeader: Sendable {
     public let labels: [String]
     /// Columns in the file that no field uses.
     public let unused: [String]
+    /// The first label, trimmed and ASCII lower-cased, for a cheap test whether a row repeats the header.
+    let firstLabelBytes: [UInt8]
 
     /// Matches `labels` against `spec`. A required field whose header is missing is a `ConfigurationError` naming the
     /// study.yaml key to set and the headers that were found.
@@ -36,6 +38,7 @@ public struct ExportHeader: Sendable {
             used.insert(found[0])
         }
         self.index = index
+        firstLabelBytes = ArraySlice(Array((labels.first ?? "").utf8)).trimmingWhitespace().map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
         unused = labels.enumerated().filter { !used.contains($0.offset) }.map(\.element)
     }
 }

@@ -47,7 +47,8 @@ public struct ExportRow {
         if record.endsInsideQuotes {
             reject("", "unbalanced quote: the file ends inside a quoted field that starts on this row"
                    + (record.endLine > record.line ? " (lines \(record.line) to \(record.endLine) are part of it)" : ""))
-        } else if record.fieldCount == header.labels.count,
+        } else if record.fieldCount == header.labels.count, record.fieldCount > 0,
+                  record.field(0).trimmingWhitespace().elementsEqual(header.firstLabelBytes, by: { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
         } else if record.fieldCount < header.labels.count {

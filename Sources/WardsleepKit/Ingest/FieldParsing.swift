@@ -140,9 +140,11 @@ public enum FieldParsing {
 
     /// A yes/no flag: `Y`, `N`, `Yes`, `No`, `True`, `False`, `1`, `0` (any case).
     public static func flag(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Bool {
-        switch String(decoding: s, as: UTF8.self).lowercased() {
-        case "y", "yes", "true", "1": return true
-        case "n", "no", "false", "0": return false
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
+        let word = s.count <= 5 ? s.map(lower) : []
+        switch word {
+        case Array("y".utf8), Array("yes".utf8), Array("true".utf8), Array("1".utf8): return true
+        case Array("n".utf8), Array("no".utf8), Array("false".utf8), Array("0".utf8): return false
         default: throw FieldIssue("not a yes/no flag: expected Y or N")
         }
     }

@@ -1,8 +1,9 @@
-/// Remembers what a raw cell resolved to (a ward index, a list of roles), keyed by the cell's bytes, so that the
-/// thousands of rows repeating the same few labels are not normalised again each time. Bounded: when full it is
-/// emptied, so memory stays flat whatever the input.
+/// Remembers what a raw cell resolved to (a ward index, a pseudonym, a list of roles), keyed by the cell's bytes, so
+/// that the many rows repeating the same few labels are not resolved again each time. A hit allocates nothing. Bounded:
+/// when full it is emptied, so memory stays flat whatever the input.
 struct LabelCache<Value> {
-    private var entries: [Key: Value] = [:]
+    private var buckets: [Int: [(key: [UInt8], value: Value)]] = [:]
+    private var count = 0
     /// The most entries kept.
     let limit: Int
 
@@ -10,17 +11,19 @@ struct LabelCache<Value> {
 
     /// The cached value for `bytes`, computing and storing it on a miss.
     mutating func value(for bytes: ArraySlice<UInt8>, _ compute: (ArraySlice<UInt8>) -> Value) -> Value {
-        let key = Key(bytes: Array(bytes))
-        if let v = entries[key] { return v }
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        let hash = hasher.finalize()
+        if let bucket = buckets[hash] {
+            for entry in bucket where entry.key.elementsEqual(bytes) { return entry.value }
+        }
         let v = compute(bytes)
-        if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
-        entries[key] = v
+        if count >= limit {
+            buckets.removeAll(keepingCapacity: true)
+            count = 0
+        }
+        buckets[hash, default: []].append((Array(bytes), v))
+        count += 1
         return v
-    }
-
-    /// Raw cell bytes, hashed in one call rather than byte by byte.
-    struct Key: Hashable {
-        var bytes: [UInt8]
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 }
