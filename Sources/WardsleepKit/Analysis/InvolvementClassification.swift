@@ -61,21 +61,21 @@ public enum InvolvementRules {
         var result: InvolvementClassification
         let levels = "service users and carers at \(u.rawValue), professionals at \(p.rawValue)"
         if u >= .collaborate && p >= .involve && !(u == .lead && p < .collaborate) {
-            result = .init(kind: .coProduction, reasons: ["\(levels): partners at \(s.rawValue)"])
+            result = .init(kind: .coProduction, reasons: ["\(levels): partners in \(s.noun)"])
         } else if u == .lead || (u == .collaborate && p < .involve) {
-            result = .init(kind: .serviceUserLed, reasons: ["\(levels): service users lead \(s.rawValue) and professionals do not"])
+            result = .init(kind: .serviceUserLed, reasons: ["\(levels): service users lead \(s.noun) and professionals do not"])
         } else if s == .design && (u == .consult || u == .involve) && p == .lead {
             result = .init(kind: .userCentredDesign, reasons: ["\(levels): end users consulted during design while professionals lead"])
         } else if p >= .involve && u < .involve {
-            result = .init(kind: .evidenceBasedPractice, reasons: ["\(levels): professionals drive \(s.rawValue); no service-user role at involve or above"])
+            result = .init(kind: .evidenceBasedPractice, reasons: ["\(levels): professionals drive \(s.noun); no service-user role at involve or above"])
         } else if c >= .involve && u < .involve && p < .involve {
             result = .init(kind: .communityInvolvement, reasons: ["community members at \(c.rawValue) at \(s.rawValue)"])
         } else if p >= .involve && u == .involve {
             result = .init(kind: .mixed, parts: ["professional-led", "service users involved"],
-                           reasons: ["\(levels): service users involved but not partners at \(s.rawValue)"])
+                           reasons: ["\(levels): service users involved but not partners in \(s.noun)"])
         } else {
             let kind: InvolvementKind = p >= u ? .evidenceBasedPractice : .serviceUserLed
-            result = .init(kind: kind, reasons: ["\(levels): nobody above consult at \(s.rawValue)"])
+            result = .init(kind: kind, reasons: ["\(levels): nobody above consult in \(s.noun)"])
         }
         if c >= .involve && result.kind != .communityInvolvement { result.alsoNoted.append("community involvement at \(s.rawValue)") }
         return result

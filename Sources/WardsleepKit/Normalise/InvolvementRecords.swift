@@ -3,6 +3,12 @@ public enum InvolvementStage: String, Sendable, Codable, CaseIterable, Comparabl
     case identify, design, implement, deliver, evaluate, disseminate
 
     public static func < (a: Self, b: Self) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+
+    /// The stage as a noun: identification, design, implementation, delivery, evaluation, dissemination.
+    public var noun: String {
+        ["identify": "identification", "design": "design", "implement": "implementation", "deliver": "delivery",
+         "evaluate": "evaluation", "disseminate": "dissemination"][rawValue]!
+    }
 }
 
 /// The IAP2 spectrum of participation, ordered.
