@@ -13,7 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // libcsv (Debian libcsv-dev): the RFC 4180 parser every export goes through.
@@ -42,7 +42,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WardsleepKitTests",
-            dependencies: ["WardsleepKit", "wardsleep"]
+            dependencies: ["WardsleepKit", "wardsleep"],
+            exclude: ["Corpus"]  // read by path in the fuzz test, not bundled
         ),
     ]
 )

@@ -19,9 +19,6 @@ public struct Codebook: Sendable {
         let wordScalars: [[Unicode.Scalar]]
         let matchers: [NSRegularExpressionBox]
 
-        /// Whether `text` mentions the theme.
-        public func matches(_ text: String) -> Bool { matches(Prepared(text)) }
-
         /// Whether a prepared comment mentions the theme. Keywords are matched at word starts on the lower-cased text
         /// (cheap); only the theme's own regular expressions run the regular-expression engine.
         public func matches(_ p: Prepared) -> Bool {

@@ -123,9 +123,7 @@ public enum HypnoticAnalysis {
     /// their parts; the total comes last.
     public static func lines(_ use: HypnoticUse, study: StudyDefinition, occupancy: OccupancyTotals?) -> [HypnoticLine] {
         func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
-            (ward.map { [$0] } ?? study.wardsInScope).reduce(0.0) { sum, w in
-                sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
-            }
+            OccupancyTotals.exposure(occupancy, study: study, ward: ward, period: period)
         }
         let products = Set(use.totals.keys.map(\.product)).sorted { a, b in
             let da = use.formulary.drug(named: a.drug)!, db = use.formulary.drug(named: b.drug)!

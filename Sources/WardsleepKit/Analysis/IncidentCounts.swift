@@ -76,6 +76,14 @@ public final class OccupancyTotals: StudyConsumer {
         return bedDays.values.reduce(0) { $0 + ($1[period] ?? 0) }
     }
 
+    /// The exposure of a ward (or the wards in scope, when `ward` is nil) in a period: occupied bed days from this
+    /// census, or days in each ward's period when `occupancy` is nil (no occupancy export).
+    public static func exposure(_ occupancy: OccupancyTotals?, study: StudyDefinition, ward: Int?, period: StudyPeriod) -> Double {
+        (ward.map { [$0] } ?? study.wardsInScope).reduce(0.0) { sum, w in
+            sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
+        }
+    }
+
     public func occupancy(_ r: OccupancyRecord) {
         guard let p = r.period else { return }
         bedDays[r.ward, default: [:]][p, default: 0] += r.occupiedBeds

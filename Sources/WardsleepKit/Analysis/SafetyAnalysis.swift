@@ -80,10 +80,7 @@ public enum SafetyAnalysis {
     public static func analyse(study: StudyDefinition, incidents: IncidentCounts, occupancy: OccupancyTotals?) -> SafetyResults {
         let categories = [IncidentCounts.allCategories] + incidents.categories.sorted()
         func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
-            let wards = ward.map { [$0] } ?? study.wardsInScope
-            return wards.reduce(0.0) { sum, w in
-                sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
-            }
+            OccupancyTotals.exposure(occupancy, study: study, ward: ward, period: period)
         }
         func unit(_ window: TimeWindow) -> ExposureUnit {
             occupancy == nil ? .days : (window == .allDay ? .occupiedBedDays : .occupiedBedNights)

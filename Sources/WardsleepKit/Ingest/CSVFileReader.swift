@@ -144,10 +144,7 @@ public struct CSVFileReader {
             state.endsInsideQuotes = parser.pstate == 2 && parser.quoted != 0
             csv_fini(&parser, fieldCallback, recordCallback, context)
             if let error = state.error { throw error }
-            let digest = hasher.finalize().map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
+            let digest = Digest.hex(hasher.finalize())
             return CSVFileSummary(bytes: total, sha256: digest, blankLines: state.blankLines, hadByteOrderMark: bom)
         }
     }

@@ -77,13 +77,3 @@ public final class ProblemDigest: ProblemSink {
         countsByKind.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
     }
 }
-
-/// Sends problems to several sinks.
-public final class ProblemFanOut: ProblemSink {
-    let sinks: [ProblemSink]
-    /// Creates a fan-out.
-    public init(_ sinks: [ProblemSink]) { self.sinks = sinks }
-    public func quarantine(_ problems: [DataProblem]) throws {
-        for s in sinks { try s.quarantine(problems) }
-    }
-}

@@ -34,6 +34,7 @@ public struct IncidentNormaliser: RecordNormaliser {
     let severityHint: String
     var categoryCache = LabelCache<String?>()
     var severityCache = LabelCache<Int?>()
+    var statusCache = LabelCache<Bool>()
 
     /// NRLS harm levels and their common spellings, used when study.yaml gives no `severities`.
     public static let standardSeverities: [String: Int] = [
@@ -91,12 +92,14 @@ public struct IncidentNormaliser: RecordNormaliser {
         }
         let subcategory = row.text("subcategory")
         let status = row.text("status")
+        let excluded = self.excluded
+        let isExcluded = row.bytes("status").map { b in statusCache.value(for: b) { excluded.contains(Slug.normaliseLabel(TextDecoding.decode($0).0)) } } ?? false
         let patient = context.patient(&row, required: false, cache: &lookups)
         guard let id, let stamp, let ward, let category, row.problems.isEmpty else { return nil }
         let time = separateTime ?? stamp.1
         return IncidentRecord(id: id, day: stamp.0, time: time, ward: ward, category: category, subcategory: subcategory,
                               severity: severity, patient: patient, status: status,
-                              excludedByStatus: status.map { excluded.contains(Slug.normaliseLabel($0)) } ?? false,
+                              excludedByStatus: isExcluded,
                               timing: context.timing(ward: ward, day: stamp.0, time: time))
     }
 

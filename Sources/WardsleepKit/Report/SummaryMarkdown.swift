@@ -180,7 +180,7 @@ public enum SummaryMarkdown {
     }
 
     static func unintended(_ s: SummaryInputs, style: CountStyle) -> String {
-        var md = "## Unintended consequences\n\n"
+        let md = "## Unintended consequences\n\n"
         var lines: [String] = []
         if let safety = s.safety {
             lines.append("Serious incidents (severe harm or death): \(style.show(safety.serious[.baseline] ?? 0)) in the baseline, "

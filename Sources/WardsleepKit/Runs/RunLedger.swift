@@ -149,7 +149,7 @@ public enum InputFingerprint {
     public static func combine(studyHash: String, files: [(String, String)], parameters: String) -> String {
         var text = "wardsleep \(WardsleepVersion.current)\nstudy.yaml \(studyHash)\nparameters \(parameters)\n"
         for (name, sha) in files { text += "\(name) \(sha)\n" }
-        return SHA256.hash(data: Data(text.utf8)).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return Digest.sha256(Data(text.utf8))
     }
 
     /// The fingerprint of the study's current files, hashing each export (no parsing).
@@ -158,26 +158,22 @@ public enum InputFingerprint {
         for kind in ExportKind.allCases {
             let spec = loaded.study.exports[kind]
             guard let path = try StudyFolder.resolve(spec, folder: folder) else { continue }
-            files.append(("\(kind.rawValue) \(spec.file)", try sha256(of: path, display: spec.file)))
+            files.append(("\(kind.rawValue) \(spec.file)", try Digest.sha256(file: path, display: spec.file)))
         }
-        let codebook = loaded.study.feedback.codebook.map { (folder as NSString).appendingPathComponent($0) }
-        if let codebook, FileManager.default.fileExists(atPath: codebook) { files.append(("codebook", try sha256(of: codebook, display: codebook))) }
-        return combine(studyHash: loaded.studyHash, files: files, parameters: parameters)
+        return combine(studyHash: loaded.studyHash, files: files + (try codebook(folder: folder, loaded: loaded)), parameters: parameters)
     }
 
     /// The fingerprint of a finished run, from the hashes its ingest computed.
     public static func of(_ ingest: IngestResult, loaded: LoadedStudy, folder: String, parameters: String) throws -> String {
-        var files = ingest.tallies.map { ("\($0.export.rawValue) \($0.file)", $0.sha256) }
-        let codebook = loaded.study.feedback.codebook.map { (folder as NSString).appendingPathComponent($0) }
-        if let codebook, FileManager.default.fileExists(atPath: codebook) { files.append(("codebook", try sha256(of: codebook, display: codebook))) }
-        return combine(studyHash: loaded.studyHash, files: files, parameters: parameters)
+        let files = ingest.tallies.map { ("\($0.export.rawValue) \($0.file)", $0.sha256) }
+        return combine(studyHash: loaded.studyHash, files: files + (try codebook(folder: folder, loaded: loaded)), parameters: parameters)
     }
 
-    static func sha256(of path: String, display: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw InputError(file: display, message: "cannot open the file") }
-        defer { try? h.close() }
-        var hasher = SHA256()
-        while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    /// The study's own feedback codebook, which changes the report too.
+    static func codebook(folder: String, loaded: LoadedStudy) throws -> [(String, String)] {
+        guard let name = loaded.study.feedback.codebook else { return [] }
+        let path = (folder as NSString).appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return [("codebook", try Digest.sha256(file: path, display: name))]
     }
 }

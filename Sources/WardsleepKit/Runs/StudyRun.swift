@@ -247,7 +247,7 @@ public struct LoadedStudy: Sendable {
     public static func load(folder: String, keyFile: String?, environment: [String: String]) throws -> LoadedStudy {
         let study = try StudyLoader.load(folder: folder)
         let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(StudyLoader.fileName)) ?? Data()
-        let hash = SHA256.hash(data: data).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let hash = Digest.sha256(data)
         let pseudonymiser = try Pseudonymiser.resolve(keyFile: keyFile, environment: environment, synthetic: study.synthetic)
         return LoadedStudy(study: study, studyHash: hash, context: NormaliseContext(study: study, pseudonymiser: pseudonymiser))
     }
