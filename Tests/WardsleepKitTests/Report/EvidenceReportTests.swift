@@ -66,7 +66,7 @@ import Testing
         let outputs = manifest["outputs"] as! [[String: String]]
         #expect((manifest["pseudonymisation"] as! [String: String])["key_source"] == "demo key (synthetic study only)")
         let files = try FileManager.default.subpathsOfDirectory(atPath: out).filter { !$0.hasSuffix("/") }
-            .filter { var d: ObjCBool = false; FileManager.default.fileExists(atPath: out + "/" + $0, isDirectory: &d); return !d.boolValue }
+            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: out + "/" + $0, isDirectory: &d) && !d.boolValue }
         #expect(Set(outputs.map { $0["path"]! }) == Set(files), "every file is listed in the manifest, and only those")
         for o in outputs {
             let restricted = o["path"]!.hasPrefix("restricted/") || o["path"]!.hasPrefix("quarantine/")

@@ -32,7 +32,7 @@ import Glibc
         var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
         let i = bytes.lastIndex(of: UInt8(ascii: "e"))!
         bytes[i] = UInt8(ascii: "E")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let rerun = try runWardsleep(args)
         #expect(rerun.status == 0 && rerun.out.contains("report written to"))
         #expect(FileManager.default.contents(atPath: dir.path + "/out/manifest.json") != firstManifest)
@@ -48,7 +48,7 @@ import Glibc
         let dir = try sampleCopy()
         let out = dir.path + "/out"
         // A live process (this test) holds the lock.
-        FileManager.default.createFile(atPath: out + ".lock", contents: Data("\(getpid())\n".utf8))
+        #expect(FileManager.default.createFile(atPath: out + ".lock", contents: Data("\(getpid())\n".utf8)))
         let refused = try runWardsleep(["run", dir.path + "/study", "--out", out, "--ledger", dir.path + "/ledger.sqlite"])
         #expect(refused.status == 75)
         #expect(refused.err == "wardsleep: error: \(out) is being written by another wardsleep run (PID \(getpid())); try again when it has finished\n")
@@ -58,7 +58,7 @@ import Glibc
         gone.executableURL = URL(fileURLWithPath: "/bin/true")
         try gone.run()
         gone.waitUntilExit()
-        FileManager.default.createFile(atPath: out + ".lock", contents: Data("\(gone.processIdentifier)\n".utf8))
+        #expect(FileManager.default.createFile(atPath: out + ".lock", contents: Data("\(gone.processIdentifier)\n".utf8)))
         let taken = try runWardsleep(["run", dir.path + "/study", "--out", out, "--ledger", dir.path + "/ledger.sqlite"])
         #expect(taken.status == 0)
         #expect(!FileManager.default.fileExists(atPath: out + ".lock"))

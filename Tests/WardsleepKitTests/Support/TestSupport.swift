@@ -21,7 +21,7 @@ final class TempFolder {
     func write(_ name: String, bytes: [UInt8]) -> String {
         let p = (path as NSString).appendingPathComponent(name)
         try! FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: p, contents: Data(bytes)), "cannot write test file \(p)")
         return p
     }
 
