@@ -73,6 +73,8 @@ public struct ChartPoint: Sendable, Equatable {
     public var rules: [String] = []
     /// What the point shows.
     public var type: VariationType = .commonCause
+    /// Withheld by disclosure control: its count is a small number, so the point has no value, no rule and no type.
+    public var withheld = false
 }
 
 /// A control chart: the points, the chart type and the parameters.
@@ -89,11 +91,13 @@ public struct ControlChart: Sendable {
     public var baselinePoints: Int
     /// Parameters used.
     public var parameters: SPCParameters
+    /// Units of exposure each value is per (1,000 for a u-chart of rates per 1,000 OBD; 100 for a p-chart in percent).
+    public var scale = 1.0
 
     /// Whether the limits are trial limits (too few baseline points).
     public var trialLimits: Bool { baselinePoints < parameters.minimumBaselinePoints }
     /// The chart's variation icon: the type of its last point.
-    public var icon: VariationType { points.last?.type ?? .commonCause }
+    public var icon: VariationType { points.last { !$0.withheld }?.type ?? .commonCause }
 }
 
 /// The Making Data Count special-cause rules and the limit calculations.
@@ -169,7 +173,7 @@ public enum SPC {
         }
         applyRules(&out, parameters: parameters, direction: direction)
         return ControlChart(kind: "u", title: title, unit: unit, direction: direction, points: out, baselinePoints: reference.count,
-                            parameters: parameters)
+                            parameters: parameters, scale: scale)
     }
 
     /// p-chart: p̄ = Σx/Σn over the baseline points (all points when there is no baseline); limits p̄ ± 3√(p̄(1−p̄)/nᵢ)
@@ -189,7 +193,7 @@ public enum SPC {
         }
         applyRules(&out, parameters: parameters, direction: direction)
         return ControlChart(kind: "p", title: title, unit: "%", direction: direction, points: out, baselinePoints: reference.count,
-                            parameters: parameters)
+                            parameters: parameters, scale: 100)
     }
 
     /// XmR chart: mean x̄ and mean moving range MR̄ of the baseline points (optionally screening moving ranges above

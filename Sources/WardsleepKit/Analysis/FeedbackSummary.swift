@@ -12,17 +12,17 @@ public final class FeedbackSummary: StudyConsumer {
     /// The codebook in use.
     public let codebook: Codebook
     /// Responses per cell (all wards).
-    public private(set) var responses: [Cell: Int] = [:]
+    public internal(set) var responses: [Cell: Int] = [:]
     /// Responses per ward and cell (`nil` ward: no ward given).
-    public private(set) var responsesByWard: [Int?: [Cell: Int]] = [:]
+    public internal(set) var responsesByWard: [Int?: [Cell: Int]] = [:]
     /// Ratings per cell.
-    public private(set) var ratings: [Cell: RatingDistribution] = [:]
+    public internal(set) var ratings: [Cell: RatingDistribution] = [:]
     /// Mentions of each theme per cell.
-    public private(set) var themeMentions: [String: [Cell: Int]] = [:]
+    public internal(set) var themeMentions: [String: [Cell: Int]] = [:]
     /// Mentions of each request per cell.
-    public private(set) var requestMentions: [String: [Cell: Int]] = [:]
+    public internal(set) var requestMentions: [String: [Cell: Int]] = [:]
     /// Up to `candidatesPerCell` comments per theme and cell, in file order.
-    public private(set) var candidates: [String: [Cell: [String]]] = [:]
+    public internal(set) var candidates: [String: [Cell: [String]]] = [:]
     /// How many candidate quotes are kept per theme and cell.
     public static let candidatesPerCell = 6
 
@@ -57,13 +57,16 @@ public final class FeedbackSummary: StudyConsumer {
         var d = RatingDistribution()
         for (cell, r) in ratings where cell.stage == stage && (group == nil || cell.group == group) {
             for i in 0..<5 { d.counts[i] += r.counts[i] }
+            d.withheld = d.withheld || r.withheld
         }
         return d
     }
 
     /// Before against after for a group (or all): the rank-sum test of ratings after vs before.
     public func beforeAfter(group: FeedbackGroup?) -> RankSumTest? {
-        RankSumTest(ratings(group: group, stage: .after).values, ratings(group: group, stage: .before).values)
+        let after = ratings(group: group, stage: .after), before = ratings(group: group, stage: .before)
+        guard !after.withheld, !before.withheld else { return nil }
+        return RankSumTest(after.values, before.values)
     }
 
     /// Up to `limit` quotes for a theme, redacted, only from cells with more respondents than the disclosure threshold,

@@ -34,7 +34,7 @@ public struct InvolvementMatrix: Sendable {
             let n = feedback?.total(group: group) ?? 0
             guard n > 0 else { continue }
             add(InvolvementRecord(stage: .evaluate, group: label, role: role, level: .consult,
-                                  activity: "Gave feedback", evidence: "feedback export: \(n) responses", day: nil))
+                                  activity: "Gave feedback", evidence: "feedback export (responses counted in the feedback results)", day: nil))
         }
         let order = StakeholderRole.allCases
         let sorted = groups.enumerated().sorted { (order.firstIndex(of: $0.element.role)!, $0.offset) < (order.firstIndex(of: $1.element.role)!, $1.offset) }

@@ -52,6 +52,8 @@ public struct RankSumTest: Sendable, Equatable {
 public struct RatingDistribution: Sendable, Equatable {
     /// Responses per rating, index 0 for rating 1.
     public var counts = [Int](repeating: 0, count: 5)
+    /// Withheld by disclosure control: a rating's count is suppressed, so no quantile or test is computed from it.
+    public var withheld = false
 
     /// Creates an empty distribution.
     public init() {}
@@ -67,6 +69,7 @@ public struct RatingDistribution: Sendable, Equatable {
 
     /// The quantile as R's `quantile(x, p)` (type 7) computes it.
     public func quantile(_ p: Double) -> Double? {
+        guard !withheld else { return nil }
         let v = values
         guard !v.isEmpty else { return nil }
         let h = Double(v.count - 1) * p

@@ -72,6 +72,8 @@ public struct PooledSafety: Sendable {
     public var baselineEvents: Int
     /// Pilot events summed over the wards pooled.
     public var pilotEvents: Int
+    /// Why the pooled line is withheld from a releasable output (a ward's count is suppressed), or `nil`.
+    public var withheld: String?
 }
 
 /// Builds the safety comparison from incident counts and occupied bed days (SPEC §3 "Safety").
@@ -97,6 +99,24 @@ public enum SafetyAnalysis {
                 for window in study.scope.windows { cells.append(cell(ward, category, window)) }
             }
         }
+        let pooled = pooledOverWards(cells, categories: categories, study: study)
+        var incomplete: [(Int, StudyPeriod, Int, Int)] = []
+        if let occupancy {
+            for w in study.wardsInScope {
+                for period in StudyPeriod.allCases {
+                    let days = study.periods(forWard: w)[period].length
+                    let covered = occupancy.censusDays[w]?[period] ?? 0
+                    if covered < days { incomplete.append((w, period, covered, days)) }
+                }
+            }
+        }
+        return SafetyResults(exposureFromOccupancy: occupancy != nil, cells: cells, pooled: pooled, categories: categories,
+                             serious: incidents.serious, withoutTime: incidents.withoutTime, incompleteCensus: incomplete)
+    }
+
+    /// Mantel–Haenszel over the wards' cells for each category and window, with the CBTi contrast. The same function
+    /// pools exact counts (restricted outputs) and released counts (the release step).
+    public static func pooledOverWards(_ cells: [SafetyCell], categories: [String], study: StudyDefinition) -> [PooledSafety] {
         var pooled: [PooledSafety] = []
         for category in categories {
             for window in study.scope.windows {
@@ -116,17 +136,6 @@ public enum SafetyAnalysis {
                                            pilotEvents: used.reduce(0) { $0 + $1.pilotEvents }))
             }
         }
-        var incomplete: [(Int, StudyPeriod, Int, Int)] = []
-        if let occupancy {
-            for w in study.wardsInScope {
-                for period in StudyPeriod.allCases {
-                    let days = study.periods(forWard: w)[period].length
-                    let covered = occupancy.censusDays[w]?[period] ?? 0
-                    if covered < days { incomplete.append((w, period, covered, days)) }
-                }
-            }
-        }
-        return SafetyResults(exposureFromOccupancy: occupancy != nil, cells: cells, pooled: pooled, categories: categories,
-                             serious: incidents.serious, withoutTime: incidents.withoutTime, incompleteCensus: incomplete)
+        return pooled
     }
 }

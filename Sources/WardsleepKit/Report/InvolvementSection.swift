@@ -52,8 +52,8 @@ public enum InvolvementSection {
         let s = u.study
         if let occupancy {
             let obn = u.wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) }
-            if obn > 0 {
-                md += "Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(Double(s.protectedNights) / Double(obn) * 100, 1)).\n\n"
+            if obn > 0, let nights = style.publish(s.protectedNights).value {
+                md += "Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(Double(nights) / Double(obn) * 100, 1)).\n\n"
             }
         }
         func share(_ k: Int, _ n: Int) -> String {

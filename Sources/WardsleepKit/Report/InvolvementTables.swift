@@ -139,7 +139,7 @@ public enum InvolvementTables {
             var obn: Int?
             if let occupancy { obn = u.wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) } }
             var perNights = JSONValue.null
-            if let obn, obn > 0 { perNights = .double(Double(s.protectedNights) / Double(obn) * 100) }
+            if let obn, obn > 0, let nights = style.publish(s.protectedNights).value { perNights = .double(Double(nights) / Double(obn) * 100) }
             let wardRows: [JSONValue] = shown.rows.map { r in
                 JSONValue.object([("ward", .string(r.ward)), ("patients", style.jsonText(r.patients)),
                                   ("patients_protected", style.jsonText(r.protected)), ("uptake", prop(r.share))])

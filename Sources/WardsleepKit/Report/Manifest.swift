@@ -13,20 +13,23 @@ public enum Manifest {
 
     /// The manifest document.
     public static func render(study: StudyDefinition, studyHash: String, keySource: Pseudonymiser.KeySource?,
-                              ingest: IngestResult, outputs: [Output], status: ExitStatus, generated: String? = nil) -> String {
+                              ingest: IngestResult, outputs: [Output], status: ExitStatus, generated: String? = nil,
+                              style: CountStyle) -> String {
+        // The manifest is releasable: its row counts are published like every other count (`ReleasedTally`).
         let inputs: [JSONValue] = ingest.tallies.map { t in
-            .object([
+            let shown = ReleasedTally(t, style: style)
+            return .object([
                 ("export", .string(t.export.rawValue)),
                 ("file", .string(t.file)),
                 ("bytes", .int(t.bytes)),
                 ("sha256", .string(t.sha256)),
                 ("encoding", .string(t.encoding)),
                 ("byte_order_mark", .bool(t.byteOrderMark)),
-                ("rows_read", .int(t.rowsRead)),
-                ("rows_accepted", .int(t.accepted)),
-                ("rows_quarantined", .int(t.quarantined)),
-                ("blank_lines", .int(t.blankLines)),
-                ("rows_set_aside", .object(t.setAside.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ("rows_read", shown.rowsReadJSON),
+                ("rows_accepted", shown.acceptedJSON),
+                ("rows_quarantined", shown.quarantinedJSON),
+                ("blank_lines", style.json(t.blankLines)),
+                ("rows_set_aside", .object(shown.setAside.map { ($0.reason, $0.json) })),
                 ("unused_columns", .array(t.unusedColumns.map { .string($0) })),
             ])
         }

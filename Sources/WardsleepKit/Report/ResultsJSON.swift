@@ -39,12 +39,12 @@ public enum ResultsJSON {
                 ("max_quarantined_percent", .double(study.quality.maxQuarantinedPercent)),
                 ("filters", .string(study.scope.description.isEmpty ? "none" : study.scope.description)),
             ])),
-            ("data_quality", .array(s.ingest.tallies.map { t in
+            ("data_quality", .array(s.ingest.tallies.map { ReleasedTally($0, style: style) }.map { t in
                 .object([
-                    ("export", .string(t.export.rawValue)), ("file", .string(t.file)), ("rows_read", .int(t.rowsRead)),
-                    ("rows_accepted", .int(t.accepted)), ("rows_quarantined", .int(t.quarantined)),
-                    ("quarantined_percent", .double(t.quarantinedPercent)),
-                    ("rows_set_aside", .object(t.setAside.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                    ("export", .string(t.tally.export.rawValue)), ("file", .string(t.tally.file)), ("rows_read", t.rowsReadJSON),
+                    ("rows_accepted", t.acceptedJSON), ("rows_quarantined", t.quarantinedJSON),
+                    ("quarantined_percent", t.quarantinedPercent.map { .double($0) } ?? .string("*")),
+                    ("rows_set_aside", .object(t.setAside.map { ($0.reason, $0.json) })),
                 ])
             })),
             ("not_supplied", .array(s.ingest.notSupplied.map { .string($0.rawValue) })),

@@ -4,18 +4,19 @@ public enum SPCTables {
     public static let columns = ["chart", "kind", "unit", "interval", "phase", "value", "numerator", "denominator", "centre",
                                  "lower_limit", "upper_limit", "lower_2sigma", "upper_2sigma", "type", "rules"]
 
-    /// Every point of every chart. Counts behind u- and p-chart points are published under `style`; a point whose count
-    /// is suppressed keeps its limits but not its value.
-    public static func csv(_ charts: [ControlChart], style: CountStyle) -> String {
+    /// Every point of every chart, as the chart holds it: a releasable report passes charts recomputed from released
+    /// counts (`ControlChart.released`), whose withheld points have no value, type or rule and show `*` for their count.
+    public static func csv(_ charts: [ControlChart]) -> String {
         var out = CSVOutput.line(columns)
         for c in charts {
             for p in c.points {
-                let hidden = c.kind != "xmr" && style.policy.map { Disclosure.publish(Int(p.numerator), policy: $0) == .suppressed } == true
-                let numerator = c.kind == "xmr" ? "" : style.show(Int(p.numerator)).replacingOccurrences(of: ",", with: "")
+                let hidden = p.withheld
+                let numerator = c.kind == "xmr" ? "" : (hidden ? "*" : NumberFormat.machine(p.numerator))
+                let denominator = c.kind == "xmr" ? "" : (hidden && c.kind == "p" ? "*" : NumberFormat.machine(p.denominator))
                 out += CSVOutput.line([c.title, c.kind, c.unit, p.label, p.phase.rawValue, hidden ? "" : NumberFormat.machine(p.value),
-                                       numerator, c.kind == "xmr" ? "" : NumberFormat.machine(p.denominator),
+                                       numerator, denominator,
                                        NumberFormat.machine(p.centre), NumberFormat.machine(p.lower), NumberFormat.machine(p.upper),
-                                       NumberFormat.machine(p.lower2), NumberFormat.machine(p.upper2), hidden ? "" : p.type.rawValue,
+                                       NumberFormat.machine(p.lower2), NumberFormat.machine(p.upper2), hidden ? "withheld" : p.type.rawValue,
                                        hidden ? "" : p.rules.joined(separator: "; ")])
             }
         }
@@ -59,8 +60,8 @@ public enum SPCTables {
         var s = "# Tables\n\n"
         if let policy = style.policy {
             s += "Published tables. \(Disclosure.note(policy)) Pharmacy issues of hypnotics are supplies to wards, not counts of "
-            s += "people, and are shown exactly. Pooled estimates are computed from exact ward counts and withheld when a period's "
-            s += "total is a small number.\n\n"
+            s += "people, and are shown exactly. Every rate, ratio, interval, p-value, pooled estimate and control-chart point or "
+            s += "limit is computed from the published counts; one that needs a suppressed count is withheld.\n\n"
         } else {
             s += "**Restricted: exact counts.** These tables are not disclosure-controlled and must not leave the organisation.\n\n"
         }

@@ -23,6 +23,8 @@ public enum SVGChart {
             s += special.prefix(6).map { "\($0.label) \($0.type.rawValue) (\($0.rules.joined(separator: ", ")))" }.joined(separator: "; ")
             s += special.count > 6 ? "; and more." : "."
         }
+        let withheld = c.points.filter(\.withheld).count
+        if withheld > 0 { s += " \(withheld) point\(withheld == 1 ? " is" : "s are") withheld: counts too small to publish." }
         s += " Last point: \(last.type.rawValue)."
         return s
     }
@@ -31,7 +33,7 @@ public enum SVGChart {
     public static func render(_ c: ControlChart, id: String, standalone: Bool = true) -> String {
         let pts = c.points
         let plotW = width - left - right, plotH = height - top - bottom
-        let values = pts.flatMap { [$0.value, $0.upper, $0.lower] }
+        let values = pts.flatMap { [$0.value, $0.upper, $0.lower] }.filter(\.isFinite)
         var lo = min(values.min() ?? 0, 0), hi = values.max() ?? 1
         if c.kind == "p" { lo = max(0, lo); hi = min(100, max(hi, lo + 1)) }
         if hi <= lo { hi = lo + 1 }
@@ -41,8 +43,15 @@ public enum SVGChart {
         func x(_ i: Int) -> Double { left + (pts.count <= 1 ? plotW / 2 : Double(i) * plotW / Double(pts.count - 1)) }
         func y(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
         func f(_ d: Double) -> String { NumberFormat.fixed(d, 1) }
+        /// A line through the finite values; a withheld (NaN) value breaks it.
         func path(_ values: [Double]) -> String {
-            values.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
+            var d: [String] = [], pen = false
+            for (i, v) in values.enumerated() {
+                guard v.isFinite else { pen = false; continue }
+                d.append("\(pen ? "L" : "M")\(f(x(i))),\(f(y(v)))")
+                pen = true
+            }
+            return d.joined(separator: " ")
         }
         let titleID = "\(id)-title", descID = "\(id)-desc"
         var s = "<svg \(standalone ? "xmlns=\"http://www.w3.org/2000/svg\" " : "")viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
@@ -82,7 +91,7 @@ public enum SVGChart {
             s += "<path d=\"\(path(pts.map(\.centre)))\" fill=\"none\" stroke=\"#231f20\" stroke-width=\"1.5\"/>\n"
             s += "<path d=\"\(path(pts.map(\.value)))\" fill=\"none\" stroke=\"#5A6F7F\" stroke-width=\"1.5\"/>\n"
         }
-        for (i, p) in pts.enumerated() {
+        for (i, p) in pts.enumerated() where !p.withheld {
             s += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(p.value)))\" r=\"4.5\" fill=\"\(colours[p.type]!)\" stroke=\"#ffffff\" stroke-width=\"1\">"
             s += "<title>\(XMLText.escape("\(p.label): \(NumberFormat.fixed(p.value, 2)) — \(p.type.rawValue)\(p.rules.isEmpty ? "" : " (" + p.rules.joined(separator: ", ") + ")")"))</title></circle>\n"
         }

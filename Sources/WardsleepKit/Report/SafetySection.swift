@@ -58,7 +58,10 @@ public enum SafetySection {
         md += "\n"
         for p in s.pooled where p.category == IncidentCounts.allCategories {
             let label = p.window == .allDay ? "over 24 hours" : "in the protected window"
-            if pooledIsSuppressed(p, style: style) { continue }
+            if let reason = p.withheld {
+                md += "Pooled over wards (Mantel–Haenszel), \(label): withheld — \(reason).\n\n"
+                continue
+            }
             if let e = p.all.estimate {
                 md += "Pooled over \(p.all.strata) wards (Mantel–Haenszel), \(label): rate ratio \(ratio(e)) "
                 md += "(95% CI \(ratio(p.all.lower!)) to \(ratio(p.all.upper!)))"

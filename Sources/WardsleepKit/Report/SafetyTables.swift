@@ -26,10 +26,10 @@ public enum SafetyTables {
     }
 
     /// The pooled table in `style`.
-    public static func pooledCSV(_ s: SafetyResults, style: CountStyle) -> String {
+    public static func pooledCSV(_ s: SafetyResults) -> String {
         var out = CSVOutput.line(pooledColumns)
         for p in s.pooled {
-            let hide = pooledIsSuppressed(p, style: style)
+            let hide = p.withheld != nil
             out += CSVOutput.line([
                 p.category, p.window.rawValue, NumberFormat.machine(hide ? nil : p.all.estimate),
                 NumberFormat.machine(hide ? nil : p.all.lower), NumberFormat.machine(hide ? nil : p.all.upper),
@@ -70,7 +70,7 @@ public enum SafetyTables {
             ])
         }
         let pooled: [JSONValue] = s.pooled.map { p in
-            let hide = pooledIsSuppressed(p, style: style)
+            let hide = p.withheld != nil
             func v(_ d: Double?) -> JSONValue { hide ? .null : number(d) }
             return .object([
                 ("category", .string(p.category)),
@@ -89,7 +89,8 @@ public enum SafetyTables {
                     ("ci_lower", v(p.cbtiRatio?.lower)),
                     ("ci_upper", v(p.cbtiRatio?.upper)),
                 ])),
-                ("disclosure", .string(style.policy == nil ? "exact" : (hide ? "suppressed" : "from exact ward counts"))),
+                ("disclosure", .string(style.policy == nil ? "exact" : (hide ? "suppressed" : "from published ward counts"))),
+                ("withheld_because", p.withheld.map { .string($0) } ?? .null),
             ])
         }
         return .object([

@@ -51,10 +51,3 @@ public struct ShownComparison: Sendable {
         }
     }
 }
-
-/// Disclosure of a pooled line: the pooled estimate is computed from exact per-ward counts, and withheld from
-/// releasable outputs when either period's total over the pooled wards is a small number.
-func pooledIsSuppressed(_ p: PooledSafety, style: CountStyle) -> Bool {
-    guard let policy = style.policy else { return false }
-    return [p.baselineEvents, p.pilotEvents].contains { Disclosure.publish($0, policy: policy) == .suppressed }
-}

@@ -107,8 +107,8 @@ public enum SummaryMarkdown {
         md += InvolvementSection.render(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure, feedback: s.feedback,
                                         study: study, style: style)
         md += unintended(s, style: style)
-        md += dataQuality(s)
-        md += limitations(s)
+        md += dataQuality(s, style: style)
+        md += limitations(s, style: style)
         return md
     }
 
@@ -198,7 +198,7 @@ public enum SummaryMarkdown {
         return md + lines.map { "- \($0)" }.joined(separator: "\n") + "\n\n"
     }
 
-    static func limitations(_ s: SummaryInputs) -> String {
+    static func limitations(_ s: SummaryInputs, style: CountStyle) -> String {
         var items = [
             "A before-and-after comparison without a control group: other changes over the same months (staffing, case mix, "
                 + "season, other initiatives) may explain differences as well as, or instead of, the intervention.",
@@ -213,7 +213,7 @@ public enum SummaryMarkdown {
         }
         if s.feedback != nil { items.append("Feedback comes from those who chose to respond; the same people may answer before and after.") }
         let quarantined = s.ingest.tallies.reduce(0) { $0 + $1.quarantined }
-        if quarantined > 0 { items.append("\(NumberFormat.grouped(quarantined)) rows could not be used and were quarantined (see the data section).") }
+        if quarantined > 0 { items.append("\(style.show(quarantined)) rows could not be used and were quarantined (see the data section).") }
         if s.study.synthetic { items.append("The data are synthetic: the numbers illustrate the method and describe no real ward.") }
         return "## Limitations\n\n" + items.map { "- \($0)" }.joined(separator: "\n") + "\n\n"
     }
@@ -233,23 +233,23 @@ public enum SummaryMarkdown {
             return "## Results: safety\n\nIncidents: not supplied (no incident export in the study folder).\n\n"
         }
         var md = SafetySection.render(safety, study: s.study, style: style)
-        md += "\(NumberFormat.grouped(s.incidents.analysed)) of \(NumberFormat.grouped(tally.accepted)) accepted incident rows fall in "
+        md += "\(style.show(s.incidents.analysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
         md += "a period and are not excluded by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
         return md
     }
 
-    static func dataQuality(_ s: SummaryInputs) -> String {
+    static func dataQuality(_ s: SummaryInputs, style: CountStyle) -> String {
         var md = "## Missing and quarantined data\n\n"
         md += "Every row read is either accepted or quarantined (written with its file, line, column and reason to "
         md += "`quarantine/`, a restricted output). Rows set aside were accepted but fall outside the analysis by rule.\n\n"
         md += "| Export | File | Rows read | Accepted | Quarantined | Quarantined % | Set aside | Encoding |\n"
         md += "|---|---|---:|---:|---:|---:|---|---|\n"
-        for t in s.ingest.tallies {
-            let aside = t.setAside.sorted { $0.key < $1.key }.map { "\($0.key): \(NumberFormat.grouped($0.value))" }
-            md += "| \(t.export.rawValue) | \(ProseFormat.cell(t.file)) | \(NumberFormat.grouped(t.rowsRead)) | "
-            md += "\(NumberFormat.grouped(t.accepted)) | \(NumberFormat.grouped(t.quarantined)) | "
-            md += "\(NumberFormat.fixed(t.quarantinedPercent, 1)) | \(aside.isEmpty ? "none" : aside.joined(separator: "; ")) | \(t.encoding) |\n"
+        for t in s.ingest.tallies.map({ ReleasedTally($0, style: style) }) {
+            let aside = t.setAside.map { "\($0.reason): \($0.text)" }
+            md += "| \(t.tally.export.rawValue) | \(ProseFormat.cell(t.tally.file)) | \(t.rowsRead) | \(t.accepted) | \(t.quarantined) | "
+            md += "\(t.percentText) | \(aside.isEmpty ? "none" : aside.joined(separator: "; ")) | \(t.tally.encoding) |\n"
         }
+        if let policy = style.policy { md += "\n_Row counts are disclosure-controlled like every other count: \(Disclosure.note(policy))_\n" }
         md += "\n"
         let threshold = s.study.quality.maxQuarantinedPercent
         let over = s.ingest.exportsOverThreshold(threshold)
@@ -257,7 +257,7 @@ public enum SummaryMarkdown {
             md += "No export quarantined more than \(NumberFormat.json(threshold))% of its rows (the study's threshold).\n\n"
         } else {
             md += "**Above the study's threshold of \(NumberFormat.json(threshold))% quarantined:** "
-            md += over.map { "\($0.file) (\(NumberFormat.fixed($0.quarantinedPercent, 1))%)" }.joined(separator: ", ") + ".\n\n"
+            md += over.map { "\($0.file) (\(ReleasedTally($0, style: style).percentText)%)" }.joined(separator: ", ") + ".\n\n"
         }
         let withProblems = s.ingest.tallies.filter { (s.problems[$0.export]?.total ?? 0) > 0 }
         if !withProblems.isEmpty {
@@ -266,7 +266,7 @@ public enum SummaryMarkdown {
                 guard let digest = s.problems[t.export] else { continue }
                 for (kind, count) in digest.topKinds.prefix(8) {
                     let first = digest.first.first { $0.kind == kind }.map { String($0.line) } ?? "—"
-                    md += "| \(t.export.rawValue) | \(ProseFormat.cell(kind)) | \(NumberFormat.grouped(count)) | \(first) |\n"
+                    md += "| \(t.export.rawValue) | \(ProseFormat.cell(kind)) | \(style.show(count)) | \(first) |\n"
                 }
             }
             md += "\n"

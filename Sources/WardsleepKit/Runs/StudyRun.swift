@@ -157,7 +157,8 @@ public enum StudyRun {
         }
         outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
         try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),
-                                                           ingest: ingest, outputs: outputs, status: status, generated: stamp))
+                                                           ingest: ingest, outputs: outputs, status: status, generated: stamp,
+                                                           style: .published(study.disclosure)))
         try staging.commit()
 
         var messages = ingest.tallies.map(\.accountingLine)
@@ -174,8 +175,10 @@ public enum StudyRun {
 
 extension StudyRun {
     /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
-    static func writeReport(_ inputs: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
+    /// A releasable copy is rendered from the released view (`Release.view`) alone; an exact copy from the analyses.
+    static func writeReport(_ analysed: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
                             under prefix: String, outputs: inout [Manifest.Output]) throws {
+        let inputs = Release.view(analysed, style: style)
         let summary = SummaryMarkdown.render(inputs, style: style)
         var charts: [String: String] = [:]
         var files: [(String, String)] = []
@@ -190,10 +193,10 @@ extension StudyRun {
             ("results.json", ResultsJSON.render(inputs, style: style)),
             ("tables/README.md", SPCTables.notes(style: style)),
         ]
-        if !inputs.charts.isEmpty { files.append(("tables/spc.csv", SPCTables.csv(inputs.charts, style: style))) }
+        if !inputs.charts.isEmpty { files.append(("tables/spc.csv", SPCTables.csv(inputs.charts))) }
         if let safety = inputs.safety {
             files.append(("tables/incidents.csv", SafetyTables.incidentsCSV(safety, study: inputs.study, style: style)))
-            files.append(("tables/incidents_pooled.csv", SafetyTables.pooledCSV(safety, style: style)))
+            files.append(("tables/incidents_pooled.csv", SafetyTables.pooledCSV(safety)))
         }
         if let use = inputs.hypnotics {
             files.append(("tables/hypnotics.csv", HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style)))

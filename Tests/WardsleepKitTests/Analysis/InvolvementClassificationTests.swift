@@ -85,7 +85,8 @@ import Testing
         let m = matrix([(.evaluate, "Carers", .carer, .inform), (.evaluate, "Clinicians", .professional, .lead)], feedback: f)
         let carers = m.groups.firstIndex { $0.label == "Carers" }!
         #expect(m.cells[.evaluate]?[carers]?.level == .consult)
-        #expect(m.cells[.evaluate]?[carers]?.evidence == ["feedback export: 2 responses"])
+        // Evidence text states no count (a count in free text would escape disclosure control).
+        #expect(m.cells[.evaluate]?[carers]?.evidence == ["feedback export (responses counted in the feedback results)"])
         #expect(m.groups.count == 2)
     }
 }

@@ -1,0 +1,25 @@
+/// Feedback as a releasable output may show it: rating distributions published level by level, so the medians,
+/// quartiles and the Wilcoxon rank-sum statistic and p-value are computed from the published counts. A distribution with
+/// a suppressed level is withheld (no quantile, no test), since a statistic of the exact ratings beside the published
+/// counts could be solved for the suppressed one. Response, theme and request counts are published as they are shown.
+extension FeedbackSummary {
+    /// A copy whose ratings are released under `policy`.
+    public func released(_ policy: DisclosurePolicy) -> FeedbackSummary {
+        let copy = FeedbackSummary(codebook: codebook)
+        copy.responses = responses
+        copy.responsesByWard = responsesByWard
+        copy.themeMentions = themeMentions
+        copy.requestMentions = requestMentions
+        copy.candidates = candidates
+        copy.ratings = ratings.mapValues { r in
+            var shown = RatingDistribution()
+            for i in r.counts.indices {
+                let p = Disclosure.publish(r.counts[i], policy: policy)
+                shown.counts[i] = p.number ?? 0
+                if p == .suppressed { shown.withheld = true }
+            }
+            return shown
+        }
+        return copy
+    }
+}

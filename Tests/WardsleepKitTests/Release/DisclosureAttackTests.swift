@@ -1,0 +1,242 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// An attacker with the releasable outputs (and nothing in `restricted/`) tries to recover every suppressed or rounded
+/// count: rates × exposures, percentages × denominators, chart points, centre lines × denominators, SVG tooltips and
+/// point positions, pooled estimates against the ward counts, the rank-sum statistic against the rating counts, the
+/// data-quality accounting. Every count recovered must be a published count (0, or a multiple of `round_to` above the
+/// suppression threshold): never an exact count that the tables round, never a value for a suppressed one.
+@Suite(.serialized) struct DisclosureAttackTests {
+    let policy = DisclosurePolicy()
+
+    @Test func sampleStudyGivesNothingBack() throws {
+        let dir = TempFolder()
+        let out = dir.path + "/report"
+        let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
+        #expect(r.status == 0, "\(r.err)")
+        try attack(out)
+    }
+
+    @Test func scaledStudyGivesNothingBack() throws {
+        let dir = TempFolder()
+        let study = dir.path + "/study", out = dir.path + "/report"
+        #expect(try runWardsleep(["sample", "--out", study, "--scale", "5", "--seed", "7"]).status == 0)
+        let r = try runWardsleep(["run", study, "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
+        #expect(r.status == 0, "\(r.err)")
+        try attack(out)
+    }
+
+    // MARK: the attack
+
+    /// A published count: `*`, 0, or a multiple of the rounding base above the threshold.
+    func isPublished(_ n: Double) -> Bool {
+        let k = n.rounded()
+        guard abs(n - k) < 1e-6 else { return false }
+        return k == 0 || (Int(k) % policy.roundTo == 0 && Int(k) > policy.suppressAtOrBelow)
+    }
+
+    func expectRecovered(_ recovered: Double, equals published: String, _ what: String) {
+        guard let p = Double(published) else {
+            Issue.record("\(what): a value is derived from a suppressed count (\(published))")
+            return
+        }
+        #expect(abs(recovered - p) < 1e-6 * max(1, p), "\(what): recovers \(recovered), published \(published)")
+        #expect(isPublished(recovered), "\(what): recovers \(recovered), which is not a published count")
+    }
+
+    func attack(_ out: String) throws {
+        try attackIncidents(out)
+        try attackCharts(out)
+        try attackUptake(out)
+        try attackJSON(out)
+        try attackText(out)
+    }
+
+    /// Rates × exposures give back the published counts only; a suppressed row has no rate and no statistic.
+    func attackIncidents(_ out: String) throws {
+        let rows = try table(out + "/tables/incidents.csv")
+        #expect(!rows.isEmpty)
+        var wardCounts: [String: [(b: Double, p: Double, tb: Double, tp: Double)]] = [:]
+        var anySuppressed: Set<String> = []
+        for row in rows {
+            let what = "incidents.csv \(row["scope"]!) \(row["ward"]!) \(row["category"]!) \(row["window"]!)"
+            for period in ["baseline", "pilot"] {
+                let count = row["\(period)_events"]!, rate = row["\(period)_rate"]!, exposure = Double(row["\(period)_exposure"]!)!
+                if count == "*" {
+                    for column in ["\(period)_rate", "rate_ratio", "ci_lower", "ci_upper", "p_exact", "p_midp"] {
+                        #expect(row[column]!.isEmpty, "\(what): \(column) published beside a suppressed count")
+                    }
+                } else {
+                    #expect(isPublished(Double(count)!), "\(what): \(period) count \(count) is not rounded")
+                    if let rate = Double(rate), exposure > 0 { expectRecovered(rate * exposure / 1000, equals: count, "\(what) \(period) rate") }
+                }
+            }
+            if row["scope"] == "ward" {
+                let key = "\(row["category"]!)|\(row["window"]!)"
+                if let b = Double(row["baseline_events"]!), let p = Double(row["pilot_events"]!) {
+                    wardCounts[key, default: []].append((b, p, Double(row["baseline_exposure"]!)!, Double(row["pilot_exposure"]!)!))
+                } else { anySuppressed.insert(key) }
+            }
+        }
+        // The pooled estimate is the Mantel–Haenszel of the published ward counts, or withheld.
+        for row in try table(out + "/tables/incidents_pooled.csv") {
+            let key = "\(row["category"]!)|\(row["window"]!)"
+            guard let mh = Double(row["mh_rate_ratio"]!) else { continue }
+            #expect(!anySuppressed.contains(key), "pooled \(key) published although a ward count is suppressed")
+            let strata = (wardCounts[key] ?? []).map { RateStratum(x1: Int($0.p), t1: $0.tp, x0: Int($0.b), t0: $0.tb) }
+            let fromPublished = mantelHaenszelRateRatio(strata: strata).estimate ?? .nan
+            #expect(abs(mh - fromPublished) < 1e-9, "pooled \(key): \(mh) is not the MH of the published ward counts (\(fromPublished))")
+        }
+    }
+
+    /// Chart points, centre lines, limits and tooltips: every count behind them is a published one.
+    func attackCharts(_ out: String) throws {
+        let rows = try table(out + "/tables/spc.csv")
+        #expect(!rows.isEmpty)
+        var baseline: [String: (num: Double, den: Double, centre: Double, scale: Double)] = [:]
+        var values: [String: [String: String]] = [:]
+        for row in rows where row["kind"] != "xmr" {
+            let chart = row["chart"]!, kind = row["kind"]!, scale = kind == "u" ? 1000.0 : 100.0
+            let what = "spc.csv \(chart) \(row["interval"]!)"
+            values[chart, default: [:]][row["interval"]!] = row["value"]!
+            if row["numerator"] == "*" {
+                #expect(row["value"]!.isEmpty && row["type"] == "withheld" && row["rules"]!.isEmpty, "\(what): withheld point shows a value")
+                continue
+            }
+            let num = Double(row["numerator"]!)!, den = Double(row["denominator"]!)!
+            #expect(isPublished(num), "\(what): numerator \(num) not rounded")
+            if kind == "p" { #expect(isPublished(den), "\(what): denominator \(den) not rounded") }
+            expectRecovered(Double(row["value"]!)! * den / scale, equals: row["numerator"]!, "\(what) value × denominator")
+            if row["phase"] == "baseline" {
+                var b = baseline[chart] ?? (0, 0, Double(row["centre"]!)!, scale)
+                b.num += num; b.den += den
+                baseline[chart] = b
+            }
+        }
+        for (chart, b) in baseline where b.den > 0 {
+            // Centre × baseline denominators is the sum of the published baseline counts, itself a published-looking sum.
+            let recovered = b.centre * b.den / b.scale
+            #expect(abs(recovered - b.num) < 1e-6 * max(1, b.num), "\(chart): centre line × exposure gives \(recovered), not \(b.num)")
+            #expect(Int(recovered.rounded()) % policy.roundTo == 0, "\(chart): centre line encodes a count that is not rounded")
+        }
+        // SVG tooltips and positions carry the released values only.
+        let charts = try FileManager.default.contentsOfDirectory(atPath: out + "/charts").filter { $0.hasSuffix(".svg") }
+        #expect(!charts.isEmpty)
+        for file in charts {
+            let svg = try String(contentsOfFile: out + "/charts/" + file, encoding: .utf8)
+            guard let title = firstMatch(#"<title id="[^"]*">([^<]*)</title>"#, in: svg), let shown = values[unescape(title)] else { continue }
+            for tooltip in allMatches(#"<circle [^>]*><title>([0-9-]+): ([0-9.]+) —"#, in: svg) {
+                let (label, value) = (tooltip[0], tooltip[1])
+                guard let published = shown[label], let p = Double(published) else {
+                    Issue.record("\(file): tooltip for \(label) where the table withholds the point")
+                    continue
+                }
+                #expect(abs(Double(value)! - p) < 0.006, "\(file) \(label): tooltip \(value), table \(published)")
+            }
+        }
+    }
+
+    /// Uptake percentages × patients give back published counts.
+    func attackUptake(_ out: String) throws {
+        guard FileManager.default.fileExists(atPath: out + "/tables/protected_sleep.csv") else { return }
+        for row in try table(out + "/tables/protected_sleep.csv") {
+            guard let percent = Double(row["percent"]!) else { continue }
+            expectRecovered(percent * Double(row["patients"]!)! / 100, equals: row["patients_protected"]!, "uptake \(row["ward"]!)")
+        }
+    }
+
+    /// results.json: every count is published; the rank-sum statistic is the one the published ratings give.
+    func attackJSON(_ out: String) throws {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
+        let countKeys: Set<String> = ["baseline_events", "pilot_events", "rows_read", "rows_accepted", "rows_quarantined", "patients",
+                                      "patients_protected", "mentions", "before_n", "after_n", "count", "of", "baseline", "pilot",
+                                      "incidents_without_time", "blank_lines"]
+        func walk(_ v: Any, _ path: String) {
+            if let d = v as? [String: Any] {
+                for (k, x) in d {
+                    if countKeys.contains(k), let n = x as? NSNumber, !path.contains("hypnotics"), !path.contains("periods") {
+                        #expect(isPublished(n.doubleValue), "results.json \(path).\(k) = \(n) is not a published count")
+                    }
+                    walk(x, path + "." + k)
+                }
+            } else if let a = v as? [Any] {
+                for (i, x) in a.enumerated() { walk(x, path + "[\(i)]") }
+            }
+        }
+        walk(json, "")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")))
+        walk(manifest, "manifest")
+        // The rank-sum statistic from the published rating counts.
+        let feedback = try table(out + "/tables/feedback.csv").filter { $0["ward"] == "all" }
+        if let involvement = (json as? [String: Any])?["involvement"] as? [String: Any],
+           let f = involvement["feedback"] as? [String: Any], let tests = f["ratings_before_after"] as? [[String: Any]] {
+            for t in tests {
+                let group = t["group"] as! String
+                func values(_ stage: String) -> [Double] {
+                    feedback.filter { ($0["group"] == group || group == "all") && $0["stage"] == stage }.flatMap { row in
+                        (1...5).flatMap { k in Array(repeating: Double(k), count: Int(Double(row["rating_\(k)"]!) ?? .nan)) }
+                    }
+                }
+                let w = RankSumTest(values("after"), values("before"))?.statistic
+                #expect(w == (t["wilcoxon_w"] as? NSNumber)?.doubleValue, "rank-sum W for \(group) is not from the published ratings")
+            }
+        }
+    }
+
+    /// Free text states no count; sentences give the published counts only.
+    func attackText(_ out: String) throws {
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        for m in allMatches(#"([0-9][0-9,]*) of ([0-9][0-9,]*) accepted incident rows"#, in: summary) {
+            for n in m { #expect(isPublished(Double(n.replacingOccurrences(of: ",", with: ""))!), "summary: \(m) gives an exact row count") }
+        }
+        if let involvement = try? String(contentsOfFile: out + "/tables/involvement.csv", encoding: .utf8) {
+            #expect(firstMatch(#"[0-9]+ responses"#, in: involvement) == nil, "involvement evidence states a count")
+        }
+    }
+
+    // MARK: helpers
+
+    func table(_ path: String) throws -> [[String: String]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let records = parseCSV(text)
+        guard let header = records.first else { return [] }
+        return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.map { $0.hasPrefix("'") ? String($0.dropFirst()) : $0 })) }
+    }
+
+    func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var it = Array(text).makeIterator(), pending: Character? = nil
+        while let c = pending ?? it.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" { if let n = it.next() { if n == "\"" { field.append("\"") } else { quoted = false; pending = n } } else { quoted = false } }
+                else { field.append(c) }
+            } else if c == "\"" { quoted = true }
+            else if c == "," { row.append(field); field = "" }
+            else if c == "\n" { row.append(field); rows.append(row); row = []; field = "" }
+            else if c != "\r" { field.append(c) }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+
+    func firstMatch(_ pattern: String, in text: String) -> String? {
+        guard let re = try? NSRegularExpression(pattern: pattern),
+              let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        let r = m.numberOfRanges > 1 ? m.range(at: 1) : m.range
+        return Range(r, in: text).map { String(text[$0]) }
+    }
+
+    func allMatches(_ pattern: String, in text: String) -> [[String]] {
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return re.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { m in
+            (1..<m.numberOfRanges).compactMap { Range(m.range(at: $0), in: text).map { String(text[$0]) } }
+        }
+    }
+
+    func unescape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
