@@ -63,6 +63,9 @@ public struct ChartPoint: Sendable, Equatable {
     public var value: Double
     /// Numerator and denominator behind it (events and exposure; 0 for XmR).
     public var numerator: Double, denominator: Double
+    /// For an XmR measure built from events (DDDs of doses given), the number of events behind the value; `nil` when
+    /// the measure counts no people (pharmacy supplies).
+    public var events: Double? = nil
     /// Centre line.
     public var centre: Double
     /// Process limits (3σ).

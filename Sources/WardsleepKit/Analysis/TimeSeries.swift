@@ -12,6 +12,8 @@ public final class TimeSeries: StudyConsumer {
     var protectedIncidents: [Key: Double] = [:]
     var bedDays: [Key: Double] = [:]
     var ddd: [Int: Double] = [:]
+    /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
+    var doses: [Int: Double] = [:]
     var plans: [Int: (nights: Double, protected: Double)] = [:]
 
     /// Creates empty series for a study (`spc.interval` month or week).
@@ -51,6 +53,7 @@ public final class TimeSeries: StudyConsumer {
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
         guard r.status == .given, r.timing.period != nil, let ddd = r.drug.dddMg else { return }
         self.ddd[bucket(r.day), default: 0] += r.doseMg / ddd
+        doses[bucket(r.day), default: 0] += 1
     }
 
     public func sleepPlan(_ r: SleepPlanRecord) {
@@ -106,6 +109,7 @@ public final class TimeSeries: StudyConsumer {
                              buckets: buckets).filter { $0.denominator > 0 }.map { x -> ChartPoint in
                 var y = x
                 y.value = x.numerator / x.denominator * 100
+                if !self.doses.isEmpty { y.events = self.doses[bucket(x.start)] ?? 0 }
                 return y
             }
             out.append(SPC.xmr(pts, title: "Hypnotic use, all wards", unit: "DDD per 100 occupied bed days", direction: .decrease,

@@ -9,8 +9,8 @@
 extension ControlChart {
     /// The chart recomputed from released counts under `policy`.
     public func released(_ policy: DisclosurePolicy) -> ControlChart {
-        guard kind == "u" || kind == "p" else { return self }
         func publish(_ x: Double) -> Double? { Disclosure.publish(Int(x.rounded()), policy: policy).number.map(Double.init) }
+        guard kind == "u" || kind == "p" else { return releasedXmR(publish) }
         var shown: [ChartPoint] = [], withheld: [(index: Int, point: ChartPoint)] = []
         for (i, p) in points.enumerated() {
             var q = p
@@ -50,6 +50,38 @@ extension ControlChart {
             merged.insert(q, at: min(index, merged.count))
         }
         chart.points = merged
+        return chart
+    }
+
+    /// An XmR chart of a measure built from events (DDDs of doses given): each value is scaled by published ÷ exact
+    /// events, as the hypnotic tables scale mg and DDDs, and withheld when the events are suppressed; mean, moving range
+    /// and rules are recomputed from those values. A measure of supplies (no events) is released as it is.
+    func releasedXmR(_ publish: (Double) -> Double?) -> ControlChart {
+        guard points.contains(where: { $0.events != nil }) else { return self }
+        var shown: [ChartPoint] = [], withheld: [(Int, ChartPoint)] = []
+        for (i, p) in points.enumerated() {
+            var q = p
+            let exact = p.events ?? 0
+            if let published = publish(exact) {
+                if exact > 0 { q.numerator = p.numerator * published / exact; q.value = p.value * published / exact }
+                q.events = published
+                shown.append(q)
+            } else {
+                q.events = nil
+                withheld.append((i, q))
+            }
+        }
+        var chart = SPC.xmr(shown, title: title, unit: unit, direction: direction, parameters: parameters)
+        let first = chart.points.first
+        for (index, point) in withheld {
+            var q = point
+            q.withheld = true
+            q.value = .nan; q.numerator = .nan
+            q.rules = []; q.type = .commonCause
+            q.centre = first?.centre ?? 0
+            q.upper = first?.upper ?? 0; q.lower = first?.lower ?? 0; q.upper2 = first?.upper2 ?? 0; q.lower2 = first?.lower2 ?? 0
+            chart.points.insert(q, at: min(index, chart.points.count))
+        }
         return chart
     }
 }

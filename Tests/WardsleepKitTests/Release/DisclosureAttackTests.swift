@@ -27,6 +27,31 @@ import Testing
         try attack(out)
     }
 
+    @Test func administrationsStudyGivesNothingBack() throws {
+        let dir = TempFolder()
+        let study = dir.path + "/study", out = dir.path + "/report"
+        #expect(try runWardsleep(["sample", "--out", study, "--hypnotics", "administrations"]).status == 0)
+        let r = try runWardsleep(["run", study, "--out", out, "--ledger", dir.path + "/l.sqlite"])
+        #expect(r.status == 0, "\(r.err)")
+        try attack(out)
+        // Doses given are counts of events: published, and shares recomputed from published patients.
+        for row in try table(out + "/tables/hypnotics.csv") {
+            for column in ["baseline_units", "pilot_units"] where row[column] != "*" {
+                #expect(isPublished(Double(row[column]!)!), "hypnotics.csv \(column) = \(row[column]!) is not a published count")
+            }
+        }
+        for row in try table(out + "/tables/hypnotics_prn.csv") {
+            for period in ["baseline", "pilot"] {
+                guard let share = Double(row["\(period)_prn_share"]!) else { continue }
+                expectRecovered(share * Double(row["\(period)_patients"]!)!, equals: row["\(period)_patients_prn"]!, "PRN share \(row["ward"]!)")
+            }
+        }
+        // The DDD chart of doses given withholds the months whose doses are suppressed and shows no value for them.
+        for row in try table(out + "/tables/spc.csv") where row["kind"] == "xmr" && row["type"] == "withheld" {
+            #expect(row["value"]!.isEmpty)
+        }
+    }
+
     // MARK: the attack
 
     /// A published count: `*`, 0, or a multiple of the rounding base above the threshold.

@@ -1,0 +1,83 @@
+import Testing
+@testable import WardsleepKit
+
+/// The release step on hand-built values: what a releasable copy keeps, recomputes and withholds.
+struct ReleasedViewTests {
+    func point(_ month: Int, _ events: Double, _ obd: Double, _ phase: StudyPeriod) -> ChartPoint {
+        let day = CalendarDay(year: phase == .baseline ? 2018 : 2019, month: month, day: 1)!
+        return ChartPoint(label: String(day.iso.prefix(7)), start: day, phase: phase, value: 0, numerator: events, denominator: obd,
+                          centre: 0, upper: 0, lower: 0, upper2: 0, lower2: 0)
+    }
+
+    @Test func uChartIsRecomputedFromPublishedCounts() {
+        // Twelve baseline months of 1,000 OBD: ten months with 10 events, one with 12 (published 10), one with 3 (suppressed).
+        var points = (1...10).map { point($0, 10, 1000, .baseline) }
+        points.append(point(11, 12, 1000, .baseline))
+        points.append(point(12, 3, 1000, .baseline))
+        points.append(point(1, 40, 1000, .pilot))
+        let exact = SPC.uChart(points, scale: 1000, title: "t", unit: "u", direction: .decrease, parameters: SPCParameters())
+        // Exact centre: 115 / 12,000 × 1,000 = 9.5833…
+        #expect(abs(exact.points[0].centre - 115.0 / 12) < 1e-12)
+        let released = exact.released(DisclosurePolicy())
+        // Released centre: published baseline counts 10 × 11 = 110 over the 11,000 OBD of the points shown = 10 per 1,000.
+        #expect(abs(released.points[0].centre - 10) < 1e-12)
+        #expect(released.points.count == 13)
+        let hidden = released.points[11]
+        #expect(hidden.withheld && hidden.value.isNaN && hidden.rules.isEmpty && hidden.type == .commonCause)
+        #expect(released.points[10].value == 10 && released.points[10].numerator == 10)
+        // 40 events on 1,000 OBD is far above the released limits: flagged from the published value.
+        #expect(released.points[12].rules.contains("outside limits") && released.points[12].type == .concern)
+        #expect(released.baselinePoints == 11)
+    }
+
+    @Test func pChartWithholdsSuppressedDenominators() {
+        let pts = [point(1, 12, 20, .pilot), point(2, 3, 6, .pilot), point(3, 18, 40, .pilot)]
+        let exact = SPC.pChart(pts, title: "p", direction: .neither, parameters: SPCParameters())
+        let released = exact.released(DisclosurePolicy())
+        // 12/20 → 10/20; 3/6 withheld (both suppressed); 18/40 → 20/40. p̄ = 30/60 = 50%.
+        #expect(released.points.map(\.withheld) == [false, true, false])
+        #expect(abs(released.points[0].centre - 50) < 1e-12)
+        #expect(released.points[0].value == 50 && released.points[2].value == 50)
+        #expect(released.points[1].upper == released.points[1].centre)
+    }
+
+    @Test func pooledLineIsFromPublishedWardCountsOrWithheld() {
+        let study = testStudy()
+        func cell(_ ward: Int?, _ b: Int, _ p: Int) -> SafetyCell {
+            SafetyCell(ward: ward, category: "all", window: .allDay, baselineEvents: b, pilotEvents: p,
+                       baselineExposure: 1000, pilotExposure: 1000, unit: .occupiedBedDays)
+        }
+        var results = SafetyResults(exposureFromOccupancy: true, cells: [cell(nil, 62, 41), cell(0, 42, 33), cell(1, 20, 8)],
+                                    pooled: [], categories: ["all"], serious: [:], withoutTime: 0, incompleteCensus: [])
+        results.pooled = SafetyAnalysis.pooledOverWards(results.cells, categories: ["all"], study: study)
+        let released = results.released(DisclosurePolicy(), study: study)
+        // Published ward counts: 40 → 35 and 20 → 10. With equal exposures the MH rate ratio is Σx1 / Σx0 = 45 / 60 = 0.75
+        // (the exact counts would give 41 / 62).
+        #expect(abs(released.pooled[0].all.estimate! - 0.75) < 1e-12)
+        #expect(released.pooled[0].withheld == nil)
+        // A ward with 5 pilot events (suppressed) withholds the line.
+        results.cells[2].pilotEvents = 5
+        results.pooled = SafetyAnalysis.pooledOverWards(results.cells, categories: ["all"], study: study)
+        #expect(results.released(DisclosurePolicy(), study: study).pooled[0].withheld != nil)
+    }
+
+    @Test func ratingsWithASuppressedLevelGiveNoTest() {
+        let f = FeedbackSummary(codebook: Codebook.standard())
+        var id = 0
+        func add(_ stage: FeedbackStage, _ rating: Int, _ n: Int) {
+            for _ in 0..<n {
+                id += 1
+                f.feedback(FeedbackRecord(id: "\(id)", group: .patient, stage: stage, text: "x", day: nil, ward: nil, rating: rating))
+            }
+        }
+        add(.before, 2, 12); add(.before, 4, 9); add(.after, 4, 11); add(.after, 5, 13)
+        // Published: before 10 × 2, 10 × 4; after 10 × 4, 15 × 5. W counts after-ratings above before-ratings:
+        // 10 × 4s tie with 10 × 4s (0.5 each) and beat 10 × 2s; 15 × 5s beat all 20: W = 10·(10 + 5) + 15·20 = 450.
+        let released = f.released(DisclosurePolicy())
+        #expect(released.beforeAfter(group: .patient)?.statistic == 450)
+        #expect(released.ratings(group: .patient, stage: .after).quantile(0.5) == 5)
+        add(.after, 1, 3)  // a level of 3: suppressed
+        #expect(f.released(DisclosurePolicy()).beforeAfter(group: .patient) == nil)
+        #expect(f.beforeAfter(group: .patient) != nil)  // the exact copy still tests
+    }
+}
