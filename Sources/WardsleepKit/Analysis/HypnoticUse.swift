@@ -27,9 +27,9 @@ public final class HypnoticUse: StudyConsumer {
         /// Doses given without a PRN flag.
         public var unflagged = 0
         /// Patients with any hypnotic administration record (given, refused or omitted).
-        public var patients: Set<String> = []
+        public var patients: Set<PatientID> = []
         /// Patients given at least one PRN dose.
-        public var prnPatients: Set<String> = []
+        public var prnPatients: Set<PatientID> = []
     }
 
     /// Totals by ward and product, per period.

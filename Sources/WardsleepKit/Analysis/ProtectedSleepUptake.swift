@@ -4,9 +4,9 @@ public final class ProtectedSleepUptake: StudyConsumer {
     /// One ward's pilot-period plans.
     public struct Ward: Sendable, Equatable {
         /// Patients with any plan.
-        public var patients: Set<String> = []
+        public var patients: Set<PatientID> = []
         /// Patients with at least one protected night.
-        public var protectedPatients: Set<String> = []
+        public var protectedPatients: Set<PatientID> = []
         /// Patient-nights planned.
         public var nights = 0
         /// Patient-nights protected.

@@ -80,8 +80,8 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     public var time: ClockTime?
     /// Index of the ward in the study.
     public var ward: Int
-    /// The patient's pseudonym.
-    public var patient: String
+    /// The patient (pseudonymised on ingest).
+    public var patient: PatientID
     /// The drug as recorded.
     public var drugText: String
     /// The formulary drug.
@@ -118,7 +118,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let order = context.study.dateFormat
         let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order) }
         let ward = context.ward(&row, cache: &lookups)
-        let patient = context.patient(&row, required: true, cache: &lookups)
+        let patient = context.patient(&row, required: true)
         let drugText = row.text("drug", required: true)
         var drug: FormularyDrug?
         if let drugText {

@@ -14,8 +14,8 @@ public struct IncidentRecord: Sendable, Equatable {
     public var subcategory: String?
     /// Harm level 0 (no harm) to 4 (death), when exported.
     public var severity: Int?
-    /// The patient's pseudonym, when exported.
-    public var patient: String?
+    /// The patient (pseudonymised on ingest), when exported.
+    public var patient: PatientID?
     /// The status label, when exported.
     public var status: String?
     /// Whether the status is one study.yaml excludes (e.g. REJECTED).
@@ -94,7 +94,7 @@ public struct IncidentNormaliser: RecordNormaliser {
         let status = row.text("status")
         let excluded = self.excluded
         let isExcluded = row.bytes("status").map { b in statusCache.value(for: b) { excluded.contains(Slug.normaliseLabel(TextDecoding.decode($0).0)) } } ?? false
-        let patient = context.patient(&row, required: false, cache: &lookups)
+        let patient = context.patient(&row, required: false)
         guard let id, let stamp, let ward, let category, row.problems.isEmpty else { return nil }
         let time = separateTime ?? stamp.1
         return IncidentRecord(id: id, day: stamp.0, time: time, ward: ward, category: category, subcategory: subcategory,

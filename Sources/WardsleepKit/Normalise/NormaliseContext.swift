@@ -4,11 +4,14 @@ public struct NormaliseContext: Sendable {
     public let study: StudyDefinition
     /// The pseudonymiser, or `nil` when no key was supplied.
     public let pseudonymiser: Pseudonymiser?
+    /// The patients of this run (one registry for every export), when there is a key.
+    public let patients: PatientRegistry?
 
     /// Creates a context.
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?) {
         self.study = study
         self.pseudonymiser = pseudonymiser
+        patients = pseudonymiser.map(PatientRegistry.init)
     }
 
     /// Refuses to read an export with a patient column when there is no key to pseudonymise it with.
@@ -25,10 +28,10 @@ public struct NormaliseContext: Sendable {
         EventTiming(day: day, time: time, periods: study.periods(forWard: ward), window: study.protectedWindow)
     }
 
-    /// The pseudonym for the patient field of a row, or `nil` when the field is empty (and not required).
-    func patient(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> String? {
-        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let pseudonymiser else { return nil }
-        return cache.pseudonyms.value(for: bytes) { pseudonymiser.pseudonym(bytes: $0) }
+    /// The patient of a row (pseudonymised on first sight), or `nil` when the field is empty (and not required).
+    func patient(_ row: inout ExportRow, required: Bool) -> PatientID? {
+        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patients else { return nil }
+        return patients.id(for: bytes)
     }
 
     /// The ward a row names, by id, name or alias; records "unknown ward" otherwise.
@@ -47,8 +50,6 @@ public struct NormaliseContext: Sendable {
 struct RowLookups {
     /// Ward label → ward index.
     var wards = LabelCache<Int?>()
-    /// Raw patient identifier → pseudonym (patients recur on many rows).
-    var pseudonyms = LabelCache<String>(limit: 16_384)
     /// Other repeated labels (roles in `decided_by`).
     var labels = LabelCache<[String]>()
 }

@@ -60,12 +60,21 @@ public struct Pseudonymiser: Sendable {
 
     /// The pseudonym for an identifier given as UTF-8 bytes.
     public func pseudonym(bytes: ArraySlice<UInt8>) -> String {
+        Pseudonymiser.format(digest(Pseudonymiser.normalise(bytes)))
+    }
+
+    /// The first 10 bytes (80 bits) of HMAC-SHA-256 over an identifier already normalised.
+    func digest(_ normalised: [UInt8]) -> [UInt8] {
         var mac = keyed
-        mac.update(data: Pseudonymiser.normalise(bytes))
-        let digest = mac.finalize()
+        mac.update(data: normalised)
+        return Array(mac.finalize().prefix(10))
+    }
+
+    /// `P-` and the digest bytes in hex.
+    static func format<C: Collection>(_ digest: C) -> String where C.Element == UInt8 {
         var out: [UInt8] = [UInt8(ascii: "P"), UInt8(ascii: "-")]
         out.reserveCapacity(22)
-        for byte in digest.prefix(10) {
+        for byte in digest {
             out.append(Pseudonymiser.hexDigits[Int(byte >> 4)])
             out.append(Pseudonymiser.hexDigits[Int(byte & 0x0F)])
         }
@@ -81,19 +90,26 @@ public struct Pseudonymiser: Sendable {
     }
 
     static func normalise(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        normalise(bytes, into: &out)
+        return out
+    }
+
+    /// `normalise` into a buffer the caller reuses (no allocation once it has grown).
+    static func normalise(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         var lo = bytes.startIndex, hi = bytes.endIndex
         while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
         while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-        var out: [UInt8] = []
-        out.reserveCapacity(hi - lo)
+        out.removeAll(keepingCapacity: true)
         var digitsOnly = true
         for b in bytes[lo..<hi] {
             if b == 0x20 || b == UInt8(ascii: "-") { continue }
             if b < 0x30 || b > 0x39 { digitsOnly = false; break }
             out.append(b)
         }
-        if digitsOnly && out.count == 10 { return out }
-        return bytes[lo..<hi].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        if digitsOnly && out.count == 10 { return }
+        out.removeAll(keepingCapacity: true)
+        for b in bytes[lo..<hi] { out.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
     }
 }
 

@@ -4,8 +4,8 @@ public struct SleepPlanRecord: Sendable, Equatable {
     public var night: CalendarDay
     /// Index of the ward in the study.
     public var ward: Int
-    /// The patient's pseudonym.
-    public var patient: String
+    /// The patient (pseudonymised on ingest).
+    public var patient: PatientID
     /// Whether the patient had protected sleep that night.
     public var protected: Bool
     /// Roles that took the decision (normalised labels: `mdt`, `night coordinator` ...).
@@ -31,7 +31,7 @@ public struct SleepPlanNormaliser: RecordNormaliser {
         let order = context.study.dateFormat
         let night = row.parse("night", required: true) { (b) throws(FieldIssue) in try FieldParsing.date(b, order: order) }
         let ward = context.ward(&row, cache: &lookups)
-        let patient = context.patient(&row, required: true, cache: &lookups)
+        let patient = context.patient(&row, required: true)
         let protected = row.parse("protected", required: true, FieldParsing.flag)
         let decidedBy = row.bytes("decided_by").map { bytes in
             lookups.labels.value(for: bytes) {

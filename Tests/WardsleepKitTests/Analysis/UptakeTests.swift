@@ -17,13 +17,13 @@ import Testing
     @Test func patientsAreCountedOnceAndOnlyInThePilot() {
         let u = ProtectedSleepUptake()
         let night = CalendarDay(year: 2019, month: 3, day: 4)!
-        func plan(_ p: String, _ prot: Bool, ward: Int = 0, period: StudyPeriod? = .pilot, decided: [String] = ["mdt", "night coordinator"],
+        func plan(_ p: PatientID, _ prot: Bool, ward: Int = 0, period: StudyPeriod? = .pilot, decided: [String] = ["mdt", "night coordinator"],
                   patient: Bool? = true) -> SleepPlanRecord {
             SleepPlanRecord(night: night, ward: ward, patient: p, protected: prot, decidedBy: decided, patientInvolved: patient,
                             carerInvolved: false, period: period)
         }
-        for r in [plan("P1", true), plan("P1", true), plan("P2", false), plan("P3", true, decided: ["mdt"], patient: nil),
-                  plan("P1", true, ward: 1), plan("P4", true, period: nil)] { u.sleepPlan(r) }
+        for r in [plan(1, true), plan(1, true), plan(2, false), plan(3, true, decided: ["mdt"], patient: nil),
+                  plan(1, true, ward: 1), plan(4, true, period: nil)] { u.sleepPlan(r) }
         let w = u.wards[0]!
         #expect(w.patients.count == 3 && w.protectedPatients.count == 2 && w.nights == 4 && w.protectedNights == 3)
         #expect(w.mdt == 3 && w.nightCoordinator == 2 && w.patientInvolved == 2 && w.patientRecorded == 2)
