@@ -256,6 +256,10 @@ import Glibc
             #expect(r.err.hasPrefix("Error: --format needs at least one of md, html, json and csv.\n"), "\(r.err)")
             #expect(f.snapshot() == before)
         }
+        // Every command-line problem is 64, and the help says so.
+        #expect(try runWardsleep(["run", f.study, "--no-such-option"]).status == 64)
+        #expect(try runWardsleep(["sample", "--out", f.root.path + "/s", "--scale", "0"]).status == 64)
+        #expect(try runWardsleep(["--help"]).out.contains("64 command-line usage"))
     }
 
     // MARK: paths the study names
