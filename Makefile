@@ -29,11 +29,11 @@ test: deps
 
 ## Regenerate the committed synthetic sample study (deterministic).
 sample: build
-	$(BIN) sample --out data/sample
+	$(BIN) sample --out data/sample --force
 
 ## Measure ingest speed on a large synthetic study (parse-only against the full pipeline).
 bench: build
-	$(BIN) sample --out .build/bench-sample --scale 20
+	$(BIN) sample --out .build/bench-sample --scale 20 --force
 	$(BIN) bench .build/bench-sample
 
 ## Recompile the reference tables in data/reference/ into the binary.

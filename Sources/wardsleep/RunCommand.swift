@@ -75,6 +75,9 @@ struct Run: ParsableCommand {
             s.window = w
         }
         if let format {
+            guard format.contains(where: { $0 != "," && !$0.isWhitespace }) else {
+                throw ValidationError("--format needs at least one of md, html, json and csv.")
+            }
             var formats = Set<OutputFormat>()
             for part in format.split(separator: ",") {
                 guard let f = OutputFormat(rawValue: part.trimmingCharacters(in: .whitespaces)) else {

@@ -26,6 +26,9 @@ struct Sample: ParsableCommand {
     @Option(name: .long, help: "The hypnotics export: issues (pharmacy supply) or administrations (EPMA doses).")
     var hypnotics: String = "issues"
 
+    @Flag(name: .long, help: "Write into a folder that is not empty, replacing its study.yaml and exports of the same names.")
+    var force = false
+
     func validate() throws {
         guard scale >= 1 else { throw ValidationError("--scale must be 1 or more.") }
         guard HypnoticsExportKind(rawValue: hypnotics) != nil else {
@@ -35,7 +38,8 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let written = try SampleStudy.write(to: out, seed: seed, scale: scale, hypnotics: HypnoticsExportKind(rawValue: hypnotics)!)
+            let written = try SampleStudy.write(to: out, seed: seed, scale: scale, hypnotics: HypnoticsExportKind(rawValue: hypnotics)!,
+                                                force: force)
             for kind in ExportKind.allCases {
                 print("\(kind.defaultFileName): \(written.rows[kind] ?? 0) rows")
             }

@@ -10,10 +10,11 @@ struct Wardsleep: ParsableCommand {
         discussion: """
         A study folder holds study.yaml and the exports (occupancy, incidents, hypnotics, feedback, sleep_plans,
         involvement). Exit codes: 0 success; 1 completed with data-quality problems above the study's threshold;
-        2 usage or configuration error; 3 an input could not be read.
+        2 configuration error; 3 an input could not be read; 64 command-line usage error (a bad option, or a path
+        option that would overwrite the study, an input or a folder wardsleep did not write).
 
         Examples:
-          wardsleep sample --out data/sample
+          wardsleep sample --out data/sample --force
           wardsleep validate data/sample
           wardsleep run data/sample --out reports/sample
           wardsleep history
@@ -44,6 +45,9 @@ func runReporting(_ body: () throws -> ExitStatus) throws {
         throw ExitCode(failure.exitStatus.rawValue)
     } catch let exit as ExitCode {
         throw exit
+    } catch let usage as ValidationError {
+        FileHandle.standardError.write(Data("wardsleep: error: \(usage.message)\n".utf8))
+        throw ExitCode(ExitStatus.usage.rawValue)
     } catch {
         FileHandle.standardError.write(Data("wardsleep: error: unexpected failure, nothing was replaced: \(error.localizedDescription)\n".utf8))
         throw ExitCode(ExitStatus.internalError.rawValue)

@@ -34,8 +34,7 @@ public final class StudyAnalyses {
 
     /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
     static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {
-        guard let name = study.feedback.codebook else { return Codebook.standard() }
-        let path = (folder as NSString).appendingPathComponent(name)
+        guard let name = study.feedback.codebook, let path = try StudyFolder.codebook(study, folder: folder) else { return Codebook.standard() }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(file: StudyLoader.fileName, keyPath: "feedback.codebook", message: "cannot read \"\(name)\" in the study folder")
         }

@@ -39,19 +39,30 @@ public struct Pseudonymiser: Sendable {
         self.source = source
     }
 
-    /// Finds the key: `--key-file` first, then `WARDSLEEP_KEY`, then, for a synthetic study only, the demo key.
+    /// Finds the key for the study in `folder`: `--key-file` first (refused inside the study folder), then
+    /// `WARDSLEEP_KEY`, then the demo key for a `synthetic: true` study whose exports are exactly the files
+    /// `wardsleep sample` generated (`SyntheticFiles`); any other synthetic study without a key is a `ConfigurationError`.
     /// Returns `nil` when there is no key; exports with patient identifiers then cannot be read.
-    public static func resolve(keyFile: String?, environment: [String: String], synthetic: Bool) throws -> Pseudonymiser? {
+    public static func resolve(keyFile: String?, environment: [String: String], study: StudyDefinition, folder: String) throws -> Pseudonymiser? {
         if let keyFile {
-            guard let data = FileManager.default.contents(atPath: keyFile), let text = String(data: data, encoding: .utf8) else {
+            try PathGuard.checkKeyFile(keyFile, studyFolder: folder)
+            guard let handle = FileHandle(forReadingAtPath: keyFile), case let data = (try? handle.read(upToCount: 64 << 10 + 1)) ?? Data(),
+                  let text = String(data: data, encoding: .utf8) else {
                 throw ConfigurationError(file: keyFile, keyPath: "--key-file", message: "cannot read the key file")
+            }
+            try? handle.close()
+            guard data.count <= 64 << 10 else {
+                throw ConfigurationError(file: keyFile, keyPath: "--key-file", message: "is longer than 64 KiB; a key file holds the key and nothing else")
             }
             return try Pseudonymiser(keyText: text, source: .keyFile)
         }
         if let text = environment[environmentVariable], !text.isEmpty {
             return try Pseudonymiser(keyText: text, source: .environment)
         }
-        if synthetic { return try Pseudonymiser(keyText: demoKey, source: .syntheticDemo) }
+        if study.synthetic {
+            try SyntheticFiles.verify(study, folder: folder)
+            return try Pseudonymiser(keyText: demoKey, source: .syntheticDemo)
+        }
         return nil
     }
 

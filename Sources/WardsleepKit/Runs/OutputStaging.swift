@@ -17,17 +17,22 @@ public final class OutputStaging {
     public init(destination: String) throws {
         let dest = (destination as NSString).standardizingPath
         self.destination = dest
-        let parent = (dest as NSString).deletingLastPathComponent
-        let name = (dest as NSString).lastPathComponent
-        staging = ((parent.isEmpty ? "." : parent) as NSString)
-            .appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let parent = PathGuard.parent(of: dest)
+        staging = OutputStaging.folder(for: dest)
         do {
             try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
-            throw ConfigurationError(file: dest, keyPath: "--out", message: "cannot create the report folder: \(error.localizedDescription)")
+            throw OutputError(file: dest, error: error)
         }
+    }
+
+    /// The staging folder of this process for `destination` (standardized): `.<name>.tmp-<pid>` beside it.
+    static func folder(for destination: String) -> String {
+        let parent = PathGuard.parent(of: destination)
+        return ((parent.isEmpty ? "." : parent) as NSString)
+            .appendingPathComponent(".\((destination as NSString).lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     }
 
     /// The path of `relative` inside the staging folder, nothing created.
@@ -36,7 +41,11 @@ public final class OutputStaging {
     /// The path of a file inside the staging folder (parent folders created).
     public func path(_ relative: String) throws -> String {
         let p = (staging as NSString).appendingPathComponent(relative)
-        try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(file: (p as NSString).deletingLastPathComponent, error: error)
+        }
         return p
     }
 
@@ -51,6 +60,10 @@ public final class OutputStaging {
     /// Replaces the destination with the staged folder: one atomic exchange where the system offers it, so a reader (or
     /// a run killed at any moment) sees either the old report or the new one, never neither.
     public func commit() throws {
+        do { try exchange() } catch let e as WardsleepFailure { throw e } catch { throw OutputError(file: destination, error: error) }
+    }
+
+    private func exchange() throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: destination) {
             if ws_rename_exchange(staging, destination) == 0 {
@@ -75,7 +88,7 @@ public final class OutputStaging {
     /// previous report moved aside but never replaced is put back.
     public static func recover(destination: String) {
         let dest = (destination as NSString).standardizingPath
-        let parent = (dest as NSString).deletingLastPathComponent.isEmpty ? "." : (dest as NSString).deletingLastPathComponent
+        let parent = PathGuard.parent(of: dest).isEmpty ? "." : PathGuard.parent(of: dest)
         let name = (dest as NSString).lastPathComponent
         let fm = FileManager.default
         for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] {
@@ -91,10 +104,34 @@ public final class OutputStaging {
         }
     }
 
+    /// `error` with, when it is a write the system refused, what that means for the report at `destination`: the
+    /// previous report is left as it was, or none was written.
+    public static func explain(_ error: Error, destination: String) -> Error {
+        guard var failure = error as? OutputError, failure.consequence == nil else { return error }
+        let staging = folder(for: (destination as NSString).standardizingPath) + "/"
+        if failure.file.hasPrefix(staging) { failure.file = "the new report's " + failure.file.dropFirst(staging.count) }
+        failure.consequence = FileManager.default.fileExists(atPath: destination)
+            ? "the previous report in \(destination) is left as it was" : "no report was written to \(destination)"
+        return failure
+    }
+
     /// Removes the staging folder unless it was committed.
     public func discard() {
         if !committed { try? FileManager.default.removeItem(atPath: staging) }
     }
 
     deinit { discard() }
+}
+
+extension OutputError {
+    /// An output error from a Foundation file error, with the system's own words for it (`No space left on device`).
+    public init(file: String, error: Error, consequence: String? = nil) {
+        var reason = error.localizedDescription
+        let ns = error as NSError
+        if let posix = (ns.userInfo[NSUnderlyingErrorKey] as? NSError) ?? (ns.domain == NSPOSIXErrorDomain ? ns : nil),
+           posix.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(posix.code)))
+        }
+        self.init(file: file, reason: reason, consequence: consequence)
+    }
 }

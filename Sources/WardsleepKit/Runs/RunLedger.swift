@@ -30,15 +30,21 @@ public final class RunLedger {
         public var message: String?
     }
 
-    /// Opens (creating if needed) the ledger at `path`.
+    /// Opens (creating if needed) the ledger at `path`. An existing file that is not a run ledger is refused
+    /// (`UsageError`), never turned into one.
     public init(path: String) throws {
         self.path = path
+        try RunLedger.refuseForeignFile(path)
         do {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = PathGuard.parent(of: path)
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             var config = Configuration()
             config.busyMode = .timeout(30)  // runs of different studies may share one ledger
             queue = try DatabaseQueue(path: path, configuration: config)
+            let tables = try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+            if !tables.isEmpty && !tables.contains("runs") {
+                throw UsageError(option: "--ledger", value: path, message: "is an SQLite database but not a wardsleep run ledger; refusing to write to it")
+            }
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1") { db in
                 try db.execute(sql: """
@@ -61,6 +67,21 @@ public final class RunLedger {
             throw e
         } catch {
             throw ConfigurationError(file: path, keyPath: "--ledger", message: "cannot open the run ledger: \(error)")
+        }
+    }
+
+    /// Refuses an existing file that is not an SQLite database (or empty), e.g. `--ledger study.yaml`.
+    static func refuseForeignFile(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
+        guard !isFolder.boolValue else {
+            throw UsageError(option: "--ledger", value: path, message: "is a folder; name the run ledger's file, e.g. \(defaultPath)")
+        }
+        let handle = FileHandle(forReadingAtPath: path)
+        let start = (try? handle?.read(upToCount: 16)) ?? Data()  // nil at the end of the file
+        try? handle?.close()
+        guard handle != nil, start.isEmpty || start == Data("SQLite format 3\u{0}".utf8) else {
+            throw UsageError(option: "--ledger", value: path, message: "is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
         }
     }
 
@@ -171,9 +192,7 @@ public enum InputFingerprint {
 
     /// The study's own feedback codebook, which changes the report too.
     static func codebook(folder: String, loaded: LoadedStudy) throws -> [(String, String)] {
-        guard let name = loaded.study.feedback.codebook else { return [] }
-        let path = (folder as NSString).appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let name = loaded.study.feedback.codebook, let path = try? StudyFolder.codebook(loaded.study, folder: folder) else { return [] }
         return [("codebook", try Digest.sha256(file: path, display: name))]
     }
 }

@@ -16,8 +16,12 @@ public final class RunLock {
     public init(destination: String) throws {
         let dest = (destination as NSString).standardizingPath
         path = dest + ".lock"
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let folder = PathGuard.parent(of: path)
+        if !folder.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw OutputError(file: folder, error: error, consequence: "nothing was written")
+            }
+        }
         for _ in 0..<3 {
             let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
             if fd >= 0 {
@@ -28,15 +32,28 @@ public final class RunLock {
                 return
             }
             guard errno == EEXIST else {
-                throw ConfigurationError(file: path, keyPath: "--out", message: "cannot create the lock file: \(String(cString: strerror(errno)))")
+                throw OutputError(file: path, reason: String(cString: strerror(errno)), consequence: "nothing was written")
             }
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let text = RunLock.smallText(path)
+            let holder = text.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             if let holder, RunLock.isAlive(holder) {
                 throw LockError(destination: dest, holder: holder)
+            }
+            // Only a lock wardsleep wrote (a PID, or nothing when a run died before writing it) is taken over.
+            guard holder != nil || text?.isEmpty == true else {
+                throw UsageError(option: "--out", value: destination, message: "\(path) exists and is not a wardsleep lock file; refusing to remove it")
             }
             unlink(path)  // stale: its process is gone
         }
         throw LockError(destination: dest, holder: nil)
+    }
+
+    /// The text of a file of at most 64 bytes; `nil` when it is larger, unreadable or not UTF-8.
+    static func smallText(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: 65)) ?? Data()  // nil at the end of the file
+        return data.count <= 64 ? String(data: data, encoding: .utf8) : nil
     }
 
     /// Whether a process with this PID exists.

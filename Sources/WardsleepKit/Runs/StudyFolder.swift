@@ -1,34 +1,59 @@
 import Foundation
 
-/// Finds each export's file inside the study folder, and refuses anything that would read outside it.
+/// Finds each file a study names inside the study folder, and refuses anything that would read outside it.
 public enum StudyFolder {
     /// The path of an export's file, or `nil` when the export is not supplied (not listed in study.yaml and no file
     /// with the default name). A listed export whose file is missing is an `InputError`; a file name that leaves the
-    /// study folder (absolute, `..`, or a symbolic link pointing outside) is a `ConfigurationError`.
+    /// study folder (absolute, `..`, or a symbolic link anywhere on the way pointing outside) is a `ConfigurationError`.
     public static func resolve(_ spec: ExportSpec, folder: String) throws -> String? {
         let key = "exports.\(spec.kind.rawValue).file"
-        let name = spec.file
-        if name.hasPrefix("/") || name.hasPrefix("~") || name.split(separator: "/").contains("..") || name.contains("\\") {
-            throw ConfigurationError(file: StudyLoader.fileName, keyPath: key,
-                                     message: "\"\(name)\" is outside the study folder; exports are read from the study folder only")
-        }
-        let path = (folder as NSString).appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard let path = try file(spec.file, key: key, folder: folder, what: .export) else {
             if spec.listed {
-                throw InputError(file: name, message: "not found in the study folder, but study.yaml lists it at \(key)")
+                throw InputError(file: spec.file, message: "not found in the study folder, but study.yaml lists it at \(key)")
             }
             return nil
         }
-        let realFolder = (folder as NSString).resolvingSymlinksInPath
-        let realFile = (path as NSString).resolvingSymlinksInPath
-        guard realFile.hasPrefix(realFolder.hasSuffix("/") ? realFolder : realFolder + "/") else {
-            throw ConfigurationError(file: StudyLoader.fileName, keyPath: key,
-                                     message: "\"\(name)\" is a link to a file outside the study folder; copy the export into the folder")
-        }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: realFile, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw InputError(file: name, message: "is a folder, not a CSV file")
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError(file: spec.file, message: "is a folder, not a CSV file")
         }
-        return realFile
+        return path
+    }
+
+    /// The path of the study's own feedback codebook (`feedback.codebook`), or `nil` when it names none.
+    public static func codebook(_ study: StudyDefinition, folder: String) throws -> String? {
+        guard let name = study.feedback.codebook else { return nil }
+        guard let path = try file(name, key: "feedback.codebook", folder: folder, what: .codebook) else {
+            throw ConfigurationError(file: StudyLoader.fileName, keyPath: "feedback.codebook", message: "cannot read \"\(name)\" in the study folder")
+        }
+        return path
+    }
+
+    /// What a study-named file is, for messages.
+    public enum Role: Sendable {
+        /// An export (`exports.<kind>.file`).
+        case export
+        /// The feedback codebook (`feedback.codebook`).
+        case codebook
+        /// Another file of the study folder, named by wardsleep.
+        case other
+    }
+
+    /// The real path of the file `name` in the study folder (every link on the way followed), or `nil` when nothing
+    /// is there. A name or link that leads outside the study folder is a `ConfigurationError` against `key`.
+    public static func file(_ name: String, key: String, folder: String, what: Role) throws -> String? {
+        let (thing, rule) = what == .export ? ("export", "exports are read from the study folder only")
+            : what == .codebook ? ("codebook", "the codebook is read from the study folder only")
+            : ("file", "files are read from the study folder only")
+        if name.hasPrefix("/") || name.hasPrefix("~") || name.split(separator: "/").contains("..") || name.contains("\\") {
+            throw ConfigurationError(file: StudyLoader.fileName, keyPath: key, message: "\"\(name)\" is outside the study folder; \(rule)")
+        }
+        let realFolder = PathGuard.real(folder)
+        let realFile = PathGuard.real((folder as NSString).appendingPathComponent(name))
+        guard PathGuard.isWithin(realFile, realFolder), realFile != realFolder else {
+            throw ConfigurationError(file: StudyLoader.fileName, keyPath: key,
+                                     message: "\"\(name)\" is a link to a file outside the study folder; copy the \(thing) into the folder")
+        }
+        return FileManager.default.fileExists(atPath: realFile) ? realFile : nil
     }
 }

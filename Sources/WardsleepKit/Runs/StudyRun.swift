@@ -60,6 +60,7 @@ public enum StudyRun {
     /// Every run is recorded in the ledger, including those that fail and those skipped as unchanged.
     public static func run(_ options: RunOptions) throws -> RunOutcome {
         let log = options.logger
+        try PathGuard.checkRun(options)  // before anything is opened or written
         let ledger = try RunLedger(path: options.ledgerPath ?? RunLedger.defaultPath)
         let studyFolder = (options.studyFolder as NSString).standardizingPath
         let absoluteStudy = URL(fileURLWithPath: studyFolder).standardizedFileURL.path
@@ -110,7 +111,7 @@ public enum StudyRun {
             let status = (error as? WardsleepFailure)?.exitStatus
             try? ledger.finish(id, outcome: status.map(outcomeName) ?? "failed", exitCode: status?.rawValue ?? 70, ingest: nil,
                                fingerprint: nil, message: "\(error)")
-            throw error
+            throw OutputStaging.explain(error, destination: out)
         }
     }
 
@@ -121,6 +122,7 @@ public enum StudyRun {
         case .dataQuality: return "data-quality"
         case .configuration: return "configuration-error"
         case .unreadableInput: return "input-error"
+        case .usage: return "usage-error"
         case .locked: return "locked"
         case .internalError: return "failed"
         }
@@ -251,7 +253,7 @@ public struct LoadedStudy: Sendable {
         let study = try StudyLoader.load(folder: folder)
         let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(StudyLoader.fileName)) ?? Data()
         let hash = Digest.sha256(data)
-        let pseudonymiser = try Pseudonymiser.resolve(keyFile: keyFile, environment: environment, synthetic: study.synthetic)
+        let pseudonymiser = try Pseudonymiser.resolve(keyFile: keyFile, environment: environment, study: study, folder: folder)
         return LoadedStudy(study: study, studyHash: hash, context: NormaliseContext(study: study, pseudonymiser: pseudonymiser))
     }
 

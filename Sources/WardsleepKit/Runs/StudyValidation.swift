@@ -13,9 +13,14 @@ public enum StudyValidation {
     }
 
     /// Validates the study in `folder`; `showProblems` rows are listed per export, then counts by kind.
-    /// With `quarantineFolder`, every quarantined row is also written there.
+    /// With `quarantineFolder`, every quarantined row is also written there; it is refused (`UsageError`) inside the
+    /// study folder, or when it holds files that are not quarantine files.
     public static func validate(folder: String, keyFile: String?, environment: [String: String],
                                 showProblems: Int = 50, quarantineFolder: String? = nil) throws -> Outcome {
+        if let quarantineFolder {
+            try PathGuard.checkQuarantineFolder(quarantineFolder, studyFolder: folder,
+                                                protected: PathGuard.studyInputs(folder: folder, keyFile: keyFile))
+        }
         let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment)
         let study = loaded.study
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: showProblems)) })

@@ -21,12 +21,16 @@ public enum SampleStudy {
         public var rows: [ExportKind: Int] = [:]
     }
 
-    /// Writes the study into `folder` (created if needed; existing sample files are replaced).
+    /// Writes the study into `folder`, created if needed. A folder that is not empty is refused (`UsageError`) unless
+    /// `force`, when files of the sample's names are replaced. `SyntheticFiles` records what was written.
     @discardableResult
     public static func write(to folder: String, seed: UInt64 = defaultSeed, scale: Int = 1,
-                             hypnotics: HypnoticsExportKind = .issues) throws -> Written {
+                             hypnotics: HypnoticsExportKind = .issues, force: Bool = false) throws -> Written {
         guard scale >= 1 else { throw ConfigurationError(file: "sample", keyPath: "--scale", message: "expected 1 or more, found \(scale)") }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try PathGuard.checkSampleFolder(folder, force: force)
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw OutputError(file: folder, error: error)
+        }
         var sim = SampleSimulation(seed: seed, scale: scale, hypnotics: hypnotics)
         let path = { (name: String) in (folder as NSString).appendingPathComponent(name) }
         try sim.writeStudyYAML(path("study.yaml"))
@@ -34,6 +38,7 @@ public enum SampleStudy {
                          sleepPlans: path("sleep_plans.csv"))
         try sim.writeFeedback(path("feedback.csv"))
         try sim.writeInvolvement(path("involvement.csv"))
+        try SyntheticFiles.write(folder: folder, names: ["study.yaml"] + ExportKind.allCases.map(\.defaultFileName))
         return sim.written
     }
 }

@@ -9,6 +9,9 @@ public enum StudyLoader {
     /// Loads `<folder>/study.yaml`.
     public static func load(folder: String) throws -> StudyDefinition {
         let path = (folder as NSString).appendingPathComponent(fileName)
+        if !PathGuard.isWithin(PathGuard.real(path), PathGuard.real(folder)) {
+            throw ConfigurationError(file: fileName, keyPath: "", message: "is a link to a file outside the study folder; copy it into the folder")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let why = FileManager.default.fileExists(atPath: folder)
                 ? "not found in \(folder); `wardsleep init \(folder)` writes a commented template"

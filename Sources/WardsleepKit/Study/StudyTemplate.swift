@@ -74,6 +74,9 @@ public enum StudyTemplate {
     /// Writes the template to `<folder>/study.yaml`; refuses to overwrite an existing one unless `force`.
     public static func write(to folder: String, force: Bool = false) throws -> String {
         let path = (folder as NSString).appendingPathComponent(StudyLoader.fileName)
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw ConfigurationError(file: path, keyPath: "", message: "is a symbolic link; refusing to write through it")
+        }
         if FileManager.default.fileExists(atPath: path) && !force {
             throw ConfigurationError(file: path, keyPath: "", message: "already exists; pass --force to replace it")
         }

@@ -4,10 +4,13 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case success = 0
     /// The run completed, but at least one export quarantined more rows than `quality.max_quarantined_percent`.
     case dataQuality = 1
-    /// A usage or configuration error: the message names the file, the key and what was expected.
+    /// A configuration error: the message names the file, the key and what was expected.
     case configuration = 2
     /// An input could not be read at all (missing, unreadable, not text, not CSV).
     case unreadableInput = 3
+    /// A command-line usage error (EX_USAGE): a bad option or argument, or a path option that would overwrite or read
+    /// what it must not (the study folder, an input, a folder wardsleep did not write). Nothing was read or written.
+    case usage = 64
     /// An unexpected failure (the system refused a write, or a fault in wardsleep, EX_SOFTWARE): nothing was replaced.
     case internalError = 70
     /// Another run is writing the same report folder (EX_TEMPFAIL): try again later.
@@ -47,6 +50,49 @@ public struct ConfigurationError: WardsleepFailure, Equatable {
         if !keyPath.isEmpty { place += ": \(keyPath)" }
         return "\(place): \(message)"
     }
+}
+
+/// A command-line problem: exits 64. Names the option and its value, and says what was wrong.
+public struct UsageError: WardsleepFailure, Equatable {
+    /// The option (`--out`) or argument (`DIR`) at fault.
+    public var option: String
+    /// The value given, as typed.
+    public var value: String
+    /// What was wrong and what to do instead, as a full sentence.
+    public var message: String
+
+    /// Creates a usage error.
+    public init(option: String, value: String, message: String) {
+        self.option = option
+        self.value = value
+        self.message = message
+    }
+
+    public var exitStatus: ExitStatus { .usage }
+
+    public var description: String { value.isEmpty ? "\(option): \(message)" : "\(option) \(value): \(message)" }
+}
+
+/// A write the system refused (disk full, read-only file system, no permission): exits 70. Says what was not written
+/// and what was left as it was.
+public struct OutputError: WardsleepFailure, Equatable {
+    /// The file or folder that could not be written.
+    public var file: String
+    /// The system's reason, e.g. "No space left on device".
+    public var reason: String
+    /// What this means for the outputs, e.g. "the previous report at reports/x is left as it was".
+    public var consequence: String?
+
+    /// Creates an output error.
+    public init(file: String, reason: String, consequence: String? = nil) {
+        self.file = file
+        self.reason = reason
+        self.consequence = consequence
+    }
+
+    public var exitStatus: ExitStatus { .internalError }
+
+    public var description: String { "cannot write \(file): \(reason)" + (consequence.map { "; \($0)" } ?? "") }
 }
 
 /// An input that could not be read at all: exits 3.

@@ -14,7 +14,7 @@ public final class TextFileWriter {
     /// Creates (or truncates) the file at `path`.
     public init(path: String) throws {
         guard let f = fopen(path, "wb") else {
-            throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))")
+            throw OutputError(file: path, reason: String(cString: strerror(errno)))
         }
         file = f
         self.path = path
@@ -36,7 +36,7 @@ public final class TextFileWriter {
     func flush() throws {
         guard !buffer.isEmpty else { return }
         let n = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard n == buffer.count else { throw InputError(file: path, message: "write failed: \(String(cString: strerror(errno)))") }
+        guard n == buffer.count else { throw OutputError(file: path, reason: String(cString: strerror(errno))) }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -45,7 +45,7 @@ public final class TextFileWriter {
         guard !closed else { return }
         try flush()
         closed = true
-        guard fclose(file) == 0 else { throw InputError(file: path, message: "could not finish writing the file") }
+        guard fclose(file) == 0 else { throw OutputError(file: path, reason: String(cString: strerror(errno))) }
     }
 
     deinit { if !closed { fclose(file) } }

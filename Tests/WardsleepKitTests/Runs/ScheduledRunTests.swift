@@ -23,9 +23,10 @@ import Glibc
     @Test func ifChangedSkipsUntilOneInputByteChanges() throws {
         let dir = try sampleCopy()
         let args = ["run", dir.path + "/study", "--out", dir.path + "/out", "--ledger", dir.path + "/ledger.sqlite", "--if-changed"]
-        #expect(try runWardsleep(args).status == 0)
+        let key = ["WARDSLEEP_KEY": testKey]  // an edited export is no longer the sample's, so the demo key is refused
+        #expect(try runWardsleep(args, environment: key).status == 0)
         let firstManifest = FileManager.default.contents(atPath: dir.path + "/out/manifest.json")
-        let skipped = try runWardsleep(args)
+        let skipped = try runWardsleep(args, environment: key)
         #expect(skipped.status == 0 && skipped.out.contains("unchanged since the last successful run; nothing written"))
         // One byte of one export changes: the next run does the work.
         let path = dir.path + "/study/involvement.csv"
@@ -33,7 +34,7 @@ import Glibc
         let i = bytes.lastIndex(of: UInt8(ascii: "e"))!
         bytes[i] = UInt8(ascii: "E")
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
-        let rerun = try runWardsleep(args)
+        let rerun = try runWardsleep(args, environment: key)
         #expect(rerun.status == 0 && rerun.out.contains("report written to"))
         #expect(FileManager.default.contents(atPath: dir.path + "/out/manifest.json") != firstManifest)
         let history = try ledger(dir).history()
