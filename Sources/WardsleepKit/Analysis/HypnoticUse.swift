@@ -32,14 +32,38 @@ public final class HypnoticUse: StudyConsumer {
         public var prnPatients: Set<PatientID> = []
     }
 
-    /// Totals by ward and product, per period.
-    public private(set) var totals: [Key: [StudyPeriod: Totals]] = [:]
+    /// Totals by ward and product, per period (pharmacy issues as they stream in; doses given folded in when read).
+    public var totals: [Key: [StudyPeriod: Totals]] {
+        var all = issueTotals
+        for (ward, slots) in given.enumerated() {
+            for (d, drug) in givenDrugs.enumerated() {
+                let key = Key(ward: ward, product: ParsedProduct(drug: drug, strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false))
+                for (p, period) in StudyPeriod.allCases.enumerated() {
+                    let t = slots.count > d * 2 + p ? slots[d * 2 + p] : Totals()
+                    if t.units != 0 || t.mg != 0 { all[key, default: [:]][period] = t }
+                }
+            }
+        }
+        return all
+    }
+    private var issueTotals: [Key: [StudyPeriod: Totals]] = [:]
     /// Whether the export was administrations.
     public private(set) var administrations = false
     /// Dose use by ward (administrations).
-    public private(set) var doses: [Int: [StudyPeriod: DoseUse]] = [:]
+    public var doses: [Int: [StudyPeriod: DoseUse]] {
+        var out: [Int: [StudyPeriod: DoseUse]] = [:]
+        for (ward, pair) in doseUse.enumerated() {
+            for (p, period) in StudyPeriod.allCases.enumerated() where pair[p] != nil { out[ward, default: [:]][period] = pair[p]! }
+        }
+        return out
+    }
     /// Formulary used to look drugs up.
     public let formulary: Formulary
+    /// Doses given, dense: per ward, per drug (in order first seen) × period. No hashing on the per-row path.
+    private var given: [[Totals]] = []
+    private var givenDrugs: [String] = []
+    /// Dose use, dense: per ward, per period (`nil` until a record arrives).
+    private var doseUse: [[DoseUse?]] = []
 
     /// Creates an empty accumulator.
     public init(formulary: Formulary) { self.formulary = formulary }
@@ -47,26 +71,31 @@ public final class HypnoticUse: StudyConsumer {
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let period = r.period else { return }
         let key = Key(ward: r.ward, product: r.product)
-        totals[key, default: [:]][period, default: Totals()].units += r.quantity
-        totals[key]![period]!.mg += r.quantity * (r.product.mgPerUnit ?? 0)
+        issueTotals[key, default: [:]][period, default: Totals()].units += r.quantity
+        issueTotals[key]![period]!.mg += r.quantity * (r.product.mgPerUnit ?? 0)
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
         administrations = true
         guard let period = r.timing.period else { return }
+        let p = period == .baseline ? 0 : 1
+        while doseUse.count <= r.ward { doseUse.append([nil, nil]); given.append([]) }
         // Mutate in place: copying the dose use out would copy its patient sets on every row.
-        if doses[r.ward]?[period] == nil { doses[r.ward, default: [:]][period] = DoseUse() }
-        doses[r.ward]![period]!.patients.insert(r.patient)
+        if doseUse[r.ward][p] == nil { doseUse[r.ward][p] = DoseUse() }
+        doseUse[r.ward][p]!.patients.insert(r.patient)
         guard r.status == .given else { return }
-        let key = Key(ward: r.ward, product: ParsedProduct(drug: r.drug.name, strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false))
-        totals[key, default: [:]][period, default: Totals()].units += 1
-        totals[key]![period]!.mg += r.doseMg
+        var d = 0
+        while d < givenDrugs.count && givenDrugs[d] != r.drug.name { d += 1 }
+        if d == givenDrugs.count { givenDrugs.append(r.drug.name) }
+        while given[r.ward].count <= d * 2 + p { given[r.ward].append(Totals()) }
+        given[r.ward][d * 2 + p].units += 1
+        given[r.ward][d * 2 + p].mg += r.doseMg
         switch r.prn {
         case true?:
-            doses[r.ward]![period]!.prn += 1
-            doses[r.ward]![period]!.prnPatients.insert(r.patient)
-        case false?: doses[r.ward]![period]!.regular += 1
-        case nil: doses[r.ward]![period]!.unflagged += 1
+            doseUse[r.ward][p]!.prn += 1
+            doseUse[r.ward][p]!.prnPatients.insert(r.patient)
+        case false?: doseUse[r.ward][p]!.regular += 1
+        case nil: doseUse[r.ward][p]!.unflagged += 1
         }
     }
 }
@@ -125,12 +154,13 @@ public enum HypnoticAnalysis {
         func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
             OccupancyTotals.exposure(occupancy, study: study, ward: ward, period: period)
         }
-        let products = Set(use.totals.keys.map(\.product)).sorted { a, b in
+        let totals = use.totals
+        let products = Set(totals.keys.map(\.product)).sorted { a, b in
             let da = use.formulary.drug(named: a.drug)!, db = use.formulary.drug(named: b.drug)!
             return (da.group, da.name, a.label) < (db.group, db.name, b.label)
         }
         // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
-        let keys = use.totals.keys.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        let keys = totals.keys.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
         var out: [HypnoticLine] = []
         for ward in [nil] + study.wardsInScope.map(Optional.some) {
             func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ keep: (ParsedProduct) -> Bool) -> HypnoticLine? {
@@ -138,7 +168,7 @@ public enum HypnoticAnalysis {
                 var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true, any = false
                 for key in keys where (ward == nil || key.ward == ward) && keep(key.product) {
                     any = true
-                    let periods = use.totals[key]!
+                    let periods = totals[key]!
                     let d = use.formulary.drug(named: key.product.drug)!
                     let bt = periods[.baseline] ?? .init(), pt = periods[.pilot] ?? .init()
                     b.units += bt.units; b.mg += bt.mg; p.units += pt.units; p.mg += pt.mg

@@ -140,13 +140,22 @@ public enum FieldParsing {
 
     /// A yes/no flag: `Y`, `N`, `Yes`, `No`, `True`, `False`, `1`, `0` (any case).
     public static func flag(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Bool {
-        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
-        let word = s.count <= 5 ? s.map(lower) : []
+        // Packed into one integer, lower-cased, with no allocation: the words are at most five ASCII letters.
+        var word: UInt64 = 0
+        guard s.count <= 5 else { throw FieldIssue("not a yes/no flag: expected Y or N") }
+        for b in s { word = word << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b + 0x20 : b) }
         switch word {
-        case Array("y".utf8), Array("yes".utf8), Array("true".utf8), Array("1".utf8): return true
-        case Array("n".utf8), Array("no".utf8), Array("false".utf8), Array("0".utf8): return false
+        case packed("y"), packed("yes"), packed("true"), packed("1"): return true
+        case packed("n"), packed("no"), packed("false"), packed("0"): return false
         default: throw FieldIssue("not a yes/no flag: expected Y or N")
         }
+    }
+
+    /// A word of up to eight ASCII bytes as one integer (the first byte highest).
+    @inline(__always) static func packed(_ w: StaticString) -> UInt64 {
+        var v: UInt64 = 0
+        w.withUTF8Buffer { for b in $0 { v = v << 8 | UInt64(b) } }
+        return v
     }
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

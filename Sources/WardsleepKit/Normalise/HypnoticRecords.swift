@@ -82,8 +82,6 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     public var ward: Int
     /// The patient (pseudonymised on ingest).
     public var patient: PatientID
-    /// The drug as recorded.
-    public var drugText: String
     /// The formulary drug.
     public var drug: FormularyDrug
     /// The dose in mg.
@@ -92,8 +90,6 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     public var status: AdministrationStatus
     /// Whether the dose was "as required" (PRN), when exported.
     public var prn: Bool?
-    /// Route, when exported.
-    public var route: String?
     /// Period, night and protected-window membership.
     public var timing: EventTiming
 }
@@ -105,6 +101,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let parser: ProductParser
     let formulary: Formulary
     var drugs = LabelCache<Result<FormularyDrug, FieldIssue>>()
+    var statuses = LabelCache<AdministrationStatus?>()
     /// Creates the normaliser.
     public init(context: NormaliseContext) {
         self.context = context
@@ -119,26 +116,31 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order) }
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
-        let drugText = row.text("drug", required: true)
+        // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
         var drug: FormularyDrug?
-        if let drugText {
-            let parser = self.parser, formulary = self.formulary
-            switch drugs.value(for: ArraySlice(Array(drugText.utf8)), { _ in
-                Result { () throws(FieldIssue) in formulary.drug(named: try parser.parse(drugText, requireStrength: false).drug)! }
+        if let bytes = row.requiredBytes("drug") {
+            switch drugs.value(for: bytes, { [parser, formulary] b in
+                let text = TextDecoding.decode(b).0
+                return Result { () throws(FieldIssue) in formulary.drug(named: try parser.parse(text, requireStrength: false).drug)! }
             }) {
             case .success(let d): drug = d
             case .failure(let issue): row.reject("drug", issue.reason)
             }
         }
         let dose = row.parse("dose_mg", required: true, positiveDecimal)
-        let status = row.has("status")
-            ? row.choice("status", required: false, AdministrationStatus.labels, expected: "given, refused or omitted") : .given
+        var status = AdministrationStatus.given
+        if let bytes = row.bytes("status") {
+            if let s = statuses.value(for: bytes, { AdministrationStatus.labels[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
+                status = s
+            } else {
+                row.reject("status", "unknown status: expected given, refused or omitted")
+            }
+        }
         let prn = row.parse("prn", FieldParsing.flag)
-        let route = row.text("route")
-        guard let stamp, let ward, let patient, let drugText, let drug, let dose, row.problems.isEmpty else { return nil }
-        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drugText: drugText, drug: drug,
+        guard let stamp, let ward, let patient, let drug, let dose, row.problems.isEmpty else { return nil }
+        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug,
                                             doseMg: dose,
-                                            status: status ?? .given, prn: prn, route: route,
+                                            status: status, prn: prn,
                                             timing: context.timing(ward: ward, day: stamp.0, time: stamp.1))
     }
 

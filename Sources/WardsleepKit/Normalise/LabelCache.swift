@@ -1,29 +1,59 @@
-/// Remembers what a raw cell resolved to (a ward index, a pseudonym, a list of roles), keyed by the cell's bytes, so
-/// that the many rows repeating the same few labels are not resolved again each time. A hit allocates nothing. Bounded:
-/// when full it is emptied, so memory stays flat whatever the input.
+/// Remembers what a raw cell resolved to (a ward index, a category, a list of roles), keyed by the cell's bytes, so
+/// that the many rows repeating the same few labels are not resolved again each time. A hit allocates nothing and
+/// hashes nothing when the label is the one seen last (the common case down a sorted export); otherwise it is one
+/// FNV-1a hash and a probe of an open-addressing table whose keys sit in one byte arena. Bounded: when full it is
+/// emptied, so memory stays flat whatever the input.
 struct LabelCache<Value> {
-    private var buckets: [Int: [(key: [UInt8], value: Value)]] = [:]
-    private var count = 0
+    private var arena: [UInt8] = []
+    private var starts: [Int] = []
+    private var values: [Value] = []
+    private var slots: [Int32] = Array(repeating: -1, count: 64)
+    private var last = -1
     /// The most entries kept.
     let limit: Int
 
     init(limit: Int = 4096) { self.limit = limit }
 
+    private func key(_ i: Int) -> ArraySlice<UInt8> {
+        arena[starts[i]..<(i + 1 < starts.count ? starts[i + 1] : arena.count)]
+    }
+
     /// The cached value for `bytes`, computing and storing it on a miss.
     mutating func value(for bytes: ArraySlice<UInt8>, _ compute: (ArraySlice<UInt8>) -> Value) -> Value {
-        var hasher = Hasher()
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        let hash = hasher.finalize()
-        if let bucket = buckets[hash] {
-            for entry in bucket where entry.key.elementsEqual(bytes) { return entry.value }
+        if last >= 0, key(last).elementsEqual(bytes) { return values[last] }
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
+        while slots[s] >= 0 {
+            let i = Int(slots[s])
+            if key(i).elementsEqual(bytes) { last = i; return values[i] }
+            s = (s + 1) & mask
         }
         let v = compute(bytes)
-        if count >= limit {
-            buckets.removeAll(keepingCapacity: true)
-            count = 0
+        if values.count >= limit {
+            arena.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            for j in slots.indices { slots[j] = -1 }
+            last = -1
+            return v
         }
-        buckets[hash, default: []].append((Array(bytes), v))
-        count += 1
+        let i = values.count
+        starts.append(arena.count)
+        arena.append(contentsOf: bytes)
+        values.append(v)
+        slots[s] = Int32(i)
+        last = i
+        if values.count * 2 > slots.count { rehash() }
         return v
+    }
+
+    private mutating func rehash() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for i in values.indices {
+            var s = Int(truncatingIfNeeded: PatientRegistry.hash(key(i))) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(i)
+        }
     }
 }
