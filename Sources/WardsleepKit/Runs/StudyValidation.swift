@@ -19,7 +19,7 @@ public enum StudyValidation {
         let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment)
         let study = loaded.study
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: showProblems)) })
-        let writer = quarantineFolder.map { QuarantineWriter(folder: $0) }
+        let writer = quarantineFolder.map { QuarantineWriter(folder: $0, redactor: Redactor(names: study.feedback.names)) }
         let ingest = try StudyIngest.run(folder: folder, context: loaded.context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
                                          consumer: ConsumerGroup([]))
