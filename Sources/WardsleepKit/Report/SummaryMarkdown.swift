@@ -27,7 +27,9 @@ public struct SummaryInputs {
     /// Redacts feedback quotes.
     public var redactor: Redactor
     /// Control charts of the measures over time.
-    public var charts: [ControlChart] = []
+    public var charts: [ControlChart] = [] { didSet { chartFiles = ChartFiles.names(charts.map(\.title)) } }
+    /// The file name of each chart, never two alike (`ChartFiles`).
+    public private(set) var chartFiles: [String] = []
     /// A line saying when the report was generated, only when asked for (`--timestamp`).
     public var generated: String?
 
@@ -56,10 +58,11 @@ public struct SummaryInputs {
         if ingest.tally(.involvement) != nil { involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback) }
         charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
                                  hasHypnotics: ingest.tally(.hypnotics) != nil, hasPlans: ingest.tally(.sleepPlans) != nil)
+        chartFiles = ChartFiles.names(charts.map(\.title))
     }
 
     /// The file name of a chart inside the report folder.
-    public func chartPath(_ index: Int) -> String { "charts/\(Slug.make(charts[index].title)).svg" }
+    public func chartPath(_ index: Int) -> String { "charts/\(chartFiles[index]).svg" }
 
     /// Occupied bed days when an occupancy export was supplied.
     var exposure: OccupancyTotals? { exposureFromOccupancy ? occupancy : nil }
