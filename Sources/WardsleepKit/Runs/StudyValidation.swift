@@ -43,6 +43,8 @@ public enum StudyValidation {
             lines.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% quarantined is above the study's threshold of "
                          + "\(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
         }
-        return Outcome(status: over.isEmpty ? .success : .dataQuality, lines: lines, ingest: ingest)
+        // Labels from the files are echoed: no control character (a terminal escape sequence) reaches the terminal.
+        return Outcome(status: over.isEmpty ? .success : .dataQuality, lines: lines.map { PlainText.removingControls($0, keeping: []) },
+                       ingest: ingest)
     }
 }
