@@ -130,7 +130,7 @@ import Testing
                 .replacingOccurrences(of: "\u{0001}", with: "\\x01").replacingOccurrences(of: "\u{0008}", with: "\\x08") + "\""
         }
         func csv(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let wards = ["<script>alert(1)</script>", "A 3", "A-3"]
+        let wards = ["<script>alert(1)</script>\u{0001}\u{0008}]]>&", "A 3", "A-3"]
         dir.write("study.yaml", """
         version: 1
         study: \(yaml("Study " + script))
