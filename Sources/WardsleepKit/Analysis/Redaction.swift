@@ -1,36 +1,217 @@
-import Foundation
-
-/// Removes what could identify a person from a feedback quote before it is published: the names the study lists,
-/// NHS numbers, telephone numbers, dates (of birth or otherwise) and e-mail addresses.
+/// Removes what could identify a person from free text before it is published (feedback quotes, involvement activity
+/// and evidence, incident category labels used as they are, values in quarantine files):
+///
+/// - names the study lists (`feedback: { names: [...] }`), as whole words in any case, with any white space between
+///   words and also surname first (`Patel, Raj` when `Raj Patel` is listed) → `[name]`;
+/// - any name after a title (`Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Dr`, `Prof`; any case, with or without a full stop,
+///   `Miss` only when capitalised because "miss" is a verb) → `[name]`;
+/// - NHS numbers (ten digits, whole or grouped 3-3-4 with any separator; any grouping after `NHS` or `NHS no`)
+///   → `[NHS number]`;
+/// - telephone numbers: UK national (`(020) 7946 0018`, `07700 900123`) and international (`+44 7700 900123`,
+///   `0044 20 7946 0018`) → `[phone]`;
+/// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
+///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`;
+/// - e-mail addresses → `[email]`.
+///
+/// Text is compared after Unicode normalisation: non-breaking, narrow and thin spaces count as spaces, full-width
+/// digits and letters as ASCII, soft hyphens and zero-width characters are ignored, and case and accents do not
+/// matter for names. It runs in time linear in the length of the text: one pass over its tokens, each rule looking a
+/// bounded distance ahead, and no regular expressions.
 public struct Redactor: Sendable {
-    let names: [NSRegularExpressionBox]
-    static let rules: [(NSRegularExpressionBox, String)] = [
-        (#"\b(?:DOB|D\.O\.B\.?|date of birth)\s*:?\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"#, "[date of birth]"),
-        (#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#, "[email]"),
-        (#"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b"#, "[NHS number]"),
-        (#"(?:\+44\s?\(?0?\)?\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"#, "[phone]"),
-        (#"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"#, "[date]"),
-        (#"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b"#, "[date]"),
-    ].map { (NSRegularExpressionBox(try! NSRegularExpression(pattern: $0.0, options: [.caseInsensitive])), $0.1) }
+    /// One element of a listed name.
+    enum Part: Sendable, Equatable { case word(String), gap, optionalGap, mark(Character) }
 
-    /// Creates a redactor that also removes the given person names (whole words, any case).
+    /// The listed names as patterns, by their first folded word; longest first.
+    let names: [String: [[Part]]]
+
+    /// A redactor that knows no names: titles, numbers, dates and addresses only.
+    public static let standard = Redactor(names: [])
+
+    /// Creates a redactor that also removes the given person names.
     public init(names: [String]) {
-        self.names = names.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
-            NSRegularExpressionBox(try! NSRegularExpression(
-                pattern: "\\b" + NSRegularExpression.escapedPattern(for: $0.trimmingCharacters(in: .whitespaces)) + "\\b",
-                options: [.caseInsensitive]))
+        var patterns: [String: [[Part]]] = [:]
+        for name in names {
+            for p in Redactor.patterns(for: name) {
+                guard case .word(let first) = p[0] else { continue }
+                if !(patterns[first]?.contains(p) ?? false) { patterns[first, default: []].append(p) }
+            }
         }
+        self.names = patterns.mapValues { $0.sorted { $0.count > $1.count } }
     }
 
-    /// The text with identifying details replaced by `[name]`, `[NHS number]`, `[phone]`, `[date]`, `[email]`.
+    /// The patterns for one listed name: as written, and surname first when it has more than one word (titles aside).
+    static func patterns(for name: String) -> [[Part]] {
+        var text = RedactionText(name)
+        var parts: [Part] = [], words: [String] = []
+        for t in text.tokens.indices {
+            switch text.tokens[t].kind {
+            case .word:
+                let w = text.fold(t)
+                parts.append(.word(w))
+                words.append(w)
+            case .digits: parts.append(.word(text.digits(t)))
+            case .space: if !parts.isEmpty { parts.append(.gap) }
+            case .other: parts.append(.mark(text.chars[text.tokens[t].start]))
+            }
+        }
+        while parts.last == .gap { parts.removeLast() }
+        guard case .word = parts.first else { return [] }
+        var out = [parts]
+        let plain = words.drop { titles.contains($0) }
+        if plain.count >= 2, parts.allSatisfy({ if case .mark = $0 { return false } else { return true } }) {
+            var reversed: [Part] = [.word(plain.last!), .optionalGap, .mark(","), .optionalGap]
+            for (k, w) in plain.dropLast().enumerated() { reversed += k == 0 ? [.word(w)] : [.gap, .word(w)] }
+            out.append(reversed)
+        }
+        return out
+    }
+
+    /// The text with identifying details replaced by `[name]`, `[NHS number]`, `[phone]`, `[date]`,
+    /// `[date of birth]` and `[email]`.
     public func redact(_ text: String) -> String {
-        var s = text
-        for (rule, replacement) in Redactor.rules {
-            s = rule.regex.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: replacement)
+        if names.isEmpty && !Redactor.mayIdentify(text) { return text }
+        var t = RedactionText(text)
+        guard !t.tokens.isEmpty else { return text }
+        var spans: [(start: Int, end: Int, with: String)] = []
+        let localEnd = Redactor.localPartEnds(t)
+        var i = 0
+        while i < t.tokens.count {
+            let floor = spans.last?.end ?? 0
+            var found = email(t, at: i, localEnd: localEnd)
+            if found == nil { found = writtenDate(&t, at: i, floor: floor) }
+            if found == nil { found = titledName(&t, at: i) }
+            if found == nil { found = listedName(&t, at: i) }
+            if let m = found {
+                spans.append(m)
+                i = m.end
+            } else if t.kind(i) == .digits || ((t.isChar(i, "+") || t.isChar(i, "(")) && t.kind(i + 1) == .digits) {
+                let (found, end) = numbers(&t, at: i, floor: floor)
+                spans += found
+                i = end
+            } else {
+                i += 1
+            }
         }
-        for name in names {
-            s = name.regex.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "[name]")
+        return t.replacing(spans)
+    }
+
+    /// The redacted text cut to at most `maxLength` characters (ending in `...` when cut). Only the start of a long
+    /// text is read, and the end of what was read is dropped, so an identifier cut at the edge is never shown in part.
+    public func excerpt(_ text: String, maxLength: Int) -> String {
+        let window = 4 * maxLength + 64
+        let cut = text.utf8.count > window && text.prefix(window + 1).count > window
+        var shown = redact(cut ? String(text.prefix(window)) : text)
+        if cut { shown = String(shown.dropLast(64)) }
+        guard cut || shown.count > maxLength else { return shown }
+        return String(shown.prefix(max(0, maxLength - 3))) + "..."
+    }
+}
+
+extension Redactor {
+    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@` or a title.
+    /// Most labels hold none, and are returned at once.
+    static func mayIdentify(_ text: String) -> Bool {
+        if text.unicodeScalars.contains(where: { $0.properties.numericType != nil || $0 == "@" || $0 == "\u{FF20}" }) { return true }
+        let folded = RedactionText.fold(text)
+        return titles.contains { folded.contains($0) }
+    }
+
+    /// Titles that mark the next capitalised word as a name.
+    static let titles: Set<String> = ["mr", "mrs", "ms", "mx", "miss", "dr", "prof"]
+
+    /// Capitalised words that follow a title without being a name ("the Dr. He said").
+    static let notNames: Set<String> = [
+        "i", "a", "an", "the", "he", "she", "they", "we", "you", "it", "his", "her", "their", "and", "but", "or", "so",
+        "on", "in", "at", "to", "of", "for", "was", "is", "said", "who", "ward", "nurse", "team", "came", "told",
+    ]
+
+    /// A title and the capitalised words after it (`Mr Patel`, `dr.\u{A0}O'Brien`, `Prof Anna Smith-Jones`) → `[name]`.
+    func titledName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
+        guard t.kind(i) == .word else { return nil }
+        let title = t.fold(i)
+        guard Redactor.titles.contains(title), title != "miss" || t.isCapitalised(i) else { return nil }
+        var j = i + 1
+        if t.kind(j) == .space && t.isChar(j + 1, ".") { j += 1 }
+        let stop = t.isChar(j, ".")
+        if stop { j += 1 }
+        if t.kind(j) == .space { j += 1 } else if !stop { return nil }
+        guard let end = nameWords(&t, at: j) else { return nil }
+        return (i, end, "[name]")
+    }
+
+    /// The end of up to three capitalised words from `j` (joined by spaces, hyphens or apostrophes; initials may have a
+    /// full stop), or `nil` when `j` is not a capitalised word that could be a name.
+    func nameWords(_ t: inout RedactionText, at j: Int) -> Int? {
+        func isName(_ k: Int, _ t: inout RedactionText) -> Bool { t.isCapitalised(k) && !Redactor.notNames.contains(t.fold(k)) }
+        guard isName(j, &t) else { return nil }
+        var end = j + 1, words = 1
+        while words < 3 {
+            var k = end
+            if t.length(end - 1) == 1 && t.isChar(k, ".") { k += 1 }
+            if t.isChar(k, "-") || t.isChar(k, "'") {
+                guard t.isCapitalised(k + 1) else { break }
+                end = k + 2
+                words += 1
+                continue
+            }
+            guard t.kind(k) == .space, isName(k + 1, &t) else { break }
+            end = k + 2
+            words += 1
         }
-        return s
+        return end
+    }
+
+    /// A listed name starting at word `i`.
+    func listedName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
+        guard !names.isEmpty, t.kind(i) == .word, let candidates = names[t.fold(i)] else { return nil }
+        for p in candidates {
+            var j = i
+            var matched = true
+            for part in p {
+                switch part {
+                case .word(let w):
+                    let ok = (t.kind(j) == .word && t.fold(j) == w) || (t.kind(j) == .digits && t.digits(j) == w)
+                    if ok { j += 1 } else { matched = false }
+                case .gap: if t.kind(j) == .space { j += 1 } else { matched = false }
+                case .optionalGap: if t.kind(j) == .space { j += 1 }
+                case .mark(let c):
+                    if t.isChar(j, c) { j += 1 } else if t.kind(j) == .space && t.isChar(j + 1, c) { j += 2 } else { matched = false }
+                }
+                if !matched { break }
+            }
+            if matched { return (i, j, "[name]") }
+        }
+        return nil
+    }
+
+    /// For each token, where the run of e-mail local-part tokens starting there ends (the token itself when it is not
+    /// one).
+    static func localPartEnds(_ t: RedactionText) -> [Int] {
+        var ends = Array(repeating: 0, count: t.tokens.count + 1)
+        ends[t.tokens.count] = t.tokens.count
+        for k in stride(from: t.tokens.count - 1, through: 0, by: -1) {
+            let local: Bool
+            switch t.tokens[k].kind {
+            case .word, .digits: local = true
+            case .space: local = false
+            case .other: local = "._%+-'".contains(t.chars[t.tokens[k].start])
+            }
+            ends[k] = local ? ends[k + 1] : k
+        }
+        return ends
+    }
+
+    /// An e-mail address whose local part starts at `i`.
+    func email(_ t: RedactionText, at i: Int, localEnd: [Int]) -> (start: Int, end: Int, with: String)? {
+        let at = localEnd[i]
+        guard at > i, i == 0 || localEnd[i - 1] == i - 1, t.isChar(at, "@") else { return nil }
+        var k = at + 1, end: Int?
+        while let kind = t.kind(k), kind == .word || kind == .digits || t.isChar(k, "-") || t.isChar(k, ".") {
+            if kind == .word, t.length(k) >= 2, t.isChar(k - 1, "."), k - 2 > at, t.kind(k - 2) == .word || t.kind(k - 2) == .digits {
+                end = k + 1
+            }
+            k += 1
+        }
+        return end.map { (i, $0, "[email]") }
     }
 }

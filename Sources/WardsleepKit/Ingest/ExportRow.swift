@@ -36,6 +36,7 @@ public struct ExportRow {
         let column = header.index[field].map { header.labels[$0] } ?? (field.isEmpty ? "" : spec.header(for: field))
         var shown = value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? ""
         if DataProblem.withheldFields.contains(field) && !shown.isEmpty { shown = "[withheld]" }
+        if !DataProblem.verbatimFields.contains(field) { shown = Redactor.standard.excerpt(shown, maxLength: 80) }
         shown = String(String.UnicodeScalarView(shown.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" ? "?" : $0 }))
         if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
         problems.append(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown,

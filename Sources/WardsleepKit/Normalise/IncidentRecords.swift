@@ -32,6 +32,8 @@ public struct IncidentNormaliser: RecordNormaliser {
     let severities: [String: Int]
     let excluded: Set<String>
     let severityHint: String
+    /// Redacts category labels used as they are (no `categories` in study.yaml): they are free text that is published.
+    let redactor: Redactor
     var categoryCache = LabelCache<String?>()
     var severityCache = LabelCache<Int?>()
     var statusCache = LabelCache<Bool>()
@@ -45,6 +47,7 @@ public struct IncidentNormaliser: RecordNormaliser {
     /// Creates the normaliser for `spec` (categories, severities and excluded statuses come from it).
     public init(context: NormaliseContext, spec: ExportSpec) {
         self.context = context
+        redactor = Redactor(names: context.study.feedback.names)
         if let map = spec.categories {
             var c: [String: String] = [:]
             for (label, canonical) in map {
@@ -76,10 +79,10 @@ public struct IncidentNormaliser: RecordNormaliser {
         let ward = context.ward(&row, cache: &lookups)
         var category: String?
         if let bytes = row.requiredBytes("category") {
-            let categories = self.categories
+            let categories = self.categories, redactor = self.redactor
             category = categoryCache.value(for: bytes) {
                 let label = TextDecoding.decode($0).0
-                guard let categories else { return label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+                guard let categories else { return redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")) }
                 return categories[Slug.normaliseLabel(label)]
             }
             if category == nil { row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories") }

@@ -75,8 +75,13 @@ public enum StakeholderRoles {
 public struct InvolvementNormaliser: RecordNormaliser {
     let context: NormaliseContext
     var lookups = RowLookups()
+    /// Activity and evidence are free text that reaches the report: redacted here, before anything else sees them.
+    let redactor: Redactor
     /// Creates the normaliser.
-    public init(context: NormaliseContext) { self.context = context }
+    public init(context: NormaliseContext) {
+        self.context = context
+        redactor = Redactor(names: context.study.feedback.names)
+    }
 
     public mutating func normalise(_ row: inout ExportRow) -> InvolvementRecord? {
         let order = context.study.dateFormat
@@ -93,8 +98,8 @@ public struct InvolvementNormaliser: RecordNormaliser {
                            + "(service_user, carer, professional or community)")
             }
         }
-        let activity = row.text("activity")
-        let evidence = row.text("evidence")
+        let activity = row.text("activity").map(redactor.redact)
+        let evidence = row.text("evidence").map(redactor.redact)
         let day = row.parse("date") { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
         guard let stage, let level, let group, let role, row.problems.isEmpty else { return nil }
         return InvolvementRecord(stage: stage, group: group, role: role, level: level, activity: activity, evidence: evidence, day: day)

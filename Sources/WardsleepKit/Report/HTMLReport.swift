@@ -44,10 +44,11 @@ public enum HTMLReport {
         let lines = markdown.components(separatedBy: "\n")
         var i = 0
         var paragraph: [String] = []
+        var ids: [String: Int] = [:]
         func flushParagraph() {
             guard !paragraph.isEmpty else { return }
             let text = paragraph.joined(separator: " ")
-            if text.hasPrefix("_") && text.hasSuffix("_") && text.count > 2 {
+            if text.hasPrefix("_") && text.hasSuffix("_") && text.count > 2 && !isEscaped(text, text.index(before: text.endIndex)) {
                 out += "<p><em>\(inline(String(text.dropFirst().dropLast())))</em></p>\n"
             } else {
                 out += "<p>\(inline(text))</p>\n"
@@ -60,7 +61,10 @@ public enum HTMLReport {
             if let level = heading(line) {
                 flushParagraph()
                 let text = String(line.dropFirst(level + 1))
-                out += "<h\(level) id=\"\(Slug.make(text))\">\(inline(text))</h\(level)>\n"
+                var id = Slug.make(text)
+                ids[id, default: 0] += 1
+                if let n = ids[id], n > 1 { id += "-\(n)" }
+                out += "<h\(level) id=\"\(id)\">\(inline(text))</h\(level)>\n"
                 i += 1
             } else if line.hasPrefix("|") {
                 flushParagraph()
@@ -90,11 +94,12 @@ public enum HTMLReport {
                 }
                 _ = j
                 out += "</ol>\n"
-            } else if line.hasPrefix("!["), let close = line.firstIndex(of: "]"), line.hasSuffix(")") {
+            } else if line.hasPrefix("!["), let close = unescapedIndex(of: "]", in: line), line[close...].hasPrefix("]("),
+                      line.hasSuffix(")") {
                 flushParagraph()
                 let alt = String(line[line.index(line.startIndex, offsetBy: 2)..<close])
                 let path = String(line[line.index(close, offsetBy: 2)..<line.index(before: line.endIndex)])
-                out += "<figure>\n\(charts[path] ?? "<p>\(XMLText.escape(alt))</p>\n")<figcaption>\(XMLText.escape(alt))</figcaption>\n</figure>\n"
+                out += "<figure>\n\(charts[path] ?? "<p>\(inline(alt))</p>\n")<figcaption>\(inline(alt))</figcaption>\n</figure>\n"
                 i += 1
             } else {
                 paragraph.append(line)
@@ -116,11 +121,12 @@ public enum HTMLReport {
         return digits > 0 && line.dropFirst(digits).hasPrefix(". ") ? digits + 2 : nil
     }
 
+    /// The cells of a table row, split at the pipes that are not escaped; escapes are kept for `inline`.
     static func cells(_ row: String) -> [String] {
         var cells: [String] = [], current = "", escaped = false
         for ch in row.dropFirst() {
             if escaped { current.append(ch); escaped = false; continue }
-            if ch == "\\" { escaped = true; continue }
+            if ch == "\\" { current.append(ch); escaped = true; continue }
             if ch == "|" { cells.append(current.trimmingCharacters(in: .whitespaces)); current = "" } else { current.append(ch) }
         }
         return cells
@@ -142,18 +148,80 @@ public enum HTMLReport {
         return t + "</tbody>\n</table></div>\n"
     }
 
-    /// Inline conversion: escaping, `code`, **bold**.
+    /// Inline conversion: `code`, **bold**, and backslash escapes (`\[` is a literal `[`, never syntax); all text is
+    /// written through `XMLText.escape`.
     static func inline(_ text: String) -> String {
-        var out = ""
-        var parts = text.components(separatedBy: "`")
-        if parts.count % 2 == 0 { parts = [text] }  // unbalanced backticks: treat as text
-        for (k, part) in parts.enumerated() {
-            if k % 2 == 1 { out += "<code>\(XMLText.escape(part))</code>"; continue }
-            let bolds = XMLText.escape(part).components(separatedBy: "**")
-            out += bolds.count % 2 == 1
-                ? bolds.enumerated().map { $0.offset % 2 == 1 ? "<strong>\($0.element)</strong>" : $0.element }.joined()
-                : XMLText.escape(part)
+        enum Piece { case text(String), code(String), strong }
+        var pieces: [Piece] = []
+        var buffer = ""
+        func flush() {
+            if !buffer.isEmpty { pieces.append(.text(buffer)) }
+            buffer = ""
+        }
+        let chars = Array(text)
+        var i = 0, moreBackticks = true
+        while i < chars.count {
+            let ch = chars[i]
+            if ch == "\\", i + 1 < chars.count, isEscapable(chars[i + 1]) {
+                buffer.append(chars[i + 1])
+                i += 2
+            } else if ch == "`", moreBackticks {
+                if let close = chars[(i + 1)...].firstIndex(of: "`") {
+                    flush()
+                    pieces.append(.code(String(chars[(i + 1)..<close])))
+                    i = close + 1
+                } else {
+                    moreBackticks = false
+                    buffer.append(ch)
+                    i += 1
+                }
+            } else if ch == "*", i + 1 < chars.count, chars[i + 1] == "*" {
+                flush()
+                pieces.append(.strong)
+                i += 2
+            } else {
+                buffer.append(ch)
+                i += 1
+            }
+        }
+        flush()
+        let balanced = pieces.filter { if case .strong = $0 { return true } else { return false } }.count % 2 == 0
+        var out = "", open = false
+        for piece in pieces {
+            switch piece {
+            case .text(let t): out += XMLText.escape(t)
+            case .code(let c): out += "<code>\(XMLText.escape(c))</code>"
+            case .strong:
+                if balanced { out += open ? "</strong>" : "<strong>"; open.toggle() } else { out += "**" }
+            }
         }
         return out
+    }
+
+    /// Whether CommonMark lets a backslash escape `ch` (ASCII punctuation).
+    static func isEscapable(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return false }
+        return (0x21...0x2F).contains(a) || (0x3A...0x40).contains(a) || (0x5B...0x60).contains(a) || (0x7B...0x7E).contains(a)
+    }
+
+    /// Whether the character at `i` is escaped (preceded by an odd number of backslashes).
+    static func isEscaped(_ s: String, _ i: String.Index) -> Bool {
+        var n = 0, j = i
+        while j > s.startIndex {
+            j = s.index(before: j)
+            guard s[j] == "\\" else { break }
+            n += 1
+        }
+        return n % 2 == 1
+    }
+
+    /// The first `ch` in `line` that is not escaped.
+    static func unescapedIndex(of ch: Character, in line: String) -> String.Index? {
+        var escaped = false
+        for i in line.indices {
+            if escaped { escaped = false; continue }
+            if line[i] == "\\" { escaped = true } else if line[i] == ch { return i }
+        }
+        return nil
     }
 }

@@ -67,7 +67,7 @@ public enum HypnoticSection {
             let s = HypnoticTables.ShownLine(l, style: shownStyle)
             let change = (s.values["percent_change_units"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
-            md += "| \(l.group?.rawValue ?? "**All**") | \(l.drug?.name ?? "**all**") | \(l.drug?.atc ?? "") | \(units(s.baselineUnits)) | "
+            md += "| \(l.group?.rawValue ?? "**All**") | \(l.drug.map { MarkdownText.escape($0.name) } ?? "**all**") | \(l.drug?.atc ?? "") | \(units(s.baselineUnits)) | "
             md += "\(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
         }
         md += "\n### By ward (all hypnotics)\n\n| Ward | CBTi | Baseline units | Pilot units | Change | Baseline DDD per 100 | Pilot DDD per 100 |\n"
@@ -82,7 +82,7 @@ public enum HypnoticSection {
         md += "\n"
         let noDDD = Set(lines.compactMap { $0.drug }.filter { $0.dddMg == nil }.map(\.name))
         if !noDDD.isEmpty {
-            md += "No WHO DDD is assigned to \(noDDD.sorted().joined(separator: ", ")): reported in units and mg, with DDD not applicable.\n\n"
+            md += "No WHO DDD is assigned to \(noDDD.sorted().map(MarkdownText.escape).joined(separator: ", ")): reported in units and mg, with DDD not applicable.\n\n"
         }
         if let prn {
             md += prnPart(prn, study: study, style: style)

@@ -41,7 +41,7 @@ public enum InvolvementSection {
         }
         md += "| Ward | Patients with a plan | With at least one protected night | Uptake (95% CI) |\n|---|---:|---:|---|\n"
         for r in shown.rows {
-            md += "| \(r.ward == "all" ? "**All wards (pooled)**" : r.ward) | \(r.patients) | \(r.protected) | \(pct(r.share)) |\n"
+            md += "| \(r.ward == "all" ? "**All wards (pooled)**" : MarkdownText.escape(r.ward)) | \(r.patients) | \(r.protected) | \(pct(r.share)) |\n"
         }
         md += "\n"
         if let pooled = shown.rows.last?.share?.estimate, let mean = shown.summary.unweightedMeanPercent {
@@ -77,12 +77,12 @@ public enum InvolvementSection {
         var md = "### Patient and public involvement (GRIPP2 short form)\n\n"
         md += "1. **Aim.** "
         md += entries.isEmpty ? "No aim for patient, carer or public involvement is recorded in the ledger.\n"
-            : "Service users and carers took part to: " + Array(Set(entries.flatMap { $0.2.activities })).sorted().prefix(6).joined(separator: "; ") + ".\n"
+            : "Service users and carers took part to: " + Array(Set(entries.flatMap { $0.2.activities })).sorted().prefix(6).map(MarkdownText.escape).joined(separator: "; ") + ".\n"
         md += "2. **Methods.** " + (entries.isEmpty ? "None recorded.\n"
-            : entries.map { "\($0.1) \($0.2.level.rawValue) at \($0.0.rawValue)" }.joined(separator: "; ") + ".\n")
+            : entries.map { "\(MarkdownText.escape($0.1)) \($0.2.level.rawValue) at \($0.0.rawValue)" }.joined(separator: "; ") + ".\n")
         md += "3. **Results.** Programme classified as \(programme.label)"
         md += programme.alsoNoted.isEmpty ? ".\n" : " (\(programme.alsoNoted.joined(separator: "; "))).\n"
-        let requests = feedback.map { f in f.codebook.requests.map { r in "\(r.label.lowercased()): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0))" } } ?? []
+        let requests = feedback.map { f in f.codebook.requests.map { r in "\(MarkdownText.escape(r.label.lowercased())): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0))" } } ?? []
         md += "4. **Impact.** "
         md += entries.contains { $0.2.level >= .involve } ? "Service users or carers reached involve or above at "
             + Set(entries.filter { $0.2.level >= .involve }.map(\.0.rawValue)).sorted().joined(separator: ", ") + "."
@@ -128,7 +128,7 @@ public enum InvolvementSection {
         for r in f.codebook.requests {
             let byGroup = FeedbackGroup.allCases.map { g in (g, f.requestMentions[r.name]?.filter { $0.key.group == g }.values.reduce(0, +) ?? 0) }
             let total = byGroup.reduce(0) { $0 + $1.1 }
-            md += "- \(r.label): \(style.show(total))"
+            md += "- \(MarkdownText.escape(r.label)): \(style.show(total))"
             if total > 0 { md += " (" + byGroup.filter { $0.1 > 0 }.map { "\($0.0.rawValue)s \(style.show($0.1))" }.joined(separator: ", ") + ")" }
             md += ".\n"
         }
@@ -137,8 +137,8 @@ public enum InvolvementSection {
         for theme in f.codebook.themes {
             let quotes = f.quotes(theme: theme.name, policy: study.disclosure, redactor: redactor)
             guard !quotes.isEmpty else { continue }
-            md += "**\(theme.label)**\n\n"
-            for (cell, q) in quotes { md += "> \(q.replacingOccurrences(of: "\n", with: " ")) — \(cell.group.rawValue), \(cell.stage.rawValue)\n>\n" }
+            md += "**\(MarkdownText.escape(theme.label))**\n\n"
+            for (cell, q) in quotes { md += "> \(MarkdownText.escape(q)) — \(cell.group.rawValue), \(cell.stage.rawValue)\n>\n" }
             md.removeLast(2)
             md += "\n\n"
         }

@@ -1,23 +1,29 @@
 import Foundation
 
 /// Writes every quarantined row to `quarantine/<export>.csv` as it is found: file, line, column, field, raw value and
-/// reason. Restricted output: it points back into the source exports. Patient identifiers and free text are withheld.
+/// reason. Restricted output: it points back into the source exports. Patient identifiers and free text are withheld,
+/// and other values (labels) are redacted of the study's listed names as well as of what any redactor removes.
 public final class QuarantineWriter: ProblemSink {
     /// The header of every quarantine file.
     public static let header = ["file", "line", "column", "field", "value", "reason"]
     let folder: String
+    let redactor: Redactor
     private var writers: [ExportKind: TextFileWriter] = [:]
     /// The files written, by export.
     public private(set) var files: [ExportKind: String] = [:]
 
-    /// Creates a writer into `folder` (created when the first problem arrives).
-    public init(folder: String) { self.folder = folder }
+    /// Creates a writer into `folder` (created when the first problem arrives); `redactor` knows the study's names.
+    public init(folder: String, redactor: Redactor = .standard) {
+        self.folder = folder
+        self.redactor = redactor
+    }
 
     public func quarantine(_ problems: [DataProblem]) throws {
         guard let export = problems.first?.export else { return }
         let writer = try writer(for: export)
         for p in problems {
-            try writer.write(CSVOutput.line([p.file, String(p.line), p.column, p.field, p.value, p.reason]))
+            let value = DataProblem.verbatimFields.contains(p.field) ? p.value : redactor.redact(p.value)
+            try writer.write(CSVOutput.line([p.file, String(p.line), p.column, p.field, value, p.reason]))
         }
     }
 

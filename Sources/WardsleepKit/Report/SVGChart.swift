@@ -119,21 +119,3 @@ public enum SVGChart {
     }
 }
 
-/// Escaping for XML and HTML text and attribute values.
-public enum XMLText {
-    /// `&`, `<`, `>`, `"` escaped.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
-}

@@ -97,7 +97,7 @@ public enum SafetySection {
             md += "\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.\n\n"
         }
         for gap in s.incompleteCensus {
-            md += "Census incomplete: ward \(study.wards[gap.ward].id) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "
+            md += "Census incomplete: ward \(MarkdownText.escape(study.wards[gap.ward].id)) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "
             md += "its exposure is understated by the missing days.\n\n"
         }
         if let policy = style.policy { md += "_\(Disclosure.note(policy))_\n\n" }

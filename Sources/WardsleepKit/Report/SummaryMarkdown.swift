@@ -27,7 +27,9 @@ public struct SummaryInputs {
     /// Redacts feedback quotes.
     public var redactor: Redactor
     /// Control charts of the measures over time.
-    public var charts: [ControlChart] = []
+    public var charts: [ControlChart] = [] { didSet { chartFiles = ChartFiles.names(charts.map(\.title)) } }
+    /// The file name of each chart, never two alike (`ChartFiles`).
+    public private(set) var chartFiles: [String] = []
     /// A line saying when the report was generated, only when asked for (`--timestamp`).
     public var generated: String?
 
@@ -56,10 +58,11 @@ public struct SummaryInputs {
         if ingest.tally(.involvement) != nil { involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback) }
         charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
                                  hasHypnotics: ingest.tally(.hypnotics) != nil, hasPlans: ingest.tally(.sleepPlans) != nil)
+        chartFiles = ChartFiles.names(charts.map(\.title))
     }
 
     /// The file name of a chart inside the report folder.
-    public func chartPath(_ index: Int) -> String { "charts/\(Slug.make(charts[index].title)).svg" }
+    public func chartPath(_ index: Int) -> String { "charts/\(chartFiles[index]).svg" }
 
     /// Occupied bed days when an occupancy export was supplied.
     var exposure: OccupancyTotals? { exposureFromOccupancy ? occupancy : nil }
@@ -78,7 +81,7 @@ public enum SummaryMarkdown {
     public static func render(_ s: SummaryInputs, style: CountStyle) -> String {
         var md = ""
         let study = s.study
-        md += "# \(study.study): improvement evaluation\(study.scope.description.isEmpty ? "" : " (\(study.scope.description))")\n\n"
+        md += "# \(MarkdownText.escape(study.study)): improvement evaluation\(study.scope.description.isEmpty ? "" : " (\(MarkdownText.escape(study.scope.description)))")\n\n"
         if style.sensitivity == .restricted {
             md += "> **Restricted: exact counts.** This copy is not disclosure-controlled and must not leave the organisation.\n\n"
         }
@@ -90,10 +93,10 @@ public enum SummaryMarkdown {
         md += "Sections follow SQUIRE 2.0; involvement is reported with GRIPP2-SF.\n\n"
         if let generated = s.generated { md += "\(generated)\n\n" }
         if !study.scope.description.isEmpty {
-            md += "> **Filtered report.** Only \(study.scope.description); the rest of the study is left out of every figure below.\n\n"
+            md += "> **Filtered report.** Only \(MarkdownText.escape(study.scope.description)); the rest of the study is left out of every figure below.\n\n"
         }
         md += "## Context\n\n"
-        if let org = study.organisation { md += "\(org). " }
+        if let org = study.organisation { md += "\(MarkdownText.escape(org)). " }
         md += "\(study.wards.count) ward\(study.wards.count == 1 ? "" : "s") with \(study.wards.reduce(0) { $0 + $1.beds }) beds. "
         md += "Baseline \(ProseFormat.range(study.periods.baseline)); pilot \(ProseFormat.range(study.periods.pilot)).\n\n"
         md += wards(study)
@@ -116,11 +119,11 @@ public enum SummaryMarkdown {
         var md = "## Intervention\n\n"
         md += "A protected sleep period from \(study.protectedWindow.start) to \(study.protectedWindow.end) on the ward clock, with no "
         md += "routine overnight checks for patients judged safe. "
-        let cbti = study.wards.filter(\.cbti).map(\.id)
+        let cbti = study.wards.filter(\.cbti).map { MarkdownText.escape($0.id) }
         if !cbti.isEmpty { md += "CBT for insomnia was offered on \(cbti.joined(separator: ", ")). " }
         let staggered = study.wards.indices.filter { study.wards[$0].periods != PeriodOverrides() }
         if !staggered.isEmpty {
-            md += "Roll-out was staggered: " + staggered.map { "\(study.wards[$0].id) from \(ProseFormat.date(study.periods(forWard: $0).pilot.from))" }
+            md += "Roll-out was staggered: " + staggered.map { "\(MarkdownText.escape(study.wards[$0].id)) from \(ProseFormat.date(study.periods(forWard: $0).pilot.from))" }
                 .joined(separator: ", ") + ". "
         }
         return md + "Who designed and delivered it is set out under Who was involved.\n\n"
@@ -158,7 +161,7 @@ public enum SummaryMarkdown {
             md += "\(policy.roundTo); rates and statistics recomputed from the published counts.\n"
         }
         md += "- Patient identifiers were pseudonymised as they were read (keyed HMAC-SHA-256); incident narratives are never copied.\n"
-        if !s.study.scope.description.isEmpty { md += "- Filters: \(s.study.scope.description).\n" }
+        if !s.study.scope.description.isEmpty { md += "- Filters: \(MarkdownText.escape(s.study.scope.description)).\n" }
         md += "\n"
         return md
     }
@@ -167,7 +170,7 @@ public enum SummaryMarkdown {
         var md = "## Results: variation over time\n\n"
         guard !s.charts.isEmpty else { return md + "Not enough data for control charts (occupancy, incidents or plans not supplied).\n\n" }
         for (i, c) in s.charts.enumerated() where !c.title.contains("ward ") {
-            md += "![\(SVGChart.altText(c))](\(s.chartPath(i)))\n\n"
+            md += "![\(MarkdownText.escape(SVGChart.altText(c)))](\(s.chartPath(i)))\n\n"
         }
         md += "| Chart | Points | Centre line | Limits | Special-cause points | Variation |\n|---|---:|---:|---|---:|---|\n"
         for c in s.charts {
@@ -191,7 +194,7 @@ public enum SummaryMarkdown {
         }
         if let f = s.feedback {
             for r in f.codebook.requests {
-                lines.append("\(r.label): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0)) comment(s).")
+                lines.append("\(MarkdownText.escape(r.label)): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0)) comment(s).")
             }
         }
         if lines.isEmpty { return md + "Nothing to report: neither incidents nor feedback were supplied.\n\n" }
@@ -257,7 +260,7 @@ public enum SummaryMarkdown {
             md += "No export quarantined more than \(NumberFormat.json(threshold))% of its rows (the study's threshold).\n\n"
         } else {
             md += "**Above the study's threshold of \(NumberFormat.json(threshold))% quarantined:** "
-            md += over.map { "\($0.file) (\(ReleasedTally($0, style: style).percentText)%)" }.joined(separator: ", ") + ".\n\n"
+            md += over.map { "\(MarkdownText.escape($0.file)) (\(ReleasedTally($0, style: style).percentText)%)" }.joined(separator: ", ") + ".\n\n"
         }
         let withProblems = s.ingest.tallies.filter { (s.problems[$0.export]?.total ?? 0) > 0 }
         if !withProblems.isEmpty {

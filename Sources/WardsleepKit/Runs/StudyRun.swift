@@ -133,7 +133,7 @@ public enum StudyRun {
         let staging = try OutputStaging(destination: out)
         defer { staging.discard() }
         let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser)
-        let quarantine = QuarantineWriter(folder: staging.location("quarantine"))
+        let quarantine = QuarantineWriter(folder: staging.location("quarantine"), redactor: Redactor(names: study.feedback.names))
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
         let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)

@@ -24,7 +24,7 @@ public enum StudyValidation {
         let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment)
         let study = loaded.study
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: showProblems)) })
-        let writer = quarantineFolder.map { QuarantineWriter(folder: $0) }
+        let writer = quarantineFolder.map { QuarantineWriter(folder: $0, redactor: Redactor(names: study.feedback.names)) }
         let ingest = try StudyIngest.run(folder: folder, context: loaded.context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
                                          consumer: ConsumerGroup([]))
@@ -48,6 +48,8 @@ public enum StudyValidation {
             lines.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% quarantined is above the study's threshold of "
                          + "\(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
         }
-        return Outcome(status: over.isEmpty ? .success : .dataQuality, lines: lines, ingest: ingest)
+        // Labels from the files are echoed: no control character (a terminal escape sequence) reaches the terminal.
+        return Outcome(status: over.isEmpty ? .success : .dataQuality, lines: lines.map { PlainText.removingControls($0, keeping: []) },
+                       ingest: ingest)
     }
 }

@@ -8,14 +8,18 @@ public enum CSVOutput {
         cells.map(cell).joined(separator: ",") + "\n"
     }
 
-    /// One cell, neutralised and quoted as needed.
+    /// One cell: control characters removed (tab and line breaks kept, inside quotes), neutralised when it would start
+    /// a formula (after any leading spaces; full-width `＝＋－＠` too), and quoted as needed.
     public static func cell(_ value: String) -> String {
-        var v = value
-        if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), !isNumber(v) {
+        var v = PlainText.removingControls(value, keeping: ["\t", "\n", "\r"])
+        if let first = v.unicodeScalars.first(where: { $0 != " " && $0 != "\u{A0}" }), formulaStarts.contains(first), !isNumber(v) {
             v = "'" + v
         }
         return quoted(v)
     }
+
+    /// Characters that make a spreadsheet read a cell as a formula.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
 
     /// A line of plain RFC 4180 CSV, as other systems export it: quoted where needed, never neutralised.
     public static func exportLine(_ cells: [String], lineEnding: String = "\n") -> String {

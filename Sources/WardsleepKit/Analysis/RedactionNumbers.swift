@@ -1,0 +1,200 @@
+/// The redaction rules for digits: NHS numbers, telephone numbers and dates, numeric and written.
+extension Redactor {
+    typealias Span = (start: Int, end: Int, with: String)
+
+    /// A group of digits inside a run of digits joined by separators.
+    struct DigitGroup {
+        /// The digit token.
+        var token: Int
+        /// Where the group starts, counting an opening parenthesis (and a leading `+` for the first group).
+        var start: Int
+        /// Its digits, ASCII.
+        var digits: String
+        /// The separator before it: the single `-`, `.` or `/` it holds, if any.
+        var mark: Character?
+        /// Whether the separator before it has spaces or parentheses.
+        var loose: Bool
+    }
+
+    static let monthNames: Set<String> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ]
+
+    /// The run of digit groups starting at `i` (a digit, `+` or `(`), and the identifiers in it. Each group is tried as
+    /// the start of an identifier of up to 17 digits, the longest that fits winning, so the work per group is bounded.
+    func numbers(_ t: inout RedactionText, at i: Int, floor: Int) -> (spans: [Span], end: Int) {
+        let plus = t.isChar(i, "+")
+        var first = t.kind(i) == .digits ? i : i + 1
+        var groups = [DigitGroup(token: first, start: i, digits: t.digits(first), mark: nil, loose: false)]
+        while true {
+            var k = first + 1, mark: Character?, loose = false
+            if t.isChar(k, ")") { k += 1; loose = true }
+            if t.kind(k) == .space, t.length(k) <= 3 { k += 1; loose = true }
+            if let c = ["-", ".", "/"].first(where: { t.isChar(k, $0) }) {
+                mark = c
+                k += 1
+                if t.kind(k) == .space, t.length(k) <= 3 { k += 1; loose = true }
+            }
+            let start = k
+            if t.isChar(k, "(") { k += 1; loose = true }
+            guard t.kind(k) == .digits else { break }
+            groups.append(DigitGroup(token: k, start: start, digits: t.digits(k), mark: mark, loose: loose))
+            first = k
+        }
+        var spans: [Span] = []
+        var s = 0
+        while s < groups.count {
+            var best: (e: Int, with: String)?
+            var window = Window(plus: plus && s == 0)
+            for e in s..<groups.count {
+                window.add(groups[e], first: e == s)
+                if window.count > 17 { break }
+                if let kind = classify(window, start: groups[s].start, t: &t) {
+                    best = (e, kind)
+                    if kind == "[date]" { break }
+                }
+            }
+            guard let (e, kind) = best else { s += 1; continue }
+            var start = groups[s].start
+            var with = kind
+            if kind == "[date]", let marker = birthMarker(&t, before: start, floor: max(floor, spans.last?.end ?? 0)) {
+                with = "[date of birth]"
+                if marker.consume { start = marker.start }
+            }
+            spans.append((start, groups[e].token + 1, with))
+            s = e + 1
+        }
+        return (spans, groups[groups.count - 1].token + 1)
+    }
+
+    /// Consecutive digit groups considered as one identifier.
+    struct Window {
+        /// Whether a `+` comes before the first group.
+        var plus: Bool
+        /// The number of digits in each group.
+        var lengths: [Int] = []
+        /// All the digits.
+        var count = 0
+        /// The first two digits.
+        var head = ""
+        /// The separator of the second group, and whether the third has the same one.
+        var mark: Character?, sameMark = true
+        /// Whether a separator after the first group has spaces or parentheses, or is a `/`.
+        var loose = false, slash = false
+
+        init(plus: Bool) { self.plus = plus }
+
+        mutating func add(_ g: DigitGroup, first: Bool) {
+            lengths.append(g.digits.count)
+            count += g.digits.count
+            if head.count < 2 { head += g.digits.prefix(2 - head.count) }
+            guard !first else { return }
+            if lengths.count == 2 { mark = g.mark } else if g.mark != mark { sameMark = false }
+            if g.loose { loose = true }
+            if g.mark == "/" { slash = true }
+        }
+    }
+
+    /// What the digits of a window are, if they identify anything.
+    func classify(_ w: Window, start: Int, t: inout RedactionText) -> String? {
+        let l = w.lengths, n = w.count
+        if l.count == 3, w.mark != nil, w.sameMark, !w.loose,
+           (l[0] <= 2 && l[1] <= 2 && (l[2] == 2 || l[2] == 4)) || (l[0] == 4 && l[1] <= 2 && l[2] <= 2) {
+            return "[date]"
+        }
+        if w.slash { return nil }
+        if w.plus { return (8...15).contains(n) ? "[phone]" : nil }
+        if n == 10 && nhsPrefix(&t, before: start) { return "[NHS number]" }
+        if w.head == "00" { return (11...17).contains(n) ? "[phone]" : nil }
+        if w.head.hasPrefix("0") { return (10...11).contains(n) && l[0] >= 2 ? "[phone]" : nil }
+        if n == 10 && (l == [10] || l == [3, 3, 4]) { return "[NHS number]" }
+        return nil
+    }
+
+    /// Whether `NHS`, `NHS no`, `NHS number:` or the like comes just before token `p`.
+    func nhsPrefix(_ t: inout RedactionText, before p: Int) -> Bool {
+        var k = p - 1
+        func skip(_ t: RedactionText) {
+            var n = 0
+            while n < 4, k >= 0, t.kind(k) == .space || [":", ".", "#", "-"].contains(where: { t.isChar(k, $0) }) { k -= 1; n += 1 }
+        }
+        skip(t)
+        if t.kind(k) == .word, ["no", "number", "num", "nos"].contains(t.fold(k)) {
+            k -= 1
+            skip(t)
+        }
+        return t.kind(k) == .word && t.fold(k) == "nhs"
+    }
+
+    /// A date of birth marker just before token `p` and not before `floor`: `DOB`, `D.O.B.` or `date of birth` (which
+    /// the replacement takes in), or `born` / `born on` (which stays).
+    func birthMarker(_ t: inout RedactionText, before p: Int, floor: Int) -> (start: Int, consume: Bool)? {
+        var k = p - 1, n = 0
+        while n < 4, k >= floor, t.kind(k) == .space || [":", "-", ",", "."].contains(where: { t.isChar(k, $0) }) { k -= 1; n += 1 }
+        guard k >= floor, t.kind(k) == .word else { return nil }
+        func word(_ j: Int, _ w: String, _ t: inout RedactionText) -> Bool { j >= floor && t.kind(j) == .word && t.fold(j) == w }
+        switch t.fold(k) {
+        case "dob": return (k, true)
+        case "born": return (k, false)
+        case "on": return t.kind(k - 1) == .space && word(k - 2, "born", &t) ? (k - 2, false) : nil
+        case "birth":
+            return t.kind(k - 1) == .space && word(k - 2, "of", &t) && t.kind(k - 3) == .space && word(k - 4, "date", &t)
+                ? (k - 4, true) : nil
+        case "b":
+            return t.isChar(k - 1, ".") && word(k - 2, "o", &t) && t.isChar(k - 3, ".") && word(k - 4, "d", &t) ? (k - 4, true) : nil
+        default: return nil
+        }
+    }
+
+    /// A separator inside a written date: spaces, or one of `- / . ,` with optional spaces after it.
+    func dateSeparator(_ t: RedactionText, at j: Int) -> (next: Int, mark: Character?)? {
+        var k = j, mark: Character?
+        if t.kind(k) == .space, t.length(k) <= 3 { k += 1 }
+        if let c = ["-", "/", ".", ","].first(where: { t.isChar(k, $0) }) {
+            mark = c
+            k += 1
+            if t.kind(k) == .space, t.length(k) <= 3 { k += 1 }
+        }
+        return k > j ? (k, mark) : nil
+    }
+
+    /// A day of the month at `j` (1 to 31, with an ordinal suffix), returning the token after it.
+    func day(_ t: inout RedactionText, at j: Int) -> Int? {
+        guard t.kind(j) == .digits, t.length(j) <= 2, let d = Int(t.digits(j)), (1...31).contains(d) else { return nil }
+        if t.kind(j + 1) == .word, ["st", "nd", "rd", "th"].contains(t.fold(j + 1)) { return j + 2 }
+        return j + 1
+    }
+
+    /// A month name at `j` (full or abbreviated, with an optional full stop), returning the token after it.
+    func month(_ t: inout RedactionText, at j: Int) -> Int? {
+        guard t.kind(j) == .word, Redactor.monthNames.contains(t.fold(j)) else { return nil }
+        return t.isChar(j + 1, ".") && t.length(j) <= 4 ? j + 2 : j + 1
+    }
+
+    /// A year at `j` after a separator: four digits, or two after `-`, `/` or `.` (`01-Feb-80`).
+    func year(_ t: RedactionText, at j: Int, mark: Character?) -> Int? {
+        guard t.kind(j) == .digits else { return nil }
+        let n = t.length(j)
+        return n == 4 || (n == 2 && mark != nil && mark != ",") ? j + 1 : nil
+    }
+
+    /// A written date starting at `i`: `1 February 1980`, `1st of Feb, 1980`, `01-Feb-80`, `February 1, 1980`.
+    func writtenDate(_ t: inout RedactionText, at i: Int, floor: Int) -> Span? {
+        var end: Int?
+        if let afterDay = day(&t, at: i), var s1 = dateSeparator(t, at: afterDay) {
+            if s1.mark == nil, t.kind(s1.next) == .word, t.fold(s1.next) == "of", t.kind(s1.next + 1) == .space {
+                s1 = (s1.next + 2, nil)
+            }
+            if let afterMonth = month(&t, at: s1.next), let s2 = dateSeparator(t, at: afterMonth) {
+                end = year(t, at: s2.next, mark: s2.mark)
+            }
+        } else if let afterMonth = month(&t, at: i), let s1 = dateSeparator(t, at: afterMonth), s1.mark != ",",
+                  let afterDay = day(&t, at: s1.next), let s2 = dateSeparator(t, at: afterDay), s2.mark == nil || s2.mark == "," {
+            end = t.kind(s2.next) == .digits && t.length(s2.next) == 4 ? s2.next + 1 : nil
+        }
+        guard let end else { return nil }
+        if let marker = birthMarker(&t, before: i, floor: floor) { return (marker.consume ? marker.start : i, end, "[date of birth]") }
+        return (i, end, "[date]")
+    }
+}

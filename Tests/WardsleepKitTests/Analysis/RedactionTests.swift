@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// Redaction of free text: NHS numbers, telephone numbers, dates of birth, names and e-mail addresses, in the forms
+/// people write them, Unicode spaces included, in linear time.
+@Suite struct RedactionTests {
+    let redactor = Redactor(names: ["Sarah", "Raj Patel", "Zoë Brown"])
+
+    @Test func nhsNumbersWithAnySeparatorOrPrefix() {
+        #expect(redactor.redact("NHS 943 476 5919.") == "NHS [NHS number].")
+        #expect(redactor.redact("no 943\u{A0}476\u{A0}5919") == "no [NHS number]")
+        #expect(redactor.redact("no 943\u{202F}476\u{2009}5919") == "no [NHS number]")
+        #expect(redactor.redact("id 943.476.5919 ok") == "id [NHS number] ok")
+        #expect(redactor.redact("id 943-476-5919 ok") == "id [NHS number] ok")
+        #expect(redactor.redact("id 943 - 476 - 5919 ok") == "id [NHS number] ok")
+        #expect(redactor.redact("ref ９４３４７６５９１９ please") == "ref [NHS number] please")  // full-width digits
+        #expect(redactor.redact("94347\u{AD}65919") == "[NHS number]")  // soft hyphen inside
+        #expect(redactor.redact("NHS no: 9434 76 5919") == "NHS no: [NHS number]")  // any grouping after the prefix
+        #expect(redactor.redact("NHS number 94 34 76 59 19") == "NHS number [NHS number]")
+        #expect(redactor.redact("scores 10 20 30 40 50") == "scores 10 20 30 40 50")
+        #expect(redactor.redact("in 2018 and 2019, 12 nights") == "in 2018 and 2019, 12 nights")
+    }
+
+    @Test func ukPhoneNumbersNationalAndInternational() {
+        #expect(redactor.redact("ring (020) 7946 0018 now") == "ring [phone] now")
+        #expect(redactor.redact("ring 020 7946 0018") == "ring [phone]")
+        #expect(redactor.redact("0044 20 7946 0018") == "[phone]")
+        #expect(redactor.redact("call +44 7700 900123.") == "call [phone].")
+        #expect(redactor.redact("call +44 (0)20 7946 0958") == "call [phone]")
+        #expect(redactor.redact("mobile 07700\u{A0}900\u{A0}123 after six") == "mobile [phone] after six")
+        #expect(redactor.redact("0161 496 0000") == "[phone]")
+        #expect(redactor.redact("call ＋４４ ７７００ ９００１２３") == "call [phone]")
+    }
+
+    @Test func datesOfBirthNumericAndWritten() {
+        #expect(redactor.redact("born 1980-02-01") == "born [date of birth]")
+        #expect(redactor.redact("I was born on 1 February 1980.") == "I was born on [date of birth].")
+        #expect(redactor.redact("born February 1, 1980") == "born [date of birth]")
+        #expect(redactor.redact("DOB: 03/04/1956, admitted") == "[date of birth], admitted")
+        #expect(redactor.redact("D.O.B. 3.4.56") == "[date of birth]")
+        #expect(redactor.redact("date of birth 1st Feb 1980") == "[date of birth]")
+        #expect(redactor.redact("dob 01-FEB-80") == "[date of birth]")
+        #expect(redactor.redact("admitted 12 March 2019") == "admitted [date]")
+        #expect(redactor.redact("seen 1st of February, 1980") == "seen [date]")
+        #expect(redactor.redact("seen 12/03/2019 14:30") == "seen [date] 14:30")
+        #expect(redactor.redact("on 3 March the ward") == "on 3 March the ward")  // no year, nothing to identify
+        #expect(redactor.redact("May I say") == "May I say")
+    }
+
+    @Test func namesWithTitlesSurnameFirstAndOddSpacing() {
+        #expect(redactor.redact("Mr. Patel was kind") == "[name] was kind")
+        #expect(redactor.redact("thanks to dr\u{A0}Okafor and MRS  Jones") == "thanks to [name] and [name]")
+        #expect(redactor.redact("Prof Anna Smith-Jones said") == "[name] said")
+        #expect(redactor.redact("Dr.O'Brien") == "[name]")
+        #expect(redactor.redact("Miss Grey came") == "[name] came")
+        #expect(redactor.redact("I miss Home") == "I miss Home")  // "miss" in lower case is a verb
+        #expect(redactor.redact("the Dr. He was kind") == "the Dr. He was kind")
+        #expect(redactor.redact("Mr Patel's room") == "[name]'s room")
+        #expect(redactor.redact("Patel, Raj and raj   patel and Raj\u{A0}Patel") == "[name] and [name] and [name]")
+        #expect(redactor.redact("ZOE BROWN, Brown, Zoe, zoë brown") == "[name], [name], [name]")
+        #expect(redactor.redact("Nurse Sarah's shift; Sarahs are fine") == "Nurse [name]'s shift; Sarahs are fine")
+        #expect(redactor.redact("Raj was here") == "Raj was here")  // a first name alone is not the listed name
+        #expect(redactor.redact("ＭＲ ＰＡＴＥＬ") == "[name]")  // full-width letters
+        #expect(Redactor.standard.redact("Falls, no harm") == "Falls, no harm")
+    }
+
+    @Test func emailAddresses() {
+        #expect(redactor.redact("email jo.bloggs@example.nhs.uk.") == "email [email].")
+        #expect(redactor.redact("a@b") == "a@b")
+        #expect(redactor.redact("ｊｏ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "[email]")
+    }
+
+    @Test func linearOnAdversarialText() {
+        // Inputs that make backtracking regular expressions take quadratic or exponential time.
+        let inputs = [
+            String(repeating: "a.", count: 50_000) + "@",
+            String(repeating: "1 ", count: 50_000),
+            String(repeating: "Mr ", count: 33_000),
+            String(repeating: "a@", count: 50_000),
+            String(repeating: "0", count: 100_000),
+            String(repeating: "1-", count: 50_000),
+            String(repeating: "Patel, ", count: 15_000),
+        ]
+        for text in inputs {
+            let out = redactor.redact(text)
+            #expect(!out.isEmpty)
+        }
+    }
+}
