@@ -78,9 +78,7 @@ public struct CSVFileReader {
     public func read(_ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
         switch source {
         case .path(let path):
-            guard let file = fopen(path, "rb") else {
-                throw InputError(file: displayName, message: "cannot open the file: \(String(cString: strerror(errno)))")
-            }
+            let file = try InputFile.openRegularFile(path, displayName: displayName)
             defer { fclose(file) }
             return try read(file, body)
         case .bytes(var bytes):
@@ -120,8 +118,8 @@ public struct CSVFileReader {
                 var start = 0
                 if total == 0 {
                     if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3; bom = true }
-                    if n >= 2, (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF) {
-                        throw InputError(file: displayName, message: "the file is UTF-16 text; save it as CSV UTF-8 (or Windows CSV) instead")
+                    if let foreign = ForeignFormat.sniff(buffer[start..<n]) {
+                        throw InputError(file: displayName, message: foreign.message)
                     }
                 }
                 total += n
