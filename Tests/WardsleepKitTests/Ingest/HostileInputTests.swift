@@ -47,6 +47,34 @@ import Testing
         #expect(r.status == 1)  // 100% quarantined is above the threshold
     }
 
+    /// Values of a headerless export's first line that must never be shown anywhere.
+    static let sentinels = ["943 476 5919", "9434765919", "Zanzibar"]
+
+    @Test func aHeaderlessExportIsNamedButItsFirstLineNeverShown() throws {
+        let dir = study(row("943 476 5919,05/03/2019,02:10,A1,Self harm,Zanzibar said he felt unsafe\nI2,05/03/2019,02:10,A1,Self harm,x\n"))
+        let expected = "wardsleep: error: incidents.csv: no header row: the first row does not name the columns study.yaml expects "
+            + "and looks like data (its values are not shown: they may identify a patient); expected a header with the columns "
+            + "\"id\", \"date\", \"ward\", \"category\"\n"
+        let checked = try runWardsleep(["validate", dir.path, "--quarantine", dir.path + "/q"])
+        let reports = dir.path + "/reports"
+        let ran = try runWardsleep(["run", dir.path, "--out", reports + "/out", "--ledger", reports + "/ledger.sqlite",
+                                    "--verbose", "--log-format", "json"])
+        let textLogs = try runWardsleep(["run", dir.path, "--out", reports + "/out", "--ledger", reports + "/ledger.sqlite", "--verbose"])
+        let history = try runWardsleep(["history", "--ledger", reports + "/ledger.sqlite"])
+        for r in [checked, ran, textLogs] {
+            #expect(r.status == 3 && r.err.hasSuffix(expected), "\(r.err)")
+        }
+        #expect(history.out.contains("no header row"), "the failure is in the ledger")
+        var shown = [checked, ran, textLogs, history].map { $0.out + $0.err }
+        for file in FileManager.default.subpaths(atPath: dir.path) ?? [] where file != "incidents.csv" {
+            shown.append(String(decoding: FileManager.default.contents(atPath: dir.path + "/" + file) ?? Data(), as: UTF8.self))
+        }
+        #expect(FileManager.default.fileExists(atPath: reports + "/ledger.sqlite"))
+        for sentinel in Self.sentinels {
+            #expect(!shown.contains { $0.contains(sentinel) }, "\(sentinel) was shown")
+        }
+    }
+
     @Test func filesThatAreNotCSVTextExitThreeSayingWhatTheyAre() throws {
         let csv = header + row("I1,05/03/2019,02:10,A1,Self harm\n")
         let cases: [([UInt8], String)] = [
