@@ -14,6 +14,19 @@ public struct CSVRecord {
     public let endsInsideQuotes: Bool
     /// The last line the record occupies.
     public let endLine: Int
+    /// True when a quote inside a quoted field was not doubled (RFC 4180 requires `""`); libcsv read it as text.
+    public let undoubledQuote: Bool
+    /// The line on which the first of the record's fields holding line breaks begins (0 when none does); when the file
+    /// ends inside a quoted field, the line that field begins on.
+    public let quoteLine: Int
+    /// Lines wholly inside quoted fields that hold nothing but spaces and commas.
+    public let innerBlankLines: Int
+    /// The first line inside a quoted field that reads as a row of its own (0 when there is none), measured against
+    /// the file's first record (the header): a line wholly inside the field with exactly its number of delimiters (more
+    /// only when nothing but spaces follows them); or the line the field closes on, when the field's text on its first
+    /// and last lines holds exactly the delimiters that would complete the row it opens in and begin the one it closes
+    /// in (both physical lines then have the header's number).
+    public let rowLikeLine: Int
     let bytes: [UInt8]
     let ends: [Int]
 
@@ -78,9 +91,7 @@ public struct CSVFileReader {
     public func read(_ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
         switch source {
         case .path(let path):
-            guard let file = fopen(path, "rb") else {
-                throw InputError(file: displayName, message: "cannot open the file: \(String(cString: strerror(errno)))")
-            }
+            let file = try InputFile.openRegularFile(path, displayName: displayName)
             defer { fclose(file) }
             return try read(file, body)
         case .bytes(var bytes):
@@ -97,7 +108,9 @@ public struct CSVFileReader {
     func read(_ file: UnsafeMutablePointer<FILE>, _ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
 
         var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_REPALL_NL)) == 0 else {
+        // Strict mode only to learn of undoubled quotes: each strict error is noted and the byte re-read leniently.
+        let strict = UInt8(CSV_REPALL_NL | CSV_STRICT), lenient = UInt8(CSV_REPALL_NL)
+        guard csv_init(&parser, strict) == 0 else {
             throw InputError(file: displayName, message: "cannot initialise the CSV parser")
         }
         defer { csv_free(&parser) }
@@ -120,17 +133,37 @@ public struct CSVFileReader {
                 var start = 0
                 if total == 0 {
                     if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3; bom = true }
-                    if n >= 2, (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF) {
-                        throw InputError(file: displayName, message: "the file is UTF-16 text; save it as CSV UTF-8 (or Windows CSV) instead")
+                    if let foreign = ForeignFormat.sniff(buffer[start..<n]) {
+                        throw InputError(file: displayName, message: foreign.message)
                     }
                 }
                 total += n
                 progress?(total)
                 buffer.withUnsafeBytes { raw in
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<n]))
-                    let parsed = csv_parse(&parser, raw.baseAddress! + start, n - start, fieldCallback, recordCallback, context)
-                    if parsed != n - start { state.fail(InputError(file: displayName, line: state.line,
-                                                                   message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))")) }
+                    var offset = start
+                    while offset < n {
+                        offset += csv_parse(&parser, raw.baseAddress! + offset, n - offset, fieldCallback, recordCallback, context)
+                        guard offset < n else { break }
+                        guard parser.status == CSV_EPARSE else {
+                            state.fail(InputError(file: displayName, line: state.line,
+                                                  message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))"))
+                            break
+                        }
+                        // pstate 3 is libcsv's FIELD_MIGHT_HAVE_ENDED: a quote in a quoted field followed by neither a
+                        // quote, a delimiter nor a line break. (A quote inside an unquoted field is harmless and not noted.)
+                        if parser.pstate == 3 { state.undoubledQuote = true }
+                        parser.status = 0
+                        csv_set_opts(&parser, lenient)
+                        let reread = csv_parse(&parser, raw.baseAddress! + offset, 1, fieldCallback, recordCallback, context)
+                        csv_set_opts(&parser, strict)
+                        guard reread == 1 else {
+                            state.fail(InputError(file: displayName, line: state.line,
+                                                  message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))"))
+                            break
+                        }
+                        offset += 1
+                    }
                 }
                 if let error = state.error { throw error }
                 if parser.entry_pos + state.bytes.count > maxRecordBytes {
@@ -162,6 +195,13 @@ private final class ParseState {
     var endsInsideQuotes = false
     var error: Error?
     let body: (CSVRecord) throws -> Void
+    /// Fields in the first record (the header), against which lines inside quoted fields are measured.
+    var width = 0
+    // Facts about the record being read, for telling a stray quote from a quoted field with line breaks.
+    var undoubledQuote = false
+    var quoteLine = 0
+    var innerBlankLines = 0
+    var rowLikeLine = 0
 
     init(body: @escaping (CSVRecord) throws -> Void) {
         self.body = body
@@ -183,31 +223,69 @@ private final class ParseState {
                 ends.append(bytes.count)
                 return
             }
-            // Count line breaks inside quoted fields so later records keep their true line numbers.
-            var previousCR = false
-            for b in field {
-                if b == 0x0A { line += 1; previousCR = false } else {
-                    if previousCR { line += 1 }
-                    previousCR = b == 0x0D
-                }
-            }
-            if previousCR { line += 1 }
+            if quoteLine == 0 { quoteLine = line }
+            countLines(field, column: ends.count)
         }
         ends.append(bytes.count)
+    }
+
+    /// Counts the line breaks inside a quoted field (CRLF, LF or CR) so later records keep their true line numbers,
+    /// and looks at each line wholly inside the field: blank, or shaped like a row of its own.
+    func countLines(_ field: UnsafeRawBufferPointer, column: Int) {
+        var previousCR = false
+        var inner = false  // the current line began at a break inside this field
+        var commas = 0, lastContentColumn = -1, firstLineCommas = 0
+        for b in field {
+            if b == 0x0A || b == 0x0D {
+                if b == 0x0A && previousCR { previousCR = false; continue }
+                previousCR = b == 0x0D
+                if inner {
+                    if lastContentColumn < 0 {
+                        innerBlankLines += 1
+                    } else if rowLikeLine == 0, width >= 2, commas >= width - 1, lastContentColumn <= width - 1 {
+                        rowLikeLine = line
+                    }
+                } else {
+                    firstLineCommas = commas
+                }
+                line += 1
+                inner = true
+                commas = 0
+                lastContentColumn = -1
+            } else {
+                previousCR = false
+                if b == 0x2C { commas += 1 } else if b != 0x20 && b != 0x09 { lastContentColumn = commas }
+            }
+        }
+        if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, commas == column {
+            rowLikeLine = line
+        }
     }
 
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
-            let record = CSVRecord(line: recordLine, endsInsideQuotes: terminator == -1 && endsInsideQuotes, endLine: line,
+            let atEnd = terminator == -1 && endsInsideQuotes
+            var endLine = line
+            let openLine = atEnd ? unterminatedField(endLine: &endLine) : quoteLine
+            let record = CSVRecord(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
+                                   quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine,
                                    bytes: bytes, ends: ends)
-            let blank = (0..<record.fieldCount).allSatisfy { record.field($0).trimmingWhitespace().isEmpty }
+            // A quote left open at the end of the file is never a blank line, even with nothing inside it.
+            let blank = !atEnd && (0..<record.fieldCount).allSatisfy { record.field($0).trimmingWhitespace().isEmpty }
             if blank { blankLines += 1 } else {
+                if width == 0 { width = record.fieldCount }
                 do { try body(record) } catch { fail(error) }
             }
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             inRecord = false
+            if quoteLine != 0 || undoubledQuote {  // set only on records with quoted line breaks or broken quoting
+                undoubledQuote = false
+                quoteLine = 0
+                innerBlankLines = 0
+                rowLikeLine = 0
+            }
             if terminator == 0x0D || terminator == 0x0A { line += 1 }
             lastWasCR = terminator == 0x0D
         } else if terminator == 0x0A && lastWasCR {
@@ -217,6 +295,26 @@ private final class ParseState {
             line += 1
             lastWasCR = terminator == 0x0D
         }
+    }
+
+    /// When the file ends inside a quoted field (the record's last), that field is the one whose quote never closed:
+    /// returns the line it opens on. The text after its last line break is the file's last line: none at all when
+    /// empty (the file ended with a line break), a blank line when only spaces.
+    func unterminatedField(endLine: inout Int) -> Int {
+        let start = ends.count > 1 ? ends[ends.count - 2] : 0
+        guard let end = ends.last, end > start else { return line }
+        var breaks = 0
+        var previousCR = false
+        for b in bytes[start..<end] {
+            if b == 0x0A { breaks += previousCR ? 0 : 1 } else if b == 0x0D { breaks += 1 }
+            previousCR = b == 0x0D
+        }
+        var i = end - 1
+        while i > start, bytes[i] == 0x20 || bytes[i] == 0x09 { i -= 1 }
+        if bytes[i] == 0x0A || bytes[i] == 0x0D {
+            if i == end - 1 { endLine -= 1 } else { innerBlankLines += 1 }
+        }
+        return line - breaks
     }
 }
 

@@ -14,9 +14,12 @@ public struct DataProblem: Sendable, Equatable {
     public var value: String
     /// What was wrong and what was expected.
     public var reason: String
+    /// The rows read the quarantined row stands for: 1, or the lines an unbalanced quote swallowed into it.
+    public var rows: Int
 
     /// Creates a problem.
-    public init(export: ExportKind, file: String, line: Int, column: String, field: String, value: String, reason: String) {
+    public init(export: ExportKind, file: String, line: Int, column: String, field: String, value: String, reason: String,
+                rows: Int = 1) {
         self.export = export
         self.file = file
         self.line = line
@@ -24,6 +27,7 @@ public struct DataProblem: Sendable, Equatable {
         self.field = field
         self.value = value
         self.reason = reason
+        self.rows = rows
     }
 
     /// The kind of problem, for counting: the field and the reason up to its first colon (`date: US-style date`).

@@ -10,7 +10,8 @@ public struct ExportHeader: Sendable {
     let firstLabelBytes: [UInt8]
 
     /// Matches `labels` against `spec`. A required field whose header is missing is a `ConfigurationError` naming the
-    /// study.yaml key to set and the headers that were found.
+    /// study.yaml key to set and the headers that were found; but when the labels look like a data row (a headerless
+    /// export), an `InputError` naming only the columns expected, never the values found (they may identify a patient).
     public init(labels: [String], spec: ExportSpec, file: String) throws {
         self.labels = labels
         var positions: [String: [Int]] = [:]
@@ -21,6 +22,13 @@ public struct ExportHeader: Sendable {
             let wanted = spec.header(for: field.name)
             guard let found = positions[Slug.normaliseLabel(wanted)] else {
                 if field.required {
+                    if ExportHeader.looksLikeData(labels) {
+                        let missing = spec.fields.filter { $0.required && positions[Slug.normaliseLabel(spec.header(for: $0.name))] == nil }
+                        throw InputError(file: file, message: "no header row: the first row does not name the columns study.yaml "
+                                             + "expects and looks like data (its values are not shown: they may identify a patient); "
+                                             + "expected a header with the columns "
+                                             + missing.map { "\"\(spec.header(for: $0.name))\"" }.joined(separator: ", "))
+                    }
                     let key = "exports.\(spec.kind.rawValue).columns.\(field.name)"
                     let mapped = spec.columns[field.name] != nil ? "as study.yaml \(key) says" : "(set \(key) to map it)"
                     throw ConfigurationError(
@@ -40,5 +48,20 @@ public struct ExportHeader: Sendable {
         self.index = index
         firstLabelBytes = ArraySlice(Array((labels.first ?? "").utf8)).trimmingWhitespace().map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
         unused = labels.enumerated().filter { !used.contains($0.offset) }.map(\.element)
+    }
+
+    /// Whether header labels look like a row of data rather than column names: a label holding a line break, longer
+    /// than 64 characters (a narrative), with 8 digits or more (an NHS number, a date and time), or made of digits and
+    /// separators only (a number, date, time or telephone number).
+    static func looksLikeData(_ labels: [String]) -> Bool {
+        labels.contains { label in
+            var digits = 0, others = 0, characters = 0
+            for u in label.unicodeScalars {
+                characters += 1
+                if u == "\n" || u == "\r" { return true }
+                if u >= "0" && u <= "9" { digits += 1 } else if !" /-:.,+()£$€%".unicodeScalars.contains(u) { others += 1 }
+            }
+            return characters > 64 || digits >= 8 || (digits > 0 && others == 0)
+        }
     }
 }

@@ -4,7 +4,7 @@ public struct ExportTally: Sendable, Equatable {
     public var export: ExportKind
     /// The file name as the study names it.
     public var file: String
-    /// Data rows read (records after the header, blank lines not counted).
+    /// Data rows read: records after the header, blank lines not counted, and every line an unbalanced quote swallowed.
     public var rowsRead = 0
     /// Rows that became records.
     public var accepted = 0
@@ -64,19 +64,27 @@ public enum ExportIngest {
         var tally = ExportTally(export: spec.kind, file: spec.file)
         var layout: ExportLayout?
         var windows1252 = false
+        var swallowedBlankLines = 0
         var reader = CSVFileReader(path: path, displayName: spec.file)
         reader.progress = progress
         let summary = try reader.read { record in
             guard let layout = layout else {
+                if let stray = record.unbalancedQuote(headerFields: record.fieldCount) {
+                    let runsOn = stray.endLine > stray.openLine ? "runs on to line \(stray.endLine) (\(stray.evidence))" : "never closes"
+                    throw InputError(file: spec.file, line: stray.openLine,
+                                     message: "the header row has an unbalanced quote: a quoted label opens on this line and "
+                                         + "\(runsOn); fix the quote in the header")
+                }
                 let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }
                 let h = try ExportHeader(labels: labels, spec: spec, file: spec.file)
                 try normaliser.prepare(header: h, spec: spec)
                 layout = ExportLayout(header: h, spec: spec)
                 return
             }
-            tally.rowsRead += 1
             var row = ExportRow(record: record, layout: layout)
             row.checkShape()
+            tally.rowsRead += row.rows
+            swallowedBlankLines += row.swallowedBlankLines
             let result = row.problems.isEmpty ? normaliser.normalise(&row) : nil
             if row.sawWindows1252 { windows1252 = true }
             if let result, row.problems.isEmpty {
@@ -84,13 +92,13 @@ public enum ExportIngest {
                 if let reason = normaliser.setAsideReason(result) { tally.setAside[reason, default: 0] += 1 }
                 try consume(result)
             } else {
-                tally.quarantined += 1
+                tally.quarantined += row.rows
                 if row.problems.isEmpty { row.reject("", "row could not be read") }
                 try problems.quarantine(row.problems)
             }
         }
         guard let layout else { throw InputError(file: spec.file, message: "the file has no header row") }
-        tally.blankLines = summary.blankLines
+        tally.blankLines = summary.blankLines + swallowedBlankLines
         tally.bytes = summary.bytes
         tally.sha256 = summary.sha256
         tally.byteOrderMark = summary.hadByteOrderMark

@@ -8,6 +8,10 @@ public struct ExportRow {
     public private(set) var problems: [DataProblem] = []
     /// The encodings fields of this row needed (for the manifest).
     public private(set) var sawWindows1252 = false
+    /// The rows read this row stands for: 1, or every line an unbalanced quote swallowed into it.
+    public private(set) var rows = 1
+    /// Blank lines inside the unbalanced quote this row is, if it is one (counted as blank lines, not rows).
+    private(set) var swallowedBlankLines = 0
 
     init(record: CSVRecord, layout: ExportLayout) {
         self.record = record
@@ -45,9 +49,11 @@ public struct ExportRow {
 
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.
     mutating func checkShape() {
-        if record.endsInsideQuotes {
-            reject("", "unbalanced quote: the file ends inside a quoted field that starts on this row"
-                   + (record.endLine > record.line ? " (lines \(record.line) to \(record.endLine) are part of it)" : ""))
+        if let stray = record.unbalancedQuote(headerFields: header.labels.count) {
+            rows = stray.rows
+            swallowedBlankLines = record.innerBlankLines
+            problems.append(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
+                                        reason: stray.reason, rows: stray.rows))
         } else if record.fieldCount == header.labels.count, record.fieldCount > 0,
                   record.field(0).trimmingWhitespace().elementsEqual(header.firstLabelBytes, by: { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {

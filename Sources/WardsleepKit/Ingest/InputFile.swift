@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Opens an export for reading, refusing anything that is not an ordinary file.
+///
+/// A named pipe (FIFO) would block the open until some other process wrote to it, and a device such as `/dev/zero`
+/// never ends: either would hang a scheduled run while it holds the report lock. So the path is checked with `stat`
+/// before it is opened, opened without blocking, and checked again on the open descriptor (in case it was swapped in
+/// between) before any byte is read.
+public enum InputFile {
+    /// A stdio stream on the regular file at `path`; an `InputError` (exit 3) naming what was found instead.
+    public static func openRegularFile(_ path: String, displayName: String) throws -> UnsafeMutablePointer<FILE> {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw InputError(file: displayName, message: "cannot open the file: \(String(cString: strerror(errno)))")
+        }
+        try requireRegular(info.st_mode, displayName: displayName)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw InputError(file: displayName, message: "cannot open the file: \(String(cString: strerror(errno)))")
+        }
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw InputError(file: displayName, message: "cannot open the file: \(reason)")
+        }
+        do { try requireRegular(info.st_mode, displayName: displayName) } catch {
+            close(fd)
+            throw error
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        guard let file = fdopen(fd, "rb") else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw InputError(file: displayName, message: "cannot open the file: \(reason)")
+        }
+        return file
+    }
+
+    /// Throws unless `mode` (from `stat`) is a regular file, saying what it is instead.
+    static func requireRegular(_ mode: mode_t, displayName: String) throws {
+        let kind: String
+        switch mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFIFO: kind = "a named pipe (FIFO)"
+        case S_IFCHR: kind = "a character device"
+        case S_IFBLK: kind = "a block device"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFDIR: kind = "a folder"
+        default: kind = "a special file"
+        }
+        throw InputError(file: displayName, message: "input unreadable: this is \(kind), not a regular file; "
+                             + "copy the export into the study folder as an ordinary file")
+    }
+}
