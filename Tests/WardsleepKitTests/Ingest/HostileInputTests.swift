@@ -59,11 +59,12 @@ import Testing
         then slept"
 
         """))
-        let r = try runWardsleep(["validate", dir.path, "--quarantine", dir.path + "/q"])
+        let q = TempFolder()  // outside the study folder, where quarantine files may go
+        let r = try runWardsleep(["validate", dir.path, "--quarantine", q.path + "/q"])
         #expect(r.out.contains("incidents.csv:3: unbalanced quote: a quoted field opens on this line and swallows lines 4 to 5 "
                                + "(a quote inside it is not doubled); quarantined as 3 rows"))
         #expect(accounting(r.out)! == (5, 2, 3))
-        #expect(dir.read("q/incidents.csv")?.contains("incidents.csv,3,,,,unbalanced quote: a quoted field opens on this line") == true)
+        #expect(q.read("q/incidents.csv")?.contains("incidents.csv,3,,,,unbalanced quote: a quoted field opens on this line") == true)
     }
 
     /// Values of a headerless export's first line that must never be shown anywhere.
@@ -74,7 +75,8 @@ import Testing
         let expected = "wardsleep: error: incidents.csv: no header row: the first row does not name the columns study.yaml expects "
             + "and looks like data (its values are not shown: they may identify a patient); expected a header with the columns "
             + "\"id\", \"date\", \"ward\", \"category\"\n"
-        let checked = try runWardsleep(["validate", dir.path, "--quarantine", dir.path + "/q"])
+        let q = TempFolder()
+        let checked = try runWardsleep(["validate", dir.path, "--quarantine", q.path + "/q"])
         let reports = dir.path + "/reports"
         let ran = try runWardsleep(["run", dir.path, "--out", reports + "/out", "--ledger", reports + "/ledger.sqlite",
                                     "--verbose", "--log-format", "json"])
@@ -87,6 +89,9 @@ import Testing
         var shown = [checked, ran, textLogs, history].map { $0.out + $0.err }
         for file in FileManager.default.subpaths(atPath: dir.path) ?? [] where file != "incidents.csv" {
             shown.append(String(decoding: FileManager.default.contents(atPath: dir.path + "/" + file) ?? Data(), as: UTF8.self))
+        }
+        for file in FileManager.default.subpaths(atPath: q.path) ?? [] {
+            shown.append(String(decoding: FileManager.default.contents(atPath: q.path + "/" + file) ?? Data(), as: UTF8.self))
         }
         #expect(FileManager.default.fileExists(atPath: reports + "/ledger.sqlite"))
         for sentinel in Self.sentinels {
