@@ -55,6 +55,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The run ledger (SQLite) to record the run in.")
     var ledger: String?
 
+    @OptionGroup var threading: ThreadOptions
+
     @OptionGroup var output: OutputOptions
 
     func scope() throws -> RunScope {
@@ -102,6 +104,7 @@ struct Run: ParsableCommand {
             o.ledgerPath = ledger
             o.logger = logger
             o.progress = output.progress()
+            o.threads = threading.threads
             let outcome = try StudyRun.run(o)
             if !output.quiet { printLines(outcome.messages) }
             return outcome.status

@@ -22,11 +22,14 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: "Also write every quarantined row to CSV files in this folder.")
     var quarantine: String?
 
+    @OptionGroup var threading: ThreadOptions
+
     func run() throws {
         try runReporting {
             let outcome = try StudyValidation.validate(folder: options.study, keyFile: options.keyFile,
                                                        environment: ProcessInfo.processInfo.environment,
-                                                       showProblems: show, quarantineFolder: quarantine)
+                                                       showProblems: show, quarantineFolder: quarantine,
+                                                       threads: threading.threads)
             printLines(outcome.lines)
             return outcome.status
         }

@@ -27,6 +27,16 @@ struct Wardsleep: ParsableCommand {
 }
 
 /// Options every command that reads a study shares.
+/// How many threads parse and normalise the exports.
+struct ThreadOptions: ParsableArguments {
+    @Option(name: .long, help: "Threads that read the exports (default: every core). Any number gives byte-identical outputs.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be a whole number from 1 to 1024, not \(threads).") }
+    }
+}
+
 struct StudyOptions: ParsableArguments {
     @Argument(help: "The study folder (holding study.yaml and the exports).")
     var study: String

@@ -47,64 +47,14 @@ public protocol RecordNormaliser {
     func setAsideReason(_ record: Record) -> String?
     /// Called once the header is matched, before any row; throws when the export cannot be read as configured.
     func prepare(header: ExportHeader, spec: ExportSpec) throws
+    /// A check that needs every earlier row of the file (a duplicate), made in file order after `normalise`, on one
+    /// thread: the field, the value shown and the reason when the record must be quarantined after all.
+    mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)?
 }
 
 extension RecordNormaliser {
     public func setAsideReason(_ record: Record) -> String? { nil }
     public func prepare(header: ExportHeader, spec: ExportSpec) throws {}
+    public mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)? { nil }
 }
 
-/// The one generic reader every export goes through: libcsv records → header matching → typed records or quarantine.
-public enum ExportIngest {
-    /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`.
-    public static func read<N: RecordNormaliser>(
-        path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink, progress: ((Int) -> Void)? = nil,
-        consume: (N.Record) throws -> Void
-    ) throws -> ExportTally {
-        var tally = ExportTally(export: spec.kind, file: spec.file)
-        var layout: ExportLayout?
-        var windows1252 = false
-        var swallowedBlankLines = 0
-        var reader = CSVFileReader(path: path, displayName: spec.file)
-        reader.progress = progress
-        let summary = try reader.read { record in
-            guard let layout = layout else {
-                if let stray = record.unbalancedQuote(headerFields: record.fieldCount) {
-                    let runsOn = stray.endLine > stray.openLine ? "runs on to line \(stray.endLine) (\(stray.evidence))" : "never closes"
-                    throw InputError(file: spec.file, line: stray.openLine,
-                                     message: "the header row has an unbalanced quote: a quoted label opens on this line and "
-                                         + "\(runsOn); fix the quote in the header")
-                }
-                let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }
-                let h = try ExportHeader(labels: labels, spec: spec, file: spec.file)
-                try normaliser.prepare(header: h, spec: spec)
-                layout = ExportLayout(header: h, spec: spec)
-                return
-            }
-            var row = ExportRow(record: record, layout: layout)
-            row.checkShape()
-            tally.rowsRead += row.rows
-            swallowedBlankLines += row.swallowedBlankLines
-            let result = row.problems.isEmpty ? normaliser.normalise(&row) : nil
-            if row.sawWindows1252 { windows1252 = true }
-            if let result, row.problems.isEmpty {
-                tally.accepted += 1
-                if let reason = normaliser.setAsideReason(result) { tally.setAside[reason, default: 0] += 1 }
-                try consume(result)
-            } else {
-                tally.quarantined += row.rows
-                if row.problems.isEmpty { row.reject("", "row could not be read") }
-                try problems.quarantine(row.problems)
-            }
-        }
-        guard let layout else { throw InputError(file: spec.file, message: "the file has no header row") }
-        tally.blankLines = summary.blankLines + swallowedBlankLines
-        tally.bytes = summary.bytes
-        tally.sha256 = summary.sha256
-        tally.byteOrderMark = summary.hadByteOrderMark
-        tally.encoding = windows1252 ? "windows-1252" : "utf-8"
-        tally.unusedColumns = layout.header.unused
-        tally.patientIdentifiers = layout.header.index["patient"] != nil
-        return tally
-    }
-}

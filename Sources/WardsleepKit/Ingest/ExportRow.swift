@@ -107,7 +107,7 @@ public struct ExportRow {
 }
 
 /// The header and settings every row of one export shares, held once by reference.
-final class ExportLayout {
+final class ExportLayout: Sendable {
     let header: ExportHeader
     let spec: ExportSpec
 

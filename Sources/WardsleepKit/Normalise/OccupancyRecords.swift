@@ -31,15 +31,18 @@ public struct OccupancyNormaliser: RecordNormaliser {
         let beds = row.parse("occupied_beds", required: true, nonNegativeInteger)
         let leave = row.parse("leave_beds", nonNegativeInteger)
         guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
-        if !seen.insert(ward: ward, day: day) {
-            row.reject("date", "duplicate census: ward \(context.study.wards[ward].id) on \(day.ukFormatted) appears earlier in the file")
-            return nil
-        }
         return OccupancyRecord(day: day, ward: ward, occupiedBeds: beds, leaveBeds: leave,
                                period: context.study.periods(forWard: ward).period(of: day))
     }
 
     public func setAsideReason(_ r: OccupancyRecord) -> String? { r.period == nil ? "outside both periods" : nil }
+
+    /// A ward-day given twice is quarantined the second time: checked in file order, across the whole file.
+    public mutating func admit(_ r: OccupancyRecord) -> (field: String, value: String, reason: String)? {
+        guard !seen.insert(ward: r.ward, day: r.day) else { return nil }
+        return ("date", r.day.ukFormatted,
+                "duplicate census: ward \(context.study.wards[r.ward].id) on \(r.day.ukFormatted) appears earlier in the file")
+    }
 }
 
 func nonNegativeInteger(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {

@@ -64,7 +64,9 @@ public struct IngestResult: Sendable {
 public enum StudyIngest {
     /// Reads the exports of the study in `folder`.
     public static func run(folder: String, context: NormaliseContext, problems: ProblemSink,
-                           consumer: StudyConsumer, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> IngestResult {
+                           consumer: StudyConsumer, progress: (@Sendable (String, Int, Int) -> Void)? = nil,
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           chunkBytes: Int = ExportIngest.defaultChunkBytes) throws -> IngestResult {
         let study = context.study
         var result = IngestResult(tallies: [], notSupplied: [], hypnoticsKind: study.exports[.hypnotics].hypnoticsKind)
         for kind in ExportKind.allCases {
@@ -76,39 +78,41 @@ public enum StudyIngest {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let report = progress.map { p in { (read: Int) in p(spec.file, read, size) } }
             result.tallies.append(try read(kind, spec: spec, path: path, context: context, problems: problems, consumer: consumer,
-                                           progress: report))
+                                           progress: report, threads: threads, chunkBytes: chunkBytes))
         }
         return result
     }
 
     static func read(_ kind: ExportKind, spec: ExportSpec, path: String, context: NormaliseContext,
-                     problems: ProblemSink, consumer: StudyConsumer, progress: ((Int) -> Void)?) throws -> ExportTally {
+                     problems: ProblemSink, consumer: StudyConsumer, progress: ((Int) -> Void)?,
+                     threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                     chunkBytes: Int = ExportIngest.defaultChunkBytes) throws -> ExportTally {
         switch kind {
         case .occupancy:
             var n = OccupancyNormaliser(context: context)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, consume: consumer.occupancy)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.occupancy)
         case .incidents:
             var n = IncidentNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, consume: consumer.incident)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.incident)
         case .hypnotics:
             switch spec.hypnoticsKind {
             case .issues:
                 var n = HypnoticIssueNormaliser(context: context)
-                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, consume: consumer.hypnoticIssue)
+                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticIssue)
             case .administrations:
                 var n = HypnoticAdministrationNormaliser(context: context)
-                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems,
-                                             consume: consumer.hypnoticAdministration)
+                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress,
+                                             threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticAdministration)
             }
         case .feedback:
             var n = FeedbackNormaliser(context: context)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, consume: consumer.feedback)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.feedback)
         case .sleepPlans:
             var n = SleepPlanNormaliser(context: context)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, consume: consumer.sleepPlan)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.sleepPlan)
         case .involvement:
             var n = InvolvementNormaliser(context: context)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, consume: consumer.involvement)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.involvement)
         }
     }
 }

@@ -26,6 +26,10 @@ public struct RunOptions: Sendable {
     public var logger = Logger(label: "wardsleep")
     /// Called as exports are read: file name, bytes read, file size.
     public var progress: (@Sendable (String, Int, Int) -> Void)?
+    /// Threads that parse and normalise (default: every core); any number gives byte-identical outputs.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The byte grid exports are cut on for those threads (tests use tiny chunks to reach every boundary case).
+    public var chunkBytes = ExportIngest.defaultChunkBytes
 
     /// Creates options.
     public init(studyFolder: String, outFolder: String? = nil, keyFile: String? = nil,
@@ -138,7 +142,7 @@ public enum StudyRun {
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
         let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
         let ingest = try StudyIngest.run(folder: options.studyFolder, context: context, problems: sink, consumer: analyses.consumer,
-                                         progress: options.progress)
+                                         progress: options.progress, threads: options.threads, chunkBytes: options.chunkBytes)
         try quarantine.close()
         for t in ingest.tallies {
             log.info("export read", metadata: ["file": "\(t.file)", "read": "\(t.rowsRead)", "accepted": "\(t.accepted)",

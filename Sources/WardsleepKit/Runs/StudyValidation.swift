@@ -16,7 +16,8 @@ public enum StudyValidation {
     /// With `quarantineFolder`, every quarantined row is also written there; it is refused (`UsageError`) inside the
     /// study folder, or when it holds files that are not quarantine files.
     public static func validate(folder: String, keyFile: String?, environment: [String: String],
-                                showProblems: Int = 50, quarantineFolder: String? = nil) throws -> Outcome {
+                                showProblems: Int = 50, quarantineFolder: String? = nil,
+                                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Outcome {
         if let quarantineFolder {
             try PathGuard.checkQuarantineFolder(quarantineFolder, studyFolder: folder,
                                                 protected: PathGuard.studyInputs(folder: folder, keyFile: keyFile))
@@ -27,7 +28,7 @@ public enum StudyValidation {
         let writer = quarantineFolder.map { QuarantineWriter(folder: $0, redactor: Redactor(names: study.feedback.names)) }
         let ingest = try StudyIngest.run(folder: folder, context: loaded.context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
-                                         consumer: ConsumerGroup([]))
+                                         consumer: ConsumerGroup([]), threads: threads)
         try writer?.close()
         var lines = ["study.yaml: \(study.study), \(study.wards.count) wards, baseline \(study.periods.baseline), pilot \(study.periods.pilot): OK"]
         for t in ingest.tallies {

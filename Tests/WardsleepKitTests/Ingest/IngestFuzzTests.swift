@@ -148,11 +148,19 @@ import Testing
     }
 
     /// Counts, for rows that reach the normaliser (never an unbalanced quote), the lines their quoted fields continue on.
+    /// Counts the lines inside accepted records' quoted fields. Workers normalise with copies of the normaliser, so
+    /// the count lives in one shared, locked box.
     struct ContinuationCounter: RecordNormaliser {
+        final class Count: @unchecked Sendable {
+            let lock = NSLock()
+            var lines = 0
+        }
         var inner: IncidentNormaliser
-        var continuationLines = 0
+        let count = Count()
+        var continuationLines: Int { count.lock.withLock { count.lines } }
         mutating func normalise(_ row: inout ExportRow) -> IncidentRecord? {
-            continuationLines += row.record.endLine - row.record.line - row.record.innerBlankLines
+            let n = row.record.endLine - row.record.line - row.record.innerBlankLines
+            count.lock.withLock { count.lines += n }
             return inner.normalise(&row)
         }
         func prepare(header: ExportHeader, spec: ExportSpec) throws { try inner.prepare(header: header, spec: spec) }

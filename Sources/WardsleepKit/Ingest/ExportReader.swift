@@ -1,0 +1,362 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one generic reader every export goes through: libcsv records → header matching → typed records or quarantine.
+///
+/// The file is read in chunks on a fixed byte grid (`chunkBytes`, whatever the number of threads). A chunk starts at the
+/// first line feed after its grid line; each is parsed and normalised by a worker with its own libcsv parser and its own
+/// copy of the normaliser, and the results are merged **in chunk order** on the calling thread: cross-row checks
+/// (`admit`), the analyses (`consume`), the quarantine and the SHA-256 of the bytes all see the rows in file order. A
+/// chunk's boundary is trusted only when the previous chunk's parser ended it between records (libcsv's own state, not
+/// a count of quotes); otherwise that chunk is parsed again, continuing the previous chunk's parser. Line numbers are
+/// true physical lines: each chunk counts its line breaks before it parses. So the same file gives the same records,
+/// the same problems with the same line numbers, and the same report with 1 thread or 16.
+public enum ExportIngest {
+    /// The byte grid chunks are cut on.
+    public static let defaultChunkBytes = 4 << 20
+
+    /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`, in
+    /// file order. `threads` workers parse and normalise (1: all on the calling thread); `chunkBytes` sets the grid.
+    public static func read<N: RecordNormaliser>(
+        path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink, progress: ((Int) -> Void)? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = defaultChunkBytes,
+        consume: (N.Record) throws -> Void
+    ) throws -> ExportTally {
+        let file = try InputFile.openRegularFile(path, displayName: spec.file)
+        defer { fclose(file) }
+        let input = ChunkSource(fd: fileno(file), displayName: spec.file)
+        var tally = ExportTally(export: spec.kind, file: spec.file)
+
+        // The header: parsed byte by byte from the start, so where it ends is known exactly.
+        let head = try HeaderPass.read(input, spec: spec)
+        try normaliser.prepare(header: head.header, spec: spec)
+        let layout = ExportLayout(header: head.header, spec: spec)
+
+        let starts = input.chunkStarts(from: head.end, grid: max(1, chunkBytes))
+        let bases = LineBases(count: starts.count, first: head.nextLine)
+        let prepared = UncheckedBox(normaliser)
+        let width = head.header.labels.count
+        let work: @Sendable (Int) -> ChunkOutcome<N> = { k in
+            let end = k + 1 < starts.count ? starts[k + 1] : input.size
+            return ChunkOutcome.parse(input, from: starts[k], to: end, index: k, last: k + 1 == starts.count, bases: bases,
+                                      width: width, layout: layout, normaliser: prepared.value)
+        }
+
+        var hasher = SHA256()
+        hasher.update(data: head.bytes)
+        var continuation: ChunkOutcome<N>?
+        var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = false
+        try OrderedParallel.run(count: starts.count, threads: threads, window: 2 * max(1, threads), work: work) { k, speculative in
+            var outcome = speculative
+            if let previous = continuation {
+                // The previous chunk ended inside a record: this chunk's own start was not a record boundary.
+                outcome = previous.continuing(with: speculative.bytes, last: k + 1 == starts.count)
+            }
+            hasher.update(data: outcome.bytes)
+            progress?(k + 1 < starts.count ? starts[k + 1] : input.size)
+            if let error = outcome.error { throw error }
+            continuation = outcome.openRecord ? outcome : nil
+            blankLines += outcome.blankLines
+            swallowedBlankLines += outcome.swallowedBlankLines
+            windows1252 = windows1252 || outcome.windows1252
+            tally.rowsRead += outcome.rowsRead
+            for event in outcome.events {
+                switch event {
+                case .record(let record, let line):
+                    if let refused = normaliser.admit(record) {
+                        tally.quarantined += 1
+                        let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
+                        try problems.quarantine([DataProblem(export: spec.kind, file: spec.file, line: line, column: column,
+                                                             field: refused.field, value: refused.value, reason: refused.reason)])
+                        continue
+                    }
+                    tally.accepted += 1
+                    if let reason = normaliser.setAsideReason(record) { tally.setAside[reason, default: 0] += 1 }
+                    try consume(record)
+                case .rejected(let rowProblems, let rows):
+                    tally.quarantined += rows
+                    try problems.quarantine(rowProblems)
+                }
+            }
+        }
+        tally.blankLines = blankLines + swallowedBlankLines
+        tally.bytes = input.size
+        tally.sha256 = Digest.hex(hasher.finalize())
+        tally.byteOrderMark = head.byteOrderMark
+        tally.encoding = windows1252 ? "windows-1252" : "utf-8"
+        tally.unusedColumns = layout.header.unused
+        tally.patientIdentifiers = layout.header.index["patient"] != nil
+        return tally
+    }
+}
+
+/// One file read with `pread`, by any thread.
+struct ChunkSource: Sendable {
+    let fd: Int32
+    let displayName: String
+    let size: Int
+
+    init(fd: Int32, displayName: String) {
+        self.fd = fd
+        self.displayName = displayName
+        var st = stat()
+        size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// The bytes from `start` to `end`.
+    func bytes(_ start: Int, _ end: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: max(0, end - start))
+        var done = 0
+        try out.withUnsafeMutableBytes { raw in
+            while done < raw.count {
+                let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(start + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError(file: displayName, message: "read error: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { break }
+                done += n
+            }
+        }
+        if done < out.count { out.removeLast(out.count - done) }
+        return out
+    }
+
+    /// Where chunks start: `first`, then, for each grid line after it, the byte after the first line feed at or after
+    /// the grid line (so a chunk never splits a CRLF pair or a UTF-8 or Windows-1252 character).
+    func chunkStarts(from first: Int, grid: Int) -> [Int] {
+        guard first < size else { return [] }
+        var starts = [first]
+        var g = first + grid
+        let window = 64 * 1024
+        while g < size {
+            var found: Int?
+            var at = max(g, starts.last! + 1) - 1
+            scan: while at < size {
+                guard let block = try? bytes(at, min(size, at + window)), !block.isEmpty else { break }
+                if let i = block.firstIndex(of: 0x0A) { found = at + i + 1; break scan }
+                at += block.count
+            }
+            guard let next = found, next < size else { break }
+            if next > starts.last! { starts.append(next) }
+            g = max(g + grid, next)
+        }
+        return starts
+    }
+}
+
+/// The header record, parsed from the start of the file one byte at a time so that its end is known exactly.
+struct HeaderPass {
+    var header: ExportHeader
+    /// Bytes before the first data row (byte-order mark, blank lines, the header), for the SHA-256.
+    var bytes: [UInt8]
+    /// Offset of the first byte after the header record (and its line feed).
+    var end: Int
+    /// The line the first data row is on.
+    var nextLine: Int
+    var blankLines: Int
+    var byteOrderMark: Bool
+
+    static func read(_ input: ChunkSource, spec: ExportSpec) throws -> HeaderPass {
+        guard input.size > 0 else { throw InputError(file: spec.file, message: "the file is empty: expected a header row") }
+        var block = try input.bytes(0, min(input.size, 64 * 1024))
+        var start = 0, bom = false
+        if block.count >= 3, block[0] == 0xEF, block[1] == 0xBB, block[2] == 0xBF { start = 3; bom = true }
+        if let foreign = ForeignFormat.sniff(block[start...]) { throw InputError(file: spec.file, message: foreign.message) }
+        var record: CSVRecord?
+        let parser = try CSVChunkParser(displayName: spec.file) { r in if record == nil { record = r } }
+        var at = start, blockStart = 0
+        while record == nil {
+            if at - blockStart >= block.count {
+                blockStart += block.count
+                guard blockStart < input.size else { break }
+                block = try input.bytes(blockStart, min(input.size, blockStart + 64 * 1024))
+                if block.isEmpty { break }
+            }
+            // A record can only end at a line break (or the end of the file): feed a line at a time, so the header's
+            // end is known exactly without parsing anything after it.
+            let from = at - blockStart
+            let upTo = block[from...].firstIndex { $0 == 0x0A || $0 == 0x0D }.map { $0 + 1 } ?? block.count
+            try block.withUnsafeBytes { raw in try parser.feed(UnsafeRawBufferPointer(rebasing: raw[from..<upTo])) }
+            at = blockStart + upTo
+        }
+        if record == nil { try parser.finish() }
+        guard let record else { throw InputError(file: spec.file, message: "the file has no header row") }
+        if parser.lastWasCR, at < input.size, try input.bytes(at, at + 1) == [0x0A] { at += 1 }
+        if let stray = record.unbalancedQuote(headerFields: record.fieldCount) {
+            let runsOn = stray.endLine > stray.openLine ? "runs on to line \(stray.endLine) (\(stray.evidence))" : "never closes"
+            throw InputError(file: spec.file, line: stray.openLine,
+                             message: "the header row has an unbalanced quote: a quoted label opens on this line and "
+                                 + "\(runsOn); fix the quote in the header")
+        }
+        let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }
+        let header = try ExportHeader(labels: labels, spec: spec, file: spec.file)
+        return HeaderPass(header: header, bytes: try input.bytes(0, at), end: at, nextLine: parser.line,
+                          blankLines: parser.blankLines, byteOrderMark: bom)
+    }
+}
+
+/// What reading one chunk gave: its rows in order, as records or quarantined problems, and its accounting.
+struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
+    /// A row's result, in file order.
+    enum Event {
+        case record(N.Record, line: Int)
+        case rejected([DataProblem], rows: Int)
+    }
+
+    var bytes: [UInt8] = []
+    var events: [Event] = []
+    var rowsRead = 0
+    var blankLines = 0
+    var swallowedBlankLines = 0
+    var windows1252 = false
+    var error: Error?
+    /// Set when the chunk ended inside a record: the parser and rows to continue with the next chunk's bytes.
+    var pipeline: ChunkPipeline<N>?
+    var openRecord: Bool { pipeline != nil }
+
+    static func parse(_ input: ChunkSource, from start: Int, to end: Int, index: Int, last: Bool, bases: LineBases,
+                      width: Int, layout: ExportLayout, normaliser: N) -> ChunkOutcome {
+        var outcome = ChunkOutcome()
+        do {
+            outcome.bytes = try input.bytes(start, end)
+        } catch {
+            bases.publish(index, breaks: 0)
+            outcome.error = error
+            return outcome
+        }
+        bases.publish(index, breaks: LineBases.breaks(in: outcome.bytes))
+        let pipeline = ChunkPipeline(layout: layout, normaliser: normaliser)
+        do {
+            pipeline.parser = try CSVChunkParser(displayName: layout.spec.file, line: bases.base(index), width: width) { [unowned pipeline] in
+                pipeline.handle($0)
+            }
+        } catch {
+            outcome.error = error
+            return outcome
+        }
+        pipeline.run(outcome.bytes, last: last, into: &outcome)
+        return outcome
+    }
+
+    /// The next chunk's bytes read by this chunk's parser, which ended inside a record.
+    func continuing(with next: [UInt8], last: Bool) -> ChunkOutcome {
+        var outcome = ChunkOutcome()
+        outcome.bytes = next
+        pipeline!.run(next, last: last, into: &outcome)
+        return outcome
+    }
+}
+
+/// A chunk's parser and normaliser, and the rows they have produced since the last hand-over.
+final class ChunkPipeline<N: RecordNormaliser> {
+    let layout: ExportLayout
+    var normaliser: N
+    var parser: CSVChunkParser?
+    var events: [ChunkOutcome<N>.Event] = []
+    var rowsRead = 0, swallowedBlankLines = 0
+    var windows1252 = false
+
+    init(layout: ExportLayout, normaliser: N) {
+        self.layout = layout
+        self.normaliser = normaliser
+    }
+
+    /// One record: checked against the header, normalised, and kept as a record or as its problems.
+    func handle(_ record: CSVRecord) {
+        var row = ExportRow(record: record, layout: layout)
+        row.checkShape()
+        rowsRead += row.rows
+        swallowedBlankLines += row.swallowedBlankLines
+        let result = row.problems.isEmpty ? normaliser.normalise(&row) : nil
+        if row.sawWindows1252 { windows1252 = true }
+        if let result, row.problems.isEmpty {
+            events.append(.record(result, line: record.line))
+        } else {
+            if row.problems.isEmpty { row.reject("", "row could not be read") }
+            events.append(.rejected(row.problems, rows: row.rows))
+        }
+    }
+
+    /// Parses `bytes`, then hands over what they produced; keeps itself in `outcome` when they end inside a record.
+    func run(_ bytes: [UInt8], last: Bool, into outcome: inout ChunkOutcome<N>) {
+        let blankBefore = parser?.blankLines ?? 0
+        do {
+            try bytes.withUnsafeBytes { try parser!.feed($0) }
+            if last { try parser!.finish() }
+        } catch {
+            outcome.error = error
+        }
+        outcome.events = events
+        outcome.rowsRead = rowsRead
+        outcome.swallowedBlankLines = swallowedBlankLines
+        outcome.windows1252 = windows1252
+        outcome.blankLines = (parser?.blankLines ?? 0) - blankBefore
+        events = []
+        rowsRead = 0
+        swallowedBlankLines = 0
+        windows1252 = false
+        if outcome.error == nil, !last, parser?.atRecordBoundary == false { outcome.pipeline = self }
+    }
+}
+
+/// The first line of each chunk: each chunk counts its line breaks as soon as its bytes are read, and a chunk's first
+/// line is known once every chunk before it has counted (counting is far quicker than parsing, so the wait is short).
+final class LineBases: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var breaks: [Int?]
+    private let first: Int
+
+    init(count: Int, first: Int) {
+        breaks = Array(repeating: nil, count: count)
+        self.first = first
+    }
+
+    func publish(_ k: Int, breaks n: Int) {
+        condition.lock()
+        breaks[k] = n
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The line chunk `k` starts on, waiting for the chunks before it to count theirs.
+    func base(_ k: Int) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        var line = first
+        for j in 0..<k {
+            while breaks[j] == nil { condition.wait() }
+            line += breaks[j]!
+        }
+        return line
+    }
+
+    /// Line breaks as the parser counts them: a line feed, a carriage return, or the two together as one.
+    static func breaks(in bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw -> Int in
+            var n = 0
+            var p = raw.baseAddress!, remaining = raw.count
+            guard remaining > 0 else { return 0 }
+            while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
+                n += 1
+                let skip = p.distance(to: UnsafeRawPointer(hit)) + 1
+                p += skip
+                remaining -= skip
+            }
+            // Carriage returns not followed by a line feed (rare: old Mac files, or stray ones) are line breaks too.
+            if memchr(raw.baseAddress!, 0x0D, raw.count) != nil {
+                for i in 0..<raw.count where raw[i] == 0x0D && (i + 1 == raw.count || raw[i + 1] != 0x0A) { n += 1 }
+            }
+            return n
+        }
+    }
+}
+
+/// Hands a value to worker threads that only copy it (normalisers hold caches that are not `Sendable`).
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

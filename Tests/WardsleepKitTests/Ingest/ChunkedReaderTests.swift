@@ -1,0 +1,233 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// The chunked, multi-threaded reader against the plain single-threaded one: identical accepted rows, identical
+/// quarantine (same problems, same line numbers, same order) and identical tallies, at chunk sizes from 1 to 97 bytes so
+/// that every boundary case occurs (a quote, a CRLF pair, a byte-order mark, a line break inside a quoted field, a
+/// multi-byte UTF-8 or Windows-1252 character near a grid line), and byte-identical reports for 1 and 4 threads.
+@Suite(.serialized) struct ChunkedReaderTests {
+    /// Chunk sizes tried with 4 threads (1 thread at the default size is tried too).
+    static let tinyChunks = [1, 2, 3, 5, 7, 11, 13, 31, 64, 97]
+
+    /// What one read gave, in comparable form.
+    struct Reading: Equatable {
+        var tally: ExportTally
+        var records: [String]
+        var problems: [DataProblem]
+    }
+
+    /// A record as text, with its patient number replaced by the pseudonym (numbers depend on which thread saw a
+    /// patient first; pseudonyms do not).
+    static func canonical(_ record: Any, _ context: NormaliseContext) -> String {
+        Mirror(reflecting: record).children.map { child in
+            if child.label == "patient" {
+                if let id = child.value as? PatientID { return "patient: \(context.patients!.pseudonym(id))" }
+                if let id = child.value as? PatientID? { return "patient: \(id.map { context.patients!.pseudonym($0) } ?? "none")" }
+            }
+            return "\(child.label ?? ""): \(child.value)"
+        }.joined(separator: "; ")
+    }
+
+    /// The plain reader: one libcsv pass over the whole file on one thread, each record handled as it comes.
+    static func referenceRead<N: RecordNormaliser>(_ path: String, spec: ExportSpec, _ normaliser: N,
+                                                   _ context: NormaliseContext) throws -> Reading {
+        var n = normaliser
+        var tally = ExportTally(export: spec.kind, file: spec.file)
+        var layout: ExportLayout?
+        var records: [String] = [], problems: [DataProblem] = []
+        var windows1252 = false, swallowed = 0
+        let summary = try CSVFileReader(path: path, displayName: spec.file).read { record in
+            guard let layout else {
+                let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }
+                let h = try ExportHeader(labels: labels, spec: spec, file: spec.file)
+                try n.prepare(header: h, spec: spec)
+                layout = ExportLayout(header: h, spec: spec)
+                return
+            }
+            var row = ExportRow(record: record, layout: layout)
+            row.checkShape()
+            tally.rowsRead += row.rows
+            swallowed += row.swallowedBlankLines
+            let result = row.problems.isEmpty ? n.normalise(&row) : nil
+            if row.sawWindows1252 { windows1252 = true }
+            if let result, row.problems.isEmpty {
+                if let refused = n.admit(result) {
+                    tally.quarantined += 1
+                    let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
+                    problems.append(DataProblem(export: spec.kind, file: spec.file, line: record.line, column: column,
+                                                field: refused.field, value: refused.value, reason: refused.reason))
+                    return
+                }
+                tally.accepted += 1
+                if let reason = n.setAsideReason(result) { tally.setAside[reason, default: 0] += 1 }
+                records.append(canonical(result, context))
+            } else {
+                tally.quarantined += row.rows
+                if row.problems.isEmpty { row.reject("", "row could not be read") }
+                problems += row.problems
+            }
+        }
+        guard let layout else { throw InputError(file: spec.file, message: "the file has no header row") }
+        tally.blankLines = summary.blankLines + swallowed
+        tally.bytes = summary.bytes
+        tally.sha256 = summary.sha256
+        tally.byteOrderMark = summary.hadByteOrderMark
+        tally.encoding = windows1252 ? "windows-1252" : "utf-8"
+        tally.unusedColumns = layout.header.unused
+        tally.patientIdentifiers = layout.header.index["patient"] != nil
+        return Reading(tally: tally, records: records, problems: problems)
+    }
+
+    /// The chunked reader with `threads` and `chunkBytes`.
+    static func chunkedRead<N: RecordNormaliser>(_ path: String, spec: ExportSpec, _ normaliser: N, _ context: NormaliseContext,
+                                                 threads: Int, chunkBytes: Int) throws -> Reading {
+        var n = normaliser
+        let log = ProblemLog()
+        var records: [String] = []
+        let tally = try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: log, threads: threads,
+                                          chunkBytes: chunkBytes) { records.append(canonical($0, context)) }
+        return Reading(tally: tally, records: records, problems: log.problems)
+    }
+
+    /// Reads `path` every way and expects one result (or the same refusal every way).
+    func expectSameEveryWay<N: RecordNormaliser>(_ path: String, spec: ExportSpec, _ make: (NormaliseContext) -> N,
+                                                 study: StudyDefinition, _ what: String, chunks: [Int] = tinyChunks) throws {
+        func context() throws -> NormaliseContext {
+            NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+        }
+        /// The reading, or the refusal's message.
+        func outcome(_ body: () throws -> Reading) -> Either {
+            do { return .read(try body()) } catch { return .refused("\(error)") }
+        }
+        let c0 = try context()
+        let reference = outcome { try Self.referenceRead(path, spec: spec, make(c0), c0) }
+        var configurations = [(1, ExportIngest.defaultChunkBytes), (4, ExportIngest.defaultChunkBytes)]
+        configurations += chunks.map { (4, $0) } + [(1, chunks[chunks.count / 2])]
+        for (threads, chunk) in configurations {
+            let c = try context()
+            let chunked = outcome { try Self.chunkedRead(path, spec: spec, make(c), c, threads: threads, chunkBytes: chunk) }
+            #expect(chunked == reference, "\(what): \(threads) threads, \(chunk)-byte chunks")
+        }
+    }
+
+    enum Either: Equatable {
+        case read(Reading)
+        case refused(String)
+    }
+
+    let incidentStudy = testStudy("""
+    exports:
+      incidents: { categories: { "Violence and aggression": violence, "Self harm": self_harm } }
+
+    """)
+
+    @Test func corpusFilesReadTheSameInChunks() throws {
+        let dir = TempFolder()
+        let folder = packageRoot() + "/Tests/WardsleepKitTests/Corpus"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".csv") }.sorted()
+        #expect(files.count >= 18)
+        for file in files {
+            let path = dir.write("incidents.csv", bytes: [UInt8](FileManager.default.contents(atPath: folder + "/" + file)!))
+            let spec = incidentStudy.exports[.incidents]
+            try expectSameEveryWay(path, spec: spec, { IncidentNormaliser(context: $0, spec: spec) }, study: incidentStudy, file)
+        }
+    }
+
+    @Test func everySampleExportReadsTheSameInChunks() throws {
+        let dir = TempFolder()
+        for hypnotics in ["issues", "administrations"] {
+            let folder = dir.path + "/" + hypnotics
+            #expect(try runWardsleep(["sample", "--out", folder, "--hypnotics", hypnotics]).status == 0)
+            let study = try StudyLoader.load(folder: folder)
+            func path(_ kind: ExportKind) -> String { folder + "/" + study.exports[kind].file }
+            // Thousands of lines each: a few grids (tiny ones on the small exports), not every size.
+            func same<N: RecordNormaliser>(_ kind: ExportKind, _ make: (NormaliseContext) -> N) throws {
+                let small = (try? FileManager.default.attributesOfItem(atPath: path(kind))[.size] as? Int).flatMap { $0 } ?? 0 < 100_000
+                try expectSameEveryWay(path(kind), spec: study.exports[kind], make, study: study, "\(hypnotics) \(kind)",
+                                       chunks: small ? [1, 13, 97] : [97, 4_099, 65_537])
+            }
+            let s = study.exports
+            try same(.occupancy) { OccupancyNormaliser(context: $0) }
+            try same(.incidents) { IncidentNormaliser(context: $0, spec: s[.incidents]) }
+            if hypnotics == "issues" {
+                try same(.hypnotics) { HypnoticIssueNormaliser(context: $0) }
+            } else {
+                try same(.hypnotics) { HypnoticAdministrationNormaliser(context: $0) }
+            }
+            try same(.feedback) { FeedbackNormaliser(context: $0) }
+            try same(.sleepPlans) { SleepPlanNormaliser(context: $0) }
+            try same(.involvement) { InvolvementNormaliser(context: $0) }
+        }
+    }
+
+    @Test func duplicateCensusDaysAreFoundAcrossChunks() throws {
+        let dir = TempFolder()
+        let study = testStudy()
+        var text = "date,ward,occupied_beds\n"
+        for d in 1...20 { text += String(format: "%02d/03/2019,A1,%d\n", d, 10 + d % 3) }
+        text += "05/03/2019,A1,12\n2019-03-07,A1,9\n"  // both seen earlier, far from the first sighting
+        let path = dir.write("occupancy.csv", text)
+        try expectSameEveryWay(path, spec: study.exports[.occupancy], { OccupancyNormaliser(context: $0) }, study: study, "duplicates")
+        let c = NormaliseContext(study: study, pseudonymiser: nil)
+        let r = try Self.chunkedRead(path, spec: study.exports[.occupancy], OccupancyNormaliser(context: c), c, threads: 4, chunkBytes: 5)
+        #expect(r.tally.accepted == 20 && r.tally.quarantined == 2)
+        #expect(r.problems.map(\.line) == [22, 23] && r.problems.allSatisfy { $0.reason.hasPrefix("duplicate census: ward A1") })
+    }
+
+    @Test func mutatedExportsReadTheSameInChunks() throws {
+        let dir = TempFolder()
+        let sample = try String(contentsOfFile: packageRoot() + "/data/sample/incidents.csv", encoding: .utf8)
+        let lines = sample.split(separator: "\n", omittingEmptySubsequences: false).prefix(120)
+        let base = Array(lines.joined(separator: "\n").utf8)
+        let study = try StudyLoader.load(folder: packageRoot() + "/data/sample")
+        let spec = study.exports[.incidents]
+        var random = SampleRandom(seed: 77)
+        let inserts: [[UInt8]] = [[0x22], [0x0D], [0x0A], [0x0D, 0x0A], [0x2C], [0xC3, 0xA9], [0xE9], [0x22, 0x22], [0xEF, 0xBB, 0xBF]]
+        for round in 0..<40 {
+            var bytes = base
+            for _ in 0..<(1 + round % 6) {
+                let at = random.pick(Array(bytes.indices))
+                bytes.insert(contentsOf: random.pick(inserts), at: at)
+            }
+            if round % 5 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }
+            if round % 3 == 0 { bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+            let path = dir.write("incidents.csv", bytes: bytes)
+            try expectSameEveryWay(path, spec: spec, { IncidentNormaliser(context: $0, spec: spec) }, study: study, "mutation \(round)")
+        }
+    }
+
+    /// Every file of two reports, byte for byte.
+    func expectSameReports(_ a: String, _ b: String) throws {
+        let files = (FileManager.default.subpaths(atPath: a) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(files == (FileManager.default.subpaths(atPath: b) ?? []).filter { !$0.hasPrefix(".") }.sorted())
+        #expect(files.count > 20)
+        for f in files {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: a + "/" + f, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            #expect(FileManager.default.contents(atPath: a + "/" + f) == FileManager.default.contents(atPath: b + "/" + f), "\(f) differs")
+        }
+    }
+
+    @Test func reportsAreByteIdenticalWhateverTheThreads() throws {
+        let dir = TempFolder()
+        let study = dir.path + "/study"
+        #expect(try runWardsleep(["sample", "--out", study, "--hypnotics", "administrations"]).status == 0)
+        var outs: [String] = []
+        for (threads, chunk) in [(1, ExportIngest.defaultChunkBytes), (4, 97), (2, 4096)] {
+            var o = RunOptions(studyFolder: study, outFolder: dir.path + "/out-\(threads)-\(chunk)", environment: [:], unsuppressed: true)
+            o.threads = threads
+            o.chunkBytes = chunk
+            o.ledgerPath = dir.path + "/ledger.sqlite"
+            _ = try StudyRun.run(o)
+            outs.append(o.outFolder!)
+        }
+        try expectSameReports(outs[0], outs[1])
+        try expectSameReports(outs[0], outs[2])
+        // And through the command line: --threads 1 against every core.
+        let one = try runWardsleep(["run", study, "--out", dir.path + "/cli-1", "--threads", "1", "--ledger", dir.path + "/l.sqlite"])
+        let all = try runWardsleep(["run", study, "--out", dir.path + "/cli-n", "--ledger", dir.path + "/l.sqlite"])
+        #expect(one.status == 0 && all.status == 0)
+        try expectSameReports(dir.path + "/cli-1", dir.path + "/cli-n")
+    }
+}
