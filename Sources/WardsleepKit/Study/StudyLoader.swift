@@ -23,18 +23,12 @@ public enum StudyLoader {
 
     /// Parses the text of a study.yaml; `file` names it in messages.
     public static func parse(_ text: String, file: String = fileName) throws -> StudyDefinition {
-        let node: Node
-        do {
-            guard let n = try Yams.compose(yaml: text) else {
-                throw ConfigurationError(file: file, keyPath: "", message: "is empty; expected at least study, periods and wards")
-            }
-            node = n
-        } catch let error as YamlError {
-            throw ConfigurationError(file: file, keyPath: "", line: yamlErrorLine(error), message: "is not valid YAML: \(yamlErrorText(error))")
+        guard let node = try YAMLDocument.compose(text, file: file) else {
+            throw ConfigurationError(file: file, keyPath: "", message: "is empty; expected at least study, periods and wards")
         }
         let raw: StudyFile
         do {
-            raw = try YAMLDecoder().decode(StudyFile.self, from: node)
+            raw = try NodeDecoder.decode(StudyFile.self, from: node)
         } catch let error as DecodingError {
             throw translate(error, node: node, file: file)
         }
@@ -56,7 +50,7 @@ public enum StudyLoader {
             message = "is required"
         case .dataCorrupted(let ctx):
             path = ctx.codingPath
-            message = ctx.debugDescription.hasPrefix("unknown") ? ctx.debugDescription
+            message = ctx.debugDescription.hasPrefix("unknown") || ctx.debugDescription.hasPrefix("duplicate") ? ctx.debugDescription
                 : "expected a different kind of value: \(ctx.debugDescription)"
         @unknown default:
             path = []
