@@ -35,9 +35,9 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
         let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
         let ward = context.ward(&row, cache: &lookups)
         let productText = row.text("product", required: true)
-        let quantity = row.parse("quantity", required: true, FieldParsing.decimal)
+        let quantity = row.parse("quantity", required: true, issueQuantity)
         let drug = row.text("drug")
-        let strength = row.parse("strength_mg", positiveDecimal)
+        let strength = row.parse("strength_mg", strengthMg)
         var product: ParsedProduct?
         if let productText {
             let text = drug.map { "\($0) \(productText)" } ?? productText
@@ -130,7 +130,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
             case .failure(let issue): row.reject("drug", issue.reason)
             }
         }
-        let dose = row.parse("dose_mg", required: true, positiveDecimal)
+        let dose = row.parse("dose_mg", required: true, doseMg)
         let status = row.has("status")
             ? row.choice("status", required: false, AdministrationStatus.labels, expected: "given, refused or omitted") : .given
         let prn = row.parse("prn", FieldParsing.flag)
@@ -151,5 +151,30 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
 func positiveDecimal(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
     let v = try FieldParsing.decimal(b)
     guard v > 0 else { throw FieldIssue("not a positive amount: expected a number above 0") }
+    return v
+}
+
+/// Units on one issue row: up to `PlausibleLimits.issueQuantity` either way (a return is negative).
+func issueQuantity(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try FieldParsing.decimal(b)
+    guard abs(v) <= PlausibleLimits.issueQuantity else {
+        throw FieldIssue("implausible quantity: more than \(NumberFormat.grouped(Int(PlausibleLimits.issueQuantity))) units on one row")
+    }
+    return v
+}
+
+/// mg per unit, from a `strength_mg` column: above 0 and up to `PlausibleLimits.strengthMg`.
+func strengthMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try positiveDecimal(b)
+    guard v <= PlausibleLimits.strengthMg else { throw FieldIssue(ProductParser.implausibleStrength) }
+    return v
+}
+
+/// mg in one dose: above 0 and up to `PlausibleLimits.doseMg`.
+func doseMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try positiveDecimal(b)
+    guard v <= PlausibleLimits.doseMg else {
+        throw FieldIssue("implausible dose: more than \(NumberFormat.grouped(Int(PlausibleLimits.doseMg))) mg in one dose")
+    }
     return v
 }

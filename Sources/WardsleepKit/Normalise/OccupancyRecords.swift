@@ -28,8 +28,8 @@ public struct OccupancyNormaliser: RecordNormaliser {
         let order = context.study.dateFormat
         let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.date(b, order: order) }
         let ward = context.ward(&row, cache: &lookups)
-        let beds = row.parse("occupied_beds", required: true, nonNegativeInteger)
-        let leave = row.parse("leave_beds", nonNegativeInteger)
+        let beds = row.parse("occupied_beds", required: true, bedCount)
+        let leave = row.parse("leave_beds", bedCount)
         guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
         if !seen.insert(ward: ward, day: day) {
             row.reject("date", "duplicate census: ward \(context.study.wards[ward].id) on \(day.ukFormatted) appears earlier in the file")
@@ -42,10 +42,11 @@ public struct OccupancyNormaliser: RecordNormaliser {
     public func setAsideReason(_ r: OccupancyRecord) -> String? { r.period == nil ? "outside both periods" : nil }
 }
 
-func nonNegativeInteger(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
-    let v = try FieldParsing.integer(b)
-    guard v >= 0 else { throw FieldIssue("negative count: expected 0 or more") }
-    return v
+/// A count of beds on one ward on one day: 0 to `PlausibleLimits.occupiedBeds`.
+func bedCount(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
+    try FieldParsing.integer(b, in: 0...PlausibleLimits.occupiedBeds, below: "negative count: expected 0 or more",
+                             above: "implausible count: more than \(NumberFormat.grouped(PlausibleLimits.occupiedBeds)) beds on one ward "
+                                + "on one day")
 }
 
 /// The ward-days already seen, as one bitset per ward over the span of the study periods: flat memory, whatever the

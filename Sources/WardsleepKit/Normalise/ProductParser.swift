@@ -46,6 +46,9 @@ public struct ProductParser {
     let names: [(String, FormularyDrug)]
     let strength: Regex<AnyRegexOutput>
 
+    /// Why a strength above `PlausibleLimits.strengthMg` is refused.
+    static let implausibleStrength = "implausible strength: more than \(NumberFormat.grouped(Int(PlausibleLimits.strengthMg))) mg per unit"
+
     /// Creates a parser over a formulary.
     public init(formulary: Formulary) {
         self.formulary = formulary
@@ -87,8 +90,16 @@ public struct ProductParser {
             case "g": mg *= 1000
             default: break
             }
+            guard mg > 0 else { throw FieldIssue("implausible strength: 0 mg in the product name") }
+            guard mg <= PlausibleLimits.strengthMg else { throw FieldIssue(ProductParser.implausibleStrength) }
             product.strengthMg = mg
-            if let ml = m.output[3].substring { product.perMl = Double(String(ml)) }
+            if let ml = m.output[3].substring {
+                guard let v = Double(String(ml)), v > 0, v <= PlausibleLimits.perMl else {
+                    throw FieldIssue("implausible concentration: the strength must be per more than 0 and at most "
+                                     + "\(NumberFormat.grouped(Int(PlausibleLimits.perMl))) ml")
+                }
+                product.perMl = v
+            }
         }
         let tokens = Set(words.split(separator: " ").map(String.init))
         if !tokens.isDisjoint(with: ["tablet", "tablets", "tab", "tabs", "tbl"]) { product.form = .tablet }

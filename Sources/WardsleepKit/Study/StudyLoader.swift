@@ -194,12 +194,17 @@ struct StudyBuilder {
             throw fail("wards", "is required: a list of wards, each with id, name, type and beds")
         }
         var wards: [WardDefinition] = []
-        var labels: [String: String] = [:]
+        var labels: [String: String] = [:], ids: [String: Int] = [:]
         for (i, w) in wardFiles.enumerated() {
             let at = "wards[\(i)]"
             guard let id = w.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else { throw fail(at, "needs an id, e.g. A1") }
+            if let first = ids.updateValue(i, forKey: WardDefinition.normalisedLabel(id)) {
+                throw fail("\(at).id", "ward id \(id) is already the id of wards[\(first)]; each ward needs an id of its own")
+            }
             guard let beds = w.beds else { throw fail("\(at).beds", "is required: the number of beds on ward \(id)") }
-            guard beds > 0 else { throw fail("\(at).beds", "expected a positive number of beds, found \(beds)") }
+            guard (1...PlausibleLimits.beds).contains(beds) else {
+                throw fail("\(at).beds", "expected a number of beds from 1 to \(NumberFormat.grouped(PlausibleLimits.beds)), found \(beds)")
+            }
             var overrides = PeriodOverrides()
             if let wp = w.periods {
                 if let wb = wp.baseline { overrides.baseline = try range(wb, "\(at).periods.baseline") }
@@ -225,11 +230,15 @@ struct StudyBuilder {
         var disclosure = DisclosurePolicy()
         if let d = raw.disclosure {
             if let s = d.suppress_at_or_below {
-                guard s >= 0 else { throw fail("disclosure.suppress_at_or_below", "expected 0 or more, found \(s)") }
+                guard (0...PlausibleLimits.disclosure).contains(s) else {
+                    throw fail("disclosure.suppress_at_or_below", "expected 0 to \(NumberFormat.grouped(PlausibleLimits.disclosure)), found \(s)")
+                }
                 disclosure.suppressAtOrBelow = s
             }
             if let r = d.round_to {
-                guard r >= 1 else { throw fail("disclosure.round_to", "expected 1 (no rounding) or more, found \(r)") }
+                guard (1...PlausibleLimits.disclosure).contains(r) else {
+                    throw fail("disclosure.round_to", "expected 1 (no rounding) to \(NumberFormat.grouped(PlausibleLimits.disclosure)), found \(r)")
+                }
                 disclosure.roundTo = r
             }
         }
@@ -291,7 +300,10 @@ struct StudyBuilder {
             let at = "formulary.drugs[\(i)]"
             guard let name = d.drug?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw fail("\(at).drug", "is required: the generic name") }
             guard let atc = d.atc, !atc.isEmpty else { throw fail("\(at).atc", "is required: the WHO ATC code, e.g. N05CF01") }
-            if let ddd = d.ddd_mg, ddd <= 0 { throw fail("\(at).ddd_mg", "expected a positive number of mg, found \(ddd)") }
+            if let ddd = d.ddd_mg, !PlausibleLimits.dddMg.contains(ddd) {
+                throw fail("\(at).ddd_mg", "expected a defined daily dose from \(NumberFormat.json(PlausibleLimits.dddMg.lowerBound)) to "
+                           + "\(NumberFormat.grouped(Int(PlausibleLimits.dddMg.upperBound))) mg, found \(NumberFormat.json(ddd))")
+            }
             let groupText = d.group ?? "other"
             guard let group = DrugGroup(rawValue: groupText) else {
                 throw fail("\(at).group", "expected one of \(DrugGroup.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(groupText)\"")
@@ -332,16 +344,40 @@ struct StudyBuilder {
         }
         if let cats = e.categories {
             guard !cats.isEmpty else { throw fail("\(at).categories", "is empty; leave it out to use the export's labels as they are") }
+            for (label, category) in cats.sorted(by: { $0.key < $1.key }) {
+                let name = Slug.normaliseLabel(category)
+                if name.isEmpty { throw fail("\(at).categories.\(label)", "is empty; expected the category to count it under") }
+                if name == IncidentCounts.allCategories {
+                    throw fail("\(at).categories.\(label)", "\"\(category)\" is reserved for the total over all categories; "
+                               + "choose another name")
+                }
+            }
+            try checkUnique(cats, "\(at).categories")
             spec.categories = cats
         }
         if let sev = e.severities {
             for (label, level) in sev where !(0...4).contains(level) {
                 throw fail("\(at).severities.\(label)", "expected a level from 0 (no harm) to 4 (death), found \(level)")
             }
+            try checkUnique(sev, "\(at).severities")
             spec.severities = sev
         }
         spec.excludeStatus = e.exclude_status ?? []
         return spec
+    }
+
+    /// Refuses two labels that are the same once case and spacing are ignored but map to different values (which one
+    /// applied would depend on the order of a hash table).
+    func checkUnique<Value: Equatable>(_ map: [String: Value], _ at: String) throws {
+        var seen: [String: (label: String, value: Value)] = [:]
+        for (label, value) in map.sorted(by: { $0.key < $1.key }) {
+            let key = Slug.normaliseLabel(label)
+            if let first = seen[key], first.value != value {
+                throw fail("\(at).\(label)", "\"\(label)\" and \"\(first.label)\" are the same label (case and spacing are ignored) "
+                           + "but map to different values")
+            }
+            seen[key] = (label, value)
+        }
     }
 
     func range(_ r: RangeFile, _ at: String) throws -> DayRange {
