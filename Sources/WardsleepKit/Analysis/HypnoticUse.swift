@@ -1,6 +1,15 @@
 /// Units and milligrams of hypnotics by ward, product and period, accumulated as records stream in; for
 /// administrations also regular and PRN doses and the patients who had them. Memory grows with wards × products
 /// (and, for administrations, with distinct patients), never with rows.
+///
+/// Totals cannot overflow or lose whole units: a row holds at most `PlausibleLimits.issueQuantity` units and
+/// `PlausibleLimits.strengthMg` mg per unit (larger values are quarantined), so a sum stays an exact whole number of
+/// units for billions of rows.
+///
+/// A return is a negative issue, and a ward's returns of a product may outweigh its issues within a month, but not over
+/// a whole period: a net total below zero means issues are missing or a quantity is wrong, and would publish negative
+/// DDDs. Such a ward × product is withheld from every hypnotic figure, in both periods so that the comparison stays
+/// like for like, and listed in `negativeNet` for the data-quality section.
 public final class HypnoticUse: StudyConsumer {
     /// One ward's use of one product.
     public struct Key: Hashable, Sendable {
@@ -40,6 +49,28 @@ public final class HypnoticUse: StudyConsumer {
     public private(set) var doses: [Int: [StudyPeriod: DoseUse]] = [:]
     /// Formulary used to look drugs up.
     public let formulary: Formulary
+
+    /// A ward × product whose net issues over a period are below zero.
+    public struct NegativeNet: Sendable, Equatable {
+        /// Ward index.
+        public var ward: Int
+        /// The product.
+        public var product: ParsedProduct
+        /// The period.
+        public var period: StudyPeriod
+        /// The net units issued (below zero).
+        public var units: Double
+    }
+
+    /// Every ward × product × period whose net units are below zero, by ward, product label and period.
+    public var negativeNet: [NegativeNet] {
+        totals.flatMap { key, periods in
+            periods.filter { $0.value.units < 0 }.map { NegativeNet(ward: key.ward, product: key.product, period: $0.key, units: $0.value.units) }
+        }.sorted { ($0.ward, $0.product.label, $0.period.rawValue) < ($1.ward, $1.product.label, $1.period.rawValue) }
+    }
+
+    /// The ward × product totals left out of every figure: those with a net total below zero in either period.
+    public var withheld: Set<Key> { Set(totals.filter { $0.value.values.contains { $0.units < 0 } }.keys) }
 
     /// Creates an empty accumulator.
     public init(formulary: Formulary) { self.formulary = formulary }
@@ -110,9 +141,9 @@ public struct HypnoticLine: Sendable {
 
     /// Exact rate ratio of units per exposure, when units are whole, non-negative counts.
     public var rateRatio: RateRatio? {
-        guard countable, baseline.units >= 0, pilot.units >= 0, baseline.units == baseline.units.rounded(),
-              pilot.units == pilot.units.rounded() else { return nil }
-        let r = exactRateRatio(x1: Int(pilot.units), t1: pilotExposure, x0: Int(baseline.units), t0: baselineExposure)
+        guard countable, baseline.units >= 0, pilot.units >= 0, let x1 = Int(exactly: pilot.units), let x0 = Int(exactly: baseline.units),
+              x1 <= Int.max / 2, x0 <= Int.max / 2 else { return nil }
+        let r = exactRateRatio(x1: x1, t1: pilotExposure, x0: x0, t0: baselineExposure)
         return r.estimate == nil ? nil : r
     }
 }
@@ -125,12 +156,13 @@ public enum HypnoticAnalysis {
         func exposure(_ ward: Int?, _ period: StudyPeriod) -> Double {
             OccupancyTotals.exposure(occupancy, study: study, ward: ward, period: period)
         }
-        let products = Set(use.totals.keys.map(\.product)).sorted { a, b in
+        let withheld = use.withheld
+        let products = Set(use.totals.keys.filter { !withheld.contains($0) }.map(\.product)).sorted { a, b in
             let da = use.formulary.drug(named: a.drug)!, db = use.formulary.drug(named: b.drug)!
             return (da.group, da.name, a.label) < (db.group, db.name, b.label)
         }
         // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
-        let keys = use.totals.keys.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        let keys = use.totals.keys.filter { !withheld.contains($0) }.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
         var out: [HypnoticLine] = []
         for ward in [nil] + study.wardsInScope.map(Optional.some) {
             func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ keep: (ParsedProduct) -> Bool) -> HypnoticLine? {
@@ -177,8 +209,10 @@ public enum HypnoticAnalysis {
     {
         let totals = lines.filter { $0.ward != nil && $0.group == nil && $0.countable }
         func strata(_ cbti: Bool) -> [RateStratum] {
-            totals.filter { study.wards[$0.ward!].cbti == cbti && $0.baseline.units >= 0 && $0.pilot.units >= 0 }.map {
-                RateStratum(x1: Int($0.pilot.units.rounded()), t1: $0.pilotExposure, x0: Int($0.baseline.units.rounded()), t0: $0.baselineExposure)
+            totals.filter { study.wards[$0.ward!].cbti == cbti && $0.baseline.units >= 0 && $0.pilot.units >= 0 }.compactMap {
+                guard let x1 = Int(exactly: $0.pilot.units.rounded()), let x0 = Int(exactly: $0.baseline.units.rounded()),
+                      x1 <= Int.max / 2, x0 <= Int.max / 2 else { return nil }
+                return RateStratum(x1: x1, t1: $0.pilotExposure, x0: x0, t0: $0.baselineExposure)
             }
         }
         let c = mantelHaenszelRateRatio(strata: strata(true)), o = mantelHaenszelRateRatio(strata: strata(false))
