@@ -157,19 +157,33 @@ public enum HypnoticAnalysis {
             OccupancyTotals.exposure(occupancy, study: study, ward: ward, period: period)
         }
         let withheld = use.withheld
-        let products = Set(use.totals.keys.filter { !withheld.contains($0) }.map(\.product)).sorted { a, b in
+        // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
+        let keys = use.totals.keys.filter { !withheld.contains($0) }.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        let products = Set(keys.map(\.product)).sorted { a, b in
             let da = use.formulary.drug(named: a.drug)!, db = use.formulary.drug(named: b.drug)!
             return (da.group, da.name, a.label) < (db.group, db.name, b.label)
         }
-        // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
-        let keys = use.totals.keys.filter { !withheld.contains($0) }.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        var productsOfDrug: [String: [ParsedProduct]] = [:]
+        for p in products { productsOfDrug[p.drug, default: []].append(p) }
+        var keysOfWard: [Int: [HypnoticUse.Key]] = [:]
+        for key in keys { keysOfWard[key.ward, default: []].append(key) }
         var out: [HypnoticLine] = []
         for ward in [nil] + study.wardsInScope.map(Optional.some) {
-            func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ keep: (ParsedProduct) -> Bool) -> HypnoticLine? {
+            // The keys of this ward (or all), split by product and by drug once, in the sorted order: each line sums
+            // only its own keys, so the work follows the number of keys, not keys × lines.
+            let wardKeys = ward.map { keysOfWard[$0] ?? [] } ?? keys
+            var keysOfProduct: [ParsedProduct: [HypnoticUse.Key]] = [:], keysOfDrug: [String: [HypnoticUse.Key]] = [:]
+            var keysOfGroup: [DrugGroup: [HypnoticUse.Key]] = [:]
+            for key in wardKeys {
+                keysOfProduct[key.product, default: []].append(key)
+                keysOfDrug[key.product.drug, default: []].append(key)
+                keysOfGroup[use.formulary.drug(named: key.product.drug)!.group, default: []].append(key)
+            }
+            func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ lineKeys: [HypnoticUse.Key]) -> HypnoticLine? {
                 var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
-                var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true, any = false
-                for key in keys where (ward == nil || key.ward == ward) && keep(key.product) {
-                    any = true
+                var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true
+                guard !lineKeys.isEmpty else { return nil }
+                for key in lineKeys {
                     let periods = use.totals[key]!
                     let d = use.formulary.drug(named: key.product.drug)!
                     let bt = periods[.baseline] ?? .init(), pt = periods[.pilot] ?? .init()
@@ -180,7 +194,6 @@ public enum HypnoticAnalysis {
                     } else { missingDDD = true }
                     if !key.product.countable { countable = false }
                 }
-                guard any else { return nil }
                 return HypnoticLine(ward: ward, group: group, drug: drug, product: product, baseline: b, pilot: p,
                                     baselineDDD: bDDD, pilotDDD: pDDD, someWithoutDDD: missingDDD, countable: countable,
                                     baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot))
@@ -188,17 +201,16 @@ public enum HypnoticAnalysis {
             for group in DrugGroup.allCases {
                 let groupDrugs = use.formulary.drugs.filter { $0.group == group }
                 for drug in groupDrugs {
-                    let drugProducts = products.filter { $0.drug == drug.name }
                     if !use.administrations {
-                        for product in drugProducts {
-                            if let l = line(group: group, drug: drug, product: product.label, { $0 == product }) { out.append(l) }
+                        for product in productsOfDrug[drug.name] ?? [] {
+                            if let l = line(group: group, drug: drug, product: product.label, keysOfProduct[product] ?? []) { out.append(l) }
                         }
                     }
-                    if let l = line(group: group, drug: drug, product: nil, { $0.drug == drug.name }) { out.append(l) }
+                    if let l = line(group: group, drug: drug, product: nil, keysOfDrug[drug.name] ?? []) { out.append(l) }
                 }
-                if let l = line(group: group, drug: nil, product: nil, { p in groupDrugs.contains { $0.name == p.drug } }) { out.append(l) }
+                if let l = line(group: group, drug: nil, product: nil, keysOfGroup[group] ?? []) { out.append(l) }
             }
-            if let l = line(group: nil, drug: nil, product: nil, { _ in true }) { out.append(l) }
+            if let l = line(group: nil, drug: nil, product: nil, wardKeys) { out.append(l) }
         }
         return out
     }

@@ -50,7 +50,8 @@ func bedCount(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
 }
 
 /// The ward-days already seen, as one bitset per ward over the span of the study periods: flat memory, whatever the
-/// size of the export. Days outside the span are not tracked (they are outside both periods).
+/// size of the export. Days outside the span are not tracked (they are outside both periods). A ward's bitset is made
+/// when its first census arrives, so wards listed in study.yaml but absent from the export cost nothing.
 struct WardDaySet {
     let first: Int
     let span: Int
@@ -65,13 +66,14 @@ struct WardDaySet {
         }
         first = lo
         span = hi - lo + 1
-        bits = Array(repeating: Array(repeating: 0, count: (span + 63) / 64), count: study.wards.count)
+        bits = Array(repeating: [], count: study.wards.count)
     }
 
     /// Marks a ward-day; returns false when it was already marked.
     mutating func insert(ward: Int, day: CalendarDay) -> Bool {
         let offset = day.dayNumber - first
         guard offset >= 0, offset < span else { return true }
+        if bits[ward].isEmpty { bits[ward] = Array(repeating: 0, count: (span + 63) / 64) }
         let (word, bit) = (offset / 64, UInt64(1) << UInt64(offset % 64))
         if bits[ward][word] & bit != 0 { return false }
         bits[ward][word] |= bit
