@@ -47,7 +47,7 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
             }) {
             case .success(var p):
                 if let strength { p.strengthMg = strength }
-                if p.strengthMg == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
+                if p.strengthMg == nil && row.bytes("strength_mg") == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
                 product = p
             case .failure(let issue):
                 row.reject("product", issue.reason)

@@ -4,9 +4,8 @@ import Yams
 /// Decodes a `Decodable` value from a composed YAML node tree in time linear in the size of the tree.
 ///
 /// Yams' own decoder looks each key up by scanning the mapping, so decoding a mapping of n entries (a `categories`
-/// list of 40,000 labels) takes n² steps. This one indexes each mapping once. It also refuses a key given twice in one
-/// mapping (YAML forbids it; Yams would keep the last silently). Scalars are read with Yams' own constructors, so
-/// values mean what they meant before.
+/// list of 40,000 labels) takes n² steps. This one indexes each mapping once (Yams' composer has already refused a key
+/// given twice). Scalars are read with Yams' own constructors, so values mean what they meant before.
 enum NodeDecoder {
     /// The value of `type` the node holds.
     static func decode<T: Decodable>(_ type: T.Type, from node: Node) throws -> T {
@@ -86,11 +85,7 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             guard case .scalar(let k) = key else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "a key must be text, not a list or a mapping"))
             }
-            guard values.updateValue(value, forKey: k.string) == nil else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [AnyCodingKey(stringValue: k.string)],
-                                                        debugDescription: "duplicate key: given more than once in the same mapping"))
-            }
-            order.append(k.string)
+            if values.updateValue(value, forKey: k.string) == nil { order.append(k.string) }
         }
         self.values = values
         self.order = order

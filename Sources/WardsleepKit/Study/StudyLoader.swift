@@ -50,7 +50,7 @@ public enum StudyLoader {
             message = "is required"
         case .dataCorrupted(let ctx):
             path = ctx.codingPath
-            message = ctx.debugDescription.hasPrefix("unknown") || ctx.debugDescription.hasPrefix("duplicate") ? ctx.debugDescription
+            message = ctx.debugDescription.hasPrefix("unknown") ? ctx.debugDescription
                 : "expected a different kind of value: \(ctx.debugDescription)"
         @unknown default:
             path = []
@@ -132,6 +132,7 @@ public enum StudyLoader {
     static func yamlErrorLine(_ e: YamlError) -> Int? {
         switch e {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }
     }
@@ -139,6 +140,8 @@ public enum StudyLoader {
     static func yamlErrorText(_ e: YamlError) -> String {
         switch e {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .duplicatedKeysInMapping(let keys, _):
+            return "\(keys.map { "\"\($0)\"" }.joined(separator: ", ")) given more than once in the same mapping"
         default: return "\(e)"
         }
     }
