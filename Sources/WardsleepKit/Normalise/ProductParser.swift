@@ -64,6 +64,9 @@ public struct ProductParser {
 
     /// Parses `text`; `requireStrength` for pharmacy issues, where mg come from the strength in the name.
     public func parse(_ text: String, requireStrength: Bool = true) throws(FieldIssue) -> ParsedProduct {
+        guard text.count <= PlausibleLimits.productNameLength else {
+            throw FieldIssue("implausible product name: longer than \(PlausibleLimits.productNameLength) characters")
+        }
         let lower = " " + text.lowercased()
             .replacingOccurrences(of: "m/r", with: " mr ").replacingOccurrences(of: "m / r", with: " mr ") + " "
         let words = ProductParser.words(lower)

@@ -21,6 +21,9 @@ public enum PlausibleLimits {
     public static let perMl = 1_000.0
     /// The range of a defined daily dose in mg (study.yaml `formulary.drugs[].ddd_mg`).
     public static let dddMg = 0.001...10_000.0
+    /// Characters in a product or drug name ("Promethazine hydrochloride 25mg/5ml oral solution sugar free" has 60).
+    /// Longer text is refused before it is searched: finding a strength in a run of digits takes time in its square.
+    public static let productNameLength = 300
     /// The largest small-number threshold and rounding base (study.yaml `disclosure`).
     public static let disclosure = 1_000
 }

@@ -87,6 +87,16 @@ import Testing
         ])
     }
 
+    /// A run of 40,000 digits took minutes to search for a strength (the pattern backtracks from every digit).
+    @Test func aVeryLongProductNameIsRefusedBeforeItIsSearched() {
+        let parser = ProductParser(formulary: Formulary.builtIn())
+        #expect(throws: FieldIssue("implausible product name: longer than 300 characters")) {
+            try parser.parse("Zopiclone " + String(repeating: "1", count: 40_000) + " tablets")
+        }
+        let longest = "Zopiclone 7.5mg tablets " + String(repeating: "x", count: 276)
+        #expect(longest.count == 300 && (try? parser.parse(longest))?.strengthMg == 7.5)
+    }
+
     @Test func administeredDosesAreBounded() throws {
         let csv = """
             datetime,ward,patient,drug,dose_mg
