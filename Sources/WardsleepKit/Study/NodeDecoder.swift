@@ -123,7 +123,12 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try child(key).container(keyedBy: type)
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer { try child(key).unkeyedContainer() }
-    func superDecoder() throws -> Decoder { try child(Key(stringValue: "super")!) }
+    func superDecoder() throws -> Decoder {
+        guard let key = Key(stringValue: "super") else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "no super key"))
+        }
+        return try child(key)
+    }
     func superDecoder(forKey key: Key) throws -> Decoder { try child(key) }
 }
 
