@@ -44,13 +44,7 @@ public struct Codebook: Sendable {
 
     /// Parses a codebook; problems are `ConfigurationError`s naming the key.
     public static func parse(_ text: String, file: String) throws -> Codebook {
-        let node: Node
-        do {
-            guard let n = try Yams.compose(yaml: text) else { throw ConfigurationError(file: file, keyPath: "", message: "is empty") }
-            node = n
-        } catch let e as YamlError {
-            throw ConfigurationError(file: file, keyPath: "", line: StudyLoader.yamlErrorLine(e), message: "is not valid YAML: \(StudyLoader.yamlErrorText(e))")
-        }
+        guard let node = try YAMLDocument.compose(text, file: file) else { throw ConfigurationError(file: file, keyPath: "", message: "is empty") }
         guard case .mapping(let root) = node else { throw ConfigurationError(file: file, keyPath: "", message: "expected a mapping with themes and requests") }
         for key in root.keys.compactMap(\.string) where !["version", "themes", "requests"].contains(key) {
             throw ConfigurationError(file: file, keyPath: key, message: "unknown key; expected version, themes, requests")

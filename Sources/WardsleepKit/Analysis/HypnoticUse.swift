@@ -1,6 +1,15 @@
 /// Units and milligrams of hypnotics by ward, product and period, accumulated as records stream in; for
 /// administrations also regular and PRN doses and the patients who had them. Memory grows with wards × products
 /// (and, for administrations, with distinct patients), never with rows.
+///
+/// Totals cannot overflow or lose whole units: a row holds at most `PlausibleLimits.issueQuantity` units and
+/// `PlausibleLimits.strengthMg` mg per unit (larger values are quarantined), so a sum stays an exact whole number of
+/// units for billions of rows.
+///
+/// A return is a negative issue, and a ward's returns of a product may outweigh its issues within a month, but not over
+/// a whole period: a net total below zero means issues are missing or a quantity is wrong, and would publish negative
+/// DDDs. Such a ward × product is withheld from every hypnotic figure, in both periods so that the comparison stays
+/// like for like, and listed in `negativeNet` for the data-quality section.
 public final class HypnoticUse: StudyConsumer {
     /// One ward's use of one product.
     public struct Key: Hashable, Sendable {
@@ -64,6 +73,28 @@ public final class HypnoticUse: StudyConsumer {
     private var givenDrugs: [String] = []
     /// Dose use, dense: per ward, per period (`nil` until a record arrives).
     private var doseUse: [[DoseUse?]] = []
+
+    /// A ward × product whose net issues over a period are below zero.
+    public struct NegativeNet: Sendable, Equatable {
+        /// Ward index.
+        public var ward: Int
+        /// The product.
+        public var product: ParsedProduct
+        /// The period.
+        public var period: StudyPeriod
+        /// The net units issued (below zero).
+        public var units: Double
+    }
+
+    /// Every ward × product × period whose net units are below zero, by ward, product label and period.
+    public var negativeNet: [NegativeNet] {
+        totals.flatMap { key, periods in
+            periods.filter { $0.value.units < 0 }.map { NegativeNet(ward: key.ward, product: key.product, period: $0.key, units: $0.value.units) }
+        }.sorted { ($0.ward, $0.product.label, $0.period.rawValue) < ($1.ward, $1.product.label, $1.period.rawValue) }
+    }
+
+    /// The ward × product totals left out of every figure: those with a net total below zero in either period.
+    public var withheld: Set<Key> { Set(totals.filter { $0.value.values.contains { $0.units < 0 } }.keys) }
 
     /// Creates an empty accumulator.
     public init(formulary: Formulary) { self.formulary = formulary }
@@ -139,9 +170,9 @@ public struct HypnoticLine: Sendable {
 
     /// Exact rate ratio of units per exposure, when units are whole, non-negative counts.
     public var rateRatio: RateRatio? {
-        guard countable, baseline.units >= 0, pilot.units >= 0, baseline.units == baseline.units.rounded(),
-              pilot.units == pilot.units.rounded() else { return nil }
-        let r = exactRateRatio(x1: Int(pilot.units), t1: pilotExposure, x0: Int(baseline.units), t0: baselineExposure)
+        guard countable, baseline.units >= 0, pilot.units >= 0, let x1 = Int(exactly: pilot.units), let x0 = Int(exactly: baseline.units),
+              x1 <= Int.max / 2, x0 <= Int.max / 2 else { return nil }
+        let r = exactRateRatio(x1: x1, t1: pilotExposure, x0: x0, t0: baselineExposure)
         return r.estimate == nil ? nil : r
     }
 }
@@ -155,19 +186,34 @@ public enum HypnoticAnalysis {
             OccupancyTotals.exposure(occupancy, study: study, ward: ward, period: period)
         }
         let totals = use.totals
-        let products = Set(totals.keys.map(\.product)).sorted { a, b in
+        let withheld = use.withheld
+        // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
+        let keys = totals.keys.filter { !withheld.contains($0) }.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        let products = Set(keys.map(\.product)).sorted { a, b in
             let da = use.formulary.drug(named: a.drug)!, db = use.formulary.drug(named: b.drug)!
             return (da.group, da.name, a.label) < (db.group, db.name, b.label)
         }
-        // Sum in a fixed order: dictionary order changes from run to run, and floating-point sums with it.
-        let keys = totals.keys.sorted { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }
+        var productsOfDrug: [String: [ParsedProduct]] = [:]
+        for p in products { productsOfDrug[p.drug, default: []].append(p) }
+        var keysOfWard: [Int: [HypnoticUse.Key]] = [:]
+        for key in keys { keysOfWard[key.ward, default: []].append(key) }
         var out: [HypnoticLine] = []
         for ward in [nil] + study.wardsInScope.map(Optional.some) {
-            func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ keep: (ParsedProduct) -> Bool) -> HypnoticLine? {
+            // The keys of this ward (or all), split by product and by drug once, in the sorted order: each line sums
+            // only its own keys, so the work follows the number of keys, not keys × lines.
+            let wardKeys = ward.map { keysOfWard[$0] ?? [] } ?? keys
+            var keysOfProduct: [ParsedProduct: [HypnoticUse.Key]] = [:], keysOfDrug: [String: [HypnoticUse.Key]] = [:]
+            var keysOfGroup: [DrugGroup: [HypnoticUse.Key]] = [:]
+            for key in wardKeys {
+                keysOfProduct[key.product, default: []].append(key)
+                keysOfDrug[key.product.drug, default: []].append(key)
+                keysOfGroup[use.formulary.drug(named: key.product.drug)!.group, default: []].append(key)
+            }
+            func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ lineKeys: [HypnoticUse.Key]) -> HypnoticLine? {
                 var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
-                var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true, any = false
-                for key in keys where (ward == nil || key.ward == ward) && keep(key.product) {
-                    any = true
+                var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true
+                guard !lineKeys.isEmpty else { return nil }
+                for key in lineKeys {
                     let periods = totals[key]!
                     let d = use.formulary.drug(named: key.product.drug)!
                     let bt = periods[.baseline] ?? .init(), pt = periods[.pilot] ?? .init()
@@ -178,7 +224,6 @@ public enum HypnoticAnalysis {
                     } else { missingDDD = true }
                     if !key.product.countable { countable = false }
                 }
-                guard any else { return nil }
                 return HypnoticLine(ward: ward, group: group, drug: drug, product: product, baseline: b, pilot: p,
                                     baselineDDD: bDDD, pilotDDD: pDDD, someWithoutDDD: missingDDD, countable: countable,
                                     baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot))
@@ -186,17 +231,16 @@ public enum HypnoticAnalysis {
             for group in DrugGroup.allCases {
                 let groupDrugs = use.formulary.drugs.filter { $0.group == group }
                 for drug in groupDrugs {
-                    let drugProducts = products.filter { $0.drug == drug.name }
                     if !use.administrations {
-                        for product in drugProducts {
-                            if let l = line(group: group, drug: drug, product: product.label, { $0 == product }) { out.append(l) }
+                        for product in productsOfDrug[drug.name] ?? [] {
+                            if let l = line(group: group, drug: drug, product: product.label, keysOfProduct[product] ?? []) { out.append(l) }
                         }
                     }
-                    if let l = line(group: group, drug: drug, product: nil, { $0.drug == drug.name }) { out.append(l) }
+                    if let l = line(group: group, drug: drug, product: nil, keysOfDrug[drug.name] ?? []) { out.append(l) }
                 }
-                if let l = line(group: group, drug: nil, product: nil, { p in groupDrugs.contains { $0.name == p.drug } }) { out.append(l) }
+                if let l = line(group: group, drug: nil, product: nil, keysOfGroup[group] ?? []) { out.append(l) }
             }
-            if let l = line(group: nil, drug: nil, product: nil, { _ in true }) { out.append(l) }
+            if let l = line(group: nil, drug: nil, product: nil, wardKeys) { out.append(l) }
         }
         return out
     }
@@ -207,8 +251,10 @@ public enum HypnoticAnalysis {
     {
         let totals = lines.filter { $0.ward != nil && $0.group == nil && $0.countable }
         func strata(_ cbti: Bool) -> [RateStratum] {
-            totals.filter { study.wards[$0.ward!].cbti == cbti && $0.baseline.units >= 0 && $0.pilot.units >= 0 }.map {
-                RateStratum(x1: Int($0.pilot.units.rounded()), t1: $0.pilotExposure, x0: Int($0.baseline.units.rounded()), t0: $0.baselineExposure)
+            totals.filter { study.wards[$0.ward!].cbti == cbti && $0.baseline.units >= 0 && $0.pilot.units >= 0 }.compactMap {
+                guard let x1 = Int(exactly: $0.pilot.units.rounded()), let x0 = Int(exactly: $0.baseline.units.rounded()),
+                      x1 <= Int.max / 2, x0 <= Int.max / 2 else { return nil }
+                return RateStratum(x1: x1, t1: $0.pilotExposure, x0: x0, t0: $0.baselineExposure)
             }
         }
         let c = mantelHaenszelRateRatio(strata: strata(true)), o = mantelHaenszelRateRatio(strata: strata(false))

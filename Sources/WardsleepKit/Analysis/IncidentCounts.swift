@@ -27,6 +27,8 @@ public final class IncidentCounts: StudyConsumer {
     public private(set) var counts: [Cell: Int] = [:]
     /// Categories seen, in first-seen order.
     public private(set) var categories: [String] = []
+    /// The same, for lookups in constant time (thousands of distinct labels are possible).
+    var seenCategories: Set<String> = []
     /// Incidents in a period without a recorded time (counted in 24 h only).
     public private(set) var withoutTime = 0
     /// Serious incidents (harm level Severe or Death, or the Death category) by period.
@@ -45,7 +47,7 @@ public final class IncidentCounts: StudyConsumer {
     public func incident(_ r: IncidentRecord) {
         guard !r.excludedByStatus, let period = r.timing.period else { return }
         analysed += 1
-        if !categories.contains(r.category) { categories.append(r.category) }
+        if seenCategories.insert(r.category).inserted { categories.append(r.category) }
         var windows: [TimeWindow] = [.allDay]
         if r.timing.inProtectedWindow == true { windows.append(.protected) }
         if r.time == nil { withoutTime += 1 }
@@ -61,14 +63,29 @@ public final class IncidentCounts: StudyConsumer {
 }
 
 /// Occupied bed days (sum of the midnight census) per ward and period: the exposure for rates.
+///
+/// The sums cannot overflow: each census is at most `PlausibleLimits.occupiedBeds` (larger values are quarantined),
+/// and a ward-day is counted once (repeats are quarantined), so a ward's total is at most 10,000 × 146,000 days.
 public final class OccupancyTotals: StudyConsumer {
     /// OBD by ward index and period.
     public private(set) var bedDays: [Int: [StudyPeriod: Int]] = [:]
     /// Census days recorded by ward index and period.
     public private(set) var censusDays: [Int: [StudyPeriod: Int]] = [:]
+    /// Census days in a period with more occupied beds than the ward has (study.yaml `beds`), by ward index.
+    public private(set) var overBeds: [Int: OverBeds] = [:]
+    /// Beds per ward index, from study.yaml.
+    let beds: [Int]
 
-    /// Creates empty totals.
-    public init() {}
+    /// Days on which a ward's census exceeded its beds, and the largest census seen.
+    public struct OverBeds: Sendable, Equatable {
+        /// Census days above the ward's beds.
+        public var days = 0
+        /// The most occupied beds on any one of them.
+        public var most = 0
+    }
+
+    /// Creates empty totals; `beds` (per ward index) finds census days above a ward's beds.
+    public init(beds: [Int] = []) { self.beds = beds }
 
     /// OBD for a ward (or the study when `ward` is nil) in a period.
     public func total(ward: Int? = nil, period: StudyPeriod) -> Int {
@@ -88,5 +105,9 @@ public final class OccupancyTotals: StudyConsumer {
         guard let p = r.period else { return }
         bedDays[r.ward, default: [:]][p, default: 0] += r.occupiedBeds
         censusDays[r.ward, default: [:]][p, default: 0] += 1
+        if r.ward < beds.count, r.occupiedBeds > beds[r.ward] {
+            overBeds[r.ward, default: OverBeds()].days += 1
+            overBeds[r.ward]!.most = max(overBeds[r.ward]!.most, r.occupiedBeds)
+        }
     }
 }

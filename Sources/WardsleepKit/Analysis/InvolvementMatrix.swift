@@ -12,16 +12,33 @@ public struct InvolvementMatrix: Sendable {
     public struct Cell: Sendable, Equatable {
         /// The highest level reached.
         public var level: InvolvementLevel
-        /// Evidence behind that level.
+        /// Evidence behind that level, each once, in ledger order.
         public var evidence: [String]
-        /// Activities at that level.
+        /// Activities at that level, each once, in ledger order.
         public var activities: [String]
+
+        /// Creates a cell.
+        public init(level: InvolvementLevel, evidence: [String], activities: [String]) {
+            self.level = level
+            self.evidence = evidence
+            self.activities = activities
+        }
+    }
+
+    /// What a cell already lists, so that a ledger of many rows for one group is read in linear time.
+    struct Seen: Sendable {
+        var evidence: Set<String> = []
+        var activities: Set<String> = []
     }
 
     /// Groups in role order (service users, carers, professionals, community), then first appearance.
     public private(set) var groups: [Group] = []
     /// Cells by stage and group index.
     public private(set) var cells: [InvolvementStage: [Int: Cell]] = [:]
+    /// The evidence and activities of each cell, as sets (indexed like `cells` while records are added).
+    var seen: [InvolvementStage: [Int: Seen]] = [:]
+    /// Group index by normalised label, as written first.
+    var groupIndex: [String: Int] = [:]
 
     /// Creates an empty matrix.
     public init() {}
@@ -41,23 +58,34 @@ public struct InvolvementMatrix: Sendable {
         let remap = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element.offset, $0.offset) })
         groups = sorted.map(\.element)
         cells = cells.mapValues { Dictionary(uniqueKeysWithValues: $0.map { (remap[$0.key]!, $0.value) }) }
+        seen = seen.mapValues { Dictionary(uniqueKeysWithValues: $0.map { (remap[$0.key]!, $0.value) }) }
+        groupIndex = groupIndex.mapValues { remap[$0]! }
     }
 
-    /// Adds one ledger entry; a higher level replaces the cell, an equal one adds its evidence.
+    /// Adds one ledger entry; a higher level replaces the cell, an equal one adds its evidence. Constant time per
+    /// entry: groups are found through an index, evidence already listed through a set.
     public mutating func add(_ r: InvolvementRecord) {
         let key = Slug.normaliseLabel(r.group)
-        let g = groups.firstIndex { Slug.normaliseLabel($0.label) == key || Slug.normaliseLabel($0.label) + "s" == key || Slug.normaliseLabel($0.label) == key + "s" }
-            ?? { groups.append(Group(label: r.group, role: r.role)); return groups.count - 1 }()
+        // A group answers to its label with or without a final "s"; the first group listed that matches.
+        let g = [groupIndex[key], groupIndex[key + "s"], key.hasSuffix("s") ? groupIndex[String(key.dropLast())] : nil].compactMap { $0 }.min()
+            ?? {
+                groups.append(Group(label: r.group, role: r.role))
+                groupIndex[key] = groups.count - 1
+                return groups.count - 1
+            }()
         let evidence = r.evidence.map { [$0] } ?? [], activity = r.activity.map { [$0] } ?? []
-        if let c = cells[r.stage]?[g] {
-            if r.level > c.level {
+        // Only the level is read out: holding a copy of the cell would make each append copy its evidence.
+        if let level = cells[r.stage]?[g]?.level {
+            if r.level > level {
                 cells[r.stage]![g] = Cell(level: r.level, evidence: evidence, activities: activity)
-            } else if r.level == c.level {
-                cells[r.stage]![g]!.evidence += evidence.filter { !c.evidence.contains($0) }
-                cells[r.stage]![g]!.activities += activity.filter { !c.activities.contains($0) }
+                seen[r.stage]![g] = Seen(evidence: Set(evidence), activities: Set(activity))
+            } else if r.level == level {
+                for e in evidence where seen[r.stage]![g]!.evidence.insert(e).inserted { cells[r.stage]![g]!.evidence.append(e) }
+                for a in activity where seen[r.stage]![g]!.activities.insert(a).inserted { cells[r.stage]![g]!.activities.append(a) }
             }
         } else {
             cells[r.stage, default: [:]][g] = Cell(level: r.level, evidence: evidence, activities: activity)
+            seen[r.stage, default: [:]][g] = Seen(evidence: Set(evidence), activities: Set(activity))
         }
     }
 

@@ -117,10 +117,14 @@ public enum SafetyAnalysis {
     /// Mantel–Haenszel over the wards' cells for each category and window, with the CBTi contrast. The same function
     /// pools exact counts (restricted outputs) and released counts (the release step).
     public static func pooledOverWards(_ cells: [SafetyCell], categories: [String], study: StudyDefinition) -> [PooledSafety] {
+        // Ward cells by category and window, found once: filtering every cell for each category would take time in the
+        // square of the number of categories.
+        var byCategory: [String: [TimeWindow: [SafetyCell]]] = [:]
+        for c in cells where c.ward != nil { byCategory[c.category, default: [:]][c.window, default: []].append(c) }
         var pooled: [PooledSafety] = []
         for category in categories {
             for window in study.scope.windows {
-                let wardCells = cells.filter { $0.ward != nil && $0.category == category && $0.window == window }
+                let wardCells = byCategory[category]?[window] ?? []
                 func strata(_ keep: (Int) -> Bool) -> [RateStratum] {
                     wardCells.filter { keep($0.ward!) }.map {
                         RateStratum(x1: $0.pilotEvents, t1: $0.pilotExposure, x0: $0.baselineEvents, t0: $0.baselineExposure)

@@ -5,7 +5,7 @@ public final class StudyAnalyses {
     /// Incident counts.
     public let incidents = IncidentCounts()
     /// Occupied bed days.
-    public let occupancy = OccupancyTotals()
+    public let occupancy: OccupancyTotals
     /// Hypnotic use.
     public let hypnotics: HypnoticUse
     /// Feedback counts, ratings, themes and quotes.
@@ -21,8 +21,9 @@ public final class StudyAnalyses {
     public init(study: StudyDefinition, folder: String) throws {
         scope = study.scope
         let formulary = Formulary.forStudy(study)
+        occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
-        series = TimeSeries(study: study, formulary: formulary)
+        series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
         feedback = FeedbackSummary(codebook: try StudyAnalyses.codebook(study, folder: folder))
     }
 

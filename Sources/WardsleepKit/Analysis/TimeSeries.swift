@@ -14,11 +14,17 @@ public final class TimeSeries: StudyConsumer {
     var ddd: [Int: Double] = [:]
     /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
     var doses: [Int: Double] = [:]
+    /// Issue DDDs by ward × product and interval, to leave out what `HypnoticUse` withholds.
+    var issueDDD: [HypnoticUse.Key: [Int: Double]] = [:]
+    /// The hypnotic totals, which say what is withheld.
+    let hypnotics: HypnoticUse?
     var plans: [Int: (nights: Double, protected: Double)] = [:]
 
-    /// Creates empty series for a study (`spc.interval` month or week).
-    public init(study: StudyDefinition, formulary: Formulary) {
+    /// Creates empty series for a study (`spc.interval` month or week); `hypnotics` says which ward × product totals
+    /// are withheld (net issues below zero) and so left out of the hypnotic chart.
+    public init(study: StudyDefinition, formulary: Formulary, hypnotics: HypnoticUse? = nil) {
         self.study = study
+        self.hypnotics = hypnotics
         weekly = study.spc.interval == "week"
         self.formulary = formulary
     }
@@ -48,6 +54,17 @@ public final class TimeSeries: StudyConsumer {
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard r.period != nil, let ddd = formulary.drug(named: r.product.drug)?.dddMg, let mg = r.product.mgPerUnit else { return }
         self.ddd[bucket(r.day), default: 0] += r.quantity * mg / ddd
+        issueDDD[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][bucket(r.day), default: 0] += r.quantity * mg / ddd
+    }
+
+    /// DDDs per interval, without the withheld ward × product totals (summed in a fixed order when any are withheld).
+    func chartedDDD() -> [Int: Double] {
+        guard let withheld = hypnotics?.withheld, !withheld.isEmpty else { return ddd }
+        var out: [Int: Double] = [:]
+        for key in issueDDD.keys.sorted(by: { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }) where !withheld.contains(key) {
+            for (b, v) in issueDDD[key]! { out[b, default: 0] += v }
+        }
+        return out
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
@@ -105,7 +122,8 @@ public final class TimeSeries: StudyConsumer {
             }
         }
         if hasHypnotics && hasOccupancy {
-            let pts = points(ward: -1, numerator: { self.ddd[$0] ?? 0 }, denominator: { self.bedDays[Key(ward: -1, bucket: $0)] ?? 0 },
+            let ddd = chartedDDD()
+            let pts = points(ward: -1, numerator: { ddd[$0] ?? 0 }, denominator: { self.bedDays[Key(ward: -1, bucket: $0)] ?? 0 },
                              buckets: buckets).filter { $0.denominator > 0 }.map { x -> ChartPoint in
                 var y = x
                 y.value = x.numerator / x.denominator * 100

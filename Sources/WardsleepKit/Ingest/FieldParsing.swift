@@ -121,6 +121,18 @@ public enum FieldParsing {
         return v
     }
 
+    /// A whole number within `range`; `below` and `above` are the reasons given outside it. A run of digits too long
+    /// for an `Int` is outside the range too, not "not a whole number".
+    public static func integer(_ s: ArraySlice<UInt8>, in range: ClosedRange<Int>, below: String, above: String) throws(FieldIssue) -> Int {
+        let negative = s.first == UInt8(ascii: "-")
+        let digits = negative || s.first == UInt8(ascii: "+") ? s.dropFirst() : s
+        if digits.count > 18, digits.allSatisfy(isDigit) { throw FieldIssue(negative ? below : above) }
+        let v = try integer(s)
+        if v < range.lowerBound { throw FieldIssue(below) }
+        if v > range.upperBound { throw FieldIssue(above) }
+        return v
+    }
+
     /// A decimal number with a full stop as the decimal mark (`7.5`, `0.25`, `12`).
     public static func decimal(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
         var i = s.startIndex

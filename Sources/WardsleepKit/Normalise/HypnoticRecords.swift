@@ -35,9 +35,9 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
         let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
         let ward = context.ward(&row, cache: &lookups)
         let productText = row.text("product", required: true)
-        let quantity = row.parse("quantity", required: true, FieldParsing.decimal)
+        let quantity = row.parse("quantity", required: true, issueQuantity)
         let drug = row.text("drug")
-        let strength = row.parse("strength_mg", positiveDecimal)
+        let strength = row.parse("strength_mg", strengthMg)
         var product: ParsedProduct?
         if let productText {
             let text = drug.map { "\($0) \(productText)" } ?? productText
@@ -47,7 +47,7 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
             }) {
             case .success(var p):
                 if let strength { p.strengthMg = strength }
-                if p.strengthMg == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
+                if p.strengthMg == nil && row.bytes("strength_mg") == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
                 product = p
             case .failure(let issue):
                 row.reject("product", issue.reason)
@@ -127,7 +127,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
             case .failure(let issue): row.reject("drug", issue.reason)
             }
         }
-        let dose = row.parse("dose_mg", required: true, positiveDecimal)
+        let dose = row.parse("dose_mg", required: true, doseMg)
         var status = AdministrationStatus.given
         if let bytes = row.bytes("status") {
             if let s = statuses.value(for: bytes, { AdministrationStatus.labels[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
@@ -153,5 +153,30 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
 func positiveDecimal(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
     let v = try FieldParsing.decimal(b)
     guard v > 0 else { throw FieldIssue("not a positive amount: expected a number above 0") }
+    return v
+}
+
+/// Units on one issue row: up to `PlausibleLimits.issueQuantity` either way (a return is negative).
+func issueQuantity(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try FieldParsing.decimal(b)
+    guard abs(v) <= PlausibleLimits.issueQuantity else {
+        throw FieldIssue("implausible quantity: more than \(NumberFormat.grouped(Int(PlausibleLimits.issueQuantity))) units on one row")
+    }
+    return v
+}
+
+/// mg per unit, from a `strength_mg` column: above 0 and up to `PlausibleLimits.strengthMg`.
+func strengthMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try positiveDecimal(b)
+    guard v <= PlausibleLimits.strengthMg else { throw FieldIssue(ProductParser.implausibleStrength) }
+    return v
+}
+
+/// mg in one dose: above 0 and up to `PlausibleLimits.doseMg`.
+func doseMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    let v = try positiveDecimal(b)
+    guard v <= PlausibleLimits.doseMg else {
+        throw FieldIssue("implausible dose: more than \(NumberFormat.grouped(Int(PlausibleLimits.doseMg))) mg in one dose")
+    }
     return v
 }

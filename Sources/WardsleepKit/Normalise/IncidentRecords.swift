@@ -49,11 +49,10 @@ public struct IncidentNormaliser: RecordNormaliser {
         self.context = context
         redactor = Redactor(names: context.study.feedback.names)
         if let map = spec.categories {
+            // Each category answers to its own name too, unless a label of the study's maps that name elsewhere.
             var c: [String: String] = [:]
-            for (label, canonical) in map {
-                c[Slug.normaliseLabel(label)] = canonical
-                c[Slug.normaliseLabel(canonical)] = canonical
-            }
+            for canonical in Set(map.values).sorted() { c[Slug.normaliseLabel(canonical)] = canonical }
+            for (label, canonical) in map { c[Slug.normaliseLabel(label)] = canonical }
             categories = c
         } else {
             categories = nil
@@ -85,7 +84,13 @@ public struct IncidentNormaliser: RecordNormaliser {
                 guard let categories else { return redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")) }
                 return categories[Slug.normaliseLabel(label)]
             }
-            if category == nil { row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories") }
+            if category == nil {
+                row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories")
+            } else if let c = category, Slug.normaliseLabel(c) == IncidentCounts.allCategories {
+                category = nil
+                row.reject("category", "reserved category: \"all\" names the total over all categories; map this label to another "
+                           + "name in study.yaml exports.incidents.categories")
+            }
         }
         var severity: Int?
         if let bytes = row.bytes("severity") {

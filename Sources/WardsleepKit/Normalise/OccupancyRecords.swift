@@ -28,8 +28,8 @@ public struct OccupancyNormaliser: RecordNormaliser {
         let order = context.study.dateFormat
         let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.date(b, order: order) }
         let ward = context.ward(&row, cache: &lookups)
-        let beds = row.parse("occupied_beds", required: true, nonNegativeInteger)
-        let leave = row.parse("leave_beds", nonNegativeInteger)
+        let beds = row.parse("occupied_beds", required: true, bedCount)
+        let leave = row.parse("leave_beds", bedCount)
         guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
         return OccupancyRecord(day: day, ward: ward, occupiedBeds: beds, leaveBeds: leave,
                                period: context.study.periods(forWard: ward).period(of: day))
@@ -45,14 +45,16 @@ public struct OccupancyNormaliser: RecordNormaliser {
     }
 }
 
-func nonNegativeInteger(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
-    let v = try FieldParsing.integer(b)
-    guard v >= 0 else { throw FieldIssue("negative count: expected 0 or more") }
-    return v
+/// A count of beds on one ward on one day: 0 to `PlausibleLimits.occupiedBeds`.
+func bedCount(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
+    try FieldParsing.integer(b, in: 0...PlausibleLimits.occupiedBeds, below: "negative count: expected 0 or more",
+                             above: "implausible count: more than \(NumberFormat.grouped(PlausibleLimits.occupiedBeds)) beds on one ward "
+                                + "on one day")
 }
 
 /// The ward-days already seen, as one bitset per ward over the span of the study periods: flat memory, whatever the
-/// size of the export. Days outside the span are not tracked (they are outside both periods).
+/// size of the export. Days outside the span are not tracked (they are outside both periods). A ward's bitset is made
+/// when its first census arrives, so wards listed in study.yaml but absent from the export cost nothing.
 struct WardDaySet {
     let first: Int
     let span: Int
@@ -67,13 +69,14 @@ struct WardDaySet {
         }
         first = lo
         span = hi - lo + 1
-        bits = Array(repeating: Array(repeating: 0, count: (span + 63) / 64), count: study.wards.count)
+        bits = Array(repeating: [], count: study.wards.count)
     }
 
     /// Marks a ward-day; returns false when it was already marked.
     mutating func insert(ward: Int, day: CalendarDay) -> Bool {
         let offset = day.dayNumber - first
         guard offset >= 0, offset < span else { return true }
+        if bits[ward].isEmpty { bits[ward] = Array(repeating: 0, count: (span + 63) / 64) }
         let (word, bit) = (offset / 64, UInt64(1) << UInt64(offset % 64))
         if bits[ward][word] & bit != 0 { return false }
         bits[ward][word] |= bit

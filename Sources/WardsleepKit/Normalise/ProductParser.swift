@@ -46,6 +46,9 @@ public struct ProductParser {
     let names: [(String, FormularyDrug)]
     let strength: Regex<AnyRegexOutput>
 
+    /// Why a strength above `PlausibleLimits.strengthMg` is refused.
+    static let implausibleStrength = "implausible strength: more than \(NumberFormat.grouped(Int(PlausibleLimits.strengthMg))) mg per unit"
+
     /// Creates a parser over a formulary.
     public init(formulary: Formulary) {
         self.formulary = formulary
@@ -61,6 +64,9 @@ public struct ProductParser {
 
     /// Parses `text`; `requireStrength` for pharmacy issues, where mg come from the strength in the name.
     public func parse(_ text: String, requireStrength: Bool = true) throws(FieldIssue) -> ParsedProduct {
+        guard text.count <= PlausibleLimits.productNameLength else {
+            throw FieldIssue("implausible product name: longer than \(PlausibleLimits.productNameLength) characters")
+        }
         let lower = " " + text.lowercased()
             .replacingOccurrences(of: "m/r", with: " mr ").replacingOccurrences(of: "m / r", with: " mr ") + " "
         let words = ProductParser.words(lower)
@@ -87,8 +93,16 @@ public struct ProductParser {
             case "g": mg *= 1000
             default: break
             }
+            guard mg > 0 else { throw FieldIssue("implausible strength: 0 mg in the product name") }
+            guard mg <= PlausibleLimits.strengthMg else { throw FieldIssue(ProductParser.implausibleStrength) }
             product.strengthMg = mg
-            if let ml = m.output[3].substring { product.perMl = Double(String(ml)) }
+            if let ml = m.output[3].substring {
+                guard let v = Double(String(ml)), v > 0, v <= PlausibleLimits.perMl else {
+                    throw FieldIssue("implausible concentration: the strength must be per more than 0 and at most "
+                                     + "\(NumberFormat.grouped(Int(PlausibleLimits.perMl))) ml")
+                }
+                product.perMl = v
+            }
         }
         let tokens = Set(words.split(separator: " ").map(String.init))
         if !tokens.isDisjoint(with: ["tablet", "tablets", "tab", "tabs", "tbl"]) { product.form = .tablet }

@@ -262,6 +262,8 @@ public enum SummaryMarkdown {
             md += "**Above the study's threshold of \(NumberFormat.json(threshold))% quarantined:** "
             md += over.map { "\(MarkdownText.escape($0.file)) (\(ReleasedTally($0, style: style).percentText)%)" }.joined(separator: ", ") + ".\n\n"
         }
+        let findings = DataQualityFindings.sentences(study: s.study, occupancy: s.exposure, hypnotics: s.hypnotics)
+        if !findings.isEmpty { md += findings.map { "- \($0)\n" }.joined() + "\n" }
         let withProblems = s.ingest.tallies.filter { (s.problems[$0.export]?.total ?? 0) > 0 }
         if !withProblems.isEmpty {
             md += "### Reasons for quarantine\n\n| Export | Problem | Rows | First line |\n|---|---|---:|---:|\n"

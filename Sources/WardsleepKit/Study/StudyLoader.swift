@@ -26,18 +26,12 @@ public enum StudyLoader {
 
     /// Parses the text of a study.yaml; `file` names it in messages.
     public static func parse(_ text: String, file: String = fileName) throws -> StudyDefinition {
-        let node: Node
-        do {
-            guard let n = try Yams.compose(yaml: text) else {
-                throw ConfigurationError(file: file, keyPath: "", message: "is empty; expected at least study, periods and wards")
-            }
-            node = n
-        } catch let error as YamlError {
-            throw ConfigurationError(file: file, keyPath: "", line: yamlErrorLine(error), message: "is not valid YAML: \(yamlErrorText(error))")
+        guard let node = try YAMLDocument.compose(text, file: file) else {
+            throw ConfigurationError(file: file, keyPath: "", message: "is empty; expected at least study, periods and wards")
         }
         let raw: StudyFile
         do {
-            raw = try YAMLDecoder().decode(StudyFile.self, from: node)
+            raw = try NodeDecoder.decode(StudyFile.self, from: node)
         } catch let error as DecodingError {
             throw translate(error, node: node, file: file)
         }
@@ -141,6 +135,7 @@ public enum StudyLoader {
     static func yamlErrorLine(_ e: YamlError) -> Int? {
         switch e {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }
     }
@@ -148,6 +143,8 @@ public enum StudyLoader {
     static func yamlErrorText(_ e: YamlError) -> String {
         switch e {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .duplicatedKeysInMapping(let keys, _):
+            return "\(keys.map { "\"\($0)\"" }.joined(separator: ", ")) given more than once in the same mapping"
         default: return "\(e)"
         }
     }
@@ -203,12 +200,17 @@ struct StudyBuilder {
             throw fail("wards", "is required: a list of wards, each with id, name, type and beds")
         }
         var wards: [WardDefinition] = []
-        var labels: [String: String] = [:]
+        var labels: [String: String] = [:], ids: [String: Int] = [:]
         for (i, w) in wardFiles.enumerated() {
             let at = "wards[\(i)]"
             guard let id = w.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else { throw fail(at, "needs an id, e.g. A1") }
+            if let first = ids.updateValue(i, forKey: WardDefinition.normalisedLabel(id)) {
+                throw fail("\(at).id", "ward id \(id) is already the id of wards[\(first)]; each ward needs an id of its own")
+            }
             guard let beds = w.beds else { throw fail("\(at).beds", "is required: the number of beds on ward \(id)") }
-            guard beds > 0 else { throw fail("\(at).beds", "expected a positive number of beds, found \(beds)") }
+            guard (1...PlausibleLimits.beds).contains(beds) else {
+                throw fail("\(at).beds", "expected a number of beds from 1 to \(NumberFormat.grouped(PlausibleLimits.beds)), found \(beds)")
+            }
             var overrides = PeriodOverrides()
             if let wp = w.periods {
                 if let wb = wp.baseline { overrides.baseline = try range(wb, "\(at).periods.baseline") }
@@ -234,11 +236,15 @@ struct StudyBuilder {
         var disclosure = DisclosurePolicy()
         if let d = raw.disclosure {
             if let s = d.suppress_at_or_below {
-                guard s >= 0 else { throw fail("disclosure.suppress_at_or_below", "expected 0 or more, found \(s)") }
+                guard (0...PlausibleLimits.disclosure).contains(s) else {
+                    throw fail("disclosure.suppress_at_or_below", "expected 0 to \(NumberFormat.grouped(PlausibleLimits.disclosure)), found \(s)")
+                }
                 disclosure.suppressAtOrBelow = s
             }
             if let r = d.round_to {
-                guard r >= 1 else { throw fail("disclosure.round_to", "expected 1 (no rounding) or more, found \(r)") }
+                guard (1...PlausibleLimits.disclosure).contains(r) else {
+                    throw fail("disclosure.round_to", "expected 1 (no rounding) to \(NumberFormat.grouped(PlausibleLimits.disclosure)), found \(r)")
+                }
                 disclosure.roundTo = r
             }
         }
@@ -291,66 +297,6 @@ struct StudyBuilder {
             definition.feedback = FeedbackSettings(codebook: f.codebook, names: f.names ?? [])
         }
         return definition
-    }
-
-    func formulary(_ f: FormularyFile) throws -> FormularyExtension {
-        var ext = FormularyExtension()
-        var known = Formulary.builtIn()
-        for (i, d) in (f.drugs ?? []).enumerated() {
-            let at = "formulary.drugs[\(i)]"
-            guard let name = d.drug?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw fail("\(at).drug", "is required: the generic name") }
-            guard let atc = d.atc, !atc.isEmpty else { throw fail("\(at).atc", "is required: the WHO ATC code, e.g. N05CF01") }
-            if let ddd = d.ddd_mg, ddd <= 0 { throw fail("\(at).ddd_mg", "expected a positive number of mg, found \(ddd)") }
-            let groupText = d.group ?? "other"
-            guard let group = DrugGroup(rawValue: groupText) else {
-                throw fail("\(at).group", "expected one of \(DrugGroup.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(groupText)\"")
-            }
-            let drug = FormularyDrug(name: Slug.normaliseLabel(name), atc: atc, dddMg: d.ddd_mg, group: group,
-                                     aliases: (d.aliases ?? []).map(Slug.normaliseLabel))
-            ext.drugs.append(drug)
-            known.add(drug)
-        }
-        for (alias, drug) in f.aliases ?? [:] {
-            guard known.drug(named: drug) != nil else {
-                throw fail("formulary.aliases.\(alias)", "\"\(drug)\" is not a formulary drug; add it under formulary.drugs first")
-            }
-            ext.aliases[alias] = drug
-        }
-        return ext
-    }
-
-    func exportSpec(_ kind: ExportKind, _ e: ExportFile) throws -> ExportSpec {
-        let at = "exports.\(kind.rawValue)"
-        var spec = ExportSpec(kind: kind, listed: true, file: e.file)
-        if let f = e.file, f.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("\(at).file", "is empty; expected a file name") }
-        if let k = e.kind {
-            guard kind == .hypnotics else { throw fail("\(at).kind", "only the hypnotics export has a kind") }
-            guard let hk = HypnoticsExportKind(rawValue: k) else { throw fail("\(at).kind", "expected issues or administrations, found \"\(k)\"") }
-            spec.hypnoticsKind = hk
-        }
-        let known = kind == .hypnotics ? spec.fields.map(\.name) : kind.allFieldNames
-        for (field, header) in e.columns ?? [:] {
-            guard known.contains(field) else {
-                throw fail("\(at).columns.\(field)", "is not a field of the \(kind.rawValue) export; its fields are \(known.joined(separator: ", "))")
-            }
-            guard !header.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(at).columns.\(field)", "is empty; expected the header label") }
-        }
-        spec.columns = e.columns ?? [:]
-        if e.categories != nil || e.severities != nil || e.exclude_status != nil {
-            guard kind == .incidents else { throw fail(at, "categories, severities and exclude_status belong to the incidents export") }
-        }
-        if let cats = e.categories {
-            guard !cats.isEmpty else { throw fail("\(at).categories", "is empty; leave it out to use the export's labels as they are") }
-            spec.categories = cats
-        }
-        if let sev = e.severities {
-            for (label, level) in sev where !(0...4).contains(level) {
-                throw fail("\(at).severities.\(label)", "expected a level from 0 (no harm) to 4 (death), found \(level)")
-            }
-            spec.severities = sev
-        }
-        spec.excludeStatus = e.exclude_status ?? []
-        return spec
     }
 
     func range(_ r: RangeFile, _ at: String) throws -> DayRange {

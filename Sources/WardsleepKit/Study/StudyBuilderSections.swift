@@ -1,0 +1,89 @@
+/// The sections of study.yaml with mappings of their own: per-export settings and the formulary extension.
+extension StudyBuilder {
+    func formulary(_ f: FormularyFile) throws -> FormularyExtension {
+        var ext = FormularyExtension()
+        var known = Formulary.builtIn()
+        for (i, d) in (f.drugs ?? []).enumerated() {
+            let at = "formulary.drugs[\(i)]"
+            guard let name = d.drug?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw fail("\(at).drug", "is required: the generic name") }
+            guard let atc = d.atc, !atc.isEmpty else { throw fail("\(at).atc", "is required: the WHO ATC code, e.g. N05CF01") }
+            if let ddd = d.ddd_mg, !PlausibleLimits.dddMg.contains(ddd) {
+                throw fail("\(at).ddd_mg", "expected a defined daily dose from \(NumberFormat.json(PlausibleLimits.dddMg.lowerBound)) to "
+                           + "\(NumberFormat.grouped(Int(PlausibleLimits.dddMg.upperBound))) mg, found \(NumberFormat.json(ddd))")
+            }
+            let groupText = d.group ?? "other"
+            guard let group = DrugGroup(rawValue: groupText) else {
+                throw fail("\(at).group", "expected one of \(DrugGroup.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(groupText)\"")
+            }
+            let drug = FormularyDrug(name: Slug.normaliseLabel(name), atc: atc, dddMg: d.ddd_mg, group: group,
+                                     aliases: (d.aliases ?? []).map(Slug.normaliseLabel))
+            ext.drugs.append(drug)
+            known.add(drug)
+        }
+        for (alias, drug) in f.aliases ?? [:] {
+            guard known.drug(named: drug) != nil else {
+                throw fail("formulary.aliases.\(alias)", "\"\(drug)\" is not a formulary drug; add it under formulary.drugs first")
+            }
+            ext.aliases[alias] = drug
+        }
+        return ext
+    }
+
+    func exportSpec(_ kind: ExportKind, _ e: ExportFile) throws -> ExportSpec {
+        let at = "exports.\(kind.rawValue)"
+        var spec = ExportSpec(kind: kind, listed: true, file: e.file)
+        if let f = e.file, f.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("\(at).file", "is empty; expected a file name") }
+        if let k = e.kind {
+            guard kind == .hypnotics else { throw fail("\(at).kind", "only the hypnotics export has a kind") }
+            guard let hk = HypnoticsExportKind(rawValue: k) else { throw fail("\(at).kind", "expected issues or administrations, found \"\(k)\"") }
+            spec.hypnoticsKind = hk
+        }
+        let known = kind == .hypnotics ? spec.fields.map(\.name) : kind.allFieldNames
+        for (field, header) in e.columns ?? [:] {
+            guard known.contains(field) else {
+                throw fail("\(at).columns.\(field)", "is not a field of the \(kind.rawValue) export; its fields are \(known.joined(separator: ", "))")
+            }
+            guard !header.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(at).columns.\(field)", "is empty; expected the header label") }
+        }
+        spec.columns = e.columns ?? [:]
+        if e.categories != nil || e.severities != nil || e.exclude_status != nil {
+            guard kind == .incidents else { throw fail(at, "categories, severities and exclude_status belong to the incidents export") }
+        }
+        if let cats = e.categories {
+            guard !cats.isEmpty else { throw fail("\(at).categories", "is empty; leave it out to use the export's labels as they are") }
+            for (label, category) in cats.sorted(by: { $0.key < $1.key }) {
+                let name = Slug.normaliseLabel(category)
+                if name.isEmpty { throw fail("\(at).categories.\(label)", "is empty; expected the category to count it under") }
+                if name == IncidentCounts.allCategories {
+                    throw fail("\(at).categories.\(label)", "\"\(category)\" is reserved for the total over all categories; "
+                               + "choose another name")
+                }
+            }
+            try checkUnique(cats, "\(at).categories")
+            spec.categories = cats
+        }
+        if let sev = e.severities {
+            for (label, level) in sev where !(0...4).contains(level) {
+                throw fail("\(at).severities.\(label)", "expected a level from 0 (no harm) to 4 (death), found \(level)")
+            }
+            try checkUnique(sev, "\(at).severities")
+            spec.severities = sev
+        }
+        spec.excludeStatus = e.exclude_status ?? []
+        return spec
+    }
+
+    /// Refuses two labels that are the same once case and spacing are ignored but map to different values (which one
+    /// applied would depend on the order of a hash table).
+    func checkUnique<Value: Equatable>(_ map: [String: Value], _ at: String) throws {
+        var seen: [String: (label: String, value: Value)] = [:]
+        for (label, value) in map.sorted(by: { $0.key < $1.key }) {
+            let key = Slug.normaliseLabel(label)
+            if let first = seen[key], first.value != value {
+                throw fail("\(at).\(label)", "\"\(label)\" and \"\(first.label)\" are the same label (case and spacing are ignored) "
+                           + "but map to different values")
+            }
+            seen[key] = (label, value)
+        }
+    }
+}
