@@ -6,12 +6,14 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and memory: parse-only passes, validate and run, each a child process.",
         discussion: """
-        With --rows, generates a benchmark study for each row count (seven wards, an EPMA administrations export of
-        exactly that many rows, about 87 bytes a row) and measures it; with a study folder, measures each export on its
-        own, then the whole study. Each pass runs as a child process of this binary: a parse-only pass through libcsv,
-        the same through wardsleep's reader, `wardsleep validate` and `wardsleep run`, the last two at each --threads
-        count when those commands take --threads. Prints rows/s, MB/s, wall and CPU seconds and each child's peak
-        memory, then the goal checks.
+        With --rows, generates a benchmark study for each row count (seven wards, an EPMA administrations export of \
+        exactly that many rows, about 87 bytes a row) and measures it; with a study folder, measures each export on \
+        its own, then the whole study.
+
+        Each pass runs as a child process of this binary: a parse-only pass through libcsv, the same through \
+        wardsleep's reader, `wardsleep validate` and `wardsleep run`, the last two at each --threads count when those \
+        commands take --threads. Prints rows/s, MB/s, wall and CPU seconds and each child's peak memory, then the \
+        goal checks (scripts/bench-peers compares polars and DuckDB on the same file).
 
         Examples:
           wardsleep bench --rows 500000,5000000 --keep .build/bench

@@ -185,7 +185,11 @@ public enum Benchmark {
                                          name: "\(label)-\(parser.rawValue)")
                 // "records N bytes B": the header is a record.
                 let words = out.split(whereSeparator: { $0 == " " || $0 == "\n" })
-                if rows == nil, let i = words.firstIndex(of: "records"), i + 1 < words.count, let n = Int(words[i + 1]) { rows = max(0, n - 1) }
+                let records = words.firstIndex(of: "records").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
+                if generated, let expected = rows, records != expected + 1 {
+                    throw Failure(message: "\(file): the parse-only pass counted \(records.map(String.init) ?? "no") records, expected \(expected + 1)")
+                }
+                if rows == nil, let records { rows = max(0, records - 1) }
                 record(Measurement(export: export, rows: rows ?? 0, bytes: bytes, generated: generated,
                                    phase: parser == .libcsv ? .parse : .read, threads: 1, process: m))
             }

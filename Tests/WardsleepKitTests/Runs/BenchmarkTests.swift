@@ -141,6 +141,39 @@ import Testing
         #expect(!r.out.contains("goal checks:"))
     }
 
+    @Test func threadCountsArePassedOnceTheCommandsTakeThem() throws {
+        // A stand-in for a wardsleep whose validate and run take --threads: it lists the option in --help, logs the
+        // count it is given and runs the real binary without it.
+        let dir = TempFolder()
+        let log = dir.path + "/threads.log"
+        let script = dir.write("wardsleep-threads", """
+        #!/bin/sh
+        if [ "$2" = "--help" ]; then echo "  --threads <n>   Worker threads."; exit 0; fi
+        skip=0 command=$1
+        for a in "$@"; do
+          shift
+          if [ $skip = 1 ]; then skip=0; echo "$command $a" >> \(log); continue; fi
+          if [ "$a" = "--threads" ]; then skip=1; continue; fi
+          set -- "$@" "$a"
+        done
+        exec \(wardsleepBinary()) "$@"
+
+        """)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        var options = Benchmark.Options(executable: script, environment: [:])
+        options.rows = [300]
+        options.threads = [.count(1), .all, .count(3)]
+        options.cores = 3
+        var lines: [String] = []
+        let results = try Benchmark.run(options) { lines.append($0) }
+        #expect(results.map { "\($0.phase.rawValue) \($0.threads.map(String.init) ?? "n/a")" }
+            == ["parse 1", "read 1", "validate 1", "validate 3", "run 1", "run 3"])
+        #expect(lines.first?.hasPrefix("threads: validate takes --threads, run takes --threads; 3 cores") == true)
+        #expect(lines.contains { $0.hasPrefix("hypnotics          300       0.0  run            3 ") }, "\(lines)")
+        let logged = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(logged == "validate 1\nvalidate 3\nrun 1\nrun 3\n")
+    }
+
     @Test func benchRejectsBadCountsAndNothingToMeasure() throws {
         let rows = try runWardsleep(["bench", "--rows", "0"])
         #expect(rows.status == 64)
