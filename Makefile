@@ -35,7 +35,9 @@ sample: build
 
 ## Measure speed and memory: generated EPMA administrations exports of $(BENCH_ROWS) rows (parse-only, validate and
 ## run; 1 and all threads), each other export on a 20x sample, then polars and DuckDB on the same files when installed.
+## Peak memory is each child's own through GNU time (package time).
 bench: build
+	@[ -x /usr/bin/time ] || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time
 	$(BIN) bench --rows $(BENCH_ROWS) --keep $(BENCH_DIR)
 	$(BIN) sample --out $(BENCH_DIR)/sample --scale 20 >/dev/null
 	$(BIN) bench $(BENCH_DIR)/sample

@@ -109,9 +109,11 @@ public enum Benchmark {
         var runner = Runner(options: options, work: work, report: report)
         let threads = ["validate", "run"].map { runner.takesThreads($0) }
         runner.threadsFor = [.validate: threads[0], .run: threads[1]]
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { " (load average \($0.split(separator: " ").prefix(3).joined(separator: " ")))" } ?? ""
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+            .map { " (load average \($0.split(separator: " ").prefix(3).joined(separator: " ")))" } ?? ""
         report("threads: validate \(threads[0] ? "takes" : "does not take") --threads, run \(threads[1] ? "takes" : "does not take") --threads; "
-               + "\(options.cores) cores\(load)")
+               + "\(options.cores) cores\(load); peak RSS "
+               + (MeasuredProcess.peakIsExact ? "through \(MeasuredProcess.timeProgram)" : "from wait4, at least this process's own (install time for exact peaks)"))
         for n in options.rows {
             let folder = options.keep.map { ($0 as NSString).appendingPathComponent("rows-\(n)") } ?? "\(work)/rows-\(n)"
             let clock = ContinuousClock()

@@ -20,8 +20,19 @@ public struct ProcessMeasurement: Sendable, Equatable {
 /// Spawns a program and waits for it with `wait4`, so each measurement is that child's own: `getrusage(RUSAGE_CHILDREN)`
 /// would give the largest peak of every child waited for so far.
 ///
+/// Linux carries the spawning process's peak into a child's `ru_maxrss` when the child calls `exec` (the child starts on
+/// a copy, or with `posix_spawn` a share, of the parent's memory), so a child's own peak is read through GNU time
+/// (`/usr/bin/time`, Debian package `time`), a small program whose children inherit only its own few pages. Without
+/// it the peak comes from `wait4` directly and is at least this process's own peak.
+///
 /// Foundation's `Process` is not used: it reaps its children itself, and the resource usage with them.
 public enum MeasuredProcess {
+    /// GNU time, through which peak memory is measured when it is installed.
+    public static let timeProgram = "/usr/bin/time"
+
+    /// Whether each child's peak memory is its own (GNU time is installed), rather than at least this process's peak.
+    public static var peakIsExact: Bool { FileManager.default.isExecutableFile(atPath: timeProgram) }
+
     /// A program that could not be started or waited for.
     public struct Failure: WardsleepFailure {
         /// What failed.
@@ -34,6 +45,20 @@ public enum MeasuredProcess {
     /// (created or truncated), standard input from /dev/null.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String],
                            stdout: String, stderr: String) throws -> ProcessMeasurement {
+        guard peakIsExact else { return try spawn(executable, arguments, environment: environment, stdout: stdout, stderr: stderr) }
+        let peakFile = NSTemporaryDirectory() + "wardsleep-peak-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: peakFile) }
+        // GNU time exits with the child's status (128 + the signal when one ended it) and writes the peak in KiB as the
+        // last line of its output file; CPU time from wait4 on time includes the child's.
+        var m = try spawn(timeProgram, ["-f", "%M", "-o", peakFile, "--", executable] + arguments, environment: environment,
+                          stdout: stdout, stderr: stderr)
+        let last = ((try? String(contentsOfFile: peakFile, encoding: .utf8)) ?? "").split(separator: "\n").last
+        if let kib = last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) { m.peakRSSBytes = kib * 1024 }
+        return m
+    }
+
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
+                      stdout: String, stderr: String) throws -> ProcessMeasurement {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
