@@ -3,6 +3,8 @@ SWIFT        ?= swift
 APT_PACKAGES := libcsv-dev r-mathlib libsqlite3-dev
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          := .build/release/wardsleep
+BENCH_ROWS   ?= 500000,5000000
+BENCH_DIR    := .build/bench
 
 .PHONY: deps build report test sample reference bench validate clean
 
@@ -31,10 +33,19 @@ test: deps
 sample: build
 	$(BIN) sample --out data/sample --force
 
-## Measure ingest speed on a large synthetic study (parse-only against the full pipeline).
+## Measure speed and memory: generated EPMA administrations exports of $(BENCH_ROWS) rows (parse-only, validate and
+## run; 1 and all threads), each other export on a 20x sample, then polars and DuckDB on the same files when installed.
+## Peak memory is each child's own through GNU time (package time).
 bench: build
-	$(BIN) sample --out .build/bench-sample --scale 20 --force
-	$(BIN) bench .build/bench-sample
+	@[ -x /usr/bin/time ] || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time
+	$(BIN) bench --rows $(BENCH_ROWS) --keep $(BENCH_DIR)
+	$(BIN) sample --out $(BENCH_DIR)/sample --scale 20 --force >/dev/null
+	$(BIN) bench $(BENCH_DIR)/sample
+	@if command -v python3 >/dev/null 2>&1; then \
+	  for n in $$(echo $(BENCH_ROWS) | tr , ' '); do \
+	    echo; WARDSLEEP=$(BIN) scripts/bench-peers $(BENCH_DIR)/rows-$$n/hypnotics.csv || exit 1; \
+	  done; \
+	else echo "python3 not found: scripts/bench-peers skipped"; fi
 
 ## Recompile the reference tables in data/reference/ into the binary.
 reference:

@@ -4,21 +4,101 @@ import WardsleepKit
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure ingest speed: a parse-only pass through libcsv against the full pipeline, export by export.",
+        abstract: "Measure speed and memory: parse-only passes, validate and run, each a child process.",
         discussion: """
-        Prints rows/s and MB/s for each export. Use a large synthetic study for meaningful numbers.
+        With --rows, generates a benchmark study for each row count (seven wards, an EPMA administrations export of \
+        exactly that many rows, about 87 bytes a row) and measures it; with a study folder, measures each export on \
+        its own, then the whole study.
 
-        Example:
-          wardsleep sample --out /tmp/bench --scale 20 && wardsleep bench /tmp/bench
+        Each pass runs as a child process of this binary: a parse-only pass through libcsv, the same through \
+        wardsleep's reader, `wardsleep validate` and `wardsleep run`, the last two at each --threads count when those \
+        commands take --threads. Prints rows/s, MB/s, wall and CPU seconds and each child's peak memory, then the \
+        goal checks (scripts/bench-peers compares polars and DuckDB on the same file).
+
+        Examples:
+          wardsleep bench --rows 500000,5000000 --keep .build/bench
+          wardsleep bench data/sample
         """
     )
 
-    @OptionGroup var options: StudyOptions
+    @Argument(help: "A study folder to measure export by export.")
+    var folder: String?
+
+    @Option(name: .long, help: "A study folder to measure export by export (as the argument).")
+    var study: String?
+
+    @Option(name: .long, help: "Generate and measure a benchmark study of this many rows; comma-separated for several (500k and 5M allowed).")
+    var rows: String?
+
+    @Option(name: .long, help: "Thread counts for validate and run, comma-separated (a number or all).")
+    var threads: String = "1,all"
+
+    @Option(name: .long, help: "Write the generated studies into this folder (rows-N/) and keep them.")
+    var keep: String?
+
+    @Option(name: .customLong("key-file"), help: "A file holding the pseudonymisation key (otherwise WARDSLEEP_KEY).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Random seed of the generated studies.")
+    var seed: UInt64 = BenchmarkStudy.defaultSeed
+
+    @Option(name: .customLong("parse-only"), help: .hidden)
+    var parseOnly: String?
+
+    @Option(name: .long, help: .hidden)
+    var parser: String = ParseOnlyPass.Parser.libcsv.rawValue
+
+    func rowCounts() throws -> [Int] {
+        guard let rows else { return [] }
+        return try rows.split(separator: ",").map { part in
+            let text = part.trimmingCharacters(in: .whitespaces).lowercased()
+            let (digits, unit) = text.hasSuffix("m") ? (text.dropLast(), 1_000_000) : (text.hasSuffix("k") ? (text.dropLast(), 1_000) : (Substring(text), 1))
+            guard let n = Int(digits), n >= 1, n <= Int.max / unit else {
+                throw ValidationError("--rows takes row counts such as 500000,5000000 or 500k,5M, not \(part).")
+            }
+            return n * unit
+        }
+    }
+
+    func threadSettings() throws -> [Benchmark.ThreadSetting] {
+        try threads.split(separator: ",").map { part in
+            guard let t = Benchmark.ThreadSetting(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--threads takes thread counts such as 1,all, not \(part).")
+            }
+            return t
+        }
+    }
+
+    func validate() throws {
+        _ = try rowCounts()
+        _ = try threadSettings()
+        if folder != nil && study != nil { throw ValidationError("Give the study folder once: as the argument or with --study.") }
+        guard ParseOnlyPass.Parser(rawValue: parser) != nil else { throw ValidationError("--parser must be libcsv or reader.") }
+        if parseOnly == nil && rows == nil && folder == nil && study == nil {
+            throw ValidationError("Give --rows N to measure a generated study, or a study folder.")
+        }
+    }
 
     func run() throws {
         try runReporting {
-            let results = try Benchmark.run(folder: options.study, keyFile: options.keyFile, environment: ProcessInfo.processInfo.environment)
-            printLines(Benchmark.table(results))
+            if let parseOnly {
+                let count = try ParseOnlyPass.count(path: parseOnly, parser: ParseOnlyPass.Parser(rawValue: parser)!)
+                print("records \(count.records) bytes \(count.bytes)")
+                return .success
+            }
+            var options = Benchmark.Options(executable: MeasuredProcess.currentExecutable(), environment: ProcessInfo.processInfo.environment)
+            options.rows = try rowCounts()
+            options.threads = try threadSettings()
+            options.keep = keep
+            options.study = folder ?? study
+            options.keyFile = keyFile
+            options.seed = seed
+            let results = try Benchmark.run(options) { line in
+                print(line)
+                fflush(nil)  // every stream: the table shows as it is measured
+            }
+            let checks = BenchmarkTable.goalChecks(results, cores: options.cores)
+            if !checks.isEmpty { printLines(checks) }
             return .success
         }
     }

@@ -1,73 +1,248 @@
 import Foundation
 
-/// Measures ingest speed export by export: a parse-only pass through libcsv, then the full pipeline (header matching,
-/// typed fields, normalising, pseudonymising and every analysis), on the same file. Speed lives here, never in tests.
+/// Measures wardsleep through its command line, each pass a child process of the wardsleep binary: a parse-only pass
+/// through libcsv, the same through wardsleep's reader, `wardsleep validate` and `wardsleep run`, at each thread count
+/// when the commands take `--threads`. Wall time, CPU time and each child's own peak memory are recorded. Speed lives
+/// here, never in tests.
+///
+/// With row counts, a benchmark study (`BenchmarkStudy`: an administrations export of exactly that many rows) is
+/// generated for each; with a study folder, each export is measured on its own (in a copy of the study holding only
+/// that export, hard-linked), then the study as a whole.
 public enum Benchmark {
-    /// One export's measurements.
-    public struct Result: Sendable {
-        /// The export.
-        public var export: ExportKind
-        /// Its size in bytes.
-        public var bytes: Int
-        /// Data rows.
+    /// One pass over the data.
+    public enum Phase: String, Sendable, CaseIterable {
+        /// libcsv alone, counting records.
+        case parse
+        /// wardsleep's streaming reader, counting records.
+        case read
+        /// `wardsleep validate`.
+        case validate
+        /// `wardsleep run` into a temporary folder.
+        case run
+    }
+
+    /// A thread count asked for on the command line.
+    public enum ThreadSetting: Hashable, Sendable {
+        /// That many threads.
+        case count(Int)
+        /// One per core.
+        case all
+
+        /// Parses `1`, `4` or `all`.
+        public init?(_ text: String) {
+            if text == "all" { self = .all } else if let n = Int(text), n >= 1 { self = .count(n) } else { return nil }
+        }
+
+        /// The number of threads on this machine.
+        public func resolved(cores: Int) -> Int {
+            switch self {
+            case .count(let n): return n
+            case .all: return cores
+            }
+        }
+    }
+
+    /// One measured pass.
+    public struct Measurement: Sendable {
+        /// The export (`hypnotics`, ...), or `all` for the whole study.
+        public var export: String
+        /// Data rows (headers excluded).
         public var rows: Int
-        /// Seconds for the parse-only pass.
-        public var parseSeconds: Double
-        /// Seconds for the full ingest and analysis.
-        public var fullSeconds: Double
+        /// Bytes of input.
+        public var bytes: Int
+        /// Whether the data came from `--rows` (a generated study).
+        public var generated: Bool
+        /// The pass.
+        public var phase: Phase
+        /// Threads asked for; `nil` when the command takes no `--threads` (shown `n/a`).
+        public var threads: Int?
+        /// What the child cost.
+        public var process: ProcessMeasurement
     }
 
-    /// Runs both passes over every export of the study in `folder`.
-    public static func run(folder: String, keyFile: String?, environment: [String: String]) throws -> [Result] {
-        let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment)
-        let clock = ContinuousClock()
-        var results: [Result] = []
-        for kind in ExportKind.allCases {
-            let spec = loaded.study.exports[kind]
-            guard let path = try StudyFolder.resolve(spec, folder: folder) else { continue }
-            var records = 0
-            let parse = try clock.measure {
-                _ = try CSVFileReader(path: path, displayName: spec.file).read { _ in records += 1 }
-            }
-            var tally: ExportTally?
-            let analyses = try StudyAnalyses(study: loaded.study, folder: folder)
-            let full = try clock.measure {
-                tally = try StudyIngest.read(kind, spec: spec, path: path, context: loaded.context, problems: ProblemDigest(keep: 0),
-                                             consumer: analyses.consumer, progress: nil)
-            }
-            results.append(Result(export: kind, bytes: tally?.bytes ?? 0, rows: max(0, records - 1),
-                                  parseSeconds: parse.seconds, fullSeconds: full.seconds))
+    /// What to measure.
+    public struct Options: Sendable {
+        /// The wardsleep binary to run (the running one, for the command line).
+        public var executable: String
+        /// Row counts to generate a benchmark study for.
+        public var rows: [Int] = []
+        /// Thread counts for validate and run (used only when the commands take `--threads`).
+        public var threads: [ThreadSetting] = [.count(1), .all]
+        /// Where generated studies are written and kept (otherwise a temporary folder, removed afterwards).
+        public var keep: String?
+        /// An existing study folder to measure export by export.
+        public var study: String?
+        /// A key file passed on to the children.
+        public var keyFile: String?
+        /// The environment the children start from.
+        public var environment: [String: String]
+        /// The generator's seed.
+        public var seed: UInt64 = BenchmarkStudy.defaultSeed
+        /// Cores on this machine.
+        public var cores = ProcessInfo.processInfo.activeProcessorCount
+
+        /// Options for running `executable` in `environment`.
+        public init(executable: String, environment: [String: String]) {
+            self.executable = executable
+            self.environment = environment
         }
-        return results
     }
 
-    /// A table of the results: rows/s and MB/s for both passes and how many times slower the full pipeline is.
-    public static func table(_ results: [Result]) -> [String] {
-        func rate(_ n: Double, _ s: Double) -> String { s > 0 ? NumberFormat.grouped(Int(n / s)) : "—" }
-        var lines = ["export         MB      rows   parse rows/s  parse MB/s    full rows/s   full MB/s  full/parse"]
-        for r in results {
-            let mb = Double(r.bytes) / 1_048_576
-            lines.append([
-                r.export.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
-                NumberFormat.fixed(mb, 1).leftPadded(7), NumberFormat.grouped(r.rows).leftPadded(10),
-                rate(Double(r.rows), r.parseSeconds).leftPadded(14), NumberFormat.fixed(mb / max(r.parseSeconds, 1e-9), 1).leftPadded(11),
-                rate(Double(r.rows), r.fullSeconds).leftPadded(14), NumberFormat.fixed(mb / max(r.fullSeconds, 1e-9), 1).leftPadded(11),
-                NumberFormat.fixed(r.fullSeconds / max(r.parseSeconds, 1e-9), 1).leftPadded(10) + "x",
-            ].joined(separator: " "))
+    /// The key given to children measuring a generated study when no key is set: the data is invented, and a key in
+    /// the environment works whatever a study's `synthetic` flag allows.
+    static let generatedStudyKey = "wardsleep-bench-key-synthetic-data-only"
+
+    /// A pass that did not finish as it should.
+    public struct Failure: WardsleepFailure {
+        /// What failed, with the end of the child's standard error.
+        public var message: String
+        public var exitStatus: ExitStatus { .internalError }
+        public var description: String { message }
+    }
+
+    /// Runs every pass; `report` receives each line of progress and each table line as it is measured.
+    public static func run(_ options: Options, report: @escaping (String) -> Void) throws -> [Measurement] {
+        let work = NSTemporaryDirectory() + "wardsleep-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: work + "/logs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var runner = Runner(options: options, work: work, report: report)
+        let threads = ["validate", "run"].map { runner.takesThreads($0) }
+        runner.threadsFor = [.validate: threads[0], .run: threads[1]]
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+            .map { " (load average \($0.split(separator: " ").prefix(3).joined(separator: " ")))" } ?? ""
+        report("threads: validate \(threads[0] ? "takes" : "does not take") --threads, run \(threads[1] ? "takes" : "does not take") --threads; "
+               + "\(options.cores) cores\(load); peak RSS "
+               + (MeasuredProcess.peakIsExact ? "through \(MeasuredProcess.timeProgram)" : "from wait4, at least this process's own (install time for exact peaks)"))
+        for n in options.rows {
+            let folder = options.keep.map { ($0 as NSString).appendingPathComponent("rows-\(n)") } ?? "\(work)/rows-\(n)"
+            let clock = ContinuousClock()
+            var written: BenchmarkStudy.Written?
+            let took = try clock.measure { written = try BenchmarkStudy.write(to: folder, rows: n, seed: options.seed) }
+            guard let written else { continue }
+            report("generated \(written.export): \(NumberFormat.grouped(n)) rows, \(NumberFormat.fixed(Double(written.bytes) / 1e6, 1)) MB "
+                   + "in \(NumberFormat.fixed(took.seconds, 2)) s")
+            var env = options.environment
+            if options.keyFile == nil && (env[Pseudonymiser.environmentVariable] ?? "").isEmpty {
+                env[Pseudonymiser.environmentVariable] = generatedStudyKey
+            }
+            try runner.measure(export: "hypnotics", file: written.export, rows: n, bytes: written.bytes, generated: true,
+                               study: folder, environment: env, label: "rows-\(n)")
         }
-        let bytes = results.reduce(0) { $0 + $1.bytes }, rows = results.reduce(0) { $0 + $1.rows }
-        let parse = results.reduce(0) { $0 + $1.parseSeconds }, full = results.reduce(0) { $0 + $1.fullSeconds }
-        lines.append("all: \(NumberFormat.fixed(Double(bytes) / 1_048_576, 1)) MB, \(NumberFormat.grouped(rows)) rows; parse only "
-                     + "\(NumberFormat.fixed(parse, 2)) s, full \(NumberFormat.fixed(full, 2)) s (\(NumberFormat.fixed(full / max(parse, 1e-9), 1))x)")
-        return lines
+        if let study = options.study { try runner.measureStudy(study) }
+        return runner.results
     }
-}
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
+    /// Runs the passes and keeps what they measured.
+    struct Runner {
+        let options: Options
+        let work: String
+        let report: (String) -> Void
+        var threadsFor: [Phase: Bool] = [:]
+        var results: [Measurement] = []
+        var printedHeader = false
 
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+        init(options: Options, work: String, report: @escaping (String) -> Void) {
+            self.options = options
+            self.work = work
+            self.report = report
+        }
+
+        /// Whether `wardsleep <command>` takes `--threads` (its help lists the option).
+        func takesThreads(_ command: String) -> Bool {
+            let out = "\(work)/logs/help-\(command).out"
+            guard let m = try? MeasuredProcess.run(options.executable, [command, "--help"], environment: options.environment,
+                                                   stdout: out, stderr: "/dev/null"), m.exitCode == 0,
+                  let text = try? String(contentsOfFile: out, encoding: .utf8) else { return false }
+            return text.contains("--threads")
+        }
+
+        /// Runs one child; fails with the end of its standard error when it exits other than 0 or 1 (data quality).
+        func child(_ arguments: [String], environment: [String: String], name: String) throws -> (ProcessMeasurement, String) {
+            let out = "\(work)/logs/\(name).out", err = "\(work)/logs/\(name).err"
+            let m = try MeasuredProcess.run(options.executable, arguments, environment: environment, stdout: out, stderr: err)
+            guard m.exitCode == 0 || m.exitCode == 1 else {
+                let tail = ((try? String(contentsOfFile: err, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+                throw Failure(message: "wardsleep \(arguments.joined(separator: " ")) exited \(m.exitCode)\(tail.isEmpty ? "" : ":\n\(tail)")")
+            }
+            return (m, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+        }
+
+        mutating func record(_ m: Measurement) {
+            if !printedHeader {
+                report(BenchmarkTable.header)
+                printedHeader = true
+            }
+            results.append(m)
+            report(BenchmarkTable.line(m))
+        }
+
+        /// The parse passes, then validate and run at each thread count, over one study; returns the data rows counted.
+        @discardableResult
+        mutating func measure(export: String, file: String, rows: Int?, bytes: Int, generated: Bool, study: String,
+                              environment: [String: String], label: String) throws -> Int {
+            var rows = rows
+            for parser in ParseOnlyPass.Parser.allCases {
+                let (m, out) = try child(["bench", "--parse-only", file, "--parser", parser.rawValue], environment: environment,
+                                         name: "\(label)-\(parser.rawValue)")
+                // "records N bytes B": the header is a record.
+                let words = out.split(whereSeparator: { $0 == " " || $0 == "\n" })
+                let records = words.firstIndex(of: "records").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
+                if generated, let expected = rows, records != expected + 1 {
+                    throw Failure(message: "\(file): the parse-only pass counted \(records.map(String.init) ?? "no") records, expected \(expected + 1)")
+                }
+                if rows == nil, let records { rows = max(0, records - 1) }
+                record(Measurement(export: export, rows: rows ?? 0, bytes: bytes, generated: generated,
+                                   phase: parser == .libcsv ? .parse : .read, threads: 1, process: m))
+            }
+            try measureCommands(export: export, rows: rows ?? 0, bytes: bytes, generated: generated, study: study,
+                                environment: environment, label: label)
+            return rows ?? 0
+        }
+
+        /// `wardsleep validate` and `wardsleep run` over a study, at each thread count when they take `--threads`.
+        mutating func measureCommands(export: String, rows: Int, bytes: Int, generated: Bool, study: String,
+                                      environment: [String: String], label: String) throws {
+            let key = options.keyFile.map { ["--key-file", $0] } ?? []
+            for phase in [Phase.validate, .run] {
+                var counts: [Int?] = [nil]
+                if threadsFor[phase] == true {
+                    counts = []
+                    for t in options.threads.map({ $0.resolved(cores: options.cores) }) where !counts.contains(t) { counts.append(t) }
+                }
+                for threads in counts {
+                    let name = "\(label)-\(phase.rawValue)-\(threads.map(String.init) ?? "na")"
+                    var arguments = [phase.rawValue, study] + key
+                    if phase == .run { arguments += ["--out", "\(work)/\(name)", "--ledger", "\(work)/ledger.sqlite", "--quiet"] }
+                    if let threads { arguments += ["--threads", String(threads)] }
+                    let (m, _) = try child(arguments, environment: environment, name: name)
+                    try? FileManager.default.removeItem(atPath: "\(work)/\(name)")
+                    record(Measurement(export: export, rows: rows, bytes: bytes, generated: generated, phase: phase, threads: threads,
+                                       process: m))
+                }
+            }
+        }
+
+        /// Each export of a study on its own, then the whole study.
+        mutating func measureStudy(_ folder: String) throws {
+            let study = try StudyLoader.load(folder: folder)
+            var files: [ExportKind: String] = [:]
+            for kind in ExportKind.allCases {
+                if let path = try StudyFolder.resolve(study.exports[kind], folder: folder) { files[kind] = path }
+            }
+            var totalRows = 0, totalBytes = 0
+            for kind in ExportKind.allCases {
+                guard let file = files[kind] else { continue }
+                let single = "\(work)/\(kind.rawValue)"
+                try BenchmarkStudyCopy.make(of: folder, keeping: kind, leavingOut: Set(files.values).subtracting([file]), into: single)
+                let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+                let copy = (single as NSString).appendingPathComponent(String(file.dropFirst((folder as NSString).resolvingSymlinksInPath.count + 1)))
+                totalRows += try measure(export: kind.rawValue, file: copy, rows: nil, bytes: bytes, generated: false, study: single,
+                                         environment: options.environment, label: kind.rawValue)
+                totalBytes += bytes
+                try? FileManager.default.removeItem(atPath: single)
+            }
+            try measureCommands(export: "all", rows: totalRows, bytes: totalBytes, generated: false, study: folder,
+                                environment: options.environment, label: "all")
+        }
+    }
 }

@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// The benchmark's generator, its measuring of child processes, its goal checks and the `bench` command end to end.
+/// Nothing here asserts a speed: timings depend on the machine.
+@Suite(.serialized) struct BenchmarkTests {
+    func sha256(_ path: String) throws -> String { Digest.sha256(try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    @Test func generatorGivesIdenticalBytesForTheSameRowsAndSeed() throws {
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        let first = try BenchmarkStudy.write(to: a.path, rows: 2_000)
+        let second = try BenchmarkStudy.write(to: b.path, rows: 2_000)
+        let otherSeed = try BenchmarkStudy.write(to: c.path, rows: 2_000, seed: 7)
+        #expect(try sha256(first.export) == sha256(second.export))
+        #expect(try sha256(a.path + "/study.yaml") == sha256(b.path + "/study.yaml"))
+        #expect(try sha256(first.export) != sha256(otherSeed.export))
+    }
+
+    @Test func generatorWritesExactlyTheRowsAskedForInTenColumns() throws {
+        let dir = TempFolder()
+        for n in [1, 2_000, 2_001] {
+            let w = try BenchmarkStudy.write(to: dir.path, rows: n)
+            #expect(w.rows == n)
+            let size = try FileManager.default.attributesOfItem(atPath: w.export)[.size] as? Int
+            #expect(w.bytes == size)
+            for parser in ParseOnlyPass.Parser.allCases {
+                #expect(try ParseOnlyPass.count(path: w.export, parser: parser) == .init(records: n + 1, bytes: w.bytes), "\(parser)")
+            }
+        }
+        let text = try #require(dir.read("hypnotics.csv"))
+        let lines = text.split(separator: "\n")
+        #expect(lines[0] == "Administered,Ward,Patient ID,Drug,Dose (mg),Status,PRN,Route,Comment,Administered by")
+        // A record: date and time, ward, a ten-digit identifier, ..., a quoted comment holding a comma, the nurse.
+        let row = try Regex(#"^\d\d/\d\d/20\d\d \d\d:\d\d,[A-Z]\d,\d{10},[A-Z][a-z]+,[\d.]+,(Given|Refused|Omitted),[YN],Oral,"[^"]*(""[^"]*"")?[^"]*,[^"]*",RN\d{4}$"#)
+        #expect(lines.dropFirst().allSatisfy { $0.wholeMatch(of: row) != nil })
+        // About one distinct patient per 20 rows.
+        let patients = Set(lines.dropFirst().map { $0.split(separator: ",")[2] })
+        #expect((100...160).contains(patients.count), "\(patients.count) patients")
+    }
+
+    @Test func validateAcceptsEveryGeneratedRow() throws {
+        let dir = TempFolder()
+        try BenchmarkStudy.write(to: dir.path, rows: 2_000)
+        let r = try runWardsleep(["validate", dir.path], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("hypnotics.csv: 2,000 rows read, 2,000 accepted, 0 quarantined (0.0%)"), "\(r.out)")
+    }
+
+    @Test func parseOnlyPassesCountRecordsNotLines() throws {
+        let dir = TempFolder()
+        let text = "a,b\n1,\"two\nlines\"\n\n2,3\n3,\"x,y\""
+        let path = dir.write("quoted.csv", text)
+        for parser in ParseOnlyPass.Parser.allCases {
+            #expect(try ParseOnlyPass.count(path: path, parser: parser) == .init(records: 4, bytes: text.utf8.count), "\(parser)")
+        }
+    }
+
+    @Test(.enabled(if: MeasuredProcess.peakIsExact, "needs GNU time (/usr/bin/time)"))
+    func eachChildsPeakMemoryIsItsOwn() throws {
+        let dir = TempFolder()
+        let out = dir.path + "/out", err = dir.path + "/err"
+        // dd reads into a 200 MB buffer; `true` afterwards must not inherit that peak (as RUSAGE_CHILDREN would give), nor
+        // the test process's own (as a child spawned from it directly would).
+        let big = try MeasuredProcess.run("/bin/sh", ["-c", "dd if=/dev/zero of=/dev/null bs=200M count=1 2>/dev/null"],
+                                          environment: [:], stdout: out, stderr: err)
+        let small = try MeasuredProcess.run("/bin/sh", ["-c", "true"], environment: [:], stdout: out, stderr: err)
+        let failing = try MeasuredProcess.run("/bin/sh", ["-c", "echo hello; exit 3"], environment: [:], stdout: out, stderr: err)
+        #expect(big.exitCode == 0 && small.exitCode == 0)
+        #expect(big.peakRSSBytes > 150 << 20, "\(big.peakRSSBytes)")
+        #expect(small.peakRSSBytes < 50 << 20, "\(small.peakRSSBytes)")
+        #expect(failing.exitCode == 3)
+        #expect(dir.read("out") == "hello\n")
+    }
+
+    func measurement(_ rows: Int, _ phase: Benchmark.Phase, seconds: Double, mib: Int, threads: Int? = nil) -> Benchmark.Measurement {
+        .init(export: "hypnotics", rows: rows, bytes: rows * 87, generated: true, phase: phase, threads: threads,
+              process: .init(exitCode: 0, seconds: seconds, cpuSeconds: seconds, peakRSSBytes: mib << 20))
+    }
+
+    @Test func goalChecksCompareTheNumbersTheyName() {
+        let results = [
+            measurement(500_000, .parse, seconds: 0.4, mib: 10), measurement(500_000, .validate, seconds: 0.2, mib: 20),
+            measurement(500_000, .run, seconds: 2, mib: 40),
+            measurement(5_000_000, .parse, seconds: 4, mib: 10), measurement(5_000_000, .validate, seconds: 3, mib: 29),
+            measurement(5_000_000, .run, seconds: 20, mib: 70),
+        ]
+        let lines = BenchmarkTable.goalChecks(results, cores: 2)
+        #expect(lines.contains("PASS validate ≤ 1.2 × parse-only spread over 2 cores, 500,000 rows: 0.20 s (threads n/a); limit 0.24 s (parse-only 0.40 s)"))
+        #expect(lines.contains("FAIL validate ≤ 1.2 × parse-only spread over 2 cores, 5,000,000 rows: 3.00 s (threads n/a); limit 2.40 s (parse-only 4.00 s)"))
+        #expect(lines.contains("PASS peak RSS ≤ 64 MiB, 500,000 rows: validate 20.0 MiB, run 40.0 MiB"))
+        #expect(lines.contains("FAIL peak RSS ≤ 64 MiB, 5,000,000 rows: validate 29.0 MiB, run 70.0 MiB"))
+        #expect(lines.contains("PASS validate peak RSS within 1.5× from 500,000 rows to 5,000,000 rows: 20.0 → 29.0 MiB (1.45×)"))
+        #expect(lines.contains("FAIL run peak RSS within 1.5× from 500,000 rows to 5,000,000 rows: 40.0 → 70.0 MiB (1.75×)"))
+        #expect(lines.contains("FAIL validate time grows no faster than rows: 10.0× rows took 15.0× the time (limit 12.0×; 0.20 → 3.00 s)"))
+        #expect(lines.contains("PASS run time grows no faster than rows: 10.0× rows took 10.0× the time (limit 12.0×; 2.00 → 20.00 s)"))
+    }
+
+    @Test func goalChecksUseTheMostThreads() {
+        let results = [
+            measurement(1_000, .parse, seconds: 1, mib: 10), measurement(1_000, .validate, seconds: 2, mib: 20, threads: 1),
+            measurement(1_000, .validate, seconds: 0.5, mib: 20, threads: 4),
+        ]
+        #expect(BenchmarkTable.goalChecks(results, cores: 4).contains(
+            "FAIL validate ≤ 1.2 × parse-only spread over 4 cores, 1,000 rows: 0.50 s (4 threads); limit 0.30 s (parse-only 1.00 s)"))
+    }
+
+    @Test func benchGeneratesAndMeasuresEveryPhase() throws {
+        let dir = TempFolder()
+        let r = try runWardsleep(["bench", "--rows", "2000", "--keep", dir.path])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("generated \(dir.path)/rows-2000/hypnotics.csv: 2,000 rows, 0.2 MB in ") })
+        #expect(lines.contains(BenchmarkTable.header))
+        for phase in ["parse", "read", "validate", "run"] {
+            #expect(lines.contains { $0.hasPrefix("hypnotics        2,000       0.2  \(phase) ") }, "no \(phase) line in\n\(r.out)")
+        }
+        #expect(lines.contains { $0.hasPrefix("PASS peak RSS ≤ 64 MiB, 2,000 rows: ") || $0.hasPrefix("FAIL peak RSS ≤ 64 MiB, 2,000 rows: ") })
+        #expect(dir.exists("rows-2000/hypnotics.csv") && dir.exists("rows-2000/study.yaml"))
+    }
+
+    @Test func benchMeasuresAStudyExportByExportThenWhole() throws {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML("""
+        exports:
+          incidents: { file: incidents.csv, categories: { "Self harm": self_harm } }
+
+        """))
+        dir.write("incidents.csv", "id,date,time,ward,category\nI1,05/01/2018,01:00,A1,Self harm\nI2,05/02/2019,02:00,A1,Self harm\n")
+        dir.write("occupancy.csv", "date,ward,occupied_beds\n05/01/2018,A1,14\n05/02/2019,A1,15\n05/02/2019,D1,11\n")
+        let r = try runWardsleep(["bench", "--study", dir.path])
+        #expect(r.status == 0, "\(r.err)")
+        for (export, rows) in [("occupancy", 3), ("incidents", 2)] {
+            for phase in ["parse", "read", "validate", "run"] {
+                #expect(r.out.split(separator: "\n").contains {
+                    $0.hasPrefix(export.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + "\(rows)".leftPadded(10) + " ") && $0.contains(" \(phase) ")
+                }, "no \(export) \(phase) line in\n\(r.out)")
+            }
+        }
+        for phase in ["validate", "run"] {
+            #expect(r.out.split(separator: "\n").contains { $0.hasPrefix("all" + String(repeating: " ", count: 18) + "5 ") && $0.contains(" \(phase) ") }, "\(r.out)")
+        }
+        #expect(!r.out.contains("goal checks:"))
+    }
+
+    @Test func threadCountsArePassedOnceTheCommandsTakeThem() throws {
+        // A stand-in for a wardsleep whose validate and run take --threads: it lists the option in --help, logs the
+        // count it is given and runs the real binary without it.
+        let dir = TempFolder()
+        let log = dir.path + "/threads.log"
+        let script = dir.write("wardsleep-threads", """
+        #!/bin/sh
+        if [ "$2" = "--help" ]; then echo "  --threads <n>   Worker threads."; exit 0; fi
+        skip=0 command=$1
+        for a in "$@"; do
+          shift
+          if [ $skip = 1 ]; then skip=0; echo "$command $a" >> \(log); continue; fi
+          if [ "$a" = "--threads" ]; then skip=1; continue; fi
+          set -- "$@" "$a"
+        done
+        exec \(wardsleepBinary()) "$@"
+
+        """)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        var options = Benchmark.Options(executable: script, environment: [:])
+        options.rows = [300]
+        options.threads = [.count(1), .all, .count(3)]
+        options.cores = 3
+        var lines: [String] = []
+        let results = try Benchmark.run(options) { lines.append($0) }
+        #expect(results.map { "\($0.phase.rawValue) \($0.threads.map(String.init) ?? "n/a")" }
+            == ["parse 1", "read 1", "validate 1", "validate 3", "run 1", "run 3"])
+        #expect(lines.first?.hasPrefix("threads: validate takes --threads, run takes --threads; 3 cores") == true, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("hypnotics          300       0.0  run            3 ") }, "\(lines)")
+        let logged = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(logged == "validate 1\nvalidate 3\nrun 1\nrun 3\n")
+    }
+
+    @Test func benchRejectsBadCountsAndNothingToMeasure() throws {
+        let rows = try runWardsleep(["bench", "--rows", "0"])
+        #expect(rows.status == 64)
+        #expect(rows.err.contains("--rows takes row counts such as 500000,5000000 or 500k,5M, not 0."), "\(rows.err)")
+        let nothing = try runWardsleep(["bench"])
+        #expect(nothing.status == 64)
+        #expect(nothing.err.contains("Give --rows N to measure a generated study, or a study folder."), "\(nothing.err)")
+    }
+}
