@@ -16,7 +16,7 @@ import Glibc
 /// the same problems with the same line numbers, and the same report with 1 thread or 16.
 public enum ExportIngest {
     /// The byte grid chunks are cut on.
-    public static let defaultChunkBytes = 4 << 20
+    public static let defaultChunkBytes = 1 << 20
 
     /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`, in
     /// file order. `threads` workers parse and normalise (1: all on the calling thread); `chunkBytes` sets the grid.

@@ -26,11 +26,11 @@ public struct ExportRow {
     public var line: Int { record.line }
 
     /// Whether the export has a column for `field`.
-    public func has(_ field: String) -> Bool { layout.header.index[field] != nil }
+    public func has(_ field: String) -> Bool { layout.column(field) != nil }
 
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
     public func bytes(_ field: String) -> ArraySlice<UInt8>? {
-        guard let i = layout.header.index[field], i < record.fieldCount else { return nil }
+        guard let i = layout.column(field), i < record.fieldCount else { return nil }
         let b = record.field(i).trimmingWhitespace()
         return b.isEmpty ? nil : b
     }
@@ -110,9 +110,19 @@ public struct ExportRow {
 final class ExportLayout: Sendable {
     let header: ExportHeader
     let spec: ExportSpec
+    /// The column plan: each canonical field the header has, with its column, resolved once. A row looks a field up by
+    /// a short scan comparing small strings, which is quicker than hashing the name on every row.
+    let plan: [(field: String, column: Int)]
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
+        plan = header.index.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
+    }
+
+    /// The column of `field`, or `nil` when the export has none.
+    @inline(__always) func column(_ field: String) -> Int? {
+        for entry in plan where entry.field == field { return entry.column }
+        return nil
     }
 }

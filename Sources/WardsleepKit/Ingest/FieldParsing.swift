@@ -38,6 +38,7 @@ public enum FieldParsing {
     /// A date alone; a time part is an error here.
     public static func date(_ s: ArraySlice<UInt8>, order: DateOrder) throws(FieldIssue) -> CalendarDay {
         guard !s.isEmpty else { throw FieldIssue("empty date") }
+        if let day = commonDate(s, order: order) { return day }
         var parts: [ArraySlice<UInt8>] = []
         var separator: UInt8 = 0
         var start = s.startIndex
@@ -74,6 +75,30 @@ public enum FieldParsing {
             throw FieldIssue("US-style date: month \(b) does not exist; expected dd/mm/yyyy, not mm/dd/yyyy")
         }
         return try checkedDay(year: c, month: b, day: a)
+    }
+
+    /// The two forms nearly every export uses, `dd/mm/yyyy` and `yyyy-mm-dd`, read straight off the bytes; `nil` for
+    /// anything else, or anything wrong, which the general path then reads and explains.
+    @inline(__always) static func commonDate(_ s: ArraySlice<UInt8>, order: DateOrder) -> CalendarDay? {
+        guard s.count == 10 else { return nil }
+        let i = s.startIndex
+        @inline(__always) func d(_ k: Int) -> Int? {
+            let b = s[i + k]
+            return b >= 0x30 && b <= 0x39 ? Int(b &- 0x30) : nil
+        }
+        if order == .dmy, s[i + 2] == UInt8(ascii: "/"), s[i + 5] == UInt8(ascii: "/"),
+           let d0 = d(0), let d1 = d(1), let m0 = d(3), let m1 = d(4), let y0 = d(6), let y1 = d(7), let y2 = d(8), let y3 = d(9) {
+            let day = d0 * 10 + d1, month = m0 * 10 + m1, year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            guard month >= 1, month <= 12, year >= 1800, year <= 2200 else { return nil }
+            return CalendarDay(year: year, month: month, day: day)
+        }
+        if s[i + 4] == UInt8(ascii: "-"), s[i + 7] == UInt8(ascii: "-"),
+           let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), let m0 = d(5), let m1 = d(6), let d0 = d(8), let d1 = d(9) {
+            let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            guard year >= 1800, year <= 2200 else { return nil }
+            return CalendarDay(year: year, month: m0 * 10 + m1, day: d0 * 10 + d1)
+        }
+        return nil
     }
 
     static func checkedDay(year: Int, month: Int, day: Int) throws(FieldIssue) -> CalendarDay {

@@ -55,7 +55,7 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
         }
         guard let day, let ward, let productText, let product, let quantity, row.problems.isEmpty else { return nil }
         return HypnoticIssueRecord(day: day, ward: ward, productText: productText, product: product, quantity: quantity, drug: drug,
-                                   strengthMg: strength, period: context.study.periods(forWard: ward).period(of: day))
+                                   strengthMg: strength, period: context.wardPeriods[ward].period(of: day))
     }
 
     public func setAsideReason(_ r: HypnoticIssueRecord) -> String? { r.period == nil ? "outside both periods" : nil }

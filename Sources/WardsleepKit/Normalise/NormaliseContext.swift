@@ -1,5 +1,7 @@
 /// What every normaliser needs: the study and, for exports with patient identifiers, the pseudonymiser.
-public struct NormaliseContext: Sendable {
+///
+/// A class: every worker's normaliser holds the same one, and rows reach the study through it without copying it.
+public final class NormaliseContext: Sendable {
     /// The study definition.
     public let study: StudyDefinition
     /// The pseudonymiser, or `nil` when no key was supplied.
@@ -7,11 +9,15 @@ public struct NormaliseContext: Sendable {
     /// The patients of this run (one registry for every export), when there is a key.
     public let patients: PatientRegistry?
 
+    /// Each ward's periods (the study's, or the ward's own), worked out once.
+    let wardPeriods: [StudyPeriods]
+
     /// Creates a context.
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?) {
         self.study = study
         self.pseudonymiser = pseudonymiser
         patients = pseudonymiser.map(PatientRegistry.init)
+        wardPeriods = study.wards.indices.map(study.periods(forWard:))
     }
 
     /// Refuses to read an export with a patient column when there is no key to pseudonymise it with.
@@ -25,7 +31,7 @@ public struct NormaliseContext: Sendable {
 
     /// The timing of an event on a ward.
     func timing(ward: Int, day: CalendarDay, time: ClockTime?) -> EventTiming {
-        EventTiming(day: day, time: time, periods: study.periods(forWard: ward), window: study.protectedWindow)
+        EventTiming(day: day, time: time, periods: wardPeriods[ward], window: study.protectedWindow)
     }
 
     /// The patient of a row (pseudonymised on first sight), or `nil` when the field is empty (and not required).
@@ -37,8 +43,7 @@ public struct NormaliseContext: Sendable {
     /// The ward a row names, by id, name or alias; records "unknown ward" otherwise.
     func ward(_ row: inout ExportRow, _ field: String = "ward", required: Bool = true, cache: inout RowLookups) -> Int? {
         guard let bytes = required ? row.requiredBytes(field) : row.bytes(field) else { return nil }
-        let study = self.study
-        guard let i = cache.wards.value(for: bytes, { study.wardIndex(matching: TextDecoding.decode($0).0) }) else {
+        guard let i = cache.wards.value(for: bytes, { self.study.wardIndex(matching: TextDecoding.decode($0).0) }) else {
             row.reject(field, "unknown ward: not an id, name or alias of any ward in study.yaml")
             return nil
         }

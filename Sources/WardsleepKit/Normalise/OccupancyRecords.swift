@@ -32,7 +32,7 @@ public struct OccupancyNormaliser: RecordNormaliser {
         let leave = row.parse("leave_beds", bedCount)
         guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
         return OccupancyRecord(day: day, ward: ward, occupiedBeds: beds, leaveBeds: leave,
-                               period: context.study.periods(forWard: ward).period(of: day))
+                               period: context.wardPeriods[ward].period(of: day))
     }
 
     public func setAsideReason(_ r: OccupancyRecord) -> String? { r.period == nil ? "outside both periods" : nil }

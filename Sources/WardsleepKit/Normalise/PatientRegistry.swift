@@ -11,68 +11,39 @@ public typealias PatientID = UInt32
 /// before; they never reach a record, an analysis or an output. Memory grows with distinct patients (about 30 bytes
 /// each), never with rows. One registry serves every export of a run, so a patient is the same number in the sleep
 /// plans and in the administrations.
+///
+/// Workers on several threads register patients at once: the table is split into 64 shards by the identifier's hash,
+/// each with its own lock, so two threads rarely wait for each other. A patient's number is its shard and its place in
+/// the shard; which number a patient gets depends on the order threads meet patients, but no output depends on it.
 public final class PatientRegistry: @unchecked Sendable {
+    static let shardBits = 6
     let pseudonymiser: Pseudonymiser
-    private let lock = NSLock()
-    /// Normalised identifiers, end to end.
-    private var arena: [UInt8] = []
-    /// Where each patient's identifier ends in the arena (start: the previous end).
-    private var ends: [UInt32] = []
-    /// The first 10 bytes (80 bits) of each patient's HMAC-SHA-256, the pseudonym.
-    private var digests: [UInt8] = []
-    /// Open-addressing table of patient index + 1 (0: empty), sized to a power of two.
-    private var slots: [UInt32] = Array(repeating: 0, count: 1024)
-    private var scratch: [UInt8] = []
+    private let shards: [Shard]
 
     /// Creates an empty registry pseudonymising with `pseudonymiser`.
-    public init(pseudonymiser: Pseudonymiser) { self.pseudonymiser = pseudonymiser }
+    public init(pseudonymiser: Pseudonymiser) {
+        self.pseudonymiser = pseudonymiser
+        shards = (0..<(1 << PatientRegistry.shardBits)).map { _ in Shard() }
+    }
 
     /// The number of distinct patients seen.
-    public var count: Int { lock.withLock { ends.count } }
+    public var count: Int { shards.reduce(0) { $0 + $1.count } }
 
     /// The patient for an identifier's bytes, registering (and pseudonymising) it on first sight.
     public func id(for raw: ArraySlice<UInt8>) -> PatientID {
-        lock.lock()
-        defer { lock.unlock() }
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(raw.count)
         Pseudonymiser.normalise(raw, into: &scratch)
         let hash = PatientRegistry.hash(scratch)
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i] != 0 {
-            let p = Int(slots[i] - 1)
-            if identifier(p).elementsEqual(scratch) { return PatientID(p) }
-            i = (i + 1) & mask
-        }
-        let p = ends.count
-        arena.append(contentsOf: scratch)
-        ends.append(UInt32(arena.count))
-        digests.append(contentsOf: pseudonymiser.digest(scratch))
-        slots[i] = UInt32(p + 1)
-        if ends.count * 2 > slots.count { grow() }
-        return PatientID(p)
+        let s = Int(truncatingIfNeeded: hash) & ((1 << PatientRegistry.shardBits) - 1)
+        let local = shards[s].id(for: scratch, hash: hash >> PatientRegistry.shardBits, pseudonymiser: pseudonymiser)
+        return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
     }
 
     /// The pseudonym of a registered patient (`P-` and 20 hex digits), as `Pseudonymiser.pseudonym` gives it.
     public func pseudonym(_ id: PatientID) -> String {
-        lock.withLock {
-            let d = digests[Int(id) * 10..<Int(id) * 10 + 10]
-            return Pseudonymiser.format(d)
-        }
-    }
-
-    private func identifier(_ p: Int) -> ArraySlice<UInt8> {
-        arena[(p == 0 ? 0 : Int(ends[p - 1]))..<Int(ends[p])]
-    }
-
-    private func grow() {
-        var bigger = [UInt32](repeating: 0, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for p in 0..<ends.count {
-            var i = Int(truncatingIfNeeded: PatientRegistry.hash(identifier(p))) & mask
-            while bigger[i] != 0 { i = (i + 1) & mask }
-            bigger[i] = UInt32(p + 1)
-        }
-        slots = bigger
+        let s = Int(id & PatientID((1 << PatientRegistry.shardBits) - 1))
+        return shards[s].pseudonym(Int(id >> PatientID(PatientRegistry.shardBits)))
     }
 
     /// FNV-1a, 64-bit: quick on short identifiers; collisions only cost a comparison.
@@ -80,5 +51,56 @@ public final class PatientRegistry: @unchecked Sendable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h ^ (h >> 29)
+    }
+
+    /// One shard: identifiers end to end in a byte arena, an open-addressing table, and the pseudonyms' digests.
+    private final class Shard: @unchecked Sendable {
+        private let lock = NSLock()
+        private var arena: [UInt8] = []
+        private var ends: [UInt32] = []
+        /// The first 10 bytes (80 bits) of each patient's HMAC-SHA-256, the pseudonym.
+        private var digests: [UInt8] = []
+        /// Patient index + 1 (0: empty), sized to a power of two.
+        private var slots: [UInt32] = Array(repeating: 0, count: 64)
+
+        var count: Int { lock.withLock { ends.count } }
+
+        func id(for key: [UInt8], hash: UInt64, pseudonymiser: Pseudonymiser) -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            let mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while slots[i] != 0 {
+                let p = Int(slots[i] - 1)
+                if identifier(p).elementsEqual(key) { return p }
+                i = (i + 1) & mask
+            }
+            let p = ends.count
+            arena.append(contentsOf: key)
+            ends.append(UInt32(arena.count))
+            digests.append(contentsOf: pseudonymiser.digest(key))
+            slots[i] = UInt32(p + 1)
+            if ends.count * 2 > slots.count { grow() }
+            return p
+        }
+
+        func pseudonym(_ p: Int) -> String {
+            lock.withLock { Pseudonymiser.format(digests[p * 10..<p * 10 + 10]) }
+        }
+
+        private func identifier(_ p: Int) -> ArraySlice<UInt8> {
+            arena[(p == 0 ? 0 : Int(ends[p - 1]))..<Int(ends[p])]
+        }
+
+        private func grow() {
+            var bigger = [UInt32](repeating: 0, count: slots.count * 2)
+            let mask = bigger.count - 1
+            for p in 0..<ends.count {
+                var i = Int(truncatingIfNeeded: PatientRegistry.hash(identifier(p)) >> PatientRegistry.shardBits) & mask
+                while bigger[i] != 0 { i = (i + 1) & mask }
+                bigger[i] = UInt32(p + 1)
+            }
+            slots = bigger
+        }
     }
 }

@@ -43,7 +43,7 @@ public struct SleepPlanNormaliser: RecordNormaliser {
         guard let night, let ward, let patient, let protected, row.problems.isEmpty else { return nil }
         return SleepPlanRecord(night: night, ward: ward, patient: patient, protected: protected, decidedBy: decidedBy,
                                patientInvolved: patientInvolved, carerInvolved: carerInvolved,
-                               period: context.study.periods(forWard: ward).period(of: night))
+                               period: context.wardPeriods[ward].period(of: night))
     }
 
     public func setAsideReason(_ r: SleepPlanRecord) -> String? { r.period == nil ? "outside both periods" : nil }
