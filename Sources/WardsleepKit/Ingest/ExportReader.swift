@@ -49,7 +49,7 @@ public enum ExportIngest {
         hasher.update(data: head.bytes)
         var continuation: ChunkOutcome<N>?
         var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = false
-        try OrderedParallel.run(count: starts.count, threads: threads, window: 2 * max(1, threads), work: work) { k, speculative in
+        try OrderedParallel.run(count: starts.count, threads: threads, window: max(1, threads) + 1, work: work) { k, speculative in
             var outcome = speculative
             if let previous = continuation {
                 // The previous chunk ended inside a record: this chunk's own start was not a record boundary.

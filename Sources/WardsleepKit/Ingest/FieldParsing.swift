@@ -113,6 +113,15 @@ public enum FieldParsing {
 
     /// A clock time: `HH:MM`, `H:MM`, `HH:MM:SS` (fractions of a second ignored) or `HHMM`.
     public static func time(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> ClockTime {
+        // `HH:MM`, as nearly every export writes it, straight off the bytes; anything else by the general path.
+        if s.count == 5, s[s.startIndex + 2] == UInt8(ascii: ":") {
+            let i = s.startIndex
+            let d = (s[i], s[i + 1], s[i + 3], s[i + 4])
+            if isDigit(d.0), isDigit(d.1), isDigit(d.2), isDigit(d.3),
+               let t = ClockTime(hour: Int(d.0 &- 0x30) * 10 + Int(d.1 &- 0x30), minute: Int(d.2 &- 0x30) * 10 + Int(d.3 &- 0x30), second: 0) {
+                return t
+            }
+        }
         var body = s
         if body.last == UInt8(ascii: "Z") || body.contains(UInt8(ascii: "+")) {
             throw FieldIssue("not a local time: time-zone offsets are not supported, export ward clock time")

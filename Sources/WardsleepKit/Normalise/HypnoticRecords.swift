@@ -105,11 +105,19 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     /// Creates the normaliser.
     public init(context: NormaliseContext) {
         self.context = context
-        formulary = Formulary.forStudy(context.study)
-        parser = ProductParser(formulary: formulary)
+        let formulary = Formulary.forStudy(context.study), parser = ProductParser(formulary: formulary)
+        self.formulary = formulary
+        self.parser = parser
+        resolveDrug = { b in
+            let text = TextDecoding.decode(b).0
+            return Result { () throws(FieldIssue) in formulary.drug(named: try parser.parse(text, requireStrength: false).drug)! }
+        }
     }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
+
+    /// A drug label resolved against the formulary: made once, so looking a label up captures nothing per row.
+    let resolveDrug: (ArraySlice<UInt8>) -> Result<FormularyDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
         let order = context.study.dateFormat
@@ -119,10 +127,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
         var drug: FormularyDrug?
         if let bytes = row.requiredBytes("drug") {
-            switch drugs.value(for: bytes, { [parser, formulary] b in
-                let text = TextDecoding.decode(b).0
-                return Result { () throws(FieldIssue) in formulary.drug(named: try parser.parse(text, requireStrength: false).drug)! }
-            }) {
+            switch drugs.value(for: bytes, resolveDrug) {
             case .success(let d): drug = d
             case .failure(let issue): row.reject("drug", issue.reason)
             }

@@ -31,13 +31,14 @@ public final class PatientRegistry: @unchecked Sendable {
 
     /// The patient for an identifier's bytes, registering (and pseudonymising) it on first sight.
     public func id(for raw: ArraySlice<UInt8>) -> PatientID {
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(raw.count)
-        Pseudonymiser.normalise(raw, into: &scratch)
-        let hash = PatientRegistry.hash(scratch)
-        let s = Int(truncatingIfNeeded: hash) & ((1 << PatientRegistry.shardBits) - 1)
-        let local = shards[s].id(for: scratch, hash: hash >> PatientRegistry.shardBits, pseudonymiser: pseudonymiser)
-        return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
+        // Normalised on the stack: a patient seen before costs no allocation.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
+            let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])
+            let hash = PatientRegistry.hash(key)
+            let s = Int(truncatingIfNeeded: hash) & ((1 << PatientRegistry.shardBits) - 1)
+            let local = shards[s].id(for: key, hash: hash >> PatientRegistry.shardBits, pseudonymiser: pseudonymiser)
+            return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
+        }
     }
 
     /// The pseudonym of a registered patient (`P-` and 20 hex digits), as `Pseudonymiser.pseudonym` gives it.
@@ -65,7 +66,7 @@ public final class PatientRegistry: @unchecked Sendable {
 
         var count: Int { lock.withLock { ends.count } }
 
-        func id(for key: [UInt8], hash: UInt64, pseudonymiser: Pseudonymiser) -> Int {
+        func id(for key: UnsafeBufferPointer<UInt8>, hash: UInt64, pseudonymiser: Pseudonymiser) -> Int {
             lock.lock()
             defer { lock.unlock() }
             let mask = slots.count - 1
@@ -78,7 +79,7 @@ public final class PatientRegistry: @unchecked Sendable {
             let p = ends.count
             arena.append(contentsOf: key)
             ends.append(UInt32(arena.count))
-            digests.append(contentsOf: pseudonymiser.digest(key))
+            digests.append(contentsOf: pseudonymiser.digest(Array(key)))
             slots[i] = UInt32(p + 1)
             if ends.count * 2 > slots.count { grow() }
             return p

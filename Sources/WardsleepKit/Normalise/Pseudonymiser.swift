@@ -106,6 +106,28 @@ public struct Pseudonymiser: Sendable {
         return out
     }
 
+    /// `normalise` into memory the caller provides (at least `bytes.count` long); returns the length written.
+    static func normalise(_ bytes: ArraySlice<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var lo = bytes.startIndex, hi = bytes.endIndex
+        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+        var n = 0
+        var digitsOnly = true
+        for b in bytes[lo..<hi] {
+            if b == 0x20 || b == UInt8(ascii: "-") { continue }
+            if b < 0x30 || b > 0x39 { digitsOnly = false; break }
+            out[n] = b
+            n += 1
+        }
+        if digitsOnly && n == 10 { return n }
+        n = 0
+        for b in bytes[lo..<hi] {
+            out[n] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+            n += 1
+        }
+        return n
+    }
+
     /// `normalise` into a buffer the caller reuses (no allocation once it has grown).
     static func normalise(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         var lo = bytes.startIndex, hi = bytes.endIndex
