@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,6 +39,27 @@ public enum InputFile {
             throw InputError(file: displayName, message: "cannot open the file: \(reason)")
         }
         return file
+    }
+
+    /// The bytes of a small file that is not an export (study.yaml, a codebook, a key file, a manifest): `nil` when
+    /// there is none; refused at once, like an export, when it is a pipe, a device or a socket; refused when it is
+    /// longer than `limit` bytes.
+    public static func readSmallFile(_ path: String, displayName: String, limit: Int = 16 << 20) throws -> Data? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let file = try openRegularFile(path, displayName: displayName)
+        defer { fclose(file) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            if data.count > limit {
+                throw InputError(file: displayName, message: "input unreadable: longer than \(limit >> 10) KiB, which this file never is")
+            }
+        }
+        return data
     }
 
     /// Throws unless `mode` (from `stat`) is a regular file, saying what it is instead.

@@ -46,13 +46,14 @@ public struct Pseudonymiser: Sendable {
     public static func resolve(keyFile: String?, environment: [String: String], study: StudyDefinition, folder: String) throws -> Pseudonymiser? {
         if let keyFile {
             try PathGuard.checkKeyFile(keyFile, studyFolder: folder)
-            guard let handle = FileHandle(forReadingAtPath: keyFile), case let data = (try? handle.read(upToCount: 64 << 10 + 1)) ?? Data(),
-                  let text = String(data: data, encoding: .utf8) else {
-                throw ConfigurationError(file: keyFile, keyPath: "--key-file", message: "cannot read the key file")
+            // Read as an export is opened: a pipe or device given as the key file is refused at once, never waited on.
+            let data: Data?
+            do { data = try InputFile.readSmallFile(keyFile, displayName: keyFile, limit: 64 << 10) } catch {
+                throw ConfigurationError(file: keyFile, keyPath: "--key-file",
+                                         message: "is not an ordinary file of at most 64 KiB; a key file holds the key and nothing else")
             }
-            try? handle.close()
-            guard data.count <= 64 << 10 else {
-                throw ConfigurationError(file: keyFile, keyPath: "--key-file", message: "is longer than 64 KiB; a key file holds the key and nothing else")
+            guard let data, let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(file: keyFile, keyPath: "--key-file", message: "cannot read the key file")
             }
             return try Pseudonymiser(keyText: text, source: .keyFile)
         }

@@ -158,7 +158,9 @@ public enum SummaryMarkdown {
         md += "\(p.screenOutliers ? "on" : "off"). Limits from fewer than \(p.minimumBaselinePoints) points are trial limits.\n"
         if let policy = style.policy {
             md += "- Disclosure control: counts from 1 to \(policy.suppressAtOrBelow) shown as *, other counts rounded to the nearest "
-            md += "\(policy.roundTo); rates and statistics recomputed from the published counts.\n"
+            md += "\(policy.roundTo). Every rate, rate ratio, interval and p-value, the pooled estimates, the control-chart points, "
+            md += "limits and special-cause flags, and the rating comparisons are computed from the published counts; one that would "
+            md += "need a suppressed count is withheld, with the reason. Exact statistics are kept for restricted use only.\n"
         }
         md += "- Patient identifiers were pseudonymised as they were read (keyed HMAC-SHA-256); incident narratives are never copied.\n"
         if !s.study.scope.description.isEmpty { md += "- Filters: \(MarkdownText.escape(s.study.scope.description)).\n" }

@@ -202,7 +202,7 @@ public enum PathGuard {
     public static func isReport(_ folder: String) -> Bool {
         let path = ((folder as NSString).expandingTildeInPath as NSString).appendingPathComponent("manifest.json")
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size < 64 << 20,
-              let data = FileManager.default.contents(atPath: path),
+              let data = (try? InputFile.readSmallFile(path, displayName: "manifest.json")) ?? nil,
               let manifest = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let tool = manifest["tool"] as? [String: Any] else { return false }
         return tool["name"] as? String == "wardsleep" && manifest["schema_version"] is Int

@@ -255,7 +255,8 @@ public struct LoadedStudy: Sendable {
     /// Loads `folder/study.yaml` and finds the pseudonymisation key.
     public static func load(folder: String, keyFile: String?, environment: [String: String]) throws -> LoadedStudy {
         let study = try StudyLoader.load(folder: folder)
-        let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(StudyLoader.fileName)) ?? Data()
+        let data = try InputFile.readSmallFile((folder as NSString).appendingPathComponent(StudyLoader.fileName),
+                                               displayName: StudyLoader.fileName) ?? Data()
         let hash = Digest.sha256(data)
         let pseudonymiser = try Pseudonymiser.resolve(keyFile: keyFile, environment: environment, study: study, folder: folder)
         return LoadedStudy(study: study, studyHash: hash, context: NormaliseContext(study: study, pseudonymiser: pseudonymiser))

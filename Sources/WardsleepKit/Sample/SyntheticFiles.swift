@@ -24,7 +24,7 @@ public enum SyntheticFiles {
     static func recorded(folder: String) throws -> [String: String]? {
         guard let path = try StudyFolder.file(fileName, key: "synthetic", folder: folder, what: .other),
               let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size <= 1 << 20,
-              let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else { return nil }
+              let text = try InputFile.readSmallFile(path, displayName: fileName).flatMap({ String(data: $0, encoding: .utf8) }) else { return nil }
         var hashes: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let hash = line.prefix(64)

@@ -12,7 +12,7 @@ public enum StudyLoader {
         if !PathGuard.isWithin(PathGuard.real(path), PathGuard.real(folder)) {
             throw ConfigurationError(file: fileName, keyPath: "", message: "is a link to a file outside the study folder; copy it into the folder")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try InputFile.readSmallFile(path, displayName: fileName) else {
             let why = FileManager.default.fileExists(atPath: folder)
                 ? "not found in \(folder); `wardsleep init \(folder)` writes a commented template"
                 : "the study folder \(folder) does not exist"

@@ -13,10 +13,16 @@ public enum Digest {
 
     /// SHA-256 of a file, read in 1 MiB pieces, as hex; `display` names the file in errors.
     public static func sha256(file path: String, display: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw InputError(file: display, message: "cannot open the file") }
-        defer { try? h.close() }
+        // Opened as exports are: a pipe or device swapped in for an input is refused, never waited on.
+        let file = try InputFile.openRegularFile(path, displayName: display)
+        defer { fclose(file) }
         var hasher = SHA256()
-        while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
         return hex(hasher.finalize())
     }
 }

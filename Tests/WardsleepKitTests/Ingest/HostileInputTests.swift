@@ -168,6 +168,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + ".lock"))
     }
 
+    @Test func everyOtherFileReadIsRefusedAtOnceWhenItIsAPipe() throws {
+        // study.yaml itself.
+        let a = study(header + row("I1,05/03/2019,02:10,A1,Self harm\n"))
+        try FileManager.default.removeItem(atPath: a.path + "/study.yaml")
+        #expect(mkfifo(a.path + "/study.yaml", 0o600) == 0)
+        let yaml = try runBounded(["validate", a.path])
+        #expect(yaml.status == 3 && yaml.err.contains("study.yaml: input unreadable: this is a named pipe (FIFO)"), "\(yaml.err)")
+
+        // The study's codebook.
+        let b = study(header + row("I1,05/03/2019,02:10,A1,Self harm\n"), extra: "feedback: { codebook: codebook.yaml }\n")
+        #expect(mkfifo(b.path + "/codebook.yaml", 0o600) == 0)
+        let codebook = try runBounded(["run", b.path, "--out", b.path + "/out", "--ledger", b.path + "/l.sqlite", "--quiet"])
+        #expect(codebook.status == 3 && codebook.err.contains("codebook.yaml: input unreadable: this is a named pipe"), "\(codebook.err)")
+        #expect(!FileManager.default.fileExists(atPath: b.path + "/out.lock"))
+
+        // A key file.
+        let keys = TempFolder()
+        #expect(mkfifo(keys.path + "/key", 0o600) == 0)
+        let key = try runBounded(["validate", b.path, "--key-file", keys.path + "/key"])
+        #expect(key.status == 2 && key.err.contains("is not an ordinary file of at most 64 KiB"), "\(key.err)")
+
+        // An input swapped for a pipe after a successful run: --if-changed hashes it, and must not wait on it.
+        let c = study(header + row("I1,05/03/2019,02:10,A1,Self harm\n"))
+        let first = try runBounded(["run", c.path, "--out", c.path + "/out", "--ledger", c.path + "/l.sqlite", "--quiet"])
+        #expect(first.status == 0, "\(first.err)")
+        try FileManager.default.removeItem(atPath: c.path + "/incidents.csv")
+        #expect(mkfifo(c.path + "/incidents.csv", 0o600) == 0)
+        let again = try runBounded(["run", c.path, "--out", c.path + "/out", "--ledger", c.path + "/l.sqlite", "--if-changed", "--quiet"])
+        #expect(again.status == 3 && again.err.contains("incidents.csv: input unreadable: this is a named pipe"), "\(again.err)")
+        #expect(FileManager.default.fileExists(atPath: c.path + "/out/summary.md") && !FileManager.default.fileExists(atPath: c.path + "/out.lock"))
+    }
+
     @Test func nulBytesAreQuarantinedNotCrashing() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A\u{0}1,Self harm\nI2,05/03/2019,02:10,A1,Self harm\n")))
         #expect(r.out.contains("incidents.csv:2: column \"ward\": \"A?1\": unknown ward"))
