@@ -116,23 +116,9 @@ import Testing
         }
     }
 
-    /// Runs wardsleep under coreutils `timeout`, so that a read that blocks fails the test (status 124) instead of
-    /// hanging it.
+    /// Runs wardsleep under coreutils `timeout`, so that a read that blocks fails the test instead of hanging it.
     func runBounded(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-k", "5", "30", wardsleepBinary()] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "WARDSLEEP_KEY")
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try runWardsleep(arguments, timeout: 30)
     }
 
     @Test func aNamedPipeOrDeviceIsRefusedAtOnceAndTheLockReleased() throws {

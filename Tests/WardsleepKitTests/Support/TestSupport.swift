@@ -92,12 +92,19 @@ func packageRoot() -> String {
 
 /// Runs the wardsleep binary; returns exit status, standard output and standard error.
 @discardableResult
-func runWardsleep(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws
-    -> (status: Int32, out: String, err: String)
+/// With `timeout` (seconds), it runs under coreutils `timeout`, so a read that blocks fails the test (status 124)
+/// instead of hanging it.
+func runWardsleep(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
+                  timeout: Int? = nil) throws -> (status: Int32, out: String, err: String)
 {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: wardsleepBinary())
-    process.arguments = arguments
+    if let timeout {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-k", "5", String(timeout), wardsleepBinary()] + arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: wardsleepBinary())
+        process.arguments = arguments
+    }
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "WARDSLEEP_KEY")
     for (k, v) in environment { env[k] = v }
