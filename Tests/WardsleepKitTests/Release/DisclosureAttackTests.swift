@@ -27,6 +27,16 @@ import Testing
         try attack(out)
     }
 
+    @Test func filteredRunsGiveNothingBack() throws {
+        let dir = TempFolder()
+        for (i, filter) in [["--ward", "A1"], ["--ward", "D1", "--window", "protected"], ["--from", "2018-03-01", "--to", "2019-05-31"]].enumerated() {
+            let out = dir.path + "/report-\(i)"
+            let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", out, "--ledger", dir.path + "/l.sqlite"] + filter)
+            #expect(r.status == 0, "\(r.err)")
+            try attack(out)
+        }
+    }
+
     @Test func administrationsStudyGivesNothingBack() throws {
         let dir = TempFolder()
         let study = dir.path + "/study", out = dir.path + "/report"
