@@ -324,7 +324,9 @@ final class ParseState {
                                    quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine,
                                    bytes: bytes, ends: ends)
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
-            let blank = !atEnd && (0..<record.fieldCount).allSatisfy { record.field($0).trimmingWhitespace().isEmpty }
+            // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
+            // of the record's bytes, which stops at the first byte of a real row.
+            let blank = !atEnd && bytes.withUnsafeBufferPointer { !$0.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } }
             if blank { blankLines += 1 } else {
                 if width == 0 { width = record.fieldCount }
                 do { try body(record) } catch { fail(error) }
