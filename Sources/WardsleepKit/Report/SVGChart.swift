@@ -30,7 +30,7 @@ public enum SVGChart {
     }
 
     /// The SVG document for a chart; `id` makes element ids unique within a page.
-    public static func render(_ c: ControlChart, id: String, standalone: Bool = true) -> String {
+    public static func render(_ c: ControlChart, id: String) -> String {
         let pts = c.points
         let plotW = width - left - right, plotH = height - top - bottom
         let values = pts.flatMap { [$0.value, $0.upper, $0.lower] }.filter(\.isFinite)
@@ -54,7 +54,7 @@ public enum SVGChart {
             return d.joined(separator: " ")
         }
         let titleID = "\(id)-title", descID = "\(id)-desc"
-        var s = "<svg \(standalone ? "xmlns=\"http://www.w3.org/2000/svg\" " : "")viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
         s += "width=\"100%\" role=\"img\" aria-labelledby=\"\(titleID) \(descID)\" class=\"chart\">\n"
         s += "<title id=\"\(titleID)\">\(XMLText.escape(c.title))</title>\n<desc id=\"\(descID)\">\(XMLText.escape(altText(c)))</desc>\n"
         s += "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#ffffff\"/>\n"

@@ -185,50 +185,50 @@ extension StudyRun {
     static func writeReport(_ analysed: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
                             under prefix: String, outputs: inout [Manifest.Output]) throws {
         let inputs = Release.view(analysed, style: style)
-        let summary = SummaryMarkdown.render(inputs, style: style)
-        var charts: [String: String] = [:]
-        var files: [(String, String)] = []
-        for i in inputs.charts.indices {
-            let path = inputs.chartPath(i)
-            files.append((path, SVGChart.render(inputs.charts[i], id: "chart\(i)")))
-            charts[path] = SVGChart.render(inputs.charts[i], id: "chart\(i)", standalone: false)
-        }
-        files += [
-            ("summary.md", summary),
-            ("report.html", HTMLReport.render(markdown: summary, title: "\(inputs.study.study): improvement evaluation", charts: charts)),
-            ("results.json", ResultsJSON.render(inputs, style: style)),
-            ("tables/README.md", SPCTables.notes(style: style)),
-        ]
-        if !inputs.charts.isEmpty { files.append(("tables/spc.csv", SPCTables.csv(inputs.charts))) }
-        if let safety = inputs.safety {
-            files.append(("tables/incidents.csv", SafetyTables.incidentsCSV(safety, study: inputs.study, style: style)))
-            files.append(("tables/incidents_pooled.csv", SafetyTables.pooledCSV(safety)))
-        }
-        if let use = inputs.hypnotics {
-            files.append(("tables/hypnotics.csv", HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style)))
-            if let prn = inputs.prn {
-                files.append(("tables/hypnotics_prn.csv", HypnoticTables.prnCSV(prn, study: inputs.study, style: style)))
-            }
-        }
-        if let f = inputs.feedback {
-            files.append(("tables/feedback_quotes.csv", SPCTables.quotesCSV(f, study: inputs.study, redactor: inputs.redactor)))
-            files.append(("tables/feedback.csv", InvolvementTables.feedbackCSV(f, study: inputs.study, style: style)))
-            files.append(("tables/feedback_themes.csv", InvolvementTables.themesCSV(f, style: style)))
-        }
-        if let u = inputs.uptake {
-            files.append(("tables/protected_sleep.csv", InvolvementTables.protectedSleepCSV(u, study: inputs.study, style: style)))
-        }
-        if let m = inputs.involvement { files.append(("tables/involvement.csv", InvolvementTables.involvementCSV(m))) }
         func format(_ name: String) -> OutputFormat {
             if name.hasSuffix(".md") && !name.hasPrefix("tables/") { return .md }
             if name.hasSuffix(".json") { return .json }
             if name.hasPrefix("tables/") { return .csv }
             return .html
         }
-        for (name, text) in files where formats.contains(format(name)) {
-            try staging.write(prefix + name, text)
+        // Each file is rendered only when its format was asked for, and written as soon as it is.
+        func write(_ name: String, _ render: () -> String) throws {
+            guard formats.contains(format(name)) else { return }
+            try staging.write(prefix + name, render())
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
         }
+        let summary = SummaryMarkdown.render(inputs, style: style)
+        // Each chart is drawn once, and only for the HTML report: the same SVG is its own file and is inlined.
+        var charts: [String: String] = [:]
+        if formats.contains(.html) {
+            for i in inputs.charts.indices {
+                let path = inputs.chartPath(i), svg = SVGChart.render(inputs.charts[i], id: "chart\(i)")
+                charts[path] = svg
+                try write(path) { svg }
+            }
+        }
+        try write("summary.md") { summary }
+        try write("report.html") { HTMLReport.render(markdown: summary, title: "\(inputs.study.study): improvement evaluation", charts: charts) }
+        try write("results.json") { ResultsJSON.render(inputs, style: style) }
+        try write("tables/README.md") { SPCTables.notes(style: style) }
+        if !inputs.charts.isEmpty { try write("tables/spc.csv") { SPCTables.csv(inputs.charts) } }
+        if let safety = inputs.safety {
+            try write("tables/incidents.csv") { SafetyTables.incidentsCSV(safety, study: inputs.study, style: style) }
+            try write("tables/incidents_pooled.csv") { SafetyTables.pooledCSV(safety) }
+        }
+        if let use = inputs.hypnotics {
+            try write("tables/hypnotics.csv") { HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style) }
+            if let prn = inputs.prn { try write("tables/hypnotics_prn.csv") { HypnoticTables.prnCSV(prn, study: inputs.study, style: style) } }
+        }
+        if let f = inputs.feedback {
+            try write("tables/feedback_quotes.csv") { SPCTables.quotesCSV(f, study: inputs.study, redactor: inputs.redactor) }
+            try write("tables/feedback.csv") { InvolvementTables.feedbackCSV(f, study: inputs.study, style: style) }
+            try write("tables/feedback_themes.csv") { InvolvementTables.themesCSV(f, style: style) }
+        }
+        if let u = inputs.uptake {
+            try write("tables/protected_sleep.csv") { InvolvementTables.protectedSleepCSV(u, study: inputs.study, style: style) }
+        }
+        if let m = inputs.involvement { try write("tables/involvement.csv") { InvolvementTables.involvementCSV(m) } }
     }
 }
 
