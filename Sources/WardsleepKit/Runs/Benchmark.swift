@@ -102,6 +102,9 @@ public enum Benchmark {
 
     /// Runs every pass; `report` receives each line of progress and each table line as it is measured.
     public static func run(_ options: Options, report: @escaping (String) -> Void) throws -> [Measurement] {
+        if let keep = options.keep {
+            for n in options.rows { try PathGuard.checkBenchFolder((keep as NSString).appendingPathComponent("rows-\(n)")) }
+        }
         let work = NSTemporaryDirectory() + "wardsleep-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: work + "/logs", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }

@@ -277,6 +277,25 @@ public enum PathGuard {
         }
     }
 
+    /// Checks `bench --keep`: each `rows-N` folder in it must be new, empty, or one that an earlier bench wrote (only
+    /// its study.yaml, marked as a benchmark study, and its hypnotics.csv), since both files are replaced.
+    public static func checkBenchFolder(_ path: String, option: String = "--keep") throws {
+        try refuseEmpty(path, option: option, what: "folder for the benchmark studies")
+        switch existing(path) {
+        case .none: return
+        case .file: throw UsageError(option: option, value: path, message: "is a file, not a folder; refusing to overwrite it")
+        case .folder:
+            let names = Set(entries(path))
+            let yaml = (path as NSString).appendingPathComponent("study.yaml")
+            let marked = ((try? InputFile.readSmallFile(yaml, displayName: "study.yaml", limit: 1 << 20)) ?? nil)
+                .map { String(decoding: $0, as: UTF8.self).hasPrefix("# Benchmark study (synthetic)") } ?? false
+            if !names.isEmpty && !(names.isSubset(of: ["study.yaml", "hypnotics.csv"]) && marked) {
+                throw UsageError(option: option, value: path, message: "holds files an earlier bench did not write; "
+                                 + "choose a new or empty folder (its study.yaml and hypnotics.csv would be replaced)")
+            }
+        }
+    }
+
     /// Checks every path option of a run before anything is opened or written: the key file (outside the study
     /// folder), the report folder (`--out` or `reports/<study-slug>`) and the run ledger (`--ledger` or the default).
     public static func checkRun(_ options: RunOptions) throws {

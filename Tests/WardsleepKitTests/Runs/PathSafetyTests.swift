@@ -247,6 +247,22 @@ import Glibc
         #expect(forced.status == 0 && f.root.read("study/codebook.yaml") != nil, "\(forced.err)")
     }
 
+    @Test func benchKeepNeverOverwritesAStudy() throws {
+        let f = Fixture()
+        // A study folder named like a bench folder: refused, untouched.
+        let keep = f.root.path + "/keep"
+        try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: keep + "/rows-100", withDestinationPath: f.study)
+        try f.expectRefused(["bench", "--rows", "100", "--keep", keep],
+                            "--keep \(keep)/rows-100: holds files an earlier bench did not write; choose a new or empty folder "
+                                + "(its study.yaml and hypnotics.csv would be replaced)")
+        // A folder an earlier bench wrote is reused.
+        let fresh = f.root.path + "/bench"
+        #expect(try runWardsleep(["bench", "--rows", "100", "--keep", fresh]).status == 0)
+        let again = try runWardsleep(["bench", "--rows", "100", "--keep", fresh])
+        #expect(again.status == 0, "\(again.err)")
+    }
+
     @Test func anEmptyFormatIsAUsageError() throws {
         let f = Fixture()
         for format in ["", ","] {
