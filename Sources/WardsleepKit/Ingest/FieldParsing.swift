@@ -178,10 +178,36 @@ public enum FieldParsing {
                 throw FieldIssue("not a number")
             }
         }
-        guard digits > 0, dots <= 1, let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else {
-            throw FieldIssue("not a number")
-        }
+        guard digits > 0, dots <= 1 else { throw FieldIssue("not a number") }
+        if let v = exactDecimal(s) { return v }
+        guard let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else { throw FieldIssue("not a number") }
         return v
+    }
+
+    /// Powers of ten that a double holds exactly.
+    static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
+
+    /// A short decimal (`7.5`, `-3.75`, `25`) without building a string: up to 15 significant digits form an integer
+    /// that a double holds exactly, and dividing it by an exact power of ten is one correctly rounded operation, so
+    /// the result is the one `strtod` gives. `nil` for anything longer, which the general path reads.
+    @inline(__always) static func exactDecimal(_ s: ArraySlice<UInt8>) -> Double? {
+        var i = s.startIndex
+        var negative = false
+        if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { negative = s[i] == UInt8(ascii: "-"); i += 1 }
+        var mantissa: Int64 = 0, significant = 0, fraction = 0, afterDot = false
+        while i < s.endIndex {
+            let b = s[i]
+            if b == UInt8(ascii: ".") { afterDot = true } else {
+                if mantissa > 0 || b != 0x30 { significant += 1 }
+                guard significant <= 15 else { return nil }
+                mantissa = mantissa * 10 + Int64(b &- 0x30)
+                if afterDot { fraction += 1 }
+            }
+            i += 1
+        }
+        guard fraction <= 22 else { return nil }
+        let v = Double(mantissa) / exactPowersOfTen[fraction]
+        return negative ? -v : v
     }
 
     /// A yes/no flag: `Y`, `N`, `Yes`, `No`, `True`, `False`, `1`, `0` (any case).

@@ -10,17 +10,25 @@ public enum DrugGroup: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// One drug of the formulary.
-public struct FormularyDrug: Sendable, Equatable {
+///
+/// Immutable and shared by reference: every administration record names its drug, so a copy must cost one reference,
+/// not a copy of each string.
+public final class FormularyDrug: Sendable, Equatable {
     /// Generic name, lower case (`zopiclone`).
-    public var name: String
+    public let name: String
     /// WHO ATC code.
-    public var atc: String
+    public let atc: String
     /// WHO defined daily dose in mg; `nil` where WHO assigns none (daridorexant).
-    public var dddMg: Double?
+    public let dddMg: Double?
     /// The group it is reported in.
-    public var group: DrugGroup
+    public let group: DrugGroup
     /// Brand and salt names that mean the same drug (`zimovane`, `promethazine hydrochloride`).
-    public var aliases: [String]
+    public let aliases: [String]
+
+    /// Two drugs are the same when every field is.
+    public static func == (a: FormularyDrug, b: FormularyDrug) -> Bool {
+        a === b || (a.name == b.name && a.atc == b.atc && a.dddMg == b.dddMg && a.group == b.group && a.aliases == b.aliases)
+    }
 
     /// Creates a drug.
     public init(name: String, atc: String, dddMg: Double?, group: DrugGroup, aliases: [String] = []) {

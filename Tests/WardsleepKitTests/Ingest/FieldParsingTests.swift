@@ -78,3 +78,22 @@ import Testing
         #expect(CalendarDay(year: 2019, month: 2, day: 29) == nil)
     }
 }
+
+/// The short-decimal fast path gives exactly what `strtod` gives.
+@Test func shortDecimalsReadExactlyAsStrtodReadsThem() throws {
+    var random = SampleRandom(seed: 2026)
+    var cases = ["7.5", "3.75", "-0", "+5", ".5", "5.", "0007.50", "0.1", "0.3", "123456789012345", "1234567890.12345",
+                 "0.000000000000000000001", "99999999999999.9", "-12.000001"]
+    for _ in 0..<5_000 {
+        let digits = (0..<random.pick(Array(1...15))).map { _ in String(random.pick(Array(0...9))) }.joined()
+        let dot = random.pick(Array(0...digits.count))
+        cases.append(String(digits.prefix(dot)) + "." + String(digits.dropFirst(dot)))
+    }
+    for text in cases {
+        let bytes = ArraySlice(Array(text.utf8))
+        let expected = Double(text)!  // strtod, correctly rounded
+        let fast = FieldParsing.exactDecimal(bytes)
+        if let fast { #expect(fast.bitPattern == expected.bitPattern, "\(text): \(fast) against \(expected)") }
+        #expect(try FieldParsing.decimal(bytes).bitPattern == expected.bitPattern, "\(text)")
+    }
+}
