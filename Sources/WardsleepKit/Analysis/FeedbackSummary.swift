@@ -1,6 +1,9 @@
 /// Feedback by group, stage and ward: response counts, rating distributions, themes and requests from the codebook,
 /// and candidate quotes. Memory is bounded: counters, and at most a few candidate quotes per theme and cell.
 public final class FeedbackSummary: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.feedback] }
+
     /// A group × stage cell.
     public struct Cell: Hashable, Sendable {
         /// Respondent group.

@@ -11,6 +11,9 @@
 /// DDDs. Such a ward × product is withheld from every hypnotic figure, in both periods so that the comparison stays
 /// like for like, and listed in `negativeNet` for the data-quality section.
 public final class HypnoticUse: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.hypnotics] }
+
     /// One ward's use of one product.
     public struct Key: Hashable, Sendable {
         /// Ward index.

@@ -8,6 +8,9 @@ public enum TimeWindow: String, Sendable, Codable, CaseIterable {
 
 /// Incident counts by category × period × window, for the study and per ward. Flat memory: one counter per cell.
 public final class IncidentCounts: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.incidents] }
+
     /// Key of one counter.
     public struct Cell: Hashable, Sendable {
         /// Category, or `all`.
@@ -67,6 +70,9 @@ public final class IncidentCounts: StudyConsumer {
 /// The sums cannot overflow: each census is at most `PlausibleLimits.occupiedBeds` (larger values are quarantined),
 /// and a ward-day is counted once (repeats are quarantined), so a ward's total is at most 10,000 × 146,000 days.
 public final class OccupancyTotals: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.occupancy] }
+
     /// OBD by ward index and period.
     public private(set) var bedDays: [Int: [StudyPeriod: Int]] = [:]
     /// Census days recorded by ward index and period.

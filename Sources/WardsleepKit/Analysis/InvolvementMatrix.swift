@@ -105,6 +105,9 @@ public struct InvolvementMatrix: Sendable {
 
 /// Collects the involvement ledger (small: one row per stage and group activity).
 public final class InvolvementLedger: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.involvement] }
+
     /// The ledger entries in file order.
     public private(set) var records: [InvolvementRecord] = []
     /// Creates an empty ledger.

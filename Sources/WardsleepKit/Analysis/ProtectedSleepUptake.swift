@@ -1,6 +1,9 @@
 /// Protected-sleep uptake and decisions from the sleep plans of the pilot period. Patient sets grow with distinct
 /// patients, not with rows.
 public final class ProtectedSleepUptake: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.sleepPlans] }
+
     /// One ward's pilot-period plans.
     public struct Ward: Sendable, Equatable {
         /// Patients with any plan.

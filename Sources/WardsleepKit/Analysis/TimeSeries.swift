@@ -1,5 +1,8 @@
 /// Month-by-month (or week-by-week) totals for the measures charted over time. Memory grows with wards × intervals.
 public final class TimeSeries: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.occupancy, .incidents, .hypnotics, .sleepPlans] }
+
     struct Key: Hashable {
         var ward: Int  // -1: whole study
         var bucket: Int

@@ -16,6 +16,8 @@ public protocol StudyConsumer: AnyObject {
     func sleepPlan(_ r: SleepPlanRecord)
     /// An involvement-ledger entry.
     func involvement(_ r: InvolvementRecord)
+    /// The exports whose records it uses (a group calls it with those only).
+    var exports: Set<ExportKind> { get }
 }
 
 extension StudyConsumer {
@@ -26,20 +28,29 @@ extension StudyConsumer {
     public func feedback(_ r: FeedbackRecord) {}
     public func sleepPlan(_ r: SleepPlanRecord) {}
     public func involvement(_ r: InvolvementRecord) {}
+    public var exports: Set<ExportKind> { Set(ExportKind.allCases) }
 }
 
-/// Several consumers fed from one pass over the exports.
+/// Several consumers fed from one pass over the exports. Each record goes only to the members that use its export.
 public final class ConsumerGroup: StudyConsumer {
-    let members: [StudyConsumer]
+    let occupancyMembers, incidentMembers, hypnoticMembers, feedbackMembers, planMembers, involvementMembers: [StudyConsumer]
     /// Creates a group.
-    public init(_ members: [StudyConsumer]) { self.members = members }
-    public func occupancy(_ r: OccupancyRecord) { for m in members { m.occupancy(r) } }
-    public func incident(_ r: IncidentRecord) { for m in members { m.incident(r) } }
-    public func hypnoticIssue(_ r: HypnoticIssueRecord) { for m in members { m.hypnoticIssue(r) } }
-    public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) { for m in members { m.hypnoticAdministration(r) } }
-    public func feedback(_ r: FeedbackRecord) { for m in members { m.feedback(r) } }
-    public func sleepPlan(_ r: SleepPlanRecord) { for m in members { m.sleepPlan(r) } }
-    public func involvement(_ r: InvolvementRecord) { for m in members { m.involvement(r) } }
+    public init(_ members: [StudyConsumer]) {
+        func taking(_ kind: ExportKind) -> [StudyConsumer] { members.filter { $0.exports.contains(kind) } }
+        occupancyMembers = taking(.occupancy)
+        incidentMembers = taking(.incidents)
+        hypnoticMembers = taking(.hypnotics)
+        feedbackMembers = taking(.feedback)
+        planMembers = taking(.sleepPlans)
+        involvementMembers = taking(.involvement)
+    }
+    public func occupancy(_ r: OccupancyRecord) { for m in occupancyMembers { m.occupancy(r) } }
+    public func incident(_ r: IncidentRecord) { for m in incidentMembers { m.incident(r) } }
+    public func hypnoticIssue(_ r: HypnoticIssueRecord) { for m in hypnoticMembers { m.hypnoticIssue(r) } }
+    public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) { for m in hypnoticMembers { m.hypnoticAdministration(r) } }
+    public func feedback(_ r: FeedbackRecord) { for m in feedbackMembers { m.feedback(r) } }
+    public func sleepPlan(_ r: SleepPlanRecord) { for m in planMembers { m.sleepPlan(r) } }
+    public func involvement(_ r: InvolvementRecord) { for m in involvementMembers { m.involvement(r) } }
 }
 
 /// The outcome of reading every export of a study.
