@@ -38,6 +38,18 @@ public struct CSVRecord {
         bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
     }
 
+    /// Field `i` without leading and trailing white space (space, tab, CR, LF), as one slice; `nil` when nothing is left.
+    /// The bounds are found on the raw bytes, so a typed read of a field makes a single slice.
+    func trimmedField(_ i: Int) -> ArraySlice<UInt8>? {
+        var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
+        bytes.withUnsafeBufferPointer { b in
+            @inline(__always) func space(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
+            while lo < hi, space(b[lo]) { lo += 1 }
+            while hi > lo, space(b[hi - 1]) { hi -= 1 }
+        }
+        return lo < hi ? bytes[lo..<hi] : nil
+    }
+
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
 }

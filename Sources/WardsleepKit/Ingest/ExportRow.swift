@@ -31,8 +31,7 @@ public struct ExportRow {
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
     public func bytes(_ field: String) -> ArraySlice<UInt8>? {
         guard let i = layout.column(field), i < record.fieldCount else { return nil }
-        let b = record.field(i).trimmingWhitespace()
-        return b.isEmpty ? nil : b
+        return record.trimmedField(i)
     }
 
     /// Records a problem with `field` (or the whole row when `field` is empty).
