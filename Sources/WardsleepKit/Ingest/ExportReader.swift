@@ -30,7 +30,7 @@ public enum ExportIngest {
         let input = ChunkSource(fd: fileno(file), displayName: spec.file)
         var tally = ExportTally(export: spec.kind, file: spec.file)
 
-        // The header: parsed byte by byte from the start, so where it ends is known exactly.
+        // The header: parsed a line at a time from the start, so where it ends is known exactly.
         let head = try HeaderPass.read(input, spec: spec)
         try normaliser.prepare(header: head.header, spec: spec)
         let layout = ExportLayout(header: head.header, spec: spec)
@@ -148,7 +148,7 @@ struct ChunkSource: Sendable {
     }
 }
 
-/// The header record, parsed from the start of the file one byte at a time so that its end is known exactly.
+/// The header record, parsed from the start of the file a line at a time so that its end is known exactly.
 struct HeaderPass {
     var header: ExportHeader
     /// Bytes before the first data row (byte-order mark, blank lines, the header), for the SHA-256.
