@@ -39,9 +39,9 @@ public final class HypnoticUse: StudyConsumer {
         /// Doses given without a PRN flag.
         public var unflagged = 0
         /// Patients with any hypnotic administration record (given, refused or omitted).
-        public var patients: Set<PatientID> = []
+        public var patients = PatientSet()
         /// Patients given at least one PRN dose.
-        public var prnPatients: Set<PatientID> = []
+        public var prnPatients = PatientSet()
     }
 
     /// Totals by ward and product, per period (pharmacy issues as they stream in; doses given folded in when read).

@@ -7,9 +7,9 @@ public final class ProtectedSleepUptake: StudyConsumer {
     /// One ward's pilot-period plans.
     public struct Ward: Sendable, Equatable {
         /// Patients with any plan.
-        public var patients: Set<PatientID> = []
+        public var patients = PatientSet()
         /// Patients with at least one protected night.
-        public var protectedPatients: Set<PatientID> = []
+        public var protectedPatients = PatientSet()
         /// Patient-nights planned.
         public var nights = 0
         /// Patient-nights protected.
