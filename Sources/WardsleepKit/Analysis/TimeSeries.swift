@@ -14,10 +14,11 @@ public final class TimeSeries: StudyConsumer {
     var incidents: [Key: Double] = [:]
     var protectedIncidents: [Key: Double] = [:]
     var bedDays: [Key: Double] = [:]
+    /// DDDs of doses given per interval (administrations).
     var ddd: [Int: Double] = [:]
     /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
     var doses: [Int: Double] = [:]
-    /// Issue DDDs by ward × product and interval, to leave out what `HypnoticUse` withholds.
+    /// Issue DDDs by ward × product and interval (pharmacy issues), so what `HypnoticUse` withholds can be left out.
     var issueDDD: [HypnoticUse.Key: [Int: Double]] = [:]
     /// The hypnotic totals, which say what is withheld.
     let hypnotics: HypnoticUse?
@@ -56,13 +57,13 @@ public final class TimeSeries: StudyConsumer {
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard r.period != nil, let ddd = formulary.drug(named: r.product.drug)?.dddMg, let mg = r.product.mgPerUnit else { return }
-        self.ddd[bucket(r.day), default: 0] += r.quantity * mg / ddd
         issueDDD[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][bucket(r.day), default: 0] += r.quantity * mg / ddd
     }
 
-    /// DDDs per interval, without the withheld ward × product totals (summed in a fixed order when any are withheld).
+    /// DDDs per interval: doses given, or issues without the withheld ward × product totals, summed in a fixed order.
     func chartedDDD() -> [Int: Double] {
-        guard let withheld = hypnotics?.withheld, !withheld.isEmpty else { return ddd }
+        guard !issueDDD.isEmpty else { return ddd }  // administrations: DDDs of doses given, nothing withheld
+        let withheld = hypnotics?.withheld ?? []
         var out: [Int: Double] = [:]
         for key in issueDDD.keys.sorted(by: { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }) where !withheld.contains(key) {
             for (b, v) in issueDDD[key]! { out[b, default: 0] += v }
