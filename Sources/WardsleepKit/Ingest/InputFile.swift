@@ -50,16 +50,23 @@ public enum InputFile {
         let file = try openRegularFile(path, displayName: displayName)
         defer { fclose(file) }
         var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n == 0 { break }
-            data.append(contentsOf: buffer[0..<n])
+        try forEachBlock(of: file, size: 64 << 10) { block in
+            data.append(contentsOf: block)
             if data.count > limit {
                 throw InputError(file: displayName, message: "input unreadable: longer than \(limit >> 10) KiB, which this file never is")
             }
         }
         return data
+    }
+
+    /// Reads an open file to its end in blocks of `size` bytes, handing each to `body`.
+    public static func forEachBlock(of file: UnsafeMutablePointer<FILE>, size: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var buffer = [UInt8](repeating: 0, count: size)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
     }
 
     /// Throws unless `mode` (from `stat`) is a regular file, saying what it is instead.

@@ -102,9 +102,7 @@ public struct Pseudonymiser: Sendable {
     }
 
     static func normalise(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        normalise(bytes, into: &out)
-        return out
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in count = normalise(bytes, into: buffer) }
     }
 
     /// `normalise` into memory the caller provides (at least `bytes.count` long); returns the length written.
@@ -127,23 +125,6 @@ public struct Pseudonymiser: Sendable {
             n += 1
         }
         return n
-    }
-
-    /// `normalise` into a buffer the caller reuses (no allocation once it has grown).
-    static func normalise(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        var lo = bytes.startIndex, hi = bytes.endIndex
-        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
-        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-        out.removeAll(keepingCapacity: true)
-        var digitsOnly = true
-        for b in bytes[lo..<hi] {
-            if b == 0x20 || b == UInt8(ascii: "-") { continue }
-            if b < 0x30 || b > 0x39 { digitsOnly = false; break }
-            out.append(b)
-        }
-        if digitsOnly && out.count == 10 { return }
-        out.removeAll(keepingCapacity: true)
-        for b in bytes[lo..<hi] { out.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
     }
 }
 

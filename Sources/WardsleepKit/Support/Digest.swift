@@ -17,12 +17,7 @@ public enum Digest {
         let file = try InputFile.openRegularFile(path, displayName: display)
         defer { fclose(file) }
         var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        }
+        InputFile.forEachBlock(of: file, size: 1 << 20) { hasher.update(bufferPointer: $0) }
         return hex(hasher.finalize())
     }
 }
