@@ -41,6 +41,23 @@ struct ReleasedViewTests {
         #expect(released.points[1].upper == released.points[1].centre)
     }
 
+    @Test func dddChartOfDosesGivenIsScaledByPublishedDoses() {
+        // DDDs per 100 OBD from 3, 20 and 12 doses: 3 doses are suppressed (point withheld), 20 are published as 20
+        // (value kept), 12 as 10 (value scaled by 10/12, so value × OBD / 100 ÷ DDD per dose gives back 10, not 12).
+        var points = [point(1, 1.5, 100, .baseline), point(2, 10, 100, .baseline), point(3, 6, 100, .baseline)]
+        for (i, events) in [3.0, 20, 12].enumerated() {
+            points[i].value = points[i].numerator / points[i].denominator * 100
+            points[i].events = events
+        }
+        let released = SPC.xmr(points, title: "h", unit: "DDD", direction: .decrease, parameters: SPCParameters()).released(DisclosurePolicy())
+        #expect(released.points.map(\.withheld) == [true, false, false])
+        #expect(released.points[0].value.isNaN && released.points[0].rules.isEmpty)
+        #expect(released.points[1].value == 10 && released.points[1].events == 20)
+        #expect(abs(released.points[2].value - 6 * 10 / 12) < 1e-12 && released.points[2].events == 10)
+        // Mean of the published values (two baseline points): (10 + 5) / 2.
+        #expect(abs(released.points[1].centre - 7.5) < 1e-12)
+    }
+
     @Test func pooledLineIsFromPublishedWardCountsOrWithheld() {
         let study = testStudy()
         func cell(_ ward: Int?, _ b: Int, _ p: Int) -> SafetyCell {
