@@ -1,4 +1,9 @@
 /// Month-by-month (or week-by-week) totals for the measures charted over time. Memory grows with wards × intervals.
+///
+/// Every total is kept by interval *and* by the period its records belong to under their own ward's dates, so a point
+/// holds only events of one period: under a staggered roll-out, a month in which some wards are in their baseline and
+/// others in their pilot gives two points (one in each phase), never a "pilot" point holding baseline events. A chart
+/// lists its baseline points, then its pilot points, each in time order.
 public final class TimeSeries: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.occupancy, .incidents, .hypnotics, .sleepPlans] }
@@ -6,6 +11,14 @@ public final class TimeSeries: StudyConsumer {
     struct Key: Hashable {
         var ward: Int  // -1: whole study
         var bucket: Int
+        /// The period of the records counted, by their own ward's dates.
+        var phase: StudyPeriod
+    }
+
+    /// An interval in one period.
+    struct Slot: Hashable {
+        var bucket: Int
+        var phase: StudyPeriod
     }
 
     let study: StudyDefinition
@@ -15,11 +28,11 @@ public final class TimeSeries: StudyConsumer {
     var protectedIncidents: [Key: Double] = [:]
     var bedDays: [Key: Double] = [:]
     /// DDDs of doses given per interval (administrations).
-    var ddd: [Int: Double] = [:]
+    var ddd: [Slot: Double] = [:]
     /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
-    var doses: [Int: Double] = [:]
+    var doses: [Slot: Double] = [:]
     /// Issue DDDs by ward × product and interval (pharmacy issues), so what `HypnoticUse` withholds can be left out.
-    var issueDDD: [HypnoticUse.Key: [Int: Double]] = [:]
+    var issueDDD: [HypnoticUse.Key: [Slot: Double]] = [:]
     /// The hypnotic totals, which say what is withheld.
     let hypnotics: HypnoticUse?
     var plans: [Int: (nights: Double, protected: Double)] = [:]
@@ -38,33 +51,34 @@ public final class TimeSeries: StudyConsumer {
         weekly ? day.adding(days: 1 - day.isoWeekday).dayNumber : day.startOfMonth.dayNumber
     }
 
-    func add(_ map: inout [Key: Double], ward: Int, day: CalendarDay, _ amount: Double) {
+    func add(_ map: inout [Key: Double], ward: Int, day: CalendarDay, phase: StudyPeriod, _ amount: Double) {
         let b = bucket(day)
-        map[Key(ward: ward, bucket: b), default: 0] += amount
-        map[Key(ward: -1, bucket: b), default: 0] += amount
+        map[Key(ward: ward, bucket: b, phase: phase), default: 0] += amount
+        map[Key(ward: -1, bucket: b, phase: phase), default: 0] += amount
     }
 
     public func occupancy(_ r: OccupancyRecord) {
-        guard r.period != nil else { return }
-        add(&bedDays, ward: r.ward, day: r.day, Double(r.occupiedBeds))
+        guard let period = r.period else { return }
+        add(&bedDays, ward: r.ward, day: r.day, phase: period, Double(r.occupiedBeds))
     }
 
     public func incident(_ r: IncidentRecord) {
-        guard !r.excludedByStatus, r.timing.period != nil else { return }
-        add(&incidents, ward: r.ward, day: r.day, 1)
-        if r.timing.inProtectedWindow == true { add(&protectedIncidents, ward: r.ward, day: r.day, 1) }
+        guard !r.excludedByStatus, let period = r.timing.period else { return }
+        add(&incidents, ward: r.ward, day: r.day, phase: period, 1)
+        if r.timing.inProtectedWindow == true { add(&protectedIncidents, ward: r.ward, day: r.day, phase: period, 1) }
     }
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
-        guard r.period != nil, let ddd = formulary.drug(named: r.product.drug)?.dddMg, let mg = r.product.mgPerUnit else { return }
-        issueDDD[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][bucket(r.day), default: 0] += r.quantity * mg / ddd
+        guard let period = r.period, let ddd = formulary.drug(named: r.product.drug)?.dddMg, let mg = r.product.mgPerUnit else { return }
+        issueDDD[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][Slot(bucket: bucket(r.day), phase: period), default: 0]
+            += r.quantity * mg / ddd
     }
 
     /// DDDs per interval: doses given, or issues without the withheld ward × product totals, summed in a fixed order.
-    func chartedDDD() -> [Int: Double] {
+    func chartedDDD() -> [Slot: Double] {
         guard !issueDDD.isEmpty else { return ddd }  // administrations: DDDs of doses given, nothing withheld
         let withheld = hypnotics?.withheld ?? []
-        var out: [Int: Double] = [:]
+        var out: [Slot: Double] = [:]
         for key in issueDDD.keys.sorted(by: { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }) where !withheld.contains(key) {
             for (b, v) in issueDDD[key]! { out[b, default: 0] += v }
         }
@@ -72,9 +86,10 @@ public final class TimeSeries: StudyConsumer {
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
-        guard r.status == .given, r.timing.period != nil, let ddd = r.drug.dddMg else { return }
-        self.ddd[bucket(r.day), default: 0] += r.doseMg / ddd
-        doses[bucket(r.day), default: 0] += 1
+        guard r.status == .given, let period = r.timing.period, let ddd = r.drug.dddMg else { return }
+        let slot = Slot(bucket: bucket(r.day), phase: period)
+        self.ddd[slot, default: 0] += r.doseMg / ddd
+        doses[slot, default: 0] += 1
     }
 
     public func sleepPlan(_ r: SleepPlanRecord) {
@@ -86,40 +101,42 @@ public final class TimeSeries: StudyConsumer {
         plans[b] = x
     }
 
-    /// The phase an interval belongs to for a ward (or the study), by its first day.
-    func phase(_ bucket: Int, ward: Int) -> StudyPeriod? {
-        (ward < 0 ? study.periods : study.periods(forWard: ward)).period(of: CalendarDay(dayNumber: bucket))
-    }
-
     func label(_ bucket: Int) -> String {
         let d = CalendarDay(dayNumber: bucket)
         return weekly ? d.iso : String(d.iso.prefix(7))
     }
 
-    func points(ward: Int, numerator: (Int) -> Double, denominator: (Int) -> Double, buckets: [Int]) -> [ChartPoint] {
-        buckets.compactMap { b in
-            guard let phase = phase(b, ward: ward) else { return nil }
-            return ChartPoint(label: label(b), start: CalendarDay(dayNumber: b), phase: phase, value: numerator(b), numerator: numerator(b),
-                              denominator: denominator(b), centre: 0, upper: 0, lower: 0, upper2: 0, lower2: 0)
+    /// One point per slot: baseline slots first, then pilot slots, each in time order.
+    func points(numerator: (Slot) -> Double, denominator: (Slot) -> Double, slots: Set<Slot>) -> [ChartPoint] {
+        slots.sorted { ($0.phase == .pilot ? 1 : 0, $0.bucket) < ($1.phase == .pilot ? 1 : 0, $1.bucket) }.map { s in
+            ChartPoint(label: label(s.bucket), start: CalendarDay(dayNumber: s.bucket), phase: s.phase, value: numerator(s),
+                       numerator: numerator(s), denominator: denominator(s), centre: 0, upper: 0, lower: 0, upper2: 0, lower2: 0)
         }
+    }
+
+    /// The slots with exposure or events for a ward (or -1, the study).
+    func slots(ward: Int) -> Set<Slot> {
+        Set(bedDays.keys.filter { $0.ward == ward }.map { Slot(bucket: $0.bucket, phase: $0.phase) })
+            .union(incidents.keys.filter { $0.ward == ward }.map { Slot(bucket: $0.bucket, phase: $0.phase) })
     }
 
     /// The charts: incidents over 24 hours and in the protected window (u-charts, study and each ward), hypnotic DDDs
     /// per 100 OBD (XmR), and the share of patient-nights protected in the pilot (p-chart, limits from the pilot).
     public func charts(hasOccupancy: Bool, hasIncidents: Bool, hasHypnotics: Bool, hasPlans: Bool) -> [ControlChart] {
         let p = SPCParameters(study.spc)
-        let buckets = Set(bedDays.keys.map(\.bucket)).union(incidents.keys.map(\.bucket)).sorted()
         var out: [ControlChart] = []
+        func key(_ ward: Int, _ s: Slot) -> Key { Key(ward: ward, bucket: s.bucket, phase: s.phase) }
         if hasIncidents && hasOccupancy {
             for ward in [-1] + study.wardsInScope {
                 let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
-                out.append(SPC.uChart(points(ward: ward, numerator: { self.incidents[Key(ward: ward, bucket: $0)] ?? 0 },
-                                             denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
+                let slots = slots(ward: ward)
+                out.append(SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
+                                             denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
                                       scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
                                       parameters: p))
                 if ward < 0 {
-                    out.append(SPC.uChart(points(ward: ward, numerator: { self.protectedIncidents[Key(ward: ward, bucket: $0)] ?? 0 },
-                                                 denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
+                    out.append(SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
+                                                 denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
                                           scale: 1000, title: "Incidents in the protected window, all wards",
                                           unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p))
                 }
@@ -127,19 +144,19 @@ public final class TimeSeries: StudyConsumer {
         }
         if hasHypnotics && hasOccupancy {
             let ddd = chartedDDD()
-            let pts = points(ward: -1, numerator: { ddd[$0] ?? 0 }, denominator: { self.bedDays[Key(ward: -1, bucket: $0)] ?? 0 },
-                             buckets: buckets).filter { $0.denominator > 0 }.map { x -> ChartPoint in
+            let pts = points(numerator: { ddd[$0] ?? 0 }, denominator: { self.bedDays[key(-1, $0)] ?? 0 },
+                             slots: slots(ward: -1)).filter { $0.denominator > 0 }.map { x -> ChartPoint in
                 var y = x
                 y.value = x.numerator / x.denominator * 100
-                if !self.doses.isEmpty { y.events = self.doses[bucket(x.start)] ?? 0 }
+                if !self.doses.isEmpty { y.events = self.doses[Slot(bucket: bucket(x.start), phase: x.phase)] ?? 0 }
                 return y
             }
             out.append(SPC.xmr(pts, title: "Hypnotic use, all wards", unit: "DDD per 100 occupied bed days", direction: .decrease,
                                parameters: p))
         }
         if hasPlans {
-            let pts = points(ward: -1, numerator: { self.plans[$0]?.protected ?? 0 }, denominator: { self.plans[$0]?.nights ?? 0 },
-                             buckets: plans.keys.sorted())
+            let pts = points(numerator: { self.plans[$0.bucket]?.protected ?? 0 }, denominator: { self.plans[$0.bucket]?.nights ?? 0 },
+                             slots: Set(plans.keys.map { Slot(bucket: $0, phase: .pilot) }))
             out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, all wards", direction: .neither, parameters: p))
         }
         return out

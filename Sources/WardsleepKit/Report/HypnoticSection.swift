@@ -16,20 +16,30 @@ public enum HypnoticSection {
     /// A shown unit count for people: grouped thousands, `*` kept.
     static func units(_ text: String) -> String { Double(text).map(amount) ?? text }
 
+    /// The Poisson rate ratio of hypnotic use, with no verdict: tablets and doses are not independent events (packs,
+    /// patients given many doses), so the Poisson interval is narrower than the truth and is shown as a description,
+    /// never as evidence of a change.
+    public static func descriptiveRatio(_ rr: Double, _ lo: Double, _ hi: Double, exposure: ExposureWords) -> String {
+        "rate ratio per \(exposure.singular) \(SafetySection.ratio(rr)) (Poisson 95% CI \(SafetySection.ratio(lo)) to "
+            + "\(SafetySection.ratio(hi)), descriptive only: tablets and doses are not independent events, so this interval "
+            + "is too narrow to test a change)"
+    }
+
     /// The whole section.
     public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, use: HypnoticUse, study: StudyDefinition,
                               style: CountStyle, exposureFromOccupancy: Bool) -> String {
         var md = "## Results: hypnotic use\n\n"
-        let per = exposureFromOccupancy ? "occupied bed days" : "days (no occupancy export)"
+        let exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
         if use.administrations {
             md += "From administration records: only doses given count (refused and omitted doses are set aside). "
             md += "Counts of doses and patients are disclosure-controlled.\n\n"
         } else {
             md += "From pharmacy issues of hypnotics to the wards, net of returns. Issues are supplies to a ward, not doses "
             md += "to a patient, so they are shown exactly. Tablets are issued in packs, so counts are over-dispersed and "
-            md += "the Poisson interval of the rate ratio is narrower than the truth: read it as descriptive.\n\n"
+            md += "the Poisson interval of the rate ratio is narrower than the truth: it is descriptive, not a test.\n\n"
         }
-        md += "Each product is resolved to a drug and strength and converted to WHO defined daily doses (DDD); DDD per 100 \(per). "
+        md += "Each product is resolved to a drug and strength and converted to WHO defined daily doses (DDD); DDD \(exposure.per100)"
+        md += exposureFromOccupancy ? ". " : " (no occupancy export: days in each ward's periods). "
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
             return md + "\n\nNo hypnotic use fell in either period.\n\n"
         }
@@ -44,12 +54,11 @@ public enum HypnoticSection {
             let p = Double(shownTotal.pilotUnits.replacingOccurrences(of: ",", with: "")) ?? total.pilot.units
             md += "- " + changeSentence(what, baseline: b, pilot: p)
             if let bd = shownTotal.values["baseline_ddd_per_100_obd"] ?? nil, let pd = shownTotal.values["pilot_ddd_per_100_obd"] ?? nil {
-                md += "; DDD per 100 \(per) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
+                md += "; DDD \(exposure.per100) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
             }
             if let rr = shownTotal.values["rate_ratio"] ?? nil, let lo = shownTotal.values["ci_lower"] ?? nil,
                let hi = shownTotal.values["ci_upper"] ?? nil {
-                md += "; rate ratio per \(per.hasPrefix("occupied") ? "occupied bed day" : "day") \(SafetySection.ratio(rr)) (95% CI \(SafetySection.ratio(lo)) to \(SafetySection.ratio(hi)))"
-                md += ": " + SafetySection.verdict(lower: lo, upper: hi) + "."
+                md += "; " + descriptiveRatio(rr, lo, hi, exposure: exposure) + "."
             } else {
                 md += "."
             }
@@ -60,7 +69,7 @@ public enum HypnoticSection {
             md += "- CBTi wards: rate ratio \(SafetySection.ratio(ce)); other wards: \(SafetySection.ratio(oe)) (Mantel–Haenszel over wards); "
             md += "ratio of rate ratios \(SafetySection.ratio(c.estimate)) (95% CI \(SafetySection.ratio(c.lower)) to \(SafetySection.ratio(c.upper))).\n"
         }
-        md += "\n### By drug (whole study)\n\n"
+        md += "\n### By drug (whole study)\n\nDDD \(exposure.per100).\n\n"
         md += "| Group | Drug | ATC | Baseline units | Pilot units | Change | Baseline DDD per 100 | Pilot DDD per 100 |\n"
         md += "|---|---|---|---:|---:|---:|---:|---:|\n"
         for l in lines where l.ward == nil && l.product == nil && (l.drug != nil || l.group == nil) {
@@ -77,7 +86,7 @@ public enum HypnoticSection {
             let s = HypnoticTables.ShownLine(l, style: shownStyle)
             let change = (s.values["percent_change_units"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
-            md += "| \(ProseFormat.cell("\(w.id) \(w.name)")) | \(w.cbti ? "yes" : "no") | \(units(s.baselineUnits)) | \(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
+            md += "| \(ProseFormat.cell(w.label)) | \(w.cbti ? "yes" : "no") | \(units(s.baselineUnits)) | \(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
         }
         md += "\n"
         let noDDD = Set(lines.compactMap { $0.drug }.filter { $0.dddMg == nil }.map(\.name))
@@ -85,19 +94,19 @@ public enum HypnoticSection {
             md += "No WHO DDD is assigned to \(noDDD.sorted().map(MarkdownText.escape).joined(separator: ", ")): reported in units and mg, with DDD not applicable.\n\n"
         }
         if let prn {
-            md += prnPart(prn, study: study, style: style)
+            md += prnPart(prn, study: study, style: style, exposure: exposure)
         }
         md += "Every product, drug, group and ward is in `tables/hypnotics.csv`"
         md += prn == nil ? ".\n\n" : "; PRN use in `tables/hypnotics_prn.csv`.\n\n"
         return md
     }
 
-    static func prnPart(_ rows: [PRNComparison], study: StudyDefinition, style: CountStyle) -> String {
+    static func prnPart(_ rows: [PRNComparison], study: StudyDefinition, style: CountStyle, exposure: ExposureWords) -> String {
         guard let r = rows.first(where: { $0.ward == nil }) else { return "" }
         let v = PRNShown(r, style: style)
         var md = "### As-required (PRN) doses\n\n"
         func rate(_ text: String) -> String { Double(text).map { NumberFormat.fixed($0, 2) } ?? "—" }
-        md += "PRN doses given: \(units(v.cells[2].text)) → \(units(v.cells[3].text)); per 100 occupied bed days "
+        md += "PRN doses given: \(units(v.cells[2].text)) → \(units(v.cells[3].text)); \(exposure.per100) "
         md += "\(rate(v.cells[4].text)) → \(rate(v.cells[5].text)). Regular doses given: "
         md += "\(units(v.cells[0].text)) → \(units(v.cells[1].text)).\n\n"
         if let b = v.baselineShare, let p = v.pilotShare, let d = v.difference {

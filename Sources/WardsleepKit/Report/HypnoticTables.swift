@@ -3,7 +3,8 @@
 /// Pharmacy issues are supplies to a ward, not counts of people, so their quantities are published exactly;
 /// administrations are doses given to patients, so their counts go through disclosure control like any other.
 public enum HypnoticTables {
-    /// Columns of `tables/hypnotics.csv` (an output contract).
+    /// Columns of `tables/hypnotics.csv` (an output contract) with occupancy; without it, `_per_100_obd` columns are
+    /// `_per_100_ward_days` (`ExposureWords.column`).
     public static let columns = [
         "scope", "ward", "group", "drug", "product", "atc", "baseline_units", "pilot_units", "percent_change_units",
         "baseline_mg", "pilot_mg", "baseline_ddd", "pilot_ddd", "baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd",
@@ -65,9 +66,10 @@ public enum HypnoticTables {
          l.drug?.name ?? "all", l.product ?? "all", l.drug?.atc ?? "all"]
     }
 
-    /// The hypnotics table.
-    public static func csv(_ lines: [HypnoticLine], use: HypnoticUse, study: StudyDefinition, style: CountStyle) -> String {
-        var out = CSVOutput.line(columns)
+    /// The hypnotics table; its rate columns are named for the exposure (`exposure`).
+    public static func csv(_ lines: [HypnoticLine], use: HypnoticUse, study: StudyDefinition, style: CountStyle,
+                           exposure: ExposureWords = ExposureWords(fromOccupancy: true)) -> String {
+        var out = CSVOutput.line(columns.map(exposure.column))
         for l in lines {
             let s = ShownLine(l, style: unitStyle(use, style))
             out += CSVOutput.line(labels(l, study: study) + [s.baselineUnits, s.pilotUnits]
@@ -76,9 +78,10 @@ public enum HypnoticTables {
         return out
     }
 
-    /// The PRN table (administrations only).
-    public static func prnCSV(_ rows: [PRNComparison], study: StudyDefinition, style: CountStyle) -> String {
-        var out = CSVOutput.line(prnColumns)
+    /// The PRN table (administrations only); its rate columns are named for the exposure.
+    public static func prnCSV(_ rows: [PRNComparison], study: StudyDefinition, style: CountStyle,
+                              exposure: ExposureWords = ExposureWords(fromOccupancy: true)) -> String {
+        var out = CSVOutput.line(prnColumns.map(exposure.column))
         for r in rows {
             let v = PRNShown(r, style: style)
             out += CSVOutput.line([r.ward == nil ? "study" : "ward", r.ward.map { study.wards[$0].id } ?? "all"]
@@ -90,14 +93,14 @@ public enum HypnoticTables {
     /// The `hypnotics` object of results.json.
     public static func json(_ lines: [HypnoticLine], prn: [PRNComparison]?, use: HypnoticUse, study: StudyDefinition,
                             style: CountStyle, exposureFromOccupancy: Bool) -> JSONValue {
-        let unitStyle = unitStyle(use, style)
+        let unitStyle = unitStyle(use, style), exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
         let rows: [JSONValue] = lines.map { l in
             let s = ShownLine(l, style: unitStyle)
             let names = ["scope", "ward", "group", "drug", "product", "atc"]
             var pairs: [(String, JSONValue)] = zip(names, labels(l, study: study)).map { ($0, .string($1)) }
             pairs.append(("baseline_units", Double(s.baselineUnits).map { .double($0) } ?? .string(s.baselineUnits)))
             pairs.append(("pilot_units", Double(s.pilotUnits).map { .double($0) } ?? .string(s.pilotUnits)))
-            for c in columns.dropFirst(8) { pairs.append((c, jsonNumber(s.values[c] ?? nil))) }
+            for c in columns.dropFirst(8) { pairs.append((exposure.column(c), jsonNumber(s.values[c] ?? nil))) }
             pairs.append(("drugs_without_ddd_included", .bool(l.someWithoutDDD)))
             pairs.append(("disclosure", .string(unitStyle.policy == nil ? "exact" : (s.suppressed ? "suppressed" : "rounded"))))
             return .object(pairs)
@@ -114,7 +117,7 @@ public enum HypnoticTables {
                 let v = PRNShown(r, style: style)
                 return .object([("scope", .string(r.ward == nil ? "study" : "ward")),
                                 ("ward", .string(r.ward.map { study.wards[$0].id } ?? "all"))]
-                    + zip(prnColumns.dropFirst(2), v.cells).map { ($0, $1.json) })
+                    + zip(prnColumns.dropFirst(2), v.cells).map { (exposure.column($0), $1.json) })
             })))
             pairs.append(("prn_share_denominator", .string("patients with any hypnotic administration record in the period")))
         }

@@ -97,6 +97,15 @@ public enum InvolvementSection {
         return md
     }
 
+    /// What a rating comparison says. The direction comes from the side of the rank-sum statistic (W of the ratings
+    /// after against those before, above or below its null mean nₐ·n_b/2), never from the medians, which can be equal
+    /// when the distributions differ.
+    public static func ratingVerdict(_ t: RankSumTest, after: Int, before: Int) -> String {
+        let centre = Double(after) * Double(before) / 2
+        guard t.p < 0.05, t.statistic != centre else { return "no evidence of a difference" }
+        return t.statistic > centre ? "higher after" : "lower after"
+    }
+
     /// The Feedback section.
     public static func feedback(_ f: FeedbackSummary?, study: StudyDefinition, style: CountStyle, redactor: Redactor) -> String {
         var md = "## Results: feedback\n\n"
@@ -112,10 +121,10 @@ public enum InvolvementSection {
             guard let t = f.beforeAfter(group: g) else { continue }
             if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { continue }
             let who = g.map { ["patient": "patients", "staff": "staff", "carer": "carers", "other": "other respondents"][$0.rawValue]! } ?? "all respondents"
-            let verdict = t.p < 0.05 ? (a.quantile(0.5)! >= b.quantile(0.5)! ? "higher after" : "lower after") : "no evidence of a difference"
+            let verdict = ratingVerdict(t, after: a.n, before: b.n)
             ratingLines.append("- Ratings (1–5) from \(who): median \(NumberFormat.json(b.quantile(0.5)!)) (quartiles \(NumberFormat.json(b.quantile(0.25)!))–\(NumberFormat.json(b.quantile(0.75)!))) "
                 + "before, \(NumberFormat.json(a.quantile(0.5)!)) (\(NumberFormat.json(a.quantile(0.25)!))–\(NumberFormat.json(a.quantile(0.75)!))) after "
-                + "(\(style.show(b.n)) and \(style.show(a.n)) ratings); Wilcoxon rank-sum p \(SafetySection.pValue(t.p)): \(verdict).")
+                + "(\(style.show(b.n)) and \(style.show(a.n)) ratings); Wilcoxon rank-sum W = \(NumberFormat.json(t.statistic)) of \(NumberFormat.grouped(a.n * b.n)), p \(SafetySection.pValue(t.p)): \(verdict).")
         }
         md += ratingLines.isEmpty ? "Too few ratings before and after to compare.\n\n" : ratingLines.joined(separator: "\n") + "\n\n"
         md += "### Themes\n\n| Theme | Patients | Staff | Carers | Other |\n|---|---:|---:|---:|---:|\n"

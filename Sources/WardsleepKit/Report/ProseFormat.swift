@@ -46,3 +46,11 @@ public struct CountStyle: Sendable {
     /// The sensitivity of outputs written in this style.
     public var sensitivity: Sensitivity { policy == nil ? .restricted : .releasable }
 }
+
+extension WardDefinition {
+    /// The ward as a table shows it: `A1 Acute male`, or the id alone when the name says the same thing (`Ward A`, not
+    /// `Ward A Ward A`; case and spacing ignored, as ward labels are matched).
+    public var label: String {
+        WardDefinition.normalisedLabel(name) == WardDefinition.normalisedLabel(id) || name.isEmpty ? id : "\(id) \(name)"
+    }
+}

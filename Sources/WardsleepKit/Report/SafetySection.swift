@@ -12,7 +12,23 @@ public enum SafetySection {
             if let pct = c.percentChange { s += " (\(signedPercent(pct)))" }
         }
         s += "; rate ratio \(ratio(estimate)) (95% CI \(ratio(r.lower!)) to \(ratio(r.upper!)); exact p \(pValue(r.pExact!)))"
-        return s + ": " + verdict(lower: r.lower!, upper: r.upper!) + "."
+        return s + ": " + verdict(lower: r.lower!, upper: r.upper!) + disagreement(lower: r.lower!, upper: r.upper!, p: r.pExact!) + "."
+    }
+
+    /// When the exact p-value (R's `minlike`) and the Clopper–Pearson interval fall on different sides of 0.05 — which
+    /// happens near 0.05, as in R — the words say which one the verdict follows (the interval); otherwise nothing.
+    public static func disagreement(lower: Double, upper: Double, p: Double) -> String {
+        let excludesOne = lower > 1 || upper < 1
+        guard excludesOne != (p < 0.05) else { return "" }
+        return excludesOne
+            ? " (the verdict follows the Clopper–Pearson 95% CI, which excludes 1, although the exact minlike p is 0.05 or above)"
+            : " (the verdict follows the Clopper–Pearson 95% CI, which includes 1, although the exact minlike p is below 0.05)"
+    }
+
+    /// "chi-square test of homogeneity across wards: χ² = 4.71 on 6 degrees of freedom, p = 0.58".
+    static func homogeneity(_ p: PooledRateRatio) -> String? {
+        guard let h = p.homogeneityP, let chi = p.homogeneityChiSquare, let df = p.homogeneityDF else { return nil }
+        return "chi-square test of homogeneity across wards χ² = \(NumberFormat.fixed(chi, 2)) on \(df) degree\(df == 1 ? "" : "s") of freedom, p \(pValue(h))"
     }
 
     /// What a confidence interval for a ratio says: the words follow the interval, never the raw direction.
@@ -49,7 +65,7 @@ public enum SafetySection {
         }
         md += "Each comparison is the pilot against the baseline: an exact rate ratio with its 95% confidence interval "
         md += "(conditional binomial, as R's `poisson.test`) and a two-sided exact p-value. \"No evidence of a change\" "
-        md += "means the interval includes 1.\n\n"
+        md += "means the interval includes 1: the verdict follows the interval, not the p-value.\n\n"
         for w in TimeWindow.allCases {
             guard let cell = s.studyCell(IncidentCounts.allCategories, w) else { continue }
             let label = w == .allDay ? "All incidents over 24 hours" : "All incidents in the protected window (\(window))"
@@ -65,8 +81,8 @@ public enum SafetySection {
             if let e = p.all.estimate {
                 md += "Pooled over \(p.all.strata) wards (Mantel–Haenszel), \(label): rate ratio \(ratio(e)) "
                 md += "(95% CI \(ratio(p.all.lower!)) to \(ratio(p.all.upper!)))"
-                if let h = p.all.homogeneityP {
-                    md += "; test of homogeneity across wards p \(pValue(h))"
+                if let h = p.all.homogeneityP, let words = homogeneity(p.all) {
+                    md += "; " + words
                     md += h < 0.05 ? ", so the change differs between wards." : "."
                 } else { md += "." }
                 if let c = p.cbtiRatio {
@@ -87,7 +103,7 @@ public enum SafetySection {
         md += "|---|---|---:|---:|---:|---:|---|---:|\n"
         for cell in s.cells where cell.ward != nil && cell.category == IncidentCounts.allCategories && cell.window == .allDay {
             let ward = study.wards[cell.ward!]
-            md += row(ProseFormat.cell("\(ward.id) \(ward.name)"), ward.cbti ? "yes" : "no", ShownComparison(cell, style: style))
+            md += row(ProseFormat.cell(ward.label), ward.cbti ? "yes" : "no", ShownComparison(cell, style: style))
         }
         md += "\nRates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
         md += "Every ward, category and window is in `tables/incidents.csv`; pooled estimates in `tables/incidents_pooled.csv`.\n\n"

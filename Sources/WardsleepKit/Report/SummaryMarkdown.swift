@@ -130,13 +130,15 @@ public enum SummaryMarkdown {
     }
 
     static func measures(_ s: SummaryInputs) -> String {
+        let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
         var md = "## Measures\n\n"
         md += "- **Incidents**: adverse events from the incident export, placed in a period by the date of the event itself and the "
         md += "ward's period dates; \"in the protected window\" when the recorded time lies in \(s.study.protectedWindow); an event "
-        md += "before \(EventTiming.nightBoundaryHour):00 belongs to the previous night. Rates per 1,000 occupied bed days (the midnight census).\n"
+        md += "before \(EventTiming.nightBoundaryHour):00 belongs to the previous night. Rates \(exposure.per1000)"
+        md += s.exposureFromOccupancy ? " (the midnight census).\n" : " (no occupancy export: days in each ward's periods).\n"
         md += "- **Serious incidents**: severe harm or death, counted and never described.\n"
         md += "- **Hypnotic use**: \(s.ingest.hypnoticsKind == .issues ? "tablets and capsules issued by pharmacy, net of returns" : "doses given")"
-        md += ", in WHO defined daily doses (DDD) per 100 occupied bed days.\n"
+        md += ", in WHO defined daily doses (DDD) \(exposure.per100).\n"
         md += "- **Protected-sleep uptake**: patients with at least one protected night among patients with a sleep plan in the pilot.\n"
         md += "- **Feedback**: ratings from 1 to 5 and comments from patients, staff and carers, before, during and after.\n"
         md += "- **Involvement**: the highest level (IAP2: inform, consult, involve, collaborate, lead) each group reached at each stage.\n\n"
@@ -147,8 +149,14 @@ public enum SummaryMarkdown {
         let p = SPCParameters(s.study.spc)
         var md = "## Analysis\n\n"
         md += "- Rate ratios, pilot against baseline, with exact 95% confidence intervals (conditional binomial, as R's `poisson.test`), "
-        md += "two-sided exact and mid-p values; Mantel–Haenszel rate ratios pooled over wards with the Greenland–Robins variance "
-        md += "and a chi-square test of homogeneity; CBTi wards against the rest as a ratio of rate ratios.\n"
+        md += "two-sided exact (R's `minlike`) and mid-p values. Each verdict (\"evidence of an increase\", \"of a decrease\", \"no "
+        md += "evidence of a change\") follows the Clopper–Pearson 95% CI, not the p-value; near p = 0.05 the two can disagree, and "
+        md += "the sentence then says so. Mantel–Haenszel rate ratios pooled over wards with the Greenland–Robins variance, and a "
+        md += "chi-square test of homogeneity of the ward rate ratios: Σ(x₁ᵢ − Eᵢ)²/Vᵢ, with Eᵢ and Vᵢ the mean and variance of "
+        md += "ward i's pilot events given its total under the pooled ratio, on (wards with events − 1) degrees of freedom; CBTi "
+        md += "wards against the rest as a ratio of rate ratios.\n"
+        md += "- Hypnotic use: Poisson rate ratios are shown as descriptions only, since tablets and doses are not independent "
+        md += "events; no verdict is drawn from them.\n"
         md += "- Proportions with exact (Clopper–Pearson) intervals; differences with Newcombe's interval and Fisher's exact test; "
         md += "ratings before and after with the Wilcoxon rank-sum test as R's `wilcox.test`.\n"
         md += "- Statistical process control by \(s.study.spc.interval): u-charts for incidents, an XmR chart for DDDs, a p-chart for "
@@ -209,7 +217,7 @@ public enum SummaryMarkdown {
                 + "season, other initiatives) may explain differences as well as, or instead of, the intervention.",
             "Many comparisons are made across categories and wards; some p-values below 0.05 are expected by chance alone.",
         ]
-        if !s.exposureFromOccupancy { items.append("No occupancy export: rates are per day, not per occupied bed day.") }
+        if !s.exposureFromOccupancy { items.append("No occupancy export: rates are per ward-day, not per occupied bed day.") }
         if s.ingest.hypnoticsKind == .issues && s.hypnotics != nil {
             items.append("Pharmacy issues measure supply to wards, not doses taken; packs make the counts over-dispersed.")
         }

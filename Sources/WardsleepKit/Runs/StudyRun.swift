@@ -217,8 +217,11 @@ extension StudyRun {
             try write("tables/incidents_pooled.csv") { SafetyTables.pooledCSV(safety) }
         }
         if let use = inputs.hypnotics {
-            try write("tables/hypnotics.csv") { HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style) }
-            if let prn = inputs.prn { try write("tables/hypnotics_prn.csv") { HypnoticTables.prnCSV(prn, study: inputs.study, style: style) } }
+            let exposure = ExposureWords(fromOccupancy: inputs.exposureFromOccupancy)
+            try write("tables/hypnotics.csv") { HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style, exposure: exposure) }
+            if let prn = inputs.prn {
+                try write("tables/hypnotics_prn.csv") { HypnoticTables.prnCSV(prn, study: inputs.study, style: style, exposure: exposure) }
+            }
         }
         if let f = inputs.feedback {
             try write("tables/feedback_quotes.csv") { SPCTables.quotesCSV(f, study: inputs.study, redactor: inputs.redactor) }

@@ -82,7 +82,7 @@ import Testing
         let total = lines.first { $0.ward == nil && $0.group == nil }
         #expect(total?.baseline.units == 56 && total?.pilot.units == 28)
         // The chart leaves the withheld product out as well: pilot March holds 14 tablets (D1) + 14 net 3.75 mg only.
-        let march = series.chartedDDD()[day2019.startOfMonth.dayNumber]
+        let march = series.chartedDDD()[TimeSeries.Slot(bucket: day2019.startOfMonth.dayNumber, phase: .pilot)]
         #expect(march == 14 * 7.5 / 7.5 + 28 * 3.75 / 7.5 - 14 * 3.75 / 7.5)
 
         let sentences = DataQualityFindings.sentences(study: study, occupancy: nil, hypnotics: use)
