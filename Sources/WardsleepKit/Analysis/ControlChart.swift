@@ -96,6 +96,8 @@ public struct ControlChart: Sendable {
     public var parameters: SPCParameters
     /// Units of exposure each value is per (1,000 for a u-chart of rates per 1,000 OBD; 100 for a p-chart in percent).
     public var scale = 1.0
+    /// The ward charted, or `nil` for a chart of the whole study.
+    public var ward: Int? = nil
 
     /// Whether the limits are trial limits (too few baseline points).
     public var trialLimits: Bool { baselinePoints < parameters.minimumBaselinePoints }

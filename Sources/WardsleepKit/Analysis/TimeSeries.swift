@@ -130,10 +130,12 @@ public final class TimeSeries: StudyConsumer {
             for ward in [-1] + study.wardsInScope {
                 let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
                 let slots = slots(ward: ward)
-                out.append(SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
-                                             denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
-                                      scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
-                                      parameters: p))
+                var chart = SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
+                                              denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                       scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
+                                       parameters: p)
+                chart.ward = ward < 0 ? nil : ward
+                out.append(chart)
                 if ward < 0 {
                     out.append(SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
                                                  denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),

@@ -50,6 +50,7 @@ extension ControlChart {
             merged.insert(q, at: min(index, merged.count))
         }
         chart.points = merged
+        chart.ward = ward
         return chart
     }
 
@@ -72,6 +73,7 @@ extension ControlChart {
             }
         }
         var chart = SPC.xmr(shown, title: title, unit: unit, direction: direction, parameters: parameters)
+        chart.ward = ward
         let first = chart.points.first
         for (index, point) in withheld {
             var q = point

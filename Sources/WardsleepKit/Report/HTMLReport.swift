@@ -27,6 +27,10 @@ public enum HTMLReport {
     figure { margin: 1rem 0; }
     figcaption { font-size: 0.85rem; color: #425563; }
     svg.chart { max-width: 100%; height: auto; border: 1px solid #e8edee; }
+    .small-multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 0.75rem; margin: 1rem 0; }
+    .small-multiples figure { margin: 0; }
+    #key-findings + ul { background: #f0f4f5; border-left: 4px solid #005eb8; margin: 0.75rem 0; padding: 0.75rem 1rem 0.75rem 2rem; }
+    #key-findings + ul li { margin: 0.3rem 0; }
     code { font-family: Consolas, Menlo, monospace; font-size: 0.9em; background: #f0f4f5; padding: 0 0.2em; }
     em { color: #425563; }
     @media (max-width: 40rem) { main { padding: 0.5rem; } table { font-size: 0.8rem; } h1 { font-size: 1.4rem; } }
@@ -94,12 +98,18 @@ public enum HTMLReport {
                 }
                 _ = j
                 out += "</ol>\n"
-            } else if line.hasPrefix("!["), let close = unescapedIndex(of: "]", in: line), line[close...].hasPrefix("]("),
-                      line.hasSuffix(")") {
+            } else if let first = image(line) {
                 flushParagraph()
-                let alt = String(line[line.index(line.startIndex, offsetBy: 2)..<close])
-                let path = String(line[line.index(close, offsetBy: 2)..<line.index(before: line.endIndex)])
-                out += "<figure>\n\(charts[path] ?? "<p>\(inline(alt))</p>\n")<figcaption>\(inline(alt))</figcaption>\n</figure>\n"
+                // Consecutive image lines are small multiples: a grid of charts, each titled in its own SVG.
+                var images = [first]
+                while i + 1 < lines.count, let next = image(lines[i + 1]) { images.append(next); i += 1 }
+                if images.count == 1 {
+                    out += "<figure>\n\(charts[first.path] ?? "<p>\(inline(first.alt))</p>\n")<figcaption>\(inline(first.alt))</figcaption>\n</figure>\n"
+                } else {
+                    out += "<div class=\"small-multiples\">\n"
+                    for m in images { out += "<figure>\n\(charts[m.path] ?? "<p>\(inline(m.alt))</p>\n")</figure>\n" }
+                    out += "</div>\n"
+                }
                 i += 1
             } else {
                 paragraph.append(line)
@@ -108,6 +118,14 @@ public enum HTMLReport {
         }
         flushParagraph()
         return out
+    }
+
+    /// The alternative text and path of an image line (`![alt](path)`), if it is one.
+    static func image(_ line: String) -> (alt: String, path: String)? {
+        guard line.hasPrefix("!["), let close = unescapedIndex(of: "]", in: line), line[close...].hasPrefix("]("), line.hasSuffix(")")
+        else { return nil }
+        return (String(line[line.index(line.startIndex, offsetBy: 2)..<close]),
+                String(line[line.index(close, offsetBy: 2)..<line.index(before: line.endIndex)]))
     }
 
     static func heading(_ line: String) -> Int? {

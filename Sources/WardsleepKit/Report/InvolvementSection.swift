@@ -106,6 +106,22 @@ public enum InvolvementSection {
         return t.statistic > centre ? "higher after" : "lower after"
     }
 
+    /// The ratings before and after of `group` (`nil`: all respondents) and their rank-sum test, when the report shows
+    /// them: both distributions published and each above the disclosure threshold.
+    static func ratingComparison(_ f: FeedbackSummary, group g: FeedbackGroup?, style: CountStyle)
+        -> (before: RatingDistribution, after: RatingDistribution, test: RankSumTest)?
+    {
+        let b = f.ratings(group: g, stage: .before), a = f.ratings(group: g, stage: .after)
+        guard let t = f.beforeAfter(group: g) else { return nil }
+        if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { return nil }
+        return (b, a, t)
+    }
+
+    /// "all respondents", "patients", "staff", "carers", "other respondents".
+    static func respondents(_ g: FeedbackGroup?) -> String {
+        g.map { ["patient": "patients", "staff": "staff", "carer": "carers", "other": "other respondents"][$0.rawValue] ?? $0.rawValue } ?? "all respondents"
+    }
+
     /// The Feedback section.
     public static func feedback(_ f: FeedbackSummary?, study: StudyDefinition, style: CountStyle, redactor: Redactor) -> String {
         var md = "## Results: feedback\n\n"
@@ -117,10 +133,8 @@ public enum InvolvementSection {
         md += "\n"
         var ratingLines: [String] = []
         for g in [nil] + FeedbackGroup.allCases.map(Optional.some) {
-            let b = f.ratings(group: g, stage: .before), a = f.ratings(group: g, stage: .after)
-            guard let t = f.beforeAfter(group: g) else { continue }
-            if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { continue }
-            let who = g.map { ["patient": "patients", "staff": "staff", "carer": "carers", "other": "other respondents"][$0.rawValue]! } ?? "all respondents"
+            guard let (b, a, t) = ratingComparison(f, group: g, style: style) else { continue }
+            let who = respondents(g)
             let verdict = ratingVerdict(t, after: a.n, before: b.n)
             ratingLines.append("- Ratings (1–5) from \(who): median \(NumberFormat.json(b.quantile(0.5)!)) (quartiles \(NumberFormat.json(b.quantile(0.25)!))–\(NumberFormat.json(b.quantile(0.75)!))) "
                 + "before, \(NumberFormat.json(a.quantile(0.5)!)) (\(NumberFormat.json(a.quantile(0.25)!))–\(NumberFormat.json(a.quantile(0.75)!))) after "

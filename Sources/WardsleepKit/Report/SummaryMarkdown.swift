@@ -95,6 +95,7 @@ public enum SummaryMarkdown {
         if !study.scope.description.isEmpty {
             md += "> **Filtered report.** Only \(MarkdownText.escape(study.scope.description)); the rest of the study is left out of every figure below.\n\n"
         }
+        md += KeyFindings.section(s, style: style)
         md += "## Context\n\n"
         if let org = study.organisation { md += "\(MarkdownText.escape(org)). " }
         md += "\(study.wards.count) ward\(study.wards.count == 1 ? "" : "s") with \(study.wards.reduce(0) { $0 + $1.beds }) beds. "
@@ -163,7 +164,9 @@ public enum SummaryMarkdown {
         md += "protected nights; limits from the baseline, frozen into the pilot. Special-cause rules (NHS Making Data Count): a point "
         md += "outside the limits; a shift of \(p.shift) points on one side of the centre line; a trend of \(p.trend) points each "
         md += "rising or falling; two of three points beyond 2σ on one side (\(p.twoInThree.rawValue)); moving-range screening "
-        md += "\(p.screenOutliers ? "on" : "off"). Limits from fewer than \(p.minimumBaselinePoints) points are trial limits.\n"
+        md += "\(p.screenOutliers ? "on" : "off"). Limits rest on at least \(p.minimumBaselinePoints) baseline "
+        md += "points; from fewer they are marked provisional (NHS Making Data Count), in each chart and in the table. Baseline "
+        md += "and pilot points keep each ward's own periods, and the time axis is broken between them.\n"
         if let policy = style.policy {
             md += "- Disclosure control: counts from 1 to \(policy.suppressAtOrBelow) shown as *, other counts rounded to the nearest "
             md += "\(policy.roundTo). Every rate, rate ratio, interval and p-value, the pooled estimates, the control-chart points, "
@@ -179,13 +182,20 @@ public enum SummaryMarkdown {
     static func variation(_ s: SummaryInputs) -> String {
         var md = "## Results: variation over time\n\n"
         guard !s.charts.isEmpty else { return md + "Not enough data for control charts (occupancy, incidents or plans not supplied).\n\n" }
-        for (i, c) in s.charts.enumerated() where !c.title.contains("ward ") {
+        for (i, c) in s.charts.enumerated() where c.ward == nil {
             md += "![\(MarkdownText.escape(SVGChart.altText(c)))](\(s.chartPath(i)))\n\n"
+        }
+        // Ward charts as small multiples: consecutive image lines, which report.html lays out as a grid.
+        let wardCharts = s.charts.indices.filter { s.charts[$0].ward != nil }
+        if !wardCharts.isEmpty {
+            md += "Ward by ward, on the same kind of chart:\n\n"
+            for i in wardCharts { md += "![\(MarkdownText.escape(SVGChart.altText(s.charts[i])))](\(s.chartPath(i)))\n" }
+            md += "\n"
         }
         md += "| Chart | Points | Centre line | Limits | Special-cause points | Variation |\n|---|---:|---:|---|---:|---|\n"
         for c in s.charts {
             let centre = c.points.first.map { NumberFormat.fixed($0.centre, 2) } ?? "—"
-            md += "| \(ProseFormat.cell(c.title)) | \(c.points.count) | \(centre) | \(c.trialLimits ? "trial (\(c.baselinePoints) points)" : "\(c.baselinePoints) baseline points") | "
+            md += "| \(ProseFormat.cell(c.title)) | \(c.points.count) | \(centre) | \(c.trialLimits ? "provisional (\(c.baselinePoints) baseline points)" : "\(c.baselinePoints) baseline points") | "
             md += "\(c.points.filter { !$0.rules.isEmpty }.count) | \(c.icon.rawValue) |\n"
         }
         md += "\nEvery point, its limits and the rule that fired are in `tables/spc.csv`; each chart is in `charts/`.\n\n"
@@ -222,7 +232,7 @@ public enum SummaryMarkdown {
             items.append("Pharmacy issues measure supply to wards, not doses taken; packs make the counts over-dispersed.")
         }
         if s.charts.contains(where: \.trialLimits) {
-            items.append("Some control charts rest on fewer than 12 baseline points: their limits are trial limits.")
+            items.append("Some control charts rest on fewer than 12 baseline points: their limits are provisional.")
         }
         if s.feedback != nil { items.append("Feedback comes from those who chose to respond; the same people may answer before and after.") }
         let quarantined = s.ingest.tallies.reduce(0) { $0 + $1.quarantined }

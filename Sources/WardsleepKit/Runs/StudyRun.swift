@@ -202,7 +202,8 @@ extension StudyRun {
         var charts: [String: String] = [:]
         if formats.contains(.html) {
             for i in inputs.charts.indices {
-                let path = inputs.chartPath(i), svg = SVGChart.render(inputs.charts[i], id: "chart\(i)")
+                let path = inputs.chartPath(i)
+                let svg = SVGChart.render(inputs.charts[i], id: "chart\(i)", compact: inputs.charts[i].ward != nil)
                 charts[path] = svg
                 try write(path) { svg }
             }

@@ -1,0 +1,118 @@
+/// The key findings at the top of summary.md and report.html: one plain sentence each for safety, safety in the
+/// protected window, hypnotic use, experience, involvement and data quality, each with its estimate and interval.
+///
+/// It analyses nothing. Every number comes from the released view through the same functions that build the tables
+/// and the result sections (`ShownComparison`, `HypnoticTables.ShownLine`, the released ratings, the shown uptake,
+/// `ReleasedTally`), and every verdict from the same rule (`SafetySection.verdict`), so a finding can never say
+/// something its table does not.
+public enum KeyFindings {
+    /// The findings, in order; a measure whose export was not supplied, or whose numbers are withheld, says so.
+    public static func sentences(_ s: SummaryInputs, style: CountStyle) -> [String] {
+        [safety(s, window: .allDay, style: style), safety(s, window: .protected, style: style), hypnotics(s, style: style), experience(s, style: style),
+         involvement(s, style: style), dataQuality(s, style: style)].compactMap { $0 }
+    }
+
+    /// The section of summary.md.
+    public static func section(_ s: SummaryInputs, style: CountStyle) -> String {
+        "## Key findings\n\n" + sentences(s, style: style).map { "- \($0)\n" }.joined() + "\n"
+    }
+
+    static func safety(_ s: SummaryInputs, window: TimeWindow, style: CountStyle) -> String? {
+        let title = window == .allDay ? "**Safety.**" : "**Safety at night.**"
+        guard let safety = s.safety else { return window == .allDay ? "\(title) Incidents were not supplied." : nil }
+        guard let cell = safety.studyCell(IncidentCounts.allCategories, window) else { return nil }
+        let what = window == .allDay ? "incidents over 24 hours" : "incidents in the protected window (\(s.study.protectedWindow))"
+        let c = ShownComparison(cell, style: style)
+        guard let r = c.ratio else { return "\(title) Counts of \(what) are too small to publish a rate ratio." }
+        guard let estimate = r.estimate, let lo = r.lower, let hi = r.upper, let p = r.pExact else {
+            return "\(title) No \(what) in either period."
+        }
+        var text = "\(title) \(capitalised(SafetySection.verdict(lower: lo, upper: hi))) in \(what)"
+        if let b = c.baselineRate, let pr = c.pilotRate {
+            text += ": \(NumberFormat.fixed(b, 1)) → \(NumberFormat.fixed(pr, 1)) per 1,000 \(cell.unit.words)"
+        }
+        text += ", rate ratio \(SafetySection.ratio(estimate)) (95% CI \(SafetySection.ratio(lo)) to \(SafetySection.ratio(hi)); "
+        text += "exact p \(SafetySection.pValue(p)))" + SafetySection.disagreement(lower: lo, upper: hi, p: p) + "."
+        return text
+    }
+
+    static func hypnotics(_ s: SummaryInputs, style: CountStyle) -> String? {
+        let title = "**Hypnotics.**"
+        guard let use = s.hypnotics else { return "\(title) Hypnotic use was not supplied." }
+        guard let total = s.hypnoticLines.first(where: { $0.ward == nil && $0.group == nil }) else {
+            return "\(title) No hypnotic use in either period."
+        }
+        let shown = HypnoticTables.ShownLine(total, style: HypnoticTables.unitStyle(use, style))
+        let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
+        guard !shown.suppressed else { return "\(title) Hypnotic use is too small to publish." }
+        var text = title
+        if let b = shown.values["baseline_ddd_per_100_obd"] ?? nil, let p = shown.values["pilot_ddd_per_100_obd"] ?? nil {
+            let bt = NumberFormat.fixed(b, 2), pt = NumberFormat.fixed(p, 2)
+            text += bt == pt ? " DDD \(exposure.per100) did not change (\(bt))" : " DDD \(exposure.per100) \(p < b ? "fell" : "rose") from \(bt) to \(pt)"
+        } else {
+            text += " No defined daily doses apply to the products used"
+        }
+        if let rr = shown.values["rate_ratio"] ?? nil, let lo = shown.values["ci_lower"] ?? nil, let hi = shown.values["ci_upper"] ?? nil {
+            text += "; \(use.administrations ? "doses given" : "tablets and capsules issued"), "
+            text += HypnoticSection.descriptiveRatio(rr, lo, hi, exposure: exposure)
+        }
+        return text + "."
+    }
+
+    static func experience(_ s: SummaryInputs, style: CountStyle) -> String? {
+        let title = "**Experience.**"
+        guard let f = s.feedback else { return "\(title) Feedback was not supplied." }
+        // All respondents when their ratings are published, otherwise the first group whose are (as the section shows).
+        let groups = [nil] + FeedbackGroup.allCases.map(Optional.some)
+        guard let g = groups.first(where: { InvolvementSection.ratingComparison(f, group: $0, style: style) != nil }),
+              let (b, a, t) = InvolvementSection.ratingComparison(f, group: g, style: style),
+              let mb = b.quantile(0.5), let ma = a.quantile(0.5) else {
+            return "\(title) Too few ratings before and after to compare."
+        }
+        let verdict = InvolvementSection.ratingVerdict(t, after: a.n, before: b.n)
+        var text = "\(title) Ratings (1–5) from \(InvolvementSection.respondents(g)): "
+        text += verdict == "no evidence of a difference" ? "no evidence of a difference after the change" : "\(verdict) the change"
+        text += ", median \(NumberFormat.json(mb)) before and \(NumberFormat.json(ma)) after (\(style.show(b.n)) and \(style.show(a.n)) "
+        text += "ratings; Wilcoxon rank-sum W = \(NumberFormat.json(t.statistic)) of \(NumberFormat.grouped(a.n * b.n)), p \(SafetySection.pValue(t.p)))."
+        return text
+    }
+
+    static func involvement(_ s: SummaryInputs, style: CountStyle) -> String? {
+        let title = "**Involvement.**"
+        var parts: [String] = []
+        if let u = s.uptake, let pooled = InvolvementTables.uptake(u, study: s.study, style: style).rows.last?.share,
+           let e = pooled.estimate, let lo = pooled.lower, let hi = pooled.upper {
+            parts.append("\(NumberFormat.fixed(e * 100, 1))% of patients with a sleep plan had at least one protected night in the pilot "
+                + "(\(NumberFormat.grouped(pooled.x)) of \(NumberFormat.grouped(pooled.n)); 95% CI \(NumberFormat.fixed(lo * 100, 1))% "
+                + "to \(NumberFormat.fixed(hi * 100, 1))%)")
+        }
+        if let m = s.involvement {
+            parts.append("the programme is classified as \(MarkdownText.escape(InvolvementRules.programme(m).label)) by the rules on the involvement ledger")
+        }
+        if parts.isEmpty {
+            return s.uptake == nil && s.involvement == nil ? "\(title) Neither sleep plans nor an involvement ledger were supplied." : nil
+        }
+        return "\(title) " + capitalised(parts.joined(separator: "; ")) + "."
+    }
+
+    static func dataQuality(_ s: SummaryInputs, style: CountStyle) -> String? {
+        let title = "**Data quality.**"
+        let tallies = s.ingest.tallies.map { ReleasedTally($0, style: style) }
+        guard !tallies.isEmpty else { return "\(title) No export was read." }
+        let threshold = NumberFormat.json(s.study.quality.maxQuarantinedPercent)
+        let over = s.ingest.exportsOverThreshold(s.study.quality.maxQuarantinedPercent)
+        if !over.isEmpty {
+            return "\(title) Above the study's threshold of \(threshold)% of rows quarantined: "
+                + over.map { "\(MarkdownText.escape($0.file)) (\(ReleasedTally($0, style: style).percentText)%)" }.joined(separator: ", ")
+                + "; figures from \(over.count == 1 ? "it rest" : "them rest") on fewer rows than were exported."
+        }
+        var text = "\(title) Every row read was accepted or quarantined; no export quarantined more than the study's threshold of \(threshold)%"
+        if let worst = tallies.filter({ $0.quarantinedPercent != nil }).max(by: { $0.quarantinedPercent! < $1.quarantinedPercent! }),
+           let pct = worst.quarantinedPercent, pct > 0 {
+            text += " (the most: \(MarkdownText.escape(worst.tally.file)), \(worst.percentText)%)"
+        }
+        return text + "."
+    }
+
+    static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+}
