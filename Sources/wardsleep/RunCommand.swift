@@ -46,7 +46,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Only one window: 24h or protected.")
     var window: String?
 
-    @Option(name: .long, help: "Formats to write, comma-separated: md,html,json,csv (default all).")
+    @Option(name: .long, help: "Formats to write, comma-separated: md,html,json,csv,pdf,docx (default md,html,json,csv; pdf needs chromium, docx needs pandoc and rsvg-convert).")
     var format: String?
 
     @Flag(name: .customLong("if-changed"), help: "Do nothing (exit 0) when the study and every input are unchanged since the last successful run.")
@@ -78,12 +78,12 @@ struct Run: ParsableCommand {
         }
         if let format {
             guard format.contains(where: { $0 != "," && !$0.isWhitespace }) else {
-                throw ValidationError("--format needs at least one of md, html, json and csv.")
+                throw ValidationError("--format needs at least one of md, html, json, csv, pdf and docx.")
             }
             var formats = Set<OutputFormat>()
             for part in format.split(separator: ",") {
                 guard let f = OutputFormat(rawValue: part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--format takes md, html, json and csv, not \(part).")
+                    throw ValidationError("--format takes md, html, json, csv, pdf and docx, not \(part).")
                 }
                 formats.insert(f)
             }

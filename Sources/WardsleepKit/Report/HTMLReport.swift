@@ -1,11 +1,13 @@
 /// `report.html`: the summary rendered to one self-contained, printable page (inline CSS and SVG, no script, no
 /// external reference), written as well-formed XHTML-compatible markup so it can be checked by any XML parser.
 public enum HTMLReport {
-    /// Renders `markdown` (the summary as wardsleep writes it); `charts` maps image paths to inline SVG.
-    public static func render(markdown: String, title: String, charts: [String: String]) -> String {
+    /// Renders `markdown` (the summary as wardsleep writes it); `charts` maps image paths to inline SVG. With a
+    /// `runningHeader` (the page printed to report.pdf), every printed page carries it at the top and its page number
+    /// at the foot.
+    public static func render(markdown: String, title: String, charts: [String: String], runningHeader: String? = nil) -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\" />\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
-        html += "<title>\(XMLText.escape(title))</title>\n<style>\n\(css)</style>\n</head>\n<body>\n<main>\n"
+        html += "<title>\(XMLText.escape(title))</title>\n<style>\n\(css)\(runningHeader.map(pageCSS) ?? "")</style>\n</head>\n<body>\n<main>\n"
         html += body(markdown, charts: charts)
         html += "</main>\n</body>\n</html>\n"
         return html
@@ -36,11 +38,37 @@ public enum HTMLReport {
     @media (max-width: 40rem) { main { padding: 0.5rem; } table { font-size: 0.8rem; } h1 { font-size: 1.4rem; } }
     @media print {
       body { font-size: 10pt; } main { max-width: none; padding: 0; }
-      h2 { page-break-after: avoid; } figure, table, blockquote { page-break-inside: avoid; }
+      h2 { page-break-after: avoid; break-before: page; } #key-findings { break-before: avoid; }
+      figure, table, blockquote, li { page-break-inside: avoid; }
+      .small-multiples { grid-template-columns: 1fr 1fr; }
       .table-wrap { overflow: visible; } svg.chart { border: none; }
     }
 
     """
+
+    /// The printed page of report.pdf: A4 margins with `header` at the top of every page and "page N of M" at the foot.
+    static func pageCSS(_ header: String) -> String {
+        """
+        @page { size: A4; margin: 18mm 14mm 16mm 14mm;
+          @top-left { content: "\(cssString(header))"; font: 8pt Arial, Helvetica, sans-serif; color: #425563; }
+          @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt Arial, Helvetica, sans-serif; color: #425563; } }
+
+        """
+    }
+
+    /// Text inside a CSS string: every character outside plain printable ASCII, and the quote, backslash and angle
+    /// brackets, written as a CSS escape, so a label can neither end the string nor close the style element.
+    static func cssString(_ s: String) -> String {
+        var out = ""
+        for ch in PlainText.removingControls(s).unicodeScalars {
+            if ch.value >= 0x20 && ch.value < 0x7F && !"\"\\<>&".unicodeScalars.contains(ch) {
+                out.unicodeScalars.append(ch)
+            } else {
+                out += "\\" + String(ch.value, radix: 16) + " "
+            }
+        }
+        return out
+    }
 
     /// Block-level conversion of the Markdown subset the summary uses.
     static func body(_ markdown: String, charts: [String: String]) -> String {

@@ -8,6 +8,13 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
     case json
     /// tables/*.csv
     case csv
+    /// report.pdf, printed from report.html by headless Chromium (asked for only)
+    case pdf
+    /// report.docx, converted from summary.md by pandoc (asked for only)
+    case docx
+
+    /// The formats written when `--format` is not given: every one that needs no other program.
+    public static let standard: Set<OutputFormat> = [.md, .html, .json, .csv]
 }
 
 /// An analyst's ad hoc question: some wards, some categories, a date range, one window, some formats.
@@ -22,8 +29,8 @@ public struct RunScope: Sendable, Equatable {
     public var to: CalendarDay?
     /// Only this window (`--window 24h|protected`).
     public var window: TimeWindow?
-    /// Formats to write (`--format md,html,json,csv`).
-    public var formats: Set<OutputFormat> = Set(OutputFormat.allCases)
+    /// Formats to write (`--format md,html,json,csv,pdf,docx`; default the first four).
+    public var formats: Set<OutputFormat> = OutputFormat.standard
 
     /// No filters.
     public init() {}

@@ -65,6 +65,7 @@ public enum StudyRun {
     public static func run(_ options: RunOptions) throws -> RunOutcome {
         let log = options.logger
         try PathGuard.checkRun(options)  // before anything is opened or written
+        try DocumentConversion.checkTools(for: options.scope.formats, path: options.environment["PATH"])
         let ledger = try RunLedger(path: options.ledgerPath ?? RunLedger.defaultPath)
         let studyFolder = (options.studyFolder as NSString).standardizingPath
         let absoluteStudy = URL(fileURLWithPath: studyFolder).standardizedFileURL.path
@@ -154,9 +155,12 @@ public enum StudyRun {
         let stamp = options.timestamp.map(RunClock.utc)
         inputs.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
-        try writeReport(inputs, style: .published(study.disclosure), formats: options.scope.formats, into: staging, under: "", outputs: &outputs)
+        let printing = PrintSettings(date: ProseFormat.date(CalendarDay(dayNumber: Int(((options.timestamp ?? Date()).timeIntervalSince1970 / 86_400).rounded(.down)))), path: options.environment["PATH"])
+        try writeReport(inputs, style: .published(study.disclosure), formats: options.scope.formats, into: staging, under: "",
+                        outputs: &outputs, printing: printing)
         if options.unsuppressed {
-            try writeReport(inputs, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs)
+            try writeReport(inputs, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs,
+                            printing: printing)
         }
         for kind in quarantine.files.keys.sorted() {
             outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
@@ -183,7 +187,7 @@ extension StudyRun {
     /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
     /// A releasable copy is rendered from the released view (`Release.view`) alone; an exact copy from the analyses.
     static func writeReport(_ analysed: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
-                            under prefix: String, outputs: inout [Manifest.Output]) throws {
+                            under prefix: String, outputs: inout [Manifest.Output], printing: PrintSettings = PrintSettings()) throws {
         let inputs = Release.view(analysed, style: style)
         func format(_ name: String) -> OutputFormat {
             if name.hasSuffix(".md") && !name.hasPrefix("tables/") { return .md }
@@ -198,18 +202,35 @@ extension StudyRun {
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
         }
         let summary = SummaryMarkdown.render(inputs, style: style)
-        // Each chart is drawn once, and only for the HTML report: the same SVG is its own file and is inlined.
+        // Each chart is drawn once, and only for the formats that show it: the same SVG is its own file and is inlined.
         var charts: [String: String] = [:]
-        if formats.contains(.html) {
+        if !formats.isDisjoint(with: [.html, .pdf, .docx]) {
             for i in inputs.charts.indices {
-                let path = inputs.chartPath(i)
-                let svg = SVGChart.render(inputs.charts[i], id: "chart\(i)", compact: inputs.charts[i].ward != nil)
-                charts[path] = svg
-                try write(path) { svg }
+                charts[inputs.chartPath(i)] = SVGChart.render(inputs.charts[i], id: "chart\(i)", compact: inputs.charts[i].ward != nil)
             }
         }
+        if formats.contains(.html) { for (path, svg) in charts.sorted(by: { $0.key < $1.key }) { try write(path) { svg } } }
+        let title = "\(inputs.study.study): improvement evaluation"
         try write("summary.md") { summary }
-        try write("report.html") { HTMLReport.render(markdown: summary, title: "\(inputs.study.study): improvement evaluation", charts: charts) }
+        try write("report.html") { HTMLReport.render(markdown: summary, title: title, charts: charts) }
+        if formats.contains(.pdf) || formats.contains(.docx) {
+            // Converters work in a scratch folder inside the staging folder, removed before the report is committed.
+            let scratch = try staging.path(".convert/\(prefix)x")
+            let folder = (scratch as NSString).deletingLastPathComponent
+            defer { try? FileManager.default.removeItem(atPath: (staging.location(".convert"))) }
+            if formats.contains(.pdf) {
+                let header = "\(inputs.study.study) — \(printing.date)"
+                let html = HTMLReport.render(markdown: summary, title: title, charts: charts, runningHeader: header)
+                try DocumentConversion.pdf(html: html, to: try staging.path(prefix + "report.pdf"), scratch: folder, path: printing.path)
+                outputs.append(.init(path: prefix + "report.pdf", sensitivity: style.sensitivity))
+            }
+            if formats.contains(.docx) {
+                for (path, svg) in charts { try staging.write(".convert/\(prefix)" + path, svg) }
+                try DocumentConversion.docx(markdown: summary, to: try staging.path(prefix + "report.docx"), resources: folder,
+                                            scratch: folder, path: printing.path)
+                outputs.append(.init(path: prefix + "report.docx", sensitivity: style.sensitivity))
+            }
+        }
         try write("results.json") { ResultsJSON.render(inputs, style: style) }
         try write("tables/README.md") { SPCTables.notes(style: style) }
         if !inputs.charts.isEmpty { try write("tables/spc.csv") { SPCTables.csv(inputs.charts) } }
@@ -234,6 +255,14 @@ extension StudyRun {
         }
         if let m = inputs.involvement { try write("tables/involvement.csv") { InvolvementTables.involvementCSV(m) } }
     }
+}
+
+/// What the printed formats need: the date in the PDF's running header, and the `PATH` the converters are found on.
+struct PrintSettings {
+    /// `29 November 2026`: the day of the run (or of `--timestamp`), shown only in report.pdf.
+    var date = ""
+    /// The `PATH` to find chromium and pandoc on.
+    var path: String? = nil
 }
 
 /// Formats a moment as UTC text without depending on the locale or time zone of the machine.

@@ -269,7 +269,7 @@ import Glibc
             let before = f.snapshot()
             let r = try runWardsleep(["run", f.study, "--out", f.root.path + "/report", "--ledger", f.ledger, "--format", format])
             #expect(r.status == 64)
-            #expect(r.err.hasPrefix("Error: --format needs at least one of md, html, json and csv.\n"), "\(r.err)")
+            #expect(r.err.hasPrefix("Error: --format needs at least one of md, html, json, csv, pdf and docx.\n"), "\(r.err)")
             #expect(f.snapshot() == before)
         }
         // Every command-line problem is 64, and the help says so.
