@@ -65,6 +65,12 @@ func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int
         #expect(members >= 11)
     }
 
+    @Test func theRunningHeaderCannotLeaveItsCSSString() {
+        let css = HTMLReport.pageCSS("Ward \"7\" \\ </style><script>alert(1)</script>\u{7}é — 2026")
+        #expect(!css.contains("</style") && !css.contains("<script"))
+        #expect(css.contains(#"content: "Ward \22 7\22  \5c  \3c /style\3e \3c script\3e alert(1)\3c /script\3e \e9  \2014  2026";"#), "\(css)")
+    }
+
     @Test func aMissingProgramIsNamedWithItsPackageAndNothingIsTouched() throws {
         let dir = TempFolder()
         let out = dir.path + "/r"
