@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
 
         Examples:
           wardsleep bench --rows 500000,5000000 --keep .build/bench
+          wardsleep bench --rows 1M,10M --export observations
           wardsleep bench data/sample
         """
     )
@@ -29,6 +30,9 @@ struct Bench: ParsableCommand {
 
     @Option(name: .long, help: "Generate and measure a benchmark study of this many rows; comma-separated for several (500k and 5M allowed).")
     var rows: String?
+
+    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export) or observations (an overnight check log with its sleep plans).")
+    var export: String = BenchmarkStudy.Export.administrations.rawValue
 
     @Option(name: .long, help: "Thread counts for validate and run, comma-separated (a number or all).")
     var threads: String = "1,all"
@@ -73,6 +77,7 @@ struct Bench: ParsableCommand {
         _ = try rowCounts()
         _ = try threadSettings()
         if folder != nil && study != nil { throw ValidationError("Give the study folder once: as the argument or with --study.") }
+        guard BenchmarkStudy.Export(rawValue: export) != nil else { throw ValidationError("--export must be administrations or observations.") }
         guard ParseOnlyPass.Parser(rawValue: parser) != nil else { throw ValidationError("--parser must be libcsv or reader.") }
         if parseOnly == nil && rows == nil && folder == nil && study == nil {
             throw ValidationError("Give --rows N to measure a generated study, or a study folder.")
@@ -93,6 +98,7 @@ struct Bench: ParsableCommand {
             options.study = folder ?? study
             options.keyFile = keyFile
             options.seed = seed
+            options.export = BenchmarkStudy.Export(rawValue: export) ?? .administrations
             let results = try Benchmark.run(options) { line in
                 print(line)
                 fflush(nil)  // every stream: the table shows as it is measured

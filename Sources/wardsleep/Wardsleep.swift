@@ -9,7 +9,7 @@ struct Wardsleep: ParsableCommand {
         abstract: "Evaluate ward sleep-observation changes from the CSV exports a trust already has.",
         discussion: """
         A study folder holds study.yaml and the exports (occupancy, incidents, hypnotics, feedback, sleep_plans,
-        involvement). Exit codes: 0 success; 1 completed with data-quality problems above the study's threshold;
+        involvement, observations). Exit codes: 0 success; 1 completed with data-quality problems above the study's threshold;
         2 configuration error; 3 an input could not be read; 64 command-line usage error (a bad option, or a path
         option that would overwrite the study, an input or a folder wardsleep did not write).
 

@@ -14,6 +14,8 @@ public final class StudyAnalyses {
     public let uptake = ProtectedSleepUptake()
     /// The involvement ledger.
     public let ledger = InvolvementLedger()
+    /// Sleep plans joined to the observation log: was the protected period delivered.
+    public let fidelity = FidelityTally()
     /// Month-by-month (or week-by-week) series for the control charts.
     public let series: TimeSeries
 
@@ -29,7 +31,7 @@ public final class StudyAnalyses {
 
     /// All of them as one consumer.
     public var consumer: StudyConsumer {
-        ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series]), scope: scope)
+        ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, fidelity]), scope: scope)
     }
     let scope: AnalysisScope
 

@@ -45,7 +45,7 @@ public struct DataProblem: Sendable, Equatable {
     }
 
     /// Fields whose raw values must never be copied into any output, quarantine included.
-    static let withheldFields: Set<String> = ["patient", "description", "text"]
+    static let withheldFields: Set<String> = ["patient", "description", "text", "staff"]
     /// Fields whose raw values are shown unredacted: a wrong date or time is itself what the reader must see.
     /// Values of every other field (labels above all) go through `Redactor.standard`.
     static let verbatimFields: Set<String> = ["date", "datetime", "night", "time"]

@@ -55,6 +55,7 @@ public enum ResultsJSON {
                                 exposureFromOccupancy: s.exposureFromOccupancy)
         } ?? .string("not supplied")))
         pairs.append(("spc", s.charts.isEmpty ? .string("not enough data") : SPCTables.json(s.charts, study: study)))
+        pairs.append(("fidelity", FidelitySection.json(s.fidelity, study: study, style: style)))
         pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
                                                            feedback: s.feedback, study: study, style: style)))
         return JSONValue.object(pairs).rendered()

@@ -69,6 +69,7 @@ public enum SPCTables {
         s += "apostrophe; numbers are plain. Empty cells are values that cannot be estimated or are withheld; `Inf` is infinity.\n\n"
         s += "- `incidents.csv`, `incidents_pooled.csv`: the safety comparison.\n- `hypnotics.csv` (and `hypnotics_prn.csv`): hypnotic use.\n"
         s += "- `feedback.csv`, `feedback_themes.csv`, `feedback_quotes.csv`: feedback.\n"
+        s += "- `fidelity.csv`: the intervention as delivered (protected nights without routine checks).\n"
         s += "- `protected_sleep.csv`, `involvement.csv`: who was involved.\n- `spc.csv`: every control-chart point.\n"
         return s
     }

@@ -24,6 +24,8 @@ public struct SummaryInputs {
     public var uptake: ProtectedSleepUptake?
     /// The involvement matrix, when the ledger was supplied.
     public var involvement: InvolvementMatrix?
+    /// Fidelity of the intervention, when an observation log was supplied.
+    public var fidelity: FidelityResults?
     /// Redacts feedback quotes.
     public var redactor: Redactor
     /// Control charts of the measures over time.
@@ -58,6 +60,11 @@ public struct SummaryInputs {
         if ingest.tally(.involvement) != nil { involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback) }
         charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
                                  hasHypnotics: ingest.tally(.hypnotics) != nil, hasPlans: ingest.tally(.sleepPlans) != nil)
+        if ingest.tally(.observations) != nil {
+            let f = FidelityResults(a.fidelity, study: study, occupancy: exposure)
+            fidelity = f
+            charts += f.charts(study: study)
+        }
         chartFiles = ChartFiles.names(charts.map(\.title))
     }
 
@@ -104,6 +111,7 @@ public enum SummaryMarkdown {
         md += intervention(study)
         md += measures(s)
         md += methods(s, style: style)
+        md += FidelitySection.render(s.fidelity, study: study, style: style, observationsSupplied: s.ingest.tally(.observations) != nil)
         md += incidents(s, style: style)
         md += s.hypnoticSection(style: style)
         md += variation(s)

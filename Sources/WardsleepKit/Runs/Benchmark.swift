@@ -78,6 +78,8 @@ public enum Benchmark {
         public var environment: [String: String]
         /// The generator's seed.
         public var seed: UInt64 = BenchmarkStudy.defaultSeed
+        /// The export generated for `rows`.
+        public var export = BenchmarkStudy.Export.administrations
         /// Cores on this machine.
         public var cores = ProcessInfo.processInfo.activeProcessorCount
 
@@ -120,7 +122,7 @@ public enum Benchmark {
             let folder = options.keep.map { ($0 as NSString).appendingPathComponent("rows-\(n)") } ?? "\(work)/rows-\(n)"
             let clock = ContinuousClock()
             var written: BenchmarkStudy.Written?
-            let took = try clock.measure { written = try BenchmarkStudy.write(to: folder, rows: n, seed: options.seed) }
+            let took = try clock.measure { written = try BenchmarkStudy.write(to: folder, rows: n, seed: options.seed, export: options.export) }
             guard let written else { continue }
             report("generated \(written.export): \(NumberFormat.grouped(n)) rows, \(NumberFormat.fixed(Double(written.bytes) / 1e6, 1)) MB "
                    + "in \(NumberFormat.fixed(took.seconds, 2)) s")
@@ -128,7 +130,7 @@ public enum Benchmark {
             if options.keyFile == nil && (env[Pseudonymiser.environmentVariable] ?? "").isEmpty {
                 env[Pseudonymiser.environmentVariable] = generatedStudyKey
             }
-            try runner.measure(export: "hypnotics", file: written.export, rows: n, bytes: written.bytes, generated: true,
+            try runner.measure(export: options.export.kind.rawValue, file: written.export, rows: n, bytes: written.bytes, generated: true,
                                study: folder, environment: env, label: "rows-\(n)")
         }
         if let study = options.study { try runner.measureStudy(study) }

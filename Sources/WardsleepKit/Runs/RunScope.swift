@@ -141,4 +141,5 @@ final class ScopeFilter: StudyConsumer {
     func feedback(_ r: FeedbackRecord) { if inScope(r.ward) { inner.feedback(r) } }
     func sleepPlan(_ r: SleepPlanRecord) { if inScope(r.ward) { inner.sleepPlan(r) } }
     func involvement(_ r: InvolvementRecord) { inner.involvement(r) }
+    func observation(_ r: ObservationRecord) { if inScope(r.ward) { inner.observation(r) } }
 }

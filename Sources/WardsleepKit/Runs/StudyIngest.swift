@@ -16,6 +16,8 @@ public protocol StudyConsumer: AnyObject {
     func sleepPlan(_ r: SleepPlanRecord)
     /// An involvement-ledger entry.
     func involvement(_ r: InvolvementRecord)
+    /// An overnight observation check (read after every sleep plan).
+    func observation(_ r: ObservationRecord)
     /// The exports whose records it uses (a group calls it with those only).
     var exports: Set<ExportKind> { get }
 }
@@ -28,12 +30,14 @@ extension StudyConsumer {
     public func feedback(_ r: FeedbackRecord) {}
     public func sleepPlan(_ r: SleepPlanRecord) {}
     public func involvement(_ r: InvolvementRecord) {}
+    public func observation(_ r: ObservationRecord) {}
     public var exports: Set<ExportKind> { Set(ExportKind.allCases) }
 }
 
 /// Several consumers fed from one pass over the exports. Each record goes only to the members that use its export.
 public final class ConsumerGroup: StudyConsumer {
     let occupancyMembers, incidentMembers, hypnoticMembers, feedbackMembers, planMembers, involvementMembers: [StudyConsumer]
+    let observationMembers: [StudyConsumer]
     /// Creates a group.
     public init(_ members: [StudyConsumer]) {
         func taking(_ kind: ExportKind) -> [StudyConsumer] { members.filter { $0.exports.contains(kind) } }
@@ -43,6 +47,7 @@ public final class ConsumerGroup: StudyConsumer {
         feedbackMembers = taking(.feedback)
         planMembers = taking(.sleepPlans)
         involvementMembers = taking(.involvement)
+        observationMembers = taking(.observations)
     }
     public func occupancy(_ r: OccupancyRecord) { for m in occupancyMembers { m.occupancy(r) } }
     public func incident(_ r: IncidentRecord) { for m in incidentMembers { m.incident(r) } }
@@ -51,6 +56,7 @@ public final class ConsumerGroup: StudyConsumer {
     public func feedback(_ r: FeedbackRecord) { for m in feedbackMembers { m.feedback(r) } }
     public func sleepPlan(_ r: SleepPlanRecord) { for m in planMembers { m.sleepPlan(r) } }
     public func involvement(_ r: InvolvementRecord) { for m in involvementMembers { m.involvement(r) } }
+    public func observation(_ r: ObservationRecord) { for m in observationMembers { m.observation(r) } }
 }
 
 /// The outcome of reading every export of a study.
@@ -124,6 +130,9 @@ public enum StudyIngest {
         case .involvement:
             var n = InvolvementNormaliser(context: context)
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.involvement)
+        case .observations:
+            var n = ObservationNormaliser(context: context)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.observation)
         }
     }
 }

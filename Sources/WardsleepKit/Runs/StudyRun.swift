@@ -254,6 +254,7 @@ extension StudyRun {
             try write("tables/protected_sleep.csv") { InvolvementTables.protectedSleepCSV(u, study: inputs.study, style: style) }
         }
         if let m = inputs.involvement { try write("tables/involvement.csv") { InvolvementTables.involvementCSV(m) } }
+        if let f = inputs.fidelity { try write("tables/fidelity.csv") { FidelitySection.csv(f, study: inputs.study, style: style) } }
     }
 }
 

@@ -40,6 +40,26 @@ public enum BenchmarkStudy {
         public var bytes: Int
     }
 
+    /// The export a generated benchmark study holds.
+    public enum Export: String, Sendable, CaseIterable {
+        /// An EPMA administrations export (`hypnotics.csv`).
+        case administrations
+        /// An overnight observation log (`observations.csv`) with the sleep plans it is joined to.
+        case observations
+
+        /// The export's kind, as the bench table names it.
+        public var kind: ExportKind { self == .administrations ? .hypnotics : .observations }
+    }
+
+    /// Writes `study.yaml` and the export of `rows` data rows into `folder` (created if needed; files replaced).
+    @discardableResult
+    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export) throws -> Written {
+        guard export == .observations else { return try write(to: folder, rows: rows, seed: seed) }
+        guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
+    }
+
     /// Writes `study.yaml` and `hypnotics.csv` with `rows` data rows into `folder` (created if needed; both replaced).
     @discardableResult
     public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed) throws -> Written {
@@ -155,7 +175,7 @@ public enum BenchmarkStudy {
 }
 
 /// Pre-encoded pieces of rows, held in one block of bytes.
-private struct PieceTable {
+struct PieceTable {
     struct Piece {
         var start: Int
         var count: Int
@@ -175,7 +195,7 @@ private struct PieceTable {
 }
 
 /// A 4 MiB output buffer written with one `fwrite` when full.
-private struct ByteSink {
+struct ByteSink {
     static let capacity = 4 << 20
     let file: UnsafeMutablePointer<FILE>
     let path: String

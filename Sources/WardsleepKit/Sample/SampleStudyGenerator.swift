@@ -35,7 +35,7 @@ public enum SampleStudy {
         let path = { (name: String) in (folder as NSString).appendingPathComponent(name) }
         try sim.writeStudyYAML(path("study.yaml"))
         try sim.simulate(occupancy: path("occupancy.csv"), incidents: path("incidents.csv"), hypnotics: path("hypnotics.csv"),
-                         sleepPlans: path("sleep_plans.csv"))
+                         sleepPlans: path("sleep_plans.csv"), observations: path("observations.csv"))
         try sim.writeFeedback(path("feedback.csv"))
         try sim.writeInvolvement(path("involvement.csv"))
         try SyntheticFiles.write(folder: folder, names: ["study.yaml"] + ExportKind.allCases.map(\.defaultFileName))
@@ -63,6 +63,8 @@ private struct SimWard {
     var beds: [Stay?]
     var stock: [Double]
     var random: SampleRandom
+    /// Draws for the observation log only, so adding the log changed no other export of the sample.
+    var observing: SampleRandom
     var pilot: DayRange
 
     func period(of day: CalendarDay) -> StudyPeriod? {
@@ -99,6 +101,7 @@ private struct SampleSimulation {
                                          return par + (pack * Double((p * 3 + n) % 7 + 1) / 7).rounded()
                                      },
                                      random: random.stream("ward \(t.id)\(suffix)"),
+                                     observing: random.stream("observations \(t.id)\(suffix)"),
                                      pilot: DayRange(from: pilotFrom, to: SampleStudy.pilot.to)))
             }
         }
@@ -186,6 +189,9 @@ private struct SampleSimulation {
                        decided_by: "Decided by", patient_involved: "Patient involved", carer_involved: "Carer involved" }
           involvement:
             file: involvement.csv
+          observations:
+            file: observations.csv
+            columns: { datetime: "Date/time", ward: Ward, patient: "Patient ID", reason: Reason, level: "Obs level", staff: Staff }
         involvement_roles: { "Ward sleep leads": professional }
         disclosure: { suppress_at_or_below: 7, round_to: 5 }
         spc: { interval: month, shift: 7, trend: 7, two_in_three: mdc2023, screen_outliers: false }
@@ -207,11 +213,13 @@ private struct SampleSimulation {
         2.2, 1.6, 1.3, 1.1, 1.0, 1.2, 2.5, 4.5, 5.5, 6.0, 6.2, 6.0, 5.8, 6.0, 6.4, 6.6, 6.8, 7.0, 7.2, 7.0, 6.5, 5.5, 4.2, 3.0,
     ]
 
-    mutating func simulate(occupancy: String, incidents: String, hypnotics: String, sleepPlans: String) throws {
+    mutating func simulate(occupancy: String, incidents: String, hypnotics: String, sleepPlans: String, observations: String) throws {
         let occ = try TextFileWriter(path: occupancy)
         let inc = try TextFileWriter(path: incidents)
         let hyp = try TextFileWriter(path: hypnotics)
         let plans = try TextFileWriter(path: sleepPlans)
+        let obs = try TextFileWriter(path: observations)
+        try obs.write(CSVOutput.exportLine(["Date/time", "Ward", "Patient ID", "Reason", "Obs level", "Staff"]))
         try occ.write(CSVOutput.exportLine(["Date", "Ward", "Occupied beds", "Leave beds"]))
         try inc.write(bytes: [0xEF, 0xBB, 0xBF])  // Excel's "CSV UTF-8": a byte-order mark and CRLF
         try inc.write(CSVOutput.exportLine(["Ref", "Incident date", "Time", "Reported date", "Location (exact)", "Category",
@@ -227,20 +235,24 @@ private struct SampleSimulation {
         while day <= SampleStudy.lastDay {
             for w in wards.indices {
                 var ward = wards[w]
-                try simulateDay(&ward, day: day, occ: occ, inc: inc, hyp: hyp, plans: plans)
+                try simulateDay(&ward, day: day, occ: occ, inc: inc, hyp: hyp, plans: plans, obs: obs)
                 wards[w] = ward
             }
             if let bad = badDays[dayIndex] {
                 for unit in 0..<scale { try writeBadIncident(bad, day: day, unit: unit, inc: inc) }
+                // A check transcribed with a reason the log's codes do not have.
+                try obs.write(CSVOutput.exportLine(["\(day.adding(days: 1).ukFormatted) 03:00", wards[0].id, "9990000000", "Settled",
+                                                    "General", "HCA"]))
+                written.rows[.observations, default: 0] += 1
             }
             day = day.adding(days: 1)
             dayIndex += 1
         }
-        for f in [occ, inc, hyp, plans] { try f.close() }
+        for f in [occ, inc, hyp, plans, obs] { try f.close() }
     }
 
     mutating func simulateDay(_ w: inout SimWard, day: CalendarDay, occ: TextFileWriter, inc: TextFileWriter,
-                              hyp: TextFileWriter, plans: TextFileWriter) throws {
+                              hyp: TextFileWriter, plans: TextFileWriter, obs: TextFileWriter) throws {
         let t = w.template
         let period = w.period(of: day)
         // Discharges, then admissions into empty beds.
@@ -315,12 +327,13 @@ private struct SampleSimulation {
         }
 
         // Protected-sleep decisions: from 72 hours after admission, during the ward's pilot.
-        guard inPilot else { return }
-        for b in w.beds.indices {
+        var protectedTonight = Array(repeating: false, count: w.beds.count)
+        for b in w.beds.indices where inPilot {
             guard var stay = w.beds[b], !stay.onLeave, day.dayNumber - stay.admitted.dayNumber >= 3 else { continue }
             if stay.judgedSafe == nil { stay.judgedSafe = w.random.chance(t.protectedShare) }
             w.beds[b] = stay
             let protected = stay.judgedSafe! && w.random.chance(0.95)
+            protectedTonight[b] = protected
             let deciders = ["MDT;Night coordinator", "MDT", "Night coordinator", "MDT;Night coordinator;Sleep lead"][
                 w.random.weighted([0.65, 0.2, 0.1, 0.05])]
             let carerShare = t.type == "dementia" ? 0.55 : 0.12
@@ -328,6 +341,31 @@ private struct SampleSimulation {
                                                   w.random.chance(t.type == "dementia" ? 0.35 : 0.7) ? "Y" : "N",
                                                   w.random.chance(carerShare) ? "Y" : "N"]))
             written.rows[.sleepPlans, default: 0] += 1
+        }
+        if period != nil { try observe(&w, night: day, inPilot: inPilot, protected: protectedTonight, obs: obs) }
+    }
+
+    /// The observation log for one ward-night: hourly routine checks from midnight to 05:00 for every patient on the
+    /// ward (a few missed); in the pilot, patients with protected sleep are mostly left unchecked, with some lapses
+    /// (a routine check anyway) and some checks for a clinical need. Staff are named only by role.
+    mutating func observe(_ w: inout SimWard, night: CalendarDay, inPilot: Bool, protected: [Bool], obs: TextFileWriter) throws {
+        let morning = night.adding(days: 1).ukFormatted
+        for b in w.beds.indices {
+            guard let stay = w.beds[b], !stay.onLeave else { continue }
+            var checks: [(hour: Int, reason: String)] = []
+            if protected[b] {
+                if w.observing.chance(0.07) { checks.append((Int(w.observing.next() % 6), "Routine")) }
+                if w.observing.chance(0.04) { checks.append((Int(w.observing.next() % 6), "Clinical need")) }
+            } else {
+                for hour in 0..<6 where !w.observing.chance(0.02) { checks.append((hour, "Routine")) }
+                if w.observing.chance(0.03) { checks.append((Int(w.observing.next() % 6), "Clinical need")) }
+            }
+            for c in checks.sorted(by: { $0.hour < $1.hour }) {
+                let minute = Int(w.observing.next() % 15)
+                try obs.write(CSVOutput.exportLine(["\(morning) \(pad2(c.hour)):\(pad2(minute))", w.id, stay.patient, c.reason,
+                                                    "General", ["HCA", "RMN", "Nurse in charge"][Int(w.observing.next() % 3)]]))
+                written.rows[.observations, default: 0] += 1
+            }
         }
     }
 

@@ -3,6 +3,8 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
     case occupancy, incidents, hypnotics, feedback
     case sleepPlans = "sleep_plans"
     case involvement
+    /// Overnight observation checks, one row per check: read after the sleep plans, which it is joined to.
+    case observations
 
     /// The default file name inside the study folder.
     public var defaultFileName: String { rawValue + ".csv" }
@@ -34,6 +36,9 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
         case .involvement:
             return [.required("stage"), .required("group"), .required("level"), .optional("activity"),
                     .optional("evidence"), .optional("date")]
+        case .observations:
+            return [.required("datetime"), .required("ward"), .required("patient"), .optional("reason"),
+                    .optional("level"), .optional("staff")]
         }
     }
 

@@ -53,6 +53,8 @@ public enum StudyTemplate {
       sleep_plans: { file: sleep_plans.csv }      # night, ward, patient, protected [, decided_by, patient_involved,
                                                   #   carer_involved]
       involvement: { file: involvement.csv }      # stage, group, level [, activity, evidence, date]
+      observations: { file: observations.csv }    # overnight checks: datetime, ward, patient [, reason, level,
+                                                  #   staff (never read)]; reason: routine, clinical need, enhanced
 
     # Roles of stakeholder groups not known by default: service_user, carer, professional or community.
     involvement_roles: { "Peer facilitators": service_user }

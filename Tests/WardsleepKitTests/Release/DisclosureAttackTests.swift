@@ -84,6 +84,7 @@ import Testing
         try attackIncidents(out)
         try attackCharts(out)
         try attackUptake(out)
+        try attackFidelity(out)
         try attackJSON(out)
         try attackText(out)
     }
@@ -181,12 +182,41 @@ import Testing
         }
     }
 
+    /// Fidelity percentages × protected nights, and checks rate ratios × the baseline rate, give back published counts;
+    /// a row with a suppressed count has no percentage and no ratio.
+    func attackFidelity(_ out: String) throws {
+        guard FileManager.default.fileExists(atPath: out + "/tables/fidelity.csv") else { return }
+        for row in try table(out + "/tables/fidelity.csv") {
+            let what = "fidelity.csv \(row["ward"]!) \(row["period"]!)"
+            for column in FidelitySection.columns where column.hasSuffix("_nights") || column.hasSuffix("checks") || column.contains("checks_") {
+                guard column != "bed_nights", let v = row[column], v != "*" else { continue }
+                #expect(isPublished(Double(v)!), "\(what): \(column) \(v) is not a published count")
+            }
+            guard let percent = Double(row["fidelity_percent"]!) else { continue }
+            expectRecovered(percent * Double(row["protected_nights"]!)! / 100, equals: row["protected_nights_without_routine_check"]!,
+                            "\(what) fidelity")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
+        let fidelity = try #require(json["fidelity"] as? [String: Any])
+        for c in fidelity["checks_rate_ratio"] as! [[String: Any]] {
+            guard let rr = (c["rate_ratio"] as? NSNumber)?.doubleValue, let x0 = (c["baseline_checks"] as? NSNumber)?.doubleValue else {
+                #expect(c["rate_ratio"] is NSNull || c["baseline_checks"] is NSNumber, "checks rate ratio beside a suppressed count")
+                continue
+            }
+            let t0 = (c["baseline_bed_nights"] as! NSNumber).doubleValue, t1 = (c["pilot_bed_nights"] as! NSNumber).doubleValue
+            expectRecovered(rr * x0 * t1 / t0, equals: (c["pilot_checks"] as? NSNumber).map { "\($0)" } ?? "*", "checks rate ratio \(c["ward"]!)")
+        }
+    }
+
     /// results.json: every count is published; the rank-sum statistic is the one the published ratings give.
     func attackJSON(_ out: String) throws {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
         let countKeys: Set<String> = ["baseline_events", "pilot_events", "rows_read", "rows_accepted", "rows_quarantined", "patients",
                                       "patients_protected", "mentions", "before_n", "after_n", "count", "of", "baseline", "pilot",
-                                      "incidents_without_time", "blank_lines"]
+                                      "incidents_without_time", "blank_lines", "protected_nights",
+                                      "protected_nights_without_routine_check", "routine_checks_on_protected_nights",
+                                      "clinical_need_checks_on_protected_nights", "enhanced_checks_on_protected_nights",
+                                      "checks_in_window", "checks_without_plan", "baseline_checks", "pilot_checks"]
         func walk(_ v: Any, _ path: String) {
             if let d = v as? [String: Any] {
                 for (k, x) in d {

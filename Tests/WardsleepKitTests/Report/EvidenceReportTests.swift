@@ -49,7 +49,8 @@ import Testing
         let dir = TempFolder()
         let summary = try String(contentsOfFile: try run(dir.path) + "/summary.md", encoding: .utf8)
         let headings = summary.split(separator: "\n").filter { $0.hasPrefix("## ") }.map(String.init)
-        #expect(headings == ["## Key findings", "## Context", "## Intervention", "## Measures", "## Analysis", "## Results: safety",
+        #expect(headings == ["## Key findings", "## Context", "## Intervention", "## Measures", "## Analysis",
+                             "## Results: the intervention as delivered", "## Results: safety",
                              "## Results: hypnotic use", "## Results: variation over time", "## Results: feedback",
                              "## Results: who was involved", "## Unintended consequences", "## Missing and quarantined data",
                              "## Limitations"])

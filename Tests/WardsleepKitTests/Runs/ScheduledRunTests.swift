@@ -39,7 +39,7 @@ import Glibc
         #expect(FileManager.default.contents(atPath: dir.path + "/out/manifest.json") != firstManifest)
         let history = try ledger(dir).history()
         #expect(history.map(\.outcome) == ["success", "skipped", "success"])
-        #expect(try ledger(dir).inputs(of: history[0].id).count == 6)
+        #expect(try ledger(dir).inputs(of: history[0].id).count == 7)
         #expect(history[0].rowsRead == history[0].rowsAccepted! + history[0].rowsQuarantined!)
         let listed = try runWardsleep(["history", "--ledger", dir.path + "/ledger.sqlite", "--study", dir.path + "/study"])
         #expect(listed.status == 0 && listed.out.split(separator: "\n").count == 3 && listed.out.contains("skipped (exit 0)"))

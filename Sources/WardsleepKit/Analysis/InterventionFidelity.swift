@@ -1,0 +1,193 @@
+/// Whether the protected sleep period was delivered: sleep plans joined to the overnight observation log on
+/// (patient, night).
+///
+/// Memory grows with the patient-nights in the sleep plans (a dictionary entry and a bit each), never with the log:
+/// each check is looked up and counted, then forgotten. Sleep plans are read before the log (`ExportKind` order).
+public final class FidelityTally: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.sleepPlans, .observations] }
+
+    /// One planned patient-night.
+    struct Plan {
+        var ward: Int32
+        var night: Int32
+        var period: StudyPeriod
+        var protected: Bool
+    }
+
+    /// Counts of checks inside the protected window for one ward and period.
+    public struct Checks: Sendable, Equatable {
+        /// Every check inside the window, whatever the plan or reason.
+        public var inWindow = 0
+        /// Routine checks inside the window on protected nights (lapses).
+        public var routineOnProtected = 0
+        /// Clinical-need checks inside the window on protected nights (legitimate overrides).
+        public var clinicalNeedOnProtected = 0
+        /// Enhanced-observation checks inside the window on protected nights.
+        public var enhancedOnProtected = 0
+        /// Checks inside the window whose patient-night has no sleep plan recorded.
+        public var withoutPlan = 0
+    }
+
+    private var planIndex: [UInt64: Int32] = [:]
+    private var plans: [Plan] = []
+    /// One bit per plan: a routine check fell inside the window on that night.
+    private var routineChecked: [UInt64] = []
+    /// Checks by ward, then period.
+    public private(set) var checks: [Int: [StudyPeriod: Checks]] = [:]
+    /// Plans naming a patient-night an earlier plan already named (the first is kept).
+    public private(set) var repeatedPlans = 0
+
+    /// Creates an empty tally.
+    public init() {}
+
+    static func key(_ patient: PatientID, _ night: CalendarDay) -> UInt64 {
+        UInt64(patient) << 32 | UInt64(UInt32(truncatingIfNeeded: night.dayNumber))
+    }
+
+    public func sleepPlan(_ r: SleepPlanRecord) {
+        guard let period = r.period else { return }
+        let k = FidelityTally.key(r.patient, r.night)
+        guard planIndex[k] == nil else { repeatedPlans += 1; return }
+        planIndex[k] = Int32(plans.count)
+        plans.append(Plan(ward: Int32(r.ward), night: Int32(truncatingIfNeeded: r.night.dayNumber), period: period, protected: r.protected))
+        if plans.count > routineChecked.count * 64 { routineChecked.append(0) }
+    }
+
+    public func observation(_ r: ObservationRecord) {
+        guard let period = r.period, r.inProtectedWindow else { return }
+        var c = checks[r.ward]?[period] ?? Checks()
+        c.inWindow += 1
+        if let i = planIndex[FidelityTally.key(r.patient, r.night)].map(Int.init) {
+            if plans[i].protected {
+                switch r.reason {
+                case .routine:
+                    c.routineOnProtected += 1
+                    routineChecked[i >> 6] |= 1 << UInt64(i & 63)
+                case .clinicalNeed: c.clinicalNeedOnProtected += 1
+                case .enhanced: c.enhancedOnProtected += 1
+                }
+            }
+        } else {
+            c.withoutPlan += 1
+        }
+        checks[r.ward, default: [:]][period] = c
+    }
+
+    /// Protected nights, and those with no routine check in the window, by ward, period and month (first day).
+    func protectedNights() -> [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] {
+        var out: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
+        for (i, p) in plans.enumerated() where p.protected {
+            let month = CalendarDay(dayNumber: Int(p.night)).startOfMonth
+            let key = FidelityMonthKey(ward: Int(p.ward), period: p.period, month: month)
+            var x = out[key] ?? (0, 0)
+            x.nights += 1
+            if routineChecked[i >> 6] & (1 << UInt64(i & 63)) == 0 { x.withoutRoutine += 1 }
+            out[key] = x
+        }
+        return out
+    }
+}
+
+/// A ward, period and calendar month of protected nights.
+struct FidelityMonthKey: Hashable {
+    var ward: Int
+    var period: StudyPeriod
+    var month: CalendarDay
+}
+
+/// Fidelity for one ward (or all wards) in one period, with exact counts.
+public struct FidelityCell: Sendable, Equatable {
+    /// The ward's index, or `nil` for all wards in scope.
+    public var ward: Int?
+    /// Baseline or pilot.
+    public var period: StudyPeriod
+    /// Patient-nights with protected sleep in the plans.
+    public var protectedNights = 0
+    /// Protected patient-nights with no routine check inside the window.
+    public var protectedNightsWithoutRoutineCheck = 0
+    /// The checks inside the window.
+    public var checks = FidelityTally.Checks()
+    /// Occupied bed-nights (occupied bed days from the census; beds × nights without an occupancy export).
+    public var bedNights = 0.0
+}
+
+/// The fidelity of the intervention for a run: per ward and study-wide, baseline and pilot, the monthly series for the
+/// p-charts, and the checks-per-bed-night comparison.
+public struct FidelityResults: Sendable {
+    /// Cells in order: each ward in scope (baseline, pilot), then all wards.
+    public var cells: [FidelityCell]
+    /// Monthly protected nights and nights without a routine check, per ward (`-1`: all wards), pilot and baseline.
+    public var months: [(ward: Int, month: CalendarDay, period: StudyPeriod, nights: Int, withoutRoutine: Int)]
+    /// Whether bed-nights come from an occupancy export.
+    public var exposureFromOccupancy: Bool
+    /// Plans repeating a patient-night (the first was kept).
+    public var repeatedPlans: Int
+
+    /// Works the results out from the tally; `occupancy` is `nil` without an occupancy export.
+    public init(_ tally: FidelityTally, study: StudyDefinition, occupancy: OccupancyTotals?) {
+        exposureFromOccupancy = occupancy != nil
+        repeatedPlans = tally.repeatedPlans
+        let byMonth = tally.protectedNights()
+        var cells: [FidelityCell] = []
+        for ward in study.wardsInScope.map(Optional.some) + [nil] {
+            for period in StudyPeriod.allCases {
+                var c = FidelityCell(ward: ward, period: period)
+                for (k, v) in byMonth where k.period == period && (ward == nil || k.ward == ward) {
+                    c.protectedNights += v.nights
+                    c.protectedNightsWithoutRoutineCheck += v.withoutRoutine
+                }
+                for w in ward.map({ [$0] }) ?? study.wardsInScope {
+                    let x = tally.checks[w]?[period] ?? FidelityTally.Checks()
+                    c.checks.inWindow += x.inWindow
+                    c.checks.routineOnProtected += x.routineOnProtected
+                    c.checks.clinicalNeedOnProtected += x.clinicalNeedOnProtected
+                    c.checks.enhancedOnProtected += x.enhancedOnProtected
+                    c.checks.withoutPlan += x.withoutPlan
+                    c.bedNights += occupancy.map { Double($0.total(ward: w, period: period)) }
+                        ?? Double(study.wards[w].beds * study.periods(forWard: w)[period].length)
+                }
+                cells.append(c)
+            }
+        }
+        self.cells = cells
+        var months: [(ward: Int, month: CalendarDay, period: StudyPeriod, nights: Int, withoutRoutine: Int)] = []
+        var all: [FidelityMonthKey: (Int, Int)] = [:]
+        for (k, v) in byMonth {
+            months.append((k.ward, k.month, k.period, v.nights, v.withoutRoutine))
+            let a = FidelityMonthKey(ward: -1, period: k.period, month: k.month)
+            let x = all[a] ?? (0, 0)
+            all[a] = (x.0 + v.nights, x.1 + v.withoutRoutine)
+        }
+        for (k, v) in all { months.append((-1, k.month, k.period, v.0, v.1)) }
+        self.months = months.sorted { ($0.ward, $0.month.dayNumber) < ($1.ward, $1.month.dayNumber) }
+    }
+
+    /// The cell of a ward (or all wards) in a period.
+    public func cell(ward: Int?, period: StudyPeriod) -> FidelityCell? {
+        cells.first { $0.ward == ward && $0.period == period }
+    }
+
+    /// Whether anything was planned as protected or checked: without either there is nothing to report.
+    public var isEmpty: Bool { cells.allSatisfy { $0.protectedNights == 0 && $0.checks.inWindow == 0 } }
+
+    /// Monthly p-charts of the share of protected nights with no routine check in the window, for all wards and each
+    /// ward with protected nights. Points are the months of each ward's own periods; limits from the baseline months
+    /// when there are any, otherwise (protected sleep starts with the pilot) from the pilot months, as trial limits.
+    public func charts(study: StudyDefinition) -> [ControlChart] {
+        let p = SPCParameters(study.spc)
+        var out: [ControlChart] = []
+        for ward in [-1] + study.wardsInScope {
+            let rows = months.filter { $0.ward == ward }
+            guard !rows.isEmpty else { continue }
+            let points = rows.map { m in
+                ChartPoint(label: String(m.month.iso.prefix(7)), start: m.month, phase: m.period, value: Double(m.withoutRoutine),
+                           numerator: Double(m.withoutRoutine), denominator: Double(m.nights), centre: 0, upper: 0, lower: 0,
+                           upper2: 0, lower2: 0)
+            }
+            let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
+            out.append(SPC.pChart(points, title: "Protected nights with no routine check, \(name)", direction: .increase, parameters: p))
+        }
+        return out
+    }
+}

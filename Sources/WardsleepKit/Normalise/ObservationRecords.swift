@@ -1,0 +1,78 @@
+/// Why an overnight check was made.
+public enum ObservationReason: String, Sendable, Codable, CaseIterable {
+    /// A routine check of the ward's observation schedule: on a protected night inside the window, a lapse.
+    case routine
+    /// A check prompted by a clinical concern about the patient that night: a legitimate override, never a lapse.
+    case clinicalNeed = "clinical_need"
+    /// Enhanced observation (within eyesight, arm's length, one to one): the patient was on a higher level.
+    case enhanced
+
+    /// Spellings observation systems and transcribed sheets use, normalised (`Slug.normaliseLabel`).
+    public static let labels: [String: ObservationReason] = [
+        "routine": .routine, "routine check": .routine, "general": .routine, "general observation": .routine,
+        "general observations": .routine, "intermittent": .routine, "hourly": .routine, "standard": .routine,
+        "scheduled": .routine, "night check": .routine, "sleep check": .routine,
+        "clinical need": .clinicalNeed, "clinical_need": .clinicalNeed, "clinical": .clinicalNeed,
+        "clinical concern": .clinicalNeed, "concern": .clinicalNeed, "risk": .clinicalNeed, "unwell": .clinicalNeed,
+        "enhanced": .enhanced, "enhanced observation": .enhanced, "enhanced observations": .enhanced,
+        "one to one": .enhanced, "one_to_one": .enhanced, "1:1": .enhanced, "1 to 1": .enhanced, "constant": .enhanced,
+        "within eyesight": .enhanced, "arms length": .enhanced, "arm's length": .enhanced,
+    ]
+
+    /// What the quarantine says an unknown reason should have been.
+    static let expected = "expected routine, clinical need or enhanced (one to one)"
+}
+
+/// One overnight observation check, attributed to a night and to the protected window as incidents are.
+public struct ObservationRecord: Sendable, Equatable {
+    /// Index of the ward in the study.
+    public var ward: Int
+    /// The patient checked (pseudonymised on ingest).
+    public var patient: PatientID
+    /// The night the check belongs to (a check at 02:10 on 5 March belongs to the night of 4 March).
+    public var night: CalendarDay
+    /// Whether the check's clock time lies in the protected window.
+    public var inProtectedWindow: Bool
+    /// Why the check was made; a row without a reason is a routine check.
+    public var reason: ObservationReason
+    /// The period the night falls in for this ward.
+    public var period: StudyPeriod?
+}
+
+/// Reads observation-log rows. The `staff` column is never read, so no staff name reaches a record or the quarantine.
+public struct ObservationNormaliser: RecordNormaliser {
+    let context: NormaliseContext
+    var lookups = RowLookups()
+    var reasons = LabelCache<ObservationReason?>()
+    /// Creates the normaliser.
+    public init(context: NormaliseContext) { self.context = context }
+
+    public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
+
+    public mutating func normalise(_ row: inout ExportRow) -> ObservationRecord? {
+        let order = context.study.dateFormat
+        let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) -> (CalendarDay, ClockTime) in
+            let (day, time) = try FieldParsing.dateTime(b, order: order)
+            guard let time else { throw FieldIssue("no time: a check needs the time it was made (dd/mm/yyyy HH:MM)") }
+            return (day, time)
+        }
+        let ward = context.ward(&row, cache: &lookups)
+        let patient = context.patient(&row, required: true)
+        var reason = ObservationReason.routine
+        if let bytes = row.bytes("reason") {
+            if let r = reasons.value(for: bytes, { ObservationReason.labels[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
+                reason = r
+            } else {
+                row.reject("reason", "unknown reason: \(ObservationReason.expected)")
+            }
+        }
+        guard let stamp, let ward, let patient, row.problems.isEmpty else { return nil }
+        let timing = context.timing(ward: ward, day: stamp.0, time: stamp.1)
+        // The timing always has a night here: the check has a time.
+        let night = timing.night ?? stamp.0
+        return ObservationRecord(ward: ward, patient: patient, night: night, inProtectedWindow: timing.inProtectedWindow == true,
+                                 reason: reason, period: context.wardPeriods[ward].period(of: night))
+    }
+
+    public func setAsideReason(_ r: ObservationRecord) -> String? { r.period == nil ? "outside both periods" : nil }
+}

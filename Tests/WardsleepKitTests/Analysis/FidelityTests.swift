@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// Fidelity of the protected sleep period from a hand-built observation log. Study: wards A1 and D1 (D1's pilot from
+/// 1 February 2019), window 00:00–06:00, checks before 12:00 belong to the previous night.
+@Suite struct FidelityTests {
+    let dir = TempFolder()
+
+    /// Sleep plans (pilot, night of 4 March 2019): A1 P1 protected, P2 protected, P3 not protected; D1 P4 and P5
+    /// protected. P1 has no plan on the night of 5 March.
+    static let plans = """
+    night,ward,patient,protected
+    04/03/2019,A1,P1,Y
+    04/03/2019,A1,P2,Y
+    04/03/2019,A1,P3,N
+    04/03/2019,D1,P4,Y
+    04/03/2019,D1,P5,Y
+
+    """
+
+    /// The log, each row with what it counts as:
+    static let log = """
+    datetime,ward,patient,reason,staff
+    05/03/2019 00:00,A1,P1,Routine,Jane Nurse
+    05/03/2019 06:00,A1,P2,Routine,Jane Nurse
+    04/03/2019 23:59,A1,P2,Routine,Jane Nurse
+    05/03/2019 05:59,A1,P2,Clinical need,Jane Nurse
+    06/03/2019 02:00,A1,P1,Routine,Jane Nurse
+    05/03/2019 03:00,A1,P3,Routine,Jane Nurse
+    05/03/2019 01:00,D1,P4,Routine,Jane Nurse
+    05/03/2019 02:00,D1,P4,,Jane Nurse
+    05/03/2019 00:30,D1,P5,1:1,Jane Nurse
+    05/03/2018 01:00,A1,P9,Routine,Jane Nurse
+    05/03/2019 02:00,A1,P2,Bedtime,Jane Nurse
+    05/03/2019,A1,P2,Routine,Jane Nurse
+
+    """
+    // Line 2, 00:00 on the 5th: night of the 4th, inside the window (its start is inside): P1's protected night lapses.
+    // Line 3, 06:00: the window's end is outside it: not counted. Line 4, 23:59 on the 4th: night of the 4th, outside.
+    // Line 5, 05:59, clinical need on P2's protected night: an override, not a lapse.
+    // Line 6, 02:00 on the 6th: night of the 5th, when P1 has no plan: a check with no plan.
+    // Line 7: P3 is not protected: only a check in the window.
+    // Lines 8–9: two routine checks on P4's protected night (the second has no reason: routine): one lapsed night.
+    // Line 10, "1:1": enhanced observation of P5: an override. Line 11: baseline, no plan.
+    // Line 12: an unknown reason; line 13: no time — both quarantined.
+    //
+    // A1 pilot: protected 2 (P1, P2), without a routine check 1 (P2), routine 1, clinical need 1, in window 4 (lines
+    // 2, 5, 6, 7), no plan 1. D1 pilot: protected 2, without 1 (P5), routine 2, enhanced 1, in window 3. A1 baseline:
+    // in window 1, no plan 1. All wards, pilot: protected 4, without 2 → 50%.
+
+    static let occupancy = "date,ward,occupied_beds\n04/03/2019,A1,10\n04/03/2018,A1,12\n"
+
+    func writeStudy() -> String {
+        let folder = dir.path + "/study"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = dir.write("study/study.yaml", studyYAML())
+        _ = dir.write("study/sleep_plans.csv", FidelityTests.plans)
+        _ = dir.write("study/observations.csv", FidelityTests.log)
+        _ = dir.write("study/occupancy.csv", FidelityTests.occupancy)
+        return folder
+    }
+
+    func results() throws -> (FidelityResults, IngestResult, ProblemLog) {
+        let folder = writeStudy()
+        let study = try StudyLoader.load(folder: folder)
+        let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+        let analyses = try StudyAnalyses(study: study, folder: folder)
+        let log = ProblemLog()
+        let ingest = try StudyIngest.run(folder: folder, context: context, problems: log, consumer: analyses.consumer)
+        return (FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy), ingest, log)
+    }
+
+    @Test func protectedNightsChecksAndOverridesAtTheWindowEdges() throws {
+        let (f, ingest, log) = try results()
+        let t = try #require(ingest.tally(.observations))
+        #expect(t.rowsRead == 12 && t.accepted == 10 && t.quarantined == 2)
+        #expect(log.problems.map(\.message) == [
+            "observations.csv:12: column \"reason\": \"Bedtime\": unknown reason: expected routine, clinical need or enhanced (one to one)",
+            "observations.csv:13: column \"datetime\": \"05/03/2019\": no time: a check needs the time it was made (dd/mm/yyyy HH:MM)",
+        ])
+        let a1 = try #require(f.cell(ward: 0, period: .pilot))
+        #expect(a1.protectedNights == 2 && a1.protectedNightsWithoutRoutineCheck == 1)
+        #expect(a1.checks == FidelityTally.Checks(inWindow: 4, routineOnProtected: 1, clinicalNeedOnProtected: 1,
+                                                  enhancedOnProtected: 0, withoutPlan: 1))
+        #expect(a1.bedNights == 10)
+        let d1 = try #require(f.cell(ward: 1, period: .pilot))
+        #expect(d1.protectedNights == 2 && d1.protectedNightsWithoutRoutineCheck == 1)
+        #expect(d1.checks == FidelityTally.Checks(inWindow: 3, routineOnProtected: 2, clinicalNeedOnProtected: 0,
+                                                  enhancedOnProtected: 1, withoutPlan: 0))
+        let a1Baseline = try #require(f.cell(ward: 0, period: .baseline))
+        #expect(a1Baseline.protectedNights == 0 && a1Baseline.checks.inWindow == 1 && a1Baseline.checks.withoutPlan == 1)
+        #expect(a1Baseline.bedNights == 12)
+        let all = try #require(f.cell(ward: nil, period: .pilot))
+        #expect(all.protectedNights == 4 && all.protectedNightsWithoutRoutineCheck == 2 && all.checks.inWindow == 7)
+        // Monthly series for the p-charts: March 2019 only, per ward and for all wards.
+        #expect(f.months.map { "\($0.ward) \($0.month.iso) \($0.nights) \($0.withoutRoutine)" }
+            == ["-1 2019-03-01 4 2", "0 2019-03-01 2 1", "1 2019-03-01 2 1"])
+        #expect(f.charts(study: try StudyLoader.load(folder: dir.path + "/study")).map(\.title) == [
+            "Protected nights with no routine check, all wards", "Protected nights with no routine check, ward A1",
+            "Protected nights with no routine check, ward D1",
+        ])
+    }
+
+    @Test func exactStatisticsEqualR() throws {
+        let (f, _, _) = try results()
+        let shown = ReleasedFidelity(f, study: testStudy(), style: .exact)
+        let all = try #require(shown.rows.first { $0.ward == "all" && $0.period == .pilot }?.fidelity)
+        // R: binom.test(2, 4)$conf.int → 0.067585986488543 0.932414013511457
+        #expect(all.estimate == 0.5)
+        #expect(abs(all.lower! - 0.067585986488543) < 1e-9 && abs(all.upper! - 0.932414013511457) < 1e-9)
+        // R: poisson.test(c(4, 1), c(10, 12)) → rate ratio 4.8, CI 0.47499993998224 236.38784758718538, p 0.18410938150027
+        let a1 = try #require(shown.comparisons.first { $0.ward == "A1" }?.ratio)
+        #expect(abs(a1.estimate! - 4.8) < 1e-12)
+        #expect(abs(a1.lower! - 0.47499993998224) < 1e-8 && abs(a1.upper! - 236.38784758718538) < 1e-6)
+        #expect(abs(a1.pExact! - 0.18410938150027) < 1e-9)
+        // R: poisson.test(c(7, 1), c(10, 12)) → 8.4, CI 1.07916041505043 378.58006244253284, p 0.0271518538109928
+        let every = try #require(shown.comparisons.first { $0.ward == "all" }?.ratio)
+        #expect(abs(every.estimate! - 8.4) < 1e-12)
+        #expect(abs(every.lower! - 1.07916041505043) < 1e-8 && abs(every.upper! - 378.58006244253284) < 1e-6)
+        #expect(abs(every.pExact! - 0.0271518538109928) < 1e-9)
+        // D1 has no census: no bed-nights, no ratio.
+        #expect(shown.comparisons.first { $0.ward == "D1" }?.ratio == nil)
+    }
+
+    @Test func releasedCopySuppressesSmallCountsAndWithholdsWhatTheyFeed() throws {
+        let folder = writeStudy()
+        let out = dir.path + "/out"
+        var o = RunOptions(studyFolder: folder, outFolder: out, environment: ["WARDSLEEP_KEY": testKey], unsuppressed: true)
+        o.ledgerPath = dir.path + "/ledger.sqlite"
+        _ = try StudyRun.run(o)
+        let released = try #require(dir.read("out/results.json"))
+        let exact = try #require(dir.read("out/restricted/results.json"))
+        func fidelity(_ text: String) throws -> [String: Any] {
+            let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+            return try #require(json["fidelity"] as? [String: Any])
+        }
+        let r = try fidelity(released), e = try fidelity(exact)
+        let rAll = (r["by_ward_period"] as! [[String: Any]]).first { $0["ward"] as? String == "all" && $0["period"] as? String == "pilot" }!
+        let eAll = (e["by_ward_period"] as! [[String: Any]]).first { $0["ward"] as? String == "all" && $0["period"] as? String == "pilot" }!
+        #expect(eAll["protected_nights"] as? Int == 4 && eAll["protected_nights_without_routine_check"] as? Int == 2)
+        #expect(eAll["fidelity_percent"] as? Double == 50)
+        // Released: 4 and 2 are small numbers; the proportion and its interval would give them back, so they are withheld.
+        #expect(rAll["protected_nights"] as? String == "*" && rAll["protected_nights_without_routine_check"] as? String == "*")
+        #expect(rAll["fidelity_percent"] is NSNull && rAll["ci_lower"] is NSNull)
+        let rRatio = (r["checks_rate_ratio"] as! [[String: Any]]).first { $0["ward"] as? String == "all" }!
+        #expect(rRatio["pilot_checks"] as? String == "*" && rRatio["rate_ratio"] is NSNull && rRatio["disclosure"] as? String == "suppressed")
+        // Staff names are never kept: not in any output, quarantine included.
+        for file in try FileManager.default.subpathsOfDirectory(atPath: out) {
+            guard let text = dir.read("out/" + file) else { continue }
+            #expect(!text.contains("Jane Nurse"), "\(file) names a member of staff")
+        }
+        #expect(try #require(dir.read("out/summary.md")).contains("## Results: the intervention as delivered"))
+        #expect(try #require(dir.read("out/tables/fidelity.csv")).hasPrefix(FidelitySection.columns.joined(separator: ",")))
+    }
+
+    @Test func withoutAnObservationLogTheReportSaysSo() throws {
+        let md = FidelitySection.render(nil, study: testStudy(), style: .exact, observationsSupplied: false)
+        #expect(md.contains("Fidelity: not supplied (no observations export)"))
+    }
+
+    @Test func memoryFollowsThePlansNotTheLog() throws {
+        // A million checks on one planned patient-night leave the tally holding one plan and its counters.
+        let tally = FidelityTally()
+        let night = CalendarDay(year: 2019, month: 3, day: 4)!
+        tally.sleepPlan(SleepPlanRecord(night: night, ward: 0, patient: 7, protected: true, decidedBy: [], patientInvolved: nil,
+                                        carerInvolved: nil, period: .pilot))
+        let check = ObservationRecord(ward: 0, patient: 7, night: night, inProtectedWindow: true, reason: .routine, period: .pilot)
+        for _ in 0..<1_000_000 { tally.observation(check) }
+        #expect(tally.checks[0]?[.pilot]?.routineOnProtected == 1_000_000)
+        #expect(tally.protectedNights().values.map(\.nights) == [1])
+        #expect(tally.protectedNights().values.map(\.withoutRoutine) == [0])
+    }
+}
