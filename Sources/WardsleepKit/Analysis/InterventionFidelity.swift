@@ -186,7 +186,9 @@ public struct FidelityResults: Sendable {
                            upper2: 0, lower2: 0)
             }
             let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
-            out.append(SPC.pChart(points, title: "Protected nights with no routine check, \(name)", direction: .increase, parameters: p))
+            var chart = SPC.pChart(points, title: "Protected nights with no routine check, \(name)", direction: .increase, parameters: p)
+            chart.ward = ward < 0 ? nil : ward
+            out.append(chart)
         }
         return out
     }

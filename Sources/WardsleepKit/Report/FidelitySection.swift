@@ -28,17 +28,17 @@ public enum FidelitySection {
         md += "Clinical-need checks | Enhanced checks | Checks in window | Per 100 bed-nights | Checks with no plan |\n"
         md += "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n"
         for r in shown.rows {
-            md += "| \(r.ward == "all" ? "All wards" : MarkdownText.escape(r.ward)) | \(r.period.rawValue) | \(r.protectedNights.text) | "
-            md += "\(r.withoutRoutineCheck.text) | \(percent(r.fidelity)) | \(r.routineChecks.text) | \(r.clinicalNeedChecks.text) | "
-            md += "\(r.enhancedChecks.text) | \(r.checksInWindow.text) | "
-            md += "\(r.checksPer100BedNights.map { NumberFormat.fixed($0, 1) } ?? "–") | \(r.checksWithoutPlan.text) |\n"
+            md += "| \(r.ward == "all" ? "All wards" : MarkdownText.escape(r.ward)) | \(r.period.rawValue) | \(grouped(r.protectedNights)) | "
+            md += "\(grouped(r.withoutRoutineCheck)) | \(percent(r.fidelity)) | \(grouped(r.routineChecks)) | \(grouped(r.clinicalNeedChecks)) | "
+            md += "\(grouped(r.enhancedChecks)) | \(grouped(r.checksInWindow)) | "
+            md += "\(r.checksPer100BedNights.map { NumberFormat.fixed($0, 1) } ?? "–") | \(grouped(r.checksWithoutPlan)) |\n"
         }
         md += "\n"
         md += "Checks inside the window per \(shown.exposureFromOccupancy ? "occupied bed-night" : "available bed-night (beds × nights: no occupancy export)"), "
         md += "pilot against baseline (exact Poisson rate ratio, as R `poisson.test`):\n\n"
         md += "| Ward | Baseline checks | Pilot checks | Rate ratio (95% CI) | p |\n|---|---:|---:|---|---:|\n"
         for c in shown.comparisons {
-            md += "| \(c.ward == "all" ? "All wards" : MarkdownText.escape(c.ward)) | \(c.baselineChecks.text) | \(c.pilotChecks.text) | "
+            md += "| \(c.ward == "all" ? "All wards" : MarkdownText.escape(c.ward)) | \(grouped(c.baselineChecks)) | \(grouped(c.pilotChecks)) | "
             if let r = c.ratio, let e = r.estimate, let lo = r.lower, let hi = r.upper {
                 md += "\(NumberFormat.fixed(e, 2)) (\(NumberFormat.fixed(lo, 2)) to \(hi.isInfinite ? "∞" : NumberFormat.fixed(hi, 2))) | "
                 md += "\(r.pExact.map { $0 < 0.001 ? "<0.001" : NumberFormat.fixed($0, 3) } ?? "–") |\n"
@@ -58,6 +58,9 @@ public enum FidelitySection {
         }
         return md
     }
+
+    /// A published count as a reader sees it: grouped digits, or `*`.
+    static func grouped(_ c: (text: String, value: Int?)) -> String { c.value.map(NumberFormat.grouped) ?? c.text }
 
     static func percent(_ p: Proportion?) -> String {
         guard let p, let e = p.estimate, let lo = p.lower, let hi = p.upper else { return "–" }

@@ -1,5 +1,5 @@
-/// The key findings at the top of summary.md and report.html: one plain sentence each for safety, safety in the
-/// protected window, hypnotic use, experience, involvement and data quality, each with its estimate and interval.
+/// The key findings at the top of summary.md and report.html: one plain sentence each for delivery (when an
+/// observation log was supplied), safety, safety in the protected window, hypnotic use, experience, involvement and data quality, each with its estimate and interval.
 ///
 /// It analyses nothing. Every number comes from the released view through the same functions that build the tables
 /// and the result sections (`ShownComparison`, `HypnoticTables.ShownLine`, the released ratings, the shown uptake,
@@ -8,13 +8,30 @@
 public enum KeyFindings {
     /// The findings, in order; a measure whose export was not supplied, or whose numbers are withheld, says so.
     public static func sentences(_ s: SummaryInputs, style: CountStyle) -> [String] {
-        [safety(s, window: .allDay, style: style), safety(s, window: .protected, style: style), hypnotics(s, style: style), experience(s, style: style),
-         involvement(s, style: style), dataQuality(s, style: style)].compactMap { $0 }
+        [delivery(s, style: style), safety(s, window: .allDay, style: style), safety(s, window: .protected, style: style),
+         hypnotics(s, style: style), experience(s, style: style), involvement(s, style: style), dataQuality(s, style: style)].compactMap { $0 }
     }
 
     /// The section of summary.md.
     public static func section(_ s: SummaryInputs, style: CountStyle) -> String {
         "## Key findings\n\n" + sentences(s, style: style).map { "- \($0)\n" }.joined() + "\n"
+    }
+
+    /// Whether the protected period was delivered: the pilot's fidelity proportion from the released counts; nothing
+    /// when no observation log was supplied (the fidelity section says so).
+    static func delivery(_ s: SummaryInputs, style: CountStyle) -> String? {
+        guard let f = s.fidelity else { return nil }
+        let title = "**Delivery.**"
+        let shown = ReleasedFidelity(f, study: s.study, style: style)
+        guard let row = shown.rows.first(where: { $0.ward == "all" && $0.period == .pilot }), row.cell.protectedNights > 0 else {
+            return "\(title) No protected patient-nights were planned in the pilot."
+        }
+        guard let p = row.fidelity, let e = p.estimate, let lo = p.lower, let hi = p.upper else {
+            return "\(title) Protected patient-nights are too few to publish how many went without a routine check."
+        }
+        return "\(title) \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights in the pilot had no routine check in the "
+            + "protected window (\(FidelitySection.grouped(row.withoutRoutineCheck)) of \(FidelitySection.grouped(row.protectedNights)); 95% CI \(NumberFormat.fixed(lo * 100, 1))% to "
+            + "\(NumberFormat.fixed(hi * 100, 1))%)."
     }
 
     static func safety(_ s: SummaryInputs, window: TimeWindow, style: CountStyle) -> String? {

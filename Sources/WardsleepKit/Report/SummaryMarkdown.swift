@@ -149,6 +149,10 @@ public enum SummaryMarkdown {
         md += "- **Hypnotic use**: \(s.ingest.hypnoticsKind == .issues ? "tablets and capsules issued by pharmacy, net of returns" : "doses given")"
         md += ", in WHO defined daily doses (DDD) \(exposure.per100).\n"
         md += "- **Protected-sleep uptake**: patients with at least one protected night among patients with a sleep plan in the pilot.\n"
+        if s.fidelity != nil {
+            md += "- **Fidelity**: protected patient-nights with no routine check inside the protected window, from the overnight "
+            md += "observation log joined to the sleep plans; and every check inside the window per 100 bed-nights.\n"
+        }
         md += "- **Feedback**: ratings from 1 to 5 and comments from patients, staff and carers, before, during and after.\n"
         md += "- **Involvement**: the highest level (IAP2: inform, consult, involve, collaborate, lead) each group reached at each stage.\n\n"
         return md

@@ -151,6 +151,11 @@ import Testing
             #expect(!text.contains("Jane Nurse"), "\(file) names a member of staff")
         }
         #expect(try #require(dir.read("out/summary.md")).contains("## Results: the intervention as delivered"))
+        // The key finding follows the released counts: exact in restricted/, withheld when the counts are small.
+        #expect(try #require(dir.read("out/restricted/summary.md")).contains(
+            "- **Delivery.** 50.0% of protected patient-nights in the pilot had no routine check in the protected window (2 of 4; 95% CI 6.8% to 93.2%)."))
+        #expect(try #require(dir.read("out/summary.md")).contains(
+            "- **Delivery.** Protected patient-nights are too few to publish how many went without a routine check."))
         #expect(try #require(dir.read("out/tables/fidelity.csv")).hasPrefix(FidelitySection.columns.joined(separator: ",")))
     }
 

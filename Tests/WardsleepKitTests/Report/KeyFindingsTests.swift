@@ -65,7 +65,7 @@ import Testing
         let study = dir.path + "/study"
         #expect(try runWardsleep(["sample", "--out", study]).status == 0)
         let before = try findings(study, dir, "before")
-        #expect(before.lines.count == 6)
+        #expect(before.lines.count == 7)
         #expect(line(before.lines, "Safety").hasPrefix("- **Safety.** No evidence of a change in incidents over 24 hours"))
         #expect(line(before.lines, "Safety").contains(tableRatio(before.tables, window: "24h")))
         #expect(line(before.lines, "Hypnotics").contains("DDD per 100 occupied bed days fell from"))
@@ -94,7 +94,19 @@ import Testing
             }
             return r
         }
+        // Delivery falls: every check for a clinical need becomes a routine check (a lapse on a protected night).
+        try perturb(study, "observations.csv") { c, row, _ in
+            var r = row
+            if r[c["Reason"]!] == "Clinical need" { r[c["Reason"]!] = "Routine" }
+            return r
+        }
         let after = try findings(study, dir, "after")
+        func delivered(_ lines: [String]) -> Double {
+            let text = line(lines, "Delivery")
+            return Double(text.split(separator: " ")[2].dropLast()) ?? .nan  // "- **Delivery.** 93.4% of ..."
+        }
+        #expect(line(before.lines, "Delivery").hasPrefix("- **Delivery.** ") && delivered(before.lines) > 90)
+        #expect(delivered(after.lines) < delivered(before.lines))
         #expect(line(after.lines, "Safety").hasPrefix("- **Safety.** Evidence of an increase in incidents over 24 hours"))
         #expect(line(after.lines, "Safety").contains(tableRatio(after.tables, window: "24h")))
         #expect(line(after.lines, "Safety at night").hasPrefix("- **Safety at night.** Evidence of a decrease in incidents in the protected window"))
