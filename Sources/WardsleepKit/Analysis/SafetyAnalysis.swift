@@ -104,7 +104,7 @@ public enum SafetyAnalysis {
         if let occupancy {
             for w in study.wardsInScope {
                 for period in StudyPeriod.allCases {
-                    let days = study.periods(forWard: w)[period].length
+                    let days = study.daysInScope(study.periods(forWard: w)[period])
                     let covered = occupancy.censusDays[w]?[period] ?? 0
                     if covered < days { incomplete.append((w, period, covered, days)) }
                 }
