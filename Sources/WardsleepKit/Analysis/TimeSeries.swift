@@ -110,17 +110,22 @@ public final class TimeSeries: StudyConsumer {
         let p = SPCParameters(study.spc)
         let buckets = Set(bedDays.keys.map(\.bucket)).union(incidents.keys.map(\.bucket)).sorted()
         var out: [ControlChart] = []
+        let scopeName = study.wardsInScopeName
+        let windows = study.scope.windows
         if hasIncidents && hasOccupancy {
-            for ward in [-1] + study.wardsInScope {
-                let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
-                out.append(SPC.uChart(points(ward: ward, numerator: { self.incidents[Key(ward: ward, bucket: $0)] ?? 0 },
-                                             denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
-                                      scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
-                                      parameters: p))
-                if ward < 0 {
+            // One chart per ward only when there are several: a one-ward report's study chart is that ward's.
+            for ward in [-1] + (study.wardsInScope.count > 1 ? study.wardsInScope : []) {
+                let name = ward < 0 ? scopeName : "ward \(study.wards[ward].id)"
+                if windows.contains(.allDay) {
+                    out.append(SPC.uChart(points(ward: ward, numerator: { self.incidents[Key(ward: ward, bucket: $0)] ?? 0 },
+                                                 denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
+                                          scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
+                                          parameters: p))
+                }
+                if ward < 0 && windows.contains(.protected) {
                     out.append(SPC.uChart(points(ward: ward, numerator: { self.protectedIncidents[Key(ward: ward, bucket: $0)] ?? 0 },
                                                  denominator: { self.bedDays[Key(ward: ward, bucket: $0)] ?? 0 }, buckets: buckets),
-                                          scale: 1000, title: "Incidents in the protected window, all wards",
+                                          scale: 1000, title: "Incidents in the protected window, \(scopeName)",
                                           unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p))
                 }
             }
@@ -134,13 +139,13 @@ public final class TimeSeries: StudyConsumer {
                 if !self.doses.isEmpty { y.events = self.doses[bucket(x.start)] ?? 0 }
                 return y
             }
-            out.append(SPC.xmr(pts, title: "Hypnotic use, all wards", unit: "DDD per 100 occupied bed days", direction: .decrease,
+            out.append(SPC.xmr(pts, title: "Hypnotic use, \(scopeName)", unit: "DDD per 100 occupied bed days", direction: .decrease,
                                parameters: p))
         }
         if hasPlans {
             let pts = points(ward: -1, numerator: { self.plans[$0]?.protected ?? 0 }, denominator: { self.plans[$0]?.nights ?? 0 },
                              buckets: plans.keys.sorted())
-            out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, all wards", direction: .neither, parameters: p))
+            out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, \(scopeName)", direction: .neither, parameters: p))
         }
         return out
     }

@@ -2,10 +2,13 @@
 public enum InvolvementSection {
     /// "Who was involved": protected-sleep uptake and decisions, the stage × group matrix, the classification with its
     /// reasons, and the GRIPP2 short-form items.
+    /// A part in `leftOut` (supplied, but unable to honour the run's filters) is replaced by its line.
     public static func render(matrix: InvolvementMatrix?, uptake: ProtectedSleepUptake?, occupancy: OccupancyTotals?,
-                              feedback: FeedbackSummary?, study: StudyDefinition, style: CountStyle) -> String {
+                              feedback: FeedbackSummary?, study: StudyDefinition, style: CountStyle,
+                              leftOut: [ReportPart: String] = [:]) -> String {
         var md = "## Results: who was involved\n\n"
-        md += uptakePart(uptake, occupancy: occupancy, study: study, style: style)
+        md += leftOut[.uptake].map { "\($0)\n\n" } ?? uptakePart(uptake, occupancy: occupancy, study: study, style: style)
+        if let line = leftOut[.involvement] { return md + "\(line)\n\n" }
         guard let m = matrix else {
             return md + "Involvement ledger: not supplied (no involvement export in the study folder), so who took part in "
                 + "identifying, designing, implementing, delivering and evaluating the change is not described.\n\n"
@@ -41,7 +44,8 @@ public enum InvolvementSection {
         }
         md += "| Ward | Patients with a plan | With at least one protected night | Uptake (95% CI) |\n|---|---:|---:|---|\n"
         for r in shown.rows {
-            md += "| \(r.ward == "all" ? "**All wards (pooled)**" : MarkdownText.escape(r.ward)) | \(r.patients) | \(r.protected) | \(pct(r.share)) |\n"
+            let pooled = DisplayLabel.words(study.wardsInScopeName) + " (pooled)"
+            md += "| \(r.ward == "all" ? "**\(MarkdownText.escape(pooled))**" : MarkdownText.escape(r.ward)) | \(r.patients) | \(r.protected) | \(pct(r.share)) |\n"
         }
         md += "\n"
         if let pooled = shown.rows.last?.share?.estimate, let mean = shown.summary.unweightedMeanPercent {
