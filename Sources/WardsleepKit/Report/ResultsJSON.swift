@@ -31,7 +31,7 @@ public enum ResultsJSON {
                 ])),
                 ("protected_window", .object([("start", .string(study.protectedWindow.start.description)),
                                               ("end", .string(study.protectedWindow.end.description))])),
-                ("night_boundary", .string("events before \(EventTiming.nightBoundaryHour):00 belong to the previous night")),
+                ("night_boundary", .string(EventTiming.periodRule)),
                 ("disclosure", style.policy.map { p in
                     .object([("suppress_at_or_below", .int(p.suppressAtOrBelow)), ("round_to", .int(p.roundTo)),
                              ("note", .string(Disclosure.note(p)))])
