@@ -136,7 +136,8 @@ import Testing
         let md = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         for label in ["| Self harm | 24 h |", "| Inappropriate patient behaviour | 24 h |", "| Absent without leave (AWOL) | 24 h |",
-                      "| Sleep plans | sleep_plans.csv |"] {
+                      "| Sleep plans | sleep_plans.csv |", "| Patient | ", "**Programme: evidence-based practice**",
+                      "By stage: identify evidence-based practice;"] {
             #expect(md.contains(label), "\(label)")
         }
         #expect(html.contains("<th scope=\"row\">Inappropriate patient behaviour</th>") && !html.contains(">inappropriate_behaviour<"))
