@@ -102,6 +102,8 @@ import Testing
             #expect(!md.contains("Pooled over 1 ward"), "\(c.filter)")
             if c.filter == ["--ward", "A1"] {
                 #expect(!md.contains("Pooled over"))
+                let pooled = try String(contentsOfFile: dir.path + "/r\(i)/tables/incidents_pooled.csv", encoding: .utf8)
+                #expect(pooled.split(separator: "\n").count == 1, "\(pooled)")  // the header alone
                 #expect(charts == ["Hypnotic use, ward A1", "Incidents in the protected window, ward A1", "Incidents, ward A1",
                                    "Patient-nights with protected sleep, ward A1"], "\(charts)")
                 #expect(md.contains("### By category (ward A1)") && md.contains("1 ward with 16 beds (of the study's 7)"))
@@ -114,6 +116,8 @@ import Testing
                 #expect(!md.contains("over 24 hours:") && !md.contains("| 24 h |") && !md.contains("Serious incidents (severe harm"))
                 #expect(md.contains("### By ward (all incidents, protected window)"))
                 #expect(charts == ["Incidents in the protected window, all wards"], "\(charts)")
+                let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/r\(i)/results.json"))) as! [String: Any]
+                #expect(((results["safety"] as? [String: Any])?["serious_incidents"] as? String)?.hasPrefix("left out: ") == true)
             }
             if c.filter == ["--window", "24h"] {
                 #expect(!md.contains("in the protected window (00:00–06:00):") && !md.contains("| 00:00–06:00 |"))
