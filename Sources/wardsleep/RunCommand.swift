@@ -6,22 +6,29 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a study's exports and write its evidence summary.",
         discussion: """
-        Writes summary.md, report.html, results.json, tables/*.csv, charts/*.svg, manifest.json and quarantine/*.csv
-        into the report folder (default DIR/reports, whatever the current folder), built in a temporary folder and
-        renamed into place only when complete. The last line printed names the report folder's absolute path.
+        Writes summary.md, report.html, results.json, tables/*.csv, charts/*.svg,
+        manifest.json and quarantine/*.csv into the report folder (default
+        DIR/reports, whatever the current folder), built in a temporary folder
+        and renamed into place only when complete. The last line printed names
+        the report folder's absolute path.
 
-        A run in which an export quarantines more than quality.max_quarantined_percent of its rows exits 1 and writes
-        its report to <out>.quality-failed beside the report folder, leaving the last good report in place, unless
-        --accept-quality-warnings. That warning is printed even with --quiet.
+        A run in which an export quarantines more than
+        quality.max_quarantined_percent of its rows exits 1 and writes its report
+        to <out>.quality-failed beside the report folder, leaving the last good
+        report in place, unless --accept-quality-warnings. That warning is
+        printed even with --quiet.
 
-        Every run is recorded in the run ledger (DIR/.wardsleep/ledger.sqlite unless --ledger). A lock beside the
-        report folder stops two runs writing it at once (the second exits 75).
+        Every run is recorded in the run ledger (DIR/.wardsleep/ledger.sqlite
+        unless --ledger). A lock beside the report folder stops two runs writing
+        it at once (the second exits 75).
 
         Examples:
           wardsleep run data/sample --out reports/sample
-          wardsleep run data/sample --if-changed --quiet                 # a scheduled run: nothing to do if unchanged
-          wardsleep run data/sample --ward A1 --category "Self harm" --months jan-aug --window protected
-          wardsleep run data/sample --ward A1 --category violence --from 2019-01-01 --to 2019-03-31 --format md,csv
+          wardsleep run data/sample --if-changed --quiet      # scheduled
+          wardsleep run data/sample --ward A1 --category "Self harm" \\
+            --months jan-aug --window protected
+          wardsleep run data/sample --ward A1 --category violence \\
+            --from 2019-01-01 --to 2019-03-31 --format md,csv
         """
     )
 

@@ -8,8 +8,9 @@ struct Wardsleep: ParsableCommand {
         commandName: "wardsleep",
         abstract: "Evaluate ward sleep-observation changes from the CSV exports a trust already has.",
         discussion: """
-        A study folder holds study.yaml and the exports (occupancy, incidents, hypnotics, feedback, sleep_plans,
-        involvement). Reports go to DIR/reports and the run ledger to DIR/.wardsleep/ledger.sqlite unless --out and
+        A study folder holds study.yaml and the exports (occupancy, incidents,
+        hypnotics, feedback, sleep_plans, involvement). Reports go to DIR/reports
+        and the run ledger to DIR/.wardsleep/ledger.sqlite unless --out and
         --ledger say otherwise.
 
         Examples:
