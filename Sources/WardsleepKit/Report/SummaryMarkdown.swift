@@ -268,7 +268,8 @@ public enum SummaryMarkdown {
         }
         var md = SafetySection.render(safety, study: s.study, style: style)
         md += "\(style.show(s.incidents.analysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
-        md += "a period and are not excluded by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
+        md += "a period" + (s.study.scope.description.isEmpty ? " and are" : ", are inside this report's filters and are") + " not excluded "
+        md += "by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
         return md
     }
 

@@ -67,6 +67,7 @@ import Testing
             #expect(md.hasPrefix("# SleepWell pilot: improvement evaluation (\(c.words))\n"), "\(c.filter)")
             #expect(s["Analysis"]?.contains("- Filters: \(c.words).\n") == true, "\(c.filter)")
             #expect(manifest["filters"] as? String == c.words, "\(c.filter)")
+            #expect(md.contains(" accepted incident rows fall in a period, are inside this report's filters and are not excluded by status;"))
             let html = try String(contentsOfFile: dir.path + "/r\(i)/report.html", encoding: .utf8)
             #expect(html.contains("<title>SleepWell pilot: improvement evaluation (\(XMLText.escape(c.words)))</title>"), "\(c.filter)")
             // Each part that cannot honour the filter says so in one line, and shows nothing else.
