@@ -6,8 +6,10 @@ struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the runs recorded in the run ledger, newest first.",
         discussion: """
-        Each run: when it started and finished, its outcome and exit code, the study and report folders, and the rows
-        read, accepted and quarantined. A run killed before it finished shows as interrupted.
+        Each run: when it started and finished, its outcome and exit code, the study and report folders, its filters,
+        and the rows read, accepted and quarantined. A run killed before it finished shows as interrupted; a run over
+        the quality threshold that kept the last good report shows as quality-failed. The ledger is the study's
+        (--study DIR: DIR/.wardsleep/ledger.sqlite) or the one named by --ledger.
 
         Example:
           wardsleep history --study data/sample --limit 10
@@ -17,15 +19,21 @@ struct History: ParsableCommand {
     @Option(name: .long, help: "Only runs of this study folder.")
     var study: String?
 
-    @Option(name: .long, help: "The run ledger (default reports/.wardsleep/ledger.sqlite).")
+    @Option(name: .long, help: "The run ledger (default: DIR/.wardsleep/ledger.sqlite of --study DIR).")
     var ledger: String?
 
     @Option(name: .long, help: "How many runs to list.")
     var limit: Int = 20
 
+    func validate() throws {
+        if study == nil && ledger == nil {
+            throw ValidationError("name the study (--study DIR) or the run ledger (--ledger PATH) whose runs to list.")
+        }
+    }
+
     func run() throws {
         try runReporting {
-            let path = ledger ?? RunLedger.defaultPath
+            guard let path = ledger ?? study.map(RunLedger.defaultPath(forStudy:)) else { return .usage }
             guard FileManager.default.fileExists(atPath: path) else {
                 print("no runs recorded yet (\(path) does not exist)")
                 return .success
@@ -38,6 +46,8 @@ struct History: ParsableCommand {
                 var line = "#\(e.id) \(e.startedAt) \(e.outcome)"
                 if let code = e.exitCode { line += " (exit \(code))" }
                 line += " \(e.studyFolder) -> \(e.outputFolder)"
+                let filters = RunScope.filters(inCanonical: e.parameters)
+                line += " filters: \(filters.isEmpty ? "none" : filters)"
                 if let r = e.rowsRead { line += " rows \(r) read, \(e.rowsAccepted ?? 0) accepted, \(e.rowsQuarantined ?? 0) quarantined" }
                 if let m = e.message { line += " — \(m)" }
                 print(line)

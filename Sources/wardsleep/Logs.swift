@@ -5,7 +5,7 @@ import WardsleepKit
 
 /// Options for what a command prints while it works.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print errors only.")
+    @Flag(name: .long, help: "Print errors only, and the data-quality warnings a run must not hide.")
     var quiet = false
 
     @Flag(name: .long, help: "Print debugging detail in the logs.")

@@ -8,19 +8,19 @@ struct Wardsleep: ParsableCommand {
         commandName: "wardsleep",
         abstract: "Evaluate ward sleep-observation changes from the CSV exports a trust already has.",
         discussion: """
-        A study folder holds study.yaml and the exports (occupancy, incidents, hypnotics, feedback, sleep_plans,
-        involvement, observations). Exit codes: 0 success; 1 completed with data-quality problems above the study's threshold;
-        2 configuration error; 3 an input could not be read; 64 command-line usage error (a bad option, or a path
-        option that would overwrite the study, an input or a folder wardsleep did not write).
+        A study folder holds study.yaml and the exports (occupancy, incidents,
+        hypnotics, feedback, sleep_plans, involvement, observations). Reports go to DIR/reports
+        and the run ledger to DIR/.wardsleep/ledger.sqlite unless --out and
+        --ledger say otherwise.
 
         Examples:
           wardsleep sample --out data/sample --force
           wardsleep validate data/sample
           wardsleep run data/sample --out reports/sample
-          wardsleep history
-        Exit code 75: another run is writing the same report folder; try again later. Exit code 70: an unexpected
-        failure (the system refused a write, or a fault); the previous report is left as it was.
-        """,
+          wardsleep history --study data/sample
+
+        Exit codes:
+        """ + "\n" + ExitStatus.helpTable,
         version: WardsleepVersion.current,
         subcommands: [Run.self, Validate.self, History.self, Init.self, Sample.self, Bench.self]
     )

@@ -103,7 +103,7 @@ public final class OccupancyTotals: StudyConsumer {
     /// census, or days in each ward's period when `occupancy` is nil (no occupancy export).
     public static func exposure(_ occupancy: OccupancyTotals?, study: StudyDefinition, ward: Int?, period: StudyPeriod) -> Double {
         (ward.map { [$0] } ?? study.wardsInScope).reduce(0.0) { sum, w in
-            sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.periods(forWard: w)[period].length))
+            sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.daysInScope(study.periods(forWard: w)[period])))
         }
     }
 

@@ -145,7 +145,7 @@ public struct FidelityResults: Sendable {
                     c.checks.enhancedOnProtected += x.enhancedOnProtected
                     c.checks.withoutPlan += x.withoutPlan
                     c.bedNights += occupancy.map { Double($0.total(ward: w, period: period)) }
-                        ?? Double(study.wards[w].beds * study.periods(forWard: w)[period].length)
+                        ?? Double(study.wards[w].beds * study.daysInScope(study.periods(forWard: w)[period]))
                 }
                 cells.append(c)
             }

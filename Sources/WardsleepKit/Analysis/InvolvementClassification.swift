@@ -37,6 +37,14 @@ public struct InvolvementClassification: Sendable, Equatable {
 
     /// `mixed: professional design, user-led delivery`, or the kind alone.
     public var label: String { kind == .mixed ? "mixed: " + parts.joined(separator: ", ") : kind.rawValue }
+
+    /// The label in words for people (`evidence-based practice`, `service user-led`); `label` stays the id for results.json.
+    public var displayLabel: String {
+        guard kind != .mixed else { return label }
+        return ["service-user-led": "service user-led", "evidence-based-practice": "evidence-based practice",
+                "user-centred-design": "user-centred design", "community-involvement": "community involvement",
+                "not-recorded": "not recorded"][kind.rawValue] ?? kind.rawValue
+    }
 }
 
 /// The classification rules, all in one place. Roles: service users and carers together ("users"), professionals

@@ -104,7 +104,7 @@ public enum SafetyAnalysis {
         if let occupancy {
             for w in study.wardsInScope {
                 for period in StudyPeriod.allCases {
-                    let days = study.periods(forWard: w)[period].length
+                    let days = study.daysInScope(study.periods(forWard: w)[period])
                     let covered = occupancy.censusDays[w]?[period] ?? 0
                     if covered < days { incomplete.append((w, period, covered, days)) }
                 }
@@ -114,9 +114,11 @@ public enum SafetyAnalysis {
                              serious: incidents.serious, withoutTime: incidents.withoutTime, incompleteCensus: incomplete)
     }
 
-    /// Mantel–Haenszel over the wards' cells for each category and window, with the CBTi contrast. The same function
-    /// pools exact counts (restricted outputs) and released counts (the release step).
+    /// Mantel–Haenszel over the wards' cells for each category and window, with the CBTi contrast; none when the report
+    /// covers one ward. The same function pools exact counts (restricted outputs) and released counts (the release step).
     public static func pooledOverWards(_ cells: [SafetyCell], categories: [String], study: StudyDefinition) -> [PooledSafety] {
+        // One ward has nothing to pool with: a report filtered to one ward has no pooled estimate.
+        guard study.wardsInScope.count > 1 else { return [] }
         // Ward cells by category and window, found once: filtering every cell for each category would take time in the
         // square of the number of categories.
         var byCategory: [String: [TimeWindow: [SafetyCell]]] = [:]

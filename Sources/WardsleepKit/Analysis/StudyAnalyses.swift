@@ -21,19 +21,21 @@ public final class StudyAnalyses {
 
     /// Creates the analyses for a study whose folder holds any study-specific codebook.
     public init(study: StudyDefinition, folder: String) throws {
-        scope = study.scope
         let formulary = Formulary.forStudy(study)
         occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
         series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
         feedback = FeedbackSummary(codebook: try StudyAnalyses.codebook(study, folder: folder))
+        filter = ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, fidelity]), scope: study.scope)
     }
 
-    /// All of them as one consumer.
-    public var consumer: StudyConsumer {
-        ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, fidelity]), scope: scope)
-    }
-    let scope: AnalysisScope
+    /// All of them as one consumer, behind the run's filters.
+    public var consumer: StudyConsumer { filter }
+    let filter: ScopeFilter
+
+    /// Incident categories read, in scope or not (normalised label → label), when `--category` could only be checked
+    /// against the export.
+    public var categoriesSeen: [String: String] { filter.categoriesSeen }
 
     /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
     static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {

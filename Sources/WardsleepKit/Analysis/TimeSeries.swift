@@ -126,20 +126,25 @@ public final class TimeSeries: StudyConsumer {
         let p = SPCParameters(study.spc)
         var out: [ControlChart] = []
         func key(_ ward: Int, _ s: Slot) -> Key { Key(ward: ward, bucket: s.bucket, phase: s.phase) }
+        let scopeName = study.wardsInScopeName
+        let windows = study.scope.windows
         if hasIncidents && hasOccupancy {
-            for ward in [-1] + study.wardsInScope {
-                let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
+            // One chart per ward only when there are several: a one-ward report's study chart is that ward's.
+            for ward in [-1] + (study.wardsInScope.count > 1 ? study.wardsInScope : []) {
+                let name = ward < 0 ? scopeName : "ward \(study.wards[ward].id)"
                 let slots = slots(ward: ward)
-                var chart = SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
-                                              denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
-                                       scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
-                                       parameters: p)
-                chart.ward = ward < 0 ? nil : ward
-                out.append(chart)
-                if ward < 0 {
+                if windows.contains(.allDay) {
+                    var chart = SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
+                                                  denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                           scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
+                                           parameters: p)
+                    chart.ward = ward < 0 ? nil : ward
+                    out.append(chart)
+                }
+                if ward < 0 && windows.contains(.protected) {
                     out.append(SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
                                                  denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
-                                          scale: 1000, title: "Incidents in the protected window, all wards",
+                                          scale: 1000, title: "Incidents in the protected window, \(scopeName)",
                                           unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p))
                 }
             }
@@ -153,13 +158,13 @@ public final class TimeSeries: StudyConsumer {
                 if !self.doses.isEmpty { y.events = self.doses[Slot(bucket: bucket(x.start), phase: x.phase)] ?? 0 }
                 return y
             }
-            out.append(SPC.xmr(pts, title: "Hypnotic use, all wards", unit: "DDD per 100 occupied bed days", direction: .decrease,
+            out.append(SPC.xmr(pts, title: "Hypnotic use, \(scopeName)", unit: "DDD per 100 occupied bed days", direction: .decrease,
                                parameters: p))
         }
         if hasPlans {
             let pts = points(numerator: { self.plans[$0.bucket]?.protected ?? 0 }, denominator: { self.plans[$0.bucket]?.nights ?? 0 },
                              slots: Set(plans.keys.map { Slot(bucket: $0, phase: .pilot) }))
-            out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, all wards", direction: .neither, parameters: p))
+            out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, \(scopeName)", direction: .neither, parameters: p))
         }
         return out
     }

@@ -69,7 +69,7 @@ public enum HypnoticSection {
             md += "- CBTi wards: rate ratio \(SafetySection.ratio(ce)); other wards: \(SafetySection.ratio(oe)) (Mantel–Haenszel over wards); "
             md += "ratio of rate ratios \(SafetySection.ratio(c.estimate)) (95% CI \(SafetySection.ratio(c.lower)) to \(SafetySection.ratio(c.upper))).\n"
         }
-        md += "\n### By drug (whole study)\n\nDDD \(exposure.per100).\n\n"
+        md += "\n### By drug (\(MarkdownText.escape(study.scopeHeading)))\n\nDDD \(exposure.per100).\n\n"
         md += "| Group | Drug | ATC | Baseline units | Pilot units | Change | Baseline DDD per 100 | Pilot DDD per 100 |\n"
         md += "|---|---|---|---:|---:|---:|---:|---:|\n"
         for l in lines where l.ward == nil && l.product == nil && (l.drug != nil || l.group == nil) {

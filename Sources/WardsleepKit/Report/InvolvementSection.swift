@@ -2,10 +2,13 @@
 public enum InvolvementSection {
     /// "Who was involved": protected-sleep uptake and decisions, the stage × group matrix, the classification with its
     /// reasons, and the GRIPP2 short-form items.
+    /// A part in `leftOut` (supplied, but unable to honour the run's filters) is replaced by its line.
     public static func render(matrix: InvolvementMatrix?, uptake: ProtectedSleepUptake?, occupancy: OccupancyTotals?,
-                              feedback: FeedbackSummary?, study: StudyDefinition, style: CountStyle) -> String {
+                              feedback: FeedbackSummary?, study: StudyDefinition, style: CountStyle,
+                              leftOut: [ReportPart: String] = [:]) -> String {
         var md = "## Results: who was involved\n\n"
-        md += uptakePart(uptake, occupancy: occupancy, study: study, style: style)
+        md += leftOut[.uptake].map { "\($0)\n\n" } ?? uptakePart(uptake, occupancy: occupancy, study: study, style: style)
+        if let line = leftOut[.involvement] { return md + "\(line)\n\n" }
         guard let m = matrix else {
             return md + "Involvement ledger: not supplied (no involvement export in the study folder), so who took part in "
                 + "identifying, designing, implementing, delivering and evaluating the change is not described.\n\n"
@@ -21,11 +24,11 @@ public enum InvolvementSection {
         }
         let programme = InvolvementRules.programme(m)
         md += "\n### Classification\n\n"
-        md += "**Programme: \(programme.label)**"
+        md += "**Programme: \(programme.displayLabel)**"
         if !programme.alsoNoted.isEmpty { md += ", with " + programme.alsoNoted.joined(separator: "; ") }
         md += ".\n\n"
         for r in programme.reasons { md += "- \(r)\n" }
-        md += "\nBy stage: " + InvolvementStage.allCases.map { "\($0.rawValue) \(InvolvementRules.stage($0, m).label)" }.joined(separator: "; ") + ".\n\n"
+        md += "\nBy stage: " + InvolvementStage.allCases.map { "\($0.rawValue) \(InvolvementRules.stage($0, m).displayLabel)" }.joined(separator: "; ") + ".\n\n"
         md += "_A classification describes who took part and how far, by fixed rules on the ledger; it is not a verdict on quality._\n\n"
         md += gripp(m, programme: programme, feedback: feedback, style: style)
         return md
@@ -41,7 +44,8 @@ public enum InvolvementSection {
         }
         md += "| Ward | Patients with a plan | With at least one protected night | Uptake (95% CI) |\n|---|---:|---:|---|\n"
         for r in shown.rows {
-            md += "| \(r.ward == "all" ? "**All wards (pooled)**" : MarkdownText.escape(r.ward)) | \(r.patients) | \(r.protected) | \(pct(r.share)) |\n"
+            let pooled = DisplayLabel.words(study.wardsInScopeName) + " (pooled)"
+            md += "| \(r.ward == "all" ? "**\(MarkdownText.escape(pooled))**" : MarkdownText.escape(r.ward)) | \(r.patients) | \(r.protected) | \(pct(r.share)) |\n"
         }
         md += "\n"
         if let pooled = shown.rows.last?.share?.estimate, let mean = shown.summary.unweightedMeanPercent {
@@ -80,7 +84,7 @@ public enum InvolvementSection {
             : "Service users and carers took part to: " + Array(Set(entries.flatMap { $0.2.activities })).sorted().prefix(6).map(MarkdownText.escape).joined(separator: "; ") + ".\n"
         md += "2. **Methods.** " + (entries.isEmpty ? "None recorded.\n"
             : entries.map { "\(MarkdownText.escape($0.1)) \($0.2.level.rawValue) at \($0.0.rawValue)" }.joined(separator: "; ") + ".\n")
-        md += "3. **Results.** Programme classified as \(programme.label)"
+        md += "3. **Results.** Programme classified as \(programme.displayLabel)"
         md += programme.alsoNoted.isEmpty ? ".\n" : " (\(programme.alsoNoted.joined(separator: "; "))).\n"
         let requests = feedback.map { f in f.codebook.requests.map { r in "\(MarkdownText.escape(r.label.lowercased())): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0))" } } ?? []
         md += "4. **Impact.** "
@@ -128,7 +132,7 @@ public enum InvolvementSection {
         guard let f else { return md + "Feedback: not supplied (no feedback export in the study folder).\n\n" }
         md += "| Group | Before | During | After |\n|---|---:|---:|---:|\n"
         for g in FeedbackGroup.allCases where f.total(group: g) > 0 {
-            md += "| \(g.rawValue) | " + FeedbackStage.allCases.map { style.show(f.responses[FeedbackSummary.Cell(group: g, stage: $0)] ?? 0) }.joined(separator: " | ") + " |\n"
+            md += "| \(DisplayLabel.words(g.rawValue)) | " + FeedbackStage.allCases.map { style.show(f.responses[FeedbackSummary.Cell(group: g, stage: $0)] ?? 0) }.joined(separator: " | ") + " |\n"
         }
         md += "\n"
         var ratingLines: [String] = []

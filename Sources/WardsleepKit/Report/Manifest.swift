@@ -42,6 +42,7 @@ public enum Manifest {
                 ("study_yaml_sha256", .string(studyHash)),
                 ("synthetic", .bool(study.synthetic)),
             ])),
+            ("filters", .string(study.scope.description.isEmpty ? "none" : study.scope.description)),
             ("pseudonymisation", .object([
                 ("method", .string("HMAC-SHA-256, first 80 bits")),
                 ("key_source", keySource.map { .string($0.rawValue) } ?? .string("none (no patient identifiers read)")),

@@ -31,7 +31,7 @@ public enum ResultsJSON {
                 ])),
                 ("protected_window", .object([("start", .string(study.protectedWindow.start.description)),
                                               ("end", .string(study.protectedWindow.end.description))])),
-                ("night_boundary", .string("events before \(EventTiming.nightBoundaryHour):00 belong to the previous night")),
+                ("night_boundary", .string(EventTiming.periodRule)),
                 ("disclosure", style.policy.map { p in
                     .object([("suppress_at_or_below", .int(p.suppressAtOrBelow)), ("round_to", .int(p.roundTo)),
                              ("note", .string(Disclosure.note(p)))])
@@ -55,7 +55,7 @@ public enum ResultsJSON {
                                 exposureFromOccupancy: s.exposureFromOccupancy)
         } ?? .string("not supplied")))
         pairs.append(("spc", s.charts.isEmpty ? .string("not enough data") : SPCTables.json(s.charts, study: study)))
-        pairs.append(("fidelity", FidelitySection.json(s.fidelity, study: study, style: style)))
+        pairs.append(("fidelity", s.leftOut[.fidelity].map { .string($0) } ?? FidelitySection.json(s.fidelity, study: study, style: style)))
         pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
                                                            feedback: s.feedback, study: study, style: style)))
         return JSONValue.object(pairs).rendered()

@@ -56,9 +56,12 @@ public enum SafetySection {
     public static func render(_ s: SafetyResults, study: StudyDefinition, style: CountStyle) -> String {
         let window = study.protectedWindow.description
         var md = "## Results: safety\n\n"
+        let windows = study.scope.windows
         if s.exposureFromOccupancy {
-            md += "Rates are per 1,000 occupied bed days over 24 hours, and per 1,000 occupied bed-nights in the protected "
-            md += "window (\(window)), both from the midnight census. "
+            var per: [String] = []
+            if windows.contains(.allDay) { per.append("per 1,000 occupied bed days over 24 hours") }
+            if windows.contains(.protected) { per.append("per 1,000 occupied bed-nights in the protected window (\(window))") }
+            md += "Rates are \(per.joined(separator: ", and ")), \(per.count == 1 ? "from" : "both from") the midnight census. "
         } else {
             md += "**No occupancy export was supplied**, so rates are per 1,000 days in each ward's periods: differences in "
             md += "bed occupancy between the periods are not accounted for. "
@@ -66,13 +69,15 @@ public enum SafetySection {
         md += "Each comparison is the pilot against the baseline: an exact rate ratio with its 95% confidence interval "
         md += "(conditional binomial, as R's `poisson.test`) and a two-sided exact p-value. \"No evidence of a change\" "
         md += "means the interval includes 1: the verdict follows the interval, not the p-value.\n\n"
+        let incidents = MarkdownText.escape(study.incidentsInScopeName)
         for w in TimeWindow.allCases {
             guard let cell = s.studyCell(IncidentCounts.allCategories, w) else { continue }
-            let label = w == .allDay ? "All incidents over 24 hours" : "All incidents in the protected window (\(window))"
+            let label = w == .allDay ? "\(incidents) over 24 hours" : "\(incidents) in the protected window (\(window))"
             md += "- " + sentence(label, ShownComparison(cell, style: style)) + "\n"
         }
         md += "\n"
-        for p in s.pooled where p.category == IncidentCounts.allCategories {
+        // Pooling over wards needs two wards at least: a one-ward report has nothing to pool.
+        for p in s.pooled where p.category == IncidentCounts.allCategories && study.wardsInScope.count > 1 {
             let label = p.window == .allDay ? "over 24 hours" : "in the protected window"
             if let reason = p.withheld {
                 md += "Pooled over wards (Mantel–Haenszel), \(label): withheld — \(reason).\n\n"
@@ -91,24 +96,27 @@ public enum SafetySection {
                 md += "\n\n"
             }
         }
-        md += "### By category (whole study)\n\n"
+        md += "### By category (\(MarkdownText.escape(study.scopeHeading)))\n\n"
         md += "| Category | Window | Baseline | Pilot | Baseline rate | Pilot rate | Rate ratio (95% CI) | Exact p |\n"
         md += "|---|---|---:|---:|---:|---:|---|---:|\n"
         for cell in s.cells where cell.ward == nil {
-            md += row(ProseFormat.cell(cell.category == IncidentCounts.allCategories ? "All incidents" : cell.category),
+            md += row(ProseFormat.cell(cell.category == IncidentCounts.allCategories ? study.incidentsInScopeName : study.categoryLabel(cell.category)),
                       cell.window == .allDay ? "24 h" : window, ShownComparison(cell, style: style))
         }
-        md += "\n### By ward (all incidents, 24 hours)\n\n"
+        let wardWindow: TimeWindow = windows.contains(.allDay) ? .allDay : .protected
+        md += "\n### By ward (\(incidents.prefix(1).lowercased() + incidents.dropFirst()), \(wardWindow == .allDay ? "24 hours" : "protected window"))\n\n"
         md += "| Ward | CBTi | Baseline | Pilot | Baseline rate | Pilot rate | Rate ratio (95% CI) | Exact p |\n"
         md += "|---|---|---:|---:|---:|---:|---|---:|\n"
-        for cell in s.cells where cell.ward != nil && cell.category == IncidentCounts.allCategories && cell.window == .allDay {
+        for cell in s.cells where cell.ward != nil && cell.category == IncidentCounts.allCategories && cell.window == wardWindow {
             let ward = study.wards[cell.ward!]
             md += row(ProseFormat.cell(ward.label), ward.cbti ? "yes" : "no", ShownComparison(cell, style: style))
         }
         md += "\nRates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
         md += "Every ward, category and window is in `tables/incidents.csv`; pooled estimates in `tables/incidents_pooled.csv`.\n\n"
-        md += "Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
-        md += "pilot \(style.show(s.serious[.pilot] ?? 0)).\n\n"
+        if windows.contains(.allDay) {  // counted over 24 hours, so not in a protected-window report
+            md += "Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
+            md += "pilot \(style.show(s.serious[.pilot] ?? 0)).\n\n"
+        }
         if s.withoutTime > 0 {
             md += "\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.\n\n"
         }

@@ -34,6 +34,8 @@ public struct SummaryInputs {
     public private(set) var chartFiles: [String] = []
     /// A line saying when the report was generated, only when asked for (`--timestamp`).
     public var generated: String?
+    /// Parts that were supplied but cannot honour the run's filters, each with the line that says so (and left `nil`).
+    public var leftOut: [ReportPart: String] = [:]
 
     /// Whether exposure comes from an occupancy export.
     public var exposureFromOccupancy: Bool { ingest.tally(.occupancy) != nil }
@@ -47,20 +49,25 @@ public struct SummaryInputs {
         self.problems = problems
         redactor = Redactor(names: study.feedback.names)
         let exposure = ingest.tally(.occupancy) == nil ? nil : a.occupancy
+        let exports: [ReportPart: ExportKind] = [.hypnotics: .hypnotics, .feedback: .feedback, .uptake: .sleepPlans, .involvement: .involvement,
+                                                .fidelity: .observations]
+        for (part, kind) in exports where ingest.tally(kind) != nil { leftOut[part] = study.scope.leftOut(part) }
         if ingest.tally(.incidents) != nil {
             safety = SafetyAnalysis.analyse(study: study, incidents: a.incidents, occupancy: exposure)
         }
-        if ingest.tally(.hypnotics) != nil {
+        if ingest.tally(.hypnotics) != nil && leftOut[.hypnotics] == nil {
             hypnotics = a.hypnotics
             hypnoticLines = HypnoticAnalysis.lines(a.hypnotics, study: study, occupancy: exposure)
             if ingest.hypnoticsKind == .administrations { prn = PRNComparison.all(a.hypnotics, lines: hypnoticLines, study: study) }
         }
-        if ingest.tally(.feedback) != nil { feedback = a.feedback }
-        if ingest.tally(.sleepPlans) != nil { uptake = a.uptake }
-        if ingest.tally(.involvement) != nil { involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback) }
+        if ingest.tally(.feedback) != nil && leftOut[.feedback] == nil { feedback = a.feedback }
+        if ingest.tally(.sleepPlans) != nil && leftOut[.uptake] == nil { uptake = a.uptake }
+        if ingest.tally(.involvement) != nil && leftOut[.involvement] == nil {
+            involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback)
+        }
         charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
-                                 hasHypnotics: ingest.tally(.hypnotics) != nil, hasPlans: ingest.tally(.sleepPlans) != nil)
-        if ingest.tally(.observations) != nil {
+                                 hasHypnotics: hypnotics != nil, hasPlans: uptake != nil)
+        if ingest.tally(.observations) != nil && leftOut[.fidelity] == nil {
             let f = FidelityResults(a.fidelity, study: study, occupancy: exposure)
             fidelity = f
             charts += f.charts(study: study)
@@ -76,6 +83,7 @@ public struct SummaryInputs {
 
     /// The Hypnotic use section, or its "not supplied" line.
     func hypnoticSection(style: CountStyle) -> String {
+        if let line = leftOut[.hypnotics] { return "## Results: hypnotic use\n\n\(line)\n\n" }
         guard let hypnotics else { return "## Results: hypnotic use\n\nHypnotics: not supplied (no hypnotics export in the study folder).\n\n" }
         return HypnoticSection.render(hypnoticLines, prn: prn, use: hypnotics, study: study, style: style,
                                       exposureFromOccupancy: exposureFromOccupancy)
@@ -105,19 +113,25 @@ public enum SummaryMarkdown {
         md += KeyFindings.section(s, style: style)
         md += "## Context\n\n"
         if let org = study.organisation { md += "\(MarkdownText.escape(org)). " }
-        md += "\(study.wards.count) ward\(study.wards.count == 1 ? "" : "s") with \(study.wards.reduce(0) { $0 + $1.beds }) beds. "
+        let inScope = study.wardsInScope
+        md += "\(inScope.count) ward\(inScope.count == 1 ? "" : "s") with \(inScope.reduce(0) { $0 + study.wards[$1].beds }) beds"
+        md += study.scope.wards == nil ? ". " : " (of the study's \(study.wards.count)). "
         md += "Baseline \(ProseFormat.range(study.periods.baseline)); pilot \(ProseFormat.range(study.periods.pilot)).\n\n"
         md += wards(study)
         md += intervention(study)
         md += measures(s)
         md += methods(s, style: style)
-        md += FidelitySection.render(s.fidelity, study: study, style: style, observationsSupplied: s.ingest.tally(.observations) != nil)
+        if let line = s.leftOut[.fidelity] {
+            md += "## Results: the intervention as delivered\n\n\(line)\n\n"
+        } else {
+            md += FidelitySection.render(s.fidelity, study: study, style: style, observationsSupplied: s.ingest.tally(.observations) != nil)
+        }
         md += incidents(s, style: style)
         md += s.hypnoticSection(style: style)
         md += variation(s)
-        md += InvolvementSection.feedback(s.feedback, study: study, style: style, redactor: s.redactor)
+        md += feedback(s, style: style)
         md += InvolvementSection.render(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure, feedback: s.feedback,
-                                        study: study, style: style)
+                                        study: study, style: style, leftOut: s.leftOut)
         md += unintended(s, style: style)
         md += dataQuality(s, style: style)
         md += limitations(s, style: style)
@@ -128,9 +142,9 @@ public enum SummaryMarkdown {
         var md = "## Intervention\n\n"
         md += "A protected sleep period from \(study.protectedWindow.start) to \(study.protectedWindow.end) on the ward clock, with no "
         md += "routine overnight checks for patients judged safe. "
-        let cbti = study.wards.filter(\.cbti).map { MarkdownText.escape($0.id) }
+        let cbti = study.wardsInScope.map { study.wards[$0] }.filter(\.cbti).map { MarkdownText.escape($0.id) }
         if !cbti.isEmpty { md += "CBT for insomnia was offered on \(cbti.joined(separator: ", ")). " }
-        let staggered = study.wards.indices.filter { study.wards[$0].periods != PeriodOverrides() }
+        let staggered = study.wardsInScope.filter { study.wards[$0].periods != PeriodOverrides() }
         if !staggered.isEmpty {
             md += "Roll-out was staggered: " + staggered.map { "\(MarkdownText.escape(study.wards[$0].id)) from \(ProseFormat.date(study.periods(forWard: $0).pilot.from))" }
                 .joined(separator: ", ") + ". "
@@ -141,10 +155,8 @@ public enum SummaryMarkdown {
     static func measures(_ s: SummaryInputs) -> String {
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
         var md = "## Measures\n\n"
-        md += "- **Incidents**: adverse events from the incident export, placed in a period by the date of the event itself and the "
-        md += "ward's period dates; \"in the protected window\" when the recorded time lies in \(s.study.protectedWindow); an event "
-        md += "before \(EventTiming.nightBoundaryHour):00 belongs to the previous night. Rates \(exposure.per1000)"
-        md += s.exposureFromOccupancy ? " (the midnight census).\n" : " (no occupancy export: days in each ward's periods).\n"
+        md += "- **Incidents**: adverse events from the incident export. " + EventTiming.countingRules(s.study) + " "
+        md += "Rates \(exposure.per1000)" + (s.exposureFromOccupancy ? " (the midnight census).\n" : " (no occupancy export: days in each ward's periods).\n")
         md += "- **Serious incidents**: severe harm or death, counted and never described.\n"
         md += "- **Hypnotic use**: \(s.ingest.hypnoticsKind == .issues ? "tablets and capsules issued by pharmacy, net of returns" : "doses given")"
         md += ", in WHO defined daily doses (DDD) \(exposure.per100).\n"
@@ -191,6 +203,19 @@ public enum SummaryMarkdown {
         return md
     }
 
+    /// The Feedback section, or the line saying it cannot honour the filters; under a ward filter it says that
+    /// responses without a ward are left out.
+    static func feedback(_ s: SummaryInputs, style: CountStyle) -> String {
+        if let line = s.leftOut[.feedback] { return "## Results: feedback\n\n\(line)\n\n" }
+        var md = InvolvementSection.feedback(s.feedback, study: s.study, style: style, redactor: s.redactor)
+        if s.feedback != nil && s.study.scope.wards != nil {
+            let heading = "## Results: feedback\n\n"
+            md = heading + "Only responses recorded against \(MarkdownText.escape(s.study.wardsInScopeName)); responses with no ward are "
+                + "left out.\n\n" + md.dropFirst(heading.count)
+        }
+        return md
+    }
+
     static func variation(_ s: SummaryInputs) -> String {
         var md = "## Results: variation over time\n\n"
         guard !s.charts.isEmpty else { return md + "Not enough data for control charts (occupancy, incidents or plans not supplied).\n\n" }
@@ -218,10 +243,15 @@ public enum SummaryMarkdown {
         let md = "## Unintended consequences\n\n"
         var lines: [String] = []
         if let safety = s.safety {
-            lines.append("Serious incidents (severe harm or death): \(style.show(safety.serious[.baseline] ?? 0)) in the baseline, "
-                         + "\(style.show(safety.serious[.pilot] ?? 0)) in the pilot.")
+            // Serious incidents are counted over 24 hours, so a protected-window report leaves them out.
+            if s.study.scope.windows.contains(.allDay) {
+                lines.append("Serious incidents (severe harm or death): \(style.show(safety.serious[.baseline] ?? 0)) in the baseline, "
+                             + "\(style.show(safety.serious[.pilot] ?? 0)) in the pilot.")
+            }
             if let cell = safety.studyCell(IncidentCounts.allCategories, .protected) {
-                lines.append(SafetySection.sentence("Incidents during the protected window, when checks are fewest", ShownComparison(cell, style: style)))
+                let what = s.study.scope.categories == nil ? "Incidents" : s.study.incidentsInScopeName
+                lines.append(SafetySection.sentence("\(MarkdownText.escape(what)) during the protected window, when checks are fewest",
+                                                    ShownComparison(cell, style: style)))
             }
         }
         if let f = s.feedback {
@@ -229,6 +259,7 @@ public enum SummaryMarkdown {
                 lines.append("\(MarkdownText.escape(r.label)): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0)) comment(s).")
             }
         }
+        if let line = s.leftOut[.feedback] { lines.append(line) }
         if lines.isEmpty { return md + "Nothing to report: neither incidents nor feedback were supplied.\n\n" }
         return md + lines.map { "- \($0)" }.joined(separator: "\n") + "\n\n"
     }
@@ -269,7 +300,8 @@ public enum SummaryMarkdown {
         }
         var md = SafetySection.render(safety, study: s.study, style: style)
         md += "\(style.show(s.incidents.analysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
-        md += "a period and are not excluded by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
+        md += "a period" + (s.study.scope.description.isEmpty ? " and are" : ", are inside this report's filters and are") + " not excluded "
+        md += "by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
         return md
     }
 
@@ -281,7 +313,7 @@ public enum SummaryMarkdown {
         md += "|---|---|---:|---:|---:|---:|---|---|\n"
         for t in s.ingest.tallies.map({ ReleasedTally($0, style: style) }) {
             let aside = t.setAside.map { "\($0.reason): \($0.text)" }
-            md += "| \(t.tally.export.rawValue) | \(ProseFormat.cell(t.tally.file)) | \(t.rowsRead) | \(t.accepted) | \(t.quarantined) | "
+            md += "| \(DisplayLabel.words(t.tally.export.rawValue)) | \(ProseFormat.cell(t.tally.file)) | \(t.rowsRead) | \(t.accepted) | \(t.quarantined) | "
             md += "\(t.percentText) | \(aside.isEmpty ? "none" : aside.joined(separator: "; ")) | \(t.tally.encoding) |\n"
         }
         if let policy = style.policy { md += "\n_Row counts are disclosure-controlled like every other count: \(Disclosure.note(policy))_\n" }
@@ -303,7 +335,7 @@ public enum SummaryMarkdown {
                 guard let digest = s.problems[t.export] else { continue }
                 for (kind, count) in digest.topKinds.prefix(8) {
                     let first = digest.first.first { $0.kind == kind }.map { String($0.line) } ?? "—"
-                    md += "| \(t.export.rawValue) | \(ProseFormat.cell(kind)) | \(style.show(count)) | \(first) |\n"
+                    md += "| \(DisplayLabel.words(t.export.rawValue)) | \(ProseFormat.cell(kind)) | \(style.show(count)) | \(first) |\n"
                 }
             }
             md += "\n"

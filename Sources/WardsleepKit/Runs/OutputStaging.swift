@@ -57,13 +57,15 @@ public final class OutputStaging {
         try w.close()
     }
 
-    /// Replaces the destination with the staged folder: one atomic exchange where the system offers it, so a reader (or
-    /// a run killed at any moment) sees either the old report or the new one, never neither.
-    public func commit() throws {
-        do { try exchange() } catch let e as WardsleepFailure { throw e } catch { throw OutputError(file: destination, error: error) }
+    /// Replaces the destination (or `target`, a folder beside it) with the staged folder: one atomic exchange where the
+    /// system offers it, so a reader (or a run killed at any moment) sees either the old report or the new one, never
+    /// neither.
+    public func commit(to target: String? = nil) throws {
+        let destination = target.map { ($0 as NSString).standardizingPath } ?? self.destination
+        do { try exchange(destination) } catch let e as WardsleepFailure { throw e } catch { throw OutputError(file: destination, error: error) }
     }
 
-    private func exchange() throws {
+    private func exchange(_ destination: String) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: destination) {
             if ws_rename_exchange(staging, destination) == 0 {

@@ -297,17 +297,20 @@ public enum PathGuard {
     }
 
     /// Checks every path option of a run before anything is opened or written: the key file (outside the study
-    /// folder), the report folder (`--out` or `reports/<study-slug>`) and the run ledger (`--ledger` or the default).
+    /// folder), the report folder (`--out` or `<study>/reports`) and the folder a run over the quality threshold writes
+    /// beside it, and the run ledger (`--ledger` or `<study>/.wardsleep/ledger.sqlite`).
     public static func checkRun(_ options: RunOptions) throws {
         let folder = options.studyFolder
         if let keyFile = options.keyFile { try checkKeyFile(keyFile, studyFolder: folder) }
         let protected = studyInputs(folder: folder, keyFile: options.keyFile)
-        let ledger = options.ledgerPath ?? RunLedger.defaultPath
-        let out = options.outFolder ?? (try? StudyLoader.load(folder: folder)).map { "reports/\($0.slug)" }
-        if let out {
-            try checkReportFolder(out, option: options.outFolder == nil ? "report folder" : "--out",
-                                  protected: protected + [Protected("the run ledger", path: ledger, kind: .other)])
+        let ledger = options.ledger
+        let out = options.reportFolder
+        for (path, option) in [(out, options.outFolder == nil ? "report folder" : "--out"),
+                               (StudyRun.qualityFailedFolder(out), "report folder for a run over the quality threshold")] {
+            try checkReportFolder(path, option: option, protected: protected + [Protected("the run ledger", path: ledger, kind: .other)])
         }
         try checkLedger(ledger, option: options.ledgerPath == nil ? "run ledger" : "--ledger", protected: protected, reportFolder: out)
+        try checkLedger(ledger, option: options.ledgerPath == nil ? "run ledger" : "--ledger", protected: [],
+                        reportFolder: StudyRun.qualityFailedFolder(out))
     }
 }

@@ -2,12 +2,17 @@ import Crypto
 import Foundation
 import GRDB
 
-/// The run ledger: one row per run in an embedded SQLite database (by default `reports/.wardsleep/ledger.sqlite`), with
+/// The run ledger: one row per run in an embedded SQLite database (by default `<study>/.wardsleep/ledger.sqlite`), with
 /// its inputs' sizes and hashes, parameters, outcome and row counts. It lets a scheduled run skip unchanged inputs and
 /// records runs that were killed.
 public final class RunLedger {
-    /// The default location, relative to the working folder.
-    public static let defaultPath = "reports/.wardsleep/ledger.sqlite"
+    /// The default location inside the study folder (never an input: nothing reads it as one).
+    public static let defaultPath = ".wardsleep/ledger.sqlite"
+
+    /// The default ledger of a study: `<study>/.wardsleep/ledger.sqlite`, whatever the current folder.
+    public static func defaultPath(forStudy folder: String) -> String {
+        (PathGuard.real(folder) as NSString).appendingPathComponent(defaultPath)
+    }
     let queue: DatabaseQueue
     /// The database file.
     public let path: String

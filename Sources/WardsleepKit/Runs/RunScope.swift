@@ -17,16 +17,19 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
     public static let standard: Set<OutputFormat> = [.md, .html, .json, .csv]
 }
 
-/// An analyst's ad hoc question: some wards, some categories, a date range, one window, some formats.
+/// An analyst's ad hoc question: some wards, some categories, a date range, some calendar months, one window, some
+/// formats.
 public struct RunScope: Sendable, Equatable {
     /// Ward ids, names or aliases (`--ward`, repeatable); empty: all.
     public var wards: [String] = []
-    /// Incident categories (`--category`, repeatable); empty: all.
+    /// Incident categories, by the export's label or the study's id (`--category`, repeatable); empty: all.
     public var categories: [String] = []
     /// Restricts both periods from this day (`--from`).
     public var from: CalendarDay?
     /// Restricts both periods to this day (`--to`).
     public var to: CalendarDay?
+    /// Only these calendar months of every year (`--months jan-aug`).
+    public var months: MonthSet?
     /// Only this window (`--window 24h|protected`).
     public var window: TimeWindow?
     /// Formats to write (`--format md,html,json,csv,pdf,docx`; default the first four).
@@ -36,13 +39,22 @@ public struct RunScope: Sendable, Equatable {
     public init() {}
 
     /// Whether anything is filtered.
-    public var isFiltered: Bool { !wards.isEmpty || !categories.isEmpty || from != nil || to != nil || window != nil }
+    public var isFiltered: Bool { !wards.isEmpty || !categories.isEmpty || from != nil || to != nil || months != nil || window != nil }
 
     /// Parameters as one canonical line, for the ledger and the input fingerprint.
     public var canonical: String {
         "ward=\(wards.sorted().joined(separator: "+"));category=\(categories.sorted().joined(separator: "+"));"
-            + "from=\(from?.iso ?? "");to=\(to?.iso ?? "");window=\(window?.rawValue ?? "");"
-            + "format=\(formats.map(\.rawValue).sorted().joined(separator: "+"))"
+            + "from=\(from?.iso ?? "");to=\(to?.iso ?? "");" + (months.map { "months=\($0.canonical);" } ?? "")
+            + "window=\(window?.rawValue ?? "");format=\(formats.map(\.rawValue).sorted().joined(separator: "+"))"
+    }
+
+    /// The filters of a canonical parameter line (`canonical`), as `ward=A1; months=1-8`; empty when there are none.
+    public static func filters(inCanonical line: String) -> String {
+        let filterKeys: Set<Substring> = ["ward", "category", "from", "to", "months", "window"]
+        return line.split(separator: ";").filter { part in
+            let kv = part.split(separator: "=", maxSplits: 1)
+            return kv.count == 2 && filterKeys.contains(kv[0]) && !kv[1].isEmpty
+        }.joined(separator: "; ")
     }
 }
 
@@ -52,9 +64,18 @@ public struct AnalysisScope: Sendable, Equatable {
     public var wards: Set<Int>?
     /// Canonical categories in scope (normalised); `nil`: all.
     public var categories: Set<String>?
+    /// The display names of the categories in scope, as titles show them.
+    public var categoryNames: [String] = []
+    /// Categories asked for that can only be checked against the labels in the export (no `categories` in study.yaml).
+    public var uncheckedCategories: [String] = []
+    /// Calendar months in scope; `nil`: all.
+    public var months: MonthSet?
+    /// Whether `--from`/`--to` clipped the periods.
+    public var datesClipped = false
     /// The only window reported; `nil`: both.
     public var window: TimeWindow?
-    /// Words for titles and methods ("ward A1; category violence; 2019-01-01 to 2019-03-31"), empty when unfiltered.
+    /// Words for titles and methods ("ward A1; category Violence and aggression; months January to August"), empty
+    /// when unfiltered.
     public var description = ""
 
     /// Everything.
@@ -65,44 +86,82 @@ public struct AnalysisScope: Sendable, Equatable {
 
     /// Whether a category is in scope.
     public func includes(category: String) -> Bool { categories?.contains(Slug.normaliseLabel(category)) ?? true }
+
+    /// Whether a day is in the months in scope.
+    public func includes(day: CalendarDay) -> Bool { months?.contains(day) ?? true }
 }
 
 extension StudyDefinition {
     /// Ward indices the analysis covers, in study order.
     public var wardsInScope: [Int] { wards.indices.filter { scope.wards?.contains($0) ?? true } }
 
-    /// The study narrowed to `scope`: periods clipped to `--from`/`--to`, wards and categories selected. Filters that
-    /// name nothing, or leave a period empty, are `ConfigurationError`s naming the option.
-    public func applying(_ s: RunScope) throws -> StudyDefinition {
+    /// How titles name the wards covered: `all wards`, `ward A1`, `wards A1, D1`.
+    public var wardsInScopeName: String {
+        guard scope.wards != nil else { return "all wards" }
+        let ids = wardsInScope.map { wards[$0].id }
+        return (ids.count == 1 ? "ward " : "wards ") + ids.joined(separator: ", ")
+    }
+
+    /// How table headings name what they cover: `whole study`, or the wards of a ward filter (`ward A1`).
+    public var scopeHeading: String { scope.wards == nil ? "whole study" : wardsInScopeName }
+
+    /// How sentences and tables name the total over categories: `All incidents`, or under a category filter the
+    /// categories kept (`Incidents of Violence and aggression`).
+    public var incidentsInScopeName: String {
+        scope.categories == nil ? "All incidents" : "Incidents of " + scope.categoryNames.joined(separator: ", ")
+    }
+
+    /// The days of `range` the analysis covers: all of them, or those in the months of `--months`.
+    public func daysInScope(_ range: DayRange) -> Int { scope.months?.days(in: range) ?? range.length }
+
+    /// The study narrowed to `scope`: periods clipped to `--from`/`--to`, wards, categories and months selected. A
+    /// filter that names nothing, or leaves a period empty, is a `UsageError` naming the option (exit 64).
+    public func applying(_ s: RunScope) throws(UsageError) -> StudyDefinition {
         var study = self
         var words: [String] = []
         if !s.wards.isEmpty {
             var selected = Set<Int>()
             for w in s.wards {
                 guard let i = wardIndex(matching: w) else {
-                    throw ConfigurationError(file: "command line", keyPath: "--ward",
-                                             message: "\"\(w)\" is not a ward of this study; its wards are \(wards.map(\.id).joined(separator: ", "))")
+                    throw UsageError(option: "--ward", value: w, message: "is not a ward of this study; its wards are "
+                                     + wards.map(\.id).joined(separator: ", ") + " (by id, name or alias)")
                 }
                 selected.insert(i)
             }
             study.scope.wards = selected
-            words.append((selected.count == 1 ? "ward " : "wards ") + selected.sorted().map { wards[$0].id }.joined(separator: ", "))
+            words.append(study.wardsInScopeName)
         }
         if !s.categories.isEmpty {
-            let known = exports[.incidents].categories.map { Set($0.values.map(Slug.normaliseLabel)) }
-            for c in s.categories where known != nil && !known!.contains(Slug.normaliseLabel(c)) {
-                throw ConfigurationError(file: "command line", keyPath: "--category",
-                                         message: "\"\(c)\" is not a category of this study; its categories are \(known!.sorted().joined(separator: ", "))")
+            if let map = exports[.incidents].categories {
+                var lookup: [String: String] = [:]
+                for id in Set(map.values) { lookup[Slug.normaliseLabel(id)] = id }
+                for (label, id) in map { lookup[Slug.normaliseLabel(label)] = id }
+                var ids: [String] = []
+                for c in s.categories {
+                    guard let id = lookup[Slug.normaliseLabel(c)] else {
+                        let valid = Set(map.values).sorted().map { "\(categoryLabel($0)) (\($0))" }
+                        throw UsageError(option: "--category", value: c, message: "is not a category of this study; its categories are "
+                                         + valid.joined(separator: ", ") + " (by label or id, in any case)")
+                    }
+                    if !ids.contains(id) { ids.append(id) }
+                }
+                study.scope.categories = Set(ids.map(Slug.normaliseLabel))
+                study.scope.categoryNames = ids.map(categoryLabel)
+                words.append((ids.count == 1 ? "category " : "categories ") + study.scope.categoryNames.joined(separator: ", "))
+            } else {
+                study.scope.categories = Set(s.categories.map(Slug.normaliseLabel))
+                study.scope.uncheckedCategories = s.categories
+                study.scope.categoryNames = s.categories
+                words.append((s.categories.count == 1 ? "category " : "categories ") + s.categories.joined(separator: ", "))
             }
-            study.scope.categories = Set(s.categories.map(Slug.normaliseLabel))
-            words.append((s.categories.count == 1 ? "category " : "categories ") + s.categories.joined(separator: ", "))
         }
         if s.from != nil || s.to != nil {
             let limit = DayRange(from: s.from ?? CalendarDay(dayNumber: Int.min / 2), to: s.to ?? CalendarDay(dayNumber: Int.max / 2))
-            func clip(_ r: DayRange, _ name: String, _ ward: String?) throws -> DayRange {
+            let option = s.from != nil ? "--from" : "--to", value = (s.from ?? s.to)!.iso
+            func clip(_ r: DayRange, _ name: String, _ ward: String?) throws(UsageError) -> DayRange {
                 guard let c = r.clamped(to: limit) else {
-                    throw ConfigurationError(file: "command line", keyPath: s.from != nil ? "--from" : "--to",
-                                             message: "the dates leave no \(name) days\(ward.map { " for ward \($0)" } ?? "") (the \(name) is \(r))")
+                    throw UsageError(option: option, value: value,
+                                     message: "the dates leave no \(name) days\(ward.map { " for ward \($0)" } ?? "") (the \(name) is \(r))")
                 }
                 return c
             }
@@ -111,7 +170,19 @@ extension StudyDefinition {
                 if let b = wards[i].periods.baseline { study.wards[i].periods.baseline = try clip(b, "baseline", wards[i].id) }
                 if let p = wards[i].periods.pilot { study.wards[i].periods.pilot = try clip(p, "pilot", wards[i].id) }
             }
+            study.scope.datesClipped = true
             words.append("dates \(s.from?.iso ?? "start") to \(s.to?.iso ?? "end")")
+        }
+        if let months = s.months {
+            study.scope.months = months
+            for i in study.wardsInScope {
+                let p = study.periods(forWard: i)
+                for (name, range) in [("baseline", p.baseline), ("pilot", p.pilot)] where months.days(in: range) == 0 {
+                    throw UsageError(option: "--months", value: months.text,
+                                     message: "the months leave no \(name) days for ward \(wards[i].id) (its \(name) is \(range))")
+                }
+            }
+            words.append("months \(months) of each year")
         }
         if let w = s.window {
             study.scope.window = w
@@ -122,7 +193,7 @@ extension StudyDefinition {
     }
 }
 
-/// Passes on only the records inside the scope's wards and categories.
+/// Passes on only the records inside the scope's wards, categories and months.
 final class ScopeFilter: StudyConsumer {
     let inner: StudyConsumer
     let scope: AnalysisScope
@@ -132,14 +203,26 @@ final class ScopeFilter: StudyConsumer {
         self.scope = scope
     }
 
-    func inScope(_ ward: Int?) -> Bool { ward.map { scope.wards?.contains($0) ?? true } ?? true }
+    /// Every incident category read (normalised), in scope or not, so a `--category` can be checked against the export.
+    private(set) var categoriesSeen: [String: String] = [:]
 
-    func occupancy(_ r: OccupancyRecord) { if inScope(r.ward) { inner.occupancy(r) } }
-    func incident(_ r: IncidentRecord) { if inScope(r.ward) && scope.includes(category: r.category) { inner.incident(r) } }
-    func hypnoticIssue(_ r: HypnoticIssueRecord) { if inScope(r.ward) { inner.hypnoticIssue(r) } }
-    func hypnoticAdministration(_ r: HypnoticAdministrationRecord) { if inScope(r.ward) { inner.hypnoticAdministration(r) } }
-    func feedback(_ r: FeedbackRecord) { if inScope(r.ward) { inner.feedback(r) } }
-    func sleepPlan(_ r: SleepPlanRecord) { if inScope(r.ward) { inner.sleepPlan(r) } }
+    func inScope(_ ward: Int) -> Bool { scope.wards?.contains(ward) ?? true }
+
+    func occupancy(_ r: OccupancyRecord) { if inScope(r.ward) && scope.includes(day: r.day) { inner.occupancy(r) } }
+    func incident(_ r: IncidentRecord) {
+        if !scope.uncheckedCategories.isEmpty, categoriesSeen.count < 10_000 {
+            let key = Slug.normaliseLabel(r.category)
+            if categoriesSeen[key] == nil { categoriesSeen[key] = r.category }
+        }
+        if inScope(r.ward) && scope.includes(category: r.category) && scope.includes(day: r.day) { inner.incident(r) }
+    }
+    func hypnoticIssue(_ r: HypnoticIssueRecord) { if inScope(r.ward) && scope.includes(day: r.day) { inner.hypnoticIssue(r) } }
+    func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
+        if inScope(r.ward) && scope.includes(day: r.day) { inner.hypnoticAdministration(r) }
+    }
+    /// Under a ward filter a response without a ward is left out: it cannot be placed on a ward.
+    func feedback(_ r: FeedbackRecord) { if r.ward.map(inScope) ?? (scope.wards == nil) { inner.feedback(r) } }
+    func sleepPlan(_ r: SleepPlanRecord) { if inScope(r.ward) && scope.includes(day: r.night) { inner.sleepPlan(r) } }
     func involvement(_ r: InvolvementRecord) { inner.involvement(r) }
-    func observation(_ r: ObservationRecord) { if inScope(r.ward) { inner.observation(r) } }
+    func observation(_ r: ObservationRecord) { if inScope(r.ward) && scope.includes(day: r.night) { inner.observation(r) } }
 }

@@ -6,7 +6,7 @@ import Logging
 public struct RunOptions: Sendable {
     /// The study folder (holding study.yaml and the exports).
     public var studyFolder: String
-    /// Where to write the report; default `reports/<study-slug>`.
+    /// Where to write the report; default `<study>/reports`.
     public var outFolder: String?
     /// A file holding the pseudonymisation key.
     public var keyFile: String?
@@ -20,8 +20,11 @@ public struct RunOptions: Sendable {
     public var scope = RunScope()
     /// Skip the run when the study and every input are unchanged since the last successful run to the same folder.
     public var ifChanged = false
-    /// The run ledger's file; `nil` for the default, `reports/.wardsleep/ledger.sqlite`.
+    /// The run ledger's file; `nil` for the default, `<study>/.wardsleep/ledger.sqlite`.
     public var ledgerPath: String?
+    /// Replace the report even when an export is over the quality threshold (otherwise that run's report is written to
+    /// `<out>.quality-failed` and the last good report stays).
+    public var acceptQualityWarnings = false
     /// Where structured logs go.
     public var logger = Logger(label: "wardsleep")
     /// Called as exports are read: file name, bytes read, file size.
@@ -42,31 +45,54 @@ public struct RunOptions: Sendable {
         self.environment = environment
         self.unsuppressed = unsuppressed
     }
+
+    /// The report folder: `--out`, or `<study>/reports` (the study folder's real path), never relative to the current
+    /// folder.
+    public var reportFolder: String {
+        outFolder ?? (PathGuard.real(studyFolder) as NSString).appendingPathComponent(StudyRun.defaultReportFolderName)
+    }
+
+    /// The run ledger: `--ledger`, or `<study>/.wardsleep/ledger.sqlite`.
+    public var ledger: String { ledgerPath ?? RunLedger.defaultPath(forStudy: studyFolder) }
 }
 
 /// What a run produced.
 public struct RunOutcome: Sendable {
     /// The exit status: success, or data quality when an export is over the threshold.
     public var status: ExitStatus
-    /// The report folder written.
+    /// The report folder written: the destination, or `<out>.quality-failed` for a run over the quality threshold
+    /// without `acceptQualityWarnings`.
     public var outFolder: String
     /// The accounting for every export.
     public var ingest: IngestResult
-    /// Lines for the person or scheduler running it.
+    /// Lines for the person or scheduler running it; the last names the report's absolute path.
     public var messages: [String]
+    /// Warnings to show even when only errors are shown (`--quiet`): exports over the quality threshold, findings about
+    /// whole files, and a report not replaced because of them.
+    public var warnings: [String] = []
     /// True when `--if-changed` found nothing changed and nothing was written.
     public var skipped = false
 }
 
 /// The whole pipeline for one study: ingest → normalise → analyse → report, written atomically.
 public enum StudyRun {
+    /// The report folder's name inside the study folder when `--out` is not given.
+    public static let defaultReportFolderName = "reports"
+
+    /// Where a run over the quality threshold writes its report instead of replacing the last good one.
+    public static func qualityFailedFolder(_ out: String) -> String {
+        var path = (out as NSString).standardizingPath
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path + ".quality-failed"
+    }
+
     /// Runs the study; configuration and unreadable inputs throw (`WardsleepFailure`), data problems do not.
     /// Every run is recorded in the ledger, including those that fail and those skipped as unchanged.
     public static func run(_ options: RunOptions) throws -> RunOutcome {
         let log = options.logger
         try PathGuard.checkRun(options)  // before anything is opened or written
         try DocumentConversion.checkTools(for: options.scope.formats, path: options.environment["PATH"])
-        let ledger = try RunLedger(path: options.ledgerPath ?? RunLedger.defaultPath)
+        let ledger = try RunLedger(path: options.ledger)
         let studyFolder = (options.studyFolder as NSString).standardizingPath
         let absoluteStudy = URL(fileURLWithPath: studyFolder).standardizedFileURL.path
         let loaded: LoadedStudy, study: StudyDefinition
@@ -74,14 +100,15 @@ public enum StudyRun {
             loaded = try LoadedStudy.load(folder: studyFolder, keyFile: options.keyFile, environment: options.environment)
             study = try loaded.study.applying(options.scope)
         } catch let failure as WardsleepFailure {
-            let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: "", outputFolder: options.outFolder ?? "", parameters: options.scope.canonical)
+            let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: "", outputFolder: options.reportFolder, parameters: options.scope.canonical)
             try ledger.finish(id, outcome: outcomeName(failure.exitStatus), exitCode: failure.exitStatus.rawValue, ingest: nil, fingerprint: nil,
                               message: failure.description)
             throw failure
         }
-        let out = options.outFolder ?? "reports/\(study.slug)"
+        let out = options.reportFolder
         let absoluteOut = URL(fileURLWithPath: out).standardizedFileURL.path
         let parameters = options.scope.canonical + ";unsuppressed=\(options.unsuppressed);timestamp=\(options.timestamp != nil)"
+            + (options.acceptQualityWarnings ? ";accept_quality_warnings=true" : "")
         OutputStaging.recover(destination: out)
         let lock: RunLock
         do { lock = try RunLock(destination: out) } catch let failure as LockError {
@@ -100,7 +127,7 @@ public enum StudyRun {
             try ledger.finish(id, outcome: "skipped", exitCode: 0, ingest: nil, fingerprint: last, message: "study and inputs unchanged")
             log.notice("unchanged since the last successful run; nothing to do", metadata: ["out": "\(out)"])
             return RunOutcome(status: .success, outFolder: out, ingest: IngestResult(tallies: [], notSupplied: [], hypnoticsKind: .issues),
-                              messages: ["\(out): study and inputs unchanged since the last successful run; nothing written"], skipped: true)
+                              messages: ["\(absoluteOut): study and inputs unchanged since the last successful run; nothing written"], skipped: true)
         }
 
         let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: loaded.studyHash, outputFolder: absoluteOut, parameters: parameters)
@@ -108,7 +135,8 @@ public enum StudyRun {
         do {
             let outcome = try produce(options, loaded: loaded, study: study, out: out, log: log)
             let fingerprint = try InputFingerprint.of(outcome.ingest, loaded: loaded, folder: studyFolder, parameters: parameters)
-            try ledger.finish(id, outcome: outcomeName(outcome.status), exitCode: outcome.status.rawValue, ingest: outcome.ingest,
+            let name = outcome.status == .dataQuality && !options.acceptQualityWarnings ? "quality-failed" : outcomeName(outcome.status)
+            try ledger.finish(id, outcome: name, exitCode: outcome.status.rawValue, ingest: outcome.ingest,
                               fingerprint: fingerprint, message: nil)
             log.notice("run finished", metadata: ["run": "\(id)", "exit": "\(outcome.status.rawValue)"])
             return outcome
@@ -150,6 +178,8 @@ public enum StudyRun {
                                                "quarantined": "\(t.quarantined)", "sha256": "\(t.sha256)"])
         }
 
+        try checkCategories(study.scope.uncheckedCategories, seen: analyses.categoriesSeen)
+
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
         var inputs = SummaryInputs(study: study, ingest: ingest, analyses: analyses, problems: digests)
         let stamp = options.timestamp.map(RunClock.utc)
@@ -169,21 +199,42 @@ public enum StudyRun {
         try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),
                                                            ingest: ingest, outputs: outputs, status: status, generated: stamp,
                                                            style: .published(study.disclosure)))
-        try staging.commit()
+        let keepLastGood = status == .dataQuality && !options.acceptQualityWarnings
+        let written = keepLastGood ? qualityFailedFolder(out) : out
+        try staging.commit(to: written)
 
-        var messages = ingest.tallies.map(\.accountingLine)
+        var warnings: [String] = []
         for t in ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent) {
-            let line = "\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
-                + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)"
-            messages.append(line)
-            log.warning("\(line)")
+            warnings.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
+                            + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
         }
-        messages.append("report written to \(out)")
-        return RunOutcome(status: status, outFolder: out, ingest: ingest, messages: messages)
+        warnings += DataQualityFindings.sentences(study: study, occupancy: inputs.exposure, hypnotics: inputs.hypnotics)
+        let absolute = PathGuard.real(written)
+        if keepLastGood {
+            warnings.append("the report was not written to \(PathGuard.real(out)), which keeps the last good report; this run's report "
+                            + "is in \(absolute) (pass --accept-quality-warnings to replace the report anyway)")
+        }
+        for w in warnings { log.warning("\(w)") }
+        var messages = ingest.tallies.map(\.accountingLine)
+        messages.append("report written to \(absolute)")
+        var outcome = RunOutcome(status: status, outFolder: written, ingest: ingest, messages: messages)
+        outcome.warnings = warnings
+        return outcome
     }
 }
 
 extension StudyRun {
+    /// Refuses `--category` values that name no category of the export, when study.yaml has no `categories` map to
+    /// check them against before reading: `seen` holds every category read (normalised label → label).
+    static func checkCategories(_ asked: [String], seen: [String: String]) throws {
+        for c in asked where seen[Slug.normaliseLabel(c)] == nil {
+            let present = seen.values.sorted()
+            let listed = present.prefix(40).joined(separator: ", ") + (present.count > 40 ? " and \(present.count - 40) more" : "")
+            throw UsageError(option: "--category", value: c, message: "is not a category of this study; the incident export's "
+                             + "categories are \(present.isEmpty ? "none (no incident rows were read)" : listed) (in any case)")
+        }
+    }
+
     /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
     /// A releasable copy is rendered from the released view (`Release.view`) alone; an exact copy from the analyses.
     static func writeReport(_ analysed: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
@@ -210,7 +261,8 @@ extension StudyRun {
             }
         }
         if formats.contains(.html) { for (path, svg) in charts.sorted(by: { $0.key < $1.key }) { try write(path) { svg } } }
-        let title = "\(inputs.study.study): improvement evaluation"
+        let filters = inputs.study.scope.description
+        let title = "\(inputs.study.study): improvement evaluation" + (filters.isEmpty ? "" : " (\(filters))")
         try write("summary.md") { summary }
         try write("report.html") { HTMLReport.render(markdown: summary, title: title, charts: charts) }
         if formats.contains(.pdf) || formats.contains(.docx) {

@@ -17,6 +17,25 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case locked = 75
 }
 
+extension ExitStatus {
+    /// What the code means, in one line: the words of `--help` and of the README's table.
+    public var summary: String {
+        switch self {
+        case .success: return "success, or nothing to do (--if-changed)"
+        case .dataQuality: return "completed, but an export quarantined more than quality.max_quarantined_percent of its rows"
+        case .configuration: return "configuration error in study.yaml (the message names the file, the key and what was expected)"
+        case .unreadableInput: return "an input could not be read (missing, not CSV text, not a regular file, no header row)"
+        case .usage: return "command-line usage error (a bad option or value, an unknown --ward or --category, or a path that "
+            + "would overwrite the study, an input or a folder wardsleep did not write)"
+        case .internalError: return "the system refused a write, or an unexpected failure; the previous report is left as it was"
+        case .locked: return "another run is writing the same report folder; try again later"
+        }
+    }
+
+    /// Every code with its meaning, one per line (`  64 command-line usage error ...`), for `--help`.
+    public static var helpTable: String { allCases.map { "  \($0.rawValue) \($0.summary)" }.joined(separator: "\n") }
+}
+
 /// An error that stops a command, with the exit status it maps to and a message for people.
 public protocol WardsleepFailure: Error, CustomStringConvertible {
     /// The exit status the command ends with.

@@ -14,7 +14,7 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         let summary = try String(contentsOfFile: dir.path + "/r/summary.md", encoding: .utf8)
         for heading in ["## Results: feedback", "### Themes", "### Representative quotes", "## Results: who was involved", "### Protected sleep in the pilot",
-                        "### Stage × group (highest level reached)", "**Programme: evidence-based-practice**",
+                        "### Stage × group (highest level reached)", "**Programme: evidence-based practice**",
                         "### Patient and public involvement (GRIPP2 short form)", "it is not a verdict on quality"] {
             #expect(summary.contains(heading), "summary.md lacks \(heading)")
         }

@@ -53,7 +53,7 @@ import Testing
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         #expect(summary.contains("# Test study: improvement evaluation"))
         // Row counts in a releasable copy are published like every count: 997 → 995, 3 → * (and so no percentage).
-        #expect(summary.contains("| incidents | incidents.csv | 1,000 | 995 | * | * |"))
+        #expect(summary.contains("| Incidents | incidents.csv | 1,000 | 995 | * | * |"))
         let quarantine = try String(contentsOfFile: out + "/quarantine/incidents.csv", encoding: .utf8)
         #expect(quarantine.split(separator: "\n").count == 4)  // header + 3 rows
         #expect(quarantine.hasPrefix("file,line,column,field,value,reason\nincidents.csv,101,date,date,31/02/2019,"))
@@ -75,8 +75,8 @@ import Testing
         // Separate processes hash differently, so anything that depends on dictionary order shows up here.
         let dir = TempFolder()
         let sample = packageRoot() + "/data/sample"
-        try runWardsleep(["run", sample, "--out", dir.path + "/a", "--unsuppressed"])
-        try runWardsleep(["run", sample, "--out", dir.path + "/b", "--unsuppressed"])
+        try runWardsleep(["run", sample, "--out", dir.path + "/a", "--unsuppressed", "--ledger", dir.path + "/ledger.sqlite"])
+        try runWardsleep(["run", sample, "--out", dir.path + "/b", "--unsuppressed", "--ledger", dir.path + "/ledger.sqlite"])
         let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path + "/a").sorted()
         #expect(files.contains("results.json") && files.contains("restricted/tables/hypnotics.csv"))
         for f in files {

@@ -150,7 +150,7 @@ import Glibc
         #expect(files == ["manifest.json", "quarantine", "restricted", "results.json", "summary.md"])
 
         let bad = try runWardsleep(["run", dir.path + "/study", "--out", dir.path + "/bad", "--ledger", dir.path + "/ledger.sqlite", "--category", "falls"])
-        #expect(bad.status == 2 && bad.err.contains("--category: \"falls\" is not a category of this study"))
+        #expect(bad.status == 64 && bad.err.contains("wardsleep: error: --category falls: is not a category of this study; its categories are "))
         let badWindow = try runWardsleep(["run", dir.path + "/study", "--window", "night"])
         #expect(badWindow.status == 64 && badWindow.err.contains("--window must be 24h or protected, not night."))
     }
