@@ -30,6 +30,10 @@ public struct SummaryInputs {
     public var charts: [ControlChart] = [] { didSet { chartFiles = ChartFiles.names(charts.map(\.title)) } }
     /// The file name of each chart, never two alike (`ChartFiles`).
     public private(set) var chartFiles: [String] = []
+    /// Segmented regressions (interrupted time series) of incidents and hypnotic DDDs on ward-months.
+    public var its: [InterruptedSeries] = []
+    /// The quasi-Poisson comparison of hypnotic units on monthly ward totals.
+    public var hypnoticModel: HypnoticRateModel?
     /// A line saying when the report was generated, only when asked for (`--timestamp`).
     public var generated: String?
 
@@ -59,6 +63,10 @@ public struct SummaryInputs {
         charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
                                  hasHypnotics: ingest.tally(.hypnotics) != nil, hasPlans: ingest.tally(.sleepPlans) != nil)
         chartFiles = ChartFiles.names(charts.map(\.title))
+        let occupancyGiven = ingest.tally(.occupancy) != nil
+        its = a.months.series(categories: safety?.categories ?? [], hasOccupancy: occupancyGiven, hasIncidents: safety != nil,
+                              hasHypnotics: hypnotics != nil, withheld: a.hypnotics.withheld)
+        if hypnotics != nil { hypnoticModel = HypnoticRateModel(rows: a.months.unitRows(hasOccupancy: occupancyGiven, withheld: a.hypnotics.withheld)) }
     }
 
     /// The file name of a chart inside the report folder.
@@ -71,7 +79,8 @@ public struct SummaryInputs {
     func hypnoticSection(style: CountStyle) -> String {
         guard let hypnotics else { return "## Results: hypnotic use\n\nHypnotics: not supplied (no hypnotics export in the study folder).\n\n" }
         return HypnoticSection.render(hypnoticLines, prn: prn, use: hypnotics, study: study, style: style,
-                                      exposureFromOccupancy: exposureFromOccupancy)
+                                      exposureFromOccupancy: exposureFromOccupancy, hypnoticModel: hypnoticModel)
+            + SegmentedTables.section(its, measure: "hypnotic_ddd", study: study)
     }
 }
 
@@ -156,6 +165,9 @@ public enum SummaryMarkdown {
         md += "outside the limits; a shift of \(p.shift) points on one side of the centre line; a trend of \(p.trend) points each "
         md += "rising or falling; two of three points beyond 2σ on one side (\(p.twoInThree.rawValue)); moving-range screening "
         md += "\(p.screenOutliers ? "on" : "off"). Limits from fewer than \(p.minimumBaselinePoints) points are trial limits.\n"
+        if !s.its.isEmpty || s.hypnoticModel != nil {
+            md += SegmentedTables.methods(exposureFromOccupancy: s.exposureFromOccupancy, hasHypnotics: s.hypnoticModel != nil)
+        }
         if let policy = style.policy {
             md += "- Disclosure control: counts from 1 to \(policy.suppressAtOrBelow) shown as *, other counts rounded to the nearest "
             md += "\(policy.roundTo). Every rate, rate ratio, interval and p-value, the pooled estimates, the control-chart points, "
@@ -238,6 +250,7 @@ public enum SummaryMarkdown {
             return "## Results: safety\n\nIncidents: not supplied (no incident export in the study folder).\n\n"
         }
         var md = SafetySection.render(safety, study: s.study, style: style)
+        md += SegmentedTables.section(s.its, measure: "incidents", study: s.study)
         md += "\(style.show(s.incidents.analysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
         md += "a period and are not excluded by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
         return md

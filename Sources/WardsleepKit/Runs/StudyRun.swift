@@ -206,6 +206,10 @@ extension StudyRun {
                 charts[path] = svg
                 try write(path) { svg }
             }
+            for (path, svg) in SegmentedChart.files(inputs.its, study: inputs.study) {
+                charts[path] = svg
+                try write(path) { svg }
+            }
         }
         try write("summary.md") { summary }
         try write("report.html") { HTMLReport.render(markdown: summary, title: "\(inputs.study.study): improvement evaluation", charts: charts) }
