@@ -6,8 +6,8 @@ public enum HypnoticTables {
     /// Columns of `tables/hypnotics.csv` (an output contract).
     public static let columns = [
         "scope", "ward", "group", "drug", "product", "atc", "baseline_units", "pilot_units", "percent_change_units",
-        "percent_change_rate",        "baseline_mg", "pilot_mg", "baseline_ddd", "pilot_ddd", "baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd",
-        "rate_ratio", "ci_lower", "ci_upper", "p_exact",
+        "baseline_mg", "pilot_mg", "baseline_ddd", "pilot_ddd", "baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd",
+        "rate_ratio", "ci_lower", "ci_upper", "p_exact", "percent_change_rate",
     ]
     /// Columns of `tables/hypnotics_prn.csv`.
     public static let prnColumns = [
