@@ -39,6 +39,10 @@ public enum SegmentedTables {
         if series.contains(where: { $0.unit == .days }) {
             md += "No occupancy export was supplied, so the offset is ward-days, not occupied bed days.\n\n"
         }
+        let uncovered = series[0].rows.filter { $0.exposure <= 0 }.count
+        if uncovered > 0 && series[0].unit != .days {
+            md += "\(uncovered) ward-month\(uncovered == 1 ? " has" : "s have") no census day, so no exposure, and \(uncovered == 1 ? "is" : "are") left out of every model.\n\n"
+        }
         for s in series {
             guard let path = chartPath(s) else { continue }
             md += "![\(MarkdownText.escape(SegmentedChart.altText(s, study: study)))](\(path))\n\n"
@@ -97,7 +101,8 @@ public enum SegmentedTables {
         md += "Fitted by iteratively reweighted least squares as R's `glm(..., family = quasipoisson)`; dispersion = Pearson χ² "
         md += "/ residual degrees of freedom; 95% intervals exp(β ± 1.96·SE) with the dispersion in the SE (R's `confint.default`), "
         md += "p-values from t with the residual degrees of freedom. Fewer than \(SegmentedRegression.minimumMonths) months in a "
-        md += "period: not fitted. A model whose ward total in a period is suppressed is withheld; charted months are published counts.\n"
+        md += "period, or no events in a period: not fitted; a ward without a single event is left out of the model (its level "
+        md += "would be zero). A model whose ward total in a period is suppressed is withheld; charted months are published counts.\n"
         if hasHypnotics {
             md += "- Hypnotic comparison on monthly ward totals: tablets and doses are not independent events (packs, the same patients "
             md += "night after night), so the exact Poisson interval overstates certainty. A quasi-Poisson rate ratio, "

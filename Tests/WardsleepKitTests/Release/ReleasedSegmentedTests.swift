@@ -41,6 +41,13 @@ import Testing
         #expect(series[2].rows.reduce(0) { $0 + $1.amount } == 2)
         #expect(SegmentedTables.section(series, measure: "incidents", study: study)
             .contains("No occupancy export was supplied, so the offset is ward-days, not occupied bed days."))
+        // With a census, the exposure is occupied bed days, and a ward-month without a census day is said to be left out.
+        months.occupancy(OccupancyRecord(day: CalendarDay(year: 2018, month: 1, day: 3)!, ward: 0, occupiedBeds: 12, leaveBeds: nil, period: .baseline))
+        let censused = months.series(categories: ["all"], hasOccupancy: true, hasIncidents: true, hasHypnotics: false, withheld: [])
+        #expect(censused[0].rows.first?.exposure == 12 && censused[0].unit == .occupiedBedDays)
+        #expect(SegmentedTables.section(censused, measure: "incidents", study: study)
+            .contains("30 ward-months have no census day, so no exposure, and are left out of every model."))
+        #expect(censused[0].outcome.failure == .tooFewPoints(baseline: 1, pilot: 0, needed: 3))
     }
 
     /// Rows of a ward over 8 + 8 months with `y` events a month.
