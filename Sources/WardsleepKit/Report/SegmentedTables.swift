@@ -102,7 +102,9 @@ public enum SegmentedTables {
         md += "/ residual degrees of freedom; 95% intervals exp(β ± 1.96·SE) with the dispersion in the SE (R's `confint.default`), "
         md += "p-values from t with the residual degrees of freedom. Fewer than \(SegmentedRegression.minimumMonths) months in a "
         md += "period, or no events in a period: not fitted; a ward without a single event is left out of the model (its level "
-        md += "would be zero). A model whose ward total in a period is suppressed is withheld; charted months are published counts.\n"
+        md += "would be zero). Seasonality and autocorrelation beyond over-dispersion are not modelled, and with few months a "
+        md += "period the trends are imprecise. A model whose ward total in a period is suppressed is withheld; charted months "
+        md += "are published counts.\n"
         if hasHypnotics {
             md += "- Hypnotic comparison on monthly ward totals: tablets and doses are not independent events (packs, the same patients "
             md += "night after night), so the exact Poisson interval overstates certainty. A quasi-Poisson rate ratio, "
