@@ -29,6 +29,9 @@ public enum Distributions {
         pwilcox(q, Double(m), Double(n), lowerTail ? 1 : 0, 0)
     }
 
+    /// Student t distribution function, R's `pt(q, df, lower.tail)`.
+    public static func studentTCDF(_ q: Double, df: Double, lowerTail: Bool = true) -> Double { pt(q, df, lowerTail ? 1 : 0, 0) }
+
     /// Upper tail of the chi-square distribution, R's `pchisq(q, df, lower.tail = FALSE)`.
     public static func chiSquareUpperTail(_ q: Double, df: Double) -> Double { pchisq(q, df, 0, 0) }
 }

@@ -164,6 +164,13 @@ public struct HypnoticLine: Sendable {
     /// Percentage change of units, pilot against baseline.
     public var percentChangeUnits: Double? { baseline.units > 0 ? (pilot.units / baseline.units - 1) * 100 : nil }
 
+    /// Percentage change of the rate (units per unit of exposure), pilot against baseline: periods of different
+    /// lengths or occupancy compare like for like, which raw units do not.
+    public var percentChangeRate: Double? {
+        guard baseline.units > 0, baselineExposure > 0, pilotExposure > 0 else { return nil }
+        return ((pilot.units / pilotExposure) / (baseline.units / baselineExposure) - 1) * 100
+    }
+
     /// DDD per 100 units of exposure.
     public func dddPer100(_ period: StudyPeriod) -> Double? {
         let (ddd, t) = period == .baseline ? (baselineDDD, baselineExposure) : (pilotDDD, pilotExposure)

@@ -18,6 +18,8 @@ public final class StudyAnalyses {
     public let fidelity = FidelityTally()
     /// Month-by-month (or week-by-week) series for the control charts.
     public let series: TimeSeries
+    /// Ward-month totals for the segmented regressions and the quasi-Poisson hypnotic comparison.
+    public let months: WardMonthSeries
 
     /// Creates the analyses for a study whose folder holds any study-specific codebook.
     public init(study: StudyDefinition, folder: String) throws {
@@ -25,8 +27,9 @@ public final class StudyAnalyses {
         occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
         series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
+        months = WardMonthSeries(study: study, formulary: formulary)
         feedback = FeedbackSummary(codebook: try StudyAnalyses.codebook(study, folder: folder))
-        filter = ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, fidelity]), scope: study.scope)
+        filter = ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, months, fidelity]), scope: study.scope)
     }
 
     /// All of them as one consumer, behind the run's filters.

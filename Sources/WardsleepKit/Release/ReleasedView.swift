@@ -15,6 +15,8 @@ public enum Release {
         view.charts = inputs.charts.map { $0.released(policy) }
         view.safety = inputs.safety?.released(policy, study: inputs.study)
         view.feedback = inputs.feedback?.released(policy)
+        view.its = inputs.its.map { $0.released(policy) }
+        view.hypnoticModel = inputs.hypnoticModel?.released(policy)
         return view
     }
 }

@@ -1,11 +1,16 @@
 /// The Hypnotic use section of summary.md.
 public enum HypnoticSection {
     /// "Tablets issued fell from 3,178 to 2,407 (−24.3%)": the direction of the raw counts, stated exactly.
-    public static func changeSentence(_ what: String, baseline: Double, pilot: Double) -> String {
+    /// With `exposure`, the percentage is the change in the rate per unit of exposure ("(−19.5% per occupied bed
+    /// day)"), so that periods of different lengths compare like for like.
+    public static func changeSentence(_ what: String, baseline: Double, pilot: Double,
+                                      exposure: (baseline: Double, pilot: Double, per: String)? = nil) -> String {
         let b = amount(baseline), p = amount(pilot)
-        if pilot == baseline { return "\(what) did not change (\(b) in each period)" }
-        var s = "\(what) \(pilot < baseline ? "fell" : "rose") from \(b) to \(p)"
-        if baseline > 0 { s += " (\(SafetySection.signedPercent((pilot / baseline - 1) * 100)))" }
+        if pilot == baseline && exposure == nil { return "\(what) did not change (\(b) in each period)" }
+        var s = pilot == baseline ? "\(what): \(b) in each period" : "\(what) \(pilot < baseline ? "fell" : "rose") from \(b) to \(p)"
+        if let e = exposure, baseline > 0, e.baseline > 0, e.pilot > 0 {
+            s += " (\(SafetySection.signedPercent(((pilot / e.pilot) / (baseline / e.baseline) - 1) * 100)) per \(e.per))"
+        } else if baseline > 0 && pilot != baseline { s += " (\(SafetySection.signedPercent((pilot / baseline - 1) * 100)))" }
         return s
     }
 
@@ -27,7 +32,7 @@ public enum HypnoticSection {
 
     /// The whole section.
     public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, use: HypnoticUse, study: StudyDefinition,
-                              style: CountStyle, exposureFromOccupancy: Bool) -> String {
+                              style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil) -> String {
         var md = "## Results: hypnotic use\n\n"
         let exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
         if use.administrations {
@@ -52,7 +57,8 @@ public enum HypnoticSection {
         } else {
             let b = Double(shownTotal.baselineUnits.replacingOccurrences(of: ",", with: "")) ?? total.baseline.units
             let p = Double(shownTotal.pilotUnits.replacingOccurrences(of: ",", with: "")) ?? total.pilot.units
-            md += "- " + changeSentence(what, baseline: b, pilot: p)
+            let perDay = exposure.singular
+            md += "- " + changeSentence(what, baseline: b, pilot: p, exposure: (total.baselineExposure, total.pilotExposure, perDay))
             if let bd = shownTotal.values["baseline_ddd_per_100_obd"] ?? nil, let pd = shownTotal.values["pilot_ddd_per_100_obd"] ?? nil {
                 md += "; DDD \(exposure.per100) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
             }
@@ -63,6 +69,7 @@ public enum HypnoticSection {
                 md += "."
             }
             md += "\n"
+            md += SegmentedTables.hypnoticModelLine(hypnoticModel, what: what, per: perDay)
         }
         let contrast = HypnoticAnalysis.cbtiContrast(lines, study: study)
         if let c = contrast.ratio, let ce = contrast.cbti.estimate, let oe = contrast.other.estimate, !shownTotal.suppressed {
@@ -70,21 +77,21 @@ public enum HypnoticSection {
             md += "ratio of rate ratios \(SafetySection.ratio(c.estimate)) (95% CI \(SafetySection.ratio(c.lower)) to \(SafetySection.ratio(c.upper))).\n"
         }
         md += "\n### By drug (\(MarkdownText.escape(study.scopeHeading)))\n\nDDD \(exposure.per100).\n\n"
-        md += "| Group | Drug | ATC | Baseline units | Pilot units | Change | Baseline DDD per 100 | Pilot DDD per 100 |\n"
+        md += "| Group | Drug | ATC | Baseline units | Pilot units | Change in rate | Baseline DDD per 100 | Pilot DDD per 100 |\n"
         md += "|---|---|---|---:|---:|---:|---:|---:|\n"
         for l in lines where l.ward == nil && l.product == nil && (l.drug != nil || l.group == nil) {
             let s = HypnoticTables.ShownLine(l, style: shownStyle)
-            let change = (s.values["percent_change_units"] ?? nil).map(SafetySection.signedPercent) ?? "—"
+            let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
             md += "| \(l.group?.rawValue ?? "**All**") | \(l.drug.map { MarkdownText.escape($0.name) } ?? "**all**") | \(l.drug?.atc ?? "") | \(units(s.baselineUnits)) | "
             md += "\(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
         }
-        md += "\n### By ward (all hypnotics)\n\n| Ward | CBTi | Baseline units | Pilot units | Change | Baseline DDD per 100 | Pilot DDD per 100 |\n"
+        md += "\n### By ward (all hypnotics)\n\n| Ward | CBTi | Baseline units | Pilot units | Change in rate | Baseline DDD per 100 | Pilot DDD per 100 |\n"
         md += "|---|---|---:|---:|---:|---:|---:|\n"
         for l in lines where l.ward != nil && l.group == nil {
             let w = study.wards[l.ward!]
             let s = HypnoticTables.ShownLine(l, style: shownStyle)
-            let change = (s.values["percent_change_units"] ?? nil).map(SafetySection.signedPercent) ?? "—"
+            let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
             md += "| \(ProseFormat.cell(w.label)) | \(w.cbti ? "yes" : "no") | \(units(s.baselineUnits)) | \(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
         }

@@ -8,7 +8,7 @@ public enum HypnoticTables {
     public static let columns = [
         "scope", "ward", "group", "drug", "product", "atc", "baseline_units", "pilot_units", "percent_change_units",
         "baseline_mg", "pilot_mg", "baseline_ddd", "pilot_ddd", "baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd",
-        "rate_ratio", "ci_lower", "ci_upper", "p_exact",
+        "rate_ratio", "ci_lower", "ci_upper", "p_exact", "percent_change_rate",
     ]
     /// Columns of `tables/hypnotics_prn.csv`.
     public static let prnColumns = [
@@ -53,6 +53,7 @@ public enum HypnoticTables {
             let ratio = suppressed ? nil : shownLine.rateRatio
             values = [
                 "percent_change_units": suppressed ? nil : shownLine.percentChangeUnits,
+                "percent_change_rate": suppressed ? nil : shownLine.percentChangeRate,
                 "baseline_mg": scaled(l.baseline.mg, l.baseline.units, b.1), "pilot_mg": scaled(l.pilot.mg, l.pilot.units, p.1),
                 "baseline_ddd": shownLine.baselineDDD, "pilot_ddd": shownLine.pilotDDD,
                 "baseline_ddd_per_100_obd": shownLine.dddPer100(.baseline), "pilot_ddd_per_100_obd": shownLine.dddPer100(.pilot),

@@ -54,6 +54,8 @@ public enum ResultsJSON {
             HypnoticTables.json(s.hypnoticLines, prn: s.prn, use: $0, study: study, style: style,
                                 exposureFromOccupancy: s.exposureFromOccupancy)
         } ?? .string("not supplied")))
+        pairs.append(("its", SegmentedTables.json(s.its, study: study)))
+        if let m = s.hypnoticModel { pairs.append(("hypnotics_quasipoisson", SegmentedTables.hypnoticModelJSON(m))) }
         pairs.append(("spc", s.charts.isEmpty ? .string("not enough data") : SPCTables.json(s.charts, study: study)))
         pairs.append(("fidelity", s.leftOut[.fidelity].map { .string($0) } ?? FidelitySection.json(s.fidelity, study: study, style: style)))
         pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,

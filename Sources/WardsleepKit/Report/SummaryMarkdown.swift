@@ -32,6 +32,10 @@ public struct SummaryInputs {
     public var charts: [ControlChart] = [] { didSet { chartFiles = ChartFiles.names(charts.map(\.title)) } }
     /// The file name of each chart, never two alike (`ChartFiles`).
     public private(set) var chartFiles: [String] = []
+    /// Segmented regressions (interrupted time series) of incidents and hypnotic DDDs on ward-months.
+    public var its: [InterruptedSeries] = []
+    /// The quasi-Poisson comparison of hypnotic units on monthly ward totals.
+    public var hypnoticModel: HypnoticRateModel?
     /// A line saying when the report was generated, only when asked for (`--timestamp`).
     public var generated: String?
     /// Parts that were supplied but cannot honour the run's filters, each with the line that says so (and left `nil`).
@@ -73,6 +77,10 @@ public struct SummaryInputs {
             charts += f.charts(study: study)
         }
         chartFiles = ChartFiles.names(charts.map(\.title))
+        let occupancyGiven = ingest.tally(.occupancy) != nil
+        its = a.months.series(categories: safety?.categories ?? [], hasOccupancy: occupancyGiven, hasIncidents: safety != nil,
+                              hasHypnotics: hypnotics != nil, withheld: a.hypnotics.withheld)
+        if hypnotics != nil { hypnoticModel = HypnoticRateModel(rows: a.months.unitRows(hasOccupancy: occupancyGiven, withheld: a.hypnotics.withheld)) }
     }
 
     /// The file name of a chart inside the report folder.
@@ -86,7 +94,8 @@ public struct SummaryInputs {
         if let line = leftOut[.hypnotics] { return "## Results: hypnotic use\n\n\(line)\n\n" }
         guard let hypnotics else { return "## Results: hypnotic use\n\nHypnotics: not supplied (no hypnotics export in the study folder).\n\n" }
         return HypnoticSection.render(hypnoticLines, prn: prn, use: hypnotics, study: study, style: style,
-                                      exposureFromOccupancy: exposureFromOccupancy)
+                                      exposureFromOccupancy: exposureFromOccupancy, hypnoticModel: hypnoticModel)
+            + SegmentedTables.section(its, measure: "hypnotic_ddd", study: study)
     }
 }
 
@@ -191,6 +200,9 @@ public enum SummaryMarkdown {
         md += "\(p.screenOutliers ? "on" : "off"). Limits rest on at least \(p.minimumBaselinePoints) baseline "
         md += "points; from fewer they are marked provisional (NHS Making Data Count), in each chart and in the table. Baseline "
         md += "and pilot points keep each ward's own periods, and the time axis is broken between them.\n"
+        if !s.its.isEmpty || s.hypnoticModel != nil {
+            md += SegmentedTables.methods(exposureFromOccupancy: s.exposureFromOccupancy, hasHypnotics: s.hypnoticModel != nil)
+        }
         if let policy = style.policy {
             md += "- Disclosure control: counts from 1 to \(policy.suppressAtOrBelow) shown as *, other counts rounded to the nearest "
             md += "\(policy.roundTo). Every rate, rate ratio, interval and p-value, the pooled estimates, the control-chart points, "
@@ -299,6 +311,7 @@ public enum SummaryMarkdown {
             return "## Results: safety\n\nIncidents: not supplied (no incident export in the study folder).\n\n"
         }
         var md = SafetySection.render(safety, study: s.study, style: style)
+        md += SegmentedTables.section(s.its, measure: "incidents", study: s.study)
         md += "\(style.show(s.incidents.analysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
         md += "a period" + (s.study.scope.description.isEmpty ? " and are" : ", are inside this report's filters and are") + " not excluded "
         md += "by status; each is placed by the date of the event itself and its ward's period dates.\n\n"

@@ -259,6 +259,10 @@ extension StudyRun {
             for i in inputs.charts.indices {
                 charts[inputs.chartPath(i)] = SVGChart.render(inputs.charts[i], id: "chart\(i)", compact: inputs.charts[i].ward != nil)
             }
+            for (path, svg) in SegmentedChart.files(inputs.its, study: inputs.study) {
+                charts[path] = svg
+                try write(path) { svg }
+            }
         }
         if formats.contains(.html) { for (path, svg) in charts.sorted(by: { $0.key < $1.key }) { try write(path) { svg } } }
         let filters = inputs.study.scope.description

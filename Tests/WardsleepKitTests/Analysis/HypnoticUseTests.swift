@@ -95,8 +95,14 @@ import Testing
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows[0] == HypnoticTables.columns)
         let total = rows.first { $0[0] == "study" && $0[2] == "all" }!
+        // The percentage is the change in the rate per occupied bed day (the periods differ in occupancy), as in the table.
+        let rateChange = SafetySection.signedPercent(Double(total[HypnoticTables.columns.firstIndex(of: "percent_change_rate")!])!)
         let sentence = HypnoticSection.changeSentence("Tablets and capsules issued", baseline: Double(total[6])!, pilot: Double(total[7])!)
+            .replacingOccurrences(of: #"\([^)]*\)$"#, with: "(\(rateChange) per occupied bed day)", options: .regularExpression)
         #expect(summary.contains(sentence), "summary lacks: \(sentence)")
+        #expect(Double(total[HypnoticTables.columns.firstIndex(of: "percent_change_rate")!])! != Double(total[8])!)
+        // Beside it, the quasi-Poisson comparison on monthly ward totals, with its dispersion.
+        #expect(summary.contains("- On monthly ward totals (111 ward-months), allowing for over-dispersion: quasi-Poisson rate ratio per occupied bed day "))
         // Every product line's DDD equals its mg over the drug's DDD.
         for row in rows.dropFirst() where row[4] != "all" {
             let ddd = formulary.drug(named: row[3])!.dddMg!

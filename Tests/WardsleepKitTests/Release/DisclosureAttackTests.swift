@@ -88,6 +88,41 @@ import Testing
         try attackFidelity(out)
         try attackJSON(out)
         try attackText(out)
+        try attackSegmented(out)
+    }
+
+    /// Segmented regressions. Their estimates are not counts, but a model rests on each ward's total in each period
+    /// (the ward levels and the level change are fitted to them), so a model is published only when every one of those
+    /// totals is; the intercept and ward levels are never published. Each month the chart plots is a published count
+    /// over the month's exposure (the all-wards u-chart's denominator): observed rate × exposure gives back a published
+    /// count, and a month whose count is suppressed has no point.
+    func attackSegmented(_ out: String) throws {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as? [String: Any]
+        guard let its = json?["its"] as? [[String: Any]] else { return }
+        let incidents = try table(out + "/tables/incidents.csv")
+        for model in its where model["measure"] as? String == "incidents" && model["parameters"] is [String: Any] {
+            let category = model["category"] as! String, window = model["window"] as! String
+            for row in incidents where row["scope"] == "ward" && row["category"] == category && row["window"] == window {
+                #expect(row["baseline_events"] != "*" && row["pilot_events"] != "*",
+                        "its \(category) \(window): a model is published although ward \(row["ward"]!)'s count is suppressed")
+            }
+            #expect(Set(model.keys).isDisjoint(with: ["intercept", "wards", "fitted"]), "its \(category) \(window): a level is published")
+        }
+        let spc = try table(out + "/tables/spc.csv")
+        for (file, chart) in [("its-incidents-24h.svg", "Incidents, all wards"), ("its-incidents-protected.svg", "Incidents in the protected window, all wards")] {
+            guard let svg = try? String(contentsOfFile: out + "/charts/" + file, encoding: .utf8) else { continue }
+            var months: [String: (numerator: String, denominator: Double)] = [:]
+            for row in spc where row["chart"] == chart { months[row["interval"]!] = (row["numerator"]!, Double(row["denominator"]!)!) }
+            for tooltip in allMatches(#"<circle [^>]*><title>([0-9-]+): ([0-9.]+)</title>"#, in: svg) {
+                guard let month = months[tooltip[0]], let published = Double(month.numerator) else {
+                    Issue.record("\(file): a point for \(tooltip[0]), whose count is suppressed")
+                    continue
+                }
+                // The tooltip has two decimals: the count comes back to within 0.005 × exposure / 1,000.
+                let recovered = Double(tooltip[1])! * month.denominator / 1000
+                #expect(abs(recovered - published) <= 0.005 * month.denominator / 1000 + 1e-9, "\(file) \(tooltip[0]): \(recovered) is not \(published)")
+            }
+        }
     }
 
     /// Rates × exposures give back the published counts only; a suppressed row has no rate and no statistic.

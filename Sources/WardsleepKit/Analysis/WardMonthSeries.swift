@@ -1,0 +1,208 @@
+import Foundation
+
+/// Ward-month totals inside each ward's own periods, for the segmented regressions and the quasi-Poisson hypnotic
+/// comparison: incidents by category and window, occupied bed days, hypnotic DDDs and units. Always by calendar month,
+/// whatever the control charts' interval. Memory grows with wards × months × (categories + products), never with rows.
+public final class WardMonthSeries: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.occupancy, .incidents, .hypnotics] }
+
+    /// A ward's month within one of its periods.
+    public struct Key: Hashable, Sendable {
+        /// Ward index.
+        public var ward: Int
+        /// The first day of the month.
+        public var month: Int
+        /// The period.
+        public var period: StudyPeriod
+    }
+
+    /// Incidents by category (`all` too) and window.
+    struct Cell: Hashable { var category: String; var window: TimeWindow }
+
+    let study: StudyDefinition
+    let formulary: Formulary
+    var bedDays: [Key: Double] = [:]
+    var incidents: [Key: [Cell: Int]] = [:]
+    /// Issues by ward × product, so that the ward × products `HypnoticUse` withholds can be left out: DDDs and units.
+    var issues: [HypnoticUse.Key: [Key: (ddd: Double, units: Double)]] = [:]
+    /// Doses given: DDDs and doses.
+    var given: [Key: (ddd: Double, doses: Int)] = [:]
+    var administrations = false
+
+    /// Creates empty totals for a study.
+    public init(study: StudyDefinition, formulary: Formulary) {
+        self.study = study
+        self.formulary = formulary
+    }
+
+    func key(_ ward: Int, _ day: CalendarDay, _ period: StudyPeriod) -> Key { Key(ward: ward, month: day.startOfMonth.dayNumber, period: period) }
+
+    public func occupancy(_ r: OccupancyRecord) {
+        guard let p = r.period else { return }
+        bedDays[key(r.ward, r.day, p), default: 0] += Double(r.occupiedBeds)
+    }
+
+    public func incident(_ r: IncidentRecord) {
+        guard !r.excludedByStatus, let p = r.timing.period else { return }
+        let k = key(r.ward, r.day, p)
+        for category in Set([r.category, IncidentCounts.allCategories]) {
+            incidents[k, default: [:]][Cell(category: category, window: .allDay), default: 0] += 1
+            if r.timing.inProtectedWindow == true { incidents[k, default: [:]][Cell(category: category, window: .protected), default: 0] += 1 }
+        }
+    }
+
+    public func hypnoticIssue(_ r: HypnoticIssueRecord) {
+        guard let p = r.period else { return }
+        let mg = r.quantity * (r.product.mgPerUnit ?? 0)
+        let ddd = formulary.drug(named: r.product.drug)?.dddMg.map { mg / $0 } ?? 0
+        let k = key(r.ward, r.day, p)
+        var slot = issues[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][k] ?? (0, 0)
+        slot.ddd += ddd
+        slot.units += r.product.countable ? r.quantity : 0
+        issues[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][k] = slot
+    }
+
+    public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
+        administrations = true
+        guard r.status == .given, let p = r.timing.period else { return }
+        var slot = given[key(r.ward, r.day, p)] ?? (0, 0)
+        slot.ddd += r.drug.dddMg.map { r.doseMg / $0 } ?? 0
+        slot.doses += 1
+        given[key(r.ward, r.day, p)] = slot
+    }
+
+    /// Every ward-month of the wards in scope inside their periods, with its exposure: occupied bed days from the
+    /// census (months without a census day have none), or the days of the month inside the period (ward-days).
+    func frame(occupancy: Bool) -> [(key: Key, month: Int, start: CalendarDay, pilotStart: Int, exposure: Double)] {
+        let wards = study.wardsInScope
+        guard let first = wards.map({ study.periods(forWard: $0).baseline.from }).min() else { return [] }
+        func index(_ d: CalendarDay) -> Int {
+            let (y0, m0, _) = first.components, (y, m, _) = d.components
+            return (y - y0) * 12 + (m - m0) + 1
+        }
+        var out: [(Key, Int, CalendarDay, Int, Double)] = []
+        for w in wards {
+            let periods = study.periods(forWard: w)
+            let t0 = index(periods.pilot.from)
+            for period in StudyPeriod.allCases {
+                let range = periods[period]
+                guard range.from <= range.to else { continue }
+                var month = range.from.startOfMonth
+                while month <= range.to {
+                    let (y, m, _) = month.components
+                    let next = CalendarDay(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)!
+                    let k = Key(ward: w, month: month.dayNumber, period: period)
+                    let days = Double(min(next.dayNumber, range.to.dayNumber + 1) - max(month.dayNumber, range.from.dayNumber))
+                    out.append((k, index(month), month, t0, occupancy ? bedDays[k] ?? 0 : days))
+                    month = next
+                }
+            }
+        }
+        return out
+    }
+
+    /// The interrupted time series: incidents (all and each category, each window in scope) and hypnotic DDDs.
+    public func series(categories: [String], hasOccupancy: Bool, hasIncidents: Bool, hasHypnotics: Bool, withheld: Set<HypnoticUse.Key>)
+        -> [InterruptedSeries]
+    {
+        let frame = frame(occupancy: hasOccupancy)
+        let one = study.wardsInScope.count == 1 ? study.wardsInScope.first : nil
+        var out: [InterruptedSeries] = []
+        if hasIncidents {
+            for category in categories {
+                for window in study.scope.windows {
+                    let cell = Cell(category: category, window: window)
+                    let rows = frame.map { f in
+                        let n = incidents[f.key]?[cell] ?? 0
+                        return SegmentRow(ward: f.key.ward, month: f.month, start: f.start, period: f.key.period, pilotStart: f.pilotStart,
+                                          amount: Double(n), events: n, exposure: f.exposure)
+                    }
+                    let unit: ExposureUnit = hasOccupancy ? (window == .allDay ? .occupiedBedDays : .occupiedBedNights) : .days
+                    out.append(InterruptedSeries(measure: "incidents", category: category, window: window, ward: one, unit: unit,
+                                                 scale: 1000, rows: rows))
+                }
+            }
+        }
+        if hasHypnotics {
+            let ddd = dddByRow(withheld: withheld)
+            let rows = frame.map { f in
+                SegmentRow(ward: f.key.ward, month: f.month, start: f.start, period: f.key.period, pilotStart: f.pilotStart,
+                           amount: ddd[f.key]?.ddd ?? 0, events: administrations ? ddd[f.key]?.doses ?? 0 : nil, exposure: f.exposure)
+            }
+            out.append(InterruptedSeries(measure: "hypnotic_ddd", category: nil, window: nil, ward: one,
+                                         unit: hasOccupancy ? .occupiedBedDays : .days, scale: 100, rows: rows))
+        }
+        return out
+    }
+
+    /// DDDs (and doses given) per ward-month, issues summed in a fixed order without the withheld ward × products.
+    func dddByRow(withheld: Set<HypnoticUse.Key>) -> [Key: (ddd: Double, doses: Int)] {
+        guard !administrations else { return given }
+        var out: [Key: (ddd: Double, doses: Int)] = [:]
+        for product in issues.keys.sorted(by: { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }) where !withheld.contains(product) {
+            for (k, v) in issues[product]! { out[k, default: (0, 0)].ddd += v.ddd }
+        }
+        return out
+    }
+
+    /// The ward-month rows of hypnotic units (tablets and capsules issued, or doses given) for the quasi-Poisson
+    /// comparison, without the withheld ward × products.
+    public func unitRows(hasOccupancy: Bool, withheld: Set<HypnoticUse.Key>) -> [SegmentRow] {
+        var units: [Key: Double] = [:]
+        if administrations {
+            for (k, v) in given { units[k] = Double(v.doses) }
+        } else {
+            for product in issues.keys.sorted(by: { ($0.ward, $0.product.label) < ($1.ward, $1.product.label) }) where !withheld.contains(product) {
+                for (k, v) in issues[product]! { units[k, default: 0] += v.units }
+            }
+        }
+        return frame(occupancy: hasOccupancy).map { f in
+            let u = units[f.key] ?? 0
+            return SegmentRow(ward: f.key.ward, month: f.month, start: f.start, period: f.key.period, pilotStart: f.pilotStart, amount: u,
+                              events: administrations ? Int(u) : nil, exposure: f.exposure)
+        }
+    }
+}
+
+/// The hypnotic comparison on monthly ward totals: a quasi-Poisson rate ratio, pilot against baseline, with the
+/// exposure as offset (`units ~ post + offset(log exposure)`, no ward term, so the estimate is the crude rate ratio of
+/// the exact comparison) and a dispersion that widens the interval as far as the months vary more than Poisson.
+public struct HypnoticRateModel: Sendable {
+    /// The ward-month rows.
+    public var rows: [SegmentRow]
+    /// The fit, or why there is none.
+    public var outcome: Result<PoissonFit, ModelFailure>
+    /// Why a releasable copy does not show it, or `nil`.
+    public var withheld: String?
+
+    /// The column of the period effect.
+    public static let post = "post"
+
+    /// Fits the model to the rows with exposure.
+    public init(rows: [SegmentRow]) {
+        self.rows = rows
+        let used = rows.filter { $0.exposure > 0 }
+        withheld = nil
+        if !used.contains(where: { $0.period == .baseline }) || !used.contains(where: { $0.period == .pilot }) {
+            outcome = .failure(.tooFewPoints(baseline: Set(used.filter { $0.period == .baseline }.map(\.month)).count,
+                                             pilot: Set(used.filter { $0.period == .pilot }.map(\.month)).count, needed: 1))
+            return
+        }
+        outcome = PoissonRegression.fit(y: used.map(\.amount), columns: [("(Intercept)", used.map { _ in 1 }), (Self.post, used.map(\.post))],
+                                        offset: used.map { Foundation.log($0.exposure) })
+    }
+
+    /// The rate ratio with its interval and p, when fitted and not withheld.
+    public var ratio: SegmentParameter? {
+        guard withheld == nil, case .success(let fit) = outcome, let e = fit.coefficient(Self.post)?.estimate,
+              let ci = fit.interval(Self.post), let p = fit.pValue(Self.post) else { return nil }
+        return SegmentParameter(estimate: e, rateRatio: Foundation.exp(e), lower: Foundation.exp(ci.lower), upper: Foundation.exp(ci.upper), p: p)
+    }
+
+    /// The dispersion, when fitted and not withheld.
+    public var dispersion: Double? {
+        guard withheld == nil, case .success(let fit) = outcome else { return nil }
+        return fit.dispersion
+    }
+}
