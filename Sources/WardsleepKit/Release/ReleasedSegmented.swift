@@ -34,6 +34,15 @@ extension InterruptedSeries {
         if suppressed, case .success = outcome {
             out.withheld = "a ward's count in a period is a small number (suppressed), so no model is published"
         }
+        if !suppressed, case .success(var m) = outcome {
+            // Estimates at full precision, with the exposures published beside them, constrain each ward's exact period
+            // totals through the model's score equations; three significant figures leave nothing to solve for.
+            m.baselineTrend = m.baselineTrend?.coarsened
+            m.levelChange = m.levelChange?.coarsened
+            m.slopeChange = m.slopeChange?.coarsened
+            m.fit.dispersion = SegmentParameter.significant(m.fit.dispersion, 3)
+            out.outcome = .success(m)
+        }
         let levels = suppressed ? nil : levels(matching: published)
         out.points = chart(levels: levels, fitted: !suppressed) { rows in
             let events = rows.reduce(0) { $0 + ($1.events ?? 0) }, amount = rows.reduce(0.0) { $0 + $1.amount }
@@ -60,5 +69,22 @@ extension HypnoticRateModel {
         var out = HypnoticRateModel(rows: shown)
         if suppressed { out.withheld = "a ward's monthly count of doses is a small number (suppressed), so no model is published" }
         return out
+    }
+}
+
+extension SegmentParameter {
+    /// The parameter as a releasable copy shows it: the rate ratio and its interval to three significant figures, the
+    /// p-value to two, and the estimate the log of the rounded rate ratio.
+    var coarsened: SegmentParameter {
+        let rr = SegmentParameter.significant(rateRatio, 3)
+        return SegmentParameter(estimate: Foundation.log(rr), rateRatio: rr, lower: SegmentParameter.significant(lower, 3),
+                                upper: SegmentParameter.significant(upper, 3), p: SegmentParameter.significant(p, 2))
+    }
+
+    /// `x` rounded to `digits` significant figures (0, infinities and NaN as they are).
+    static func significant(_ x: Double, _ digits: Int) -> Double {
+        guard x.isFinite, x != 0 else { return x }
+        let scale = Foundation.pow(10, Double(digits) - Foundation.ceil(Foundation.log10(Swift.abs(x))))
+        return (x * scale).rounded() / scale
     }
 }

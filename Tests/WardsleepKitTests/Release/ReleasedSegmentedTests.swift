@@ -77,7 +77,18 @@ import Testing
         let r = rows(ward: 0) { 10 + $0 % 4 } + rows(ward: 1) { 20 + $0 % 7 }
         let series = InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: r)
         let shown = series.released(policy)
-        #expect(shown.model == series.model)  // estimates are not counts
+        // Estimates are not counts, but at full precision they would pin down the exact ward totals through the score
+        // equations: released, each is rounded to three significant figures (p to two).
+        let exact = try #require(series.model), released = try #require(shown.model)
+        for (e, r) in [(exact.baselineTrend, released.baselineTrend), (exact.levelChange, released.levelChange),
+                       (exact.slopeChange, released.slopeChange)] {
+            let e = try #require(e), r = try #require(r)
+            #expect(r.rateRatio == SegmentParameter.significant(e.rateRatio, 3) && r.rateRatio != e.rateRatio)
+            #expect(r.lower == SegmentParameter.significant(e.lower, 3) && r.upper == SegmentParameter.significant(e.upper, 3))
+            #expect(r.p == SegmentParameter.significant(e.p, 2) && r.estimate == log(r.rateRatio))
+        }
+        #expect(released.fit.dispersion == SegmentParameter.significant(exact.fit.dispersion, 3))
+        #expect(SegmentParameter.significant(0.0012345, 3) == 0.00123 && SegmentParameter.significant(98765, 2) == 99000)
         for p in shown.points {
             // Each month's point is the published count of its two ward-months over their exposure.
             let exact = r.filter { $0.start == p.start }.reduce(0) { $0 + ($1.events ?? 0) }
