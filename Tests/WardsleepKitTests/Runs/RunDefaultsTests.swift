@@ -83,4 +83,13 @@ import Testing
             #expect(text == ExitStatus(rawValue: code)?.summary, "\(code)")
         }
     }
+
+    @Test func readmeTableListsEveryExitCodeTheCodeDefines() throws {
+        let readme = try String(contentsOfFile: packageRoot() + "/README.md", encoding: .utf8)
+        let table = try #require(readme.components(separatedBy: "| code | meaning |\n|---:|---|\n").dropFirst().first)
+        let codes = table.split(separator: "\n").prefix { $0.hasPrefix("| ") }.compactMap { line in
+            Int32(line.dropFirst(2).prefix { $0.isNumber })
+        }
+        #expect(codes == ExitStatus.allCases.map(\.rawValue))
+    }
 }
