@@ -91,6 +91,9 @@ public enum SafetySection {
         }
         md += "\nRates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
         md += "Every ward, category and window is in `tables/incidents.csv`; pooled estimates in `tables/incidents_pooled.csv`.\n\n"
+        for figure in SafetyForest.figures(s, study: study, style: style) {
+            md += "![\(MarkdownText.escape(figure.plot.altText()))](\(figure.path))\n\n"
+        }
         md += "Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
         md += "pilot \(style.show(s.serious[.pilot] ?? 0)).\n\n"
         if s.withoutTime > 0 {
