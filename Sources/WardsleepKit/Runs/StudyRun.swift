@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// The byte grid exports are cut on for those threads (tests use tiny chunks to reach every boundary case).
     public var chunkBytes = ExportIngest.defaultChunkBytes
+    /// Also write `restricted/aggregate.json`, the exact aggregates another organisation may pool (`wardsleep pool`).
+    public var share = false
 
     /// Creates options.
     public init(studyFolder: String, outFolder: String? = nil, keyFile: String? = nil,
@@ -64,6 +66,10 @@ public enum StudyRun {
     /// Every run is recorded in the ledger, including those that fail and those skipped as unchanged.
     public static func run(_ options: RunOptions) throws -> RunOutcome {
         let log = options.logger
+        if options.share && options.scope.isFiltered {
+            throw UsageError(option: "--share", value: "", message: "shares the whole study for pooling, so it cannot be combined with "
+                             + "--ward, --category, --from, --to or --window")
+        }
         try PathGuard.checkRun(options)  // before anything is opened or written
         let ledger = try RunLedger(path: options.ledgerPath ?? RunLedger.defaultPath)
         let studyFolder = (options.studyFolder as NSString).standardizingPath
@@ -81,6 +87,7 @@ public enum StudyRun {
         let out = options.outFolder ?? "reports/\(study.slug)"
         let absoluteOut = URL(fileURLWithPath: out).standardizedFileURL.path
         let parameters = options.scope.canonical + ";unsuppressed=\(options.unsuppressed);timestamp=\(options.timestamp != nil)"
+            + (options.share ? ";share=true" : "")
         OutputStaging.recover(destination: out)
         let lock: RunLock
         do { lock = try RunLock(destination: out) } catch let failure as LockError {
@@ -158,6 +165,10 @@ public enum StudyRun {
         if options.unsuppressed {
             try writeReport(inputs, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs)
         }
+        if options.share {
+            try staging.write(TrustAggregate.fileName, TrustAggregate.of(inputs).rendered())
+            outputs.append(.init(path: TrustAggregate.fileName, sensitivity: .restricted))
+        }
         for kind in quarantine.files.keys.sorted() {
             outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
         }
@@ -205,6 +216,13 @@ extension StudyRun {
                 let path = inputs.chartPath(i), svg = SVGChart.render(inputs.charts[i], id: "chart\(i)")
                 charts[path] = svg
                 try write(path) { svg }
+            }
+        }
+        if formats.contains(.html), let safety = inputs.safety {
+            for (i, figure) in SafetyForest.figures(safety, study: inputs.study, style: style).enumerated() {
+                let svg = figure.plot.render(id: "forest\(i)")
+                charts[figure.path] = svg
+                try write(figure.path) { svg }
             }
         }
         try write("summary.md") { summary }
