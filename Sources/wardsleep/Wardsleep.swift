@@ -22,7 +22,7 @@ struct Wardsleep: ParsableCommand {
         failure (the system refused a write, or a fault); the previous report is left as it was.
         """,
         version: WardsleepVersion.current,
-        subcommands: [Run.self, Validate.self, History.self, Init.self, Sample.self, Bench.self]
+        subcommands: [Run.self, Validate.self, History.self, Init.self, Sample.self, Bench.self, Pool.self]
     )
 }
 
