@@ -29,11 +29,14 @@ public struct ForestPlot: Sendable {
             self.note = note
         }
 
-        /// Whether it can be drawn: a positive, finite estimate and bounds.
+        /// Whether its interval can be drawn: an estimate and bounds, 0 ≤ lower ≤ upper (+∞ allowed).
         var drawable: Bool {
-            guard let e = estimate, let l = lower, let u = upper else { return false }
-            return e.isFinite && e > 0 && l >= 0 && u >= l && !l.isNaN && !u.isNaN
+            guard let e = estimate, let l = lower, let u = upper, !e.isNaN, !l.isNaN, !u.isNaN else { return false }
+            return l >= 0 && u >= l
         }
+
+        /// Whether its point can be drawn: a positive, finite estimate.
+        var pointDrawable: Bool { drawable && estimate!.isFinite && estimate! > 0 }
     }
 
     /// The title above the plot.
@@ -201,6 +204,7 @@ public struct ForestPlot: Sendable {
             out += "<line x1=\"\(f(L.x(lo)))\" y1=\"\(f(y))\" x2=\"\(f(L.x(hi)))\" y2=\"\(f(y))\" stroke=\"#005eb8\" stroke-width=\"1.5\"/>\n"
             if lo < L.axisMin { out += arrow(L.plotLeft, y, left: true) }
             if hi > L.axisMax { out += arrow(L.plotRight, y, left: false) }
+            guard r.pointDrawable else { continue }
             out += "<rect x=\"\(f(L.x(e) - 4))\" y=\"\(f(y - 4))\" width=\"8\" height=\"8\" fill=\"#005eb8\" class=\"estimate\">"
             out += "<title>\(XMLText.escape("\(r.label): \(s.valueText(r))"))</title></rect>\n"
         }
@@ -211,7 +215,7 @@ public struct ForestPlot: Sendable {
         for (d, y) in zip(diamonds, L.diamondY) {
             out += text(s.margin, y + 4, d.label, bold: true)
             out += text(L.valueX, y + 4, s.valueText(d), bold: d.drawable, fill: d.drawable ? "#231f20" : "#425563")
-            guard d.drawable else { continue }
+            guard d.pointDrawable else { continue }
             let (e, lo, hi) = (L.x(d.estimate!), L.x(d.lower!), L.x(d.upper!))
             out += "<polygon points=\"\(f(lo)),\(f(y)) \(f(e)),\(f(y - 7)) \(f(hi)),\(f(y)) \(f(e)),\(f(y + 7))\" fill=\"#231f20\" class=\"pooled\">"
             out += "<title>\(XMLText.escape("\(d.label): \(s.valueText(d))"))</title></polygon>\n"
