@@ -66,8 +66,8 @@ public struct PooledMeasure: Sendable {
 
 /// One trust's hypnotic use in DDDs.
 public struct PooledHypnotics: Sendable, Equatable {
-    /// Trust index.
-    public var trust: Int
+    /// Trust index; `nil` for all the trusts together (DDDs and exposures summed).
+    public var trust: Int?
     /// Pharmacy issues or administrations.
     public var kind: HypnoticsExportKind
     /// DDDs in each period; `nil` when withheld (doses given, in a releasable output).
@@ -97,10 +97,13 @@ public struct PoolResults: Sendable {
     public var policy: DisclosurePolicy
     /// One line per category × window.
     public var measures: [PooledMeasure]
-    /// Hypnotic DDDs per trust that supplied them.
+    /// Hypnotic DDDs per trust that supplied them, then all of them together when they are of one kind and shown.
     public var hypnotics: [PooledHypnotics]
     /// Exact or published counts.
     public var style: CountStyle
+
+    /// A trust's name; `all` for all the trusts together.
+    public func name(_ trust: Int?) -> String { trust.map { trusts[$0].name } ?? "all" }
 }
 
 /// Pools trusts' aggregates (`wardsleep pool`): per-trust exact rate ratios, Mantel–Haenszel over every ward of every
@@ -172,6 +175,12 @@ public enum PoolAnalysis {
                                              pilotDDD: shown ? wards.reduce(0.0) { $0 + ($1.ddd?.pilot ?? 0) } : nil,
                                              baselineExposure: wards.reduce(0.0) { $0 + $1.baselineExposure },
                                              pilotExposure: wards.reduce(0.0) { $0 + $1.pilotExposure }))
+        }
+        if hypnotics.count > 1, Set(hypnotics.map(\.kind)).count == 1, hypnotics.allSatisfy({ $0.baselineDDD != nil && $0.pilotDDD != nil }) {
+            hypnotics.append(PooledHypnotics(trust: nil, kind: hypnotics[0].kind,
+                                             baselineDDD: hypnotics.reduce(0.0) { $0 + $1.baselineDDD! }, pilotDDD: hypnotics.reduce(0.0) { $0 + $1.pilotDDD! },
+                                             baselineExposure: hypnotics.reduce(0.0) { $0 + $1.baselineExposure },
+                                             pilotExposure: hypnotics.reduce(0.0) { $0 + $1.pilotExposure }))
         }
         return PoolResults(trusts: trusts, categories: categories, windows: windows, exposureUnit: first?.exposureUnit ?? .occupiedBedDays,
                            policy: strictest(trusts), measures: measures, hypnotics: hypnotics, style: style)

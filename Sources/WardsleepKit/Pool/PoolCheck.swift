@@ -27,7 +27,10 @@ public enum PoolCheck {
     }
 
     /// `file (trust name)`.
-    static func named(_ t: PooledTrust) -> String { "\(t.file) (\(t.name))" }
+    static func named(_ t: PooledTrust) -> String { "\(t.file) (\(plain(t.name)))" }
+
+    /// A name from another organisation's file as a terminal may show it: no control characters.
+    static func plain(_ name: String) -> String { PlainText.removingControls(name) }
 
     /// Checks the trusts as a set; throws `PoolInputError` listing every problem.
     public static func check(_ trusts: [PooledTrust]) throws {
@@ -44,7 +47,7 @@ public enum PoolCheck {
             bySha[t.sha256] = t
             let key = Slug.normaliseLabel(t.name)
             if let earlier = byName[key] {
-                problems.append("\(t.file) and \(earlier.file) both come from \(t.name); give each trust's aggregate once "
+                problems.append("\(t.file) and \(earlier.file) both come from \(plain(t.name)); give each trust's aggregate once "
                                 + "(pool a trust's latest run only)")
                 duplicate.insert(i)
                 continue

@@ -48,7 +48,7 @@ public enum PoolRun {
         } catch {
             throw OutputStaging.explain(error, destination: o.outFolder)
         }
-        return trusts.map { "\($0.file): \($0.name), \($0.aggregate.wards.count) wards" } + ["pooled report written to \(o.outFolder)"]
+        return trusts.map { "\($0.file): \(PoolCheck.plain($0.name)), \($0.aggregate.wards.count) wards" } + ["pooled report written to \(o.outFolder)"]
     }
 
     /// Writes one copy of the pooled report under `prefix`.
@@ -84,7 +84,7 @@ public enum PoolRun {
             ("tool", .object([("name", .string("wardsleep")), ("version", .string(WardsleepVersion.current))])),
             ("command", .string("pool")),
             ("aggregates", .array(trusts.map { t in
-                .object([("file", .string((t.file as NSString).lastPathComponent)), ("trust", .string(t.name)),
+                .object([("file", .string(t.file)), ("trust", .string(t.name)),
                          ("study", .string(t.aggregate.study)), ("sha256", .string(t.sha256))])
             })),
             ("outputs", .array(outputs.sorted { $0.path < $1.path }.map {

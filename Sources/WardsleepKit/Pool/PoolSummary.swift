@@ -99,7 +99,7 @@ public enum PoolSummary {
             md += "## Hypnotic use\n\n| Trust | Source | Baseline DDD per 100 | Pilot DDD per 100 |\n|---|---|---:|---:|\n"
             for h in r.hypnotics {
                 let b = h.per100(.baseline).map { NumberFormat.fixed($0, 2) } ?? "withheld", p = h.per100(.pilot).map { NumberFormat.fixed($0, 2) } ?? "withheld"
-                md += "| \(ProseFormat.cell(r.trusts[h.trust].name)) | \(h.kind == .issues ? "pharmacy issues" : "doses given") | \(b) | \(p) |\n"
+                md += "| \(h.trust == nil ? "All trusts" : ProseFormat.cell(r.name(h.trust))) | \(h.kind == .issues ? "pharmacy issues" : "doses given") | \(b) | \(p) |\n"
             }
             md += "\nDDDs of pharmacy issues are supplies to wards and are shown as they are; DDDs of doses given come from counts of doses "
             md += "and are shown in the restricted copy only.\n\n"

@@ -81,7 +81,7 @@ public enum PoolTables {
         var out = CSVOutput.line(hypnoticColumns)
         for h in r.hypnotics {
             out += CSVOutput.line([
-                r.trusts[h.trust].name, h.kind.rawValue, NumberFormat.machine(h.baselineDDD), NumberFormat.machine(h.pilotDDD),
+                r.name(h.trust), h.kind.rawValue, NumberFormat.machine(h.baselineDDD), NumberFormat.machine(h.pilotDDD),
                 NumberFormat.machine(h.baselineExposure), NumberFormat.machine(h.pilotExposure), NumberFormat.machine(h.per100(.baseline)),
                 NumberFormat.machine(h.per100(.pilot)),
             ])
@@ -158,7 +158,7 @@ public enum PoolTables {
             ("pooled", pooledJSON(r)),
             ("withheld", .array(withheld)),
             ("hypnotics", .array(r.hypnotics.map { h in
-                .object([("trust", .string(r.trusts[h.trust].name)), ("hypnotics", .string(h.kind.rawValue)),
+                .object([("trust", .string(r.name(h.trust))), ("hypnotics", .string(h.kind.rawValue)),
                          ("baseline_ddd", number(h.baselineDDD)), ("pilot_ddd", number(h.pilotDDD)),
                          ("baseline_ddd_per_100", number(h.per100(.baseline))), ("pilot_ddd_per_100", number(h.per100(.pilot)))])
             })),

@@ -236,6 +236,67 @@ func csvRows(_ path: String) throws -> [[String: String]] {
                 + "categories to the same names (exports.incidents.categories in its study.yaml) and run it again with --share\n")
     }
 
+    @Test func differentWindowsExposuresAndNoIncidentsAreListedTogether() throws {
+        let dir = TempFolder()
+        let oneWindow = try edited(dir, "24h.json", from: 2) { a in
+            a.windows = [.allDay]
+            for w in a.wards.indices { a.wards[w].incidents.removeAll { $0.window == .protected } }
+        }
+        let days = try edited(dir, "days.json", from: 3) { $0.exposureUnit = .days }
+        let none = try edited(dir, "none.json", from: 4) { a in
+            a.categories = []
+            for w in a.wards.indices { a.wards[w].incidents = [] }
+        }
+        let r = try pool([shared.aggregates[0], oneWindow, days, none], dir)
+        #expect(r.status == 2)
+        let t = { (n: Int) in "Example Mental Health NHS Foundation Trust (seed \(n))" }
+        #expect(r.err == """
+            wardsleep: error: the aggregates cannot be pooled:
+              - \(none) (\(t(4))) has no incident counts (its study had no incidents export); leave it out or run it with one
+              - the trusts counted different windows: \(shared.aggregates[0]) (\(t(1))) 24h and protected; \(oneWindow) (\(t(2))) 24h; \(days) (\(t(3))) 24h and protected; run each study without --window
+              - the trusts' exposures differ: \(shared.aggregates[0]) (\(t(1))) occupied bed days; \(oneWindow) (\(t(2))) occupied bed days; \(days) (\(t(3))) days; \(none) (\(t(4))) occupied bed days; every trust needs an occupancy export (or none does) for rates to be pooled
+
+            """)
+    }
+
+    /// In a releasable copy a trust's small count is suppressed, and its rate ratio, the fixed and random effects that
+    /// need it, and the Mantel–Haenszel estimate that needs its wards' counts, are withheld; the exact copy has them all.
+    @Test func aSuppressedTrustCountWithholdsWhatItWouldGiveAway() throws {
+        let trusts = try shared.trusts([1, 2, 3, 4, 5])
+        let released = try measure(PoolAnalysis.analyse(trusts, style: .published(PoolAnalysis.strictest(trusts))), "death", .allDay)
+        let exact = try measure(PoolAnalysis.analyse(trusts, style: .exact), "death", .allDay)
+        #expect(exact.trusts[0].baseline == 4 && exact.trusts[0].pilot == 4 && abs(exact.trusts[0].ratio!.estimate! - 26849 / 26443.0) < 1e-12)
+        #expect(released.trusts[0].baseline == nil && released.trusts[0].pilot == nil && released.trusts[0].ratio == nil)
+        #expect(released.trusts[1].pilot == 10 && released.trusts[1].baseline == nil, "9 is published as 10, 4 suppressed")
+        #expect(released.pooling == nil && exact.pooling != nil)
+        #expect(released.poolingWithheld == "a trust's count is a small number (suppressed), so the trusts' rate ratios are not pooled")
+        #expect(released.mantelHaenszel == nil && exact.mantelHaenszel?.estimate != nil)
+        #expect(released.mantelHaenszelWithheld == "a ward's count is a small number (suppressed), so no pooled estimate is published")
+        // Large counts are rounded, and the statistics come from the rounded ones.
+        let all = try measure(PoolAnalysis.analyse(trusts, style: .published(DisclosurePolicy())), "all", .allDay)
+        #expect(all.trusts.map(\.pilot) == [910, 910, 875, 940, 940])
+        #expect(all.trusts[0].ratio == exactRateRatio(x1: 910, t1: 26443, x0: 1005, t0: 26849))
+    }
+
+    @Test func dosesGivenShowTheirDDDsOnlyInTheExactCopy() throws {
+        func trust(_ name: String, _ kind: HypnoticsExportKind, _ ddd: (Double, Double)) -> PooledTrust {
+            var ward = TrustAggregate.Ward(baselineExposure: 1000, pilotExposure: 900, incidents: [.init(category: "all", window: .allDay, baseline: 50, pilot: 40)])
+            ward.ddd = ddd
+            let a = TrustAggregate(study: "S", organisation: name, toolVersion: WardsleepVersion.current,
+                                   periods: ["2018-01-01", "2018-08-31", "2019-01-01", "2019-08-31"], exposureUnit: .occupiedBedDays,
+                                   disclosure: DisclosurePolicy(), categories: ["all"], windows: [.allDay], hypnoticsKind: kind, wards: [ward])
+            return PooledTrust(file: name, sha256: name, aggregate: a)
+        }
+        let issues = [trust("A", .issues, (300, 200)), trust("B", .issues, (100, 90))]
+        let shown = PoolAnalysis.analyse(issues, style: .published(DisclosurePolicy())).hypnotics
+        #expect(shown.map(\.trust) == [0, 1, nil])
+        #expect(shown[2].baselineDDD == 400 && shown[2].pilotDDD == 290 && shown[2].per100(.baseline) == 20 && shown[2].per100(.pilot) == 290 / 1800 * 100)
+        let doses = [trust("A", .administrations, (300, 200)), trust("B", .administrations, (100, 90))]
+        let released = PoolAnalysis.analyse(doses, style: .published(DisclosurePolicy())).hypnotics
+        #expect(released.count == 2 && released.allSatisfy { $0.baselineDDD == nil && $0.pilotDDD == nil && $0.per100(.pilot) == nil })
+        #expect(PoolAnalysis.analyse(doses, style: .exact).hypnotics[1].pilotDDD == 90)
+    }
+
     @Test func poolWritesAReportAndGuardsItsOutFolder() throws {
         let dir = TempFolder()
         let files = Array(shared.aggregates.prefix(2))
@@ -246,6 +307,14 @@ func csvRows(_ path: String) throws -> [[String: String]] {
             #expect(dir.exists("pooled/" + f), "\(f) missing")
         }
         #expect(dir.read("pooled/report.html")?.contains("class=\"chart forest\"") == true)
+        #expect(!dir.exists("pooled/restricted"))
+        let exact = try runWardsleep(["pool"] + files + ["--out", dir.path + "/exact", "--unsuppressed"])
+        #expect(exact.status == 0)
+        #expect(dir.read("exact/restricted/summary.md")?.hasPrefix("# Pooled evaluation of protected sleep: 2 trusts\n\n> **Restricted: exact counts.**") == true)
+        let manifest = try #require(dir.read("exact/manifest.json"))
+        #expect(manifest.contains("\"path\": \"restricted/results.json\",\n      \"sensitivity\": \"restricted\""))
+        #expect(manifest.contains("\"path\": \"results.json\",\n      \"sensitivity\": \"releasable\""))
+        #expect(manifest.contains("\"file\": \"\(files[0])\""))
         // Again into the same folder: it is a report wardsleep wrote.
         #expect(try pool(files, dir).status == 0)
         // Never over an aggregate, a folder holding one, or a folder wardsleep did not write.
