@@ -17,6 +17,8 @@ struct Wardsleep: ParsableCommand {
           wardsleep sample --out data/sample --force
           wardsleep validate data/sample
           wardsleep run data/sample --out reports/sample
+          wardsleep run data/sample --share
+          wardsleep pool north/aggregate.json south/aggregate.json --out reports/region
           wardsleep history
         Exit code 75: another run is writing the same report folder; try again later. Exit code 70: an unexpected
         failure (the system refused a write, or a fault); the previous report is left as it was.

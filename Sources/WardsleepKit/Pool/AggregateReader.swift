@@ -7,8 +7,8 @@ import Foundation
 /// reads; its `sha256` is the hash of its canonical form without that member (so a file edited after it was written is
 /// refused); then every member has the type and range expected.
 public enum AggregateReader {
-    /// The largest aggregate read (a trust with 100,000 wards and a hundred categories is well under it).
-    static let sizeLimit = 256 << 20
+    /// The largest aggregate read (a trust with 1,000 wards and a hundred categories writes about 20 MB).
+    static let sizeLimit = 64 << 20
     /// The largest count accepted: sums over many wards and trusts stay exact in a Double and far from overflow.
     static let countLimit = 1_000_000_000_000
     /// The largest exposure accepted (occupied bed days).
@@ -104,10 +104,10 @@ public enum AggregateReader {
             guard policy.roundTo >= 1, policy.roundTo <= 1000, policy.suppressAtOrBelow <= 1000 else {
                 throw fail("disclosure", "expected round_to from 1 to 1000 and suppress_at_or_below from 0 to 1000")
             }
-            var categories: [String] = []
+            var categories: [String] = [], known = Set<String>()
             for (i, c) in try array(doc["categories"], "categories").enumerated() {
                 let name = try string(c, "categories[\(i)]")!
-                guard !categories.contains(name) else { throw fail("categories[\(i)]", "names \"\(name)\" twice") }
+                guard known.insert(name).inserted else { throw fail("categories[\(i)]", "names \"\(name)\" twice") }
                 categories.append(name)
             }
             if !categories.isEmpty && categories.first != IncidentCounts.allCategories {
@@ -138,7 +138,7 @@ public enum AggregateReader {
                     let ck = "\(key).incidents[\(j)]"
                     let category = try string(c["category"], ck + ".category")!
                     let windowText = try string(c["window"], ck + ".window")!
-                    guard categories.contains(category) else { throw fail(ck + ".category", "\"\(category)\" is not in `categories`") }
+                    guard known.contains(category) else { throw fail(ck + ".category", "\"\(category)\" is not in `categories`") }
                     guard let window = TimeWindow(rawValue: windowText), windows.contains(window) else {
                         throw fail(ck + ".window", "\"\(windowText)\" is not in `windows`")
                     }

@@ -124,6 +124,11 @@ public enum PoolAnalysis {
         let first = trusts.first?.aggregate
         let categories = first?.categories ?? [], windows = first?.windows ?? []
         func used(_ n: Int) -> Int? { style.publish(n).value }
+        // Each ward's counts by category and window, found once: searching them for every measure would take time in the
+        // square of the number of categories.
+        let counts: [[[String: TrustAggregate.Count]]] = trusts.map { t in
+            t.aggregate.wards.map { w in Dictionary(w.incidents.map { ("\($0.category)|\($0.window.rawValue)", $0) }, uniquingKeysWith: { a, _ in a }) }
+        }
         func suppressed(_ n: Int) -> Bool { used(n) == nil }
         var measures: [PooledMeasure] = []
         for category in categories {
@@ -132,7 +137,7 @@ public enum PoolAnalysis {
                 for (t, trust) in trusts.enumerated() {
                     var b = 0, p = 0, tb = 0.0, tp = 0.0
                     for (w, ward) in trust.aggregate.wards.enumerated() {
-                        let c = ward.count(category, window)
+                        let c = counts[t][w]["\(category)|\(window.rawValue)"]
                         let cb = c?.baseline ?? 0, cp = c?.pilot ?? 0
                         b += cb; p += cp; tb += ward.baselineExposure; tp += ward.pilotExposure
                         m.strata.append(PooledStratum(trust: t, ward: w + 1, baseline: used(cb), pilot: used(cp),

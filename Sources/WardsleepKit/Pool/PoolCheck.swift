@@ -59,12 +59,13 @@ public enum PoolCheck {
             problems.append("\(named(t)) has no incident counts (its study had no incidents export); leave it out or run it with one")
         }
         let withIncidents = distinct.filter { !$0.aggregate.categories.isEmpty }
-        var allCategories: [String] = []
+        var allCategories: [String] = [], seen = Set<String>()
         for t in withIncidents {
-            for c in t.aggregate.categories where !allCategories.contains(c) { allCategories.append(c) }
+            for c in t.aggregate.categories where seen.insert(c).inserted { allCategories.append(c) }
         }
         let lacking = withIncidents.compactMap { t -> String? in
-            let missing = allCategories.filter { !t.aggregate.categories.contains($0) }
+            let has = Set(t.aggregate.categories)
+            let missing = allCategories.filter { !has.contains($0) }
             return missing.isEmpty ? nil : "\(named(t)) lacks \(missing.joined(separator: ", "))"
         }
         if !lacking.isEmpty {
