@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @testable import WardsleepKit
 
+/// The folder of the shared trusts, removed when the test process exits (a static value is never released).
+nonisolated(unsafe) private var sharedTrustsFolder: String?
+
 /// Five synthetic trusts (`wardsleep sample --seed 1…5`), each run once with `--share --unsuppressed`, shared by the
 /// tests below.
 final class SharedTrusts: @unchecked Sendable {
@@ -12,6 +15,8 @@ final class SharedTrusts: @unchecked Sendable {
     var error: Error?
 
     init() {
+        sharedTrustsFolder = dir.path
+        atexit { if let folder = sharedTrustsFolder { try? FileManager.default.removeItem(atPath: folder) } }
         do {
             for seed in UInt64(1)...5 {
                 let study = dir.path + "/study-\(seed)", out = dir.path + "/report-\(seed)"
