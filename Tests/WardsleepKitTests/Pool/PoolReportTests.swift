@@ -46,4 +46,48 @@ import Testing
         #expect(md.contains("| All trusts | pharmacy issues | "))
         #expect(!md.contains("Restricted"))
     }
+
+    /// Names and categories come from other organisations' files: in every output they stay text, never markup, a link,
+    /// a formula or a control character.
+    @Test func labelsFromAggregatesStayInert() throws {
+        let dir = TempFolder()
+        let hostile = InertOutputTests.script + " " + InertOutputTests.breakout + " " + InertOutputTests.link + " \u{0001}=1+1"
+        var files: [String] = []
+        for (i, name) in [hostile, "=HYPERLINK(\"http://e\")"].enumerated() {
+            var a = try shared.trusts([i + 1])[0].aggregate
+            a.organisation = name
+            a.categories = a.categories.map { $0 == "awol" ? "=cmd|' /C calc'!A0 <b>" : $0 }
+            for w in a.wards.indices {
+                for c in a.wards[w].incidents.indices where a.wards[w].incidents[c].category == "awol" { a.wards[w].incidents[c].category = "=cmd|' /C calc'!A0 <b>" }
+            }
+            files.append(dir.write("trust-\(i).json", a.rendered()))
+        }
+        let r = try runWardsleep(["pool"] + files + ["--out", dir.path + "/pooled", "--unsuppressed"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(!r.out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        let out = dir.path + "/pooled"
+        let paths = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".") }
+        for path in paths {
+            let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + path))
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(path) has a control character")
+            if path.hasSuffix(".svg") || path.hasSuffix(".html") {
+                let doc = try #require(InertOutputTests.parse(data), "\(path) is not well-formed XML")
+                for element in ["script", "img", "image", "a", "b", "iframe"] { #expect(!doc.elements.contains(element), "\(path) has <\(element)>") }
+                #expect(!doc.attributes.contains { $0.name.lowercased().hasPrefix("on") }, "\(path) has a handler")
+            }
+            if path.hasSuffix(".csv") {
+                for line in text.split(separator: "\n") {
+                    for start in ["=", "\"="] { #expect(!line.hasPrefix(start) && !line.contains("," + start), "\(path): a formula in \(line)") }
+                }
+            }
+            if path.hasSuffix(".md") {
+                // Escaped characters (`\<`, `\[`) are text; what is left may not form markup or a link.
+                let unescaped = text.replacingOccurrences(of: #"\\."#, with: "_", options: .regularExpression)
+                #expect(!unescaped.contains("](javascript") && !unescaped.contains("<script") && !unescaped.contains("<b>"), "\(path) has markup")
+                #expect(text.contains(#"\<script\>alert(1)\</script\>"#))
+            }
+        }
+        #expect(paths.contains("charts/forest-3.svg") && paths.contains("tables/pooled_trusts.csv"))
+    }
 }

@@ -334,5 +334,12 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         // --share covers the whole study: no filters.
         let filtered = try runWardsleep(["run", packageRoot() + "/data/sample", "--share", "--ward", "A1", "--out", dir.path + "/x"])
         #expect(filtered.status == 64)
+        var o = RunOptions(studyFolder: packageRoot() + "/data/sample", outFolder: dir.path + "/y", environment: [:])
+        o.share = true
+        o.scope.categories = ["violence"]
+        o.ledgerPath = dir.path + "/l.sqlite"
+        #expect(throws: UsageError(option: "--share", value: "", message: "shares the whole study for pooling, so it cannot be combined with "
+                                   + "--ward, --category, --from, --to or --window")) { try StudyRun.run(o) }
+        #expect(!dir.exists("y"))
     }
 }
