@@ -40,6 +40,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Also write exact, unsuppressed counts to restricted/ (not for release).")
     var unsuppressed = false
 
+    @Flag(name: .long, help: "Also write restricted/aggregate.json: exact per-ward counts another organisation may pool (wardsleep pool).")
+    var share = false
+
     @Flag(name: .long, help: "Put the time of the run in the summary and manifest (otherwise identical inputs give identical files).")
     var timestamp = false
 
@@ -114,7 +117,12 @@ struct Run: ParsableCommand {
         return s
     }
 
-    func validate() throws { _ = try scope() }
+    func validate() throws {
+        let s = try scope()
+        if share && s.isFiltered {
+            throw ValidationError("--share shares the whole study for pooling, so it cannot be combined with --ward, --category, --from, --to, --months or --window.")
+        }
+    }
 
     func run() throws {
         let logger = output.logger()
@@ -123,6 +131,7 @@ struct Run: ParsableCommand {
                                timestamp: timestamp ? Date() : nil)
             o.scope = try scope()
             o.ifChanged = ifChanged
+            o.share = share
             o.ledgerPath = ledger
             o.acceptQualityWarnings = acceptQualityWarnings
             o.logger = logger

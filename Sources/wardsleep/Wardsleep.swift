@@ -17,12 +17,14 @@ struct Wardsleep: ParsableCommand {
           wardsleep sample --out data/sample --force
           wardsleep validate data/sample
           wardsleep run data/sample --out reports/sample
+          wardsleep run data/sample --share
+          wardsleep pool north/aggregate.json south/aggregate.json --out reports/region
           wardsleep history --study data/sample
 
         Exit codes:
         """ + "\n" + ExitStatus.helpTable,
         version: WardsleepVersion.current,
-        subcommands: [Run.self, Validate.self, History.self, Init.self, Sample.self, Bench.self]
+        subcommands: [Run.self, Validate.self, History.self, Init.self, Sample.self, Bench.self, Pool.self]
     )
 }
 

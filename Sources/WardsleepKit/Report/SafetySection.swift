@@ -113,6 +113,9 @@ public enum SafetySection {
         }
         md += "\nRates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
         md += "Every ward, category and window is in `tables/incidents.csv`; pooled estimates in `tables/incidents_pooled.csv`.\n\n"
+        for figure in SafetyForest.figures(s, study: study, style: style) {
+            md += "![\(MarkdownText.escape(figure.plot.altText()))](\(figure.path))\n\n"
+        }
         if windows.contains(.allDay) {  // counted over 24 hours, so not in a protected-window report
             md += "Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
             md += "pilot \(style.show(s.serious[.pilot] ?? 0)).\n\n"

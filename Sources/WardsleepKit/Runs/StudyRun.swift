@@ -33,6 +33,8 @@ public struct RunOptions: Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// The byte grid exports are cut on for those threads (tests use tiny chunks to reach every boundary case).
     public var chunkBytes = ExportIngest.defaultChunkBytes
+    /// Also write `restricted/aggregate.json`, the exact aggregates another organisation may pool (`wardsleep pool`).
+    public var share = false
 
     /// Creates options.
     public init(studyFolder: String, outFolder: String? = nil, keyFile: String? = nil,
@@ -90,6 +92,10 @@ public enum StudyRun {
     /// Every run is recorded in the ledger, including those that fail and those skipped as unchanged.
     public static func run(_ options: RunOptions) throws -> RunOutcome {
         let log = options.logger
+        if options.share && options.scope.isFiltered {
+            throw UsageError(option: "--share", value: "", message: "shares the whole study for pooling, so it cannot be combined with "
+                             + "--ward, --category, --from, --to, --months or --window")
+        }
         try PathGuard.checkRun(options)  // before anything is opened or written
         try DocumentConversion.checkTools(for: options.scope.formats, path: options.environment["PATH"])
         let ledger = try RunLedger(path: options.ledger)
@@ -109,6 +115,7 @@ public enum StudyRun {
         let absoluteOut = URL(fileURLWithPath: out).standardizedFileURL.path
         let parameters = options.scope.canonical + ";unsuppressed=\(options.unsuppressed);timestamp=\(options.timestamp != nil)"
             + (options.acceptQualityWarnings ? ";accept_quality_warnings=true" : "")
+            + (options.share ? ";share=true" : "")
         OutputStaging.recover(destination: out)
         let lock: RunLock
         do { lock = try RunLock(destination: out) } catch let failure as LockError {
@@ -192,6 +199,10 @@ public enum StudyRun {
             try writeReport(inputs, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs,
                             printing: printing)
         }
+        if options.share {
+            try staging.write(TrustAggregate.fileName, TrustAggregate.of(inputs).rendered())
+            outputs.append(.init(path: TrustAggregate.fileName, sensitivity: .restricted))
+        }
         for kind in quarantine.files.keys.sorted() {
             outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
         }
@@ -259,9 +270,11 @@ extension StudyRun {
             for i in inputs.charts.indices {
                 charts[inputs.chartPath(i)] = SVGChart.render(inputs.charts[i], id: "chart\(i)", compact: inputs.charts[i].ward != nil)
             }
-            for (path, svg) in SegmentedChart.files(inputs.its, study: inputs.study) {
-                charts[path] = svg
-                try write(path) { svg }
+            for (path, svg) in SegmentedChart.files(inputs.its, study: inputs.study) { charts[path] = svg }
+            if let safety = inputs.safety {
+                for (i, figure) in SafetyForest.figures(safety, study: inputs.study, style: style).enumerated() {
+                    charts[figure.path] = figure.plot.render(id: "forest\(i)")
+                }
             }
         }
         if formats.contains(.html) { for (path, svg) in charts.sorted(by: { $0.key < $1.key }) { try write(path) { svg } } }

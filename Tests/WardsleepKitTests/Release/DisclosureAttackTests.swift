@@ -63,6 +63,14 @@ import Testing
         }
     }
 
+    @Test func pooledReportGivesNothingBack() throws {
+        let dir = TempFolder()
+        let out = dir.path + "/pooled"
+        let r = try runWardsleep(["pool"] + SharedTrusts.five.aggregates + ["--out", out])
+        #expect(r.status == 0, "\(r.err)")
+        try attackPool(out)
+    }
+
     // MARK: the attack
 
     /// A published count: `*`, 0, or a multiple of the rounding base above the threshold.
@@ -83,6 +91,7 @@ import Testing
 
     func attack(_ out: String) throws {
         try attackIncidents(out)
+        try attackForest(out)
         try attackCharts(out)
         try attackUptake(out)
         try attackFidelity(out)
@@ -159,6 +168,73 @@ import Testing
             let strata = (wardCounts[key] ?? []).map { RateStratum(x1: Int($0.p), t1: $0.tp, x0: Int($0.b), t0: $0.tb) }
             let fromPublished = mantelHaenszelRateRatio(strata: strata).estimate ?? .nan
             #expect(abs(mh - fromPublished) < 1e-9, "pooled \(key): \(mh) is not the MH of the published ward counts (\(fromPublished))")
+        }
+    }
+
+    /// The run report's forest plot of wards shows a rate ratio only for a ward whose counts are published, and the
+    /// pooled diamond only when the pooled table publishes it.
+    func attackForest(_ out: String) throws {
+        guard let svg = try? String(contentsOfFile: out + "/charts/forest-wards.svg", encoding: .utf8) else { return }
+        let window = svg.contains("by ward, over 24 hours") ? "24h" : "protected"
+        let wards = try table(out + "/tables/incidents.csv").filter { $0["scope"] == "ward" && $0["category"] == "all" && $0["window"] == window }
+        let pooled = try table(out + "/tables/incidents_pooled.csv").first { $0["category"] == "all" && $0["window"] == window }
+        let shown = wards.filter { !$0["rate_ratio"]!.isEmpty }.count + (pooled?["mh_rate_ratio"]?.isEmpty == false ? 1 : 0)
+        let drawn = allMatches(#">([0-9.]+|∞) \(([0-9.]+) to ([0-9.]+|∞)\)</text>"#, in: svg).count
+        #expect(drawn == shown, "forest plot shows \(drawn) ratios, the tables publish \(shown)")
+    }
+
+    /// A pooled report: trust and ward counts published; each trust's rate ratio from its published counts; the
+    /// Mantel–Haenszel estimate from the published ward counts; fixed and random effects from the published trust counts.
+    func attackPool(_ out: String) throws {
+        var strata: [String: [RateStratum]] = [:], suppressedStrata: Set<String> = []
+        for row in try table(out + "/tables/pooled_strata.csv") {
+            let key = "\(row["category"]!)|\(row["window"]!)"
+            for column in ["baseline_events", "pilot_events"] where row[column] != "*" {
+                #expect(isPublished(Double(row[column]!)!), "pooled_strata.csv \(key) \(column) = \(row[column]!) is not published")
+            }
+            if let b = Int(row["baseline_events"]!), let p = Int(row["pilot_events"]!) {
+                strata[key, default: []].append(RateStratum(x1: p, t1: Double(row["pilot_exposure"]!)!, x0: b, t0: Double(row["baseline_exposure"]!)!))
+            } else { suppressedStrata.insert(key) }
+        }
+        var studies: [String: [LogRateRatio]] = [:], suppressedTrusts: Set<String> = []
+        for row in try table(out + "/tables/pooled_trusts.csv") {
+            let key = "\(row["category"]!)|\(row["window"]!)"
+            guard let b = Int(row["baseline_events"]!), let p = Int(row["pilot_events"]!) else {
+                suppressedTrusts.insert(key)
+                for column in ["rate_ratio", "ci_lower", "ci_upper", "p_exact", "log_rate_ratio", "variance"] {
+                    #expect(row[column]!.isEmpty, "pooled_trusts.csv \(key): \(column) beside a suppressed count")
+                }
+                continue
+            }
+            #expect(isPublished(Double(b)) && isPublished(Double(p)), "pooled_trusts.csv \(key): \(b), \(p) not published")
+            let t1 = Double(row["pilot_exposure"]!)!, t0 = Double(row["baseline_exposure"]!)!
+            let exact = exactRateRatio(x1: p, t1: t1, x0: b, t0: t0)
+            #expect(row["rate_ratio"]! == NumberFormat.machine(exact.estimate) && row["ci_lower"]! == NumberFormat.machine(exact.lower))
+            studies[key, default: []].append(LogRateRatio(x1: p, t1: t1, x0: b, t0: t0)!)
+        }
+        for row in try table(out + "/tables/pooled.csv") {
+            let key = "\(row["category"]!)|\(row["window"]!)"
+            if let mh = Double(row["mh_rate_ratio"]!) {
+                #expect(!suppressedStrata.contains(key), "pooled \(key): Mantel–Haenszel published although a ward count is suppressed")
+                #expect(abs(mh - (mantelHaenszelRateRatio(strata: strata[key] ?? []).estimate ?? .nan)) < 1e-12, "pooled \(key): MH not from published counts")
+            }
+            if let fixed = Double(row["fixed_rate_ratio"]!) {
+                #expect(!suppressedTrusts.contains(key), "pooled \(key): fixed effect published although a trust count is suppressed")
+                let p = InverseVariancePooling(studies[key] ?? [])
+                #expect(abs(fixed - (p?.fixed.rateRatio ?? .nan)) < 1e-12 && abs(Double(row["random_rate_ratio"]!)! - (p?.random.rateRatio ?? .nan)) < 1e-12,
+                        "pooled \(key): fixed and random effects not from published counts")
+                #expect(abs(Double(row["tau2"]!)! - (p?.tau2 ?? .nan)) < 1e-12)
+            }
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as? [String: Any]
+        for m in try #require(json?["pooled"] as? [[String: Any]]) {
+            let key = "\(m["category"]!)|\(m["window"]!)"
+            if suppressedStrata.contains(key) { #expect((m["mantel_haenszel"] as? [String: Any])?["rate_ratio"] is NSNull, "results.json \(key) MH") }
+            if suppressedTrusts.contains(key) { #expect((m["random"] as? [String: Any])?["rate_ratio"] is NSNull, "results.json \(key) random") }
+        }
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        for m in allMatches(#"\| Example[^|]*\| ([0-9*]+) \| ([0-9*]+) \|"#, in: summary) {
+            for n in m where n != "*" { #expect(isPublished(Double(n)!), "summary.md shows \(n), not a published count") }
         }
     }
 

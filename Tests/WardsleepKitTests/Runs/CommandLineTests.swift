@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func helpShowsExamples() throws {
-        for command in ["run", "validate", "init", "sample"] {
+        for command in ["run", "validate", "init", "sample", "pool"] {
             let r = try runWardsleep([command, "--help"])
             #expect(r.status == 0 && r.out.contains("Example"))
         }

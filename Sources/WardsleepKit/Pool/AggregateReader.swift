@@ -1,0 +1,170 @@
+import Foundation
+
+/// Reads and checks one aggregate file for `wardsleep pool`. Every problem is a configuration error (exit 2) naming the
+/// file, the key and what was expected; a file that cannot be read at all is an input error (exit 3).
+///
+/// Checked in this order: the file is JSON and an aggregate (`kind`); its `schema_version` is the one this wardsleep
+/// reads; its `sha256` is the hash of its canonical form without that member (so a file edited after it was written is
+/// refused); then every member has the type and range expected.
+public enum AggregateReader {
+    /// The largest aggregate read (a trust with 1,000 wards and a hundred categories writes about 20 MB).
+    static let sizeLimit = 64 << 20
+    /// The largest count accepted: sums over many wards and trusts stay exact in a Double and far from overflow.
+    static let countLimit = 1_000_000_000_000
+    /// The largest exposure accepted (occupied bed days).
+    static let exposureLimit = 1e13
+
+    /// Reads `path` (named `path` in messages); returns the aggregate and its `sha256`.
+    public static func read(_ path: String) throws -> (aggregate: TrustAggregate, sha256: String) {
+        guard let data = try InputFile.readSmallFile(path, displayName: path, limit: sizeLimit) else {
+            throw InputError(file: path, message: "input unreadable: no such file")
+        }
+        return try parse(data, file: path)
+    }
+
+    /// Parses and checks the bytes of an aggregate; `file` names it in messages.
+    public static func parse(_ data: Data, file: String) throws -> (aggregate: TrustAggregate, sha256: String) {
+        func fail(_ key: String, _ message: String) -> ConfigurationError { ConfigurationError(file: file, keyPath: key, message: message) }
+        let expected = "expected the \(TrustAggregate.fileName) that `wardsleep run --share` writes"
+        guard let object = try? JSONSerialization.jsonObject(with: data), let doc = JSONValue(foundation: object) else {
+            throw fail("", "is not a wardsleep aggregate: it is not JSON; \(expected)")
+        }
+        guard doc["kind"] == .string(TrustAggregate.kind) else {
+            throw fail("", "is not a wardsleep aggregate (no \"kind\": \"\(TrustAggregate.kind)\"); \(expected)")
+        }
+        guard case .double(let version)? = doc["schema_version"], version == version.rounded() else {
+            throw fail("schema_version", "is missing or not a whole number; \(expected)")
+        }
+        guard Int(version) == TrustAggregate.schemaVersion else {
+            throw fail("schema_version", "is \(NumberFormat.json(version)), but this wardsleep (\(WardsleepVersion.current)) reads aggregates of "
+                       + "schema version \(TrustAggregate.schemaVersion); ask the trust to run `wardsleep run --share` again with this version")
+        }
+        guard case .string(let stated)? = doc["sha256"] else { throw fail("sha256", "is missing; \(expected)") }
+        let actual = TrustAggregate.hash(doc.removing("sha256"))
+        guard stated == actual else {
+            throw fail("sha256", "does not match the file's content: the aggregate was changed after wardsleep wrote it; "
+                       + "ask the trust for the file as `wardsleep run --share` wrote it")
+        }
+        var d = Decoder(file: file)
+        return (try d.aggregate(doc), stated)
+    }
+
+    /// Typed access with key paths for messages.
+    struct Decoder {
+        let file: String
+
+        func fail(_ key: String, _ message: String) -> ConfigurationError { ConfigurationError(file: file, keyPath: key, message: message) }
+
+        func string(_ v: JSONValue?, _ key: String, optional: Bool = false) throws -> String? {
+            if case .string(let s)? = v { return s }
+            if optional, v == nil || v == .null { return nil }
+            throw fail(key, "expected text")
+        }
+
+        func number(_ v: JSONValue?, _ key: String, limit: Double) throws -> Double {
+            guard case .double(let d)? = v, d.isFinite, d >= 0, d <= limit else {
+                throw fail(key, "expected a number from 0 to \(NumberFormat.json(limit))")
+            }
+            return d
+        }
+
+        func count(_ v: JSONValue?, _ key: String) throws -> Int {
+            guard case .double(let d)? = v, d == d.rounded(), d >= 0, d <= Double(AggregateReader.countLimit) else {
+                throw fail(key, "expected a whole number from 0 to \(NumberFormat.grouped(AggregateReader.countLimit))")
+            }
+            return Int(d)
+        }
+
+        func array(_ v: JSONValue?, _ key: String) throws -> [JSONValue] {
+            guard case .array(let a)? = v else { throw fail(key, "expected a list") }
+            return a
+        }
+
+        mutating func aggregate(_ doc: JSONValue) throws -> TrustAggregate {
+            let study = try string(doc["study"], "study")!
+            let organisation = try string(doc["organisation"], "organisation", optional: true)
+            let version = try string(doc["tool"]?["version"], "tool.version")!
+            var periods: [String] = []
+            for p in ["baseline", "pilot"] {
+                for end in ["from", "to"] {
+                    let key = "periods.\(p).\(end)"
+                    let text = try string(doc["periods"]?[p]?[end], key)!
+                    guard (try? FieldParsing.date(ArraySlice(Array(text.utf8)), order: .dmy)) != nil, text.count == 10 else {
+                        throw fail(key, "expected a date as yyyy-mm-dd, found \"\(text)\"")
+                    }
+                    periods.append(text)
+                }
+            }
+            let unitText = try string(doc["exposure_unit"], "exposure_unit")!
+            guard let unit = ExposureUnit(rawValue: unitText), unit != .occupiedBedNights else {
+                throw fail("exposure_unit", "expected occupied_bed_days or days, found \"\(unitText)\"")
+            }
+            let policy = DisclosurePolicy(suppressAtOrBelow: try count(doc["disclosure"]?["suppress_at_or_below"], "disclosure.suppress_at_or_below"),
+                                          roundTo: try count(doc["disclosure"]?["round_to"], "disclosure.round_to"))
+            guard policy.roundTo >= 1, policy.roundTo <= 1000, policy.suppressAtOrBelow <= 1000 else {
+                throw fail("disclosure", "expected round_to from 1 to 1000 and suppress_at_or_below from 0 to 1000")
+            }
+            var categories: [String] = [], known = Set<String>()
+            for (i, c) in try array(doc["categories"], "categories").enumerated() {
+                let name = try string(c, "categories[\(i)]")!
+                guard known.insert(name).inserted else { throw fail("categories[\(i)]", "names \"\(name)\" twice") }
+                categories.append(name)
+            }
+            if !categories.isEmpty && categories.first != IncidentCounts.allCategories {
+                throw fail("categories", "expected \"\(IncidentCounts.allCategories)\" first")
+            }
+            var windows: [TimeWindow] = []
+            for (i, w) in try array(doc["windows"], "windows").enumerated() {
+                let text = try string(w, "windows[\(i)]")!
+                guard let window = TimeWindow(rawValue: text), !windows.contains(window) else {
+                    throw fail("windows[\(i)]", "expected 24h or protected, each once, found \"\(text)\"")
+                }
+                windows.append(window)
+            }
+            var hypnotics: HypnoticsExportKind?
+            if let kind = try string(doc["hypnotics"], "hypnotics", optional: true) {
+                guard let k = HypnoticsExportKind(rawValue: kind) else { throw fail("hypnotics", "expected issues, administrations or null") }
+                hypnotics = k
+            }
+            var wards: [TrustAggregate.Ward] = []
+            for (i, w) in try array(doc["wards"], "wards").enumerated() {
+                let key = "wards[\(i)]"
+                guard try count(w["ward"], key + ".ward") == i + 1 else { throw fail(key + ".ward", "expected the wards numbered 1, 2, 3 … in order") }
+                var ward = TrustAggregate.Ward(baselineExposure: try number(w["baseline_exposure"], key + ".baseline_exposure", limit: AggregateReader.exposureLimit),
+                                               pilotExposure: try number(w["pilot_exposure"], key + ".pilot_exposure", limit: AggregateReader.exposureLimit),
+                                               incidents: [])
+                var seen = Set<String>()
+                for (j, c) in try array(w["incidents"], key + ".incidents").enumerated() {
+                    let ck = "\(key).incidents[\(j)]"
+                    let category = try string(c["category"], ck + ".category")!
+                    let windowText = try string(c["window"], ck + ".window")!
+                    guard known.contains(category) else { throw fail(ck + ".category", "\"\(category)\" is not in `categories`") }
+                    guard let window = TimeWindow(rawValue: windowText), windows.contains(window) else {
+                        throw fail(ck + ".window", "\"\(windowText)\" is not in `windows`")
+                    }
+                    guard seen.insert("\(category)|\(windowText)").inserted else {
+                        throw fail(ck, "counts \(category) in \(windowText) a second time")
+                    }
+                    ward.incidents.append(.init(category: category, window: window, baseline: try count(c["baseline"], ck + ".baseline"),
+                                                pilot: try count(c["pilot"], ck + ".pilot")))
+                }
+                guard seen.count == categories.count * windows.count else {
+                    throw fail(key + ".incidents", "expected a count for every category in every window (\(categories.count * windows.count)), found \(seen.count)")
+                }
+                if let h = w["hypnotic_ddd"], h != .null {
+                    ward.ddd = (try number(h["baseline"], key + ".hypnotic_ddd.baseline", limit: 1e15),
+                                try number(h["pilot"], key + ".hypnotic_ddd.pilot", limit: 1e15))
+                }
+                if let u = w["protected_sleep"], u != .null {
+                    ward.protectedSleep = .init(patients: try count(u["patients"], key + ".protected_sleep.patients"),
+                                                patientsProtected: try count(u["patients_protected"], key + ".protected_sleep.patients_protected"),
+                                                nights: try count(u["nights"], key + ".protected_sleep.nights"),
+                                                nightsProtected: try count(u["nights_protected"], key + ".protected_sleep.nights_protected"))
+                }
+                wards.append(ward)
+            }
+            return TrustAggregate(study: study, organisation: organisation, toolVersion: version, periods: periods, exposureUnit: unit,
+                                  disclosure: policy, categories: categories, windows: windows, hypnoticsKind: hypnotics, wards: wards)
+        }
+    }
+}
