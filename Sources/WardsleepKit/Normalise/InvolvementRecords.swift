@@ -100,7 +100,7 @@ public struct InvolvementNormaliser: RecordNormaliser {
         }
         let activity = row.text("activity").map(redactor.redact)
         let evidence = row.text("evidence").map(redactor.redact)
-        let day = row.parse("date") { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
+        let day = row.dateTime("date", order: order)?.0
         guard let stage, let level, let group, let role, row.problems.isEmpty else { return nil }
         return InvolvementRecord(stage: stage, group: group, role: role, level: level, activity: activity, evidence: evidence, day: day)
     }

@@ -23,7 +23,7 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
                         .optional("drug"), .optional("strength_mg")]
             case .administrations:
                 return [.required("datetime"), .required("ward"), .required("patient"), .required("drug"),
-                        .required("dose_mg"), .optional("status"), .optional("prn"), .optional("route")]
+                        .required("dose_mg"), .optional("dose_unit"), .optional("status"), .optional("prn"), .optional("route")]
             }
         case .feedback:
             return [.required("id"), .required("group"), .required("stage"), .required("text"), .optional("date"),

@@ -70,6 +70,32 @@ extension StudyBuilder {
             spec.severities = sev
         }
         spec.excludeStatus = e.exclude_status ?? []
+        if let leave = e.obd_includes_leave {
+            guard kind == .occupancy else { throw fail("\(at).obd_includes_leave", "belongs to the occupancy export") }
+            spec.obdIncludesLeave = leave
+        }
+        for (field, map) in (e.values ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let coded = kind == .hypnotics ? CodedFields.field(kind, field).flatMap { c in
+                spec.fields.contains { $0.name == field } ? c : nil
+            } : CodedFields.field(kind, field)
+            guard let coded else {
+                let fields = CodedFields.all.filter { c in c.export == kind && (kind != .hypnotics || spec.fields.contains { $0.name == c.field }) }
+                let hint = kind == .incidents ? "; incident categories are mapped by exports.incidents.categories" : ""
+                throw fail("\(at).values.\(field)", fields.isEmpty
+                    ? "the \(kind.rawValue) export has no coded fields to map\(hint)"
+                    : "is not a coded field of the \(kind.rawValue) export; its coded fields are "
+                        + fields.map(\.field).joined(separator: ", ") + hint)
+            }
+            var canonical: [String: String] = [:]
+            for (label, value) in map.sorted(by: { $0.key < $1.key }) {
+                guard let c = coded.canonicalValue(value) else {
+                    throw fail("\(at).values.\(field).\(label)", "expected one of \(coded.canonical.joined(separator: ", ")), found \"\(value)\"")
+                }
+                canonical[label] = c
+            }
+            try checkUnique(canonical, "\(at).values.\(field)")
+            spec.values[field] = canonical
+        }
         return spec
     }
 
