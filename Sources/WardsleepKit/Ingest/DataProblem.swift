@@ -73,6 +73,8 @@ public final class ProblemDigest: ProblemSink {
     public private(set) var countsByKind: [String: Int] = [:]
     /// Every problem counted.
     public private(set) var total = 0
+    /// The line of the first problem of each kind.
+    public private(set) var firstLineByKind: [String: Int] = [:]
     /// Distinct unmapped values (`DataProblem.isUnmappedValue`) in order of first sight, at most `distinctLimit`.
     public private(set) var unmapped: [UnmappedValue] = []
     /// Unmapped problems whose value was not among the first `distinctLimit` distinct ones (counted only).
@@ -102,6 +104,7 @@ public final class ProblemDigest: ProblemSink {
         for p in problems {
             total += 1
             countsByKind[p.kind, default: 0] += 1
+            if firstLineByKind[p.kind] == nil { firstLineByKind[p.kind] = p.line }
             if p.isUnmappedValue {
                 unmappedTotal += 1
                 let key = p.field + "\u{0}" + p.value

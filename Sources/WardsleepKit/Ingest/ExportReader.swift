@@ -20,12 +20,12 @@ public enum ExportIngest {
 
     /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`, in
     /// file order. `threads` workers parse and normalise (1: all on the calling thread); `chunkBytes` sets the grid.
-    /// `dateOrder` is the study's `date_format`: an export whose dates can only be read the other way round is a
-    /// `ConfigurationError` naming the evidence.
+    /// An export whose dates can only be read the other way round from the normaliser's `dateOrder` (the study's
+    /// `date_format`) is a `ConfigurationError` naming the evidence.
     public static func read<N: RecordNormaliser>(
         path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink, progress: ((Int) -> Void)? = nil,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = defaultChunkBytes,
-        dateOrder: DateOrder = .dmy, consume: (N.Record) throws -> Void
+        consume: (N.Record) throws -> Void
     ) throws -> ExportTally {
         let file = try InputFile.openRegularFile(path, displayName: spec.file)
         defer { fclose(file) }
@@ -89,7 +89,7 @@ public enum ExportIngest {
                 }
             }
         }
-        if let error = dates.contradiction(of: dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
+        if let error = dates.contradiction(of: normaliser.dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
         tally.blankLines = blankLines + swallowedBlankLines
         tally.bytes = input.size
         tally.sha256 = Digest.hex(hasher.finalize())

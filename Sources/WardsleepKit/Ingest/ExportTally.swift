@@ -50,11 +50,15 @@ public protocol RecordNormaliser {
     /// A check that needs every earlier row of the file (a duplicate), made in file order after `normalise`, on one
     /// thread: the field, the value shown and the reason when the record must be quarantined after all.
     mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)?
+    /// How the study orders slash dates (`date_format`): an export whose dates can only be read the other way round
+    /// is a configuration error.
+    var dateOrder: DateOrder { get }
 }
 
 extension RecordNormaliser {
     public func setAsideReason(_ record: Record) -> String? { nil }
     public func prepare(header: ExportHeader, spec: ExportSpec) throws {}
     public mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)? { nil }
+    public var dateOrder: DateOrder { .dmy }
 }
 

@@ -29,6 +29,8 @@ public struct FeedbackRecord: Sendable, Equatable {
 /// Reads feedback rows.
 public struct FeedbackNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     var groups: CodedColumn<FeedbackGroup>
     var stages: CodedColumn<FeedbackStage>

@@ -21,6 +21,8 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
 /// Reads pharmacy issue rows; the product string must resolve to one formulary drug and strength.
 public struct HypnoticIssueNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     let parser: ProductParser
     var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
@@ -94,6 +96,8 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
 /// never read as mg.
 public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     let parser: ProductParser
     let formulary: Formulary
@@ -265,8 +269,15 @@ enum DoseUnit: String, Sendable {
     /// A dose cell split into its number and the unit written after it (`"7.5 mg"` → `7.5`, `mg`; `"7.5"` → `7.5`, empty).
     static func split(_ cell: ArraySlice<UInt8>) -> (number: ArraySlice<UInt8>, unit: ArraySlice<UInt8>) {
         var i = cell.startIndex
-        while i < cell.endIndex, FieldParsing.isDigit(cell[i]) || cell[i] == UInt8(ascii: ".") || cell[i] == UInt8(ascii: "-")
-                || cell[i] == UInt8(ascii: "+") || cell[i] == UInt8(ascii: ",") { i += 1 }
+        func numeric(_ b: UInt8) -> Bool {
+            FieldParsing.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ",")
+        }
+        while i < cell.endIndex {
+            // An exponent (`1e6`) stays with the number, which then reads as "not a number", never as a unit `e6`.
+            if cell[i] == UInt8(ascii: "e") || cell[i] == UInt8(ascii: "E"), i + 1 < cell.endIndex, numeric(cell[i + 1]) { i += 1; continue }
+            guard numeric(cell[i]) else { break }
+            i += 1
+        }
         guard i > cell.startIndex, i < cell.endIndex else { return (cell, cell[cell.endIndex...]) }
         return (cell[cell.startIndex..<i], cell[i...].trimmingWhitespace())
     }

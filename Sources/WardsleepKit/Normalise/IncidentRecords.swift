@@ -27,6 +27,8 @@ public struct IncidentRecord: Sendable, Equatable {
 /// Reads incident rows: maps categories and harm levels, pseudonymises patients, drops the narrative.
 public struct IncidentNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     let categories: [String: String]?
     var severities: CodedColumn<Int>

@@ -74,6 +74,8 @@ public enum StakeholderRoles {
 /// Reads involvement-ledger rows.
 public struct InvolvementNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     /// Activity and evidence are free text that reaches the report: redacted here, before anything else sees them.
     let redactor: Redactor

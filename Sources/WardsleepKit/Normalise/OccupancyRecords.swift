@@ -16,6 +16,8 @@ public struct OccupancyRecord: Sendable, Equatable {
 /// Reads occupancy rows. A ward-day given twice is quarantined the second time (it would double the exposure).
 public struct OccupancyNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     var seen: WardDaySet
     /// Whether occupied bed days count patients on leave (`obd_includes_leave`).

@@ -21,6 +21,8 @@ public struct SleepPlanRecord: Sendable, Equatable {
 /// Reads sleep-plan rows.
 public struct SleepPlanNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.study.dateFormat }
     var lookups = RowLookups()
     var protectedFlags, patientFlags, carerFlags: CodedColumn<FlagValue>
     var roles: CodedListColumn

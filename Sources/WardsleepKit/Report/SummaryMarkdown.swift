@@ -272,7 +272,7 @@ public enum SummaryMarkdown {
             for t in withProblems {
                 guard let digest = s.problems[t.export] else { continue }
                 for (kind, count) in digest.topKinds.prefix(8) {
-                    let first = digest.first.first { $0.kind == kind }.map { String($0.line) } ?? "—"
+                    let first = digest.firstLineByKind[kind].map { String($0) } ?? "—"
                     md += "| \(t.export.rawValue) | \(ProseFormat.cell(kind)) | \(style.show(count)) | \(first) |\n"
                 }
             }

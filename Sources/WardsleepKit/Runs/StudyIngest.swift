@@ -101,29 +101,29 @@ public enum StudyIngest {
         switch kind {
         case .occupancy:
             var n = OccupancyNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.occupancy)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.occupancy)
         case .incidents:
             var n = IncidentNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.incident)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.incident)
         case .hypnotics:
             switch spec.hypnoticsKind {
             case .issues:
                 var n = HypnoticIssueNormaliser(context: context)
-                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.hypnoticIssue)
+                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticIssue)
             case .administrations:
                 var n = HypnoticAdministrationNormaliser(context: context, spec: spec)
                 return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress,
-                                             threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.hypnoticAdministration)
+                                             threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticAdministration)
             }
         case .feedback:
             var n = FeedbackNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.feedback)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.feedback)
         case .sleepPlans:
             var n = SleepPlanNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.sleepPlan)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.sleepPlan)
         case .involvement:
             var n = InvolvementNormaliser(context: context)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, dateOrder: context.study.dateFormat, consume: consumer.involvement)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.involvement)
         }
     }
 }
