@@ -40,10 +40,10 @@ enum ReferenceData {
     themes:
       noise:
         label: Noise at night
-        keywords: [noise, noisy, loud, bang, slam, quiet, shout, door, doors, alarm, snor, keys, talking, chatter]
+        keywords: [noise, noisy, loud, bang, slam, quiet, shout, alarm, snor, keys jangling, talking, chatter]
       light:
         label: Light and darkness
-        keywords: [light, torch, dark, blackout, blind, dimmer, dimmed, bright, glare, lamp]
+        keywords: [light, torch, dark, blackout, blind, dimmer, dimmed, too bright, bright light, glare, lamp]
       being_checked:
         label: Being checked overnight
         keywords: [check, observation, obs, watched, hourly, woken, woke me, wake me, waking, disturbed, door opening, vision panel, hatch]
