@@ -133,7 +133,7 @@ public enum SummaryMarkdown {
         var md = "## Measures\n\n"
         md += "- **Incidents**: adverse events from the incident export, placed in a period by the date of the event itself and the "
         md += "ward's period dates; \"in the protected window\" when the recorded time lies in \(s.study.protectedWindow); an event "
-        md += "before \(EventTiming.nightBoundaryHour):00 belongs to the previous night. Rates per 1,000 occupied bed days (the midnight census).\n"
+        md += "before \(EventTiming.nightBoundaryHour):00 belongs to the previous night. Rates per 1,000 occupied bed days (\(s.study.exports[.occupancy].obdDefinition)).\n"
         md += "- **Serious incidents**: severe harm or death, counted and never described.\n"
         md += "- **Hypnotic use**: \(s.ingest.hypnoticsKind == .issues ? "tablets and capsules issued by pharmacy, net of returns" : "doses given")"
         md += ", in WHO defined daily doses (DDD) per 100 occupied bed days.\n"

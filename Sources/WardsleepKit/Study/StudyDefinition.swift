@@ -234,6 +234,11 @@ public struct ExportSpec: Sendable {
         self.hypnoticsKind = hypnoticsKind
     }
 
+    /// What an occupied bed day counts (occupancy), for the methods text: leave included or not.
+    public var obdDefinition: String {
+        obdIncludesLeave ? "the midnight census, patients on leave included" : "the midnight census less beds held for patients on leave"
+    }
+
     /// The canonical fields of this export as configured.
     public var fields: [FieldSpec] { kind.fields(hypnotics: hypnoticsKind) }
 

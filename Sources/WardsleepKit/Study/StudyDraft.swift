@@ -26,8 +26,8 @@ public enum StudyDraft {
         public var rows = 0
         /// `utf-8` or `windows-1252`.
         public var encoding = "utf-8"
-        /// Dates that can only be day first, only month first, and ISO dates.
-        public var dayFirst = 0, monthFirst = 0, isoDates = 0
+        /// Dates that can only be day first, only month first, other slash dates (either way), and ISO dates.
+        public var dayFirst = 0, monthFirst = 0, otherSlashDates = 0, isoDates = 0
         /// The first day-first and month-first dates (line, value), as evidence.
         public var firstDayFirst: (line: Int, value: String)?, firstMonthFirst: (line: Int, value: String)?
         /// The earliest and latest dates read day first and month first (ISO dates in both).
@@ -165,6 +165,7 @@ public enum StudyDraft {
                 if e.firstMonthFirst == nil { e.firstMonthFirst = (line, String(decoding: datePart, as: UTF8.self)) }
             default:
                 if datePart.count == 10, datePart[datePart.startIndex + 4] == UInt8(ascii: "-") { e.isoDates += 1 }
+                if datePart.contains(UInt8(ascii: "/")) { e.otherSlashDates += 1 }
             }
             if let d = try? FieldParsing.date(datePart, order: .dmy) { e.dmyRange = widen(e.dmyRange, d) }
             if let d = try? FieldParsing.date(datePart, order: .mdy) { e.mdyRange = widen(e.mdyRange, d) }

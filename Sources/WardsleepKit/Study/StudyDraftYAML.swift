@@ -3,38 +3,24 @@ import Foundation
 /// Renders and writes the study.yaml `StudyDraft` drafts.
 extension StudyDraft {
     /// Drafts `<studyFolder>/study.yaml` from the exports in `exportsFolder`, copying them into the study folder when
-    /// it is another folder (an existing file of the same name is never replaced, unless it is byte-for-byte the
-    /// same). Refuses an existing study.yaml unless `force`, and a study.yaml that is a symbolic link. Returns the
-    /// lines to print.
+    /// it is another folder. Paths are checked first (`PathGuard.checkDraftFolder`): nothing is written over a file
+    /// wardsleep did not write. Returns the lines to print.
     public static func write(studyFolder: String, exportsFolder: String, force: Bool) throws -> [String] {
         let (exports, skipped) = try scan(folder: exportsFolder)
         guard !exports.isEmpty else {
             throw UsageError(option: "--from-exports", value: exportsFolder,
                              message: "holds no CSV file whose headers look like an export wardsleep reads")
         }
+        try PathGuard.checkDraftFolder(studyFolder, exports: exportsFolder, files: exports.map(\.file), force: force)
         let target = (studyFolder as NSString).appendingPathComponent(StudyLoader.fileName)
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: target)) != nil {
-            throw UsageError(option: "DIR", value: studyFolder, message: "study.yaml there is a symbolic link; refusing to write through it")
-        }
-        if FileManager.default.fileExists(atPath: target) && !force {
-            throw UsageError(option: "DIR", value: studyFolder, message: "already holds a study.yaml; pass --force to replace it")
-        }
         do { try FileManager.default.createDirectory(atPath: studyFolder, withIntermediateDirectories: true) } catch {
             throw OutputError(file: studyFolder, reason: error.localizedDescription)
         }
         let sameFolder = PathGuard.real(exportsFolder) == PathGuard.real(studyFolder)
         if !sameFolder {
-            for e in exports {
-                let from = (exportsFolder as NSString).appendingPathComponent(e.file)
+            for e in exports where !FileManager.default.fileExists(atPath: (studyFolder as NSString).appendingPathComponent(e.file)) {
                 let to = (studyFolder as NSString).appendingPathComponent(e.file)
-                if FileManager.default.fileExists(atPath: to) || (try? FileManager.default.destinationOfSymbolicLink(atPath: to)) != nil {
-                    guard FileManager.default.contentsEqual(atPath: from, andPath: to) else {
-                        throw UsageError(option: "DIR", value: studyFolder,
-                                         message: "already holds a different \(e.file); wardsleep never replaces a file it did not write")
-                    }
-                    continue
-                }
-                do { try FileManager.default.copyItem(atPath: from, toPath: to) } catch {
+                do { try FileManager.default.copyItem(atPath: (exportsFolder as NSString).appendingPathComponent(e.file), toPath: to) } catch {
                     throw OutputError(file: to, reason: error.localizedDescription)
                 }
             }
@@ -110,6 +96,10 @@ extension StudyDraft {
         if monthFirst > 0 {
             return (.dmy, "CHECK: \(NumberFormat.grouped(dayFirst)) dates can only be day first\(example { $0.firstDayFirst }) but "
                     + "\(NumberFormat.grouped(monthFirst)) only month first\(example { $0.firstMonthFirst }): the exports disagree")
+        }
+        let iso = exports.reduce(0) { $0 + $1.isoDates }, otherSlash = exports.reduce(0) { $0 + $1.otherSlashDates }
+        if dayFirst == 0 && monthFirst == 0 && otherSlash == 0 && iso > 0 {
+            return (.iso, "detected: all \(NumberFormat.grouped(iso)) dates are yyyy-mm-dd")
         }
         if dayFirst > 0 { return (.dmy, "detected: \(NumberFormat.grouped(dayFirst)) dates can only be day first\(example { $0.firstDayFirst })") }
         return (.dmy, "CHECK: no date in the exports tells day-first from month-first; dd/mm/yyyy assumed")

@@ -179,6 +179,7 @@ import Testing
         let summary = try String(contentsOfFile: out + "/restricted/summary.md", encoding: .utf8)
         #expect(summary.contains("the patient 10 of 30 (33.3%); a carer 0 of 29 (0.0%); the night coordinator 10 of 30 (33.3%); "
                                  + "the MDT 20 of 30 (66.7%)."), "\(summary)")
+        #expect(summary.contains("Rates per 1,000 occupied bed days (the midnight census, patients on leave included)."))
         #expect(summary.contains("windows-1252"))
         #expect(summary.contains("excluded by design"))
     }

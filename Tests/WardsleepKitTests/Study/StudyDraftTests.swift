@@ -30,6 +30,10 @@ import Testing
         let study = try StudyLoader.parse(yaml)
         #expect(study.dateFormat == .mdy && study.wards.map(\.id) == ["A1"])
         #expect(dir.exists("study/incidents.csv") && !dir.exists("study/notes.csv"))
+
+        dir.write("iso/incidents.csv", "id,date,ward,category\nI1,2019-02-01,A1,Falls\nI2,2019-02-13 22:10,A1,Falls\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/iso", exportsFolder: dir.path + "/iso", force: false)
+        #expect(dir.read("iso/study.yaml")?.contains("date_format: iso   # detected: all 2 dates are yyyy-mm-dd") == true)
     }
 
     @Test func nothingIsReplacedThatWardsleepDidNotWrite() throws {
