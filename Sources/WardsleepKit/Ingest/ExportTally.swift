@@ -16,7 +16,7 @@ public struct ExportTally: Sendable, Equatable {
     public var bytes = 0
     /// SHA-256 of the file.
     public var sha256 = ""
-    /// `utf-8` or `windows-1252` (when any field needed it).
+    /// `utf-8`, or `windows-1252` when any byte sequence of the file is not UTF-8 (checked on the bytes, in every field).
     public var encoding = "utf-8"
     /// Whether the file started with a byte-order mark.
     public var byteOrderMark = false

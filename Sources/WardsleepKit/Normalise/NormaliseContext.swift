@@ -44,9 +44,9 @@ public final class NormaliseContext: Sendable {
     /// records "unknown ward" otherwise.
     func ward(_ row: inout ExportRow, _ field: String = "ward", required: Bool = true, cache: inout RowLookups) -> Int? {
         guard let bytes = required ? row.requiredBytes(field) : row.bytes(field) else { return nil }
-        let study = self.study
         let found = cache.wards.value(for: bytes) { b -> Int? in
-            let label = TextDecoding.decode(b).0
+            // Only on a cache miss: the study is reached through the context, never copied per row.
+            let study = self.study, label = TextDecoding.decode(b).0
             if let i = study.wardIndex(matching: label) { return i }
             return study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil
         }
