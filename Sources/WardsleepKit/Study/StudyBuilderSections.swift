@@ -25,7 +25,17 @@ extension StudyBuilder {
                 throw fail("formulary.aliases.\(alias)", "\"\(drug)\" is not a formulary drug; add it under formulary.drugs first")
             }
             ext.aliases[alias] = drug
+            _ = known.alias(alias, to: drug)
         }
+        let parser = ProductParser(formulary: known)
+        for (label, product) in (f.products ?? [:]).sorted(by: { $0.key < $1.key }) {
+            do { _ = try parser.parse(product, requireStrength: true) } catch {
+                throw fail("formulary.products.\(label)", "\"\(product)\" is not a product with one formulary drug and its strength "
+                           + "(e.g. \"Promethazine 5mg/5ml oral solution\"): \(error.reason)")
+            }
+            ext.products[Slug.normaliseLabel(label)] = product
+        }
+        try checkUnique(f.products ?? [:], "formulary.products")
         return ext
     }
 

@@ -180,11 +180,13 @@ struct FeedbackFile: Decodable {
 struct FormularyFile: Decodable {
     var aliases: [String: String]?
     var drugs: [DrugFile]?
-    enum CodingKeys: String, CodingKey, CaseIterable { case aliases, drugs }
+    var products: [String: String]?
+    enum CodingKeys: String, CodingKey, CaseIterable { case aliases, drugs, products }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
         aliases = try c.decodeIfPresent([String: String].self, forKey: .aliases)
         drugs = try c.decodeIfPresent([DrugFile].self, forKey: .drugs)
+        products = try c.decodeIfPresent([String: String].self, forKey: .products)
     }
 }
 

@@ -100,6 +100,26 @@ import Testing
         #expect(log.problems.map(\.value) == ["10ml"] && log.problems[0].reason.hasPrefix("dose in ml"))
     }
 
+    @Test func aLocalProductNameGetsItsConcentrationFromTheStudysFormulary() throws {
+        let study = testStudy("""
+        exports:
+          hypnotics: { kind: administrations }
+        formulary:
+          products: { "Phenergan elixir": "Promethazine 5mg/5ml oral solution" }
+
+        """)
+        let path = dir.write("hypnotics.csv", "datetime,ward,patient,drug,dose_mg\n05/03/2019 22:30,A1,P1,PHENERGAN  elixir,10 ml\n"
+                             + "05/03/2019 22:30,A1,P1,Promethazine elixir,10 ml\n")
+        let (_, r, log) = try ingest(path, spec: study.exports[.hypnotics],
+                                     HypnoticAdministrationNormaliser(context: context(study), spec: study.exports[.hypnotics]))
+        // 10 ml of 5 mg/5 ml = 10 mg; the label the study does not define has no concentration.
+        #expect(r.map(\.doseMg) == [10] && r.map(\.drug.name) == ["promethazine"])
+        #expect(log.problems.map(\.value) == ["10 ml"])
+        #expect(throws: ConfigurationError.self) {
+            _ = try StudyLoader.parse(studyYAML("formulary:\n  products: { \"Phenergan elixir\": \"Phenergan\" }\n"))
+        }
+    }
+
     // MARK: hypnotics kind
 
     @Test func anIssuesExportReadAsAdministrationsIsAConfigurationError() throws {
