@@ -217,3 +217,17 @@ extension StudyDefinition {
         return s
     }
 }
+
+/// The in-place UTF-8 check agrees with Swift's own validation.
+@Suite struct UTF8CheckTests {
+    @Test func agreesWithStringValidation() {
+        let samples: [[UInt8]] = [
+            Array("plain ascii, long enough to take the eight-byte path".utf8), Array("Café ward – “quoted” ✓ 😴".utf8),
+            [0x43, 0x61, 0x66, 0xE9], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x92],
+            Array("abcdefgh".utf8) + [0xC3, 0xA9] + Array("ijklmnop".utf8), [0xEF, 0xBB, 0xBF, 0x41],
+        ]
+        for s in samples {
+            #expect(UTF8Check.isValid(s[...]) == (String(validating: s, as: UTF8.self) != nil), "\(s)")
+        }
+    }
+}
