@@ -46,9 +46,10 @@ public struct DataProblem: Sendable, Equatable {
         return s + " " + reason
     }
 
-    /// Whether the problem is a label no mapping knows (an unmapped coded value or an unknown ward): `validate` lists
-    /// each distinct one once, with its count and first line, rather than a line per row.
-    public var isUnmappedValue: Bool { !value.isEmpty && (reason.hasPrefix("unmapped ") || reason.hasPrefix("unknown ward")) }
+    /// Whether the problem is a label no mapping knows (an unmapped coded value; an unknown ward, product, stakeholder
+    /// group, stage or level): `validate` lists each distinct one once, with its count and first line, rather than a
+    /// line per row.
+    public var isUnmappedValue: Bool { !value.isEmpty && (reason.hasPrefix("unmapped ") || reason.hasPrefix("unknown ")) }
 
     /// Fields whose raw values must never be copied into any output, quarantine included.
     static let withheldFields: Set<String> = ["patient", "description", "text"]

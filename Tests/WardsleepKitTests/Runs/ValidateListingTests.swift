@@ -6,7 +6,9 @@ import Testing
 @Suite struct ValidateListingTests {
     @Test func distinctUnmappedValuesSetAsideAndUnthemedComments() throws {
         let dir = TempFolder()
-        dir.write("study.yaml", studyYAML("exclude_wards: [F1]\nexports:\n  incidents: { file: incidents.csv }\n  feedback: { file: feedback.csv }\n"))
+        dir.write("study.yaml", studyYAML("exclude_wards: [F1]\nexports:\n  incidents: { file: incidents.csv }\n  feedback: { file: feedback.csv }\n"
+                                          + "  hypnotics: { file: hypnotics.csv }\n"))
+        dir.write("hypnotics.csv", "date,ward,product,quantity\n" + String(repeating: "05/03/2019,A1,Paracetamol 500mg tablets,32\n", count: 3))
         var csv = "id,date,ward,category,severity\n"
         for i in 0..<30 { csv += "I\(i),05/03/2019,A1,Falls,\(i % 3 == 0 ? "Grade 2" : i % 3 == 1 ? "Low" : "Grade 5")\n" }
         csv += "I30,05/03/2019,F1,Falls,Grade 2\n"
@@ -24,6 +26,9 @@ import Testing
         ])
         // No per-row line for them.
         #expect(!lines.contains { $0.contains("incidents.csv:2:") })
+        // Unknown products are labels too: listed once.
+        #expect(lines.contains("  unknown product in column \"product\" (no formulary drug named; add it under formulary in study.yaml):"))
+        #expect(lines.contains("    \"Paracetamol 500mg tablets\": 3 rows, first on line 2"))
         #expect(lines.contains("incidents.csv: 31 rows read, 11 accepted, 20 quarantined (64.5%)"))
         #expect(lines.contains("  set aside (accepted, not analysed): excluded by design: 1"))
         #expect(lines.contains("  3 of 4 comments matched no codebook theme or request (extend the codebook: feedback.codebook in study.yaml); for example:"))
