@@ -204,6 +204,7 @@ struct DateEvidence: Sendable {
             message: "this export writes its dates \(written), not \(order.pattern) as study.yaml says: "
                 + "\(NumberFormat.grouped(count)) \(count == 1 ? "date has" : "dates have") a \(part) part above 12 "
                 + "(the first on line \(first.line), column \"\(column)\": \"\(first.value)\") and none can only be read "
-                + "\(order.pattern); set date_format: \(other.rawValue) in study.yaml")
+                + "\(order.pattern); set date_format: \(other.rawValue) in study.yaml (or exports.\(spec.kind.rawValue).date_format: "
+                + "\(other.rawValue) for this export alone)")
     }
 }

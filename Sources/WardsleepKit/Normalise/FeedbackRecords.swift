@@ -30,7 +30,7 @@ public struct FeedbackRecord: Sendable, Equatable {
 public struct FeedbackNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.feedback) }
     var lookups = RowLookups()
     var groups: CodedColumn<FeedbackGroup>
     var stages: CodedColumn<FeedbackStage>
@@ -44,7 +44,7 @@ public struct FeedbackNormaliser: RecordNormaliser {
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> FeedbackRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.feedback)
         let id = row.text("id", required: true)
         let group = groups.value(&row, required: true)
         let stage = stages.value(&row, required: true)

@@ -22,7 +22,7 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
 public struct HypnoticIssueNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.hypnotics) }
     var lookups = RowLookups()
     let parser: ProductParser
     var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
@@ -33,7 +33,7 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticIssueRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.hypnotics)
         let day = row.dateTime("date", required: true, order: order)?.0
         let ward = context.ward(&row, cache: &lookups)
         let productText = row.text("product", required: true)
@@ -97,7 +97,7 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
 public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.hypnotics) }
     var lookups = RowLookups()
     let parser: ProductParser
     let formulary: Formulary
@@ -143,7 +143,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let resolveDrug: (ArraySlice<UInt8>) -> Result<ResolvedDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.hypnotics)
         let stamp = row.dateTime("datetime", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)

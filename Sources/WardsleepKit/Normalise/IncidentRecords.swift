@@ -28,7 +28,7 @@ public struct IncidentRecord: Sendable, Equatable {
 public struct IncidentNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.incidents) }
     var lookups = RowLookups()
     let categories: [String: String]?
     var severities: CodedColumn<Int>
@@ -79,7 +79,7 @@ public struct IncidentNormaliser: RecordNormaliser {
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     public mutating func normalise(_ row: inout ExportRow) -> IncidentRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.incidents)
         let id = row.text("id", required: true)
         let stamp = row.dateTime("date", required: true, order: order)
         let separateTime = row.parse("time", FieldParsing.time)

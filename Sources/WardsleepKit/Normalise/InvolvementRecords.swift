@@ -75,7 +75,7 @@ public enum StakeholderRoles {
 public struct InvolvementNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.involvement) }
     var lookups = RowLookups()
     /// Activity and evidence are free text that reaches the report: redacted here, before anything else sees them.
     let redactor: Redactor
@@ -86,7 +86,7 @@ public struct InvolvementNormaliser: RecordNormaliser {
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> InvolvementRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.involvement)
         let stage = row.choice("stage", Dictionary(uniqueKeysWithValues: InvolvementStage.allCases.map { ($0.rawValue, $0) }),
                                expected: InvolvementStage.allCases.map(\.rawValue).joined(separator: ", "))
         let level = row.choice("level", Dictionary(uniqueKeysWithValues: InvolvementLevel.allCases.map { ($0.rawValue, $0) }),

@@ -11,6 +11,8 @@ public final class NormaliseContext: Sendable {
 
     /// Each ward's periods (the study's, or the ward's own), worked out once.
     let wardPeriods: [StudyPeriods]
+    /// How each export orders its slash dates (its own `date_format`, else the study's), by `ExportKind.ordinal`.
+    let dateOrders: [DateOrder]
 
     /// Creates a context.
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?) {
@@ -18,7 +20,11 @@ public final class NormaliseContext: Sendable {
         self.pseudonymiser = pseudonymiser
         patients = pseudonymiser.map(PatientRegistry.init)
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
+        dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
     }
+
+    /// How export `kind` orders its slash dates (an array read per row: no hashing).
+    @inline(__always) func dateOrder(_ kind: ExportKind) -> DateOrder { dateOrders[kind.ordinal] }
 
     /// Refuses to read an export with a patient column when there is no key to pseudonymise it with.
     func requireKey(for header: ExportHeader, spec: ExportSpec) throws {

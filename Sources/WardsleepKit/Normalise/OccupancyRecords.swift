@@ -17,7 +17,7 @@ public struct OccupancyRecord: Sendable, Equatable {
 public struct OccupancyNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.occupancy) }
     var lookups = RowLookups()
     var seen: WardDaySet
     /// Whether occupied bed days count patients on leave (`obd_includes_leave`).
@@ -38,7 +38,7 @@ public struct OccupancyNormaliser: RecordNormaliser {
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> OccupancyRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.occupancy)
         let day = row.date("date", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let beds = row.parse("occupied_beds", required: true, bedCount)

@@ -22,7 +22,7 @@ public struct SleepPlanRecord: Sendable, Equatable {
 public struct SleepPlanNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.study.dateFormat }
+    public var dateOrder: DateOrder { context.dateOrder(.sleepPlans) }
     var lookups = RowLookups()
     var protectedFlags, patientFlags, carerFlags: CodedColumn<FlagValue>
     var roles: CodedListColumn
@@ -40,7 +40,7 @@ public struct SleepPlanNormaliser: RecordNormaliser {
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     public mutating func normalise(_ row: inout ExportRow) -> SleepPlanRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.sleepPlans)
         let night = row.date("night", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)

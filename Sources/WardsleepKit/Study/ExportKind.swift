@@ -4,6 +4,18 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
     case sleepPlans = "sleep_plans"
     case involvement
 
+    /// The position in `allCases`, without searching.
+    var ordinal: Int {
+        switch self {
+        case .occupancy: 0
+        case .incidents: 1
+        case .hypnotics: 2
+        case .feedback: 3
+        case .sleepPlans: 4
+        case .involvement: 5
+        }
+    }
+
     /// The default file name inside the study folder.
     public var defaultFileName: String { rawValue + ".csv" }
 

@@ -80,6 +80,10 @@ extension StudyBuilder {
             spec.severities = sev
         }
         spec.excludeStatus = e.exclude_status ?? []
+        if let f = e.date_format {
+            guard let d = DateOrder(rawValue: f.lowercased()) else { throw fail("\(at).date_format", "expected dmy, mdy or iso, found \"\(f)\"") }
+            spec.dateFormat = d
+        }
         if let leave = e.obd_includes_leave {
             guard kind == .occupancy else { throw fail("\(at).obd_includes_leave", "belongs to the occupancy export") }
             spec.obdIncludesLeave = leave

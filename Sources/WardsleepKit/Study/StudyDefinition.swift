@@ -214,6 +214,8 @@ public struct ExportSpec: Sendable {
     public var excludeStatus: [String]
     /// Pharmacy issues or administrations (hypnotics).
     public var hypnoticsKind: HypnoticsExportKind
+    /// How this export orders slash dates, when it differs from the study's `date_format` (`nil`: the study's).
+    public var dateFormat: DateOrder?
     /// The study's own labels for coded fields (`values:`): field → local label → canonical value.
     public var values: [String: [String: String]] = [:]
     /// Whether occupied bed days count beds of patients on leave (occupancy; `obd_includes_leave`, default true). When

@@ -83,26 +83,48 @@ extension StudyDraft {
 
     static func rows(_ n: Int) -> String { "\(NumberFormat.grouped(n)) \(n == 1 ? "row" : "rows")" }
 
-    /// The date format the exports' own dates show, and why.
+    /// The order one export's own dates can only be read in, when its evidence points one way.
+    static func evidentOrder(_ e: Export) -> DateOrder? {
+        if e.monthFirst > 0 && e.dayFirst == 0 { return .mdy }
+        if e.dayFirst > 0 && e.monthFirst == 0 { return .dmy }
+        return nil
+    }
+
+    /// `" (e.g. "02/13/2019" in incidents.csv line 3)"`.
+    static func example(_ e: Export, _ x: (line: Int, value: String)?) -> String {
+        x.map { " (e.g. \(q($0.value)) in \(e.file) line \($0.line))" } ?? ""
+    }
+
+    /// The study's date format: the order more exports can only be read in (an export written the other way gets its
+    /// own `date_format`), and why.
     static func dateFormat(_ exports: [Export]) -> (DateOrder, String) {
-        let dayFirst = exports.reduce(0) { $0 + $1.dayFirst }, monthFirst = exports.reduce(0) { $0 + $1.monthFirst }
-        func example(_ pick: (Export) -> (line: Int, value: String)?) -> String {
-            guard let e = exports.first(where: { pick($0) != nil }), let x = pick(e) else { return "" }
-            return " (e.g. \(q(x.value)) in \(e.file) line \(x.line))"
+        let uk = exports.filter { evidentOrder($0) == .dmy }, us = exports.filter { evidentOrder($0) == .mdy }
+        if us.count > uk.count, let e = us.first {
+            return (.mdy, "detected: \(NumberFormat.grouped(e.monthFirst)) dates can only be month first\(example(e, e.firstMonthFirst)), "
+                    + "none day first")
         }
-        if monthFirst > 0 && dayFirst == 0 {
-            return (.mdy, "detected: \(NumberFormat.grouped(monthFirst)) dates can only be month first\(example { $0.firstMonthFirst }), none day first")
-        }
-        if monthFirst > 0 {
-            return (.dmy, "CHECK: \(NumberFormat.grouped(dayFirst)) dates can only be day first\(example { $0.firstDayFirst }) but "
-                    + "\(NumberFormat.grouped(monthFirst)) only month first\(example { $0.firstMonthFirst }): the exports disagree")
+        if let e = uk.first {
+            return (.dmy, "detected: \(NumberFormat.grouped(e.dayFirst)) dates can only be day first\(example(e, e.firstDayFirst))")
         }
         let iso = exports.reduce(0) { $0 + $1.isoDates }, otherSlash = exports.reduce(0) { $0 + $1.otherSlashDates }
-        if dayFirst == 0 && monthFirst == 0 && otherSlash == 0 && iso > 0 {
-            return (.iso, "detected: all \(NumberFormat.grouped(iso)) dates are yyyy-mm-dd")
+        let mixed = exports.contains { $0.dayFirst > 0 && $0.monthFirst > 0 }
+        if !mixed && otherSlash == 0 && iso > 0 { return (.iso, "detected: all \(NumberFormat.grouped(iso)) dates are yyyy-mm-dd") }
+        return (.dmy, mixed ? "CHECK: an export has dates both ways (see below); dd/mm/yyyy assumed"
+                    : "CHECK: no date in the exports tells day-first from month-first; dd/mm/yyyy assumed")
+    }
+
+    /// The export's own `date_format` line, when its dates can only be read the other way from the study's; a CHECK
+    /// comment when they go both ways.
+    static func exportDateFormat(_ e: Export, study order: DateOrder) -> String {
+        if let own = evidentOrder(e), own != order, !(own == .dmy && order == .iso) {
+            let (n, x, how) = own == .mdy ? (e.monthFirst, e.firstMonthFirst, "month") : (e.dayFirst, e.firstDayFirst, "day")
+            return "    date_format: \(own.rawValue)   # detected: \(NumberFormat.grouped(n)) dates can only be \(how) first"
+                + "\(example(e, x)), none the other way\n"
         }
-        if dayFirst > 0 { return (.dmy, "detected: \(NumberFormat.grouped(dayFirst)) dates can only be day first\(example { $0.firstDayFirst })") }
-        return (.dmy, "CHECK: no date in the exports tells day-first from month-first; dd/mm/yyyy assumed")
+        if e.dayFirst > 0 && e.monthFirst > 0 {
+            return "    # CHECK: dates both ways: day first\(example(e, e.firstDayFirst)) and month first\(example(e, e.firstMonthFirst))\n"
+        }
+        return ""
     }
 
     /// The draft study.yaml.
@@ -115,7 +137,7 @@ extension StudyDraft {
 
         var range: (CalendarDay, CalendarDay)?
         for e in exports where e.kind != .involvement {
-            guard let r = order == .mdy ? e.mdyRange : e.dmyRange else { continue }
+            guard let r = (evidentOrder(e) ?? order) == .mdy ? e.mdyRange : e.dmyRange else { continue }
             range = widen(widen(range, r.0), r.1)
         }
         y += periods(range)
@@ -143,7 +165,7 @@ extension StudyDraft {
         y += "exclude_wards: []   # labels of wards outside the evaluation: their rows are set aside, counted, not quarantined\n"
 
         y += "exports:\n"
-        for e in exports { y += export(e) }
+        for e in exports { y += export(e, order: order) }
         y += "\n# Patient identifiers are pseudonymised on ingest with a keyed HMAC: set WARDSLEEP_KEY or pass --key-file.\n"
         return y
     }
@@ -169,10 +191,11 @@ extension StudyDraft {
             + "  pilot:    { from: \(pilot.from.iso), to: \(pilot.to.iso) }\n"
     }
 
-    static func export(_ e: Export) -> String {
+    static func export(_ e: Export, order: DateOrder) -> String {
         var y = "  \(e.kind.rawValue):\n"
         y += "    file: \(q(e.file))   # \(rows(e.rows)); encoding \(e.encoding)"
         y += e.encoding == "utf-8" ? "\n" : " (read as such; no setting needed)\n"
+        y += exportDateFormat(e, study: order)
         if e.kind == .hypnotics { y += "    kind: \(e.hypnotics.rawValue)   # from the headers\n" }
         if !e.columns.isEmpty {
             y += "    columns: { " + e.columns.map { "\($0.field): \(q($0.header))" }.joined(separator: ", ") + " }\n"

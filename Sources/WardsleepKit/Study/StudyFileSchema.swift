@@ -122,8 +122,9 @@ struct ExportFile: Decodable {
     var kind: String?
     var values: [String: [String: String]]?
     var obd_includes_leave: Bool?
+    var date_format: String?
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave
+        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format
     }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
@@ -135,6 +136,7 @@ struct ExportFile: Decodable {
         kind = try c.decodeIfPresent(String.self, forKey: .kind)
         values = try c.decodeIfPresent([String: [String: String]].self, forKey: .values)
         obd_includes_leave = try c.decodeIfPresent(Bool.self, forKey: .obd_includes_leave)
+        date_format = try c.decodeIfPresent(String.self, forKey: .date_format)
     }
 }
 

@@ -23,7 +23,7 @@ import Testing
             file: "incidents.csv", keyPath: "date_format", line: 2,
             message: "this export writes its dates month first (mm/dd/yyyy), not dd/mm/yyyy as study.yaml says: 2 dates have a "
                 + "second part above 12 (the first on line 2, column \"date\": \"02/13/2019\") and none can only be read "
-                + "dd/mm/yyyy; set date_format: mdy in study.yaml")) {
+                + "dd/mm/yyyy; set date_format: mdy in study.yaml (or exports.incidents.date_format: mdy for this export alone)")) {
             _ = try incidents(testStudy(), csv)
         }
         // With date_format: mdy the same export reads, 03/05/2019 as 5 March.
@@ -37,7 +37,7 @@ import Testing
             file: "incidents.csv", keyPath: "date_format", line: 2,
             message: "this export writes its dates day first (dd/mm/yyyy), not mm/dd/yyyy as study.yaml says: 1 date has a "
                 + "first part above 12 (the first on line 2, column \"date\": \"25/03/2019\") and none can only be read "
-                + "mm/dd/yyyy; set date_format: dmy in study.yaml")) {
+                + "mm/dd/yyyy; set date_format: dmy in study.yaml (or exports.incidents.date_format: dmy for this export alone)")) {
             _ = try incidents(testStudy("date_format: mdy\n"), csv)
         }
     }
@@ -55,6 +55,16 @@ import Testing
             _ = try day("25/03/2019")
         }
         #expect(throws: FieldIssue("ambiguous date: a two-digit year could be any century; expected mm/dd/yyyy")) { _ = try day("02/13/19") }
+    }
+
+    @Test func oneExportMayOrderItsDatesItsOwnWay() throws {
+        // The study is UK; its EPMA-style incident export writes US dates.
+        let study = testStudy("exports:\n  incidents: { date_format: mdy }\n")
+        let (t, r, _) = try incidents(study, "id,date,ward,category\nI1,02/13/2019,A1,Falls\nI2,03/05/2019,A1,Falls\n")
+        #expect(t.accepted == 2 && r.map(\.day.iso) == ["2019-02-13", "2019-03-05"])
+        let path = dir.write("occupancy.csv", "date,ward,occupied_beds\n13/02/2019,A1,12\n")
+        let (o, _, _) = try ingest(path, spec: study.exports[.occupancy], OccupancyNormaliser(context: context(study)))
+        #expect(o.accepted == 1)
     }
 
     // MARK: doses

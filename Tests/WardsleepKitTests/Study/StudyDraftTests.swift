@@ -31,6 +31,16 @@ import Testing
         #expect(study.dateFormat == .mdy && study.wards.map(\.id) == ["A1"])
         #expect(dir.exists("study/incidents.csv") && !dir.exists("study/notes.csv"))
 
+        // A US export among UK ones gets a date_format of its own.
+        dir.write("mixed/incidents.csv", "id,date,ward,category\nI1,01/02/2019,A1,Falls\nI2,02/13/2019,A1,Falls\n")
+        dir.write("mixed/occupancy.csv", "date,ward,occupied_beds\n13/02/2019,A1,12\n14/02/2019,A1,12\n")
+        dir.write("mixed/feedback.csv", "id,group,stage,text,date\n1,patient,before,x,15/02/2019\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/mixed", exportsFolder: dir.path + "/mixed", force: false)
+        let mixed = try #require(dir.read("mixed/study.yaml"))
+        #expect(mixed.contains("date_format: dmy   # detected: 2 dates can only be day first (e.g. \"13/02/2019\" in occupancy.csv line 2)"))
+        #expect(mixed.contains("    date_format: mdy   # detected: 1 dates can only be month first (e.g. \"02/13/2019\" in incidents.csv line 3), none the other way"))
+        #expect(try StudyLoader.parse(mixed).exports[.incidents].dateFormat == .mdy)
+
         dir.write("iso/incidents.csv", "id,date,ward,category\nI1,2019-02-01,A1,Falls\nI2,2019-02-13 22:10,A1,Falls\n")
         _ = try StudyDraft.write(studyFolder: dir.path + "/iso", exportsFolder: dir.path + "/iso", force: false)
         #expect(dir.read("iso/study.yaml")?.contains("date_format: iso   # detected: all 2 dates are yyyy-mm-dd") == true)
