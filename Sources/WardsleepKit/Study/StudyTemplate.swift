@@ -16,7 +16,8 @@ public enum StudyTemplate {
 
     # How slash dates in the exports are ordered: dmy (dd/mm/yyyy, the default), mdy (mm/dd/yyyy) or iso (yyyy-mm-dd
     # only). ISO 8601 dates are always accepted. An export whose dates can only be read the other way round (a part
-    # above 12 where the month should be, and none the other way) stops with an error naming the evidence.
+    # above 12 where the month should be, and none the other way) stops with an error naming the evidence. One export
+    # may order its dates its own way: exports: { hypnotics: { date_format: mdy } }.
     date_format: dmy
 
     # (required) Inclusive dates of the two periods compared. Events are assigned by their own date.
