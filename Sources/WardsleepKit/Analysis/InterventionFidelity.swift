@@ -177,7 +177,8 @@ public struct FidelityResults: Sendable {
     public func charts(study: StudyDefinition) -> [ControlChart] {
         let p = SPCParameters(study.spc)
         var out: [ControlChart] = []
-        for ward in [-1] + study.wardsInScope {
+        // One chart per ward only when there are several: a one-ward report's chart is that ward's.
+        for ward in [-1] + (study.wardsInScope.count > 1 ? study.wardsInScope : []) {
             let rows = months.filter { $0.ward == ward }
             guard !rows.isEmpty else { continue }
             let points = rows.map { m in
@@ -185,7 +186,7 @@ public struct FidelityResults: Sendable {
                            numerator: Double(m.withoutRoutine), denominator: Double(m.nights), centre: 0, upper: 0, lower: 0,
                            upper2: 0, lower2: 0)
             }
-            let name = ward < 0 ? "all wards" : "ward \(study.wards[ward].id)"
+            let name = ward < 0 ? study.wardsInScopeName : "ward \(study.wards[ward].id)"
             var chart = SPC.pChart(points, title: "Protected nights with no routine check, \(name)", direction: .increase, parameters: p)
             chart.ward = ward < 0 ? nil : ward
             out.append(chart)

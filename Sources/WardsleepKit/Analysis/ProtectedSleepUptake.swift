@@ -30,6 +30,9 @@ public final class ProtectedSleepUptake: StudyConsumer {
     public private(set) var wards: [Int: Ward] = [:]
     /// Plans outside the pilot period (not analysed).
     public private(set) var outsidePilot = 0
+    /// Every role any plan's `decided_by` names, in either period: a role never named is "not recorded" in the
+    /// report, not "0 of N" (the export may simply not record it).
+    public private(set) var rolesNamed: Set<String> = []
     /// Which roles a `decided_by` list names, worked out once per distinct list.
     private var roles: [[String]: (nightCoordinator: Bool, mdt: Bool)] = [:]
 
@@ -37,6 +40,7 @@ public final class ProtectedSleepUptake: StudyConsumer {
     public init() {}
 
     public func sleepPlan(_ r: SleepPlanRecord) {
+        for role in r.decidedBy where !rolesNamed.contains(role) { rolesNamed.insert(role) }
         guard r.period == .pilot else { outsidePilot += 1; return }
         // Mutate in place: copying a ward out of the dictionary would copy its patient sets on every row.
         if wards[r.ward] == nil { wards[r.ward] = Ward() }
@@ -50,7 +54,7 @@ public final class ProtectedSleepUptake: StudyConsumer {
         if !r.decidedBy.isEmpty {
             wards[r.ward]!.decidedByRecorded += 1
             let named = roles[r.decidedBy] ?? {
-                let x = (r.decidedBy.contains { $0.contains("night coordinator") }, r.decidedBy.contains { $0 == "mdt" || $0.contains("multidisciplinary") })
+                let x = (r.decidedBy.contains("night coordinator"), r.decidedBy.contains("mdt"))
                 if roles.count < 4096 { roles[r.decidedBy] = x }
                 return x
             }()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One reason a row was quarantined: where it is (file, line, column) and what was wrong with which value.
 public struct DataProblem: Sendable, Equatable {
     /// The export the row came from.
@@ -44,6 +46,11 @@ public struct DataProblem: Sendable, Equatable {
         return s + " " + reason
     }
 
+    /// Whether the problem is a label no mapping knows (an unmapped coded value; an unknown ward, product, stakeholder
+    /// group, stage or level): `validate` lists each distinct one once, with its count and first line, rather than a
+    /// line per row.
+    public var isUnmappedValue: Bool { !value.isEmpty && (reason.hasPrefix("unmapped ") || reason.hasPrefix("unknown ")) }
+
     /// Fields whose raw values must never be copied into any output, quarantine included.
     static let withheldFields: Set<String> = ["patient", "description", "text", "staff"]
     /// Fields whose raw values are shown unredacted: a wrong date or time is itself what the reader must see.
@@ -67,6 +74,29 @@ public final class ProblemDigest: ProblemSink {
     public private(set) var countsByKind: [String: Int] = [:]
     /// Every problem counted.
     public private(set) var total = 0
+    /// The line of the first problem of each kind.
+    public private(set) var firstLineByKind: [String: Int] = [:]
+    /// Distinct unmapped values (`DataProblem.isUnmappedValue`) in order of first sight, at most `distinctLimit`.
+    public private(set) var unmapped: [UnmappedValue] = []
+    /// Unmapped problems whose value was not among the first `distinctLimit` distinct ones (counted only).
+    public private(set) var unmappedBeyondLimit = 0
+    /// Every unmapped problem counted.
+    public private(set) var unmappedTotal = 0
+    private var unmappedIndex: [String: Int] = [:]
+    /// How many distinct unmapped values are kept.
+    public let distinctLimit = 1000
+
+    /// One distinct label that no mapping knows, with how often and where it was first seen.
+    public struct UnmappedValue: Sendable, Equatable {
+        /// The canonical field and the column it was read from.
+        public var field: String, column: String
+        /// The label as shown (redacted like every quarantined value).
+        public var value: String
+        /// Why (the first problem's reason: it names the study.yaml key to map it in).
+        public var reason: String
+        /// Rows with this label in this field, and the first one's line.
+        public var count: Int, firstLine: Int
+    }
 
     /// Creates a digest keeping `keep` problems in full.
     public init(keep: Int = 50) { self.keep = keep }
@@ -75,8 +105,49 @@ public final class ProblemDigest: ProblemSink {
         for p in problems {
             total += 1
             countsByKind[p.kind, default: 0] += 1
+            if firstLineByKind[p.kind] == nil { firstLineByKind[p.kind] = p.line }
+            if p.isUnmappedValue {
+                unmappedTotal += 1
+                let key = p.field + "\u{0}" + p.value
+                if let i = unmappedIndex[key] {
+                    unmapped[i].count += 1
+                } else if unmapped.count < distinctLimit {
+                    unmappedIndex[key] = unmapped.count
+                    unmapped.append(UnmappedValue(field: p.field, column: p.column, value: p.value, reason: p.reason, count: 1,
+                                                  firstLine: p.line))
+                } else {
+                    unmappedBeyondLimit += 1
+                }
+                continue
+            }
             if first.count < keep { first.append(p) }
         }
+    }
+
+    /// The unmapped values for people: per field, a heading with the reason, then each distinct value once with its
+    /// count and first line (at most `show` per field).
+    public func unmappedLines(show: Int) -> [String] {
+        var lines: [String] = []
+        var fields: [String] = []
+        for u in unmapped where !fields.contains(u.field) { fields.append(u.field) }
+        for field in fields {
+            let values = unmapped.filter { $0.field == field }
+            let parts = values[0].reason.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            lines.append("  \(parts[0]) in column \"\(values[0].column)\"" + (parts.count > 1 ? " (\(parts[1])):" : ":"))
+            for u in values.prefix(max(0, show)) {
+                lines.append("    \"\(u.value)\": \(NumberFormat.grouped(u.count)) \(u.count == 1 ? "row" : "rows"), first on line \(u.firstLine)")
+            }
+            if values.count > show {
+                let rest = values.dropFirst(max(0, show))
+                let rows = rest.reduce(0) { $0 + $1.count }
+                lines.append("    ... and \(NumberFormat.grouped(rest.count)) more distinct values (\(NumberFormat.grouped(rows)) rows)")
+            }
+        }
+        if unmappedBeyondLimit > 0 {
+            lines.append("  ... and \(NumberFormat.grouped(unmappedBeyondLimit)) more rows with unmapped values beyond the first "
+                         + "\(NumberFormat.grouped(distinctLimit)) distinct ones")
+        }
+        return lines
     }
 
     /// Problem kinds, most frequent first (ties by name).

@@ -14,6 +14,7 @@ public struct ExportHeader: Sendable {
     /// export), an `InputError` naming only the columns expected, never the values found (they may identify a patient).
     public init(labels: [String], spec: ExportSpec, file: String) throws {
         self.labels = labels
+        if let mismatch = HeaderNames.kindMismatch(labels, spec: spec) { throw mismatch }
         var positions: [String: [Int]] = [:]
         for (i, label) in labels.enumerated() { positions[Slug.normaliseLabel(label), default: []].append(i) }
         var index: [String: Int] = [:]

@@ -20,6 +20,8 @@ public enum ExportIngest {
 
     /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`, in
     /// file order. `threads` workers parse and normalise (1: all on the calling thread); `chunkBytes` sets the grid.
+    /// An export whose dates can only be read the other way round from the normaliser's `dateOrder` (the study's
+    /// `date_format`) is a `ConfigurationError` naming the evidence.
     public static func read<N: RecordNormaliser>(
         path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink, progress: ((Int) -> Void)? = nil,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = defaultChunkBytes,
@@ -48,7 +50,8 @@ public enum ExportIngest {
         var hasher = SHA256()
         hasher.update(data: head.bytes)
         var continuation: ChunkOutcome<N>?
-        var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = false
+        var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = !UTF8Check.isValid(head.bytes[...])
+        var dates = DateEvidence()
         try OrderedParallel.run(count: starts.count, threads: threads, window: max(1, threads) + 1, work: work) { k, speculative in
             var outcome = speculative
             if let previous = continuation {
@@ -62,6 +65,7 @@ public enum ExportIngest {
             blankLines += outcome.blankLines
             swallowedBlankLines += outcome.swallowedBlankLines
             windows1252 = windows1252 || outcome.windows1252
+            dates.merge(outcome.dates)
             tally.rowsRead += outcome.rowsRead
             for event in outcome.events {
                 switch event {
@@ -76,12 +80,16 @@ public enum ExportIngest {
                     tally.accepted += 1
                     if let reason = normaliser.setAsideReason(record) { tally.setAside[reason, default: 0] += 1 }
                     try consume(record)
+                case .setAside(let reason):
+                    tally.accepted += 1
+                    tally.setAside[reason, default: 0] += 1
                 case .rejected(let rowProblems, let rows):
                     tally.quarantined += rows
                     try problems.quarantine(rowProblems)
                 }
             }
         }
+        if let error = dates.contradiction(of: normaliser.dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
         tally.blankLines = blankLines + swallowedBlankLines
         tally.bytes = input.size
         tally.sha256 = Digest.hex(hasher.finalize())
@@ -205,6 +213,8 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
     enum Event {
         case record(N.Record, line: Int)
         case rejected([DataProblem], rows: Int)
+        /// A row kept out of the analysis by design (its ward is in `exclude_wards`).
+        case setAside(String)
     }
 
     var bytes: [UInt8] = []
@@ -213,6 +223,7 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
     var blankLines = 0
     var swallowedBlankLines = 0
     var windows1252 = false
+    var dates = DateEvidence()
     var error: Error?
     /// Set when the chunk ended inside a record: the parser and rows to continue with the next chunk's bytes.
     var pipeline: ChunkPipeline<N>?
@@ -229,6 +240,7 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
             return outcome
         }
         bases.publish(index, breaks: LineBases.breaks(in: outcome.bytes))
+        outcome.windows1252 = !UTF8Check.isValid(outcome.bytes[...])
         let pipeline = ChunkPipeline(layout: layout, normaliser: normaliser)
         do {
             pipeline.parser = try CSVChunkParser(displayName: layout.spec.file, line: bases.base(index), width: width) { [unowned pipeline] in
@@ -246,6 +258,7 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
     func continuing(with next: [UInt8], last: Bool) -> ChunkOutcome {
         var outcome = ChunkOutcome()
         outcome.bytes = next
+        outcome.windows1252 = !UTF8Check.isValid(next[...])
         pipeline!.run(next, last: last, into: &outcome)
         return outcome
     }
@@ -259,6 +272,7 @@ final class ChunkPipeline<N: RecordNormaliser> {
     var events: [ChunkOutcome<N>.Event] = []
     var rowsRead = 0, swallowedBlankLines = 0
     var windows1252 = false
+    var dates = DateEvidence()
 
     init(layout: ExportLayout, normaliser: N) {
         self.layout = layout
@@ -273,6 +287,11 @@ final class ChunkPipeline<N: RecordNormaliser> {
         swallowedBlankLines += row.swallowedBlankLines
         let result = row.problems.isEmpty ? normaliser.normalise(&row) : nil
         if row.sawWindows1252 { windows1252 = true }
+        if let reason = row.setAsideReason {
+            events.append(.setAside(reason))
+            return
+        }
+        dates.merge(row.dateEvidence)
         if let result, row.problems.isEmpty {
             events.append(.record(result, line: record.line))
         } else {
@@ -293,12 +312,14 @@ final class ChunkPipeline<N: RecordNormaliser> {
         outcome.events = events
         outcome.rowsRead = rowsRead
         outcome.swallowedBlankLines = swallowedBlankLines
-        outcome.windows1252 = windows1252
+        outcome.windows1252 = outcome.windows1252 || windows1252
+        outcome.dates = dates
         outcome.blankLines = (parser?.blankLines ?? 0) - blankBefore
         events = []
         rowsRead = 0
         swallowedBlankLines = 0
         windows1252 = false
+        dates = DateEvidence()
         if outcome.error == nil, !last, parser?.atRecordBoundary == false { outcome.pipeline = self }
     }
 }

@@ -12,6 +12,11 @@ public struct ExportRow {
     public private(set) var rows = 1
     /// Blank lines inside the unbalanced quote this row is, if it is one (counted as blank lines, not rows).
     private(set) var swallowedBlankLines = 0
+    /// Why the whole row is kept out of the analysis by design (a ward in `exclude_wards`), if it is: such a row is
+    /// counted as accepted and set aside, never quarantined, whatever else is wrong with it.
+    public private(set) var setAsideReason: String?
+    /// Slash dates in this row that can only be read day first, or only month first.
+    var dateEvidence = DateEvidence()
 
     init(record: CSVRecord, layout: ExportLayout) {
         self.record = record
@@ -94,6 +99,29 @@ public struct ExportRow {
         }
     }
 
+    /// Keeps the whole row out of the analysis by design (counted, not quarantined).
+    public mutating func setAside(_ reason: String) { setAsideReason = reason }
+
+    /// A date field (`dd/mm/yyyy`, or as `order` says; ISO always), noting which order it can only be read in.
+    public mutating func date(_ field: String, required: Bool = false, order: DateOrder) -> CalendarDay? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        dateEvidence.note(b, line: line, field: field)
+        do { return try FieldParsing.date(b, order: order) } catch {
+            reject(field, error.reason)
+            return nil
+        }
+    }
+
+    /// A date with an optional time, noting which order the date can only be read in.
+    public mutating func dateTime(_ field: String, required: Bool = false, order: DateOrder) -> (CalendarDay, ClockTime?)? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        dateEvidence.note(b, line: line, field: field)
+        do { return try FieldParsing.dateTime(b, order: order) } catch {
+            reject(field, error.reason)
+            return nil
+        }
+    }
+
     /// A label from a fixed vocabulary (`aliases` maps normalised labels to values).
     public mutating func choice<T>(_ field: String, required: Bool = true, _ aliases: [String: T], expected: String) -> T? {
         guard let label = text(field, required: required) else { return nil }
@@ -123,5 +151,60 @@ final class ExportLayout: Sendable {
     @inline(__always) func column(_ field: String) -> Int? {
         for entry in plan where entry.field == field { return entry.column }
         return nil
+    }
+}
+
+/// Evidence of the order an export writes its slash dates in: dates that can only be day first (`25/03/2019`) or only
+/// month first (`03/25/2019`), counted, with the first of each kind. A file whose only evidence contradicts
+/// `date_format` is a configuration error, not thousands of quarantined rows and silently swapped days ≤ 12.
+struct DateEvidence: Sendable {
+    /// Dates whose first part is above 12 (day first).
+    var dayFirst = 0
+    /// Dates whose second part is above 12 (month first).
+    var monthFirst = 0
+    /// The first of each: line, field and value.
+    var firstDayFirst: (line: Int, field: String, value: String)?
+    var firstMonthFirst: (line: Int, field: String, value: String)?
+
+    /// Notes one date cell (no allocation unless it is the first evidence of its kind).
+    @inline(__always) mutating func note(_ bytes: ArraySlice<UInt8>, line: Int, field: String) {
+        switch FieldParsing.evidentOrder(bytes) {
+        case .dmy?:
+            dayFirst += 1
+            if firstDayFirst == nil { firstDayFirst = (line, field, String(decoding: bytes, as: UTF8.self)) }
+        case .mdy?:
+            monthFirst += 1
+            if firstMonthFirst == nil { firstMonthFirst = (line, field, String(decoding: bytes, as: UTF8.self)) }
+        default: break
+        }
+    }
+
+    /// Adds evidence found later in the file.
+    mutating func merge(_ later: DateEvidence) {
+        dayFirst += later.dayFirst
+        monthFirst += later.monthFirst
+        if firstDayFirst == nil { firstDayFirst = later.firstDayFirst }
+        if firstMonthFirst == nil { firstMonthFirst = later.firstMonthFirst }
+    }
+
+    /// The file-level error when every date that tells the orders apart contradicts `order`; `nil` otherwise (a file
+    /// with evidence both ways keeps its per-row problems).
+    func contradiction(of order: DateOrder, file: String, header: ExportHeader, spec: ExportSpec) -> ConfigurationError? {
+        let (count, first, written, other): (Int, (line: Int, field: String, value: String)?, String, DateOrder)
+        switch order {
+        case .dmy where dayFirst == 0: (count, first, written, other) = (monthFirst, firstMonthFirst, "month first (mm/dd/yyyy)", .mdy)
+        case .mdy where monthFirst == 0: (count, first, written, other) = (dayFirst, firstDayFirst, "day first (dd/mm/yyyy)", .dmy)
+        default: return nil
+        }
+        guard count > 0, let first else { return nil }
+        let column = header.index[first.field].map { header.labels[$0] } ?? spec.header(for: first.field)
+        let part = order == .dmy ? "second" : "first"
+        return ConfigurationError(
+            file: file, keyPath: "date_format", line: first.line,
+            message: "this export writes its dates \(written), not \(order.pattern) as study.yaml says: "
+                + "\(NumberFormat.grouped(count)) \(count == 1 ? "date has" : "dates have") a \(part) part above 12 "
+                + "(the first on line \(first.line), column \"\(column)\": \"\(first.value)\") and none can only be read "
+                + "\(order.pattern); set date_format: \(other.rawValue) in study.yaml (or exports.\(spec.kind.rawValue).date_format: "
+                + "\(other.rawValue) for this export alone)")
     }
 }

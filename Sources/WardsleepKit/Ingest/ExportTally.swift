@@ -16,7 +16,7 @@ public struct ExportTally: Sendable, Equatable {
     public var bytes = 0
     /// SHA-256 of the file.
     public var sha256 = ""
-    /// `utf-8` or `windows-1252` (when any field needed it).
+    /// `utf-8`, or `windows-1252` when any byte sequence of the file is not UTF-8 (checked on the bytes, in every field).
     public var encoding = "utf-8"
     /// Whether the file started with a byte-order mark.
     public var byteOrderMark = false
@@ -50,11 +50,15 @@ public protocol RecordNormaliser {
     /// A check that needs every earlier row of the file (a duplicate), made in file order after `normalise`, on one
     /// thread: the field, the value shown and the reason when the record must be quarantined after all.
     mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)?
+    /// How the study orders slash dates (`date_format`): an export whose dates can only be read the other way round
+    /// is a configuration error.
+    var dateOrder: DateOrder { get }
 }
 
 extension RecordNormaliser {
     public func setAsideReason(_ record: Record) -> String? { nil }
     public func prepare(header: ExportHeader, spec: ExportSpec) throws {}
     public mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)? { nil }
+    public var dateOrder: DateOrder { .dmy }
 }
 

@@ -10,8 +10,13 @@ public struct FieldIssue: Error, Equatable, Sendable {
 public enum DateOrder: String, Sendable, Codable, CaseIterable {
     /// `dd/mm/yyyy`, the UK convention (default).
     case dmy
+    /// `mm/dd/yyyy`, the US convention.
+    case mdy
     /// ISO 8601 only.
     case iso
+
+    /// The form slash dates take, for messages (`dd/mm/yyyy`).
+    public var pattern: String { self == .iso ? "yyyy-mm-dd" : self == .mdy ? "mm/dd/yyyy" : "dd/mm/yyyy" }
 }
 
 /// Typed parsing of single CSV fields, straight from their bytes. Never locale-dependent.
@@ -53,24 +58,30 @@ public enum FieldParsing {
             if let serial = integerValue(s), (20_000...80_000).contains(serial) {
                 throw FieldIssue("not a date: this looks like an Excel serial number; export dates as text (dd/mm/yyyy)")
             }
-            throw FieldIssue(order == .iso ? "not a date: expected yyyy-mm-dd" : "not a date: expected dd/mm/yyyy")
+            throw FieldIssue("not a date: expected \(order.pattern)")
         }
         guard parts.count == 3, let a = integerValue(parts[0]), let b = integerValue(parts[1]),
               let c = integerValue(parts[2]), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isDigit) })
-        else { throw FieldIssue(order == .iso ? "not a date: expected yyyy-mm-dd" : "not a date: expected dd/mm/yyyy") }
+        else { throw FieldIssue("not a date: expected \(order.pattern)") }
 
         if parts[0].count == 4 {  // ISO 8601 year-month-day, always accepted
             guard separator == UInt8(ascii: "-") else { throw FieldIssue("not a date: year-first dates must be yyyy-mm-dd") }
             return try checkedDay(year: a, month: b, day: c)
         }
-        guard order == .dmy else {
+        guard order != .iso else {
             throw FieldIssue("not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
         }
         guard parts[2].count == 4 else {
-            if parts[2].count == 2 { throw FieldIssue("ambiguous date: a two-digit year could be any century; expected dd/mm/yyyy") }
-            throw FieldIssue("not a date: expected dd/mm/yyyy")
+            if parts[2].count == 2 { throw FieldIssue("ambiguous date: a two-digit year could be any century; expected \(order.pattern)") }
+            throw FieldIssue("not a date: expected \(order.pattern)")
         }
-        guard parts[0].count <= 2, parts[1].count <= 2 else { throw FieldIssue("not a date: expected dd/mm/yyyy") }
+        guard parts[0].count <= 2, parts[1].count <= 2 else { throw FieldIssue("not a date: expected \(order.pattern)") }
+        if order == .mdy {
+            if a > 12 && b >= 1 && b <= 12 && a <= 31 {
+                throw FieldIssue("UK-style date: month \(a) does not exist; expected mm/dd/yyyy (date_format: mdy), not dd/mm/yyyy")
+            }
+            return try checkedDay(year: c, month: a, day: b)
+        }
         if b > 12 && a >= 1 && a <= 12 && b <= 31 {
             throw FieldIssue("US-style date: month \(b) does not exist; expected dd/mm/yyyy, not mm/dd/yyyy")
         }
@@ -98,6 +109,32 @@ public enum FieldParsing {
             guard year >= 1800, year <= 2200 else { return nil }
             return CalendarDay(year: year, month: m0 * 10 + m1, day: d0 * 10 + d1)
         }
+        return nil
+    }
+
+    /// Which order the two leading components of a slash date `a/b/yyyy` (one or two digits each) can only be read
+    /// in: `.dmy` when `a` is above 12, `.mdy` when `b` is; `nil` when either reading works or it is no such date.
+    /// Used to tell a US export from a UK one by evidence, without allocating.
+    @inline(__always) static func evidentOrder(_ s: ArraySlice<UInt8>) -> DateOrder? {
+        var values = (0, 0), index = 0, digits = 0
+        for byte in s {
+            if isDigit(byte) {
+                digits += 1
+                guard digits <= 2 else { return nil }
+                if index == 0 { values.0 = values.0 * 10 + Int(byte &- 0x30) } else { values.1 = values.1 * 10 + Int(byte &- 0x30) }
+            } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return nil }
+                index += 1
+                digits = 0
+                if index == 2 { break }
+            } else {
+                return nil
+            }
+        }
+        guard index == 2 else { return nil }
+        let (a, b) = values
+        if a > 12 && a <= 31 && b >= 1 && b <= 12 { return .dmy }
+        if b > 12 && b <= 31 && a >= 1 && a <= 12 { return .mdy }
         return nil
     }
 

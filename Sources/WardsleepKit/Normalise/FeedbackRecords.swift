@@ -1,23 +1,11 @@
 /// Who gave feedback.
 public enum FeedbackGroup: String, Sendable, Codable, CaseIterable {
     case patient, staff, carer, other
-
-    static let labels: [String: FeedbackGroup] = [
-        "patient": .patient, "patients": .patient, "service user": .patient, "service users": .patient, "inpatient": .patient,
-        "staff": .staff, "staff member": .staff, "nurse": .staff, "nursing staff": .staff, "ward staff": .staff,
-        "carer": .carer, "carers": .carer, "relative": .carer, "family": .carer, "family member": .carer,
-        "other": .other, "visitor": .other,
-    ]
 }
 
 /// When feedback was given relative to the change.
 public enum FeedbackStage: String, Sendable, Codable, CaseIterable {
     case before, during, after
-
-    static let labels: [String: FeedbackStage] = [
-        "before": .before, "pre": .before, "baseline": .before, "during": .during, "pilot": .during,
-        "after": .after, "post": .after, "follow-up": .after, "follow up": .after,
-    ]
 }
 
 /// One piece of feedback. The text is kept for theme coding and redacted quotes; it is never copied verbatim.
@@ -41,17 +29,27 @@ public struct FeedbackRecord: Sendable, Equatable {
 /// Reads feedback rows.
 public struct FeedbackNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.feedback) }
     var lookups = RowLookups()
-    /// Creates the normaliser.
-    public init(context: NormaliseContext) { self.context = context }
+    var groups: CodedColumn<FeedbackGroup>
+    var stages: CodedColumn<FeedbackStage>
+
+    /// Creates the normaliser; `spec` gives the study's own labels for group and stage.
+    public init(context: NormaliseContext, spec: ExportSpec? = nil) {
+        self.context = context
+        let spec = spec ?? context.study.exports[.feedback]
+        groups = CodedColumn(CodedFields.feedbackGroup, spec: spec) { FeedbackGroup(rawValue: $0) }
+        stages = CodedColumn(CodedFields.feedbackStage, spec: spec) { FeedbackStage(rawValue: $0) }
+    }
 
     public mutating func normalise(_ row: inout ExportRow) -> FeedbackRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.feedback)
         let id = row.text("id", required: true)
-        let group = row.choice("group", FeedbackGroup.labels, expected: "patient, staff, carer or other")
-        let stage = row.choice("stage", FeedbackStage.labels, expected: "before, during or after")
+        let group = groups.value(&row, required: true)
+        let stage = stages.value(&row, required: true)
         let text = row.text("text", required: true)
-        let day = row.parse("date") { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
+        let day = row.dateTime("date", order: order)?.0
         let ward = context.ward(&row, required: false, cache: &lookups)
         let rating = row.parse("rating") { (b) throws(FieldIssue) -> Int in
             let v = try FieldParsing.integer(b)

@@ -47,6 +47,10 @@ public struct Formulary: Sendable {
     public private(set) var drugs: [FormularyDrug]
     /// Every name and alias (lower case) → drug index.
     private(set) var names: [String: Int] = [:]
+    /// Local product labels (normalised) → the full product they stand for (`formulary.products` in study.yaml), e.g.
+    /// "Promethazine elixir" → "Promethazine 5mg/5ml oral solution": where a local name gets its strength or
+    /// concentration.
+    public var products: [String: String] = [:]
 
     /// Creates a formulary from drugs.
     public init(drugs: [FormularyDrug]) {
@@ -103,6 +107,7 @@ public struct Formulary: Sendable {
         var f = builtIn()
         for d in study.formulary.drugs { f.add(d) }
         for (alias, drug) in study.formulary.aliases.sorted(by: { $0.key < $1.key }) { f.alias(alias, to: drug) }
+        f.products = study.formulary.products
         return f
     }
 }
@@ -113,9 +118,12 @@ public struct FormularyExtension: Sendable, Equatable {
     public var aliases: [String: String] = [:]
     /// Drugs the built-in table lacks.
     public var drugs: [FormularyDrug] = []
+    /// Local product labels (normalised) → the product with its strength or concentration.
+    public var products: [String: String] = [:]
     /// None.
-    public init(aliases: [String: String] = [:], drugs: [FormularyDrug] = []) {
+    public init(aliases: [String: String] = [:], drugs: [FormularyDrug] = [], products: [String: String] = [:]) {
         self.aliases = aliases
         self.drugs = drugs
+        self.products = products
     }
 }

@@ -21,6 +21,8 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
 /// Reads pharmacy issue rows; the product string must resolve to one formulary drug and strength.
 public struct HypnoticIssueNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.hypnotics) }
     var lookups = RowLookups()
     let parser: ProductParser
     var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
@@ -31,8 +33,8 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticIssueRecord? {
-        let order = context.study.dateFormat
-        let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
+        let order = context.dateOrder(.hypnotics)
+        let day = row.dateTime("date", required: true, order: order)?.0
         let ward = context.ward(&row, cache: &lookups)
         let productText = row.text("product", required: true)
         let quantity = row.parse("quantity", required: true, issueQuantity)
@@ -61,15 +63,9 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
     public func setAsideReason(_ r: HypnoticIssueRecord) -> String? { r.period == nil ? "outside both periods" : nil }
 }
 
-/// What happened to a prescribed dose.
+/// What happened to a prescribed dose (labels mapped by `CodedFields.administrationStatus`).
 public enum AdministrationStatus: String, Sendable, Codable, CaseIterable {
     case given, refused, omitted
-
-    /// Spellings EPMA systems use.
-    static let labels: [String: AdministrationStatus] = [
-        "given": .given, "administered": .given, "self-administered": .given, "refused": .refused, "declined": .refused,
-        "omitted": .omitted, "not given": .omitted, "withheld": .omitted, "unavailable": .omitted,
-    ]
 }
 
 /// One hypnotic dose event from an EPMA export.
@@ -94,59 +90,139 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     public var timing: EventTiming
 }
 
-/// Reads EPMA administration rows; the drug must resolve to one formulary drug.
+/// Reads EPMA administration rows; the drug must resolve to one formulary drug, and a dose in anything but mg (a unit
+/// in the dose cell, `7.5 mg`, or a `dose_unit` column) is converted only when that is exact: g and micrograms always,
+/// ml and tablets only when the drug label gives the strength (`Promethazine 5mg/5ml oral solution`). A volume is
+/// never read as mg.
 public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.hypnotics) }
     var lookups = RowLookups()
     let parser: ProductParser
     let formulary: Formulary
-    var drugs = LabelCache<Result<FormularyDrug, FieldIssue>>()
-    var statuses = LabelCache<AdministrationStatus?>()
-    /// Creates the normaliser.
-    public init(context: NormaliseContext) {
+    var drugs = LabelCache<Result<ResolvedDrug, FieldIssue>>()
+    var statuses: CodedColumn<AdministrationStatus>
+    var prnFlags: CodedColumn<FlagValue>
+    var units: CodedColumn<DoseUnit>
+    var inlineUnits = LabelCache<DoseUnit?>()
+
+    /// A drug label resolved against the formulary, with the strength the label gives, if any.
+    struct ResolvedDrug {
+        let drug: FormularyDrug
+        /// mg per ml, for a liquid whose label gives its concentration.
+        let mgPerMl: Double?
+        /// mg per tablet or capsule, when the label gives the strength.
+        let mgPerTablet: Double?
+    }
+
+    /// Creates the normaliser; `spec` gives the study's own labels for status, PRN and dose unit.
+    public init(context: NormaliseContext, spec: ExportSpec? = nil) {
         self.context = context
+        let spec = spec ?? context.study.exports[.hypnotics]
         let formulary = Formulary.forStudy(context.study), parser = ProductParser(formulary: formulary)
         self.formulary = formulary
         self.parser = parser
+        statuses = CodedColumn(CodedFields.administrationStatus, spec: spec) { AdministrationStatus(rawValue: $0) }
+        prnFlags = CodedColumn(CodedFields.prn, spec: spec, FlagValue.init(canonical:))
+        units = CodedColumn(CodedFields.doseUnit, spec: spec) { DoseUnit(rawValue: $0) }
         resolveDrug = { b in
             let text = TextDecoding.decode(b).0
-            return Result { () throws(FieldIssue) in formulary.drug(named: try parser.parse(text, requireStrength: false).drug)! }
+            return Result { () throws(FieldIssue) in
+                let p = try parser.parse(text, requireStrength: false)
+                let liquid = p.form == .liquid || p.perMl != nil
+                return ResolvedDrug(drug: formulary.drug(named: p.drug)!, mgPerMl: liquid && p.perMl != nil ? p.mgPerUnit : nil,
+                                    mgPerTablet: !liquid && (p.form == .tablet || p.form == .capsule) ? p.strengthMg : nil)
+            }
         }
     }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     /// A drug label resolved against the formulary: made once, so looking a label up captures nothing per row.
-    let resolveDrug: (ArraySlice<UInt8>) -> Result<FormularyDrug, FieldIssue>
+    let resolveDrug: (ArraySlice<UInt8>) -> Result<ResolvedDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
-        let order = context.study.dateFormat
-        let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order) }
+        let order = context.dateOrder(.hypnotics)
+        let stamp = row.dateTime("datetime", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
-        var drug: FormularyDrug?
+        var drug: ResolvedDrug?
         if let bytes = row.requiredBytes("drug") {
             switch drugs.value(for: bytes, resolveDrug) {
             case .success(let d): drug = d
             case .failure(let issue): row.reject("drug", issue.reason)
             }
         }
-        let dose = row.parse("dose_mg", required: true, doseMg)
-        var status = AdministrationStatus.given
-        if let bytes = row.bytes("status") {
-            if let s = statuses.value(for: bytes, { AdministrationStatus.labels[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
-                status = s
-            } else {
-                row.reject("status", "unknown status: expected given, refused or omitted")
-            }
-        }
-        let prn = row.parse("prn", FieldParsing.flag)
+        let dose = self.dose(&row, drug: drug)
+        let status = statuses.value(&row) ?? .given
+        let prn = prnFlags.value(&row)?.bool
         guard let stamp, let ward, let patient, let drug, let dose, row.problems.isEmpty else { return nil }
-        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug,
+        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug.drug,
                                             doseMg: dose,
                                             status: status, prn: prn,
                                             timing: context.timing(ward: ward, day: stamp.0, time: stamp.1))
+    }
+
+    /// The dose in mg: the number in the dose cell, in the unit written after it or in `dose_unit` (mg when neither).
+    mutating func dose(_ row: inout ExportRow, drug: ResolvedDrug?) -> Double? {
+        guard let cell = row.requiredBytes("dose_mg") else { return nil }
+        let (number, suffix) = DoseUnit.split(cell)
+        var unit = DoseUnit.mg
+        if !suffix.isEmpty {
+            let table = units.table
+            guard let u = inlineUnits.value(for: suffix, { table[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) else {
+                row.reject("dose_mg", CodedFields.doseUnit.unmappedReason)
+                return nil
+            }
+            unit = u
+            if row.has("dose_unit"), let column = units.value(&row), column != u {
+                row.reject("dose_unit", "conflicting units: the dose says \(u.rawValue) but the dose unit column says \(column.rawValue)")
+                return nil
+            }
+        } else if row.has("dose_unit") {
+            guard row.bytes("dose_unit") != nil else {
+                row.reject("dose_unit", "empty dose unit: the dose has no unit, and the export has a dose unit column", value: "")
+                return nil
+            }
+            guard let u = units.value(&row) else { return nil }
+            unit = u
+        }
+        let amount: Double
+        do { amount = try positiveDecimal(number) } catch {
+            row.reject("dose_mg", error.reason)
+            return nil
+        }
+        var mg: Double
+        switch unit {
+        case .mg: mg = amount
+        case .g: mg = amount * 1000
+        case .microgram: mg = amount / 1000
+        case .ml:
+            guard let perMl = drug?.mgPerMl else {
+                if drug != nil {
+                    row.reject("dose_mg", "dose in ml: the drug label gives no concentration (e.g. \"5mg/5ml\"), so the mg cannot be "
+                               + "known; a volume is never read as mg")
+                }
+                return nil
+            }
+            mg = amount * perMl
+        case .tablet:
+            guard let perTablet = drug?.mgPerTablet else {
+                if drug != nil {
+                    row.reject("dose_mg", "dose in tablets: the drug label gives no strength per tablet (e.g. \"7.5mg tablets\"), so the "
+                               + "mg cannot be known")
+                }
+                return nil
+            }
+            mg = amount * perTablet
+        }
+        guard mg <= PlausibleLimits.doseMg else {
+            row.reject("dose_mg", "implausible dose: more than \(NumberFormat.grouped(Int(PlausibleLimits.doseMg))) mg in one dose")
+            return nil
+        }
+        return mg
     }
 
     public func setAsideReason(_ r: HypnoticAdministrationRecord) -> String? {
@@ -184,4 +260,25 @@ func doseMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
         throw FieldIssue("implausible dose: more than \(NumberFormat.grouped(Int(PlausibleLimits.doseMg))) mg in one dose")
     }
     return v
+}
+
+/// The unit a dose is written in (`CodedFields.doseUnit`).
+enum DoseUnit: String, Sendable {
+    case mg, g, microgram, ml, tablet
+
+    /// A dose cell split into its number and the unit written after it (`"7.5 mg"` → `7.5`, `mg`; `"7.5"` → `7.5`, empty).
+    static func split(_ cell: ArraySlice<UInt8>) -> (number: ArraySlice<UInt8>, unit: ArraySlice<UInt8>) {
+        var i = cell.startIndex
+        func numeric(_ b: UInt8) -> Bool {
+            FieldParsing.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ",")
+        }
+        while i < cell.endIndex {
+            // An exponent (`1e6`) stays with the number, which then reads as "not a number", never as a unit `e6`.
+            if cell[i] == UInt8(ascii: "e") || cell[i] == UInt8(ascii: "E"), i + 1 < cell.endIndex, numeric(cell[i + 1]) { i += 1; continue }
+            guard numeric(cell[i]) else { break }
+            i += 1
+        }
+        guard i > cell.startIndex, i < cell.endIndex else { return (cell, cell[cell.endIndex...]) }
+        return (cell[cell.startIndex..<i], cell[i...].trimmingWhitespace())
+    }
 }

@@ -27,22 +27,24 @@ public struct IncidentRecord: Sendable, Equatable {
 /// Reads incident rows: maps categories and harm levels, pseudonymises patients, drops the narrative.
 public struct IncidentNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.incidents) }
     var lookups = RowLookups()
     let categories: [String: String]?
-    let severities: [String: Int]
+    var severities: CodedColumn<Int>
     let excluded: Set<String>
-    let severityHint: String
+    /// Status label → whether its rows are excluded (`nil`: unmapped), once per distinct label.
+    let statusTable: [String: Bool]
     /// Redacts category labels used as they are (no `categories` in study.yaml): they are free text that is published.
     let redactor: Redactor
     var categoryCache = LabelCache<String?>()
-    var severityCache = LabelCache<Int?>()
-    var statusCache = LabelCache<Bool>()
+    var statusCache = LabelCache<Bool?>()
 
-    /// NRLS harm levels and their common spellings, used when study.yaml gives no `severities`.
-    public static let standardSeverities: [String: Int] = [
-        "no harm": 0, "none": 0, "0": 0, "low": 1, "low harm": 1, "minor": 1, "1": 1, "moderate": 2, "moderate harm": 2,
-        "2": 2, "severe": 3, "severe harm": 3, "major": 3, "3": 3, "death": 4, "catastrophic": 4, "4": 4,
-    ]
+    /// NRLS harm levels and their common spellings (`CodedFields.severity`), used when study.yaml gives no `severities`.
+    public static let standardSeverities: [String: Int] = CodedFields.severity.defaults.compactMapValues(harmLevel)
+
+    /// 0 (no harm) to 4 (death) for a canonical harm level.
+    static func harmLevel(_ canonical: String) -> Int? { CodedFields.severity.canonical.firstIndex(of: canonical) }
 
     /// Creates the normaliser for `spec` (categories, severities and excluded statuses come from it).
     public init(context: NormaliseContext, spec: ExportSpec) {
@@ -57,23 +59,29 @@ public struct IncidentNormaliser: RecordNormaliser {
         } else {
             categories = nil
         }
-        if let map = spec.severities {
-            severities = Dictionary(map.map { (Slug.normaliseLabel($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
-            severityHint = "one of " + map.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { "\"\($0.key)\"" }
-                .joined(separator: ", ") + " (exports.incidents.severities)"
-        } else {
-            severities = IncidentNormaliser.standardSeverities
-            severityHint = "No harm, Low, Moderate, Severe or Death, or 0 to 4 (map local codes in exports.incidents.severities)"
+        // `severities` (label → 0–4) replaces the standard levels; `values.severity` (label → level name) adds to either.
+        var levels = spec.severities.map { Dictionary($0.map { (Slug.normaliseLabel($0.key), $0.value) }, uniquingKeysWith: { a, _ in a }) }
+            ?? IncidentNormaliser.standardSeverities
+        for (label, canonical) in spec.values["severity"] ?? [:] { levels[Slug.normaliseLabel(label)] = IncidentNormaliser.harmLevel(canonical) }
+        severities = CodedColumn(CodedFields.severity, table: levels)
+        let excluded = Set(spec.excludeStatus.map(Slug.normaliseLabel))
+        self.excluded = excluded
+        // A status is excluded when its own label or the canonical status it maps to is listed in exclude_status; a
+        // listed label is a known status even when no synonym maps it.
+        var statuses: [String: Bool] = [:]
+        for (label, canonical) in CodedFields.incidentStatus.table(adding: spec.values["status"] ?? [:]) {
+            statuses[label] = excluded.contains(label) || excluded.contains(Slug.normaliseLabel(canonical))
         }
-        excluded = Set(spec.excludeStatus.map(Slug.normaliseLabel))
+        for label in excluded { statuses[label] = true }
+        statusTable = statuses
     }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     public mutating func normalise(_ row: inout ExportRow) -> IncidentRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.incidents)
         let id = row.text("id", required: true)
-        let stamp = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order) }
+        let stamp = row.dateTime("date", required: true, order: order)
         let separateTime = row.parse("time", FieldParsing.time)
         let ward = context.ward(&row, cache: &lookups)
         var category: String?
@@ -92,16 +100,18 @@ public struct IncidentNormaliser: RecordNormaliser {
                            + "name in study.yaml exports.incidents.categories")
             }
         }
-        var severity: Int?
-        if let bytes = row.bytes("severity") {
-            let severities = self.severities
-            severity = severityCache.value(for: bytes) { severities[Slug.normaliseLabel(TextDecoding.decode($0).0)] }
-            if severity == nil { row.reject("severity", "unknown harm level: expected \(severityHint)") }
-        }
+        let severity = severities.value(&row)
         let subcategory = row.text("subcategory")
         let status = row.text("status")
-        let excluded = self.excluded
-        let isExcluded = row.bytes("status").map { b in statusCache.value(for: b) { excluded.contains(Slug.normaliseLabel(TextDecoding.decode($0).0)) } } ?? false
+        var isExcluded = false
+        if let b = row.bytes("status") {
+            let statuses = statusTable
+            if let x = statusCache.value(for: b, { statuses[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
+                isExcluded = x
+            } else {
+                row.reject("status", CodedFields.incidentStatus.unmappedReason)
+            }
+        }
         let patient = context.patient(&row, required: false)
         guard let id, let stamp, let ward, let category, row.problems.isEmpty else { return nil }
         let time = separateTime ?? stamp.1

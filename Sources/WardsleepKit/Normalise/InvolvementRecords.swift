@@ -74,6 +74,8 @@ public enum StakeholderRoles {
 /// Reads involvement-ledger rows.
 public struct InvolvementNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.involvement) }
     var lookups = RowLookups()
     /// Activity and evidence are free text that reaches the report: redacted here, before anything else sees them.
     let redactor: Redactor
@@ -84,7 +86,7 @@ public struct InvolvementNormaliser: RecordNormaliser {
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> InvolvementRecord? {
-        let order = context.study.dateFormat
+        let order = context.dateOrder(.involvement)
         let stage = row.choice("stage", Dictionary(uniqueKeysWithValues: InvolvementStage.allCases.map { ($0.rawValue, $0) }),
                                expected: InvolvementStage.allCases.map(\.rawValue).joined(separator: ", "))
         let level = row.choice("level", Dictionary(uniqueKeysWithValues: InvolvementLevel.allCases.map { ($0.rawValue, $0) }),
@@ -100,7 +102,7 @@ public struct InvolvementNormaliser: RecordNormaliser {
         }
         let activity = row.text("activity").map(redactor.redact)
         let evidence = row.text("evidence").map(redactor.redact)
-        let day = row.parse("date") { (b) throws(FieldIssue) in try FieldParsing.dateTime(b, order: order).0 }
+        let day = row.dateTime("date", order: order)?.0
         guard let stage, let level, let group, let role, row.problems.isEmpty else { return nil }
         return InvolvementRecord(stage: stage, group: group, role: role, level: level, activity: activity, evidence: evidence, day: day)
     }

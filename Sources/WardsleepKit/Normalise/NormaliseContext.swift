@@ -11,6 +11,8 @@ public final class NormaliseContext: Sendable {
 
     /// Each ward's periods (the study's, or the ward's own), worked out once.
     let wardPeriods: [StudyPeriods]
+    /// How each export orders its slash dates (its own `date_format`, else the study's), by `ExportKind.ordinal`.
+    let dateOrders: [DateOrder]
 
     /// Creates a context.
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?) {
@@ -18,7 +20,11 @@ public final class NormaliseContext: Sendable {
         self.pseudonymiser = pseudonymiser
         patients = pseudonymiser.map(PatientRegistry.init)
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
+        dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
     }
+
+    /// How export `kind` orders its slash dates (an array read per row: no hashing).
+    @inline(__always) func dateOrder(_ kind: ExportKind) -> DateOrder { dateOrders[kind.ordinal] }
 
     /// Refuses to read an export with a patient column when there is no key to pseudonymise it with.
     func requireKey(for header: ExportHeader, spec: ExportSpec) throws {
@@ -40,15 +46,31 @@ public final class NormaliseContext: Sendable {
         return patients.id(for: bytes)
     }
 
-    /// The ward a row names, by id, name or alias; records "unknown ward" otherwise.
+    /// The ward a row names, by id, name or alias; a ward in `exclude_wards` sets the row aside ("excluded by design");
+    /// records "unknown ward" otherwise.
     func ward(_ row: inout ExportRow, _ field: String = "ward", required: Bool = true, cache: inout RowLookups) -> Int? {
         guard let bytes = required ? row.requiredBytes(field) : row.bytes(field) else { return nil }
-        guard let i = cache.wards.value(for: bytes, { self.study.wardIndex(matching: TextDecoding.decode($0).0) }) else {
+        let found = cache.wards.value(for: bytes) { b -> Int? in
+            // Only on a cache miss: the study is reached through the context, never copied per row.
+            let study = self.study, label = TextDecoding.decode(b).0
+            if let i = study.wardIndex(matching: label) { return i }
+            return study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil
+        }
+        guard let i = found else {
             row.reject(field, "unknown ward: not an id, name or alias of any ward in study.yaml")
+            return nil
+        }
+        if i == NormaliseContext.excludedWard {
+            row.setAside(NormaliseContext.excludedByDesign)
             return nil
         }
         return i
     }
+
+    /// The ward index a cache holds for a ward in `exclude_wards`.
+    static let excludedWard = -1
+    /// The set-aside reason of rows from wards in `exclude_wards`.
+    public static let excludedByDesign = "excluded by design"
 }
 
 /// Per-export caches of resolved cells, owned by each normaliser.

@@ -1,4 +1,4 @@
-/// Why an overnight check was made.
+/// Why an overnight check was made (labels mapped by `CodedFields.observationReason`).
 public enum ObservationReason: String, Sendable, Codable, CaseIterable {
     /// A routine check of the ward's observation schedule: on a protected night inside the window, a lapse.
     case routine
@@ -6,21 +6,6 @@ public enum ObservationReason: String, Sendable, Codable, CaseIterable {
     case clinicalNeed = "clinical_need"
     /// Enhanced observation (within eyesight, arm's length, one to one): the patient was on a higher level.
     case enhanced
-
-    /// Spellings observation systems and transcribed sheets use, normalised (`Slug.normaliseLabel`).
-    public static let labels: [String: ObservationReason] = [
-        "routine": .routine, "routine check": .routine, "general": .routine, "general observation": .routine,
-        "general observations": .routine, "intermittent": .routine, "hourly": .routine, "standard": .routine,
-        "scheduled": .routine, "night check": .routine, "sleep check": .routine,
-        "clinical need": .clinicalNeed, "clinical_need": .clinicalNeed, "clinical": .clinicalNeed,
-        "clinical concern": .clinicalNeed, "concern": .clinicalNeed, "risk": .clinicalNeed, "unwell": .clinicalNeed,
-        "enhanced": .enhanced, "enhanced observation": .enhanced, "enhanced observations": .enhanced,
-        "one to one": .enhanced, "one_to_one": .enhanced, "1:1": .enhanced, "1 to 1": .enhanced, "constant": .enhanced,
-        "within eyesight": .enhanced, "arms length": .enhanced, "arm's length": .enhanced,
-    ]
-
-    /// What the quarantine says an unknown reason should have been.
-    static let expected = "expected routine, clinical need or enhanced (one to one)"
 }
 
 /// One overnight observation check, attributed to a night and to the protected window as incidents are.
@@ -43,9 +28,12 @@ public struct ObservationRecord: Sendable, Equatable {
 public struct ObservationNormaliser: RecordNormaliser {
     let context: NormaliseContext
     var lookups = RowLookups()
-    var reasons = LabelCache<ObservationReason?>()
-    /// Creates the normaliser.
-    public init(context: NormaliseContext) { self.context = context }
+    var reasons: CodedColumn<ObservationReason>
+    /// Creates the normaliser; `spec` gives the study's own labels for the reason.
+    public init(context: NormaliseContext, spec: ExportSpec) {
+        self.context = context
+        reasons = CodedColumn(CodedFields.observationReason, spec: spec) { ObservationReason(rawValue: $0) }
+    }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
@@ -58,14 +46,7 @@ public struct ObservationNormaliser: RecordNormaliser {
         }
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
-        var reason = ObservationReason.routine
-        if let bytes = row.bytes("reason") {
-            if let r = reasons.value(for: bytes, { ObservationReason.labels[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
-                reason = r
-            } else {
-                row.reject("reason", "unknown reason: \(ObservationReason.expected)")
-            }
-        }
+        let reason = reasons.value(&row) ?? .routine  // an empty cell is a routine check; an unmapped one is recorded
         guard let stamp, let ward, let patient, row.problems.isEmpty else { return nil }
         let timing = context.timing(ward: ward, day: stamp.0, time: stamp.1)
         // The timing always has a night here: the check has a time.

@@ -4,7 +4,8 @@ public struct OccupancyRecord: Sendable, Equatable {
     public var day: CalendarDay
     /// Index of the ward in the study.
     public var ward: Int
-    /// Occupied beds at midnight.
+    /// Occupied beds at midnight: the day's occupied bed days. With `obd_includes_leave: false`, beds of patients on
+    /// leave are taken off (`occupied_beds − leave_beds`).
     public var occupiedBeds: Int
     /// Beds held for patients on leave, when exported.
     public var leaveBeds: Int?
@@ -15,23 +16,38 @@ public struct OccupancyRecord: Sendable, Equatable {
 /// Reads occupancy rows. A ward-day given twice is quarantined the second time (it would double the exposure).
 public struct OccupancyNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.occupancy) }
     var lookups = RowLookups()
     var seen: WardDaySet
+    /// Whether occupied bed days count patients on leave (`obd_includes_leave`).
+    let includesLeave: Bool
 
-    /// Creates the normaliser.
-    public init(context: NormaliseContext) {
+    /// Creates the normaliser; `spec` says whether occupied bed days include leave.
+    public init(context: NormaliseContext, spec: ExportSpec? = nil) {
         self.context = context
         seen = WardDaySet(study: context.study)
+        includesLeave = (spec ?? context.study.exports[.occupancy]).obdIncludesLeave
+    }
+
+    public func prepare(header: ExportHeader, spec: ExportSpec) throws {
+        guard !includesLeave, header.index["leave_beds"] == nil else { return }
+        throw ConfigurationError(file: spec.file, keyPath: "exports.occupancy.obd_includes_leave", line: 1,
+                                 message: "is false, so leave must be taken off the occupied beds, but the export has no leave_beds "
+                                     + "column (map it in exports.occupancy.columns.leave_beds)")
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> OccupancyRecord? {
-        let order = context.study.dateFormat
-        let day = row.parse("date", required: true) { (b) throws(FieldIssue) in try FieldParsing.date(b, order: order) }
+        let order = context.dateOrder(.occupancy)
+        let day = row.date("date", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let beds = row.parse("occupied_beds", required: true, bedCount)
         let leave = row.parse("leave_beds", bedCount)
+        if !includesLeave, let beds, let leave, leave > beds {
+            row.reject("leave_beds", "more beds on leave (\(leave)) than occupied (\(beds)): occupied beds must include those on leave")
+        }
         guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
-        return OccupancyRecord(day: day, ward: ward, occupiedBeds: beds, leaveBeds: leave,
+        return OccupancyRecord(day: day, ward: ward, occupiedBeds: includesLeave ? beds : beds - (leave ?? 0), leaveBeds: leave,
                                period: context.wardPeriods[ward].period(of: day))
     }
 

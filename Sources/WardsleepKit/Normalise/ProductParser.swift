@@ -63,7 +63,9 @@ public struct ProductParser {
     }
 
     /// Parses `text`; `requireStrength` for pharmacy issues, where mg come from the strength in the name.
-    public func parse(_ text: String, requireStrength: Bool = true) throws(FieldIssue) -> ParsedProduct {
+    public func parse(_ label: String, requireStrength: Bool = true) throws(FieldIssue) -> ParsedProduct {
+        // A local product label the study defines stands for its full product (strength, concentration).
+        let text = formulary.products.isEmpty ? label : formulary.products[Slug.normaliseLabel(label)] ?? label
         guard text.count <= PlausibleLimits.productNameLength else {
             throw FieldIssue("implausible product name: longer than \(PlausibleLimits.productNameLength) characters")
         }

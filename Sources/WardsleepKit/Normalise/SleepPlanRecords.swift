@@ -8,7 +8,7 @@ public struct SleepPlanRecord: Sendable, Equatable {
     public var patient: PatientID
     /// Whether the patient had protected sleep that night.
     public var protected: Bool
-    /// Roles that took the decision (normalised labels: `mdt`, `night coordinator` ...).
+    /// Roles that took the decision, as canonical roles (`CodedFields.decidedBy`: `mdt`, `night coordinator` ...).
     public var decidedBy: [String]
     /// Whether the patient took part in the decision, when recorded.
     public var patientInvolved: Bool?
@@ -21,26 +21,37 @@ public struct SleepPlanRecord: Sendable, Equatable {
 /// Reads sleep-plan rows.
 public struct SleepPlanNormaliser: RecordNormaliser {
     let context: NormaliseContext
+
+    public var dateOrder: DateOrder { context.dateOrder(.sleepPlans) }
     var lookups = RowLookups()
-    /// Creates the normaliser.
-    public init(context: NormaliseContext) { self.context = context }
+    var protectedFlags, patientFlags, carerFlags: CodedColumn<FlagValue>
+    var roles: CodedListColumn
+
+    /// Creates the normaliser; `spec` gives the study's own labels for the coded fields.
+    public init(context: NormaliseContext, spec: ExportSpec? = nil) {
+        self.context = context
+        let spec = spec ?? context.study.exports[.sleepPlans]
+        protectedFlags = CodedColumn(CodedFields.protected, spec: spec, FlagValue.init(canonical:))
+        patientFlags = CodedColumn(CodedFields.patientInvolved, spec: spec, FlagValue.init(canonical:))
+        carerFlags = CodedColumn(CodedFields.carerInvolved, spec: spec, FlagValue.init(canonical:))
+        roles = CodedListColumn(CodedFields.decidedBy, spec: spec)
+    }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     public mutating func normalise(_ row: inout ExportRow) -> SleepPlanRecord? {
-        let order = context.study.dateFormat
-        let night = row.parse("night", required: true) { (b) throws(FieldIssue) in try FieldParsing.date(b, order: order) }
+        let order = context.dateOrder(.sleepPlans)
+        let night = row.date("night", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
-        let protected = row.parse("protected", required: true, FieldParsing.flag)
-        let decidedBy = row.bytes("decided_by").map { bytes in
-            lookups.labels.value(for: bytes) {
-                TextDecoding.decode($0).0.split(separator: ";").map { Slug.normaliseLabel(String($0)) }.filter { !$0.isEmpty }
-            }
-        } ?? []
-        let patientInvolved = row.parse("patient_involved", FieldParsing.flag)
-        let carerInvolved = row.parse("carer_involved", FieldParsing.flag)
-        guard let night, let ward, let patient, let protected, row.problems.isEmpty else { return nil }
+        let protected = protectedFlags.value(&row, required: true)?.bool
+        if protected == nil && row.problems.isEmpty {
+            row.reject("protected", "not recorded: protected must say whether the night was protected (Y or N)")
+        }
+        let decidedBy = roles.values(&row)
+        let patientInvolved = patientFlags.value(&row)?.bool
+        let carerInvolved = carerFlags.value(&row)?.bool
+        guard let night, let ward, let patient, let protected, let decidedBy, row.problems.isEmpty else { return nil }
         return SleepPlanRecord(night: night, ward: ward, patient: patient, protected: protected, decidedBy: decidedBy,
                                patientInvolved: patientInvolved, carerInvolved: carerInvolved,
                                period: context.wardPeriods[ward].period(of: night))

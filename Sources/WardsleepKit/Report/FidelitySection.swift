@@ -15,6 +15,8 @@ public enum FidelitySection {
                 + "patient-nights were left without routine checks.\n\n"
         }
         let shown = ReleasedFidelity(f, study: study, style: style)
+        // The row of every ward in scope: "All wards", or the wards of a ward filter.
+        let everyWard = MarkdownText.escape(study.wardsInScopeName.prefix(1).uppercased() + study.wardsInScopeName.dropFirst())
         let window = "\(study.protectedWindow.start)–\(study.protectedWindow.end)"
         md += "Each overnight check in the observation log is joined to the patient's sleep plan for that night (checks before "
         md += "\(EventTiming.nightBoundaryHour):00 belong to the previous night). A protected patient-night is delivered as "
@@ -28,7 +30,7 @@ public enum FidelitySection {
         md += "Clinical-need checks | Enhanced checks | Checks in window | Per 100 bed-nights | Checks with no plan |\n"
         md += "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n"
         for r in shown.rows {
-            md += "| \(r.ward == "all" ? "All wards" : MarkdownText.escape(r.ward)) | \(r.period.rawValue) | \(grouped(r.protectedNights)) | "
+            md += "| \(r.ward == "all" ? everyWard : MarkdownText.escape(r.ward)) | \(r.period.rawValue) | \(grouped(r.protectedNights)) | "
             md += "\(grouped(r.withoutRoutineCheck)) | \(percent(r.fidelity)) | \(grouped(r.routineChecks)) | \(grouped(r.clinicalNeedChecks)) | "
             md += "\(grouped(r.enhancedChecks)) | \(grouped(r.checksInWindow)) | "
             md += "\(r.checksPer100BedNights.map { NumberFormat.fixed($0, 1) } ?? "–") | \(grouped(r.checksWithoutPlan)) |\n"
@@ -38,7 +40,7 @@ public enum FidelitySection {
         md += "pilot against baseline (exact Poisson rate ratio, as R `poisson.test`):\n\n"
         md += "| Ward | Baseline checks | Pilot checks | Rate ratio (95% CI) | p |\n|---|---:|---:|---|---:|\n"
         for c in shown.comparisons {
-            md += "| \(c.ward == "all" ? "All wards" : MarkdownText.escape(c.ward)) | \(grouped(c.baselineChecks)) | \(grouped(c.pilotChecks)) | "
+            md += "| \(c.ward == "all" ? everyWard : MarkdownText.escape(c.ward)) | \(grouped(c.baselineChecks)) | \(grouped(c.pilotChecks)) | "
             if let r = c.ratio, let e = r.estimate, let lo = r.lower, let hi = r.upper {
                 md += "\(NumberFormat.fixed(e, 2)) (\(NumberFormat.fixed(lo, 2)) to \(hi.isInfinite ? "∞" : NumberFormat.fixed(hi, 2))) | "
                 md += "\(r.pExact.map { $0 < 0.001 ? "<0.001" : NumberFormat.fixed($0, 3) } ?? "–") |\n"

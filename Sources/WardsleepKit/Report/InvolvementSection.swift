@@ -65,9 +65,12 @@ public enum InvolvementSection {
             guard let x = kk.1, let y = nn.1, y > 0 else { return "\(kk.0) of \(nn.0)" }
             return "\(NumberFormat.grouped(x)) of \(NumberFormat.grouped(y)) (\(NumberFormat.fixed(Double(x) / Double(y) * 100, 1))%)"
         }
+        // A role or flag the export never records is "not recorded", never "0 of N".
+        func role(_ name: String, _ k: Int) -> String { u.rolesNamed.contains(name) ? share(k, s.decidedByRecorded) : "not recorded" }
+        func flag(_ k: Int, _ n: Int) -> String { n == 0 ? "not recorded" : share(k, n) }
         md += "Who took part in protected-sleep decisions (protected patient-nights where it was recorded): "
-        md += "the patient \(share(s.patientInvolved, s.patientRecorded)); a carer \(share(s.carerInvolved, s.carerRecorded)); "
-        md += "the night coordinator \(share(s.nightCoordinator, s.decidedByRecorded)); the MDT \(share(s.mdt, s.decidedByRecorded)).\n\n"
+        md += "the patient \(flag(s.patientInvolved, s.patientRecorded)); a carer \(flag(s.carerInvolved, s.carerRecorded)); "
+        md += "the night coordinator \(role("night coordinator", s.nightCoordinator)); the MDT \(role("mdt", s.mdt)).\n\n"
         return md
     }
 

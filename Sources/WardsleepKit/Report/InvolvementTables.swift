@@ -153,10 +153,11 @@ public enum InvolvementTables {
                 ("unweighted_mean_label", .string("mean of the ward percentages, each ward counted once")),
                 ("protected_nights_per_100_occupied_bed_nights", perNights),
                 ("decisions_basis", .string("protected patient-nights in the sleep plans")),
-                ("decisions_involving_patient", share(s.patientInvolved, s.patientRecorded)),
-                ("decisions_involving_carer", share(s.carerInvolved, s.carerRecorded)),
-                ("decisions_with_night_coordinator", share(s.nightCoordinator, s.decidedByRecorded)),
-                ("decisions_with_mdt", share(s.mdt, s.decidedByRecorded)),
+                ("decisions_involving_patient", s.patientRecorded == 0 ? .string("not recorded") : share(s.patientInvolved, s.patientRecorded)),
+                ("decisions_involving_carer", s.carerRecorded == 0 ? .string("not recorded") : share(s.carerInvolved, s.carerRecorded)),
+                ("decisions_with_night_coordinator", u.rolesNamed.contains("night coordinator")
+                    ? share(s.nightCoordinator, s.decidedByRecorded) : .string("not recorded")),
+                ("decisions_with_mdt", u.rolesNamed.contains("mdt") ? share(s.mdt, s.decidedByRecorded) : .string("not recorded")),
             ]
             pairs.append(("protected_sleep", .object(items)))
         }

@@ -31,6 +31,7 @@ public enum ResultsJSON {
                 ])),
                 ("protected_window", .object([("start", .string(study.protectedWindow.start.description)),
                                               ("end", .string(study.protectedWindow.end.description))])),
+                ("occupied_bed_days", .string(study.exports[.occupancy].obdDefinition)),
                 ("night_boundary", .string(EventTiming.periodRule)),
                 ("disclosure", style.policy.map { p in
                     .object([("suppress_at_or_below", .int(p.suppressAtOrBelow)), ("round_to", .int(p.roundTo)),

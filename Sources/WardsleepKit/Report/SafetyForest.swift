@@ -30,7 +30,7 @@ public enum SafetyForest {
         let scale = "Pilot against baseline; exact 95% CIs, log scale"
         var figures: [Figure] = []
         let wardCells = s.cells.filter { $0.ward != nil && $0.category == IncidentCounts.allCategories && $0.window == window }
-        if !wardCells.isEmpty {
+        if wardCells.count > 1 {  // a one-ward report has nothing to pool
             let rows = wardCells.map { cell -> ForestPlot.Row in
                 let w = study.wards[cell.ward!]
                 return row("\(w.id) \(w.name)", ShownComparison(cell, style: style))
@@ -45,16 +45,18 @@ public enum SafetyForest {
                 }
             }
             figures.append(Figure(path: "charts/forest-wards.svg",
-                                  plot: ForestPlot(title: "All incidents by ward, \(when)", subtitle: scale + "; pooled estimate as a diamond",
+                                  plot: ForestPlot(title: "\(study.incidentsInScopeName) by ward, \(when)", subtitle: scale + "; pooled estimate as a diamond",
                                                    labelHeading: "Ward", rows: rows, diamonds: [pooled])))
         }
         let categoryCells = s.cells.filter { $0.ward == nil && $0.window == window }
-        if let all = categoryCells.first(where: { $0.category == IncidentCounts.allCategories }), categoryCells.count > 1 {
-            let rows = categoryCells.filter { $0.category != IncidentCounts.allCategories }.map { row($0.category, ShownComparison($0, style: style)) }
+        // By category only when several are reported: under a category filter the table says it all.
+        if let all = categoryCells.first(where: { $0.category == IncidentCounts.allCategories }), categoryCells.count > 2 {
+            let rows = categoryCells.filter { $0.category != IncidentCounts.allCategories }
+                .map { row(study.categoryLabel($0.category), ShownComparison($0, style: style)) }
             figures.append(Figure(path: "charts/forest-categories.svg",
                                   plot: ForestPlot(title: "Incidents by category, \(when)", subtitle: scale + "; all incidents as a diamond",
                                                    labelHeading: "Category", rows: rows,
-                                                   diamonds: [row("All incidents", ShownComparison(all, style: style))])))
+                                                   diamonds: [row(study.incidentsInScopeName, ShownComparison(all, style: style))])))
         }
         return figures
     }

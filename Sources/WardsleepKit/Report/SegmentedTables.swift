@@ -12,7 +12,7 @@ public enum SegmentedTables {
     /// A series' name for people: "All incidents, 24 h", "Violence, protected window", "Hypnotic DDDs".
     public static func label(_ s: InterruptedSeries, study: StudyDefinition) -> String {
         guard s.measure == "incidents", let category = s.category, let window = s.window else { return "Hypnotic DDDs" }
-        let what = category == IncidentCounts.allCategories ? "All incidents" : study.categoryLabel(category)
+        let what = category == IncidentCounts.allCategories ? study.incidentsInScopeName : study.categoryLabel(category)
         return "\(what), \(window == .allDay ? "24 h" : "protected window (\(study.protectedWindow))")"
     }
 

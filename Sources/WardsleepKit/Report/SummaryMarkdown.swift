@@ -165,7 +165,7 @@ public enum SummaryMarkdown {
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
         var md = "## Measures\n\n"
         md += "- **Incidents**: adverse events from the incident export. " + EventTiming.countingRules(s.study) + " "
-        md += "Rates \(exposure.per1000)" + (s.exposureFromOccupancy ? " (the midnight census).\n" : " (no occupancy export: days in each ward's periods).\n")
+        md += "Rates \(exposure.per1000)" + (s.exposureFromOccupancy ? " (\(s.study.exports[.occupancy].obdDefinition)).\n" : " (no occupancy export: days in each ward's periods).\n")
         md += "- **Serious incidents**: severe harm or death, counted and never described.\n"
         md += "- **Hypnotic use**: \(s.ingest.hypnoticsKind == .issues ? "tablets and capsules issued by pharmacy, net of returns" : "doses given")"
         md += ", in WHO defined daily doses (DDD) \(exposure.per100).\n"
@@ -347,7 +347,7 @@ public enum SummaryMarkdown {
             for t in withProblems {
                 guard let digest = s.problems[t.export] else { continue }
                 for (kind, count) in digest.topKinds.prefix(8) {
-                    let first = digest.first.first { $0.kind == kind }.map { String($0.line) } ?? "—"
+                    let first = digest.firstLineByKind[kind].map { String($0) } ?? "—"
                     md += "| \(DisplayLabel.words(t.export.rawValue)) | \(ProseFormat.cell(kind)) | \(style.show(count)) | \(first) |\n"
                 }
             }

@@ -277,6 +277,32 @@ public enum PathGuard {
         }
     }
 
+    /// Checks `init DIR --from-exports EXPORTS` before anything is written: `DIR` must be a folder (or new), its
+    /// study.yaml neither a link nor, without `force`, an existing file; each export copied in (`files`, when `EXPORTS`
+    /// is another folder) must be new there, or byte-for-byte the file already there, and never a link.
+    public static func checkDraftFolder(_ path: String, exports: String, files: [String], force: Bool, option: String = "DIR") throws {
+        try refuseEmpty(path, option: option, what: "study folder")
+        try refuseUnnamed(path, option: option, what: "study folder", dotAllowed: true)
+        if existing(path) == .file { throw UsageError(option: option, value: path, message: "is a file, not a folder; refusing to overwrite it") }
+        let yaml = (path as NSString).appendingPathComponent(StudyLoader.fileName)
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: yaml)) != nil {
+            throw UsageError(option: option, value: path, message: "its study.yaml is a symbolic link; refusing to write through it")
+        }
+        if existing(yaml) != .none && !force {
+            throw UsageError(option: option, value: path, message: "already holds a study.yaml; pass --force to replace it")
+        }
+        guard real(exports) != real(path) else { return }
+        for name in files {
+            let to = (path as NSString).appendingPathComponent(name)
+            let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: to)) != nil
+            if link || (existing(to) != .none
+                        && !FileManager.default.contentsEqual(atPath: (exports as NSString).appendingPathComponent(name), andPath: to)) {
+                throw UsageError(option: option, value: path,
+                                 message: "already holds a different \(name); wardsleep never replaces a file it did not write")
+            }
+        }
+    }
+
     /// Checks `bench --keep`: each `rows-N` folder in it must be new, empty, or one that an earlier bench wrote (only
     /// its study.yaml, marked as a benchmark study, and its hypnotics.csv), since both files are replaced.
     public static func checkBenchFolder(_ path: String, option: String = "--keep") throws {

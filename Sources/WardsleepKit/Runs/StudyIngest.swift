@@ -106,7 +106,7 @@ public enum StudyIngest {
                      chunkBytes: Int = ExportIngest.defaultChunkBytes) throws -> ExportTally {
         switch kind {
         case .occupancy:
-            var n = OccupancyNormaliser(context: context)
+            var n = OccupancyNormaliser(context: context, spec: spec)
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.occupancy)
         case .incidents:
             var n = IncidentNormaliser(context: context, spec: spec)
@@ -117,21 +117,21 @@ public enum StudyIngest {
                 var n = HypnoticIssueNormaliser(context: context)
                 return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticIssue)
             case .administrations:
-                var n = HypnoticAdministrationNormaliser(context: context)
+                var n = HypnoticAdministrationNormaliser(context: context, spec: spec)
                 return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress,
                                              threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticAdministration)
             }
         case .feedback:
-            var n = FeedbackNormaliser(context: context)
+            var n = FeedbackNormaliser(context: context, spec: spec)
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.feedback)
         case .sleepPlans:
-            var n = SleepPlanNormaliser(context: context)
+            var n = SleepPlanNormaliser(context: context, spec: spec)
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.sleepPlan)
         case .involvement:
             var n = InvolvementNormaliser(context: context)
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.involvement)
         case .observations:
-            var n = ObservationNormaliser(context: context)
+            var n = ObservationNormaliser(context: context, spec: spec)
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.observation)
         }
     }

@@ -26,21 +26,31 @@ public enum StudyValidation {
         let study = loaded.study
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: showProblems)) })
         let writer = quarantineFolder.map { QuarantineWriter(folder: $0, redactor: Redactor(names: study.feedback.names)) }
+        let unthemed = UnthemedComments(codebook: try StudyAnalyses.codebook(study, folder: folder),
+                                        redactor: Redactor(names: study.feedback.names))
         let ingest = try StudyIngest.run(folder: folder, context: loaded.context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
-                                         consumer: ConsumerGroup([]), threads: threads)
+                                         consumer: ConsumerGroup([unthemed]), threads: threads)
         try writer?.close()
         var lines = ["study.yaml: \(study.study), \(study.wards.count) wards, baseline \(study.periods.baseline), pilot \(study.periods.pilot): OK"]
         for t in ingest.tallies {
             lines.append(t.accountingLine)
+            if !t.setAside.isEmpty {
+                lines.append("  set aside (accepted, not analysed): "
+                             + t.setAside.sorted { $0.key < $1.key }.map { "\($0.key): \(NumberFormat.grouped($0.value))" }.joined(separator: "; "))
+            }
+            if t.encoding != "utf-8" { lines.append("  encoding: \(t.encoding) (the file is not UTF-8)") }
+            if t.export == .feedback { lines += unthemed.lines }
             if !t.unusedColumns.isEmpty {
                 lines.append("  columns not used: " + t.unusedColumns.map { "\"\($0)\"" }.joined(separator: ", "))
             }
             guard let digest = digests[t.export], digest.total > 0 else { continue }
             for p in digest.first { lines.append("  " + p.message) }
-            if digest.total > digest.first.count {
-                lines.append("  ... and \(NumberFormat.grouped(digest.total - digest.first.count)) more problems")
+            let listed = digest.total - digest.unmappedTotal
+            if listed > digest.first.count {
+                lines.append("  ... and \(NumberFormat.grouped(listed - digest.first.count)) more problems")
             }
+            lines += digest.unmappedLines(show: showProblems)
             for (kind, count) in digest.topKinds { lines.append("  \(NumberFormat.grouped(count)) × \(kind)") }
         }
         for kind in ingest.notSupplied { lines.append("\(kind.defaultFileName): not supplied") }

@@ -6,6 +6,19 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
     /// Overnight observation checks, one row per check: read after the sleep plans, which it is joined to.
     case observations
 
+    /// The position in `allCases`, without searching.
+    var ordinal: Int {
+        switch self {
+        case .occupancy: 0
+        case .incidents: 1
+        case .hypnotics: 2
+        case .feedback: 3
+        case .sleepPlans: 4
+        case .involvement: 5
+        case .observations: 6
+        }
+    }
+
     /// The default file name inside the study folder.
     public var defaultFileName: String { rawValue + ".csv" }
 
@@ -25,7 +38,7 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
                         .optional("drug"), .optional("strength_mg")]
             case .administrations:
                 return [.required("datetime"), .required("ward"), .required("patient"), .required("drug"),
-                        .required("dose_mg"), .optional("status"), .optional("prn"), .optional("route")]
+                        .required("dose_mg"), .optional("dose_unit"), .optional("status"), .optional("prn"), .optional("route")]
             }
         case .feedback:
             return [.required("id"), .required("group"), .required("stage"), .required("text"), .optional("date"),

@@ -25,7 +25,17 @@ extension StudyBuilder {
                 throw fail("formulary.aliases.\(alias)", "\"\(drug)\" is not a formulary drug; add it under formulary.drugs first")
             }
             ext.aliases[alias] = drug
+            _ = known.alias(alias, to: drug)
         }
+        let parser = ProductParser(formulary: known)
+        for (label, product) in (f.products ?? [:]).sorted(by: { $0.key < $1.key }) {
+            do { _ = try parser.parse(product, requireStrength: true) } catch {
+                throw fail("formulary.products.\(label)", "\"\(product)\" is not a product with one formulary drug and its strength "
+                           + "(e.g. \"Promethazine 5mg/5ml oral solution\"): \(error.reason)")
+            }
+            ext.products[Slug.normaliseLabel(label)] = product
+        }
+        try checkUnique(f.products ?? [:], "formulary.products")
         return ext
     }
 
@@ -70,6 +80,36 @@ extension StudyBuilder {
             spec.severities = sev
         }
         spec.excludeStatus = e.exclude_status ?? []
+        if let f = e.date_format {
+            guard let d = DateOrder(rawValue: f.lowercased()) else { throw fail("\(at).date_format", "expected dmy, mdy or iso, found \"\(f)\"") }
+            spec.dateFormat = d
+        }
+        if let leave = e.obd_includes_leave {
+            guard kind == .occupancy else { throw fail("\(at).obd_includes_leave", "belongs to the occupancy export") }
+            spec.obdIncludesLeave = leave
+        }
+        for (field, map) in (e.values ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let coded = kind == .hypnotics ? CodedFields.field(kind, field).flatMap { c in
+                spec.fields.contains { $0.name == field } ? c : nil
+            } : CodedFields.field(kind, field)
+            guard let coded else {
+                let fields = CodedFields.all.filter { c in c.export == kind && (kind != .hypnotics || spec.fields.contains { $0.name == c.field }) }
+                let hint = kind == .incidents ? "; incident categories are mapped by exports.incidents.categories" : ""
+                throw fail("\(at).values.\(field)", fields.isEmpty
+                    ? "the \(kind.rawValue) export has no coded fields to map\(hint)"
+                    : "is not a coded field of the \(kind.rawValue) export; its coded fields are "
+                        + fields.map(\.field).joined(separator: ", ") + hint)
+            }
+            var canonical: [String: String] = [:]
+            for (label, value) in map.sorted(by: { $0.key < $1.key }) {
+                guard let c = coded.canonicalValue(value) else {
+                    throw fail("\(at).values.\(field).\(label)", "expected one of \(coded.canonical.joined(separator: ", ")), found \"\(value)\"")
+                }
+                canonical[label] = c
+            }
+            try checkUnique(canonical, "\(at).values.\(field)")
+            spec.values[field] = canonical
+        }
         return spec
     }
 

@@ -14,6 +14,9 @@ public struct StudyDefinition: Sendable {
     public var periods: StudyPeriods
     /// The wards in the evaluation, in the order study.yaml lists them.
     public var wards: [WardDefinition]
+    /// Ward labels of wards outside the evaluation (`exclude_wards`): their rows are set aside as "excluded by design",
+    /// counted, never quarantined. Normalised.
+    public var excludedWards: Set<String> = []
     /// Per-export file names and mappings.
     public var exports: ExportSettings
     /// Small-number suppression for published outputs.
@@ -211,6 +214,13 @@ public struct ExportSpec: Sendable {
     public var excludeStatus: [String]
     /// Pharmacy issues or administrations (hypnotics).
     public var hypnoticsKind: HypnoticsExportKind
+    /// How this export orders slash dates, when it differs from the study's `date_format` (`nil`: the study's).
+    public var dateFormat: DateOrder?
+    /// The study's own labels for coded fields (`values:`): field → local label → canonical value.
+    public var values: [String: [String: String]] = [:]
+    /// Whether occupied bed days count beds of patients on leave (occupancy; `obd_includes_leave`, default true). When
+    /// false, each day's exposure is `occupied_beds − leave_beds`.
+    public var obdIncludesLeave = true
 
     /// Default settings for an export study.yaml does not list.
     public init(kind: ExportKind, listed: Bool = false, file: String? = nil, columns: [String: String] = [:],
@@ -224,6 +234,11 @@ public struct ExportSpec: Sendable {
         self.severities = severities
         self.excludeStatus = excludeStatus
         self.hypnoticsKind = hypnoticsKind
+    }
+
+    /// What an occupied bed day counts (occupancy), for the methods text: leave included or not.
+    public var obdDefinition: String {
+        obdIncludesLeave ? "the midnight census, patients on leave included" : "the midnight census less beds held for patients on leave"
     }
 
     /// The canonical fields of this export as configured.

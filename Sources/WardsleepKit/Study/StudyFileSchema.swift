@@ -8,6 +8,7 @@ struct StudyFile: Decodable {
     var date_format: String?
     var periods: PeriodsFile?
     var wards: [WardFile]?
+    var exclude_wards: [String]?
     var exports: ExportsFile?
     var disclosure: DisclosureFile?
     var spc: SPCFile?
@@ -18,7 +19,7 @@ struct StudyFile: Decodable {
     var synthetic: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case version, study, organisation, protected_window, date_format, periods, wards, exports, disclosure, spc, quality
+        case version, study, organisation, protected_window, date_format, periods, wards, exclude_wards, exports, disclosure, spc, quality
         case involvement_roles, formulary, feedback, synthetic
     }
 
@@ -31,6 +32,7 @@ struct StudyFile: Decodable {
         date_format = try c.decodeIfPresent(String.self, forKey: .date_format)
         periods = try c.decodeIfPresent(PeriodsFile.self, forKey: .periods)
         wards = try c.decodeIfPresent([WardFile].self, forKey: .wards)
+        exclude_wards = try c.decodeIfPresent([String].self, forKey: .exclude_wards)
         exports = try c.decodeIfPresent(ExportsFile.self, forKey: .exports)
         disclosure = try c.decodeIfPresent(DisclosureFile.self, forKey: .disclosure)
         spc = try c.decodeIfPresent(SPCFile.self, forKey: .spc)
@@ -118,7 +120,12 @@ struct ExportFile: Decodable {
     var severities: [String: Int]?
     var exclude_status: [String]?
     var kind: String?
-    enum CodingKeys: String, CodingKey, CaseIterable { case file, columns, categories, severities, exclude_status, kind }
+    var values: [String: [String: String]]?
+    var obd_includes_leave: Bool?
+    var date_format: String?
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format
+    }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
         file = try c.decodeIfPresent(String.self, forKey: .file)
@@ -127,6 +134,9 @@ struct ExportFile: Decodable {
         severities = try c.decodeIfPresent([String: Int].self, forKey: .severities)
         exclude_status = try c.decodeIfPresent([String].self, forKey: .exclude_status)
         kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        values = try c.decodeIfPresent([String: [String: String]].self, forKey: .values)
+        obd_includes_leave = try c.decodeIfPresent(Bool.self, forKey: .obd_includes_leave)
+        date_format = try c.decodeIfPresent(String.self, forKey: .date_format)
     }
 }
 
@@ -172,11 +182,13 @@ struct FeedbackFile: Decodable {
 struct FormularyFile: Decodable {
     var aliases: [String: String]?
     var drugs: [DrugFile]?
-    enum CodingKeys: String, CodingKey, CaseIterable { case aliases, drugs }
+    var products: [String: String]?
+    enum CodingKeys: String, CodingKey, CaseIterable { case aliases, drugs, products }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
         aliases = try c.decodeIfPresent([String: String].self, forKey: .aliases)
         drugs = try c.decodeIfPresent([DrugFile].self, forKey: .drugs)
+        products = try c.decodeIfPresent([String: String].self, forKey: .products)
     }
 }
 

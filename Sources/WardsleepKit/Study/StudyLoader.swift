@@ -185,7 +185,7 @@ struct StudyBuilder {
 
         var dateFormat = DateOrder.dmy
         if let f = raw.date_format {
-            guard let d = DateOrder(rawValue: f.lowercased()) else { throw fail("date_format", "expected dmy or iso, found \"\(f)\"") }
+            guard let d = DateOrder(rawValue: f.lowercased()) else { throw fail("date_format", "expected dmy, mdy or iso, found \"\(f)\"") }
             dateFormat = d
         }
 
@@ -289,6 +289,14 @@ struct StudyBuilder {
                                          dateFormat: dateFormat, periods: periods, wards: wards, exports: exports,
                                          disclosure: disclosure, spc: spc, quality: quality, involvementRoles: roles,
                                          synthetic: raw.synthetic ?? false)
+        for (i, label) in (raw.exclude_wards ?? []).enumerated() {
+            let n = WardDefinition.normalisedLabel(label)
+            guard !n.isEmpty else { throw fail("exclude_wards[\(i)]", "is empty; expected the ward label an export uses") }
+            if let w = definition.wardIndex(matching: label) {
+                throw fail("exclude_wards[\(i)]", "\"\(label)\" is ward \(wards[w].id) of the evaluation; a ward cannot be both in it and excluded")
+            }
+            definition.excludedWards.insert(n)
+        }
         if let f = raw.formulary { definition.formulary = try formulary(f) }
         if let f = raw.feedback {
             if let c = f.codebook, c.hasPrefix("/") || c.split(separator: "/").contains("..") {

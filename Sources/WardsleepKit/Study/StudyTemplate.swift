@@ -14,8 +14,10 @@ public enum StudyTemplate {
     # The protected sleep period on the ward clock; it may wrap midnight ("22:00" to "06:00").
     protected_window: { start: "00:00", end: "06:00" }
 
-    # How slash dates in the exports are ordered: dmy (dd/mm/yyyy, the default) or iso (yyyy-mm-dd only).
-    # ISO 8601 dates are always accepted. US-style dates (mm/dd/yyyy) are quarantined, never guessed.
+    # How slash dates in the exports are ordered: dmy (dd/mm/yyyy, the default), mdy (mm/dd/yyyy) or iso (yyyy-mm-dd
+    # only). ISO 8601 dates are always accepted. An export whose dates can only be read the other way round (a part
+    # above 12 where the month should be, and none the other way) stops with an error naming the evidence. One export
+    # may order its dates its own way: exports: { hypnotics: { date_format: mdy } }.
     date_format: dmy
 
     # (required) Inclusive dates of the two periods compared. Events are assigned by their own date.
@@ -30,11 +32,16 @@ public enum StudyTemplate {
       - { id: D1, name: Dementia service, type: dementia, beds: 12, cbti: false, aliases: ["Ward 7 (Dementia)"],
           periods: { pilot: { from: 2019-02-01, to: 2019-08-31 } } }
 
+    # Ward labels of wards outside the evaluation: their rows are set aside as "excluded by design" and counted, not
+    # quarantined and not counted against the quality threshold.
+    exclude_wards: ["Ward 12 (Forensic)"]
+
     # Where each export is and how its headers map to canonical fields (canonical field: "Header in the file").
     # An export left out here is read from <export>.csv if that file exists, else its section says "not supplied".
     # An export listed here must exist. File names are resolved inside this folder only.
     exports:
       occupancy: { file: occupancy.csv }          # date, ward, occupied_beds [, leave_beds]
+        # obd_includes_leave: true   # occupied beds count patients on leave; false: occupied_beds - leave_beds
       incidents:
         file: incidents.csv                       # id, date, ward, category [, time, subcategory, severity, patient,
                                                   #   status, description (never copied to any output)]
@@ -45,13 +52,19 @@ public enum StudyTemplate {
         categories: { "Violence and aggression": violence, "Self harm": self_harm }
         # Harm levels -> 0 (no harm) to 4 (death). Leave out for No harm / Low / Moderate / Severe / Death.
         severities: { "No harm": 0, Low: 1, Moderate: 2, Severe: 3, Death: 4 }
-        exclude_status: [REJECTED]                # rows with these statuses are kept out of the analysis
+        exclude_status: [REJECTED]                # rows with these statuses (labels, or canonical statuses such as
+                                                  # rejected) are kept out of the analysis
+        # Local labels of coded fields -> canonical values, on top of the default synonyms (README lists them):
+        # severity, status here; status, prn, dose_unit (administrations); group, stage (feedback); protected,
+        # patient_involved, carer_involved, decided_by (sleep_plans). An unmapped label is quarantined.
+        values: { status: { "Awaiting sign-off": under review } }
       hypnotics: { file: hypnotics.csv, kind: issues }   # issues: date, ward, product, quantity [, drug, strength_mg]
                                                          # administrations: datetime, ward, patient, drug, dose_mg
-                                                         #   [, status, prn, route]
+                                                         #   [, dose_unit, status, prn, route]
       feedback: { file: feedback.csv }            # id, group, stage, text [, date, ward, rating]
-      sleep_plans: { file: sleep_plans.csv }      # night, ward, patient, protected [, decided_by, patient_involved,
-                                                  #   carer_involved]
+      sleep_plans:                                # night, ward, patient, protected [, decided_by, patient_involved,
+        file: sleep_plans.csv                     #   carer_involved]; decided_by may name several roles: MDT/patient
+        values: { decided_by: { "Bleep holder": night coordinator }, protected: { PS: yes } }
       involvement: { file: involvement.csv }      # stage, group, level [, activity, evidence, date]
       observations: { file: observations.csv }    # overnight checks: datetime, ward, patient [, reason, level,
                                                   #   staff (never read)]; reason: routine, clinical need, enhanced

@@ -33,34 +33,35 @@ enum ReferenceData {
     static let feedbackCodebook = """
     # wardsleep feedback codebook: themes coded in feedback comments. Analysts may edit this file or give a study its own
     # codebook (study.yaml: feedback: { codebook: codebook.yaml }); a study theme with the same name replaces this one.
-    # keywords: words matched at the start of a word, any case ("check" matches "checks", "checked").
+    # keywords: words matched at the start of a word, any case ("check" matches "checks", "checked"); give both word
+    #   orders of a phrase ("sleep better", "better sleep").
     # patterns: regular expressions, any case.
     version: 1
     themes:
       noise:
         label: Noise at night
-        keywords: [noise, noisy, loud, bang, banging, slam, quiet, quieter, shouting]
+        keywords: [noise, noisy, loud, bang, slam, quiet, shout, alarm, snor, keys jangling, talking, chatter]
       light:
         label: Light and darkness
-        keywords: [light, lights, lighting, torch, dark, darkness, blackout, blind, dimmer]
+        keywords: [light, torch, dark, blackout, blind, dimmer, dimmed, too bright, bright light, glare, lamp]
       being_checked:
         label: Being checked overnight
-        keywords: [check, checks, checked, checking, observation, observations, obs, watched, hourly]
+        keywords: [check, observation, obs, watched, hourly, woken, woke me, wake me, waking, disturbed, door opening, vision panel, hatch]
       safety:
         label: Feeling safe
-        keywords: [safe, safety, unsafe, risk, worried, worry, fall, falls]
+        keywords: [safe, unsafe, risk, worried, worry, fall, scared, frightened, secure, reassur]
       sleep_quality:
         label: Sleep quality
-        keywords: [slept, sleep better, sleeping better, sleep through, groggy, rested, tired, drowsy, brighter]
+        keywords: [slept, sleep better, better sleep, sleeping better, better night, sleep through, sleep well, sleeping well, good night's sleep, groggy, rested, tired, drowsy, brighter, exhausted, insomnia]
       staff_anxiety:
         label: Staff anxiety
-        keywords: [anxious, anxiety, nervous, missing something, trust]
+        keywords: [anxious, anxiety, nervous, missing something, miss something, trust, uneasy, uncomfortable not checking]
       routine:
         label: Sleep routine and education
-        keywords: [routine, same time, sleep group, training, taught, education]
+        keywords: [routine, same time, sleep group, sleep hygiene, training, taught, education, leaflet, bedtime, cbt]
       medication:
         label: Sleeping tablets and PRN
-        keywords: [tablet, tablets, sleeping pill, hypnotic, hypnotics, prn, medication, zopiclone, melatonin]
+        keywords: [tablet, sleeping pill, pill, hypnotic, prn, medication, meds, zopiclone, melatonin, promethazine]
     requests:
       restore_checks:
         label: Asked for overnight checks to be restored
@@ -68,11 +69,15 @@ enum ReferenceData {
           - '(checks|observations|obs)\\b.{0,40}\\b(come|came|brought|put|go) back'
           - '\\b(bring|put) back\\b.{0,40}\\b(checks|observations|obs)'
           - '\\b(reinstate|restore|restart)\\b.{0,40}\\b(checks|observations|obs)'
+          - '\\b(bring|put|have|get|want)\\w*\\b.{0,30}\\b(checks?|observations?|obs)\\b.{0,20}\\bback\\b'
+          - '\\b(checks?|observations?|obs)\\b.{0,30}\\b(reinstated|restored|restarted)\\b'
+          - '\\bgo(ing)? back to\\b.{0,30}\\b(checks?|observations?|obs|hourly)\\b'
       stop_protected_sleep:
         label: Asked for protected sleep to stop
         patterns:
           - '\\b(stop|end|cancel)\\b.{0,30}\\bprotected sleep'
-          - '\\bprotected sleep\\b.{0,30}\\b(stopped|ended|cancelled)'
+          - '\\bprotected sleep\\b.{0,30}\\b(stopped|ended|cancelled|scrapped)'
+          - '\\b(scrap|get rid of|drop)\\b.{0,30}\\bprotected sleep'
     """
 
     /// The files embedded, by path, for the test that keeps them in step.

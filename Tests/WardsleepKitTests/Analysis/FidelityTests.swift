@@ -76,7 +76,7 @@ import Testing
         let t = try #require(ingest.tally(.observations))
         #expect(t.rowsRead == 12 && t.accepted == 10 && t.quarantined == 2)
         #expect(log.problems.map(\.message) == [
-            "observations.csv:12: column \"reason\": \"Bedtime\": unknown reason: expected routine, clinical need or enhanced (one to one)",
+            "observations.csv:12: column \"reason\": \"Bedtime\": " + CodedFields.observationReason.unmappedReason,
             "observations.csv:13: column \"datetime\": \"05/03/2019\": no time: a check needs the time it was made (dd/mm/yyyy HH:MM)",
         ])
         let a1 = try #require(f.cell(ward: 0, period: .pilot))
@@ -128,6 +128,7 @@ import Testing
         let out = dir.path + "/out"
         var o = RunOptions(studyFolder: folder, outFolder: out, environment: ["WARDSLEEP_KEY": testKey], unsuppressed: true)
         o.ledgerPath = dir.path + "/ledger.sqlite"
+        o.acceptQualityWarnings = true  // two of twelve rows are quarantined on purpose
         _ = try StudyRun.run(o)
         let released = try #require(dir.read("out/results.json"))
         let exact = try #require(dir.read("out/restricted/results.json"))
@@ -157,6 +158,26 @@ import Testing
         #expect(try #require(dir.read("out/summary.md")).contains(
             "- **Delivery.** Protected patient-nights are too few to publish how many went without a routine check."))
         #expect(try #require(dir.read("out/tables/fidelity.csv")).hasPrefix(FidelitySection.columns.joined(separator: ",")))
+    }
+
+    @Test func aStudyMapsItsOwnReasonLabels() throws {
+        // "Bedtime" (line 12) is this ward's word for a routine check: mapped in study.yaml, the row is read, and P2's
+        // protected night of the 4th now has a routine check inside the window.
+        let folder = writeStudy()
+        _ = dir.write("study/study.yaml", studyYAML("""
+        exports:
+          observations: { values: { reason: { Bedtime: routine } } }
+
+        """))
+        let study = try StudyLoader.load(folder: folder)
+        let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+        let analyses = try StudyAnalyses(study: study, folder: folder)
+        let log = ProblemLog()
+        let ingest = try StudyIngest.run(folder: folder, context: context, problems: log, consumer: analyses.consumer)
+        #expect(ingest.tally(.observations)?.quarantined == 1)
+        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy)
+        #expect(f.cell(ward: 0, period: .pilot)?.protectedNightsWithoutRoutineCheck == 0)
+        #expect(f.cell(ward: 0, period: .pilot)?.checks.routineOnProtected == 2)
     }
 
     @Test func withoutAnObservationLogTheReportSaysSo() throws {

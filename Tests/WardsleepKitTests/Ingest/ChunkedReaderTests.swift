@@ -51,6 +51,11 @@ import Testing
             swallowed += row.swallowedBlankLines
             let result = row.problems.isEmpty ? n.normalise(&row) : nil
             if row.sawWindows1252 { windows1252 = true }
+            if let reason = row.setAsideReason {
+                tally.accepted += 1
+                tally.setAside[reason, default: 0] += 1
+                return
+            }
             if let result, row.problems.isEmpty {
                 if let refused = n.admit(result) {
                     tally.quarantined += 1
@@ -73,7 +78,9 @@ import Testing
         tally.bytes = summary.bytes
         tally.sha256 = summary.sha256
         tally.byteOrderMark = summary.hadByteOrderMark
-        tally.encoding = windows1252 ? "windows-1252" : "utf-8"
+        // The encoding is the file's: any byte sequence that is not UTF-8, in a field or not.
+        let fileBytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+        tally.encoding = windows1252 || !UTF8Check.isValid(fileBytes[...]) ? "windows-1252" : "utf-8"
         tally.unusedColumns = layout.header.unused
         tally.patientIdentifiers = layout.header.index["patient"] != nil
         return Reading(tally: tally, records: records, problems: problems)

@@ -76,7 +76,7 @@ import Testing
             "incidents.csv:7: ragged row: 5 fields where the header has 9",
             "incidents.csv:8: column \"Incident date\": empty required field: date must have a value",
             "incidents.csv:9: column \"Time\": \"25:10\": no such time: expected 00:00 to 23:59",
-            "incidents.csv:9: column \"Harm level\": \"Catastrophic-ish\": unknown harm level: expected No harm, Low, Moderate, Severe or Death, or 0 to 4 (map local codes in exports.incidents.severities)",
+            "incidents.csv:9: column \"Harm level\": \"Catastrophic-ish\": unmapped harm level: expected no harm, low, moderate, severe, death or a synonym (map local labels in study.yaml exports.incidents.values.severity)",
         ])
         #expect(log.rows == 8)
     }
@@ -136,7 +136,7 @@ import Testing
         let fb = dir.write("feedback.csv", "id,group,stage,text,rating\n1,Service user,after,Quieter now,4\n2,Cleaner,after,ok,3\n3,carer,pre,x,0\n")
         let (ft, frec, flog) = try ingest(fb, spec: study.exports[.feedback], FeedbackNormaliser(context: context))
         #expect(ft.accepted == 1 && ft.quarantined == 2 && frec[0].group == .patient && frec[0].stage == .after)
-        #expect(flog.problems.map(\.reason) == ["unknown group: expected patient, staff, carer or other",
+        #expect(flog.problems.map(\.reason) == ["unmapped group: expected patient, staff, carer, other or a synonym (map local labels in study.yaml exports.feedback.values.group)",
                                                 "rating out of range: expected 1 to 5"])
 
         let sp = dir.write("sleep_plans.csv", "night,ward,patient,protected,decided_by\n04/03/2019,A1,P1,Y,MDT; Night coordinator\n04/03/2019,A1,P2,maybe,\n")

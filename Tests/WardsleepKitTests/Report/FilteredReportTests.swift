@@ -48,6 +48,7 @@ import Testing
             Case(filter: ["--category", "Self harm"], words: "category Self harm",
                  leftOut: ["Hypnotic use": "to incident categories (--category).", "Feedback": "to incident categories (--category).",
                            "Protected-sleep uptake": "to incident categories (--category).",
+                           "Fidelity (the intervention as delivered)": "to incident categories (--category).",
                            "The involvement ledger": "to incident categories (--category)."]),
             Case(filter: ["--from", "2018-03-01", "--to", "2019-06-30"], words: "dates 2018-03-01 to 2019-06-30",
                  leftOut: ["Feedback": "to dates (--from, --to).", "The involvement ledger": "to dates (--from, --to)."]),
@@ -58,7 +59,8 @@ import Testing
                            "Feedback": "to the protected window (--window protected).",
                            "Protected-sleep uptake": "to the protected window (--window protected).",
                            "The involvement ledger": "to the protected window (--window protected)."]),
-            Case(filter: ["--window", "24h"], words: "24 hours only", leftOut: [:]),
+            Case(filter: ["--window", "24h"], words: "24 hours only",
+                 leftOut: ["Fidelity (the intervention as delivered)": "to 24 hours (--window 24h): it is about the protected window."]),
         ]
         for (i, c) in cases.enumerated() {
             let (md, charts, manifest) = try report(dir, "r\(i)", c.filter)
@@ -106,7 +108,8 @@ import Testing
                 let pooled = try String(contentsOfFile: dir.path + "/r\(i)/tables/incidents_pooled.csv", encoding: .utf8)
                 #expect(pooled.split(separator: "\n").count == 1, "\(pooled)")  // the header alone
                 #expect(charts == ["Hypnotic use, ward A1", "Incidents in the protected window, ward A1", "Incidents, ward A1",
-                                   "Patient-nights with protected sleep, ward A1"], "\(charts)")
+                                   "Patient-nights with protected sleep, ward A1", "Protected nights with no routine check, ward A1"],
+                        "\(charts)")
                 #expect(md.contains("### By category (ward A1)") && md.contains("1 ward with 16 beds (of the study's 7)"))
             }
             if c.filter.contains("--category") {
@@ -116,7 +119,9 @@ import Testing
             if c.filter == ["--window", "protected"] {
                 #expect(!md.contains("over 24 hours:") && !md.contains("| 24 h |") && !md.contains("Serious incidents (severe harm"))
                 #expect(md.contains("### By ward (all incidents, protected window)"))
-                #expect(charts == ["Incidents in the protected window, all wards"], "\(charts)")
+                #expect(charts.filter { !$0.hasPrefix("Protected nights with no routine check") }
+                    == ["Incidents in the protected window, all wards"], "\(charts)")
+                #expect(md.contains("## Results: the intervention as delivered\n\nEach overnight check"))  // fidelity is about the window
                 let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/r\(i)/results.json"))) as! [String: Any]
                 #expect(((results["safety"] as? [String: Any])?["serious_incidents"] as? String)?.hasPrefix("left out: ") == true)
             }

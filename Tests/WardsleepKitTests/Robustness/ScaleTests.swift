@@ -83,6 +83,9 @@ import Testing
         #expect(t?.rowsRead == 40_001 && t?.accepted == 1 && t?.quarantined == 40_000)
         #expect(result.status == .dataQuality)
         #expect(result.lines.contains("  40,000 × category: unmapped category"))
-        #expect(result.lines.contains("  incidents.csv:4: column \"category\": \"Unmapped 2\": unmapped category: not listed in study.yaml exports.incidents.categories"))
+        // Each distinct unmapped label once, at most --show of them, then the rest counted.
+        #expect(result.lines.contains("    \"Unmapped 2\": 1 row, first on line 4"))
+        #expect(result.lines.contains("    ... and 997 more distinct values (997 rows)"))
+        #expect(result.lines.contains("  ... and 39,000 more rows with unmapped values beyond the first 1,000 distinct ones"))
     }
 }

@@ -31,8 +31,11 @@ import Testing
         #expect(r.status == 0)
         #expect(r.out.contains("incidents.csv: 1,000 rows read, 997 accepted, 3 quarantined (0.3%)"))
         #expect(r.out.contains("incidents.csv:101: column \"date\": \"31/02/2019\": no such date: February 2019 has 28 days"))
-        #expect(r.out.contains("incidents.csv:501: column \"ward\": \"Ward 9\": unknown ward"))
-        #expect(r.out.contains("incidents.csv:901: column \"category\": \"Slips\": unmapped category"))
+        // Unmapped labels are listed once per distinct value, with their count and first line.
+        #expect(r.out.contains("  unknown ward in column \"ward\" (not an id, name or alias of any ward in study.yaml):\n"
+                               + "    \"Ward 9\": 1 row, first on line 501"), "\(r.out)")
+        #expect(r.out.contains("  unmapped category in column \"category\" (not listed in study.yaml exports.incidents.categories):\n"
+                               + "    \"Slips\": 1 row, first on line 901"), "\(r.out)")
         #expect(r.out.contains("occupancy.csv: not supplied"))
     }
 

@@ -51,7 +51,8 @@ import Testing
         #expect(error(studyYAML().replacingOccurrences(of: "to: 2018-08-31", with: "to: 2017-08-31"))?.message
             == "from (2018-01-01) is after to (2017-08-31)")
         #expect(error(studyYAML().replacingOccurrences(of: "from: 2019-01-01", with: "from: 2018-06-01"))?.keyPath == "periods")
-        #expect(error(studyYAML("date_format: mdy\n"))?.message == "expected dmy or iso, found \"mdy\"")
+        #expect(error(studyYAML("date_format: ydm\n"))?.message == "expected dmy, mdy or iso, found \"ydm\"")
+        #expect(error(studyYAML("date_format: mdy\n")) == nil)
         #expect(error(studyYAML("disclosure: { round_to: 0 }\n"))?.keyPath == "disclosure.round_to")
         #expect(error(studyYAML("quality: { max_quarantined_percent: 150 }\n"))?.keyPath == "quality.max_quarantined_percent")
         #expect(error(studyYAML("involvement_roles: { Volunteers: helpers }\n"))?.keyPath == "involvement_roles.Volunteers")

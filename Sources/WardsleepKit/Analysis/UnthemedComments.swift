@@ -1,0 +1,41 @@
+/// Feedback comments that no codebook theme or request matched: counted, with the first few kept redacted, so that
+/// `validate` can show the analyst what the codebook misses.
+public final class UnthemedComments: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.feedback] }
+
+    let codebook: Codebook
+    let redactor: Redactor
+    /// Comments read, and those no theme or request matched.
+    public private(set) var comments = 0, unmatched = 0
+    /// The first distinct unmatched comments, redacted and shortened.
+    public private(set) var examples: [String] = []
+    /// How many examples are kept.
+    public static let exampleCount = 3
+
+    /// Creates an empty tally over `codebook`, redacting examples with `redactor`.
+    public init(codebook: Codebook, redactor: Redactor) {
+        self.codebook = codebook
+        self.redactor = redactor
+    }
+
+    public func feedback(_ r: FeedbackRecord) {
+        comments += 1
+        let prepared = Codebook.Prepared(r.text)
+        guard !codebook.themes.contains(where: { $0.matches(prepared) }),
+              !codebook.requests.contains(where: { $0.matches(prepared) }) else { return }
+        unmatched += 1
+        guard examples.count < UnthemedComments.exampleCount else { return }
+        let example = redactor.excerpt(r.text, maxLength: 80)
+        if !examples.contains(example) { examples.append(example) }
+    }
+
+    /// The lines `validate` prints (none when every comment matched a theme).
+    public var lines: [String] {
+        guard unmatched > 0 else { return [] }
+        var out = ["  \(NumberFormat.grouped(unmatched)) of \(NumberFormat.grouped(comments)) comments matched no codebook theme "
+                   + "or request (extend the codebook: feedback.codebook in study.yaml); for example:"]
+        out += examples.map { "    \"\($0)\"" }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// `init --from-exports`: each export recognised by its headers, US dates detected, and nothing replaced that
+/// wardsleep did not write.
+@Suite struct StudyDraftTests {
+    @Test func exportsAreRecognisedByTheirHeaders() {
+        func kind(_ header: String, _ file: String = "export.csv") -> String? {
+            StudyDraft.guessKind(header.components(separatedBy: ","), file: file).map { "\($0.0.rawValue)/\($0.1.rawValue)" }
+        }
+        #expect(kind("Date,Ward,Occupied beds,Leave beds") == "occupancy/issues")
+        #expect(kind("Ref,Incident date,Time,Location (exact),Category,Harm level") == "incidents/issues")
+        #expect(kind("Issue date,Ward,Product,Qty") == "hypnotics/issues")
+        #expect(kind("Administered,Ward,Patient ID,Drug,Dose (mg),Status,PRN,Route") == "hypnotics/administrations")
+        #expect(kind("Response ID,Respondent,Stage,Comment,Rating") == "feedback/issues")
+        #expect(kind("Night of,Ward,Patient ID,Protected sleep?,Decided by") == "sleep_plans/issues")
+        #expect(kind("stage,group,level,activity,evidence") == "involvement/issues")
+        #expect(kind("Name,Address,Postcode") == nil)
+    }
+
+    @Test func usDatesAreDetectedWithTheirEvidence() throws {
+        let dir = TempFolder()
+        dir.write("raw/incidents.csv", "id,date,ward,category\nI1,01/02/2019,A1,Falls\nI2,02/13/2019,A1,Falls\n")
+        dir.write("raw/notes.csv", "Name,Address\nx,y\n")
+        let lines = try StudyDraft.write(studyFolder: dir.path + "/study", exportsFolder: dir.path + "/raw", force: false)
+        #expect(lines.contains("notes.csv: not recognised as an export, or a second file of the same export; left out"))
+        let yaml = try #require(dir.read("study/study.yaml"))
+        #expect(yaml.contains("date_format: mdy   # detected: 1 dates can only be month first (e.g. \"02/13/2019\" in incidents.csv line 3), none day first"))
+        let study = try StudyLoader.parse(yaml)
+        #expect(study.dateFormat == .mdy && study.wards.map(\.id) == ["A1"])
+        #expect(dir.exists("study/incidents.csv") && !dir.exists("study/notes.csv"))
+
+        // A US export among UK ones gets a date_format of its own.
+        dir.write("mixed/incidents.csv", "id,date,ward,category\nI1,01/02/2019,A1,Falls\nI2,02/13/2019,A1,Falls\n")
+        dir.write("mixed/occupancy.csv", "date,ward,occupied_beds\n13/02/2019,A1,12\n14/02/2019,A1,12\n")
+        dir.write("mixed/feedback.csv", "id,group,stage,text,date\n1,patient,before,x,15/02/2019\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/mixed", exportsFolder: dir.path + "/mixed", force: false)
+        let mixed = try #require(dir.read("mixed/study.yaml"))
+        #expect(mixed.contains("date_format: dmy   # detected: 2 dates can only be day first (e.g. \"13/02/2019\" in occupancy.csv line 2)"))
+        #expect(mixed.contains("    date_format: mdy   # detected: 1 dates can only be month first (e.g. \"02/13/2019\" in incidents.csv line 3), none the other way"))
+        #expect(try StudyLoader.parse(mixed).exports[.incidents].dateFormat == .mdy)
+
+        dir.write("iso/incidents.csv", "id,date,ward,category\nI1,2019-02-01,A1,Falls\nI2,2019-02-13 22:10,A1,Falls\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/iso", exportsFolder: dir.path + "/iso", force: false)
+        #expect(dir.read("iso/study.yaml")?.contains("date_format: iso   # detected: all 2 dates are yyyy-mm-dd") == true)
+    }
+
+    @Test func nothingIsReplacedThatWardsleepDidNotWrite() throws {
+        let dir = TempFolder()
+        dir.write("raw/incidents.csv", "id,date,ward,category\nI1,21/02/2019,A1,Falls\n")
+        dir.write("study/incidents.csv", "a different file\n")
+        #expect(throws: UsageError(option: "DIR", value: dir.path + "/study",
+                                   message: "already holds a different incidents.csv; wardsleep never replaces a file it did not write")) {
+            _ = try StudyDraft.write(studyFolder: dir.path + "/study", exportsFolder: dir.path + "/raw", force: false)
+        }
+        #expect(dir.read("study/incidents.csv") == "a different file\n" && !dir.exists("study/study.yaml"))
+        // The exports folder itself may be the study folder; an existing study.yaml needs --force.
+        _ = try StudyDraft.write(studyFolder: dir.path + "/raw", exportsFolder: dir.path + "/raw", force: false)
+        #expect(throws: UsageError.self) { _ = try StudyDraft.write(studyFolder: dir.path + "/raw", exportsFolder: dir.path + "/raw", force: false) }
+        #expect(throws: Never.self) { _ = try StudyDraft.write(studyFolder: dir.path + "/raw", exportsFolder: dir.path + "/raw", force: true) }
+        // A study.yaml that is a link is never written through.
+        try FileManager.default.removeItem(atPath: dir.path + "/raw/study.yaml")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/raw/study.yaml", withDestinationPath: dir.path + "/elsewhere.yaml")
+        #expect(throws: UsageError.self) { _ = try StudyDraft.write(studyFolder: dir.path + "/raw", exportsFolder: dir.path + "/raw", force: true) }
+        #expect(!dir.exists("elsewhere.yaml"))
+    }
+}
