@@ -104,7 +104,7 @@ public enum KeyFindings {
                 + "to \(NumberFormat.fixed(hi * 100, 1))%)")
         }
         if let m = s.involvement {
-            parts.append("the programme is classified as \(MarkdownText.escape(InvolvementRules.programme(m).label)) by the rules on the involvement ledger")
+            parts.append("the programme is classified as \(MarkdownText.escape(InvolvementRules.programme(m).displayLabel)) by the rules on the involvement ledger")
         }
         if parts.isEmpty {
             return s.uptake == nil && s.involvement == nil ? "\(title) Neither sleep plans nor an involvement ledger were supplied." : nil
