@@ -37,7 +37,7 @@ public enum SegmentedTables {
         md += "baseline trend and the slope change per month, the level change at the first pilot month against the "
         md += "baseline trend continued.\n\n"
         if series.contains(where: { $0.unit == .days }) {
-            md += "No occupancy export was supplied, so the offset is ward-days, not occupied bed days.\n\n"
+            md += "No occupancy export was supplied, so the offset is ward-days.\n\n"
         }
         let uncovered = series[0].rows.filter { $0.exposure <= 0 }.count
         if uncovered > 0 && series[0].unit != .days {

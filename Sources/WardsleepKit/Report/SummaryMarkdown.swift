@@ -235,10 +235,17 @@ public enum SummaryMarkdown {
             md += "![\(MarkdownText.escape(SVGChart.altText(c)))](\(s.chartPath(i)))\n\n"
         }
         // Ward charts as small multiples: consecutive image lines, which report.html lays out as a grid.
-        let wardCharts = s.charts.indices.filter { s.charts[$0].ward != nil }
-        if !wardCharts.isEmpty {
-            md += "Ward by ward, on the same kind of chart:\n\n"
-            for i in wardCharts { md += "![\(MarkdownText.escape(SVGChart.altText(s.charts[i])))](\(s.chartPath(i)))\n" }
+        // One grid per measure (the title before ", ward"), in the order the charts come.
+        var measures: [String] = [], byMeasure: [String: [Int]] = [:]
+        for i in s.charts.indices where s.charts[i].ward != nil {
+            let title = s.charts[i].title
+            let measure = title.range(of: ", ward ").map { String(title[..<$0.lowerBound]) } ?? title
+            if byMeasure[measure] == nil { measures.append(measure) }
+            byMeasure[measure, default: []].append(i)
+        }
+        for measure in measures {
+            md += "\(MarkdownText.escape(measure)), ward by ward:\n\n"
+            for i in byMeasure[measure]! { md += "![\(MarkdownText.escape(SVGChart.altText(s.charts[i])))](\(s.chartPath(i)))\n" }
             md += "\n"
         }
         md += "| Chart | Points | Centre line | Limits | Special-cause points | Variation |\n|---|---:|---:|---|---:|---|\n"

@@ -118,7 +118,10 @@ import Testing
             #expect(Set(model.keys).isDisjoint(with: ["intercept", "wards", "fitted"]), "its \(category) \(window): a level is published")
         }
         let spc = try table(out + "/tables/spc.csv")
-        for (file, chart) in [("its-incidents-24h.svg", "Incidents, all wards"), ("its-incidents-protected.svg", "Incidents in the protected window, all wards")] {
+        // The study-level chart of each window is the first of its kind in spc.csv ("…, all wards", or the wards filtered).
+        func firstChart(_ prefix: String) -> String { spc.first { $0["chart"]!.hasPrefix(prefix) }?["chart"] ?? prefix }
+        for (file, chart) in [("its-incidents-24h.svg", firstChart("Incidents, ")),
+                              ("its-incidents-protected.svg", firstChart("Incidents in the protected window, "))] {
             guard let svg = try? String(contentsOfFile: out + "/charts/" + file, encoding: .utf8) else { continue }
             var months: [String: (numerator: String, denominator: Double)] = [:]
             for row in spc where row["chart"] == chart { months[row["interval"]!] = (row["numerator"]!, Double(row["denominator"]!)!) }
