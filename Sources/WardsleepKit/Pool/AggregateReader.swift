@@ -161,6 +161,20 @@ public enum AggregateReader {
                                                 nights: try count(u["nights"], key + ".protected_sleep.nights"),
                                                 nightsProtected: try count(u["nights_protected"], key + ".protected_sleep.nights_protected"))
                 }
+                if let f = w["fidelity"], f != .null {
+                    var byPeriod: [StudyPeriod: TrustAggregate.Fidelity] = [:]
+                    for period in StudyPeriod.allCases {
+                        guard let x = f[period.rawValue], x != .null else { continue }
+                        let fk = key + ".fidelity." + period.rawValue
+                        let nights = try count(x["protected_nights"], fk + ".protected_nights")
+                        let without = try count(x["without_routine_check"], fk + ".without_routine_check")
+                        guard without <= nights else { throw fail(fk + ".without_routine_check", "is more than protected_nights") }
+                        byPeriod[period] = .init(protectedNights: nights, withoutRoutineCheck: without,
+                                                 checksInWindow: try count(x["checks_in_window"], fk + ".checks_in_window"),
+                                                 bedNights: try number(x["bed_nights"], fk + ".bed_nights", limit: 1e15))
+                    }
+                    ward.fidelity = byPeriod
+                }
                 wards.append(ward)
             }
             return TrustAggregate(study: study, organisation: organisation, toolVersion: version, periods: periods, exposureUnit: unit,

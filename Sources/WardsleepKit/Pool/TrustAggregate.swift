@@ -45,10 +45,13 @@ public struct TrustAggregate: Sendable, Equatable {
         public var ddd: (baseline: Double, pilot: Double)?
         /// Protected-sleep counts in the pilot, when sleep plans were supplied.
         public var protectedSleep: ProtectedSleep?
+        /// Fidelity counts by period, when an observation log was supplied.
+        public var fidelity: [StudyPeriod: Fidelity]?
 
         public static func == (a: Ward, b: Ward) -> Bool {
             a.baselineExposure == b.baselineExposure && a.pilotExposure == b.pilotExposure && a.incidents == b.incidents
                 && a.ddd?.baseline == b.ddd?.baseline && a.ddd?.pilot == b.ddd?.pilot && a.protectedSleep == b.protectedSleep
+                && a.fidelity == b.fidelity
         }
 
         /// The count for a category and window.
@@ -81,6 +84,19 @@ public struct TrustAggregate: Sendable, Equatable {
         public var nightsProtected: Int
     }
 
+    /// Fidelity of the protected period in one period: protected nights, those without a routine check in the window,
+    /// every check in the window and the bed-nights they are counted over.
+    public struct Fidelity: Sendable, Equatable {
+        /// Protected patient-nights.
+        public var protectedNights: Int
+        /// Protected patient-nights with no routine check inside the window.
+        public var withoutRoutineCheck: Int
+        /// Checks inside the window.
+        public var checksInWindow: Int
+        /// Bed-nights (occupied, or beds × nights without an occupancy export).
+        public var bedNights: Double
+    }
+
     /// The name a pooled report gives the trust: its organisation, or the study's name when none is given.
     public var name: String { organisation ?? study }
 
@@ -104,6 +120,15 @@ public struct TrustAggregate: Sendable, Equatable {
                 let x = u.wards[w] ?? ProtectedSleepUptake.Ward()
                 ward.protectedSleep = ProtectedSleep(patients: x.patients.count, patientsProtected: x.protectedPatients.count,
                                                      nights: x.nights, nightsProtected: x.protectedNights)
+            }
+            if let f = s.fidelity {
+                var byPeriod: [StudyPeriod: Fidelity] = [:]
+                for period in StudyPeriod.allCases {
+                    guard let c = f.cell(ward: w, period: period) else { continue }
+                    byPeriod[period] = Fidelity(protectedNights: c.protectedNights, withoutRoutineCheck: c.protectedNightsWithoutRoutineCheck,
+                                                checksInWindow: c.checks.inWindow, bedNights: c.bedNights)
+                }
+                ward.fidelity = byPeriod
             }
             wards.append(ward)
         }
@@ -134,6 +159,16 @@ public struct TrustAggregate: Sendable, Equatable {
                     ("patients", .int(u.patients)), ("patients_protected", .int(u.patientsProtected)),
                     ("nights", .int(u.nights)), ("nights_protected", .int(u.nightsProtected)),
                 ])))
+            }
+            if let f = w.fidelity {
+                pairs.append(("fidelity", .object(StudyPeriod.allCases.compactMap { period in
+                    f[period].map { x in
+                        (period.rawValue, .object([
+                            ("protected_nights", .int(x.protectedNights)), ("without_routine_check", .int(x.withoutRoutineCheck)),
+                            ("checks_in_window", .int(x.checksInWindow)), ("bed_nights", number(x.bedNights)),
+                        ]))
+                    }
+                })))
             }
             return .object(pairs)
         }

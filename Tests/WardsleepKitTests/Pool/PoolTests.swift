@@ -64,6 +64,12 @@ func csvRows(_ path: String) throws -> [[String: String]] {
             == #"{"a":[1,0.5,"x\"y"],"b":2}"#)
         #expect(trust.aggregate.organisation == "Example Mental Health NHS Foundation Trust (seed 1)")
         #expect(!text.contains("Acute male"), "ward names are not shared")
+        // Fidelity counts travel too, exactly as the trust's own restricted table has them.
+        let own = try csvRows(shared.reports[0] + "/restricted/tables/fidelity.csv").first { $0["ward"] == "A1" && $0["period"] == "pilot" }!
+        let shared = try #require(trust.aggregate.wards[0].fidelity?[.pilot])
+        #expect(shared.protectedNights == Int(own["protected_nights"]!)! && shared.protectedNights > 0)
+        #expect(shared.withoutRoutineCheck == Int(own["protected_nights_without_routine_check"]!)!)
+        #expect(shared.checksInWindow == Int(own["checks_in_window"]!)! && shared.bedNights == Double(own["bed_nights"]!)!)
     }
 
     @Test func poolingOneTrustGivesItsOwnMantelHaenszel() throws {
