@@ -40,7 +40,7 @@ import Testing
         #expect(series[1].rows.filter { $0.amount > 0 }.map(\.month) == [1])  // 02:30 is in the protected window
         #expect(series[2].rows.reduce(0) { $0 + $1.amount } == 2)
         #expect(SegmentedTables.section(series, measure: "incidents", study: study)
-            .contains("No occupancy export was supplied, so the offset is ward-days, not occupied bed days."))
+            .contains("No occupancy export was supplied, so the offset is ward-days."))
         // With a census, the exposure is occupied bed days, and a ward-month without a census day is said to be left out.
         months.occupancy(OccupancyRecord(day: CalendarDay(year: 2018, month: 1, day: 3)!, ward: 0, occupiedBeds: 12, leaveBeds: nil, period: .baseline))
         let censused = months.series(categories: ["all"], hasOccupancy: true, hasIncidents: true, hasHypnotics: false, withheld: [])
