@@ -31,8 +31,14 @@ struct CodedColumn<Value> {
     /// is unmapped (recorded, with `CodedField.unmappedReason`).
     mutating func value(_ row: inout ExportRow, required: Bool = false) -> Value? {
         guard let bytes = required ? row.requiredBytes(coded.field) : row.bytes(coded.field) else { return nil }
-        let table = self.table
-        if let v = cache.value(for: bytes, { table[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) { return v }
+        let v: Value?
+        if let hit = cache.cached(bytes) {
+            v = hit
+        } else {
+            v = resolve(bytes)  // the shared table is touched only on a miss
+            cache.store(bytes, v)
+        }
+        if let v { return v }
         row.reject(coded.field, coded.unmappedReason)
         return nil
     }

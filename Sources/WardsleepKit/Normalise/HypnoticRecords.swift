@@ -97,7 +97,8 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
 public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.dateOrder(.hypnotics) }
+    /// The export's date order, held by value so a row reads nothing shared.
+    public let dateOrder: DateOrder
     var lookups = RowLookups()
     let parser: ProductParser
     let formulary: Formulary
@@ -119,6 +120,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     /// Creates the normaliser; `spec` gives the study's own labels for status, PRN and dose unit.
     public init(context: NormaliseContext, spec: ExportSpec? = nil) {
         self.context = context
+        dateOrder = context.dateOrder(.hypnotics)
         let spec = spec ?? context.study.exports[.hypnotics]
         let formulary = Formulary.forStudy(context.study), parser = ProductParser(formulary: formulary)
         self.formulary = formulary
@@ -143,14 +145,20 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let resolveDrug: (ArraySlice<UInt8>) -> Result<ResolvedDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
-        let order = context.dateOrder(.hypnotics)
-        let stamp = row.dateTime("datetime", required: true, order: order)
+        let stamp = row.dateTime("datetime", required: true, order: dateOrder)
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
         var drug: ResolvedDrug?
         if let bytes = row.requiredBytes("drug") {
-            switch drugs.value(for: bytes, resolveDrug) {
+            let resolved: Result<ResolvedDrug, FieldIssue>
+            if let hit = drugs.cached(bytes) {
+                resolved = hit
+            } else {
+                resolved = resolveDrug(bytes)  // the shared resolver is reached only on a miss
+                drugs.store(bytes, resolved)
+            }
+            switch resolved {
             case .success(let d): drug = d
             case .failure(let issue): row.reject("drug", issue.reason)
             }
@@ -171,8 +179,14 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let (number, suffix) = DoseUnit.split(cell)
         var unit = DoseUnit.mg
         if !suffix.isEmpty {
-            let table = units.table
-            guard let u = inlineUnits.value(for: suffix, { table[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) else {
+            let known: DoseUnit?
+            if let hit = inlineUnits.cached(suffix) {
+                known = hit
+            } else {
+                known = units.resolve(suffix)
+                inlineUnits.store(suffix, known)
+            }
+            guard let u = known else {
                 row.reject("dose_mg", CodedFields.doseUnit.unmappedReason)
                 return nil
             }

@@ -20,6 +20,15 @@ struct LabelCache<Value> {
 
     /// The cached value for `bytes`, computing and storing it on a miss.
     mutating func value(for bytes: ArraySlice<UInt8>, _ compute: (ArraySlice<UInt8>) -> Value) -> Value {
+        if let hit = cached(bytes) { return hit }
+        let v = compute(bytes)
+        store(bytes, v)
+        return v
+    }
+
+    /// The cached value for `bytes`, or `nil` on a miss. With `store`, a caller whose resolver is shared between threads
+    /// (a table, a closure) reaches it only on a miss: a hit retains nothing another thread also retains.
+    mutating func cached(_ bytes: ArraySlice<UInt8>) -> Value? {
         if last >= 0, key(last).elementsEqual(bytes) { return values[last] }
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
@@ -28,14 +37,21 @@ struct LabelCache<Value> {
             if key(i).elementsEqual(bytes) { last = i; return values[i] }
             s = (s + 1) & mask
         }
-        let v = compute(bytes)
+        return nil
+    }
+
+    /// Remembers `v` for `bytes` (after `cached` missed).
+    mutating func store(_ bytes: ArraySlice<UInt8>, _ v: Value) {
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
+        while slots[s] >= 0 { s = (s + 1) & mask }
         if values.count >= limit {
             arena.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
             for j in slots.indices { slots[j] = -1 }
             last = -1
-            return v
+            return
         }
         let i = values.count
         starts.append(arena.count)
@@ -44,7 +60,6 @@ struct LabelCache<Value> {
         slots[s] = Int32(i)
         last = i
         if values.count * 2 > slots.count { rehash() }
-        return v
     }
 
     private mutating func rehash() {

@@ -50,11 +50,15 @@ public final class NormaliseContext: Sendable {
     /// records "unknown ward" otherwise.
     func ward(_ row: inout ExportRow, _ field: String = "ward", required: Bool = true, cache: inout RowLookups) -> Int? {
         guard let bytes = required ? row.requiredBytes(field) : row.bytes(field) else { return nil }
-        let found = cache.wards.value(for: bytes) { b -> Int? in
+        let found: Int?
+        if let hit = cache.wards.cached(bytes) {
+            found = hit
+        } else {
             // Only on a cache miss: the study is reached through the context, never copied per row.
-            let study = self.study, label = TextDecoding.decode(b).0
-            if let i = study.wardIndex(matching: label) { return i }
-            return study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil
+            let study = self.study, label = TextDecoding.decode(bytes).0
+            found = study.wardIndex(matching: label)
+                ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
+            cache.wards.store(bytes, found)
         }
         guard let i = found else {
             row.reject(field, "unknown ward: not an id, name or alias of any ward in study.yaml")
