@@ -37,6 +37,9 @@ public final class FidelityTally: StudyConsumer {
     public private(set) var checks: [Int: [StudyPeriod: Checks]] = [:]
     /// Plans naming a patient-night an earlier plan already named (the first is kept).
     public private(set) var repeatedPlans = 0
+    /// Wards with at least one check in the log: a ward without any kept no log (paper sheets not transcribed, say),
+    /// which is not the same as a ward whose staff checked no one.
+    public private(set) var loggedWards: Set<Int> = []
 
     /// Creates an empty tally.
     public init() {}
@@ -55,6 +58,7 @@ public final class FidelityTally: StudyConsumer {
     }
 
     public func observation(_ r: ObservationRecord) {
+        loggedWards.insert(r.ward)
         guard let period = r.period, r.inProtectedWindow else { return }
         var c = checks[r.ward]?[period] ?? Checks()
         c.inWindow += 1
@@ -123,21 +127,25 @@ public struct FidelityResults: Sendable {
     public var exposureFromOccupancy: Bool
     /// Plans repeating a patient-night (the first was kept).
     public var repeatedPlans: Int
+    /// Wards in scope with no row in the observation log: left out of every fidelity figure, and named.
+    public var wardsWithoutLog: [Int]
 
     /// Works the results out from the tally; `occupancy` is `nil` without an occupancy export.
     public init(_ tally: FidelityTally, study: StudyDefinition, occupancy: OccupancyTotals?) {
         exposureFromOccupancy = occupancy != nil
         repeatedPlans = tally.repeatedPlans
-        let byMonth = tally.protectedNights()
+        let logged = study.wardsInScope.filter(tally.loggedWards.contains)
+        wardsWithoutLog = study.wardsInScope.filter { !tally.loggedWards.contains($0) }
+        let byMonth = tally.protectedNights().filter { tally.loggedWards.contains($0.key.ward) }
         var cells: [FidelityCell] = []
-        for ward in study.wardsInScope.map(Optional.some) + [nil] {
+        for ward in logged.map(Optional.some) + [nil] {
             for period in StudyPeriod.allCases {
                 var c = FidelityCell(ward: ward, period: period)
                 for (k, v) in byMonth where k.period == period && (ward == nil || k.ward == ward) {
                     c.protectedNights += v.nights
                     c.protectedNightsWithoutRoutineCheck += v.withoutRoutine
                 }
-                for w in ward.map({ [$0] }) ?? study.wardsInScope {
+                for w in ward.map({ [$0] }) ?? logged {
                     let x = tally.checks[w]?[period] ?? FidelityTally.Checks()
                     c.checks.inWindow += x.inWindow
                     c.checks.routineOnProtected += x.routineOnProtected
@@ -163,6 +171,11 @@ public struct FidelityResults: Sendable {
         self.months = months.sorted { ($0.ward, $0.month.dayNumber) < ($1.ward, $1.month.dayNumber) }
     }
 
+    /// "ward A1" or "wards A1, D1".
+    static func wardsName(_ wards: [Int], _ study: StudyDefinition) -> String {
+        (wards.count == 1 ? "ward " : "wards ") + wards.map { study.wards[$0].id }.joined(separator: ", ")
+    }
+
     /// The cell of a ward (or all wards) in a period.
     public func cell(ward: Int?, period: StudyPeriod) -> FidelityCell? {
         cells.first { $0.ward == ward && $0.period == period }
@@ -178,7 +191,8 @@ public struct FidelityResults: Sendable {
         let p = SPCParameters(study.spc)
         var out: [ControlChart] = []
         // One chart per ward only when there are several: a one-ward report's chart is that ward's.
-        for ward in [-1] + (study.wardsInScope.count > 1 ? study.wardsInScope : []) {
+        let logged = study.wardsInScope.filter { !wardsWithoutLog.contains($0) }
+        for ward in [-1] + (logged.count > 1 ? logged : []) {
             let rows = months.filter { $0.ward == ward }
             guard !rows.isEmpty else { continue }
             let points = rows.map { m in
@@ -186,7 +200,8 @@ public struct FidelityResults: Sendable {
                            numerator: Double(m.withoutRoutine), denominator: Double(m.nights), centre: 0, upper: 0, lower: 0,
                            upper2: 0, lower2: 0)
             }
-            let name = ward < 0 ? study.wardsInScopeName : "ward \(study.wards[ward].id)"
+            let name = ward < 0 ? (wardsWithoutLog.isEmpty ? study.wardsInScopeName : FidelityResults.wardsName(logged, study))
+                : "ward \(study.wards[ward].id)"
             var chart = SPC.pChart(points, title: "Protected nights with no routine check, \(name)", direction: .increase, parameters: p)
             chart.ward = ward < 0 ? nil : ward
             out.append(chart)

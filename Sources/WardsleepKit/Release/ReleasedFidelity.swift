@@ -60,7 +60,7 @@ public struct ReleasedFidelity: Sendable {
                        fidelity: share)
         }
         var comparisons: [ChecksComparison] = []
-        for ward in study.wardsInScope.map(Optional.some) + [nil] {
+        for ward in study.wardsInScope.filter({ !f.wardsWithoutLog.contains($0) }).map(Optional.some) + [nil] {
             guard let b = f.cell(ward: ward, period: .baseline), let p = f.cell(ward: ward, period: .pilot) else { continue }
             let x0 = style.publish(b.checks.inWindow), x1 = style.publish(p.checks.inWindow)
             var ratio: RateRatio?

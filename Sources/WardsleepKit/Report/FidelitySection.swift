@@ -16,13 +16,20 @@ public enum FidelitySection {
         }
         let shown = ReleasedFidelity(f, study: study, style: style)
         // The row of every ward in scope: "All wards", or the wards of a ward filter.
-        let everyWard = MarkdownText.escape(study.wardsInScopeName.prefix(1).uppercased() + study.wardsInScopeName.dropFirst())
+        let logged = study.wardsInScope.filter { !f.wardsWithoutLog.contains($0) }
+        let scopeName = f.wardsWithoutLog.isEmpty ? study.wardsInScopeName : FidelityResults.wardsName(logged, study)
+        let everyWard = MarkdownText.escape(scopeName.prefix(1).uppercased() + scopeName.dropFirst())
         let window = "\(study.protectedWindow.start)–\(study.protectedWindow.end)"
         md += "Each overnight check in the observation log is joined to the patient's sleep plan for that night (checks before "
         md += "\(EventTiming.nightBoundaryHour):00 belong to the previous night). A protected patient-night is delivered as "
         md += "planned when no routine check falls inside the protected window (\(window)). Checks for a clinical need or "
         md += "enhanced observation are legitimate overrides, reported separately and never counted as lapses; a check "
         md += "with no reason recorded counts as routine.\n\n"
+        if !f.wardsWithoutLog.isEmpty {
+            md += "No observation log for \(MarkdownText.escape(FidelityResults.wardsName(f.wardsWithoutLog, study))): "
+            md += logged.isEmpty ? "there is nothing to report.\n\n" : "left out of every figure below (no log is not the same as no checks).\n\n"
+            if logged.isEmpty { return md }
+        }
         if f.isEmpty {
             return md + "No protected patient-nights were planned and no checks fell inside the window.\n\n"
         }
@@ -121,6 +128,7 @@ public enum FidelitySection {
         }
         return .object([
             ("window", .string("\(study.protectedWindow.start)–\(study.protectedWindow.end)")),
+            ("wards_without_log", .array(f.wardsWithoutLog.map { .string(study.wards[$0].id) })),
             ("bed_nights", .string(f.exposureFromOccupancy ? "occupied bed days (sum of the midnight census)"
                                                           : "beds × nights in each ward's periods (no occupancy export)")),
             ("methods", .object([

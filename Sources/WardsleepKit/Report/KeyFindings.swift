@@ -29,7 +29,9 @@ public enum KeyFindings {
         guard let p = row.fidelity, let e = p.estimate, let lo = p.lower, let hi = p.upper else {
             return "\(title) Protected patient-nights are too few to publish how many went without a routine check."
         }
-        return "\(title) \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights in the pilot had no routine check in the "
+        let logged = s.study.wardsInScope.filter { !f.wardsWithoutLog.contains($0) }
+        let on = f.wardsWithoutLog.isEmpty ? "" : " on \(MarkdownText.escape(FidelityResults.wardsName(logged, s.study))) (the wards that log their checks)"
+        return "\(title) \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights in the pilot\(on) had no routine check in the "
             + "protected window (\(FidelitySection.grouped(row.withoutRoutineCheck)) of \(FidelitySection.grouped(row.protectedNights)); 95% CI \(NumberFormat.fixed(lo * 100, 1))% to "
             + "\(NumberFormat.fixed(hi * 100, 1))%)."
     }

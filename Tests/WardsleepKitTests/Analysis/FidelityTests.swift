@@ -180,6 +180,27 @@ import Testing
         #expect(f.cell(ward: 0, period: .pilot)?.checks.routineOnProtected == 2)
     }
 
+    @Test func aWardWithoutALogIsLeftOutAndNamedNotCountedAsNoChecks() throws {
+        // The same log without D1's rows: D1 kept no log. Its protected nights must not read as delivered, nor its
+        // bed-nights dilute the checks rate: all wards = A1.
+        let folder = writeStudy()
+        _ = dir.write("study/observations.csv", FidelityTests.log.split(separator: "\n").filter { !$0.contains(",D1,") }
+            .joined(separator: "\n") + "\n")
+        let study = try StudyLoader.load(folder: folder)
+        let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+        let analyses = try StudyAnalyses(study: study, folder: folder)
+        _ = try StudyIngest.run(folder: folder, context: context, problems: ProblemLog(), consumer: analyses.consumer)
+        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy)
+        #expect(f.wardsWithoutLog == [1])
+        #expect(f.cell(ward: 1, period: .pilot) == nil)
+        let all = try #require(f.cell(ward: nil, period: .pilot)), a1 = try #require(f.cell(ward: 0, period: .pilot))
+        #expect(all.protectedNights == 2 && all.protectedNightsWithoutRoutineCheck == 1 && all.checks == a1.checks)
+        #expect(f.charts(study: study).map(\.title) == ["Protected nights with no routine check, ward A1"])
+        let md = FidelitySection.render(f, study: study, style: .exact, observationsSupplied: true)
+        #expect(md.contains("No observation log for ward D1: left out of every figure below (no log is not the same as no checks)."))
+        #expect(md.contains("| Ward A1 | pilot | 2 | 1 | 50.0% (6.8 to 93.2) |"))
+    }
+
     @Test func withoutAnObservationLogTheReportSaysSo() throws {
         let md = FidelitySection.render(nil, study: testStudy(), style: .exact, observationsSupplied: false)
         #expect(md.contains("Fidelity: not supplied (no observations export)"))
