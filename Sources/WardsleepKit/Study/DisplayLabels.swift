@@ -1,11 +1,13 @@
 /// The names people read for coded values: tables and prose in summary.md and report.html use these, while
 /// results.json and the CSV tables keep the ids.
 extension StudyDefinition {
-    /// The display name of an incident category id: the export's label that study.yaml maps to it (the longest, when
-    /// several do: "Violence and aggression" rather than "V&A"), or, for an id no label maps to, the id in words
-    /// (`self_harm` → "Self harm"). Without a `categories` map the category already is the export's label.
+    /// The display name of an incident category id: the name study.yaml gives it (`exports.incidents.labels`), else the
+    /// export's label that study.yaml maps to it (the longest, when several do: "Violence and aggression" rather than
+    /// "V&A"), or, for an id no label maps to, the id in words (`self_harm` → "Self harm"). Without a `categories` map the
+    /// category already is the export's label.
     public func categoryLabel(_ id: String) -> String {
         if id == IncidentCounts.allCategories { return "All incidents" }
+        if let name = exports[.incidents].labels[Slug.normaliseLabel(id)] { return name }
         guard let map = exports[.incidents].categories else { return id }
         let labels = map.filter { $0.value == id }.keys.sorted { ($0.count, $1) > ($1.count, $0) }
         return labels.first ?? DisplayLabel.words(id)

@@ -80,6 +80,18 @@ extension StudyBuilder {
             spec.severities = sev
         }
         spec.excludeStatus = e.exclude_status ?? []
+        if let labels = e.labels {
+            guard kind == .incidents else { throw fail("\(at).labels", "belongs to the incidents export (display names of categories)") }
+            let ids = spec.categories.map { Set($0.values.map(Slug.normaliseLabel)) }
+            for (id, name) in labels.sorted(by: { $0.key < $1.key }) {
+                guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(at).labels.\(id)", "is empty; expected the name people read") }
+                if let ids, !ids.contains(Slug.normaliseLabel(id)) {
+                    throw fail("\(at).labels.\(id)", "is not a category of exports.incidents.categories; its categories are "
+                               + ids.sorted().joined(separator: ", "))
+                }
+            }
+            spec.labels = Dictionary(labels.map { (Slug.normaliseLabel($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
         if let f = e.date_format {
             guard let d = DateOrder(rawValue: f.lowercased()) else { throw fail("\(at).date_format", "expected dmy, mdy or iso, found \"\(f)\"") }
             spec.dateFormat = d

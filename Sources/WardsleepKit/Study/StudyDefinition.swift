@@ -218,6 +218,8 @@ public struct ExportSpec: Sendable {
     public var dateFormat: DateOrder?
     /// The study's own labels for coded fields (`values:`): field → local label → canonical value.
     public var values: [String: [String: String]] = [:]
+    /// Display names people read for category ids (incidents, `labels:`): id → name.
+    public var labels: [String: String] = [:]
     /// Whether occupied bed days count beds of patients on leave (occupancy; `obd_includes_leave`, default true). When
     /// false, each day's exposure is `occupied_beds − leave_beds`.
     public var obdIncludesLeave = true

@@ -123,8 +123,9 @@ struct ExportFile: Decodable {
     var values: [String: [String: String]]?
     var obd_includes_leave: Bool?
     var date_format: String?
+    var labels: [String: String]?
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format
+        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format, labels
     }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
@@ -137,6 +138,7 @@ struct ExportFile: Decodable {
         values = try c.decodeIfPresent([String: [String: String]].self, forKey: .values)
         obd_includes_leave = try c.decodeIfPresent(Bool.self, forKey: .obd_includes_leave)
         date_format = try c.decodeIfPresent(String.self, forKey: .date_format)
+        labels = try c.decodeIfPresent([String: String].self, forKey: .labels)
     }
 }
 

@@ -50,6 +50,9 @@ public enum StudyTemplate {
         # Local category labels -> canonical names. Leave out to use the labels as they are; when given, a label
         # not listed is quarantined.
         categories: { "Violence and aggression": violence, "Self harm": self_harm }
+        # Names people read for categories in summary.md and report.html (ids stay in JSON and CSV); leave out to use
+        # the export's own labels.
+        labels: { self_harm: "Self-harm" }
         # Harm levels -> 0 (no harm) to 4 (death). Leave out for No harm / Low / Moderate / Severe / Death.
         severities: { "No harm": 0, Low: 1, Moderate: 2, Severe: 3, Death: 4 }
         exclude_status: [REJECTED]                # rows with these statuses (labels, or canonical statuses such as

@@ -137,6 +137,25 @@ import Testing
         }
     }
 
+    @Test func studyYamlLabelsNameCategoriesForPeople() throws {
+        let dir = TempFolder()
+        try FileManager.default.copyItem(atPath: packageRoot() + "/data/sample", toPath: dir.path + "/study")
+        let yamlPath = dir.path + "/study/study.yaml"
+        var yaml = try String(contentsOfFile: yamlPath, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "    severities: {", with: "    labels: { self_harm: \"Self-harm (any)\" }\n    severities: {")
+        try yaml.write(toFile: yamlPath, atomically: true, encoding: .utf8)
+        let r = try runWardsleep(["run", dir.path + "/study", "--out", dir.path + "/r", "--ledger", dir.path + "/ledger.sqlite"])
+        #expect(r.status == 0, "\(r.err)")
+        let md = try String(contentsOfFile: dir.path + "/r/summary.md", encoding: .utf8)
+        #expect(md.contains("| Self-harm (any) | 24 h |") && !md.contains("| Self harm | 24 h |"))
+        let csv = try String(contentsOfFile: dir.path + "/r/tables/incidents.csv", encoding: .utf8)
+        #expect(csv.contains("\nstudy,all,self_harm,24h,"))  // ids stay in the CSV
+        // A label for a category the study does not have is a configuration error naming the key.
+        try yaml.replacingOccurrences(of: "labels: { self_harm:", with: "labels: { self_hram:").write(toFile: yamlPath, atomically: true, encoding: .utf8)
+        let bad = try runWardsleep(["validate", dir.path + "/study"])
+        #expect(bad.status == 2 && bad.err.contains("exports.incidents.labels.self_hram"), "\(bad.err)")
+    }
+
     @Test func tablesForPeopleShowLabelsAndTheCSVKeepsIds() throws {
         let dir = TempFolder()
         try FileManager.default.copyItem(atPath: packageRoot() + "/data/sample", toPath: dir.path + "/study")
