@@ -50,8 +50,9 @@ public protocol RecordNormaliser {
     /// A check that needs every earlier row of the file (a duplicate), made in file order after `normalise`, on one
     /// thread: the field, the value shown and the reason when the record must be quarantined after all.
     mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)?
-    /// How the study orders slash dates (`date_format`): an export whose dates can only be read the other way round
-    /// is a configuration error.
+    /// How this export orders slash dates (its `date_format`, or the study's): an export whose dates can only be read
+    /// the other way round is a configuration error. No default: a normaliser that parsed one order while the check
+    /// assumed another would let swapped dates through.
     var dateOrder: DateOrder { get }
 }
 
@@ -59,6 +60,5 @@ extension RecordNormaliser {
     public func setAsideReason(_ record: Record) -> String? { nil }
     public func prepare(header: ExportHeader, spec: ExportSpec) throws {}
     public mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)? { nil }
-    public var dateOrder: DateOrder { .dmy }
 }
 

@@ -29,26 +29,28 @@ public struct ObservationNormaliser: RecordNormaliser {
     let context: NormaliseContext
     var lookups = RowLookups()
     var reasons: CodedColumn<ObservationReason>
+    /// The export's date order, held by value so a row reads nothing shared.
+    public let dateOrder: DateOrder
     /// Creates the normaliser; `spec` gives the study's own labels for the reason.
     public init(context: NormaliseContext, spec: ExportSpec) {
         self.context = context
+        dateOrder = context.dateOrder(.observations)
         reasons = CodedColumn(CodedFields.observationReason, spec: spec) { ObservationReason(rawValue: $0) }
     }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     public mutating func normalise(_ row: inout ExportRow) -> ObservationRecord? {
-        let order = context.study.dateFormat
-        let stamp = row.parse("datetime", required: true) { (b) throws(FieldIssue) -> (CalendarDay, ClockTime) in
-            let (day, time) = try FieldParsing.dateTime(b, order: order)
-            guard let time else { throw FieldIssue("no time: a check needs the time it was made (dd/mm/yyyy HH:MM)") }
-            return (day, time)
+        var stamp = row.dateTime("datetime", required: true, order: dateOrder)
+        if let s = stamp, s.1 == nil {
+            row.reject("datetime", "no time: a check needs the time it was made (dd/mm/yyyy HH:MM)")
+            stamp = nil
         }
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
         let reason = reasons.value(&row) ?? .routine  // an empty cell is a routine check; an unmapped one is recorded
-        guard let stamp, let ward, let patient, row.problems.isEmpty else { return nil }
-        let timing = context.timing(ward: ward, day: stamp.0, time: stamp.1)
+        guard let stamp, let time = stamp.1, let ward, let patient, row.problems.isEmpty else { return nil }
+        let timing = context.timing(ward: ward, day: stamp.0, time: time)
         // The timing always has a night here: the check has a time.
         let night = timing.night ?? stamp.0
         return ObservationRecord(ward: ward, patient: patient, night: night, inProtectedWindow: timing.inProtectedWindow == true,

@@ -202,6 +202,27 @@ import Testing
         #expect(md.contains("| Ward A1 | pilot | 2 | 1 | 50.0% (1.3 to 98.7) |"))
     }
 
+    @Test func aLogWrittenInUSDatesStopsOrReadsAsItsOwnDateFormatSays() throws {
+        // The log's dates as an American system writes them: 03/05/2019 01:00 (5 March) and 03/13/2019 02:00.
+        let folder = writeStudy()
+        let us = "datetime,ward,patient,reason\n03/05/2019 01:00,A1,P1,Routine\n03/13/2019 02:00,A1,P2,Routine\n"
+        _ = dir.write("study/observations.csv", us)
+        func read(_ yaml: String) throws -> FidelityResults {
+            _ = dir.write("study/study.yaml", studyYAML(yaml))
+            let study = try StudyLoader.load(folder: folder)
+            let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+            let analyses = try StudyAnalyses(study: study, folder: folder)
+            _ = try StudyIngest.run(folder: folder, context: context, problems: ProblemLog(), consumer: analyses.consumer)
+            return FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy)
+        }
+        // Read as dmy, month 13 would be quarantined and 03/05 read as 3 May: the file is refused instead, naming the setting.
+        #expect { _ = try read("") } throws: { ($0 as? ConfigurationError)?.message.contains("exports.observations.date_format: mdy") == true }
+        // Its own date_format reads it: P1's check falls on the night of 4 March, inside the window, on a protected night.
+        let f = try read("exports:\n  observations: { date_format: mdy }\n")
+        #expect(f.cell(ward: 0, period: .pilot)?.checks.routineOnProtected == 1)
+        #expect(f.cell(ward: 0, period: .pilot)?.checks.inWindow == 2)
+    }
+
     @Test func withoutAnObservationLogTheReportSaysSo() throws {
         let md = FidelitySection.render(nil, study: testStudy(), style: .exact, observationsSupplied: false)
         #expect(md.contains("Fidelity: not supplied (no observations export)"))

@@ -157,6 +157,7 @@ import Testing
         }
         var inner: IncidentNormaliser
         let count = Count()
+        var dateOrder: DateOrder { inner.dateOrder }
         var continuationLines: Int { count.lock.withLock { count.lines } }
         mutating func normalise(_ row: inout ExportRow) -> IncidentRecord? {
             let n = row.record.endLine - row.record.line - row.record.innerBlankLines
