@@ -58,7 +58,8 @@ public enum FidelitySection {
         md += "\n"
         if let all = shown.rows.first(where: { $0.ward == "all" && $0.period == .pilot }), let p = all.fidelity, let e = p.estimate,
            let lo = p.lower, let hi = p.upper {
-            md += "In the pilot, \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights had no routine check inside the "
+            let on = f.wardsWithoutLog.isEmpty ? "" : " on \(MarkdownText.escape(scopeName))"
+            md += "In the pilot, \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights\(on) had no routine check inside the "
             md += "window (95% CI \(NumberFormat.fixed(lo * 100, 1))% to \(NumberFormat.fixed(hi * 100, 1))%, Clopper–Pearson, as R "
             md += "`binom.test`).\n\n"
         }

@@ -200,6 +200,7 @@ import Testing
         #expect(md.contains("No observation log for ward D1: left out of every figure below (no log is not the same as no checks)."))
         // R: binom.test(1, 2)$conf.int → 0.01257912 0.98742088
         #expect(md.contains("| Ward A1 | pilot | 2 | 1 | 50.0% (1.3 to 98.7) |"))
+        #expect(md.contains("In the pilot, 50.0% of protected patient-nights on ward A1 had no routine check inside the window"))
     }
 
     @Test func aLogWrittenInUSDatesStopsOrReadsAsItsOwnDateFormatSays() throws {
