@@ -24,7 +24,7 @@ public enum TwoInThreeRule: String, Sendable, Codable {
 }
 
 /// Parameters of the special-cause rules, echoed in every output.
-public struct SPCParameters: Sendable, Equatable {
+public struct SPCParameters: Sendable, Equatable, Codable {
     /// Points in a row on one side of the centre line that make a shift (a point on the line breaks it).
     public var shift = 7
     /// Points in a row each strictly higher (or lower) than the one before that make a trend (a tie breaks it).
@@ -52,7 +52,7 @@ public struct SPCParameters: Sendable, Equatable {
 }
 
 /// One point of a chart with its limits, the rules that fired and what it shows.
-public struct ChartPoint: Sendable, Equatable {
+public struct ChartPoint: Sendable, Equatable, Codable {
     /// Label of the interval (`2018-03`, or the Monday of the week).
     public var label: String
     /// First day of the interval.
@@ -81,7 +81,7 @@ public struct ChartPoint: Sendable, Equatable {
 }
 
 /// A control chart: the points, the chart type and the parameters.
-public struct ControlChart: Sendable {
+public struct ControlChart: Sendable, Codable {
     /// `u`, `p` or `xmr`.
     public var kind: String
     /// The measure's name and unit.

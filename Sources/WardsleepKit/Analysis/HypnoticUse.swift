@@ -23,7 +23,7 @@ public final class HypnoticUse: StudyConsumer {
     }
 
     /// Totals for one key and period.
-    public struct Totals: Sendable, Equatable {
+    public struct Totals: Sendable, Equatable, Codable {
         /// Units: tablets, capsules or ml issued net of returns, or doses given.
         public var units: Double = 0
         /// Milligrams.
@@ -31,7 +31,7 @@ public final class HypnoticUse: StudyConsumer {
     }
 
     /// PRN and regular use on one ward in one period (administrations only).
-    public struct DoseUse: Sendable, Equatable {
+    public struct DoseUse: Sendable, Equatable, Codable {
         /// Regular doses given.
         public var regular = 0
         /// PRN ("as required") doses given.
@@ -135,7 +135,7 @@ public final class HypnoticUse: StudyConsumer {
 }
 
 /// One line of the hypnotic-use table: a product, a drug, a group or the total, for a ward or the study.
-public struct HypnoticLine: Sendable {
+public struct HypnoticLine: Sendable, Codable {
     /// Ward index, or `nil` for the whole study.
     public var ward: Int?
     /// Drug group, or `nil` for all groups.
@@ -257,7 +257,7 @@ public enum HypnoticAnalysis {
 
     /// Units pooled over wards (Mantel–Haenszel) for CBTi wards, the others, and their ratio; countable products only.
     public static func cbtiContrast(_ lines: [HypnoticLine], study: StudyDefinition)
-        -> (cbti: PooledRateRatio, other: PooledRateRatio, ratio: (estimate: Double, lower: Double, upper: Double)?)
+        -> (cbti: PooledRateRatio, other: PooledRateRatio, ratio: RatioEstimate?)
     {
         let totals = lines.filter { $0.ward != nil && $0.group == nil && $0.countable }
         func strata(_ cbti: Bool) -> [RateStratum] {

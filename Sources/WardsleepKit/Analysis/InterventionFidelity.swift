@@ -16,7 +16,7 @@ public final class FidelityTally: StudyConsumer {
     }
 
     /// Counts of checks inside the protected window for one ward and period.
-    public struct Checks: Sendable, Equatable {
+    public struct Checks: Sendable, Equatable, Codable {
         /// Every check inside the window, whatever the plan or reason.
         public var inWindow = 0
         /// Routine checks inside the window on protected nights (lapses).
@@ -101,7 +101,7 @@ struct FidelityMonthKey: Hashable {
 }
 
 /// Fidelity for one ward (or all wards) in one period, with exact counts.
-public struct FidelityCell: Sendable, Equatable {
+public struct FidelityCell: Sendable, Equatable, Codable {
     /// The ward's index, or `nil` for all wards in scope.
     public var ward: Int?
     /// Baseline or pilot.
@@ -118,11 +118,11 @@ public struct FidelityCell: Sendable, Equatable {
 
 /// The fidelity of the intervention for a run: per ward and study-wide, baseline and pilot, the monthly series for the
 /// p-charts, and the checks-per-bed-night comparison.
-public struct FidelityResults: Sendable {
+public struct FidelityResults: Sendable, Codable {
     /// Cells in order: each ward in scope (baseline, pilot), then all wards.
     public var cells: [FidelityCell]
     /// Monthly protected nights and nights without a routine check, per ward (`-1`: all wards), pilot and baseline.
-    public var months: [(ward: Int, month: CalendarDay, period: StudyPeriod, nights: Int, withoutRoutine: Int)]
+    public var months: [FidelityMonth]
     /// Whether bed-nights come from an occupancy export.
     public var exposureFromOccupancy: Bool
     /// Plans repeating a patient-night (the first was kept).
@@ -159,15 +159,15 @@ public struct FidelityResults: Sendable {
             }
         }
         self.cells = cells
-        var months: [(ward: Int, month: CalendarDay, period: StudyPeriod, nights: Int, withoutRoutine: Int)] = []
+        var months: [FidelityMonth] = []
         var all: [FidelityMonthKey: (Int, Int)] = [:]
         for (k, v) in byMonth {
-            months.append((k.ward, k.month, k.period, v.nights, v.withoutRoutine))
+            months.append(FidelityMonth(ward: k.ward, month: k.month, period: k.period, nights: v.nights, withoutRoutine: v.withoutRoutine))
             let a = FidelityMonthKey(ward: -1, period: k.period, month: k.month)
             let x = all[a] ?? (0, 0)
             all[a] = (x.0 + v.nights, x.1 + v.withoutRoutine)
         }
-        for (k, v) in all { months.append((-1, k.month, k.period, v.0, v.1)) }
+        for (k, v) in all { months.append(FidelityMonth(ward: -1, month: k.month, period: k.period, nights: v.0, withoutRoutine: v.1)) }
         self.months = months.sorted { ($0.ward, $0.month.dayNumber) < ($1.ward, $1.month.dayNumber) }
     }
 
@@ -208,4 +208,18 @@ public struct FidelityResults: Sendable {
         }
         return out
     }
+}
+
+/// Protected nights in one month of one ward (`ward` −1: every ward with a log), for the p-charts.
+public struct FidelityMonth: Sendable, Equatable, Codable {
+    /// Ward index, or −1 for the study.
+    public var ward: Int
+    /// The first day of the month.
+    public var month: CalendarDay
+    /// The period the month's nights fall in.
+    public var period: StudyPeriod
+    /// Protected patient-nights.
+    public var nights: Int
+    /// Of those, nights with no routine check in the window.
+    public var withoutRoutine: Int
 }

@@ -25,7 +25,7 @@ public enum InvolvementKind: String, Sendable, Codable {
 }
 
 /// A classification with its reasons written out.
-public struct InvolvementClassification: Sendable, Equatable {
+public struct InvolvementClassification: Sendable, Equatable, Codable {
     /// The kind.
     public var kind: InvolvementKind
     /// For `mixed`, the parts ("professional design", "user-led delivery").

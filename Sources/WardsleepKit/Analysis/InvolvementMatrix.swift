@@ -1,7 +1,7 @@
 /// Stage × stakeholder group: the highest level each group reached at each stage, with the evidence behind it.
-public struct InvolvementMatrix: Sendable {
+public struct InvolvementMatrix: Sendable, Codable {
     /// One stakeholder group as it appears in the ledger.
-    public struct Group: Sendable, Equatable {
+    public struct Group: Sendable, Equatable, Codable {
         /// The label as written first.
         public var label: String
         /// Its role in the classification.
@@ -9,7 +9,7 @@ public struct InvolvementMatrix: Sendable {
     }
 
     /// One cell: the highest level, and the evidence and activities recorded at that level.
-    public struct Cell: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable, Codable {
         /// The highest level reached.
         public var level: InvolvementLevel
         /// Evidence behind that level, each once, in ledger order.
@@ -26,7 +26,7 @@ public struct InvolvementMatrix: Sendable {
     }
 
     /// What a cell already lists, so that a ledger of many rows for one group is read in linear time.
-    struct Seen: Sendable {
+    struct Seen: Sendable, Codable {
         var evidence: Set<String> = []
         var activities: Set<String> = []
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One stratum (a ward) of a pooled rate comparison.
-public struct RateStratum: Sendable, Equatable {
+public struct RateStratum: Sendable, Equatable, Codable {
     /// Pilot events.
     public var x1: Int
     /// Pilot exposure.
@@ -21,7 +21,7 @@ public struct RateStratum: Sendable, Equatable {
 }
 
 /// A rate ratio pooled over strata with its confidence interval.
-public struct PooledRateRatio: Sendable, Equatable {
+public struct PooledRateRatio: Sendable, Equatable, Codable {
     /// The pooled estimate; `nil` when it cannot be estimated (no events in one period in every stratum).
     public var estimate: Double?
     /// Lower confidence bound.
@@ -82,10 +82,20 @@ public func mantelHaenszelRateRatio(strata all: [RateStratum], confidence: Doubl
 /// The ratio of two pooled rate ratios (e.g. CBTi wards against the rest), with a Wald interval from the sum of the
 /// two log variances; `nil` when either is not estimable.
 public func ratioOfRateRatios(_ a: PooledRateRatio, _ b: PooledRateRatio, confidence: Double = 0.95)
-    -> (estimate: Double, lower: Double, upper: Double)?
+    -> RatioEstimate?
 {
     guard let ea = a.estimate, let eb = b.estimate, let va = a.logVariance, let vb = b.logVariance else { return nil }
     let z = Distributions.normalQuantile(1 - (1 - confidence) / 2)
     let logRatio = log(ea) - log(eb), se = (va + vb).squareRoot()
-    return (exp(logRatio), exp(logRatio - z * se), exp(logRatio + z * se))
+    return RatioEstimate(estimate: exp(logRatio), lower: exp(logRatio - z * se), upper: exp(logRatio + z * se))
+}
+
+/// An estimated ratio with its confidence interval.
+public struct RatioEstimate: Sendable, Equatable, Codable {
+    /// The estimate.
+    public var estimate: Double
+    /// Lower confidence limit.
+    public var lower: Double
+    /// Upper confidence limit.
+    public var upper: Double
 }

@@ -1,5 +1,5 @@
 /// PRN ("as required") hypnotic use for one ward or the study, baseline against pilot (administrations only).
-public struct PRNComparison: Sendable {
+public struct PRNComparison: Sendable, Codable {
     /// Ward index, or `nil` for the study.
     public var ward: Int?
     /// Dose use in each period (study-wide patient sets are unions over wards).

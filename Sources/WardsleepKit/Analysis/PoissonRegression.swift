@@ -100,7 +100,7 @@ public enum PoissonRegression {
 }
 
 /// Why a model was not fitted. Each says so in words a reader of the report understands.
-public enum ModelFailure: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ModelFailure: Error, Equatable, Sendable, Codable, CustomStringConvertible {
     /// No rows at all.
     case noRows
     /// Every count is zero: no rate to model.
@@ -140,9 +140,9 @@ public enum ModelFailure: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A fitted (quasi-)Poisson model.
-public struct PoissonFit: Sendable, Equatable {
+public struct PoissonFit: Sendable, Equatable, Codable {
     /// One column's estimate; `nil` when the column was aliased (R's `NA`).
-    public struct Coefficient: Sendable, Equatable {
+    public struct Coefficient: Sendable, Equatable, Codable {
         /// The column's name.
         public var name: String
         /// The estimate on the log scale.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A proportion x/n with its exact (Clopper–Pearson) interval, as R's `binom.test` gives it.
-public struct Proportion: Sendable, Equatable {
+public struct Proportion: Sendable, Equatable, Codable {
     /// Successes.
     public var x: Int
     /// Trials.

@@ -1,11 +1,8 @@
 /// Protected-sleep uptake and decisions from the sleep plans of the pilot period. Patient sets grow with distinct
 /// patients, not with rows.
-public final class ProtectedSleepUptake: StudyConsumer {
-    /// The exports it uses.
-    public var exports: Set<ExportKind> { [.sleepPlans] }
-
+public struct ProtectedSleepUptake: Sendable, Codable {
     /// One ward's pilot-period plans.
-    public struct Ward: Sendable, Equatable {
+    public struct Ward: Sendable, Equatable, Codable {
         /// Patients with any plan.
         public var patients = PatientSet()
         /// Patients with at least one protected night.
@@ -27,19 +24,18 @@ public final class ProtectedSleepUptake: StudyConsumer {
     }
 
     /// Plans by ward index.
-    public private(set) var wards: [Int: Ward] = [:]
+    public internal(set) var wards: [Int: Ward] = [:]
     /// Plans outside the pilot period (not analysed).
-    public private(set) var outsidePilot = 0
+    public internal(set) var outsidePilot = 0
     /// Every role any plan's `decided_by` names, in either period: a role never named is "not recorded" in the
     /// report, not "0 of N" (the export may simply not record it).
-    public private(set) var rolesNamed: Set<String> = []
-    /// Which roles a `decided_by` list names, worked out once per distinct list.
-    private var roles: [[String]: (nightCoordinator: Bool, mdt: Bool)] = [:]
+    public internal(set) var rolesNamed: Set<String> = []
 
-    /// Creates an empty tally.
+    /// No plans yet.
     public init() {}
 
-    public func sleepPlan(_ r: SleepPlanRecord) {
+    /// Counts one sleep plan; `nightCoordinator` and `mdt` say which roles its `decided_by` names.
+    public mutating func add(_ r: SleepPlanRecord, nightCoordinator: Bool, mdt: Bool) {
         for role in r.decidedBy where !rolesNamed.contains(role) { rolesNamed.insert(role) }
         guard r.period == .pilot else { outsidePilot += 1; return }
         // Mutate in place: copying a ward out of the dictionary would copy its patient sets on every row.
@@ -53,13 +49,8 @@ public final class ProtectedSleepUptake: StudyConsumer {
         if let c = r.carerInvolved { wards[r.ward]!.carerRecorded += 1; if c { wards[r.ward]!.carerInvolved += 1 } }
         if !r.decidedBy.isEmpty {
             wards[r.ward]!.decidedByRecorded += 1
-            let named = roles[r.decidedBy] ?? {
-                let x = (r.decidedBy.contains("night coordinator"), r.decidedBy.contains("mdt"))
-                if roles.count < 4096 { roles[r.decidedBy] = x }
-                return x
-            }()
-            if named.nightCoordinator { wards[r.ward]!.nightCoordinator += 1 }
-            if named.mdt { wards[r.ward]!.mdt += 1 }
+            if nightCoordinator { wards[r.ward]!.nightCoordinator += 1 }
+            if mdt { wards[r.ward]!.mdt += 1 }
         }
     }
 
@@ -78,9 +69,31 @@ public final class ProtectedSleepUptake: StudyConsumer {
     }
 }
 
+/// Accumulates `ProtectedSleepUptake` as sleep plans stream in.
+public final class UptakeTally: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.sleepPlans] }
+    /// The uptake so far.
+    public private(set) var uptake = ProtectedSleepUptake()
+    /// Which roles a `decided_by` list names, worked out once per distinct list.
+    private var roles: [[String]: (nightCoordinator: Bool, mdt: Bool)] = [:]
+
+    /// Creates an empty tally.
+    public init() {}
+
+    public func sleepPlan(_ r: SleepPlanRecord) {
+        let named = r.decidedBy.isEmpty ? (false, false) : roles[r.decidedBy] ?? {
+            let x = (r.decidedBy.contains("night coordinator"), r.decidedBy.contains("mdt"))
+            if roles.count < 4096 { roles[r.decidedBy] = x }
+            return x
+        }()
+        uptake.add(r, nightCoordinator: named.0, mdt: named.1)
+    }
+}
+
 /// Uptake across wards, both ways: the pooled proportion (all patients together) and the unweighted mean of the ward
 /// percentages (each ward counts once). They answer different questions and are always labelled.
-public struct UptakeSummary: Sendable, Equatable {
+public struct UptakeSummary: Sendable, Equatable, Codable {
     /// Pooled: Σ protected / Σ patients, with its exact interval.
     public var pooled: Proportion
     /// The mean of the ward percentages (0–100), each ward weighted equally.

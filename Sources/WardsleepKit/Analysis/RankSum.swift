@@ -1,7 +1,7 @@
 /// The Wilcoxon rank-sum (Mann–Whitney) test exactly as R's `wilcox.test(x, y)` does it: the exact distribution when
 /// both samples are under 50 and there are no ties, otherwise the normal approximation with tie and continuity
 /// corrections.
-public struct RankSumTest: Sendable, Equatable {
+public struct RankSumTest: Sendable, Equatable, Codable {
     /// W: the rank sum of x minus nx(nx+1)/2.
     public var statistic: Double
     /// Two-sided p-value.
@@ -49,7 +49,7 @@ public struct RankSumTest: Sendable, Equatable {
 }
 
 /// Summary of ratings on a 1–5 scale, kept as counts per value (memory flat whatever the number of responses).
-public struct RatingDistribution: Sendable, Equatable {
+public struct RatingDistribution: Sendable, Equatable, Codable {
     /// Responses per rating, index 0 for rating 1.
     public var counts = [Int](repeating: 0, count: 5)
     /// Withheld by disclosure control: a rating's count is suppressed, so no quantile or test is computed from it.

@@ -1,5 +1,5 @@
 /// A comparison of two event rates: pilot (x1 events over exposure t1) against baseline (x0 over t0).
-public struct RateRatio: Sendable, Equatable {
+public struct RateRatio: Sendable, Equatable, Codable {
     /// Pilot events.
     public var x1: Int
     /// Pilot exposure.
@@ -31,7 +31,7 @@ public struct RateRatio: Sendable, Equatable {
 }
 
 /// What a confidence interval says about a change.
-public enum ChangeDirection: String, Sendable {
+public enum ChangeDirection: String, Sendable, Codable {
     case increase, decrease
     case noEvidence = "no evidence of a change"
     case notEstimable = "not estimable"

@@ -12,7 +12,7 @@ public enum ExposureUnit: String, Sendable, Codable {
 }
 
 /// One line of the safety comparison: events and exposure in each period for a category, ward (or the study) and window.
-public struct SafetyCell: Sendable, Equatable {
+public struct SafetyCell: Sendable, Equatable, Codable {
     /// Ward index, or `nil` for the whole study.
     public var ward: Int?
     /// Category, or `all`.
@@ -32,7 +32,7 @@ public struct SafetyCell: Sendable, Equatable {
 }
 
 /// The safety results: every comparison, pooled estimates, CBTi contrast and serious events, all from exact counts.
-public struct SafetyResults: Sendable {
+public struct SafetyResults: Sendable, Codable {
     /// Whether exposure is occupied bed days from the occupancy export or days in the period.
     public var exposureFromOccupancy: Bool
     /// Study-wide rows first (category `all` first), then each ward in study order.
@@ -46,7 +46,7 @@ public struct SafetyResults: Sendable {
     /// Incidents without a recorded time (in 24-hour counts only).
     public var withoutTime: Int
     /// Wards whose census does not cover every day of a period: (ward index, period, days covered, days in period).
-    public var incompleteCensus: [(ward: Int, period: StudyPeriod, covered: Int, days: Int)]
+    public var incompleteCensus: [CensusGap]
 
     /// The study-wide cell for a category and window.
     public func studyCell(_ category: String = IncidentCounts.allCategories, _ window: TimeWindow) -> SafetyCell? {
@@ -55,7 +55,7 @@ public struct SafetyResults: Sendable {
 }
 
 /// The pooled comparison over wards for one category and window, with the CBTi contrast.
-public struct PooledSafety: Sendable {
+public struct PooledSafety: Sendable, Codable {
     /// Category, or `all`.
     public var category: String
     /// 24 h or protected window.
@@ -67,7 +67,7 @@ public struct PooledSafety: Sendable {
     /// Mantel–Haenszel over the other wards.
     public var other: PooledRateRatio
     /// CBTi against the rest: ratio of the two pooled rate ratios with its interval.
-    public var cbtiRatio: (estimate: Double, lower: Double, upper: Double)?
+    public var cbtiRatio: RatioEstimate?
     /// Events summed over the wards pooled, per period (for disclosure of the pooled line).
     public var baselineEvents: Int
     /// Pilot events summed over the wards pooled.
@@ -100,13 +100,13 @@ public enum SafetyAnalysis {
             }
         }
         let pooled = pooledOverWards(cells, categories: categories, study: study)
-        var incomplete: [(Int, StudyPeriod, Int, Int)] = []
+        var incomplete: [CensusGap] = []
         if let occupancy {
             for w in study.wardsInScope {
                 for period in StudyPeriod.allCases {
                     let days = study.daysInScope(study.periods(forWard: w)[period])
                     let covered = occupancy.censusDays[w]?[period] ?? 0
-                    if covered < days { incomplete.append((w, period, covered, days)) }
+                    if covered < days { incomplete.append(CensusGap(ward: w, period: period, covered: covered, days: days)) }
                 }
             }
         }
@@ -144,4 +144,16 @@ public enum SafetyAnalysis {
         }
         return pooled
     }
+}
+
+/// A ward and period whose occupancy census misses some days.
+public struct CensusGap: Sendable, Equatable, Codable {
+    /// Ward index.
+    public var ward: Int
+    /// The period.
+    public var period: StudyPeriod
+    /// Days with a census.
+    public var covered: Int
+    /// Days in the period.
+    public var days: Int
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One row of a segmented regression: a ward's month (the part of it inside one of the ward's periods).
-public struct SegmentRow: Sendable, Equatable {
+public struct SegmentRow: Sendable, Equatable, Codable {
     /// Ward index.
     public var ward: Int
     /// The calendar month index t, 1 for the study's first baseline month; months between the periods are not rows,
@@ -36,7 +36,7 @@ public struct SegmentRow: Sendable, Equatable {
 
 /// One parameter of a segmented regression as reported: the log-scale estimate, its rate ratio, the Wald interval of
 /// the rate ratio (R's `exp(confint.default(fit))`) and the t-based p-value (R's `summary.glm`).
-public struct SegmentParameter: Sendable, Equatable {
+public struct SegmentParameter: Sendable, Equatable, Codable {
     /// The estimate on the log scale.
     public var estimate: Double
     /// exp(estimate).
@@ -50,7 +50,7 @@ public struct SegmentParameter: Sendable, Equatable {
 }
 
 /// A fitted segmented regression: `events ~ t + post + post·(t − t0) [+ ward] + offset(log exposure)`, quasi-Poisson.
-public struct SegmentedModel: Sendable, Equatable {
+public struct SegmentedModel: Sendable, Equatable, Codable {
     /// The underlying fit (every column, the intercept and ward effects included).
     public var fit: PoissonFit
     /// The monthly trend before the change (exp: the rate ratio per month).
@@ -131,7 +131,7 @@ public enum SegmentedRegression {
 
 /// One month of a segmented-regression chart: the observed rate over the wards with a row that month, the fitted rate,
 /// and in the pilot the counterfactual (the baseline trend continued, no change).
-public struct SegmentedPoint: Sendable, Equatable {
+public struct SegmentedPoint: Sendable, Equatable, Codable {
     /// `2019-03`.
     public var label: String
     /// The first day of the month.
@@ -151,7 +151,7 @@ public struct SegmentedPoint: Sendable, Equatable {
 }
 
 /// One interrupted time series of the report: what is modelled, its rows, the model or why there is none, the chart.
-public struct InterruptedSeries: Sendable {
+public struct InterruptedSeries: Sendable, Codable {
     /// `incidents` or `hypnotic_ddd`.
     public var measure: String
     /// Category (`all` for every category); `nil` for hypnotics.

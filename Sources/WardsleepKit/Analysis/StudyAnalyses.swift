@@ -5,13 +5,13 @@ public final class StudyAnalyses {
     /// Incident counts.
     public let incidents = IncidentCounts()
     /// Occupied bed days.
-    public let occupancy: OccupancyTotals
+    public let occupancy: OccupancyTally
     /// Hypnotic use.
     public let hypnotics: HypnoticUse
     /// Feedback counts, ratings, themes and quotes.
-    public let feedback: FeedbackSummary
+    public let feedback: FeedbackTally
     /// Protected-sleep uptake and decisions.
-    public let uptake = ProtectedSleepUptake()
+    public let uptake = UptakeTally()
     /// The involvement ledger.
     public let ledger = InvolvementLedger()
     /// Sleep plans joined to the observation log: was the protected period delivered.
@@ -24,11 +24,11 @@ public final class StudyAnalyses {
     /// Creates the analyses for a study whose folder holds any study-specific codebook.
     public init(study: StudyDefinition, folder: String) throws {
         let formulary = Formulary.forStudy(study)
-        occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
+        occupancy = OccupancyTally(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
         series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
         months = WardMonthSeries(study: study, formulary: formulary)
-        feedback = FeedbackSummary(codebook: try StudyAnalyses.codebook(study, folder: folder))
+        feedback = FeedbackTally(codebook: try StudyAnalyses.codebook(study, folder: folder))
         filter = ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, months, fidelity]), scope: study.scope)
     }
 

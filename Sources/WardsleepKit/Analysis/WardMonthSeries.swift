@@ -168,7 +168,7 @@ public final class WardMonthSeries: StudyConsumer {
 /// The hypnotic comparison on monthly ward totals: a quasi-Poisson rate ratio, pilot against baseline, with the
 /// exposure as offset (`units ~ post + offset(log exposure)`, no ward term, so the estimate is the crude rate ratio of
 /// the exact comparison) and a dispersion that widens the interval as far as the months vary more than Poisson.
-public struct HypnoticRateModel: Sendable {
+public struct HypnoticRateModel: Sendable, Codable {
     /// The ward-month rows.
     public var rows: [SegmentRow]
     /// The fit, or why there is none.

@@ -155,3 +155,25 @@ public final class ProblemDigest: ProblemSink {
         countsByKind.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
     }
 }
+
+/// What a report says about one export's quarantined rows: how many, of which kinds, and the first line of each kind.
+public struct ProblemSummary: Sendable, Equatable, Codable {
+    /// Rows quarantined.
+    public var total: Int
+    /// Rows per problem kind.
+    public var countsByKind: [String: Int]
+    /// The first line of each problem kind.
+    public var firstLineByKind: [String: Int]
+
+    /// The summary of `digest`.
+    public init(_ digest: ProblemDigest) {
+        total = digest.total
+        countsByKind = digest.countsByKind
+        firstLineByKind = digest.firstLineByKind
+    }
+
+    /// Problem kinds, most frequent first (ties by name).
+    public var topKinds: [(kind: String, count: Int)] {
+        countsByKind.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+    }
+}

@@ -1,5 +1,5 @@
 /// What reading one export established: the accounting (read = accepted + quarantined, always) and the file facts.
-public struct ExportTally: Sendable, Equatable {
+public struct ExportTally: Sendable, Equatable, Codable {
     /// Which export.
     public var export: ExportKind
     /// The file name as the study names it.

@@ -1,5 +1,5 @@
 /// The outcome of reading every export of a study.
-public struct IngestResult: Sendable {
+public struct IngestResult: Sendable, Codable {
     /// One tally per export read, in export order.
     public var tallies: [ExportTally]
     /// Exports the study does not supply.

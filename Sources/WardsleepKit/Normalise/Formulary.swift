@@ -13,7 +13,7 @@ public enum DrugGroup: String, Sendable, Codable, CaseIterable, Comparable {
 ///
 /// Immutable and shared by reference: every administration record names its drug, so a copy must cost one reference,
 /// not a copy of each string.
-public final class FormularyDrug: Sendable, Equatable {
+public final class FormularyDrug: Sendable, Equatable, Codable {
     /// Generic name, lower case (`zopiclone`).
     public let name: String
     /// WHO ATC code.
@@ -113,7 +113,7 @@ public struct Formulary: Sendable {
 }
 
 /// What a study adds to the formulary in study.yaml (`formulary: { aliases: ..., drugs: [...] }`).
-public struct FormularyExtension: Sendable, Equatable {
+public struct FormularyExtension: Sendable, Equatable, Codable {
     /// Local product or brand name → formulary drug.
     public var aliases: [String: String] = [:]
     /// Drugs the built-in table lacks.

@@ -109,7 +109,7 @@ public final class PatientRegistry: @unchecked Sendable {
 /// Distinct patients, as a bitset over patient numbers: a patient is one bit, so the sets behind uptake and PRN shares
 /// take an eighth of a byte per patient of the run, however many rows name them. Numbers are dense (a shard and a
 /// place in it), so the set is about as long as the registry.
-public struct PatientSet: Sendable, Equatable {
+public struct PatientSet: Sendable, Equatable, Codable {
     private var words: [UInt64] = []
     /// Patients in the set.
     public private(set) var count = 0

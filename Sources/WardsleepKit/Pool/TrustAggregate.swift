@@ -101,7 +101,7 @@ public struct TrustAggregate: Sendable, Equatable {
     public var name: String { organisation ?? study }
 
     /// The aggregate of a run's exact results.
-    public static func of(_ s: SummaryInputs) -> TrustAggregate {
+    public static func of(_ s: ReleasedEvidence) -> TrustAggregate {
         let study = s.study
         var wards: [Ward] = []
         var cellsOfWard: [Int: [SafetyCell]] = [:]

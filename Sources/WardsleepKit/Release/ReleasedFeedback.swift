@@ -5,12 +5,7 @@
 extension FeedbackSummary {
     /// A copy whose ratings are released under `policy`.
     public func released(_ policy: DisclosurePolicy) -> FeedbackSummary {
-        let copy = FeedbackSummary(codebook: codebook)
-        copy.responses = responses
-        copy.responsesByWard = responsesByWard
-        copy.themeMentions = themeMentions
-        copy.requestMentions = requestMentions
-        copy.candidates = candidates
+        var copy = self
         copy.ratings = ratings.mapValues { r in
             var shown = RatingDistribution()
             for i in r.counts.indices {

@@ -3,20 +3,41 @@
 /// The rule it keeps: every value in a releasable output is a function of released counts (suppressed or rounded) and
 /// exposures only. Counts are published under the study's policy (`Disclosure.publish`); statistics that combine
 /// several counts — pooled rate ratios, control-chart points, limits and special-cause flags, rating quantiles and the
-/// rank-sum test — are recomputed here from the published counts, and withheld with a reason when one they need is
-/// suppressed. Single comparisons (`ShownComparison`, PRN shares, uptake) publish their counts and recompute from them
-/// as they are shown. The exact view goes only to restricted outputs.
+/// rank-sum test, segmented-regression estimates — are recomputed here from the published counts, and withheld with a
+/// reason when one they need is suppressed. Single comparisons (`ShownComparison`, PRN shares, uptake) publish their
+/// counts and recompute from them as they are shown. The exact view goes only to restricted outputs.
 public enum Release {
-    /// The view a copy of the report is rendered from: `inputs` itself for an exact (restricted) copy; for a releasable
-    /// copy, every multi-count statistic recomputed from released counts.
-    public static func view(_ inputs: SummaryInputs, style: CountStyle) -> SummaryInputs {
-        guard let policy = style.policy else { return inputs }
-        var view = inputs
-        view.charts = inputs.charts.map { $0.released(policy) }
-        view.safety = inputs.safety?.released(policy, study: inputs.study)
-        view.feedback = inputs.feedback?.released(policy)
-        view.its = inputs.its.map { $0.released(policy) }
-        view.hypnoticModel = inputs.hypnoticModel?.released(policy)
-        return view
+    /// The view a copy of the report is rendered from: the evidence itself for an exact (restricted) copy; for a
+    /// releasable copy, every multi-count statistic recomputed from released counts.
+    public static func view(_ evidence: Evidence, style: CountStyle) -> ReleasedEvidence {
+        guard let policy = style.policy else { return ReleasedEvidence(evidence, style: style) }
+        var view = evidence
+        view.charts = evidence.charts.map { $0.released(policy) }
+        view.safety = evidence.safety?.released(policy, study: evidence.study)
+        view.feedback = evidence.feedback?.released(policy)
+        view.its = evidence.its.map { $0.released(policy) }
+        view.hypnoticModel = evidence.hypnoticModel?.released(policy)
+        return ReleasedEvidence(view, style: style)
     }
+}
+
+/// The evidence as one copy of the report shows it, and the only thing a renderer reads: made by `Release.view` alone,
+/// with the `style` its counts are shown in (published under the study's policy, or exact for `restricted/`).
+@dynamicMemberLookup
+public struct ReleasedEvidence: Sendable {
+    /// The view's values.
+    public let evidence: Evidence
+    /// How counts are shown.
+    public let style: CountStyle
+
+    fileprivate init(_ evidence: Evidence, style: CountStyle) {
+        self.evidence = evidence
+        self.style = style
+    }
+
+    /// The view's values by name (`released.safety`, `released.study`).
+    public subscript<T>(dynamicMember path: KeyPath<Evidence, T>) -> T { evidence[keyPath: path] }
+
+    /// The file name of a chart inside the report folder.
+    public func chartPath(_ index: Int) -> String { evidence.chartPath(index) }
 }

@@ -31,11 +31,11 @@ public enum HypnoticSection {
     }
 
     /// The whole section.
-    public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, use: HypnoticUse, study: StudyDefinition,
+    public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, kind: HypnoticsExportKind, study: StudyDefinition,
                               style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil) -> String {
         var md = "## Results: hypnotic use\n\n"
         let exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
-        if use.administrations {
+        if (kind == .administrations) {
             md += "From administration records: only doses given count (refused and omitted doses are set aside). "
             md += "Counts of doses and patients are disclosure-controlled.\n\n"
         } else {
@@ -48,9 +48,9 @@ public enum HypnoticSection {
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
             return md + "\n\nNo hypnotic use fell in either period.\n\n"
         }
-        let shownStyle = HypnoticTables.unitStyle(use, style)
+        let shownStyle = HypnoticTables.unitStyle(kind, style)
         let shownTotal = HypnoticTables.ShownLine(total, style: shownStyle)
-        let what = use.administrations ? "Hypnotic doses given" : "Tablets and capsules issued"
+        let what = (kind == .administrations) ? "Hypnotic doses given" : "Tablets and capsules issued"
         md += "\n\n"
         if shownTotal.suppressed {
             md += "- \(what): counts too small to publish.\n"

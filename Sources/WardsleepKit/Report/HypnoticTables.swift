@@ -19,7 +19,7 @@ public enum HypnoticTables {
     ]
 
     /// The style hypnotic counts are shown in: exact for pharmacy issues, `style` for administrations.
-    static func unitStyle(_ use: HypnoticUse, _ style: CountStyle) -> CountStyle { use.administrations ? style : .exact }
+    static func unitStyle(_ kind: HypnoticsExportKind, _ style: CountStyle) -> CountStyle { kind == .administrations ? style : .exact }
 
     /// A line as shown: units published in `style`, everything derived recomputed from the shown units.
     struct ShownLine {
@@ -68,11 +68,11 @@ public enum HypnoticTables {
     }
 
     /// The hypnotics table; its rate columns are named for the exposure (`exposure`).
-    public static func csv(_ lines: [HypnoticLine], use: HypnoticUse, study: StudyDefinition, style: CountStyle,
+    public static func csv(_ lines: [HypnoticLine], kind: HypnoticsExportKind, study: StudyDefinition, style: CountStyle,
                            exposure: ExposureWords = ExposureWords(fromOccupancy: true)) -> String {
         var out = CSVOutput.line(columns.map(exposure.column))
         for l in lines {
-            let s = ShownLine(l, style: unitStyle(use, style))
+            let s = ShownLine(l, style: unitStyle(kind, style))
             out += CSVOutput.line(labels(l, study: study) + [s.baselineUnits, s.pilotUnits]
                 + columns.dropFirst(8).map { NumberFormat.machine(s.values[$0] ?? nil) })
         }
@@ -92,9 +92,9 @@ public enum HypnoticTables {
     }
 
     /// The `hypnotics` object of results.json.
-    public static func json(_ lines: [HypnoticLine], prn: [PRNComparison]?, use: HypnoticUse, study: StudyDefinition,
+    public static func json(_ lines: [HypnoticLine], prn: [PRNComparison]?, kind: HypnoticsExportKind, study: StudyDefinition,
                             style: CountStyle, exposureFromOccupancy: Bool) -> JSONValue {
-        let unitStyle = unitStyle(use, style), exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
+        let unitStyle = unitStyle(kind, style), exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
         let rows: [JSONValue] = lines.map { l in
             let s = ShownLine(l, style: unitStyle)
             let names = ["scope", "ward", "group", "drug", "product", "atc"]
@@ -107,9 +107,9 @@ public enum HypnoticTables {
             return .object(pairs)
         }
         var pairs: [(String, JSONValue)] = [
-            ("source", .string(use.administrations ? "administrations (doses given)" : "pharmacy issues to wards (net of returns)")),
+            ("source", .string((kind == .administrations) ? "administrations (doses given)" : "pharmacy issues to wards (net of returns)")),
             ("exposure", .string(exposureFromOccupancy ? "occupied bed days" : "days in each ward's periods (no occupancy export)")),
-            ("unit_disclosure", .string(use.administrations ? "disclosure-controlled (doses to patients)"
+            ("unit_disclosure", .string((kind == .administrations) ? "disclosure-controlled (doses to patients)"
                                                            : "exact (supplies to wards, not counts of people)")),
             ("lines", .array(rows)),
         ]

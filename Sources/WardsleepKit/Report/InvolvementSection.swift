@@ -130,7 +130,7 @@ public enum InvolvementSection {
     }
 
     /// The Feedback section.
-    public static func feedback(_ f: FeedbackSummary?, study: StudyDefinition, style: CountStyle, redactor: Redactor) -> String {
+    public static func feedback(_ f: FeedbackSummary?, study: StudyDefinition, style: CountStyle) -> String {
         var md = "## Results: feedback\n\n"
         guard let f else { return md + "Feedback: not supplied (no feedback export in the study folder).\n\n" }
         md += "| Group | Before | During | After |\n|---|---:|---:|---:|\n"
@@ -165,7 +165,7 @@ public enum InvolvementSection {
         md += "\n### Representative quotes\n\n"
         md += "At most three per theme, redacted, and only from groups with more than \(study.disclosure.suppressAtOrBelow) respondents at that stage.\n\n"
         for theme in f.codebook.themes {
-            let quotes = f.quotes(theme: theme.name, policy: study.disclosure, redactor: redactor)
+            let quotes = f.quotes(theme: theme.name, policy: study.disclosure)
             guard !quotes.isEmpty else { continue }
             md += "**\(MarkdownText.escape(theme.label))**\n\n"
             for (cell, q) in quotes { md += "> \(MarkdownText.escape(q)) — \(cell.group.rawValue), \(cell.stage.rawValue)\n>\n" }

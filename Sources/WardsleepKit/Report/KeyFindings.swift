@@ -7,19 +7,20 @@
 /// something its table does not.
 public enum KeyFindings {
     /// The findings, in order; a measure whose export was not supplied, or whose numbers are withheld, says so.
-    public static func sentences(_ s: SummaryInputs, style: CountStyle) -> [String] {
-        [delivery(s, style: style), safety(s, window: .allDay, style: style), safety(s, window: .protected, style: style),
-         hypnotics(s, style: style), experience(s, style: style), involvement(s, style: style), dataQuality(s, style: style)].compactMap { $0 }
+    public static func sentences(_ s: ReleasedEvidence) -> [String] {
+        [delivery(s), safety(s, window: .allDay), safety(s, window: .protected),
+         hypnotics(s), experience(s), involvement(s), dataQuality(s)].compactMap { $0 }
     }
 
     /// The section of summary.md.
-    public static func section(_ s: SummaryInputs, style: CountStyle) -> String {
-        "## Key findings\n\n" + sentences(s, style: style).map { "- \($0)\n" }.joined() + "\n"
+    public static func section(_ s: ReleasedEvidence) -> String {
+        "## Key findings\n\n" + sentences(s).map { "- \($0)\n" }.joined() + "\n"
     }
 
     /// Whether the protected period was delivered: the pilot's fidelity proportion from the released counts; nothing
     /// when no observation log was supplied (the fidelity section says so).
-    static func delivery(_ s: SummaryInputs, style: CountStyle) -> String? {
+    static func delivery(_ s: ReleasedEvidence) -> String? {
+        let style = s.style
         guard let f = s.fidelity else { return nil }
         let title = "**Delivery.**"
         let shown = ReleasedFidelity(f, study: s.study, style: style)
@@ -36,7 +37,8 @@ public enum KeyFindings {
             + "\(NumberFormat.fixed(hi * 100, 1))%)."
     }
 
-    static func safety(_ s: SummaryInputs, window: TimeWindow, style: CountStyle) -> String? {
+    static func safety(_ s: ReleasedEvidence, window: TimeWindow) -> String? {
+        let style = s.style
         let title = window == .allDay ? "**Safety.**" : "**Safety at night.**"
         guard let safety = s.safety else { return window == .allDay ? "\(title) Incidents were not supplied." : nil }
         guard let cell = safety.studyCell(IncidentCounts.allCategories, window) else { return nil }
@@ -55,13 +57,14 @@ public enum KeyFindings {
         return text
     }
 
-    static func hypnotics(_ s: SummaryInputs, style: CountStyle) -> String? {
+    static func hypnotics(_ s: ReleasedEvidence) -> String? {
+        let style = s.style
         let title = "**Hypnotics.**"
-        guard let use = s.hypnotics else { return "\(title) Hypnotic use was not supplied." }
+        guard let kind = s.hypnotics else { return "\(title) Hypnotic use was not supplied." }
         guard let total = s.hypnoticLines.first(where: { $0.ward == nil && $0.group == nil }) else {
             return "\(title) No hypnotic use in either period."
         }
-        let shown = HypnoticTables.ShownLine(total, style: HypnoticTables.unitStyle(use, style))
+        let shown = HypnoticTables.ShownLine(total, style: HypnoticTables.unitStyle(kind, style))
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
         guard !shown.suppressed else { return "\(title) Hypnotic use is too small to publish." }
         var text = title
@@ -72,13 +75,14 @@ public enum KeyFindings {
             text += " No defined daily doses apply to the products used"
         }
         if let rr = shown.values["rate_ratio"] ?? nil, let lo = shown.values["ci_lower"] ?? nil, let hi = shown.values["ci_upper"] ?? nil {
-            text += "; \(use.administrations ? "doses given" : "tablets and capsules issued"), "
+            text += "; \(kind == .administrations ? "doses given" : "tablets and capsules issued"), "
             text += HypnoticSection.descriptiveRatio(rr, lo, hi, exposure: exposure)
         }
         return text + "."
     }
 
-    static func experience(_ s: SummaryInputs, style: CountStyle) -> String? {
+    static func experience(_ s: ReleasedEvidence) -> String? {
+        let style = s.style
         let title = "**Experience.**"
         guard let f = s.feedback else { return "\(title) Feedback was not supplied." }
         // All respondents when their ratings are published, otherwise the first group whose are (as the section shows).
@@ -96,7 +100,8 @@ public enum KeyFindings {
         return text
     }
 
-    static func involvement(_ s: SummaryInputs, style: CountStyle) -> String? {
+    static func involvement(_ s: ReleasedEvidence) -> String? {
+        let style = s.style
         let title = "**Involvement.**"
         var parts: [String] = []
         if let u = s.uptake, let pooled = InvolvementTables.uptake(u, study: s.study, style: style).rows.last?.share,
@@ -114,7 +119,8 @@ public enum KeyFindings {
         return "\(title) " + capitalised(parts.joined(separator: "; ")) + "."
     }
 
-    static func dataQuality(_ s: SummaryInputs, style: CountStyle) -> String? {
+    static func dataQuality(_ s: ReleasedEvidence) -> String? {
+        let style = s.style
         let title = "**Data quality.**"
         let tallies = s.ingest.tallies.map { ReleasedTally($0, style: style) }
         guard !tallies.isEmpty else { return "\(title) No export was read." }

@@ -4,7 +4,8 @@ public enum ResultsJSON {
     public static let schemaVersion = 1
 
     /// The document in `style`.
-    public static func render(_ s: SummaryInputs, style: CountStyle) -> String {
+    public static func render(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         let study = s.study
         var pairs: [(String, JSONValue)] = [
             ("schema_version", .int(schemaVersion)),
@@ -52,7 +53,7 @@ public enum ResultsJSON {
         ]
         pairs.append(("safety", s.safety.map { SafetyTables.json($0, study: study, style: style) } ?? .string("not supplied")))
         pairs.append(("hypnotics", s.hypnotics.map {
-            HypnoticTables.json(s.hypnoticLines, prn: s.prn, use: $0, study: study, style: style,
+            HypnoticTables.json(s.hypnoticLines, prn: s.prn, kind: $0, study: study, style: style,
                                 exposureFromOccupancy: s.exposureFromOccupancy)
         } ?? .string("not supplied")))
         pairs.append(("its", SegmentedTables.json(s.its, study: study)))

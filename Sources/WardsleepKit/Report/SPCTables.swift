@@ -45,10 +45,10 @@ public enum SPCTables {
     }
 
     /// `tables/feedback_quotes.csv`: the redacted quotes the summary shows.
-    public static func quotesCSV(_ f: FeedbackSummary, study: StudyDefinition, redactor: Redactor) -> String {
+    public static func quotesCSV(_ f: FeedbackSummary, study: StudyDefinition) -> String {
         var out = CSVOutput.line(["theme", "group", "stage", "quote"])
         for theme in f.codebook.themes {
-            for (cell, q) in f.quotes(theme: theme.name, policy: study.disclosure, redactor: redactor) {
+            for (cell, q) in f.quotes(theme: theme.name, policy: study.disclosure) {
                 out += CSVOutput.line([theme.name, cell.group.rawValue, cell.stage.rawValue, q])
             }
         }

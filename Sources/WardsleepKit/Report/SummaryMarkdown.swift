@@ -1,108 +1,8 @@
-/// Everything the summary needs, gathered after the exports have been read.
-public struct SummaryInputs {
-    /// The study.
-    public var study: StudyDefinition
-    /// Accounting for every export.
-    public var ingest: IngestResult
-    /// Incident counts.
-    public var incidents: IncidentCounts
-    /// Occupied bed days.
-    public var occupancy: OccupancyTotals
-    /// Problem counts by export.
-    public var problems: [ExportKind: ProblemDigest]
-    /// The safety comparison, when incidents were supplied.
-    public var safety: SafetyResults?
-    /// Hypnotic use, when a hypnotics export was supplied.
-    public var hypnotics: HypnoticUse?
-    /// Hypnotic-use lines (products, drugs, groups, totals) for the study and each ward.
-    public var hypnoticLines: [HypnoticLine] = []
-    /// PRN comparisons (administrations only).
-    public var prn: [PRNComparison]?
-    /// Feedback, when supplied.
-    public var feedback: FeedbackSummary?
-    /// Protected-sleep uptake, when sleep plans were supplied.
-    public var uptake: ProtectedSleepUptake?
-    /// The involvement matrix, when the ledger was supplied.
-    public var involvement: InvolvementMatrix?
-    /// Fidelity of the intervention, when an observation log was supplied.
-    public var fidelity: FidelityResults?
-    /// Redacts feedback quotes.
-    public var redactor: Redactor
-    /// Control charts of the measures over time.
-    public var charts: [ControlChart] = [] { didSet { chartFiles = ChartFiles.names(charts.map(\.title)) } }
-    /// The file name of each chart, never two alike (`ChartFiles`).
-    public private(set) var chartFiles: [String] = []
-    /// Segmented regressions (interrupted time series) of incidents and hypnotic DDDs on ward-months.
-    public var its: [InterruptedSeries] = []
-    /// The quasi-Poisson comparison of hypnotic units on monthly ward totals.
-    public var hypnoticModel: HypnoticRateModel?
-    /// A line saying when the report was generated, only when asked for (`--timestamp`).
-    public var generated: String?
-    /// Parts that were supplied but cannot honour the run's filters, each with the line that says so (and left `nil`).
-    public var leftOut: [ReportPart: String] = [:]
-
-    /// Whether exposure comes from an occupancy export.
-    public var exposureFromOccupancy: Bool { ingest.tally(.occupancy) != nil }
-
-    /// Gathers the results of a run's analyses; exports not supplied stay `nil`.
-    public init(study: StudyDefinition, ingest: IngestResult, analyses a: StudyAnalyses, problems: [ExportKind: ProblemDigest]) {
-        self.study = study
-        self.ingest = ingest
-        incidents = a.incidents
-        occupancy = a.occupancy
-        self.problems = problems
-        redactor = Redactor(names: study.feedback.names)
-        let exposure = ingest.tally(.occupancy) == nil ? nil : a.occupancy
-        let exports: [ReportPart: ExportKind] = [.hypnotics: .hypnotics, .feedback: .feedback, .uptake: .sleepPlans, .involvement: .involvement,
-                                                .fidelity: .observations]
-        for (part, kind) in exports where ingest.tally(kind) != nil { leftOut[part] = study.scope.leftOut(part) }
-        if ingest.tally(.incidents) != nil {
-            safety = SafetyAnalysis.analyse(study: study, incidents: a.incidents, occupancy: exposure)
-        }
-        if ingest.tally(.hypnotics) != nil && leftOut[.hypnotics] == nil {
-            hypnotics = a.hypnotics
-            hypnoticLines = HypnoticAnalysis.lines(a.hypnotics, study: study, occupancy: exposure)
-            if ingest.hypnoticsKind == .administrations { prn = PRNComparison.all(a.hypnotics, lines: hypnoticLines, study: study) }
-        }
-        if ingest.tally(.feedback) != nil && leftOut[.feedback] == nil { feedback = a.feedback }
-        if ingest.tally(.sleepPlans) != nil && leftOut[.uptake] == nil { uptake = a.uptake }
-        if ingest.tally(.involvement) != nil && leftOut[.involvement] == nil {
-            involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback)
-        }
-        charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
-                                 hasHypnotics: hypnotics != nil, hasPlans: uptake != nil)
-        if ingest.tally(.observations) != nil && leftOut[.fidelity] == nil {
-            let f = FidelityResults(a.fidelity, study: study, occupancy: exposure)
-            fidelity = f
-            charts += f.charts(study: study)
-        }
-        chartFiles = ChartFiles.names(charts.map(\.title))
-        let occupancyGiven = ingest.tally(.occupancy) != nil
-        its = a.months.series(categories: safety?.categories ?? [], hasOccupancy: occupancyGiven, hasIncidents: safety != nil,
-                              hasHypnotics: hypnotics != nil, withheld: a.hypnotics.withheld)
-        if hypnotics != nil { hypnoticModel = HypnoticRateModel(rows: a.months.unitRows(hasOccupancy: occupancyGiven, withheld: a.hypnotics.withheld)) }
-    }
-
-    /// The file name of a chart inside the report folder.
-    public func chartPath(_ index: Int) -> String { "charts/\(chartFiles[index]).svg" }
-
-    /// Occupied bed days when an occupancy export was supplied.
-    var exposure: OccupancyTotals? { exposureFromOccupancy ? occupancy : nil }
-
-    /// The Hypnotic use section, or its "not supplied" line.
-    func hypnoticSection(style: CountStyle) -> String {
-        if let line = leftOut[.hypnotics] { return "## Results: hypnotic use\n\n\(line)\n\n" }
-        guard let hypnotics else { return "## Results: hypnotic use\n\nHypnotics: not supplied (no hypnotics export in the study folder).\n\n" }
-        return HypnoticSection.render(hypnoticLines, prn: prn, use: hypnotics, study: study, style: style,
-                                      exposureFromOccupancy: exposureFromOccupancy, hypnoticModel: hypnoticModel)
-            + SegmentedTables.section(its, measure: "hypnotic_ddd", study: study)
-    }
-}
-
 /// Writes `summary.md`: the evidence summary, readable on its own.
 public enum SummaryMarkdown {
     /// The Markdown text, with counts shown in `style`, structured by SQUIRE 2.0.
-    public static func render(_ s: SummaryInputs, style: CountStyle) -> String {
+    public static func render(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         var md = ""
         let study = s.study
         md += "# \(MarkdownText.escape(study.study)): improvement evaluation\(study.scope.description.isEmpty ? "" : " (\(MarkdownText.escape(study.scope.description)))")\n\n"
@@ -119,7 +19,7 @@ public enum SummaryMarkdown {
         if !study.scope.description.isEmpty {
             md += "> **Filtered report.** Only \(MarkdownText.escape(study.scope.description)); the rest of the study is left out of every figure below.\n\n"
         }
-        md += KeyFindings.section(s, style: style)
+        md += KeyFindings.section(s)
         md += "## Context\n\n"
         if let org = study.organisation { md += "\(MarkdownText.escape(org)). " }
         let inScope = study.wardsInScope
@@ -129,22 +29,31 @@ public enum SummaryMarkdown {
         md += wards(study)
         md += intervention(study)
         md += measures(s)
-        md += methods(s, style: style)
+        md += methods(s)
         if let line = s.leftOut[.fidelity] {
             md += "## Results: the intervention as delivered\n\n\(line)\n\n"
         } else {
             md += FidelitySection.render(s.fidelity, study: study, style: style, observationsSupplied: s.ingest.tally(.observations) != nil)
         }
-        md += incidents(s, style: style)
-        md += s.hypnoticSection(style: style)
+        md += incidents(s)
+        md += hypnoticSection(s)
         md += variation(s)
-        md += feedback(s, style: style)
+        md += feedback(s)
         md += InvolvementSection.render(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure, feedback: s.feedback,
                                         study: study, style: style, leftOut: s.leftOut)
-        md += unintended(s, style: style)
-        md += dataQuality(s, style: style)
-        md += limitations(s, style: style)
+        md += unintended(s)
+        md += dataQuality(s)
+        md += limitations(s)
         return md
+    }
+
+    /// The Hypnotic use section, or its "not supplied" line.
+    static func hypnoticSection(_ s: ReleasedEvidence) -> String {
+        if let line = s.leftOut[.hypnotics] { return "## Results: hypnotic use\n\n\(line)\n\n" }
+        guard let kind = s.hypnotics else { return "## Results: hypnotic use\n\nHypnotics: not supplied (no hypnotics export in the study folder).\n\n" }
+        return HypnoticSection.render(s.hypnoticLines, prn: s.prn, kind: kind, study: s.study, style: s.style,
+                                      exposureFromOccupancy: s.exposureFromOccupancy, hypnoticModel: s.hypnoticModel)
+            + SegmentedTables.section(s.its, measure: "hypnotic_ddd", study: s.study)
     }
 
     static func intervention(_ study: StudyDefinition) -> String {
@@ -161,7 +70,7 @@ public enum SummaryMarkdown {
         return md + "Who designed and delivered it is set out under Who was involved.\n\n"
     }
 
-    static func measures(_ s: SummaryInputs) -> String {
+    static func measures(_ s: ReleasedEvidence) -> String {
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
         var md = "## Measures\n\n"
         md += "- **Incidents**: adverse events from the incident export. " + EventTiming.countingRules(s.study) + " "
@@ -179,7 +88,8 @@ public enum SummaryMarkdown {
         return md
     }
 
-    static func methods(_ s: SummaryInputs, style: CountStyle) -> String {
+    static func methods(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         let p = SPCParameters(s.study.spc)
         var md = "## Analysis\n\n"
         md += "- Rate ratios, pilot against baseline, with exact 95% confidence intervals (conditional binomial, as R's `poisson.test`), "
@@ -217,9 +127,10 @@ public enum SummaryMarkdown {
 
     /// The Feedback section, or the line saying it cannot honour the filters; under a ward filter it says that
     /// responses without a ward are left out.
-    static func feedback(_ s: SummaryInputs, style: CountStyle) -> String {
+    static func feedback(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         if let line = s.leftOut[.feedback] { return "## Results: feedback\n\n\(line)\n\n" }
-        var md = InvolvementSection.feedback(s.feedback, study: s.study, style: style, redactor: s.redactor)
+        var md = InvolvementSection.feedback(s.feedback, study: s.study, style: style)
         if s.feedback != nil && s.study.scope.wards != nil {
             let heading = "## Results: feedback\n\n"
             md = heading + "Only responses recorded against \(MarkdownText.escape(s.study.wardsInScopeName)); responses with no ward are "
@@ -228,7 +139,7 @@ public enum SummaryMarkdown {
         return md
     }
 
-    static func variation(_ s: SummaryInputs) -> String {
+    static func variation(_ s: ReleasedEvidence) -> String {
         var md = "## Results: variation over time\n\n"
         guard !s.charts.isEmpty else { return md + "Not enough data for control charts (occupancy, incidents or plans not supplied).\n\n" }
         for (i, c) in s.charts.enumerated() where c.ward == nil {
@@ -258,7 +169,8 @@ public enum SummaryMarkdown {
         return md
     }
 
-    static func unintended(_ s: SummaryInputs, style: CountStyle) -> String {
+    static func unintended(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         let md = "## Unintended consequences\n\n"
         var lines: [String] = []
         if let safety = s.safety {
@@ -283,7 +195,8 @@ public enum SummaryMarkdown {
         return md + lines.map { "- \($0)" }.joined(separator: "\n") + "\n\n"
     }
 
-    static func limitations(_ s: SummaryInputs, style: CountStyle) -> String {
+    static func limitations(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         var items = [
             "A before-and-after comparison without a control group: other changes over the same months (staffing, case mix, "
                 + "season, other initiatives) may explain differences as well as, or instead of, the intervention.",
@@ -313,19 +226,21 @@ public enum SummaryMarkdown {
         return md + "\n"
     }
 
-    static func incidents(_ s: SummaryInputs, style: CountStyle) -> String {
+    static func incidents(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         guard let safety = s.safety, let tally = s.ingest.tally(.incidents) else {
             return "## Results: safety\n\nIncidents: not supplied (no incident export in the study folder).\n\n"
         }
         var md = SafetySection.render(safety, study: s.study, style: style)
         md += SegmentedTables.section(s.its, measure: "incidents", study: s.study)
-        md += "\(style.show(s.incidents.analysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
+        md += "\(style.show(s.incidentsAnalysed)) of \(style.show(tally.accepted)) accepted incident rows fall in "
         md += "a period" + (s.study.scope.description.isEmpty ? " and are" : ", are inside this report's filters and are") + " not excluded "
         md += "by status; each is placed by the date of the event itself and its ward's period dates.\n\n"
         return md
     }
 
-    static func dataQuality(_ s: SummaryInputs, style: CountStyle) -> String {
+    static func dataQuality(_ s: ReleasedEvidence) -> String {
+        let style = s.style
         var md = "## Missing and quarantined data\n\n"
         md += "Every row read is either accepted or quarantined (written with its file, line, column and reason to "
         md += "`quarantine/`, a restricted output). Rows set aside were accepted but fall outside the analysis by rule.\n\n"
@@ -346,7 +261,7 @@ public enum SummaryMarkdown {
             md += "**Above the study's threshold of \(NumberFormat.json(threshold))% quarantined:** "
             md += over.map { "\(MarkdownText.escape($0.file)) (\(ReleasedTally($0, style: style).percentText)%)" }.joined(separator: ", ") + ".\n\n"
         }
-        let findings = DataQualityFindings.sentences(study: s.study, occupancy: s.exposure, hypnotics: s.hypnotics)
+        let findings = s.dataQualityFindings
         if !findings.isEmpty { md += findings.map { "- \($0)\n" }.joined() + "\n" }
         let withProblems = s.ingest.tallies.filter { (s.problems[$0.export]?.total ?? 0) > 0 }
         if !withProblems.isEmpty {

@@ -188,19 +188,19 @@ public enum StudyRun {
         try checkCategories(study.scope.uncheckedCategories, seen: analyses.categoriesSeen)
 
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
-        var inputs = SummaryInputs(study: study, ingest: ingest, analyses: analyses, problems: digests)
+        var evidence = Evidence(study: study, ingest: ingest, analyses: analyses, problems: digests)
         let stamp = options.timestamp.map(RunClock.utc)
-        inputs.generated = stamp.map { "Generated \($0)." }
+        evidence.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
         let printing = PrintSettings(date: ProseFormat.date(CalendarDay(dayNumber: Int(((options.timestamp ?? Date()).timeIntervalSince1970 / 86_400).rounded(.down)))), path: options.environment["PATH"])
-        try writeReport(inputs, style: .published(study.disclosure), formats: options.scope.formats, into: staging, under: "",
+        try writeReport(evidence, style: .published(study.disclosure), formats: options.scope.formats, into: staging, under: "",
                         outputs: &outputs, printing: printing)
         if options.unsuppressed {
-            try writeReport(inputs, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs,
+            try writeReport(evidence, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs,
                             printing: printing)
         }
         if options.share {
-            try staging.write(TrustAggregate.fileName, TrustAggregate.of(inputs).rendered())
+            try staging.write(TrustAggregate.fileName, TrustAggregate.of(Release.view(evidence, style: .exact)).rendered())
             outputs.append(.init(path: TrustAggregate.fileName, sensitivity: .restricted))
         }
         for kind in quarantine.files.keys.sorted() {
@@ -219,7 +219,7 @@ public enum StudyRun {
             warnings.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
                             + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
         }
-        warnings += DataQualityFindings.sentences(study: study, occupancy: inputs.exposure, hypnotics: inputs.hypnotics)
+        warnings += evidence.dataQualityFindings
         let absolute = PathGuard.real(written)
         if keepLastGood {
             warnings.append("the report was not written to \(PathGuard.real(out)), which keeps the last good report; this run's report "
@@ -247,10 +247,11 @@ extension StudyRun {
     }
 
     /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
-    /// A releasable copy is rendered from the released view (`Release.view`) alone; an exact copy from the analyses.
-    static func writeReport(_ analysed: SummaryInputs, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
+    /// Every file is rendered from the released view (`Release.view`) alone: published for a releasable copy, exact for
+    /// the restricted one.
+    static func writeReport(_ evidence: Evidence, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
                             under prefix: String, outputs: inout [Manifest.Output], printing: PrintSettings = PrintSettings()) throws {
-        let inputs = Release.view(analysed, style: style)
+        let inputs = Release.view(evidence, style: style)
         func format(_ name: String) -> OutputFormat {
             if name.hasSuffix(".md") && !name.hasPrefix("tables/") { return .md }
             if name.hasSuffix(".json") { return .json }
@@ -263,7 +264,7 @@ extension StudyRun {
             try staging.write(prefix + name, render())
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
         }
-        let summary = SummaryMarkdown.render(inputs, style: style)
+        let summary = SummaryMarkdown.render(inputs)
         // Each chart is drawn once, and only for the formats that show it: the same SVG is its own file and is inlined.
         var charts: [String: String] = [:]
         if !formats.isDisjoint(with: [.html, .pdf, .docx]) {
@@ -300,7 +301,7 @@ extension StudyRun {
                 outputs.append(.init(path: prefix + "report.docx", sensitivity: style.sensitivity))
             }
         }
-        try write("results.json") { ResultsJSON.render(inputs, style: style) }
+        try write("results.json") { ResultsJSON.render(inputs) }
         try write("tables/README.md") { SPCTables.notes(style: style) }
         if !inputs.charts.isEmpty { try write("tables/spc.csv") { SPCTables.csv(inputs.charts) } }
         if let safety = inputs.safety {
@@ -309,13 +310,13 @@ extension StudyRun {
         }
         if let use = inputs.hypnotics {
             let exposure = ExposureWords(fromOccupancy: inputs.exposureFromOccupancy)
-            try write("tables/hypnotics.csv") { HypnoticTables.csv(inputs.hypnoticLines, use: use, study: inputs.study, style: style, exposure: exposure) }
+            try write("tables/hypnotics.csv") { HypnoticTables.csv(inputs.hypnoticLines, kind: use, study: inputs.study, style: style, exposure: exposure) }
             if let prn = inputs.prn {
                 try write("tables/hypnotics_prn.csv") { HypnoticTables.prnCSV(prn, study: inputs.study, style: style, exposure: exposure) }
             }
         }
         if let f = inputs.feedback {
-            try write("tables/feedback_quotes.csv") { SPCTables.quotesCSV(f, study: inputs.study, redactor: inputs.redactor) }
+            try write("tables/feedback_quotes.csv") { SPCTables.quotesCSV(f, study: inputs.study) }
             try write("tables/feedback.csv") { InvolvementTables.feedbackCSV(f, study: inputs.study, style: style) }
             try write("tables/feedback_themes.csv") { InvolvementTables.themesCSV(f, style: style) }
         }

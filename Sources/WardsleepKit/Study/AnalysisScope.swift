@@ -1,5 +1,5 @@
 /// The part of a study an analysis covers, set from a `RunScope`.
-public struct AnalysisScope: Sendable, Equatable {
+public struct AnalysisScope: Sendable, Equatable, Codable {
     /// Ward indices in scope; `nil`: all.
     public var wards: Set<Int>?
     /// Canonical categories in scope (normalised); `nil`: all.

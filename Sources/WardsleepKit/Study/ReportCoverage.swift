@@ -1,5 +1,5 @@
 /// A part of the report that rests on something other than incidents, and so may not be able to honour every filter.
-public enum ReportPart: String, Sendable, CaseIterable {
+public enum ReportPart: String, Sendable, CaseIterable, Codable {
     /// Hypnotic use (issues or administrations): by ward and day.
     case hypnotics
     /// Feedback: by respondent group and stage (before, during, after), and ward when recorded.

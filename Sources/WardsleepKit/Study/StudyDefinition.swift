@@ -1,5 +1,5 @@
 /// The evaluation a study folder defines: `study.yaml` as typed values, with every default filled in.
-public struct StudyDefinition: Sendable {
+public struct StudyDefinition: Sendable, Codable {
     /// Schema version of study.yaml (only 1 exists).
     public var version: Int
     /// The study's name, used in titles and for the default report folder.
@@ -90,7 +90,7 @@ public enum StudyPeriod: String, Sendable, Codable, CaseIterable {
 }
 
 /// The two periods compared.
-public struct StudyPeriods: Sendable, Equatable {
+public struct StudyPeriods: Sendable, Equatable, Codable {
     /// The pre-period.
     public var baseline: DayRange
     /// The pilot period.
@@ -114,7 +114,7 @@ public struct StudyPeriods: Sendable, Equatable {
 }
 
 /// Per-ward overrides of the study periods (staggered roll-out).
-public struct PeriodOverrides: Sendable, Equatable {
+public struct PeriodOverrides: Sendable, Equatable, Codable {
     /// The ward's own baseline, if different.
     public var baseline: DayRange?
     /// The ward's own pilot period, if different.
@@ -128,7 +128,7 @@ public struct PeriodOverrides: Sendable, Equatable {
 }
 
 /// One ward in the evaluation.
-public struct WardDefinition: Sendable, Equatable {
+public struct WardDefinition: Sendable, Equatable, Codable {
     /// Short identifier used in tables (`A1`).
     public var id: String
     /// Display name (`Acute male`).
@@ -161,7 +161,7 @@ public struct WardDefinition: Sendable, Equatable {
 }
 
 /// The protected sleep period, e.g. 00:00–06:00; may wrap midnight (22:00–06:00).
-public struct ProtectedWindow: Sendable, Equatable, CustomStringConvertible {
+public struct ProtectedWindow: Sendable, Equatable, CustomStringConvertible, Codable {
     /// First minute inside the window.
     public var start: ClockTime
     /// First minute after the window.
@@ -185,7 +185,7 @@ public struct ProtectedWindow: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Per-export settings from `exports:` in study.yaml.
-public struct ExportSettings: Sendable {
+public struct ExportSettings: Sendable, Codable {
     /// Settings by export; an export absent here uses its default file name if that file exists.
     public var byKind: [ExportKind: ExportSpec]
 
@@ -197,7 +197,7 @@ public struct ExportSettings: Sendable {
 }
 
 /// How to read one export.
-public struct ExportSpec: Sendable {
+public struct ExportSpec: Sendable, Codable {
     /// Which export this is.
     public var kind: ExportKind
     /// Whether study.yaml lists the export (then its file must exist).
@@ -251,7 +251,7 @@ public struct ExportSpec: Sendable {
 }
 
 /// Feedback settings from study.yaml (`feedback: { codebook: codebook.yaml, names: [...] }`).
-public struct FeedbackSettings: Sendable, Equatable {
+public struct FeedbackSettings: Sendable, Equatable, Codable {
     /// A codebook file in the study folder adding to or replacing the default themes.
     public var codebook: String?
     /// Person names (staff, patients, relatives) to redact from quotes.
@@ -264,7 +264,7 @@ public struct FeedbackSettings: Sendable, Equatable {
 }
 
 /// Small-number suppression settings (SPEC §5).
-public struct DisclosurePolicy: Sendable, Equatable {
+public struct DisclosurePolicy: Sendable, Equatable, Codable {
     /// Counts from 1 up to this value are shown as `*`.
     public var suppressAtOrBelow: Int = 7
     /// Other counts are rounded to the nearest multiple of this.
@@ -277,7 +277,7 @@ public struct DisclosurePolicy: Sendable, Equatable {
 }
 
 /// Statistical process control settings (SPEC §3).
-public struct SPCSettings: Sendable, Equatable {
+public struct SPCSettings: Sendable, Equatable, Codable {
     /// `month` or `week`.
     public var interval: String = "month"
     /// Points on one side of the centre line that make a shift.
@@ -293,7 +293,7 @@ public struct SPCSettings: Sendable, Equatable {
 }
 
 /// The data-quality threshold (SPEC §6).
-public struct QualitySettings: Sendable, Equatable {
+public struct QualitySettings: Sendable, Equatable, Codable {
     /// Above this share of quarantined rows in any export, the run completes but exits 1.
     public var maxQuarantinedPercent: Double = 5
     /// The default (5%).

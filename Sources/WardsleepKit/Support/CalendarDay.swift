@@ -2,7 +2,7 @@
 ///
 /// Stored as the number of days since 1970-01-01 so that comparisons, ranges and night attribution are integer
 /// arithmetic; no `Calendar`, `Locale` or `DateFormatter` is ever involved.
-public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// Days since 1970-01-01 (negative before).
     public var dayNumber: Int
 
@@ -81,7 +81,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 }
 
 /// An inclusive range of days, as study periods are written (`from` and `to` both count).
-public struct DayRange: Hashable, Sendable, CustomStringConvertible {
+public struct DayRange: Hashable, Sendable, CustomStringConvertible, Codable {
     /// The first day.
     public var from: CalendarDay
     /// The last day (inclusive).
@@ -109,7 +109,7 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A time of day on the ward clock, in seconds after midnight.
-public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// Seconds after midnight, 0..<86400.
     public var secondsAfterMidnight: Int
 

@@ -12,9 +12,9 @@ import Testing
         let path = dir.write("sleep_plans.csv", header + "\n" + rows)
         let (t, records, log) = try ingest(path, spec: study.exports[.sleepPlans], SleepPlanNormaliser(context: context))
         #expect(t.quarantined == 0, "\(log.problems.map(\.message))")
-        let u = ProtectedSleepUptake()
+        let u = UptakeTally()
         records.forEach(u.sleepPlan)
-        return u
+        return u.uptake
     }
 
     @Test func mdtSlashPatientCountsTheMDT() throws {

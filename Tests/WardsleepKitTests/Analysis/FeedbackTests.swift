@@ -23,22 +23,24 @@ import Testing
     }
 
     @Test func quotesComeOnlyFromCellsAboveTheDisclosureThreshold() {
-        let f = FeedbackSummary(codebook: Codebook.standard())
-        for i in 0..<8 { f.feedback(record(.patient, .after, "It is much quieter at night now (\(i))")) }
-        for i in 0..<3 { f.feedback(record(.carer, .after, "Too noisy, Sarah said so (\(i))")) }
-        let quotes = f.quotes(theme: "noise", policy: DisclosurePolicy(), redactor: redactor)
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        var f: FeedbackSummary { tally.summary(redactor: Redactor(names: ["Sarah", "Mr Patel"])) }
+        for i in 0..<8 { tally.feedback(record(.patient, .after, "It is much quieter at night now (\(i))")) }
+        for i in 0..<3 { tally.feedback(record(.carer, .after, "Too noisy, Sarah said so (\(i))")) }
+        let quotes = f.quotes(theme: "noise", policy: DisclosurePolicy())
         #expect(quotes.count == 3)
         #expect(quotes.allSatisfy { $0.0.group == .patient })  // 3 carers is a small cell: never quoted
         #expect(f.themeMentions["noise"]?[FeedbackSummary.Cell(group: .carer, stage: .after)] == 3)
         // With a threshold of 2, the carers' cell is large enough, and their quote is redacted.
-        let lax = f.quotes(theme: "noise", limit: 20, policy: DisclosurePolicy(suppressAtOrBelow: 2, roundTo: 1), redactor: redactor)
+        let lax = f.quotes(theme: "noise", limit: 20, policy: DisclosurePolicy(suppressAtOrBelow: 2, roundTo: 1))
         #expect(lax.contains { $0.1 == "Too noisy, [name] said so (0)" })
     }
 
     @Test func themesAndRequestsFollowTheCodebook() throws {
-        let f = FeedbackSummary(codebook: Codebook.standard())
-        f.feedback(record(.carer, .after, "Could the hourly checks come back for my father? I worry he might fall."))
-        f.feedback(record(.patient, .after, "The blackout blinds help; I slept better."))
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        var f: FeedbackSummary { tally.summary(redactor: Redactor(names: ["Sarah", "Mr Patel"])) }
+        tally.feedback(record(.carer, .after, "Could the hourly checks come back for my father? I worry he might fall."))
+        tally.feedback(record(.patient, .after, "The blackout blinds help; I slept better."))
         let carer = FeedbackSummary.Cell(group: .carer, stage: .after), patient = FeedbackSummary.Cell(group: .patient, stage: .after)
         #expect(f.requestMentions["restore_checks"]?[carer] == 1)
         #expect(f.requestMentions["stop_protected_sleep"] == nil)  // reported as zero, never left out
@@ -54,9 +56,10 @@ import Testing
     }
 
     @Test func ratingsBeforeAndAfter() {
-        let f = FeedbackSummary(codebook: Codebook.standard())
-        for r in [2, 2, 3, 1] { f.feedback(record(.patient, .before, "x", rating: r)) }
-        for r in [4, 5, 4, 3, 5] { f.feedback(record(.patient, .after, "y", rating: r)) }
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        var f: FeedbackSummary { tally.summary(redactor: Redactor(names: ["Sarah", "Mr Patel"])) }
+        for r in [2, 2, 3, 1] { tally.feedback(record(.patient, .before, "x", rating: r)) }
+        for r in [4, 5, 4, 3, 5] { tally.feedback(record(.patient, .after, "y", rating: r)) }
         #expect(f.ratings(group: .patient, stage: .after).quantile(0.5) == 4)
         // wilcox.test(c(4,5,4,3,5), c(2,2,3,1)): W = 19.5, p-value = 0.0249466432229087 (R 4.2.2)
         let t = f.beforeAfter(group: .patient)!

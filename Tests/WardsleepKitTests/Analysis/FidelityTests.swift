@@ -68,7 +68,7 @@ import Testing
         let analyses = try StudyAnalyses(study: study, folder: folder)
         let log = ProblemLog()
         let ingest = try StudyIngest.run(folder: folder, context: context, problems: log, consumer: analyses.consumer)
-        return (FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy), ingest, log)
+        return (FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy.totals), ingest, log)
     }
 
     @Test func protectedNightsChecksAndOverridesAtTheWindowEdges() throws {
@@ -175,7 +175,7 @@ import Testing
         let log = ProblemLog()
         let ingest = try StudyIngest.run(folder: folder, context: context, problems: log, consumer: analyses.consumer)
         #expect(ingest.tally(.observations)?.quarantined == 1)
-        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy)
+        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy.totals)
         #expect(f.cell(ward: 0, period: .pilot)?.protectedNightsWithoutRoutineCheck == 0)
         #expect(f.cell(ward: 0, period: .pilot)?.checks.routineOnProtected == 2)
     }
@@ -190,7 +190,7 @@ import Testing
         let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
         let analyses = try StudyAnalyses(study: study, folder: folder)
         _ = try StudyIngest.run(folder: folder, context: context, problems: ProblemLog(), consumer: analyses.consumer)
-        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy)
+        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy.totals)
         #expect(f.wardsWithoutLog == [1])
         #expect(f.cell(ward: 1, period: .pilot) == nil)
         let all = try #require(f.cell(ward: nil, period: .pilot)), a1 = try #require(f.cell(ward: 0, period: .pilot))
@@ -214,7 +214,7 @@ import Testing
             let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
             let analyses = try StudyAnalyses(study: study, folder: folder)
             _ = try StudyIngest.run(folder: folder, context: context, problems: ProblemLog(), consumer: analyses.consumer)
-            return FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy)
+            return FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy.totals)
         }
         // Read as dmy, month 13 would be quarantined and 03/05 read as 3 May: the file is refused instead, naming the setting.
         #expect { _ = try read("") } throws: { ($0 as? ConfigurationError)?.message.contains("exports.observations.date_format: mdy") == true }

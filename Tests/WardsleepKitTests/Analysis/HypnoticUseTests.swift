@@ -23,8 +23,8 @@ import Testing
         // 56 tablets of promethazine 25 mg = 1400 mg = 56 DDD (DDD 25 mg); 28 daridorexant 50 mg: no DDD.
         use.hypnoticIssue(try issue("Promethazine hydrochloride 25mg tablets", 56))
         use.hypnoticIssue(try issue("Quviviq 50mg tablets", 28))
-        let occupancy = OccupancyTotals()
-        occupancy.occupancy(OccupancyRecord(day: day2018, ward: 0, occupiedBeds: 4140, leaveBeds: nil, period: .baseline))
+        var occupancy = OccupancyTotals()
+        occupancy.add(OccupancyRecord(day: day2018, ward: 0, occupiedBeds: 4140, leaveBeds: nil, period: .baseline))
         let lines = HypnoticAnalysis.lines(use, study: study, occupancy: occupancy)
         let zopiclone = lines.first { $0.ward == nil && $0.drug?.name == "zopiclone" && $0.product == nil }!
         #expect(zopiclone.baseline.units == 828 && zopiclone.baseline.mg == 3105 && zopiclone.baselineDDD == 414)

@@ -79,9 +79,10 @@ import Testing
     }
 
     @Test func feedbackRespondentsCountAsConsultedAtEvaluation() {
-        let f = FeedbackSummary(codebook: Codebook.standard())
-        f.feedback(FeedbackRecord(id: "1", group: .carer, stage: .after, text: "fine", day: nil, ward: nil, rating: nil))
-        f.feedback(FeedbackRecord(id: "2", group: .carer, stage: .after, text: "good", day: nil, ward: nil, rating: nil))
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        var f: FeedbackSummary { tally.summary(redactor: Redactor(names: ["Sarah", "Mr Patel"])) }
+        tally.feedback(FeedbackRecord(id: "1", group: .carer, stage: .after, text: "fine", day: nil, ward: nil, rating: nil))
+        tally.feedback(FeedbackRecord(id: "2", group: .carer, stage: .after, text: "good", day: nil, ward: nil, rating: nil))
         let m = matrix([(.evaluate, "Carers", .carer, .inform), (.evaluate, "Clinicians", .professional, .lead)], feedback: f)
         let carers = m.groups.firstIndex { $0.label == "Carers" }!
         #expect(m.cells[.evaluate]?[carers]?.level == .consult)

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func patientsAreCountedOnceAndOnlyInThePilot() {
-        let u = ProtectedSleepUptake()
+        let tally = UptakeTally()
         let night = CalendarDay(year: 2019, month: 3, day: 4)!
         func plan(_ p: PatientID, _ prot: Bool, ward: Int = 0, period: StudyPeriod? = .pilot, decided: [String] = ["mdt", "night coordinator"],
                   patient: Bool? = true) -> SleepPlanRecord {
@@ -23,7 +23,8 @@ import Testing
                             carerInvolved: false, period: period)
         }
         for r in [plan(1, true), plan(1, true), plan(2, false), plan(3, true, decided: ["mdt"], patient: nil),
-                  plan(1, true, ward: 1), plan(4, true, period: nil)] { u.sleepPlan(r) }
+                  plan(1, true, ward: 1), plan(4, true, period: nil)] { tally.sleepPlan(r) }
+        let u = tally.uptake
         let w = u.wards[0]!
         #expect(w.patients.count == 3 && w.protectedPatients.count == 2 && w.nights == 4 && w.protectedNights == 3)
         #expect(w.mdt == 3 && w.nightCoordinator == 2 && w.patientInvolved == 2 && w.patientRecorded == 2)

@@ -92,12 +92,12 @@ import Testing
     }
 
     @Test func aCensusAboveTheWardsBedsIsCountedWithItsMaximum() {
-        let occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
+        var occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
         for (i, beds) in [16, 17, 30, 12].enumerated() {
-            occupancy.occupancy(OccupancyRecord(day: day2019.adding(days: i), ward: 0, occupiedBeds: beds, leaveBeds: nil, period: .pilot))
+            occupancy.add(OccupancyRecord(day: day2019.adding(days: i), ward: 0, occupiedBeds: beds, leaveBeds: nil, period: .pilot))
         }
-        occupancy.occupancy(OccupancyRecord(day: day2019, ward: 1, occupiedBeds: 12, leaveBeds: nil, period: .pilot))
-        occupancy.occupancy(OccupancyRecord(day: day2019, ward: 1, occupiedBeds: 40, leaveBeds: nil, period: nil))  // outside both periods
+        occupancy.add(OccupancyRecord(day: day2019, ward: 1, occupiedBeds: 12, leaveBeds: nil, period: .pilot))
+        occupancy.add(OccupancyRecord(day: day2019, ward: 1, occupiedBeds: 40, leaveBeds: nil, period: nil))  // outside both periods
         #expect(occupancy.overBeds == [0: OccupancyTotals.OverBeds(days: 2, most: 30)])
         #expect(occupancy.total(ward: 0, period: .pilot) == 75)
         #expect(DataQualityFindings.sentences(study: study, occupancy: occupancy, hypnotics: nil) == [

@@ -1,6 +1,6 @@
 /// The calendar months `--months` keeps (`jan-aug`, `1-8`, `nov-feb`, `mar,jun`), the same in every year, so a
 /// baseline and a pilot of different lengths are compared over the same months.
-public struct MonthSet: Sendable, Equatable, CustomStringConvertible {
+public struct MonthSet: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The months kept, 1 (January) to 12 (December).
     public private(set) var months: Set<Int>
     /// The ranges as given, first and last month of each (a range may wrap the year end: November to February).
@@ -74,4 +74,17 @@ public struct MonthSet: Sendable, Equatable, CustomStringConvertible {
     public var canonical: String { ranges.map { $0.first == $0.last ? "\($0.first)" : "\($0.first)-\($0.last)" }.joined(separator: ",") }
 
     public static func == (a: MonthSet, b: MonthSet) -> Bool { a.canonical == b.canonical }
+
+    /// Encoded as the text given on the command line, and read back through the same parser.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try MonthSet(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
 }

@@ -1,0 +1,63 @@
+/// Occupied bed days (sum of the midnight census) per ward and period: the exposure for rates.
+///
+/// The sums cannot overflow: each census is at most `PlausibleLimits.occupiedBeds` (larger values are quarantined),
+/// and a ward-day is counted once (repeats are quarantined), so a ward's total is at most 10,000 × 146,000 days.
+public struct OccupancyTotals: Sendable, Codable {
+    /// OBD by ward index and period.
+    public internal(set) var bedDays: [Int: [StudyPeriod: Int]] = [:]
+    /// Census days recorded by ward index and period.
+    public internal(set) var censusDays: [Int: [StudyPeriod: Int]] = [:]
+    /// Census days in a period with more occupied beds than the ward has (study.yaml `beds`), by ward index.
+    public internal(set) var overBeds: [Int: OverBeds] = [:]
+    /// Beds per ward index, from study.yaml.
+    var beds: [Int]
+
+    /// Days on which a ward's census exceeded its beds, and the largest census seen.
+    public struct OverBeds: Sendable, Equatable, Codable {
+        /// Census days above the ward's beds.
+        public var days = 0
+        /// The most occupied beds on any one of them.
+        public var most = 0
+    }
+
+    /// Creates empty totals; `beds` (per ward index) finds census days above a ward's beds.
+    public init(beds: [Int] = []) { self.beds = beds }
+
+    /// OBD for a ward (or the study when `ward` is nil) in a period.
+    public func total(ward: Int? = nil, period: StudyPeriod) -> Int {
+        if let ward { return bedDays[ward]?[period] ?? 0 }
+        return bedDays.values.reduce(0) { $0 + ($1[period] ?? 0) }
+    }
+
+    /// The exposure of a ward (or the wards in scope, when `ward` is nil) in a period: occupied bed days from this
+    /// census, or days in each ward's period when `occupancy` is nil (no occupancy export).
+    public static func exposure(_ occupancy: OccupancyTotals?, study: StudyDefinition, ward: Int?, period: StudyPeriod) -> Double {
+        (ward.map { [$0] } ?? study.wardsInScope).reduce(0.0) { sum, w in
+            sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.daysInScope(study.periods(forWard: w)[period])))
+        }
+    }
+
+    /// Counts one census row.
+    public mutating func add(_ r: OccupancyRecord) {
+        guard let p = r.period else { return }
+        bedDays[r.ward, default: [:]][p, default: 0] += r.occupiedBeds
+        censusDays[r.ward, default: [:]][p, default: 0] += 1
+        if r.ward < beds.count, r.occupiedBeds > beds[r.ward] {
+            overBeds[r.ward, default: OverBeds()].days += 1
+            overBeds[r.ward]!.most = max(overBeds[r.ward]!.most, r.occupiedBeds)
+        }
+    }
+}
+
+/// Accumulates `OccupancyTotals` as census rows stream in.
+public final class OccupancyTally: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.occupancy] }
+    /// The totals so far.
+    public private(set) var totals: OccupancyTotals
+
+    /// Creates empty totals; `beds` (per ward index) finds census days above a ward's beds.
+    public init(beds: [Int] = []) { totals = OccupancyTotals(beds: beds) }
+
+    public func occupancy(_ r: OccupancyRecord) { totals.add(r) }
+}
