@@ -17,4 +17,15 @@ extension FeedbackSummary {
         }
         return copy
     }
+
+    /// The ratings before and after of `group` (`nil`: all respondents) and their rank-sum test, when the report shows
+    /// them: both distributions published and each above the disclosure threshold.
+    public func shownRatings(group g: FeedbackGroup?, style: CountStyle)
+        -> (before: RatingDistribution, after: RatingDistribution, test: RankSumTest)?
+    {
+        let b = ratings(group: g, stage: .before), a = ratings(group: g, stage: .after)
+        guard let t = beforeAfter(group: g) else { return nil }
+        if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { return nil }
+        return (b, a, t)
+    }
 }

@@ -48,8 +48,8 @@ public enum HypnoticSection {
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
             return md + "\n\nNo hypnotic use fell in either period.\n\n"
         }
-        let shownStyle = HypnoticTables.unitStyle(kind, style)
-        let shownTotal = HypnoticTables.ShownLine(total, style: shownStyle)
+        let shownStyle = ShownHypnoticLine.unitStyle(kind, style)
+        let shownTotal = ShownHypnoticLine(total, style: shownStyle)
         let what = (kind == .administrations) ? "Hypnotic doses given" : "Tablets and capsules issued"
         md += "\n\n"
         if shownTotal.suppressed {
@@ -80,7 +80,7 @@ public enum HypnoticSection {
         md += "| Group | Drug | ATC | Baseline units | Pilot units | Change in rate | Baseline DDD per 100 | Pilot DDD per 100 |\n"
         md += "|---|---|---|---:|---:|---:|---:|---:|\n"
         for l in lines where l.ward == nil && l.product == nil && (l.drug != nil || l.group == nil) {
-            let s = HypnoticTables.ShownLine(l, style: shownStyle)
+            let s = ShownHypnoticLine(l, style: shownStyle)
             let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
             md += "| \(l.group?.rawValue ?? "**All**") | \(l.drug.map { MarkdownText.escape($0.name) } ?? "**all**") | \(l.drug?.atc ?? "") | \(units(s.baselineUnits)) | "
@@ -90,7 +90,7 @@ public enum HypnoticSection {
         md += "|---|---|---:|---:|---:|---:|---:|\n"
         for l in lines where l.ward != nil && l.group == nil {
             let w = study.wards[l.ward!]
-            let s = HypnoticTables.ShownLine(l, style: shownStyle)
+            let s = ShownHypnoticLine(l, style: shownStyle)
             let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
             md += "| \(ProseFormat.cell(w.label)) | \(w.cbti ? "yes" : "no") | \(units(s.baselineUnits)) | \(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"

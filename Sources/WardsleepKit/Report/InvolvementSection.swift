@@ -37,7 +37,7 @@ public enum InvolvementSection {
     static func uptakePart(_ uptake: ProtectedSleepUptake?, occupancy: OccupancyTotals?, study: StudyDefinition, style: CountStyle) -> String {
         guard let u = uptake else { return "Protected-sleep plans: not supplied (no sleep_plans export).\n\n" }
         var md = "### Protected sleep in the pilot\n\n"
-        let shown = InvolvementTables.uptake(u, study: study, style: style)
+        let shown = u.shown(study: study, style: style)
         func pct(_ p: Proportion?) -> String {
             guard let p, let e = p.estimate else { return "—" }
             return "\(NumberFormat.fixed(e * 100, 1))% (\(NumberFormat.fixed(p.lower! * 100, 1)) to \(NumberFormat.fixed(p.upper! * 100, 1)))"
@@ -113,17 +113,6 @@ public enum InvolvementSection {
         return t.statistic > centre ? "higher after" : "lower after"
     }
 
-    /// The ratings before and after of `group` (`nil`: all respondents) and their rank-sum test, when the report shows
-    /// them: both distributions published and each above the disclosure threshold.
-    static func ratingComparison(_ f: FeedbackSummary, group g: FeedbackGroup?, style: CountStyle)
-        -> (before: RatingDistribution, after: RatingDistribution, test: RankSumTest)?
-    {
-        let b = f.ratings(group: g, stage: .before), a = f.ratings(group: g, stage: .after)
-        guard let t = f.beforeAfter(group: g) else { return nil }
-        if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { return nil }
-        return (b, a, t)
-    }
-
     /// "all respondents", "patients", "staff", "carers", "other respondents".
     static func respondents(_ g: FeedbackGroup?) -> String {
         g.map { ["patient": "patients", "staff": "staff", "carer": "carers", "other": "other respondents"][$0.rawValue] ?? $0.rawValue } ?? "all respondents"
@@ -140,7 +129,7 @@ public enum InvolvementSection {
         md += "\n"
         var ratingLines: [String] = []
         for g in [nil] + FeedbackGroup.allCases.map(Optional.some) {
-            guard let (b, a, t) = ratingComparison(f, group: g, style: style) else { continue }
+            guard let (b, a, t) = f.shownRatings(group: g, style: style) else { continue }
             let who = respondents(g)
             let verdict = ratingVerdict(t, after: a.n, before: b.n)
             ratingLines.append("- Ratings (1–5) from \(who): median \(NumberFormat.json(b.quantile(0.5)!)) (quartiles \(NumberFormat.json(b.quantile(0.25)!))–\(NumberFormat.json(b.quantile(0.75)!))) "

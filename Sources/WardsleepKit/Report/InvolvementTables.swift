@@ -10,30 +10,10 @@ public enum InvolvementTables {
     /// Columns of `tables/feedback_themes.csv`.
     public static let themeColumns = ["kind", "theme", "label", "group", "stage", "mentions"]
 
-    /// Uptake per ward and study-wide as shown in `style` (counts published, percentages from published counts).
-    public static func uptake(_ u: ProtectedSleepUptake, study: StudyDefinition, style: CountStyle)
-        -> (rows: [(ward: String, patients: String, protected: String, share: Proportion?)], summary: UptakeSummary)
-    {
-        let shown = style.publish
-        var rows: [(String, String, String, Proportion?)] = []
-        var counts: [(protected: Int, patients: Int)] = []
-        for w in u.wards.keys.sorted() {
-            let x = u.wards[w]!
-            let n = shown(x.patients.count), k = shown(x.protectedPatients.count)
-            let share = (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil
-            if let share { counts.append((share.x, share.n)) }
-            rows.append((study.wards[w].id, n.0, k.0, share))
-        }
-        let s = u.study
-        let n = shown(s.patients.count), k = shown(s.protectedPatients.count)
-        rows.append(("all", n.0, k.0, (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil))
-        return (rows, UptakeSummary(counts))
-    }
-
     /// `tables/protected_sleep.csv`.
     public static func protectedSleepCSV(_ u: ProtectedSleepUptake, study: StudyDefinition, style: CountStyle) -> String {
         var out = CSVOutput.line(protectedSleepColumns)
-        for r in uptake(u, study: study, style: style).rows {
+        for r in u.shown(study: study, style: style).rows {
             out += CSVOutput.line([r.ward, r.patients, r.protected, NumberFormat.machine(r.share?.estimate.map { $0 * 100 }),
                                    NumberFormat.machine(r.share?.lower.map { $0 * 100 }), NumberFormat.machine(r.share?.upper.map { $0 * 100 })])
         }
@@ -125,7 +105,7 @@ public enum InvolvementTables {
             pairs.append(("classification", .string("not supplied")))
         }
         if let u = uptake {
-            let shown = InvolvementTables.uptake(u, study: study, style: style)
+            let shown = u.shown(study: study, style: style)
             func prop(_ p: Proportion?) -> JSONValue {
                 guard let p, let e = p.estimate else { return .null }
                 return .object([("percent", .double(e * 100)), ("ci_lower", .double(p.lower! * 100)), ("ci_upper", .double(p.upper! * 100))])
@@ -167,8 +147,7 @@ public enum InvolvementTables {
                     (g.rawValue, .object(FeedbackStage.allCases.map { ($0.rawValue, style.json(f.responses[FeedbackSummary.Cell(group: g, stage: $0)] ?? 0)) }))
                 })),
                 ("ratings_before_after", .array(([nil] + FeedbackGroup.allCases.map(Optional.some)).compactMap { g -> JSONValue? in
-                    let b = f.ratings(group: g, stage: .before), a = f.ratings(group: g, stage: .after)
-                    guard let t = f.beforeAfter(group: g), style.policy.map({ a.n > $0.suppressAtOrBelow && b.n > $0.suppressAtOrBelow }) ?? true else { return nil }
+                    guard let (b, a, t) = f.shownRatings(group: g, style: style) else { return nil }
                     return .object([("group", .string(g?.rawValue ?? "all")), ("before_n", style.json(b.n)), ("after_n", style.json(a.n)),
                                     ("before_median", b.quantile(0.5).map { .double($0) } ?? .null),
                                     ("after_median", a.quantile(0.5).map { .double($0) } ?? .null),

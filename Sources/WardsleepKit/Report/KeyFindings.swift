@@ -2,7 +2,7 @@
 /// observation log was supplied), safety, safety in the protected window, hypnotic use, experience, involvement and data quality, each with its estimate and interval.
 ///
 /// It analyses nothing. Every number comes from the released view through the same functions that build the tables
-/// and the result sections (`ShownComparison`, `HypnoticTables.ShownLine`, the released ratings, the shown uptake,
+/// and the result sections (`ShownComparison`, `ShownHypnoticLine`, the released ratings, the shown uptake,
 /// `ReleasedTally`), and every verdict from the same rule (`SafetySection.verdict`), so a finding can never say
 /// something its table does not.
 public enum KeyFindings {
@@ -64,7 +64,7 @@ public enum KeyFindings {
         guard let total = s.hypnoticLines.first(where: { $0.ward == nil && $0.group == nil }) else {
             return "\(title) No hypnotic use in either period."
         }
-        let shown = HypnoticTables.ShownLine(total, style: HypnoticTables.unitStyle(kind, style))
+        let shown = ShownHypnoticLine(total, style: ShownHypnoticLine.unitStyle(kind, style))
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
         guard !shown.suppressed else { return "\(title) Hypnotic use is too small to publish." }
         var text = title
@@ -87,8 +87,8 @@ public enum KeyFindings {
         guard let f = s.feedback else { return "\(title) Feedback was not supplied." }
         // All respondents when their ratings are published, otherwise the first group whose are (as the section shows).
         let groups = [nil] + FeedbackGroup.allCases.map(Optional.some)
-        guard let g = groups.first(where: { InvolvementSection.ratingComparison(f, group: $0, style: style) != nil }),
-              let (b, a, t) = InvolvementSection.ratingComparison(f, group: g, style: style),
+        guard let g = groups.first(where: { f.shownRatings(group: $0, style: style) != nil }),
+              let (b, a, t) = f.shownRatings(group: g, style: style),
               let mb = b.quantile(0.5), let ma = a.quantile(0.5) else {
             return "\(title) Too few ratings before and after to compare."
         }
@@ -104,7 +104,7 @@ public enum KeyFindings {
         let style = s.style
         let title = "**Involvement.**"
         var parts: [String] = []
-        if let u = s.uptake, let pooled = InvolvementTables.uptake(u, study: s.study, style: style).rows.last?.share,
+        if let u = s.uptake, let pooled = u.shown(study: s.study, style: style).rows.last?.share,
            let e = pooled.estimate, let lo = pooled.lower, let hi = pooled.upper {
             parts.append("\(NumberFormat.fixed(e * 100, 1))% of patients with a sleep plan had at least one protected night in the pilot "
                 + "(\(NumberFormat.grouped(pooled.x)) of \(NumberFormat.grouped(pooled.n)); 95% CI \(NumberFormat.fixed(lo * 100, 1))% "

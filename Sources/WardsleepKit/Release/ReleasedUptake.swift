@@ -1,0 +1,23 @@
+/// Protected-sleep uptake as a copy of the report shows it: patient counts published, and the percentages with their
+/// exact intervals, and the pooled and unweighted summaries, computed from the published counts.
+extension ProtectedSleepUptake {
+    /// Uptake per ward and study-wide as shown in `style` (counts published, percentages from published counts).
+    public func shown(study: StudyDefinition, style: CountStyle)
+        -> (rows: [(ward: String, patients: String, protected: String, share: Proportion?)], summary: UptakeSummary)
+    {
+        let shown = style.publish
+        var rows: [(String, String, String, Proportion?)] = []
+        var counts: [(protected: Int, patients: Int)] = []
+        for w in wards.keys.sorted() {
+            let x = wards[w]!
+            let n = shown(x.patients.count), k = shown(x.protectedPatients.count)
+            let share = (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil
+            if let share { counts.append((share.x, share.n)) }
+            rows.append((study.wards[w].id, n.0, k.0, share))
+        }
+        let s = self.study
+        let n = shown(s.patients.count), k = shown(s.protectedPatients.count)
+        rows.append(("all", n.0, k.0, (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil))
+        return (rows, UptakeSummary(counts))
+    }
+}
