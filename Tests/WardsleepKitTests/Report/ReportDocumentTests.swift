@@ -239,6 +239,33 @@ struct ReportDocumentTests {
         #expect(MarkdownWriter.render(doc) == "- \\- nested?\n- 1\\. nested?\n\n> \\- in a quote\n\n")
     }
 
+    /// A real CommonMark reader (pandoc's GitHub-flavoured Markdown) reads the writer's hostile cases as meant: no list,
+    /// rule or nested list from a block's first characters, emphasis inside a word, code holding backticks, a `|` in
+    /// code in a table cell, a chart path with a space.
+    @Test(.enabled(if: installed("pandoc"), "needs pandoc (Debian pandoc)"))
+    func aCommonMarkReaderReadsTheMarkdownAsMeant() throws {
+        var doc = ReportDocument()
+        for p: Prose in ["- no list", "12. not ordered", "3) nor this", "---", "+", "per\(emphasis: "100")OBD",
+                         "run \(code: "a`b``c") and \(code: "`x`")", "\(strong: "a*b [x](y)") <b> \(emphasis: "self_harm _x_ &amp; www.x")"] {
+            doc.paragraph(p)
+        }
+        doc.list(["- nested?", "1. nested?"])
+        doc.table(header: ["Call", "N"], numeric: [false, true], rows: [["\(code: "x | y")", "2"]])
+        doc.figure(alt: "A [b]", path: "charts/a b.svg")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wardsleep-doc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("doc.md")
+        try MarkdownWriter.render(doc).write(to: file, atomically: true, encoding: .utf8)
+        let html = try runProgram("pandoc", ["--from", "gfm", "--to", "html", "--wrap", "none", file.path]).out
+        for fragment in ["<p>- no list</p>", "<p>12. not ordered</p>", "<p>3) nor this</p>", "<p>---</p>", "<p>+</p>",
+                         "<p>per<em>100</em>OBD</p>", "<p>run <code>a`b``c</code> and <code>`x`</code></p>",
+                         "<p><strong>a*b [x](y)</strong> &lt;b&gt; <em>self_harm _x_ &amp;amp; www.x</em></p>",
+                         "<li>- nested?</li>\n<li>1. nested?</li>", "<td><code>x | y</code></td>", "<img src=\"charts/a%20b.svg\" alt=\"A [b]\" />"] {
+            #expect(html.contains(fragment), "\(fragment) not in \(html)")
+        }
+    }
+
     // MARK: Prose
 
     @Test func proseInterpolationMakesRunsAndMergesText() {
