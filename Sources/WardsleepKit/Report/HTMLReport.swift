@@ -5,10 +5,15 @@ public enum HTMLReport {
     /// `runningHeader` (the page printed to report.pdf), every printed page carries it at the top and its page number
     /// at the foot.
     public static func render(markdown: String, title: String, charts: [String: String], runningHeader: String? = nil) -> String {
+        page(body(markdown, charts: charts), title: title, runningHeader: runningHeader)
+    }
+
+    /// The page around `body`: the head with its inline CSS (and the print CSS of a `runningHeader`), then `main`.
+    static func page(_ body: String, title: String, runningHeader: String?) -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\" />\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
         html += "<title>\(XMLText.escape(title))</title>\n<style>\n\(css)\(runningHeader.map(pageCSS) ?? "")</style>\n</head>\n<body>\n<main>\n"
-        html += body(markdown, charts: charts)
+        html += body
         html += "</main>\n</body>\n</html>\n"
         return html
     }
