@@ -59,7 +59,8 @@ public enum PoolRun {
             try staging.write(prefix + name, render())
             outputs.append(.init(path: prefix + name, sensitivity: r.style.sensitivity))
         }
-        let summary = PoolSummary.render(r, generated: generated.map { "Generated \($0)." })
+        let document = PoolSummary.build(r, generated: generated.map { "Generated \($0)." })
+        let summary = MarkdownWriter.render(document)
         var charts: [String: String] = [:]
         if formats.contains(.html) {
             for (i, m) in r.measures.enumerated() {
@@ -69,7 +70,7 @@ public enum PoolRun {
             }
         }
         try put("summary.md", .md) { summary }
-        try put("report.html", .html) { HTMLReport.render(markdown: summary, title: "Pooled evaluation of protected sleep", charts: charts) }
+        try put("report.html", .html) { HTMLReport.render(document: document, title: "Pooled evaluation of protected sleep", charts: charts) }
         try put("results.json", .json) { PoolTables.json(r) }
         try put("tables/pooled.csv", .csv) { PoolTables.pooledCSV(r) }
         try put("tables/pooled_trusts.csv", .csv) { PoolTables.trustsCSV(r) }

@@ -33,82 +33,88 @@ public enum PoolSummary {
     }
 
     /// The summary in the style the results were computed in.
-    public static func render(_ r: PoolResults, generated: String?) -> String {
-        var md = "# Pooled evaluation of protected sleep: \(r.trusts.count) trust\(r.trusts.count == 1 ? "" : "s")\n\n"
+    public static func build(_ r: PoolResults, generated: String?) -> ReportDocument {
+        var doc = ReportDocument()
+        doc.heading(1, Prose("Pooled evaluation of protected sleep: \(r.trusts.count) trust\(r.trusts.count == 1 ? "" : "s")"))
         if r.style.sensitivity == .restricted {
-            md += "> **Restricted: exact counts.** This copy is not disclosure-controlled and must not leave the organisation.\n\n"
+            doc.quote(["\(strong: "Restricted: exact counts.") This copy is not disclosure-controlled and must not leave the organisation."], notice: true)
         }
-        md += "Each trust ran wardsleep on its own exports and shared only aggregate counts (`wardsleep run --share`); no patient-level "
-        md += "data left any trust. This report pools them (`wardsleep pool`).\n\n"
-        if let generated { md += "\(generated)\n\n" }
-        md += "## Trusts\n\n| Trust | Study | Baseline | Pilot | Wards | wardsleep | Aggregate SHA-256 |\n|---|---|---|---|---:|---|---|\n"
-        for t in r.trusts {
+        doc.paragraph("Each trust ran wardsleep on its own exports and shared only aggregate counts (\(code: "wardsleep run --share")); no patient-level "
+                      + "data left any trust. This report pools them (\(code: "wardsleep pool")).")
+        if let generated { doc.paragraph(Prose(generated)) }
+        doc.heading(2, "Trusts")
+        doc.table(header: ["Trust", "Study", "Baseline", "Pilot", "Wards", "wardsleep", "Aggregate SHA-256"],
+                  numeric: [false, false, false, false, true, false, false], rows: r.trusts.map { t in
             let a = t.aggregate
-            md += "| \(ProseFormat.cell(t.name)) | \(ProseFormat.cell(a.study)) | \(a.periods[0]) to \(a.periods[1]) | \(a.periods[2]) to \(a.periods[3]) | "
-            md += "\(a.wards.count) | \(ProseFormat.cell(a.toolVersion)) | `\(t.sha256.prefix(16))…` |\n"
-        }
-        md += "\n## Analysis\n\n"
-        md += "- Each trust: the exact rate ratio, pilot against baseline, with its 95% confidence interval (conditional binomial, as R's "
-        md += "`poisson.test`); none where a trust has no events in either period.\n"
-        md += "- Mantel–Haenszel rate ratio over every ward of every trust as strata, with the Greenland–Robins variance: the same "
-        md += "estimate as one study holding all the wards.\n"
-        md += "- Inverse-variance fixed effect and DerSimonian–Laird random effects on the trusts' log rate ratios "
-        md += "(yi = ln(x1/t1) − ln(x0/t0), vi = 1/x1 + 1/x0, ½ added to both counts where either is zero, as `metafor::escalc(measure = \"IRR\")`), "
-        md += "with τ², I², Cochran's Q and its p-value, as `metafor::rma(method = \"FE\")` and `method = \"DL\"`.\n"
-        md += "- Rates are per \(r.exposureUnit == .days ? "day in each ward's periods" : "occupied bed day (bed-night in the protected window)").\n"
+            return [t.name, a.study, "\(a.periods[0]) to \(a.periods[1])", "\(a.periods[2]) to \(a.periods[3])", String(a.wards.count), a.toolVersion]
+                .map { Prose($0) } + ["\(code: String(t.sha256.prefix(16)))…"]
+        })
+        doc.heading(2, "Analysis")
+        var items: [Prose] = []
+        items.append("Each trust: the exact rate ratio, pilot against baseline, with its 95% confidence interval (conditional binomial, as R's "
+                     + "\(code: "poisson.test")); none where a trust has no events in either period.")
+        items.append("Mantel–Haenszel rate ratio over every ward of every trust as strata, with the Greenland–Robins variance: the same "
+                     + "estimate as one study holding all the wards.")
+        items.append("Inverse-variance fixed effect and DerSimonian–Laird random effects on the trusts' log rate ratios "
+                     + "(yi = ln(x1/t1) − ln(x0/t0), vi = 1/x1 + 1/x0, ½ added to both counts where either is zero, as \(code: "metafor::escalc(measure = \"IRR\")")), "
+                     + "with τ², I², Cochran's Q and its p-value, as \(code: "metafor::rma(method = \"FE\")") and \(code: "method = \"DL\"").")
+        items.append(Prose("Rates are per \(r.exposureUnit == .days ? "day in each ward's periods" : "occupied bed day (bed-night in the protected window)")."))
         if let policy = r.style.policy {
-            md += "- Disclosure control: the strictest of the trusts' policies. \(Disclosure.note(policy)) The Mantel–Haenszel estimate is "
-            md += "computed from the published ward counts (`tables/pooled_strata.csv`) and the trusts' rate ratios, fixed and random "
-            md += "effects from the published trust counts; one that would need a suppressed count is withheld, with the reason.\n"
+            items.append(Prose("Disclosure control: the strictest of the trusts' policies. \(Disclosure.note(policy)) The Mantel–Haenszel estimate is ")
+                         + "computed from the published ward counts (\(code: "tables/pooled_strata.csv")) and the trusts' rate ratios, fixed and random "
+                         + "effects from the published trust counts; one that would need a suppressed count is withheld, with the reason.")
         }
-        md += "\n## Results\n\n"
+        doc.list(items)
+        doc.heading(2, "Results")
         for (i, m) in r.measures.enumerated() {
-            md += "### \(ProseFormat.cell(measureLabel(m)))\n\n"
+            doc.heading(3, Prose(measureLabel(m)))
             if let reason = m.mantelHaenszelWithheld {
-                md += "Mantel–Haenszel: withheld — \(reason).\n\n"
+                doc.paragraph(Prose("Mantel–Haenszel: withheld — \(reason)."))
             } else if let mh = m.mantelHaenszel, let e = mh.estimate {
-                md += "Mantel–Haenszel over \(mh.strata) wards of \(r.trusts.count) trust\(r.trusts.count == 1 ? "" : "s"): rate ratio \(ratio(e)) "
-                md += "(95% CI \(ratio(mh.lower!)) to \(ratio(mh.upper!))): \(SafetySection.verdict(lower: mh.lower!, upper: mh.upper!)).\n\n"
+                doc.paragraph(Prose("Mantel–Haenszel over \(mh.strata) wards of \(r.trusts.count) trust\(r.trusts.count == 1 ? "" : "s"): rate ratio \(ratio(e)) "
+                                    + "(95% CI \(ratio(mh.lower!)) to \(ratio(mh.upper!))): \(SafetySection.verdict(lower: mh.lower!, upper: mh.upper!))."))
             } else {
-                md += "Mantel–Haenszel: not estimable (no events in one of the periods).\n\n"
+                doc.paragraph("Mantel–Haenszel: not estimable (no events in one of the periods).")
             }
             if let reason = m.poolingWithheld {
-                md += "Fixed and random effects: withheld — \(reason).\n\n"
+                doc.paragraph(Prose("Fixed and random effects: withheld — \(reason)."))
             } else if let p = m.pooling {
-                md += "Fixed effect: rate ratio \(ratio(p.fixed.rateRatio)) (95% CI \(ratio(p.fixed.lower)) to \(ratio(p.fixed.upper)); "
+                var md = "Fixed effect: rate ratio \(ratio(p.fixed.rateRatio)) (95% CI \(ratio(p.fixed.lower)) to \(ratio(p.fixed.upper)); "
                 md += "p \(SafetySection.pValue(p.fixed.p))). Random effects (DerSimonian–Laird): rate ratio \(ratio(p.random.rateRatio)) "
                 md += "(95% CI \(ratio(p.random.lower)) to \(ratio(p.random.upper)); p \(SafetySection.pValue(p.random.p))); "
                 md += "τ² = \(NumberFormat.fixed(p.tau2, 4)), I² = \(NumberFormat.fixed(p.i2, 1))%, Q = \(NumberFormat.fixed(p.q, 2)) on "
-                md += "\(p.k - 1) degree\(p.k == 2 ? "" : "s") of freedom (p \(SafetySection.pValue(p.qP))).\n\n"
+                md += "\(p.k - 1) degree\(p.k == 2 ? "" : "s") of freedom (p \(SafetySection.pValue(p.qP)))."
+                doc.paragraph(Prose(md))
             } else {
-                md += "Fixed and random effects: not estimable (no trust has exposure in both periods).\n\n"
+                doc.paragraph("Fixed and random effects: not estimable (no trust has exposure in both periods).")
             }
-            md += "| Trust | Baseline | Pilot | Baseline rate | Pilot rate | Rate ratio (95% CI) |\n|---|---:|---:|---:|---:|---|\n"
-            for t in m.trusts {
+            doc.table(header: ["Trust", "Baseline", "Pilot", "Baseline rate", "Pilot rate", "Rate ratio (95% CI)"],
+                      numeric: [false, true, true, true, true, false], rows: m.trusts.map { t in
                 func rate(_ n: Int?, _ e: Double) -> String { n.map { e > 0 ? NumberFormat.fixed(Double($0) / e * 1000, 2) : "—" } ?? "—" }
                 var rr = "—"
                 if let q = t.ratio, let e = q.estimate { rr = "\(ratio(e)) (\(ratio(q.lower!)) to \(ratio(q.upper!)))" }
-                md += "| \(ProseFormat.cell(r.trusts[t.trust].name)) | \(PoolTables.shown(t.baseline)) | \(PoolTables.shown(t.pilot)) | "
-                md += "\(rate(t.baseline, t.baselineExposure)) | \(rate(t.pilot, t.pilotExposure)) | \(rr) |\n"
-            }
-            md += "\n![\(MarkdownText.escape(forest(m, results: r).altText()))](\(chartPath(i)))\n\n"
+                return [r.trusts[t.trust].name, PoolTables.shown(t.baseline), PoolTables.shown(t.pilot), rate(t.baseline, t.baselineExposure),
+                        rate(t.pilot, t.pilotExposure), rr].map { Prose($0) }
+            })
+            doc.figure(alt: forest(m, results: r).altText(), path: chartPath(i))
         }
-        md += "Every trust's counts and rate ratios are in `tables/pooled_trusts.csv`, the ward strata in `tables/pooled_strata.csv`, "
-        md += "the pooled estimates in `tables/pooled.csv`.\n\n"
+        doc.paragraph("Every trust's counts and rate ratios are in \(code: "tables/pooled_trusts.csv"), the ward strata in \(code: "tables/pooled_strata.csv"), "
+                      + "the pooled estimates in \(code: "tables/pooled.csv").")
         if !r.hypnotics.isEmpty {
-            md += "## Hypnotic use\n\n| Trust | Source | Baseline DDD per 100 | Pilot DDD per 100 |\n|---|---|---:|---:|\n"
-            for h in r.hypnotics {
+            doc.heading(2, "Hypnotic use")
+            doc.table(header: ["Trust", "Source", "Baseline DDD per 100", "Pilot DDD per 100"], numeric: [false, false, true, true],
+                      rows: r.hypnotics.map { h in
                 let b = h.per100(.baseline).map { NumberFormat.fixed($0, 2) } ?? "withheld", p = h.per100(.pilot).map { NumberFormat.fixed($0, 2) } ?? "withheld"
-                md += "| \(h.trust == nil ? "All trusts" : ProseFormat.cell(r.name(h.trust))) | \(h.kind == .issues ? "pharmacy issues" : "doses given") | \(b) | \(p) |\n"
-            }
-            md += "\nDDDs of pharmacy issues are supplies to wards and are shown as they are; DDDs of doses given come from counts of doses "
-            md += "and are shown in the restricted copy only.\n\n"
+                return [h.trust == nil ? "All trusts" : r.name(h.trust), h.kind == .issues ? "pharmacy issues" : "doses given", b, p].map { Prose($0) }
+            })
+            doc.paragraph("DDDs of pharmacy issues are supplies to wards and are shown as they are; DDDs of doses given come from counts of doses "
+                          + "and are shown in the restricted copy only.")
         }
-        md += "## Limitations\n\n"
-        md += "- Each trust's comparison is before and after, without a control group; pooling adds precision, not a control.\n"
-        md += "- Trusts' periods, wards and case mix differ; the random-effects estimate and I² describe how far their changes differ.\n"
-        md += "- With few trusts, τ² and I² are imprecise, and the DerSimonian–Laird interval can be too narrow.\n"
-        if let policy = r.style.policy { md += "\n_\(Disclosure.note(policy))_\n" }
-        return md
+        doc.heading(2, "Limitations")
+        doc.list(["Each trust's comparison is before and after, without a control group; pooling adds precision, not a control.",
+                  "Trusts' periods, wards and case mix differ; the random-effects estimate and I² describe how far their changes differ.",
+                  "With few trusts, τ² and I² are imprecise, and the DerSimonian–Laird interval can be too narrow."])
+        if let policy = r.style.policy { doc.paragraph("\(emphasis: Disclosure.note(policy))") }
+        return doc
     }
 }

@@ -7,66 +7,67 @@ public enum FidelitySection {
                                  "clinical_need_checks_on_protected_nights", "enhanced_checks_on_protected_nights",
                                  "checks_in_window", "checks_without_plan", "bed_nights"]
 
-    /// The Markdown section, or its "not supplied" line.
-    public static func render(_ f: FidelityResults?, study: StudyDefinition, style: CountStyle, observationsSupplied: Bool) -> String {
-        var md = "## Results: the intervention as delivered\n\n"
+    /// The section, or its "not supplied" line.
+    public static func render(_ f: FidelityResults?, study: StudyDefinition, style: CountStyle, observationsSupplied: Bool) -> ReportDocument {
+        var doc = ReportDocument()
+        doc.heading(2, "Results: the intervention as delivered")
         guard let f, observationsSupplied else {
-            return md + "Fidelity: not supplied (no observations export): the report cannot show whether protected "
-                + "patient-nights were left without routine checks.\n\n"
+            doc.paragraph("Fidelity: not supplied (no observations export): the report cannot show whether protected "
+                          + "patient-nights were left without routine checks.")
+            return doc
         }
         let shown = ReleasedFidelity(f, study: study, style: style)
         // The row of every ward in scope: "All wards", or the wards of a ward filter.
         let logged = study.wardsInScope.filter { !f.wardsWithoutLog.contains($0) }
         let scopeName = f.wardsWithoutLog.isEmpty ? study.wardsInScopeName : FidelityResults.wardsName(logged, study)
-        let everyWard = MarkdownText.escape(scopeName.prefix(1).uppercased() + scopeName.dropFirst())
+        let everyWard = scopeName.prefix(1).uppercased() + scopeName.dropFirst()
         let window = "\(study.protectedWindow.start)–\(study.protectedWindow.end)"
-        md += "Each overnight check in the observation log is joined to the patient's sleep plan for that night (checks before "
-        md += "\(EventTiming.nightBoundaryHour):00 belong to the previous night). A protected patient-night is delivered as "
-        md += "planned when no routine check falls inside the protected window (\(window)). Checks for a clinical need or "
-        md += "enhanced observation are legitimate overrides, reported separately and never counted as lapses; a check "
-        md += "with no reason recorded counts as routine.\n\n"
+        doc.paragraph("Each overnight check in the observation log is joined to the patient's sleep plan for that night (checks before "
+                      + "\(EventTiming.nightBoundaryHour):00 belong to the previous night). A protected patient-night is delivered as "
+                      + "planned when no routine check falls inside the protected window (\(window)). Checks for a clinical need or "
+                      + "enhanced observation are legitimate overrides, reported separately and never counted as lapses; a check "
+                      + "with no reason recorded counts as routine.")
         if !f.wardsWithoutLog.isEmpty {
-            md += "No observation log for \(MarkdownText.escape(FidelityResults.wardsName(f.wardsWithoutLog, study))): "
-            md += logged.isEmpty ? "there is nothing to report.\n\n" : "left out of every figure below (no log is not the same as no checks).\n\n"
-            if logged.isEmpty { return md }
+            doc.paragraph("No observation log for \(FidelityResults.wardsName(f.wardsWithoutLog, study)): "
+                          + (logged.isEmpty ? "there is nothing to report." : "left out of every figure below (no log is not the same as no checks)."))
+            if logged.isEmpty { return doc }
         }
         if f.isEmpty {
-            return md + "No protected patient-nights were planned and no checks fell inside the window.\n\n"
+            doc.paragraph("No protected patient-nights were planned and no checks fell inside the window.")
+            return doc
         }
-        md += "| Ward | Period | Protected nights | Without a routine check | Fidelity (95% CI) | Routine checks | "
-        md += "Clinical-need checks | Enhanced checks | Checks in window | Per 100 bed-nights | Checks with no plan |\n"
-        md += "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n"
-        for r in shown.rows {
-            md += "| \(r.ward == "all" ? everyWard : MarkdownText.escape(r.ward)) | \(r.period.rawValue) | \(grouped(r.protectedNights)) | "
-            md += "\(grouped(r.withoutRoutineCheck)) | \(percent(r.fidelity)) | \(grouped(r.routineChecks)) | \(grouped(r.clinicalNeedChecks)) | "
-            md += "\(grouped(r.enhancedChecks)) | \(grouped(r.checksInWindow)) | "
-            md += "\(r.checksPer100BedNights.map { NumberFormat.fixed($0, 1) } ?? "–") | \(grouped(r.checksWithoutPlan)) |\n"
-        }
-        md += "\n"
-        md += "Checks inside the window per \(shown.exposureFromOccupancy ? "occupied bed-night" : "available bed-night (beds × nights: no occupancy export)"), "
-        md += "pilot against baseline (exact Poisson rate ratio, as R `poisson.test`):\n\n"
-        md += "| Ward | Baseline checks | Pilot checks | Rate ratio (95% CI) | p |\n|---|---:|---:|---|---:|\n"
-        for c in shown.comparisons {
-            md += "| \(c.ward == "all" ? everyWard : MarkdownText.escape(c.ward)) | \(grouped(c.baselineChecks)) | \(grouped(c.pilotChecks)) | "
+        doc.table(header: ["Ward", "Period", "Protected nights", "Without a routine check", "Fidelity (95% CI)", "Routine checks",
+                           "Clinical-need checks", "Enhanced checks", "Checks in window", "Per 100 bed-nights", "Checks with no plan"],
+                  numeric: [false, false, true, true, false, true, true, true, true, true, true], rows: shown.rows.map { r in
+            [r.ward == "all" ? everyWard : r.ward, r.period.rawValue, grouped(r.protectedNights), grouped(r.withoutRoutineCheck),
+             percent(r.fidelity), grouped(r.routineChecks), grouped(r.clinicalNeedChecks), grouped(r.enhancedChecks),
+             grouped(r.checksInWindow), r.checksPer100BedNights.map { NumberFormat.fixed($0, 1) } ?? "–", grouped(r.checksWithoutPlan)]
+                .map { Prose($0) }
+        })
+        doc.paragraph("Checks inside the window per \(shown.exposureFromOccupancy ? "occupied bed-night" : "available bed-night (beds × nights: no occupancy export)"), "
+                      + "pilot against baseline (exact Poisson rate ratio, as R \(code: "poisson.test")):")
+        doc.table(header: ["Ward", "Baseline checks", "Pilot checks", "Rate ratio (95% CI)", "p"], numeric: [false, true, true, false, true],
+                  rows: shown.comparisons.map { c in
+            var cells = [c.ward == "all" ? everyWard : c.ward, grouped(c.baselineChecks), grouped(c.pilotChecks)]
             if let r = c.ratio, let e = r.estimate, let lo = r.lower, let hi = r.upper {
-                md += "\(NumberFormat.fixed(e, 2)) (\(NumberFormat.fixed(lo, 2)) to \(hi.isInfinite ? "∞" : NumberFormat.fixed(hi, 2))) | "
-                md += "\(r.pExact.map { $0 < 0.001 ? "<0.001" : NumberFormat.fixed($0, 3) } ?? "–") |\n"
+                cells.append("\(NumberFormat.fixed(e, 2)) (\(NumberFormat.fixed(lo, 2)) to \(hi.isInfinite ? "∞" : NumberFormat.fixed(hi, 2)))")
+                cells.append(r.pExact.map { $0 < 0.001 ? "<0.001" : NumberFormat.fixed($0, 3) } ?? "–")
             } else {
-                md += "\(c.baselineChecks.value == nil || c.pilotChecks.value == nil ? "withheld (a count is suppressed)" : "–") | – |\n"
+                cells += [c.baselineChecks.value == nil || c.pilotChecks.value == nil ? "withheld (a count is suppressed)" : "–", "–"]
             }
-        }
-        md += "\n"
+            return cells.map { Prose($0) }
+        })
         if let all = shown.rows.first(where: { $0.ward == "all" && $0.period == .pilot }), let p = all.fidelity, let e = p.estimate,
            let lo = p.lower, let hi = p.upper {
-            let on = f.wardsWithoutLog.isEmpty ? "" : " on \(MarkdownText.escape(scopeName))"
-            md += "In the pilot, \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights\(on) had no routine check inside the "
-            md += "window (95% CI \(NumberFormat.fixed(lo * 100, 1))% to \(NumberFormat.fixed(hi * 100, 1))%, Clopper–Pearson, as R "
-            md += "`binom.test`).\n\n"
+            let on = f.wardsWithoutLog.isEmpty ? "" : " on \(scopeName)"
+            doc.paragraph("In the pilot, \(NumberFormat.fixed(e * 100, 1))% of protected patient-nights\(on) had no routine check inside the "
+                          + "window (95% CI \(NumberFormat.fixed(lo * 100, 1))% to \(NumberFormat.fixed(hi * 100, 1))%, Clopper–Pearson, as R "
+                          + "\(code: "binom.test")).")
         }
         if f.repeatedPlans > 0 {
-            md += "Sleep plans naming a patient-night already planned: \(style.show(f.repeatedPlans)) (the first plan was used).\n\n"
+            doc.paragraph("Sleep plans naming a patient-night already planned: \(style.show(f.repeatedPlans)) (the first plan was used).")
         }
-        return md
+        return doc
     }
 
     /// A published count as a reader sees it: grouped digits, or `*`.

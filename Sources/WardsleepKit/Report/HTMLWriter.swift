@@ -1,7 +1,7 @@
 /// report.html written from the `ReportDocument`, block by block, with no Markdown in between.
 extension HTMLReport {
-    /// The page of `document`: the same shell, styles and markup as `render(markdown:)` writes for the document's
-    /// Markdown; `charts` maps chart paths to inline SVG (a chart missing from it is shown as its alternative text).
+    /// The page of `document`; `charts` maps chart paths to inline SVG (a chart missing from it is shown as its
+    /// alternative text).
     /// With a `runningHeader` (the page printed to report.pdf), every printed page carries it at the top and its page
     /// number at the foot.
     public static func render(document: ReportDocument, title: String, charts: [String: String], runningHeader: String? = nil) -> String {

@@ -32,33 +32,36 @@ public enum HypnoticSection {
 
     /// The whole section.
     public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, kind: HypnoticsExportKind, study: StudyDefinition,
-                              style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil) -> String {
-        var md = "## Results: hypnotic use\n\n"
+                              style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil) -> ReportDocument {
+        var doc = ReportDocument()
+        doc.heading(2, "Results: hypnotic use")
         let exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
-        if (kind == .administrations) {
-            md += "From administration records: only doses given count (refused and omitted doses are set aside). "
-            md += "Counts of doses and patients are disclosure-controlled.\n\n"
+        if kind == .administrations {
+            doc.paragraph("From administration records: only doses given count (refused and omitted doses are set aside). "
+                          + "Counts of doses and patients are disclosure-controlled.")
         } else {
-            md += "From pharmacy issues of hypnotics to the wards, net of returns. Issues are supplies to a ward, not doses "
-            md += "to a patient, so they are shown exactly. Tablets are issued in packs, so counts are over-dispersed and "
-            md += "the Poisson interval of the rate ratio is narrower than the truth: it is descriptive, not a test.\n\n"
+            doc.paragraph("From pharmacy issues of hypnotics to the wards, net of returns. Issues are supplies to a ward, not doses "
+                          + "to a patient, so they are shown exactly. Tablets are issued in packs, so counts are over-dispersed and "
+                          + "the Poisson interval of the rate ratio is narrower than the truth: it is descriptive, not a test.")
         }
-        md += "Each product is resolved to a drug and strength and converted to WHO defined daily doses (DDD); DDD \(exposure.per100)"
-        md += exposureFromOccupancy ? ". " : " (no occupancy export: days in each ward's periods). "
+        let ddd: Prose = "Each product is resolved to a drug and strength and converted to WHO defined daily doses (DDD); DDD \(exposure.per100)"
+            + (exposureFromOccupancy ? "." : " (no occupancy export: days in each ward's periods).")
+        doc.paragraph(ddd)
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
-            return md + "\n\nNo hypnotic use fell in either period.\n\n"
+            doc.paragraph("No hypnotic use fell in either period.")
+            return doc
         }
         let shownStyle = ShownHypnoticLine.unitStyle(kind, style)
         let shownTotal = ShownHypnoticLine(total, style: shownStyle)
-        let what = (kind == .administrations) ? "Hypnotic doses given" : "Tablets and capsules issued"
-        md += "\n\n"
+        let what = kind == .administrations ? "Hypnotic doses given" : "Tablets and capsules issued"
+        var items: [Prose] = []
         if shownTotal.suppressed {
-            md += "- \(what): counts too small to publish.\n"
+            items.append("\(what): counts too small to publish.")
         } else {
             let b = Double(shownTotal.baselineUnits.replacingOccurrences(of: ",", with: "")) ?? total.baseline.units
             let p = Double(shownTotal.pilotUnits.replacingOccurrences(of: ",", with: "")) ?? total.pilot.units
             let perDay = exposure.singular
-            md += "- " + changeSentence(what, baseline: b, pilot: p, exposure: (total.baselineExposure, total.pilotExposure, perDay))
+            var md = changeSentence(what, baseline: b, pilot: p, exposure: (total.baselineExposure, total.pilotExposure, perDay))
             if let bd = shownTotal.values["baseline_ddd_per_100_obd"] ?? nil, let pd = shownTotal.values["pilot_ddd_per_100_obd"] ?? nil {
                 md += "; DDD \(exposure.per100) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
             }
@@ -68,67 +71,68 @@ public enum HypnoticSection {
             } else {
                 md += "."
             }
-            md += "\n"
-            md += SegmentedTables.hypnoticModelLine(hypnoticModel, what: what, per: perDay)
+            items.append(Prose(md))
+            if let line = SegmentedTables.hypnoticModelLine(hypnoticModel, what: what, per: perDay) { items.append(Prose(line)) }
         }
         let contrast = HypnoticAnalysis.cbtiContrast(lines, study: study)
         if let c = contrast.ratio, let ce = contrast.cbti.estimate, let oe = contrast.other.estimate, !shownTotal.suppressed {
-            md += "- CBTi wards: rate ratio \(SafetySection.ratio(ce)); other wards: \(SafetySection.ratio(oe)) (Mantel–Haenszel over wards); "
-            md += "ratio of rate ratios \(SafetySection.ratio(c.estimate)) (95% CI \(SafetySection.ratio(c.lower)) to \(SafetySection.ratio(c.upper))).\n"
+            items.append("CBTi wards: rate ratio \(SafetySection.ratio(ce)); other wards: \(SafetySection.ratio(oe)) (Mantel–Haenszel over wards); "
+                         + "ratio of rate ratios \(SafetySection.ratio(c.estimate)) (95% CI \(SafetySection.ratio(c.lower)) to \(SafetySection.ratio(c.upper))).")
         }
-        md += "\n### By drug (\(MarkdownText.escape(study.scopeHeading)))\n\nDDD \(exposure.per100).\n\n"
-        md += "| Group | Drug | ATC | Baseline units | Pilot units | Change in rate | Baseline DDD per 100 | Pilot DDD per 100 |\n"
-        md += "|---|---|---|---:|---:|---:|---:|---:|\n"
-        for l in lines where l.ward == nil && l.product == nil && (l.drug != nil || l.group == nil) {
+        doc.list(items)
+        func figures(_ l: HypnoticLine) -> [Prose] {
             let s = ShownHypnoticLine(l, style: shownStyle)
             let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
             let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
-            md += "| \(l.group?.rawValue ?? "**All**") | \(l.drug.map { MarkdownText.escape($0.name) } ?? "**all**") | \(l.drug?.atc ?? "") | \(units(s.baselineUnits)) | "
-            md += "\(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
+            return [units(s.baselineUnits), units(s.pilotUnits), change, dd[0], dd[1]].map { Prose($0) }
         }
-        md += "\n### By ward (all hypnotics)\n\n| Ward | CBTi | Baseline units | Pilot units | Change in rate | Baseline DDD per 100 | Pilot DDD per 100 |\n"
-        md += "|---|---|---:|---:|---:|---:|---:|\n"
-        for l in lines where l.ward != nil && l.group == nil {
+        let figureHeader: [Prose] = ["Baseline units", "Pilot units", "Change in rate", "Baseline DDD per 100", "Pilot DDD per 100"]
+        doc.heading(3, "By drug (\(study.scopeHeading))")
+        doc.paragraph("DDD \(exposure.per100).")
+        let drugLines = lines.filter { $0.ward == nil && $0.product == nil && ($0.drug != nil || $0.group == nil) }
+        doc.table(header: ["Group", "Drug", "ATC"] + figureHeader, numeric: [false, false, false, true, true, true, true, true], rows: drugLines.map { l in
+            [l.group.map { Prose($0.rawValue) } ?? "\(strong: "All")", l.drug.map { Prose($0.name) } ?? "\(strong: "all")", Prose(l.drug?.atc ?? "")]
+                + figures(l)
+        })
+        doc.heading(3, "By ward (all hypnotics)")
+        let wardLines = lines.filter { $0.ward != nil && $0.group == nil }
+        doc.table(header: ["Ward", "CBTi"] + figureHeader, numeric: [false, false, true, true, true, true, true], rows: wardLines.map { l in
             let w = study.wards[l.ward!]
-            let s = ShownHypnoticLine(l, style: shownStyle)
-            let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
-            let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
-            md += "| \(ProseFormat.cell(w.label)) | \(w.cbti ? "yes" : "no") | \(units(s.baselineUnits)) | \(units(s.pilotUnits)) | \(change) | \(dd[0]) | \(dd[1]) |\n"
-        }
-        md += "\n"
+            return [Prose(w.label), w.cbti ? "yes" : "no"] + figures(l)
+        })
         let noDDD = Set(lines.compactMap { $0.drug }.filter { $0.dddMg == nil }.map(\.name))
         if !noDDD.isEmpty {
-            md += "No WHO DDD is assigned to \(noDDD.sorted().map(MarkdownText.escape).joined(separator: ", ")): reported in units and mg, with DDD not applicable.\n\n"
+            doc.paragraph("No WHO DDD is assigned to \(noDDD.sorted().joined(separator: ", ")): reported in units and mg, with DDD not applicable.")
         }
-        if let prn {
-            md += prnPart(prn, study: study, style: style, exposure: exposure)
-        }
-        md += "Every product, drug, group and ward is in `tables/hypnotics.csv`"
-        md += prn == nil ? ".\n\n" : "; PRN use in `tables/hypnotics_prn.csv`.\n\n"
-        return md
+        if let prn { doc.append(prnPart(prn, study: study, style: style, exposure: exposure)) }
+        doc.paragraph("Every product, drug, group and ward is in \(code: "tables/hypnotics.csv")"
+                      + (prn == nil ? "." : "; PRN use in \(code: "tables/hypnotics_prn.csv")."))
+        return doc
     }
 
-    static func prnPart(_ rows: [PRNComparison], study: StudyDefinition, style: CountStyle, exposure: ExposureWords) -> String {
-        guard let r = rows.first(where: { $0.ward == nil }) else { return "" }
+    static func prnPart(_ rows: [PRNComparison], study: StudyDefinition, style: CountStyle, exposure: ExposureWords) -> ReportDocument {
+        var doc = ReportDocument()
+        guard let r = rows.first(where: { $0.ward == nil }) else { return doc }
         let v = PRNShown(r, style: style)
-        var md = "### As-required (PRN) doses\n\n"
+        doc.heading(3, "As-required (PRN) doses")
         func rate(_ text: String) -> String { Double(text).map { NumberFormat.fixed($0, 2) } ?? "—" }
-        md += "PRN doses given: \(units(v.cells[2].text)) → \(units(v.cells[3].text)); \(exposure.per100) "
-        md += "\(rate(v.cells[4].text)) → \(rate(v.cells[5].text)). Regular doses given: "
-        md += "\(units(v.cells[0].text)) → \(units(v.cells[1].text)).\n\n"
+        doc.paragraph("PRN doses given: \(units(v.cells[2].text)) → \(units(v.cells[3].text)); \(exposure.per100) "
+                      + "\(rate(v.cells[4].text)) → \(rate(v.cells[5].text)). Regular doses given: "
+                      + "\(units(v.cells[0].text)) → \(units(v.cells[1].text)).")
         if let b = v.baselineShare, let p = v.pilotShare, let d = v.difference {
             func pct(_ x: Double?) -> String { x.map { NumberFormat.fixed($0 * 100, 1) + "%" } ?? "—" }
-            md += "Patients given at least one PRN hypnotic dose, among patients with any hypnotic administration record: "
             func points(_ x: Double) -> String { SafetySection.signedPercent(x * 100).replacingOccurrences(of: "%", with: "") }
+            var md = "Patients given at least one PRN hypnotic dose, among patients with any hypnotic administration record: "
             md += "\(NumberFormat.grouped(b.x)) of \(NumberFormat.grouped(b.n)) (\(pct(b.estimate)), 95% CI \(pct(b.lower)) to \(pct(b.upper))) "
             md += "in the baseline, \(NumberFormat.grouped(p.x)) of \(NumberFormat.grouped(p.n)) (\(pct(p.estimate)), 95% CI "
             md += "\(pct(p.lower)) to \(pct(p.upper))) in the pilot; difference \(points(d.difference)) percentage points "
             md += "(Newcombe 95% CI \(points(d.lower)) to \(points(d.upper))"
             md += v.fisherP.map { "; Fisher's exact p \(SafetySection.pValue($0))" } ?? ""
-            md += "). Patients present in both periods are counted in each.\n\n"
+            md += "). Patients present in both periods are counted in each."
+            doc.paragraph(Prose(md))
         } else {
-            md += "Patient counts are too small to publish a PRN share.\n\n"
+            doc.paragraph("Patient counts are too small to publish a PRN share.")
         }
-        return md
+        return doc
     }
 }

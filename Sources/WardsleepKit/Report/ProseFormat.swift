@@ -8,9 +8,6 @@ public enum ProseFormat {
 
     /// `1 January 2018 to 31 August 2018`.
     public static func range(_ r: DayRange) -> String { "\(date(r.from)) to \(date(r.to))" }
-
-    /// Escapes a label for a Markdown table cell (or anywhere else in the text): see `MarkdownText.escape`.
-    public static func cell(_ s: String) -> String { MarkdownText.escape(s) }
 }
 
 extension WardDefinition {

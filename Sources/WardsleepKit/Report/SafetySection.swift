@@ -53,38 +53,42 @@ public enum SafetySection {
     }
 
     /// The whole section in `style`.
-    public static func render(_ s: SafetyResults, study: StudyDefinition, style: CountStyle) -> String {
+    public static func render(_ s: SafetyResults, study: StudyDefinition, style: CountStyle) -> ReportDocument {
         let window = study.protectedWindow.description
-        var md = "## Results: safety\n\n"
+        var doc = ReportDocument()
+        doc.heading(2, "Results: safety")
         let windows = study.scope.windows
+        var intro: Prose
         if s.exposureFromOccupancy {
             var per: [String] = []
             if windows.contains(.allDay) { per.append("per 1,000 occupied bed days over 24 hours") }
             if windows.contains(.protected) { per.append("per 1,000 occupied bed-nights in the protected window (\(window))") }
-            md += "Rates are \(per.joined(separator: ", and ")), \(per.count == 1 ? "from" : "both from") the midnight census. "
+            intro = "Rates are \(per.joined(separator: ", and ")), \(per.count == 1 ? "from" : "both from") the midnight census. "
         } else {
-            md += "**No occupancy export was supplied**, so rates are per 1,000 days in each ward's periods: differences in "
-            md += "bed occupancy between the periods are not accounted for. "
+            intro = "\(strong: "No occupancy export was supplied"), so rates are per 1,000 days in each ward's periods: differences in "
+            intro += "bed occupancy between the periods are not accounted for. "
         }
-        md += "Each comparison is the pilot against the baseline: an exact rate ratio with its 95% confidence interval "
-        md += "(conditional binomial, as R's `poisson.test`) and a two-sided exact p-value. \"No evidence of a change\" "
-        md += "means the interval includes 1: the verdict follows the interval, not the p-value.\n\n"
-        let incidents = MarkdownText.escape(study.incidentsInScopeName)
+        intro += "Each comparison is the pilot against the baseline: an exact rate ratio with its 95% confidence interval "
+        intro += "(conditional binomial, as R's \(code: "poisson.test")) and a two-sided exact p-value. \"No evidence of a change\" "
+        intro += "means the interval includes 1: the verdict follows the interval, not the p-value."
+        doc.paragraph(intro)
+        let incidents = study.incidentsInScopeName
+        var sentences: [Prose] = []
         for w in TimeWindow.allCases {
             guard let cell = s.studyCell(IncidentCounts.allCategories, w) else { continue }
             let label = w == .allDay ? "\(incidents) over 24 hours" : "\(incidents) in the protected window (\(window))"
-            md += "- " + sentence(label, ShownComparison(cell, style: style)) + "\n"
+            sentences.append(Prose(sentence(label, ShownComparison(cell, style: style))))
         }
-        md += "\n"
+        doc.list(sentences)
         // Pooling over wards needs two wards at least: a one-ward report has nothing to pool.
         for p in s.pooled where p.category == IncidentCounts.allCategories && study.wardsInScope.count > 1 {
             let label = p.window == .allDay ? "over 24 hours" : "in the protected window"
             if let reason = p.withheld {
-                md += "Pooled over wards (Mantel–Haenszel), \(label): withheld — \(reason).\n\n"
+                doc.paragraph("Pooled over wards (Mantel–Haenszel), \(label): withheld — \(reason).")
                 continue
             }
             if let e = p.all.estimate {
-                md += "Pooled over \(p.all.strata) wards (Mantel–Haenszel), \(label): rate ratio \(ratio(e)) "
+                var md = "Pooled over \(p.all.strata) wards (Mantel–Haenszel), \(label): rate ratio \(ratio(e)) "
                 md += "(95% CI \(ratio(p.all.lower!)) to \(ratio(p.all.upper!)))"
                 if let h = p.all.homogeneityP, let words = homogeneity(p.all) {
                     md += "; " + words
@@ -93,51 +97,48 @@ public enum SafetySection {
                 if let c = p.cbtiRatio {
                     md += " CBTi wards against the others: ratio of rate ratios \(ratio(c.estimate)) (95% CI \(ratio(c.lower)) to \(ratio(c.upper)))."
                 }
-                md += "\n\n"
+                doc.paragraph(Prose(md))
             }
         }
-        md += "### By category (\(MarkdownText.escape(study.scopeHeading)))\n\n"
-        md += "| Category | Window | Baseline | Pilot | Baseline rate | Pilot rate | Rate ratio (95% CI) | Exact p |\n"
-        md += "|---|---|---:|---:|---:|---:|---|---:|\n"
-        for cell in s.cells where cell.ward == nil {
-            md += row(ProseFormat.cell(cell.category == IncidentCounts.allCategories ? study.incidentsInScopeName : study.categoryLabel(cell.category)),
-                      cell.window == .allDay ? "24 h" : window, ShownComparison(cell, style: style))
-        }
+        let header: [Prose] = ["Baseline", "Pilot", "Baseline rate", "Pilot rate", "Rate ratio (95% CI)", "Exact p"]
+        let numeric = [false, false, true, true, true, true, false, true]
+        doc.heading(3, "By category (\(study.scopeHeading))")
+        doc.table(header: ["Category", "Window"] + header, numeric: numeric, rows: s.cells.filter { $0.ward == nil }.map { cell in
+            row(cell.category == IncidentCounts.allCategories ? study.incidentsInScopeName : study.categoryLabel(cell.category),
+                cell.window == .allDay ? "24 h" : window, ShownComparison(cell, style: style))
+        })
         let wardWindow: TimeWindow = windows.contains(.allDay) ? .allDay : .protected
-        md += "\n### By ward (\(incidents.prefix(1).lowercased() + incidents.dropFirst()), \(wardWindow == .allDay ? "24 hours" : "protected window"))\n\n"
-        md += "| Ward | CBTi | Baseline | Pilot | Baseline rate | Pilot rate | Rate ratio (95% CI) | Exact p |\n"
-        md += "|---|---|---:|---:|---:|---:|---|---:|\n"
-        for cell in s.cells where cell.ward != nil && cell.category == IncidentCounts.allCategories && cell.window == wardWindow {
+        doc.heading(3, "By ward (\(incidents.prefix(1).lowercased() + incidents.dropFirst()), \(wardWindow == .allDay ? "24 hours" : "protected window"))")
+        let wardCells = s.cells.filter { $0.ward != nil && $0.category == IncidentCounts.allCategories && $0.window == wardWindow }
+        doc.table(header: ["Ward", "CBTi"] + header, numeric: numeric, rows: wardCells.map { cell in
             let ward = study.wards[cell.ward!]
-            md += row(ProseFormat.cell(ward.label), ward.cbti ? "yes" : "no", ShownComparison(cell, style: style))
-        }
-        md += "\nRates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
-        md += "Every ward, category and window is in `tables/incidents.csv`; pooled estimates in `tables/incidents_pooled.csv`.\n\n"
-        for figure in SafetyForest.figures(s, study: study, style: style) {
-            md += "![\(MarkdownText.escape(figure.plot.altText()))](\(figure.path))\n\n"
-        }
+            return row(ward.label, ward.cbti ? "yes" : "no", ShownComparison(cell, style: style))
+        })
+        doc.paragraph("Rates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
+                      + "Every ward, category and window is in \(code: "tables/incidents.csv"); pooled estimates in \(code: "tables/incidents_pooled.csv").")
+        for figure in SafetyForest.figures(s, study: study, style: style) { doc.figure(alt: figure.plot.altText(), path: figure.path) }
         if windows.contains(.allDay) {  // counted over 24 hours, so not in a protected-window report
-            md += "Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
-            md += "pilot \(style.show(s.serious[.pilot] ?? 0)).\n\n"
+            doc.paragraph("Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
+                          + "pilot \(style.show(s.serious[.pilot] ?? 0)).")
         }
         if s.withoutTime > 0 {
-            md += "\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.\n\n"
+            doc.paragraph("\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.")
         }
         for gap in s.incompleteCensus {
-            md += "Census incomplete: ward \(MarkdownText.escape(study.wards[gap.ward].id)) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "
-            md += "its exposure is understated by the missing days.\n\n"
+            doc.paragraph("Census incomplete: ward \(study.wards[gap.ward].id) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "
+                          + "its exposure is understated by the missing days.")
         }
-        if let policy = style.policy { md += "_\(Disclosure.note(policy))_\n\n" }
-        return md
+        if let policy = style.policy { doc.paragraph("\(emphasis: Disclosure.note(policy))") }
+        return doc
     }
 
-    static func row(_ first: String, _ second: String, _ c: ShownComparison) -> String {
+    static func row(_ first: String, _ second: String, _ c: ShownComparison) -> [Prose] {
         let rates = [c.baselineRate, c.pilotRate].map { $0.map { NumberFormat.fixed($0, 1) } ?? "—" }
         var rr = "—", p = "—"
         if let r = c.ratio, let e = r.estimate {
             rr = "\(ratio(e)) (\(ratio(r.lower!)) to \(ratio(r.upper!)))"
             p = NumberFormat.fixed(r.pExact!, 3)
         }
-        return "| \(first) | \(second) | \(c.baselineEvents) | \(c.pilotEvents) | \(rates[0]) | \(rates[1]) | \(rr) | \(p) |\n"
+        return [first, second, c.baselineEvents, c.pilotEvents, rates[0], rates[1], rr, p].map { Prose($0) }
     }
 }

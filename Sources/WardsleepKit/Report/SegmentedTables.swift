@@ -28,45 +28,46 @@ public enum SegmentedTables {
     }
 
     /// The ITS part of the safety (`incidents`) or hypnotic (`hypnotic_ddd`) section: charts, then the table.
-    public static func section(_ all: [InterruptedSeries], measure: String, study: StudyDefinition) -> String {
+    public static func section(_ all: [InterruptedSeries], measure: String, study: StudyDefinition) -> ReportDocument {
+        var doc = ReportDocument()
         let series = all.filter { $0.measure == measure }
-        guard !series.isEmpty else { return "" }
-        var md = "### Interrupted time series (segmented regression)\n\n"
-        md += "Monthly rates modelled as a baseline trend, a change in level when the pilot began and a change in trend "
-        md += "after it (quasi-Poisson, ward-months, log exposure as offset; see Analysis). Each figure is a rate ratio: the "
-        md += "baseline trend and the slope change per month, the level change at the first pilot month against the "
-        md += "baseline trend continued.\n\n"
+        guard !series.isEmpty else { return doc }
+        doc.heading(3, "Interrupted time series (segmented regression)")
+        doc.paragraph("Monthly rates modelled as a baseline trend, a change in level when the pilot began and a change in trend "
+                      + "after it (quasi-Poisson, ward-months, log exposure as offset; see Analysis). Each figure is a rate ratio: the "
+                      + "baseline trend and the slope change per month, the level change at the first pilot month against the "
+                      + "baseline trend continued.")
         if series.contains(where: { $0.unit == .days }) {
-            md += "No occupancy export was supplied, so the offset is ward-days.\n\n"
+            doc.paragraph("No occupancy export was supplied, so the offset is ward-days.")
         }
         let uncovered = series[0].rows.filter { $0.exposure <= 0 }.count
         if uncovered > 0 && series[0].unit != .days {
-            md += "\(uncovered) ward-month\(uncovered == 1 ? " has" : "s have") no census day, so no exposure, and \(uncovered == 1 ? "is" : "are") left out of every model.\n\n"
+            doc.paragraph("\(uncovered) ward-month\(uncovered == 1 ? " has" : "s have") no census day, so no exposure, and \(uncovered == 1 ? "is" : "are") left out of every model.")
         }
         for s in series {
             guard let path = chartPath(s) else { continue }
-            md += "![\(MarkdownText.escape(SegmentedChart.altText(s, study: study)))](\(path))\n\n"
+            doc.figure(alt: SegmentedChart.altText(s, study: study), path: path)
         }
-        md += "| Measure | Months | Baseline trend per month | Level change | Slope change per month | Dispersion |\n"
-        md += "|---|---:|---|---|---|---:|\n"
-        for s in series {
+        doc.table(header: ["Measure", "Months", "Baseline trend per month", "Level change", "Slope change per month", "Dispersion"],
+                  numeric: [false, true, false, false, false, true], rows: series.map { s in
             let months = Set(s.modelRows.map(\.month)).count
-            md += "| \(ProseFormat.cell(label(s, study: study))) | \(months) | "
-            if let m = s.model {
-                md += "\(parameter(m.baselineTrend)) | \(parameter(m.levelChange)) | \(parameter(m.slopeChange)) | \(NumberFormat.fixed(m.fit.dispersion, 2)) |\n"
-            } else {
-                md += "\(ProseFormat.cell(s.withheld != nil ? "withheld: a ward's count in a period is suppressed" : reason(s))) | — | — | — |\n"
+            guard let m = s.model else {
+                return [label(s, study: study), String(months), s.withheld != nil ? "withheld: a ward's count in a period is suppressed" : reason(s),
+                        "—", "—", "—"].map { Prose($0) }
             }
-        }
+            return [label(s, study: study), String(months), parameter(m.baselineTrend), parameter(m.levelChange), parameter(m.slopeChange),
+                    NumberFormat.fixed(m.fit.dispersion, 2)].map { Prose($0) }
+        })
         let aliased = series.compactMap { s in s.model.flatMap { $0.fit.aliased.isEmpty ? nil : "\(label(s, study: study)): \($0.fit.aliased.joined(separator: ", "))" } }
         if !aliased.isEmpty {
-            md += "\nColumns dropped as aliased (not estimable from these months): \(aliased.map(MarkdownText.escape).joined(separator: "; ")).\n"
+            doc.paragraph("Columns dropped as aliased (not estimable from these months): \(aliased.joined(separator: "; ")).")
         }
         if series.contains(where: { $0.withheld != nil }) {
-            md += "\nA model is withheld when a ward's count in a period is a small number (suppressed): its estimates rest on "
-            md += "that count, as a pooled estimate does.\n"
+            doc.paragraph("A model is withheld when a ward's count in a period is a small number (suppressed): its estimates rest on "
+                          + "that count, as a pooled estimate does.")
         }
-        return md + "\nEvery model is in `results.json` under `its`.\n\n"
+        doc.paragraph("Every model is in \(code: "results.json") under \(code: "its").")
+        return doc
     }
 
     /// Why a series has no model in this copy.
@@ -76,43 +77,42 @@ public enum SegmentedTables {
         return "not fitted"
     }
 
-    /// The quasi-Poisson line of the hypnotic section.
-    public static func hypnoticModelLine(_ m: HypnoticRateModel?, what: String, per: String) -> String {
-        guard let m else { return "" }
+    /// The quasi-Poisson line of the hypnotic section, if there is a model.
+    public static func hypnoticModelLine(_ m: HypnoticRateModel?, what: String, per: String) -> String? {
+        guard let m else { return nil }
         let months = m.rows.filter { $0.exposure > 0 }.count
         if let r = m.ratio, let d = m.dispersion {
-            var s = "- On monthly ward totals (\(months) ward-months), allowing for over-dispersion: quasi-Poisson rate ratio per \(per) "
+            var s = "On monthly ward totals (\(months) ward-months), allowing for over-dispersion: quasi-Poisson rate ratio per \(per) "
             s += "\(SafetySection.ratio(r.rateRatio)) (95% CI \(SafetySection.ratio(r.lower)) to \(SafetySection.ratio(r.upper)); p \(SafetySection.pValue(r.p))); "
             s += "dispersion \(NumberFormat.fixed(d, 2)) (1 would be Poisson)"
-            return s + ": " + SafetySection.verdict(lower: r.lower, upper: r.upper) + ".\n"
+            return s + ": " + SafetySection.verdict(lower: r.lower, upper: r.upper) + "."
         }
-        if let w = m.withheld { return "- Quasi-Poisson comparison on monthly ward totals: withheld — \(w).\n" }
-        if case .failure(let f) = m.outcome { return "- Quasi-Poisson comparison on monthly ward totals: not fitted — \(f).\n" }
-        return ""
+        if let w = m.withheld { return "Quasi-Poisson comparison on monthly ward totals: withheld — \(w)." }
+        if case .failure(let f) = m.outcome { return "Quasi-Poisson comparison on monthly ward totals: not fitted — \(f)." }
+        return nil
     }
 
     /// The methods bullets.
-    public static func methods(exposureFromOccupancy: Bool, hasHypnotics: Bool) -> String {
-        var md = "- Interrupted time series: segmented quasi-Poisson regression on ward-months, "
-        md += "`events ~ t + post + post·(t − t0) + offset(log exposure)`, with t the calendar month index from the first "
-        md += "baseline month (months between the periods are not rows, but t keeps counting across them), post = 1 in a ward's "
-        md += "pilot and t0 its first pilot month; with more than one ward, ward fixed effects, and each ward's own post and t0 "
-        md += "(staggered roll-out). Exposure is \(exposureFromOccupancy ? "occupied bed days" : "ward-days (no occupancy export)"). "
-        md += "Fitted by iteratively reweighted least squares as R's `glm(..., family = quasipoisson)`; dispersion = Pearson χ² "
-        md += "/ residual degrees of freedom; 95% intervals exp(β ± 1.96·SE) with the dispersion in the SE (R's `confint.default`), "
-        md += "p-values from t with the residual degrees of freedom. Fewer than \(SegmentedRegression.minimumMonths) months in a "
-        md += "period, or no events in a period: not fitted; a ward without a single event is left out of the model (its level "
-        md += "would be zero). Seasonality and autocorrelation beyond over-dispersion are not modelled, and with few months a "
-        md += "period the trends are imprecise. A model whose ward total in a period is suppressed is withheld; charted months "
-        md += "are published counts.\n"
-        if hasHypnotics {
-            md += "- Hypnotic comparison on monthly ward totals: tablets and doses are not independent events (packs, the same patients "
-            md += "night after night), so the exact Poisson interval overstates certainty. A quasi-Poisson rate ratio, "
-            md += "`units ~ post + offset(log exposure)` on ward-months, has the same estimate as the crude rate ratio and an "
-            md += "interval widened by the dispersion it reports; percentage changes are of rates per unit of exposure, not of raw "
-            md += "units, because the periods differ in length and occupancy.\n"
-        }
-        return md
+    public static func methods(exposureFromOccupancy: Bool, hasHypnotics: Bool) -> [Prose] {
+        var its: Prose = "Interrupted time series: segmented quasi-Poisson regression on ward-months, "
+        its += "\(code: "events ~ t + post + post·(t − t0) + offset(log exposure)"), with t the calendar month index from the first "
+        its += "baseline month (months between the periods are not rows, but t keeps counting across them), post = 1 in a ward's "
+        its += "pilot and t0 its first pilot month; with more than one ward, ward fixed effects, and each ward's own post and t0 "
+        its += "(staggered roll-out). Exposure is \(exposureFromOccupancy ? "occupied bed days" : "ward-days (no occupancy export)"). "
+        its += "Fitted by iteratively reweighted least squares as R's \(code: "glm(..., family = quasipoisson)"); dispersion = Pearson χ² "
+        its += "/ residual degrees of freedom; 95% intervals exp(β ± 1.96·SE) with the dispersion in the SE (R's \(code: "confint.default")), "
+        its += "p-values from t with the residual degrees of freedom. Fewer than \(SegmentedRegression.minimumMonths) months in a "
+        its += "period, or no events in a period: not fitted; a ward without a single event is left out of the model (its level "
+        its += "would be zero). Seasonality and autocorrelation beyond over-dispersion are not modelled, and with few months a "
+        its += "period the trends are imprecise. A model whose ward total in a period is suppressed is withheld; charted months "
+        its += "are published counts."
+        guard hasHypnotics else { return [its] }
+        var hypnotics: Prose = "Hypnotic comparison on monthly ward totals: tablets and doses are not independent events (packs, the same patients "
+        hypnotics += "night after night), so the exact Poisson interval overstates certainty. A quasi-Poisson rate ratio, "
+        hypnotics += "\(code: "units ~ post + offset(log exposure)") on ward-months, has the same estimate as the crude rate ratio and an "
+        hypnotics += "interval widened by the dispersion it reports; percentage changes are of rates per unit of exposure, not of raw "
+        hypnotics += "units, because the periods differ in length and occupancy."
+        return [its, hypnotics]
     }
 
     /// The `its` value of results.json.

@@ -264,7 +264,8 @@ extension StudyRun {
             try staging.write(prefix + name, render())
             outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
         }
-        let summary = SummaryMarkdown.render(inputs)
+        let document = SummaryDocument.build(inputs)
+        let summary = MarkdownWriter.render(document)
         // Each chart is drawn once, and only for the formats that show it: the same SVG is its own file and is inlined.
         var charts: [String: String] = [:]
         if !formats.isDisjoint(with: [.html, .pdf, .docx]) {
@@ -279,10 +280,9 @@ extension StudyRun {
             }
         }
         if formats.contains(.html) { for (path, svg) in charts.sorted(by: { $0.key < $1.key }) { try write(path) { svg } } }
-        let filters = inputs.study.scope.description
-        let title = "\(inputs.study.study): improvement evaluation" + (filters.isEmpty ? "" : " (\(filters))")
+        let title = SummaryDocument.title(inputs.study)
         try write("summary.md") { summary }
-        try write("report.html") { HTMLReport.render(markdown: summary, title: title, charts: charts) }
+        try write("report.html") { HTMLReport.render(document: document, title: title, charts: charts) }
         if formats.contains(.pdf) || formats.contains(.docx) {
             // Converters work in a scratch folder inside the staging folder, removed before the report is committed.
             let scratch = try staging.path(".convert/\(prefix)x")
@@ -290,7 +290,7 @@ extension StudyRun {
             defer { try? FileManager.default.removeItem(atPath: (staging.location(".convert"))) }
             if formats.contains(.pdf) {
                 let header = "\(inputs.study.study) — \(printing.date)"
-                let html = HTMLReport.render(markdown: summary, title: title, charts: charts, runningHeader: header)
+                let html = HTMLReport.render(document: document, title: title, charts: charts, runningHeader: header)
                 try DocumentConversion.pdf(html: html, to: try staging.path(prefix + "report.pdf"), scratch: folder, path: printing.path)
                 outputs.append(.init(path: prefix + "report.pdf", sensitivity: style.sensitivity))
             }

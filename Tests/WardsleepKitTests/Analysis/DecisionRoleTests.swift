@@ -30,14 +30,14 @@ import Testing
         """)
         let s = u.study
         #expect(s.decidedByRecorded == 4 && s.mdt == 3 && s.nightCoordinator == 0)
-        let md = InvolvementSection.uptakePart(u, occupancy: nil, study: testStudy(), style: .exact)
+        let md = InvolvementSection.uptakePart(u, occupancy: nil, study: testStudy(), style: .exact).markdown
         // No plan names a night coordinator: the export does not record that role.
         #expect(md.contains("the night coordinator not recorded; the MDT 3 of 4 (75.0%)."), "\(md)")
     }
 
     @Test func flagsTheExportDoesNotHaveAreNotRecorded() throws {
         let u = try uptake("04/03/2019,A1,P1,Y,Night coordinator\n")
-        let md = InvolvementSection.uptakePart(u, occupancy: nil, study: testStudy(), style: .exact)
+        let md = InvolvementSection.uptakePart(u, occupancy: nil, study: testStudy(), style: .exact).markdown
         #expect(md.contains("the patient not recorded; a carer not recorded; the night coordinator 1 of 1 (100.0%); the MDT not recorded."),
                 "\(md)")
     }

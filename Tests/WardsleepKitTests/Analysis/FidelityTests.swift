@@ -196,7 +196,7 @@ import Testing
         let all = try #require(f.cell(ward: nil, period: .pilot)), a1 = try #require(f.cell(ward: 0, period: .pilot))
         #expect(all.protectedNights == 2 && all.protectedNightsWithoutRoutineCheck == 1 && all.checks == a1.checks)
         #expect(f.charts(study: study).map(\.title) == ["Protected nights with no routine check, ward A1"])
-        let md = FidelitySection.render(f, study: study, style: .exact, observationsSupplied: true)
+        let md = FidelitySection.render(f, study: study, style: .exact, observationsSupplied: true).markdown
         #expect(md.contains("No observation log for ward D1: left out of every figure below (no log is not the same as no checks)."))
         // R: binom.test(1, 2)$conf.int → 0.01257912 0.98742088
         #expect(md.contains("| Ward A1 | pilot | 2 | 1 | 50.0% (1.3 to 98.7) |"))
@@ -225,7 +225,7 @@ import Testing
     }
 
     @Test func withoutAnObservationLogTheReportSaysSo() throws {
-        let md = FidelitySection.render(nil, study: testStudy(), style: .exact, observationsSupplied: false)
+        let md = FidelitySection.render(nil, study: testStudy(), style: .exact, observationsSupplied: false).markdown
         #expect(md.contains("Fidelity: not supplied (no observations export)"))
     }
 

@@ -46,9 +46,9 @@ import Testing
         #expect(rules.contains("one at 00:00 on 1 January 2019 counts in the pilot, one at 23:59 on 31 December 2018 counts in the baseline."))
         #expect(rules.contains("by the calendar date it happened on") && !rules.contains("previous night"))
         // The summary's methods carry the same words.
-        #expect(SummaryMarkdown.measures(Release.view(Evidence(study: study, ingest: IngestResult(tallies: [], notSupplied: [], hypnoticsKind: .issues),
+        #expect(SummaryDocument.measures(Release.view(Evidence(study: study, ingest: IngestResult(tallies: [], notSupplied: [], hypnoticsKind: .issues),
                                                                       analyses: try StudyAnalyses(study: study, folder: "/nonexistent"), problems: [:]),
-                                                             style: .exact))
+                                                             style: .exact)).markdown
                     .contains(rules))
     }
 

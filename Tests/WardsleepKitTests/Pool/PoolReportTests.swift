@@ -37,7 +37,7 @@ import Testing
 
     @Test func theSummaryStatesEachEstimateOrWhyItIsWithheld() throws {
         let r = PoolAnalysis.analyse(try shared.trusts([1, 2, 3, 4, 5]), style: .published(DisclosurePolicy()))
-        let md = PoolSummary.render(r, generated: nil)
+        let md = PoolSummary.build(r, generated: nil).markdown
         #expect(md.hasPrefix("# Pooled evaluation of protected sleep: 5 trusts\n\n"))
         #expect(md.contains("Mantel–Haenszel over 35 wards of 5 trusts: rate ratio "))
         #expect(md.contains("### death over 24 hours\n\nMantel–Haenszel: withheld — a ward's count is a small number (suppressed), so no pooled "

@@ -39,13 +39,13 @@ import Testing
         #expect(d1.reduce(0) { $0 + $1.amount } == 1)  // January's incident on D1 is outside its periods
         #expect(series[1].rows.filter { $0.amount > 0 }.map(\.month) == [1])  // 02:30 is in the protected window
         #expect(series[2].rows.reduce(0) { $0 + $1.amount } == 2)
-        #expect(SegmentedTables.section(series, measure: "incidents", study: study)
+        #expect(SegmentedTables.section(series, measure: "incidents", study: study).markdown
             .contains("No occupancy export was supplied, so the offset is ward-days."))
         // With a census, the exposure is occupied bed days, and a ward-month without a census day is said to be left out.
         months.occupancy(OccupancyRecord(day: CalendarDay(year: 2018, month: 1, day: 3)!, ward: 0, occupiedBeds: 12, leaveBeds: nil, period: .baseline))
         let censused = months.series(categories: ["all"], hasOccupancy: true, hasIncidents: true, hasHypnotics: false, withheld: [])
         #expect(censused[0].rows.first?.exposure == 12 && censused[0].unit == .occupiedBedDays)
-        #expect(SegmentedTables.section(censused, measure: "incidents", study: study)
+        #expect(SegmentedTables.section(censused, measure: "incidents", study: study).markdown
             .contains("30 ward-months have no census day, so no exposure, and are left out of every model."))
         #expect(censused[0].outcome.failure == .tooFewPoints(baseline: 1, pilot: 0, needed: 3))
     }
@@ -128,7 +128,7 @@ import Testing
         let withheld = HypnoticRateModel(rows: small).released(policy)
         #expect(withheld.ratio == nil)
         #expect(SegmentedTables.hypnoticModelLine(withheld, what: "Doses", per: "occupied bed day")
-            == "- Quasi-Poisson comparison on monthly ward totals: withheld — a ward's monthly count of doses is a small number (suppressed), so no model is published.\n")
+            == "Quasi-Poisson comparison on monthly ward totals: withheld — a ward's monthly count of doses is a small number (suppressed), so no model is published.")
         // Pharmacy issues are supplies: released as they are.
         let issues = r.map { row -> SegmentRow in var row = row; row.events = nil; return row }
         #expect(HypnoticRateModel(rows: issues).released(policy).ratio == HypnoticRateModel(rows: issues).ratio)

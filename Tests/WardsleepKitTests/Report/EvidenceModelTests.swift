@@ -86,4 +86,20 @@ import Testing
             }
         }
     }
+
+    /// No format is made by parsing another: summary.md and report.html are both written from the typed
+    /// `ReportDocument`, so nothing in the library reads Markdown back.
+    @Test func noFormatParsesAnother() throws {
+        let root = packageRoot() + "/Sources/WardsleepKit"
+        let files = FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        for file in files {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            #expect(!text.contains("render(markdown:"), "\(file) renders from Markdown")
+            #expect(!(text.contains("func body(_ markdown") || text.contains("HTMLReport.inline(MarkdownText")), "\(file) parses Markdown")
+        }
+        let dir = TempFolder()
+        let files2 = try render(try sampleEvidence(), in: dir, "r")
+        let html = String(decoding: files2["report.html"]!, as: UTF8.self)
+        #expect(html.contains("<h2 id=\"key-findings\">Key findings</h2>") && !html.contains("\\*"))
+    }
 }

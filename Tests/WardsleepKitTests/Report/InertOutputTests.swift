@@ -57,18 +57,18 @@ import Testing
         // Readable where nothing can form: intraword underscores, a bare ampersand, parentheses, full stops.
         #expect(MarkdownText.escape("self_harm, A&E (ward 3), St. Mary's!") == "self_harm, A&E (ward 3), St. Mary's!")
         #expect(MarkdownText.escape("_x_ &amp; &#60; *y*") == ##"\_x\_ \&amp; \&\#60; \*y\*"##)
-        #expect(ProseFormat.cell("a|b\nc") == #"a\|b c"#)
+        #expect(MarkdownText.escape("a|b\nc") == #"a\|b c"#)
     }
 
-    @Test func escapedMarkdownRendersAsTheLiteralTextInHTML() {
+    @Test func hostileTextRendersAsTheLiteralTextInHTML() {
         for s in Self.hostile + [Self.all, "**not bold**", "`not code`", "a\\b", "_x_"] {
-            let html = HTMLReport.inline(MarkdownText.escape(s))
+            let html = HTMLReport.inline(Prose(s))
             let parsed = Self.parse(Data("<p>\(html)</p>".utf8))
             #expect(parsed?.elements == ["p"], "\(s) became markup: \(html)")
             #expect(parsed?.text == PlainText.removingControls(s), "\(s) shows as \(parsed?.text ?? "?")")
         }
         // Escaped pipes stay inside their table cell.
-        let table = HTMLReport.table(["| Ward | Beds |", "|---|---:|", "| \(ProseFormat.cell("a|b \\| c")) | 3 |"])
+        let table = HTMLReport.table(ReportTable(header: ["Ward", "Beds"], numeric: [false, true], rows: [[Prose("a|b \\| c"), "3"]]))
         #expect(table.contains("<th scope=\"row\">a|b \\| c</th><td class=\"num\">3</td>"), "\(table)")
     }
 
@@ -92,7 +92,11 @@ import Testing
     }
 
     @Test func headingIdsAreUniqueAndPlain() {
-        let html = HTMLReport.body("## By ward\n\n## By ward\n\n### \(MarkdownText.escape(Self.breakout))\n", charts: [:])
+        var doc = ReportDocument()
+        doc.heading(2, "By ward")
+        doc.heading(2, "By ward")
+        doc.heading(3, Prose(Self.breakout))
+        let html = HTMLReport.body(doc, charts: [:])
         #expect(html.contains("<h2 id=\"by-ward\">") && html.contains("<h2 id=\"by-ward-2\">"))
         #expect(html.contains("<h3 id=\"img-src-x-onerror-alert-1\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</h3>"), "\(html)")
     }

@@ -54,7 +54,7 @@ import Testing
         let all = s.studyCell(IncidentCounts.allCategories, .allDay)!
         // A1: 243 baseline days, 243 pilot days; D1: 243 baseline, 212 pilot (from 1 February 2019).
         #expect(all.baselineExposure == 486 && all.pilotExposure == 455 && all.unit == .days)
-        #expect(SafetySection.render(s, study: study, style: .exact).contains("**No occupancy export was supplied**"))
+        #expect(SafetySection.render(s, study: study, style: .exact).markdown.contains("**No occupancy export was supplied**"))
     }
 
     @Test func sampleSafetySectionAndTablesAgree() throws {

@@ -119,3 +119,8 @@ func runWardsleep(_ arguments: [String], environment: [String: String] = [:], in
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+extension ReportDocument {
+    /// The document as summary.md writes it.
+    var markdown: String { MarkdownWriter.render(self) }
+}
