@@ -246,85 +246,35 @@ extension StudyRun {
         }
     }
 
-    /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder.
-    /// Every file is rendered from the released view (`Release.view`) alone: published for a releasable copy, exact for
-    /// the restricted one.
+    /// Writes one copy of the report (summary, tables, results) in `style` under the `prefix` folder: the files
+    /// `ReportFiles` lists for the released view (`Release.view`), published for a releasable copy and exact for the
+    /// restricted one, each rendered only when its format was asked for and written as soon as it is; then the
+    /// printed formats, converted by their tools.
     static func writeReport(_ evidence: Evidence, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
                             under prefix: String, outputs: inout [Manifest.Output], printing: PrintSettings = PrintSettings()) throws {
-        let inputs = Release.view(evidence, style: style)
-        func format(_ name: String) -> OutputFormat {
-            if name.hasSuffix(".md") && !name.hasPrefix("tables/") { return .md }
-            if name.hasSuffix(".json") { return .json }
-            if name.hasPrefix("tables/") { return .csv }
-            return .html
+        let report = ReportFiles(Release.view(evidence, style: style))
+        // Charts are drawn only for the formats that show them.
+        let charts = formats.isDisjoint(with: [.html, .pdf, .docx]) ? [:] : report.charts()
+        for file in report.files(charts: charts) where formats.contains(file.format) {
+            try staging.write(prefix + file.path, file.render())
+            outputs.append(.init(path: prefix + file.path, sensitivity: style.sensitivity))
         }
-        // Each file is rendered only when its format was asked for, and written as soon as it is.
-        func write(_ name: String, _ render: () -> String) throws {
-            guard formats.contains(format(name)) else { return }
-            try staging.write(prefix + name, render())
-            outputs.append(.init(path: prefix + name, sensitivity: style.sensitivity))
+        guard formats.contains(.pdf) || formats.contains(.docx) else { return }
+        // Converters work in a scratch folder inside the staging folder, removed before the report is committed.
+        let scratch = try staging.path(".convert/\(prefix)x")
+        let folder = (scratch as NSString).deletingLastPathComponent
+        defer { try? FileManager.default.removeItem(atPath: (staging.location(".convert"))) }
+        if formats.contains(.pdf) {
+            let html = report.html(charts: charts, runningHeader: "\(evidence.study.study) — \(printing.date)")
+            try DocumentConversion.pdf(html: html, to: try staging.path(prefix + "report.pdf"), scratch: folder, path: printing.path)
+            outputs.append(.init(path: prefix + "report.pdf", sensitivity: style.sensitivity))
         }
-        let document = SummaryDocument.build(inputs)
-        let summary = MarkdownWriter.render(document)
-        // Each chart is drawn once, and only for the formats that show it: the same SVG is its own file and is inlined.
-        var charts: [String: String] = [:]
-        if !formats.isDisjoint(with: [.html, .pdf, .docx]) {
-            for i in inputs.charts.indices {
-                charts[inputs.chartPath(i)] = SVGChart.render(inputs.charts[i], id: "chart\(i)", compact: inputs.charts[i].ward != nil)
-            }
-            for (path, svg) in SegmentedChart.files(inputs.its, study: inputs.study) { charts[path] = svg }
-            if let safety = inputs.safety {
-                for (i, figure) in SafetyForest.figures(safety, study: inputs.study, style: style).enumerated() {
-                    charts[figure.path] = figure.plot.render(id: "forest\(i)")
-                }
-            }
+        if formats.contains(.docx) {
+            for (path, svg) in charts { try staging.write(".convert/\(prefix)" + path, svg) }
+            try DocumentConversion.docx(markdown: report.markdown, to: try staging.path(prefix + "report.docx"), resources: folder,
+                                        scratch: folder, path: printing.path)
+            outputs.append(.init(path: prefix + "report.docx", sensitivity: style.sensitivity))
         }
-        if formats.contains(.html) { for (path, svg) in charts.sorted(by: { $0.key < $1.key }) { try write(path) { svg } } }
-        let title = SummaryDocument.title(inputs.study)
-        try write("summary.md") { summary }
-        try write("report.html") { HTMLReport.render(document: document, title: title, charts: charts) }
-        if formats.contains(.pdf) || formats.contains(.docx) {
-            // Converters work in a scratch folder inside the staging folder, removed before the report is committed.
-            let scratch = try staging.path(".convert/\(prefix)x")
-            let folder = (scratch as NSString).deletingLastPathComponent
-            defer { try? FileManager.default.removeItem(atPath: (staging.location(".convert"))) }
-            if formats.contains(.pdf) {
-                let header = "\(inputs.study.study) — \(printing.date)"
-                let html = HTMLReport.render(document: document, title: title, charts: charts, runningHeader: header)
-                try DocumentConversion.pdf(html: html, to: try staging.path(prefix + "report.pdf"), scratch: folder, path: printing.path)
-                outputs.append(.init(path: prefix + "report.pdf", sensitivity: style.sensitivity))
-            }
-            if formats.contains(.docx) {
-                for (path, svg) in charts { try staging.write(".convert/\(prefix)" + path, svg) }
-                try DocumentConversion.docx(markdown: summary, to: try staging.path(prefix + "report.docx"), resources: folder,
-                                            scratch: folder, path: printing.path)
-                outputs.append(.init(path: prefix + "report.docx", sensitivity: style.sensitivity))
-            }
-        }
-        try write("results.json") { ResultsJSON.render(inputs) }
-        try write("tables/README.md") { SPCTables.notes(style: style) }
-        if !inputs.charts.isEmpty { try write("tables/spc.csv") { SPCTables.csv(inputs.charts) } }
-        if let safety = inputs.safety {
-            try write("tables/incidents.csv") { SafetyTables.incidentsCSV(safety, study: inputs.study, style: style) }
-            try write("tables/incidents_pooled.csv") { SafetyTables.pooledCSV(safety) }
-        }
-        if let use = inputs.hypnotics {
-            let exposure = ExposureWords(fromOccupancy: inputs.exposureFromOccupancy)
-            try write("tables/hypnotics.csv") { HypnoticTables.csv(inputs.hypnoticLines, kind: use, study: inputs.study, style: style, exposure: exposure) }
-            if let prn = inputs.prn {
-                try write("tables/hypnotics_prn.csv") { HypnoticTables.prnCSV(prn, study: inputs.study, style: style, exposure: exposure) }
-            }
-        }
-        if let f = inputs.feedback {
-            try write("tables/feedback_quotes.csv") { SPCTables.quotesCSV(f, study: inputs.study) }
-            try write("tables/feedback.csv") { InvolvementTables.feedbackCSV(f, study: inputs.study, style: style) }
-            try write("tables/feedback_themes.csv") { InvolvementTables.themesCSV(f, style: style) }
-        }
-        if let u = inputs.uptake {
-            try write("tables/protected_sleep.csv") { InvolvementTables.protectedSleepCSV(u, study: inputs.study, style: style) }
-        }
-        if let m = inputs.involvement { try write("tables/involvement.csv") { InvolvementTables.involvementCSV(m) } }
-        if let f = inputs.fidelity { try write("tables/fidelity.csv") { FidelitySection.csv(f, study: inputs.study, style: style) } }
     }
 }
 
