@@ -1,11 +1,3 @@
-/// Whether a figure covers the whole day or only the protected sleep window.
-public enum TimeWindow: String, Sendable, Codable, CaseIterable {
-    /// All 24 hours.
-    case allDay = "24h"
-    /// Inside the protected window only (events with a recorded time).
-    case protected
-}
-
 /// Incident counts by category × period × window, for the study and per ward. Flat memory: one counter per cell.
 public final class IncidentCounts: StudyConsumer {
     /// The exports it uses.
@@ -23,8 +15,8 @@ public final class IncidentCounts: StudyConsumer {
         public var window: TimeWindow
     }
 
-    /// The label used for the total over categories.
-    public static let allCategories = "all"
+    /// The label used for the total over categories (`IncidentCategory.all`).
+    public static let allCategories = IncidentCategory.all
 
     /// The counters.
     public private(set) var counts: [Cell: Int] = [:]

@@ -21,14 +21,14 @@ public final class StudyAnalyses {
     /// Ward-month totals for the segmented regressions and the quasi-Poisson hypnotic comparison.
     public let months: WardMonthSeries
 
-    /// Creates the analyses for a study whose folder holds any study-specific codebook.
-    public init(study: StudyDefinition, folder: String) throws {
+    /// Creates the analyses for a study, matching feedback against `codebook`.
+    public init(study: StudyDefinition, codebook: Codebook) {
         let formulary = Formulary.forStudy(study)
         occupancy = OccupancyTally(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
         series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
         months = WardMonthSeries(study: study, formulary: formulary)
-        feedback = FeedbackTally(codebook: try StudyAnalyses.codebook(study, folder: folder))
+        feedback = FeedbackTally(codebook: codebook)
         filter = ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, months, fidelity]), scope: study.scope)
     }
 
@@ -39,13 +39,4 @@ public final class StudyAnalyses {
     /// Incident categories read, in scope or not (normalised label → label), when `--category` could only be checked
     /// against the export.
     public var categoriesSeen: [String: String] { filter.categoriesSeen }
-
-    /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
-    static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {
-        guard let name = study.feedback.codebook, let path = try StudyFolder.codebook(study, folder: folder) else { return Codebook.standard() }
-        guard let data = try InputFile.readSmallFile(path, displayName: name), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: StudyLoader.fileName, keyPath: "feedback.codebook", message: "cannot read \"\(name)\" in the study folder")
-        }
-        return Codebook.standard().merged(with: try Codebook.parse(text, file: name))
-    }
 }

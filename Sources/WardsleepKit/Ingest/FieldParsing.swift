@@ -24,8 +24,6 @@ public enum DateOrder: String, Sendable, Codable, CaseIterable {
 /// Each parser takes the field with surrounding white space already trimmed and throws a `FieldIssue` whose reason
 /// says what was expected.
 public enum FieldParsing {
-    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
-                             "September", "October", "November", "December"]
 
     /// A date, optionally followed by a time (`05/03/2019`, `05/03/2019 02:10`, `2019-03-05T02:10:00`).
     public static func dateTime(_ s: ArraySlice<UInt8>, order: DateOrder) throws(FieldIssue) -> (CalendarDay, ClockTime?) {
@@ -143,7 +141,7 @@ public enum FieldParsing {
         guard (1800...2200).contains(year) else { throw FieldIssue("no such date: year \(year) is out of range") }
         guard let d = CalendarDay(year: year, month: month, day: day) else {
             let n = CalendarDay.daysIn(month: month, year: year)
-            throw FieldIssue("no such date: \(monthNames[month - 1]) \(year) has \(n) days")
+            throw FieldIssue("no such date: \(CalendarDay.monthNames[month - 1]) \(year) has \(n) days")
         }
         return d
     }

@@ -94,7 +94,7 @@ public struct IncidentNormaliser: RecordNormaliser {
             }
             if category == nil {
                 row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories")
-            } else if let c = category, Slug.normaliseLabel(c) == IncidentCounts.allCategories {
+            } else if let c = category, Slug.normaliseLabel(c) == IncidentCategory.all {
                 category = nil
                 row.reject("category", "reserved category: \"all\" names the total over all categories; map this label to another "
                            + "name in study.yaml exports.incidents.categories")

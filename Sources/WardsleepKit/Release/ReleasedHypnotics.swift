@@ -66,7 +66,7 @@ struct PRNShown {
             let p = style.publish(n)
             return (Cell(text: p.text, json: style.json(n)), p.value)
         }
-        func number(_ d: Double?) -> Cell { Cell(text: NumberFormat.machine(d), json: HypnoticTables.jsonNumber(d)) }
+        func number(_ d: Double?) -> Cell { Cell(text: NumberFormat.machine(d), json: JSONValue.number(d)) }
         func per100(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 100 : nil } }
         let br = count(r.baseline.regular), pr = count(r.pilot.regular)
         let bp = count(r.baseline.prn), pp = count(r.pilot.prn)

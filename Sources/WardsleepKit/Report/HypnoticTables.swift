@@ -57,7 +57,7 @@ public enum HypnoticTables {
             var pairs: [(String, JSONValue)] = zip(names, labels(l, study: study)).map { ($0, .string($1)) }
             pairs.append(("baseline_units", Double(s.baselineUnits).map { .double($0) } ?? .string(s.baselineUnits)))
             pairs.append(("pilot_units", Double(s.pilotUnits).map { .double($0) } ?? .string(s.pilotUnits)))
-            for c in columns.dropFirst(8) { pairs.append((exposure.column(c), jsonNumber(s.values[c] ?? nil))) }
+            for c in columns.dropFirst(8) { pairs.append((exposure.column(c), JSONValue.number(s.values[c] ?? nil))) }
             pairs.append(("drugs_without_ddd_included", .bool(l.someWithoutDDD)))
             pairs.append(("disclosure", .string(unitStyle.policy == nil ? "exact" : (s.suppressed ? "suppressed" : "rounded"))))
             return .object(pairs)
@@ -79,10 +79,5 @@ public enum HypnoticTables {
             pairs.append(("prn_share_denominator", .string("patients with any hypnotic administration record in the period")))
         }
         return .object(pairs)
-    }
-
-    static func jsonNumber(_ d: Double?) -> JSONValue {
-        guard let d else { return .null }
-        return d.isInfinite ? .string(d > 0 ? "Inf" : "-Inf") : .double(d)
     }
 }

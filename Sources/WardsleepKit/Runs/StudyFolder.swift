@@ -57,3 +57,19 @@ public enum StudyFolder {
         return FileManager.default.fileExists(atPath: realFile) ? realFile : nil
     }
 }
+
+extension StudyAnalyses {
+    /// The analyses of the study in `folder`, with any study-specific feedback codebook it holds.
+    public convenience init(study: StudyDefinition, folder: String) throws {
+        self.init(study: study, codebook: try StudyAnalyses.codebook(study, folder: folder))
+    }
+
+    /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
+    static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {
+        guard let name = study.feedback.codebook, let path = try StudyFolder.codebook(study, folder: folder) else { return Codebook.standard() }
+        guard let data = try InputFile.readSmallFile(path, displayName: name), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: StudyLoader.fileName, keyPath: "feedback.codebook", message: "cannot read \"\(name)\" in the study folder")
+        }
+        return Codebook.standard().merged(with: try Codebook.parse(text, file: name))
+    }
+}

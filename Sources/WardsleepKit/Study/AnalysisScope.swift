@@ -54,3 +54,17 @@ extension StudyDefinition {
     /// The days of `range` the analysis covers: all of them, or those in the months of `--months`.
     public func daysInScope(_ range: DayRange) -> Int { scope.months?.days(in: range) ?? range.length }
 }
+
+/// Whether a figure covers the whole day or only the protected sleep window.
+public enum TimeWindow: String, Sendable, Codable, CaseIterable {
+    /// All 24 hours.
+    case allDay = "24h"
+    /// Inside the protected window only (events with a recorded time).
+    case protected
+}
+
+/// Incident categories as the analyses name them.
+public enum IncidentCategory {
+    /// The category that stands for all incidents together, in tables, results.json and the aggregate.
+    public static let all = "all"
+}

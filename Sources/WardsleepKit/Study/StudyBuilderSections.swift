@@ -64,7 +64,7 @@ extension StudyBuilder {
             for (label, category) in cats.sorted(by: { $0.key < $1.key }) {
                 let name = Slug.normaliseLabel(category)
                 if name.isEmpty { throw fail("\(at).categories.\(label)", "is empty; expected the category to count it under") }
-                if name == IncidentCounts.allCategories {
+                if name == IncidentCategory.all {
                     throw fail("\(at).categories.\(label)", "\"\(category)\" is reserved for the total over all categories; "
                                + "choose another name")
                 }

@@ -129,3 +129,9 @@ public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 @inline(__always) func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+extension CalendarDay {
+    /// Month names, January first, as dates are written for people.
+    public static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
+}

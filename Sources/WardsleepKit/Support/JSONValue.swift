@@ -106,3 +106,11 @@ public enum NumberFormat {
         return s.hasPrefix("-") && s.dropFirst().allSatisfy { $0 == "0" || $0 == "." } ? String(s.dropFirst()) : s
     }
 }
+
+extension JSONValue {
+    /// A number that may be missing or infinite: `null`, the string `Inf` or `-Inf`, or the number.
+    public static func number(_ d: Double?) -> JSONValue {
+        guard let d else { return .null }
+        return d.isInfinite ? .string(d > 0 ? "Inf" : "-Inf") : .double(d)
+    }
+}
