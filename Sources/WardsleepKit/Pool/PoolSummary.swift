@@ -1,4 +1,4 @@
-/// `summary.md` of a pooled report, and its forest plots (one per category × window).
+/// The pooled report's summary (written as summary.md and report.html), and its forest plots (one per category × window).
 public enum PoolSummary {
     /// `All incidents over 24 hours`, `violence in the protected window`.
     static func measureLabel(_ m: PooledMeasure) -> String {

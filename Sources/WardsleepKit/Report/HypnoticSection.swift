@@ -1,4 +1,4 @@
-/// The Hypnotic use section of summary.md.
+/// The Hypnotic use section of the summary.
 public enum HypnoticSection {
     /// "Tablets issued fell from 3,178 to 2,407 (−24.3%)": the direction of the raw counts, stated exactly.
     /// With `exposure`, the percentage is the change in the rate per unit of exposure ("(−19.5% per occupied bed

@@ -1,4 +1,4 @@
-/// The "Who was involved" section (GRIPP2-SF) and the "Feedback" section of summary.md.
+/// The "Who was involved" section (GRIPP2-SF) and the "Feedback" section of the summary.
 public enum InvolvementSection {
     /// "Who was involved": protected-sleep uptake and decisions, the stage × group matrix, the classification with its
     /// reasons, and the GRIPP2 short-form items.

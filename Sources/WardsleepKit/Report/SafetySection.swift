@@ -1,4 +1,4 @@
-/// The Safety section of summary.md: headline sentences generated from the numbers, then the tables.
+/// The Safety section of the summary: headline sentences generated from the numbers, then the tables.
 public enum SafetySection {
     /// The sentence for one comparison, e.g. "All incidents over 24 hours: 950 → 910; 35.3 → 34.2 per 1,000 occupied bed
     /// days (−3.2%); rate ratio 0.97 (95% CI 0.88 to 1.06; exact p = 0.51): no evidence of a change."

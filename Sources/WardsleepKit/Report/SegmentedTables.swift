@@ -1,4 +1,4 @@
-/// The segmented regressions and the quasi-Poisson hypnotic comparison in summary.md and results.json (`its`).
+/// The segmented regressions and the quasi-Poisson hypnotic comparison in the summary and results.json (`its`).
 /// Renders what the analyses and the release step computed; computes nothing.
 public enum SegmentedTables {
     /// The chart file of a series, for the series that are charted (all incidents in each window, hypnotic DDDs).
