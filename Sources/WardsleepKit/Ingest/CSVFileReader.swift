@@ -281,9 +281,10 @@ final class ParseState {
         lastWasCR = false
         if let p, count > 0 {
             let field = UnsafeRawBufferPointer(start: p, count: count)
-            bytes.append(contentsOf: field)
-            // Only quoted fields can hold line breaks; skip the count when there is none (memchr is vectorised).
-            guard memchr(p, 0x0A, count) != nil || memchr(p, 0x0D, count) != nil else {
+            // As typed bytes: appended with one copy, not byte by byte.
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: count))
+            // Only quoted fields can hold line breaks; skip the count when there is none.
+            guard ParseState.hasLineBreak(field) else {
                 ends.append(bytes.count)
                 return
             }
@@ -291,6 +292,13 @@ final class ParseState {
             countLines(field, column: ends.count)
         }
         ends.append(bytes.count)
+    }
+
+    /// Whether a field holds a line feed or carriage return: a short field (most are) is scanned in place, a long one
+    /// with memchr (vectorised, but two calls cost more than a scan of a few bytes).
+    @inline(__always) static func hasLineBreak(_ field: UnsafeRawBufferPointer) -> Bool {
+        guard field.count > 32 else { return field.contains { $0 == 0x0A || $0 == 0x0D } }
+        return memchr(field.baseAddress!, 0x0A, field.count) != nil || memchr(field.baseAddress!, 0x0D, field.count) != nil
     }
 
     /// Counts the line breaks inside a quoted field (CRLF, LF or CR) so later records keep their true line numbers,

@@ -133,23 +133,37 @@ public struct ExportRow {
     }
 }
 
-/// The header and settings every row of one export shares, held once by reference.
-final class ExportLayout: Sendable {
+/// The header and settings every row of one export shares, held once by reference. Immutable once made (so it can be
+/// shared by the workers).
+final class ExportLayout: @unchecked Sendable {
     let header: ExportHeader
     let spec: ExportSpec
     /// The column plan: each canonical field the header has, with its column, resolved once. A row looks a field up by
     /// a short scan comparing small strings, which is quicker than hashing the name on every row.
     let plan: [(field: String, column: Int)]
+    /// The plan's entries in memory that lives as long as the layout: a scan reads them without retaining an array,
+    /// and compares a name only with entries of the same length.
+    private let entries: UnsafeMutableBufferPointer<(field: String, length: Int, column: Int)>
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
         plan = header.index.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
+        entries = .allocate(capacity: plan.count)
+        for (i, entry) in plan.enumerated() {
+            (entries.baseAddress! + i).initialize(to: (entry.field, entry.field.utf8.count, entry.column))
+        }
+    }
+
+    deinit {
+        _ = entries.deinitialize()
+        entries.deallocate()
     }
 
     /// The column of `field`, or `nil` when the export has none.
     @inline(__always) func column(_ field: String) -> Int? {
-        for entry in plan where entry.field == field { return entry.column }
+        let length = field.utf8.count
+        for i in 0..<entries.count where entries[i].length == length && entries[i].field == field { return entries[i].column }
         return nil
     }
 }
