@@ -281,8 +281,10 @@ final class ChunkPipeline<N: RecordNormaliser> {
         self.normaliser = normaliser
     }
 
-    /// One record: checked against the header, normalised, and kept as a record or as its problems.
-    func handle(_ record: CSVRecord) {
+    /// One record: checked against the header, normalised, and kept as a record or as its problems. The record is
+    /// handed over, not copied, so its buffers are not retained and released again for the row.
+    func handle(_ record: consuming CSVRecord) {
+        let line = record.line
         var row = ExportRow(record: record, layout: layout)
         row.checkShape()
         rowsRead += row.rows
@@ -295,7 +297,7 @@ final class ChunkPipeline<N: RecordNormaliser> {
         }
         dates.merge(row.dateEvidence)
         if let result, row.problems.isEmpty {
-            events.append(.record(result, line: record.line))
+            events.append(.record(result, line: line))
         } else {
             if row.problems.isEmpty { row.reject("", "row could not be read") }
             events.append(.rejected(row.problems, rows: row.rows))

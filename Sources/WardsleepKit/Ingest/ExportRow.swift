@@ -18,7 +18,7 @@ public struct ExportRow {
     /// Slash dates in this row that can only be read day first, or only month first.
     var dateEvidence = DateEvidence()
 
-    init(record: CSVRecord, layout: ExportLayout) {
+    init(record: consuming CSVRecord, layout: ExportLayout) {
         self.record = record
         self.layout = layout
     }
@@ -59,7 +59,7 @@ public struct ExportRow {
             problems.append(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
                                         reason: stray.reason, rows: stray.rows))
         } else if record.fieldCount == header.labels.count, record.fieldCount > 0,
-                  record.field(0).trimmingWhitespace().elementsEqual(header.firstLabelBytes, by: { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }),
+                  record.trimmedField(0, lowercasedEquals: header.firstLabelBytes),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
         } else if record.fieldCount < header.labels.count {
