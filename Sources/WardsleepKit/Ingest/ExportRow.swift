@@ -139,31 +139,29 @@ final class ExportLayout: @unchecked Sendable {
     let header: ExportHeader
     let spec: ExportSpec
     /// The column plan: each canonical field the header has, with its column, resolved once. A row looks a field up by
-    /// a short scan comparing small strings, which is quicker than hashing the name on every row.
-    let plan: [(field: String, column: Int)]
-    /// The plan's entries in memory that lives as long as the layout: a scan reads them without retaining an array,
-    /// and compares a name only with entries of the same length.
-    private let entries: UnsafeMutableBufferPointer<(field: String, length: Int, column: Int)>
+    /// a short scan comparing small strings, which is quicker than hashing the name on every row. The entries live in
+    /// memory owned by the layout, so a scan retains no array, and a name is compared only with names of its length.
+    private let plan: UnsafeMutableBufferPointer<(field: String, length: Int, column: Int)>
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
-        plan = header.index.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
-        entries = .allocate(capacity: plan.count)
-        for (i, entry) in plan.enumerated() {
-            (entries.baseAddress! + i).initialize(to: (entry.field, entry.field.utf8.count, entry.column))
+        let columns = header.index.sorted { $0.value < $1.value }
+        plan = .allocate(capacity: columns.count)
+        for (i, entry) in columns.enumerated() {
+            (plan.baseAddress! + i).initialize(to: (entry.key, entry.key.utf8.count, entry.value))
         }
     }
 
     deinit {
-        _ = entries.deinitialize()
-        entries.deallocate()
+        _ = plan.deinitialize()
+        plan.deallocate()
     }
 
     /// The column of `field`, or `nil` when the export has none.
     @inline(__always) func column(_ field: String) -> Int? {
         let length = field.utf8.count
-        for i in 0..<entries.count where entries[i].length == length && entries[i].field == field { return entries[i].column }
+        for i in 0..<plan.count where plan[i].length == length && plan[i].field == field { return plan[i].column }
         return nil
     }
 }
