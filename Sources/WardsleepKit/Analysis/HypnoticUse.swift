@@ -74,6 +74,9 @@ public final class HypnoticUse: StudyConsumer {
     /// Doses given, dense: per ward, per drug (in order first seen) × period. No hashing on the per-row path.
     private var given: [[Totals]] = []
     private var givenDrugs: [String] = []
+    /// The drug of the last dose given and its place in `givenDrugs` (the same drug object: no string compared).
+    private var lastDrug: FormularyDrug?
+    private var lastDrugPlace = 0
     /// Dose use, dense: per ward, per period (`nil` until a record arrives).
     private var doseUse: [[DoseUse?]] = []
 
@@ -115,12 +118,18 @@ public final class HypnoticUse: StudyConsumer {
         let p = period == .baseline ? 0 : 1
         while doseUse.count <= r.ward { doseUse.append([nil, nil]); given.append([]) }
         // Mutate in place: copying the dose use out would copy its patient sets on every row.
-        if doseUse[r.ward][p] == nil { doseUse[r.ward][p] = DoseUse() }
+        // A tag check, not `== nil`: comparing would copy the dose use and its patient sets.
+        if case .none = doseUse[r.ward][p] { doseUse[r.ward][p] = DoseUse() }
         doseUse[r.ward][p]!.patients.insert(r.patient)
         guard r.status == .given else { return }
-        var d = 0
-        while d < givenDrugs.count && givenDrugs[d] != r.drug.name { d += 1 }
-        if d == givenDrugs.count { givenDrugs.append(r.drug.name) }
+        var d = lastDrugPlace
+        if r.drug !== lastDrug {
+            d = 0
+            while d < givenDrugs.count && givenDrugs[d] != r.drug.name { d += 1 }
+            if d == givenDrugs.count { givenDrugs.append(r.drug.name) }
+            lastDrug = r.drug
+            lastDrugPlace = d
+        }
         while given[r.ward].count <= d * 2 + p { given[r.ward].append(Totals()) }
         given[r.ward][d * 2 + p].units += 1
         given[r.ward][d * 2 + p].mg += r.doseMg

@@ -1,9 +1,10 @@
-/// Passes on only the records inside the scope's wards, categories and months.
-final class ScopeFilter: StudyConsumer {
-    let inner: StudyConsumer
+/// Passes on only the records inside the scope's wards, categories and months. Generic over what it feeds, so each
+/// record reaches it by a direct call.
+final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
+    let inner: Inner
     let scope: AnalysisScope
 
-    init(_ inner: StudyConsumer, scope: AnalysisScope) {
+    init(_ inner: Inner, scope: AnalysisScope) {
         self.inner = inner
         self.scope = scope
     }

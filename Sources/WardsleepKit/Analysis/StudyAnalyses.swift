@@ -29,12 +29,13 @@ public final class StudyAnalyses {
         series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
         months = WardMonthSeries(study: study, formulary: formulary)
         feedback = FeedbackTally(codebook: codebook)
-        filter = ScopeFilter(ConsumerGroup([incidents, occupancy, hypnotics, feedback, uptake, ledger, series, months, fidelity]), scope: study.scope)
+        filter = ScopeFilter(AnalysisFeed(incidents: incidents, occupancy: occupancy, hypnotics: hypnotics, feedback: feedback, uptake: uptake,
+                                          ledger: ledger, series: series, months: months, fidelity: fidelity), scope: study.scope)
     }
 
     /// All of them as one consumer, behind the run's filters.
     public var consumer: StudyConsumer { filter }
-    let filter: ScopeFilter
+    let filter: ScopeFilter<AnalysisFeed>
 
     /// Incident categories read, in scope or not (normalised label → label), when `--category` could only be checked
     /// against the export.

@@ -28,9 +28,13 @@ public final class TimeSeries: StudyConsumer {
     var protectedIncidents: [Key: Double] = [:]
     var bedDays: [Key: Double] = [:]
     /// DDDs of doses given per interval (administrations).
-    var ddd: [Slot: Double] = [:]
+    var ddd: [Slot: Double] { given.dictionary.mapValues(\.ddd) }
     /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
-    var doses: [Slot: Double] = [:]
+    var doses: [Slot: Double] { given.dictionary.mapValues(\.doses) }
+    /// DDDs and doses given per interval, one cell per slot (one comparison per row while the slot stays the same).
+    private var given = DenseCells<Slot, (ddd: Double, doses: Double)>(zero: (0, 0))
+    /// The last day bucketed and its bucket: rows of a sorted export repeat the day.
+    private var lastDay = CalendarDay(dayNumber: .min), lastBucket = 0
     /// Issue DDDs by ward × product and interval (pharmacy issues), so what `HypnoticUse` withholds can be left out.
     var issueDDD: [HypnoticUse.Key: [Slot: Double]] = [:]
     /// The hypnotic totals, which say what is withheld.
@@ -49,6 +53,15 @@ public final class TimeSeries: StudyConsumer {
     /// The first day of the interval holding `day` (a calendar month, or a week from Monday).
     func bucket(_ day: CalendarDay) -> Int {
         weekly ? day.adding(days: 1 - day.isoWeekday).dayNumber : day.startOfMonth.dayNumber
+    }
+
+    /// `bucket(day)`, remembering the last day asked about.
+    @inline(__always) func lastBucket(_ day: CalendarDay) -> Int {
+        if day != lastDay {
+            lastDay = day
+            lastBucket = bucket(day)
+        }
+        return lastBucket
     }
 
     func add(_ map: inout [Key: Double], ward: Int, day: CalendarDay, phase: StudyPeriod, _ amount: Double) {
@@ -87,9 +100,9 @@ public final class TimeSeries: StudyConsumer {
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
         guard r.status == .given, let period = r.timing.period, let ddd = r.drug.dddMg else { return }
-        let slot = Slot(bucket: bucket(r.day), phase: period)
-        self.ddd[slot, default: 0] += r.doseMg / ddd
-        doses[slot, default: 0] += 1
+        let place = given.place(Slot(bucket: lastBucket(r.day), phase: period))
+        given[place: place].ddd += r.doseMg / ddd
+        given[place: place].doses += 1
     }
 
     public func sleepPlan(_ r: SleepPlanRecord) {
@@ -150,12 +163,12 @@ public final class TimeSeries: StudyConsumer {
             }
         }
         if hasHypnotics && hasOccupancy {
-            let ddd = chartedDDD()
+            let ddd = chartedDDD(), doses = self.doses
             let pts = points(numerator: { ddd[$0] ?? 0 }, denominator: { self.bedDays[key(-1, $0)] ?? 0 },
                              slots: slots(ward: -1)).filter { $0.denominator > 0 }.map { x -> ChartPoint in
                 var y = x
                 y.value = x.numerator / x.denominator * 100
-                if !self.doses.isEmpty { y.events = self.doses[Slot(bucket: bucket(x.start), phase: x.phase)] ?? 0 }
+                if !doses.isEmpty { y.events = doses[Slot(bucket: self.bucket(x.start), phase: x.phase)] ?? 0 }
                 return y
             }
             out.append(SPC.xmr(pts, title: "Hypnotic use, \(scopeName)", unit: "DDD per 100 occupied bed days", direction: .decrease,

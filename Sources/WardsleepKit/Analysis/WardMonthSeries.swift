@@ -27,7 +27,13 @@ public final class WardMonthSeries: StudyConsumer {
     /// Issues by ward × product, so that the ward × products `HypnoticUse` withholds can be left out: DDDs and units.
     var issues: [HypnoticUse.Key: [Key: (ddd: Double, units: Double)]] = [:]
     /// Doses given: DDDs and doses.
-    var given: [Key: (ddd: Double, doses: Int)] = [:]
+    var given: [Key: (ddd: Double, doses: Int)] { givenCells.dictionary }
+    /// The same, one cell per ward-month (one comparison per row while the ward-month stays the same).
+    private var givenCells = DenseCells<Key, (ddd: Double, doses: Int)>(zero: (0, 0))
+    /// The last day placed in a month and that month's first day: rows of a sorted export repeat the day.
+    private var lastDay = CalendarDay(dayNumber: .min), lastMonth = 0
+    /// Each ward's last cell: rows of a sorted export take turns between the wards, each staying in one month.
+    private var wardHints: [Int] = []
     var administrations = false
 
     /// Creates empty totals for a study.
@@ -66,10 +72,14 @@ public final class WardMonthSeries: StudyConsumer {
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
         administrations = true
         guard r.status == .given, let p = r.timing.period else { return }
-        var slot = given[key(r.ward, r.day, p)] ?? (0, 0)
-        slot.ddd += r.drug.dddMg.map { r.doseMg / $0 } ?? 0
-        slot.doses += 1
-        given[key(r.ward, r.day, p)] = slot
+        if r.day != lastDay {
+            lastDay = r.day
+            lastMonth = r.day.startOfMonth.dayNumber
+        }
+        while wardHints.count <= r.ward { wardHints.append(-1) }
+        let place = givenCells.place(Key(ward: r.ward, month: lastMonth, period: p), hint: &wardHints[r.ward])
+        givenCells[place: place].ddd += r.drug.dddMg.map { r.doseMg / $0 } ?? 0
+        givenCells[place: place].doses += 1
     }
 
     /// Every ward-month of the wards in scope inside their periods, with its exposure: occupied bed days from the

@@ -50,6 +50,21 @@ public struct CSVRecord {
         return lo < hi ? bytes[lo..<hi] : nil
     }
 
+    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`: compared in
+    /// place, without making a slice (every row asks this of its first field, to find a repeated header).
+    func trimmedField(_ i: Int, lowercasedEquals lowered: [UInt8]) -> Bool {
+        var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
+        return bytes.withUnsafeBufferPointer { b in
+            @inline(__always) func space(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
+            while lo < hi, space(b[lo]) { lo += 1 }
+            while hi > lo, space(b[hi - 1]) { hi -= 1 }
+            guard hi - lo == lowered.count else { return false }
+            return lowered.withUnsafeBufferPointer { l in
+                (0..<l.count).allSatisfy { k in (b[lo + k] >= 0x41 && b[lo + k] <= 0x5A ? b[lo + k] + 0x20 : b[lo + k]) == l[k] }
+            }
+        }
+    }
+
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
 }
@@ -119,7 +134,7 @@ public struct CSVFileReader {
 
     func read(_ file: UnsafeMutablePointer<FILE>, _ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
         try withoutActuallyEscaping(body) { body in
-            let parser = try CSVChunkParser(displayName: displayName, maxRecordBytes: maxRecordBytes, body: body)
+            let parser = try CSVChunkParser(displayName: displayName, maxRecordBytes: maxRecordBytes) { try body($0) }
             var hasher = SHA256()
             var buffer = [UInt8](repeating: 0, count: CSVFileReader.chunkSize)
             var total = 0
@@ -167,7 +182,7 @@ final class CSVChunkParser {
     /// A parser whose first line is `line`, measuring lines inside quoted fields against `width` header fields (0: the
     /// first record is the header and sets it).
     init(displayName: String, maxRecordBytes: Int = 16 * 1024 * 1024, line: Int = 1, width: Int = 0,
-         body: @escaping (CSVRecord) throws -> Void) throws {
+         body: @escaping (consuming CSVRecord) throws -> Void) throws {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
         state = ParseState(body: body)
@@ -258,7 +273,8 @@ final class ParseState {
     var blankLines = 0
     var endsInsideQuotes = false
     var error: Error?
-    let body: (CSVRecord) throws -> Void
+    /// Takes each record over (a record handed on is not copied).
+    let body: (consuming CSVRecord) throws -> Void
     /// Fields in the first record (the header), against which lines inside quoted fields are measured.
     var width = 0
     // Facts about the record being read, for telling a stray quote from a quoted field with line breaks.
@@ -267,7 +283,7 @@ final class ParseState {
     var innerBlankLines = 0
     var rowLikeLine = 0
 
-    init(body: @escaping (CSVRecord) throws -> Void) {
+    init(body: @escaping (consuming CSVRecord) throws -> Void) {
         self.body = body
         bytes.reserveCapacity(4096)
         ends.reserveCapacity(64)
@@ -281,9 +297,10 @@ final class ParseState {
         lastWasCR = false
         if let p, count > 0 {
             let field = UnsafeRawBufferPointer(start: p, count: count)
-            bytes.append(contentsOf: field)
-            // Only quoted fields can hold line breaks; skip the count when there is none (memchr is vectorised).
-            guard memchr(p, 0x0A, count) != nil || memchr(p, 0x0D, count) != nil else {
+            // As typed bytes: appended with one copy, not byte by byte.
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: count))
+            // Only quoted fields can hold line breaks; skip the count when there is none.
+            guard ParseState.hasLineBreak(field) else {
                 ends.append(bytes.count)
                 return
             }
@@ -291,6 +308,13 @@ final class ParseState {
             countLines(field, column: ends.count)
         }
         ends.append(bytes.count)
+    }
+
+    /// Whether a field holds a line feed or carriage return: a short field (most are) is scanned in place, a long one
+    /// with memchr (vectorised, but two calls cost more than a scan of a few bytes).
+    @inline(__always) static func hasLineBreak(_ field: UnsafeRawBufferPointer) -> Bool {
+        guard field.count > 32 else { return field.contains { $0 == 0x0A || $0 == 0x0D } }
+        return memchr(field.baseAddress!, 0x0A, field.count) != nil || memchr(field.baseAddress!, 0x0D, field.count) != nil
     }
 
     /// Counts the line breaks inside a quoted field (CRLF, LF or CR) so later records keep their true line numbers,

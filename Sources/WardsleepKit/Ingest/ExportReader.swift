@@ -52,6 +52,7 @@ public enum ExportIngest {
         var continuation: ChunkOutcome<N>?
         var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = !UTF8Check.isValid(head.bytes[...])
         var dates = DateEvidence()
+        var setAside = ReasonCounts()
         try OrderedParallel.run(count: starts.count, threads: threads, window: max(1, threads) + 1, work: work) { k, speculative in
             var outcome = speculative
             if let previous = continuation {
@@ -78,11 +79,11 @@ public enum ExportIngest {
                         continue
                     }
                     tally.accepted += 1
-                    if let reason = normaliser.setAsideReason(record) { tally.setAside[reason, default: 0] += 1 }
+                    if let reason = normaliser.setAsideReason(record) { setAside.add(reason) }
                     try consume(record)
                 case .setAside(let reason):
                     tally.accepted += 1
-                    tally.setAside[reason, default: 0] += 1
+                    setAside.add(reason)
                 case .rejected(let rowProblems, let rows):
                     tally.quarantined += rows
                     try problems.quarantine(rowProblems)
@@ -90,6 +91,7 @@ public enum ExportIngest {
             }
         }
         if let error = dates.contradiction(of: normaliser.dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
+        tally.setAside = setAside.counts
         tally.blankLines = blankLines + swallowedBlankLines
         tally.bytes = input.size
         tally.sha256 = Digest.hex(hasher.finalize())
@@ -279,8 +281,10 @@ final class ChunkPipeline<N: RecordNormaliser> {
         self.normaliser = normaliser
     }
 
-    /// One record: checked against the header, normalised, and kept as a record or as its problems.
-    func handle(_ record: CSVRecord) {
+    /// One record: checked against the header, normalised, and kept as a record or as its problems. The record is
+    /// handed over, not copied, so its buffers are not retained and released again for the row.
+    func handle(_ record: consuming CSVRecord) {
+        let line = record.line
         var row = ExportRow(record: record, layout: layout)
         row.checkShape()
         rowsRead += row.rows
@@ -293,7 +297,7 @@ final class ChunkPipeline<N: RecordNormaliser> {
         }
         dates.merge(row.dateEvidence)
         if let result, row.problems.isEmpty {
-            events.append(.record(result, line: record.line))
+            events.append(.record(result, line: line))
         } else {
             if row.problems.isEmpty { row.reject("", "row could not be read") }
             events.append(.rejected(row.problems, rows: row.rows))

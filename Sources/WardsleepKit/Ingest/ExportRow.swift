@@ -18,7 +18,7 @@ public struct ExportRow {
     /// Slash dates in this row that can only be read day first, or only month first.
     var dateEvidence = DateEvidence()
 
-    init(record: CSVRecord, layout: ExportLayout) {
+    init(record: consuming CSVRecord, layout: ExportLayout) {
         self.record = record
         self.layout = layout
     }
@@ -59,7 +59,7 @@ public struct ExportRow {
             problems.append(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
                                         reason: stray.reason, rows: stray.rows))
         } else if record.fieldCount == header.labels.count, record.fieldCount > 0,
-                  record.field(0).trimmingWhitespace().elementsEqual(header.firstLabelBytes, by: { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }),
+                  record.trimmedField(0, lowercasedEquals: header.firstLabelBytes),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
         } else if record.fieldCount < header.labels.count {
@@ -133,23 +133,35 @@ public struct ExportRow {
     }
 }
 
-/// The header and settings every row of one export shares, held once by reference.
-final class ExportLayout: Sendable {
+/// The header and settings every row of one export shares, held once by reference. Immutable once made (so it can be
+/// shared by the workers).
+final class ExportLayout: @unchecked Sendable {
     let header: ExportHeader
     let spec: ExportSpec
     /// The column plan: each canonical field the header has, with its column, resolved once. A row looks a field up by
-    /// a short scan comparing small strings, which is quicker than hashing the name on every row.
-    let plan: [(field: String, column: Int)]
+    /// a short scan comparing small strings, which is quicker than hashing the name on every row. The entries live in
+    /// memory owned by the layout, so a scan retains no array, and a name is compared only with names of its length.
+    private let plan: UnsafeMutableBufferPointer<(field: String, length: Int, column: Int)>
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
-        plan = header.index.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
+        let columns = header.index.sorted { $0.value < $1.value }
+        plan = .allocate(capacity: columns.count)
+        for (i, entry) in columns.enumerated() {
+            (plan.baseAddress! + i).initialize(to: (entry.key, entry.key.utf8.count, entry.value))
+        }
+    }
+
+    deinit {
+        _ = plan.deinitialize()
+        plan.deallocate()
     }
 
     /// The column of `field`, or `nil` when the export has none.
     @inline(__always) func column(_ field: String) -> Int? {
-        for entry in plan where entry.field == field { return entry.column }
+        let length = field.utf8.count
+        for i in 0..<plan.count where plan[i].length == length && plan[i].field == field { return plan[i].column }
         return nil
     }
 }

@@ -62,3 +62,28 @@ extension RecordNormaliser {
     public mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)? { nil }
 }
 
+
+/// Rows set aside, counted by reason as they stream in. An export has a handful of reasons, most rows repeat the one
+/// before, and reasons are literals: a comparison with the last reason, then a short scan, costs less than hashing
+/// the reason on every row.
+struct ReasonCounts {
+    private var reasons: [String] = []
+    private var tallies: [Int] = []
+    private var last = -1
+
+    /// Counts one row set aside for `reason`.
+    @inline(__always) mutating func add(_ reason: String) {
+        if last < 0 || reasons[last] != reason {
+            last = reasons.firstIndex(of: reason) ?? -1
+            if last < 0 {
+                last = reasons.count
+                reasons.append(reason)
+                tallies.append(0)
+            }
+        }
+        tallies[last] += 1
+    }
+
+    /// The counts by reason.
+    var counts: [String: Int] { Dictionary(uniqueKeysWithValues: zip(reasons, tallies)) }
+}

@@ -240,7 +240,12 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     }
 
     public func setAsideReason(_ r: HypnoticAdministrationRecord) -> String? {
-        if r.status != .given { return "not given (\(r.status.rawValue))" }
+        // Whole literals, not interpolation: this runs for every record, in file order, on one thread.
+        switch r.status {
+        case .given: break
+        case .refused: return "not given (refused)"
+        case .omitted: return "not given (omitted)"
+        }
         return r.timing.period == nil ? "outside both periods" : nil
     }
 }

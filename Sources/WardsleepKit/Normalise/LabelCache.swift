@@ -1,3 +1,5 @@
+import Foundation
+
 /// Remembers what a raw cell resolved to (a ward index, a category, a list of roles), keyed by the cell's bytes, so
 /// that the many rows repeating the same few labels are not resolved again each time. A hit allocates nothing and
 /// hashes nothing when the label is the one seen last (the common case down a sorted export); otherwise it is one
@@ -18,6 +20,17 @@ struct LabelCache<Value> {
         arena[starts[i]..<(i + 1 < starts.count ? starts[i + 1] : arena.count)]
     }
 
+    /// Whether entry `i`'s key is `bytes`: compared in place, without making a slice of the arena (a slice would
+    /// retain and release it on every probe).
+    @inline(__always) private func matches(_ i: Int, _ bytes: ArraySlice<UInt8>) -> Bool {
+        let start = starts[i], end = i + 1 < starts.count ? starts[i + 1] : arena.count
+        guard end - start == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        return arena.withUnsafeBufferPointer { a in
+            bytes.withUnsafeBufferPointer { b in memcmp(a.baseAddress! + start, b.baseAddress!, b.count) == 0 }
+        }
+    }
+
     /// The cached value for `bytes`, computing and storing it on a miss.
     mutating func value(for bytes: ArraySlice<UInt8>, _ compute: (ArraySlice<UInt8>) -> Value) -> Value {
         if let hit = cached(bytes) { return hit }
@@ -29,12 +42,12 @@ struct LabelCache<Value> {
     /// The cached value for `bytes`, or `nil` on a miss. With `store`, a caller whose resolver is shared between threads
     /// (a table, a closure) reaches it only on a miss: a hit retains nothing another thread also retains.
     mutating func cached(_ bytes: ArraySlice<UInt8>) -> Value? {
-        if last >= 0, key(last).elementsEqual(bytes) { return values[last] }
+        if last >= 0, matches(last, bytes) { return values[last] }
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
         while slots[s] >= 0 {
             let i = Int(slots[s])
-            if key(i).elementsEqual(bytes) { last = i; return values[i] }
+            if matches(i, bytes) { last = i; return values[i] }
             s = (s + 1) & mask
         }
         return nil

@@ -73,7 +73,7 @@ public final class PatientRegistry: @unchecked Sendable {
             var i = Int(truncatingIfNeeded: hash) & mask
             while slots[i] != 0 {
                 let p = Int(slots[i] - 1)
-                if identifier(p).elementsEqual(key) { return p }
+                if matches(p, key) { return p }
                 i = (i + 1) & mask
             }
             let p = ends.count
@@ -87,6 +87,14 @@ public final class PatientRegistry: @unchecked Sendable {
 
         func pseudonym(_ p: Int) -> String {
             lock.withLock { Pseudonymiser.format(digests[p * 10..<p * 10 + 10]) }
+        }
+
+        /// Whether patient `p`'s identifier is `key`, compared in place (no slice of the arena, so nothing retained).
+        @inline(__always) private func matches(_ p: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = p == 0 ? 0 : Int(ends[p - 1]), end = Int(ends[p])
+            guard end - start == key.count else { return false }
+            guard key.count > 0 else { return true }
+            return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
         }
 
         private func identifier(_ p: Int) -> ArraySlice<UInt8> {

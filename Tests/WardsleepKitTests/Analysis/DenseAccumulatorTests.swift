@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// The accumulators the merge thread feeds in file order: cells kept side by side, with the last key (or each ward's
+/// last key) remembered, give the same totals to the last bit as dictionaries added to in the same order; and the
+/// analyses are fed directly exactly as a consumer group would feed them.
+@Suite struct DenseAccumulatorTests {
+    /// A1 and D1: baseline January–August 2018, pilot January–August 2019 (D1's from February).
+    let study = testStudy()
+    let formulary = Formulary.builtIn()
+
+    @Test func denseCellsAddInTheOrderADictionaryWould() {
+        var random = SampleRandom(seed: 12)
+        var cells = DenseCells<Int, Double>(zero: 0)
+        var reference: [Int: Double] = [:]
+        var firstSeen: [Int] = []
+        var hints = [Int](repeating: -1, count: 3)
+        for i in 0..<20_000 {
+            // Runs of one key per lane, lanes taking turns, and now and then a stray key.
+            let lane = i % 3
+            let key = random.chance(0.05) ? Int(random.next() % 40) : lane * 100 + i / 700
+            let value = Double(random.next() % 1_000) / 10  // tenths: sums that round
+            let place = lane == 0 ? cells.place(key) : cells.place(key, hint: &hints[lane])
+            cells[place: place] += value
+            if reference[key] == nil { firstSeen.append(key) }
+            reference[key, default: 0] += value
+        }
+        #expect(cells.keys == firstSeen)
+        #expect(cells.dictionary == reference)  // exact: the same additions in the same order
+    }
+
+    /// Administrations over both periods and between them, wards taking turns, several drugs (one without a DDD),
+    /// doses in tenths, some refused, and some rows out of date order.
+    func administrations() -> [HypnoticAdministrationRecord] {
+        var random = SampleRandom(seed: 5)
+        let drugs = ["zopiclone", "temazepam", "melatonin", "daridorexant"].map { formulary.drug(named: $0)! }
+        let start = CalendarDay(year: 2017, month: 12, day: 20)!
+        var out: [HypnoticAdministrationRecord] = []
+        for i in 0..<6_000 {
+            let day = random.chance(0.03) ? start.adding(days: Int(random.next() % 640)) : start.adding(days: i / 10)
+            let ward = i % 2
+            let time = ClockTime(hour: Int(random.next() % 24), minute: 0)
+            out.append(HypnoticAdministrationRecord(
+                day: day, time: time, ward: ward, patient: PatientID(random.next() % 300), drug: random.pick(drugs),
+                doseMg: Double(1 + random.next() % 150) / 10, status: random.chance(0.1) ? .refused : .given,
+                prn: random.chance(0.2) ? nil : random.chance(0.5),
+                timing: EventTiming(day: day, time: time, periods: study.periods(forWard: ward), window: study.protectedWindow)))
+        }
+        return out
+    }
+
+    @Test func doseTotalsEqualDictionariesFilledInTheSameOrder() {
+        let records = administrations()
+        let use = HypnoticUse(formulary: formulary)
+        let series = TimeSeries(study: study, formulary: formulary, hypnotics: use)
+        let months = WardMonthSeries(study: study, formulary: formulary)
+        var ddd: [TimeSeries.Slot: Double] = [:], doses: [TimeSeries.Slot: Double] = [:]
+        var given: [WardMonthSeries.Key: (ddd: Double, doses: Int)] = [:]
+        var mg: [String: Double] = [:]
+        for r in records {
+            use.hypnoticAdministration(r)
+            series.hypnoticAdministration(r)
+            months.hypnoticAdministration(r)
+            // The dictionary arithmetic the accumulators used before they kept dense cells.
+            guard r.status == .given, let period = r.timing.period else { continue }
+            let k = WardMonthSeries.Key(ward: r.ward, month: r.day.startOfMonth.dayNumber, period: period)
+            var slot = given[k] ?? (0, 0)
+            slot.ddd += r.drug.dddMg.map { r.doseMg / $0 } ?? 0
+            slot.doses += 1
+            given[k] = slot
+            mg["\(r.ward) \(r.drug.name) \(period)", default: 0] += r.doseMg
+            guard let d = r.drug.dddMg else { continue }
+            let s = TimeSeries.Slot(bucket: series.bucket(r.day), phase: period)
+            ddd[s, default: 0] += r.doseMg / d
+            doses[s, default: 0] += 1
+        }
+        #expect(!ddd.isEmpty && series.ddd == ddd && series.doses == doses)
+        #expect(Set(months.given.keys) == Set(given.keys))
+        #expect(given.allSatisfy { k, v in months.given[k].map { $0.ddd == v.ddd && $0.doses == v.doses } ?? false })
+        var totals: [String: Double] = [:]
+        for (key, periods) in use.totals {
+            for (period, t) in periods { totals["\(key.ward) \(key.product.drug) \(period)"] = t.mg }
+        }
+        #expect(totals == mg)
+    }
+
+    @Test func theFeedRoutesEachExportToTheAnalysesThatUseIt() throws {
+        let a = try StudyAnalyses(study: study, folder: "/nonexistent")
+        let members: [StudyConsumer] = [a.incidents, a.occupancy, a.hypnotics, a.feedback, a.uptake, a.ledger, a.series, a.months, a.fidelity]
+        for kind in ExportKind.allCases {
+            let takers = members.filter { $0.exports.contains(kind) }.map { String(describing: type(of: $0)) }
+            #expect(AnalysisFeed.routes[kind] == takers, "\(kind)")
+        }
+    }
+
+    @Test func theFeedGivesTheEvidenceAConsumerGroupGives() throws {
+        let folder = packageRoot() + "/data/sample"
+        let study = try StudyLoader.load(folder: folder)
+        let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+        func evidence(_ consumer: (StudyAnalyses) -> StudyConsumer) throws -> Data {
+            let analyses = try StudyAnalyses(study: study, folder: folder)
+            let ingest = try StudyIngest.run(folder: folder, context: context, problems: ProblemLog(), consumer: consumer(analyses))
+            return try Evidence(study: study, ingest: ingest, analyses: analyses, problems: [:]).encoded()
+        }
+        let fed = try evidence { $0.consumer }
+        let grouped = try evidence { a in
+            ScopeFilter(ConsumerGroup([a.incidents, a.occupancy, a.hypnotics, a.feedback, a.uptake, a.ledger, a.series, a.months, a.fidelity]),
+                        scope: study.scope)
+        }
+        #expect(fed.count > 10_000)
+        // Some parts encode dictionaries as arrays in hash order, which differs between two encodings of one value:
+        // compare with every array's elements sorted (a record routed wrongly changes what is there, not its order).
+        #expect(try canonical(fed) == canonical(grouped))
+    }
+
+    /// JSON with sorted keys and every array's elements sorted by their own text.
+    func canonical(_ data: Data) throws -> String {
+        func text(_ value: Any) -> String {
+            switch value {
+            case let d as [String: Any]: return "{" + d.keys.sorted().map { "\($0):\(text(d[$0]!))" }.joined(separator: ",") + "}"
+            case let a as [Any]: return "[" + a.map(text).sorted().joined(separator: ",") + "]"
+            default: return "\(value)"
+            }
+        }
+        return text(try JSONSerialization.jsonObject(with: data))
+    }
+}
