@@ -20,4 +20,13 @@ extension ProtectedSleepUptake {
         rows.append(("all", n.0, k.0, (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil))
         return (rows, UptakeSummary(counts))
     }
+
+    /// Protected nights per 100 occupied bed-nights on the wards with plans in the pilot, from the published count of
+    /// protected nights; `nil` without an occupancy export, without bed-nights or when the count is suppressed.
+    public func protectedNightsPer100(occupancy: OccupancyTotals?, style: CountStyle) -> Double? {
+        guard let occupancy else { return nil }
+        let bedNights = wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) }
+        guard bedNights > 0, let nights = style.publish(study.protectedNights).value else { return nil }
+        return Double(nights) / Double(bedNights) * 100
+    }
 }

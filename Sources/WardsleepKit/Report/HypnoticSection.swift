@@ -1,16 +1,15 @@
 /// The Hypnotic use section of the summary.
 public enum HypnoticSection {
-    /// "Tablets issued fell from 3,178 to 2,407 (−24.3%)": the direction of the raw counts, stated exactly.
-    /// With `exposure`, the percentage is the change in the rate per unit of exposure ("(−19.5% per occupied bed
-    /// day)"), so that periods of different lengths compare like for like.
-    public static func changeSentence(_ what: String, baseline: Double, pilot: Double,
-                                      exposure: (baseline: Double, pilot: Double, per: String)? = nil) -> String {
+    /// "Tablets issued fell from 3,178 to 2,407 (−24.3%)": the direction of the raw counts, stated exactly, with the
+    /// `change` the release step computed (`ShownHypnoticLine`): of the rate per `per` ("(−19.5% per occupied bed
+    /// day)"), so that periods of different lengths compare like for like, or of the units when there is no rate.
+    public static func changeSentence(_ what: String, baseline: Double, pilot: Double, change: Double?, per: String? = nil) -> String {
         let b = amount(baseline), p = amount(pilot)
-        if pilot == baseline && exposure == nil { return "\(what) did not change (\(b) in each period)" }
+        if pilot == baseline && per == nil { return "\(what) did not change (\(b) in each period)" }
         var s = pilot == baseline ? "\(what): \(b) in each period" : "\(what) \(pilot < baseline ? "fell" : "rose") from \(b) to \(p)"
-        if let e = exposure, baseline > 0, e.baseline > 0, e.pilot > 0 {
-            s += " (\(SafetySection.signedPercent(((pilot / e.pilot) / (baseline / e.baseline) - 1) * 100)) per \(e.per))"
-        } else if baseline > 0 && pilot != baseline { s += " (\(SafetySection.signedPercent((pilot / baseline - 1) * 100)))" }
+        if let change, let per {
+            s += " (\(SafetySection.signedPercent(change)) per \(per))"
+        } else if let change, pilot != baseline { s += " (\(SafetySection.signedPercent(change)))" }
         return s
     }
 
@@ -61,7 +60,8 @@ public enum HypnoticSection {
             let b = Double(shownTotal.baselineUnits.replacingOccurrences(of: ",", with: "")) ?? total.baseline.units
             let p = Double(shownTotal.pilotUnits.replacingOccurrences(of: ",", with: "")) ?? total.pilot.units
             let perDay = exposure.singular
-            var md = changeSentence(what, baseline: b, pilot: p, exposure: (total.baselineExposure, total.pilotExposure, perDay))
+            let rateChange = shownTotal.values["percent_change_rate"] ?? nil, unitChange = shownTotal.values["percent_change_units"] ?? nil
+            var md = changeSentence(what, baseline: b, pilot: p, change: rateChange ?? unitChange, per: rateChange == nil ? nil : perDay)
             if let bd = shownTotal.values["baseline_ddd_per_100_obd"] ?? nil, let pd = shownTotal.values["pilot_ddd_per_100_obd"] ?? nil {
                 md += "; DDD \(exposure.per100) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
             }

@@ -60,11 +60,8 @@ public enum InvolvementSection {
                           + "They differ when wards of different sizes have different uptake.")
         }
         let s = u.study
-        if let occupancy {
-            let obn = u.wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) }
-            if obn > 0, let nights = style.publish(s.protectedNights).value {
-                doc.paragraph("Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(Double(nights) / Double(obn) * 100, 1)).")
-            }
+        if let per100 = u.protectedNightsPer100(occupancy: occupancy, style: style) {
+            doc.paragraph("Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(per100, 1)).")
         }
         func share(_ k: Int, _ n: Int) -> String {
             let kk = InvolvementTables.count(k, style), nn = InvolvementTables.count(n, style)

@@ -116,10 +116,7 @@ public enum InvolvementTables {
                 guard let x = kk.1, let y = nn.1, y > 0 else { return .object([("count", .string(kk.0)), ("of", .string(nn.0))]) }
                 return .object([("count", .int(x)), ("of", .int(y)), ("percent", .double(Double(x) / Double(y) * 100))])
             }
-            var obn: Int?
-            if let occupancy { obn = u.wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) } }
-            var perNights = JSONValue.null
-            if let obn, obn > 0, let nights = style.publish(s.protectedNights).value { perNights = .double(Double(nights) / Double(obn) * 100) }
+            let perNights = u.protectedNightsPer100(occupancy: occupancy, style: style).map { JSONValue.double($0) } ?? .null
             let wardRows: [JSONValue] = shown.rows.map { r in
                 JSONValue.object([("ward", .string(r.ward)), ("patients", style.jsonText(r.patients)),
                                   ("patients_protected", style.jsonText(r.protected)), ("uptake", prop(r.share))])

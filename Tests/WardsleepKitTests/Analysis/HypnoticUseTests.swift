@@ -60,9 +60,12 @@ import Testing
     }
 
     @Test func sentencesStateTheExactChange() {
-        #expect(HypnoticSection.changeSentence("Tablets issued", baseline: 3178, pilot: 2407) == "Tablets issued fell from 3,178 to 2,407 (−24.3%)")
-        #expect(HypnoticSection.changeSentence("Doses given", baseline: 200, pilot: 230) == "Doses given rose from 200 to 230 (+15.0%)")
-        #expect(HypnoticSection.changeSentence("Doses given", baseline: 40, pilot: 40) == "Doses given did not change (40 in each period)")
+        // 2407 / 3178 − 1 = −24.26%; 230 / 200 − 1 = +15%.
+        #expect(HypnoticSection.changeSentence("Tablets issued", baseline: 3178, pilot: 2407, change: -24.2605) == "Tablets issued fell from 3,178 to 2,407 (−24.3%)")
+        #expect(HypnoticSection.changeSentence("Doses given", baseline: 200, pilot: 230, change: 15) == "Doses given rose from 200 to 230 (+15.0%)")
+        #expect(HypnoticSection.changeSentence("Doses given", baseline: 40, pilot: 40, change: 0) == "Doses given did not change (40 in each period)")
+        #expect(HypnoticSection.changeSentence("Doses given", baseline: 40, pilot: 40, change: -9.1, per: "occupied bed day")
+                == "Doses given: 40 in each period (−9.1% per occupied bed day)")
     }
 
     @Test func unmappableProductsAreQuarantinedNotGuessed() throws {
@@ -97,7 +100,8 @@ import Testing
         let total = rows.first { $0[0] == "study" && $0[2] == "all" }!
         // The percentage is the change in the rate per occupied bed day (the periods differ in occupancy), as in the table.
         let rateChange = SafetySection.signedPercent(Double(total[HypnoticTables.columns.firstIndex(of: "percent_change_rate")!])!)
-        let sentence = HypnoticSection.changeSentence("Tablets and capsules issued", baseline: Double(total[6])!, pilot: Double(total[7])!)
+        let sentence = HypnoticSection.changeSentence("Tablets and capsules issued", baseline: Double(total[6])!, pilot: Double(total[7])!,
+                                                      change: Double(total[8])!)
             .replacingOccurrences(of: #"\([^)]*\)$"#, with: "(\(rateChange) per occupied bed day)", options: .regularExpression)
         #expect(summary.contains(sentence), "summary lacks: \(sentence)")
         #expect(Double(total[HypnoticTables.columns.firstIndex(of: "percent_change_rate")!])! != Double(total[8])!)
