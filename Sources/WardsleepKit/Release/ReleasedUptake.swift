@@ -29,4 +29,12 @@ extension ProtectedSleepUptake {
         guard bedNights > 0, let nights = style.publish(study.protectedNights).value else { return nil }
         return Double(nights) / Double(bedNights) * 100
     }
+
+    /// A share of protected nights (decisions with the MDT, say) as shown: both counts published, and the percentage
+    /// from the published counts, `nil` when either is suppressed or there is nothing to share.
+    public static func share(_ k: Int, of n: Int, style: CountStyle) -> (count: (text: String, value: Int?), of: (text: String, value: Int?), percent: Double?) {
+        let kk = style.publish(k), nn = style.publish(n)
+        guard let x = kk.value, let y = nn.value, y > 0 else { return (kk, nn, nil) }
+        return (kk, nn, Double(x) / Double(y) * 100)
+    }
 }

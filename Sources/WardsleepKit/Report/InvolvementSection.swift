@@ -64,9 +64,9 @@ public enum InvolvementSection {
             doc.paragraph("Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(per100, 1)).")
         }
         func share(_ k: Int, _ n: Int) -> String {
-            let kk = InvolvementTables.count(k, style), nn = InvolvementTables.count(n, style)
-            guard let x = kk.1, let y = nn.1, y > 0 else { return "\(kk.0) of \(nn.0)" }
-            return "\(NumberFormat.grouped(x)) of \(NumberFormat.grouped(y)) (\(NumberFormat.fixed(Double(x) / Double(y) * 100, 1))%)"
+            let shown = ProtectedSleepUptake.share(k, of: n, style: style)
+            guard let percent = shown.percent, let x = shown.count.value, let y = shown.of.value else { return "\(shown.count.text) of \(shown.of.text)" }
+            return "\(NumberFormat.grouped(x)) of \(NumberFormat.grouped(y)) (\(NumberFormat.fixed(percent, 1))%)"
         }
         // A role or flag the export never records is "not recorded", never "0 of N".
         func role(_ name: String, _ k: Int) -> String { u.rolesNamed.contains(name) ? share(k, s.decidedByRecorded) : "not recorded" }

@@ -112,9 +112,11 @@ public enum InvolvementTables {
             }
             let s = u.study
             func share(_ k: Int, _ n: Int) -> JSONValue {
-                let kk = count(k, style), nn = count(n, style)
-                guard let x = kk.1, let y = nn.1, y > 0 else { return .object([("count", .string(kk.0)), ("of", .string(nn.0))]) }
-                return .object([("count", .int(x)), ("of", .int(y)), ("percent", .double(Double(x) / Double(y) * 100))])
+                let shown = ProtectedSleepUptake.share(k, of: n, style: style)
+                guard let percent = shown.percent, let x = shown.count.value, let y = shown.of.value else {
+                    return .object([("count", .string(shown.count.text)), ("of", .string(shown.of.text))])
+                }
+                return .object([("count", .int(x)), ("of", .int(y)), ("percent", .double(percent))])
             }
             let perNights = u.protectedNightsPer100(occupancy: occupancy, style: style).map { JSONValue.double($0) } ?? .null
             let wardRows: [JSONValue] = shown.rows.map { r in
