@@ -285,7 +285,11 @@ final class ChunkPipeline<N: RecordNormaliser> {
     /// handed over, not copied, so its buffers are not retained and released again for the row.
     func handle(_ record: consuming CSVRecord) {
         let line = record.line
-        var row = ExportRow(record: record, layout: layout)
+        ExportRow.withRow(record, layout: layout) { row in handle(&row, line: line) }
+    }
+
+    /// One row, its fields lent from its record for the length of the call.
+    private func handle(_ row: inout ExportRow, line: Int) {
         row.checkShape()
         rowsRead += row.rows
         swallowedBlankLines += row.swallowedBlankLines

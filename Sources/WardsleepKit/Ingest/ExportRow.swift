@@ -18,9 +18,26 @@ public struct ExportRow {
     /// Slash dates in this row that can only be read day first, or only month first.
     var dateEvidence = DateEvidence()
 
-    init(record: consuming CSVRecord, layout: ExportLayout) {
+    /// The record's bytes, lent for as long as the row is normalised: fields are read as views into them, without
+    /// retaining the record's buffer for each field.
+    private var buffer: UnsafeBufferPointer<UInt8>
+
+    private init(record: consuming CSVRecord, layout: ExportLayout, buffer: UnsafeBufferPointer<UInt8>) {
         self.record = record
         self.layout = layout
+        self.buffer = buffer
+    }
+
+    /// Calls `body` with the row of `record`. The row lends its fields as views into the record's bytes, valid only
+    /// during the call: the row must not outlive it, and anything kept from a field copies its bytes.
+    static func withRow<R>(_ record: consuming CSVRecord, layout: ExportLayout,
+                           _ body: (inout ExportRow) throws -> R) rethrows -> R {
+        let bytes = record.bytes
+        var row = ExportRow(record: record, layout: layout, buffer: UnsafeBufferPointer(start: nil, count: 0))
+        return try bytes.withUnsafeBufferPointer { buffer in
+            row.buffer = buffer
+            return try body(&row)
+        }
     }
 
     var header: ExportHeader { layout.header }
@@ -34,9 +51,14 @@ public struct ExportRow {
     public func has(_ field: String) -> Bool { layout.column(field) != nil }
 
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
-    public func bytes(_ field: String) -> ArraySlice<UInt8>? {
+    /// The view is valid only while the row is (inside `withRow`).
+    public func bytes(_ field: String) -> FieldBytes? {
         guard let i = layout.column(field), i < record.fieldCount else { return nil }
-        return record.trimmedField(i)
+        var lo = i == 0 ? 0 : record.ends[i - 1], hi = record.ends[i]
+        @inline(__always) func space(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
+        while lo < hi, space(buffer[lo]) { lo += 1 }
+        while hi > lo, space(buffer[hi - 1]) { hi -= 1 }
+        return lo < hi ? buffer[lo..<hi] : nil
     }
 
     /// Records a problem with `field` (or the whole row when `field` is empty).
@@ -71,7 +93,7 @@ public struct ExportRow {
     }
 
     /// A required field's bytes, recording "empty required field" when missing.
-    mutating func requiredBytes(_ field: String) -> ArraySlice<UInt8>? {
+    mutating func requiredBytes(_ field: String) -> FieldBytes? {
         guard let b = bytes(field) else {
             reject(field, "empty required field: \(field) must have a value", value: "")
             return nil
@@ -89,7 +111,7 @@ public struct ExportRow {
 
     /// Applies a typed parser, recording its issue against `field`.
     public mutating func parse<T>(_ field: String, required: Bool = false,
-                                  _ parser: (ArraySlice<UInt8>) throws(FieldIssue) -> T) -> T? {
+                                  _ parser: (FieldBytes) throws(FieldIssue) -> T) -> T? {
         guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
         do {
             return try parser(b)
@@ -179,7 +201,7 @@ struct DateEvidence: Sendable {
     var firstMonthFirst: (line: Int, field: String, value: String)?
 
     /// Notes one date cell (no allocation unless it is the first evidence of its kind).
-    @inline(__always) mutating func note(_ bytes: ArraySlice<UInt8>, line: Int, field: String) {
+    @inline(__always) mutating func note(_ bytes: some FieldByteCollection, line: Int, field: String) {
         switch FieldParsing.evidentOrder(bytes) {
         case .dmy?:
             dayFirst += 1

@@ -26,7 +26,7 @@ public enum DateOrder: String, Sendable, Codable, CaseIterable {
 public enum FieldParsing {
 
     /// A date, optionally followed by a time (`05/03/2019`, `05/03/2019 02:10`, `2019-03-05T02:10:00`).
-    public static func dateTime(_ s: ArraySlice<UInt8>, order: DateOrder) throws(FieldIssue) -> (CalendarDay, ClockTime?) {
+    public static func dateTime(_ s: some FieldByteCollection, order: DateOrder) throws(FieldIssue) -> (CalendarDay, ClockTime?) {
         // Split at the first space or 'T' after the date part.
         var end = s.startIndex
         while end < s.endIndex, s[end] != 0x20, s[end] != UInt8(ascii: "T") { end += 1 }
@@ -39,10 +39,10 @@ public enum FieldParsing {
     }
 
     /// A date alone; a time part is an error here.
-    public static func date(_ s: ArraySlice<UInt8>, order: DateOrder) throws(FieldIssue) -> CalendarDay {
+    public static func date<Bytes: FieldByteCollection>(_ s: Bytes, order: DateOrder) throws(FieldIssue) -> CalendarDay {
         guard !s.isEmpty else { throw FieldIssue("empty date") }
         if let day = commonDate(s, order: order) { return day }
-        var parts: [ArraySlice<UInt8>] = []
+        var parts: [Bytes.SubSequence] = []
         var separator: UInt8 = 0
         var start = s.startIndex
         for i in s.indices where s[i] == UInt8(ascii: "/") || s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: ".") {
@@ -88,7 +88,7 @@ public enum FieldParsing {
 
     /// The two forms nearly every export uses, `dd/mm/yyyy` and `yyyy-mm-dd`, read straight off the bytes; `nil` for
     /// anything else, or anything wrong, which the general path then reads and explains.
-    @inline(__always) static func commonDate(_ s: ArraySlice<UInt8>, order: DateOrder) -> CalendarDay? {
+    @inline(__always) static func commonDate(_ s: some FieldByteCollection, order: DateOrder) -> CalendarDay? {
         guard s.count == 10 else { return nil }
         let i = s.startIndex
         @inline(__always) func d(_ k: Int) -> Int? {
@@ -113,7 +113,7 @@ public enum FieldParsing {
     /// Which order the two leading components of a slash date `a/b/yyyy` (one or two digits each) can only be read
     /// in: `.dmy` when `a` is above 12, `.mdy` when `b` is; `nil` when either reading works or it is no such date.
     /// Used to tell a US export from a UK one by evidence, without allocating.
-    @inline(__always) static func evidentOrder(_ s: ArraySlice<UInt8>) -> DateOrder? {
+    @inline(__always) static func evidentOrder(_ s: some FieldByteCollection) -> DateOrder? {
         var values = (0, 0), index = 0, digits = 0
         for byte in s {
             if isDigit(byte) {
@@ -147,7 +147,7 @@ public enum FieldParsing {
     }
 
     /// A clock time: `HH:MM`, `H:MM`, `HH:MM:SS` (fractions of a second ignored) or `HHMM`.
-    public static func time(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> ClockTime {
+    public static func time(_ s: some FieldByteCollection) throws(FieldIssue) -> ClockTime {
         // `HH:MM`, as nearly every export writes it, straight off the bytes; anything else by the general path.
         if s.count == 5, s[s.startIndex + 2] == UInt8(ascii: ":") {
             let i = s.startIndex
@@ -157,7 +157,7 @@ public enum FieldParsing {
                 return t
             }
         }
-        var body = s
+        var body = s[...]
         if body.last == UInt8(ascii: "Z") || body.contains(UInt8(ascii: "+")) {
             throw FieldIssue("not a local time: time-zone offsets are not supported, export ward clock time")
         }
@@ -182,7 +182,7 @@ public enum FieldParsing {
     }
 
     /// A whole number (`16`, `-3`). Thousands separators and decimals are refused.
-    public static func integer(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
+    public static func integer(_ s: some FieldByteCollection) throws(FieldIssue) -> Int {
         guard let v = integerValue(s) else {
             if s.contains(UInt8(ascii: ",")) { throw FieldIssue("not a whole number: remove thousands separators") }
             throw FieldIssue("not a whole number")
@@ -192,9 +192,9 @@ public enum FieldParsing {
 
     /// A whole number within `range`; `below` and `above` are the reasons given outside it. A run of digits too long
     /// for an `Int` is outside the range too, not "not a whole number".
-    public static func integer(_ s: ArraySlice<UInt8>, in range: ClosedRange<Int>, below: String, above: String) throws(FieldIssue) -> Int {
+    public static func integer(_ s: some FieldByteCollection, in range: ClosedRange<Int>, below: String, above: String) throws(FieldIssue) -> Int {
         let negative = s.first == UInt8(ascii: "-")
-        let digits = negative || s.first == UInt8(ascii: "+") ? s.dropFirst() : s
+        let digits = negative || s.first == UInt8(ascii: "+") ? s.dropFirst() : s[...]
         if digits.count > 18, digits.allSatisfy(isDigit) { throw FieldIssue(negative ? below : above) }
         let v = try integer(s)
         if v < range.lowerBound { throw FieldIssue(below) }
@@ -203,7 +203,7 @@ public enum FieldParsing {
     }
 
     /// A decimal number with a full stop as the decimal mark (`7.5`, `0.25`, `12`).
-    public static func decimal(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+    public static func decimal(_ s: some FieldByteCollection) throws(FieldIssue) -> Double {
         var i = s.startIndex
         if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
         var digits = 0, dots = 0
@@ -225,7 +225,7 @@ public enum FieldParsing {
     /// A short decimal (`7.5`, `-3.75`, `25`) without building a string: up to 15 significant digits form an integer
     /// that a double holds exactly, and dividing it by an exact power of ten is one correctly rounded operation, so
     /// the result is the one `strtod` gives. `nil` for anything longer, which the general path reads.
-    @inline(__always) static func exactDecimal(_ s: ArraySlice<UInt8>) -> Double? {
+    @inline(__always) static func exactDecimal(_ s: some FieldByteCollection) -> Double? {
         var i = s.startIndex
         var negative = false
         if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { negative = s[i] == UInt8(ascii: "-"); i += 1 }
@@ -246,7 +246,7 @@ public enum FieldParsing {
     }
 
     /// A yes/no flag: `Y`, `N`, `Yes`, `No`, `True`, `False`, `1`, `0` (any case).
-    public static func flag(_ s: ArraySlice<UInt8>) throws(FieldIssue) -> Bool {
+    public static func flag(_ s: some FieldByteCollection) throws(FieldIssue) -> Bool {
         // Packed into one integer, lower-cased, with no allocation: the words are at most five ASCII letters.
         var word: UInt64 = 0
         guard s.count <= 5 else { throw FieldIssue("not a yes/no flag: expected Y or N") }
@@ -268,7 +268,7 @@ public enum FieldParsing {
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     /// The value of an optionally signed run of ASCII digits, or `nil`.
-    static func integerValue(_ s: ArraySlice<UInt8>) -> Int? {
+    static func integerValue(_ s: some FieldByteCollection) -> Int? {
         var i = s.startIndex
         var negative = false
         if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { negative = s[i] == UInt8(ascii: "-"); i += 1 }
@@ -283,9 +283,9 @@ public enum FieldParsing {
     }
 }
 
-extension ArraySlice where Element == UInt8 {
-    /// The slice without leading and trailing spaces, tabs, CR and LF.
-    func trimmingWhitespace() -> ArraySlice<UInt8> {
+extension FieldByteCollection {
+    /// The bytes without leading and trailing spaces, tabs, CR and LF.
+    func trimmingWhitespace() -> SubSequence {
         var lo = startIndex, hi = endIndex
         while lo < hi, self[lo] == 0x20 || self[lo] == 0x09 || self[lo] == 0x0D || self[lo] == 0x0A { lo += 1 }
         while hi > lo, self[hi - 1] == 0x20 || self[hi - 1] == 0x09 || self[hi - 1] == 0x0D || self[hi - 1] == 0x0A { hi -= 1 }

@@ -12,7 +12,7 @@ public enum TextDecoding {
     }
 
     /// Decodes `bytes`, reporting which encoding was used.
-    public static func decode(_ bytes: ArraySlice<UInt8>) -> (String, Encoding) {
+    public static func decode(_ bytes: some FieldByteCollection) -> (String, Encoding) {
         if bytes.allSatisfy({ $0 < 0x80 }) { return (String(decoding: bytes, as: UTF8.self), .ascii) }
         if let s = String(validating: bytes, as: UTF8.self) { return (s, .utf8) }
         var scalars = String.UnicodeScalarView()

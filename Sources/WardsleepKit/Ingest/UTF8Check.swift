@@ -2,8 +2,9 @@
 /// allocating, eight ASCII bytes at a time: the file-level encoding the tally reports comes from every byte of the
 /// file, not only from the fields that happened to be decoded as text.
 enum UTF8Check {
-    static func isValid(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBytes { raw -> Bool in
+    static func isValid(_ bytes: some FieldByteCollection) -> Bool {
+        bytes.withFieldBuffer { buffer -> Bool in
+            let raw = UnsafeRawBufferPointer(buffer)
             var i = 0
             let n = raw.count
             while i < n {

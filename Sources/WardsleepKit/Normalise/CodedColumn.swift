@@ -25,7 +25,7 @@ struct CodedColumn<Value> {
     }
 
     /// The value a label maps to, or `nil` when it maps to none.
-    func resolve(_ bytes: ArraySlice<UInt8>) -> Value? { table[Slug.normaliseLabel(TextDecoding.decode(bytes).0)] }
+    func resolve(_ bytes: some FieldByteCollection) -> Value? { table[Slug.normaliseLabel(TextDecoding.decode(bytes).0)] }
 
     /// The row's value of the field: `nil` when the cell is empty (recorded as a problem when `required`) or its label
     /// is unmapped (recorded, with `CodedField.unmappedReason`).

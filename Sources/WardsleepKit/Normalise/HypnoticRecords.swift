@@ -142,7 +142,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     /// A drug label resolved against the formulary: made once, so looking a label up captures nothing per row.
-    let resolveDrug: (ArraySlice<UInt8>) -> Result<ResolvedDrug, FieldIssue>
+    let resolveDrug: (FieldBytes) -> Result<ResolvedDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
         let stamp = row.dateTime("datetime", required: true, order: dateOrder)
@@ -250,14 +250,14 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     }
 }
 
-func positiveDecimal(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+func positiveDecimal(_ b: some FieldByteCollection) throws(FieldIssue) -> Double {
     let v = try FieldParsing.decimal(b)
     guard v > 0 else { throw FieldIssue("not a positive amount: expected a number above 0") }
     return v
 }
 
 /// Units on one issue row: up to `PlausibleLimits.issueQuantity` either way (a return is negative).
-func issueQuantity(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+func issueQuantity(_ b: some FieldByteCollection) throws(FieldIssue) -> Double {
     let v = try FieldParsing.decimal(b)
     guard abs(v) <= PlausibleLimits.issueQuantity else {
         throw FieldIssue("implausible quantity: more than \(NumberFormat.grouped(Int(PlausibleLimits.issueQuantity))) units on one row")
@@ -266,14 +266,14 @@ func issueQuantity(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
 }
 
 /// mg per unit, from a `strength_mg` column: above 0 and up to `PlausibleLimits.strengthMg`.
-func strengthMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+func strengthMg(_ b: some FieldByteCollection) throws(FieldIssue) -> Double {
     let v = try positiveDecimal(b)
     guard v <= PlausibleLimits.strengthMg else { throw FieldIssue(ProductParser.implausibleStrength) }
     return v
 }
 
 /// mg in one dose: above 0 and up to `PlausibleLimits.doseMg`.
-func doseMg(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Double {
+func doseMg(_ b: some FieldByteCollection) throws(FieldIssue) -> Double {
     let v = try positiveDecimal(b)
     guard v <= PlausibleLimits.doseMg else {
         throw FieldIssue("implausible dose: more than \(NumberFormat.grouped(Int(PlausibleLimits.doseMg))) mg in one dose")
@@ -286,7 +286,7 @@ enum DoseUnit: String, Sendable {
     case mg, g, microgram, ml, tablet
 
     /// A dose cell split into its number and the unit written after it (`"7.5 mg"` → `7.5`, `mg`; `"7.5"` → `7.5`, empty).
-    static func split(_ cell: ArraySlice<UInt8>) -> (number: ArraySlice<UInt8>, unit: ArraySlice<UInt8>) {
+    static func split<Bytes: FieldByteCollection>(_ cell: Bytes) -> (number: Bytes.SubSequence, unit: Bytes.SubSequence) {
         var i = cell.startIndex
         func numeric(_ b: UInt8) -> Bool {
             FieldParsing.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ",")
@@ -297,7 +297,7 @@ enum DoseUnit: String, Sendable {
             guard numeric(cell[i]) else { break }
             i += 1
         }
-        guard i > cell.startIndex, i < cell.endIndex else { return (cell, cell[cell.endIndex...]) }
+        guard i > cell.startIndex, i < cell.endIndex else { return (cell[...], cell[cell.endIndex...]) }
         return (cell[cell.startIndex..<i], cell[i...].trimmingWhitespace())
     }
 }

@@ -22,17 +22,17 @@ struct LabelCache<Value> {
 
     /// Whether entry `i`'s key is `bytes`: compared in place, without making a slice of the arena (a slice would
     /// retain and release it on every probe).
-    @inline(__always) private func matches(_ i: Int, _ bytes: ArraySlice<UInt8>) -> Bool {
+    @inline(__always) private func matches(_ i: Int, _ bytes: some FieldByteCollection) -> Bool {
         let start = starts[i], end = i + 1 < starts.count ? starts[i + 1] : arena.count
         guard end - start == bytes.count else { return false }
         guard !bytes.isEmpty else { return true }
         return arena.withUnsafeBufferPointer { a in
-            bytes.withUnsafeBufferPointer { b in memcmp(a.baseAddress! + start, b.baseAddress!, b.count) == 0 }
+            bytes.withFieldBuffer { b in memcmp(a.baseAddress! + start, b.baseAddress!, b.count) == 0 }
         }
     }
 
     /// The cached value for `bytes`, computing and storing it on a miss.
-    mutating func value(for bytes: ArraySlice<UInt8>, _ compute: (ArraySlice<UInt8>) -> Value) -> Value {
+    mutating func value<Bytes: FieldByteCollection>(for bytes: Bytes, _ compute: (Bytes) -> Value) -> Value {
         if let hit = cached(bytes) { return hit }
         let v = compute(bytes)
         store(bytes, v)
@@ -41,7 +41,7 @@ struct LabelCache<Value> {
 
     /// The cached value for `bytes`, or `nil` on a miss. With `store`, a caller whose resolver is shared between threads
     /// (a table, a closure) reaches it only on a miss: a hit retains nothing another thread also retains.
-    mutating func cached(_ bytes: ArraySlice<UInt8>) -> Value? {
+    mutating func cached(_ bytes: some FieldByteCollection) -> Value? {
         if last >= 0, matches(last, bytes) { return values[last] }
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
@@ -54,7 +54,7 @@ struct LabelCache<Value> {
     }
 
     /// Remembers `v` for `bytes` (after `cached` missed).
-    mutating func store(_ bytes: ArraySlice<UInt8>, _ v: Value) {
+    mutating func store(_ bytes: some FieldByteCollection, _ v: Value) {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
         while slots[s] >= 0 { s = (s + 1) & mask }

@@ -62,7 +62,7 @@ public struct OccupancyNormaliser: RecordNormaliser {
 }
 
 /// A count of beds on one ward on one day: 0 to `PlausibleLimits.occupiedBeds`.
-func bedCount(_ b: ArraySlice<UInt8>) throws(FieldIssue) -> Int {
+func bedCount(_ b: some FieldByteCollection) throws(FieldIssue) -> Int {
     try FieldParsing.integer(b, in: 0...PlausibleLimits.occupiedBeds, below: "negative count: expected 0 or more",
                              above: "implausible count: more than \(NumberFormat.grouped(PlausibleLimits.occupiedBeds)) beds on one ward "
                                 + "on one day")

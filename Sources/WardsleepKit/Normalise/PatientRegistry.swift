@@ -30,7 +30,7 @@ public final class PatientRegistry: @unchecked Sendable {
     public var count: Int { shards.reduce(0) { $0 + $1.count } }
 
     /// The patient for an identifier's bytes, registering (and pseudonymising) it on first sight.
-    public func id(for raw: ArraySlice<UInt8>) -> PatientID {
+    public func id(for raw: some FieldByteCollection) -> PatientID {
         // Normalised on the stack: a patient seen before costs no allocation.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
             let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])

@@ -71,7 +71,7 @@ public struct Pseudonymiser: Sendable {
     public func pseudonym(for identifier: String) -> String { pseudonym(bytes: ArraySlice(Array(identifier.utf8))) }
 
     /// The pseudonym for an identifier given as UTF-8 bytes.
-    public func pseudonym(bytes: ArraySlice<UInt8>) -> String {
+    public func pseudonym(bytes: some FieldByteCollection) -> String {
         Pseudonymiser.format(digest(Pseudonymiser.normalise(bytes)))
     }
 
@@ -101,12 +101,12 @@ public struct Pseudonymiser: Sendable {
         String(decoding: normalise(ArraySlice(Array(identifier.utf8))), as: UTF8.self)
     }
 
-    static func normalise(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    static func normalise(_ bytes: some FieldByteCollection) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in count = normalise(bytes, into: buffer) }
     }
 
     /// `normalise` into memory the caller provides (at least `bytes.count` long); returns the length written.
-    static func normalise(_ bytes: ArraySlice<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    static func normalise(_ bytes: some FieldByteCollection, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var lo = bytes.startIndex, hi = bytes.endIndex
         while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
         while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }

@@ -45,32 +45,33 @@ import Testing
                 layout = ExportLayout(header: h, spec: spec)
                 return
             }
-            var row = ExportRow(record: record, layout: layout)
-            row.checkShape()
-            tally.rowsRead += row.rows
-            swallowed += row.swallowedBlankLines
-            let result = row.problems.isEmpty ? n.normalise(&row) : nil
-            if row.sawWindows1252 { windows1252 = true }
-            if let reason = row.setAsideReason {
-                tally.accepted += 1
-                tally.setAside[reason, default: 0] += 1
-                return
-            }
-            if let result, row.problems.isEmpty {
-                if let refused = n.admit(result) {
-                    tally.quarantined += 1
-                    let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
-                    problems.append(DataProblem(export: spec.kind, file: spec.file, line: record.line, column: column,
-                                                field: refused.field, value: refused.value, reason: refused.reason))
+            ExportRow.withRow(record, layout: layout) { row in
+                row.checkShape()
+                tally.rowsRead += row.rows
+                swallowed += row.swallowedBlankLines
+                let result = row.problems.isEmpty ? n.normalise(&row) : nil
+                if row.sawWindows1252 { windows1252 = true }
+                if let reason = row.setAsideReason {
+                    tally.accepted += 1
+                    tally.setAside[reason, default: 0] += 1
                     return
                 }
-                tally.accepted += 1
-                if let reason = n.setAsideReason(result) { tally.setAside[reason, default: 0] += 1 }
-                records.append(canonical(result, context))
-            } else {
-                tally.quarantined += row.rows
-                if row.problems.isEmpty { row.reject("", "row could not be read") }
-                problems += row.problems
+                if let result, row.problems.isEmpty {
+                    if let refused = n.admit(result) {
+                        tally.quarantined += 1
+                        let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
+                        problems.append(DataProblem(export: spec.kind, file: spec.file, line: row.line, column: column,
+                                                    field: refused.field, value: refused.value, reason: refused.reason))
+                        return
+                    }
+                    tally.accepted += 1
+                    if let reason = n.setAsideReason(result) { tally.setAside[reason, default: 0] += 1 }
+                    records.append(canonical(result, context))
+                } else {
+                    tally.quarantined += row.rows
+                    if row.problems.isEmpty { row.reject("", "row could not be read") }
+                    problems += row.problems
+                }
             }
         }
         guard let layout else { throw InputError(file: spec.file, message: "the file has no header row") }
