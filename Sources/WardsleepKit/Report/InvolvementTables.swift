@@ -35,6 +35,17 @@ public enum InvolvementTables {
     /// A count shown in `style`.
     static func count(_ n: Int, _ style: CountStyle) -> (text: String, value: Int?) { style.publish(n) }
 
+    /// `tables/feedback_quotes.csv`: the redacted quotes the summary shows.
+    public static func quotesCSV(_ f: FeedbackSummary, study: StudyDefinition) -> String {
+        var out = CSVOutput.line(["theme", "group", "stage", "quote"])
+        for theme in f.codebook.themes {
+            for (cell, q) in f.quotes(theme: theme.name, policy: study.disclosure) {
+                out += CSVOutput.line([theme.name, cell.group.rawValue, cell.stage.rawValue, q])
+            }
+        }
+        return out
+    }
+
     /// `tables/feedback.csv`: responses and ratings by group × stage for the study (`all`) and each ward.
     public static func feedbackCSV(_ f: FeedbackSummary, study: StudyDefinition, style: CountStyle) -> String {
         var out = CSVOutput.line(feedbackColumns)

@@ -69,7 +69,7 @@ public struct ReportFiles {
             if let prn = v.prn { table("hypnotics_prn.csv") { HypnoticTables.prnCSV(prn, study: study, style: style, exposure: exposure) } }
         }
         if let f = v.feedback {
-            table("feedback_quotes.csv") { SPCTables.quotesCSV(f, study: study) }
+            table("feedback_quotes.csv") { InvolvementTables.quotesCSV(f, study: study) }
             table("feedback.csv") { InvolvementTables.feedbackCSV(f, study: study, style: style) }
             table("feedback_themes.csv") { InvolvementTables.themesCSV(f, style: style) }
         }

@@ -44,17 +44,6 @@ public enum SPCTables {
         ])
     }
 
-    /// `tables/feedback_quotes.csv`: the redacted quotes the summary shows.
-    public static func quotesCSV(_ f: FeedbackSummary, study: StudyDefinition) -> String {
-        var out = CSVOutput.line(["theme", "group", "stage", "quote"])
-        for theme in f.codebook.themes {
-            for (cell, q) in f.quotes(theme: theme.name, policy: study.disclosure) {
-                out += CSVOutput.line([theme.name, cell.group.rawValue, cell.stage.rawValue, q])
-            }
-        }
-        return out
-    }
-
     /// `tables/README.md`: what the tables hold and how they were disclosure-controlled.
     public static func notes(style: CountStyle) -> String {
         var s = "# Tables\n\n"
