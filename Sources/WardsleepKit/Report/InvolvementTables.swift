@@ -32,9 +32,6 @@ public enum InvolvementTables {
         return out
     }
 
-    /// A count shown in `style`.
-    static func count(_ n: Int, _ style: CountStyle) -> (text: String, value: Int?) { style.publish(n) }
-
     /// `tables/feedback_quotes.csv`: the redacted quotes the summary shows.
     public static func quotesCSV(_ f: FeedbackSummary, study: StudyDefinition) -> String {
         var out = CSVOutput.line(["theme", "group", "stage", "quote"])
@@ -52,13 +49,13 @@ public enum InvolvementTables {
         for group in FeedbackGroup.allCases {
             for stage in FeedbackStage.allCases {
                 let cell = FeedbackSummary.Cell(group: group, stage: stage)
-                let n = count(f.responses[cell] ?? 0, style)
+                let n = style.publish(f.responses[cell] ?? 0)
                 let r = f.ratings[cell] ?? RatingDistribution()
-                let rated = count(r.n, style)
+                let rated = style.publish(r.n)
                 let show = n.1 != nil && rated.1 != nil && (rated.1 ?? 0) > 0
                 out += CSVOutput.line(["all", group.rawValue, stage.rawValue, n.0, rated.0]
                     + [0.5, 0.25, 0.75].map { NumberFormat.machine(show ? r.quantile($0) : nil) }
-                    + r.counts.map { count($0, style).0 })
+                    + r.counts.map { style.publish($0).text })
             }
         }
         for ward in f.responsesByWard.keys.compactMap({ $0 }).sorted() {
@@ -66,7 +63,7 @@ public enum InvolvementTables {
                 for stage in FeedbackStage.allCases {
                     let n = f.responsesByWard[ward]?[FeedbackSummary.Cell(group: group, stage: stage)] ?? 0
                     guard n > 0 else { continue }
-                    out += CSVOutput.line([study.wards[ward].id, group.rawValue, stage.rawValue, count(n, style).0, "", "", "", "",
+                    out += CSVOutput.line([study.wards[ward].id, group.rawValue, stage.rawValue, style.publish(n).text, "", "", "", "",
                                            "", "", "", "", ""])
                 }
             }
@@ -83,7 +80,7 @@ public enum InvolvementTables {
                     for stage in FeedbackStage.allCases {
                         let n = mentions[e.name]?[FeedbackSummary.Cell(group: group, stage: stage)] ?? 0
                         if n == 0 && kind == "theme" { continue }
-                        out += CSVOutput.line([kind, e.name, e.label, group.rawValue, stage.rawValue, count(n, style).0])
+                        out += CSVOutput.line([kind, e.name, e.label, group.rawValue, stage.rawValue, style.publish(n).text])
                     }
                 }
             }
