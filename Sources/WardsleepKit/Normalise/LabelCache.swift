@@ -1,11 +1,35 @@
 import Foundation
 
 /// Remembers what a raw cell resolved to (a ward index, a category, a list of roles), keyed by the cell's bytes, so
-/// that the many rows repeating the same few labels are not resolved again each time. A hit allocates nothing and
-/// hashes nothing when the label is the one seen last (the common case down a sorted export); otherwise it is one
-/// FNV-1a hash and a probe of an open-addressing table whose keys sit in one byte arena. Bounded: when full it is
-/// emptied, so memory stays flat whatever the input.
+/// that the many rows repeating the same few labels are not resolved again each time.
+///
+/// A label of up to 16 bytes (nearly every coded label: `Given`, `Y`, `A1`, `Zopiclone`) is held as two machine words
+/// and its length, and compared as integers: no call to `memcmp`, no hashing while the cache holds few labels (they are
+/// scanned in order, the one seen last first). Longer labels sit in a byte arena and are found by an FNV-1a hash. A hit
+/// allocates nothing. Bounded: when full it is emptied, so memory stays flat whatever the input.
 struct LabelCache<Value> {
+    /// A label of at most 16 bytes as two words (zero-padded) and its length; length -1 for a longer label.
+    struct ShortKey: Equatable {
+        var low: UInt64 = 0, high: UInt64 = 0, length = -1
+
+        /// The key of `bytes`, or one with length -1 when they are longer than 16 bytes.
+        @inline(__always) init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard bytes.count <= 16 else { return }
+            length = bytes.count
+            for i in 0..<min(8, bytes.count) { low |= UInt64(bytes[i]) << UInt64(8 * i) }
+            if bytes.count > 8 { for i in 8..<bytes.count { high |= UInt64(bytes[i]) << UInt64(8 * (i - 8)) } }
+        }
+
+        var isShort: Bool { length >= 0 }
+
+        /// A multiplicative hash of the two words.
+        var hash: Int {
+            let h = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &+ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F
+            return Int(truncatingIfNeeded: h ^ (h >> 31))
+        }
+    }
+
+    private var keys: [ShortKey] = []
     private var arena: [UInt8] = []
     private var starts: [Int] = []
     private var values: [Value] = []
@@ -13,6 +37,8 @@ struct LabelCache<Value> {
     private var last = -1
     /// The most entries kept.
     let limit: Int
+    /// Up to this many entries are scanned in order rather than hashed.
+    private static var scanned: Int { 16 }
 
     init(limit: Int = 4096) { self.limit = limit }
 
@@ -20,15 +46,11 @@ struct LabelCache<Value> {
         arena[starts[i]..<(i + 1 < starts.count ? starts[i + 1] : arena.count)]
     }
 
-    /// Whether entry `i`'s key is `bytes`: compared in place, without making a slice of the arena (a slice would
-    /// retain and release it on every probe).
-    @inline(__always) private func matches(_ i: Int, _ bytes: some FieldByteCollection) -> Bool {
+    /// Whether long entry `i`'s key is `bytes`: compared in place, without making a slice of the arena.
+    @inline(__always) private func matchesLong(_ i: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[i], end = i + 1 < starts.count ? starts[i + 1] : arena.count
         guard end - start == bytes.count else { return false }
-        guard !bytes.isEmpty else { return true }
-        return arena.withUnsafeBufferPointer { a in
-            bytes.withFieldBuffer { b in memcmp(a.baseAddress! + start, b.baseAddress!, b.count) == 0 }
-        }
+        return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     /// The cached value for `bytes`, computing and storing it on a miss.
@@ -41,24 +63,43 @@ struct LabelCache<Value> {
 
     /// The cached value for `bytes`, or `nil` on a miss. With `store`, a caller whose resolver is shared between threads
     /// (a table, a closure) reaches it only on a miss: a hit retains nothing another thread also retains.
-    mutating func cached(_ bytes: some FieldByteCollection) -> Value? {
-        if last >= 0, matches(last, bytes) { return values[last] }
+    @inline(__always) mutating func cached(_ bytes: some FieldByteCollection) -> Value? {
+        bytes.withFieldBuffer { b in
+            let k = ShortKey(b)
+            guard let i = find(k, b) else { return nil }
+            last = i
+            return values[i]
+        }
+    }
+
+    private func find(_ k: ShortKey, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        if k.isShort {
+            if last >= 0, keys[last] == k { return last }
+            if keys.count <= LabelCache.scanned {
+                return keys.withUnsafeBufferPointer { all in all.firstIndex(of: k) }
+            }
+        } else if last >= 0, !keys[last].isShort, matchesLong(last, b) {
+            return last
+        }
         let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
+        var s = slot(k, b) & mask
         while slots[s] >= 0 {
             let i = Int(slots[s])
-            if matches(i, bytes) { last = i; return values[i] }
+            if k.isShort ? keys[i] == k : (!keys[i].isShort && matchesLong(i, b)) { return i }
             s = (s + 1) & mask
         }
         return nil
     }
 
+    /// Where a key's probe starts.
+    @inline(__always) private func slot(_ k: ShortKey, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        k.isShort ? k.hash : Int(truncatingIfNeeded: PatientRegistry.hash(b))
+    }
+
     /// Remembers `v` for `bytes` (after `cached` missed).
     mutating func store(_ bytes: some FieldByteCollection, _ v: Value) {
-        let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: PatientRegistry.hash(bytes)) & mask
-        while slots[s] >= 0 { s = (s + 1) & mask }
         if values.count >= limit {
+            keys.removeAll(keepingCapacity: true)
             arena.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
@@ -66,12 +107,19 @@ struct LabelCache<Value> {
             last = -1
             return
         }
-        let i = values.count
-        starts.append(arena.count)
-        arena.append(contentsOf: bytes)
-        values.append(v)
-        slots[s] = Int32(i)
-        last = i
+        bytes.withFieldBuffer { b in
+            let k = ShortKey(b)
+            let mask = slots.count - 1
+            var s = slot(k, b) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            let i = values.count
+            keys.append(k)
+            starts.append(arena.count)
+            if !k.isShort { arena.append(contentsOf: b) }
+            values.append(v)
+            slots[s] = Int32(i)
+            last = i
+        }
         if values.count * 2 > slots.count { rehash() }
     }
 
@@ -79,7 +127,7 @@ struct LabelCache<Value> {
         slots = Array(repeating: -1, count: slots.count * 2)
         let mask = slots.count - 1
         for i in values.indices {
-            var s = Int(truncatingIfNeeded: PatientRegistry.hash(key(i))) & mask
+            var s = (keys[i].isShort ? keys[i].hash : Int(truncatingIfNeeded: PatientRegistry.hash(key(i)))) & mask
             while slots[s] >= 0 { s = (s + 1) & mask }
             slots[s] = Int32(i)
         }

@@ -1,0 +1,48 @@
+import Testing
+@testable import WardsleepKit
+
+/// The label cache answers exactly as a dictionary keyed by the cell's bytes would: short labels (held as two words),
+/// long ones (held in the arena), the empty label, labels that differ only past the eighth byte or only in length
+/// (`A` and `A\0`), through the scan of a few labels and the hash table of many, and after it empties itself when full.
+@Suite struct LabelCacheTests {
+    static func label(_ n: Int, _ random: inout some RandomNumberGenerator) -> [UInt8] {
+        let lengths = [0, 1, 2, 7, 8, 9, 15, 16, 17, 24, 40]
+        let length = lengths[Int.random(in: 0..<lengths.count, using: &random)]
+        return (0..<length).map { i in i == length - 1 ? UInt8(truncatingIfNeeded: n) : UInt8(ascii: "a") + UInt8(n % 3) }
+    }
+
+    @Test(arguments: [5, 40, 3000])
+    func answersAsADictionary(distinct: Int) {
+        var random = SystemRandomNumberGenerator()
+        let labels = (0..<distinct).map { Self.label($0, &random) } + [[], [0x41], [0x41, 0x00], Array("Zopiclone 7.5mg".utf8),
+                                                                       Array("Zopiclone 7.5mg ".utf8)]
+        var cache = LabelCache<Int>(limit: 1000)
+        var reference: [[UInt8]: Int] = [:]
+        for step in 0..<20_000 {
+            let key = labels[Int.random(in: 0..<labels.count, using: &random)]
+            let slice = ArraySlice(key)
+            if let hit = cache.cached(slice) {
+                #expect(hit == reference[key], "step \(step): \(key)")
+            } else {
+                let value = reference[key] ?? Int.random(in: 0..<1_000_000, using: &random)
+                reference[key] = value
+                cache.store(slice, value)
+            }
+            // The same bytes lent as a view at another offset give the same answer.
+            let padded = [0xFF] + key + [0xFF]
+            padded.withUnsafeBufferPointer { buffer in
+                let view = buffer[1..<(1 + key.count)]
+                if let hit = cache.cached(view) { #expect(hit == reference[key]) }
+            }
+        }
+    }
+
+    @Test func labelsDifferingOnlyInLengthOrLateBytesAreKeptApart() {
+        var cache = LabelCache<String>()
+        let keys: [[UInt8]] = [[], [0x41], [0x41, 0x00], Array("abcdefgh".utf8), Array("abcdefghi".utf8), Array("abcdefghj".utf8),
+                               Array("abcdefghijklmnop".utf8), Array("abcdefghijklmnopq".utf8), Array("abcdefghijklmnopr".utf8)]
+        for key in keys { cache.store(ArraySlice(key), String(decoding: key, as: UTF8.self) + "|\(key.count)") }
+        for key in keys { #expect(cache.cached(ArraySlice(key)) == String(decoding: key, as: UTF8.self) + "|\(key.count)") }
+        #expect(cache.cached(ArraySlice(Array("abcdefghk".utf8))) == nil)
+    }
+}
