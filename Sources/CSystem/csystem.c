@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "csystem.h"
 
 int ws_rename_exchange(const char *a, const char *b) {
@@ -13,5 +16,14 @@ int ws_rename_exchange(const char *a, const char *b) {
     (void)a; (void)b;
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+int ws_keep_freed_memory(int mapping_threshold, int trim_threshold) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, mapping_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+#else
+    (void)mapping_threshold; (void)trim_threshold;
+    return 0;
 #endif
 }

@@ -6,32 +6,120 @@ import Glibc
 import Darwin
 #endif
 
-/// One CSV record as libcsv delivered it: the raw bytes of each field and the physical line the record began on.
-public struct CSVRecord {
+/// What a record's reading established about its quoting, shared by a record and a lent view of one (see
+/// `UnbalancedQuote`).
+public protocol CSVRecordShape {
     /// The 1-based line of the file on which the record starts (records with quoted line breaks span several lines).
-    public let line: Int
+    var line: Int { get }
     /// True when the file ended inside this record's quoted field (an unbalanced quote).
-    public let endsInsideQuotes: Bool
+    var endsInsideQuotes: Bool { get }
     /// The last line the record occupies.
-    public let endLine: Int
+    var endLine: Int { get }
     /// True when a quote inside a quoted field was not doubled (RFC 4180 requires `""`); libcsv read it as text.
-    public let undoubledQuote: Bool
+    var undoubledQuote: Bool { get }
     /// The line on which the first of the record's fields holding line breaks begins (0 when none does); when the file
     /// ends inside a quoted field, the line that field begins on.
-    public let quoteLine: Int
+    var quoteLine: Int { get }
     /// Lines wholly inside quoted fields that hold nothing but spaces and commas.
-    public let innerBlankLines: Int
+    var innerBlankLines: Int { get }
     /// The first line inside a quoted field that reads as a row of its own (0 when there is none), measured against
     /// the file's first record (the header): a line wholly inside the field with exactly its number of delimiters (more
     /// only when nothing but spaces follows them); or the line the field closes on, when the field's text on its first
     /// and last lines holds exactly the delimiters that would complete the row it opens in and begin the one it closes
     /// in (both physical lines then have the header's number).
-    public let rowLikeLine: Int
+    var rowLikeLine: Int { get }
+    /// The number of fields in the record.
+    var fieldCount: Int { get }
+    /// Whether field `i` holds nothing but white space.
+    func isBlankField(_ i: Int) -> Bool
+}
+
+/// Facts about one record's lines and quoting, as the parser counted them.
+struct RecordFacts {
+    var line: Int
+    var endsInsideQuotes: Bool
+    var endLine: Int
+    var undoubledQuote: Bool
+    var quoteLine: Int
+    var innerBlankLines: Int
+    var rowLikeLine: Int
+}
+
+/// One CSV record as libcsv delivered it, lent by the parser for the length of a call: views into the parser's own
+/// buffers, so handing a record on copies and counts nothing. Whatever outlives the call copies (`CSVRecord`).
+public struct CSVRecordView: CSVRecordShape {
+    let facts: RecordFacts
+    /// The record's bytes, field after field, exactly as in the file after CSV unquoting.
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Where each field ends in `bytes`.
+    let ends: UnsafeBufferPointer<Int>
+
+    public var line: Int { facts.line }
+    public var endsInsideQuotes: Bool { facts.endsInsideQuotes }
+    public var endLine: Int { facts.endLine }
+    public var undoubledQuote: Bool { facts.undoubledQuote }
+    public var quoteLine: Int { facts.quoteLine }
+    public var innerBlankLines: Int { facts.innerBlankLines }
+    public var rowLikeLine: Int { facts.rowLikeLine }
+    public var fieldCount: Int { ends.count }
+
+    /// The bytes of field `i` (0-based), as a view valid during the call the record is lent to.
+    @inline(__always) public func field(_ i: Int) -> FieldBytes {
+        bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+    }
+
+    /// Field `i` without leading and trailing white space (space, tab, CR, LF); `nil` when nothing is left.
+    @inline(__always) func trimmedField(_ i: Int) -> FieldBytes? {
+        var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
+        while lo < hi, CSVRecordView.isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, CSVRecordView.isSpace(bytes[hi - 1]) { hi -= 1 }
+        return lo < hi ? bytes[lo..<hi] : nil
+    }
+
+    @inline(__always) static func isSpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
+
+    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`: compared in
+    /// place (every row asks this of its first field, to find a repeated header).
+    func trimmedField(_ i: Int, lowercasedEquals lowered: [UInt8]) -> Bool {
+        guard let field = trimmedField(i), field.count == lowered.count else { return false }
+        return zip(field, lowered).allSatisfy { b, l in (b >= 0x41 && b <= 0x5A ? b + 0x20 : b) == l }
+    }
+
+    public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
+
+    /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
+    public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
+}
+
+/// One CSV record, owning its bytes: a lent `CSVRecordView` copied, for a caller that keeps records (the header, a
+/// reference table, a test).
+public struct CSVRecord: CSVRecordShape {
+    let facts: RecordFacts
     let bytes: [UInt8]
     let ends: [Int]
 
-    /// The number of fields in the record.
+    /// Copies a lent record.
+    public init(_ view: CSVRecordView) {
+        facts = view.facts
+        bytes = Array(view.bytes)
+        ends = Array(view.ends)
+    }
+
+    public var line: Int { facts.line }
+    public var endsInsideQuotes: Bool { facts.endsInsideQuotes }
+    public var endLine: Int { facts.endLine }
+    public var undoubledQuote: Bool { facts.undoubledQuote }
+    public var quoteLine: Int { facts.quoteLine }
+    public var innerBlankLines: Int { facts.innerBlankLines }
+    public var rowLikeLine: Int { facts.rowLikeLine }
     public var fieldCount: Int { ends.count }
+
+    /// Lends the record as a view, valid during the call (to read it as a row of an export).
+    public func withView<R>(_ body: (CSVRecordView) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in
+            try ends.withUnsafeBufferPointer { e in try body(CSVRecordView(facts: facts, bytes: b, ends: e)) }
+        }
+    }
 
     /// The bytes of field `i` (0-based), exactly as in the file after CSV unquoting.
     public func field(_ i: Int) -> ArraySlice<UInt8> {
@@ -39,31 +127,14 @@ public struct CSVRecord {
     }
 
     /// Field `i` without leading and trailing white space (space, tab, CR, LF), as one slice; `nil` when nothing is left.
-    /// The bounds are found on the raw bytes, so a typed read of a field makes a single slice.
     func trimmedField(_ i: Int) -> ArraySlice<UInt8>? {
         var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
-        bytes.withUnsafeBufferPointer { b in
-            @inline(__always) func space(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
-            while lo < hi, space(b[lo]) { lo += 1 }
-            while hi > lo, space(b[hi - 1]) { hi -= 1 }
-        }
+        while lo < hi, CSVRecordView.isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, CSVRecordView.isSpace(bytes[hi - 1]) { hi -= 1 }
         return lo < hi ? bytes[lo..<hi] : nil
     }
 
-    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`: compared in
-    /// place, without making a slice (every row asks this of its first field, to find a repeated header).
-    func trimmedField(_ i: Int, lowercasedEquals lowered: [UInt8]) -> Bool {
-        var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
-        return bytes.withUnsafeBufferPointer { b in
-            @inline(__always) func space(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
-            while lo < hi, space(b[lo]) { lo += 1 }
-            while hi > lo, space(b[hi - 1]) { hi -= 1 }
-            guard hi - lo == lowered.count else { return false }
-            return lowered.withUnsafeBufferPointer { l in
-                (0..<l.count).allSatisfy { k in (b[lo + k] >= 0x41 && b[lo + k] <= 0x5A ? b[lo + k] + 0x20 : b[lo + k]) == l[k] }
-            }
-        }
-    }
+    public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
 
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
@@ -134,7 +205,7 @@ public struct CSVFileReader {
 
     func read(_ file: UnsafeMutablePointer<FILE>, _ body: (CSVRecord) throws -> Void) throws -> CSVFileSummary {
         try withoutActuallyEscaping(body) { body in
-            let parser = try CSVChunkParser(displayName: displayName, maxRecordBytes: maxRecordBytes) { try body($0) }
+            let parser = try CSVChunkParser(displayName: displayName, maxRecordBytes: maxRecordBytes) { try body(CSVRecord($0)) }
             var hasher = SHA256()
             var buffer = [UInt8](repeating: 0, count: CSVFileReader.chunkSize)
             var total = 0
@@ -182,7 +253,7 @@ final class CSVChunkParser {
     /// A parser whose first line is `line`, measuring lines inside quoted fields against `width` header fields (0: the
     /// first record is the header and sets it).
     init(displayName: String, maxRecordBytes: Int = 16 * 1024 * 1024, line: Int = 1, width: Int = 0,
-         body: @escaping (consuming CSVRecord) throws -> Void) throws {
+         body: @escaping (CSVRecordView) throws -> Void) throws {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
         state = ParseState(body: body)
@@ -245,7 +316,7 @@ final class CSVChunkParser {
             offset += 1
         }
         if let error = state.error { throw error }
-        if parser.entry_pos + state.bytes.count > maxRecordBytes {
+        if parser.entry_pos + state.byteCount > maxRecordBytes {
             throw InputError(file: displayName, line: state.inRecord ? state.recordLine : state.line,
                              message: "a record starting here is longer than \(maxRecordBytes / 1_048_576) MiB; "
                                  + "this is not a ward export, or a quote is unbalanced")
@@ -262,10 +333,16 @@ final class CSVChunkParser {
     }
 }
 
-/// The state libcsv's callbacks share during one read.
+/// The state libcsv's callbacks share during one read. The record being read is assembled in memory the state owns
+/// (its bytes, and where each field ends), grown as needed and reused for every record: a record is lent to the body as
+/// a view of it, so reading allocates nothing per record and counts no references.
 final class ParseState {
-    var bytes: [UInt8] = []
-    var ends: [Int] = []
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity = 4096
+    private(set) var byteCount = 0
+    private(set) var ends: UnsafeMutablePointer<Int>
+    private var endCapacity = 64
+    private(set) var fieldCount = 0
     var line = 1
     var recordLine = 1
     var inRecord = false
@@ -273,8 +350,8 @@ final class ParseState {
     var blankLines = 0
     var endsInsideQuotes = false
     var error: Error?
-    /// Takes each record over (a record handed on is not copied).
-    let body: (consuming CSVRecord) throws -> Void
+    /// Borrows each record for the length of the call.
+    let body: (CSVRecordView) throws -> Void
     /// Fields in the first record (the header), against which lines inside quoted fields are measured.
     var width = 0
     // Facts about the record being read, for telling a stray quote from a quoted field with line breaks.
@@ -283,11 +360,19 @@ final class ParseState {
     var innerBlankLines = 0
     var rowLikeLine = 0
 
-    init(body: @escaping (consuming CSVRecord) throws -> Void) {
+    init(body: @escaping (CSVRecordView) throws -> Void) {
         self.body = body
-        bytes.reserveCapacity(4096)
-        ends.reserveCapacity(64)
+        bytes = .allocate(capacity: byteCapacity)
+        ends = .allocate(capacity: endCapacity)
     }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    /// The record's bytes so far.
+    private var recordBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: bytes, count: byteCount) }
 
     func fail(_ e: Error) { if error == nil { error = e } }
 
@@ -296,18 +381,33 @@ final class ParseState {
         if !inRecord { inRecord = true; recordLine = line }
         lastWasCR = false
         if let p, count > 0 {
-            let field = UnsafeRawBufferPointer(start: p, count: count)
-            // As typed bytes: appended with one copy, not byte by byte.
-            bytes.append(contentsOf: UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: count))
-            // Only quoted fields can hold line breaks; skip the count when there is none.
-            guard ParseState.hasLineBreak(field) else {
-                ends.append(bytes.count)
-                return
-            }
-            if quoteLine == 0 { quoteLine = line }
-            countLines(field, column: ends.count)
+            if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
+            let from = p.assumingMemoryBound(to: UInt8.self), to = bytes + byteCount
+            // Most fields are a few bytes: copied in place, which is quicker than a call to memmove.
+            if count <= 16 { for i in 0..<count { to[i] = from[i] } } else { to.update(from: from, count: count) }
+            byteCount += count
         }
-        ends.append(bytes.count)
+        if fieldCount == endCapacity { growEnds() }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
+    }
+
+    private func growBytes(to needed: Int) {
+        var capacity = byteCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = bigger
+        byteCapacity = capacity
+    }
+
+    private func growEnds() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
+        bigger.update(from: ends, count: fieldCount)
+        ends.deallocate()
+        ends = bigger
+        endCapacity *= 2
     }
 
     /// Whether a field holds a line feed or carriage return: a short field (most are) is scanned in place, a long one
@@ -350,25 +450,40 @@ final class ParseState {
         }
     }
 
+    /// Counts the line breaks inside the record's fields, field by field in order, once the record is complete: one
+    /// scan of the whole record finds whether there are any (only quoted fields can hold them, and few do).
+    private func countInnerLineBreaks() {
+        guard ParseState.hasLineBreak(UnsafeRawBufferPointer(recordBytes)) else { return }
+        for i in 0..<fieldCount {
+            let start = i == 0 ? 0 : ends[i - 1]
+            let field = UnsafeRawBufferPointer(start: bytes + start, count: ends[i] - start)
+            guard ParseState.hasLineBreak(field) else { continue }
+            if quoteLine == 0 { quoteLine = line }
+            countLines(field, column: i)
+        }
+    }
+
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
+            countInnerLineBreaks()
             let atEnd = terminator == -1 && endsInsideQuotes
             var endLine = line
             let openLine = atEnd ? unterminatedField(endLine: &endLine) : quoteLine
-            let record = CSVRecord(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
-                                   quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine,
-                                   bytes: bytes, ends: ends)
+            let record = CSVRecordView(
+                facts: RecordFacts(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
+                                   quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine),
+                bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount))
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
             // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
             // of the record's bytes, which stops at the first byte of a real row.
-            let blank = !atEnd && bytes.withUnsafeBufferPointer { !$0.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } }
+            let blank = !atEnd && !recordBytes.contains { !CSVRecordView.isSpace($0) }
             if blank { blankLines += 1 } else {
                 if width == 0 { width = record.fieldCount }
                 do { try body(record) } catch { fail(error) }
             }
-            bytes.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
+            byteCount = 0
+            fieldCount = 0
             inRecord = false
             if quoteLine != 0 || undoubledQuote {  // set only on records with quoted line breaks or broken quoting
                 undoubledQuote = false
@@ -391,11 +506,11 @@ final class ParseState {
     /// returns the line it opens on. The text after its last line break is the file's last line: none at all when
     /// empty (the file ended with a line break), a blank line when only spaces.
     func unterminatedField(endLine: inout Int) -> Int {
-        let start = ends.count > 1 ? ends[ends.count - 2] : 0
-        guard let end = ends.last, end > start else { return line }
+        let start = fieldCount > 1 ? ends[fieldCount - 2] : 0
+        guard fieldCount > 0, case let end = ends[fieldCount - 1], end > start else { return line }
         var breaks = 0
         var previousCR = false
-        for b in bytes[start..<end] {
+        for b in UnsafeBufferPointer(start: bytes + start, count: end - start) {
             if b == 0x0A { breaks += previousCR ? 0 : 1 } else if b == 0x0D { breaks += 1 }
             previousCR = b == 0x0D
         }

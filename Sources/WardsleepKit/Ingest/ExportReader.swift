@@ -27,6 +27,7 @@ public enum ExportIngest {
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = defaultChunkBytes,
         consume: (N.Record) throws -> Void
     ) throws -> ExportTally {
+        MemoryReuse.configure()
         let file = try InputFile.openRegularFile(path, displayName: spec.file)
         defer { fclose(file) }
         let input = ChunkSource(fd: fileno(file), displayName: spec.file)
@@ -177,7 +178,7 @@ struct HeaderPass {
         if block.count >= 3, block[0] == 0xEF, block[1] == 0xBB, block[2] == 0xBF { start = 3; bom = true }
         if let foreign = ForeignFormat.sniff(block[start...]) { throw InputError(file: spec.file, message: foreign.message) }
         var record: CSVRecord?
-        let parser = try CSVChunkParser(displayName: spec.file) { r in if record == nil { record = r } }
+        let parser = try CSVChunkParser(displayName: spec.file) { r in if record == nil { record = CSVRecord(r) } }
         var at = start, blockStart = 0
         while record == nil {
             if at - blockStart >= block.count {
@@ -281,11 +282,9 @@ final class ChunkPipeline<N: RecordNormaliser> {
         self.normaliser = normaliser
     }
 
-    /// One record: checked against the header, normalised, and kept as a record or as its problems. The record is
-    /// handed over, not copied, so its buffers are not retained and released again for the row.
-    func handle(_ record: consuming CSVRecord) {
-        let line = record.line
-        ExportRow.withRow(record, layout: layout) { row in handle(&row, line: line) }
+    /// One record, lent by the parser: checked against the header, normalised, and kept as a record or as its problems.
+    func handle(_ record: CSVRecordView) {
+        ExportRow.withRow(record, layout: layout) { row in handle(&row, line: record.line) }
     }
 
     /// One row, its fields lent from its record for the length of the call.

@@ -1,8 +1,8 @@
 /// One data row of an export, read through its header. Typed accessors return `nil` and record a `DataProblem` when
 /// a value cannot be used; a row with any problem is quarantined instead of becoming a record.
 public struct ExportRow {
-    /// The record libcsv produced.
-    public let record: CSVRecord
+    /// The record libcsv produced, lent for as long as the row is normalised: fields are read as views into it.
+    public let record: CSVRecordView
     let layout: ExportLayout
     /// The problems found so far in this row.
     public private(set) var problems: [DataProblem] = []
@@ -18,26 +18,16 @@ public struct ExportRow {
     /// Slash dates in this row that can only be read day first, or only month first.
     var dateEvidence = DateEvidence()
 
-    /// The record's bytes, lent for as long as the row is normalised: fields are read as views into them, without
-    /// retaining the record's buffer for each field.
-    private var buffer: UnsafeBufferPointer<UInt8>
-
-    private init(record: consuming CSVRecord, layout: ExportLayout, buffer: UnsafeBufferPointer<UInt8>) {
+    private init(record: CSVRecordView, layout: ExportLayout) {
         self.record = record
         self.layout = layout
-        self.buffer = buffer
     }
 
     /// Calls `body` with the row of `record`. The row lends its fields as views into the record's bytes, valid only
     /// during the call: the row must not outlive it, and anything kept from a field copies its bytes.
-    static func withRow<R>(_ record: consuming CSVRecord, layout: ExportLayout,
-                           _ body: (inout ExportRow) throws -> R) rethrows -> R {
-        let bytes = record.bytes
-        var row = ExportRow(record: record, layout: layout, buffer: UnsafeBufferPointer(start: nil, count: 0))
-        return try bytes.withUnsafeBufferPointer { buffer in
-            row.buffer = buffer
-            return try body(&row)
-        }
+    static func withRow<R>(_ record: CSVRecordView, layout: ExportLayout, _ body: (inout ExportRow) throws -> R) rethrows -> R {
+        var row = ExportRow(record: record, layout: layout)
+        return try body(&row)
     }
 
     var header: ExportHeader { layout.header }
@@ -54,11 +44,7 @@ public struct ExportRow {
     /// The view is valid only while the row is (inside `withRow`).
     public func bytes(_ field: String) -> FieldBytes? {
         guard let i = layout.column(field), i < record.fieldCount else { return nil }
-        var lo = i == 0 ? 0 : record.ends[i - 1], hi = record.ends[i]
-        @inline(__always) func space(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
-        while lo < hi, space(buffer[lo]) { lo += 1 }
-        while hi > lo, space(buffer[hi - 1]) { hi -= 1 }
-        return lo < hi ? buffer[lo..<hi] : nil
+        return record.trimmedField(i)
     }
 
     /// Records a problem with `field` (or the whole row when `field` is empty).
@@ -87,7 +73,7 @@ public struct ExportRow {
         } else if record.fieldCount < header.labels.count {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
         } else if record.fieldCount > header.labels.count,
-                  (header.labels.count..<record.fieldCount).contains(where: { !record.field($0).trimmingWhitespace().isEmpty }) {
+                  (header.labels.count..<record.fieldCount).contains(where: { !record.isBlankField($0) }) {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
         }
     }
@@ -160,30 +146,46 @@ public struct ExportRow {
 final class ExportLayout: @unchecked Sendable {
     let header: ExportHeader
     let spec: ExportSpec
-    /// The column plan: each canonical field the header has, with its column, resolved once. A row looks a field up by
-    /// a short scan comparing small strings, which is quicker than hashing the name on every row. The entries live in
-    /// memory owned by the layout, so a scan retains no array, and a name is compared only with names of its length.
-    private let plan: UnsafeMutableBufferPointer<(field: String, length: Int, column: Int)>
+    /// The column plan: each canonical field the header has, with its column, resolved once. A field name is found by
+    /// its length and its first byte (for the short literals normalisers name fields with, read without touching any
+    /// heap memory), which pick one of 64 buckets; a bucket lists the few names that share it, each
+    /// compared in full. The entries live in memory owned by the layout, so a lookup retains nothing.
+    private let plan: UnsafeMutableBufferPointer<(field: String, column: Int)>
+    /// For each bucket, the first plan entry in it (-1: none) and how many follow it in `plan`.
+    private let buckets: UnsafeMutableBufferPointer<(first: Int, count: Int)>
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
-        let columns = header.index.sorted { $0.value < $1.value }
+        let columns = header.index.sorted { (ExportLayout.bucket($0.key), $0.value) < (ExportLayout.bucket($1.key), $1.value) }
         plan = .allocate(capacity: columns.count)
+        buckets = .allocate(capacity: 64)
+        buckets.initialize(repeating: (-1, 0))
         for (i, entry) in columns.enumerated() {
-            (plan.baseAddress! + i).initialize(to: (entry.key, entry.key.utf8.count, entry.value))
+            (plan.baseAddress! + i).initialize(to: (entry.key, entry.value))
+            let b = ExportLayout.bucket(entry.key)
+            if buckets[b].first < 0 { buckets[b].first = i }
+            buckets[b].count += 1
         }
     }
 
     deinit {
         _ = plan.deinitialize()
         plan.deallocate()
+        buckets.deallocate()
+    }
+
+    /// The bucket of a field name: its length and its first byte, mixed.
+    @inline(__always) static func bucket(_ field: String) -> Int {
+        let utf8 = field.utf8
+        return (utf8.count &* 7 &+ Int(utf8.first ?? 0) &* 3) & 63
     }
 
     /// The column of `field`, or `nil` when the export has none.
     @inline(__always) func column(_ field: String) -> Int? {
-        let length = field.utf8.count
-        for i in 0..<plan.count where plan[i].length == length && plan[i].field == field { return plan[i].column }
+        let b = buckets[ExportLayout.bucket(field)]
+        guard b.first >= 0 else { return nil }
+        for i in b.first..<(b.first + b.count) where plan[i].field == field { return plan[i].column }
         return nil
     }
 }

@@ -47,7 +47,7 @@ public struct UnbalancedQuote: Equatable, Sendable {
     }
 }
 
-extension CSVRecord {
+extension CSVRecordShape {
     /// The record judged against a header of `headerFields` columns: a stray quote, or `nil` (see `UnbalancedQuote`).
     public func unbalancedQuote(headerFields: Int) -> UnbalancedQuote? {
         let evidence: String
@@ -58,7 +58,7 @@ extension CSVRecord {
             if undoubledQuote {
                 evidence = "a quote inside it is not doubled"
             } else if fieldCount < headerFields
-                        || (headerFields..<max(headerFields, fieldCount)).contains(where: { !field($0).trimmingWhitespace().isEmpty }) {
+                        || (headerFields..<max(headerFields, fieldCount)).contains(where: { !isBlankField($0) }) {
                 evidence = "the row then has \(fieldCount) fields where the header has \(headerFields)"
             } else if rowLikeLine > 0 {
                 evidence = "line \(rowLikeLine) reads as a row of its own"

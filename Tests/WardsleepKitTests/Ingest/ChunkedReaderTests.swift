@@ -45,7 +45,7 @@ import Testing
                 layout = ExportLayout(header: h, spec: spec)
                 return
             }
-            ExportRow.withRow(record, layout: layout) { row in
+            record.withView { view in ExportRow.withRow(view, layout: layout) { row in
                 row.checkShape()
                 tally.rowsRead += row.rows
                 swallowed += row.swallowedBlankLines
@@ -72,7 +72,7 @@ import Testing
                     if row.problems.isEmpty { row.reject("", "row could not be read") }
                     problems += row.problems
                 }
-            }
+            } }
         }
         guard let layout else { throw InputError(file: spec.file, message: "the file has no header row") }
         tally.blankLines = summary.blankLines + swallowed

@@ -71,15 +71,34 @@ import Testing
                 layout = ExportLayout(header: try ExportHeader(labels: labels, spec: spec, file: "x.csv"), spec: spec)
                 return
             }
-            ExportRow.withRow(record, layout: layout) { row in
+            record.withView { view in ExportRow.withRow(view, layout: layout) { row in
                 for (field, column) in layout.header.index {
-                    let expected = column < row.record.fieldCount ? row.record.trimmedField(column) : nil
+                    // The owned record's own trimming (over its array) is the reference for the lent view's.
+                    let expected = column < record.fieldCount ? record.trimmedField(column) : nil
                     #expect(row.bytes(field).map(Array.init) == expected.map(Array.init), "line \(row.line) \(field)")
                     #expect(row.bytes(field)?.startIndex == expected?.startIndex)
                     seen += 1
                 }
-            }
+            } }
         }
         #expect(seen == 15)
+    }
+
+    /// The layout finds every field the header has at its column, and none it lacks, whichever fields share a bucket
+    /// (names of one length starting with one letter: `date`, `drug`).
+    @Test func theLayoutFindsEachFieldAtItsColumn() throws {
+        for (kind, hypnotics) in [(ExportKind.hypnotics, HypnoticsExportKind.administrations), (.hypnotics, .issues), (.incidents, .issues),
+                                  (.observations, .issues), (.occupancy, .issues), (.feedback, .issues), (.sleepPlans, .issues),
+                                  (.involvement, .issues)] {
+            let spec = ExportSpec(kind: kind, file: "x.csv", hypnoticsKind: hypnotics)
+            let fields = kind.fields(hypnotics: hypnotics).map(\.name)
+            let header = try ExportHeader(labels: fields, spec: spec, file: "x.csv")
+            let layout = ExportLayout(header: header, spec: spec)
+            for field in fields { #expect(layout.column(field) == header.index[field], "\(kind) \(field)") }
+            for absent in ["", "d", "date_", "drugs", "dose", "wardx", "a_field_name_longer_than_sixteen_bytes"]
+            where header.index[absent] == nil {
+                #expect(layout.column(absent) == nil, "\(kind) \(absent)")
+            }
+        }
     }
 }
