@@ -38,11 +38,11 @@ public struct ExportRow {
     public var line: Int { record.line }
 
     /// Whether the export has a column for `field`.
-    public func has(_ field: String) -> Bool { layout.column(field) != nil }
+    @inline(__always) public func has(_ field: String) -> Bool { layout.column(field) != nil }
 
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
     /// The view is valid only while the row is (inside `withRow`).
-    public func bytes(_ field: String) -> FieldBytes? {
+    @inline(__always) public func bytes(_ field: String) -> FieldBytes? {
         guard let i = layout.column(field), i < record.fieldCount else { return nil }
         return record.trimmedField(i)
     }
@@ -79,7 +79,7 @@ public struct ExportRow {
     }
 
     /// A required field's bytes, recording "empty required field" when missing.
-    mutating func requiredBytes(_ field: String) -> FieldBytes? {
+    @inline(__always) mutating func requiredBytes(_ field: String) -> FieldBytes? {
         guard let b = bytes(field) else {
             reject(field, "empty required field: \(field) must have a value", value: "")
             return nil

@@ -7,10 +7,15 @@ public typealias PatientID = UInt32
 /// `PatientID` and its HMAC pseudonym is computed once, on first sight. Records carry only the number, so the analyses
 /// hold sets of 4-byte numbers rather than strings, and the keyed hash runs once per patient, not once per row.
 ///
-/// The identifiers themselves are kept only here, in one byte arena inside the ingest stage, to recognise a patient seen
-/// before; they never reach a record, an analysis or an output. Memory grows with distinct patients (about 30 bytes
-/// each), never with rows. One registry serves every export of a run, so a patient is the same number in the sleep
-/// plans and in the administrations.
+/// The identifiers themselves are kept only here, inside the ingest stage, to recognise a patient seen before; they
+/// never reach a record, an analysis or an output. Memory grows with distinct patients (about 25 bytes each), never
+/// with rows. One registry serves every export of a run, so a patient is the same number in the sleep plans and in the
+/// administrations.
+///
+/// A year of administrations names hundreds of thousands of patients in no useful order, so finding one is a trip to
+/// memory the caches do not hold; the table is laid out for one such trip. Nearly every identifier is held whole in its
+/// 16-byte slot: a normalised identifier of up to 19 digits (an NHS number) as its value and length, one of up to 8
+/// bytes (a hospital number) as its bytes; only a longer one is compared against a byte arena.
 ///
 /// Workers on several threads register patients at once: the table is split into 64 shards by the identifier's hash,
 /// each with its own lock, so two threads rarely wait for each other. A patient's number is its shard and its place in
@@ -18,25 +23,28 @@ public typealias PatientID = UInt32
 public final class PatientRegistry: @unchecked Sendable {
     static let shardBits = 6
     let pseudonymiser: Pseudonymiser
-    private let shards: [Shard]
+    /// The shards, owned by `owners`; reached without retaining them, as they live as long as the registry.
+    private let shards: [Unmanaged<Shard>]
+    private let owners: [Shard]
 
     /// Creates an empty registry pseudonymising with `pseudonymiser`.
     public init(pseudonymiser: Pseudonymiser) {
         self.pseudonymiser = pseudonymiser
-        shards = (0..<(1 << PatientRegistry.shardBits)).map { _ in Shard() }
+        owners = (0..<(1 << PatientRegistry.shardBits)).map { _ in Shard() }
+        shards = owners.map { Unmanaged.passUnretained($0) }
     }
 
     /// The number of distinct patients seen.
-    public var count: Int { shards.reduce(0) { $0 + $1.count } }
+    public var count: Int { owners.reduce(0) { $0 + $1.count } }
 
     /// The patient for an identifier's bytes, registering (and pseudonymising) it on first sight.
     public func id(for raw: some FieldByteCollection) -> PatientID {
         // Normalised on the stack: a patient seen before costs no allocation.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
             let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])
-            let hash = PatientRegistry.hash(key)
-            let s = Int(truncatingIfNeeded: hash) & ((1 << PatientRegistry.shardBits) - 1)
-            let local = shards[s].id(for: key, hash: hash >> PatientRegistry.shardBits, pseudonymiser: pseudonymiser)
+            let slot = Slot(key)
+            let s = slot.shard
+            let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: slot, key: key, pseudonymiser: pseudonymiser) }
             return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
         }
     }
@@ -44,7 +52,7 @@ public final class PatientRegistry: @unchecked Sendable {
     /// The pseudonym of a registered patient (`P-` and 20 hex digits), as `Pseudonymiser.pseudonym` gives it.
     public func pseudonym(_ id: PatientID) -> String {
         let s = Int(id & PatientID((1 << PatientRegistry.shardBits) - 1))
-        return shards[s].pseudonym(Int(id >> PatientID(PatientRegistry.shardBits)))
+        return owners[s].pseudonym(Int(id >> PatientID(PatientRegistry.shardBits)))
     }
 
     /// FNV-1a, 64-bit: quick on short identifiers; collisions only cost a comparison.
@@ -54,34 +62,88 @@ public final class PatientRegistry: @unchecked Sendable {
         return h ^ (h >> 29)
     }
 
-    /// One shard: identifiers end to end in a byte arena, an open-addressing table, and the pseudonyms' digests.
+    /// A normalised identifier as a table slot holds it: `value` and `kind` together say which identifier it is
+    /// (exactly, except for a long one, whose value is its hash); `index` is the patient's place in its shard.
+    struct Slot {
+        /// 0: empty; 1: digits (`value` is the number); 2: up to 8 bytes (`value` is the bytes); 3: longer (`value` is
+        /// the hash). The next byte is the length.
+        static let digits: UInt8 = 1, short: UInt8 = 2, long: UInt8 = 3
+        var value: UInt64 = 0
+        var kind: UInt8 = 0
+        var length: UInt8 = 0
+        var index: UInt32 = 0
+
+        init() {}
+
+        /// The slot of a normalised identifier (its index not yet known).
+        @inline(__always) init(_ key: UnsafeBufferPointer<UInt8>) {
+            if key.count <= 19, key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                kind = Slot.digits
+                for b in key { value = value &* 10 &+ UInt64(b &- 0x30) }
+            } else if key.count <= 8 {
+                kind = Slot.short
+                for (i, b) in key.enumerated() { value |= UInt64(b) << UInt64(8 * i) }
+            } else {
+                kind = Slot.long
+                value = PatientRegistry.hash(key)
+            }
+            length = UInt8(truncatingIfNeeded: min(key.count, 255))
+        }
+
+        /// A well-mixed hash of the identifier: the low bits pick the shard, the rest the place in it.
+        @inline(__always) var hash: UInt64 {
+            let h = (value ^ (UInt64(kind) << 56 | UInt64(length) << 48)) &* 0x9E37_79B9_7F4A_7C15
+            return h ^ (h >> 29)
+        }
+
+        var shard: Int { Int(truncatingIfNeeded: hash) & ((1 << PatientRegistry.shardBits) - 1) }
+
+        @inline(__always) func sameIdentifier(as other: Slot) -> Bool {
+            value == other.value && kind == other.kind && length == other.length
+        }
+    }
+
+    /// One shard: a table of slots, the long identifiers end to end in a byte arena, and the pseudonyms' digests.
     private final class Shard: @unchecked Sendable {
         private let lock = NSLock()
+        /// The table, sized to a power of two; `kind` 0 marks an empty slot.
+        private var slots = [Slot](repeating: Slot(), count: 64)
+        private var patients = 0
+        /// Long identifiers (over 8 bytes and not all digits) by patient: where each starts in `arena` (-1: not long)
+        /// and its length.
+        private var longStarts: [Int32] = []
+        private var longLengths: [Int32] = []
         private var arena: [UInt8] = []
-        private var ends: [UInt32] = []
         /// The first 10 bytes (80 bits) of each patient's HMAC-SHA-256, the pseudonym.
         private var digests: [UInt8] = []
-        /// Patient index + 1 (0: empty), sized to a power of two.
-        private var slots: [UInt32] = Array(repeating: 0, count: 64)
 
-        var count: Int { lock.withLock { ends.count } }
+        var count: Int { lock.withLock { patients } }
 
-        func id(for key: UnsafeBufferPointer<UInt8>, hash: UInt64, pseudonymiser: Pseudonymiser) -> Int {
+        func id(for key: Slot, key bytes: UnsafeBufferPointer<UInt8>, pseudonymiser: Pseudonymiser) -> Int {
             lock.lock()
             defer { lock.unlock() }
             let mask = slots.count - 1
-            var i = Int(truncatingIfNeeded: hash) & mask
-            while slots[i] != 0 {
-                let p = Int(slots[i] - 1)
-                if matches(p, key) { return p }
-                i = (i + 1) & mask
+            var i = Int(truncatingIfNeeded: key.hash >> PatientRegistry.shardBits) & mask
+            let found: Int? = slots.withUnsafeBufferPointer { table in
+                while table[i].kind != 0 {
+                    if table[i].sameIdentifier(as: key), key.kind != Slot.long || matchesLong(Int(table[i].index), bytes) {
+                        return Int(table[i].index)
+                    }
+                    i = (i + 1) & mask
+                }
+                return nil
             }
-            let p = ends.count
-            arena.append(contentsOf: key)
-            ends.append(UInt32(arena.count))
-            digests.append(contentsOf: pseudonymiser.digest(Array(key)))
-            slots[i] = UInt32(p + 1)
-            if ends.count * 2 > slots.count { grow() }
+            if let found { return found }
+            let p = patients
+            patients += 1
+            var entry = key
+            entry.index = UInt32(p)
+            slots[i] = entry
+            longStarts.append(key.kind == Slot.long ? Int32(arena.count) : -1)
+            longLengths.append(key.kind == Slot.long ? Int32(bytes.count) : 0)
+            if key.kind == Slot.long { arena.append(contentsOf: bytes) }
+            digests.append(contentsOf: pseudonymiser.digest(Array(bytes)))
+            if patients * 10 > slots.count * 7 { grow() }
             return p
         }
 
@@ -89,25 +151,20 @@ public final class PatientRegistry: @unchecked Sendable {
             lock.withLock { Pseudonymiser.format(digests[p * 10..<p * 10 + 10]) }
         }
 
-        /// Whether patient `p`'s identifier is `key`, compared in place (no slice of the arena, so nothing retained).
-        @inline(__always) private func matches(_ p: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-            let start = p == 0 ? 0 : Int(ends[p - 1]), end = Int(ends[p])
-            guard end - start == key.count else { return false }
-            guard key.count > 0 else { return true }
+        /// Whether long patient `p`'s identifier is `key` (its hash, kind and length already match).
+        private func matchesLong(_ p: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = Int(longStarts[p])
+            guard start >= 0, Int(longLengths[p]) == key.count else { return false }
             return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
         }
 
-        private func identifier(_ p: Int) -> ArraySlice<UInt8> {
-            arena[(p == 0 ? 0 : Int(ends[p - 1]))..<Int(ends[p])]
-        }
-
         private func grow() {
-            var bigger = [UInt32](repeating: 0, count: slots.count * 2)
+            var bigger = [Slot](repeating: Slot(), count: slots.count * 2)
             let mask = bigger.count - 1
-            for p in 0..<ends.count {
-                var i = Int(truncatingIfNeeded: PatientRegistry.hash(identifier(p)) >> PatientRegistry.shardBits) & mask
-                while bigger[i] != 0 { i = (i + 1) & mask }
-                bigger[i] = UInt32(p + 1)
+            for slot in slots where slot.kind != 0 {
+                var i = Int(truncatingIfNeeded: slot.hash >> PatientRegistry.shardBits) & mask
+                while bigger[i].kind != 0 { i = (i + 1) & mask }
+                bigger[i] = slot
             }
             slots = bigger
         }

@@ -24,6 +24,29 @@ struct PatientRegistryTests {
         #expect(r.pseudonym(ids[4_321]) == pseudonymiser.pseudonym(for: "L4321"))
     }
 
+    /// Identifiers are held in the table as numbers (all digits), as bytes (up to 8) or by hash against an arena
+    /// (longer): no two identifiers share a number across those forms, whatever their lengths or leading zeros.
+    @Test func everyDistinctIdentifierIsItsOwnNumberInEveryForm() {
+        let r = PatientRegistry(pseudonymiser: pseudonymiser)
+        var random = SampleRandom(seed: 12)
+        let shapes = ["0", "00", "000", "12", "012", "0012", "1234567890123456789", "01234567890123456789",
+                      "12345678901234567890", "ABCDEFGH", "ABCDEFGHI", "ABCDEFGHIJ", "ABCDEFGHIJ0", "A", "1A", "A1",
+                      String(repeating: "Z", count: 300), String(repeating: "Z", count: 301)]
+        var identifiers = Set(shapes)
+        for _ in 0..<3_000 {
+            let length = random.pick([1, 2, 5, 8, 9, 10, 12, 19, 20, 24])
+            let alphabet = random.pick([Array("0123456789"), Array("0123456789AB"), Array("XY")])
+            identifiers.insert(String((0..<length).map { _ in random.pick(alphabet) }))
+        }
+        var ids: [String: PatientID] = [:]
+        for identifier in identifiers.sorted() { ids[identifier] = r.id(for: ArraySlice(Array(identifier.utf8))) }
+        #expect(Set(ids.values).count == identifiers.count && r.count == identifiers.count)
+        for identifier in identifiers.shuffled() {
+            #expect(r.id(for: ArraySlice(Array(identifier.utf8))) == ids[identifier], "\(identifier)")
+        }
+        for identifier in shapes { #expect(r.pseudonym(ids[identifier]!) == pseudonymiser.pseudonym(for: identifier)) }
+    }
+
     @Test func patientSetsAgreeWithASetOfNumbers() {
         var random = SampleRandom(seed: 9)
         var a = PatientSet(), b = PatientSet()
