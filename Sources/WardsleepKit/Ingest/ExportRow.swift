@@ -61,19 +61,20 @@ public struct ExportRow {
 
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.
     mutating func checkShape() {
-        if let stray = record.unbalancedQuote(headerFields: header.labels.count) {
+        let width = layout.width
+        if let stray = record.unbalancedQuote(headerFields: width) {
             rows = stray.rows
             swallowedBlankLines = record.innerBlankLines
             problems.append(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
                                         reason: stray.reason, rows: stray.rows))
-        } else if record.fieldCount == header.labels.count, record.fieldCount > 0,
-                  record.trimmedField(0, lowercasedEquals: header.firstLabelBytes),
+        } else if record.fieldCount == width, record.fieldCount > 0,
+                  record.trimmedField(0, lowercasedEquals: layout.firstLabelBytes),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
-        } else if record.fieldCount < header.labels.count {
+        } else if record.fieldCount < width {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
-        } else if record.fieldCount > header.labels.count,
-                  (header.labels.count..<record.fieldCount).contains(where: { !record.isBlankField($0) }) {
+        } else if record.fieldCount > width,
+                  (width..<record.fieldCount).contains(where: { !record.isBlankField($0) }) {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
         }
     }
@@ -154,9 +155,16 @@ final class ExportLayout: @unchecked Sendable {
     /// For each bucket, the first plan entry in it (-1: none) and how many follow it in `plan`.
     private let buckets: UnsafeMutableBufferPointer<(first: Int, count: Int)>
 
+    /// The header's number of fields, and its first label trimmed and lower-cased: every row is checked against them,
+    /// so they are held here rather than read out of the header (which would retain its arrays) on every row.
+    let width: Int
+    let firstLabelBytes: [UInt8]
+
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
+        width = header.labels.count
+        firstLabelBytes = header.firstLabelBytes
         let columns = header.index.sorted { (ExportLayout.bucket($0.key), $0.value) < (ExportLayout.bucket($1.key), $1.value) }
         plan = .allocate(capacity: columns.count)
         buckets = .allocate(capacity: 64)

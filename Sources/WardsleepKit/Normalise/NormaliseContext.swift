@@ -8,6 +8,8 @@ public final class NormaliseContext: Sendable {
     public let pseudonymiser: Pseudonymiser?
     /// The patients of this run (one registry for every export), when there is a key.
     public let patients: PatientRegistry?
+    /// The same registry, reached by rows without retaining it (it lives as long as the context).
+    private let patientTable: Unmanaged<PatientRegistry>?
 
     /// Each ward's periods (the study's, or the ward's own), worked out once.
     let wardPeriods: [StudyPeriods]
@@ -19,6 +21,7 @@ public final class NormaliseContext: Sendable {
         self.study = study
         self.pseudonymiser = pseudonymiser
         patients = pseudonymiser.map(PatientRegistry.init)
+        patientTable = patients.map { Unmanaged.passUnretained($0) }
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
         dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
     }
@@ -42,8 +45,8 @@ public final class NormaliseContext: Sendable {
 
     /// The patient of a row (pseudonymised on first sight), or `nil` when the field is empty (and not required).
     func patient(_ row: inout ExportRow, required: Bool) -> PatientID? {
-        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patients else { return nil }
-        return patients.id(for: bytes)
+        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patientTable else { return nil }
+        return patientTable._withUnsafeGuaranteedRef { $0.id(for: bytes) }
     }
 
     /// The ward a row names, by id, name or alias; a ward in `exclude_wards` sets the row aside ("excluded by design");

@@ -42,9 +42,9 @@ public final class PatientRegistry: @unchecked Sendable {
         // Normalised on the stack: a patient seen before costs no allocation.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
             let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])
-            let slot = Slot(key)
-            let s = slot.shard
-            let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: slot, key: key, pseudonymiser: pseudonymiser) }
+            let k = Key(key)
+            let s = k.shard
+            let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key, pseudonymiser: pseudonymiser) }
             return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
         }
     }
@@ -62,72 +62,103 @@ public final class PatientRegistry: @unchecked Sendable {
         return h ^ (h >> 29)
     }
 
-    /// A normalised identifier as a table slot holds it: `value` and `kind` together say which identifier it is
-    /// (exactly, except for a long one, whose value is its hash); `index` is the patient's place in its shard.
-    struct Slot {
-        /// 0: empty; 1: digits (`value` is the number); 2: up to 8 bytes (`value` is the bytes); 3: longer (`value` is
-        /// the hash). The next byte is the length.
-        static let digits: UInt8 = 1, short: UInt8 = 2, long: UInt8 = 3
+    /// A normalised identifier as it is looked up: `value` and `kind` with `length` say which identifier it is
+    /// (exactly, except for a long one, whose value is its hash).
+    struct Key {
+        static let digits: UInt32 = 1, short: UInt32 = 2, long: UInt32 = 3
         var value: UInt64 = 0
-        var kind: UInt8 = 0
-        var length: UInt8 = 0
-        var index: UInt32 = 0
+        var kind: UInt32
+        var length: UInt32
 
-        init() {}
-
-        /// The slot of a normalised identifier (its index not yet known).
+        /// The key of a normalised identifier.
         @inline(__always) init(_ key: UnsafeBufferPointer<UInt8>) {
             if key.count <= 19, key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                kind = Slot.digits
+                kind = Key.digits
                 for b in key { value = value &* 10 &+ UInt64(b &- 0x30) }
             } else if key.count <= 8 {
-                kind = Slot.short
+                kind = Key.short
                 for (i, b) in key.enumerated() { value |= UInt64(b) << UInt64(8 * i) }
             } else {
-                kind = Slot.long
+                kind = Key.long
                 value = PatientRegistry.hash(key)
             }
-            length = UInt8(truncatingIfNeeded: min(key.count, 255))
+            length = kind == Key.long ? 0 : UInt32(key.count)
         }
 
         /// A well-mixed hash of the identifier: the low bits pick the shard, the rest the place in it.
         @inline(__always) var hash: UInt64 {
-            let h = (value ^ (UInt64(kind) << 56 | UInt64(length) << 48)) &* 0x9E37_79B9_7F4A_7C15
+            let h = (value ^ UInt64(kind << 8 | length) << 48) &* 0x9E37_79B9_7F4A_7C15
             return h ^ (h >> 29)
         }
 
         var shard: Int { Int(truncatingIfNeeded: hash) & ((1 << PatientRegistry.shardBits) - 1) }
+    }
 
-        @inline(__always) func sameIdentifier(as other: Slot) -> Bool {
-            value == other.value && kind == other.kind && length == other.length
+    /// One entry of a shard's table, in 12 bytes: a digits or short identifier whole (its value in `low` and `high`),
+    /// a long one as 32 bits of its hash and where it starts in the arena; and the patient's place in the shard with
+    /// the key's kind and length. `tag` 0 marks an empty slot.
+    struct Slot {
+        static let indexBits: UInt32 = 25
+        var low: UInt32 = 0, high: UInt32 = 0
+        /// Patient index (25 bits), kind (2 bits), length (5 bits: up to 19).
+        var tag: UInt32 = 0
+
+        init() {}
+
+        init(_ key: Key, index: Int, arenaStart: Int) {
+            low = UInt32(truncatingIfNeeded: key.value)
+            high = key.kind == Key.long ? UInt32(arenaStart) : UInt32(truncatingIfNeeded: key.value >> 32)
+            tag = UInt32(index) | key.kind << Slot.indexBits | key.length << (Slot.indexBits + 2)
+        }
+
+        var isEmpty: Bool { tag == 0 }
+        var index: Int { Int(tag & (1 << Slot.indexBits - 1)) }
+        var kind: UInt32 { (tag >> Slot.indexBits) & 3 }
+        var length: UInt32 { tag >> (Slot.indexBits + 2) }
+
+        /// Whether this slot holds `key` (for a long key: its hash matches; the arena decides).
+        @inline(__always) func holds(_ key: Key) -> Bool {
+            guard kind == key.kind, length == key.length, low == UInt32(truncatingIfNeeded: key.value) else { return false }
+            return key.kind == Key.long || high == UInt32(truncatingIfNeeded: key.value >> 32)
+        }
+
+        /// The place in the table this slot belongs at (the hash, rebuilt from what the slot holds).
+        func hash(arena: [UInt8]) -> UInt64 {
+            if kind == Key.long {
+                let start = Int(high)
+                let length = Int(arena[start]) | Int(arena[start + 1]) << 8 | Int(arena[start + 2]) << 16 | Int(arena[start + 3]) << 24
+                return arena.withUnsafeBufferPointer { Key(UnsafeBufferPointer(rebasing: $0[(start + 4)..<(start + 4 + length)])).hash }
+            }
+            var key = Key(UnsafeBufferPointer(start: nil, count: 0))
+            key.value = UInt64(low) | UInt64(high) << 32
+            key.kind = kind
+            key.length = length
+            return key.hash
         }
     }
 
-    /// One shard: a table of slots, the long identifiers end to end in a byte arena, and the pseudonyms' digests.
+    /// One shard: a table of slots, long identifiers end to end in a byte arena, and the pseudonyms' digests.
     private final class Shard: @unchecked Sendable {
         private let lock = NSLock()
-        /// The table, sized to a power of two; `kind` 0 marks an empty slot.
+        /// The table, sized to a power of two.
         private var slots = [Slot](repeating: Slot(), count: 64)
         private var patients = 0
-        /// Long identifiers (over 8 bytes and not all digits) by patient: where each starts in `arena` (-1: not long)
-        /// and its length.
-        private var longStarts: [Int32] = []
-        private var longLengths: [Int32] = []
+        /// Long identifiers (over 8 bytes and not all digits), each its length in 4 bytes and its bytes.
         private var arena: [UInt8] = []
         /// The first 10 bytes (80 bits) of each patient's HMAC-SHA-256, the pseudonym.
         private var digests: [UInt8] = []
 
         var count: Int { lock.withLock { patients } }
 
-        func id(for key: Slot, key bytes: UnsafeBufferPointer<UInt8>, pseudonymiser: Pseudonymiser) -> Int {
+        func id(for key: Key, key bytes: UnsafeBufferPointer<UInt8>, pseudonymiser: Pseudonymiser) -> Int {
             lock.lock()
             defer { lock.unlock() }
             let mask = slots.count - 1
             var i = Int(truncatingIfNeeded: key.hash >> PatientRegistry.shardBits) & mask
             let found: Int? = slots.withUnsafeBufferPointer { table in
-                while table[i].kind != 0 {
-                    if table[i].sameIdentifier(as: key), key.kind != Slot.long || matchesLong(Int(table[i].index), bytes) {
-                        return Int(table[i].index)
+                while !table[i].isEmpty {
+                    if table[i].holds(key), key.kind != Key.long || matchesLong(at: Int(table[i].high), bytes) {
+                        return table[i].index
                     }
                     i = (i + 1) & mask
                 }
@@ -135,13 +166,14 @@ public final class PatientRegistry: @unchecked Sendable {
             }
             if let found { return found }
             let p = patients
+            precondition(p < 1 << Slot.indexBits - 1, "more than 33 million patients in one shard of the patient table")
             patients += 1
-            var entry = key
-            entry.index = UInt32(p)
-            slots[i] = entry
-            longStarts.append(key.kind == Slot.long ? Int32(arena.count) : -1)
-            longLengths.append(key.kind == Slot.long ? Int32(bytes.count) : 0)
-            if key.kind == Slot.long { arena.append(contentsOf: bytes) }
+            slots[i] = Slot(key, index: p, arenaStart: arena.count)
+            if key.kind == Key.long {
+                let n = UInt32(bytes.count)
+                arena.append(contentsOf: [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)])
+                arena.append(contentsOf: bytes)
+            }
             digests.append(contentsOf: pseudonymiser.digest(Array(bytes)))
             if patients * 10 > slots.count * 7 { grow() }
             return p
@@ -151,19 +183,20 @@ public final class PatientRegistry: @unchecked Sendable {
             lock.withLock { Pseudonymiser.format(digests[p * 10..<p * 10 + 10]) }
         }
 
-        /// Whether long patient `p`'s identifier is `key` (its hash, kind and length already match).
-        private func matchesLong(_ p: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-            let start = Int(longStarts[p])
-            guard start >= 0, Int(longLengths[p]) == key.count else { return false }
-            return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+        /// Whether the long identifier at `start` in the arena is `key`.
+        private func matchesLong(at start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            arena.withUnsafeBufferPointer { a in
+                let length = Int(a[start]) | Int(a[start + 1]) << 8 | Int(a[start + 2]) << 16 | Int(a[start + 3]) << 24
+                return length == key.count && memcmp(a.baseAddress! + start + 4, key.baseAddress!, key.count) == 0
+            }
         }
 
         private func grow() {
             var bigger = [Slot](repeating: Slot(), count: slots.count * 2)
             let mask = bigger.count - 1
-            for slot in slots where slot.kind != 0 {
-                var i = Int(truncatingIfNeeded: slot.hash >> PatientRegistry.shardBits) & mask
-                while bigger[i].kind != 0 { i = (i + 1) & mask }
+            for slot in slots where !slot.isEmpty {
+                var i = Int(truncatingIfNeeded: slot.hash(arena: arena) >> PatientRegistry.shardBits) & mask
+                while !bigger[i].isEmpty { i = (i + 1) & mask }
                 bigger[i] = slot
             }
             slots = bigger

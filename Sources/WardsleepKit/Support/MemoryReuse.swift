@@ -9,10 +9,11 @@ import CSystem
 /// pages chunk after chunk. Peak memory is unchanged (freed memory is reused, not added to); only its return to the
 /// kernel waits for the process to end.
 public enum MemoryReuse {
-    /// Blocks up to this size come from the heap rather than their own mapping.
-    static let mappingThreshold: Int32 = 32 << 20
-    /// Free memory at the top of the heap kept rather than trimmed.
-    static let trimThreshold: Int32 = 128 << 20
+    /// Blocks up to this size come from the heap rather than their own mapping (a chunk's bytes and rows are smaller).
+    static let mappingThreshold: Int32 = 4 << 20
+    /// Free memory at the top of the heap kept rather than trimmed: enough for the chunks in flight, little more, so
+    /// peak memory stays where it was.
+    static let trimThreshold: Int32 = 16 << 20
 
     /// Applies the settings once per process; `true` when the allocator took them (always false off glibc).
     @discardableResult
