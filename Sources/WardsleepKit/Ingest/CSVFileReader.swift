@@ -80,7 +80,7 @@ public struct CSVRecordView: CSVRecordShape {
 
     /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`: compared in
     /// place (every row asks this of its first field, to find a repeated header).
-    func trimmedField(_ i: Int, lowercasedEquals lowered: [UInt8]) -> Bool {
+    func trimmedField(_ i: Int, lowercasedEquals lowered: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         guard let field = trimmedField(i), field.count == lowered.count else { return false }
         return zip(field, lowered).allSatisfy { b, l in (b >= 0x41 && b <= 0x5A ? b + 0x20 : b) == l }
     }

@@ -3,9 +3,18 @@
 public struct ExportRow {
     /// The record libcsv produced, lent for as long as the row is normalised: fields are read as views into it.
     public let record: CSVRecordView
-    let layout: ExportLayout
+    /// The layout, borrowed: it outlives every row read through it (`withRow` holds it), and rows on several threads
+    /// share it, so taking a reference per row would make the threads contend for its reference count.
+    private let borrowedLayout: Unmanaged<ExportLayout>
+    /// The layout, for the paths a problem takes (a reference is taken only there).
+    var layout: ExportLayout { borrowedLayout.takeUnretainedValue() }
+    /// The problems found so far in this row (none for nearly every row: kept as `nil` then, so a clean row holds no
+    /// array to release).
+    private var found: [DataProblem]?
     /// The problems found so far in this row.
-    public private(set) var problems: [DataProblem] = []
+    public var problems: [DataProblem] { found ?? [] }
+    /// Whether no problem has been found in this row.
+    @inline(__always) public var isClean: Bool { found == nil }
     /// The encodings fields of this row needed (for the manifest).
     public private(set) var sawWindows1252 = false
     /// The rows read this row stands for: 1, or every line an unbalanced quote swallowed into it.
@@ -18,16 +27,23 @@ public struct ExportRow {
     /// Slash dates in this row that can only be read day first, or only month first.
     var dateEvidence = DateEvidence()
 
-    private init(record: CSVRecordView, layout: ExportLayout) {
+    private init(record: CSVRecordView, layout: Unmanaged<ExportLayout>) {
         self.record = record
-        self.layout = layout
+        borrowedLayout = layout
     }
 
     /// Calls `body` with the row of `record`. The row lends its fields as views into the record's bytes, valid only
     /// during the call: the row must not outlive it, and anything kept from a field copies its bytes.
     static func withRow<R>(_ record: CSVRecordView, layout: ExportLayout, _ body: (inout ExportRow) throws -> R) rethrows -> R {
-        var row = ExportRow(record: record, layout: layout)
-        return try body(&row)
+        try withExtendedLifetime(layout) {
+            var row = ExportRow(record: record, layout: .passUnretained(layout))
+            return try body(&row)
+        }
+    }
+
+    /// The column of `field`, looked up in the borrowed layout.
+    @inline(__always) private func column(_ field: String) -> Int? {
+        borrowedLayout._withUnsafeGuaranteedRef { $0.column(field) }
     }
 
     var header: ExportHeader { layout.header }
@@ -38,13 +54,17 @@ public struct ExportRow {
     public var line: Int { record.line }
 
     /// Whether the export has a column for `field`.
-    @inline(__always) public func has(_ field: String) -> Bool { layout.column(field) != nil }
+    @inline(__always) public func has(_ field: String) -> Bool { column(field) != nil }
 
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
     /// The view is valid only while the row is (inside `withRow`).
     @inline(__always) public func bytes(_ field: String) -> FieldBytes? {
-        guard let i = layout.column(field), i < record.fieldCount else { return nil }
+        guard let i = column(field), i < record.fieldCount else { return nil }
         return record.trimmedField(i)
+    }
+
+    private mutating func record(_ problem: DataProblem) {
+        if found == nil { found = [problem] } else { found!.append(problem) }
     }
 
     /// Records a problem with `field` (or the whole row when `field` is empty).
@@ -55,20 +75,20 @@ public struct ExportRow {
         if !DataProblem.verbatimFields.contains(field) { shown = Redactor.standard.excerpt(shown, maxLength: 80) }
         shown = String(String.UnicodeScalarView(shown.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" ? "?" : $0 }))
         if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
-        problems.append(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown,
+        record(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown,
                                     reason: reason))
     }
 
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.
     mutating func checkShape() {
-        let width = layout.width
+        let (width, firstLabel) = borrowedLayout._withUnsafeGuaranteedRef { ($0.width, $0.firstLabel) }
         if let stray = record.unbalancedQuote(headerFields: width) {
             rows = stray.rows
             swallowedBlankLines = record.innerBlankLines
-            problems.append(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
+            record(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
                                         reason: stray.reason, rows: stray.rows))
         } else if record.fieldCount == width, record.fieldCount > 0,
-                  record.trimmedField(0, lowercasedEquals: layout.firstLabelBytes),
+                  record.trimmedField(0, lowercasedEquals: firstLabel),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
         } else if record.fieldCount < width {
@@ -158,13 +178,14 @@ final class ExportLayout: @unchecked Sendable {
     /// The header's number of fields, and its first label trimmed and lower-cased: every row is checked against them,
     /// so they are held here rather than read out of the header (which would retain its arrays) on every row.
     let width: Int
-    let firstLabelBytes: [UInt8]
+    let firstLabel: UnsafeMutableBufferPointer<UInt8>
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
         width = header.labels.count
-        firstLabelBytes = header.firstLabelBytes
+        firstLabel = .allocate(capacity: header.firstLabelBytes.count)
+        _ = firstLabel.initialize(from: header.firstLabelBytes)
         let columns = header.index.sorted { (ExportLayout.bucket($0.key), $0.value) < (ExportLayout.bucket($1.key), $1.value) }
         plan = .allocate(capacity: columns.count)
         buckets = .allocate(capacity: 64)
@@ -181,6 +202,7 @@ final class ExportLayout: @unchecked Sendable {
         _ = plan.deinitialize()
         plan.deallocate()
         buckets.deallocate()
+        firstLabel.deallocate()
     }
 
     /// The bucket of a field name: its length and its first byte, mixed.

@@ -56,7 +56,7 @@ public struct FeedbackNormaliser: RecordNormaliser {
             guard (1...5).contains(v) else { throw FieldIssue("rating out of range: expected 1 to 5") }
             return v
         }
-        guard let id, let group, let stage, let text, row.problems.isEmpty else { return nil }
+        guard let id, let group, let stage, let text, row.isClean else { return nil }
         return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating)
     }
 }

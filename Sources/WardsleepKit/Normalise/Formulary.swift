@@ -25,6 +25,9 @@ public final class FormularyDrug: Sendable, Equatable, Codable {
     /// Brand and salt names that mean the same drug (`zimovane`, `promethazine hydrochloride`).
     public let aliases: [String]
 
+    /// The same drug as a new object (equal to this one; a thread can count references to it alone).
+    public func copy() -> FormularyDrug { FormularyDrug(name: name, atc: atc, dddMg: dddMg, group: group, aliases: aliases) }
+
     /// Two drugs are the same when every field is.
     public static func == (a: FormularyDrug, b: FormularyDrug) -> Bool {
         a === b || (a.name == b.name && a.atc == b.atc && a.dddMg == b.dddMg && a.group == b.group && a.aliases == b.aliases)

@@ -55,7 +55,7 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
                 row.reject("product", issue.reason)
             }
         }
-        guard let day, let ward, let productText, let product, let quantity, row.problems.isEmpty else { return nil }
+        guard let day, let ward, let productText, let product, let quantity, row.isClean else { return nil }
         return HypnoticIssueRecord(day: day, ward: ward, productText: productText, product: product, quantity: quantity, drug: drug,
                                    strengthMg: strength, period: context.wardPeriods[ward].period(of: day))
     }
@@ -155,7 +155,9 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
             if let hit = drugs.cached(bytes) {
                 resolved = hit
             } else {
-                resolved = resolveDrug(bytes)  // the shared resolver is reached only on a miss
+                // The shared resolver is reached only on a miss. Each chunk's normaliser keeps its own copy of the
+                // drug, so records made on different threads never count references to one shared object.
+                resolved = resolveDrug(bytes).map { ResolvedDrug(drug: $0.drug.copy(), mgPerMl: $0.mgPerMl, mgPerTablet: $0.mgPerTablet) }
                 drugs.store(bytes, resolved)
             }
             switch resolved {
@@ -166,7 +168,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let dose = self.dose(&row, drug: drug)
         let status = statuses.value(&row) ?? .given
         let prn = prnFlags.value(&row)?.bool
-        guard let stamp, let ward, let patient, let drug, let dose, row.problems.isEmpty else { return nil }
+        guard let stamp, let ward, let patient, let drug, let dose, row.isClean else { return nil }
         return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug.drug,
                                             doseMg: dose,
                                             status: status, prn: prn,

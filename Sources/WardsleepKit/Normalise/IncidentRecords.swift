@@ -113,7 +113,7 @@ public struct IncidentNormaliser: RecordNormaliser {
             }
         }
         let patient = context.patient(&row, required: false)
-        guard let id, let stamp, let ward, let category, row.problems.isEmpty else { return nil }
+        guard let id, let stamp, let ward, let category, row.isClean else { return nil }
         let time = separateTime ?? stamp.1
         return IncidentRecord(id: id, day: stamp.0, time: time, ward: ward, category: category, subcategory: subcategory,
                               severity: severity, patient: patient, status: status,

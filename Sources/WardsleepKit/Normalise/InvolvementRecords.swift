@@ -103,7 +103,7 @@ public struct InvolvementNormaliser: RecordNormaliser {
         let activity = row.text("activity").map(redactor.redact)
         let evidence = row.text("evidence").map(redactor.redact)
         let day = row.dateTime("date", order: order)?.0
-        guard let stage, let level, let group, let role, row.problems.isEmpty else { return nil }
+        guard let stage, let level, let group, let role, row.isClean else { return nil }
         return InvolvementRecord(stage: stage, group: group, role: role, level: level, activity: activity, evidence: evidence, day: day)
     }
 }

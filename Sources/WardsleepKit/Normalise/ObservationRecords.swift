@@ -49,7 +49,7 @@ public struct ObservationNormaliser: RecordNormaliser {
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
         let reason = reasons.value(&row) ?? .routine  // an empty cell is a routine check; an unmapped one is recorded
-        guard let stamp, let time = stamp.1, let ward, let patient, row.problems.isEmpty else { return nil }
+        guard let stamp, let time = stamp.1, let ward, let patient, row.isClean else { return nil }
         let timing = context.timing(ward: ward, day: stamp.0, time: time)
         // The timing always has a night here: the check has a time.
         let night = timing.night ?? stamp.0

@@ -46,7 +46,7 @@ public struct OccupancyNormaliser: RecordNormaliser {
         if !includesLeave, let beds, let leave, leave > beds {
             row.reject("leave_beds", "more beds on leave (\(leave)) than occupied (\(beds)): occupied beds must include those on leave")
         }
-        guard let day, let ward, let beds, row.problems.isEmpty else { return nil }
+        guard let day, let ward, let beds, row.isClean else { return nil }
         return OccupancyRecord(day: day, ward: ward, occupiedBeds: includesLeave ? beds : beds - (leave ?? 0), leaveBeds: leave,
                                period: context.wardPeriods[ward].period(of: day))
     }

@@ -4,17 +4,18 @@ import Foundation
 public typealias PatientID = UInt32
 
 /// Interns patient identifiers as they are read: each distinct identifier (after `Pseudonymiser.normalise`) gets a
-/// `PatientID` and its HMAC pseudonym is computed once, on first sight. Records carry only the number, so the analyses
-/// hold sets of 4-byte numbers rather than strings, and the keyed hash runs once per patient, not once per row.
+/// `PatientID`. Records carry only the number, so the analyses hold sets of 4-byte numbers rather than strings, and
+/// no identifier travels past this table. A patient's pseudonym (the keyed HMAC of its normalised identifier) is made
+/// from the table when asked for; no output of a run needs one, so a run computes none.
 ///
 /// The identifiers themselves are kept only here, inside the ingest stage, to recognise a patient seen before; they
-/// never reach a record, an analysis or an output. Memory grows with distinct patients (about 25 bytes each), never
+/// never reach a record, an analysis or an output. Memory grows with distinct patients (about 24 bytes each), never
 /// with rows. One registry serves every export of a run, so a patient is the same number in the sleep plans and in the
 /// administrations.
 ///
 /// A year of administrations names hundreds of thousands of patients in no useful order, so finding one is a trip to
 /// memory the caches do not hold; the table is laid out for one such trip. Nearly every identifier is held whole in its
-/// 16-byte slot: a normalised identifier of up to 19 digits (an NHS number) as its value and length, one of up to 8
+/// 12-byte slot: a normalised identifier of up to 19 digits (an NHS number) as its value and length, one of up to 8
 /// bytes (a hospital number) as its bytes; only a longer one is compared against a byte arena.
 ///
 /// Workers on several threads register patients at once: the table is split into 64 shards by the identifier's hash,
@@ -44,7 +45,7 @@ public final class PatientRegistry: @unchecked Sendable {
             let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])
             let k = Key(key)
             let s = k.shard
-            let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key, pseudonymiser: pseudonymiser) }
+            let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key) }
             return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
         }
     }
@@ -52,7 +53,7 @@ public final class PatientRegistry: @unchecked Sendable {
     /// The pseudonym of a registered patient (`P-` and 20 hex digits), as `Pseudonymiser.pseudonym` gives it.
     public func pseudonym(_ id: PatientID) -> String {
         let s = Int(id & PatientID((1 << PatientRegistry.shardBits) - 1))
-        return owners[s].pseudonym(Int(id >> PatientID(PatientRegistry.shardBits)))
+        return Pseudonymiser.format(pseudonymiser.digest(owners[s].identifier(Int(id >> PatientID(PatientRegistry.shardBits)))))
     }
 
     /// FNV-1a, 64-bit: quick on short identifiers; collisions only cost a comparison.
@@ -137,7 +138,7 @@ public final class PatientRegistry: @unchecked Sendable {
         }
     }
 
-    /// One shard: a table of slots, long identifiers end to end in a byte arena, and the pseudonyms' digests.
+    /// One shard: a table of slots, long identifiers end to end in a byte arena, and where each patient's slot is.
     private final class Shard: @unchecked Sendable {
         private let lock = NSLock()
         /// The table, sized to a power of two.
@@ -145,12 +146,12 @@ public final class PatientRegistry: @unchecked Sendable {
         private var patients = 0
         /// Long identifiers (over 8 bytes and not all digits), each its length in 4 bytes and its bytes.
         private var arena: [UInt8] = []
-        /// The first 10 bytes (80 bits) of each patient's HMAC-SHA-256, the pseudonym.
-        private var digests: [UInt8] = []
+        /// Each patient's place in `slots`, by patient (to give back its identifier).
+        private var slotOf: [UInt32] = []
 
         var count: Int { lock.withLock { patients } }
 
-        func id(for key: Key, key bytes: UnsafeBufferPointer<UInt8>, pseudonymiser: Pseudonymiser) -> Int {
+        func id(for key: Key, key bytes: UnsafeBufferPointer<UInt8>) -> Int {
             lock.lock()
             defer { lock.unlock() }
             let mask = slots.count - 1
@@ -169,18 +170,38 @@ public final class PatientRegistry: @unchecked Sendable {
             precondition(p < 1 << Slot.indexBits - 1, "more than 33 million patients in one shard of the patient table")
             patients += 1
             slots[i] = Slot(key, index: p, arenaStart: arena.count)
+            slotOf.append(UInt32(i))
             if key.kind == Key.long {
                 let n = UInt32(bytes.count)
                 arena.append(contentsOf: [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)])
                 arena.append(contentsOf: bytes)
             }
-            digests.append(contentsOf: pseudonymiser.digest(Array(bytes)))
             if patients * 10 > slots.count * 7 { grow() }
             return p
         }
 
-        func pseudonym(_ p: Int) -> String {
-            lock.withLock { Pseudonymiser.format(digests[p * 10..<p * 10 + 10]) }
+        /// Patient `p`'s normalised identifier, rebuilt from its slot (or read from the arena).
+        func identifier(_ p: Int) -> [UInt8] {
+            lock.withLock {
+                let slot = slots[Int(slotOf[p])]
+                switch slot.kind {
+                case Key.digits:
+                    var value = UInt64(slot.low) | UInt64(slot.high) << 32
+                    var digits = [UInt8](repeating: 0x30, count: Int(slot.length))
+                    for i in digits.indices.reversed() {
+                        digits[i] = 0x30 + UInt8(value % 10)
+                        value /= 10
+                    }
+                    return digits
+                case Key.short:
+                    let value = UInt64(slot.low) | UInt64(slot.high) << 32
+                    return (0..<Int(slot.length)).map { UInt8(truncatingIfNeeded: value >> UInt64(8 * $0)) }
+                default:
+                    let start = Int(slot.high)
+                    let length = Int(arena[start]) | Int(arena[start + 1]) << 8 | Int(arena[start + 2]) << 16 | Int(arena[start + 3]) << 24
+                    return Array(arena[(start + 4)..<(start + 4 + length)])
+                }
+            }
         }
 
         /// Whether the long identifier at `start` in the arena is `key`.
@@ -198,6 +219,7 @@ public final class PatientRegistry: @unchecked Sendable {
                 var i = Int(truncatingIfNeeded: slot.hash(arena: arena) >> PatientRegistry.shardBits) & mask
                 while !bigger[i].isEmpty { i = (i + 1) & mask }
                 bigger[i] = slot
+                slotOf[slot.index] = UInt32(i)
             }
             slots = bigger
         }

@@ -45,13 +45,13 @@ public struct SleepPlanNormaliser: RecordNormaliser {
         let ward = context.ward(&row, cache: &lookups)
         let patient = context.patient(&row, required: true)
         let protected = protectedFlags.value(&row, required: true)?.bool
-        if protected == nil && row.problems.isEmpty {
+        if protected == nil && row.isClean {
             row.reject("protected", "not recorded: protected must say whether the night was protected (Y or N)")
         }
         let decidedBy = roles.values(&row)
         let patientInvolved = patientFlags.value(&row)?.bool
         let carerInvolved = carerFlags.value(&row)?.bool
-        guard let night, let ward, let patient, let protected, let decidedBy, row.problems.isEmpty else { return nil }
+        guard let night, let ward, let patient, let protected, let decidedBy, row.isClean else { return nil }
         return SleepPlanRecord(night: night, ward: ward, patient: patient, protected: protected, decidedBy: decidedBy,
                                patientInvolved: patientInvolved, carerInvolved: carerInvolved,
                                period: context.wardPeriods[ward].period(of: night))
