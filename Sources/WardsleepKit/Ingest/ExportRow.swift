@@ -46,6 +46,22 @@ public struct ExportRow {
         borrowedLayout._withUnsafeGuaranteedRef { $0.column(field) }
     }
 
+    /// The trimmed bytes of a field named at run time (a coded field), its bucket worked out once by the caller.
+    @inline(__always) func bytes(_ field: FieldName) -> FieldBytes? {
+        guard let i = borrowedLayout._withUnsafeGuaranteedRef({ $0.column(field.name, bucket: field.bucket) }),
+              i < record.fieldCount else { return nil }
+        return record.trimmedField(i)
+    }
+
+    /// A required field named at run time, recording "empty required field" when missing.
+    @inline(__always) mutating func requiredBytes(_ field: FieldName) -> FieldBytes? {
+        guard let b = bytes(field) else {
+            reject(field.name, "empty required field: \(field.name) must have a value", value: "")
+            return nil
+        }
+        return b
+    }
+
     var header: ExportHeader { layout.header }
     var spec: ExportSpec { layout.spec }
     var file: String { layout.spec.file }
@@ -212,11 +228,26 @@ final class ExportLayout: @unchecked Sendable {
     }
 
     /// The column of `field`, or `nil` when the export has none.
-    @inline(__always) func column(_ field: String) -> Int? {
-        let b = buckets[ExportLayout.bucket(field)]
+    @inline(__always) func column(_ field: String) -> Int? { column(field, bucket: ExportLayout.bucket(field)) }
+
+    /// The column of `field`, whose bucket is `bucket`.
+    @inline(__always) func column(_ field: String, bucket: Int) -> Int? {
+        let b = buckets[bucket]
         guard b.first >= 0 else { return nil }
         for i in b.first..<(b.first + b.count) where plan[i].field == field { return plan[i].column }
         return nil
+    }
+}
+
+/// A field name held with its bucket in the layout's table, for a name known only at run time (a coded field's):
+/// the bucket is worked out once, not on every row.
+struct FieldName {
+    let name: String
+    let bucket: Int
+
+    init(_ name: String) {
+        self.name = name
+        bucket = ExportLayout.bucket(name)
     }
 }
 

@@ -3,6 +3,8 @@
 struct CodedColumn<Value> {
     /// The field.
     let coded: CodedField
+    /// Its name, as rows look it up.
+    let name: FieldName
     /// Normalised label → typed value (defaults with the study's own labels added).
     let table: [String: Value]
     var cache = LabelCache<Value?>()
@@ -11,6 +13,7 @@ struct CodedColumn<Value> {
     /// left out, so labels mapped to it are unmapped).
     init(_ coded: CodedField, spec: ExportSpec, _ typed: (String) -> Value?) {
         self.coded = coded
+        name = FieldName(coded.field)
         var t: [String: Value] = [:]
         for (label, canonical) in coded.table(adding: spec.values[coded.field] ?? [:]) {
             if let v = typed(canonical) { t[label] = v }
@@ -21,6 +24,7 @@ struct CodedColumn<Value> {
     /// A column over a ready table (labels normalised).
     init(_ coded: CodedField, table: [String: Value]) {
         self.coded = coded
+        name = FieldName(coded.field)
         self.table = table
     }
 
@@ -30,7 +34,7 @@ struct CodedColumn<Value> {
     /// The row's value of the field: `nil` when the cell is empty (recorded as a problem when `required`) or its label
     /// is unmapped (recorded, with `CodedField.unmappedReason`).
     mutating func value(_ row: inout ExportRow, required: Bool = false) -> Value? {
-        guard let bytes = required ? row.requiredBytes(coded.field) : row.bytes(coded.field) else { return nil }
+        guard let bytes = required ? row.requiredBytes(name) : row.bytes(name) else { return nil }
         let v: Value?
         if let hit = cache.cached(bytes) {
             v = hit

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A patient as the analyses see it: a small number standing for one pseudonymised identifier within a run.
 public typealias PatientID = UInt32
@@ -140,7 +141,8 @@ public final class PatientRegistry: @unchecked Sendable {
 
     /// One shard: a table of slots, long identifiers end to end in a byte arena, and where each patient's slot is.
     private final class Shard: @unchecked Sendable {
-        private let lock = NSLock()
+        /// Futex-based, taken and released inline: a lookup holds it for a few nanoseconds.
+        private let lock = Mutex(())
         /// The table, sized to a power of two.
         private var slots = [Slot](repeating: Slot(), count: 64)
         private var patients = 0
@@ -149,11 +151,13 @@ public final class PatientRegistry: @unchecked Sendable {
         /// Each patient's place in `slots`, by patient (to give back its identifier).
         private var slotOf: [UInt32] = []
 
-        var count: Int { lock.withLock { patients } }
+        var count: Int { lock.withLock { _ in patients } }
 
         func id(for key: Key, key bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            lock.lock()
-            defer { lock.unlock() }
+            lock.withLock { _ in find(key, bytes) }
+        }
+
+        private func find(_ key: Key, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
             let mask = slots.count - 1
             var i = Int(truncatingIfNeeded: key.hash >> PatientRegistry.shardBits) & mask
             let found: Int? = slots.withUnsafeBufferPointer { table in
@@ -182,7 +186,7 @@ public final class PatientRegistry: @unchecked Sendable {
 
         /// Patient `p`'s normalised identifier, rebuilt from its slot (or read from the arena).
         func identifier(_ p: Int) -> [UInt8] {
-            lock.withLock {
+            lock.withLock { _ in
                 let slot = slots[Int(slotOf[p])]
                 switch slot.kind {
                 case Key.digits:
