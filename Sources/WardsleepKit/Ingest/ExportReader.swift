@@ -289,7 +289,7 @@ final class ChunkPipeline<N: RecordNormaliser> {
 
     /// One record, lent by the parser: checked against the header, normalised, and kept as a record or as its problems.
     func handle(_ record: CSVRecordView) {
-        ExportRow.withRow(record, layout: layout) { row in handle(&row, line: record.line) }
+        ExportRow.withRow(record, layout: layout, examplesWanted: dates.stillWanted) { row in handle(&row, line: record.line) }
     }
 
     /// One row, its fields lent from its record for the length of the call.

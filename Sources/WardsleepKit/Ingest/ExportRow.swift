@@ -34,9 +34,13 @@ public struct ExportRow {
 
     /// Calls `body` with the row of `record`. The row lends its fields as views into the record's bytes, valid only
     /// during the call: the row must not outlive it, and anything kept from a field copies its bytes.
-    static func withRow<R>(_ record: CSVRecordView, layout: ExportLayout, _ body: (inout ExportRow) throws -> R) rethrows -> R {
+    /// `examplesWanted` says which kinds of telling date the rows before this one have not yet shown an example of: a
+    /// row writes out an example's text only when it is the first of its kind (not on every row with such a date).
+    static func withRow<R>(_ record: CSVRecordView, layout: ExportLayout, examplesWanted: DateEvidence.Wanted = .both,
+                           _ body: (inout ExportRow) throws -> R) rethrows -> R {
         try withExtendedLifetime(layout) {
             var row = ExportRow(record: record, layout: .passUnretained(layout))
+            row.dateEvidence.examplesWanted = examplesWanted
             return try body(&row)
         }
     }
@@ -262,16 +266,29 @@ struct DateEvidence: Sendable {
     /// The first of each: line, field and value.
     var firstDayFirst: (line: Int, field: String, value: String)?
     var firstMonthFirst: (line: Int, field: String, value: String)?
+    /// Which first examples are still wanted.
+    var examplesWanted = Wanted.both
 
-    /// Notes one date cell (no allocation unless it is the first evidence of its kind).
+    /// Which kinds still want a first example.
+    struct Wanted {
+        var dayFirst: Bool, monthFirst: Bool
+        static let both = Wanted(dayFirst: true, monthFirst: true)
+    }
+
+    /// What later rows should still make an example of: the kinds this evidence has no example of yet.
+    var stillWanted: Wanted { Wanted(dayFirst: firstDayFirst == nil, monthFirst: firstMonthFirst == nil) }
+
+    /// Notes one date cell (no allocation unless it is the first evidence of its kind in the file so far).
     @inline(__always) mutating func note(_ bytes: some FieldByteCollection, line: Int, field: String) {
         switch FieldParsing.evidentOrder(bytes) {
         case .dmy?:
             dayFirst += 1
-            if firstDayFirst == nil { firstDayFirst = (line, field, String(decoding: bytes, as: UTF8.self)) }
+            if examplesWanted.dayFirst, firstDayFirst == nil { firstDayFirst = (line, field, String(decoding: bytes, as: UTF8.self)) }
         case .mdy?:
             monthFirst += 1
-            if firstMonthFirst == nil { firstMonthFirst = (line, field, String(decoding: bytes, as: UTF8.self)) }
+            if examplesWanted.monthFirst, firstMonthFirst == nil {
+                firstMonthFirst = (line, field, String(decoding: bytes, as: UTF8.self))
+            }
         default: break
         }
     }
