@@ -49,3 +49,58 @@ struct DenseCells<Key: Hashable, Value> {
     /// Every cell, as a dictionary.
     var dictionary: [Key: Value] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
 }
+
+/// Patient-nights (a patient number and a day, packed in 64 bits) to the place of their sleep plan: an open-addressing
+/// table with a multiplicative hash, since every check of an observation log is looked up in it (a `Dictionary`
+/// hashes each key with SipHash, several times slower on a plain integer). Memory grows with the plans, never with the
+/// log.
+struct PatientNightIndex {
+    /// Key and value + 1 (0: empty), sized to a power of two.
+    private var keys: [UInt64] = Array(repeating: 0, count: 64)
+    private var values: [Int32] = Array(repeating: 0, count: 64)
+    private(set) var count = 0
+
+    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        let h = key &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: h ^ (h >> 32)) & mask
+    }
+
+    /// The value stored for `key`, if any.
+    subscript(key: UInt64) -> Int32? {
+        let mask = keys.count - 1
+        var i = PatientNightIndex.slot(key, mask)
+        while values[i] != 0 {
+            if keys[i] == key { return values[i] - 1 }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    /// Stores `value` for `key` unless the key is already there; `true` when it was stored.
+    mutating func insert(_ key: UInt64, _ value: Int32) -> Bool {
+        let mask = keys.count - 1
+        var i = PatientNightIndex.slot(key, mask)
+        while values[i] != 0 {
+            if keys[i] == key { return false }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        values[i] = value + 1
+        count += 1
+        if count * 2 > keys.count { grow() }
+        return true
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: 0, count: oldKeys.count * 2)
+        let mask = keys.count - 1
+        for j in oldKeys.indices where oldValues[j] != 0 {
+            var i = PatientNightIndex.slot(oldKeys[j], mask)
+            while values[i] != 0 { i = (i + 1) & mask }
+            keys[i] = oldKeys[j]
+            values[i] = oldValues[j]
+        }
+    }
+}

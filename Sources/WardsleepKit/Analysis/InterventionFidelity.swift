@@ -29,17 +29,32 @@ public final class FidelityTally: StudyConsumer {
         public var withoutPlan = 0
     }
 
-    private var planIndex: [UInt64: Int32] = [:]
+    private var planIndex = PatientNightIndex()
     private var plans: [Plan] = []
     /// One bit per plan: a routine check fell inside the window on that night.
     private var routineChecked: [UInt64] = []
-    /// Checks by ward, then period.
-    public private(set) var checks: [Int: [StudyPeriod: Checks]] = [:]
+    /// Checks by ward, then period (baseline, pilot), with whether any check reached the cell: dense, since every
+    /// check of a log of millions lands in one of them.
+    private var checkCells: [[(checks: Checks, touched: Bool)]] = []
+    /// Whether each ward has a check in the log.
+    private var logged: [Bool] = []
     /// Plans naming a patient-night an earlier plan already named (the first is kept).
     public private(set) var repeatedPlans = 0
+
+    /// Checks by ward, then period.
+    public var checks: [Int: [StudyPeriod: Checks]] {
+        var out: [Int: [StudyPeriod: Checks]] = [:]
+        for (ward, cells) in checkCells.enumerated() {
+            for (p, cell) in cells.enumerated() where cell.touched {
+                out[ward, default: [:]][p == 0 ? .baseline : .pilot] = cell.checks
+            }
+        }
+        return out
+    }
+
     /// Wards with at least one check in the log: a ward without any kept no log (paper sheets not transcribed, say),
     /// which is not the same as a ward whose staff checked no one.
-    public private(set) var loggedWards: Set<Int> = []
+    public var loggedWards: Set<Int> { Set(logged.indices.filter { logged[$0] }) }
 
     /// Creates an empty tally.
     public init() {}
@@ -51,16 +66,17 @@ public final class FidelityTally: StudyConsumer {
     public func sleepPlan(_ r: SleepPlanRecord) {
         guard let period = r.period else { return }
         let k = FidelityTally.key(r.patient, r.night)
-        guard planIndex[k] == nil else { repeatedPlans += 1; return }
-        planIndex[k] = Int32(plans.count)
+        guard planIndex.insert(k, Int32(plans.count)) else { repeatedPlans += 1; return }
         plans.append(Plan(ward: Int32(r.ward), night: Int32(truncatingIfNeeded: r.night.dayNumber), period: period, protected: r.protected))
         if plans.count > routineChecked.count * 64 { routineChecked.append(0) }
     }
 
     public func observation(_ r: ObservationRecord) {
-        loggedWards.insert(r.ward)
+        while logged.count <= r.ward { logged.append(false); checkCells.append([(Checks(), false), (Checks(), false)]) }
+        logged[r.ward] = true
         guard let period = r.period, r.inProtectedWindow else { return }
-        var c = checks[r.ward]?[period] ?? Checks()
+        let p = period == .baseline ? 0 : 1
+        var c = checkCells[r.ward][p].checks
         c.inWindow += 1
         if let i = planIndex[FidelityTally.key(r.patient, r.night)].map(Int.init) {
             if plans[i].protected {
@@ -75,7 +91,7 @@ public final class FidelityTally: StudyConsumer {
         } else {
             c.withoutPlan += 1
         }
-        checks[r.ward, default: [:]][period] = c
+        checkCells[r.ward][p] = (c, true)
     }
 
     /// Protected nights, and those with no routine check in the window, by ward, period and month (first day).

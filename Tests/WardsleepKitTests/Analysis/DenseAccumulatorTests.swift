@@ -125,4 +125,24 @@ import Testing
         }
         return text(try JSONSerialization.jsonObject(with: data))
     }
+
+    /// The patient-night index answers as a dictionary does, through its growth, for keys that differ only in the
+    /// patient, only in the night, or in neither (a repeated plan keeps the first).
+    @Test func thePatientNightIndexAnswersAsADictionary() {
+        var random = SampleRandom(seed: 31)
+        var index = PatientNightIndex()
+        var reference: [UInt64: Int32] = [:]
+        for n in 0..<50_000 {
+            let key = FidelityTally.key(PatientID(random.next() % 3_000), CalendarDay(dayNumber: 17_800 + Int(random.next() % 400)))
+            let stored = index.insert(key, Int32(n))
+            #expect(stored == (reference[key] == nil))
+            if reference[key] == nil { reference[key] = Int32(n) }
+            if n % 97 == 0 {
+                let probe = FidelityTally.key(PatientID(random.next() % 3_500), CalendarDay(dayNumber: 17_800 + Int(random.next() % 450)))
+                #expect(index[probe] == reference[probe])
+            }
+        }
+        #expect(index.count == reference.count)
+        #expect(reference.allSatisfy { index[$0.key] == $0.value })
+    }
 }
