@@ -41,14 +41,20 @@ public final class PatientRegistry: @unchecked Sendable {
 
     /// The patient for an identifier's bytes, registering (and pseudonymising) it on first sight.
     public func id(for raw: some FieldByteCollection) -> PatientID {
+        // An identifier of digits alone (an NHS number written without spaces) is its own normal form: its key is read
+        // straight off the cell.
+        if let k = Key(digitsOf: raw) { return id(k, UnsafeBufferPointer(start: nil, count: 0)) }
         // Normalised on the stack: a patient seen before costs no allocation.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
             let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])
-            let k = Key(key)
-            let s = k.shard
-            let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key) }
-            return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
+            return id(Key(key), key)
         }
+    }
+
+    @inline(__always) private func id(_ k: Key, _ key: UnsafeBufferPointer<UInt8>) -> PatientID {
+        let s = k.shard
+        let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key) }
+        return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
     }
 
     /// The pseudonym of a registered patient (`P-` and 20 hex digits), as `Pseudonymiser.pseudonym` gives it.
@@ -85,6 +91,20 @@ public final class PatientRegistry: @unchecked Sendable {
                 value = PatientRegistry.hash(key)
             }
             length = kind == Key.long ? 0 : UInt32(key.count)
+        }
+
+        /// The key of a raw cell of 1 to 19 digits and nothing else, which `Pseudonymiser.normalise` leaves as it is;
+        /// `nil` for any other cell.
+        @inline(__always) init?(digitsOf raw: some FieldByteCollection) {
+            guard raw.count >= 1, raw.count <= 19 else { return nil }
+            var v: UInt64 = 0
+            for b in raw {
+                guard b >= 0x30 && b <= 0x39 else { return nil }
+                v = v &* 10 &+ UInt64(b &- 0x30)
+            }
+            value = v
+            kind = Key.digits
+            length = UInt32(raw.count)
         }
 
         /// A well-mixed hash of the identifier: the low bits pick the shard, the rest the place in it.
