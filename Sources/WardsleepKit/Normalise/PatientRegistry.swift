@@ -5,12 +5,11 @@ import Synchronization
 public typealias PatientID = UInt32
 
 /// Interns patient identifiers as they are read: each distinct identifier (after `Pseudonymiser.normalise`) gets a
-/// `PatientID`. Records carry only the number, so the analyses hold sets of 4-byte numbers rather than strings, and
-/// no identifier travels past this table. A patient's pseudonym (the keyed HMAC of its normalised identifier) is made
-/// from the table when asked for; no output of a run needs one, so a run computes none.
+/// `PatientID` and its HMAC pseudonym is computed once, on first sight. Records carry only the number, so the analyses
+/// hold sets of 4-byte numbers rather than strings, and the keyed hash runs once per patient, not once per row.
 ///
 /// The identifiers themselves are kept only here, inside the ingest stage, to recognise a patient seen before; they
-/// never reach a record, an analysis or an output. Memory grows with distinct patients (about 24 bytes each), never
+/// never reach a record, an analysis or an output. Memory grows with distinct patients (about 30 bytes each), never
 /// with rows. One registry serves every export of a run, so a patient is the same number in the sleep plans and in the
 /// administrations.
 ///
@@ -53,14 +52,14 @@ public final class PatientRegistry: @unchecked Sendable {
 
     @inline(__always) private func id(_ k: Key, _ key: UnsafeBufferPointer<UInt8>) -> PatientID {
         let s = k.shard
-        let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key) }
+        let local = shards[s]._withUnsafeGuaranteedRef { $0.id(for: k, key: key, pseudonymiser: pseudonymiser) }
         return PatientID(local) << PatientID(PatientRegistry.shardBits) | PatientID(s)
     }
 
     /// The pseudonym of a registered patient (`P-` and 20 hex digits), as `Pseudonymiser.pseudonym` gives it.
     public func pseudonym(_ id: PatientID) -> String {
         let s = Int(id & PatientID((1 << PatientRegistry.shardBits) - 1))
-        return Pseudonymiser.format(pseudonymiser.digest(owners[s].identifier(Int(id >> PatientID(PatientRegistry.shardBits)))))
+        return owners[s].pseudonym(Int(id >> PatientID(PatientRegistry.shardBits)))
     }
 
     /// FNV-1a, 64-bit: quick on short identifiers; collisions only cost a comparison.
@@ -105,6 +104,17 @@ public final class PatientRegistry: @unchecked Sendable {
             value = v
             kind = Key.digits
             length = UInt32(raw.count)
+        }
+
+        /// The identifier of a digits key, as its normalised bytes (`length` digits, leading zeros kept).
+        func digits() -> [UInt8] {
+            var v = value
+            var out = [UInt8](repeating: 0x30, count: Int(length))
+            for i in out.indices.reversed() {
+                out[i] = 0x30 + UInt8(v % 10)
+                v /= 10
+            }
+            return out
         }
 
         /// A well-mixed hash of the identifier: the low bits pick the shard, the rest the place in it.
@@ -159,7 +169,7 @@ public final class PatientRegistry: @unchecked Sendable {
         }
     }
 
-    /// One shard: a table of slots, long identifiers end to end in a byte arena, and where each patient's slot is.
+    /// One shard: a table of slots, long identifiers end to end in a byte arena, and the pseudonyms' digests.
     private final class Shard: @unchecked Sendable {
         /// Futex-based, taken and released inline: a lookup holds it for a few nanoseconds.
         private let lock = Mutex(())
@@ -168,16 +178,16 @@ public final class PatientRegistry: @unchecked Sendable {
         private var patients = 0
         /// Long identifiers (over 8 bytes and not all digits), each its length in 4 bytes and its bytes.
         private var arena: [UInt8] = []
-        /// Each patient's place in `slots`, by patient (to give back its identifier).
-        private var slotOf: [UInt32] = []
+        /// The first 10 bytes (80 bits) of each patient's HMAC-SHA-256, the pseudonym.
+        private var digests: [UInt8] = []
 
         var count: Int { lock.withLock { _ in patients } }
 
-        func id(for key: Key, key bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            lock.withLock { _ in find(key, bytes) }
+        func id(for key: Key, key bytes: UnsafeBufferPointer<UInt8>, pseudonymiser: Pseudonymiser) -> Int {
+            lock.withLock { _ in find(key, bytes, pseudonymiser) }
         }
 
-        private func find(_ key: Key, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        private func find(_ key: Key, _ bytes: UnsafeBufferPointer<UInt8>, _ pseudonymiser: Pseudonymiser) -> Int {
             let mask = slots.count - 1
             var i = Int(truncatingIfNeeded: key.hash >> PatientRegistry.shardBits) & mask
             let found: Int? = slots.withUnsafeBufferPointer { table in
@@ -194,7 +204,8 @@ public final class PatientRegistry: @unchecked Sendable {
             precondition(p < 1 << Slot.indexBits - 1, "more than 33 million patients in one shard of the patient table")
             patients += 1
             slots[i] = Slot(key, index: p, arenaStart: arena.count)
-            slotOf.append(UInt32(i))
+            // A key read straight off a cell of digits comes without its bytes: they are the digits of its value.
+            digests.append(contentsOf: pseudonymiser.digest(bytes.isEmpty ? key.digits() : Array(bytes)))
             if key.kind == Key.long {
                 let n = UInt32(bytes.count)
                 arena.append(contentsOf: [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)])
@@ -204,28 +215,8 @@ public final class PatientRegistry: @unchecked Sendable {
             return p
         }
 
-        /// Patient `p`'s normalised identifier, rebuilt from its slot (or read from the arena).
-        func identifier(_ p: Int) -> [UInt8] {
-            lock.withLock { _ in
-                let slot = slots[Int(slotOf[p])]
-                switch slot.kind {
-                case Key.digits:
-                    var value = UInt64(slot.low) | UInt64(slot.high) << 32
-                    var digits = [UInt8](repeating: 0x30, count: Int(slot.length))
-                    for i in digits.indices.reversed() {
-                        digits[i] = 0x30 + UInt8(value % 10)
-                        value /= 10
-                    }
-                    return digits
-                case Key.short:
-                    let value = UInt64(slot.low) | UInt64(slot.high) << 32
-                    return (0..<Int(slot.length)).map { UInt8(truncatingIfNeeded: value >> UInt64(8 * $0)) }
-                default:
-                    let start = Int(slot.high)
-                    let length = Int(arena[start]) | Int(arena[start + 1]) << 8 | Int(arena[start + 2]) << 16 | Int(arena[start + 3]) << 24
-                    return Array(arena[(start + 4)..<(start + 4 + length)])
-                }
-            }
+        func pseudonym(_ p: Int) -> String {
+            lock.withLock { _ in Pseudonymiser.format(digests[p * 10..<p * 10 + 10]) }
         }
 
         /// Whether the long identifier at `start` in the arena is `key`.
@@ -243,7 +234,6 @@ public final class PatientRegistry: @unchecked Sendable {
                 var i = Int(truncatingIfNeeded: slot.hash(arena: arena) >> PatientRegistry.shardBits) & mask
                 while !bigger[i].isEmpty { i = (i + 1) & mask }
                 bigger[i] = slot
-                slotOf[slot.index] = UInt32(i)
             }
             slots = bigger
         }
