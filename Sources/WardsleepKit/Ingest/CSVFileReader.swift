@@ -6,61 +6,66 @@ import Glibc
 import Darwin
 #endif
 
-/// What a record's reading established about its quoting, shared by a record and a lent view of one (see
-/// `UnbalancedQuote`).
-public protocol CSVRecordShape {
+/// What the parser established about one record's lines and quoting, for telling a stray quote from a quoted field with
+/// line breaks (see `UnbalancedQuote`).
+public struct RecordFacts: Sendable {
     /// The 1-based line of the file on which the record starts (records with quoted line breaks span several lines).
-    var line: Int { get }
+    public var line: Int
     /// True when the file ended inside this record's quoted field (an unbalanced quote).
-    var endsInsideQuotes: Bool { get }
+    public var endsInsideQuotes: Bool
     /// The last line the record occupies.
-    var endLine: Int { get }
+    public var endLine: Int
     /// True when a quote inside a quoted field was not doubled (RFC 4180 requires `""`); libcsv read it as text.
-    var undoubledQuote: Bool { get }
+    public var undoubledQuote: Bool
     /// The line on which the first of the record's fields holding line breaks begins (0 when none does); when the file
     /// ends inside a quoted field, the line that field begins on.
-    var quoteLine: Int { get }
+    public var quoteLine: Int
     /// Lines wholly inside quoted fields that hold nothing but spaces and commas.
-    var innerBlankLines: Int { get }
+    public var innerBlankLines: Int
     /// The first line inside a quoted field that reads as a row of its own (0 when there is none), measured against
     /// the file's first record (the header): a line wholly inside the field with exactly its number of delimiters (more
     /// only when nothing but spaces follows them); or the line the field closes on, when the field's text on its first
     /// and last lines holds exactly the delimiters that would complete the row it opens in and begin the one it closes
     /// in (both physical lines then have the header's number).
-    var rowLikeLine: Int { get }
+    public var rowLikeLine: Int
+}
+
+/// A record, owned or lent: its facts, its number of fields and which of them are blank.
+public protocol CSVRecordShape {
+    /// What the parser established about the record's lines and quoting.
+    var facts: RecordFacts { get }
     /// The number of fields in the record.
     var fieldCount: Int { get }
     /// Whether field `i` holds nothing but white space.
     func isBlankField(_ i: Int) -> Bool
 }
 
-/// Facts about one record's lines and quoting, as the parser counted them.
-struct RecordFacts {
-    var line: Int
-    var endsInsideQuotes: Bool
-    var endLine: Int
-    var undoubledQuote: Bool
-    var quoteLine: Int
-    var innerBlankLines: Int
-    var rowLikeLine: Int
+extension CSVRecordShape {
+    /// The 1-based line of the file on which the record starts.
+    public var line: Int { facts.line }
+    /// True when the file ended inside this record's quoted field.
+    public var endsInsideQuotes: Bool { facts.endsInsideQuotes }
+    /// The last line the record occupies.
+    public var endLine: Int { facts.endLine }
+    /// True when a quote inside a quoted field was not doubled.
+    public var undoubledQuote: Bool { facts.undoubledQuote }
+    /// The line the first field holding line breaks begins on (0 when none does).
+    public var quoteLine: Int { facts.quoteLine }
+    /// Lines wholly inside quoted fields that hold nothing but spaces and commas.
+    public var innerBlankLines: Int { facts.innerBlankLines }
+    /// The first line inside a quoted field that reads as a row of its own (0 when there is none).
+    public var rowLikeLine: Int { facts.rowLikeLine }
 }
 
 /// One CSV record as libcsv delivered it, lent by the parser for the length of a call: views into the parser's own
 /// buffers, so handing a record on copies and counts nothing. Whatever outlives the call copies (`CSVRecord`).
 public struct CSVRecordView: CSVRecordShape {
-    let facts: RecordFacts
+    public let facts: RecordFacts
     /// The record's bytes, field after field, exactly as in the file after CSV unquoting.
     let bytes: UnsafeBufferPointer<UInt8>
     /// Where each field ends in `bytes`.
     let ends: UnsafeBufferPointer<Int>
 
-    public var line: Int { facts.line }
-    public var endsInsideQuotes: Bool { facts.endsInsideQuotes }
-    public var endLine: Int { facts.endLine }
-    public var undoubledQuote: Bool { facts.undoubledQuote }
-    public var quoteLine: Int { facts.quoteLine }
-    public var innerBlankLines: Int { facts.innerBlankLines }
-    public var rowLikeLine: Int { facts.rowLikeLine }
     public var fieldCount: Int { ends.count }
 
     /// The bytes of field `i` (0-based), as a view valid during the call the record is lent to.
@@ -94,7 +99,7 @@ public struct CSVRecordView: CSVRecordShape {
 /// One CSV record, owning its bytes: a lent `CSVRecordView` copied, for a caller that keeps records (the header, a
 /// reference table, a test).
 public struct CSVRecord: CSVRecordShape {
-    let facts: RecordFacts
+    public let facts: RecordFacts
     let bytes: [UInt8]
     let ends: [Int]
 
@@ -105,13 +110,6 @@ public struct CSVRecord: CSVRecordShape {
         ends = Array(view.ends)
     }
 
-    public var line: Int { facts.line }
-    public var endsInsideQuotes: Bool { facts.endsInsideQuotes }
-    public var endLine: Int { facts.endLine }
-    public var undoubledQuote: Bool { facts.undoubledQuote }
-    public var quoteLine: Int { facts.quoteLine }
-    public var innerBlankLines: Int { facts.innerBlankLines }
-    public var rowLikeLine: Int { facts.rowLikeLine }
     public var fieldCount: Int { ends.count }
 
     /// Lends the record as a view, valid during the call (to read it as a row of an export).
