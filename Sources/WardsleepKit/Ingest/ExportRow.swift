@@ -83,7 +83,7 @@ public struct ExportRow {
         return record.trimmedField(i)
     }
 
-    private mutating func record(_ problem: DataProblem) {
+    private mutating func add(_ problem: DataProblem) {
         if found == nil { found = [problem] } else { found!.append(problem) }
     }
 
@@ -95,8 +95,7 @@ public struct ExportRow {
         if !DataProblem.verbatimFields.contains(field) { shown = Redactor.standard.excerpt(shown, maxLength: 80) }
         shown = String(String.UnicodeScalarView(shown.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" ? "?" : $0 }))
         if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
-        record(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown,
-                                    reason: reason))
+        add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown, reason: reason))
     }
 
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.
@@ -105,8 +104,8 @@ public struct ExportRow {
         if let stray = record.unbalancedQuote(headerFields: width) {
             rows = stray.rows
             swallowedBlankLines = record.innerBlankLines
-            record(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "",
-                                        reason: stray.reason, rows: stray.rows))
+            add(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "", reason: stray.reason,
+                            rows: stray.rows))
         } else if record.fieldCount == width, record.fieldCount > 0,
                   record.trimmedField(0, lowercasedEquals: firstLabel),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {

@@ -1,0 +1,131 @@
+/// What the parser established about one record's lines and quoting, for telling a stray quote from a quoted field with
+/// line breaks (see `UnbalancedQuote`).
+public struct RecordFacts: Sendable {
+    /// The 1-based line of the file on which the record starts (records with quoted line breaks span several lines).
+    public var line: Int
+    /// True when the file ended inside this record's quoted field (an unbalanced quote).
+    public var endsInsideQuotes: Bool
+    /// The last line the record occupies.
+    public var endLine: Int
+    /// True when a quote inside a quoted field was not doubled (RFC 4180 requires `""`); libcsv read it as text.
+    public var undoubledQuote: Bool
+    /// The line on which the first of the record's fields holding line breaks begins (0 when none does); when the file
+    /// ends inside a quoted field, the line that field begins on.
+    public var quoteLine: Int
+    /// Lines wholly inside quoted fields that hold nothing but spaces and commas.
+    public var innerBlankLines: Int
+    /// The first line inside a quoted field that reads as a row of its own (0 when there is none), measured against
+    /// the file's first record (the header): a line wholly inside the field with exactly its number of delimiters (more
+    /// only when nothing but spaces follows them); or the line the field closes on, when the field's text on its first
+    /// and last lines holds exactly the delimiters that would complete the row it opens in and begin the one it closes
+    /// in (both physical lines then have the header's number).
+    public var rowLikeLine: Int
+}
+
+/// A record, owned or lent: its facts, its number of fields and which of them are blank.
+public protocol CSVRecordShape {
+    /// What the parser established about the record's lines and quoting.
+    var facts: RecordFacts { get }
+    /// The number of fields in the record.
+    var fieldCount: Int { get }
+    /// Whether field `i` holds nothing but white space.
+    func isBlankField(_ i: Int) -> Bool
+}
+
+extension CSVRecordShape {
+    /// The 1-based line of the file on which the record starts.
+    public var line: Int { facts.line }
+    /// True when the file ended inside this record's quoted field.
+    public var endsInsideQuotes: Bool { facts.endsInsideQuotes }
+    /// The last line the record occupies.
+    public var endLine: Int { facts.endLine }
+    /// True when a quote inside a quoted field was not doubled.
+    public var undoubledQuote: Bool { facts.undoubledQuote }
+    /// The line the first field holding line breaks begins on (0 when none does).
+    public var quoteLine: Int { facts.quoteLine }
+    /// Lines wholly inside quoted fields that hold nothing but spaces and commas.
+    public var innerBlankLines: Int { facts.innerBlankLines }
+    /// The first line inside a quoted field that reads as a row of its own (0 when there is none).
+    public var rowLikeLine: Int { facts.rowLikeLine }
+}
+
+/// One CSV record as libcsv delivered it, lent by the parser for the length of a call: views into the parser's own
+/// buffers, so handing a record on copies and counts nothing. Whatever outlives the call copies (`CSVRecord`).
+public struct CSVRecordView: CSVRecordShape {
+    public let facts: RecordFacts
+    /// The record's bytes, field after field, exactly as in the file after CSV unquoting.
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Where each field ends in `bytes`.
+    let ends: UnsafeBufferPointer<Int>
+
+    public var fieldCount: Int { ends.count }
+
+    /// The bytes of field `i` (0-based), as a view valid during the call the record is lent to.
+    @inline(__always) public func field(_ i: Int) -> FieldBytes {
+        bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+    }
+
+    /// Field `i` without leading and trailing white space (space, tab, CR, LF); `nil` when nothing is left.
+    @inline(__always) func trimmedField(_ i: Int) -> FieldBytes? {
+        var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
+        while lo < hi, CSVRecordView.isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, CSVRecordView.isSpace(bytes[hi - 1]) { hi -= 1 }
+        return lo < hi ? bytes[lo..<hi] : nil
+    }
+
+    @inline(__always) static func isSpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
+
+    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`: compared in
+    /// place (every row asks this of its first field, to find a repeated header).
+    func trimmedField(_ i: Int, lowercasedEquals lowered: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        guard let field = trimmedField(i), field.count == lowered.count else { return false }
+        return zip(field, lowered).allSatisfy { b, l in (b >= 0x41 && b <= 0x5A ? b + 0x20 : b) == l }
+    }
+
+    public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
+
+    /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
+    public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
+}
+
+/// One CSV record, owning its bytes: a lent `CSVRecordView` copied, for a caller that keeps records (the header, a
+/// reference table, a test).
+public struct CSVRecord: CSVRecordShape {
+    public let facts: RecordFacts
+    let bytes: [UInt8]
+    let ends: [Int]
+
+    /// Copies a lent record.
+    public init(_ view: CSVRecordView) {
+        facts = view.facts
+        bytes = Array(view.bytes)
+        ends = Array(view.ends)
+    }
+
+    public var fieldCount: Int { ends.count }
+
+    /// Lends the record as a view, valid during the call (to read it as a row of an export).
+    public func withView<R>(_ body: (CSVRecordView) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in
+            try ends.withUnsafeBufferPointer { e in try body(CSVRecordView(facts: facts, bytes: b, ends: e)) }
+        }
+    }
+
+    /// The bytes of field `i` (0-based), exactly as in the file after CSV unquoting.
+    public func field(_ i: Int) -> ArraySlice<UInt8> {
+        bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]
+    }
+
+    /// Field `i` without leading and trailing white space (space, tab, CR, LF), as one slice; `nil` when nothing is left.
+    func trimmedField(_ i: Int) -> ArraySlice<UInt8>? {
+        var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
+        while lo < hi, CSVRecordView.isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, CSVRecordView.isSpace(bytes[hi - 1]) { hi -= 1 }
+        return lo < hi ? bytes[lo..<hi] : nil
+    }
+
+    public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
+
+    /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
+    public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
+}
