@@ -33,28 +33,23 @@ public final class FidelityTally: StudyConsumer {
     private var plans: [Plan] = []
     /// One bit per plan: a routine check fell inside the window on that night.
     private var routineChecked: [UInt64] = []
-    /// Checks by ward, then period (baseline, pilot), with whether any check reached the cell: dense, since every
-    /// check of a log of millions lands in one of them.
-    private var checkCells: [[(checks: Checks, touched: Bool)]] = []
+    /// Checks by ward, then period (baseline, pilot): dense, since every check of a log of millions lands in one.
+    private var checkCells: [[Checks]] = []
     /// Whether each ward has a check in the log.
     private var logged: [Bool] = []
     /// Plans naming a patient-night an earlier plan already named (the first is kept).
     public private(set) var repeatedPlans = 0
 
-    /// Checks by ward, then period.
-    public var checks: [Int: [StudyPeriod: Checks]] {
-        var out: [Int: [StudyPeriod: Checks]] = [:]
-        for (ward, cells) in checkCells.enumerated() {
-            for (p, cell) in cells.enumerated() where cell.touched {
-                out[ward, default: [:]][p == 0 ? .baseline : .pilot] = cell.checks
-            }
-        }
-        return out
+    /// The checks on `ward` in `period` (all zero when the log has none).
+    public func checks(ward: Int, period: StudyPeriod) -> Checks {
+        ward < checkCells.count ? checkCells[ward][FidelityTally.slot(period)] : Checks()
     }
 
-    /// Wards with at least one check in the log: a ward without any kept no log (paper sheets not transcribed, say),
-    /// which is not the same as a ward whose staff checked no one.
-    public var loggedWards: Set<Int> { Set(logged.indices.filter { logged[$0] }) }
+    /// Whether `ward` has at least one check in the log: a ward without any kept no log (paper sheets not transcribed,
+    /// say), which is not the same as a ward whose staff checked no one.
+    public func isLogged(_ ward: Int) -> Bool { ward < logged.count && logged[ward] }
+
+    private static func slot(_ period: StudyPeriod) -> Int { period == .baseline ? 0 : 1 }
 
     /// Creates an empty tally.
     public init() {}
@@ -72,11 +67,11 @@ public final class FidelityTally: StudyConsumer {
     }
 
     public func observation(_ r: ObservationRecord) {
-        while logged.count <= r.ward { logged.append(false); checkCells.append([(Checks(), false), (Checks(), false)]) }
+        while logged.count <= r.ward { logged.append(false); checkCells.append([Checks(), Checks()]) }
         logged[r.ward] = true
         guard let period = r.period, r.inProtectedWindow else { return }
-        let p = period == .baseline ? 0 : 1
-        var c = checkCells[r.ward][p].checks
+        let p = FidelityTally.slot(period)
+        var c = checkCells[r.ward][p]
         c.inWindow += 1
         if let i = planIndex[FidelityTally.key(r.patient, r.night)].map(Int.init) {
             if plans[i].protected {
@@ -91,7 +86,7 @@ public final class FidelityTally: StudyConsumer {
         } else {
             c.withoutPlan += 1
         }
-        checkCells[r.ward][p] = (c, true)
+        checkCells[r.ward][p] = c
     }
 
     /// Protected nights, and those with no routine check in the window, by ward, period and month (first day).
@@ -150,9 +145,9 @@ public struct FidelityResults: Sendable, Codable {
     public init(_ tally: FidelityTally, study: StudyDefinition, occupancy: OccupancyTotals?) {
         exposureFromOccupancy = occupancy != nil
         repeatedPlans = tally.repeatedPlans
-        let logged = study.wardsInScope.filter(tally.loggedWards.contains)
-        wardsWithoutLog = study.wardsInScope.filter { !tally.loggedWards.contains($0) }
-        let byMonth = tally.protectedNights().filter { tally.loggedWards.contains($0.key.ward) }
+        let logged = study.wardsInScope.filter(tally.isLogged)
+        wardsWithoutLog = study.wardsInScope.filter { !tally.isLogged($0) }
+        let byMonth = tally.protectedNights().filter { tally.isLogged($0.key.ward) }
         var cells: [FidelityCell] = []
         for ward in logged.map(Optional.some) + [nil] {
             for period in StudyPeriod.allCases {
@@ -162,7 +157,7 @@ public struct FidelityResults: Sendable, Codable {
                     c.protectedNightsWithoutRoutineCheck += v.withoutRoutine
                 }
                 for w in ward.map({ [$0] }) ?? logged {
-                    let x = tally.checks[w]?[period] ?? FidelityTally.Checks()
+                    let x = tally.checks(ward: w, period: period)
                     c.checks.inWindow += x.inWindow
                     c.checks.routineOnProtected += x.routineOnProtected
                     c.checks.clinicalNeedOnProtected += x.clinicalNeedOnProtected

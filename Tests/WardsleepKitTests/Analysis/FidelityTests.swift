@@ -237,7 +237,7 @@ import Testing
                                         carerInvolved: nil, period: .pilot))
         let check = ObservationRecord(ward: 0, patient: 7, night: night, inProtectedWindow: true, reason: .routine, period: .pilot)
         for _ in 0..<1_000_000 { tally.observation(check) }
-        #expect(tally.checks[0]?[.pilot]?.routineOnProtected == 1_000_000)
+        #expect(tally.checks(ward: 0, period: .pilot).routineOnProtected == 1_000_000)
         #expect(tally.protectedNights().values.map(\.nights) == [1])
         #expect(tally.protectedNights().values.map(\.withoutRoutine) == [0])
     }
