@@ -42,7 +42,7 @@ public final class PatientRegistry: @unchecked Sendable {
     public func id(for raw: some FieldByteCollection) -> PatientID {
         // An identifier of digits alone (an NHS number written without spaces) is its own normal form: its key is read
         // straight off the cell.
-        if let k = Key(digitsOf: raw) { return id(k, UnsafeBufferPointer(start: nil, count: 0)) }
+        if let k = Key(digitsOf: raw) { return raw.withFieldBuffer { id(k, $0) } }
         // Normalised on the stack: a patient seen before costs no allocation.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
             let key = UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(raw, into: buffer)])
@@ -79,10 +79,11 @@ public final class PatientRegistry: @unchecked Sendable {
 
         /// The key of a normalised identifier.
         @inline(__always) init(_ key: UnsafeBufferPointer<UInt8>) {
-            if key.count <= 19, key.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                kind = Key.digits
-                for b in key { value = value &* 10 &+ UInt64(b &- 0x30) }
-            } else if key.count <= 8 {
+            if let digits = Key(digitsOf: key[...]) {
+                self = digits
+                return
+            }
+            if key.count <= 8 {
                 kind = Key.short
                 for (i, b) in key.enumerated() { value |= UInt64(b) << UInt64(8 * i) }
             } else {
@@ -90,6 +91,13 @@ public final class PatientRegistry: @unchecked Sendable {
                 value = PatientRegistry.hash(key)
             }
             length = kind == Key.long ? 0 : UInt32(key.count)
+        }
+
+        /// A key from its parts (as a slot holds them).
+        init(value: UInt64, kind: UInt32, length: UInt32) {
+            self.value = value
+            self.kind = kind
+            self.length = length
         }
 
         /// The key of a raw cell of 1 to 19 digits and nothing else, which `Pseudonymiser.normalise` leaves as it is;
@@ -101,20 +109,7 @@ public final class PatientRegistry: @unchecked Sendable {
                 guard b >= 0x30 && b <= 0x39 else { return nil }
                 v = v &* 10 &+ UInt64(b &- 0x30)
             }
-            value = v
-            kind = Key.digits
-            length = UInt32(raw.count)
-        }
-
-        /// The identifier of a digits key, as its normalised bytes (`length` digits, leading zeros kept).
-        func digits() -> [UInt8] {
-            var v = value
-            var out = [UInt8](repeating: 0x30, count: Int(length))
-            for i in out.indices.reversed() {
-                out[i] = 0x30 + UInt8(v % 10)
-                v /= 10
-            }
-            return out
+            self.init(value: v, kind: Key.digits, length: UInt32(raw.count))
         }
 
         /// A well-mixed hash of the identifier: the low bits pick the shard, the rest the place in it.
@@ -161,11 +156,7 @@ public final class PatientRegistry: @unchecked Sendable {
                 let length = Int(arena[start]) | Int(arena[start + 1]) << 8 | Int(arena[start + 2]) << 16 | Int(arena[start + 3]) << 24
                 return arena.withUnsafeBufferPointer { Key(UnsafeBufferPointer(rebasing: $0[(start + 4)..<(start + 4 + length)])).hash }
             }
-            var key = Key(UnsafeBufferPointer(start: nil, count: 0))
-            key.value = UInt64(low) | UInt64(high) << 32
-            key.kind = kind
-            key.length = length
-            return key.hash
+            return Key(value: UInt64(low) | UInt64(high) << 32, kind: kind, length: length).hash
         }
     }
 
@@ -204,8 +195,7 @@ public final class PatientRegistry: @unchecked Sendable {
             precondition(p < 1 << Slot.indexBits - 1, "more than 33 million patients in one shard of the patient table")
             patients += 1
             slots[i] = Slot(key, index: p, arenaStart: arena.count)
-            // A key read straight off a cell of digits comes without its bytes: they are the digits of its value.
-            digests.append(contentsOf: pseudonymiser.digest(bytes.isEmpty ? key.digits() : Array(bytes)))
+            digests.append(contentsOf: pseudonymiser.digest(Array(bytes)))
             if key.kind == Key.long {
                 let n = UInt32(bytes.count)
                 arena.append(contentsOf: [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)])
