@@ -248,9 +248,7 @@ final class ParseState {
         lastWasCR = false
         if let p, count > 0 {
             if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
-            let from = p.assumingMemoryBound(to: UInt8.self), to = bytes + byteCount
-            // Most fields are a few bytes: copied in place, which is quicker than a call to memmove.
-            if count <= 16 { for i in 0..<count { to[i] = from[i] } } else { to.update(from: from, count: count) }
+            (bytes + byteCount).update(from: p.assumingMemoryBound(to: UInt8.self), count: count)
             byteCount += count
         }
         if fieldCount == endCapacity { growEnds() }

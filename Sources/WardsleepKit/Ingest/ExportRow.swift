@@ -59,10 +59,7 @@ public struct ExportRow {
 
     /// A required field named at run time, recording "empty required field" when missing.
     @inline(__always) mutating func requiredBytes(_ field: FieldName) -> FieldBytes? {
-        guard let b = bytes(field) else {
-            reject(field.name, "empty required field: \(field.name) must have a value", value: "")
-            return nil
-        }
+        guard let b = bytes(field) else { return missing(field.name) }
         return b
     }
 
@@ -120,11 +117,14 @@ public struct ExportRow {
 
     /// A required field's bytes, recording "empty required field" when missing.
     @inline(__always) mutating func requiredBytes(_ field: String) -> FieldBytes? {
-        guard let b = bytes(field) else {
-            reject(field, "empty required field: \(field) must have a value", value: "")
-            return nil
-        }
+        guard let b = bytes(field) else { return missing(field) }
         return b
+    }
+
+    /// Records that a required field is empty (or its column absent); no bytes.
+    private mutating func missing(_ field: String) -> FieldBytes? {
+        reject(field, "empty required field: \(field) must have a value", value: "")
+        return nil
     }
 
     /// Text of a field; `required` records a problem when it is empty.
