@@ -74,9 +74,8 @@ public final class HypnoticUse: StudyConsumer {
     /// Doses given, dense: per ward, per drug (in order first seen) × period. No hashing on the per-row path.
     private var given: [[Totals]] = []
     private var givenDrugs: [String] = []
-    /// The drug of the last dose given and its place in `givenDrugs` (the same drug object: no string compared).
-    private var lastDrug: FormularyDrug?
-    private var lastDrugPlace = 0
+    /// Each formulary drug's place in `givenDrugs`, or -1 before its first dose given.
+    private var givenPlace: [Int]
     /// Dose use, dense: per ward, per period (`nil` until a record arrives).
     private var doseUse: [[DoseUse?]] = []
 
@@ -103,7 +102,10 @@ public final class HypnoticUse: StudyConsumer {
     public var withheld: Set<Key> { Set(totals.filter { $0.value.values.contains { $0.units < 0 } }.keys) }
 
     /// Creates an empty accumulator.
-    public init(formulary: Formulary) { self.formulary = formulary }
+    public init(formulary: Formulary) {
+        self.formulary = formulary
+        givenPlace = Array(repeating: -1, count: formulary.drugs.count)
+    }
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let period = r.period else { return }
@@ -122,13 +124,11 @@ public final class HypnoticUse: StudyConsumer {
         if case .none = doseUse[r.ward][p] { doseUse[r.ward][p] = DoseUse() }
         doseUse[r.ward][p]!.patients.insert(r.patient)
         guard r.status == .given else { return }
-        var d = lastDrugPlace
-        if r.drug !== lastDrug {
-            d = 0
-            while d < givenDrugs.count && givenDrugs[d] != r.drug.name { d += 1 }
-            if d == givenDrugs.count { givenDrugs.append(r.drug.name) }
-            lastDrug = r.drug
-            lastDrugPlace = d
+        var d = givenPlace[r.drug.rawValue]
+        if d < 0 {
+            d = givenDrugs.count
+            givenDrugs.append(formulary[r.drug].name)
+            givenPlace[r.drug.rawValue] = d
         }
         while given[r.ward].count <= d * 2 + p { given[r.ward].append(Totals()) }
         given[r.ward][d * 2 + p].units += 1

@@ -24,6 +24,8 @@ public final class TimeSeries: StudyConsumer {
     let study: StudyDefinition
     let weekly: Bool
     let formulary: Formulary
+    /// Each formulary drug's DDD in mg, by `DrugIndex`.
+    private let dddMg: [Double?]
     var incidents: [Key: Double] = [:]
     var protectedIncidents: [Key: Double] = [:]
     var bedDays: [Key: Double] = [:]
@@ -48,6 +50,7 @@ public final class TimeSeries: StudyConsumer {
         self.hypnotics = hypnotics
         weekly = study.spc.interval == "week"
         self.formulary = formulary
+        dddMg = formulary.drugs.map(\.dddMg)
     }
 
     /// The first day of the interval holding `day` (a calendar month, or a week from Monday).
@@ -99,7 +102,7 @@ public final class TimeSeries: StudyConsumer {
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
-        guard r.status == .given, let period = r.timing.period, let ddd = r.drug.dddMg else { return }
+        guard r.status == .given, let period = r.timing.period, let ddd = dddMg[r.drug.rawValue] else { return }
         let place = given.place(Slot(bucket: lastBucket(r.day), phase: period))
         given[place: place].ddd += r.doseMg / ddd
         given[place: place].doses += 1

@@ -22,6 +22,8 @@ public final class WardMonthSeries: StudyConsumer {
 
     let study: StudyDefinition
     let formulary: Formulary
+    /// Each formulary drug's DDD in mg, by `DrugIndex`.
+    private let dddMg: [Double?]
     var bedDays: [Key: Double] = [:]
     var incidents: [Key: [Cell: Int]] = [:]
     /// Issues by ward × product, so that the ward × products `HypnoticUse` withholds can be left out: DDDs and units.
@@ -40,6 +42,7 @@ public final class WardMonthSeries: StudyConsumer {
     public init(study: StudyDefinition, formulary: Formulary) {
         self.study = study
         self.formulary = formulary
+        dddMg = formulary.drugs.map(\.dddMg)
     }
 
     func key(_ ward: Int, _ day: CalendarDay, _ period: StudyPeriod) -> Key { Key(ward: ward, month: day.startOfMonth.dayNumber, period: period) }
@@ -78,7 +81,7 @@ public final class WardMonthSeries: StudyConsumer {
         }
         while wardHints.count <= r.ward { wardHints.append(-1) }
         let place = givenCells.place(Key(ward: r.ward, month: lastMonth, period: p), hint: &wardHints[r.ward])
-        givenCells[place: place].ddd += r.drug.dddMg.map { r.doseMg / $0 } ?? 0
+        givenCells[place: place].ddd += dddMg[r.drug.rawValue].map { r.doseMg / $0 } ?? 0
         givenCells[place: place].doses += 1
     }
 

@@ -11,8 +11,8 @@ public enum DrugGroup: String, Sendable, Codable, CaseIterable, Comparable {
 
 /// One drug of the formulary.
 ///
-/// Immutable and shared by reference: every administration record names its drug, so a copy must cost one reference,
-/// not a copy of each string.
+/// Immutable and shared by reference. Records do not hold it: an administration names its drug by `DrugIndex`, so
+/// copying a record counts no references.
 public final class FormularyDrug: Sendable, Equatable, Codable {
     /// Generic name, lower case (`zopiclone`).
     public let name: String
@@ -24,9 +24,6 @@ public final class FormularyDrug: Sendable, Equatable, Codable {
     public let group: DrugGroup
     /// Brand and salt names that mean the same drug (`zimovane`, `promethazine hydrochloride`).
     public let aliases: [String]
-
-    /// The same drug as a new object (equal to this one; a thread can count references to it alone).
-    public func copy() -> FormularyDrug { FormularyDrug(name: name, atc: atc, dddMg: dddMg, group: group, aliases: aliases) }
 
     /// Two drugs are the same when every field is.
     public static func == (a: FormularyDrug, b: FormularyDrug) -> Bool {
@@ -41,6 +38,17 @@ public final class FormularyDrug: Sendable, Equatable, Codable {
         self.group = group
         self.aliases = aliases
     }
+}
+
+/// A drug by its place in a study's formulary. `Formulary.forStudy` builds the same formulary, in the same order, for
+/// every reader of one study, so the place names one drug throughout a run. Records carry this plain number rather than
+/// the drug object, so they are copied from thread to thread without counting references.
+public struct DrugIndex: Hashable, Sendable {
+    /// The place in `Formulary.drugs`.
+    public let rawValue: Int
+
+    /// The drug at `rawValue` in the formulary.
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
 }
 
 /// Hypnotic and sedative drugs with their ATC codes and defined daily doses: the built-in table, plus whatever the
@@ -83,6 +91,12 @@ public struct Formulary: Sendable {
 
     /// The drug a name or alias means.
     public func drug(named name: String) -> FormularyDrug? { names[Slug.normaliseLabel(name)].map { drugs[$0] } }
+
+    /// The place of the drug a name or alias means.
+    public func index(named name: String) -> DrugIndex? { names[Slug.normaliseLabel(name)].map(DrugIndex.init) }
+
+    /// The drug at a place.
+    public subscript(_ index: DrugIndex) -> FormularyDrug { drugs[index.rawValue] }
 
     /// Every name and alias with its drug, longest first (so "chloral hydrate" is tried before shorter names).
     var namesLongestFirst: [(String, FormularyDrug)] {

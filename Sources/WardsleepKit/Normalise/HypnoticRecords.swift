@@ -78,8 +78,8 @@ public struct HypnoticAdministrationRecord: Sendable, Equatable {
     public var ward: Int
     /// The patient (pseudonymised on ingest).
     public var patient: PatientID
-    /// The formulary drug.
-    public var drug: FormularyDrug
+    /// The drug, by its place in the study's formulary (`Formulary.forStudy`).
+    public var drug: DrugIndex
     /// The dose in mg.
     public var doseMg: Double
     /// Given, refused or omitted (only given doses count).
@@ -110,7 +110,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
 
     /// A drug label resolved against the formulary, with the strength the label gives, if any.
     struct ResolvedDrug {
-        let drug: FormularyDrug
+        let drug: DrugIndex
         /// mg per ml, for a liquid whose label gives its concentration.
         let mgPerMl: Double?
         /// mg per tablet or capsule, when the label gives the strength.
@@ -133,7 +133,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
             return Result { () throws(FieldIssue) in
                 let p = try parser.parse(text, requireStrength: false)
                 let liquid = p.form == .liquid || p.perMl != nil
-                return ResolvedDrug(drug: formulary.drug(named: p.drug)!, mgPerMl: liquid && p.perMl != nil ? p.mgPerUnit : nil,
+                return ResolvedDrug(drug: formulary.index(named: p.drug)!, mgPerMl: liquid && p.perMl != nil ? p.mgPerUnit : nil,
                                     mgPerTablet: !liquid && (p.form == .tablet || p.form == .capsule) ? p.strengthMg : nil)
             }
         }
@@ -155,9 +155,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
             if let hit = drugs.cached(bytes) {
                 resolved = hit
             } else {
-                // The shared resolver is reached only on a miss. Each chunk's normaliser keeps its own copy of the
-                // drug, so records made on different threads never count references to one shared object.
-                resolved = resolveDrug(bytes).map { ResolvedDrug(drug: $0.drug.copy(), mgPerMl: $0.mgPerMl, mgPerTablet: $0.mgPerTablet) }
+                resolved = resolveDrug(bytes)
                 drugs.store(bytes, resolved)
             }
             switch resolved {

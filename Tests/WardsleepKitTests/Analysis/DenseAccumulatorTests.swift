@@ -34,7 +34,7 @@ import Testing
     /// doses in tenths, some refused, and some rows out of date order.
     func administrations() -> [HypnoticAdministrationRecord] {
         var random = SampleRandom(seed: 5)
-        let drugs = ["zopiclone", "temazepam", "melatonin", "daridorexant"].map { formulary.drug(named: $0)! }
+        let drugs = ["zopiclone", "temazepam", "melatonin", "daridorexant"].map { formulary.index(named: $0)! }
         let start = CalendarDay(year: 2017, month: 12, day: 20)!
         var out: [HypnoticAdministrationRecord] = []
         for i in 0..<6_000 {
@@ -66,11 +66,11 @@ import Testing
             guard r.status == .given, let period = r.timing.period else { continue }
             let k = WardMonthSeries.Key(ward: r.ward, month: r.day.startOfMonth.dayNumber, period: period)
             var slot = given[k] ?? (0, 0)
-            slot.ddd += r.drug.dddMg.map { r.doseMg / $0 } ?? 0
+            slot.ddd += formulary[r.drug].dddMg.map { r.doseMg / $0 } ?? 0
             slot.doses += 1
             given[k] = slot
-            mg["\(r.ward) \(r.drug.name) \(period)", default: 0] += r.doseMg
-            guard let d = r.drug.dddMg else { continue }
+            mg["\(r.ward) \(formulary[r.drug].name) \(period)", default: 0] += r.doseMg
+            guard let d = formulary[r.drug].dddMg else { continue }
             let s = TimeSeries.Slot(bucket: series.bucket(r.day), phase: period)
             ddd[s, default: 0] += r.doseMg / d
             doses[s, default: 0] += 1

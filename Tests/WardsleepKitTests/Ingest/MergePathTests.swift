@@ -18,7 +18,7 @@ import Testing
         let normaliser = HypnoticAdministrationNormaliser(context: context)
         let day = CalendarDay(year: 2018, month: 3, day: 1)!
         for status in AdministrationStatus.allCases {
-            let r = HypnoticAdministrationRecord(day: day, time: nil, ward: 0, patient: 0, drug: Formulary.builtIn().drug(named: "zopiclone")!,
+            let r = HypnoticAdministrationRecord(day: day, time: nil, ward: 0, patient: 0, drug: Formulary.builtIn().index(named: "zopiclone")!,
                                                  doseMg: 7.5, status: status, prn: nil,
                                                  timing: EventTiming(day: day, time: nil, periods: context.study.periods, window: .default))
             #expect(normaliser.setAsideReason(r) == (status == .given ? nil : "not given (\(status.rawValue))"))
