@@ -10,4 +10,10 @@ int ws_rename_exchange(const char *a, const char *b);
 /// mallopt). Returns 1 when the allocator took both settings, 0 otherwise (always 0 off glibc).
 int ws_keep_freed_memory(int mapping_threshold, int trim_threshold);
 
+/// Asks for the cache line at `address` to be brought into the caches, for writing when `write` is non-zero; never
+/// faults, whatever the address.
+static inline void ws_prefetch(const void *address, int write) {
+    if (write) { __builtin_prefetch(address, 1, 3); } else { __builtin_prefetch(address, 0, 3); }
+}
+
 #endif

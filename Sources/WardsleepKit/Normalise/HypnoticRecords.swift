@@ -26,6 +26,8 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
     var lookups = RowLookups()
     let parser: ProductParser
     var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
+    /// Products already parsed by any chunk of the export (the product cell, with the drug cell when there is one).
+    let parsed = SharedLabelMemo<Result<ParsedProduct, FieldIssue>>()
     /// Creates the normaliser.
     public init(context: NormaliseContext) {
         self.context = context
@@ -43,9 +45,9 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
         var product: ParsedProduct?
         if let productText {
             let text = drug.map { "\($0) \(productText)" } ?? productText
-            let parser = self.parser, needStrength = !row.has("strength_mg")
-            switch products.value(for: ArraySlice(Array(text.utf8)), { _ in
-                Result { () throws(FieldIssue) in try parser.parse(text, requireStrength: needStrength) }
+            let parser = self.parser, parsed = self.parsed, needStrength = !row.has("strength_mg")
+            switch products.value(for: ArraySlice(Array(text.utf8)), { key in
+                parsed.value(for: key) { _ in Result { () throws(FieldIssue) in try parser.parse(text, requireStrength: needStrength) } }
             }) {
             case .success(var p):
                 if let strength { p.strengthMg = strength }
@@ -109,7 +111,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     var inlineUnits = LabelCache<DoseUnit?>()
 
     /// A drug label resolved against the formulary, with the strength the label gives, if any.
-    struct ResolvedDrug {
+    struct ResolvedDrug: Sendable {
         let drug: DrugIndex
         /// mg per ml, for a liquid whose label gives its concentration.
         let mgPerMl: Double?
@@ -128,26 +130,30 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         statuses = CodedColumn(CodedFields.administrationStatus, spec: spec) { AdministrationStatus(rawValue: $0) }
         prnFlags = CodedColumn(CodedFields.prn, spec: spec, FlagValue.init(canonical:))
         units = CodedColumn(CodedFields.doseUnit, spec: spec) { DoseUnit(rawValue: $0) }
-        resolveDrug = { b in
-            let text = TextDecoding.decode(b).0
-            return Result { () throws(FieldIssue) in
-                let p = try parser.parse(text, requireStrength: false)
-                let liquid = p.form == .liquid || p.perMl != nil
-                return ResolvedDrug(drug: formulary.index(named: p.drug)!, mgPerMl: liquid && p.perMl != nil ? p.mgPerUnit : nil,
-                                    mgPerTablet: !liquid && (p.form == .tablet || p.form == .capsule) ? p.strengthMg : nil)
+        let memo = SharedLabelMemo<Result<ResolvedDrug, FieldIssue>>()
+        resolveDrug = { bytes in
+            memo.value(for: bytes) { b in
+                let text = TextDecoding.decode(b).0
+                return Result { () throws(FieldIssue) in
+                    let p = try parser.parse(text, requireStrength: false)
+                    let liquid = p.form == .liquid || p.perMl != nil
+                    return ResolvedDrug(drug: formulary.index(named: p.drug)!, mgPerMl: liquid && p.perMl != nil ? p.mgPerUnit : nil,
+                                        mgPerTablet: !liquid && (p.form == .tablet || p.form == .capsule) ? p.strengthMg : nil)
+                }
             }
         }
     }
 
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
-    /// A drug label resolved against the formulary: made once, so looking a label up captures nothing per row.
+    /// A drug label resolved against the formulary, through a memo every chunk's copy of this normaliser shares: made
+    /// once, so looking a label up captures nothing per row.
     let resolveDrug: (FieldBytes) -> Result<ResolvedDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
         let stamp = row.dateTime("datetime", required: true, order: dateOrder)
         let ward = context.ward(&row, cache: &lookups)
-        let patient = context.patient(&row, required: true)
+        let patientCell = context.patientCell(&row, required: true)
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
         var drug: ResolvedDrug?
         if let bytes = row.requiredBytes("drug") {
@@ -166,8 +172,8 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let dose = self.dose(&row, drug: drug)
         let status = statuses.value(&row) ?? .given
         let prn = prnFlags.value(&row)?.bool
-        guard let stamp, let ward, let patient, let drug, let dose, row.isClean else { return nil }
-        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: patient, drug: drug.drug,
+        guard let stamp, let ward, let patientCell, let drug, let dose, row.isClean else { return nil }
+        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: context.patient(patientCell), drug: drug.drug,
                                             doseMg: dose,
                                             status: status, prn: prn,
                                             timing: context.timing(ward: ward, day: stamp.0, time: stamp.1))

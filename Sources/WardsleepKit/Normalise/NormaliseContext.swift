@@ -44,9 +44,20 @@ public final class NormaliseContext: Sendable {
     }
 
     /// The patient of a row (pseudonymised on first sight), or `nil` when the field is empty (and not required).
-    func patient(_ row: inout ExportRow, required: Bool) -> PatientID? {
+    ///
+    /// In two steps: `patientCell` reads the cell (recording an empty required one in its place among the row's
+    /// problems) and asks memory for the patient's place in the table; `patient(_:)`, called once the row's other fields
+    /// are read, looks the patient up, by when that place is in the caches. A row set aside or quarantined for another
+    /// field never reaches the second step, so it registers no patient.
+    func patientCell(_ row: inout ExportRow, required: Bool) -> FieldBytes? {
         guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patientTable else { return nil }
-        return patientTable._withUnsafeGuaranteedRef { $0.id(for: bytes) }
+        patientTable._withUnsafeGuaranteedRef { $0.prefetch(bytes) }
+        return bytes
+    }
+
+    /// The patient of a cell from `patientCell` (pseudonymised on first sight).
+    func patient(_ cell: FieldBytes) -> PatientID {
+        patientTable!._withUnsafeGuaranteedRef { $0.id(for: cell) }
     }
 
     /// The ward a row names, by id, name or alias; a ward in `exclude_wards` sets the row aside ("excluded by design");

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import WardsleepKit
 
@@ -47,5 +49,38 @@ import Testing
         for key in keys { cache.store(ArraySlice(key), String(decoding: key, as: UTF8.self) + "|\(key.count)") }
         for key in keys { #expect(cache.cached(ArraySlice(key)) == String(decoding: key, as: UTF8.self) + "|\(key.count)") }
         #expect(cache.cached(ArraySlice(Array("abcdefghk".utf8))) == nil)
+    }
+
+    /// Every chunk starts with an empty cache; the memo they share resolves each label once for the whole export, and
+    /// past its limit still answers right (resolving again rather than storing).
+    @Test func chunksShareWhatALabelResolvedTo() {
+        let memo = SharedLabelMemo<String>(limit: 8)
+        final class Counts: Sendable { let m = Mutex<[String: Int]>([:]) }
+        let counts = Counts()
+        @Sendable func resolve(_ b: ArraySlice<UInt8>) -> String {
+            let label = String(decoding: b, as: UTF8.self)
+            counts.m.withLock { $0[label, default: 0] += 1 }
+            return label.uppercased()
+        }
+        let labels = (0..<6).map { "drug\($0)" }
+        for _ in 0..<50 {  // fifty chunks, each with its own cache
+            var cache = LabelCache<String>()
+            for label in labels + labels {
+                let bytes = ArraySlice(Array(label.utf8))
+                #expect(cache.value(for: bytes) { memo.value(for: $0, resolve) } == label.uppercased())
+            }
+        }
+        #expect(counts.m.withLock { $0 } == Dictionary(uniqueKeysWithValues: labels.map { ($0, 1) }))
+        let more = (0..<6).map { "more\($0)" }
+        for label in more + more { #expect(memo.value(for: ArraySlice(Array(label.utf8)), resolve) == label.uppercased()) }
+        #expect(memo.count == 8)
+        #expect(counts.m.withLock { d in more.map { d[$0]! } } == [1, 1, 2, 2, 2, 2])  // the last four were not kept
+        // Threads at once get the resolver's own answers.
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            for i in 0..<2_000 {
+                let label = "t\((i * 7 + t) % 40)"
+                #expect(memo.value(for: ArraySlice(Array(label.utf8)), resolve) == label.uppercased())
+            }
+        }
     }
 }
