@@ -127,17 +127,24 @@ public struct ExportRow {
         return nil
     }
 
+    // The typed readers below find their column inline, where the field name is a literal and its bucket is worked
+    // out at compile time, and do the rest out of line, with the cell's bytes.
+
     /// Text of a field; `required` records a problem when it is empty.
-    public mutating func text(_ field: String, required: Bool = false) -> String? {
+    @inline(__always) public mutating func text(_ field: String, required: Bool = false) -> String? {
         guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        return text(of: b)
+    }
+
+    private mutating func text(of b: FieldBytes) -> String {
         let (s, encoding) = TextDecoding.decode(b)
         if encoding == .windows1252 { sawWindows1252 = true }
         return s
     }
 
     /// Applies a typed parser, recording its issue against `field`.
-    public mutating func parse<T>(_ field: String, required: Bool = false,
-                                  _ parser: (FieldBytes) throws(FieldIssue) -> T) -> T? {
+    @inline(__always) public mutating func parse<T>(_ field: String, required: Bool = false,
+                                                    _ parser: (FieldBytes) throws(FieldIssue) -> T) -> T? {
         guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
         do {
             return try parser(b)
@@ -151,8 +158,12 @@ public struct ExportRow {
     public mutating func setAside(_ reason: String) { setAsideReason = reason }
 
     /// A date field (`dd/mm/yyyy`, or as `order` says; ISO always), noting which order it can only be read in.
-    public mutating func date(_ field: String, required: Bool = false, order: DateOrder) -> CalendarDay? {
+    @inline(__always) public mutating func date(_ field: String, required: Bool = false, order: DateOrder) -> CalendarDay? {
         guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        return date(of: b, field: field, order: order)
+    }
+
+    private mutating func date(of b: FieldBytes, field: String, order: DateOrder) -> CalendarDay? {
         dateEvidence.note(b, line: line, field: field)
         do { return try FieldParsing.date(b, order: order) } catch {
             reject(field, error.reason)
@@ -161,8 +172,13 @@ public struct ExportRow {
     }
 
     /// A date with an optional time, noting which order the date can only be read in.
-    public mutating func dateTime(_ field: String, required: Bool = false, order: DateOrder) -> (CalendarDay, ClockTime?)? {
+    @inline(__always) public mutating func dateTime(_ field: String, required: Bool = false,
+                                                    order: DateOrder) -> (CalendarDay, ClockTime?)? {
         guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        return dateTime(of: b, field: field, order: order)
+    }
+
+    private mutating func dateTime(of b: FieldBytes, field: String, order: DateOrder) -> (CalendarDay, ClockTime?)? {
         dateEvidence.note(b, line: line, field: field)
         do { return try FieldParsing.dateTime(b, order: order) } catch {
             reject(field, error.reason)

@@ -153,7 +153,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
         let stamp = row.dateTime("datetime", required: true, order: dateOrder)
         let ward = context.ward(&row, cache: &lookups)
-        let patientCell = context.patientCell(&row, required: true)
+        let patientCell = context.patientCell(&row, required: true, cache: &lookups)
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
         var drug: ResolvedDrug?
         if let bytes = row.requiredBytes("drug") {
@@ -173,7 +173,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let status = statuses.value(&row) ?? .given
         let prn = prnFlags.value(&row)?.bool
         guard let stamp, let ward, let patientCell, let drug, let dose, row.isClean else { return nil }
-        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: context.patient(patientCell), drug: drug.drug,
+        return HypnoticAdministrationRecord(day: stamp.0, time: stamp.1, ward: ward, patient: context.patient(patientCell, cache: &lookups), drug: drug.drug,
                                             doseMg: dose,
                                             status: status, prn: prn,
                                             timing: context.timing(ward: ward, day: stamp.0, time: stamp.1))

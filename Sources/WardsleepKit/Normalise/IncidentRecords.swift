@@ -112,9 +112,9 @@ public struct IncidentNormaliser: RecordNormaliser {
                 row.reject("status", CodedFields.incidentStatus.unmappedReason)
             }
         }
-        let patientCell = context.patientCell(&row, required: false)
+        let patientCell = context.patientCell(&row, required: false, cache: &lookups)
         guard let id, let stamp, let ward, let category, row.isClean else { return nil }
-        let patient = patientCell.map(context.patient)
+        let patient = patientCell.map { context.patient($0, cache: &lookups) }
         let time = separateTime ?? stamp.1
         return IncidentRecord(id: id, day: stamp.0, time: time, ward: ward, category: category, subcategory: subcategory,
                               severity: severity, patient: patient, status: status,

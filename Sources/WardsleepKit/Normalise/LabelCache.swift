@@ -8,26 +8,7 @@ import Foundation
 /// scanned in order, the one seen last first). Longer labels sit in a byte arena and are found by an FNV-1a hash. A hit
 /// allocates nothing. Bounded: when full it is emptied, so memory stays flat whatever the input.
 struct LabelCache<Value> {
-    /// A label of at most 16 bytes as two words (zero-padded) and its length; length -1 for a longer label.
-    struct ShortKey: Equatable {
-        var low: UInt64 = 0, high: UInt64 = 0, length = -1
-
-        /// The key of `bytes`, or one with length -1 when they are longer than 16 bytes.
-        @inline(__always) init(_ bytes: UnsafeBufferPointer<UInt8>) {
-            guard bytes.count <= 16 else { return }
-            length = bytes.count
-            for i in 0..<min(8, bytes.count) { low |= UInt64(bytes[i]) << UInt64(8 * i) }
-            if bytes.count > 8 { for i in 8..<bytes.count { high |= UInt64(bytes[i]) << UInt64(8 * (i - 8)) } }
-        }
-
-        var isShort: Bool { length >= 0 }
-
-        /// A multiplicative hash of the two words.
-        var hash: Int {
-            let h = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &+ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F
-            return Int(truncatingIfNeeded: h ^ (h >> 31))
-        }
-    }
+    typealias ShortKey = ShortLabelKey
 
     private var keys: [ShortKey] = []
     private var arena: [UInt8] = []
@@ -131,5 +112,29 @@ struct LabelCache<Value> {
             while slots[s] >= 0 { s = (s + 1) & mask }
             slots[s] = Int32(i)
         }
+    }
+}
+
+/// A label of at most 16 bytes as two words (zero-padded) and its length; length -1 for a longer label.
+struct ShortLabelKey: Equatable {
+    var low: UInt64 = 0, high: UInt64 = 0, length = -1
+
+    /// No label (length -1): equal to no short key.
+    init() {}
+
+    /// The key of `bytes`, or one with length -1 when they are longer than 16 bytes.
+    @inline(__always) init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= 16 else { return }
+        length = bytes.count
+        for i in 0..<min(8, bytes.count) { low |= UInt64(bytes[i]) << UInt64(8 * i) }
+        if bytes.count > 8 { for i in 8..<bytes.count { high |= UInt64(bytes[i]) << UInt64(8 * (i - 8)) } }
+    }
+
+    var isShort: Bool { length >= 0 }
+
+    /// A multiplicative hash of the two words.
+    var hash: Int {
+        let h = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &+ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F
+        return Int(truncatingIfNeeded: h ^ (h >> 31))
     }
 }

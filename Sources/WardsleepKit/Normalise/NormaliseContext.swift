@@ -45,19 +45,24 @@ public final class NormaliseContext: Sendable {
 
     /// The patient of a row (pseudonymised on first sight), or `nil` when the field is empty (and not required).
     ///
-    /// In two steps: `patientCell` reads the cell (recording an empty required one in its place among the row's
-    /// problems) and asks memory for the patient's place in the table; `patient(_:)`, called once the row's other fields
-    /// are read, looks the patient up, by when that place is in the caches. A row set aside or quarantined for another
-    /// field never reaches the second step, so it registers no patient.
-    func patientCell(_ row: inout ExportRow, required: Bool) -> FieldBytes? {
+    /// In two steps. `patientCell` reads the cell, recording an empty required one in its place among the row's
+    /// problems, and looks it up among the patients this chunk has met (`cache`). When the chunk has not met it, it asks
+    /// memory for the patient's place in the run's table. `patient(_:cache:)`, called once the row's other fields are
+    /// read, gives the patient, looking in the run's table (by then in the caches) only when the chunk had not met the
+    /// cell. A row set aside or quarantined for another field never reaches the second step, so it registers no patient.
+    func patientCell(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> PatientCell? {
         guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patientTable else { return nil }
-        patientTable._withUnsafeGuaranteedRef { $0.prefetch(bytes) }
-        return bytes
+        let seen = cache.patients.lookup(bytes)
+        if seen.patient == nil { patientTable._withUnsafeGuaranteedRef { $0.prefetch(bytes) } }
+        return PatientCell(bytes: bytes, seen: seen)
     }
 
     /// The patient of a cell from `patientCell` (pseudonymised on first sight).
-    func patient(_ cell: FieldBytes) -> PatientID {
-        patientTable!._withUnsafeGuaranteedRef { $0.id(for: cell) }
+    func patient(_ cell: PatientCell, cache: inout RowLookups) -> PatientID {
+        if let known = cell.seen.patient { return known }
+        let id = patientTable!._withUnsafeGuaranteedRef { $0.id(for: cell.bytes) }
+        cache.patients.remember(cell.seen.key, id)
+        return id
     }
 
     /// The ward a row names, by id, name or alias; a ward in `exclude_wards` sets the row aside ("excluded by design");
@@ -91,10 +96,18 @@ public final class NormaliseContext: Sendable {
     public static let excludedByDesign = "excluded by design"
 }
 
+/// A row's patient cell, and what this chunk's `PatientCache` knows of it.
+struct PatientCell {
+    let bytes: FieldBytes
+    let seen: PatientCache.Lookup
+}
+
 /// Per-export caches of resolved cells, owned by each normaliser.
 struct RowLookups {
     /// Ward label → ward index.
     var wards = LabelCache<Int?>()
+    /// Patient cell → patient, for the patients this chunk has met.
+    var patients = PatientCache()
     /// Other repeated labels (roles in `decided_by`).
     var labels = LabelCache<[String]>()
 }

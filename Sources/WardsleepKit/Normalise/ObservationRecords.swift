@@ -47,10 +47,10 @@ public struct ObservationNormaliser: RecordNormaliser {
             stamp = nil
         }
         let ward = context.ward(&row, cache: &lookups)
-        let patientCell = context.patientCell(&row, required: true)
+        let patientCell = context.patientCell(&row, required: true, cache: &lookups)
         let reason = reasons.value(&row) ?? .routine  // an empty cell is a routine check; an unmapped one is recorded
         guard let stamp, let time = stamp.1, let ward, let patientCell, row.isClean else { return nil }
-        let patient = context.patient(patientCell)
+        let patient = context.patient(patientCell, cache: &lookups)
         let timing = context.timing(ward: ward, day: stamp.0, time: time)
         // The timing always has a night here: the check has a time.
         let night = timing.night ?? stamp.0

@@ -43,7 +43,7 @@ public struct SleepPlanNormaliser: RecordNormaliser {
         let order = context.dateOrder(.sleepPlans)
         let night = row.date("night", required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
-        let patientCell = context.patientCell(&row, required: true)
+        let patientCell = context.patientCell(&row, required: true, cache: &lookups)
         let protected = protectedFlags.value(&row, required: true)?.bool
         if protected == nil && row.isClean {
             row.reject("protected", "not recorded: protected must say whether the night was protected (Y or N)")
@@ -52,7 +52,7 @@ public struct SleepPlanNormaliser: RecordNormaliser {
         let patientInvolved = patientFlags.value(&row)?.bool
         let carerInvolved = carerFlags.value(&row)?.bool
         guard let night, let ward, let patientCell, let protected, let decidedBy, row.isClean else { return nil }
-        return SleepPlanRecord(night: night, ward: ward, patient: context.patient(patientCell), protected: protected, decidedBy: decidedBy,
+        return SleepPlanRecord(night: night, ward: ward, patient: context.patient(patientCell, cache: &lookups), protected: protected, decidedBy: decidedBy,
                                patientInvolved: patientInvolved, carerInvolved: carerInvolved,
                                period: context.wardPeriods[ward].period(of: night))
     }

@@ -47,6 +47,34 @@ struct PatientRegistryTests {
         for identifier in shapes { #expect(r.pseudonym(ids[identifier]!) == pseudonymiser.pseudonym(for: identifier)) }
     }
 
+    /// A chunk's cache of the patients it has met answers either nothing or the registry's own number, whatever cells
+    /// share its slots; a cell met again (and short enough to keep) is found there.
+    @Test func aChunksPatientCacheNeverAnswersWrong() {
+        let r = PatientRegistry(pseudonymiser: pseudonymiser)
+        var cache = PatientCache()
+        var random = SampleRandom(seed: 21)
+        var hits = 0
+        for step in 0..<20_000 {
+            let length = random.pick([1, 3, 8, 9, 10, 16, 17, 30])
+            let cell = String((0..<length).map { _ in random.pick(Array("0123456789 AB-")) })
+                + (random.chance(0.5) ? "" : " ")  // a trailing space: another cell, the same patient
+            let bytes = Array(cell.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let view = buffer[...]
+                let id = r.id(for: view)
+                let seen = cache.lookup(view)
+                if let known = seen.patient {
+                    hits += 1
+                    #expect(known == id, "step \(step): \(cell)")
+                } else {
+                    cache.remember(seen.key, id)
+                }
+                #expect(cache.lookup(view).patient == (bytes.count <= 16 ? id : nil), "step \(step): \(cell)")
+            }
+        }
+        #expect(hits > 1_000)  // the one-byte and three-byte cells repeat
+    }
+
     @Test func patientSetsAgreeWithASetOfNumbers() {
         var random = SampleRandom(seed: 9)
         var a = PatientSet(), b = PatientSet()
