@@ -71,26 +71,33 @@ public enum ExportIngest {
             windows1252 = windows1252 || outcome.windows1252
             dates.merge(outcome.dates)
             tally.rowsRead += outcome.rowsRead
-            for event in outcome.events {
-                switch event {
-                case .record(let record, let line):
-                    if let refused = normaliser.admit(record) {
-                        tally.quarantined += 1
-                        let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
-                        try problems.quarantine([DataProblem(export: spec.kind, file: spec.file, line: line, column: column,
-                                                             field: refused.field, value: refused.value, reason: refused.reason)])
-                        continue
+            // The chunk's rows in file order: its records, with the rows that gave none placed among them.
+            var next = 0, other = 0
+            while next < outcome.records.count || other < outcome.others.count {
+                if other < outcome.others.count, outcome.others[other].before == next {
+                    switch outcome.others[other].event {
+                    case .setAside(let reason):
+                        tally.accepted += 1
+                        setAside.add(reason)
+                    case .rejected(let rowProblems, let rows):
+                        tally.quarantined += rows
+                        try problems.quarantine(rowProblems)
                     }
-                    tally.accepted += 1
-                    if let reason = normaliser.setAsideReason(record) { setAside.add(reason) }
-                    try consume(record)
-                case .setAside(let reason):
-                    tally.accepted += 1
-                    setAside.add(reason)
-                case .rejected(let rowProblems, let rows):
-                    tally.quarantined += rows
-                    try problems.quarantine(rowProblems)
+                    other += 1
+                    continue
                 }
+                let (record, line) = outcome.records[next]
+                next += 1
+                if let refused = normaliser.admit(record) {
+                    tally.quarantined += 1
+                    let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
+                    try problems.quarantine([DataProblem(export: spec.kind, file: spec.file, line: line, column: column,
+                                                         field: refused.field, value: refused.value, reason: refused.reason)])
+                    continue
+                }
+                tally.accepted += 1
+                if let reason = normaliser.setAsideReason(record) { setAside.add(reason) }
+                try consume(record)
             }
         }
         if let error = dates.contradiction(of: normaliser.dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
@@ -214,16 +221,19 @@ struct HeaderPass {
 
 /// What reading one chunk gave: its rows in order, as records or quarantined problems, and its accounting.
 struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
-    /// A row's result, in file order.
+    /// A row that gave no record.
     enum Event {
-        case record(N.Record, line: Int)
         case rejected([DataProblem], rows: Int)
         /// A row kept out of the analysis by design (its ward is in `exclude_wards`).
         case setAside(String)
     }
 
     var bytes: [UInt8] = []
-    var events: [Event] = []
+    /// The records, in file order, each with its line. Kept apart from the rows that gave none, so that a chunk of
+    /// plain records is handed over, read and freed without looking at each one.
+    var records: [(record: N.Record, line: Int)] = []
+    /// The rows that gave no record, in file order, each after the `before` first records.
+    var others: [(before: Int, event: Event)] = []
     var rowsRead = 0
     var blankLines = 0
     var swallowedBlankLines = 0
@@ -277,7 +287,8 @@ final class ChunkPipeline<N: RecordNormaliser> {
     let layout: ExportLayout
     var normaliser: N
     var parser: CSVChunkParser?
-    var events: [ChunkOutcome<N>.Event] = []
+    var records: [(record: N.Record, line: Int)] = []
+    var others: [(before: Int, event: ChunkOutcome<N>.Event)] = []
     var rowsRead = 0, swallowedBlankLines = 0
     var windows1252 = false
     var dates = DateEvidence()
@@ -300,15 +311,15 @@ final class ChunkPipeline<N: RecordNormaliser> {
         let result = row.isClean ? normaliser.normalise(&row) : nil
         if row.sawWindows1252 { windows1252 = true }
         if let reason = row.setAsideReason {
-            events.append(.setAside(reason))
+            others.append((records.count, .setAside(reason)))
             return
         }
         dates.merge(row.dateEvidence)
         if let result, row.isClean {
-            events.append(.record(result, line: line))
+            records.append((result, line))
         } else {
             if row.isClean { row.reject("", "row could not be read") }
-            events.append(.rejected(row.problems, rows: row.rows))
+            others.append((records.count, .rejected(row.problems, rows: row.rows)))
         }
     }
 
@@ -321,13 +332,15 @@ final class ChunkPipeline<N: RecordNormaliser> {
         } catch {
             outcome.error = error
         }
-        outcome.events = events
+        outcome.records = records
+        outcome.others = others
         outcome.rowsRead = rowsRead
         outcome.swallowedBlankLines = swallowedBlankLines
         outcome.windows1252 = outcome.windows1252 || windows1252
         outcome.dates = dates
         outcome.blankLines = (parser?.blankLines ?? 0) - blankBefore
-        events = []
+        records = []
+        others = []
         rowsRead = 0
         swallowedBlankLines = 0
         windows1252 = false

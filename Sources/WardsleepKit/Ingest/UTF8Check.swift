@@ -1,6 +1,6 @@
 /// Whether bytes are valid UTF-8 (shortest forms, no surrogates, nothing above U+10FFFF), checked in place without
-/// allocating, eight ASCII bytes at a time: the file-level encoding the tally reports comes from every byte of the
-/// file, not only from the fields that happened to be decoded as text.
+/// allocating, thirty-two or eight ASCII bytes at a time: the file-level encoding the tally reports comes from every
+/// byte of the file, not only from the fields that happened to be decoded as text.
 enum UTF8Check {
     static func isValid(_ bytes: some FieldByteCollection) -> Bool {
         bytes.withFieldBuffer { buffer -> Bool in
@@ -8,6 +8,14 @@ enum UTF8Check {
             var i = 0
             let n = raw.count
             while i < n {
+                // 32 ASCII bytes at a time, the four words tested together.
+                if i + 32 <= n,
+                   (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0 {
+                    i += 32
+                    continue
+                }
                 if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     i += 8
                     continue

@@ -240,5 +240,14 @@ extension StudyDefinition {
         for s in samples {
             #expect(UTF8Check.isValid(s[...]) == (String(validating: s, as: UTF8.self) != nil), "\(s)")
         }
+        // A stray byte, a whole two-byte character and one cut short, at every place around the 32- and 8-byte blocks.
+        let ascii = Array(repeating: UInt8(ascii: "a"), count: 80)
+        for place in 0..<80 {
+            for insert: [UInt8] in [[0xE9], [0xC3, 0xA9], [0xC3]] {
+                var s = ascii
+                s.insert(contentsOf: insert, at: place)
+                #expect(UTF8Check.isValid(s[...]) == (String(validating: s, as: UTF8.self) != nil), "\(insert) at \(place)")
+            }
+        }
     }
 }
