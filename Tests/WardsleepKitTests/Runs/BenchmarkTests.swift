@@ -47,6 +47,31 @@ import Testing
         #expect(r.out.contains("hypnotics.csv: 2,000 rows read, 2,000 accepted, 0 quarantined (0.0%)"), "\(r.out)")
     }
 
+    /// The observation log: the same bytes for the same rows and seed, exactly the rows asked for, every check and
+    /// every plan accepted by `validate`.
+    @Test func observationLogIsExactRepeatableAndValid() throws {
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        let first = try BenchmarkStudy.write(to: a.path, rows: 3_001, export: .observations)
+        let second = try BenchmarkStudy.write(to: b.path, rows: 3_001, export: .observations)
+        try BenchmarkStudy.write(to: c.path, rows: 3_001, seed: 7, export: .observations)
+        #expect(first.rows == 3_001 && first.export == a.path + "/observations.csv")
+        for file in ["observations.csv", "sleep_plans.csv", "study.yaml"] {
+            #expect(try sha256(a.path + "/" + file) == sha256(b.path + "/" + file), "\(file)")
+        }
+        #expect(try sha256(a.path + "/observations.csv") != sha256(c.path + "/observations.csv"))
+        for parser in ParseOnlyPass.Parser.allCases {
+            #expect(try ParseOnlyPass.count(path: first.export, parser: parser) == .init(records: 3_002, bytes: first.bytes), "\(parser)")
+        }
+        let text = try #require(a.read("observations.csv"))
+        let row = try Regex(#"^\d\d/\d\d/20\d\d 0\d:\d\d,[A-Z]\d,\d{10},(Routine|Clinical need|Enhanced),(General|Within eyesight),(HCA|RMN|Nurse in charge)$"#)
+        #expect(text.split(separator: "\n").dropFirst().allSatisfy { $0.wholeMatch(of: row) != nil })
+        let r = try runWardsleep(["validate", a.path], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("observations.csv: 3,001 rows read, 3,001 accepted, 0 quarantined (0.0%)"), "\(r.out)")
+        // A plan for every bed on every pilot night (243 nights, 120 beds), whatever the number of checks.
+        #expect(r.out.contains("sleep_plans.csv: 29,160 rows read, 29,160 accepted, 0 quarantined (0.0%)"), "\(r.out)")
+    }
+
     @Test func parseOnlyPassesCountRecordsNotLines() throws {
         let dir = TempFolder()
         let text = "a,b\n1,\"two\nlines\"\n\n2,3\n3,\"x,y\""
