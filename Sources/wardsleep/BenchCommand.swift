@@ -6,9 +6,9 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and memory: parse-only passes, validate and run, each a child process.",
         discussion: """
-        With --rows, generates a benchmark study for each row count (seven wards, an EPMA administrations export of \
-        exactly that many rows, about 87 bytes a row) and measures it; with a study folder, measures each export on \
-        its own, then the whole study.
+        With --rows, generates a benchmark study for each row count (seven wards, an export of exactly that many rows: \
+        by default EPMA administrations, about 87 bytes a row; see --export) and measures it; with a study folder, \
+        measures each export on its own, then the whole study.
 
         Each pass runs as a child process of this binary: a parse-only pass through libcsv, the same through \
         wardsleep's reader, `wardsleep validate` and `wardsleep run`, the last two at each --threads count when those \
@@ -18,6 +18,7 @@ struct Bench: ParsableCommand {
         Examples:
           wardsleep bench --rows 500000,5000000 --keep .build/bench
           wardsleep bench --rows 1M,10M --export observations
+          wardsleep bench --rows 100k,1M --export incidents
           wardsleep bench data/sample
         """
     )
@@ -31,7 +32,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Generate and measure a benchmark study of this many rows; comma-separated for several (500k and 5M allowed).")
     var rows: String?
 
-    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export) or observations (an overnight check log with its sleep plans).")
+    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export), observations (an overnight check log with its sleep plans) or incidents (a Datix-style export, narratives over two lines).")
     var export: String = BenchmarkStudy.Export.administrations.rawValue
 
     @Option(name: .long, help: "Thread counts for validate and run, comma-separated (a number or all).")
@@ -77,7 +78,9 @@ struct Bench: ParsableCommand {
         _ = try rowCounts()
         _ = try threadSettings()
         if folder != nil && study != nil { throw ValidationError("Give the study folder once: as the argument or with --study.") }
-        guard BenchmarkStudy.Export(rawValue: export) != nil else { throw ValidationError("--export must be administrations or observations.") }
+        guard BenchmarkStudy.Export(rawValue: export) != nil else {
+            throw ValidationError("--export must be administrations, observations or incidents.")
+        }
         guard ParseOnlyPass.Parser(rawValue: parser) != nil else { throw ValidationError("--parser must be libcsv or reader.") }
         if parseOnly == nil && rows == nil && folder == nil && study == nil {
             throw ValidationError("Give --rows N to measure a generated study, or a study folder.")

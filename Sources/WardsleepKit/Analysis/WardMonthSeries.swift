@@ -54,12 +54,19 @@ public final class WardMonthSeries: StudyConsumer {
 
     public func incident(_ r: IncidentRecord) {
         guard !r.excludedByStatus, let p = r.timing.period else { return }
-        let k = key(r.ward, r.day, p)
-        for category in Set([r.category, IncidentCounts.allCategories]) {
-            incidents[k, default: [:]][Cell(category: category, window: .allDay), default: 0] += 1
-            if r.timing.inProtectedWindow == true { incidents[k, default: [:]][Cell(category: category, window: .protected), default: 0] += 1 }
+        let protected = r.timing.inProtectedWindow == true
+        // The ward-month's cells reached once, then its category's and the total's counted in them.
+        func count(_ cells: inout [Cell: Int], _ category: String) {
+            cells[Cell(category: category, window: .allDay), default: 0] += 1
+            if protected { cells[Cell(category: category, window: .protected), default: 0] += 1 }
+        }
+        modify(&incidents[key(r.ward, r.day, p), default: [:]]) { cells in
+            count(&cells, r.category)
+            if r.category != IncidentCounts.allCategories { count(&cells, IncidentCounts.allCategories) }
         }
     }
+
+    private func modify<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let p = r.period else { return }

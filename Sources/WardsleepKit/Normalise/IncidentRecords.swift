@@ -37,7 +37,17 @@ public struct IncidentNormaliser: RecordNormaliser {
     let statusTable: [String: Bool]
     /// Redacts category labels used as they are (no `categories` in study.yaml): they are free text that is published.
     let redactor: Redactor
-    var categoryCache = LabelCache<String?>()
+    var categoryCache = LabelCache<CategoryLabel>()
+    /// Subcategory and status labels, as strings.
+    var labels = LabelCache<String>()
+
+    /// What a category label resolved to.
+    enum CategoryLabel {
+        case category(String)
+        case unmapped
+        /// Mapped to `all`, which names the total.
+        case reserved
+    }
     var statusCache = LabelCache<Bool?>()
 
     /// NRLS harm levels and their common spellings (`CodedFields.severity`), used when study.yaml gives no `severities`.
@@ -86,23 +96,26 @@ public struct IncidentNormaliser: RecordNormaliser {
         let ward = context.ward(&row, cache: &lookups)
         var category: String?
         if let bytes = row.requiredBytes("category") {
+            // Mapped, and checked against the reserved name, once per distinct label.
             let categories = self.categories, redactor = self.redactor
-            category = categoryCache.value(for: bytes) {
-                let label = TextDecoding.decode($0).0
-                guard let categories else { return redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")) }
-                return categories[Slug.normaliseLabel(label)]
-            }
-            if category == nil {
-                row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories")
-            } else if let c = category, Slug.normaliseLabel(c) == IncidentCategory.all {
-                category = nil
+            switch categoryCache.value(for: bytes, { b -> CategoryLabel in
+                let label = TextDecoding.decode(b).0
+                let mapped = categories.map { $0[Slug.normaliseLabel(label)] }
+                    ?? redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+                guard let mapped else { return .unmapped }
+                return Slug.normaliseLabel(mapped) == IncidentCategory.all ? .reserved : .category(mapped)
+            }) {
+            case .category(let c): category = c
+            case .unmapped: row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories")
+            case .reserved:
                 row.reject("category", "reserved category: \"all\" names the total over all categories; map this label to another "
                            + "name in study.yaml exports.incidents.categories")
             }
         }
         let severity = severities.value(&row)
-        let subcategory = row.text("subcategory")
-        let status = row.text("status")
+        // Labels that repeat: each distinct one made into a string once per chunk, then shared.
+        let subcategory = row.bytes("subcategory").map { b in labels.value(for: b) { TextDecoding.decode($0).0 } }
+        let status = row.bytes("status").map { b in labels.value(for: b) { TextDecoding.decode($0).0 } }
         var isExcluded = false
         if let b = row.bytes("status") {
             let statuses = statusTable

@@ -5,7 +5,7 @@ import Foundation
 /// when the commands take `--threads`. Wall time, CPU time and each child's own peak memory are recorded. Speed lives
 /// here, never in tests.
 ///
-/// With row counts, a benchmark study (`BenchmarkStudy`: an administrations export of exactly that many rows) is
+/// With row counts, a benchmark study (`BenchmarkStudy`: an export of exactly that many rows, administrations by default) is
 /// generated for each; with a study folder, each export is measured on its own (in a copy of the study holding only
 /// that export, hard-linked), then the study as a whole.
 public enum Benchmark {

@@ -29,7 +29,7 @@ enum BenchmarkObservationLog {
         func patient(_ b: Int, _ n: Int) -> Int { (b * 1000 + n / 30) % 1_000_000 }
         let nights = lastDay.dayNumber - firstDay.dayNumber + 1
 
-        try withSink(plans) { sink, pieces in
+        try ByteSink.write(to: plans) { sink, pieces in
             let header = pieces.add("night,ward,patient,protected\n")
             let nightPieces = (0..<nights).map { pieces.add(firstDay.adding(days: $0).ukFormatted) }
             let wardPieces = wards.map { pieces.add(",\($0.id),") }
@@ -47,7 +47,7 @@ enum BenchmarkObservationLog {
                 }
             }
         }
-        let bytes = try withSink(log) { sink, pieces in
+        let bytes = try ByteSink.write(to: log) { sink, pieces in
             let header = pieces.add("datetime,ward,patient,reason,level,staff\n")
             // The morning a night's checks fall on: "dd/mm/yyyy ".
             let mornings = (0...nights).map { pieces.add(firstDay.adding(days: $0).ukFormatted + " ") }
@@ -76,23 +76,6 @@ enum BenchmarkObservationLog {
             }
         }
         return BenchmarkStudy.Written(folder: folder, export: log, rows: rows, bytes: bytes)
-    }
-
-    /// Opens `path`, hands a sink and an empty piece table to `body`, then flushes and closes; returns the bytes written.
-    @discardableResult
-    static func withSink(_ path: String, _ body: (inout ByteSink, inout PieceTable) throws -> Void) throws -> Int {
-        guard let file = fopen(path, "wb") else {
-            throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))")
-        }
-        var sink = ByteSink(file: file, path: path)
-        defer { sink.release() }
-        var pieces = PieceTable()
-        try body(&sink, &pieces)
-        try sink.flush()
-        let closed = fclose(file)
-        sink.closed = true
-        guard closed == 0 else { throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))") }
-        return sink.written
     }
 
     static func studyYAML(rows: Int) -> String {

@@ -46,18 +46,27 @@ public enum BenchmarkStudy {
         case administrations
         /// An overnight observation log (`observations.csv`) with the sleep plans it is joined to.
         case observations
+        /// An incident export (`incidents.csv`) with quoted narratives, some over two lines.
+        case incidents
 
         /// The export's kind, as the bench table names it.
-        public var kind: ExportKind { self == .administrations ? .hypnotics : .observations }
+        public var kind: ExportKind {
+            switch self {
+            case .administrations: .hypnotics
+            case .observations: .observations
+            case .incidents: .incidents
+            }
+        }
     }
 
     /// Writes `study.yaml` and the export of `rows` data rows into `folder` (created if needed; files replaced).
     @discardableResult
     public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export) throws -> Written {
-        guard export == .observations else { return try write(to: folder, rows: rows, seed: seed) }
+        guard export != .administrations else { return try write(to: folder, rows: rows, seed: seed) }
         guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
+        return export == .observations ? try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
+            : try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed)
     }
 
     /// Writes `study.yaml` and `hypnotics.csv` with `rows` data rows into `folder` (created if needed; both replaced).
@@ -279,5 +288,22 @@ struct ByteSink {
     mutating func release() {
         buffer.deallocate()
         if !closed { fclose(file) }
+    }
+
+    /// Opens `path`, hands a sink and an empty piece table to `body`, then flushes and closes; returns the bytes written.
+    @discardableResult
+    static func write(to path: String, _ body: (inout ByteSink, inout PieceTable) throws -> Void) throws -> Int {
+        guard let file = fopen(path, "wb") else {
+            throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))")
+        }
+        var sink = ByteSink(file: file, path: path)
+        defer { sink.release() }
+        var pieces = PieceTable()
+        try body(&sink, &pieces)
+        try sink.flush()
+        let closed = fclose(file)
+        sink.closed = true
+        guard closed == 0 else { throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))") }
+        return sink.written
     }
 }

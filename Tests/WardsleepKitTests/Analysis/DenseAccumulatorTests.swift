@@ -85,6 +85,48 @@ import Testing
         #expect(totals == mg)
     }
 
+    /// Incident counts kept in dense rows per category give every cell the dictionary arithmetic gave, with the
+    /// categories in first-seen order, serious incidents (severe harm or the Death category) and incidents with no time.
+    @Test func incidentCountsEqualTheDictionaryArithmetic() {
+        var random = SampleRandom(seed: 31)
+        let counts = IncidentCounts()
+        let months = WardMonthSeries(study: study, formulary: formulary)
+        var reference: [IncidentCounts.Cell: Int] = [:]
+        var monthly: [WardMonthSeries.Key: [WardMonthSeries.Cell: Int]] = [:]
+        var order: [String] = [], serious: [StudyPeriod: Int] = [:], withoutTime = 0
+        let start = CalendarDay(year: 2017, month: 12, day: 20)!
+        let categories = ["violence", "self_harm", "Death", "awol"] + (0..<30).map { "Category \($0)" }
+        for i in 0..<8_000 {
+            let day = start.adding(days: Int(random.next() % 640))
+            let time = random.chance(0.2) ? nil : ClockTime(hour: Int(random.next() % 24), minute: 0)
+            let category = random.chance(0.7) ? random.pick(Array(categories.prefix(4))) : random.pick(categories)
+            let r = IncidentRecord(id: "I\(i)", day: day, time: time, ward: i % 2, category: category, subcategory: nil,
+                                   severity: random.chance(0.3) ? Int(random.next() % 5) : nil, patient: nil, status: nil,
+                                   excludedByStatus: random.chance(0.05),
+                                   timing: EventTiming(day: day, time: time, periods: study.periods(forWard: i % 2), window: study.protectedWindow))
+            counts.incident(r)
+            months.incident(r)
+            // The arithmetic the accumulators used before they kept dense rows.
+            guard !r.excludedByStatus, let period = r.timing.period else { continue }
+            if !order.contains(category) { order.append(category) }
+            if time == nil { withoutTime += 1 }
+            let windows: [TimeWindow] = r.timing.inProtectedWindow == true ? [.allDay, .protected] : [.allDay]
+            for window in windows {
+                for c in Set([category, IncidentCounts.allCategories]) {
+                    for ward in [nil, r.ward] { reference[IncidentCounts.Cell(category: c, ward: ward, period: period, window: window), default: 0] += 1 }
+                    monthly[WardMonthSeries.Key(ward: r.ward, month: day.startOfMonth.dayNumber, period: period), default: [:]][
+                        WardMonthSeries.Cell(category: c, window: window), default: 0] += 1
+                }
+            }
+            if (r.severity ?? 0) >= 3 || category == "Death" { serious[period, default: 0] += 1 }
+        }
+        #expect(counts.counts == reference)
+        #expect(reference.allSatisfy { counts.count(category: $0.key.category, ward: $0.key.ward, period: $0.key.period, window: $0.key.window) == $0.value })
+        #expect(counts.count(category: "never seen", period: .pilot, window: .allDay) == 0)
+        #expect(counts.categories == order && counts.serious == serious && counts.withoutTime == withoutTime)
+        #expect(months.incidents == monthly)
+    }
+
     @Test func theFeedRoutesEachExportToTheAnalysesThatUseIt() throws {
         let a = try StudyAnalyses(study: study, folder: "/nonexistent")
         let members: [StudyConsumer] = [a.incidents, a.occupancy, a.hypnotics, a.feedback, a.uptake, a.ledger, a.series, a.months, a.fidelity]
