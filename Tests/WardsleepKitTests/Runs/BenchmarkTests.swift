@@ -72,6 +72,29 @@ import Testing
         #expect(r.out.contains("sleep_plans.csv: 29,160 rows read, 29,160 accepted, 0 quarantined (0.0%)"), "\(r.out)")
     }
 
+    /// The incident export: the same bytes for the same rows and seed, exactly the rows asked for although about half
+    /// the narratives run over two lines, and every row accepted by `validate` (rejected reports set aside by design).
+    @Test func incidentExportIsExactRepeatableAndValid() throws {
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        let first = try BenchmarkStudy.write(to: a.path, rows: 4_000, export: .incidents)
+        try BenchmarkStudy.write(to: b.path, rows: 4_000, export: .incidents)
+        try BenchmarkStudy.write(to: c.path, rows: 4_000, seed: 7, export: .incidents)
+        #expect(first.rows == 4_000 && first.export == a.path + "/incidents.csv")
+        for file in ["incidents.csv", "study.yaml"] { #expect(try sha256(a.path + "/" + file) == sha256(b.path + "/" + file), "\(file)") }
+        #expect(try sha256(a.path + "/incidents.csv") != sha256(c.path + "/incidents.csv"))
+        for parser in ParseOnlyPass.Parser.allCases {
+            #expect(try ParseOnlyPass.count(path: first.export, parser: parser) == .init(records: 4_001, bytes: first.bytes), "\(parser)")
+        }
+        let text = try #require(a.read("incidents.csv"))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect((5_000...7_000).contains(lines), "\(lines) lines")  // narratives over two lines in about half the rows
+        #expect(text.contains("\"\"checks keep waking me up\"\""))
+        let r = try runWardsleep(["validate", a.path], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("incidents.csv: 4,000 rows read, 4,000 accepted, 0 quarantined (0.0%)"), "\(r.out)")
+        #expect(r.out.contains("excluded by status: "), "\(r.out)")
+    }
+
     @Test func parseOnlyPassesCountRecordsNotLines() throws {
         let dir = TempFolder()
         let text = "a,b\n1,\"two\nlines\"\n\n2,3\n3,\"x,y\""
