@@ -156,18 +156,10 @@ private struct SampleSimulation {
           occupancy:
             file: occupancy.csv
             columns: { date: Date, ward: Ward, occupied_beds: "Occupied beds", leave_beds: "Leave beds" }
-          incidents:
-            file: incidents.csv
-            columns: { id: Ref, date: "Incident date", time: Time, ward: "Location (exact)", category: Category,
-                       subcategory: Subcategory, severity: "Harm level", patient: "Patient ID", status: Status,
-                       description: Description }
-            categories:
 
         """
-        for c in SampleCategory.all { y += "      \"\(c.label)\": \(c.canonical)\n" }
+        y += SampleCategory.incidentsExportYAML
         y += """
-            severities: { "No harm": 0, Low: 1, Moderate: 2, Severe: 3, Death: 4 }
-            exclude_status: [REJECTED]
           hypnotics:
             file: hypnotics.csv
 

@@ -85,4 +85,25 @@ struct SampleCategory {
               subcategories: ["Missing keys", "Door left unlocked", "Unauthorised visitor"]),
         .init(label: "Death", canonical: "death", share: 0.005, subcategories: ["Unexpected death", "Expected death"]),
     ]
+
+    /// The incident export's entry under `exports:` in study.yaml, for an export labelling incidents with these
+    /// categories (the sample study's and the benchmark's): its columns, categories, harm levels and excluded status.
+    static var incidentsExportYAML: String {
+        var y = """
+          incidents:
+            file: incidents.csv
+            columns: { id: Ref, date: "Incident date", time: Time, ward: "Location (exact)", category: Category,
+                       subcategory: Subcategory, severity: "Harm level", patient: "Patient ID", status: Status,
+                       description: Description }
+            categories:
+
+        """
+        for c in all { y += "      \"\(c.label)\": \(c.canonical)\n" }
+        y += """
+            severities: { "No harm": 0, Low: 1, Moderate: 2, Severe: 3, Death: 4 }
+            exclude_status: [REJECTED]
+
+        """
+        return y
+    }
 }
