@@ -59,38 +59,27 @@ enum BenchmarkIncidentLog {
             let comma = pieces.add(",")
             // About one distinct patient per 5 incidents, from a window that slides along the export.
             let patients = max(1, rows / 5), window = 30
-            var random = SampleRandom(seed: seed)
-            try pieces.withPointer { arena in
-                sink.put(arena, headerPiece)
-                for i in 0..<rows {
-                    let r1 = random.next(), r2 = random.next()
-                    let day = Int(UInt64(i) &* UInt64(days) / UInt64(rows))
-                    sink.byte(UInt8(ascii: "W"))
-                    sink.digits4(i / 10_000 % 10_000)
-                    sink.digits4(i % 10_000)
-                    sink.byte(UInt8(ascii: ","))
-                    sink.put(arena, datePieces[day])
-                    sink.digits2(Int(r1 % 24))
-                    sink.byte(UInt8(ascii: ":"))
-                    sink.digits2(Int((r1 >> 8) % 60))
-                    sink.byte(UInt8(ascii: ","))
-                    sink.put(arena, datePieces[(r1 >> 16) & 3 == 0 ? day + 1 : day])
-                    let patient = i &* patients / rows + Int((r1 >> 24) % UInt64(window))
-                    sink.put(arena, wardPieces[bedWard[Int((UInt64(truncatingIfNeeded: patient &* 2_654_435_761) >> 7) % UInt64(bedWard.count))]])
-                    let (category, subcategories) = categoryOfPerMille[Int(r2 % UInt64(categoryOfPerMille.count))]
-                    sink.put(arena, category)
-                    sink.put(arena, subcategories[Int((r2 >> 8) % UInt64(subcategories.count))])
-                    sink.put(arena, harmOfPercent[Int((r2 >> 16) % 100)])
-                    if (r2 >> 24) % 10 == 0 {
-                        sink.put(arena, comma)
-                    } else {
-                        sink.nhsNumber(patient % 1_000_000)
-                        sink.put(arena, comma)
-                    }
-                    sink.put(arena, statusOfPercent[Int((r2 >> 32) % 100)])
-                    sink.put(arena, narrativePieces[Int((r2 >> 40) % UInt64(narrativePieces.count))])
-                    if sink.full { try sink.flush() }
-                }
+            try sink.writeRows(rows, days: days, seed: seed, header: headerPiece, pieces: pieces) { sink, arena, i, day, r1, r2 in
+                sink.byte(UInt8(ascii: "W"))
+                sink.digits4(i / 10_000 % 10_000)
+                sink.digits4(i % 10_000)
+                sink.byte(UInt8(ascii: ","))
+                sink.put(arena, datePieces[day])
+                sink.digits2(Int(r1 % 24))
+                sink.byte(UInt8(ascii: ":"))
+                sink.digits2(Int((r1 >> 8) % 60))
+                sink.byte(UInt8(ascii: ","))
+                sink.put(arena, datePieces[(r1 >> 16) & 3 == 0 ? day + 1 : day])
+                let patient = i &* patients / rows + Int((r1 >> 24) % UInt64(window))
+                sink.put(arena, wardPieces[bedWard[Int((UInt64(truncatingIfNeeded: patient &* 2_654_435_761) >> 7) % UInt64(bedWard.count))]])
+                let (category, subcategories) = categoryOfPerMille[Int(r2 % UInt64(categoryOfPerMille.count))]
+                sink.put(arena, category)
+                sink.put(arena, subcategories[Int((r2 >> 8) % UInt64(subcategories.count))])
+                sink.put(arena, harmOfPercent[Int((r2 >> 16) % 100)])
+                if (r2 >> 24) % 10 != 0 { sink.nhsNumber(patient % 1_000_000) }  // one incident in ten involves no patient
+                sink.put(arena, comma)
+                sink.put(arena, statusOfPercent[Int((r2 >> 32) % 100)])
+                sink.put(arena, narrativePieces[Int((r2 >> 40) % UInt64(narrativePieces.count))])
             }
         }
         return BenchmarkStudy.Written(folder: folder, export: path, rows: rows, bytes: bytes)

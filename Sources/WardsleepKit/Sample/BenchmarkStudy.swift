@@ -129,34 +129,24 @@ public enum BenchmarkStudy {
 
     /// Writes the export and returns its size in bytes.
     static func writeExport(_ path: String, rows: Int, seed: UInt64) throws -> Int {
-        guard let file = fopen(path, "wb") else {
-            throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))")
-        }
-        var sink = ByteSink(file: file, path: path)
-        defer { sink.release() }
-        var pieces = PieceTable()
-        let headerPiece = pieces.add(CSVOutput.exportLine(header))
-        let days = lastDay.dayNumber - firstDay.dayNumber + 1
-        // One piece per day (and the day after the last, for doses after midnight): "dd/mm/yyyy ".
-        let datePieces = (0...days).map { pieces.add(firstDay.adding(days: $0).ukFormatted + " ") }
-        let wards = SampleWardTemplate.all
-        let wardPieces = wards.map { pieces.add(",\($0.id),") }
-        // Each bed picks the ward of a patient: wards are as busy as they are big.
-        let bedWard = wards.indices.flatMap { w in Array(repeating: w, count: wards[w].beds) }
-        let drugPieces = drugs.map { d in (pieces.add(",\(d.name),\(d.doses.0),"), pieces.add(",\(d.name),\(d.doses.1),")) }
-        var drugOfPercent: [Int] = []
-        for (i, d) in drugs.enumerated() { drugOfPercent += Array(repeating: i, count: d.percent) }
-        let statusPieces = ["Given", "Refused", "Omitted"].map { s in (pieces.add("\(s),N,Oral,"), pieces.add("\(s),Y,Oral,")) }
-        let commentPieces = comments.map { pieces.add(CSVOutput.quoted($0) + ",RN") }  // every comment has a comma: quoted
-        let prnHours = [22, 22, 22, 23, 23, 23, 0, 0, 1, 1, 2, 3]
-        // About one distinct patient per 20 rows: row i picks among a window of 40 patients that slides along the export.
-        let patients = max(1, rows / 20), window = 40
-        var random = SampleRandom(seed: seed)
-        try pieces.withPointer { arena in
-            sink.put(arena, headerPiece)
-            for i in 0..<rows {
-                let r1 = random.next(), r2 = random.next()
-                let day = Int(UInt64(i) &* UInt64(days) / UInt64(rows))
+        try ByteSink.write(to: path) { sink, pieces in
+            let headerPiece = pieces.add(CSVOutput.exportLine(header))
+            let days = lastDay.dayNumber - firstDay.dayNumber + 1
+            // One piece per day (and the day after the last, for doses after midnight): "dd/mm/yyyy ".
+            let datePieces = (0...days).map { pieces.add(firstDay.adding(days: $0).ukFormatted + " ") }
+            let wards = SampleWardTemplate.all
+            let wardPieces = wards.map { pieces.add(",\($0.id),") }
+            // Each bed picks the ward of a patient: wards are as busy as they are big.
+            let bedWard = wards.indices.flatMap { w in Array(repeating: w, count: wards[w].beds) }
+            let drugPieces = drugs.map { d in (pieces.add(",\(d.name),\(d.doses.0),"), pieces.add(",\(d.name),\(d.doses.1),")) }
+            var drugOfPercent: [Int] = []
+            for (i, d) in drugs.enumerated() { drugOfPercent += Array(repeating: i, count: d.percent) }
+            let statusPieces = ["Given", "Refused", "Omitted"].map { s in (pieces.add("\(s),N,Oral,"), pieces.add("\(s),Y,Oral,")) }
+            let commentPieces = comments.map { pieces.add(CSVOutput.quoted($0) + ",RN") }  // every comment has a comma: quoted
+            let prnHours = [22, 22, 22, 23, 23, 23, 0, 0, 1, 1, 2, 3]
+            // About one distinct patient per 20 rows: row i picks among a window of 40 patients that slides along the export.
+            let patients = max(1, rows / 20), window = 40
+            try sink.writeRows(rows, days: days, seed: seed, header: headerPiece, pieces: pieces) { sink, arena, i, day, r1, r2 in
                 let prn = r1 & 0xFF < 77  // ~30% PRN doses in the night, the rest regular at 22:00
                 var hour = 22, minute = 0
                 if prn {
@@ -179,14 +169,8 @@ public enum BenchmarkStudy {
                 sink.put(arena, commentPieces[Int((r2 >> 24) % UInt64(commentPieces.count))])
                 sink.digits4(Int((r2 >> 40) % 10_000))
                 sink.byte(0x0A)
-                if sink.full { try sink.flush() }
             }
         }
-        try sink.flush()
-        let closed = fclose(file)
-        sink.closed = true
-        guard closed == 0 else { throw InputError(file: path, message: "cannot write the file: \(String(cString: strerror(errno)))") }
-        return sink.written
     }
 }
 
@@ -283,6 +267,21 @@ struct ByteSink {
         }
         written += count
         count = 0
+    }
+
+    /// Writes `header`, then `rows` rows, flushing as the buffer fills: `row` writes row `i`, given the day it falls on
+    /// (the rows spread evenly over `days` days, in order) and two random words drawn from `seed` for it.
+    mutating func writeRows(_ rows: Int, days: Int, seed: UInt64, header: PieceTable.Piece, pieces: PieceTable,
+                            _ row: (inout ByteSink, UnsafePointer<UInt8>, _ i: Int, _ day: Int, UInt64, UInt64) throws -> Void) throws {
+        var random = SampleRandom(seed: seed)
+        try pieces.withPointer { arena in
+            put(arena, header)
+            for i in 0..<rows {
+                let r1 = random.next(), r2 = random.next()
+                try row(&self, arena, i, Int(UInt64(i) &* UInt64(days) / UInt64(rows)), r1, r2)
+                if full { try flush() }
+            }
+        }
     }
 
     mutating func release() {
