@@ -240,7 +240,8 @@ public enum Benchmark {
                 let single = "\(work)/\(kind.rawValue)"
                 try BenchmarkStudyCopy.make(of: folder, keeping: kind, leavingOut: Set(files.values).subtracting([file]), into: single)
                 let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-                let copy = (single as NSString).appendingPathComponent(String(file.dropFirst((folder as NSString).resolvingSymlinksInPath.count + 1)))
+                // The export as the copy's study.yaml names it (the folder may be named relative to the working folder).
+                let copy = (single as NSString).appendingPathComponent(study.exports[kind].file)
                 totalRows += try measure(export: kind.rawValue, file: copy, rows: nil, bytes: bytes, generated: false, study: single,
                                          environment: options.environment, label: kind.rawValue)
                 totalBytes += bytes

@@ -176,19 +176,23 @@ import Testing
         """))
         dir.write("incidents.csv", "id,date,time,ward,category\nI1,05/01/2018,01:00,A1,Self harm\nI2,05/02/2019,02:00,A1,Self harm\n")
         dir.write("occupancy.csv", "date,ward,occupied_beds\n05/01/2018,A1,14\n05/02/2019,A1,15\n05/02/2019,D1,11\n")
-        let r = try runWardsleep(["bench", "--study", dir.path])
-        #expect(r.status == 0, "\(r.err)")
-        for (export, rows) in [("occupancy", 3), ("incidents", 2)] {
-            for phase in ["parse", "read", "validate", "run"] {
-                #expect(r.out.split(separator: "\n").contains {
-                    $0.hasPrefix(export.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + "\(rows)".leftPadded(10) + " ") && $0.contains(" \(phase) ")
-                }, "no \(export) \(phase) line in\n\(r.out)")
+        // The folder named in full, and relative to the working folder (as a user types it), with and without "./".
+        let parent = (dir.path as NSString).deletingLastPathComponent, name = (dir.path as NSString).lastPathComponent
+        for (folder, workingFolder) in [(dir.path, nil), (name, parent), ("./\(name)/", parent)] {
+            let r = try runWardsleep(["bench", "--study", folder], in: workingFolder)
+            #expect(r.status == 0, "\(folder): \(r.err)")
+            for (export, rows) in [("occupancy", 3), ("incidents", 2)] {
+                for phase in ["parse", "read", "validate", "run"] {
+                    #expect(r.out.split(separator: "\n").contains {
+                        $0.hasPrefix(export.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + "\(rows)".leftPadded(10) + " ") && $0.contains(" \(phase) ")
+                    }, "no \(export) \(phase) line for \(folder) in\n\(r.out)")
+                }
             }
+            for phase in ["validate", "run"] {
+                #expect(r.out.split(separator: "\n").contains { $0.hasPrefix("all" + String(repeating: " ", count: 18) + "5 ") && $0.contains(" \(phase) ") }, "\(r.out)")
+            }
+            #expect(!r.out.contains("goal checks:"))
         }
-        for phase in ["validate", "run"] {
-            #expect(r.out.split(separator: "\n").contains { $0.hasPrefix("all" + String(repeating: " ", count: 18) + "5 ") && $0.contains(" \(phase) ") }, "\(r.out)")
-        }
-        #expect(!r.out.contains("goal checks:"))
     }
 
     @Test func threadCountsArePassedOnceTheCommandsTakeThem() throws {
