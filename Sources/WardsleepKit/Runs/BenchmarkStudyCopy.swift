@@ -6,13 +6,14 @@ import Yams
 enum BenchmarkStudyCopy {
     static func make(of folder: String, keeping kind: ExportKind, leavingOut: Set<String>, into copy: String) throws {
         let fm = FileManager.default
-        let root = (folder as NSString).resolvingSymlinksInPath
+        // Real paths, as `leavingOut` holds them (the folder may be named relative to the working folder).
+        let root = PathGuard.real(folder)
         try fm.createDirectory(atPath: copy, withIntermediateDirectories: true)
         for case let relative as String in fm.enumerator(atPath: root)?.allObjects ?? [] where relative != StudyLoader.fileName {
             let source = (root as NSString).appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  !leavingOut.contains((source as NSString).resolvingSymlinksInPath) else { continue }
+                  !leavingOut.contains(PathGuard.real(source)) else { continue }
             let target = (copy as NSString).appendingPathComponent(relative)
             try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             do { try fm.linkItem(atPath: source, toPath: target) } catch { try fm.copyItem(atPath: source, toPath: target) }

@@ -171,10 +171,13 @@ import Testing
         let dir = TempFolder()
         dir.write("study.yaml", studyYAML("""
         exports:
-          incidents: { file: incidents.csv, categories: { "Self harm": self_harm } }
+          incidents: { file: incidents.csv, categories: { "Self harm": self_harm },
+                       columns: { id: Ref, date: "Incident date", time: Time, ward: Ward, category: Category } }
 
         """))
-        dir.write("incidents.csv", "id,date,time,ward,category\nI1,05/01/2018,01:00,A1,Self harm\nI2,05/02/2019,02:00,A1,Self harm\n")
+        // The export's own column names: measured alone, each export's copy must hold none of the others (a stray
+        // incidents.csv read with the default columns would fail).
+        dir.write("incidents.csv", "Ref,Incident date,Time,Ward,Category\nI1,05/01/2018,01:00,A1,Self harm\nI2,05/02/2019,02:00,A1,Self harm\n")
         dir.write("occupancy.csv", "date,ward,occupied_beds\n05/01/2018,A1,14\n05/02/2019,A1,15\n05/02/2019,D1,11\n")
         // The folder named in full, and relative to the working folder (as a user types it), with and without "./".
         let parent = (dir.path as NSString).deletingLastPathComponent, name = (dir.path as NSString).lastPathComponent
