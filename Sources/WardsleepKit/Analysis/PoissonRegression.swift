@@ -262,9 +262,24 @@ struct WeightedQR {
         // (RᵀR)⁻¹ = Rinv · Rinvᵀ: its diagonal is the sum of squares along each row of Rinv.
         return (0..<p).map { k in (k..<p).reduce(0.0) { $0 + inv[$1][k] * inv[$1][k] } }
     }
+
+    /// The whole of (RᵀR)⁻¹, the unscaled covariance of the kept columns (entry [a][b]).
+    func unscaledCovariance() -> [[Double]] {
+        let p = kept.count
+        var inv = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        for c in 0..<p {
+            for k in stride(from: c, through: 0, by: -1) {
+                var s = k == c ? 1.0 : 0.0
+                for j in (k + 1)..<max(k + 1, c + 1) { s -= r[j][k] * inv[c][j] }
+                inv[c][k] = s / r[k][k]
+            }
+        }
+        // inv[c][k] is row k, column c of Rinv; (Rinv · Rinvᵀ)[a][b] sums over the columns c.
+        return (0..<p).map { a in (0..<p).map { b in (max(a, b)..<p).reduce(0.0) { $0 + inv[$1][a] * inv[$1][b] } } }
+    }
 }
 
-private func norm(_ x: ArraySlice<Double>) -> Double {
+func norm(_ x: ArraySlice<Double>) -> Double {
     // Scaled to avoid overflow and underflow, as BLAS dnrm2 does.
     let scale = x.reduce(0.0) { max($0, abs($1)) }
     guard scale > 0, scale.isFinite else { return scale }

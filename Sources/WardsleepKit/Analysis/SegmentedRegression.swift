@@ -88,6 +88,9 @@ public enum SegmentedRegression {
     /// Column names, as R names them in the tests' formulas.
     static let intercept = "(Intercept)", trend = "t", level = "post", slope = "post:(t - t0)"
     static func wardColumn(_ w: Int) -> String { "ward\(w)" }
+    /// From this many wards the ward effects are fitted within the wards (`PoissonRegression.fitWithGroupEffects`);
+    /// below it, as columns of the design, exactly as R's `glm` builds it.
+    static let groupEffectsFrom = 16
 
     /// The rows a model uses: those with exposure, of wards with at least one event.
     public static func usable(_ rows: [SegmentRow]) -> [SegmentRow] {
@@ -112,12 +115,24 @@ public enum SegmentedRegression {
         // A ward without a single event (left out by `usable`) has a level of zero: its fixed effect would run to minus
         // infinity, and it tells the model nothing about the trend or the change.
         let wards = Array(Set(rows.map(\.ward))).sorted()
-        var columns: [(name: String, values: [Double])] = [
-            (intercept, rows.map { _ in 1 }), (trend, rows.map { Double($0.month) }), (level, rows.map(\.post)),
-            (slope, rows.map(\.monthsIntoPilot)),
-        ]
-        for w in wards.dropFirst() { columns.append((wardColumn(w), rows.map { $0.ward == w ? 1 : 0 })) }
-        let result = PoissonRegression.fit(y: rows.map(\.amount), columns: columns, offset: rows.map { Foundation.log($0.exposure) })
+        let place = Dictionary(uniqueKeysWithValues: wards.enumerated().map { ($1, $0) })
+        let y = rows.map(\.amount), offset = rows.map { Foundation.log($0.exposure) }
+        let shared: [(name: String, values: [Double])] = [(trend, rows.map { Double($0.month) }), (level, rows.map(\.post)),
+                                                          (slope, rows.map(\.monthsIntoPilot))]
+        let result: Result<PoissonFit, ModelFailure>
+        // Many wards: the ward effects are worked out within the wards rather than as columns (the same fit, at a cost
+        // that grows with the rows, not with the rows times the wards squared); the full design decides whenever that
+        // way cannot give R's answer.
+        if wards.count >= groupEffectsFrom,
+           let fit = PoissonRegression.fitWithGroupEffects(
+               y: y, intercept: intercept, shared: shared, groups: rows.map { place[$0.ward]! },
+               groupColumns: wards.dropFirst().map(wardColumn), offset: offset) {
+            result = .success(fit)
+        } else {
+            var columns = [(name: intercept, values: rows.map { _ in 1.0 })] + shared
+            for w in wards.dropFirst() { columns.append((wardColumn(w), rows.map { $0.ward == w ? 1 : 0 })) }
+            result = PoissonRegression.fit(y: y, columns: columns, offset: offset)
+        }
         return result.map { fit in
             func parameter(_ name: String) -> SegmentParameter? {
                 guard let e = fit.coefficient(name)?.estimate, let ci = fit.interval(name, confidence: confidence), let p = fit.pValue(name) else { return nil }

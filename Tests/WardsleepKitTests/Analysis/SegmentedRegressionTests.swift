@@ -135,6 +135,113 @@ import Testing
         #expect(close(m.slopeChange?.lower, 0.8995890327649974) && close(m.slopeChange?.upper, 0.9652223456125079))
     }
 
+    // MARK: many wards: the ward effects fitted within the wards
+
+    /// 18 wards × 20 months, staggered starts: t0 = 9 + (w mod 4), y = (7w + 3t) mod 11 + 2·post, obd = 300 + 10w + 3t.
+    var manyWards: [SegmentRow] {
+        var rows: [SegmentRow] = []
+        for w in 1...18 {
+            for t in 1...20 {
+                let t0 = 9 + w % 4, post = t >= t0
+                let y = Double((w * 7 + t * 3) % 11 + (post ? 2 : 0))
+                rows.append(row(w, t, post ? .pilot : .baseline, t0: t0, y, Double(300 + 10 * w + 3 * t)))
+            }
+        }
+        return rows
+    }
+
+    @Test func manyWardsEqualR() throws {
+        // d <- expand.grid(t = 1:20, w = 1:18); d$t0 <- 9 + (d$w %% 4); d$post <- as.numeric(d$t >= d$t0)
+        // d$y <- ((d$w * 7 + d$t * 3) %% 11) + 2 * d$post; d$obd <- 300 + 10 * d$w + 3 * d$t; d$ward <- factor(d$w)
+        // m <- glm(y ~ t + post + I(post * (t - t0)) + ward + offset(log(obd)), family = quasipoisson, data = d)
+        #expect(Set(manyWards.map(\.ward)).count >= SegmentedRegression.groupEffectsFrom)  // fitted within the wards
+        let m = try SegmentedRegression.fit(manyWards).get()
+        // coef(summary(m))[c("(Intercept)", "t", "post", "I(post * (t - t0))", "ward2", "ward18"), 1:2]
+        let expected: [(String, Double, Double)] = [
+            ("(Intercept)", -4.153111950769718952, 0.1506936529743292), ("t", -0.009080440044200973, 0.0164423785955493),
+            ("post", 0.368827065326159831, 0.1200852369779429), ("post:(t - t0)", -0.000852809409557489, 0.0202075619349946),
+            ("ward2", 0.037332195932362443, 0.1715747972597033), ("ward18", -0.368206923982042467, 0.1729168707161566),
+        ]
+        for (name, estimate, se) in expected {
+            #expect(close(m.fit.coefficient(name)?.estimate, estimate), "\(name)")
+            #expect(close(m.fit.coefficient(name)?.standardError, se), "\(name)")
+        }
+        // summary(m)$dispersion; deviance(m); df.residual(m)
+        #expect(close(m.fit.dispersion, 1.81191416490617) && close(m.fit.deviance, 715.066736900121) && m.fit.dfResidual == 339)
+        #expect(m.fit.coefficients.count == 4 + 17 && m.wards == Array(1...18))
+        // The fit within the wards gave these, not the full design standing in for it.
+        let rows = manyWards
+        let shared: [(name: String, values: [Double])] = [("t", rows.map { Double($0.month) }), ("post", rows.map { $0.post }),
+                                                          ("post:(t - t0)", rows.map { $0.monthsIntoPilot })]
+        let within = try #require(PoissonRegression.fitWithGroupEffects(
+            y: rows.map { $0.amount }, intercept: "(Intercept)", shared: shared, groups: rows.map { $0.ward - 1 },
+            groupColumns: (2...18).map { "ward\($0)" }, offset: rows.map { log($0.exposure) }))
+        #expect(within == m.fit)
+    }
+
+    /// The fit within the wards and the full design give the same model, every coefficient and standard error to
+    /// 10⁻⁹, on random ward-months (some wards starting late, some months without events).
+    @Test func wardEffectsWithinTheWardsEqualTheFullDesign() throws {
+        var random = SampleRandom(seed: 44)
+        for wards in [2, 5, 16, 40] {
+            var rows: [SegmentRow] = []
+            for w in 0..<wards {
+                let t0 = 7 + Int(random.next() % 6)
+                let level = Double(random.next() % 20) / 10
+                for t in 1...18 {
+                    let post = t >= t0
+                    let mean: Double = exp(level + 0.02 * Double(t) - (post ? 0.3 : 0)) * 4
+                    let y = Double(Int(mean) + Int(random.next() % 4))
+                    let exposure = Double(200 + Int(random.next() % 300))
+                    rows.append(row(w, t, post ? .pilot : .baseline, t0: t0, y, exposure))
+                }
+            }
+            let (full, within) = try fitBothWays(rows, wards: wards)
+            #expect(within.coefficients.map(\.name) == full.coefficients.map(\.name))
+            for (a, b) in zip(within.coefficients, full.coefficients) {
+                #expect(close(a.estimate, b.estimate!, 1e-9) && close(a.standardError, b.standardError!, 1e-9), "\(wards) wards: \(a.name)")
+            }
+            #expect(close(within.dispersion, full.dispersion, 1e-9) && close(within.deviance, full.deviance, 1e-9))
+            #expect(within.dfResidual == full.dfResidual && zip(within.fitted, full.fitted).allSatisfy { close($0, $1, 1e-9) })
+        }
+    }
+
+    /// The full design (intercept, t, post, slope, a column per ward after the first) and the fit within the wards.
+    func fitBothWays(_ rows: [SegmentRow], wards: Int) throws -> (full: PoissonFit, within: PoissonFit) {
+        let y: [Double] = rows.map(\.amount)
+        let offset: [Double] = rows.map { log($0.exposure) }
+        let shared: [(name: String, values: [Double])] = [
+            ("t", rows.map { Double($0.month) }), ("post", rows.map { $0.post }), ("slope", rows.map { $0.monthsIntoPilot }),
+        ]
+        var columns: [(name: String, values: [Double])] = [("(Intercept)", [Double](repeating: 1, count: rows.count))] + shared
+        for w in 1..<wards { columns.append(("w\(w)", rows.map { $0.ward == w ? 1.0 : 0.0 })) }
+        let full = try PoissonRegression.fit(y: y, columns: columns, offset: offset).get()
+        let within = try #require(PoissonRegression.fitWithGroupEffects(
+            y: y, intercept: "(Intercept)", shared: shared, groups: rows.map { $0.ward }, groupColumns: (1..<wards).map { "w\($0)" },
+            offset: offset))
+        return (full, within)
+    }
+
+    /// When every ward is wholly in one period, post is constant within each ward: R keeps post and drops a ward
+    /// column. The fit within the wards cannot say so and declines; the full design fits, as R does.
+    @Test func wardsWhollyInOnePeriodAreLeftToTheFullDesign() throws {
+        var rows: [SegmentRow] = []
+        for w in 0..<20 {
+            let baseline = w % 2 == 0
+            for t in 1...12 { rows.append(row(w, t, baseline ? .baseline : .pilot, t0: baseline ? 13 : 1, Double((w + t) % 5 + 1), 100)) }
+        }
+        let y: [Double] = rows.map { $0.amount }
+        let offset: [Double] = rows.map { _ in log(100) }
+        let shared: [(name: String, values: [Double])] = [("t", rows.map { Double($0.month) }), ("post", rows.map { $0.post })]
+        let within = PoissonRegression.fitWithGroupEffects(y: y, intercept: "(Intercept)", shared: shared, groups: rows.map { $0.ward },
+                                                           groupColumns: (1..<20).map { "w\($0)" }, offset: offset)
+        #expect(within == nil)
+        var columns: [(name: String, values: [Double])] = [("(Intercept)", [Double](repeating: 1, count: rows.count))] + shared
+        for w in 1..<20 { columns.append(("w\(w)", rows.map { $0.ward == w ? 1.0 : 0.0 })) }
+        let full = try PoissonRegression.fit(y: y, columns: columns, offset: offset).get()
+        #expect(full.aliased == ["w19"])
+    }
+
     @Test func oneWardHasNoWardTerm() throws {
         // a <- d[d$ward == "A", ]
         // m1 <- glm(y ~ t + post + I(post * (t - t0)) + offset(log(obd)), family = quasipoisson, data = a)
