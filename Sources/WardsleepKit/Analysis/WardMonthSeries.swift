@@ -55,18 +55,17 @@ public final class WardMonthSeries: StudyConsumer {
     public func incident(_ r: IncidentRecord) {
         guard !r.excludedByStatus, let p = r.timing.period else { return }
         let protected = r.timing.inProtectedWindow == true
-        // The ward-month's cells reached once, then its category's and the total's counted in them.
-        func count(_ cells: inout [Cell: Int], _ category: String) {
+        // The ward-month's cells are reached once; its category's and the total's are counted in them.
+        func count(_ category: String, in cells: inout [Cell: Int]) {
             cells[Cell(category: category, window: .allDay), default: 0] += 1
             if protected { cells[Cell(category: category, window: .protected), default: 0] += 1 }
         }
-        modify(&incidents[key(r.ward, r.day, p), default: [:]]) { cells in
-            count(&cells, r.category)
-            if r.category != IncidentCounts.allCategories { count(&cells, IncidentCounts.allCategories) }
+        func countBoth(in cells: inout [Cell: Int]) {
+            count(r.category, in: &cells)
+            if r.category != IncidentCounts.allCategories { count(IncidentCounts.allCategories, in: &cells) }
         }
+        countBoth(in: &incidents[key(r.ward, r.day, p), default: [:]])
     }
-
-    private func modify<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let p = r.period else { return }

@@ -43,13 +43,14 @@ public final class NormaliseContext: Sendable {
         EventTiming(day: day, time: time, periods: wardPeriods[ward], window: study.protectedWindow)
     }
 
-    /// The patient of a row (pseudonymised on first sight), or `nil` when the field is empty (and not required).
+    /// A row's patient cell, or `nil` when the field is empty (and not required): the first of two steps to its patient.
     ///
-    /// In two steps. `patientCell` reads the cell, recording an empty required one in its place among the row's
+    /// `patientCell` reads the cell, recording an empty required one in its place among the row's
     /// problems, and looks it up among the patients this chunk has met (`cache`). When the chunk has not met it, it asks
     /// memory for the patient's place in the run's table. `patient(_:cache:)`, called once the row's other fields are
     /// read, gives the patient, looking in the run's table (by then in the caches) only when the chunk had not met the
-    /// cell. A row set aside or quarantined for another field never reaches the second step, so it registers no patient.
+    /// cell. A row quarantined for another field, or from a ward excluded by design, never reaches the second step, so it
+    /// registers no patient.
     func patientCell(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> PatientCell? {
         guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patientTable else { return nil }
         let seen = cache.patients.lookup(bytes)
