@@ -21,12 +21,13 @@ public enum ExportIngest {
     public static let defaultChunkBytes = 1 << 19
 
     /// Reads `path` as export `spec`, giving each accepted record to `consume` and each rejected row to `problems`, in
-    /// file order. `threads` workers parse and normalise (1: all on the calling thread); `chunkBytes` sets the grid.
+    /// file order. `threads` workers parse and normalise (1: all on the calling thread); `chunkBytes` sets the grid;
+    /// `fingerprint` works out the file's SHA-256 as it is read (a run records it; a check that shows none skips it).
     /// An export whose dates can only be read the other way round from the normaliser's `dateOrder` (the study's
     /// `date_format`) is a `ConfigurationError` naming the evidence.
     public static func read<N: RecordNormaliser>(
         path: String, spec: ExportSpec, normaliser: inout N, problems: ProblemSink, progress: ((Int) -> Void)? = nil,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = defaultChunkBytes,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = defaultChunkBytes, fingerprint: Bool = true,
         consume: (N.Record) throws -> Void
     ) throws -> ExportTally {
         MemoryReuse.configure()
@@ -51,7 +52,7 @@ public enum ExportIngest {
         }
 
         var hasher = SHA256()
-        hasher.update(data: head.bytes)
+        if fingerprint { hasher.update(data: head.bytes) }
         var continuation: ChunkOutcome<N>?
         var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = !UTF8Check.isValid(head.bytes[...])
         var dates = DateEvidence()
@@ -62,7 +63,7 @@ public enum ExportIngest {
                 // The previous chunk ended inside a record: this chunk's own start was not a record boundary.
                 outcome = previous.continuing(with: speculative.bytes, last: k + 1 == starts.count)
             }
-            hasher.update(data: outcome.bytes)
+            if fingerprint { hasher.update(data: outcome.bytes) }
             progress?(k + 1 < starts.count ? starts[k + 1] : input.size)
             if let error = outcome.error { throw error }
             continuation = outcome.openRecord ? outcome : nil
@@ -104,7 +105,7 @@ public enum ExportIngest {
         tally.setAside = setAside.counts
         tally.blankLines = blankLines + swallowedBlankLines
         tally.bytes = input.size
-        tally.sha256 = Digest.hex(hasher.finalize())
+        tally.sha256 = fingerprint ? Digest.hex(hasher.finalize()) : ""
         tally.byteOrderMark = head.byteOrderMark
         tally.encoding = windows1252 ? "windows-1252" : "utf-8"
         tally.unusedColumns = layout.header.unused

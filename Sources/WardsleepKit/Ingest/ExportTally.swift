@@ -14,7 +14,7 @@ public struct ExportTally: Sendable, Equatable, Codable {
     public var blankLines = 0
     /// File size in bytes.
     public var bytes = 0
-    /// SHA-256 of the file.
+    /// SHA-256 of the file; empty when the read left it out (`validate`, which shows none).
     public var sha256 = ""
     /// `utf-8`, or `windows-1252` when any byte sequence of the file is not UTF-8 (checked on the bytes, in every field).
     public var encoding = "utf-8"

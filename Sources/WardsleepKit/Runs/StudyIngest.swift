@@ -2,11 +2,12 @@ import Foundation
 
 /// Reads every export of a study once, in a fixed order, streaming records to a consumer and problems to a sink.
 public enum StudyIngest {
-    /// Reads the exports of the study in `folder`.
+    /// Reads the exports of the study in `folder`; `fingerprint: false` leaves out each file's SHA-256 (`validate`
+    /// shows none).
     public static func run(folder: String, context: NormaliseContext, problems: ProblemSink,
                            consumer: StudyConsumer, progress: (@Sendable (String, Int, Int) -> Void)? = nil,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                           chunkBytes: Int = ExportIngest.defaultChunkBytes) throws -> IngestResult {
+                           chunkBytes: Int = ExportIngest.defaultChunkBytes, fingerprint: Bool = true) throws -> IngestResult {
         let study = context.study
         var result = IngestResult(tallies: [], notSupplied: [], hypnoticsKind: study.exports[.hypnotics].hypnoticsKind)
         for kind in ExportKind.allCases {
@@ -18,7 +19,7 @@ public enum StudyIngest {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let report = progress.map { p in { (read: Int) in p(spec.file, read, size) } }
             result.tallies.append(try read(kind, spec: spec, path: path, context: context, problems: problems, consumer: consumer,
-                                           progress: report, threads: threads, chunkBytes: chunkBytes))
+                                           progress: report, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint))
         }
         return result
     }
@@ -26,36 +27,36 @@ public enum StudyIngest {
     static func read(_ kind: ExportKind, spec: ExportSpec, path: String, context: NormaliseContext,
                      problems: ProblemSink, consumer: StudyConsumer, progress: ((Int) -> Void)?,
                      threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                     chunkBytes: Int = ExportIngest.defaultChunkBytes) throws -> ExportTally {
+                     chunkBytes: Int = ExportIngest.defaultChunkBytes, fingerprint: Bool = true) throws -> ExportTally {
         switch kind {
         case .occupancy:
             var n = OccupancyNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.occupancy)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.occupancy)
         case .incidents:
             var n = IncidentNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.incident)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.incident)
         case .hypnotics:
             switch spec.hypnoticsKind {
             case .issues:
                 var n = HypnoticIssueNormaliser(context: context)
-                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticIssue)
+                return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.hypnoticIssue)
             case .administrations:
                 var n = HypnoticAdministrationNormaliser(context: context, spec: spec)
                 return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress,
-                                             threads: threads, chunkBytes: chunkBytes, consume: consumer.hypnoticAdministration)
+                                             threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.hypnoticAdministration)
             }
         case .feedback:
             var n = FeedbackNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.feedback)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.feedback)
         case .sleepPlans:
             var n = SleepPlanNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.sleepPlan)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.sleepPlan)
         case .involvement:
             var n = InvolvementNormaliser(context: context)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.involvement)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.involvement)
         case .observations:
             var n = ObservationNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, consume: consumer.observation)
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.observation)
         }
     }
 }

@@ -30,7 +30,7 @@ public enum StudyValidation {
                                         redactor: Redactor(names: study.feedback.names))
         let ingest = try StudyIngest.run(folder: folder, context: loaded.context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
-                                         consumer: ConsumerGroup([unthemed]), threads: threads)
+                                         consumer: ConsumerGroup([unthemed]), threads: threads, fingerprint: false)
         try writer?.close()
         var lines = ["study.yaml: \(study.study), \(study.wards.count) wards, baseline \(study.periods.baseline), pilot \(study.periods.pilot): OK"]
         for t in ingest.tallies {

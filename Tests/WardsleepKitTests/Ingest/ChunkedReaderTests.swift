@@ -183,6 +183,28 @@ import Testing
         #expect(r.problems.map(\.line) == [22, 23] && r.problems.allSatisfy { $0.reason.hasPrefix("duplicate census: ward A1") })
     }
 
+    /// A read that leaves the file's SHA-256 out (`validate`) reads every row the same; a run's read has the hash of the
+    /// file's bytes (`sha256sum`).
+    @Test func aReadWithoutTheFingerprintReadsTheSame() throws {
+        let path = packageRoot() + "/data/sample/incidents.csv"
+        let study = try StudyLoader.load(folder: packageRoot() + "/data/sample")
+        let spec = study.exports[.incidents]
+        func read(_ fingerprint: Bool) throws -> (ExportTally, [String], [DataProblem]) {
+            let c = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+            var n = IncidentNormaliser(context: c, spec: spec)
+            let log = ProblemLog()
+            var records: [String] = []
+            let tally = try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: log, threads: 2, chunkBytes: 4_096,
+                                              fingerprint: fingerprint) { records.append(Self.canonical($0, c)) }
+            return (tally, records, log.problems)
+        }
+        let (withHash, records, problems) = try read(true)
+        var (without, otherRecords, otherProblems) = try read(false)
+        #expect(withHash.sha256 == Digest.sha256(try Data(contentsOf: URL(fileURLWithPath: path))) && without.sha256 == "")
+        without.sha256 = withHash.sha256
+        #expect(without == withHash && otherRecords == records && otherProblems == problems && records.count > 2_000)
+    }
+
     @Test func mutatedExportsReadTheSameInChunks() throws {
         let dir = TempFolder()
         let sample = try String(contentsOfFile: packageRoot() + "/data/sample/incidents.csv", encoding: .utf8)
