@@ -100,8 +100,12 @@ public struct IncidentNormaliser: RecordNormaliser {
             let categories = self.categories, redactor = self.redactor
             switch categoryCache.value(for: bytes, { b -> CategoryLabel in
                 let label = TextDecoding.decode(b).0
-                let mapped = categories.map { $0[Slug.normaliseLabel(label)] }
-                    ?? redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+                let mapped: String?
+                if let categories {
+                    mapped = categories[Slug.normaliseLabel(label)]
+                } else {
+                    mapped = redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+                }
                 guard let mapped else { return .unmapped }
                 return Slug.normaliseLabel(mapped) == IncidentCategory.all ? .reserved : .category(mapped)
             }) {
