@@ -90,12 +90,7 @@ extension PoissonRegression {
         guard mu.allSatisfy({ $0 >= floor }) else { return nil }
         let df = n - (g + k)
         guard df > 0 else { return nil }
-        var pearson = 0.0
-        for i in 0..<n {
-            let r = (y[i] - mu[i]) / mu[i]
-            pearson += lastWeights[i] * r * r
-        }
-        let dispersion = quasi ? pearson / Double(df) : 1
+        let dispersion = quasi ? pearsonDispersion(y, mu, weights: lastWeights, df: df) : 1
         let v = qr.unscaledCovariance()
         func form(_ a: [Double], _ b: [Double]) -> Double {
             var s = 0.0

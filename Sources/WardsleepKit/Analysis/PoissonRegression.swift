@@ -72,12 +72,7 @@ public enum PoissonRegression {
         let rank = qr.kept.count
         let df = n - rank
         guard df > 0 else { return .failure(.noResidualDegreesOfFreedom(points: n, parameters: rank)) }
-        var pearson = 0.0
-        for i in 0..<n {
-            let r = (y[i] - mu[i]) / mu[i]
-            pearson += lastWeights[i] * r * r
-        }
-        let dispersion = quasi ? pearson / Double(df) : 1
+        let dispersion = quasi ? pearsonDispersion(y, mu, weights: lastWeights, df: df) : 1
         let unscaled = qr.unscaledCovarianceDiagonal()
         var estimates: [PoissonFit.Coefficient] = []
         for (j, c) in columns.enumerated() {
@@ -89,6 +84,17 @@ public enum PoissonRegression {
         }
         return .success(PoissonFit(coefficients: estimates, dispersion: dispersion, dfResidual: df, deviance: devOld,
                                    iterations: iterations, fitted: mu))
+    }
+
+    /// Pearson χ² over the residual degrees of freedom, R's `summary.glm` dispersion for a quasi family (`weights`: the
+    /// working weights of the last step).
+    static func pearsonDispersion(_ y: [Double], _ mu: [Double], weights: [Double], df: Int) -> Double {
+        var pearson = 0.0
+        for i in y.indices {
+            let r = (y[i] - mu[i]) / mu[i]
+            pearson += weights[i] * r * r
+        }
+        return pearson / Double(df)
     }
 
     /// The Poisson deviance, R's `sum(poisson()$dev.resids(y, mu, 1))`.
@@ -247,10 +253,9 @@ struct WeightedQR {
         return x
     }
 
-    /// The diagonal of (RᵀR)⁻¹ (R's `chol2inv(qr.R)`), the unscaled variances of the kept columns.
-    func unscaledCovarianceDiagonal() -> [Double] {
+    /// R⁻¹, upper triangular, by columns (R · R⁻¹ = I): `inv[c][k]` is row k, column c.
+    private func inverseR() -> [[Double]] {
         let p = kept.count
-        // Rinv, upper triangular, by columns: R · Rinv = I.
         var inv = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
         for c in 0..<p {
             for k in stride(from: c, through: 0, by: -1) {
@@ -259,22 +264,19 @@ struct WeightedQR {
                 inv[c][k] = s / r[k][k]
             }
         }
-        // (RᵀR)⁻¹ = Rinv · Rinvᵀ: its diagonal is the sum of squares along each row of Rinv.
+        return inv
+    }
+
+    /// The diagonal of (RᵀR)⁻¹ (R's `chol2inv(qr.R)`), the unscaled variances of the kept columns.
+    func unscaledCovarianceDiagonal() -> [Double] {
+        let inv = inverseR(), p = kept.count
+        // (RᵀR)⁻¹ = R⁻¹ · R⁻¹ᵀ: its diagonal is the sum of squares along each row of R⁻¹.
         return (0..<p).map { k in (k..<p).reduce(0.0) { $0 + inv[$1][k] * inv[$1][k] } }
     }
 
     /// The whole of (RᵀR)⁻¹, the unscaled covariance of the kept columns (entry [a][b]).
     func unscaledCovariance() -> [[Double]] {
-        let p = kept.count
-        var inv = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
-        for c in 0..<p {
-            for k in stride(from: c, through: 0, by: -1) {
-                var s = k == c ? 1.0 : 0.0
-                for j in (k + 1)..<max(k + 1, c + 1) { s -= r[j][k] * inv[c][j] }
-                inv[c][k] = s / r[k][k]
-            }
-        }
-        // inv[c][k] is row k, column c of Rinv; (Rinv · Rinvᵀ)[a][b] sums over the columns c.
+        let inv = inverseR(), p = kept.count
         return (0..<p).map { a in (0..<p).map { b in (max(a, b)..<p).reduce(0.0) { $0 + inv[$1][a] * inv[$1][b] } } }
     }
 }
