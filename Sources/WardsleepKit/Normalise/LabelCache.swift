@@ -8,9 +8,7 @@ import Foundation
 /// scanned in order, the one seen last first). Longer labels sit in a byte arena and are found by an FNV-1a hash. A hit
 /// allocates nothing. Bounded: when full it is emptied, so memory stays flat whatever the input.
 struct LabelCache<Value> {
-    typealias ShortKey = ShortLabelKey
-
-    private var keys: [ShortKey] = []
+    private var keys: [ShortLabelKey] = []
     private var arena: [UInt8] = []
     private var starts: [Int] = []
     private var values: [Value] = []
@@ -46,14 +44,14 @@ struct LabelCache<Value> {
     /// (a table, a closure) reaches it only on a miss: a hit retains nothing another thread also retains.
     @inline(__always) mutating func cached(_ bytes: some FieldByteCollection) -> Value? {
         bytes.withFieldBuffer { b in
-            let k = ShortKey(b)
+            let k = ShortLabelKey(b)
             guard let i = find(k, b) else { return nil }
             last = i
             return values[i]
         }
     }
 
-    private func find(_ k: ShortKey, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    private func find(_ k: ShortLabelKey, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
         if k.isShort {
             if last >= 0, keys[last] == k { return last }
             if keys.count <= LabelCache.scanned {
@@ -73,7 +71,7 @@ struct LabelCache<Value> {
     }
 
     /// Where a key's probe starts.
-    @inline(__always) private func slot(_ k: ShortKey, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    @inline(__always) private func slot(_ k: ShortLabelKey, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         k.isShort ? k.hash : Int(truncatingIfNeeded: PatientRegistry.hash(b))
     }
 
@@ -89,7 +87,7 @@ struct LabelCache<Value> {
             return
         }
         bytes.withFieldBuffer { b in
-            let k = ShortKey(b)
+            let k = ShortLabelKey(b)
             let mask = slots.count - 1
             var s = slot(k, b) & mask
             while slots[s] >= 0 { s = (s + 1) & mask }
