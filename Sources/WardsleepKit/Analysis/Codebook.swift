@@ -1,9 +1,9 @@
 import Foundation
 import Yams
 
-/// Feedback themes and requests: each a label with keywords (matched at the start of a word) and regular expressions,
-/// any case. The default lives in `data/reference/feedback-codebook.yaml`; a study's own codebook adds to it and
-/// replaces themes of the same name.
+/// Feedback themes and requests: each a label with keywords (matched at the start of a word, a space matching any run
+/// of white space) and regular expressions, any case; `CommentCoder` matches comments against them. The default lives
+/// in `data/reference/feedback-codebook.yaml`; a study's own codebook adds to it and replaces themes of the same name.
 public struct Codebook: Sendable {
     /// One theme or request.
     public struct Entry: Sendable {
@@ -18,17 +18,6 @@ public struct Codebook: Sendable {
         /// Keywords lower-cased, with runs of white space as single spaces, as scalars.
         let wordScalars: [[Unicode.Scalar]]
         let matchers: [NSRegularExpressionBox]
-
-        /// Whether a prepared comment mentions the theme. Keywords are matched at word starts on the lower-cased text
-        /// (cheap); only the theme's own regular expressions run the regular-expression engine.
-        public func matches(_ p: Prepared) -> Bool {
-            for w in wordScalars where Codebook.containsAtWordStart(p.scalars, w) { return true }
-            guard !matchers.isEmpty else { return false }
-            let range = NSRange(p.text.startIndex..., in: p.text)
-            return matchers.contains { $0.regex.firstMatch(in: p.text, range: range) != nil }
-        }
-
-
     }
 
     /// Themes, in file order.
@@ -77,45 +66,6 @@ public struct Codebook: Sendable {
             }
         }
         return Codebook(themes: try entries("themes"), requests: try entries("requests"))
-    }
-
-    /// A comment ready for matching: its text and its lower-cased scalars, worked out once.
-    public struct Prepared {
-        /// The comment.
-        public let text: String
-        let scalars: [Unicode.Scalar]
-        /// Prepares `text`.
-        public init(_ text: String) {
-            self.text = text
-            scalars = Array(text.lowercased().unicodeScalars)
-        }
-    }
-
-    /// Whether `w` occurs in `t` starting at a word boundary (both lower-cased; a space in `w` matches any run of white
-    /// space in `t`). ASCII is classified without Unicode property tables.
-    static func containsAtWordStart(_ t: [Unicode.Scalar], _ w: [Unicode.Scalar]) -> Bool {
-        guard !w.isEmpty, t.count >= w.count else { return false }
-        func isWordScalar(_ u: Unicode.Scalar) -> Bool {
-            if u.isASCII { return ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u) }
-            return u.properties.isAlphabetic
-        }
-        func isSpace(_ u: Unicode.Scalar) -> Bool { u.isASCII ? (u == " " || u == "\t" || u == "\n" || u == "\r") : u.properties.isWhitespace }
-        var i = 0
-        while i < t.count {
-            if (i == 0 || !isWordScalar(t[i - 1])) && t[i] == w[0] {
-                var a = i, b = 0
-                while a < t.count && b < w.count {
-                    if w[b] == " " {
-                        guard isSpace(t[a]) else { break }
-                        while a < t.count && isSpace(t[a]) { a += 1 }
-                        b += 1
-                    } else if t[a] == w[b] { a += 1; b += 1 } else { break }
-                }
-                if b == w.count { return true }
-            }
-            i += 1
-        }
-        return false
     }
 
     /// This codebook with `other`'s entries added (replacing those of the same name).

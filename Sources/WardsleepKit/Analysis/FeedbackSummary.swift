@@ -30,25 +30,6 @@ public struct FeedbackSummary: Sendable, Codable {
     /// Creates an empty summary.
     public init(codebook: Codebook) { self.codebook = CodebookListing(codebook) }
 
-    /// Counts one response against `codebook` (the compiled form of `self.codebook`).
-    mutating func add(_ r: FeedbackRecord, codebook: Codebook) {
-        let cell = Cell(group: r.group, stage: r.stage)
-        responses[cell, default: 0] += 1
-        responsesByWard[r.ward, default: [:]][cell, default: 0] += 1
-        if let rating = r.rating { ratings[cell, default: RatingDistribution()].add(rating) }
-        let prepared = Codebook.Prepared(r.text)
-        for theme in codebook.themes where theme.matches(prepared) {
-            themeMentions[theme.name, default: [:]][cell, default: 0] += 1
-            if (candidates[theme.name]?[cell]?.count ?? 0) < FeedbackSummary.candidatesPerCell,
-               !(candidates[theme.name]?[cell]?.contains(r.text) ?? false) {
-                candidates[theme.name, default: [:]][cell, default: []].append(r.text)
-            }
-        }
-        for request in codebook.requests where request.matches(prepared) {
-            requestMentions[request.name, default: [:]][cell, default: 0] += 1
-        }
-    }
-
     /// Responses in all cells of a group (or every group when `nil`) at a stage (or every stage when `nil`).
     public func total(group: FeedbackGroup? = nil, stage: FeedbackStage? = nil) -> Int {
         responses.filter { (group == nil || $0.key.group == group) && (stage == nil || $0.key.stage == stage) }.values.reduce(0, +)
@@ -68,7 +49,7 @@ public struct FeedbackSummary: Sendable, Codable {
     public func beforeAfter(group: FeedbackGroup?) -> RankSumTest? {
         let after = ratings(group: group, stage: .after), before = ratings(group: group, stage: .before)
         guard !after.withheld, !before.withheld else { return nil }
-        return RankSumTest(after.values, before.values)
+        return RankSumTest(after, before)
     }
 
     /// Up to `limit` quotes for a theme (already redacted), only from cells with more respondents than the disclosure threshold,
@@ -120,22 +101,98 @@ public struct CodebookListing: Sendable, Codable {
     }
 }
 
-/// Accumulates a `FeedbackSummary` as responses stream in.
+/// Accumulates a `FeedbackSummary` as responses stream in: counts in arrays by cell, theme and ward, each comment
+/// coded once by a `CommentCoder`; the summary's dictionaries are built when asked for.
 public final class FeedbackTally: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.feedback] }
     /// The codebook comments are matched against.
     public let codebook: Codebook
-    /// The summary so far; its candidate quotes are not yet redacted.
-    public private(set) var counted: FeedbackSummary
+    private let coder: CommentCoder
+    /// Every group × stage cell; counts below are kept by place in this list.
+    private static let cells = FeedbackGroup.allCases.flatMap { g in FeedbackStage.allCases.map { FeedbackSummary.Cell(group: g, stage: $0) } }
+    private static func place(_ group: FeedbackGroup, _ stage: FeedbackStage) -> Int {
+        FeedbackGroup.allCases.firstIndex(of: group)! * FeedbackStage.allCases.count + FeedbackStage.allCases.firstIndex(of: stage)!
+    }
+
+    /// Theme and request names, each once, and the name of each theme and request by place (the summary keys by name).
+    private let themeNames: [String], requestNames: [String]
+    private let themeSlot: [Int], requestSlot: [Int]
+    private var responses: [Int]
+    /// Responses by ward (place 0: no ward given, then ward index + 1) and cell.
+    private var responsesByWard: [[Int]] = []
+    private var ratings: [RatingDistribution?]
+    /// Mentions and candidate quotes by name slot, then cell.
+    private var themeMentions: [[Int]], requestMentions: [[Int]]
+    private var candidates: [[[String]]]
 
     /// Creates an empty tally.
     public init(codebook: Codebook) {
         self.codebook = codebook
-        counted = FeedbackSummary(codebook: codebook)
+        coder = CommentCoder(codebook)
+        func slots(_ entries: [Codebook.Entry]) -> (names: [String], slot: [Int]) {
+            var names: [String] = []
+            let slot = entries.map { e in
+                if let i = names.firstIndex(of: e.name) { return i }
+                names.append(e.name)
+                return names.count - 1
+            }
+            return (names, slot)
+        }
+        (themeNames, themeSlot) = slots(codebook.themes)
+        (requestNames, requestSlot) = slots(codebook.requests)
+        let cellCount = FeedbackTally.cells.count
+        responses = Array(repeating: 0, count: cellCount)
+        ratings = Array(repeating: nil, count: cellCount)
+        themeMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: themeNames.count)
+        requestMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: requestNames.count)
+        candidates = Array(repeating: Array(repeating: [], count: cellCount), count: themeNames.count)
     }
 
-    public func feedback(_ r: FeedbackRecord) { counted.add(r, codebook: codebook) }
+    public func feedback(_ r: FeedbackRecord) {
+        let cell = FeedbackTally.place(r.group, r.stage)
+        responses[cell] += 1
+        let ward = r.ward.map { $0 + 1 } ?? 0
+        while responsesByWard.count <= ward { responsesByWard.append(Array(repeating: 0, count: FeedbackTally.cells.count)) }
+        responsesByWard[ward][cell] += 1
+        if let rating = r.rating {
+            if ratings[cell] == nil { ratings[cell] = RatingDistribution() }
+            ratings[cell]!.add(rating)
+        }
+        coder.code(r.text)
+        for (i, slot) in themeSlot.enumerated() where coder.theme(i) {
+            themeMentions[slot][cell] += 1
+            if candidates[slot][cell].count < FeedbackSummary.candidatesPerCell, !candidates[slot][cell].contains(r.text) {
+                candidates[slot][cell].append(r.text)
+            }
+        }
+        for (i, slot) in requestSlot.enumerated() where coder.request(i) { requestMentions[slot][cell] += 1 }
+    }
+
+    /// The summary so far; its candidate quotes are not yet redacted.
+    public var counted: FeedbackSummary {
+        let cells = FeedbackTally.cells
+        func nonZero(_ counts: [Int]) -> [FeedbackSummary.Cell: Int] {
+            Dictionary(uniqueKeysWithValues: zip(cells, counts).filter { $0.1 > 0 })
+        }
+        var s = FeedbackSummary(codebook: codebook)
+        s.responses = nonZero(responses)
+        for (w, counts) in responsesByWard.enumerated() where counts.contains(where: { $0 > 0 }) {
+            s.responsesByWard[w == 0 ? nil : w - 1] = nonZero(counts)
+        }
+        s.ratings = Dictionary(uniqueKeysWithValues: zip(cells, ratings).compactMap { c, r in r.map { (c, $0) } })
+        for (slot, name) in themeNames.enumerated() {
+            let mentions = nonZero(themeMentions[slot])
+            if !mentions.isEmpty { s.themeMentions[name] = mentions }
+            let quotes = Dictionary(uniqueKeysWithValues: zip(cells, candidates[slot]).filter { !$0.1.isEmpty })
+            if !quotes.isEmpty { s.candidates[name] = quotes }
+        }
+        for (slot, name) in requestNames.enumerated() {
+            let mentions = nonZero(requestMentions[slot])
+            if !mentions.isEmpty { s.requestMentions[name] = mentions }
+        }
+        return s
+    }
 
     /// The summary, every candidate quote redacted by `redactor`: no unredacted comment leaves the analysis.
     public func summary(redactor: Redactor) -> FeedbackSummary {

@@ -11,35 +11,53 @@ public struct RankSumTest: Sendable, Equatable, Codable {
 
     /// Tests x against y; `nil` when either sample is empty.
     public init?(_ x: [Double], _ y: [Double]) {
-        let nx = x.count, ny = y.count
-        guard nx > 0, ny > 0 else { return nil }
         let all = (x.map { ($0, true) } + y.map { ($0, false) }).sorted { $0.0 < $1.0 }
-        var ranks = [Double](repeating: 0, count: all.count)
-        var tieSizes: [Int] = []
+        var levels: [(x: Int, y: Int)] = []
         var i = 0
         while i < all.count {
-            var j = i
-            while j + 1 < all.count && all[j + 1].0 == all[i].0 { j += 1 }
-            let rank = Double(i + j + 2) / 2
-            for k in i...j { ranks[k] = rank }
-            tieSizes.append(j - i + 1)
-            i = j + 1
+            var level = (x: 0, y: 0)
+            let value = all[i].0
+            while i < all.count && all[i].0 == value {
+                if all[i].1 { level.x += 1 } else { level.y += 1 }
+                i += 1
+            }
+            levels.append(level)
         }
-        let rankSumX = zip(all, ranks).filter { $0.0.1 }.reduce(0.0) { $0 + $1.1 }
-        let w = rankSumX - Double(nx * (nx + 1)) / 2
+        self.init(levels: levels)
+    }
+
+    /// Tests ratings `x` against ratings `y` from their counts: memory and time do not grow with the responses.
+    public init?(_ x: RatingDistribution, _ y: RatingDistribution) {
+        self.init(levels: zip(x.counts, y.counts).map { (x: $0, y: $1) }.filter { $0.x + $0.y > 0 })
+    }
+
+    /// The test from the distinct values in ascending order, each with how many of x and of y hold it. Every rank is a
+    /// multiple of one half and every sum below 2^53, so the rank sum is exact whichever way it is added up.
+    init?(levels: [(x: Int, y: Int)]) {
+        let nx = levels.reduce(0) { $0 + $1.x }, ny = levels.reduce(0) { $0 + $1.y }
+        guard nx > 0, ny > 0 else { return nil }
+        var below = 0.0, rankSumX = 0.0, tieTerm = 0.0, ties = false
+        for level in levels {
+            let t = Double(level.x + level.y)
+            // The values at this level take ranks below + 1 … below + t, each the average of them.
+            rankSumX += Double(level.x) * (below + (t + 1) / 2)
+            below += t
+            tieTerm += t * t * t - t
+            if t > 1 { ties = true }
+        }
+        let mx = Double(nx), my = Double(ny)
+        let w = rankSumX - mx * (mx + 1) / 2
         statistic = w
-        let ties = tieSizes.contains { $0 > 1 }
         if nx < 50 && ny < 50 && !ties {
             exact = true
-            let half = Double(nx * ny) / 2
+            let half = mx * my / 2
             let pOne = w > half ? Distributions.wilcoxonCDF(w - 1, m: nx, n: ny, lowerTail: false)
                 : Distributions.wilcoxonCDF(w, m: nx, n: ny)
             p = min(2 * pOne, 1)
         } else {
             exact = false
-            let n = Double(nx + ny), m = Double(nx * ny)
-            let tieTerm = tieSizes.reduce(0.0) { $0 + Double($1 * $1 * $1 - $1) } / (n * (n - 1))
-            let sigma = ((m / 12) * ((n + 1) - tieTerm)).squareRoot()
+            let n = mx + my, m = mx * my
+            let sigma = ((m / 12) * ((n + 1) - tieTerm / (n * (n - 1)))).squareRoot()
             var z = w - m / 2
             let correction = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0)
             z = (z - correction) / sigma
@@ -64,16 +82,24 @@ public struct RatingDistribution: Sendable, Equatable, Codable {
     /// Number of ratings.
     public var n: Int { counts.reduce(0, +) }
 
-    /// The ratings in order.
-    public var values: [Double] { counts.enumerated().flatMap { Array(repeating: Double($0.offset + 1), count: $0.element) } }
-
-    /// The quantile as R's `quantile(x, p)` (type 7) computes it.
+    /// The quantile as R's `quantile(x, p)` (type 7) computes it, read from the counts: the ratings are never listed.
     public func quantile(_ p: Double) -> Double? {
         guard !withheld else { return nil }
-        let v = values
-        guard !v.isEmpty else { return nil }
-        let h = Double(v.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, v.count - 1)
-        return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+        let total = n
+        guard total > 0 else { return nil }
+        let h = Double(total - 1) * p
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, total - 1)
+        let a = rating(at: lo), b = rating(at: hi)
+        return a + (h - Double(lo)) * (b - a)
+    }
+
+    /// The rating at place `k` (from 0) of the ratings in order.
+    func rating(at k: Int) -> Double {
+        var seen = 0
+        for (i, c) in counts.enumerated() {
+            seen += c
+            if k < seen { return Double(i + 1) }
+        }
+        return Double(counts.count)
     }
 }

@@ -4,7 +4,7 @@ public final class UnthemedComments: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.feedback] }
 
-    let codebook: Codebook
+    let coder: CommentCoder
     let redactor: Redactor
     /// Comments read, and those no theme or request matched.
     public private(set) var comments = 0, unmatched = 0
@@ -15,15 +15,14 @@ public final class UnthemedComments: StudyConsumer {
 
     /// Creates an empty tally over `codebook`, redacting examples with `redactor`.
     public init(codebook: Codebook, redactor: Redactor) {
-        self.codebook = codebook
+        coder = CommentCoder(codebook)
         self.redactor = redactor
     }
 
     public func feedback(_ r: FeedbackRecord) {
         comments += 1
-        let prepared = Codebook.Prepared(r.text)
-        guard !codebook.themes.contains(where: { $0.matches(prepared) }),
-              !codebook.requests.contains(where: { $0.matches(prepared) }) else { return }
+        coder.code(r.text, anyOnly: true)
+        guard !coder.matchedAny else { return }
         unmatched += 1
         guard examples.count < UnthemedComments.exampleCount else { return }
         let example = redactor.excerpt(r.text, maxLength: 80)

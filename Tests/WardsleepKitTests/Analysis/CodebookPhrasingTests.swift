@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardsleepKit
 
@@ -7,8 +8,10 @@ import Testing
     let codebook = Codebook.standard()
 
     func themes(_ text: String) -> [String] {
-        let p = Codebook.Prepared(text)
-        return codebook.themes.filter { $0.matches(p) }.map(\.name) + codebook.requests.filter { $0.matches(p) }.map(\.name)
+        let coder = CommentCoder(codebook)
+        coder.code(text)
+        return codebook.themes.indices.filter(coder.theme).map { codebook.themes[$0].name }
+            + codebook.requests.indices.filter(coder.request).map { codebook.requests[$0].name }
     }
 
     @Test func requestsInEitherWordOrder() {
@@ -28,5 +31,58 @@ import Testing
         #expect(themes("Nobody woke me in the night").contains("being_checked"))
         #expect(themes("The night lights are too bright").contains("light"))
         #expect(themes("My meds at 10pm help").contains("medication"))
+    }
+
+    /// The coder against the plain reading of the codebook (each keyword tried at every word start of the lower-cased
+    /// comment, each pattern searched on its own) on random comments: ASCII and not, keywords in and out of words,
+    /// runs of white space inside phrases, and patterns that refer to their own groups.
+    @Test func theCoderAgreesWithThePlainReading() throws {
+        let own = try Codebook.parse("""
+            themes:
+              food: { label: Food, keywords: [breakfast, "café", "İce", "cup of tea"] }
+              echo: { patterns: ['\\b(\\w+) \\1\\b', '(?<x>night)mare'] }
+            requests:
+              quiet_please: { patterns: ['quiet\\s+please', '\\bshh+\\b'] }
+            """, file: "own.yaml")
+        let codebook = Codebook.standard().merged(with: own)
+        let entries = codebook.themes + codebook.requests
+        func reference(_ text: String) -> [Bool] {
+            let t = Array(text.lowercased().unicodeScalars)
+            func isWord(_ u: Unicode.Scalar) -> Bool { u.isASCII ? (u.properties.isAlphabetic || ("0"..."9").contains(u)) : u.properties.isAlphabetic }
+            func isSpace(_ u: Unicode.Scalar) -> Bool { u.isASCII ? [" ", "\t", "\n", "\r"].contains(u) : u.properties.isWhitespace }
+            func occurs(_ w: [Unicode.Scalar], _ i: Int) -> Bool {
+                var a = i, b = 0
+                while b < w.count {
+                    guard a < t.count else { return false }
+                    if w[b] == " " {
+                        guard isSpace(t[a]) else { return false }
+                        while a < t.count && isSpace(t[a]) { a += 1 }
+                    } else {
+                        guard t[a] == w[b] else { return false }
+                        a += 1
+                    }
+                    b += 1
+                }
+                return true
+            }
+            return entries.map { e in
+                let byWord = e.wordScalars.contains { w in t.indices.contains { i in (i == 0 || !isWord(t[i - 1])) && occurs(w, i) } }
+                return byWord || e.matchers.contains { $0.regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil }
+            }
+        }
+        let pieces = ["check", "checks", "rechecked", "obs", "bring", "back", "the", "protected sleep", "stop", "noise", "cup",
+                      "of", "tea", "CUP  OF\tTEA", "café", "CAFÉ", "İce", "ice", "night", "nightmare", "very very", "shhh",
+                      "quiet", "please", "2am", "x9", "é", "-", ",", ".", "!", "\n", "  ", "\u{00A0}", "ﬁne", "Straße", "woke me"]
+        var random = SystemRandomNumberGenerator()
+        let coder = CommentCoder(codebook)
+        for _ in 0..<3_000 {
+            let n = Int.random(in: 0...12, using: &random)
+            let text = (0..<n).map { _ in pieces.randomElement(using: &random)! }
+                .joined(separator: [" ", "", "  ", "\t"].randomElement(using: &random)!)
+            coder.code(text)
+            #expect(coder.matched == reference(text), "coded differently: \(text.debugDescription)")
+            coder.code(text, anyOnly: true)
+            #expect(coder.matchedAny == reference(text).contains(true), "any differs: \(text.debugDescription)")
+        }
     }
 }

@@ -13,10 +13,10 @@ import Testing
         before.counts = [0, 0, 10, 20, 20]
         after.counts = [0, 5, 10, 30, 5]
         #expect(before.quantile(0.5) == 4 && after.quantile(0.5) == 4)
-        let t = RankSumTest(after.values, before.values)!
+        let t = RankSumTest(after, before)!
         #expect(t.statistic == 850 && abs(t.p - 0.0028369238861) < 1e-9)
         #expect(InvolvementSection.ratingVerdict(t, after: after.n, before: before.n) == "lower after")
-        let up = RankSumTest(before.values, after.values)!
+        let up = RankSumTest(before, after)!
         #expect(InvolvementSection.ratingVerdict(up, after: before.n, before: after.n) == "higher after")
     }
 
