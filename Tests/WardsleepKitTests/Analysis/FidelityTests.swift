@@ -242,3 +242,82 @@ import Testing
         #expect(tally.protectedNights().values.map(\.withoutRoutine) == [0])
     }
 }
+
+/// The fidelity join on disk (`PlanSpill`) against the join in memory: the same counts whatever the budget, the
+/// partitions and the order plans and checks arrive in.
+@Suite struct FidelitySpillTests {
+    struct Outcome: Equatable {
+        var checks: [FidelityTally.Checks]
+        var nights: [String]
+        var repeated: Int
+        var logged: [Bool]
+    }
+
+    func outcome(_ tally: FidelityTally, wards: Int) throws -> Outcome {
+        try tally.finish()
+        let checks = (0..<wards).flatMap { w in StudyPeriod.allCases.map { tally.checks(ward: w, period: $0) } }
+        let nights = tally.protectedNights().map { "\($0.key.ward) \($0.key.period) \($0.key.month.iso) \($0.value.nights) \($0.value.withoutRoutine)" }.sorted()
+        return Outcome(checks: checks, nights: nights, repeated: tally.repeatedPlans, logged: (0..<wards).map(tally.isLogged))
+    }
+
+    /// Plans (with repeats, unprotected nights, both periods and none) and checks (in and out of the window, every
+    /// reason, nights with and without a plan); with `interleaved`, checks arrive between the plans too.
+    func feed(_ tallies: [FidelityTally], seed: UInt64, interleaved: Bool) {
+        var random = SampleRandom(seed: seed)
+        let start = CalendarDay(year: 2019, month: 1, day: 1)!.dayNumber
+        func plan() -> SleepPlanRecord {
+            let period: StudyPeriod? = [.baseline, .pilot, nil][Int(random.next() % 3)]
+            return SleepPlanRecord(night: CalendarDay(dayNumber: start + Int(random.next() % 90)), ward: Int(random.next() % 4),
+                                   patient: PatientID(random.next() % 60), protected: random.next() % 3 != 0, decidedBy: [],
+                                   patientInvolved: nil, carerInvolved: nil, period: period)
+        }
+        func check() -> ObservationRecord {
+            let period: StudyPeriod? = [.baseline, .pilot, nil][Int(random.next() % 3)]
+            return ObservationRecord(ward: Int(random.next() % 5), patient: PatientID(random.next() % 70),
+                                     night: CalendarDay(dayNumber: start + Int(random.next() % 100)), inProtectedWindow: random.next() % 4 != 0,
+                                     reason: ObservationReason.allCases[Int(random.next() % 3)], period: period)
+        }
+        for i in 0..<6_000 {
+            let p = plan()
+            for t in tallies { t.sleepPlan(p) }
+            if interleaved && i % 3 == 0 {
+                let c = check()
+                for t in tallies { t.observation(c) }
+            }
+        }
+        for _ in 0..<20_000 {
+            let c = check()
+            for t in tallies { t.observation(c) }
+        }
+    }
+
+    @Test func theJoinOnDiskCountsWhatTheJoinInMemoryCounts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-spill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (seed, interleaved) in [(1 as UInt64, false), (2, true), (3, true)] {
+            let memory = FidelityTally(memoryPlans: .max)
+            let onDisk = [FidelityTally(memoryPlans: 0, partitions: 1, temporaryFolder: folder),
+                          FidelityTally(memoryPlans: 50, partitions: 7, temporaryFolder: folder),
+                          FidelityTally(memoryPlans: 2_000, partitions: 64, temporaryFolder: folder)]
+            feed([memory] + onDisk, seed: seed, interleaved: interleaved)
+            // The partitions are unnamed: nothing is left in the folder, even while they are in use.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+            let expected = try outcome(memory, wards: 5)
+            #expect(!memory.isSpilled && expected.repeated > 0 && expected.nights.count > 10)
+            #expect(expected.checks.contains { $0.withoutPlan > 0 } && expected.checks.contains { $0.routineOnProtected > 0 })
+            for t in onDisk {
+                #expect(t.isSpilled)
+                #expect(try outcome(t, wards: 5) == expected, "seed \(seed)")
+            }
+        }
+    }
+
+    @Test func withoutATemporaryFolderThePlansStayInMemory() throws {
+        let memory = FidelityTally(memoryPlans: .max)
+        let nowhere = FidelityTally(memoryPlans: 10, partitions: 4, temporaryFolder: "/nonexistent/wardsleep-\(UUID().uuidString)")
+        feed([memory, nowhere], seed: 4, interleaved: false)
+        #expect(!nowhere.isSpilled)
+        #expect(try outcome(nowhere, wards: 5) == outcome(memory, wards: 5))
+    }
+}

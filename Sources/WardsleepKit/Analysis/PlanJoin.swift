@@ -1,0 +1,75 @@
+/// Sleep plans joined to observation checks on (patient, night), in memory: each plan's ward, night, period and
+/// whether it is protected, found through `PatientNightIndex`, with a bit for "a routine check fell inside the window".
+/// `FidelityTally` keeps one while the plans are few, and one per `PlanSpill` partition when they are many.
+struct PlanJoin {
+    /// One planned patient-night.
+    struct Plan {
+        var ward: Int32
+        var night: Int32
+        var period: StudyPeriod
+        var protected: Bool
+    }
+
+    /// What a check inside the window found.
+    enum Found: Equatable {
+        /// No plan for the patient-night.
+        case noPlan
+        /// A plan without protected sleep.
+        case unprotected
+        /// A protected plan.
+        case protected
+    }
+
+    private var index = PatientNightIndex()
+    private var plans: [Plan] = []
+    private var keys: [UInt64] = []
+    /// One bit per plan: a routine check fell inside the window on that night.
+    private var routineChecked: [UInt64] = []
+
+    /// Plans held.
+    var count: Int { plans.count }
+
+    /// The patient-night of a plan or check, packed in 64 bits.
+    static func key(_ patient: PatientID, _ night: CalendarDay) -> UInt64 {
+        UInt64(patient) << 32 | UInt64(UInt32(truncatingIfNeeded: night.dayNumber))
+    }
+
+    /// Adds `plan` for `key` unless that patient-night already has one (the first is kept); `false` for a repeat.
+    /// `routineChecked` carries a routine check already counted against the plan.
+    mutating func insert(_ key: UInt64, _ plan: Plan, routineChecked checked: Bool = false) -> Bool {
+        guard index.insert(key, Int32(plans.count)) else { return false }
+        plans.append(plan)
+        keys.append(key)
+        if plans.count > routineChecked.count * 64 { routineChecked.append(0) }
+        if checked { markRoutine(plans.count - 1) }
+        return true
+    }
+
+    /// Looks a check up: what it found, with a routine check on a protected night marked against the plan.
+    mutating func check(_ key: UInt64, reason: ObservationReason) -> Found {
+        guard let i = index[key].map(Int.init) else { return .noPlan }
+        guard plans[i].protected else { return .unprotected }
+        if reason == .routine { markRoutine(i) }
+        return .protected
+    }
+
+    private mutating func markRoutine(_ i: Int) { routineChecked[i >> 6] |= 1 << UInt64(i & 63) }
+    private func isRoutineChecked(_ i: Int) -> Bool { routineChecked[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+
+    /// Every plan in the order it was added, with its key and whether a routine check was marked against it.
+    func forEach(_ body: (UInt64, Plan, Bool) throws -> Void) rethrows {
+        for i in plans.indices { try body(keys[i], plans[i], isRoutineChecked(i)) }
+    }
+
+    /// Adds the protected nights, and those with no routine check in the window, by ward, period and month.
+    func addProtectedNights(to out: inout [FidelityMonthKey: (nights: Int, withoutRoutine: Int)]) {
+        for (i, p) in plans.enumerated() where p.protected {
+            let month = CalendarDay(dayNumber: Int(p.night)).startOfMonth
+            let key = FidelityMonthKey(ward: Int(p.ward), period: p.period, month: month)
+            var x = out[key] ?? (0, 0)
+            x.nights += 1
+            if !isRoutineChecked(i) { x.withoutRoutine += 1 }
+            out[key] = x
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The fidelity join's plans and checks on disk, once the plans are too many to hold: each record goes to one of a
+/// fixed number of partitions by its patient-night, so a plan and every check of its patient-night meet in the same
+/// partition, and the join is done a partition at a time in memory a partition's plans need (a hash join in parts).
+///
+/// Each partition is an unnamed temporary file: created in `TMPDIR` (or `/tmp`), readable by the owner only, and
+/// unlinked at once, so nothing is left behind whatever happens to the run. Records hold the study's internal patient
+/// numbers and nights, never an identifier. Within a partition records keep the order they were written, so the first
+/// plan of a patient-night is the one kept, and a check sees exactly the plans written before it, as in memory.
+final class PlanSpill {
+    /// One plan or check, 16 bytes.
+    struct Record {
+        var key: UInt64
+        var ward: Int32
+        /// 0: a plan; 1: a check.
+        var kind: UInt8
+        /// 0: baseline; 1: pilot.
+        var period: UInt8
+        /// A plan: bit 0 protected, bit 1 a routine check already counted. A check: its reason (0 routine, 1 clinical
+        /// need, 2 enhanced).
+        var flags: UInt8
+        var unused: UInt8 = 0
+    }
+
+    private var files: [UnsafeMutablePointer<FILE>] = []
+    /// The first write that failed, reported by `read`.
+    private(set) var failure: OutputError?
+    /// Records written.
+    private(set) var written = 0
+
+    /// Opens `partitions` temporary files in `folder` (`nil`: `TMPDIR`, else `/tmp`); throws when the folder cannot
+    /// take them.
+    init(partitions: Int, folder: String? = nil) throws {
+        let folder = folder ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        for _ in 0..<partitions {
+            var template = Array("\(folder)/wardsleep-fidelity.XXXXXX".utf8CString)
+            let fd = mkstemp(&template)
+            guard fd >= 0 else {
+                throw OutputError(file: folder, reason: String(cString: strerror(errno)), consequence: "the fidelity join could not use the temporary folder")
+            }
+            unlink(template)
+            guard let file = fdopen(fd, "w+b") else {
+                close(fd)
+                throw OutputError(file: folder, reason: String(cString: strerror(errno)), consequence: "the fidelity join could not use the temporary folder")
+            }
+            files.append(file)
+        }
+    }
+
+    deinit { for f in files { fclose(f) } }
+
+    /// The partition of a patient-night (a hash unlike `PatientNightIndex`'s, so a partition's keys spread evenly in
+    /// its table).
+    func partition(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0xD6E8_FEB8_6659_FD93) >> 32) % files.count
+    }
+
+    /// Appends a record to its partition.
+    func write(_ r: Record) {
+        guard failure == nil else { return }
+        var r = r
+        if fwrite(&r, MemoryLayout<Record>.size, 1, files[partition(r.key)]) != 1 {
+            failure = OutputError(file: "a temporary file of the fidelity join", reason: String(cString: strerror(errno)),
+                                  consequence: "no report was written")
+        }
+        written += 1
+    }
+
+    /// Reads partition `p` back in the order written, then lets its file go.
+    func read(_ p: Int, _ body: (Record) -> Void) throws {
+        if let failure { throw failure }
+        let file = files[p]
+        guard fflush(file) == 0 else {
+            throw OutputError(file: "a temporary file of the fidelity join", reason: String(cString: strerror(errno)), consequence: "no report was written")
+        }
+        rewind(file)
+        let capacity = 65_536
+        let buffer = UnsafeMutablePointer<Record>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        while true {
+            let n = fread(buffer, MemoryLayout<Record>.size, capacity, file)
+            for i in 0..<n { body(buffer[i]) }
+            if n < capacity {
+                guard ferror(file) == 0 else {
+                    throw OutputError(file: "a temporary file of the fidelity join", reason: "read error", consequence: "no report was written")
+                }
+                break
+            }
+        }
+        _ = ftruncate(fileno(file), 0)
+    }
+
+    /// Partitions.
+    var partitions: Int { files.count }
+}
