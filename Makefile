@@ -42,6 +42,8 @@ bench: build
 	$(BIN) bench --rows $(BENCH_ROWS) --keep $(BENCH_DIR)
 	$(BIN) bench --rows 1000000,10000000 --export observations
 	$(BIN) bench --rows 100000,1000000 --export incidents
+	$(BIN) bench --rows 500000,5000000 --export sleep-plans
+	$(BIN) bench --rows 100000,1000000 --export feedback
 	$(BIN) sample --out $(BENCH_DIR)/sample --scale 20 --force >/dev/null
 	$(BIN) bench $(BENCH_DIR)/sample
 	@if command -v python3 >/dev/null 2>&1; then \

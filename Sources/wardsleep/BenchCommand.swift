@@ -19,6 +19,8 @@ struct Bench: ParsableCommand {
           wardsleep bench --rows 500000,5000000 --keep .build/bench
           wardsleep bench --rows 1M,10M --export observations
           wardsleep bench --rows 100k,1M --export incidents
+          wardsleep bench --rows 500k,5M --export sleep-plans
+          wardsleep bench --rows 100k,1M --export feedback
           wardsleep bench data/sample
         """
     )
@@ -32,7 +34,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Generate and measure a benchmark study of this many rows; comma-separated for several (500k and 5M allowed).")
     var rows: String?
 
-    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export), observations (an overnight check log with its sleep plans) or incidents (a Datix-style export, narratives over two lines).")
+    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export), observations (an overnight check log with its sleep plans), incidents (a Datix-style export, narratives over two lines), sleep-plans (every row a different patient-night) or feedback (comments the codebook codes).")
     var export: String = BenchmarkStudy.Export.administrations.rawValue
 
     @Option(name: .long, help: "Thread counts for validate and run, comma-separated (a number or all).")
@@ -79,7 +81,7 @@ struct Bench: ParsableCommand {
         _ = try threadSettings()
         if folder != nil && study != nil { throw ValidationError("Give the study folder once: as the argument or with --study.") }
         guard BenchmarkStudy.Export(rawValue: export) != nil else {
-            throw ValidationError("--export must be administrations, observations or incidents.")
+            throw ValidationError("--export must be administrations, observations, incidents, sleep-plans or feedback.")
         }
         guard ParseOnlyPass.Parser(rawValue: parser) != nil else { throw ValidationError("--parser must be libcsv or reader.") }
         if parseOnly == nil && rows == nil && folder == nil && study == nil {

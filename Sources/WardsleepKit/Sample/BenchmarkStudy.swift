@@ -48,6 +48,10 @@ public enum BenchmarkStudy {
         case observations
         /// An incident export (`incidents.csv`) with quoted narratives, some over two lines.
         case incidents
+        /// Sleep plans (`sleep_plans.csv`), every row a different patient-night.
+        case sleepPlans = "sleep-plans"
+        /// Feedback (`feedback.csv`) with comments the codebook codes.
+        case feedback
 
         /// The export's kind, as the bench table names it.
         public var kind: ExportKind {
@@ -55,6 +59,8 @@ public enum BenchmarkStudy {
             case .administrations: .hypnotics
             case .observations: .observations
             case .incidents: .incidents
+            case .sleepPlans: .sleepPlans
+            case .feedback: .feedback
             }
         }
     }
@@ -62,11 +68,15 @@ public enum BenchmarkStudy {
     /// Writes `study.yaml` and the export of `rows` data rows into `folder` (created if needed; files replaced).
     @discardableResult
     public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export) throws -> Written {
-        guard export != .administrations else { return try write(to: folder, rows: rows, seed: seed) }
         guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return export == .observations ? try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
-            : try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed)
+        switch export {
+        case .administrations: return try write(to: folder, rows: rows, seed: seed)
+        case .observations: return try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
+        case .incidents: return try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed)
+        case .sleepPlans: return try BenchmarkSleepPlans.write(to: folder, rows: rows, seed: seed)
+        case .feedback: return try BenchmarkFeedback.write(to: folder, rows: rows, seed: seed)
+        }
     }
 
     /// Writes `study.yaml` and `hypnotics.csv` with `rows` data rows into `folder` (created if needed; both replaced).

@@ -95,6 +95,36 @@ import Testing
         #expect(r.out.contains("excluded by status: "), "\(r.out)")
     }
 
+    /// Sleep plans and feedback: the same bytes for the same rows and seed, exactly the rows asked for, every row
+    /// accepted by `validate`; every plan a different patient-night (the fidelity join holds them all), and most
+    /// comments coded by the default codebook.
+    @Test func sleepPlanAndFeedbackExportsAreExactRepeatableAndValid() throws {
+        for (export, file, rows) in [(BenchmarkStudy.Export.sleepPlans, "sleep_plans.csv", 5_003), (.feedback, "feedback.csv", 2_999)] {
+            let a = TempFolder(), b = TempFolder(), c = TempFolder()
+            let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: export)
+            try BenchmarkStudy.write(to: b.path, rows: rows, export: export)
+            try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: export)
+            #expect(first.rows == rows && first.export == a.path + "/" + file)
+            for f in [file, "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
+            #expect(try sha256(a.path + "/" + file) != sha256(c.path + "/" + file))
+            #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+            let r = try runWardsleep(["validate", a.path], environment: ["WARDSLEEP_KEY": testKey])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.contains("\(file): \(NumberFormat.grouped(rows)) rows read, \(NumberFormat.grouped(rows)) accepted, 0 quarantined (0.0%)"), "\(r.out)")
+            let text = try #require(a.read(file))
+            let records = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", maxSplits: 3).map(String.init) }
+            if export == .sleepPlans {
+                let nights = Set(records.map { $0[0] + " " + $0[2] })
+                #expect(nights.count == rows, "every row a different patient-night")
+            } else {
+                // Most comments name a theme: validate lists fewer than one in five as matching none.
+                let unthemed = r.out.firstMatch(of: /([0-9,]+) of ([0-9,]+) comments matched no codebook theme/)
+                #expect(unthemed.map { Int($0.1.filter(\.isNumber))! * 5 < rows } ?? true, "\(r.out)")
+                #expect(text.contains("Could the hourly checks come back for my father? I worry he might fall."))
+            }
+        }
+    }
+
     @Test func parseOnlyPassesCountRecordsNotLines() throws {
         let dir = TempFolder()
         let text = "a,b\n1,\"two\nlines\"\n\n2,3\n3,\"x,y\""
