@@ -1,0 +1,174 @@
+/// Whether the protected sleep period was delivered: sleep plans joined to the overnight observation log on
+/// (patient, night).
+///
+/// Memory never grows with the log: each check is looked up and counted, then forgotten. Up to `memoryPlans` plans are
+/// held in memory (`PlanJoin`); beyond that the plans, and the checks inside the window that need them, go to
+/// `PlanSpill` partitions on disk and are joined a partition at a time by `finish()`, with the same results. Sleep
+/// plans are read before the log (`ExportKind` order), but either order gives the same counts.
+public final class FidelityTally: StudyConsumer {
+    /// The exports it uses.
+    public var exports: Set<ExportKind> { [.sleepPlans, .observations] }
+
+    /// Counts of checks inside the protected window for one ward and period.
+    public struct Checks: Sendable, Equatable, Codable {
+        /// Every check inside the window, whatever the plan or reason.
+        public var inWindow = 0
+        /// Routine checks inside the window on protected nights (lapses).
+        public var routineOnProtected = 0
+        /// Clinical-need checks inside the window on protected nights (legitimate overrides).
+        public var clinicalNeedOnProtected = 0
+        /// Enhanced-observation checks inside the window on protected nights.
+        public var enhancedOnProtected = 0
+        /// Checks inside the window whose patient-night has no sleep plan recorded.
+        public var withoutPlan = 0
+
+        /// Counts what a check with `reason` found (not `inWindow`, counted when the check is read).
+        mutating func count(_ found: PlanJoin.Found, _ reason: ObservationReason) {
+            switch found {
+            case .noPlan: withoutPlan += 1
+            case .unprotected: break
+            case .protected:
+                switch reason {
+                case .routine: routineOnProtected += 1
+                case .clinicalNeed: clinicalNeedOnProtected += 1
+                case .enhanced: enhancedOnProtected += 1
+                }
+            }
+        }
+    }
+
+    /// Plans held in memory before the join moves to disk: about 44 bytes each, so under 6 MiB at the default (a power
+    /// of two: the join moves before its table would double).
+    public static let defaultMemoryPlans = 131_072
+    /// Partitions on disk: each holds about 1/64 of the plans, so memory stays at the default for up to 8 million.
+    public static let defaultPartitions = 64
+    private let memoryPlans: Int, partitionCount: Int
+    /// Where the partitions go (`nil`: `TMPDIR`, else `/tmp`).
+    private let temporaryFolder: String?
+
+    private var join = PlanJoin()
+    private var spill: PlanSpill?
+    /// The temporary folder refused the partitions: the plans stay in memory.
+    private var diskUnavailable = false
+    /// Protected nights by ward, period and month, once the partitions on disk are joined (`finish`).
+    private var joinedNights: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)]?
+    private var failure: OutputError?
+    /// Checks by ward, then period (baseline, pilot): dense, since every check of a log of millions lands in one.
+    private var checkCells: [[Checks]] = []
+    /// Whether each ward has a check in the log.
+    private var logged: [Bool] = []
+    /// Plans naming a patient-night an earlier plan already named (the first is kept).
+    private var repeats = 0
+
+    /// Plans naming a patient-night an earlier plan already named (the first is kept).
+    public var repeatedPlans: Int {
+        try? finish()
+        return repeats
+    }
+
+    /// The checks on `ward` in `period` (all zero when the log has none).
+    public func checks(ward: Int, period: StudyPeriod) -> Checks {
+        try? finish()
+        return ward < checkCells.count ? checkCells[ward][FidelityTally.slot(period)] : Checks()
+    }
+
+    /// Whether `ward` has at least one check in the log: a ward without any kept no log (paper sheets not transcribed,
+    /// say), which is not the same as a ward whose staff checked no one.
+    public func isLogged(_ ward: Int) -> Bool { ward < logged.count && logged[ward] }
+
+    private static func slot(_ period: StudyPeriod) -> Int { period == .baseline ? 0 : 1 }
+
+    /// Creates an empty tally holding up to `memoryPlans` plans in memory, then `partitions` on disk in
+    /// `temporaryFolder` (`nil`: `TMPDIR`, else `/tmp`).
+    public init(memoryPlans: Int = FidelityTally.defaultMemoryPlans, partitions: Int = FidelityTally.defaultPartitions,
+                temporaryFolder: String? = nil) {
+        self.memoryPlans = memoryPlans
+        partitionCount = max(1, partitions)
+        self.temporaryFolder = temporaryFolder
+    }
+
+    static func key(_ patient: PatientID, _ night: CalendarDay) -> UInt64 { PlanJoin.key(patient, night) }
+
+    /// Whether the join has moved to disk.
+    var isSpilled: Bool { spill != nil }
+
+    public func sleepPlan(_ r: SleepPlanRecord) {
+        guard let period = r.period else { return }
+        let k = FidelityTally.key(r.patient, r.night)
+        let plan = PlanJoin.Plan(ward: Int32(r.ward), night: Int32(truncatingIfNeeded: r.night.dayNumber), period: period, protected: r.protected)
+        if let spill {
+            spill.write(PlanSpill.Record(key: k, ward: plan.ward, kind: 0, period: UInt8(FidelityTally.slot(period)), flags: r.protected ? 1 : 0))
+            return
+        }
+        guard join.insert(k, plan) else { repeats += 1; return }
+        if join.count >= memoryPlans && !diskUnavailable { moveToDisk() }
+    }
+
+    /// Writes the plans held so far to the partitions and goes on there. Without a usable temporary folder the plans
+    /// stay in memory: the results are the same, only the memory is not bounded.
+    private func moveToDisk() {
+        guard let s = try? PlanSpill(partitions: partitionCount, folder: temporaryFolder) else {
+            diskUnavailable = true
+            return
+        }
+        join.forEach { key, plan, checked in
+            s.write(PlanSpill.Record(key: key, ward: plan.ward, kind: 0, period: UInt8(FidelityTally.slot(plan.period)),
+                                     flags: (plan.protected ? 1 : 0) | (checked ? 2 : 0)))
+        }
+        join = PlanJoin()
+        spill = s
+    }
+
+    public func observation(_ r: ObservationRecord) {
+        while logged.count <= r.ward { logged.append(false); checkCells.append([Checks(), Checks()]) }
+        logged[r.ward] = true
+        guard let period = r.period, r.inProtectedWindow else { return }
+        let p = FidelityTally.slot(period)
+        checkCells[r.ward][p].inWindow += 1
+        let k = FidelityTally.key(r.patient, r.night)
+        if let spill {
+            let reason: UInt8 = switch r.reason { case .routine: 0; case .clinicalNeed: 1; case .enhanced: 2 }
+            spill.write(PlanSpill.Record(key: k, ward: Int32(r.ward), kind: 1, period: UInt8(p), flags: reason))
+        } else {
+            checkCells[r.ward][p].count(join.check(k, reason: r.reason), r.reason)
+        }
+    }
+
+    /// Joins the partitions on disk, if the plans went there: one partition's plans in memory at a time. Throws when
+    /// a temporary file could not be written or read back (the counts would be incomplete). Later calls do nothing.
+    public func finish() throws {
+        if let failure { throw failure }
+        guard let spill, joinedNights == nil else { return }
+        var nights: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
+        let reasons: [ObservationReason] = [.routine, .clinicalNeed, .enhanced]
+        do {
+            for p in 0..<spill.partitions {
+                var part = PlanJoin()
+                try spill.read(p) { r in
+                    if r.kind == 0 {
+                        let plan = PlanJoin.Plan(ward: r.ward, night: Int32(bitPattern: UInt32(truncatingIfNeeded: r.key)),
+                                                 period: r.period == 0 ? .baseline : .pilot, protected: r.flags & 1 != 0)
+                        if !part.insert(r.key, plan, routineChecked: r.flags & 2 != 0) { repeats += 1 }
+                    } else {
+                        let reason = reasons[Int(r.flags)]
+                        checkCells[Int(r.ward)][Int(r.period)].count(part.check(r.key, reason: reason), reason)
+                    }
+                }
+                part.addProtectedNights(to: &nights)
+            }
+        } catch let e as OutputError {
+            failure = e
+            throw e
+        }
+        joinedNights = nights
+    }
+
+    /// Protected nights, and those with no routine check in the window, by ward, period and month (first day).
+    func protectedNights() -> [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] {
+        try? finish()
+        if let joinedNights { return joinedNights }
+        var out: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
+        join.addProtectedNights(to: &out)
+        return out
+    }
+}
