@@ -5,9 +5,10 @@ import Foundation
 /// comment (a space in it matching any run of white space); a pattern anywhere, any case.
 ///
 /// Keywords are filed by their first scalar (`WordTable`), so at each word start of a comment only the keywords
-/// beginning there are tried. An entry's regular expressions run only when none of its keywords matched, joined into one alternation (one
-/// search of the comment instead of one per pattern) unless a pattern refers to its own groups, and on an ASCII comment
-/// only when some pattern's `RequiredWords` are all there. Each consumer owns its coder: `code` reuses its buffers.
+/// beginning there are tried. An entry's regular expressions run only when none of its keywords matched, joined into
+/// one alternation (one search of the comment instead of one per pattern) when every pattern is plain enough for that
+/// to mean the same, and on an ASCII comment only when some pattern's `RequiredWords` are all there. Each consumer
+/// owns its coder: `code` reuses its buffers.
 final class CommentCoder {
     /// The codebook coded against.
     let codebook: Codebook
@@ -64,11 +65,12 @@ final class CommentCoder {
     private static func joined(_ entry: Codebook.Entry) -> [NSRegularExpression] {
         let own = entry.matchers.map(\.regex)
         guard own.count > 1 else { return own }
-        // A back-reference or a named group would be renumbered or clash once the patterns share one expression.
-        let selfReferring = entry.patterns.contains { p in
-            p.contains("(?<") || p.contains("(?P") || p.range(of: #"\\[1-9k]"#, options: .regularExpression) != nil
+        // A back-reference or a named group would be renumbered or clash once the patterns share one expression, and
+        // an inline flag might reach the patterns after it: any group but (?:...) keeps the patterns apart.
+        let unjoinable = entry.patterns.contains { p in
+            p.replacingOccurrences(of: "(?:", with: "").contains("(?") || p.range(of: #"\\[1-9k]"#, options: .regularExpression) != nil
         }
-        guard !selfReferring,
+        guard !unjoinable,
               let one = try? NSRegularExpression(pattern: entry.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: [.caseInsensitive])
         else { return own }
         return [one]

@@ -41,6 +41,7 @@ import Testing
             themes:
               food: { label: Food, keywords: [breakfast, "café", "İce", "cup of tea"] }
               echo: { patterns: ['\\b(\\w+) \\1\\b', '(?<x>night)mare'] }
+              cased: { patterns: ['(?-i)Night', 'shh'] }
             requests:
               quiet_please: { patterns: ['quiet\\s+please', '\\bshh+\\b'] }
             """, file: "own.yaml")
@@ -71,7 +72,7 @@ import Testing
             }
         }
         let pieces = ["check", "checks", "rechecked", "obs", "bring", "back", "the", "protected sleep", "stop", "noise", "cup",
-                      "of", "tea", "CUP  OF\tTEA", "café", "CAFÉ", "İce", "ice", "night", "nightmare", "very very", "shhh",
+                      "of", "tea", "CUP  OF\tTEA", "café", "CAFÉ", "İce", "ice", "night", "Night", "NIGHT", "nightmare", "very very", "shhh",
                       "quiet", "please", "2am", "x9", "é", "-", ",", ".", "!", "\n", "  ", "\u{00A0}", "ﬁne", "Straße", "woke me"]
         var random = SystemRandomNumberGenerator()
         let coder = CommentCoder(codebook)
