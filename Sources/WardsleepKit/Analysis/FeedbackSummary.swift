@@ -115,14 +115,12 @@ public final class FeedbackTally: StudyConsumer {
         FeedbackGroup.allCases.firstIndex(of: group)! * FeedbackStage.allCases.count + FeedbackStage.allCases.firstIndex(of: stage)!
     }
 
-    /// Theme and request names, each once, and the name of each theme and request by place (the summary keys by name).
-    private let themeNames: [String], requestNames: [String]
-    private let themeSlot: [Int], requestSlot: [Int]
     private var responses: [Int]
     /// Responses by ward (place 0: no ward given, then ward index + 1) and cell.
     private var responsesByWard: [[Int]] = []
     private var ratings: [RatingDistribution?]
-    /// Mentions and candidate quotes by name slot, then cell.
+    /// Mentions and candidate quotes by theme or request (its place in the codebook; a name appears once in each,
+    /// `Codebook.parse` refuses it twice), then cell.
     private var themeMentions: [[Int]], requestMentions: [[Int]]
     private var candidates: [[[String]]]
 
@@ -130,23 +128,12 @@ public final class FeedbackTally: StudyConsumer {
     public init(codebook: Codebook) {
         self.codebook = codebook
         coder = CommentCoder(codebook)
-        func slots(_ entries: [Codebook.Entry]) -> (names: [String], slot: [Int]) {
-            var names: [String] = []
-            let slot = entries.map { e in
-                if let i = names.firstIndex(of: e.name) { return i }
-                names.append(e.name)
-                return names.count - 1
-            }
-            return (names, slot)
-        }
-        (themeNames, themeSlot) = slots(codebook.themes)
-        (requestNames, requestSlot) = slots(codebook.requests)
         let cellCount = FeedbackTally.cells.count
         responses = Array(repeating: 0, count: cellCount)
         ratings = Array(repeating: nil, count: cellCount)
-        themeMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: themeNames.count)
-        requestMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: requestNames.count)
-        candidates = Array(repeating: Array(repeating: [], count: cellCount), count: themeNames.count)
+        themeMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: codebook.themes.count)
+        requestMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: codebook.requests.count)
+        candidates = Array(repeating: Array(repeating: [], count: cellCount), count: codebook.themes.count)
     }
 
     public func feedback(_ r: FeedbackRecord) {
@@ -160,13 +147,13 @@ public final class FeedbackTally: StudyConsumer {
             ratings[cell]!.add(rating)
         }
         coder.code(r.text)
-        for (i, slot) in themeSlot.enumerated() where coder.theme(i) {
-            themeMentions[slot][cell] += 1
-            if candidates[slot][cell].count < FeedbackSummary.candidatesPerCell, !candidates[slot][cell].contains(r.text) {
-                candidates[slot][cell].append(r.text)
+        for t in codebook.themes.indices where coder.theme(t) {
+            themeMentions[t][cell] += 1
+            if candidates[t][cell].count < FeedbackSummary.candidatesPerCell, !candidates[t][cell].contains(r.text) {
+                candidates[t][cell].append(r.text)
             }
         }
-        for (i, slot) in requestSlot.enumerated() where coder.request(i) { requestMentions[slot][cell] += 1 }
+        for q in codebook.requests.indices where coder.request(q) { requestMentions[q][cell] += 1 }
     }
 
     /// The summary so far; its candidate quotes are not yet redacted.
@@ -181,15 +168,15 @@ public final class FeedbackTally: StudyConsumer {
             s.responsesByWard[w == 0 ? nil : w - 1] = nonZero(counts)
         }
         s.ratings = Dictionary(uniqueKeysWithValues: zip(cells, ratings).compactMap { c, r in r.map { (c, $0) } })
-        for (slot, name) in themeNames.enumerated() {
-            let mentions = nonZero(themeMentions[slot])
-            if !mentions.isEmpty { s.themeMentions[name] = mentions }
-            let quotes = Dictionary(uniqueKeysWithValues: zip(cells, candidates[slot]).filter { !$0.1.isEmpty })
-            if !quotes.isEmpty { s.candidates[name] = quotes }
+        for (t, theme) in codebook.themes.enumerated() {
+            let mentions = nonZero(themeMentions[t])
+            if !mentions.isEmpty { s.themeMentions[theme.name] = mentions }
+            let quotes = Dictionary(uniqueKeysWithValues: zip(cells, candidates[t]).filter { !$0.1.isEmpty })
+            if !quotes.isEmpty { s.candidates[theme.name] = quotes }
         }
-        for (slot, name) in requestNames.enumerated() {
-            let mentions = nonZero(requestMentions[slot])
-            if !mentions.isEmpty { s.requestMentions[name] = mentions }
+        for (q, request) in codebook.requests.enumerated() {
+            let mentions = nonZero(requestMentions[q])
+            if !mentions.isEmpty { s.requestMentions[request.name] = mentions }
         }
         return s
     }

@@ -53,6 +53,10 @@ import Testing
         #expect(merged.themes.last?.name == "food" && merged.requests.count == 2)
         #expect(throws: ConfigurationError.self) { try Codebook.parse("themes:\n  x: { keywords: [a], colour: red }\n", file: "c.yaml") }
         #expect(throws: ConfigurationError.self) { try Codebook.parse("themes:\n  x: { patterns: ['(unclosed'] }\n", file: "c.yaml") }
+        // A name given twice in one section is refused, so a theme's name finds one theme.
+        #expect(throws: ConfigurationError.self) {
+            try Codebook.parse("themes:\n  x: { keywords: [a] }\n  x: { keywords: [b] }\n", file: "c.yaml")
+        }
     }
 
     @Test func ratingsBeforeAndAfter() {
