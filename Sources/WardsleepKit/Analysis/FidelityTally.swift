@@ -97,7 +97,7 @@ public final class FidelityTally: StudyConsumer {
         let k = FidelityTally.key(r.patient, r.night)
         let plan = PlanJoin.Plan(ward: Int32(r.ward), night: Int32(truncatingIfNeeded: r.night.dayNumber), period: period, protected: r.protected)
         if let spill {
-            spill.write(PlanSpill.Record(key: k, ward: plan.ward, kind: 0, period: UInt8(FidelityTally.slot(period)), flags: r.protected ? 1 : 0))
+            spill.write(.plan(k, plan, routineChecked: false))
             return
         }
         guard join.insert(k, plan) else { repeats += 1; return }
@@ -111,10 +111,7 @@ public final class FidelityTally: StudyConsumer {
             diskUnavailable = true
             return
         }
-        join.forEach { key, plan, checked in
-            s.write(PlanSpill.Record(key: key, ward: plan.ward, kind: 0, period: UInt8(FidelityTally.slot(plan.period)),
-                                     flags: (plan.protected ? 1 : 0) | (checked ? 2 : 0)))
-        }
+        join.forEach { key, plan, checked in s.write(.plan(key, plan, routineChecked: checked)) }
         join = PlanJoin()
         spill = s
     }
@@ -127,8 +124,7 @@ public final class FidelityTally: StudyConsumer {
         checkCells[r.ward][p].inWindow += 1
         let k = FidelityTally.key(r.patient, r.night)
         if let spill {
-            let reason: UInt8 = switch r.reason { case .routine: 0; case .clinicalNeed: 1; case .enhanced: 2 }
-            spill.write(PlanSpill.Record(key: k, ward: Int32(r.ward), kind: 1, period: UInt8(p), flags: reason))
+            spill.write(.check(k, ward: r.ward, period: period, reason: r.reason))
         } else {
             checkCells[r.ward][p].count(join.check(k, reason: r.reason), r.reason)
         }
@@ -140,18 +136,14 @@ public final class FidelityTally: StudyConsumer {
         if let failure { throw failure }
         guard let spill, joinedNights == nil else { return }
         var nights: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
-        let reasons: [ObservationReason] = [.routine, .clinicalNeed, .enhanced]
         do {
             for p in 0..<spill.partitions {
                 var part = PlanJoin()
                 try spill.read(p) { r in
-                    if r.kind == 0 {
-                        let plan = PlanJoin.Plan(ward: r.ward, night: Int32(bitPattern: UInt32(truncatingIfNeeded: r.key)),
-                                                 period: r.period == 0 ? .baseline : .pilot, protected: r.flags & 1 != 0)
-                        if !part.insert(r.key, plan, routineChecked: r.flags & 2 != 0) { repeats += 1 }
+                    if r.isPlan {
+                        if !part.insert(r.key, r.plan, routineChecked: r.routineChecked) { repeats += 1 }
                     } else {
-                        let reason = reasons[Int(r.flags)]
-                        checkCells[Int(r.ward)][Int(r.period)].count(part.check(r.key, reason: reason), reason)
+                        checkCells[r.wardIndex][FidelityTally.slot(r.period)].count(part.check(r.key, reason: r.reason), r.reason)
                     }
                 }
                 part.addProtectedNights(to: &nights)

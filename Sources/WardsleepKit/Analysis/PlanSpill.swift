@@ -14,25 +14,51 @@ import Darwin
 /// numbers and nights, never an identifier. Within a partition records keep the order they were written, so the first
 /// plan of a patient-night is the one kept, and a check sees exactly the plans written before it, as in memory.
 final class PlanSpill {
-    /// One plan or check, 16 bytes.
+    /// One plan or check, 16 bytes: written by `plan` or `check`, read back through the properties below.
     struct Record {
-        var key: UInt64
-        var ward: Int32
+        private(set) var key: UInt64
+        private var ward: Int32
         /// 0: a plan; 1: a check.
-        var kind: UInt8
-        /// 0: baseline; 1: pilot.
-        var period: UInt8
-        /// A plan: bit 0 protected, bit 1 a routine check already counted. A check: its reason (0 routine, 1 clinical
-        /// need, 2 enhanced).
-        var flags: UInt8
-        var unused: UInt8 = 0
+        private var kind: UInt8
+        /// The place of the period in `StudyPeriod.allCases`.
+        private var periodPlace: UInt8
+        /// A plan: bit 0 protected, bit 1 a routine check already counted. A check: the place of its reason in
+        /// `ObservationReason.allCases`.
+        private var flags: UInt8
+        private var unused: UInt8 = 0
+
+        /// A plan for the patient-night `key`; `routineChecked` when a routine check was already counted against it.
+        static func plan(_ key: UInt64, _ p: PlanJoin.Plan, routineChecked: Bool) -> Record {
+            Record(key: key, ward: p.ward, kind: 0, periodPlace: place(p.period, in: StudyPeriod.allCases),
+                   flags: (p.protected ? 1 : 0) | (routineChecked ? 2 : 0))
+        }
+
+        /// A check inside the window on the patient-night `key`.
+        static func check(_ key: UInt64, ward: Int, period: StudyPeriod, reason: ObservationReason) -> Record {
+            Record(key: key, ward: Int32(ward), kind: 1, periodPlace: place(period, in: StudyPeriod.allCases),
+                   flags: place(reason, in: ObservationReason.allCases))
+        }
+
+        private static func place<T: Equatable>(_ value: T, in all: some Collection<T>) -> UInt8 {
+            UInt8(all.distance(from: all.startIndex, to: all.firstIndex(of: value)!))
+        }
+
+        var isPlan: Bool { kind == 0 }
+        var wardIndex: Int { Int(ward) }
+        var period: StudyPeriod { Array(StudyPeriod.allCases)[Int(periodPlace)] }
+        /// A plan's fields (its night from the key's low 32 bits).
+        var plan: PlanJoin.Plan {
+            PlanJoin.Plan(ward: ward, night: Int32(bitPattern: UInt32(truncatingIfNeeded: key)), period: period, protected: flags & 1 != 0)
+        }
+        /// Whether a routine check was counted against a plan before it was written.
+        var routineChecked: Bool { flags & 2 != 0 }
+        /// A check's reason.
+        var reason: ObservationReason { Array(ObservationReason.allCases)[Int(flags)] }
     }
 
     private var files: [UnsafeMutablePointer<FILE>] = []
     /// The first write that failed, reported by `read`.
     private(set) var failure: OutputError?
-    /// Records written.
-    private(set) var written = 0
 
     /// Opens `partitions` temporary files in `folder` (`nil`: `TMPDIR`, else `/tmp`); throws when the folder cannot
     /// take them.
@@ -66,10 +92,8 @@ final class PlanSpill {
         guard failure == nil else { return }
         var r = r
         if fwrite(&r, MemoryLayout<Record>.size, 1, files[partition(r.key)]) != 1 {
-            failure = OutputError(file: "a temporary file of the fidelity join", reason: String(cString: strerror(errno)),
-                                  consequence: "no report was written")
+            failure = PlanSpill.failed(String(cString: strerror(errno)))
         }
-        written += 1
     }
 
     /// Reads partition `p` back in the order written, then lets its file go.
@@ -77,7 +101,7 @@ final class PlanSpill {
         if let failure { throw failure }
         let file = files[p]
         guard fflush(file) == 0 else {
-            throw OutputError(file: "a temporary file of the fidelity join", reason: String(cString: strerror(errno)), consequence: "no report was written")
+            throw PlanSpill.failed(String(cString: strerror(errno)))
         }
         rewind(file)
         let capacity = 65_536
@@ -88,7 +112,7 @@ final class PlanSpill {
             for i in 0..<n { body(buffer[i]) }
             if n < capacity {
                 guard ferror(file) == 0 else {
-                    throw OutputError(file: "a temporary file of the fidelity join", reason: "read error", consequence: "no report was written")
+                    throw PlanSpill.failed("read error")
                 }
                 break
             }
@@ -98,4 +122,9 @@ final class PlanSpill {
 
     /// Partitions.
     var partitions: Int { files.count }
+
+    /// A write or read of a partition that failed: the counts would be incomplete, so the run writes no report.
+    private static func failed(_ reason: String) -> OutputError {
+        OutputError(file: "a temporary file of the fidelity join", reason: reason, consequence: "no report was written")
+    }
 }

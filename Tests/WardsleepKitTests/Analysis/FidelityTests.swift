@@ -295,6 +295,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-spill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(MemoryLayout<PlanSpill.Record>.size == 16)
         for (seed, interleaved) in [(1 as UInt64, false), (2, true), (3, true)] {
             let memory = FidelityTally(memoryPlans: .max)
             let onDisk = [FidelityTally(memoryPlans: 0, partitions: 1, temporaryFolder: folder),
