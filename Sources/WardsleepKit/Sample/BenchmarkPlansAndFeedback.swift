@@ -10,13 +10,8 @@ import Foundation
 /// same rows and seed give identical bytes.
 enum BenchmarkSleepPlans {
     static func write(to folder: String, rows: Int, seed: UInt64) throws -> BenchmarkStudy.Written {
-        let path = try BenchmarkStudy.writeStudy(in: folder, rows: rows, export: .sleepPlans, title: "sleep plans", entry: """
-              sleep_plans:
-                file: sleep_plans.csv
-                columns: { night: "Night of", ward: Ward, patient: "Patient ID", protected: "Protected sleep",
-                           decided_by: "Decided by", patient_involved: "Patient involved", carer_involved: "Carer involved" }
-
-            """)
+        let path = try BenchmarkStudy.writeStudy(in: folder, rows: rows, export: .sleepPlans, title: "sleep plans",
+                                                 entry: SampleStudy.sleepPlansExportYAML)
         let firstDay = BenchmarkStudy.firstDay, days = BenchmarkStudy.lastDay.dayNumber - firstDay.dayNumber + 1
         let wards = SampleWardTemplate.all
         let bytes = try ByteSink.write(to: path) { sink, pieces in
@@ -45,13 +40,8 @@ enum BenchmarkSleepPlans {
 /// bytes.
 enum BenchmarkFeedback {
     static func write(to folder: String, rows: Int, seed: UInt64) throws -> BenchmarkStudy.Written {
-        let path = try BenchmarkStudy.writeStudy(in: folder, rows: rows, export: .feedback, title: "feedback", entry: """
-              feedback:
-                file: feedback.csv
-                columns: { id: "Response ID", group: Respondent, stage: Stage, date: Date, ward: Ward, rating: Rating,
-                           text: Comment }
-
-            """)
+        let path = try BenchmarkStudy.writeStudy(in: folder, rows: rows, export: .feedback, title: "feedback",
+                                                 entry: SampleStudy.feedbackExportYAML)
         let firstDay = BenchmarkStudy.firstDay, days = BenchmarkStudy.lastDay.dayNumber - firstDay.dayNumber + 1
         let pilotStart = CalendarDay(year: 2019, month: 1, day: 1)!.dayNumber - firstDay.dayNumber
         let wards = SampleWardTemplate.all

@@ -7,6 +7,22 @@ import Foundation
 /// The same seed and scale give byte-identical files. `scale` repeats the seven wards as further units, multiplying
 /// every export's volume, for benchmarks.
 public enum SampleStudy {
+    /// The feedback entry of study.yaml's exports, as the sample's columns name its fields (the benchmark's too).
+    static let feedbackExportYAML = """
+          feedback:
+            file: feedback.csv
+            columns: { id: "Response ID", group: Respondent, stage: Stage, date: Date, ward: Ward, rating: Rating,
+                       text: Comment }
+
+        """
+    /// The sleep plans entry of study.yaml's exports, as the sample's columns name its fields (the benchmark's too).
+    static let sleepPlansExportYAML = """
+          sleep_plans:
+            file: sleep_plans.csv
+            columns: { night: "Night of", ward: Ward, patient: "Patient ID", protected: "Protected sleep",
+                       decided_by: "Decided by", patient_involved: "Patient involved", carer_involved: "Carer involved" }
+
+        """
     /// The seed of the committed sample under `data/sample/`.
     public static let defaultSeed: UInt64 = 2019
     /// First and last simulated days (exports cover the whole span, as a trust's extract would).
@@ -174,15 +190,8 @@ private struct SampleSimulation {
                        status: Status, prn: PRN, route: Route }
 
         """
+        y += SampleStudy.feedbackExportYAML + SampleStudy.sleepPlansExportYAML
         y += """
-          feedback:
-            file: feedback.csv
-            columns: { id: "Response ID", group: Respondent, stage: Stage, date: Date, ward: Ward, rating: Rating,
-                       text: Comment }
-          sleep_plans:
-            file: sleep_plans.csv
-            columns: { night: "Night of", ward: Ward, patient: "Patient ID", protected: "Protected sleep",
-                       decided_by: "Decided by", patient_involved: "Patient involved", carer_involved: "Carer involved" }
           involvement:
             file: involvement.csv
           observations:
