@@ -10,7 +10,9 @@
 enum RequiredWords {
     /// The word sets `pattern` requires (empty: nothing certain).
     static func of(_ pattern: String) -> [[String]] {
-        guard let items = items(Array(pattern.unicodeScalars)[...]) else { return [] }
+        // Quoting (\Q…\E) and extended mode anywhere, even inside a group, change how the rest reads: claim nothing.
+        guard !pattern.contains(#"\Q"#), pattern.range(of: #"\(\?[a-zA-Z-]*x"#, options: .regularExpression) == nil,
+              let items = items(Array(pattern.unicodeScalars)[...]) else { return [] }
         var sets: [[String]] = []
         var run = ""  // consecutive required literal characters
         func endRun() {

@@ -20,6 +20,8 @@ import Testing
             #expect(sets.allSatisfy { $0.allSatisfy { $0.count >= 3 } }, "\(p)")
         }
         #expect(RequiredWords.of(#"(\w+) \1"#).isEmpty && RequiredWords.of("night|day").isEmpty && RequiredWords.of("(?x)abc").isEmpty)
+        // Extended mode or quoting inside a group still reaches what follows it.
+        #expect(RequiredWords.of("(a(?x))protected sleep").isEmpty && RequiredWords.of(#"(\Q)\E)night"#).isEmpty)
         #expect(RequiredWords.of("(night)?mare") == [["mare"]] && RequiredWords.of("(abc){0,2}xyz") == [["xyz"]])
         #expect(RequiredWords.of("nigh?t") == [["nig"]])
     }
