@@ -28,4 +28,16 @@ extension FeedbackSummary {
         if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { return nil }
         return (b, a, t)
     }
+
+    /// What a report says when no group's ratings are compared: that they are withheld by disclosure control (a rating
+    /// given by too few people to publish, which a comparison would reveal), or that there are too few.
+    public func unshownRatingsSentence() -> String {
+        let stages: [FeedbackStage] = [.before, .after]
+        let withheld = ([nil] + FeedbackGroup.allCases.map(Optional.some)).contains { g in
+            stages.contains { ratings(group: g, stage: $0).withheld }
+        }
+        return withheld
+            ? "Ratings before and after are not compared: a rating was given by too few people to publish, and a comparison would reveal how many."
+            : "Too few ratings before and after to compare."
+    }
 }

@@ -142,7 +142,7 @@ public enum InvolvementSection {
                 + "before, \(NumberFormat.json(a.quantile(0.5)!)) (\(NumberFormat.json(a.quantile(0.25)!))–\(NumberFormat.json(a.quantile(0.75)!))) after "
                 + "(\(style.show(b.n)) and \(style.show(a.n)) ratings); Wilcoxon rank-sum W = \(NumberFormat.json(t.statistic)) of \(NumberFormat.grouped(a.n * b.n)), p \(SafetySection.pValue(t.p)): \(verdict)."))
         }
-        if ratingLines.isEmpty { doc.paragraph("Too few ratings before and after to compare.") } else { doc.list(ratingLines) }
+        if ratingLines.isEmpty { doc.paragraph(Prose(f.unshownRatingsSentence())) } else { doc.list(ratingLines) }
         doc.heading(3, "Themes")
         var themeRows: [[Prose]] = []
         for theme in f.codebook.themes {

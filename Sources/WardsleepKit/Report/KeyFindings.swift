@@ -96,7 +96,7 @@ public enum KeyFindings {
         guard let g = groups.first(where: { f.shownRatings(group: $0, style: style) != nil }),
               let (b, a, t) = f.shownRatings(group: g, style: style),
               let mb = b.quantile(0.5), let ma = a.quantile(0.5) else {
-            return finding(title, "Too few ratings before and after to compare.")
+            return finding(title, f.unshownRatingsSentence())
         }
         let verdict = InvolvementSection.ratingVerdict(t, after: a.n, before: b.n)
         var text = "Ratings (1–5) from \(InvolvementSection.respondents(g)): "

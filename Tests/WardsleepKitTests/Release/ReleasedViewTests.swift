@@ -97,5 +97,9 @@ struct ReleasedViewTests {
         add(.after, 1, 3)  // a level of 3: suppressed
         #expect(f.released(DisclosurePolicy()).beforeAfter(group: .patient) == nil)
         #expect(f.beforeAfter(group: .patient) != nil)  // the exact copy still tests
+        // The report says why there is no comparison: withheld, not too few.
+        #expect(f.released(DisclosurePolicy()).unshownRatingsSentence().hasPrefix("Ratings before and after are not compared: a rating was given by too few"))
+        #expect(FeedbackTally(codebook: Codebook.standard()).summary(redactor: Redactor(names: [])).released(DisclosurePolicy())
+                .unshownRatingsSentence() == "Too few ratings before and after to compare.")
     }
 }
