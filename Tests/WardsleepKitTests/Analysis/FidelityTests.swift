@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import WardsleepKit
 
 /// Fidelity of the protected sleep period from a hand-built observation log. Study: wards A1 and D1 (D1's pilot from
@@ -320,5 +323,33 @@ import Testing
         feed([memory, nowhere], seed: 4, interleaved: false)
         #expect(!nowhere.isSpilled)
         #expect(try outcome(nowhere, wards: 5) == outcome(memory, wards: 5))
+    }
+}
+
+/// The partitions on disk as another user of the machine would try them: nothing to open by name, and the open files
+/// themselves readable by the owner only.
+@Suite struct PlanSpillExposureTests {
+    @Test func thePartitionsHaveNoNameAndOnlyTheirOwnerMayReadThem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-exposure-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spill = try PlanSpill(partitions: 3, folder: folder)
+        spill.write(.plan(42, PlanJoin.Plan(ward: 0, night: 17_900, period: .pilot, protected: true), routineChecked: false))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        // This process's open files that were made in the folder: every one unlinked, every one mode 0600.
+        var found = 0
+        for fd in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                  target.hasPrefix(folder + "/wardsleep-fidelity.") else { continue }
+            found += 1
+            #expect(target.hasSuffix(" (deleted)"), "\(target)")
+            var info = stat()
+            #expect(fstat(Int32(fd)!, &info) == 0)  // the file itself, not the /proc link to it
+            #expect(info.st_mode & 0o777 == 0o600 && info.st_nlink == 0, "\(target)")
+        }
+        #expect(found == 3)
+        var read = 0
+        for p in 0..<spill.partitions { try spill.read(p) { r in read += r.key == 42 ? 1 : 0 } }
+        #expect(read == 1)
     }
 }
