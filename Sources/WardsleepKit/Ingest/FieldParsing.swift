@@ -148,15 +148,25 @@ public enum FieldParsing {
 
     /// A clock time: `HH:MM`, `H:MM`, `HH:MM:SS` (fractions of a second ignored) or `HHMM`.
     public static func time(_ s: some FieldByteCollection) throws(FieldIssue) -> ClockTime {
-        // `HH:MM`, as nearly every export writes it, straight off the bytes; anything else by the general path.
-        if s.count == 5, s[s.startIndex + 2] == UInt8(ascii: ":") {
+        // `HH:MM` and `HH:MM:SS`, as nearly every export writes them, straight off the bytes; anything else (and
+        // anything wrong, which it explains) by the general path.
+        if s.count == 5 || s.count == 8, s[s.startIndex + 2] == UInt8(ascii: ":") {
             let i = s.startIndex
-            let d = (s[i], s[i + 1], s[i + 3], s[i + 4])
-            if isDigit(d.0), isDigit(d.1), isDigit(d.2), isDigit(d.3),
-               let t = ClockTime(hour: Int(d.0 &- 0x30) * 10 + Int(d.1 &- 0x30), minute: Int(d.2 &- 0x30) * 10 + Int(d.3 &- 0x30), second: 0) {
-                return t
+            @inline(__always) func pair(_ k: Int) -> Int? {
+                let a = s[i + k], b = s[i + k + 1]
+                return isDigit(a) && isDigit(b) ? Int(a &- 0x30) * 10 + Int(b &- 0x30) : nil
+            }
+            if let hour = pair(0), let minute = pair(3) {
+                if s.count == 5, let t = ClockTime(hour: hour, minute: minute) { return t }
+                if s.count == 8, s[i + 5] == UInt8(ascii: ":"), let second = pair(6),
+                   let t = ClockTime(hour: hour, minute: minute, second: second) { return t }
             }
         }
+        return try generalTime(s)
+    }
+
+    /// Every form `time` accepts, and the reason for anything else.
+    static func generalTime(_ s: some FieldByteCollection) throws(FieldIssue) -> ClockTime {
         var body = s[...]
         if body.last == UInt8(ascii: "Z") || body.contains(UInt8(ascii: "+")) {
             throw FieldIssue("not a local time: time-zone offsets are not supported, export ward clock time")

@@ -55,6 +55,31 @@ import Testing
         #expect(throws: FieldIssue("not a time: expected HH:MM (24-hour clock)")) { try FieldParsing.time(b("2.10pm")) }
     }
 
+    /// The byte-level reading of `HH:MM` and `HH:MM:SS` gives what the general path gives, value or reason, for every
+    /// hour and minute and a spread of seconds, in range or not, and for near misses (a letter, a dot) in each place.
+    @Test func theQuickTimeReadingAgreesWithTheGeneralOne() {
+        func reading(_ body: () throws(FieldIssue) -> ClockTime) -> String {
+            do { return "\(try body())" } catch { return "issue: \(error.reason)" }
+        }
+        var cells: [String] = []
+        for h in 0..<100 {
+            for m in 0..<100 {
+                let hm = (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
+                cells.append(hm)
+                for s in [0, 7, 59, 60, 99] { cells.append(hm + (s < 10 ? ":0" : ":") + "\(s)") }
+            }
+        }
+        for base in ["22:05", "22:05:30"] {
+            for i in base.indices {
+                for c in ["x", ".", " ", "-", "+"] { cells.append(base.replacingCharacters(in: i...i, with: c)) }
+            }
+        }
+        for cell in cells {
+            #expect(reading { () throws(FieldIssue) in try FieldParsing.time(b(cell)) }
+                    == reading { () throws(FieldIssue) in try FieldParsing.generalTime(b(cell)) }, "\(cell)")
+        }
+    }
+
     @Test func numbersAndFlags() throws {
         #expect(try FieldParsing.integer(b("16")) == 16)
         #expect(try FieldParsing.integer(b("-3")) == -3)
