@@ -220,7 +220,7 @@ public final class PatientRegistry: @unchecked Sendable {
             precondition(p < 1 << Slot.indexBits - 1, "more than 33 million patients in one shard of the patient table")
             patients += 1
             slots[i] = Slot(key, index: p, arenaStart: arena.count)
-            digests.append(contentsOf: pseudonymiser.digest(Array(bytes)))
+            pseudonymiser.appendDigest(bytes, to: &digests)
             if key.kind == Key.long {
                 let n = UInt32(bytes.count)
                 arena.append(contentsOf: [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)])

@@ -23,8 +23,10 @@ public struct Pseudonymiser: Sendable {
     /// The demonstration key: public, so it protects nothing; used only for synthetic sample studies.
     static let demoKey = "wardsleep-DEMO-KEY-synthetic-data-only-not-for-patient-data"
 
-    /// HMAC state with the key already absorbed; copied for each identifier.
-    let keyed: HMAC<SHA256>
+    /// HMAC-SHA-256 (RFC 2104) with the key already absorbed: SHA-256 after the key's inner pad, and after its outer
+    /// pad. Each identifier copies the two and costs two compressions on concrete SHA-256 states, without the generic
+    /// HMAC type's per-call overhead (several times the hashing itself, paid once for every new patient).
+    private let inner: SHA256, outer: SHA256
     /// Where the key came from.
     public let source: KeySource
 
@@ -35,8 +37,19 @@ public struct Pseudonymiser: Sendable {
             throw ConfigurationError(file: source == .environment ? Pseudonymiser.environmentVariable : "key file", keyPath: "",
                                      message: "the pseudonymisation key is shorter than \(Pseudonymiser.minimumKeyBytes) bytes; use a long random secret")
         }
-        keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(trimmed.utf8)))
+        (inner, outer) = Pseudonymiser.keyedStates(Array(trimmed.utf8))
         self.source = source
+    }
+
+    /// SHA-256 after `key ⊕ ipad` and after `key ⊕ opad`, the key first hashed when longer than a block (RFC 2104).
+    static func keyedStates(_ key: [UInt8]) -> (inner: SHA256, outer: SHA256) {
+        let block = 64
+        var padded = key.count > block ? Array(SHA256.hash(data: key)) : key
+        padded += repeatElement(0, count: block - padded.count)
+        var inner = SHA256(), outer = SHA256()
+        inner.update(data: padded.map { $0 ^ 0x36 })
+        outer.update(data: padded.map { $0 ^ 0x5C })
+        return (inner, outer)
     }
 
     /// Finds the key for the study in `folder`: `--key-file` first (refused inside the study folder), then
@@ -77,9 +90,21 @@ public struct Pseudonymiser: Sendable {
 
     /// The first 10 bytes (80 bits) of HMAC-SHA-256 over an identifier already normalised.
     func digest(_ normalised: [UInt8]) -> [UInt8] {
-        var mac = keyed
-        mac.update(data: normalised)
-        return Array(mac.finalize().prefix(10))
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        normalised.withUnsafeBufferPointer { appendDigest($0, to: &out) }
+        return out
+    }
+
+    /// Appends the 10-byte digest of an identifier already normalised to `out`, copying neither the identifier nor
+    /// the code (a registry computes one for every new patient).
+    func appendDigest(_ normalised: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var h = inner
+        h.update(bufferPointer: UnsafeRawBufferPointer(normalised))
+        let innerHash = h.finalize()
+        var mac = outer
+        innerHash.withUnsafeBytes { mac.update(bufferPointer: $0) }
+        mac.finalize().withUnsafeBytes { out.append(contentsOf: $0.prefix(10)) }
     }
 
     /// `P-` and the digest bytes in hex.
