@@ -352,4 +352,35 @@ import Glibc
         for p in 0..<spill.partitions { try spill.read(p) { r in read += r.key == 42 ? 1 : 0 } }
         #expect(read == 1)
     }
+
+    /// A partition the system refuses to write (here a file-size limit, as a full disk would) stops the run with exit 70
+    /// and says what failed; no report is written from incomplete counts, and no partition is left behind.
+    @Test func aRefusedWriteStopsTheRunAndWritesNoReport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-refused-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let study = folder + "/study", temporary = folder + "/tmp", out = folder + "/report"
+        for f in [temporary, study] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true) }
+        // 450,000 plans: beyond the 131,072 held in memory, about 80 KiB reaches each of the 64 partitions, over the
+        // 64 KiB limit below; the run ledger (about 28 KiB) stays under it.
+        _ = try BenchmarkSleepPlans.write(to: study, rows: 450_000, seed: 7)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // SIGXFSZ ignored (inherited through exec), so a write past the limit fails with EFBIG instead of killing the run.
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 128; exec \"$0\" \"$@\"", wardsleepBinary(), "run", study,
+                             "--out", out, "--ledger", folder + "/ledger.sqlite"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["WARDSLEEP_KEY"] = "wardsleep-test-key-synthetic-data-only"
+        environment["TMPDIR"] = temporary
+        process.environment = environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == ExitStatus.internalError.rawValue, "\(message)")
+        #expect(message.contains("cannot write a temporary file of the fidelity join: File too large; no report was written"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+    }
 }
