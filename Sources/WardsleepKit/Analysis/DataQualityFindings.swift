@@ -3,7 +3,7 @@
 public enum DataQualityFindings {
     /// The findings, in ward order; empty when there are none.
     public static func sentences(study: StudyDefinition, occupancy: OccupancyTotals?, hypnotics: HypnoticUse?) -> [String] {
-        var out: [String] = []
+        var out = censusGaps(study: study, occupancy: occupancy)
         for (ward, over) in (occupancy?.overBeds ?? [:]).sorted(by: { $0.key < $1.key }) {
             let w = study.wards[ward]
             out.append("Occupancy: ward \(w.id)'s census was above its \(NumberFormat.grouped(w.beds)) beds (study.yaml) on "
@@ -17,6 +17,31 @@ public enum DataQualityFindings {
                        + "ward \(study.wards[n.ward].id)'s \(label) is left out of every hypnotic figure in both periods.")
         }
         return out
+    }
+
+    /// The wards in scope the study-wide rates leave out for want of a census in a period (`OccupancyTotals.comparedWards`),
+    /// each said once: or, when no ward has a census in both periods, that no rate per occupied bed day can be given.
+    /// Empty without an occupancy export (exposure is then days in each ward's periods).
+    public static func censusGaps(study: StudyDefinition, occupancy: OccupancyTotals?) -> [String] {
+        guard let occupancy else { return [] }
+        let compared = Set(OccupancyTotals.comparedWards(occupancy, study: study))
+        let left = study.wardsInScope.filter { !compared.contains($0) }
+        guard !left.isEmpty else { return [] }
+        func missing(_ w: Int) -> String {
+            StudyPeriod.allCases.filter { occupancy.total(ward: w, period: $0) == 0 }.map(\.rawValue).joined(separator: " and ")
+        }
+        if compared.isEmpty {
+            let periods = StudyPeriod.allCases.filter { p in study.wardsInScope.allSatisfy { occupancy.total(ward: $0, period: p) == 0 } }
+            let which = periods.isEmpty ? "no ward has occupied bed days in both periods"
+                : "the occupancy export has no occupied bed days in the \(periods.map(\.rawValue).joined(separator: " or the "))"
+            return ["Occupancy: \(which), so no rate per occupied bed day can be given (incidents, hypnotic use); check the "
+                    + "export's dates against study.yaml's periods."]
+        }
+        return left.map { w in
+            let id = study.wards[w].id
+            return "Occupancy: ward \(id) has no occupied bed days in the \(missing(w)), so it is left out of the study-wide rates "
+                + "(incidents, hypnotic use) and the pooled estimates; ward \(id)'s own lines show its counts without a rate."
+        }
     }
 
     static func units(_ u: Double) -> String {

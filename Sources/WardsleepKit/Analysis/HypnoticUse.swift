@@ -216,11 +216,14 @@ public enum HypnoticAnalysis {
         for p in products { productsOfDrug[p.drug, default: []].append(p) }
         var keysOfWard: [Int: [HypnoticUse.Key]] = [:]
         for key in keys { keysOfWard[key.ward, default: []].append(key) }
+        // The study-wide lines add up the wards with exposure in both periods, use and exposure alike.
+        let compared = Set(OccupancyTotals.comparedWards(occupancy, study: study))
+        let studyKeys = keys.filter { compared.contains($0.ward) }
         var out: [HypnoticLine] = []
         for ward in [nil] + study.wardsInScope.map(Optional.some) {
             // The keys of this ward (or all), split by product and by drug once, in the sorted order: each line sums
             // only its own keys, so the work follows the number of keys, not keys × lines.
-            let wardKeys = ward.map { keysOfWard[$0] ?? [] } ?? keys
+            let wardKeys = ward.map { keysOfWard[$0] ?? [] } ?? studyKeys
             var keysOfProduct: [ParsedProduct: [HypnoticUse.Key]] = [:], keysOfDrug: [String: [HypnoticUse.Key]] = [:]
             var keysOfGroup: [DrugGroup: [HypnoticUse.Key]] = [:]
             for key in wardKeys {

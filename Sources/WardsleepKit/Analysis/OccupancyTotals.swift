@@ -29,12 +29,21 @@ public struct OccupancyTotals: Sendable, Codable {
         return bedDays.values.reduce(0) { $0 + ($1[period] ?? 0) }
     }
 
-    /// The exposure of a ward (or the wards in scope, when `ward` is nil) in a period: occupied bed days from this
-    /// census, or days in each ward's period when `occupancy` is nil (no occupancy export).
+    /// The exposure of a ward (or of the study, the `comparedWards`, when `ward` is nil) in a period: occupied bed days
+    /// from this census, or days in each ward's period when `occupancy` is nil (no occupancy export).
     public static func exposure(_ occupancy: OccupancyTotals?, study: StudyDefinition, ward: Int?, period: StudyPeriod) -> Double {
-        (ward.map { [$0] } ?? study.wardsInScope).reduce(0.0) { sum, w in
-            sum + (occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.daysInScope(study.periods(forWard: w)[period])))
-        }
+        (ward.map { [$0] } ?? comparedWards(occupancy, study: study)).reduce(0.0) { sum, w in sum + wardExposure(occupancy, study, w, period) }
+    }
+
+    /// The wards in scope with exposure in both periods: the only wards study-wide rates add up, events and exposure
+    /// alike. A ward whose census is missing from a period would otherwise add its events to a rate without its
+    /// exposure (overstating the rate), or change which wards one period holds; it keeps its own line, without a rate.
+    public static func comparedWards(_ occupancy: OccupancyTotals?, study: StudyDefinition) -> [Int] {
+        study.wardsInScope.filter { w in StudyPeriod.allCases.allSatisfy { wardExposure(occupancy, study, w, $0) > 0 } }
+    }
+
+    private static func wardExposure(_ occupancy: OccupancyTotals?, _ study: StudyDefinition, _ w: Int, _ period: StudyPeriod) -> Double {
+        occupancy.map { Double($0.total(ward: w, period: period)) } ?? Double(study.daysInScope(study.periods(forWard: w)[period]))
     }
 
     /// Counts one census row.

@@ -87,10 +87,15 @@ public enum SafetyAnalysis {
         func unit(_ window: TimeWindow) -> ExposureUnit {
             occupancy == nil ? .days : (window == .allDay ? .occupiedBedDays : .occupiedBedNights)
         }
+        // The study-wide cells add up the wards with exposure in both periods, events and exposure alike.
+        let compared = OccupancyTotals.comparedWards(occupancy, study: study)
+        func events(_ category: String, _ ward: Int?, _ period: StudyPeriod, _ window: TimeWindow) -> Int {
+            guard ward == nil else { return incidents.count(category: category, ward: ward, period: period, window: window) }
+            return compared.reduce(0) { $0 + incidents.count(category: category, ward: $1, period: period, window: window) }
+        }
         func cell(_ ward: Int?, _ category: String, _ window: TimeWindow) -> SafetyCell {
             SafetyCell(ward: ward, category: category, window: window,
-                       baselineEvents: incidents.count(category: category, ward: ward, period: .baseline, window: window),
-                       pilotEvents: incidents.count(category: category, ward: ward, period: .pilot, window: window),
+                       baselineEvents: events(category, ward, .baseline, window), pilotEvents: events(category, ward, .pilot, window),
                        baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot), unit: unit(window))
         }
         var cells: [SafetyCell] = []

@@ -46,8 +46,20 @@ public enum HypnoticSection {
         let ddd: Prose = "Each product is resolved to a drug and strength and converted to WHO defined daily doses (DDD); DDD \(exposure.per100)"
             + (exposureFromOccupancy ? "." : " (no occupancy export: days in each ward's periods).")
         doc.paragraph(ddd)
+        // Wards without exposure in a period are left out of the study-wide lines (`OccupancyTotals.comparedWards`).
+        let wardTotals = lines.filter { $0.ward != nil && $0.group == nil }
+        let leftOut = Set(wardTotals.filter { $0.baselineExposure == 0 || $0.pilotExposure == 0 }.map { $0.ward! })
+        let leftOutNote: Prose? = leftOut.isEmpty ? nil : Prose(
+            "Left out of the study-wide lines, having no \(exposure.plural) in a period: "
+            + study.wards.indices.filter(leftOut.contains).map { "ward \(study.wards[$0].id)" }.joined(separator: ", ")
+            + "; \(leftOut.count == 1 ? "its own line shows its" : "their own lines show their") use without a rate.")
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
-            doc.paragraph("No hypnotic use fell in either period.")
+            if wardTotals.isEmpty {
+                doc.paragraph("No hypnotic use fell in either period.")
+            } else {
+                doc.paragraph("No ward that used hypnotics has \(exposure.plural) in both periods, so there is no study-wide line "
+                              + "(see \(emphasis: "Data quality")); each ward's use is in \(code: "tables/hypnotics.csv").")
+            }
             return doc
         }
         let shownStyle = ShownHypnoticLine.unitStyle(kind, style)
@@ -95,11 +107,11 @@ public enum HypnoticSection {
                 + figures(l)
         })
         doc.heading(3, "By ward (all hypnotics)")
-        let wardLines = lines.filter { $0.ward != nil && $0.group == nil }
-        doc.table(header: ["Ward", "CBTi"] + figureHeader, numeric: [false, false, true, true, true, true, true], rows: wardLines.map { l in
+        doc.table(header: ["Ward", "CBTi"] + figureHeader, numeric: [false, false, true, true, true, true, true], rows: wardTotals.map { l in
             let w = study.wards[l.ward!]
             return [Prose(w.label), w.cbti ? "yes" : "no"] + figures(l)
         })
+        if let leftOutNote { doc.paragraph(leftOutNote) }
         let noDDD = Set(lines.compactMap { $0.drug }.filter { $0.dddMg == nil }.map(\.name))
         if !noDDD.isEmpty {
             doc.paragraph("No WHO DDD is assigned to \(noDDD.sorted().joined(separator: ", ")): reported in units and mg, with DDD not applicable.")

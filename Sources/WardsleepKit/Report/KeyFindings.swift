@@ -52,6 +52,10 @@ public enum KeyFindings {
         let c = ShownComparison(cell, style: style)
         guard let r = c.ratio else { return finding(title, "Counts of \(what) are too small to publish a rate ratio.") }
         guard let estimate = r.estimate, let lo = r.lower, let hi = r.upper, let p = r.pExact else {
+            if cell.baselineExposure == 0 || cell.pilotExposure == 0 {
+                let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
+                return finding(title, "Rates of \(what) cannot be given: no ward has \(exposure) in both periods (see Data quality).")
+            }
             return finding(title, "No \(what) in either period.")
         }
         var text = "\(capitalised(SafetySection.verdict(lower: lo, upper: hi))) in \(what)"
@@ -68,6 +72,11 @@ public enum KeyFindings {
         let title = "Hypnotics."
         guard let kind = s.hypnotics else { return finding(title, "Hypnotic use was not supplied.") }
         guard let total = s.hypnoticLines.first(where: { $0.ward == nil && $0.group == nil }) else {
+            guard s.hypnoticLines.isEmpty else {
+                let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
+                return finding(title, "Hypnotic use cannot be compared across the study: no ward that used hypnotics has \(exposure) in both "
+                               + "periods (see Data quality).")
+            }
             return finding(title, "No hypnotic use in either period.")
         }
         let shown = ShownHypnoticLine(total, style: ShownHypnoticLine.unitStyle(kind, style))
@@ -141,6 +150,17 @@ public enum KeyFindings {
         if let worst = tallies.filter({ $0.quarantinedPercent != nil }).max(by: { $0.quarantinedPercent! < $1.quarantinedPercent! }),
            let pct = worst.quarantinedPercent, pct > 0 {
             text += " (the most: \(worst.tally.file), \(worst.percentText)%)"
+        }
+        // An export that adds nothing (every row outside the periods), and anything else wrong in aggregate, is said here too:
+        // "every row accounted for" must not read as "the data are fine".
+        let unused = s.ingest.tallies.filter { $0.nothingAnalysedWarning != nil }.map(\.file)
+        if !unused.isEmpty {
+            text += "; but \(unused.joined(separator: ", ")) \(unused.count == 1 ? "adds" : "add") nothing to the report: no row "
+                + "was analysed"
+        }
+        if !s.dataQualityFindings.isEmpty {
+            let n = s.dataQualityFindings.count
+            text += "; \(n == 1 ? "one finding" : "\(n) findings") on the data (see Data quality)"
         }
         return finding(title, text + ".")
     }

@@ -114,6 +114,16 @@ public enum SafetySection {
             let ward = study.wards[cell.ward!]
             return row(ward.label, ward.cbti ? "yes" : "no", ShownComparison(cell, style: style))
         })
+        // Wards without exposure in a period are left out of the study-wide rates (`OccupancyTotals.comparedWards`).
+        let leftOut = Set(wardCells.filter { $0.baselineExposure == 0 || $0.pilotExposure == 0 }.map { $0.ward! })
+        if !leftOut.isEmpty {
+            let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
+            doc.paragraph(leftOut.count == wardCells.count
+                ? "No ward has \(exposure) in both periods, so no rate can be given (see \(emphasis: "Data quality"))."
+                : "Left out of the study-wide rates and the pooled estimates, having no \(exposure) in a period: "
+                    + study.wards.indices.filter(leftOut.contains).map { "ward \(study.wards[$0].id)" }.joined(separator: ", ")
+                    + "; \(leftOut.count == 1 ? "its own line shows its" : "their own lines show their") incidents without a rate.")
+        }
         doc.paragraph("Rates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
                       + "Every ward, category and window is in \(code: "tables/incidents.csv"); pooled estimates in \(code: "tables/incidents_pooled.csv").")
         for figure in SafetyForest.figures(s, study: study, style: style) { doc.figure(alt: figure.plot.altText(), path: figure.path) }
@@ -124,7 +134,7 @@ public enum SafetySection {
         if s.withoutTime > 0 {
             doc.paragraph("\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.")
         }
-        for gap in s.incompleteCensus {
+        for gap in s.incompleteCensus where !leftOut.contains(gap.ward) {
             doc.paragraph("Census incomplete: ward \(study.wards[gap.ward].id) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "
                           + "its exposure is understated by the missing days.")
         }

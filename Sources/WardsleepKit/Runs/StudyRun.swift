@@ -215,7 +215,7 @@ public enum StudyRun {
         let written = keepLastGood ? qualityFailedFolder(out) : out
         try staging.commit(to: written)
 
-        var warnings: [String] = []
+        var warnings = ingest.tallies.compactMap(\.nothingAnalysedWarning)
         for t in ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent) {
             warnings.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
                             + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
@@ -345,5 +345,17 @@ extension ExportTally {
     public var accountingLine: String {
         "\(file): \(NumberFormat.grouped(rowsRead)) rows read, \(NumberFormat.grouped(accepted)) accepted, "
             + "\(NumberFormat.grouped(quarantined)) quarantined (\(NumberFormat.fixed(quarantinedPercent, 1))%)"
+    }
+
+    /// A warning when rows were accepted but every one was set aside, so the export adds nothing to the report (most
+    /// often an export of the wrong dates); `nil` otherwise.
+    public var nothingAnalysedWarning: String? {
+        guard accepted > 0, setAside.values.reduce(0, +) >= accepted else { return nil }
+        let n = NumberFormat.grouped(accepted)
+        if setAside["outside both periods"] == accepted {
+            return "\(file): none of its \(n) accepted rows falls in the baseline or pilot period, so it adds nothing to the report; "
+                + "check its dates against study.yaml's periods"
+        }
+        return "\(file): every one of its \(n) accepted rows was set aside (see above), so it adds nothing to the report"
     }
 }

@@ -39,6 +39,10 @@ public enum StudyValidation {
                 lines.append("  set aside (accepted, not analysed): "
                              + t.setAside.sorted { $0.key < $1.key }.map { "\($0.key): \(NumberFormat.grouped($0.value))" }.joined(separator: "; "))
             }
+            if let warning = t.nothingAnalysedWarning { lines.append("  warning: " + warning) }
+            if t.blankLines > 0 {
+                lines.append("  blank lines skipped: \(NumberFormat.grouped(t.blankLines)) (lines with no value in any field; not rows)")
+            }
             if t.encoding != "utf-8" { lines.append("  encoding: \(t.encoding) (the file is not UTF-8)") }
             if t.export == .feedback { lines += unthemed.lines }
             if !t.unusedColumns.isEmpty {

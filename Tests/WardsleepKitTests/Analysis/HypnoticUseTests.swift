@@ -25,6 +25,8 @@ import Testing
         use.hypnoticIssue(try issue("Quviviq 50mg tablets", 28))
         var occupancy = OccupancyTotals()
         occupancy.add(OccupancyRecord(day: day2018, ward: 0, occupiedBeds: 4140, leaveBeds: nil, period: .baseline))
+        // A pilot census too: a ward without one would be left out of the study-wide lines.
+        occupancy.add(OccupancyRecord(day: day2019, ward: 0, occupiedBeds: 4000, leaveBeds: nil, period: .pilot))
         let lines = HypnoticAnalysis.lines(use, study: study, occupancy: occupancy)
         let zopiclone = lines.first { $0.ward == nil && $0.drug?.name == "zopiclone" && $0.product == nil }!
         #expect(zopiclone.baseline.units == 828 && zopiclone.baseline.mg == 3105 && zopiclone.baselineDDD == 414)

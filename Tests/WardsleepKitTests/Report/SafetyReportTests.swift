@@ -57,6 +57,54 @@ import Testing
         #expect(SafetySection.render(s, study: study, style: .exact).markdown.contains("**No occupancy export was supplied**"))
     }
 
+    /// A ward whose census is missing from a period has events but no exposure there: the study-wide rate leaves it out,
+    /// events and exposure alike (adding its events alone would overstate the rate), and the report says so. With no
+    /// census in a period at all, the finding says no rate can be given, not that there were no incidents.
+    @Test func aWardWithoutACensusIsLeftOutOfTheStudyWideRates() throws {
+        let study = testStudy()  // A1 and D1
+        func incident(_ ward: Int, _ day: CalendarDay) -> IncidentRecord {
+            IncidentRecord(id: "x", day: day, time: nil, ward: ward, category: "violence", subcategory: nil, severity: nil, patient: nil,
+                           status: nil, excludedByStatus: false,
+                           timing: EventTiming(day: day, time: nil, periods: study.periods(forWard: ward), window: .default))
+        }
+        let counts = IncidentCounts()
+        let base = CalendarDay(year: 2018, month: 3, day: 1)!, pilot = CalendarDay(year: 2019, month: 3, day: 1)!
+        for (ward, baseline, pilotEvents) in [(0, 30, 20), (1, 50, 40)] {
+            for _ in 0..<baseline { counts.incident(incident(ward, base)) }
+            for _ in 0..<pilotEvents { counts.incident(incident(ward, pilot)) }
+        }
+        var occupancy = OccupancyTotals(beds: study.wards.map(\.beds))
+        occupancy.add(OccupancyRecord(day: base, ward: 0, occupiedBeds: 15, leaveBeds: nil, period: .baseline))
+        occupancy.add(OccupancyRecord(day: pilot, ward: 0, occupiedBeds: 14, leaveBeds: nil, period: .pilot))
+        occupancy.add(OccupancyRecord(day: base, ward: 1, occupiedBeds: 12, leaveBeds: nil, period: .baseline))  // D1: no pilot census
+        let s = SafetyAnalysis.analyse(study: study, incidents: counts, occupancy: occupancy)
+        let all = s.studyCell(IncidentCounts.allCategories, .allDay)!
+        // A1 alone: 30 and 20 incidents over 15 and 14 occupied bed days; D1's 90 incidents are in no study-wide figure.
+        #expect(all.baselineEvents == 30 && all.pilotEvents == 20 && all.baselineExposure == 15 && all.pilotExposure == 14)
+        let d1 = s.cells.first { $0.ward == 1 && $0.category == IncidentCounts.allCategories && $0.window == .allDay }!
+        #expect(d1.baselineEvents == 50 && d1.pilotEvents == 40 && d1.pilotExposure == 0)
+        #expect(SafetySection.render(s, study: study, style: .exact).markdown.contains(
+            "Left out of the study-wide rates and the pooled estimates, having no occupied bed days in a period: ward D1; its own "
+                + "line shows its incidents without a rate."))
+        #expect(DataQualityFindings.censusGaps(study: study, occupancy: occupancy) == [
+            "Occupancy: ward D1 has no occupied bed days in the pilot, so it is left out of the study-wide rates (incidents, hypnotic "
+                + "use) and the pooled estimates; ward D1's own lines show its counts without a rate.",
+        ])
+
+        // No census in the pilot for any ward: no rate, and the key finding says why.
+        var baselineOnly = OccupancyTotals(beds: study.wards.map(\.beds))
+        for w in 0..<2 { baselineOnly.add(OccupancyRecord(day: base, ward: w, occupiedBeds: 10, leaveBeds: nil, period: .baseline)) }
+        let none = SafetyAnalysis.analyse(study: study, incidents: counts, occupancy: baselineOnly)
+        let cell = none.studyCell(IncidentCounts.allCategories, .allDay)!
+        #expect(cell.baselineEvents == 0 && cell.pilotEvents == 0 && cell.pilotExposure == 0)
+        #expect(DataQualityFindings.censusGaps(study: study, occupancy: baselineOnly) == [
+            "Occupancy: the occupancy export has no occupied bed days in the pilot, so no rate per occupied bed day can be given "
+                + "(incidents, hypnotic use); check the export's dates against study.yaml's periods.",
+        ])
+        #expect(SafetySection.render(none, study: study, style: .exact).markdown.contains(
+            "No ward has occupied bed days in both periods, so no rate can be given"))
+    }
+
     @Test func sampleSafetySectionAndTablesAgree() throws {
         let dir = TempFolder()
         let out = dir.path + "/report"

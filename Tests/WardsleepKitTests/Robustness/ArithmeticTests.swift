@@ -101,6 +101,9 @@ import Testing
         #expect(occupancy.overBeds == [0: OccupancyTotals.OverBeds(days: 2, most: 30)])
         #expect(occupancy.total(ward: 0, period: .pilot) == 75)
         #expect(DataQualityFindings.sentences(study: study, occupancy: occupancy, hypnotics: nil) == [
+            // This census has no baseline day at all: said first, as no rate can be given.
+            "Occupancy: the occupancy export has no occupied bed days in the baseline, so no rate per occupied bed day can be given "
+                + "(incidents, hypnotic use); check the export's dates against study.yaml's periods.",
             "Occupancy: ward A1's census was above its 16 beds (study.yaml) on 2 days in the study periods, at most 30 occupied beds; "
                 + "its rates use the census as recorded.",
         ])
