@@ -195,7 +195,7 @@ public struct InterruptedSeries: Sendable, Codable {
         outcome = SegmentedRegression.fit(rows)
         withheld = nil
         points = []
-        points = chart(levels: nil, amounts: { $0.reduce(0.0) { $0 + $1.amount } })
+        points = chart(amounts: { $0.reduce(0.0) { $0 + $1.amount } })
     }
 
     /// The rows used by the model (those with exposure).
@@ -210,7 +210,7 @@ public struct InterruptedSeries: Sendable, Codable {
     /// The chart's months: observed rates from `amounts` (the total of a month's rows, or `nil` when withheld), fitted
     /// and counterfactual rates from the model with each ward's level from `levels` (or the model's own); no fitted
     /// line when `fitted` is false.
-    public func chart(levels: [Int: Double]?, fitted drawFit: Bool = true, amounts: ([SegmentRow]) -> Double?) -> [SegmentedPoint] {
+    public func chart(fitted drawFit: Bool = true, amounts: ([SegmentRow]) -> Double?) -> [SegmentedPoint] {
         let used = modelRows
         var months: [Int: [SegmentRow]] = [:]
         for r in used { months[r.month, default: []].append(r) }
@@ -222,7 +222,7 @@ public struct InterruptedSeries: Sendable, Codable {
             let observed = amounts(rs)
             var fitted: Double?, counterfactual: Double?
             if let m, drawFit {
-                func level(_ w: Int) -> Double { levels?[w] ?? m.level(ward: w) }
+                func level(_ w: Int) -> Double { m.level(ward: w) }
                 fitted = rs.reduce(0.0) { $0 + Foundation.exp(level($1.ward) + m.trendPart($1)) * $1.exposure } / exposure * scale
                 if phase == .pilot {
                     counterfactual = rs.reduce(0.0) { $0 + Foundation.exp(level($1.ward) + m.trendPart($1, counterfactual: true)) * $1.exposure } / exposure * scale
@@ -232,16 +232,5 @@ public struct InterruptedSeries: Sendable, Codable {
             return SegmentedPoint(label: String(start.iso.prefix(7)), start: start, phase: phase, observed: observed.map { $0 / exposure * scale },
                                   fitted: fitted, counterfactual: counterfactual, exposure: exposure, amount: observed)
         }
-    }
-
-    /// Each ward's log level such that its fitted amounts sum to `totals[ward]` with the model's trend and changes (the
-    /// Poisson fit's own property for the exact totals); a ward with a total of zero gets no fitted amount.
-    public func levels(matching totals: [Int: Double]) -> [Int: Double]? {
-        guard case .success(let m) = outcome else { return nil }
-        var sums: [Int: Double] = [:]
-        for r in modelRows { sums[r.ward, default: 0] += Foundation.exp(m.trendPart(r)) * r.exposure }
-        var out: [Int: Double] = [:]
-        for (w, s) in sums { out[w] = (totals[w] ?? 0) > 0 && s > 0 ? Foundation.log(totals[w]! / s) : -Double.infinity }
-        return out
     }
 }

@@ -2,52 +2,53 @@ import Foundation
 
 /// Segmented regressions as a releasable output may show them.
 ///
-/// A model's estimates (trend, level and slope changes, their intervals and p-values, the dispersion) are not counts:
-/// they come from the exact ward-months and are published as they are — unless a ward's total in a period, which the
-/// model's ward level and level change rest on, is a small number (suppressed): then the whole model is withheld, as a
-/// pooled estimate is. The intercept and ward effects are never published. What is plotted per month comes from released
-/// values only: a month's observed rate is its published count (over the wards with a row that month) over the
-/// exposure, withheld when suppressed; the fitted lines carry the model's trend and changes with each ward's level set
-/// so that its fitted amounts sum to its published total, so no line can be read back to an exact count. DDDs from
-/// doses given are scaled by published ÷ exact doses; DDDs from pharmacy issues are supplies and shown as they are.
+/// A model's estimates (trend, level and slope changes, their intervals and p-values, the dispersion) are refitted on
+/// every ward-month's count as published: rounded, and a small number (suppressed, 1 to 7 by default) taken as the middle
+/// of its range, 4; DDDs from doses given are scaled by that count ÷ the exact doses. So the estimates are a function of
+/// what is published. Estimates of the exact ward-months would give them back: with a few months a period, the trend,
+/// the changes, their intervals and the dispersion, beside the published exposures, leave one series of exact counts
+/// that fits, even to three significant figures. When more than a quarter of the ward-months with events are suppressed
+/// the model would rest on stand-ins, and is withheld. The estimates are then shown to three significant figures (p to two); the
+/// intercept and ward effects are never published. A month's observed rate is its published count (over the wards with
+/// a row that month) over the exposure, withheld when suppressed; the fitted lines are the refitted model's. DDDs from
+/// pharmacy issues are supplies and shown as they are.
 extension InterruptedSeries {
+    /// The largest share of a model's ward-months with events that may be suppressed for it to be published.
+    public static let suppressedShareLimit = 0.25
+
+    /// A suppressed count as a released model takes it: the middle of the suppressed range.
+    public static func standIn(_ policy: DisclosurePolicy) -> Double { Double(1 + policy.suppressAtOrBelow) / 2 }
+
     /// The series recomputed for release under `policy`.
     public func released(_ policy: DisclosurePolicy) -> InterruptedSeries {
+        func publish(_ n: Int) -> Int? { Disclosure.publish(n, policy: policy).number }
+        guard rows.contains(where: { $0.events != nil }) else { return self }  // supplies: no counts of people
+        var shown = rows, suppressed = 0, eventful = 0
+        for i in shown.indices where shown[i].exposure > 0 {
+            let events = shown[i].events ?? 0, p = publish(events)
+            if events > 0 { eventful += 1 }
+            if p == nil { suppressed += 1 }
+            let count = p.map(Double.init) ?? InterruptedSeries.standIn(policy)
+            shown[i].amount = events > 0 ? shown[i].amount * count / Double(events) : 0
+            shown[i].events = p ?? 0
+        }
         var out = self
-        func publish(_ n: Int) -> Double? { Disclosure.publish(n, policy: policy).number.map(Double.init) }
-        let used = modelRows
-        guard used.contains(where: { $0.events != nil }) else { return self }  // supplies: no counts of people
-        var totals: [Int: [StudyPeriod: (amount: Double, events: Int)]] = [:]
-        for r in used {
-            var t = totals[r.ward]?[r.period] ?? (0, 0)
-            t.amount += r.amount
-            t.events += r.events ?? 0
-            totals[r.ward, default: [:]][r.period] = t
+        out.outcome = SegmentedRegression.fit(shown)
+        let tooMany = Double(suppressed) > InterruptedSeries.suppressedShareLimit * Double(eventful)
+        if tooMany, case .success = out.outcome {
+            out.withheld = "more than a quarter of its ward-months with events are small numbers (suppressed), so no model is published"
         }
-        var published: [Int: Double] = [:], suppressed = false
-        for (ward, periods) in totals {
-            for (_, t) in periods {
-                guard let p = publish(t.events) else { suppressed = true; continue }
-                published[ward, default: 0] += t.events > 0 ? t.amount * p / Double(t.events) : 0
-            }
-        }
-        if suppressed, case .success = outcome {
-            out.withheld = "a ward's count in a period is a small number (suppressed), so no model is published"
-        }
-        if !suppressed, case .success(var m) = outcome {
-            // Estimates at full precision, with the exposures published beside them, constrain each ward's exact period
-            // totals through the model's score equations; three significant figures leave nothing to solve for.
+        if !tooMany, case .success(var m) = out.outcome {
             m.baselineTrend = m.baselineTrend?.coarsened
             m.levelChange = m.levelChange?.coarsened
             m.slopeChange = m.slopeChange?.coarsened
             m.fit.dispersion = SegmentParameter.significant(m.fit.dispersion, 3)
             out.outcome = .success(m)
         }
-        let levels = suppressed ? nil : levels(matching: published)
-        out.points = chart(levels: levels, fitted: !suppressed) { rows in
+        out.points = out.chart(fitted: !tooMany) { rows in
             let events = rows.reduce(0) { $0 + ($1.events ?? 0) }, amount = rows.reduce(0.0) { $0 + $1.amount }
             guard let p = publish(events) else { return nil }
-            return events > 0 ? amount * p / Double(events) : 0
+            return events > 0 ? amount * Double(p) / Double(events) : 0
         }
         return out
     }

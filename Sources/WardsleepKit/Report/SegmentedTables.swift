@@ -28,7 +28,7 @@ public enum SegmentedTables {
     }
 
     /// The ITS part of the safety (`incidents`) or hypnotic (`hypnotic_ddd`) section: charts, then the table.
-    public static func section(_ all: [InterruptedSeries], measure: String, study: StudyDefinition) -> ReportDocument {
+    public static func section(_ all: [InterruptedSeries], measure: String, study: StudyDefinition, policy: DisclosurePolicy?) -> ReportDocument {
         var doc = ReportDocument()
         let series = all.filter { $0.measure == measure }
         guard !series.isEmpty else { return doc }
@@ -52,7 +52,7 @@ public enum SegmentedTables {
                   numeric: [false, true, false, false, false, true], rows: series.map { s in
             let months = Set(s.modelRows.map(\.month)).count
             guard let m = s.model else {
-                return [label(s, study: study), String(months), s.withheld != nil ? "withheld: a ward's count in a period is suppressed" : reason(s),
+                return [label(s, study: study), String(months), s.withheld != nil ? "withheld: too many ward-months are suppressed" : reason(s),
                         "—", "—", "—"].map { Prose($0) }
             }
             return [label(s, study: study), String(months), parameter(m.baselineTrend), parameter(m.levelChange), parameter(m.slopeChange),
@@ -62,9 +62,13 @@ public enum SegmentedTables {
         if !aliased.isEmpty {
             doc.paragraph("Columns dropped as aliased (not estimable from these months): \(aliased.joined(separator: "; ")).")
         }
-        if series.contains(where: { $0.withheld != nil }) {
-            doc.paragraph("A model is withheld when a ward's count in a period is a small number (suppressed): its estimates rest on "
-                          + "that count, as a pooled estimate does.")
+        // Counts of people's events are refitted as published; pharmacy issues (supplies) are modelled as they are.
+        if let policy, series.contains(where: { $0.rows.contains { $0.events != nil } }) {
+            doc.paragraph("In this copy each model is fitted to the monthly ward counts as published (rounded to the nearest "
+                          + "\(policy.roundTo); a count from 1 to \(policy.suppressAtOrBelow) taken as "
+                          + "\(NumberFormat.json(InterruptedSeries.standIn(policy)))), so that its estimates reveal no exact count; they "
+                          + "differ a little from the exact model's. A model is withheld when more than a quarter of its ward-months "
+                          + "with events are small numbers (suppressed).")
         }
         doc.paragraph("Every model is in \(code: "results.json") under \(code: "its").")
         return doc

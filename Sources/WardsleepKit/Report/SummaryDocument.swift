@@ -65,7 +65,7 @@ public enum SummaryDocument {
         }
         return HypnoticSection.render(s.hypnoticLines, prn: s.prn, kind: kind, study: s.study, style: s.style,
                                       exposureFromOccupancy: s.exposureFromOccupancy, hypnoticModel: s.hypnoticModel)
-            + SegmentedTables.section(s.its, measure: "hypnotic_ddd", study: s.study)
+            + SegmentedTables.section(s.its, measure: "hypnotic_ddd", study: s.study, policy: s.style.policy)
     }
 
     static func intervention(_ study: StudyDefinition) -> ReportDocument {
@@ -183,7 +183,7 @@ public enum SummaryDocument {
             return doc
         }
         var doc = SafetySection.render(safety, study: s.study, style: s.style)
-        doc.append(SegmentedTables.section(s.its, measure: "incidents", study: s.study))
+        doc.append(SegmentedTables.section(s.its, measure: "incidents", study: s.study, policy: s.style.policy))
         doc.paragraph(Prose("\(s.style.show(s.incidentsAnalysed)) of \(s.style.show(tally.accepted)) accepted incident rows fall in "
                             + "a period" + (s.study.scope.description.isEmpty ? " and are" : ", are inside this report's filters and are") + " not excluded "
                             + "by status; each is placed by the date of the event itself and its ward's period dates."))

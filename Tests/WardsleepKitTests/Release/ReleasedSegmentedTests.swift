@@ -39,13 +39,13 @@ import Testing
         #expect(d1.reduce(0) { $0 + $1.amount } == 1)  // January's incident on D1 is outside its periods
         #expect(series[1].rows.filter { $0.amount > 0 }.map(\.month) == [1])  // 02:30 is in the protected window
         #expect(series[2].rows.reduce(0) { $0 + $1.amount } == 2)
-        #expect(SegmentedTables.section(series, measure: "incidents", study: study).markdown
+        #expect(SegmentedTables.section(series, measure: "incidents", study: study, policy: nil).markdown
             .contains("No occupancy export was supplied, so the offset is ward-days."))
         // With a census, the exposure is occupied bed days, and a ward-month without a census day is said to be left out.
         months.occupancy(OccupancyRecord(day: CalendarDay(year: 2018, month: 1, day: 3)!, ward: 0, occupiedBeds: 12, leaveBeds: nil, period: .baseline))
         let censused = months.series(categories: ["all"], hasOccupancy: true, hasIncidents: true, hasHypnotics: false, withheld: [])
         #expect(censused[0].rows.first?.exposure == 12 && censused[0].unit == .occupiedBedDays)
-        #expect(SegmentedTables.section(censused, measure: "incidents", study: study).markdown
+        #expect(SegmentedTables.section(censused, measure: "incidents", study: study, policy: nil).markdown
             .contains("30 ward-months have no census day, so no exposure, and are left out of every model."))
         #expect(censused[0].outcome.failure == .tooFewPoints(baseline: 1, pilot: 0, needed: 3))
     }
@@ -60,34 +60,42 @@ import Testing
 
     @Test func aModelWhoseWardCountIsSuppressedIsWithheld() throws {
         let policy = DisclosurePolicy()
-        // Ward 1 has 6 events in its pilot (8 months of 0 or 1): suppressed, so the model is withheld.
+        // Ward 1's months hold 0 to 3 events: small numbers (suppressed) in more than a quarter of the ward-months with
+        // events, so the model would rest on stand-ins, and is withheld.
         let r = rows(ward: 0) { 10 + $0 % 4 } + rows(ward: 1) { t in t >= 13 ? (t % 3 == 0 ? 1 : 0) + (t == 14 ? 2 : 0) : 3 }
         let series = InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: r)
         #expect(series.model != nil)
         let shown = series.released(policy)
         #expect(shown.model == nil)
-        #expect(shown.withheld == "a ward's count in a period is a small number (suppressed), so no model is published")
+        #expect(shown.withheld == "more than a quarter of its ward-months with events are small numbers (suppressed), so no model is published")
         #expect(shown.points.allSatisfy { $0.fitted == nil && $0.counterfactual == nil })
         let json = try JSONSerialization.jsonObject(with: Data(SegmentedTables.json([shown], study: testStudy()).rendered().utf8)) as? [[String: Any]]
         #expect(json?.first?["parameters"] is NSNull && json?.first?["withheld"] as? String == shown.withheld)
     }
 
-    @Test func releasedChartShowsPublishedMonthsAndLinesThatSumToPublishedTotals() throws {
+    @Test func releasedModelIsRefittedOnPublishedMonthsAndItsLinesSumToPublishedTotals() throws {
         let policy = DisclosurePolicy()
         let r = rows(ward: 0) { 10 + $0 % 4 } + rows(ward: 1) { 20 + $0 % 7 }
         let series = InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: r)
         let shown = series.released(policy)
-        // Estimates are not counts, but at full precision they would pin down the exact ward totals through the score
-        // equations: released, each is rounded to three significant figures (p to two).
-        let exact = try #require(series.model), released = try #require(shown.model)
-        for (e, r) in [(exact.baselineTrend, released.baselineTrend), (exact.levelChange, released.levelChange),
-                       (exact.slopeChange, released.slopeChange)] {
+        // The same model on every ward-month's count as published, its estimates then to three significant figures.
+        let published = r.map { row -> SegmentRow in
+            var row = row
+            row.events = Disclosure.publish(row.events!, policy: policy).number!
+            row.amount = Double(row.events!)
+            return row
+        }
+        let refit = try #require(try? SegmentedRegression.fit(published).get()), released = try #require(shown.model)
+        for (e, r) in [(refit.baselineTrend, released.baselineTrend), (refit.levelChange, released.levelChange),
+                       (refit.slopeChange, released.slopeChange)] {
             let e = try #require(e), r = try #require(r)
-            #expect(r.rateRatio == SegmentParameter.significant(e.rateRatio, 3) && r.rateRatio != e.rateRatio)
+            #expect(r.rateRatio == SegmentParameter.significant(e.rateRatio, 3))
             #expect(r.lower == SegmentParameter.significant(e.lower, 3) && r.upper == SegmentParameter.significant(e.upper, 3))
             #expect(r.p == SegmentParameter.significant(e.p, 2) && r.estimate == log(r.rateRatio))
         }
-        #expect(released.fit.dispersion == SegmentParameter.significant(exact.fit.dispersion, 3))
+        #expect(released.fit.dispersion == SegmentParameter.significant(refit.fit.dispersion, 3))
+        #expect(released.levelChange?.rateRatio != series.model?.levelChange.map { SegmentParameter.significant($0.rateRatio, 3) }
+                || released.baselineTrend?.rateRatio != series.model?.baselineTrend.map { SegmentParameter.significant($0.rateRatio, 3) })
         #expect(SegmentParameter.significant(0.0012345, 3) == 0.00123 && SegmentParameter.significant(98765, 2) == 99000)
         for p in shown.points {
             // Each month's point is the published count of its two ward-months over their exposure.
@@ -95,18 +103,69 @@ import Testing
             #expect(p.amount == Double(Disclosure.publish(exact, policy: policy).number!))
             #expect(abs(try #require(p.observed) - p.amount! / p.exposure * 1000) < 1e-9)
         }
-        // The fitted amounts of each ward sum to its published total (baseline + pilot), not to its exact one.
-        let model = try #require(shown.model)
+        // The fitted amounts of each ward sum to its published total, not to its exact one (a Poisson fit's property).
         for w in [0, 1] {
-            let wardRows = r.filter { $0.ward == w }
-            let published = StudyPeriod.allCases.reduce(0.0) { sum, period in
-                sum + Double(Disclosure.publish(wardRows.filter { $0.period == period }.reduce(0) { $0 + ($1.events ?? 0) }, policy: policy).number!)
-            }
-            let levels = try #require(shown.levels(matching: [0: 0, 1: 0].merging([w: published]) { $1 }))
-            let fitted = wardRows.reduce(0.0) { $0 + exp(levels[w]! + model.trendPart($1)) * $1.exposure }
-            #expect(abs(fitted - published) < 1e-6 * published)
+            let total = published.filter { $0.ward == w }.reduce(0.0) { $0 + $1.amount }
+            let fitted = r.filter { $0.ward == w }.reduce(0.0) { $0 + exp(released.level(ward: w) + released.trendPart($1)) * $1.exposure }
+            #expect(abs(fitted - total) < 1e-6 * total)
         }
         #expect(shown.points.contains { $0.counterfactual != nil } && shown.points.allSatisfy { $0.fitted != nil })
+    }
+
+    /// A few suppressed months (a quarter at most) are taken as the middle of the suppressed range, 4, and the model is
+    /// published; what they were exactly (1 to 7) changes nothing in the copy.
+    @Test func aFewSuppressedMonthsAreTakenAsFour() throws {
+        let policy = DisclosurePolicy()
+        func series(_ small: Int) -> InterruptedSeries {
+            // Ward 1's first four baseline months and four pilot months hold `small` events: 8 of the 32 ward-months.
+            let r = rows(ward: 0) { 20 + $0 % 4 } + rows(ward: 1) { t in [1, 2, 3, 4, 13, 14, 15, 16].contains(t) ? small : 25 + t % 3 }
+            return InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: r)
+        }
+        let one = series(1).released(policy), seven = series(7).released(policy)
+        #expect(one.withheld == nil && seven.withheld == nil)
+        let fours = series(4).rows.map { row -> SegmentRow in
+            var row = row
+            if let p = Disclosure.publish(row.events!, policy: policy).number { row.amount = Double(p) }
+            return row
+        }
+        let refit = try #require(try? SegmentedRegression.fit(fours).get())
+        #expect(one.model?.levelChange == refit.levelChange?.coarsened && one.model == seven.model)
+        #expect(SegmentedTables.json([one], study: testStudy()).rendered() == SegmentedTables.json([seven], study: testStudy()).rendered())
+        // Nine of the 32 ward-months (all with events) is more than a quarter: withheld.
+        let r9 = series(3).rows.map { row -> SegmentRow in
+            var row = row
+            if row.ward == 0 && row.month == 5 { row.events = 2; row.amount = 2 }
+            return row
+        }
+        let nine = InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: r9)
+        #expect(nine.released(policy).model == nil)
+        #expect(SegmentedTables.section([series(1).released(policy)], measure: "incidents", study: testStudy(), policy: policy).markdown
+            .contains("fitted to the monthly ward counts as published (rounded to the nearest 5; a count from 1 to 7 taken as 4)"))
+    }
+
+    /// The attack a releasable copy must resist: exact series that publish alike are released alike, to the last bit,
+    /// so nothing in the model or its chart tells them apart (with the exact months, three significant figures of the
+    /// estimates left one series of counts that fitted).
+    @Test func seriesThatPublishAlikeAreReleasedAlike() throws {
+        let policy = DisclosurePolicy()
+        let a = rows(ward: 0) { 20 + $0 % 4 } + rows(ward: 1) { 30 + $0 % 3 }
+        // The same months one or two events apart, where rounding to 5 hides the difference.
+        let b = a.map { row -> SegmentRow in
+            var row = row
+            let n = row.events!, shifted = n % 5 == 0 ? n + 2 : n % 5 == 1 ? n + 1 : n % 5 == 4 ? n - 1 : n
+            row.events = shifted
+            row.amount = Double(shifted)
+            return row
+        }
+        #expect(zip(a, b).contains { $0.events != $1.events })
+        #expect(zip(a, b).allSatisfy { Disclosure.publish($0.events!, policy: policy) == Disclosure.publish($1.events!, policy: policy) })
+        let ra = InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: a)
+            .released(policy)
+        let rb = InterruptedSeries(measure: "incidents", category: "all", window: .allDay, ward: nil, unit: .occupiedBedDays, scale: 1000, rows: b)
+            .released(policy)
+        #expect(try #require(ra.model) == rb.model)
+        #expect(SegmentedTables.json([ra], study: testStudy()).rendered() == SegmentedTables.json([rb], study: testStudy()).rendered())
+        #expect(ra.points.map(\.fitted) == rb.points.map(\.fitted) && ra.points.map(\.counterfactual) == rb.points.map(\.counterfactual))
     }
 
     @Test func dosesGivenAreRefittedOnPublishedMonthlyCounts() throws {
