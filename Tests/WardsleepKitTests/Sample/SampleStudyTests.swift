@@ -61,6 +61,35 @@ import Testing
         #expect(result.ingest.tally(.incidents)?.byteOrderMark == true)
     }
 
+    /// An occupancy export of the wrong year: every row is accepted and set aside, which is no data-quality failure, but
+    /// validate and run say the export adds nothing, and the key findings say no rate can be given rather than "no
+    /// incidents". Blank lines (and lines of commas only) are counted and said.
+    @Test func anExportOfTheWrongYearIsSaidToAddNothing() throws {
+        let dir = TempFolder()
+        _ = try SampleStudy.write(to: dir.path)
+        let path = dir.path + "/occupancy.csv"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let wrongYear = text.replacingOccurrences(of: "/2018,", with: "/2016,").replacingOccurrences(of: "/2019,", with: "/2017,")
+        try (wrongYear + "\n,,,,\n , , \n").write(toFile: path, atomically: true, encoding: .utf8)
+        let environment = ["WARDSLEEP_KEY": testKey]
+        let result = try StudyValidation.validate(folder: dir.path, keyFile: nil, environment: environment)
+        let occupancy = try #require(result.ingest.tally(.occupancy))
+        #expect(result.status == .success && occupancy.quarantined == 0 && occupancy.blankLines == 3)
+        #expect(result.lines.contains("  warning: occupancy.csv: none of its \(NumberFormat.grouped(occupancy.accepted)) accepted rows falls "
+                                      + "in the baseline or pilot period, so it adds nothing to the report; check its dates against "
+                                      + "study.yaml's periods"))
+        #expect(result.lines.contains("  blank lines skipped: 3 (lines with no value in any field; not rows)"))
+        var o = RunOptions(studyFolder: dir.path, outFolder: dir.path + "/report", environment: environment)
+        o.ledgerPath = dir.path + "/ledger.sqlite"
+        let outcome = try StudyRun.run(o)
+        #expect(outcome.warnings.contains { $0.hasPrefix("occupancy.csv: none of its") })
+        let summary = try String(contentsOfFile: dir.path + "/report/summary.md", encoding: .utf8)
+        #expect(summary.contains("**Safety.** Rates of incidents over 24 hours cannot be given: no ward has occupied bed days in both periods"))
+        #expect(summary.contains("**Hypnotics.** Hypnotic use cannot be compared across the study"))
+        #expect(summary.contains("but occupancy.csv adds nothing to the report: no row was analysed; one finding on the data"))
+        #expect(!summary.contains("No incidents over 24 hours in either period"))
+    }
+
     @Test func scaleMultipliesVolume() throws {
         let one = TempFolder(), three = TempFolder()
         let w1 = try SampleStudy.write(to: one.path, scale: 1)
