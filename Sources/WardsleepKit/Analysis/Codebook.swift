@@ -15,6 +15,8 @@ public struct Codebook: Sendable {
         public var keywords: [String]
         /// Regular expressions as written.
         public var patterns: [String]
+        /// The codebook file the entry comes from, and its key there (`themes.being_checked`), for messages.
+        public var file: String, keyPath: String
         /// Keywords lower-cased, with runs of white space as single spaces, as scalars.
         let wordScalars: [[Unicode.Scalar]]
         let matchers: [NSRegularExpressionBox]
@@ -62,7 +64,7 @@ public struct Codebook: Sendable {
                 }
                 let words = keywords.map { $0.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
                 return Entry(name: name, label: b[Node("label")]?.string ?? name, keywords: keywords, patterns: patterns,
-                             wordScalars: words.map { Array($0.unicodeScalars) }, matchers: matchers)
+                             file: file, keyPath: at, wordScalars: words.map { Array($0.unicodeScalars) }, matchers: matchers)
             }
         }
         return Codebook(themes: try entries("themes"), requests: try entries("requests"))

@@ -9,7 +9,22 @@ import Foundation
 /// one alternation (one search of the comment instead of one per pattern) when every pattern is plain enough for that
 /// to mean the same, and on an ASCII comment only when some pattern's `RequiredWords` are all there. Each consumer
 /// owns its coder: `code` reuses its buffers.
+///
+/// A codebook is the study's own text, and a pattern such as `(a+)+$` backtracks for ever on some comments. A pattern
+/// of such a shape (`BacktrackingRisk`), and any pattern on a comment longer than `longComment`, is searched with a time
+/// budget (`searchBudget`): past it the search is stopped, no pattern runs again, and `checkPatterns` names the pattern
+/// once the export is read, so the run stops with a configuration error instead of hanging. Other searches run plainly
+/// (a budgeted search costs a few times as much) and are timed: one slower than `slowSearch` puts its pattern under the
+/// budget from then on.
 final class CommentCoder {
+    /// The longest one search of one comment may take.
+    static let searchBudget: Duration = .seconds(1)
+    /// A plain search slower than this puts its pattern under the budget.
+    static let slowSearch: Duration = .milliseconds(50)
+    /// Comments longer than this (UTF-16 units) are searched under the budget whatever the pattern.
+    static let longComment = 1_000
+    /// The entry whose patterns ran past the budget, if one did.
+    private(set) var runaway: Codebook.Entry?
     /// The codebook coded against.
     let codebook: Codebook
     /// Themes first, then requests: the place of an entry in `matched`.
@@ -18,6 +33,8 @@ final class CommentCoder {
     private let keywords: WordTable
     /// The regular expressions of each entry (empty when it has none).
     private let patterns: [[NSRegularExpression]]
+    /// Whether each is searched under the time budget.
+    private var budgeted: [[Bool]]
     /// Every word some pattern requires (`RequiredWords`), tagged with its number.
     private let requiredWords: WordTable
     /// For each entry, each pattern's required sets as word numbers: the expressions need running on an ASCII comment
@@ -38,7 +55,7 @@ final class CommentCoder {
         let entries = codebook.themes + codebook.requests
         entryCount = entries.count
         matched = Array(repeating: false, count: entries.count)
-        var patterns: [[NSRegularExpression]] = []
+        var patterns: [[NSRegularExpression]] = [], budgeted: [[Bool]] = []
         var sets: [[[[Int]]]?] = []
         var keywordList: [([UInt32], Int)] = []
         var wordNumbers: [String: Int] = [:]
@@ -52,9 +69,14 @@ final class CommentCoder {
                 } }
             })
             for w in entry.wordScalars where !w.isEmpty { keywordList.append((w.map(\.value), e)) }
-            patterns.append(CommentCoder.joined(entry))
+            let compiled = CommentCoder.joined(entry)
+            patterns.append(compiled)
+            // A joined alternation is as risky as its riskiest part.
+            let risky = entry.patterns.map(BacktrackingRisk.isRisky)
+            budgeted.append(compiled.count == entry.patterns.count ? risky : [risky.contains(true)])
         }
         self.patterns = patterns
+        self.budgeted = budgeted
         requiredSets = sets
         keywords = WordTable(keywordList)
         requiredWords = WordTable(wordNumbers.map { (Array($0.key.unicodeScalars.map(\.value)), $0.value) })
@@ -97,9 +119,45 @@ final class CommentCoder {
                 if !looked { findRequiredWords(); looked = true }
                 guard sets.contains(where: { $0.allSatisfy { $0.contains { present[$0] } } }) else { continue }
             }
-            matched[e] = patterns[e].contains { $0.firstMatch(in: text, range: range) != nil }
+            guard runaway == nil else { return }
+            matched[e] = patterns[e].indices.contains { search(e, $0, text, range) }
             if anyOnly && matched[e] { return }
         }
+    }
+
+    /// Whether pattern `k` of entry `e` matches `text`: plainly and timed, or within the budget (past it, the entry is
+    /// noted as a runaway and nothing matches).
+    private func search(_ e: Int, _ k: Int, _ text: String, _ range: NSRange) -> Bool {
+        guard runaway == nil else { return false }
+        let regex = patterns[e][k], clock = ContinuousClock(), start = clock.now
+        if !budgeted[e][k] && range.length <= CommentCoder.longComment {
+            let found = regex.firstMatch(in: text, range: range) != nil
+            if clock.now - start > CommentCoder.slowSearch { budgeted[e][k] = true }
+            return found
+        }
+        var found = false, over = false
+        // With .reportProgress, ICU calls back now and then during a long search, which lets it be stopped.
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { match, _, stop in
+            if match != nil {
+                found = true
+                stop.pointee = true
+            } else if clock.now - start > CommentCoder.searchBudget {
+                over = true
+                stop.pointee = true
+            }
+        }
+        if over { runaway = e < codebook.themes.count ? codebook.themes[e] : codebook.requests[e - codebook.themes.count] }
+        return found && !over
+    }
+
+    /// Throws a `ConfigurationError` naming the entry whose patterns ran past the budget, if one did.
+    func checkPatterns() throws {
+        guard let entry = runaway else { return }
+        throw ConfigurationError(file: entry.file, keyPath: "\(entry.keyPath).patterns",
+                                 message: "a regular expression here took more than \(CommentCoder.searchBudget.components.seconds) s "
+                                     + "on one comment and was stopped: it backtracks without end on some text (a repeated group "
+                                     + "that itself repeats, such as (a+)+, does); rewrite it: "
+                                     + entry.patterns.map { "\"\($0)\"" }.joined(separator: ", "))
     }
 
     /// Fills `scalars` with the text lower-cased as `String.lowercased()` does; ASCII text without building a String.

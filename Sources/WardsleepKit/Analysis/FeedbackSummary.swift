@@ -156,6 +156,9 @@ public final class FeedbackTally: StudyConsumer {
         for q in codebook.requests.indices where coder.request(q) { requestMentions[q][cell] += 1 }
     }
 
+    /// Throws when a codebook pattern ran past its time budget on a comment (`CommentCoder.checkPatterns`).
+    public func checkPatterns() throws { try coder.checkPatterns() }
+
     /// The summary so far; its candidate quotes are not yet redacted.
     public var counted: FeedbackSummary {
         let cells = FeedbackTally.cells

@@ -29,6 +29,9 @@ public final class UnthemedComments: StudyConsumer {
         if !examples.contains(example) { examples.append(example) }
     }
 
+    /// Throws when a codebook pattern ran past its time budget on a comment (`CommentCoder.checkPatterns`).
+    public func checkPatterns() throws { try coder.checkPatterns() }
+
     /// The lines `validate` prints (none when every comment matched a theme).
     public var lines: [String] {
         guard unmatched > 0 else { return [] }

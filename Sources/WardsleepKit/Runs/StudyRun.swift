@@ -181,6 +181,7 @@ public enum StudyRun {
                                          progress: options.progress, threads: options.threads, chunkBytes: options.chunkBytes)
         try quarantine.close()
         try analyses.fidelity.finish()
+        try analyses.feedback.checkPatterns()
         for t in ingest.tallies {
             log.info("export read", metadata: ["file": "\(t.file)", "read": "\(t.rowsRead)", "accepted": "\(t.accepted)",
                                                "quarantined": "\(t.quarantined)", "sha256": "\(t.sha256)"])

@@ -32,6 +32,7 @@ public enum StudyValidation {
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
                                          consumer: ConsumerGroup([unthemed]), threads: threads, fingerprint: false)
         try writer?.close()
+        try unthemed.checkPatterns()
         var lines = ["study.yaml: \(study.study), \(study.wards.count) wards, baseline \(study.periods.baseline), pilot \(study.periods.pilot): OK"]
         for t in ingest.tallies {
             lines.append(t.accountingLine)

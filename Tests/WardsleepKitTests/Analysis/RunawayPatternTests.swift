@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// A codebook is the study's own text: a pattern that backtracks without end on some comment must stop the run with a
+/// message naming it, not hang it.
+@Suite struct RunawayPatternTests {
+    /// The coder stops a search past its budget, matches nothing more, and names the entry.
+    @Test func aSearchPastItsBudgetIsStoppedAndNamed() throws {
+        let codebook = try Codebook.parse("themes:\n  evil: { label: Evil, patterns: ['(a+)+$'] }\n  calm: { label: Calm, keywords: [calm] }\n",
+                                          file: "cb.yaml")
+        let coder = CommentCoder(codebook)
+        coder.code("aaaa")  // a quick match
+        #expect(coder.theme(0))
+        try coder.checkPatterns()
+        coder.code(String(repeating: "a", count: 40) + "!")  // 2^40 ways to split the run of a's
+        #expect(!coder.theme(0))
+        #expect(throws: ConfigurationError.self) { try coder.checkPatterns() }
+        do { try coder.checkPatterns() } catch let e as ConfigurationError {
+            #expect(e.file == "cb.yaml" && e.keyPath == "themes.evil.patterns" && e.message.contains("rewrite it: \"(a+)+$\""), "\(e)")
+        }
+        // Keywords still code; patterns run no more.
+        coder.code("a calm night, aaaa")
+        #expect(coder.theme(1) && !coder.theme(0))
+    }
+
+    /// The shapes that backtrack out of proportion are searched under the budget; the default codebook's patterns, and
+    /// patterns like them, are searched plainly.
+    @Test func riskyShapesAreKnown() {
+        for risky in [#"(a+)+$"#, #"(a*)*"#, #"(a|aa)+"#, #"(a|a)*b"#, #"(\w+\s?)+$"#, #"a*a*a*b"#, #".*x.*y"#, #"(x+x+)+y"#,
+                      #"(.{0,200}){2,}"#, #".{0,200}.{0,200}"#, #"(a)\1"#, #"\Qa+\E"#, #"(?<name>a)b"#, #"(?:a|b)+c"#,
+                      #"(very |really )+bad"#, #"((a)"#] {
+            #expect(BacktrackingRisk.isRisky(risky), "\(risky)")
+        }
+        let plain = Codebook.standard().themes.flatMap(\.patterns) + Codebook.standard().requests.flatMap(\.patterns)
+            + [#"check(ed|s)? on me"#, #"\bwoke me\b"#, #"no .* at night"#, #"[a-z]+ing\b"#, #"[(+*]+ x"#, #"(?i)calm(er)?"#,
+               #"\(checks?\)+"#, #"a{2}b{3}"#, #"((ab)+c)?"#, #"(?:checks?|obs)\b.{0,40}\bback"#]
+        #expect(plain.count > 10)
+        for p in plain { #expect(!BacktrackingRisk.isRisky(p), "\(p)") }
+    }
+
+    /// End to end: `validate` and `run` stop with exit 2 and the codebook's key, within the test's bound.
+    @Test func validateAndRunStopWithAConfigurationError() throws {
+        let dir = TempFolder()
+        _ = try SampleStudy.write(to: dir.path)
+        _ = dir.write("cb.yaml", "version: 1\nthemes:\n  evil:\n    label: Evil\n    patterns: ['(a+)+$']\n")
+        let yaml = try String(contentsOfFile: dir.path + "/study.yaml", encoding: .utf8)
+        _ = dir.write("study.yaml", yaml + "\nfeedback: { codebook: cb.yaml }\n")
+        let feedback = try String(contentsOfFile: dir.path + "/feedback.csv", encoding: .isoLatin1)
+        _ = dir.write("feedback.csv", bytes: Array((feedback + "FB9999,Visitor,during,25/07/2019,R1,2," + String(repeating: "a", count: 40) + "!\r\n")
+            .data(using: .isoLatin1)!))
+        let environment = ["WARDSLEEP_KEY": testKey]
+        for arguments in [["validate", dir.path], ["run", dir.path, "--out", dir.path + "/out", "--ledger", dir.path + "/l.sqlite", "--quiet"]] {
+            let r = try runWardsleep(arguments, environment: environment, timeout: 120)
+            #expect(r.status == ExitStatus.configuration.rawValue, "\(arguments[0]): \(r.err)")
+            #expect(r.err.contains("cb.yaml: themes.evil.patterns: a regular expression here took more than 1 s on one comment and was stopped"),
+                    "\(r.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/out"))
+    }
+}
