@@ -46,8 +46,17 @@ public final class RunLedger {
             var config = Configuration()
             config.busyMode = .timeout(30)  // runs of different studies may share one ledger
             queue = try DatabaseQueue(path: path, configuration: config)
-            let tables = try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
-            if !tables.isEmpty && !tables.contains("runs") {
+            // Read before anything is written: a database with tables is a ledger only when it has a ledger's tables and
+            // columns (a table merely called `runs` is someone else's).
+            let isLedger: Bool? = try queue.read { db in
+                let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+                guard !tables.isEmpty else { return nil }
+                guard tables.isSuperset(of: ["runs", "run_inputs", "grdb_migrations"]) else { return false }
+                let columns = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('runs')"))
+                return columns.isSuperset(of: ["started_at", "pid", "tool_version", "study_folder", "study_hash", "output_folder",
+                                               "parameters", "fingerprint", "outcome"])
+            }
+            if isLedger == false {
                 throw UsageError(option: "--ledger", value: path, message: "is an SQLite database but not a wardsleep run ledger; refusing to write to it")
             }
             var migrator = DatabaseMigrator()

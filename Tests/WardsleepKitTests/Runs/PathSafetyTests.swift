@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import WardsleepKit
 #if canImport(Glibc)
@@ -201,6 +202,21 @@ import Glibc
                             "--ledger \(f.root.path)/notes.txt: is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
         try f.expectRefused(["history", "--ledger", f.root.path + "/notes.txt"],
                             "--ledger \(f.root.path)/notes.txt: is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
+    }
+
+    /// Someone else's SQLite database, even one with a table called `runs`, is refused before anything is written to it.
+    @Test func aForeignDatabaseIsRefusedUntouched() throws {
+        let f = Fixture()
+        let path = f.root.path + "/runs.sqlite"
+        let db = try DatabaseQueue(path: path)
+        try db.write { try $0.execute(sql: "CREATE TABLE runs (id INTEGER, x TEXT); INSERT INTO runs VALUES (1, 'mine')") }
+        try db.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let message = "--ledger \(path): is an SQLite database but not a wardsleep run ledger; refusing to write to it"
+        try f.expectRefused(["run", f.study, "--out", f.root.path + "/report", "--ledger", path], message)
+        try f.expectRefused(["history", "--ledger", path], message)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal") && !FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
     @Test func aKeyFileInsideTheStudyFolderIsRefused() throws {
