@@ -23,10 +23,19 @@ public final class OutputStaging {
             try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            // Marks the folder as this program's staging, for `recover` (taken out before the folder becomes the report).
+            guard FileManager.default.createFile(atPath: (staging as NSString).appendingPathComponent(OutputStaging.marker), contents: Data()) else {
+                throw OutputError(file: staging, reason: "cannot create a file in it", consequence: nil)
+            }
+        } catch let e as WardsleepFailure {
+            throw e
         } catch {
             throw OutputError(file: dest, error: error)
         }
     }
+
+    /// The file that marks a staging folder while it is written.
+    static let marker = ".wardsleep-staging"
 
     /// The staging folder of this process for `destination` (standardized): `.<name>.tmp-<pid>` beside it.
     static func folder(for destination: String) -> String {
@@ -62,7 +71,10 @@ public final class OutputStaging {
     /// neither.
     public func commit(to target: String? = nil) throws {
         let destination = target.map { ($0 as NSString).standardizingPath } ?? self.destination
-        do { try exchange(destination) } catch let e as WardsleepFailure { throw e } catch { throw OutputError(file: destination, error: error) }
+        do {
+            try FileManager.default.removeItem(atPath: location(OutputStaging.marker))
+            try exchange(destination)
+        } catch let e as WardsleepFailure { throw e } catch { throw OutputError(file: destination, error: error) }
     }
 
     private func exchange(_ destination: String) throws {
@@ -87,7 +99,9 @@ public final class OutputStaging {
     }
 
     /// Tidies up after runs that were killed: staging folders of processes that no longer exist are removed, and a
-    /// previous report moved aside but never replaced is put back.
+    /// previous report moved aside but never replaced is put back. Only folders this program wrote are touched: a
+    /// staging folder still marked as one, or a report holding nothing its manifest does not list; a folder of the
+    /// same name holding anything else is left alone.
     public static func recover(destination: String) {
         let dest = (destination as NSString).standardizingPath
         let parent = PathGuard.parent(of: dest).isEmpty ? "." : PathGuard.parent(of: dest)
@@ -97,6 +111,8 @@ public final class OutputStaging {
             for marker in [".tmp-", ".old-"] where entry.hasPrefix(".\(name)\(marker)") {
                 guard let pid = Int32(entry.dropFirst(name.count + 1 + marker.count)), !RunLock.isAlive(pid) else { continue }
                 let path = (parent as NSString).appendingPathComponent(entry)
+                let staged = marker == ".tmp-" && fm.fileExists(atPath: (path as NSString).appendingPathComponent(OutputStaging.marker))
+                guard staged || (PathGuard.isReport(path) && PathGuard.unlisted(path).isEmpty) else { continue }
                 if marker == ".old-" && !fm.fileExists(atPath: dest) {
                     try? fm.moveItem(atPath: path, toPath: dest)
                 } else {

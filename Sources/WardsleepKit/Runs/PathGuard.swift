@@ -191,11 +191,47 @@ public enum PathGuard {
         case .none: return
         case .file: throw UsageError(option: option, value: path, message: "is a file, not a folder; refusing to overwrite it")
         case .folder:
-            guard entries(path).isEmpty || isReport(path) else {
+            guard !entries(path).isEmpty else { return }
+            guard isReport(path) else {
                 throw UsageError(option: option, value: path, message: "is a folder wardsleep did not write (it is not empty and has no "
                                  + "manifest.json from wardsleep); refusing to replace it; name a new or empty folder")
             }
+            // A report folder is replaced whole: anything in it that its manifest does not list (notes of the analyst's
+            // own) would go with it.
+            let foreign = unlisted(path)
+            guard foreign.isEmpty else {
+                throw UsageError(option: option, value: path, message: "holds files wardsleep did not write ("
+                                 + foreign.joined(separator: ", ") + "); refusing to replace it; move them out, or name a new or empty folder")
+            }
         }
+    }
+
+    /// What a report folder holds that its `manifest.json` does not list as an output (a folder counts when no listed
+    /// output is inside it), the first `limit` in name order; every entry when the manifest lists none. Links are not
+    /// followed.
+    public static func unlisted(_ folder: String, limit: Int = 3) -> [String] {
+        let root = (folder as NSString).expandingTildeInPath
+        var listed = Set<String>(), folders = Set<String>()
+        if let data = (try? InputFile.readSmallFile(root + "/manifest.json", displayName: "manifest.json")) ?? nil,
+           let manifest = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+           let outputs = manifest["outputs"] as? [[String: Any]] {
+            for case let path as String in outputs.map({ $0["path"] }) {
+                listed.insert(path)
+                var parent = (path as NSString).deletingLastPathComponent
+                while !parent.isEmpty { folders.insert(parent); parent = (parent as NSString).deletingLastPathComponent }
+            }
+        }
+        var out: [String] = []
+        guard let walk = FileManager.default.enumerator(atPath: root) else { return [] }
+        while let relative = walk.nextObject() as? String {
+            let type = walk.fileAttributes?[.type] as? FileAttributeType
+            if type == .typeDirectory {
+                if !folders.contains(relative) { out.append(relative + "/"); walk.skipDescendants() }
+            } else if !listed.contains(relative) || type != .typeRegular {
+                out.append(relative)
+            }
+        }
+        return Array(out.sorted().prefix(limit))
     }
 
     /// Whether `folder` holds a report wardsleep wrote: a `manifest.json` naming wardsleep as the tool.

@@ -158,6 +158,47 @@ import Glibc
         #expect(f.snapshot().filter { $0.key != "ledger.sqlite" } == before)
     }
 
+    /// A report folder is replaced whole, so one holding anything its manifest does not list (the analyst's notes, or a
+    /// folder that merely carries a copied manifest) is refused, and left as it was.
+    @Test func aReportFolderHoldingOtherFilesIsNotReplaced() throws {
+        let f = Fixture(codebook: false)
+        let sample = packageRoot() + "/data/sample"
+        let out = f.root.path + "/report"
+        #expect(try runWardsleep(["run", sample, "--out", out, "--ledger", f.ledger]).status == 0)
+        f.root.write("report/NOTES.txt", "my notes\n")
+        f.root.write("report/mine/a.txt", "a\n")
+        try f.expectRefused(["run", sample, "--out", out, "--ledger", f.ledger],
+                            "--out \(out): holds files wardsleep did not write (NOTES.txt, mine/); refusing to replace it; move them out, "
+                                + "or name a new or empty folder")
+        // A manifest copied into someone's folder does not make it a report.
+        f.root.write("victim/docs/thesis.txt", "thesis\n")
+        try FileManager.default.copyItem(atPath: out + "/manifest.json", toPath: f.root.path + "/victim/manifest.json")
+        try f.expectRefused(["run", sample, "--out", f.root.path + "/victim", "--ledger", f.ledger],
+                            "--out \(f.root.path)/victim: holds files wardsleep did not write (docs/); refusing to replace it; move them out, "
+                                + "or name a new or empty folder")
+        // Once they are moved out, the report is replaced as before.
+        try FileManager.default.removeItem(atPath: out + "/NOTES.txt")
+        try FileManager.default.removeItem(atPath: out + "/mine")
+        #expect(try runWardsleep(["run", sample, "--out", out, "--ledger", f.ledger]).status == 0)
+    }
+
+    /// Tidying after killed runs touches only what this program wrote: a folder named like a staging folder of a dead
+    /// process but holding the analyst's files stays; a marked staging folder goes.
+    @Test func tidyingAfterAKilledRunLeavesOtherFoldersAlone() throws {
+        let f = Fixture(codebook: false)
+        let sample = packageRoot() + "/data/sample"
+        let out = f.root.path + "/report"
+        f.root.write(".report.tmp-999999/thesis.txt", "thesis\n")
+        f.root.write(".report.old-999998/thesis.txt", "thesis\n")
+        f.root.write(".report.tmp-999997/\(OutputStaging.marker)", "")
+        f.root.write(".report.tmp-999997/summary.md", "partial\n")
+        #expect(try runWardsleep(["run", sample, "--out", out, "--ledger", f.ledger]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: f.root.path + "/.report.tmp-999999/thesis.txt"))
+        #expect(FileManager.default.fileExists(atPath: f.root.path + "/.report.old-999998/thesis.txt"))
+        #expect(!FileManager.default.fileExists(atPath: f.root.path + "/.report.tmp-999997"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/\(OutputStaging.marker)"))
+    }
+
     @Test func aFullDiskLeavesThePreviousReportIntactAndExitsSeventy() throws {
         let f = Fixture(codebook: false)
         let sample = packageRoot() + "/data/sample"
