@@ -2,16 +2,20 @@
 /// and evidence, incident category labels used as they are, values in quarantine files):
 ///
 /// - names the study lists (`feedback: { names: [...] }`), as whole words in any case, with any white space between
-///   words and also surname first (`Patel, Raj` when `Raj Patel` is listed) → `[name]`;
+///   words, and also surname first (`Patel, Raj` or `Patel Raj` when `Raj Patel` is listed), hyphenated
+///   (`Raj-Patel`) or with an initial (`R. Patel`, `R Patel`) → `[name]`;
 /// - any name after a title (`Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Dr`, `Prof`; any case, with or without a full stop,
-///   `Miss` only when capitalised because "miss" is a verb) → `[name]`;
-/// - NHS numbers (ten digits, whole or grouped 3-3-4 with any separator; any grouping after `NHS` or `NHS no`)
-///   → `[NHS number]`;
+///   `Miss` only when capitalised because "miss" is a verb; the name in any case, with particles such as `van der`
+///   or `de la`), or a capitalised name after `Rev`, `Sister`, `Nurse`, `Matron`, `Father` or `Cllr` → `[name]`;
+/// - NHS numbers (ten digits, whole or grouped 3-3-4 with any separator; in any other grouping when the check digit
+///   is right, or after `NHS` or `NHS no`) → `[NHS number]`;
 /// - telephone numbers: UK national (`(020) 7946 0018`, `07700 900123`) and international (`+44 7700 900123`,
 ///   `0044 20 7946 0018`) → `[phone]`;
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
 ///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`;
-/// - e-mail addresses → `[email]`.
+/// - e-mail addresses → `[email]`;
+/// - UK postcodes in capitals (`SW1A 1AA`) → `[postcode]`, and hospital numbers after `MRN`, `RiO`, `PAS` or
+///   `hospital no` → `[hospital number]`.
 ///
 /// Text is compared after Unicode normalisation: non-breaking, narrow and thin spaces count as spaces, full-width
 /// digits and letters as ASCII, soft hyphens and zero-width characters are ignored, and case and accents do not
@@ -57,17 +61,28 @@ public struct Redactor: Sendable {
         while parts.last == .gap { parts.removeLast() }
         guard case .word = parts.first else { return [] }
         var out = [parts]
-        let plain = words.drop { titles.contains($0) }
+        let plain = Array(words.drop { titles.contains($0) })
         if plain.count >= 2, parts.allSatisfy({ if case .mark = $0 { return false } else { return true } }) {
-            var reversed: [Part] = [.word(plain.last!), .optionalGap, .mark(","), .optionalGap]
-            for (k, w) in plain.dropLast().enumerated() { reversed += k == 0 ? [.word(w)] : [.gap, .word(w)] }
-            out.append(reversed)
+            func joined(_ words: ArraySlice<String>, by joint: [Part]) -> [Part] {
+                words.enumerated().flatMap { k, w in k == 0 ? [Part.word(w)] : joint + [.word(w)] }
+            }
+            let given = plain.dropLast(), surname = plain.last!
+            // Surname first, with or without a comma: `Patel, Raj`, `Patel Raj`.
+            out.append([.word(surname), .optionalGap, .mark(","), .optionalGap] + joined(given, by: [.gap]))
+            out.append([.word(surname), .gap] + joined(given, by: [.gap]))
+            // Hyphenated: `Raj-Patel`.
+            out.append(joined(plain[...], by: [.mark("-")]))
+            // The first given name as an initial, with or without a full stop: `R. Patel`, `R Patel`.
+            if let initial = given.first?.first.map(String.init) {
+                out.append([.word(initial), .mark("."), .optionalGap, .word(surname)])
+                out.append([.word(initial), .gap, .word(surname)])
+            }
         }
         return out
     }
 
     /// The text with identifying details replaced by `[name]`, `[NHS number]`, `[phone]`, `[date]`,
-    /// `[date of birth]` and `[email]`.
+    /// `[date of birth]`, `[email]`, `[postcode]` and `[hospital number]`.
     public func redact(_ text: String) -> String {
         if names.isEmpty && !Redactor.mayIdentify(text) { return text }
         var t = RedactionText(text)
@@ -79,6 +94,8 @@ public struct Redactor: Sendable {
             let floor = spans.last?.end ?? 0
             var found = email(t, at: i, localEnd: localEnd)
             if found == nil { found = writtenDate(&t, at: i, floor: floor) }
+            if found == nil { found = postcode(&t, at: i) }
+            if found == nil { found = hospitalNumber(&t, at: i) }
             if found == nil { found = titledName(&t, at: i) }
             if found == nil { found = listedName(&t, at: i) }
             if let m = found {
@@ -108,16 +125,22 @@ public struct Redactor: Sendable {
 }
 
 extension Redactor {
-    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@` or a title.
+    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@` or a title (a
+    /// postcode and a hospital number hold digits).
     /// Most labels hold none, and are returned at once.
     static func mayIdentify(_ text: String) -> Bool {
         if text.unicodeScalars.contains(where: { $0.properties.numericType != nil || $0 == "@" || $0 == "\u{FF20}" }) { return true }
         let folded = RedactionText.fold(text)
-        return titles.contains { folded.contains($0) }
+        return titles.contains { folded.contains($0) } || looseTitles.contains { folded.contains($0) }
     }
 
-    /// Titles that mark the next capitalised word as a name.
+    /// Titles that mark the next word as a name (in any case, except after `miss`).
     static let titles: Set<String> = ["mr", "mrs", "ms", "mx", "miss", "dr", "prof"]
+    /// Words that mark the next word as a name only when it is capitalised (`Sister Anne`, not "my sister said").
+    static let looseTitles: Set<String> = ["rev", "revd", "sister", "nurse", "matron", "father", "cllr"]
+    /// Lower-case words inside a name (`van der Berg`, `de la Cruz`).
+    static let particles: Set<String> = ["van", "von", "der", "den", "de", "la", "le", "du", "da", "di", "del", "della", "des",
+                                         "al", "el", "bin", "ibn", "ap", "ter", "ten"]
 
     /// Capitalised words that follow a title without being a name ("the Dr. He said").
     static let notNames: Set<String> = [
@@ -129,22 +152,38 @@ extension Redactor {
     func titledName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
         guard t.kind(i) == .word else { return nil }
         let title = t.fold(i)
-        guard Redactor.titles.contains(title), title != "miss" || t.isCapitalised(i) else { return nil }
+        let loose = Redactor.looseTitles.contains(title)
+        guard Redactor.titles.contains(title) || loose, title != "miss" || t.isCapitalised(i) else { return nil }
         var j = i + 1
         if t.kind(j) == .space && t.isChar(j + 1, ".") { j += 1 }
         let stop = t.isChar(j, ".")
         if stop { j += 1 }
         if t.kind(j) == .space { j += 1 } else if !stop { return nil }
-        guard let end = nameWords(&t, at: j) else { return nil }
-        return (i, end, "[name]")
+        guard let end = nameWords(&t, at: j, anyCase: !loose) else { return nil }
+        // A role (`Sister`, `Nurse`) stays, as it identifies no one: `Nurse [name]`.
+        return (loose ? j : i, end, "[name]")
     }
 
     /// The end of up to three capitalised words from `j` (joined by spaces, hyphens or apostrophes; initials may have a
-    /// full stop), or `nil` when `j` is not a capitalised word that could be a name.
-    func nameWords(_ t: inout RedactionText, at j: Int) -> Int? {
+    /// full stop; lower-case particles such as `van der` between them), or `nil` when `j` is not a word that could be a
+    /// name: capitalised, or with `anyCase` (after a title such as `Mr`) in any case (`mr patel`), then that word alone
+    /// unless capitalised words follow.
+    func nameWords(_ t: inout RedactionText, at j: Int, anyCase: Bool = false) -> Int? {
         func isName(_ k: Int, _ t: inout RedactionText) -> Bool { t.isCapitalised(k) && !Redactor.notNames.contains(t.fold(k)) }
-        guard isName(j, &t) else { return nil }
-        var end = j + 1, words = 1
+        func isParticle(_ k: Int, _ t: inout RedactionText) -> Bool { t.kind(k) == .word && Redactor.particles.contains(t.fold(k)) }
+        /// The token after the particles starting at `k` (`Berg` from `van der Berg`), when a name word follows them.
+        func afterParticles(_ k: Int, _ t: inout RedactionText) -> Int? {
+            var k = k, n = 0
+            while n < 3, isParticle(k, &t), t.kind(k + 1) == .space { k += 2; n += 1 }
+            return n > 0 && isName(k, &t) ? k : nil
+        }
+        var start = j
+        if let k = afterParticles(j, &t) {
+            start = k  // `Mr de la Cruz`
+        } else if !isName(j, &t) {
+            guard anyCase, t.kind(j) == .word, !Redactor.notNames.contains(t.fold(j)), !isParticle(j, &t) else { return nil }
+        }
+        var end = start + 1, words = 1
         while words < 3 {
             var k = end
             if t.length(end - 1) == 1 && t.isChar(k, ".") { k += 1 }
@@ -154,8 +193,14 @@ extension Redactor {
                 words += 1
                 continue
             }
-            guard t.kind(k) == .space, isName(k + 1, &t) else { break }
-            end = k + 2
+            guard t.kind(k) == .space else { break }
+            if let n = afterParticles(k + 1, &t) {
+                end = n + 1
+            } else if isName(k + 1, &t) {
+                end = k + 2
+            } else {
+                break
+            }
             words += 1
         }
         return end

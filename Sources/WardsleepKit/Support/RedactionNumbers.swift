@@ -78,6 +78,8 @@ extension Redactor {
         var count = 0
         /// The first two digits.
         var head = ""
+        /// All the digits (up to the 17 a window holds).
+        var digits = ""
         /// The separator of the second group, and whether the third has the same one.
         var mark: Character?, sameMark = true
         /// Whether a separator after the first group has spaces or parentheses, or is a `/`.
@@ -89,6 +91,7 @@ extension Redactor {
             lengths.append(g.digits.count)
             count += g.digits.count
             if head.count < 2 { head += g.digits.prefix(2 - head.count) }
+            if count <= 17 { digits += g.digits }
             guard !first else { return }
             if lengths.count == 2 { mark = g.mark } else if g.mark != mark { sameMark = false }
             if g.loose { loose = true }
@@ -103,13 +106,22 @@ extension Redactor {
            (l[0] <= 2 && l[1] <= 2 && (l[2] == 2 || l[2] == 4)) || (l[0] == 4 && l[1] <= 2 && l[2] <= 2) {
             return "[date]"
         }
+        if n == 10 && nhsPrefix(&t, before: start) { return "[NHS number]" }
         if w.slash { return nil }
         if w.plus { return (8...15).contains(n) ? "[phone]" : nil }
-        if n == 10 && nhsPrefix(&t, before: start) { return "[NHS number]" }
         if w.head == "00" { return (11...17).contains(n) ? "[phone]" : nil }
         if w.head.hasPrefix("0") { return (10...11).contains(n) && l[0] >= 2 ? "[phone]" : nil }
-        if n == 10 && (l == [10] || l == [3, 3, 4]) { return "[NHS number]" }
+        // Ten digits whole or 3-3-4 are taken as an NHS number; in any other grouping (`9434 765 919`, `94 34 76 59 19`),
+        // when the last digit is the number's modulus-11 check digit.
+        if n == 10 && (l == [10] || l == [3, 3, 4] || Redactor.isNHSNumber(w.digits)) { return "[NHS number]" }
         return nil
+    }
+
+    /// Whether ten ASCII digits form a valid NHS number (the last the modulus-11 check digit of the nine before it).
+    static func isNHSNumber(_ digits: String) -> Bool {
+        let d = digits.compactMap(\.wholeNumberValue)
+        guard d.count == 10 else { return false }
+        return NHSNumber.checkDigit(Array(d.prefix(9))) == d[9]
     }
 
     /// Whether `NHS`, `NHS no`, `NHS number:` or the like comes just before token `p`.

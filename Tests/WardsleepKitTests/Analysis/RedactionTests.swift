@@ -60,9 +60,34 @@ import Testing
         #expect(redactor.redact("Patel, Raj and raj   patel and Raj\u{A0}Patel") == "[name] and [name] and [name]")
         #expect(redactor.redact("ZOE BROWN, Brown, Zoe, zoë brown") == "[name], [name], [name]")
         #expect(redactor.redact("Nurse Sarah's shift; Sarahs are fine") == "Nurse [name]'s shift; Sarahs are fine")
+        #expect(redactor.redact("Nurse Sarah Jones's shift") == "Nurse [name]'s shift")
         #expect(redactor.redact("Raj was here") == "Raj was here")  // a first name alone is not the listed name
         #expect(redactor.redact("ＭＲ ＰＡＴＥＬ") == "[name]")  // full-width letters
         #expect(Redactor.standard.redact("Falls, no harm") == "Falls, no harm")
+    }
+
+    /// The forms an attacker tried that used to pass: NHS numbers grouped otherwise (with a right check digit), names
+    /// after a title in lower case or with particles, listed names surname first without a comma, hyphenated or with an
+    /// initial, roles before a capitalised name, postcodes and hospital numbers.
+    @Test func moreFormsOfNamesNumbersAndCodes() {
+        let r = Redactor(names: ["Sarah Jones"])
+        for nhs in ["943 4765 919", "943-4765-919", "9434 765 919", "94 34 76 59 19", "943476 5919"] {
+            #expect(r.redact("ref \(nhs) today") == "ref [NHS number] today", "\(nhs)")
+        }
+        #expect(r.redact("NHS: 943/476/5919") == "NHS: [NHS number]")
+        #expect(r.redact("scores 12 34 56 78 90") == "scores 12 34 56 78 90")  // ten digits, check digit wrong
+        #expect(r.redact("mr patel said") == "[name] said")
+        #expect(r.redact("Mr van der Berg came") == "[name] came")
+        #expect(r.redact("thanks to Mr de la Cruz") == "thanks to [name]")
+        #expect(r.redact("the Dr. He was kind") == "the Dr. He was kind")
+        #expect(r.redact("Jones Sarah said") == "[name] said")
+        #expect(r.redact("Sarah-Jones, S. Jones and S Jones") == "[name], [name] and [name]")
+        #expect(r.redact("Sister Anne and Rev Green") == "Sister [name] and Rev [name]")
+        #expect(r.redact("my sister visited") == "my sister visited")
+        #expect(r.redact("lives at SW1A 1AA, near M1 1AE and B338TH") == "lives at [postcode], near [postcode] and [postcode]")
+        #expect(r.redact("room b2 1st floor, ward A1 2 beds") == "room b2 1st floor, ward A1 2 beds")
+        #expect(r.redact("MRN 12345678; hospital no. RX123456; RiO: 1234567") == "MRN [hospital number]; hospital no. [hospital number]; RiO: [hospital number]")
+        #expect(r.redact("PAS was down") == "PAS was down")
     }
 
     @Test func emailAddresses() {
