@@ -7,7 +7,7 @@ struct Run: ParsableCommand {
         abstract: "Read a study's exports and write its evidence summary.",
         discussion: """
         Writes summary.md, report.html, results.json, tables/*.csv, charts/*.svg,
-        manifest.json and quarantine/*.csv into the report folder (default
+        manifest.json and restricted/quarantine/*.csv into the report folder (default
         DIR/reports, whatever the current folder), built in a temporary folder
         and renamed into place only when complete. The last line printed names
         the report folder's absolute path.

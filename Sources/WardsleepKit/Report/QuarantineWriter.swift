@@ -1,7 +1,8 @@
 import Foundation
 
-/// Writes every quarantined row to `quarantine/<export>.csv` as it is found: file, line, column, field, raw value and
-/// reason. Restricted output: it points back into the source exports. Patient identifiers and free text are withheld,
+/// Writes every quarantined row to `<folder>/<export>.csv` as it is found (`restricted/quarantine/` of a report, or
+/// `validate --quarantine DIR`): file, line, column, field, raw value and reason. Restricted output: it points back
+/// into the source exports. Patient identifiers and free text are withheld,
 /// and other values (labels) are redacted of the study's listed names as well as of what any redactor removes.
 public final class QuarantineWriter: ProblemSink {
     /// The header of every quarantine file.

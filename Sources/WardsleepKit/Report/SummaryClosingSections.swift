@@ -86,7 +86,7 @@ extension SummaryDocument {
         var doc = ReportDocument()
         doc.heading(2, "Missing and quarantined data")
         doc.paragraph("Every row read is either accepted or quarantined (written with its file, line, column and reason to "
-                      + "\(code: "quarantine/"), a restricted output). Rows set aside were accepted but fall outside the analysis by rule.")
+                      + "\(code: "restricted/quarantine/"), not for release). Rows set aside were accepted but fall outside the analysis by rule.")
         doc.table(header: ["Export", "File", "Rows read", "Accepted", "Quarantined", "Quarantined %", "Set aside", "Encoding"],
                   numeric: [false, false, true, true, true, true, false, false],
                   rows: s.ingest.tallies.map { ReleasedTally($0, style: style) }.map { t in

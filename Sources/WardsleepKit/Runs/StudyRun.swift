@@ -173,7 +173,7 @@ public enum StudyRun {
         let staging = try OutputStaging(destination: out)
         defer { staging.discard() }
         let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser)
-        let quarantine = QuarantineWriter(folder: staging.location("quarantine"), redactor: Redactor(names: study.feedback.names))
+        let quarantine = QuarantineWriter(folder: staging.location("restricted/quarantine"), redactor: Redactor(names: study.feedback.names))
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
         let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
@@ -206,7 +206,7 @@ public enum StudyRun {
             outputs.append(.init(path: TrustAggregate.fileName, sensitivity: .restricted))
         }
         for kind in quarantine.files.keys.sorted() {
-            outputs.append(.init(path: "quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
+            outputs.append(.init(path: "restricted/quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
         }
         outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
         try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),

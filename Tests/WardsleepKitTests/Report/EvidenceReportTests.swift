@@ -61,7 +61,7 @@ import Testing
     @Test func outputsAreLabelledAndRestrictedOnlyWithUnsuppressed() throws {
         let dir = TempFolder()
         let published = try run(dir.path + "/a")
-        #expect(!FileManager.default.fileExists(atPath: published + "/restricted"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: published + "/restricted") == ["quarantine"])
         let out = try run(dir.path + "/b", ["--unsuppressed"])
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
         let outputs = manifest["outputs"] as! [[String: String]]
@@ -70,7 +70,7 @@ import Testing
             .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: out + "/" + $0, isDirectory: &d) && !d.boolValue }
         #expect(Set(outputs.map { $0["path"]! }) == Set(files), "every file is listed in the manifest, and only those")
         for o in outputs {
-            let restricted = o["path"]!.hasPrefix("restricted/") || o["path"]!.hasPrefix("quarantine/")
+            let restricted = o["path"]!.hasPrefix("restricted/")
             #expect(o["sensitivity"] == (restricted ? "restricted" : "releasable"), "\(o["path"]!)")
         }
         let notes = try String(contentsOfFile: out + "/tables/README.md", encoding: .utf8)

@@ -276,7 +276,7 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         #expect(summary.contains(#"noise"#) && summary.contains(#"\[name\], NHS \[NHS number\], ring \[phone\], born \[date of birth\]"#))
-        for path in try FileManager.default.subpathsOfDirectory(atPath: out) where !path.hasPrefix("quarantine/") {
+        for path in try FileManager.default.subpathsOfDirectory(atPath: out) where !path.hasPrefix("restricted/quarantine/") {
             guard let text = try? String(contentsOfFile: out + "/" + path, encoding: .utf8) else { continue }
             for identifier in ["Patel", "943 476 5919", "07700 900123", "February 1980", "Okafor", "7946 0018", "jo.bloggs"] {
                 #expect(!text.contains(identifier), "\(path) contains \(identifier)")
@@ -286,7 +286,7 @@ import Testing
         let involvement = try String(contentsOfFile: out + "/tables/involvement.csv", encoding: .utf8)
         #expect(involvement.contains("minutes from [name], [phone]") && involvement.contains("[email]"))
         // Quarantine files point back to the rows, but labels in them are redacted too.
-        let quarantine = try String(contentsOfFile: out + "/quarantine/incidents.csv", encoding: .utf8)
+        let quarantine = try String(contentsOfFile: out + "/restricted/quarantine/incidents.csv", encoding: .utf8)
         #expect(quarantine.contains("incidents.csv,\(quarantineLine(dir, "X1")),ward,ward,[name]'s bay,\"unknown ward"), "\(quarantine)")
         #expect(quarantine.contains(",category,category,Fall - [name] [NHS number],unmapped category"), "\(quarantine)")
         #expect(!quarantine.contains("Patel") && !quarantine.contains("5919"))

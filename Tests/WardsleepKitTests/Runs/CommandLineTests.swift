@@ -58,7 +58,7 @@ import Testing
         // Row counts in a releasable copy are published like every count: 997 → 995, 3 → * (and so no percentage); the
         // Markdown escapes the star, so it can never start emphasis.
         #expect(summary.contains(#"| Incidents | incidents.csv | 1,000 | 995 | \* | \* |"#))
-        let quarantine = try String(contentsOfFile: out + "/quarantine/incidents.csv", encoding: .utf8)
+        let quarantine = try String(contentsOfFile: out + "/restricted/quarantine/incidents.csv", encoding: .utf8)
         #expect(quarantine.split(separator: "\n").count == 4)  // header + 3 rows
         #expect(quarantine.hasPrefix("file,line,column,field,value,reason\nincidents.csv,101,date,date,31/02/2019,"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
@@ -68,7 +68,8 @@ import Testing
         // The exact accounting is on the terminal (and in the run ledger), never in a releasable file.
         #expect(r.out.contains("incidents.csv: 1,000 rows read, 997 accepted, 3 quarantined (0.3%)"))
         #expect((inputs[0]["sha256"] as? String)?.count == 64)
-        #expect(!FileManager.default.fileExists(atPath: out + "/restricted"))
+        // Without --unsuppressed, restricted/ holds the quarantine files alone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/restricted") == ["quarantine"])
         // No export had a patient column, so no key was used and none is recorded.
         #expect((manifest["pseudonymisation"] as! [String: String])["key_source"] == "none (no patient identifiers read)")
         // Nothing half-written is left beside the report.

@@ -31,7 +31,7 @@ func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int
         let dir = TempFolder()
         let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", dir.path + "/r", "--format", "pdf", "--timestamp"])
         #expect(r.status == 0, "\(r.err)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/r").sorted() == ["manifest.json", "quarantine", "report.pdf"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/r").sorted() == ["manifest.json", "report.pdf", "restricted"])
         let info = try runProgram("pdfinfo", [dir.path + "/r/report.pdf"]).out
         let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
         #expect((14...40).contains(pages), "\(pages) pages")

@@ -147,7 +147,7 @@ import Glibc
 
         let formats = try run(["--format", "md,json"], "formats")
         let files = try FileManager.default.contentsOfDirectory(atPath: formats).sorted()
-        #expect(files == ["manifest.json", "quarantine", "restricted", "results.json", "summary.md"])
+        #expect(files == ["manifest.json", "restricted", "results.json", "summary.md"])
 
         let bad = try runWardsleep(["run", dir.path + "/study", "--out", dir.path + "/bad", "--ledger", dir.path + "/ledger.sqlite", "--category", "falls"])
         #expect(bad.status == 64 && bad.err.contains("wardsleep: error: --category falls: is not a category of this study; its categories are "))
