@@ -50,18 +50,23 @@ struct StudyOptions: ParsableArguments {
 /// Runs a body that may fail with a wardsleep error, printing the message and exiting with its status.
 func runReporting(_ body: () throws -> ExitStatus) throws {
     let status: ExitStatus
+    /// A message can quote a file (a header, a value): no control character in it but line breaks and tabs (so no
+    /// terminal escape sequence) reaches the terminal.
+    func report(_ message: String) {
+        FileHandle.standardError.write(Data("wardsleep: error: \(PlainText.removingControls(message))\n".utf8))
+    }
     do {
         status = try body()
     } catch let failure as WardsleepFailure {
-        FileHandle.standardError.write(Data("wardsleep: error: \(failure.description)\n".utf8))
+        report(failure.description)
         throw ExitCode(failure.exitStatus.rawValue)
     } catch let exit as ExitCode {
         throw exit
     } catch let usage as ValidationError {
-        FileHandle.standardError.write(Data("wardsleep: error: \(usage.message)\n".utf8))
+        report(usage.message)
         throw ExitCode(ExitStatus.usage.rawValue)
     } catch {
-        FileHandle.standardError.write(Data("wardsleep: error: unexpected failure, nothing was replaced: \(error.localizedDescription)\n".utf8))
+        report("unexpected failure, nothing was replaced: \(error.localizedDescription)")
         throw ExitCode(ExitStatus.internalError.rawValue)
     }
     if status != .success { throw ExitCode(status.rawValue) }

@@ -41,6 +41,14 @@ public enum HeaderNames {
             "patient_involved": ["patient involved", "patient involvement", "patient consulted", "service user involved"],
             "carer_involved": ["carer involved", "carer involvement", "carer consulted", "family involved"],
         ],
+        .observations: [
+            "datetime": ["date/time", "date time", "datetime", "check time", "time of check", "checked at", "observation time",
+                         "obs time", "date and time", "observation date/time"],
+            "ward": ward, "patient": patient,
+            "reason": ["reason", "check reason", "reason for check", "observation reason", "obs reason", "check type"],
+            "level": ["obs level", "observation level", "level", "engagement level", "level of observation", "observation type"],
+            "staff": ["staff", "checked by", "staff member", "observer", "completed by", "staff role"],
+        ],
         .involvement: [
             "stage": ["stage"], "group": ["group", "stakeholder", "stakeholder group"],
             "level": ["level", "involvement level"], "activity": ["activity"], "evidence": ["evidence", "source"],

@@ -54,7 +54,7 @@ public enum StudyDraft {
             (.occupancy, nil, ["occupancy", "census", "bed"]), (.incidents, nil, ["incident", "datix"]),
             (.hypnotics, .administrations, ["epma", "administration"]), (.hypnotics, .issues, ["pharmacy", "issue"]),
             (.feedback, nil, ["feedback", "survey"]), (.sleepPlans, nil, ["sleep", "plan"]),
-            (.involvement, nil, ["involvement", "ledger"]),
+            (.involvement, nil, ["involvement", "ledger"]), (.observations, nil, ["observation", "obs", "check"]),
         ]
         for kind in ExportKind.allCases {
             for h in kind == .hypnotics ? HypnoticsExportKind.allCases : [.issues] {

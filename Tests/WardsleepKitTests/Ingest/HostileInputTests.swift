@@ -186,6 +186,16 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: c.path + "/out/summary.md") && !FileManager.default.fileExists(atPath: c.path + "/out.lock"))
     }
 
+    /// An error message quotes the file (here a header) without any control character: no escape sequence reaches the
+    /// terminal.
+    @Test func anErrorQuotingTheFileCarriesNoTerminalEscape() throws {
+        let r = try validate(study(Array("Incident ID,Date,Time,Lo\u{1B}]0;pwned\u{07}\u{1B}[2Jcation,Category\n".utf8)
+            + row("I1,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.status == 2 && r.err.contains("the header has: "), "\(r.err)")
+        #expect(!r.err.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(r.err.debugDescription)")
+        #expect(r.err.hasSuffix("\n") && r.err.filter { $0 == "\n" }.count == 1)
+    }
+
     @Test func nulBytesAreQuarantinedNotCrashing() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A\u{0}1,Self harm\nI2,05/03/2019,02:10,A1,Self harm\n")))
         #expect(r.out.contains("  unknown ward in column \"ward\"") && r.out.contains("    \"A?1\": 1 row, first on line 2"), "\(r.out)")

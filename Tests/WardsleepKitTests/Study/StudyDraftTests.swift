@@ -16,7 +16,24 @@ import Testing
         #expect(kind("Response ID,Respondent,Stage,Comment,Rating") == "feedback/issues")
         #expect(kind("Night of,Ward,Patient ID,Protected sleep?,Decided by") == "sleep_plans/issues")
         #expect(kind("stage,group,level,activity,evidence") == "involvement/issues")
+        // An observation log shares date/time, ward and patient with administrations, and is told by its own fields.
+        #expect(kind("Date/time,Ward,Patient ID,Reason,Obs level,Staff") == "observations/issues")
+        #expect(kind("Check time,Ward,NHS number,Reason for check") == "observations/issues")
         #expect(kind("Name,Address,Postcode") == nil)
+    }
+
+    /// The sample's observation log, drafted on its own, loads and validates as an observation log.
+    @Test func anObservationLogIsDraftedAsOne() throws {
+        let dir = TempFolder()
+        for f in ["observations.csv", "occupancy.csv"] {
+            try FileManager.default.createDirectory(atPath: dir.path + "/raw", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: packageRoot() + "/data/sample/" + f, toPath: dir.path + "/raw/" + f)
+        }
+        let lines = try StudyDraft.write(studyFolder: dir.path + "/study", exportsFolder: dir.path + "/raw", force: false)
+        #expect(lines.contains { $0.hasPrefix("observations.csv: observations, ") }, "\(lines)")
+        let r = try runWardsleep(["validate", dir.path + "/study"], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status != ExitStatus.configuration.rawValue, "\(r.err)")
+        #expect(r.out.contains("observations.csv: 56,419 rows read"), "\(r.out)")
     }
 
     @Test func usDatesAreDetectedWithTheirEvidence() throws {
