@@ -67,9 +67,10 @@ extension StudyAnalyses {
     /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
     static func codebook(_ study: StudyDefinition, folder: String) throws -> Codebook {
         guard let name = study.feedback.codebook, let path = try StudyFolder.codebook(study, folder: folder) else { return Codebook.standard() }
-        guard let data = try InputFile.readSmallFile(path, displayName: name), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try InputFile.readSmallFile(path, displayName: name) else {
             throw ConfigurationError(file: StudyLoader.fileName, keyPath: "feedback.codebook", message: "cannot read \"\(name)\" in the study folder")
         }
+        guard let text = String(data: data, encoding: .utf8) else { throw StudyLoader.notUTF8(data, file: name) }
         return Codebook.standard().merged(with: try Codebook.parse(text, file: name))
     }
 }

@@ -18,10 +18,30 @@ public enum StudyLoader {
                 : "the study folder \(folder) does not exist"
             throw ConfigurationError(file: fileName, keyPath: "", message: why)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: fileName, keyPath: "", message: "is not UTF-8 text")
-        }
+        guard let text = String(data: data, encoding: .utf8) else { throw notUTF8(data, file: fileName) }
         return try parse(text, file: fileName)
+    }
+
+    /// The error for a YAML file that is not UTF-8: where the first byte that is not, and what to do.
+    static func notUTF8(_ data: Data, file: String) -> ConfigurationError {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || (bytes.count > 1 && bytes[1] == 0) {
+            return ConfigurationError(file: file, keyPath: "", message: "is UTF-16 text; save it as UTF-8")
+        }
+        // The first line holding a byte that is not UTF-8 (a Windows-1252 é, say): valid lines decode on their own.
+        var line = 1, start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A || i == bytes.count - 1 {
+            let end = b == 0x0A ? i : i + 1
+            if String(bytes: bytes[start..<end], encoding: .utf8) == nil {
+                let shown = bytes[start..<end].first { $0 >= 0x80 }.map { String(format: "0x%02X", $0) } ?? "a byte"
+                return ConfigurationError(file: file, keyPath: "", line: line,
+                                          message: "is not UTF-8 text: this line has \(shown), which UTF-8 does not allow here (Windows-1252?); "
+                                              + "save the file as UTF-8")
+            }
+            line += 1
+            start = i + 1
+        }
+        return ConfigurationError(file: file, keyPath: "", message: "is not UTF-8 text; save it as UTF-8")
     }
 
     /// Parses the text of a study.yaml; `file` names it in messages.

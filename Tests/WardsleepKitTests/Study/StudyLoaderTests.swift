@@ -30,6 +30,20 @@ import Testing
         #expect(s.periods(forWard: 0).pilot.from == CalendarDay(year: 2019, month: 1, day: 1)!)
     }
 
+    /// A study.yaml saved as Windows-1252 or UTF-16 is refused with the line of the first byte UTF-8 does not allow,
+    /// or the encoding, and what to do.
+    @Test func aStudyFileNotInUTF8SaysWhereAndWhatToDo() throws {
+        let dir = TempFolder()
+        _ = dir.write("study.yaml", bytes: Array("version: 1\n# S".utf8) + [0xE9] + Array("ance notes\nstudy: x\n".utf8))
+        #expect(throws: ConfigurationError(file: "study.yaml", keyPath: "", line: 2,
+                                           message: "is not UTF-8 text: this line has 0xE9, which UTF-8 does not allow here "
+                                               + "(Windows-1252?); save the file as UTF-8")) { try StudyLoader.load(folder: dir.path) }
+        _ = dir.write("study.yaml", bytes: [0xFF, 0xFE] + Array("version: 1\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+        #expect(throws: ConfigurationError(file: "study.yaml", keyPath: "", message: "is UTF-16 text; save it as UTF-8")) {
+            try StudyLoader.load(folder: dir.path)
+        }
+    }
+
     @Test func wrongTypeNamesTheKeyPathAndLine() {
         let yaml = studyYAML().replacingOccurrences(of: "beds: 12", with: "beds: twelve")
         let e = error(yaml)
