@@ -19,6 +19,14 @@ public struct ExposureWords: Sendable, Equatable {
     /// The column-name suffix: `per_100_obd` / `per_100_ward_days`.
     public var columnSuffix: String { fromOccupancy ? "per_100_obd" : "per_100_ward_days" }
 
+    /// The sentence naming the wards left out of study-wide `figures` for want of exposure in a period
+    /// (`OccupancyTotals.comparedWards`), whose own lines show their `what` without a rate.
+    public func leftOut(_ wards: Set<Int>, study: StudyDefinition, from figures: String, showing what: String) -> String {
+        "Left out of \(figures), having no \(plural) in a period: "
+            + study.wards.indices.filter(wards.contains).map { "ward \(study.wards[$0].id)" }.joined(separator: ", ")
+            + "; \(wards.count == 1 ? "its own line shows its" : "their own lines show their") \(what) without a rate."
+    }
+
     /// A column name with the exposure spelled for this report: `baseline_ddd_per_100_obd` becomes
     /// `baseline_ddd_per_100_ward_days` without occupancy.
     public func column(_ name: String) -> String {

@@ -49,10 +49,8 @@ public enum HypnoticSection {
         // Wards without exposure in a period are left out of the study-wide lines (`OccupancyTotals.comparedWards`).
         let wardTotals = lines.filter { $0.ward != nil && $0.group == nil }
         let leftOut = Set(wardTotals.filter { $0.baselineExposure == 0 || $0.pilotExposure == 0 }.map { $0.ward! })
-        let leftOutNote: Prose? = leftOut.isEmpty ? nil : Prose(
-            "Left out of the study-wide lines, having no \(exposure.plural) in a period: "
-            + study.wards.indices.filter(leftOut.contains).map { "ward \(study.wards[$0].id)" }.joined(separator: ", ")
-            + "; \(leftOut.count == 1 ? "its own line shows its" : "their own lines show their") use without a rate.")
+        let leftOutNote: Prose? = leftOut.isEmpty ? nil
+            : Prose(exposure.leftOut(leftOut, study: study, from: "the study-wide lines", showing: "use"))
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
             if wardTotals.isEmpty {
                 doc.paragraph("No hypnotic use fell in either period.")

@@ -118,11 +118,10 @@ public enum SafetySection {
         let leftOut = Set(wardCells.filter { $0.baselineExposure == 0 || $0.pilotExposure == 0 }.map { $0.ward! })
         if !leftOut.isEmpty {
             let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
+            let words = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
             doc.paragraph(leftOut.count == wardCells.count
                 ? "No ward has \(exposure) in both periods, so no rate can be given (see \(emphasis: "Data quality"))."
-                : "Left out of the study-wide rates and the pooled estimates, having no \(exposure) in a period: "
-                    + study.wards.indices.filter(leftOut.contains).map { "ward \(study.wards[$0].id)" }.joined(separator: ", ")
-                    + "; \(leftOut.count == 1 ? "its own line shows its" : "their own lines show their") incidents without a rate.")
+                : Prose(words.leftOut(leftOut, study: study, from: "the study-wide rates and the pooled estimates", showing: "incidents")))
         }
         doc.paragraph("Rates per 1,000 \(s.exposureFromOccupancy ? "occupied bed days (nights for the protected window)" : "days"). "
                       + "Every ward, category and window is in \(code: "tables/incidents.csv"); pooled estimates in \(code: "tables/incidents_pooled.csv").")
