@@ -52,7 +52,9 @@ extension CSVRecordShape {
     public func unbalancedQuote(headerFields: Int) -> UnbalancedQuote? {
         let evidence: String
         if endsInsideQuotes {
-            evidence = "the file ends inside it"
+            // A closing quote followed by text (`"A1"x,`) is read as a quote inside the field, which then runs on.
+            evidence = undoubledQuote ? "the file ends inside it; a quote in it is followed by text, not by a comma or the end of the line"
+                : "the file ends inside it"
         } else {
             guard endLine > line else { return nil }
             if undoubledQuote {

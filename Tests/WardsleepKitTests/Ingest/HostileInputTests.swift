@@ -196,6 +196,14 @@ import Testing
         #expect(r.err.hasSuffix("\n") && r.err.filter { $0 == "\n" }.count == 1)
     }
 
+    /// Text after a closing quote (`"A1"x`) makes the quote read as one inside the field, which runs to the end of the
+    /// file: every line is still counted, and the message says what the quote was followed by.
+    @Test func textAfterAClosingQuoteIsSaid() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,\"A1\"x,Self harm\nI2,05/03/2019,02:10,A1,Self harm\nI3,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.out.contains("a quote in it is followed by text, not by a comma or the end of the line"), "\(r.out)")
+        #expect(accounting(r.out)! == (3, 0, 3))
+    }
+
     @Test func nulBytesAreQuarantinedNotCrashing() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A\u{0}1,Self harm\nI2,05/03/2019,02:10,A1,Self harm\n")))
         #expect(r.out.contains("  unknown ward in column \"ward\"") && r.out.contains("    \"A?1\": 1 row, first on line 2"), "\(r.out)")
