@@ -27,6 +27,18 @@ public struct ShownComparison: Sendable {
     /// Exact, rounded or suppressed.
     public var status: Status
 
+    /// Why the comparison has a ratio but no estimate: no exposure in a period (a ward without a census there), or no
+    /// events in either; `nil` when there is an estimate (or the counts are withheld).
+    public var noEstimateReason: String? {
+        guard let r = ratio, r.estimate == nil else { return nil }
+        if cell.baselineExposure == 0 || cell.pilotExposure == 0 {
+            let missing = cell.baselineExposure == 0 && cell.pilotExposure == 0 ? "either period"
+                : cell.baselineExposure == 0 ? "the baseline" : "the pilot"
+            return "no \(cell.unit.words) in \(missing), so no rate"
+        }
+        return "no events in either period"
+    }
+
     /// Percentage change of the rate, pilot against baseline; `nil` when the baseline rate is zero or unknown.
     public var percentChange: Double? {
         guard let b = baselineRate, let p = pilotRate, b > 0 else { return nil }

@@ -13,9 +13,8 @@ public enum SafetyForest {
 
     /// The note shown for a ratio that is not drawn.
     static func note(_ c: ShownComparison) -> String? {
-        guard let r = c.ratio else { return "withheld: counts too small to publish" }
-        if r.estimate == nil { return "no events in either period" }
-        return nil
+        guard c.ratio != nil else { return "withheld: counts too small to publish" }
+        return c.noEstimateReason
     }
 
     static func row(_ label: String, _ c: ShownComparison) -> ForestPlot.Row {

@@ -6,7 +6,7 @@ public enum SafetySection {
     public static func sentence(_ label: String, _ c: ShownComparison) -> String {
         var s = "\(label): \(c.baselineEvents) → \(c.pilotEvents)"
         guard let r = c.ratio else { return s + "; counts this small are not published, so no rate ratio is shown." }
-        guard let estimate = r.estimate else { return s + ": no events in either period, nothing to compare." }
+        guard let estimate = r.estimate else { return s + ": \(c.noEstimateReason ?? "no events in either period"), nothing to compare." }
         if let b = c.baselineRate, let p = c.pilotRate {
             s += "; \(NumberFormat.fixed(b, 1)) → \(NumberFormat.fixed(p, 1)) per 1,000 \(c.cell.unit.words)"
             if let pct = c.percentChange { s += " (\(signedPercent(pct)))" }

@@ -86,6 +86,9 @@ import Testing
         #expect(SafetySection.render(s, study: study, style: .exact).markdown.contains(
             "Left out of the study-wide rates and the pooled estimates, having no occupied bed days in a period: ward D1; its own "
                 + "line shows its incidents without a rate."))
+        // D1's own line says why it has no rate, not that it had no events.
+        #expect(ShownComparison(d1, style: .exact).noEstimateReason == "no occupied bed days in the pilot, so no rate")
+        #expect(SafetyForest.note(ShownComparison(d1, style: .exact)) == "no occupied bed days in the pilot, so no rate")
         #expect(DataQualityFindings.censusGaps(study: study, occupancy: occupancy) == [
             "Occupancy: ward D1 has no occupied bed days in the pilot, so it is left out of the study-wide rates (incidents, hypnotic "
                 + "use) and the pooled estimates; ward D1's own lines show its counts without a rate.",
