@@ -73,7 +73,8 @@ public enum StudyDraft {
         return best
     }
 
-    /// Reads every CSV file in `folder` (sorted by name). Files whose kind cannot be guessed are listed in `skipped`.
+    /// Reads every CSV file in `folder` (sorted by name). Files whose kind cannot be guessed are listed in `skipped`;
+    /// a file that cannot be read as CSV text at all (UTF-16, a spreadsheet, compressed) with why, after a colon.
     public static func scan(folder: String) throws -> (exports: [Export], skipped: [String]) {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted() } catch {
@@ -84,7 +85,13 @@ public enum StudyDraft {
             let path = (folder as NSString).appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            if let e = try? read(path, file: name) { exports.append(e) } else { skipped.append(name) }
+            do {
+                exports.append(try read(path, file: name))
+            } catch let e as InputError where e.message != "not recognised" {
+                skipped.append("\(name): \(e.message)")
+            } catch {
+                skipped.append(name)
+            }
         }
         // One file per export: the best-matched file of each kind is kept, the others listed as skipped.
         var kept: [Export] = []
@@ -101,7 +108,7 @@ public enum StudyDraft {
         var wardIndex: [String: Int] = [:]
         var codedIndex: [String: [String: Int]] = [:]
         let summary: CSVFileSummary?
-        var problem: String?
+        var problem: String?, unreadable: String?
         do {
             summary = try CSVFileReader(path: path, displayName: file).read { record in
                 guard var e = export else {
@@ -143,9 +150,14 @@ public enum StudyDraft {
         } catch {
             summary = nil
             problem = "\(error)"
+            unreadable = (error as? InputError)?.message
         }
         _ = summary
-        guard var e = export else { throw InputError(file: file, message: "not recognised") }
+        guard var e = export else {
+            // Not CSV text at all (UTF-16, a spreadsheet, compressed): say why, as validate would.
+            if let unreadable { throw InputError(file: file, message: unreadable) }
+            throw InputError(file: file, message: "not recognised")
+        }
         e.readProblem = problem
         return e
     }

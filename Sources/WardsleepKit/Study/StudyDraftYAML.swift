@@ -42,7 +42,9 @@ extension StudyDraft {
                 lines.append("  \(field): \(labels.count) unmapped " + (labels.count == 1 ? "value" : "values") + " (stubs in study.yaml)")
             }
         }
-        for f in skipped { lines.append("\(f): not recognised as an export, or a second file of the same export; left out") }
+        for f in skipped {
+            lines.append(f.contains(": ") ? "\(f); left out" : "\(f): not recognised as an export, or a second file of the same export; left out")
+        }
         lines.append("wrote \(target)\(sameFolder ? "" : ", and copied the exports beside it"); check the lines marked CHECK, "
                      + "then run: wardsleep validate \(studyFolder)")
         return lines

@@ -42,6 +42,12 @@ import Testing
         dir.write("raw/notes.csv", "Name,Address\nx,y\n")
         let lines = try StudyDraft.write(studyFolder: dir.path + "/study", exportsFolder: dir.path + "/raw", force: false)
         #expect(lines.contains("notes.csv: not recognised as an export, or a second file of the same export; left out"))
+        // A file that is not CSV text at all says why, as validate would.
+        dir.write("raw2/incidents.csv", bytes: [0xFF, 0xFE] + Array("id,date\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+        dir.write("raw2/occupancy.csv", "date,ward,occupied_beds\n13/02/2019,A1,12\n")
+        let utf16 = try StudyDraft.write(studyFolder: dir.path + "/study2", exportsFolder: dir.path + "/raw2", force: false)
+        #expect(utf16.contains { $0.hasPrefix("incidents.csv: input unreadable: this is UTF-16 text") && $0.hasSuffix("save it as CSV UTF-8; left out") },
+                "\(utf16)")
         let yaml = try #require(dir.read("study/study.yaml"))
         #expect(yaml.contains("date_format: mdy   # detected: 1 dates can only be month first (e.g. \"02/13/2019\" in incidents.csv line 3), none day first"))
         let study = try StudyLoader.parse(yaml)
