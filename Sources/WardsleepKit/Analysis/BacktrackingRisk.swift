@@ -6,15 +6,19 @@
 /// - a group repeated more than once (`*`, `+`, `{m,n}` with n > 1) that holds a quantifier or an alternation, the
 ///   shapes of exponential backtracking (`(a+)+`, `(a|ab)*`, `(a*b*)*`);
 /// - more than one unbounded quantifier (`*`, `+`, `{m,}`) in the pattern, the shape of polynomial blow-up;
-/// - bounded repeats whose upper bounds multiply past 10,000 (`.{0,200}.{0,200}`);
+/// - bounded repeats and alternatives whose counts multiply past 10,000 (`.{0,200}.{0,200}`, forty `(?:a|a)` in a
+///   row: 2^40 ways to read the same text), or past 5,000 beside an unbounded quantifier (`a{0,99}a{0,99}a*b`). Plain
+///   words as alternatives (`(bring|put|get)`) count only as often as one is a prefix of another, since at most those
+///   can match at the same place;
 /// - a back-reference, quoting (`\Q`), or a group syntax other than `(?:`, `(?i)`-style flags, lookaround.
 enum BacktrackingRisk {
     /// Whether `pattern` is risky.
     static func isRisky(_ pattern: String) -> Bool {
         let p = Array(pattern.unicodeScalars)
         var i = 0
-        // For each open group: whether it holds a quantifier or an alternation so far.
+        // For each open group: whether it holds a quantifier or an alternation so far, and where its alternatives start.
         var groups: [Bool] = []
+        var alternatives: [[Int]] = []
         var unbounded = 0
         var boundProduct = 1
         /// The quantifier at `j`, if any: (its upper bound, nil when unbounded; its length).
@@ -46,7 +50,22 @@ enum BacktrackingRisk {
                 boundProduct = boundProduct > 10_000 / max(u, 1) ? 10_001 : boundProduct * u
             }
             if !groups.isEmpty { groups[groups.count - 1] = true }
-            return unbounded > 1 || boundProduct > 10_000
+            return tooMany()
+        }
+        func multiply(_ n: Int) -> Bool {
+            boundProduct = boundProduct > 10_000 / max(n, 1) ? 10_001 : boundProduct * n
+            return tooMany()
+        }
+        func tooMany() -> Bool { unbounded > 1 || boundProduct > 10_000 || (unbounded == 1 && boundProduct > 5_000) }
+        /// How many of a group's alternatives can match at one place: all of them, unless all are plain words.
+        func ways(_ starts: [Int], end: Int) -> Int {
+            let texts = starts.indices.map { k in Array(p[starts[k]..<(k + 1 < starts.count ? starts[k + 1] - 1 : end)]) }
+            guard texts.allSatisfy({ $0.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == " " } }) else {
+                return texts.count
+            }
+            var n = 1
+            for a in texts.indices { for b in texts.indices where a != b && texts[b].starts(with: texts[a]) { n += 1 } }
+            return n
         }
         while i < p.count {
             let c = p[i]
@@ -88,9 +107,11 @@ enum BacktrackingRisk {
                     i += 1
                 }
                 groups.append(false)
+                alternatives.append([i])
                 continue
             case ")":
-                guard let holds = groups.popLast() else { return true }
+                guard let holds = groups.popLast(), let starts = alternatives.popLast() else { return true }
+                if starts.count > 1, multiply(ways(starts, end: i)) { return true }
                 i += 1
                 if let q = quantifier(at: i) {
                     if holds && q.upper != 1 { return true }
@@ -101,7 +122,10 @@ enum BacktrackingRisk {
                 if holds, !groups.isEmpty { groups[groups.count - 1] = true }
                 continue
             case "|":
-                if !groups.isEmpty { groups[groups.count - 1] = true }
+                if !groups.isEmpty {
+                    groups[groups.count - 1] = true
+                    alternatives[alternatives.count - 1].append(i + 1)
+                }
                 i += 1
                 continue
             default:

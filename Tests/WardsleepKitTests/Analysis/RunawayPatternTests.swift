@@ -29,12 +29,13 @@ import Testing
     @Test func riskyShapesAreKnown() {
         for risky in [#"(a+)+$"#, #"(a*)*"#, #"(a|aa)+"#, #"(a|a)*b"#, #"(\w+\s?)+$"#, #"a*a*a*b"#, #".*x.*y"#, #"(x+x+)+y"#,
                       #"(.{0,200}){2,}"#, #".{0,200}.{0,200}"#, #"(a)\1"#, #"\Qa+\E"#, #"(?<name>a)b"#, #"(?:a|b)+c"#,
-                      #"(very |really )+bad"#, #"((a)"#] {
+                      #"(very |really )+bad"#, #"((a)"#, #"a{0,99}a{0,99}a*b"#, String(repeating: "(?:a|a)", count: 40) + "b",
+                      String(repeating: "(?:ab|a)", count: 20) + "c"] {
             #expect(BacktrackingRisk.isRisky(risky), "\(risky)")
         }
         let plain = Codebook.standard().themes.flatMap(\.patterns) + Codebook.standard().requests.flatMap(\.patterns)
             + [#"check(ed|s)? on me"#, #"\bwoke me\b"#, #"no .* at night"#, #"[a-z]+ing\b"#, #"[(+*]+ x"#, #"(?i)calm(er)?"#,
-               #"\(checks?\)+"#, #"a{2}b{3}"#, #"((ab)+c)?"#, #"(?:checks?|obs)\b.{0,40}\bback"#]
+               #"\(checks?\)+"#, #"a{2}b{3}"#, String(repeating: "(?:bring|put|get) ", count: 12) + "back", #"((ab)+c)?"#, #"(?:checks?|obs)\b.{0,40}\bback"#]
         #expect(plain.count > 10)
         for p in plain { #expect(!BacktrackingRisk.isRisky(p), "\(p)") }
     }
