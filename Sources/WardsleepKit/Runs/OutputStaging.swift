@@ -18,7 +18,15 @@ public final class OutputStaging {
         let dest = (destination as NSString).standardizingPath
         self.destination = dest
         let parent = PathGuard.parent(of: dest)
-        staging = OutputStaging.folder(for: dest)
+        let folder = OutputStaging.folder(for: dest)
+        // A folder of this name left by an earlier process with the same number is removed only when it is this
+        // program's (empty, marked as staging, or a report holding nothing unlisted); anything else stops the run. Checked
+        // before the staging path is set, so that a refusal never reaches `deinit`, which removes the staging folder.
+        if FileManager.default.fileExists(atPath: folder), !OutputStaging.isOwn(folder) {
+            throw UsageError(option: "--out", value: dest, message: "a folder \((folder as NSString).lastPathComponent) beside it "
+                             + "holds files wardsleep did not write; move it away and run again")
+        }
+        staging = folder
         do {
             try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
@@ -111,8 +119,7 @@ public final class OutputStaging {
             for marker in [".tmp-", ".old-"] where entry.hasPrefix(".\(name)\(marker)") {
                 guard let pid = Int32(entry.dropFirst(name.count + 1 + marker.count)), !RunLock.isAlive(pid) else { continue }
                 let path = (parent as NSString).appendingPathComponent(entry)
-                let staged = marker == ".tmp-" && fm.fileExists(atPath: (path as NSString).appendingPathComponent(OutputStaging.marker))
-                guard staged || (PathGuard.isReport(path) && PathGuard.unlisted(path).isEmpty) else { continue }
+                guard isOwn(path, staging: marker == ".tmp-") else { continue }
                 if marker == ".old-" && !fm.fileExists(atPath: dest) {
                     try? fm.moveItem(atPath: path, toPath: dest)
                 } else {
@@ -120,6 +127,14 @@ public final class OutputStaging {
                 }
             }
         }
+    }
+
+    /// Whether the folder at `path` is this program's to remove: empty, a staging folder still marked as one (when
+    /// `staging`), or a report holding nothing its manifest does not list.
+    static func isOwn(_ path: String, staging: Bool = true) -> Bool {
+        PathGuard.entries(path).isEmpty
+            || (staging && FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(marker)))
+            || (PathGuard.isReport(path) && PathGuard.unlisted(path).isEmpty)
     }
 
     /// `error` with, when it is a write the system refused, what that means for the report at `destination`: the

@@ -199,6 +199,22 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: out + "/\(OutputStaging.marker)"))
     }
 
+    /// A folder already bearing this process's staging name is reused only when it is this program's: one holding
+    /// someone's files stops the run before anything is written, and they stay.
+    @Test func aStagingNameHoldingOtherFilesIsNotRemoved() throws {
+        let f = Fixture(codebook: false)
+        let out = f.root.path + "/report"
+        let staging = f.root.path + "/.report.tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        f.root.write(".report.tmp-\(ProcessInfo.processInfo.processIdentifier)/thesis.docx", "thesis\n")
+        #expect(throws: UsageError.self) { _ = try OutputStaging(destination: out) }
+        #expect(FileManager.default.fileExists(atPath: staging + "/thesis.docx"))
+        // Marked as staging (a run of this process that was cut short), it is taken over.
+        f.root.write(".report.tmp-\(ProcessInfo.processInfo.processIdentifier)/\(OutputStaging.marker)", "")
+        let taken = try OutputStaging(destination: out)
+        #expect(!FileManager.default.fileExists(atPath: staging + "/thesis.docx"))
+        taken.discard()
+    }
+
     @Test func aFullDiskLeavesThePreviousReportIntactAndExitsSeventy() throws {
         let f = Fixture(codebook: false)
         let sample = packageRoot() + "/data/sample"
