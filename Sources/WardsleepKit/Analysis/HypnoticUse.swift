@@ -28,6 +28,22 @@ public final class HypnoticUse: StudyConsumer {
         public var units: Double = 0
         /// Milligrams.
         public var mg: Double = 0
+        /// Doses given: the greatest common divisor of their milligrams, in micrograms (0 before the first), the step
+        /// every total of them is a multiple of. What a released total is rounded to (`ShownHypnoticLine`).
+        public var doseStepMicrograms = 0
+
+        /// Adds a dose of `mg`.
+        mutating func addDose(_ mg: Double) {
+            units += 1
+            self.mg += mg
+            doseStepMicrograms = Totals.gcd(doseStepMicrograms, Int((mg * 1000).rounded()))
+        }
+
+        static func gcd(_ a: Int, _ b: Int) -> Int {
+            var (a, b) = (abs(a), abs(b))
+            while b != 0 { (a, b) = (b, a % b) }
+            return a
+        }
     }
 
     /// PRN and regular use on one ward in one period (administrations only).
@@ -131,8 +147,7 @@ public final class HypnoticUse: StudyConsumer {
             givenPlace[r.drug.rawValue] = d
         }
         while given[r.ward].count <= d * 2 + p { given[r.ward].append(Totals()) }
-        given[r.ward][d * 2 + p].units += 1
-        given[r.ward][d * 2 + p].mg += r.doseMg
+        given[r.ward][d * 2 + p].addDose(r.doseMg)
         switch r.prn {
         case true?:
             doseUse[r.ward][p]!.prn += 1
@@ -169,6 +184,19 @@ public struct HypnoticLine: Sendable, Codable {
     public var baselineExposure: Double
     /// Pilot exposure.
     public var pilotExposure: Double
+    /// The doses given of each drug in the line, per period (administrations; empty for pharmacy issues): what a
+    /// released copy rounds the line's milligrams and DDDs from (`ShownHypnoticLine`).
+    public var baselineDoses: [DrugDoses] = [], pilotDoses: [DrugDoses] = []
+
+    /// The doses given of one drug in a line.
+    public struct DrugDoses: Sendable, Equatable, Codable {
+        /// Their milligrams.
+        public var mg: Double
+        /// The greatest common divisor of their milligrams, in micrograms.
+        public var stepMicrograms: Int
+        /// The drug's WHO DDD in milligrams, if it has one.
+        public var dddMg: Double?
+    }
 
     /// Percentage change of units, pilot against baseline.
     public var percentChangeUnits: Double? { baseline.units > 0 ? (pilot.units / baseline.units - 1) * 100 : nil }
@@ -233,6 +261,7 @@ public enum HypnoticAnalysis {
             }
             func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ lineKeys: [HypnoticUse.Key]) -> HypnoticLine? {
                 var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
+                var bDoses: [String: HypnoticLine.DrugDoses] = [:], pDoses: [String: HypnoticLine.DrugDoses] = [:], drugOrder: [String] = []
                 var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true
                 guard !lineKeys.isEmpty else { return nil }
                 for key in lineKeys {
@@ -240,15 +269,29 @@ public enum HypnoticAnalysis {
                     let d = use.formulary.drug(named: key.product.drug)!
                     let bt = periods[.baseline] ?? .init(), pt = periods[.pilot] ?? .init()
                     b.units += bt.units; b.mg += bt.mg; p.units += pt.units; p.mg += pt.mg
+                    if use.administrations {
+                        if bDoses[d.name] == nil { drugOrder.append(d.name) }
+                        func add(_ t: HypnoticUse.Totals, _ doses: inout [String: HypnoticLine.DrugDoses]) {
+                            var x = doses[d.name] ?? HypnoticLine.DrugDoses(mg: 0, stepMicrograms: 0, dddMg: d.dddMg)
+                            x.mg += t.mg
+                            x.stepMicrograms = HypnoticUse.Totals.gcd(x.stepMicrograms, t.doseStepMicrograms)
+                            doses[d.name] = x
+                        }
+                        add(bt, &bDoses)
+                        add(pt, &pDoses)
+                    }
                     if let ddd = d.dddMg {
                         bDDD = (bDDD ?? 0) + bt.mg / ddd
                         pDDD = (pDDD ?? 0) + pt.mg / ddd
                     } else { missingDDD = true }
                     if !key.product.countable { countable = false }
                 }
-                return HypnoticLine(ward: ward, group: group, drug: drug, product: product, baseline: b, pilot: p,
-                                    baselineDDD: bDDD, pilotDDD: pDDD, someWithoutDDD: missingDDD, countable: countable,
-                                    baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot))
+                var line = HypnoticLine(ward: ward, group: group, drug: drug, product: product, baseline: b, pilot: p,
+                                        baselineDDD: bDDD, pilotDDD: pDDD, someWithoutDDD: missingDDD, countable: countable,
+                                        baselineExposure: exposure(ward, .baseline), pilotExposure: exposure(ward, .pilot))
+                line.baselineDoses = drugOrder.compactMap { bDoses[$0] }
+                line.pilotDoses = drugOrder.compactMap { pDoses[$0] }
+                return line
             }
             for group in DrugGroup.allCases {
                 let groupDrugs = use.formulary.drugs.filter { $0.group == group }

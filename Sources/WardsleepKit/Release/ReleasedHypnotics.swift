@@ -26,7 +26,23 @@ struct ShownHypnoticLine {
         baselineUnits = b.0
         pilotUnits = p.0
         suppressed = b.1 == nil || p.1 == nil
-        // Scale mg and DDD by the published units so nothing reveals the exact count.
+        // Doses given (counts of people's doses): each drug's milligrams rounded to a multiple of `roundTo` × the step
+        // all its doses are multiples of, and the DDDs from those. Milligrams scaled by published ÷ exact doses kept the
+        // exact mean dose, and n × mean fell on the dose step for one n only: the exact count. Rounded on the step, every
+        // count the published one could stand for fits. Pharmacy issues (supplies) are shown as they are.
+        func released(_ doses: [HypnoticLine.DrugDoses], _ shown: Double?) -> (mg: Double?, ddd: Double?) {
+            guard shown != nil, let policy = style.policy else { return (nil, nil) }
+            var mg = 0.0, ddd: Double?
+            for d in doses {
+                let step = Double(d.stepMicrograms) / 1000 * Double(max(1, policy.roundTo))
+                let rounded = step > 0 ? (d.mg / step).rounded() * step : d.mg
+                mg += rounded
+                if let perDDD = d.dddMg { ddd = (ddd ?? 0) + rounded / perDDD }
+            }
+            return (mg, ddd)
+        }
+        let administrations = style.policy != nil && !(l.baselineDoses.isEmpty && l.pilotDoses.isEmpty)
+        let rb = released(l.baselineDoses, b.1), rp = released(l.pilotDoses, p.1)
         func scaled(_ v: Double?, _ exact: Double, _ shown: Double?) -> Double? {
             guard let v, let shown else { return nil }
             return exact == 0 ? v : v * shown / exact
@@ -34,13 +50,14 @@ struct ShownHypnoticLine {
         var shownLine = l
         shownLine.baseline.units = b.1 ?? 0
         shownLine.pilot.units = p.1 ?? 0
-        shownLine.baselineDDD = scaled(l.baselineDDD, l.baseline.units, b.1)
-        shownLine.pilotDDD = scaled(l.pilotDDD, l.pilot.units, p.1)
+        shownLine.baselineDDD = administrations ? (l.baselineDDD == nil ? nil : rb.ddd) : scaled(l.baselineDDD, l.baseline.units, b.1)
+        shownLine.pilotDDD = administrations ? (l.pilotDDD == nil ? nil : rp.ddd) : scaled(l.pilotDDD, l.pilot.units, p.1)
         let ratio = suppressed ? nil : shownLine.rateRatio
         values = [
             "percent_change_units": suppressed ? nil : shownLine.percentChangeUnits,
             "percent_change_rate": suppressed ? nil : shownLine.percentChangeRate,
-            "baseline_mg": scaled(l.baseline.mg, l.baseline.units, b.1), "pilot_mg": scaled(l.pilot.mg, l.pilot.units, p.1),
+            "baseline_mg": administrations ? rb.mg : scaled(l.baseline.mg, l.baseline.units, b.1),
+            "pilot_mg": administrations ? rp.mg : scaled(l.pilot.mg, l.pilot.units, p.1),
             "baseline_ddd": shownLine.baselineDDD, "pilot_ddd": shownLine.pilotDDD,
             "baseline_ddd_per_100_obd": shownLine.dddPer100(.baseline), "pilot_ddd_per_100_obd": shownLine.dddPer100(.pilot),
             "rate_ratio": ratio?.estimate, "ci_lower": ratio?.lower, "ci_upper": ratio?.upper, "p_exact": ratio?.pExact,

@@ -11,7 +11,8 @@ import Foundation
 /// the model would rest on stand-ins, and is withheld. The estimates are then shown to three significant figures (p to two); the
 /// intercept and ward effects are never published. A month's observed rate is its published count (over the wards with
 /// a row that month) over the exposure, withheld when suppressed; the fitted lines are the refitted model's. DDDs from
-/// pharmacy issues are supplies and shown as they are.
+/// pharmacy issues are supplies and shown as they are; DDDs of doses given are withheld, model and months (their
+/// monthly values beside the published doses would give the exact counts back).
 extension InterruptedSeries {
     /// The largest share of a model's ward-months with events that may be suppressed for it to be published.
     public static let suppressedShareLimit = 0.25
@@ -23,6 +24,14 @@ extension InterruptedSeries {
     public func released(_ policy: DisclosurePolicy) -> InterruptedSeries {
         func publish(_ n: Int) -> Int? { Disclosure.publish(n, policy: policy).number }
         guard rows.contains(where: { $0.events != nil }) else { return self }  // supplies: no counts of people
+        // DDDs of doses given: a month's DDDs beside its published doses give the exact mean dose, and with it the exact
+        // count (see `ShownHypnoticLine`); the model and its months are shown in restricted/ only.
+        if measure == "hypnotic_ddd" {
+            var out = self
+            out.withheld = "DDDs of doses given, month by month, would give the exact counts of doses back; see restricted/"
+            out.points = out.chart(fitted: false) { _ in nil }
+            return out
+        }
         var shown = rows, suppressed = 0, eventful = 0
         for i in shown.indices where shown[i].exposure > 0 {
             let events = shown[i].events ?? 0, p = publish(events)

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// Milligrams and DDDs of doses given, as a releasable copy shows them. Scaled by published ÷ exact doses, they kept
+/// the exact mean dose, and n × mean fell on the dose step for one n only: the exact count (an attack recovered 106 of
+/// 142 published counts, and a suppressed one through the totals). Rounded on the dose step, every count the published
+/// one could stand for fits.
+@Suite struct ReleasedDosesTests {
+    let study = testStudy()
+    let day2018 = CalendarDay(year: 2018, month: 3, day: 1)!, day2019 = CalendarDay(year: 2019, month: 3, day: 1)!
+
+    func lines(small: Int, large: Int, pilotSmall: Int = 40, pilotLarge: Int = 40) -> [HypnoticLine] {
+        let use = HypnoticUse(formulary: Formulary.builtIn())
+        let zopiclone = Formulary.builtIn().index(named: "zopiclone")!
+        func give(_ mg: Double, _ n: Int, _ day: CalendarDay) {
+            for _ in 0..<n {
+                use.hypnoticAdministration(HypnoticAdministrationRecord(
+                    day: day, time: nil, ward: 0, patient: 0, drug: zopiclone, doseMg: mg, status: .given, prn: nil,
+                    timing: EventTiming(day: day, time: nil, periods: study.periods(forWard: 0), window: .default)))
+            }
+        }
+        give(3.75, small, day2018); give(7.5, large, day2018); give(3.75, pilotSmall, day2019); give(7.5, pilotLarge, day2019)
+        return HypnoticAnalysis.lines(use, study: study, occupancy: nil)
+    }
+
+    @Test func releasedMilligramsLeaveEveryPublishableCountPossible() throws {
+        let policy = DisclosurePolicy()
+        var random = SampleRandom(seed: 99)
+        for _ in 0..<300 {
+            let small = Int(random.next() % 400), large = 8 + Int(random.next() % 2_000)
+            let line = try #require(lines(small: small, large: large).first { $0.ward == nil && $0.drug?.name == "zopiclone" && $0.product == nil })
+            let shown = ShownHypnoticLine(line, style: .published(policy))
+            let n = small + large, mg = try #require(shown.values["baseline_mg"] ?? nil), units = Int(shown.baselineUnits.replacingOccurrences(of: ",", with: ""))!
+            // The doses' step: 3.75 mg when both strengths were given, 7.5 when only 7.5 mg was. The milligrams shown are
+            // a multiple of 5 steps, within half of it of the exact milligrams.
+            let step = small > 0 ? 3.75 : 7.5, half = 2.5 * step
+            #expect(abs((mg / (5 * step)).rounded() * 5 * step - mg) < 1e-9 && abs(mg - line.baseline.mg) <= half + 1e-9)
+            #expect(try #require(shown.values["baseline_ddd"] ?? nil) == mg / 7.5)
+            // The attacker's question: which counts could stand behind what is shown? Counts published as `units` with
+            // doses of the step's strengths whose total rounds to the milligrams shown. (A count at the edge of the range
+            // may be ruled out when nearly every dose is the largest or the smallest; never all but one.)
+            let fitting = (max(8, units - 2)...(units + 2)).filter { candidate in
+                guard Disclosure.publish(candidate, policy: policy).number == units else { return false }
+                let lowest = (small > 0 ? 3.75 : 7.5) * Double(candidate), highest = 7.5 * Double(candidate)
+                let window = (mg - half)...(mg + half)
+                return stride(from: (window.lowerBound / step).rounded(.up), through: (window.upperBound / step).rounded(.down), by: 1)
+                    .contains { step * $0 >= lowest && step * $0 <= highest }
+            }
+            #expect(fitting.contains(n) && fitting.count >= 3, "n \(n) shown as \(units), \(mg) mg: counts that fit \(fitting)")
+        }
+    }
+
+    @Test func exactCopiesAndPharmacyIssuesAreShownAsTheyAre() throws {
+        let line = try #require(lines(small: 1_234, large: 567).first { $0.ward == nil && $0.drug?.name == "zopiclone" && $0.product == nil })
+        let exact = ShownHypnoticLine(line, style: .exact)
+        #expect(exact.values["baseline_mg"] ?? nil == 1_234 * 3.75 + 567 * 7.5)
+        // The segmented regression of DDDs from doses given is withheld in a releasable copy, months and all.
+        let rows = (Array(1...8) + Array(13...20)).map { t in
+            SegmentRow(ward: 0, month: t, start: CalendarDay(year: 2018 + (t - 1) / 12, month: (t - 1) % 12 + 1, day: 1)!,
+                       period: t >= 13 ? .pilot : .baseline, pilotStart: 13, amount: 40 + Double(t % 5) * 1.5, events: 30 + t % 5,
+                       exposure: 400)
+        }
+        let series = InterruptedSeries(measure: "hypnotic_ddd", category: nil, window: nil, ward: nil, unit: .occupiedBedDays, scale: 100, rows: rows)
+        #expect(series.model != nil)
+        let shown = series.released(DisclosurePolicy())
+        #expect(shown.model == nil && shown.withheld?.contains("would give the exact counts of doses back") == true)
+        #expect(shown.points.allSatisfy { $0.observed == nil && $0.fitted == nil })
+    }
+}
