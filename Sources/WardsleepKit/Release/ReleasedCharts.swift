@@ -5,7 +5,8 @@
 /// policy; a point whose count is suppressed is withheld (no value, no rule, no type, limits from its exposure only),
 /// the centre line is the sum of the published baseline counts over their exposure, and the Making Data Count rules run
 /// on the published values alone, so a flag can never show that a suppressed point was above zero. XmR charts of
-/// hypnotic DDDs from pharmacy issues are supplies, not counts of people, and are released as they are.
+/// hypnotic DDDs from pharmacy issues are supplies, not counts of people, and are released as they are; those of DDDs
+/// of doses given are left out of a releasable copy (`isOfDosesGiven`).
 extension ControlChart {
     /// The chart recomputed from released counts under `policy`.
     public func released(_ policy: DisclosurePolicy) -> ControlChart {
@@ -54,36 +55,11 @@ extension ControlChart {
         return chart
     }
 
-    /// An XmR chart of a measure built from events (DDDs of doses given): each value is scaled by published ÷ exact
-    /// events, as the hypnotic tables scale mg and DDDs, and withheld when the events are suppressed; mean, moving range
-    /// and rules are recomputed from those values. A measure of supplies (no events) is released as it is.
-    func releasedXmR(_ publish: (Double) -> Double?) -> ControlChart {
-        guard points.contains(where: { $0.events != nil }) else { return self }
-        var shown: [ChartPoint] = [], withheld: [(Int, ChartPoint)] = []
-        for (i, p) in points.enumerated() {
-            var q = p
-            let exact = p.events ?? 0
-            if let published = publish(exact) {
-                if exact > 0 { q.numerator = p.numerator * published / exact; q.value = p.value * published / exact }
-                q.events = published
-                shown.append(q)
-            } else {
-                q.events = nil
-                withheld.append((i, q))
-            }
-        }
-        var chart = SPC.xmr(shown, title: title, unit: unit, direction: direction, parameters: parameters)
-        chart.ward = ward
-        let first = chart.points.first
-        for (index, point) in withheld {
-            var q = point
-            q.withheld = true
-            q.value = .nan; q.numerator = .nan
-            q.rules = []; q.type = .commonCause
-            q.centre = first?.centre ?? 0
-            q.upper = first?.upper ?? 0; q.lower = first?.lower ?? 0; q.upper2 = first?.upper2 ?? 0; q.lower2 = first?.lower2 ?? 0
-            chart.points.insert(q, at: min(index, chart.points.count))
-        }
-        return chart
-    }
+    /// Whether the chart is of DDDs of doses given (an XmR chart whose points carry events): a month's DDDs beside its
+    /// published doses give the exact mean dose, and with it the exact count, so a releasable copy leaves it out (it is
+    /// in restricted/).
+    public var isOfDosesGiven: Bool { kind == "xmr" && points.contains { $0.events != nil } }
+
+    /// An XmR chart of supplies (DDDs from pharmacy issues): released as it is.
+    func releasedXmR(_ publish: (Double) -> Double?) -> ControlChart { self }
 }

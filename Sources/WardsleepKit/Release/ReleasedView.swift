@@ -12,7 +12,7 @@ public enum Release {
     public static func view(_ evidence: Evidence, style: CountStyle) -> ReleasedEvidence {
         guard let policy = style.policy else { return ReleasedEvidence(evidence, style: style) }
         var view = evidence
-        view.charts = evidence.charts.map { $0.released(policy) }
+        view.charts = evidence.charts.filter { !$0.isOfDosesGiven }.map { $0.released(policy) }
         view.safety = evidence.safety?.released(policy, study: evidence.study)
         view.feedback = evidence.feedback?.released(policy)
         view.its = evidence.its.map { $0.released(policy) }

@@ -9,6 +9,10 @@ extension SummaryDocument {
             return doc
         }
         for (i, c) in s.charts.enumerated() where c.ward == nil { doc.figure(alt: SVGChart.altText(c), path: s.chartPath(i)) }
+        if s.style.policy != nil && s.hypnotics == .administrations {
+            doc.paragraph("Charts of DDDs of doses given are shown only in an exact copy (\(code: "restricted/"), with "
+                          + "\(code: "--unsuppressed")): a month's DDDs beside its published doses would give the exact number of doses back.")
+        }
         // Ward charts as small multiples, one grid per measure (the title before ", ward"), in the order the charts come.
         var measures: [String] = [], byMeasure: [String: [Int]] = [:]
         for i in s.charts.indices where s.charts[i].ward != nil {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardsleepKit
 
@@ -41,21 +42,28 @@ struct ReleasedViewTests {
         #expect(released.points[1].upper == released.points[1].centre)
     }
 
-    @Test func dddChartOfDosesGivenIsScaledByPublishedDoses() {
-        // DDDs per 100 OBD from 3, 20 and 12 doses: 3 doses are suppressed (point withheld), 20 are published as 20
-        // (value kept), 12 as 10 (value scaled by 10/12, so value × OBD / 100 ÷ DDD per dose gives back 10, not 12).
+    /// A chart of DDDs of doses given is left out of a releasable copy: scaled by published ÷ exact doses, a month's
+    /// value kept the exact mean dose, and with the published doses the exact count came back. A chart of supplies
+    /// (pharmacy issues) is released as it is.
+    @Test func dddChartOfDosesGivenIsLeftOutOfAReleasableCopy() throws {
         var points = [point(1, 1.5, 100, .baseline), point(2, 10, 100, .baseline), point(3, 6, 100, .baseline)]
-        for (i, events) in [3.0, 20, 12].enumerated() {
-            points[i].value = points[i].numerator / points[i].denominator * 100
-            points[i].events = events
-        }
-        let released = SPC.xmr(points, title: "h", unit: "DDD", direction: .decrease, parameters: SPCParameters()).released(DisclosurePolicy())
-        #expect(released.points.map(\.withheld) == [true, false, false])
-        #expect(released.points[0].value.isNaN && released.points[0].rules.isEmpty)
-        #expect(released.points[1].value == 10 && released.points[1].events == 20)
-        #expect(abs(released.points[2].value - 6 * 10 / 12) < 1e-12 && released.points[2].events == 10)
-        // Mean of the published values (two baseline points): (10 + 5) / 2.
-        #expect(abs(released.points[1].centre - 7.5) < 1e-12)
+        for i in points.indices { points[i].value = points[i].numerator / points[i].denominator * 100 }
+        let supplies = SPC.xmr(points, title: "issues", unit: "DDD", direction: .decrease, parameters: SPCParameters())
+        for (i, events) in [3.0, 20, 12].enumerated() { points[i].events = events }
+        let doses = SPC.xmr(points, title: "doses", unit: "DDD", direction: .decrease, parameters: SPCParameters())
+        #expect(doses.isOfDosesGiven && !supplies.isOfDosesGiven)
+        #expect(supplies.released(DisclosurePolicy()).points.map(\.value) == supplies.points.map(\.value))
+        let dir = TempFolder()
+        let study = dir.path + "/study"
+        #expect(try runWardsleep(["sample", "--out", study, "--hypnotics", "administrations"]).status == 0)
+        var o = RunOptions(studyFolder: study, outFolder: dir.path + "/out", environment: [:], unsuppressed: true)
+        o.ledgerPath = dir.path + "/ledger.sqlite"
+        _ = try StudyRun.run(o)
+        let published = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out/charts")
+        let exact = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out/restricted/charts")
+        #expect(exact.contains("hypnotic-use-all-wards.svg") && !published.contains { $0.hasPrefix("hypnotic-use") }, "\(published) \(exact)")
+        let summary = try String(contentsOfFile: dir.path + "/out/summary.md", encoding: .utf8)
+        #expect(summary.contains("Charts of DDDs of doses given are shown only in an exact copy"))
     }
 
     @Test func pooledLineIsFromPublishedWardCountsOrWithheld() {
