@@ -169,13 +169,18 @@ extension Redactor {
     /// name: capitalised, or with `anyCase` (after a title such as `Mr`) in any case (`mr patel`), then that word alone
     /// unless capitalised words follow.
     func nameWords(_ t: inout RedactionText, at j: Int, anyCase: Bool = false) -> Int? {
-        func isName(_ k: Int, _ t: inout RedactionText) -> Bool { t.isCapitalised(k) && !Redactor.notNames.contains(t.fold(k)) }
+        /// A capitalised word that is not a common one, or an initial (`A.`, even `A.` for the article).
+        func isName(_ k: Int, _ t: inout RedactionText) -> Bool {
+            t.isCapitalised(k) && (!Redactor.notNames.contains(t.fold(k)) || (t.length(k) == 1 && t.isChar(k + 1, ".")))
+        }
         func isParticle(_ k: Int, _ t: inout RedactionText) -> Bool { t.kind(k) == .word && Redactor.particles.contains(t.fold(k)) }
-        /// The token after the particles starting at `k` (`Berg` from `van der Berg`), when a name word follows them.
+        /// The token after the particles starting at `k` (`Berg` from `van der Berg`), when a name word follows them
+        /// (in any case after a title such as `Mr`: `dr van der berg`).
         func afterParticles(_ k: Int, _ t: inout RedactionText) -> Int? {
             var k = k, n = 0
             while n < 3, isParticle(k, &t), t.kind(k + 1) == .space { k += 2; n += 1 }
-            return n > 0 && isName(k, &t) ? k : nil
+            guard n > 0 else { return nil }
+            return isName(k, &t) || (anyCase && t.kind(k) == .word && !Redactor.notNames.contains(t.fold(k)) && !isParticle(k, &t)) ? k : nil
         }
         var start = j
         if let k = afterParticles(j, &t) {
@@ -186,9 +191,18 @@ extension Redactor {
         var end = start + 1, words = 1
         while words < 3 {
             var k = end
-            if t.length(end - 1) == 1 && t.isChar(k, ".") { k += 1 }
+            if t.length(end - 1) == 1 && t.isChar(k, ".") {
+                k += 1
+                // Initials run together: `J.R. Smith`.
+                if t.kind(k) == .word, t.isCapitalised(k) {
+                    end = k + 1
+                    words += 1
+                    continue
+                }
+            }
+            // `O'Brien`, `Smith-Jones`; after a title in any case, `o'brien`.
             if t.isChar(k, "-") || t.isChar(k, "'") {
-                guard t.isCapitalised(k + 1) else { break }
+                guard t.isCapitalised(k + 1) || (anyCase && t.kind(k + 1) == .word && t.fold(k + 1) != "s") else { break }
                 end = k + 2
                 words += 1
                 continue

@@ -15,7 +15,7 @@ extension Redactor {
         var k = i + 2
         // The outward code's last letter (`SW1A`), then the inward code's digit and letters.
         if capitals(k, 1...1) { k += 1 }
-        if t.kind(k) == .space, t.length(k) == 1 { k += 1 }
+        if t.kind(k) == .space, t.length(k) <= 2 { k += 1 }
         guard t.kind(k) == .digits, t.length(k) == 1, capitals(k + 1, 2...2) else { return nil }
         return (i, k + 2, "[postcode]")
     }

@@ -31,7 +31,7 @@ extension Redactor {
             var k = first + 1, mark: Character?, loose = false
             if t.isChar(k, ")") { k += 1; loose = true }
             if t.kind(k) == .space, t.length(k) <= 3 { k += 1; loose = true }
-            if let c = ["-", ".", "/"].first(where: { t.isChar(k, $0) }) {
+            if let c = ["-", ".", "/", "_"].first(where: { t.isChar(k, $0) }) {
                 mark = c
                 k += 1
                 if t.kind(k) == .space, t.length(k) <= 3 { k += 1; loose = true }

@@ -88,6 +88,12 @@ import Testing
         #expect(r.redact("room b2 1st floor, ward A1 2 beds") == "room b2 1st floor, ward A1 2 beds")
         #expect(r.redact("MRN 12345678; hospital no. RX123456; RiO: 1234567") == "MRN [hospital number]; hospital no. [hospital number]; RiO: [hospital number]")
         #expect(r.redact("PAS was down") == "PAS was down")
+        // The second probe's forms.
+        #expect(r.redact("dr van der berg said") == "[name] said")
+        #expect(r.redact("dr o'brien and mr patel's room") == "[name] and [name]'s room")
+        #expect(r.redact("Dr. J.R. Smith and Ms A.B. Jones came") == "[name] and [name] came")
+        #expect(r.redact("ref 943_476_5919") == "ref [NHS number]")
+        #expect(r.redact("at SW1A  1AA") == "at [postcode]")
     }
 
     @Test func emailAddresses() {
