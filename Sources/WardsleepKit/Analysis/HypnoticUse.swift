@@ -262,6 +262,12 @@ public enum HypnoticAnalysis {
             func line(group: DrugGroup?, drug: FormularyDrug?, product: String?, _ lineKeys: [HypnoticUse.Key]) -> HypnoticLine? {
                 var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
                 var bDoses: [String: HypnoticLine.DrugDoses] = [:], pDoses: [String: HypnoticLine.DrugDoses] = [:], drugOrder: [String] = []
+                func add(_ t: HypnoticUse.Totals, of d: FormularyDrug, to doses: inout [String: HypnoticLine.DrugDoses]) {
+                    var x = doses[d.name] ?? HypnoticLine.DrugDoses(mg: 0, stepMicrograms: 0, dddMg: d.dddMg)
+                    x.mg += t.mg
+                    x.stepMicrograms = HypnoticUse.Totals.gcd(x.stepMicrograms, t.doseStepMicrograms)
+                    doses[d.name] = x
+                }
                 var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true
                 guard !lineKeys.isEmpty else { return nil }
                 for key in lineKeys {
@@ -271,14 +277,8 @@ public enum HypnoticAnalysis {
                     b.units += bt.units; b.mg += bt.mg; p.units += pt.units; p.mg += pt.mg
                     if use.administrations {
                         if bDoses[d.name] == nil { drugOrder.append(d.name) }
-                        func add(_ t: HypnoticUse.Totals, _ doses: inout [String: HypnoticLine.DrugDoses]) {
-                            var x = doses[d.name] ?? HypnoticLine.DrugDoses(mg: 0, stepMicrograms: 0, dddMg: d.dddMg)
-                            x.mg += t.mg
-                            x.stepMicrograms = HypnoticUse.Totals.gcd(x.stepMicrograms, t.doseStepMicrograms)
-                            doses[d.name] = x
-                        }
-                        add(bt, &bDoses)
-                        add(pt, &pDoses)
+                        add(bt, of: d, to: &bDoses)
+                        add(pt, of: d, to: &pDoses)
                     }
                     if let ddd = d.dddMg {
                         bDDD = (bDDD ?? 0) + bt.mg / ddd

@@ -11,7 +11,9 @@ extension ControlChart {
     /// The chart recomputed from released counts under `policy`.
     public func released(_ policy: DisclosurePolicy) -> ControlChart {
         func publish(_ x: Double) -> Double? { Disclosure.publish(Int(x.rounded()), policy: policy).number.map(Double.init) }
-        guard kind == "u" || kind == "p" else { return releasedXmR(publish) }
+        // XmR charts are of supplies here (DDDs from pharmacy issues), released as they are: those of doses given never
+        // reach a releasable copy (`isOfDosesGiven`, filtered out by `Release.view`).
+        guard kind == "u" || kind == "p" else { return self }
         var shown: [ChartPoint] = [], withheld: [(index: Int, point: ChartPoint)] = []
         for (i, p) in points.enumerated() {
             var q = p
@@ -59,7 +61,4 @@ extension ControlChart {
     /// published doses give the exact mean dose, and with it the exact count, so a releasable copy leaves it out (it is
     /// in restricted/).
     public var isOfDosesGiven: Bool { kind == "xmr" && points.contains { $0.events != nil } }
-
-    /// An XmR chart of supplies (DDDs from pharmacy issues): released as it is.
-    func releasedXmR(_ publish: (Double) -> Double?) -> ControlChart { self }
 }

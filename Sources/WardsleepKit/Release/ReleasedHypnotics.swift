@@ -41,23 +41,26 @@ struct ShownHypnoticLine {
             }
             return (mg, ddd)
         }
-        let administrations = style.policy != nil && !(l.baselineDoses.isEmpty && l.pilotDoses.isEmpty)
+        // Otherwise (pharmacy issues, or an exact copy) the units are shown exactly, and so is everything from them.
+        let rounded = style.policy != nil && !(l.baselineDoses.isEmpty && l.pilotDoses.isEmpty)
         let rb = released(l.baselineDoses, b.1), rp = released(l.pilotDoses, p.1)
-        func scaled(_ v: Double?, _ exact: Double, _ shown: Double?) -> Double? {
+        // (Computed as value × shown ÷ exact units, which is the value itself up to the last bit, so that published files
+        // keep their bytes.)
+        func unrounded(_ v: Double?, _ exact: Double, _ shown: Double?) -> Double? {
             guard let v, let shown else { return nil }
             return exact == 0 ? v : v * shown / exact
         }
         var shownLine = l
         shownLine.baseline.units = b.1 ?? 0
         shownLine.pilot.units = p.1 ?? 0
-        shownLine.baselineDDD = administrations ? (l.baselineDDD == nil ? nil : rb.ddd) : scaled(l.baselineDDD, l.baseline.units, b.1)
-        shownLine.pilotDDD = administrations ? (l.pilotDDD == nil ? nil : rp.ddd) : scaled(l.pilotDDD, l.pilot.units, p.1)
+        shownLine.baselineDDD = rounded ? (l.baselineDDD == nil ? nil : rb.ddd) : unrounded(l.baselineDDD, l.baseline.units, b.1)
+        shownLine.pilotDDD = rounded ? (l.pilotDDD == nil ? nil : rp.ddd) : unrounded(l.pilotDDD, l.pilot.units, p.1)
         let ratio = suppressed ? nil : shownLine.rateRatio
         values = [
             "percent_change_units": suppressed ? nil : shownLine.percentChangeUnits,
             "percent_change_rate": suppressed ? nil : shownLine.percentChangeRate,
-            "baseline_mg": administrations ? rb.mg : scaled(l.baseline.mg, l.baseline.units, b.1),
-            "pilot_mg": administrations ? rp.mg : scaled(l.pilot.mg, l.pilot.units, p.1),
+            "baseline_mg": rounded ? rb.mg : unrounded(l.baseline.mg, l.baseline.units, b.1),
+            "pilot_mg": rounded ? rp.mg : unrounded(l.pilot.mg, l.pilot.units, p.1),
             "baseline_ddd": shownLine.baselineDDD, "pilot_ddd": shownLine.pilotDDD,
             "baseline_ddd_per_100_obd": shownLine.dddPer100(.baseline), "pilot_ddd_per_100_obd": shownLine.dddPer100(.pilot),
             "rate_ratio": ratio?.estimate, "ci_lower": ratio?.lower, "ci_upper": ratio?.upper, "p_exact": ratio?.pExact,
