@@ -4,8 +4,7 @@ import Foundation
 ///
 /// A model's estimates (trend, level and slope changes, their intervals and p-values, the dispersion) are refitted on
 /// every ward-month's count as published: rounded, and a small number (suppressed, 1 to 7 by default) taken as the middle
-/// of its range, 4; DDDs from doses given are scaled by that count ÷ the exact doses. So the estimates are a function of
-/// what is published. Estimates of the exact ward-months would give them back: with a few months a period, the trend,
+/// of its range, 4. So the estimates are a function of what is published. Estimates of the exact ward-months would give them back: with a few months a period, the trend,
 /// the changes, their intervals and the dispersion, beside the published exposures, leave one series of exact counts
 /// that fits, even to three significant figures. When more than a quarter of the ward-months with events are suppressed
 /// the model would rest on stand-ins, and is withheld. The estimates are then shown to three significant figures (p to two); the
@@ -14,6 +13,11 @@ import Foundation
 /// pharmacy issues are supplies and shown as they are; DDDs of doses given are withheld, model and months (their
 /// monthly values beside the published doses would give the exact counts back).
 extension InterruptedSeries {
+    /// Why a released model is withheld: too many of its counts are suppressed (`suppressedShareLimit`).
+    public static let tooManySuppressed = "more than a quarter of its ward-months with events are small numbers (suppressed), so no model is published"
+    /// Why a released model is withheld: it is of DDDs of doses given.
+    public static let ofDosesGiven = "DDDs of doses given, month by month, would give the exact counts of doses back; see restricted/"
+
     /// The largest share of a model's ward-months with events that may be suppressed for it to be published.
     public static let suppressedShareLimit = 0.25
 
@@ -28,7 +32,7 @@ extension InterruptedSeries {
         // count (see `ShownHypnoticLine`); the model and its months are shown in restricted/ only.
         if measure == "hypnotic_ddd" {
             var out = self
-            out.withheld = "DDDs of doses given, month by month, would give the exact counts of doses back; see restricted/"
+            out.withheld = InterruptedSeries.ofDosesGiven
             out.points = out.chart(fitted: false) { _ in nil }
             return out
         }
@@ -45,7 +49,7 @@ extension InterruptedSeries {
         out.outcome = SegmentedRegression.fit(shown)
         let tooMany = Double(suppressed) > InterruptedSeries.suppressedShareLimit * Double(eventful)
         if tooMany, case .success = out.outcome {
-            out.withheld = "more than a quarter of its ward-months with events are small numbers (suppressed), so no model is published"
+            out.withheld = InterruptedSeries.tooManySuppressed
         }
         if !tooMany, case .success(var m) = out.outcome {
             m.baselineTrend = m.baselineTrend?.coarsened

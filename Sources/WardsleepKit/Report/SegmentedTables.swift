@@ -52,7 +52,7 @@ public enum SegmentedTables {
                   numeric: [false, true, false, false, false, true], rows: series.map { s in
             let months = Set(s.modelRows.map(\.month)).count
             guard let m = s.model else {
-                return [label(s, study: study), String(months), s.withheld != nil ? "withheld: too many ward-months are suppressed" : reason(s),
+                return [label(s, study: study), String(months), s.withheld == InterruptedSeries.tooManySuppressed ? "withheld: too many ward-months are suppressed" : reason(s),
                         "—", "—", "—"].map { Prose($0) }
             }
             return [label(s, study: study), String(months), parameter(m.baselineTrend), parameter(m.levelChange), parameter(m.slopeChange),
@@ -63,7 +63,8 @@ public enum SegmentedTables {
             doc.paragraph("Columns dropped as aliased (not estimable from these months): \(aliased.joined(separator: "; ")).")
         }
         // Counts of people's events are refitted as published; pharmacy issues (supplies) are modelled as they are.
-        if let policy, series.contains(where: { $0.rows.contains { $0.events != nil } }) {
+        // Only models refitted as published: incidents (DDDs of doses given are withheld whole, supplies shown as they are).
+        if let policy, series.contains(where: { $0.measure != "hypnotic_ddd" && $0.rows.contains { $0.events != nil } }) {
             doc.paragraph("In this copy each model is fitted to the monthly ward counts as published (rounded to the nearest "
                           + "\(policy.roundTo); a count from 1 to \(policy.suppressAtOrBelow) taken as "
                           + "\(NumberFormat.json(InterruptedSeries.standIn(policy)))), so that its estimates reveal no exact count; they "
