@@ -24,6 +24,18 @@ import Testing
         #expect(coder.theme(1) && !coder.theme(0))
     }
 
+    /// A pattern of a plain shape is still searched under the budget on a long comment: `.*.{0,999}x` is polynomial,
+    /// but on 1,500 characters without an x it takes far longer than the budget.
+    @Test func aLongCommentIsSearchedUnderTheBudgetWhateverThePattern() throws {
+        #expect(!BacktrackingRisk.isRisky(#".*.{0,999}x"#))
+        let codebook = try Codebook.parse("themes:\n  slow: { label: Slow, patterns: ['.*.{0,999}x'] }\n", file: "cb.yaml")
+        let coder = CommentCoder(codebook)
+        coder.code(String(repeating: "a", count: 20) + "x")
+        #expect(coder.theme(0))
+        coder.code(String(repeating: "a", count: CommentCoder.longComment + 500))
+        #expect(throws: ConfigurationError.self) { try coder.checkPatterns() }
+    }
+
     /// The shapes that backtrack out of proportion are searched under the budget; the default codebook's patterns, and
     /// patterns like them, are searched plainly.
     @Test func riskyShapesAreKnown() {
