@@ -3,19 +3,21 @@
 ///
 /// - names the study lists (`feedback: { names: [...] }`), as whole words in any case, with any white space between
 ///   words, and also surname first (`Patel, Raj` or `Patel Raj` when `Raj Patel` is listed), hyphenated
-///   (`Raj-Patel`) or with an initial (`R. Patel`, `R Patel`) → `[name]`;
-/// - any name after a title (`Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Dr`, `Prof`; any case, with or without a full stop,
-///   `Miss` only when capitalised because "miss" is a verb; the name in any case, with particles such as `van der`
-///   or `de la`), or a capitalised name after `Rev`, `Sister`, `Nurse`, `Matron`, `Father` or `Cllr` → `[name]`;
+///   (`Raj-Patel`), run together or joined by `.` or `_` (`RajPatel`, `raj.patel`), with a middle name or initial
+///   (`Raj K. Patel`) or with an initial before or after the surname (`R. Patel`, `R Patel`, `Patel R.`) → `[name]`;
+/// - any name after a title (`Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Mister`, `Dr`, `Prof`; any case, with or without a full
+///   stop, `Miss` only when capitalised because "miss" is a verb; the name in any case, with particles such as
+///   `van der` or `de la`), or a capitalised name after a role or honorific (`Sister`, `Nurse`, `Matron`, `Doctor`,
+///   `Professor`, `Rev`, `Reverend`, `Father`, `Sir`, `Dame`, `Lord`, `Lady`, `Cllr`, `Imam`, `Rabbi`, ...) → `[name]`;
 /// - NHS numbers (ten digits, whole or grouped 3-3-4 with any separator; in any other grouping when the check digit
 ///   is right, or after `NHS` or `NHS no`) → `[NHS number]`;
-/// - telephone numbers: UK national (`(020) 7946 0018`, `07700 900123`) and international (`+44 7700 900123`,
-///   `0044 20 7946 0018`) → `[phone]`;
+/// - telephone numbers: UK national (`(020) 7946 0018`, `07700 900123`, `0 7700 900123`) and international
+///   (`+44 7700 900123`, `0044 20 7946 0018`) → `[phone]`;
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
 ///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`;
-/// - e-mail addresses → `[email]`;
-/// - UK postcodes in capitals (`SW1A 1AA`) → `[postcode]`, and hospital numbers after `MRN`, `RiO`, `PAS` or
-///   `hospital no` → `[hospital number]`.
+/// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) → `[email]`;
+/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`, and hospital numbers after `MRN`,
+///   `M.R.N.`, `RiO`, `PAS`, `PAS-ID` or `hospital no`, in groups or run together → `[hospital number]`.
 ///
 /// Text is compared after Unicode normalisation: non-breaking, narrow and thin spaces count as spaces, full-width
 /// digits and letters as ASCII, soft hyphens and zero-width characters are ignored, and case and accents do not
@@ -23,7 +25,11 @@
 /// bounded distance ahead, and no regular expressions.
 public struct Redactor: Sendable {
     /// One element of a listed name.
-    enum Part: Sendable, Equatable { case word(String), gap, optionalGap, mark(Character) }
+    enum Part: Sendable, Equatable {
+        case word(String), gap, optionalGap, mark(Character)
+        /// A middle name or initial: any word but a common one, with an optional full stop.
+        case middle
+    }
 
     /// The listed names as patterns, by their first folded word; longest first.
     let names: [String: [[Part]]]
@@ -72,10 +78,20 @@ public struct Redactor: Sendable {
             out.append([.word(surname), .gap] + joined(given, by: [.gap]))
             // Hyphenated: `Raj-Patel`.
             out.append(joined(plain[...], by: [.mark("-")]))
-            // The first given name as an initial, with or without a full stop: `R. Patel`, `R Patel`.
+            // Run together, as in a user name or with an invisible space between (`RajPatel`), or joined by a full
+            // stop or an underscore (`Raj.Patel`, `raj_patel`).
+            out.append([.word(plain.joined())])
+            out.append(joined(plain[...], by: [.mark(".")]))
+            out.append(joined(plain[...], by: [.mark("_")]))
+            // With a middle name or initial: `Raj K. Patel`, `Raj Kumar Patel`.
+            out.append(joined(given, by: [.gap]) + [.gap, .middle, .optionalGap, .word(surname)])
+            // The first given name as an initial, with or without a full stop: `R. Patel`, `R Patel`; and after the
+            // surname: `Patel R.`, `Patel, R`.
             if let initial = given.first?.first.map(String.init) {
                 out.append([.word(initial), .mark("."), .optionalGap, .word(surname)])
                 out.append([.word(initial), .gap, .word(surname)])
+                out.append([.word(surname), .optionalGap, .mark(","), .optionalGap, .word(initial)])
+                out.append([.word(surname), .gap, .word(initial)])
             }
         }
         return out
@@ -93,6 +109,7 @@ public struct Redactor: Sendable {
         while i < t.tokens.count {
             let floor = spans.last?.end ?? 0
             var found = email(t, at: i, localEnd: localEnd)
+            if found == nil { found = spelledEmail(&t, at: i, localEnd: localEnd) }
             if found == nil { found = writtenDate(&t, at: i, floor: floor) }
             if found == nil { found = postcode(&t, at: i) }
             if found == nil { found = hospitalNumber(&t, at: i) }
@@ -125,19 +142,23 @@ public struct Redactor: Sendable {
 }
 
 extension Redactor {
-    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@` or a title (a
-    /// postcode and a hospital number hold digits).
+    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@`, a title, or an `at`
+    /// that may spell out an e-mail address (a postcode and a hospital number hold digits).
     /// Most labels hold none, and are returned at once.
     static func mayIdentify(_ text: String) -> Bool {
         if text.unicodeScalars.contains(where: { $0.properties.numericType != nil || $0 == "@" || $0 == "\u{FF20}" }) { return true }
         let folded = RedactionText.fold(text)
         return titles.contains { folded.contains($0) } || looseTitles.contains { folded.contains($0) }
+            || ["at ", "(at)", "[at]", "{at}", "<at>"].contains { folded.contains($0) }
     }
 
     /// Titles that mark the next word as a name (in any case, except after `miss`).
-    static let titles: Set<String> = ["mr", "mrs", "ms", "mx", "miss", "dr", "prof"]
+    static let titles: Set<String> = ["mr", "mrs", "ms", "mx", "miss", "dr", "prof", "mister"]
     /// Words that mark the next word as a name only when it is capitalised (`Sister Anne`, not "my sister said").
-    static let looseTitles: Set<String> = ["rev", "revd", "sister", "nurse", "matron", "father", "cllr"]
+    static let looseTitles: Set<String> = [
+        "rev", "revd", "reverend", "sister", "nurse", "matron", "father", "cllr", "councillor", "doctor", "professor", "sir",
+        "dame", "lord", "lady", "pastor", "imam", "rabbi", "chaplain",
+    ]
     /// Lower-case words inside a name (`van der Berg`, `de la Cruz`).
     static let particles: Set<String> = ["van", "von", "der", "den", "de", "la", "le", "du", "da", "di", "del", "della", "des",
                                          "al", "el", "bin", "ibn", "ap", "ter", "ten"]
@@ -233,6 +254,13 @@ extension Redactor {
                     if ok { j += 1 } else { matched = false }
                 case .gap: if t.kind(j) == .space { j += 1 } else { matched = false }
                 case .optionalGap: if t.kind(j) == .space { j += 1 }
+                case .middle:
+                    if t.kind(j) == .word, !Redactor.notNames.contains(t.fold(j)), !Redactor.particles.contains(t.fold(j)) {
+                        j += 1
+                        if t.isChar(j, ".") { j += 1 }
+                    } else {
+                        matched = false
+                    }
                 case .mark(let c):
                     if t.isChar(j, c) { j += 1 } else if t.kind(j) == .space && t.isChar(j + 1, c) { j += 2 } else { matched = false }
                 }
@@ -272,5 +300,45 @@ extension Redactor {
             k += 1
         }
         return end.map { (i, $0, "[email]") }
+    }
+
+    /// Endings an address spelled out in words must have (`jo at nhs dot net`), so that "at" and "dot" in prose are left.
+    static let domainEndings: Set<String> = ["com", "net", "org", "uk", "gov", "nhs", "io", "ac", "edu", "info", "scot", "wales",
+                                              "ie", "eu", "me"]
+
+    /// An e-mail address spelled out: `jo.bloggs at nhs dot net`, `jo [at] nhs [dot] uk`, `jo(at)nhs.net` → `[email]`.
+    func spelledEmail(_ t: inout RedactionText, at i: Int, localEnd: [Int]) -> Span? {
+        let local = localEnd[i]
+        guard local > i, i == 0 || localEnd[i - 1] == i - 1, t.kind(i) == .word || t.kind(i) == .digits,
+              var k = spelledMark(&t, at: local, "at") else { return nil }
+        var dots = 0, end = 0
+        while t.kind(k) == .word || t.kind(k) == .digits {
+            while t.kind(k) == .word || t.kind(k) == .digits || (t.isChar(k, "-") && t.kind(k + 1) != .space) { k += 1 }
+            if t.kind(k - 1) == .word, dots > 0, Redactor.domainEndings.contains(t.fold(k - 1)) { end = k }
+            if t.isChar(k, "."), t.kind(k + 1) == .word || t.kind(k + 1) == .digits {
+                k += 1
+            } else if let next = spelledMark(&t, at: k, "dot") {
+                k = next
+            } else {
+                break
+            }
+            dots += 1
+        }
+        return end > 0 ? (i, end, "[email]") : nil
+    }
+
+    /// The token after `word` written as a separator at `k`: between spaces (` at `) or in brackets (`[at]`, `(at)`).
+    func spelledMark(_ t: inout RedactionText, at k: Int, _ word: String) -> Int? {
+        var j = k
+        let spaceBefore = t.kind(j) == .space
+        if spaceBefore { j += 1 }
+        if let close = ["[": "]", "(": ")", "{": "}", "<": ">"].first(where: { t.isChar(j, Character($0.key)) })?.value {
+            guard t.kind(j + 1) == .word, t.fold(j + 1) == word, t.isChar(j + 2, Character(close)) else { return nil }
+            j += 3
+            if t.kind(j) == .space { j += 1 }
+            return j
+        }
+        guard spaceBefore, t.kind(j) == .word, t.fold(j) == word, t.kind(j + 1) == .space else { return nil }
+        return j + 2
     }
 }

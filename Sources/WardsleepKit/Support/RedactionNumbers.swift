@@ -110,7 +110,10 @@ extension Redactor {
         if w.slash { return nil }
         if w.plus { return (8...15).contains(n) ? "[phone]" : nil }
         if w.head == "00" { return (11...17).contains(n) ? "[phone]" : nil }
-        if w.head.hasPrefix("0") { return (10...11).contains(n) && l[0] >= 2 ? "[phone]" : nil }
+        // A national number, its trunk 0 written apart at most when eleven digits follow in groups (`0 7700 900123`).
+        if w.head.hasPrefix("0") {
+            return (10...11).contains(n) && (l[0] >= 2 || (n == 11 && l.count >= 3 && l[1] >= 3)) ? "[phone]" : nil
+        }
         // Ten digits whole or 3-3-4 are taken as an NHS number; in any other grouping (`9434 765 919`, `94 34 76 59 19`),
         // when the last digit is the number's modulus-11 check digit.
         if n == 10 && (l == [10] || l == [3, 3, 4] || Redactor.isNHSNumber(w.digits)) { return "[NHS number]" }
