@@ -16,8 +16,9 @@
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
 ///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`;
 /// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) → `[email]`;
-/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`, and hospital numbers after `MRN`,
-///   `M.R.N.`, `RiO`, `PAS`, `PAS-ID` or `hospital no`, in groups or run together → `[hospital number]`.
+/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`) →
+///   `[address]`; hospital numbers after `MRN`, `M.R.N.`, `RiO`, `PAS`, `PAS-ID`, `hospital no` or `patient ID`, in
+///   groups or run together → `[hospital number]`; National Insurance numbers (`QQ 12 34 56 C`) → `[NI number]`.
 ///
 /// Text is compared after Unicode normalisation: non-breaking, narrow and thin spaces count as spaces, full-width
 /// digits and letters as ASCII, soft hyphens and zero-width characters are ignored, and case and accents do not
@@ -49,56 +50,92 @@ public struct Redactor: Sendable {
         self.names = patterns.mapValues { $0.sorted { $0.count > $1.count } }
     }
 
-    /// The patterns for one listed name: as written, and surname first when it has more than one word (titles aside).
+    /// The patterns for one listed name: as written, and when it has more than one word (titles aside) surname first,
+    /// hyphenated, run together, joined by `.` or `_`, with a middle name, or with an initial. Particles belong to the
+    /// word after them (`de la Cruz` is one surname), and a name with an apostrophe or a hyphen inside a word
+    /// (`O'Neill`, `Mary-Jane`) is also matched with it left out or written as a space (`ONeill`, `O Neill`).
     static func patterns(for name: String) -> [[Part]] {
         var text = RedactionText(name)
-        var parts: [Part] = [], words: [String] = []
+        // The name's words, each as its parts (`o ' neill`), particles joined to the word after them.
+        var units: [[Part]] = [[]]
         for t in text.tokens.indices {
             switch text.tokens[t].kind {
-            case .word:
-                let w = text.fold(t)
-                parts.append(.word(w))
-                words.append(w)
-            case .digits: parts.append(.word(text.digits(t)))
-            case .space: if !parts.isEmpty { parts.append(.gap) }
-            case .other: parts.append(.mark(text.chars[text.tokens[t].start]))
+            case .word: units[units.count - 1].append(.word(text.fold(t)))
+            case .digits: units[units.count - 1].append(.word(text.digits(t)))
+            case .space: if !units[units.count - 1].isEmpty { units.append([]) }
+            case .other: units[units.count - 1].append(.mark(text.chars[text.tokens[t].start]))
             }
         }
-        while parts.last == .gap { parts.removeLast() }
-        guard case .word = parts.first else { return [] }
-        var out = [parts]
-        let plain = Array(words.drop { titles.contains($0) })
-        if plain.count >= 2, parts.allSatisfy({ if case .mark = $0 { return false } else { return true } }) {
-            func joined(_ words: ArraySlice<String>, by joint: [Part]) -> [Part] {
-                words.enumerated().flatMap { k, w in k == 0 ? [Part.word(w)] : joint + [.word(w)] }
-            }
+        units.removeAll { $0.isEmpty }
+        guard case .word? = units.first?.first else { return [] }
+        func isWord(_ unit: [Part], in set: Set<String>) -> Bool {
+            if unit.count == 1, case .word(let w) = unit[0] { return set.contains(w) } else { return false }
+        }
+        while units.count > 1, isWord(units[0], in: titles) { units.removeFirst() }
+        var plain: [[Part]] = []
+        var pending: [Part] = []
+        for unit in units {
+            if isWord(unit, in: particles), unit != units.last { pending += unit + [.gap]; continue }
+            plain.append(pending + unit)
+            pending = []
+        }
+        func joined(_ units: some Collection<[Part]>, by joint: [Part]) -> [Part] {
+            units.enumerated().flatMap { k, u in k == 0 ? u : joint + u }
+        }
+        var out = [joined(plain, by: [.gap])]
+        if plain.count >= 2 {
             let given = plain.dropLast(), surname = plain.last!
             // Surname first, with or without a comma: `Patel, Raj`, `Patel Raj`.
-            out.append([.word(surname), .optionalGap, .mark(","), .optionalGap] + joined(given, by: [.gap]))
-            out.append([.word(surname), .gap] + joined(given, by: [.gap]))
-            // Hyphenated: `Raj-Patel`.
-            out.append(joined(plain[...], by: [.mark("-")]))
-            // Run together, as in a user name or with an invisible space between (`RajPatel`), or joined by a full
-            // stop or an underscore (`Raj.Patel`, `raj_patel`).
-            out.append([.word(plain.joined())])
-            out.append(joined(plain[...], by: [.mark(".")]))
-            out.append(joined(plain[...], by: [.mark("_")]))
-            // With a middle name or initial: `Raj K. Patel`, `Raj Kumar Patel`.
-            out.append(joined(given, by: [.gap]) + [.gap, .middle, .optionalGap, .word(surname)])
+            out.append(surname + [.optionalGap, .mark(","), .optionalGap] + joined(given, by: [.gap]))
+            out.append(surname + [.gap] + joined(given, by: [.gap]))
+            // Hyphenated (`Raj-Patel`), joined by a full stop or an underscore (`Raj.Patel`, `raj_patel`), and run
+            // together, as in a user name or with an invisible space between (`RajPatel`).
+            for mark: Character in ["-", ".", "_"] { out.append(joined(plain, by: [.mark(mark)])) }
+            out.append([.word(plain.joined().compactMap { if case .word(let w) = $0 { return w } else { return nil } }.joined())])
+            // With one or two middle names or initials: `Raj K. Patel`, `Raj Kumar Patel`, `Zoe A. B. Smith`.
+            out.append(joined(given, by: [.gap]) + [.gap, .middle, .optionalGap] + surname)
+            out.append(joined(given, by: [.gap]) + [.gap, .middle, .optionalGap, .middle, .optionalGap] + surname)
+            // The first given name and the surname alone, its particles left out or not: `Mohammed Al Saud` for
+            // `Mohammed bin Salman Al Saud`, `Jean Cruz` for `Jean de la Cruz`.
+            let core = Array(surname.drop { if case .word(let w) = $0 { return particles.contains(w) } else { return $0 == .gap } })
+            for last in (core == surname ? [surname] : [surname, core]) where !core.isEmpty {
+                out.append(given.first! + [.gap] + last)
+                out.append(last + [.optionalGap, .mark(","), .optionalGap] + given.first!)
+            }
             // The first given name as an initial, with or without a full stop: `R. Patel`, `R Patel`; and after the
             // surname: `Patel R.`, `Patel, R`.
-            if let initial = given.first?.first.map(String.init) {
-                out.append([.word(initial), .mark("."), .optionalGap, .word(surname)])
-                out.append([.word(initial), .gap, .word(surname)])
-                out.append([.word(surname), .optionalGap, .mark(","), .optionalGap, .word(initial)])
-                out.append([.word(surname), .gap, .word(initial)])
+            if case .word(let first)? = given.first?.first, let letter = first.first {
+                let initial = Part.word(String(letter))
+                out.append([initial, .mark("."), .optionalGap] + surname)
+                out.append([initial, .gap] + surname)
+                out.append(surname + [.optionalGap, .mark(","), .optionalGap, initial])
+                out.append(surname + [.gap, initial])
             }
+        }
+        // Apostrophes and hyphens inside a word left out, or written as a space: `ONeill`, `O Neill`, `Mary Jane`.
+        for p in out where p.contains(where: { $0 == .mark("'") || $0 == .mark("-") }) {
+            var together: [Part] = [], spaced: [Part] = []
+            var k = 0
+            while k < p.count {
+                if p[k] == .mark("'") || p[k] == .mark("-"), case .word(let before)? = together.last, k + 1 < p.count,
+                   case .word(let after) = p[k + 1] {
+                    together[together.count - 1] = .word(before + after)
+                    spaced += [.gap, p[k + 1]]
+                    k += 2
+                } else {
+                    together.append(p[k])
+                    spaced.append(p[k])
+                    k += 1
+                }
+            }
+            out.append(together)
+            out.append(spaced)
         }
         return out
     }
 
     /// The text with identifying details replaced by `[name]`, `[NHS number]`, `[phone]`, `[date]`,
-    /// `[date of birth]`, `[email]`, `[postcode]` and `[hospital number]`.
+    /// `[date of birth]`, `[email]`, `[postcode]`, `[address]`, `[hospital number]` and `[NI number]`.
     public func redact(_ text: String) -> String {
         if names.isEmpty && !Redactor.mayIdentify(text) { return text }
         var t = RedactionText(text)
@@ -113,6 +150,8 @@ public struct Redactor: Sendable {
             if found == nil { found = writtenDate(&t, at: i, floor: floor) }
             if found == nil { found = postcode(&t, at: i) }
             if found == nil { found = hospitalNumber(&t, at: i) }
+            if found == nil { found = nationalInsurance(&t, at: i) }
+            if found == nil { found = streetAddress(&t, at: i) }
             if found == nil { found = titledName(&t, at: i) }
             if found == nil { found = listedName(&t, at: i) }
             if let m = found {
@@ -150,195 +189,5 @@ extension Redactor {
         let folded = RedactionText.fold(text)
         return titles.contains { folded.contains($0) } || looseTitles.contains { folded.contains($0) }
             || ["at ", "(at)", "[at]", "{at}", "<at>"].contains { folded.contains($0) }
-    }
-
-    /// Titles that mark the next word as a name (in any case, except after `miss`).
-    static let titles: Set<String> = ["mr", "mrs", "ms", "mx", "miss", "dr", "prof", "mister"]
-    /// Words that mark the next word as a name only when it is capitalised (`Sister Anne`, not "my sister said").
-    static let looseTitles: Set<String> = [
-        "rev", "revd", "reverend", "sister", "nurse", "matron", "father", "cllr", "councillor", "doctor", "professor", "sir",
-        "dame", "lord", "lady", "pastor", "imam", "rabbi", "chaplain",
-    ]
-    /// Lower-case words inside a name (`van der Berg`, `de la Cruz`).
-    static let particles: Set<String> = ["van", "von", "der", "den", "de", "la", "le", "du", "da", "di", "del", "della", "des",
-                                         "al", "el", "bin", "ibn", "ap", "ter", "ten"]
-
-    /// Capitalised words that follow a title without being a name ("the Dr. He said").
-    static let notNames: Set<String> = [
-        "i", "a", "an", "the", "he", "she", "they", "we", "you", "it", "his", "her", "their", "and", "but", "or", "so",
-        "on", "in", "at", "to", "of", "for", "was", "is", "said", "who", "ward", "nurse", "team", "came", "told",
-    ]
-
-    /// A title and the capitalised words after it (`Mr Patel`, `dr.\u{A0}O'Brien`, `Prof Anna Smith-Jones`) → `[name]`.
-    func titledName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
-        guard t.kind(i) == .word else { return nil }
-        let title = t.fold(i)
-        let loose = Redactor.looseTitles.contains(title)
-        guard Redactor.titles.contains(title) || loose, title != "miss" || t.isCapitalised(i) else { return nil }
-        var j = i + 1
-        if t.kind(j) == .space && t.isChar(j + 1, ".") { j += 1 }
-        let stop = t.isChar(j, ".")
-        if stop { j += 1 }
-        if t.kind(j) == .space { j += 1 } else if !stop { return nil }
-        guard let end = nameWords(&t, at: j, anyCase: !loose) else { return nil }
-        // A role (`Sister`, `Nurse`) stays, as it identifies no one: `Nurse [name]`.
-        return (loose ? j : i, end, "[name]")
-    }
-
-    /// The end of up to three capitalised words from `j` (joined by spaces, hyphens or apostrophes; initials may have a
-    /// full stop; lower-case particles such as `van der` between them), or `nil` when `j` is not a word that could be a
-    /// name: capitalised, or with `anyCase` (after a title such as `Mr`) in any case (`mr patel`), then that word alone
-    /// unless capitalised words follow.
-    func nameWords(_ t: inout RedactionText, at j: Int, anyCase: Bool = false) -> Int? {
-        /// A capitalised word that is not a common one, or an initial (`A.`, even `A.` for the article).
-        func isName(_ k: Int, _ t: inout RedactionText) -> Bool {
-            t.isCapitalised(k) && (!Redactor.notNames.contains(t.fold(k)) || (t.length(k) == 1 && t.isChar(k + 1, ".")))
-        }
-        func isParticle(_ k: Int, _ t: inout RedactionText) -> Bool { t.kind(k) == .word && Redactor.particles.contains(t.fold(k)) }
-        /// The token after the particles starting at `k` (`Berg` from `van der Berg`), when a name word follows them
-        /// (in any case after a title such as `Mr`: `dr van der berg`).
-        func afterParticles(_ k: Int, _ t: inout RedactionText) -> Int? {
-            var k = k, n = 0
-            while n < 3, isParticle(k, &t), t.kind(k + 1) == .space { k += 2; n += 1 }
-            guard n > 0 else { return nil }
-            return isName(k, &t) || (anyCase && t.kind(k) == .word && !Redactor.notNames.contains(t.fold(k)) && !isParticle(k, &t)) ? k : nil
-        }
-        var start = j
-        if let k = afterParticles(j, &t) {
-            start = k  // `Mr de la Cruz`
-        } else if !isName(j, &t) {
-            guard anyCase, t.kind(j) == .word, !Redactor.notNames.contains(t.fold(j)), !isParticle(j, &t) else { return nil }
-        }
-        var end = start + 1, words = 1
-        while words < 3 {
-            var k = end
-            if t.length(end - 1) == 1 && t.isChar(k, ".") {
-                k += 1
-                // Initials run together: `J.R. Smith`.
-                if t.kind(k) == .word, t.isCapitalised(k) {
-                    end = k + 1
-                    words += 1
-                    continue
-                }
-            }
-            // `O'Brien`, `Smith-Jones`; after a title in any case, `o'brien`.
-            if t.isChar(k, "-") || t.isChar(k, "'") {
-                guard t.isCapitalised(k + 1) || (anyCase && t.kind(k + 1) == .word && t.fold(k + 1) != "s") else { break }
-                end = k + 2
-                words += 1
-                continue
-            }
-            guard t.kind(k) == .space else { break }
-            if let n = afterParticles(k + 1, &t) {
-                end = n + 1
-            } else if isName(k + 1, &t) {
-                end = k + 2
-            } else {
-                break
-            }
-            words += 1
-        }
-        return end
-    }
-
-    /// A listed name starting at word `i`.
-    func listedName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
-        guard !names.isEmpty, t.kind(i) == .word, let candidates = names[t.fold(i)] else { return nil }
-        for p in candidates {
-            var j = i
-            var matched = true
-            for part in p {
-                switch part {
-                case .word(let w):
-                    let ok = (t.kind(j) == .word && t.fold(j) == w) || (t.kind(j) == .digits && t.digits(j) == w)
-                    if ok { j += 1 } else { matched = false }
-                case .gap: if t.kind(j) == .space { j += 1 } else { matched = false }
-                case .optionalGap: if t.kind(j) == .space { j += 1 }
-                case .middle:
-                    if t.kind(j) == .word, !Redactor.notNames.contains(t.fold(j)), !Redactor.particles.contains(t.fold(j)) {
-                        j += 1
-                        if t.isChar(j, ".") { j += 1 }
-                    } else {
-                        matched = false
-                    }
-                case .mark(let c):
-                    if t.isChar(j, c) { j += 1 } else if t.kind(j) == .space && t.isChar(j + 1, c) { j += 2 } else { matched = false }
-                }
-                if !matched { break }
-            }
-            if matched { return (i, j, "[name]") }
-        }
-        return nil
-    }
-
-    /// For each token, where the run of e-mail local-part tokens starting there ends (the token itself when it is not
-    /// one).
-    static func localPartEnds(_ t: RedactionText) -> [Int] {
-        var ends = Array(repeating: 0, count: t.tokens.count + 1)
-        ends[t.tokens.count] = t.tokens.count
-        for k in stride(from: t.tokens.count - 1, through: 0, by: -1) {
-            let local: Bool
-            switch t.tokens[k].kind {
-            case .word, .digits: local = true
-            case .space: local = false
-            case .other: local = "._%+-'".contains(t.chars[t.tokens[k].start])
-            }
-            ends[k] = local ? ends[k + 1] : k
-        }
-        return ends
-    }
-
-    /// An e-mail address whose local part starts at `i`.
-    func email(_ t: RedactionText, at i: Int, localEnd: [Int]) -> (start: Int, end: Int, with: String)? {
-        let at = localEnd[i]
-        guard at > i, i == 0 || localEnd[i - 1] == i - 1, t.isChar(at, "@") else { return nil }
-        var k = at + 1, end: Int?
-        while let kind = t.kind(k), kind == .word || kind == .digits || t.isChar(k, "-") || t.isChar(k, ".") {
-            if kind == .word, t.length(k) >= 2, t.isChar(k - 1, "."), k - 2 > at, t.kind(k - 2) == .word || t.kind(k - 2) == .digits {
-                end = k + 1
-            }
-            k += 1
-        }
-        return end.map { (i, $0, "[email]") }
-    }
-
-    /// Endings an address spelled out in words must have (`jo at nhs dot net`), so that "at" and "dot" in prose are left.
-    static let domainEndings: Set<String> = ["com", "net", "org", "uk", "gov", "nhs", "io", "ac", "edu", "info", "scot", "wales",
-                                              "ie", "eu", "me"]
-
-    /// An e-mail address spelled out: `jo.bloggs at nhs dot net`, `jo [at] nhs [dot] uk`, `jo(at)nhs.net` → `[email]`.
-    func spelledEmail(_ t: inout RedactionText, at i: Int, localEnd: [Int]) -> Span? {
-        let local = localEnd[i]
-        guard local > i, i == 0 || localEnd[i - 1] == i - 1, t.kind(i) == .word || t.kind(i) == .digits,
-              var k = spelledMark(&t, at: local, "at") else { return nil }
-        var dots = 0, end = 0
-        while t.kind(k) == .word || t.kind(k) == .digits {
-            while t.kind(k) == .word || t.kind(k) == .digits || (t.isChar(k, "-") && t.kind(k + 1) != .space) { k += 1 }
-            if t.kind(k - 1) == .word, dots > 0, Redactor.domainEndings.contains(t.fold(k - 1)) { end = k }
-            if t.isChar(k, "."), t.kind(k + 1) == .word || t.kind(k + 1) == .digits {
-                k += 1
-            } else if let next = spelledMark(&t, at: k, "dot") {
-                k = next
-            } else {
-                break
-            }
-            dots += 1
-        }
-        return end > 0 ? (i, end, "[email]") : nil
-    }
-
-    /// The token after `word` written as a separator at `k`: between spaces (` at `) or in brackets (`[at]`, `(at)`).
-    func spelledMark(_ t: inout RedactionText, at k: Int, _ word: String) -> Int? {
-        var j = k
-        let spaceBefore = t.kind(j) == .space
-        if spaceBefore { j += 1 }
-        if let close = ["[": "]", "(": ")", "{": "}", "<": ">"].first(where: { t.isChar(j, Character($0.key)) })?.value {
-            guard t.kind(j + 1) == .word, t.fold(j + 1) == word, t.isChar(j + 2, Character(close)) else { return nil }
-            j += 3
-            if t.kind(j) == .space { j += 1 }
-            return j
-        }
-        guard spaceBefore, t.kind(j) == .word, t.fold(j) == word, t.kind(j + 1) == .space else { return nil }
-        return j + 2
     }
 }

@@ -50,9 +50,9 @@ extension Redactor {
             for e in s..<groups.count {
                 window.add(groups[e], first: e == s)
                 if window.count > 17 { break }
-                if let kind = classify(window, start: groups[s].start, t: &t) {
+                if let kind = classify(window, start: groups[s].start, floor: max(floor, spans.last?.end ?? 0), t: &t) {
                     best = (e, kind)
-                    if kind == "[date]" { break }
+                    if kind == "[date]", window.lengths.count > 1 { break }  // a year alone may begin a longer date
                 }
             }
             guard let (e, kind) = best else { s += 1; continue }
@@ -87,6 +87,16 @@ extension Redactor {
 
         init(plus: Bool) { self.plus = plus }
 
+        /// Whether three groups read as a day, a month and a year in some order (`31/12/80`, `12/31/80`, `1980-12-31`).
+        var isCalendarDate: Bool {
+            guard lengths.count == 3, count <= 17 else { return false }
+            let a = Int(digits.prefix(lengths[0])) ?? 0, b = Int(digits.dropFirst(lengths[0]).prefix(lengths[1])) ?? 0
+            let c = Int(digits.dropFirst(lengths[0] + lengths[1])) ?? 0
+            if lengths[0] == 4 { return (1...12).contains(b) && (1...31).contains(c) }
+            // Month first only with a dash or a slash: a date with full stops is written day first (`2.15.30` is a time).
+            return ((1...31).contains(a) && (1...12).contains(b)) || (mark != "." && (1...12).contains(a) && (1...31).contains(b))
+        }
+
         mutating func add(_ g: DigitGroup, first: Bool) {
             lengths.append(g.digits.count)
             count += g.digits.count
@@ -99,24 +109,35 @@ extension Redactor {
         }
     }
 
-    /// What the digits of a window are, if they identify anything.
-    func classify(_ w: Window, start: Int, t: inout RedactionText) -> String? {
+    /// What the digits of a window are, if they identify anything. `floor` is where a date-of-birth marker before it may
+    /// start.
+    func classify(_ w: Window, start: Int, floor: Int, t: inout RedactionText) -> String? {
         let l = w.lengths, n = w.count
-        if l.count == 3, w.mark != nil, w.sameMark, !w.loose,
-           (l[0] <= 2 && l[1] <= 2 && (l[2] == 2 || l[2] == 4)) || (l[0] == 4 && l[1] <= 2 && l[2] <= 2) {
+        let dateShaped = l.count == 3 && w.sameMark && w.isCalendarDate
+            && ((l[0] <= 2 && l[1] <= 2 && (l[2] == 2 || l[2] == 4)) || (l[0] == 4 && l[1] <= 2 && l[2] <= 2))
+        if dateShaped, w.mark != nil, !w.loose { return "[date]" }
+        // After `DOB`, a date written with spaces (`DOB 01 02 1980`, `DOB 1 - 2 - 1980`), run together (`DOB 010280`), or
+        // a year of birth (`DOB 1980`).
+        if dateShaped || (l.count == 1 && [4, 6, 8].contains(n)), birthMarker(&t, before: start, floor: floor) != nil {
             return "[date]"
         }
         if n == 10 && nhsPrefix(&t, before: start) { return "[NHS number]" }
-        if w.slash { return nil }
+        // Ten digits whole or 3-3-4 are taken as an NHS number; in two or three groups of three digits or more
+        // (`9434 765 919`, `943/476/5919`), when the last digit is the number's modulus-11 check digit. Readings in
+        // smaller groups (`72 71 70 69 68`) are left, whatever their digits.
+        let nhs = n == 10 && (l == [10] || l == [3, 3, 4] || l.count <= 3 && l.allSatisfy { $0 >= 3 } && Redactor.isNHSNumber(w.digits))
+        if w.slash { return nhs && Redactor.isNHSNumber(w.digits) ? "[NHS number]" : nil }
         if w.plus { return (8...15).contains(n) ? "[phone]" : nil }
         if w.head == "00" { return (11...17).contains(n) ? "[phone]" : nil }
         // A national number, its trunk 0 written apart at most when eleven digits follow in groups (`0 7700 900123`).
         if w.head.hasPrefix("0") {
             return (10...11).contains(n) && (l[0] >= 2 || (n == 11 && l.count >= 3 && l[1] >= 3)) ? "[phone]" : nil
         }
-        // Ten digits whole or 3-3-4 are taken as an NHS number; in any other grouping (`9434 765 919`, `94 34 76 59 19`),
-        // when the last digit is the number's modulus-11 check digit.
-        if n == 10 && (l == [10] || l == [3, 3, 4] || Redactor.isNHSNumber(w.digits)) { return "[NHS number]" }
+        if nhs { return "[NHS number]" }
+        // A mobile number without its trunk 0 (`7700 900123`), a UK number with its country code but no plus
+        // (`44 7700 900123`, `447700900123`).
+        if n == 10, w.head.hasPrefix("7"), l == [4, 6] { return "[phone]" }
+        if n == 12, w.head == "44" { return "[phone]" }
         return nil
     }
 
@@ -187,11 +208,12 @@ extension Redactor {
         return t.isChar(j + 1, ".") && t.length(j) <= 4 ? j + 2 : j + 1
     }
 
-    /// A year at `j` after a separator: four digits, or two after `-`, `/` or `.` (`01-Feb-80`).
-    func year(_ t: RedactionText, at j: Int, mark: Character?) -> Int? {
-        guard t.kind(j) == .digits else { return nil }
+    /// A year at `j` after a separator, not run into a word (`2000mg`): four digits, or two after `-`, `/` or `.`
+    /// (`01-Feb-80`), or after a space when `short` (a date of birth: `DOB 1 Feb 80`).
+    func year(_ t: RedactionText, at j: Int, mark: Character?, short: Bool = false) -> Int? {
+        guard t.kind(j) == .digits, t.kind(j + 1) != .word else { return nil }
         let n = t.length(j)
-        return n == 4 || (n == 2 && mark != nil && mark != ",") ? j + 1 : nil
+        return n == 4 || (n == 2 && ((mark != nil && mark != ",") || (mark == nil && short))) ? j + 1 : nil
     }
 
     /// A written date starting at `i`: `1 February 1980`, `1st of Feb, 1980`, `01-Feb-80`, `February 1, 1980`.
@@ -203,10 +225,12 @@ extension Redactor {
             }
             if let afterMonth = month(&t, at: s1.next), let s2 = dateSeparator(t, at: afterMonth) {
                 end = year(t, at: s2.next, mark: s2.mark)
+                if end == nil, birthMarker(&t, before: i, floor: floor) != nil { end = year(t, at: s2.next, mark: s2.mark, short: true) }
             }
-        } else if let afterMonth = month(&t, at: i), let s1 = dateSeparator(t, at: afterMonth), s1.mark != ",",
+        } else if t.fold(i) != "may" || t.isCapitalised(i),  // "you may 2 ..." is not May
+                  let afterMonth = month(&t, at: i), let s1 = dateSeparator(t, at: afterMonth), s1.mark != ",",
                   let afterDay = day(&t, at: s1.next), let s2 = dateSeparator(t, at: afterDay), s2.mark == nil || s2.mark == "," {
-            end = t.kind(s2.next) == .digits && t.length(s2.next) == 4 ? s2.next + 1 : nil
+            end = t.kind(s2.next) == .digits && t.length(s2.next) == 4 && t.kind(s2.next + 1) != .word ? s2.next + 1 : nil
         }
         guard let end else { return nil }
         if let marker = birthMarker(&t, before: i, floor: floor) { return (marker.consume ? marker.start : i, end, "[date of birth]") }

@@ -68,7 +68,7 @@ struct RedactionText {
         switch u.value {
         case 0xFF01...0xFF5E: return Character(Unicode.Scalar(UInt8(u.value - 0xFEE0)))  // full-width ASCII
         case 0x2010...0x2015, 0x2212, 0xFE63: return "-"
-        case 0x2018, 0x2019, 0x02BC: return "'"
+        case 0x2018, 0x2019, 0x02BC, 0x0060, 0x00B4: return "'"
         default: return ch
         }
     }
@@ -104,6 +104,14 @@ struct RedactionText {
     /// The digits of a digit token as ASCII.
     func digits(_ t: Int) -> String {
         String(chars[tokens[t].start..<tokens[t].end].map { Character(String($0.wholeNumberValue ?? 0)) })
+    }
+
+    /// Whether token `t` is white space holding a line break.
+    func breaksLine(_ t: Int) -> Bool { kind(t) == .space && chars[tokens[t].start..<tokens[t].end].contains { $0.isNewline } }
+
+    /// Whether word token `t` is written in capitals only (`MR`, `ICU`).
+    func isAllCapitals(_ t: Int) -> Bool {
+        kind(t) == .word && chars[tokens[t].start..<tokens[t].end].allSatisfy { $0.isUppercase || !$0.isLetter }
     }
 
     /// Whether word token `t` starts with a capital letter.

@@ -71,7 +71,7 @@ import Testing
     /// initial, roles before a capitalised name, postcodes and hospital numbers.
     @Test func moreFormsOfNamesNumbersAndCodes() {
         let r = Redactor(names: ["Sarah Jones"])
-        for nhs in ["943 4765 919", "943-4765-919", "9434 765 919", "94 34 76 59 19", "943476 5919"] {
+        for nhs in ["943 4765 919", "943-4765-919", "9434 765 919", "943476 5919"] {
             #expect(r.redact("ref \(nhs) today") == "ref [NHS number] today", "\(nhs)")
         }
         #expect(r.redact("NHS: 943/476/5919") == "NHS: [NHS number]")
@@ -127,6 +127,59 @@ import Testing
         #expect(r.redact("lives at sw1a 1aa and m1 1ae") == "lives at [postcode] and [postcode]")
         #expect(r.redact("bay a1 2nd bed, r1 4hr obs, b2 1st floor, b12th") == "bay a1 2nd bed, r1 4hr obs, b2 1st floor, b12th")
         #expect(r.redact("ward a1 2pm") == "ward a1 2pm")  // M is never an inward letter
+    }
+
+    /// The third probe's forms: identifiers that passed (LEAK) and prose that was mangled (OVER).
+    @Test func thirdProbeLeaks() {
+        let r = Redactor(names: ["Sarah Connor", "Siobhán O'Neill", "Mary-Jane van der Berg", "Jean de la Cruz", "Zoe Smith"])
+        let leaks: [(String, String)] = [
+            ("Dr A Smith came", "[name] came"), ("Mrs A Khan came", "[name] came"), ("Dr I Patel came", "[name] came"),
+            ("dr a smith came", "[name] came"), ("dr. a. smith came", "[name] came"),
+            ("O'Neill, Siobhan", "[name]"), ("S. O'Neill", "[name]"), ("O'Neill S", "[name]"), ("siobhan oneill", "[name]"),
+            ("Siobhan O Neill", "[name]"), ("Mary Jane van der Berg", "[name]"), ("M. van der Berg", "[name]"),
+            ("van der Berg, Mary-Jane", "[name]"), ("J. de la Cruz", "[name]"), ("de la Cruz, Jean", "[name]"),
+            ("Zoe Smith-Jones", "[name]"),
+            ("Dr Mary-Ann Smith-Jones came", "[name] came"), ("Dr John Paul George Smith came", "[name] came"),
+            ("Mr J.R.R. Smith came", "[name] came"), ("Prof. Dr. Müller came", "[name] came"), ("Dr Ward came", "[name] came"),
+            ("Sr Jones and Consultant Jones", "Sr [name] and Consultant [name]"), ("Dr O`Neill", "[name]"),
+            ("Drs Smith", "[name]"), ("my daughter Emma visited", "my daughter [name] visited"),
+            ("Name: John Smith", "Name: [name]"),
+            ("ref 943/476/5919", "ref [NHS number]"), ("mobile 7700 900123", "mobile [phone]"),
+            ("ring 44 7700 900123", "ring [phone]"), ("ring 447700900123", "ring [phone]"),
+            ("DOB 01 02 1980", "[date of birth]"), ("DOB 1 - 2 - 1980", "[date of birth]"), ("DoB 01021980", "[date of birth]"),
+            ("DOB 010280", "[date of birth]"), ("DOB 1 Feb 80", "[date of birth]"),
+            ("jo @ nhs.net", "[email]"), ("jo@ nhs.net", "[email]"), ("jo@nhs dot net", "[email]"),
+            ("MRN (12345678)", "MRN ([hospital number])"), ("MRN = 12345678", "MRN = [hospital number]"),
+            ("hospital # 123456", "hospital # [hospital number]"), ("MRN is 12345678", "MRN is [hospital number]"),
+            ("patient ID 123456", "patient ID [hospital number]"), ("hospital no. rx123456", "hospital no. [hospital number]"),
+            ("lives at 12 Acacia Avenue", "lives at [address]"), ("Flat 3, 12a Mill Rd", "Flat 3, [address]"),
+            ("12 acacia avenue", "[address]"), ("NI QQ123456C", "NI [NI number]"), ("NI QQ 12 34 56 C", "NI [NI number]"),
+            ("Zoe A. B. Smith", "[name]"), ("Zoe Anne Marie Smith", "[name]"), ("Jean Cruz", "[name]"),
+            ("DOB 1980", "[date of birth]"), ("born 1980-02-01", "born [date of birth]"),
+            ("jo at hotmail dot fr", "[email]"),
+        ]
+        for (text, expected) in leaks { #expect(r.redact(text) == expected, "\(text)") }
+    }
+
+    @Test func thirdProbeProseIsLeft() {
+        let r = Redactor(names: ["Sarah Connor"])
+        let prose = [
+            "MR scan booked", "CT and MR brain were normal", "Patient with MS flare", "QRS 120 ms wide", "DR screening clinic",
+            "the dr explained everything", "saw the dr today", "I asked the nurse. Then she left",
+            "saw the doctor. Tuesday was better", "the dr\nNext morning", "ward sister\nMaybe tomorrow",
+            "Nurse Practitioner said", "Miss my family when on the ward", "weights 72 71 70 69 68", "CBG 5.4 6.2 7.8 9.1 6.5",
+            "woke at 2.15.30", "you may 2 2000 times", "March 12 2000mg", "moved to A1 4PM", "Vitamin B12 1MG IM",
+            "I looked at nhs.uk for advice", "information is at www.nhs.uk", "Rio 2016 Olympics", "PAS 2024 upgrade",
+            "RiO notes 1234 pages", "Dr I think", "took 2 long walks", "gave 2 Zopiclone tablets",
+        ]
+        for text in prose { #expect(r.redact(text) == text, "\(text)") }
+        #expect(r.redact("Dr Jones Monday morning") == "[name] Monday morning")
+        #expect(r.redact("saw Dr Smith ICU then HDU") == "saw [name] ICU then HDU")
+        #expect(r.redact("MR PATEL came") == "[name] came")
+        #expect(r.redact("bleep Dr On Call") == "bleep Dr On Call")
+        #expect(r.redact("drs were busy") == "drs were busy")
+        #expect(r.redact("Mr Patel Consultant Surgeon") == "[name] Consultant Surgeon")
+        #expect(Redactor(names: ["Mohammed bin Salman Al Saud"]).redact("Mohammed Al Saud, Al Saud, Mohammed") == "[name], [name]")
     }
 
     @Test func emailAddresses() {

@@ -1,0 +1,114 @@
+/// The redaction rules for addresses: e-mail addresses, written or spelled out, and street addresses.
+extension Redactor {
+    /// For each token, where the run of e-mail local-part tokens starting there ends (the token itself when it is not
+    /// one).
+    static func localPartEnds(_ t: RedactionText) -> [Int] {
+        var ends = Array(repeating: 0, count: t.tokens.count + 1)
+        ends[t.tokens.count] = t.tokens.count
+        for k in stride(from: t.tokens.count - 1, through: 0, by: -1) {
+            let local: Bool
+            switch t.tokens[k].kind {
+            case .word, .digits: local = true
+            case .space: local = false
+            case .other: local = "._%+-'".contains(t.chars[t.tokens[k].start])
+            }
+            ends[k] = local ? ends[k + 1] : k
+        }
+        return ends
+    }
+
+    /// An e-mail address whose local part starts at `i`.
+    func email(_ t: RedactionText, at i: Int, localEnd: [Int]) -> (start: Int, end: Int, with: String)? {
+        var at = localEnd[i]
+        guard at > i, i == 0 || localEnd[i - 1] == i - 1 else { return nil }
+        // `jo @ nhs.net`, `jo@ nhs.net`.
+        if t.kind(at) == .space, t.length(at) <= 2, t.isChar(at + 1, "@") { at += 1 }
+        guard t.isChar(at, "@") else { return nil }
+        var k = at + 1, end: Int?
+        if t.kind(k) == .space, t.length(k) <= 2 { k += 1 }
+        while let kind = t.kind(k), kind == .word || kind == .digits || t.isChar(k, "-") || t.isChar(k, ".") {
+            if kind == .word, t.length(k) >= 2, t.isChar(k - 1, "."), k - 2 > at, t.kind(k - 2) == .word || t.kind(k - 2) == .digits {
+                end = k + 1
+            }
+            k += 1
+        }
+        return end.map { (i, $0, "[email]") }
+    }
+
+    /// Endings an address spelled out in words must have (`jo at nhs dot net`), so that "at" and "dot" in prose are left.
+    static let domainEndings: Set<String> = [
+        "com", "net", "org", "uk", "gov", "nhs", "io", "ac", "edu", "info", "scot", "wales", "ie", "eu", "me", "fr", "de", "es",
+        "it", "nl", "be", "pt", "pl", "ro", "gr", "au", "nz", "ca", "us", "in", "pk", "ng", "za", "biz",
+    ]
+
+    /// An e-mail address spelled out: `jo.bloggs at nhs dot net`, `jo [at] nhs [dot] uk`, `jo(at)nhs.net`,
+    /// `jo@nhs dot net` → `[email]`. After a plain ` at `, one dot at least must be spelled out, so that "looked at
+    /// nhs.uk" is left.
+    func spelledEmail(_ t: inout RedactionText, at i: Int, localEnd: [Int]) -> Span? {
+        let local = localEnd[i]
+        guard local > i, i == 0 || localEnd[i - 1] == i - 1, t.kind(i) == .word || t.kind(i) == .digits,
+              let at = spelledMark(&t, at: local, "at") else { return nil }
+        var k = at.next, dots = 0, spelled = 0, end = 0
+        while t.kind(k) == .word || t.kind(k) == .digits {
+            while t.kind(k) == .word || t.kind(k) == .digits || (t.isChar(k, "-") && t.kind(k + 1) != .space) { k += 1 }
+            if t.kind(k - 1) == .word, dots > 0, !at.plain || spelled > 0, Redactor.domainEndings.contains(t.fold(k - 1)) { end = k }
+            if t.isChar(k, "."), t.kind(k + 1) == .word || t.kind(k + 1) == .digits {
+                k += 1
+            } else if let next = spelledMark(&t, at: k, "dot") {
+                k = next.next
+                spelled += 1
+            } else {
+                break
+            }
+            dots += 1
+        }
+        return end > 0 ? (i, end, "[email]") : nil
+    }
+
+    /// The token after `word` written as a separator at `k`: between spaces (` at `, `plain`), in brackets (`[at]`,
+    /// `(at)`), or for `at` the sign itself (`@`).
+    func spelledMark(_ t: inout RedactionText, at k: Int, _ word: String) -> (next: Int, plain: Bool)? {
+        var j = k
+        let spaceBefore = t.kind(j) == .space
+        if spaceBefore { j += 1 }
+        if word == "at", t.isChar(j, "@") {
+            j += 1
+            if t.kind(j) == .space { j += 1 }
+            return (j, false)
+        }
+        if let close = ["[": "]", "(": ")", "{": "}", "<": ">"].first(where: { t.isChar(j, Character($0.key)) })?.value {
+            guard t.kind(j + 1) == .word, t.fold(j + 1) == word, t.isChar(j + 2, Character(close)) else { return nil }
+            j += 3
+            if t.kind(j) == .space { j += 1 }
+            return (j, false)
+        }
+        guard spaceBefore, t.kind(j) == .word, t.fold(j) == word, t.kind(j + 1) == .space else { return nil }
+        return (j + 2, true)
+    }
+
+    /// Street types that end a street address (`12 Acacia Avenue`, `3a Mill Rd`).
+    static let streetTypes: Set<String> = [
+        "road", "rd", "street", "st", "avenue", "ave", "lane", "close", "drive", "way", "crescent", "court", "place",
+        "gardens", "terrace", "grove", "square", "mews", "parade", "rise", "hill", "park", "walk", "row", "green", "view",
+    ]
+    /// The street types that end an address written in lower case (`12 acacia avenue`); the others are too often words.
+    static let lowerCaseStreetTypes: Set<String> = ["road", "street", "avenue", "lane", "crescent", "terrace", "mews"]
+
+    /// A street address: a house number (`12`, `3a`), one to three words and a street type → `[address]`.
+    func streetAddress(_ t: inout RedactionText, at i: Int) -> Span? {
+        guard t.kind(i) == .digits, t.length(i) <= 4, i == 0 || t.kind(i - 1) != .other || t.isChar(i - 1, "(") else { return nil }
+        var k = i + 1
+        if t.kind(k) == .word, t.length(k) == 1 { k += 1 }  // `3a`
+        var words = 0
+        while words < 4, t.kind(k) == .space, t.length(k) <= 2, !t.breaksLine(k), t.kind(k + 1) == .word {
+            k += 2
+            words += 1
+            let w = t.fold(k - 1)
+            guard words >= 2, Redactor.streetTypes.contains(w) else { continue }
+            let named = (i + 1..<k).allSatisfy { t.kind($0) != .word || t.isCapitalised($0) || $0 == i + 1 }
+            if named || Redactor.lowerCaseStreetTypes.contains(w) { return (i, k, "[address]") }
+            return nil
+        }
+        return nil
+    }
+}
