@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The state libcsv's callbacks share during one read. The record being read is assembled in memory the state owns
+/// (its bytes, and where each field ends), grown as needed and reused for every record: a record is lent to the body as
+/// a view of it, so reading allocates nothing per record and counts no references.
+final class ParseState {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity = 4096
+    private(set) var byteCount = 0
+    private(set) var ends: UnsafeMutablePointer<Int>
+    private var endCapacity = 64
+    private(set) var fieldCount = 0
+    var line = 1
+    var recordLine = 1
+    var inRecord = false
+    var lastWasCR = false
+    var blankLines = 0
+    var endsInsideQuotes = false
+    var error: Error?
+    /// Borrows each record for the length of the call.
+    let body: (CSVRecordView) throws -> Void
+    /// Fields in the first record (the header), against which lines inside quoted fields are measured.
+    var width = 0
+    // Facts about the record being read, for telling a stray quote from a quoted field with line breaks.
+    var undoubledQuote = false
+    var quoteLine = 0
+    var innerBlankLines = 0
+    var rowLikeLine = 0
+
+    init(body: @escaping (CSVRecordView) throws -> Void) {
+        self.body = body
+        bytes = .allocate(capacity: byteCapacity)
+        ends = .allocate(capacity: endCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    /// The record's bytes so far.
+    private var recordBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: bytes, count: byteCount) }
+
+    func fail(_ e: Error) { if error == nil { error = e } }
+
+    func addField(_ p: UnsafeRawPointer?, _ count: Int) {
+        guard error == nil else { return }
+        if !inRecord { inRecord = true; recordLine = line }
+        lastWasCR = false
+        if let p, count > 0 {
+            if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
+            (bytes + byteCount).update(from: p.assumingMemoryBound(to: UInt8.self), count: count)
+            byteCount += count
+        }
+        if fieldCount == endCapacity { growEnds() }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
+    }
+
+    private func growBytes(to needed: Int) {
+        var capacity = byteCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = bigger
+        byteCapacity = capacity
+    }
+
+    private func growEnds() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
+        bigger.update(from: ends, count: fieldCount)
+        ends.deallocate()
+        ends = bigger
+        endCapacity *= 2
+    }
+
+    /// Whether a field holds a line feed or carriage return: a short field (most are) is scanned in place, a long one
+    /// with memchr (vectorised, but two calls cost more than a scan of a few bytes).
+    @inline(__always) static func hasLineBreak(_ field: UnsafeRawBufferPointer) -> Bool {
+        guard field.count > 32 else { return field.contains { $0 == 0x0A || $0 == 0x0D } }
+        return memchr(field.baseAddress!, 0x0A, field.count) != nil || memchr(field.baseAddress!, 0x0D, field.count) != nil
+    }
+
+    /// Counts the line breaks inside a quoted field (CRLF, LF or CR) so later records keep their true line numbers,
+    /// and looks at each line wholly inside the field: blank, or shaped like a row of its own.
+    func countLines(_ field: UnsafeRawBufferPointer, column: Int) {
+        var previousCR = false
+        var inner = false  // the current line began at a break inside this field
+        var commas = 0, lastContentColumn = -1, firstLineCommas = 0
+        for b in field {
+            if b == 0x0A || b == 0x0D {
+                if b == 0x0A && previousCR { previousCR = false; continue }
+                previousCR = b == 0x0D
+                if inner {
+                    if lastContentColumn < 0 {
+                        innerBlankLines += 1
+                    } else if rowLikeLine == 0, width >= 2, commas >= width - 1, lastContentColumn <= width - 1 {
+                        rowLikeLine = line
+                    }
+                } else {
+                    firstLineCommas = commas
+                }
+                line += 1
+                inner = true
+                commas = 0
+                lastContentColumn = -1
+            } else {
+                previousCR = false
+                if b == 0x2C { commas += 1 } else if b != 0x20 && b != 0x09 { lastContentColumn = commas }
+            }
+        }
+        if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, commas == column {
+            rowLikeLine = line
+        }
+    }
+
+    /// Counts the line breaks inside the record's fields, field by field in order, once the record is complete: one
+    /// scan of the whole record finds whether there are any (only quoted fields can hold them, and few do).
+    private func countInnerLineBreaks() {
+        guard ParseState.hasLineBreak(UnsafeRawBufferPointer(recordBytes)) else { return }
+        for i in 0..<fieldCount {
+            let start = i == 0 ? 0 : ends[i - 1]
+            let field = UnsafeRawBufferPointer(start: bytes + start, count: ends[i] - start)
+            guard ParseState.hasLineBreak(field) else { continue }
+            if quoteLine == 0 { quoteLine = line }
+            countLines(field, column: i)
+        }
+    }
+
+    func endRecord(_ terminator: Int32) {
+        guard error == nil else { return }
+        if inRecord {
+            countInnerLineBreaks()
+            let atEnd = terminator == -1 && endsInsideQuotes
+            var endLine = line
+            let openLine = atEnd ? unterminatedField(endLine: &endLine) : quoteLine
+            let record = CSVRecordView(
+                facts: RecordFacts(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
+                                   quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine),
+                bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount))
+            // A quote left open at the end of the file is never a blank line, even with nothing inside it.
+            // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
+            // of the record's bytes, which stops at the first byte of a real row.
+            let blank = !atEnd && !recordBytes.contains { !CSVRecordView.isSpace($0) }
+            if blank { blankLines += 1 } else {
+                if width == 0 { width = record.fieldCount }
+                do { try body(record) } catch { fail(error) }
+            }
+            byteCount = 0
+            fieldCount = 0
+            inRecord = false
+            if quoteLine != 0 || undoubledQuote {  // set only on records with quoted line breaks or broken quoting
+                undoubledQuote = false
+                quoteLine = 0
+                innerBlankLines = 0
+                rowLikeLine = 0
+            }
+            if terminator == 0x0D || terminator == 0x0A { line += 1 }
+            lastWasCR = terminator == 0x0D
+        } else if terminator == 0x0A && lastWasCR {
+            lastWasCR = false  // the LF of a CRLF pair
+        } else if terminator == 0x0A || terminator == 0x0D {
+            blankLines += 1
+            line += 1
+            lastWasCR = terminator == 0x0D
+        }
+    }
+
+    /// When the file ends inside a quoted field (the record's last), that field is the one whose quote never closed:
+    /// returns the line it opens on. The text after its last line break is the file's last line: none at all when
+    /// empty (the file ended with a line break), a blank line when only spaces.
+    func unterminatedField(endLine: inout Int) -> Int {
+        let start = fieldCount > 1 ? ends[fieldCount - 2] : 0
+        guard fieldCount > 0, case let end = ends[fieldCount - 1], end > start else { return line }
+        var breaks = 0
+        var previousCR = false
+        for b in UnsafeBufferPointer(start: bytes + start, count: end - start) {
+            if b == 0x0A { breaks += previousCR ? 0 : 1 } else if b == 0x0D { breaks += 1 }
+            previousCR = b == 0x0D
+        }
+        var i = end - 1
+        while i > start, bytes[i] == 0x20 || bytes[i] == 0x09 { i -= 1 }
+        if bytes[i] == 0x0A || bytes[i] == 0x0D {
+            if i == end - 1 { endLine -= 1 } else { innerBlankLines += 1 }
+        }
+        return line - breaks
+    }
+}
