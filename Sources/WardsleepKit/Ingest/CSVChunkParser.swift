@@ -1,14 +1,27 @@
 import CLibcsv
 
 /// libcsv over one stretch of a file: the whole of it, or one chunk of it read by a worker. Records are handed to
-/// `body` as they complete, with true line numbers counted from `line`. Strict mode is used only to learn of undoubled
-/// quotes: each strict error is noted and the byte re-read leniently.
+/// `body` as they complete, with true line numbers counted from `line`. Strict mode is used only to learn of broken
+/// quoting; each strict error is noted and the byte re-read as below.
+///
+/// A quote inside a quoted field followed by text (`"He said "hi" to me"`, or `"A1"x`) is a strict error that can mean
+/// two things: a quote that should have been doubled, the field going on (libcsv's lenient reading), or a field that
+/// closed and has stray text after it. Read leniently, the second makes the field run on to the next quote in the file,
+/// taking every row in between with it. So the rest of that line is held until its line break and then decided: when
+/// it holds a quote that can close the field (one followed by a comma or the line break, doubled quotes skipped), the
+/// quote was inside the field and is read leniently; otherwise the field closed at the quote, the text after it joins
+/// the field unquoted, and the record is marked (`RecordFacts.textAfterQuoteColumn`) so that its row alone is
+/// quarantined. The decision depends only on the bytes of the line, never on where a chunk or a read ends.
 final class CSVChunkParser {
     private var parser = csv_parser()
     private let state: ParseState
     private let displayName: String
     private let maxRecordBytes: Int
     private static let strict = UInt8(CSV_REPALL_NL | CSV_STRICT), lenient = UInt8(CSV_REPALL_NL)
+    /// The bytes after a quote followed by text, up to the line break that ends them, while they are being collected.
+    private var held: [UInt8]?
+    /// The most bytes held before deciding on what there is (a line that long is not a ward export's).
+    private static let holdLimit = 1 << 20
 
     /// A parser whose first line is `line`, measuring lines inside quoted fields against `width` header fields (0: the
     /// first record is the header and sets it).
@@ -33,7 +46,7 @@ final class CSVChunkParser {
     var blankLines: Int { state.blankLines }
     /// Whether the bytes so far ended exactly between records (outside any quoted field): where a chunk boundary can
     /// be trusted. Quote parity alone cannot tell; libcsv's state can.
-    var atRecordBoundary: Bool { parser.pstate == 0 && !state.inRecord && state.error == nil }
+    var atRecordBoundary: Bool { parser.pstate == 0 && !state.inRecord && state.error == nil && held == nil }
     /// Whether the last record ended with a carriage return (so a line feed right after it belongs to it).
     var lastWasCR: Bool { state.lastWasCR }
 
@@ -50,8 +63,34 @@ final class CSVChunkParser {
 
     private func feedSlice(_ raw: UnsafeRawBufferPointer) throws {
         guard raw.count > 0 else { return }
+        var offset = 0
+        while offset < raw.count, state.error == nil {
+            if held != nil {
+                // Hold the rest of the line, its line break included, then decide how to read it.
+                let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                let lineBreak = rest.firstIndex { $0 == 0x0A || $0 == 0x0D }
+                let take = lineBreak.map { $0 + 1 } ?? rest.count
+                held!.append(contentsOf: rest[..<take])
+                offset += take
+                if lineBreak != nil || held!.count >= CSVChunkParser.holdLimit { releaseHeld() }
+                continue
+            }
+            offset += parse(UnsafeRawBufferPointer(rebasing: raw[offset...]), holding: true)
+        }
+        if let error = state.error { throw error }
+        if parser.entry_pos + state.byteCount + (held?.count ?? 0) > maxRecordBytes {
+            throw InputError(file: displayName, line: state.inRecord ? state.recordLine : state.line,
+                             message: "a record starting here is longer than \(maxRecordBytes / 1_048_576) MiB; "
+                                 + "this is not a ward export, or a quote is unbalanced")
+        }
+    }
+
+    /// Parses `bytes` strictly until they end or a quote inside a quoted field is followed by text; returns how many
+    /// were used. A quote inside an unquoted field is read as text. At a quote followed by text, `holding` starts a hold
+    /// with the byte after the quote (used); otherwise parsing stops before that byte, for the caller to decide on it.
+    private func parse(_ bytes: UnsafeRawBufferPointer, holding: Bool) -> Int {
         let context = Unmanaged.passUnretained(state).toOpaque()
-        let base = raw.baseAddress!, n = raw.count
+        let base = bytes.baseAddress!, n = bytes.count
         var offset = 0
         while offset < n {
             offset += csv_parse(&parser, base + offset, n - offset, fieldCallback, recordCallback, context)
@@ -59,32 +98,80 @@ final class CSVChunkParser {
             guard parser.status == CSV_EPARSE else {
                 state.fail(InputError(file: displayName, line: state.line,
                                       message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))"))
-                break
+                return n
             }
-            // pstate 3 is libcsv's FIELD_MIGHT_HAVE_ENDED: a quote in a quoted field followed by neither a
-            // quote, a delimiter nor a line break. (A quote inside an unquoted field is harmless and not noted.)
-            if parser.pstate == 3 { state.undoubledQuote = true }
             parser.status = 0
-            csv_set_opts(&parser, CSVChunkParser.lenient)
-            let reread = csv_parse(&parser, base + offset, 1, fieldCallback, recordCallback, context)
-            csv_set_opts(&parser, CSVChunkParser.strict)
-            guard reread == 1 else {
-                state.fail(InputError(file: displayName, line: state.line,
-                                      message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))"))
-                break
+            // pstate 3 is libcsv's FIELD_MIGHT_HAVE_ENDED: a quote in a quoted field followed by neither a quote, a
+            // delimiter nor a line break.
+            if parser.pstate == 3 {
+                guard holding else { return offset }
+                held = [bytes[offset]]
+                return offset + 1
             }
+            // A quote inside an unquoted field: harmless, kept as text.
+            guard readLeniently(base + offset) else { return n }
             offset += 1
         }
-        if let error = state.error { throw error }
-        if parser.entry_pos + state.byteCount > maxRecordBytes {
-            throw InputError(file: displayName, line: state.inRecord ? state.recordLine : state.line,
-                             message: "a record starting here is longer than \(maxRecordBytes / 1_048_576) MiB; "
-                                 + "this is not a ward export, or a quote is unbalanced")
+        return n
+    }
+
+    /// Reads one byte in libcsv's lenient mode; `false` (with the error noted) if it fails.
+    private func readLeniently(_ byte: UnsafeRawPointer) -> Bool {
+        let context = Unmanaged.passUnretained(state).toOpaque()
+        csv_set_opts(&parser, CSVChunkParser.lenient)
+        let reread = csv_parse(&parser, byte, 1, fieldCallback, recordCallback, context)
+        csv_set_opts(&parser, CSVChunkParser.strict)
+        if reread != 1 {
+            state.fail(InputError(file: displayName, line: state.line,
+                                  message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))"))
         }
+        return reread == 1
+    }
+
+    /// Decides how to read the held bytes (see the type's comment), and reads them. A further quote followed by text
+    /// among them is decided the same way, on what is left of them (they end where its line ends).
+    private func releaseHeld() {
+        guard let bytes = held else { return }
+        held = nil
+        bytes.withUnsafeBytes { h in
+            var start = 0
+            while start < h.count, state.error == nil {
+                if CSVChunkParser.closesQuotedField(UnsafeRawBufferPointer(rebasing: h[(start + 1)...])) {
+                    state.undoubledQuote = true
+                    guard readLeniently(h.baseAddress! + start) else { return }
+                    start += 1
+                } else {
+                    // The field closed at the quote: drop it (and any spaces after it) and go on unquoted.
+                    if state.textAfterQuoteColumn == 0 { state.textAfterQuoteColumn = state.fieldCount + 1 }
+                    parser.entry_pos -= parser.spaces + 1
+                    parser.spaces = 0
+                    parser.quoted = 0
+                    parser.pstate = 2  // FIELD_BEGUN
+                }
+                start += parse(UnsafeRawBufferPointer(rebasing: h[start...]), holding: false)
+            }
+        }
+    }
+
+    /// Whether `rest` (what follows a quote and the byte after it, to the end of the line) holds a quote that can close
+    /// a quoted field: one followed by a comma or a line break, or ending the bytes; doubled quotes are skipped.
+    static func closesQuotedField(_ rest: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i < rest.count {
+            if rest[i] == 0x22 {
+                guard i + 1 < rest.count else { return true }
+                let next = rest[i + 1]
+                if next == 0x22 { i += 2; continue }
+                if next == 0x2C || next == 0x0A || next == 0x0D { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Ends the file: the last record (one still inside a quoted field is marked so), then any error.
     func finish() throws {
+        releaseHeld()
         // pstate 2 is libcsv's FIELD_BEGUN: still inside a quoted field when the bytes ran out.
         state.endsInsideQuotes = parser.pstate == 2 && parser.quoted != 0
         let context = Unmanaged.passUnretained(state).toOpaque()

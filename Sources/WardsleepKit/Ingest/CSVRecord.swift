@@ -9,6 +9,9 @@ public struct RecordFacts: Sendable {
     public var endLine: Int
     /// True when a quote inside a quoted field was not doubled (RFC 4180 requires `""`); libcsv read it as text.
     public var undoubledQuote: Bool
+    /// 1 + the field (0-based) whose closing quote was followed by text (`"A1"x`), read as closed with the text after it
+    /// (0 when none was).
+    public var textAfterQuoteColumn: Int
     /// The line on which the first of the record's fields holding line breaks begins (0 when none does); when the file
     /// ends inside a quoted field, the line that field begins on.
     public var quoteLine: Int

@@ -103,6 +103,12 @@ public struct ExportRow {
             swallowedBlankLines = record.innerBlankLines
             add(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "", reason: stray.reason,
                             rows: stray.rows))
+        } else if record.facts.textAfterQuoteColumn > 0 {
+            let column = record.facts.textAfterQuoteColumn - 1
+            let label = column < header.labels.count ? header.labels[column] : "\(column + 1)"
+            let field = header.index.first { $0.value == column }?.key ?? ""
+            reject(field, "text after a closing quote in column \"\(label)\": a quoted value must end at its closing quote, "
+                + "followed by a comma or the end of the line (the row was read as if it did)")
         } else if record.fieldCount == width, record.fieldCount > 0,
                   record.trimmedField(0, lowercasedEquals: firstLabel),
                   (0..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {

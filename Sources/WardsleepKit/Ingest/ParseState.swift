@@ -27,6 +27,8 @@ final class ParseState {
     var width = 0
     // Facts about the record being read, for telling a stray quote from a quoted field with line breaks.
     var undoubledQuote = false
+    /// 1 + the field (0-based) whose closing quote is followed by text, read unquoted (0: none).
+    var textAfterQuoteColumn = 0
     var quoteLine = 0
     var innerBlankLines = 0
     var rowLikeLine = 0
@@ -141,6 +143,7 @@ final class ParseState {
             let openLine = atEnd ? unterminatedField(endLine: &endLine) : quoteLine
             let record = CSVRecordView(
                 facts: RecordFacts(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
+                                   textAfterQuoteColumn: textAfterQuoteColumn,
                                    quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine),
                 bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount))
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
@@ -154,8 +157,9 @@ final class ParseState {
             byteCount = 0
             fieldCount = 0
             inRecord = false
-            if quoteLine != 0 || undoubledQuote {  // set only on records with quoted line breaks or broken quoting
+            if quoteLine != 0 || undoubledQuote || textAfterQuoteColumn != 0 {  // only on records with line breaks or broken quoting
                 undoubledQuote = false
+                textAfterQuoteColumn = 0
                 quoteLine = 0
                 innerBlankLines = 0
                 rowLikeLine = 0

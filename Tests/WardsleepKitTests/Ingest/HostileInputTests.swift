@@ -196,12 +196,17 @@ import Testing
         #expect(r.err.hasSuffix("\n") && r.err.filter { $0 == "\n" }.count == 1)
     }
 
-    /// Text after a closing quote (`"A1"x`) makes the quote read as one inside the field, which runs to the end of the
-    /// file: every line is still counted, and the message says what the quote was followed by.
-    @Test func textAfterAClosingQuoteIsSaid() throws {
+    /// Text after a closing quote (`"A1"x`) with no quote later on its line: the field is read as closed there, and that
+    /// row alone is quarantined, naming the column; the rows after it are read (they used to run into the field, to the
+    /// end of the file). With a closing quote later on the line, the quote is read as one inside the field.
+    @Test func textAfterAClosingQuoteQuarantinesItsRowAlone() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,\"A1\"x,Self harm\nI2,05/03/2019,02:10,A1,Self harm\nI3,05/03/2019,02:10,A1,Self harm\n")))
-        #expect(r.out.contains("a quote in it is followed by text, not by a comma or the end of the line"), "\(r.out)")
-        #expect(accounting(r.out)! == (3, 0, 3))
+        #expect(r.out.contains("incidents.csv:2: column \"ward\": \"A1x\": text after a closing quote in column \"ward\""), "\(r.out)")
+        #expect(accounting(r.out)! == (3, 2, 1))
+        // CRLF, at the end of the file without a line break, and in the last column.
+        let crlf = try validate(study(header + row("I1,05/03/2019,02:10,A1,\"Self harm\"x\r\nI2,05/03/2019,02:10,A1,Self harm\r\nI3,05/03/2019,02:10,\"A1\"x,Self harm")))
+        #expect(accounting(crlf.out)! == (3, 1, 2), "\(crlf.out)")
+        #expect(crlf.out.contains("incidents.csv:2: column \"category\"") && crlf.out.contains("incidents.csv:4: column \"ward\""), "\(crlf.out)")
     }
 
     @Test func nulBytesAreQuarantinedNotCrashing() throws {

@@ -66,6 +66,7 @@ import Testing
             "lone-quote-at-end.csv": "2/1/1",
             "unbalanced-quote.csv": "3/1/2",
             "multiline-comments.csv": "3/3/0",
+            "text-after-closing-quote.csv": "7/4/3",
             "headerless.csv": "incidents.csv: no header row: the first row does not name the columns study.yaml expects and looks "
                 + "like data (its values are not shown: they may identify a patient); expected a header with the columns "
                 + "\"id\", \"date\", \"ward\", \"category\"",
