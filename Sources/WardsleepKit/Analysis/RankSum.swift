@@ -72,6 +72,12 @@ public struct RatingDistribution: Sendable, Equatable, Codable {
     public var counts = [Int](repeating: 0, count: 5)
     /// Withheld by disclosure control: a rating's count is suppressed, so no quantile or test is computed from it.
     public var withheld = false
+    /// In a released copy: which ratings' counts are suppressed (their `counts` are then 0), and the number of ratings
+    /// as published (`nil`: not a released copy). Not encoded.
+    public var suppressed = [Bool](repeating: false, count: 5)
+    public var publishedTotal: Disclosure.Published?
+
+    private enum CodingKeys: String, CodingKey { case counts, withheld }
 
     /// Creates an empty distribution.
     public init() {}

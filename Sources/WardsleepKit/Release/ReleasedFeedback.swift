@@ -1,7 +1,9 @@
 /// Feedback as a releasable output may show it: rating distributions published level by level, so the medians,
 /// quartiles and the Wilcoxon rank-sum statistic and p-value are computed from the published counts. A distribution with
 /// a suppressed level is withheld (no quantile, no test), since a statistic of the exact ratings beside the published
-/// counts could be solved for the suppressed one. Response, theme and request counts are published as they are shown.
+/// counts could be solved for the suppressed one; a suppressed level stays `*` in the tables, and the number of ratings
+/// is the exact number published, not the sum of the published levels. Response, theme and request counts are
+/// published as they are shown.
 extension FeedbackSummary {
     /// A copy whose ratings are released under `policy`.
     public func released(_ policy: DisclosurePolicy) -> FeedbackSummary {
@@ -11,8 +13,12 @@ extension FeedbackSummary {
             for i in r.counts.indices {
                 let p = Disclosure.publish(r.counts[i], policy: policy)
                 shown.counts[i] = p.number ?? 0
-                if p == .suppressed { shown.withheld = true }
+                if p == .suppressed {
+                    shown.withheld = true
+                    shown.suppressed[i] = true
+                }
             }
+            shown.publishedTotal = Disclosure.publish(r.n, policy: policy)
             return shown
         }
         return copy

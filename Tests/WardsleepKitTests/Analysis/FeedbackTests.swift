@@ -70,4 +70,25 @@ import Testing
         #expect(t.statistic == 19.5 && abs(t.p - 0.0249466432229087) < 1e-9)
         #expect(f.beforeAfter(group: .carer) == nil)
     }
+
+    /// A released rating distribution with small levels: the table shows them as `*` (never 0, which would read as no
+    /// one), and the number of ratings as published, not the sum of the levels that are shown.
+    @Test func aSuppressedRatingIsStarredNotZeroInTheTable() throws {
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        for (rating, n) in [(1, 4), (2, 5), (3, 6), (4, 2), (5, 0)] {
+            for _ in 0..<n { tally.feedback(record(.patient, .before, "x", rating: rating)) }
+        }
+        for _ in 0..<30 { tally.feedback(record(.patient, .during, "y", rating: 3)) }
+        for _ in 0..<3 { tally.feedback(record(.patient, .during, "y", rating: 5)) }
+        let policy = DisclosurePolicy()
+        let released = tally.summary(redactor: redactor).released(policy)
+        let csv = InvolvementTables.feedbackCSV(released, study: testStudy(""), style: .published(policy))
+        let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let before = try #require(rows.first { $0.prefix(3) == ["all", "patient", "before"] })
+        let during = try #require(rows.first { $0.prefix(3) == ["all", "patient", "during"] })
+        // 17 ratings, published as 15; every level 1 to 7 suppressed; none at 5.
+        #expect(before[3...] == ["15", "15", "", "", "", "*", "*", "*", "*", "0"], "\(before)")
+        // 33 ratings, published as 35 (not 30, the sum of the levels shown); 3 fives suppressed.
+        #expect(during[3...] == ["35", "35", "", "", "", "0", "0", "30", "0", "*"], "\(during)")
+    }
 }
