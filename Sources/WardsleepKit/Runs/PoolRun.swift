@@ -43,7 +43,7 @@ public enum PoolRun {
                 try write(PoolAnalysis.analyse(trusts, style: .exact), formats: o.formats, generated: stamp, into: staging, under: "restricted/", outputs: &outputs)
             }
             outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
-            try staging.write("manifest.json", manifest(trusts, outputs: outputs, generated: stamp))
+            try staging.write("manifest.json", manifest(trusts, outputs: outputs, generated: stamp, hashes: o.unsuppressed))
             try staging.commit()
         } catch {
             throw OutputStaging.explain(error, destination: o.outFolder)
@@ -78,15 +78,17 @@ public enum PoolRun {
         if !r.hypnotics.isEmpty { try put("tables/pooled_hypnotics.csv", .csv) { PoolTables.hypnoticsCSV(r) } }
     }
 
-    /// `manifest.json` of a pooled report: tool, each aggregate with its SHA-256, each output with its sensitivity.
-    static func manifest(_ trusts: [PooledTrust], outputs: [Manifest.Output], generated: String?) -> String {
+    /// `manifest.json` of a pooled report: tool, each aggregate (with its SHA-256 only when `hashes`: the manifest is
+    /// releasable, and the hash of an exact aggregate confirms a guess at its counts, so it is listed only beside a
+    /// restricted copy), each output with its sensitivity.
+    static func manifest(_ trusts: [PooledTrust], outputs: [Manifest.Output], generated: String?, hashes: Bool = false) -> String {
         var pairs: [(String, JSONValue)] = [
             ("schema_version", .int(Manifest.schemaVersion)),
             ("tool", .object([("name", .string("wardsleep")), ("version", .string(WardsleepVersion.current))])),
             ("command", .string("pool")),
             ("aggregates", .array(trusts.map { t in
-                .object([("file", .string(t.file)), ("trust", .string(t.name)),
-                         ("study", .string(t.aggregate.study)), ("sha256", .string(t.sha256))])
+                .object([("file", .string(t.file)), ("trust", .string(t.name)), ("study", .string(t.aggregate.study))]
+                            + (hashes ? [("sha256", .string(t.sha256))] : []))
             })),
             ("outputs", .array(outputs.sorted { $0.path < $1.path }.map {
                 .object([("path", .string($0.path)), ("sensitivity", .string($0.sensitivity.rawValue))])
