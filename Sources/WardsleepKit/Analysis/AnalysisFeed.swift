@@ -14,9 +14,12 @@ final class AnalysisFeed: StudyConsumer {
     let series: TimeSeries
     let months: WardMonthSeries
     let fidelity: FidelityTally
+    /// The ward-days with a census, with an occupancy export: events on other days are left out (`CensusCoverage`).
+    let census: CensusCoverage?
 
     init(incidents: IncidentCounts, occupancy: OccupancyTally, hypnotics: HypnoticUse, feedback: FeedbackTally, uptake: UptakeTally,
-         ledger: InvolvementLedger, series: TimeSeries, months: WardMonthSeries, fidelity: FidelityTally) {
+         ledger: InvolvementLedger, series: TimeSeries, months: WardMonthSeries, fidelity: FidelityTally, census: CensusCoverage?) {
+        self.census = census
         incidentCounts = incidents
         occupancyTally = occupancy
         hypnoticUse = hypnotics
@@ -41,24 +44,37 @@ final class AnalysisFeed: StudyConsumer {
     ]
 
     func occupancy(_ r: OccupancyRecord) {
+        census?.add(ward: r.ward, day: r.day)
         occupancyTally.occupancy(r)
         series.occupancy(r)
         months.occupancy(r)
     }
 
     func incident(_ r: IncidentRecord) {
+        if let census, !r.excludedByStatus, !census.covers(ward: r.ward, day: r.day) {
+            census.leaveOut(.incidents, ward: r.ward, period: r.timing.period)
+            return
+        }
         incidentCounts.incident(r)
         series.incident(r)
         months.incident(r)
     }
 
     func hypnoticIssue(_ r: HypnoticIssueRecord) {
+        if let census, !census.coversMonth(ward: r.ward, day: r.day) {
+            census.leaveOut(.hypnotics, ward: r.ward, period: r.period)
+            return
+        }
         hypnoticUse.hypnoticIssue(r)
         series.hypnoticIssue(r)
         months.hypnoticIssue(r)
     }
 
     func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
+        if let census, !census.covers(ward: r.ward, day: r.day) {
+            if r.status == .given { census.leaveOut(.hypnotics, ward: r.ward, period: r.timing.period) }
+            return
+        }
         hypnoticUse.hypnoticAdministration(r)
         series.hypnoticAdministration(r)
         months.hypnoticAdministration(r)

@@ -2,8 +2,10 @@
 /// ward's net hypnotic issues below zero. Each is a sentence for the data-quality section of the summary.
 public enum DataQualityFindings {
     /// The findings, in ward order; empty when there are none.
-    public static func sentences(study: StudyDefinition, occupancy: OccupancyTotals?, hypnotics: HypnoticUse?) -> [String] {
+    public static func sentences(study: StudyDefinition, occupancy: OccupancyTotals?, hypnotics: HypnoticUse?,
+                                 census: CensusCoverage? = nil) -> [String] {
         var out = censusGaps(study: study, occupancy: occupancy)
+        if let census { out += uncoveredEvents(study: study, occupancy: occupancy, census: census) }
         for (ward, over) in (occupancy?.overBeds ?? [:]).sorted(by: { $0.key < $1.key }) {
             let w = study.wards[ward]
             out.append("Occupancy: ward \(w.id)'s census was above its \(NumberFormat.grouped(w.beds)) beds (study.yaml) on "
@@ -42,6 +44,26 @@ public enum DataQualityFindings {
             return "Occupancy: ward \(id) has no occupied bed days in the \(missing(w)), so it is left out of the study-wide rates "
                 + "(incidents, hypnotic use) and the pooled estimates; ward \(id)'s own lines show its counts without a rate."
         }
+    }
+
+    /// Which wards and periods had incidents or hypnotic use on days without a census, left out of counts and rates
+    /// (`CensusCoverage`); no count is given here (the sections give them as published). Said only of the wards the
+    /// study-wide rates add up: a ward without a census in a whole period has its own sentence (`censusGaps`).
+    static func uncoveredEvents(study: StudyDefinition, occupancy: OccupancyTotals?, census: CensusCoverage) -> [String] {
+        let compared = OccupancyTotals.comparedWards(occupancy, study: study)
+        var out: [String] = []
+        for (export, what) in [(ExportKind.incidents, "incidents"), (.hypnotics, "hypnotic use")] {
+            let wards = compared.compactMap { w -> String? in
+                let periods = StudyPeriod.allCases.filter { (census.leftOut[export]?[w]?[$0] ?? 0) > 0 }.map(\.rawValue)
+                return periods.isEmpty ? nil : "\(study.wards[w].id) (\(periods.joined(separator: " and ")))"
+            }
+            guard !wards.isEmpty else { continue }
+            let days = export == .hypnotics && study.exports[.hypnotics].hypnoticsKind == .issues ? "months" : "days"
+            out.append("Occupancy: \(what) on ward-\(days) without a census on ward\(wards.count == 1 ? "" : "s") "
+                       + "\(wards.joined(separator: ", ")) \(export == .incidents ? "are" : "is") left out of counts and rates, so that "
+                       + "events and occupied bed days cover the same days.")
+        }
+        return out
     }
 
     static func units(_ u: Double) -> String {

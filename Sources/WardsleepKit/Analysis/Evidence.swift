@@ -40,6 +40,9 @@ public struct Evidence: Sendable, Codable {
     public var hypnoticModel: HypnoticRateModel?
     /// Accepted data that looks wrong in aggregate (`DataQualityFindings`).
     public var dataQualityFindings: [String] = []
+    /// Hypnotic use on ward-days (issues: ward-months) without a census, left out of every figure (`CensusCoverage`), by
+    /// period; `nil` without an occupancy export or a hypnotics export.
+    public var hypnoticsLeftOutForCensus: [StudyPeriod: Int]?
     /// A line saying when the report was generated, only when asked for (`--timestamp`).
     public var generated: String?
     /// Parts that were supplied but cannot honour the run's filters, each with the line that says so (and left `nil`).
@@ -65,11 +68,23 @@ public struct Evidence: Sendable, Codable {
         for (part, kind) in exports where ingest.tally(kind) != nil { leftOut[part] = study.scope.leftOut(part) }
         if ingest.tally(.incidents) != nil {
             safety = SafetyAnalysis.analyse(study: study, incidents: a.incidents, occupancy: exposure)
+            if exposure != nil, let census = a.census {
+                safety?.leftOutForCensus = Dictionary(uniqueKeysWithValues: StudyPeriod.allCases.map {
+                    ($0, census.leftOut(.incidents, period: $0, wards: study.wardsInScope))
+                })
+            }
         }
         if ingest.tally(.hypnotics) != nil && leftOut[.hypnotics] == nil {
             hypnotics = ingest.hypnoticsKind
             hypnoticLines = HypnoticAnalysis.lines(a.hypnotics, study: study, occupancy: exposure)
-            if ingest.hypnoticsKind == .administrations { prn = PRNComparison.all(a.hypnotics, lines: hypnoticLines, study: study) }
+            if exposure != nil, let census = a.census {
+                hypnoticsLeftOutForCensus = Dictionary(uniqueKeysWithValues: StudyPeriod.allCases.map {
+                    ($0, census.leftOut(.hypnotics, period: $0, wards: study.wardsInScope))
+                })
+            }
+            if ingest.hypnoticsKind == .administrations {
+                prn = PRNComparison.all(a.hypnotics, lines: hypnoticLines, study: study, occupancy: exposure)
+            }
         }
         if ingest.tally(.feedback) != nil && leftOut[.feedback] == nil {
             feedback = a.feedback.summary(redactor: Redactor(names: study.feedback.names))
@@ -89,8 +104,15 @@ public struct Evidence: Sendable, Codable {
         let occupancyGiven = ingest.tally(.occupancy) != nil
         its = a.months.series(categories: safety?.categories ?? [], hasOccupancy: occupancyGiven, hasIncidents: safety != nil,
                               hasHypnotics: hypnotics != nil, withheld: a.hypnotics.withheld)
-        if hypnotics != nil { hypnoticModel = HypnoticRateModel(rows: a.months.unitRows(hasOccupancy: occupancyGiven, withheld: a.hypnotics.withheld)) }
-        dataQualityFindings = DataQualityFindings.sentences(study: study, occupancy: exposure, hypnotics: hypnotics == nil ? nil : a.hypnotics)
+        if hypnotics != nil {
+            // The model's ward-months are those of the wards the study-wide lines add up, so that its estimate is their
+            // crude rate ratio (`OccupancyTotals.comparedWards`).
+            let compared = Set(OccupancyTotals.comparedWards(exposure, study: study))
+            hypnoticModel = HypnoticRateModel(rows: a.months.unitRows(hasOccupancy: occupancyGiven, withheld: a.hypnotics.withheld)
+                .filter { compared.contains($0.ward) })
+        }
+        dataQualityFindings = DataQualityFindings.sentences(study: study, occupancy: exposure, hypnotics: hypnotics == nil ? nil : a.hypnotics,
+                                                            census: exposure == nil ? nil : a.census)
     }
 }
 

@@ -11,8 +11,10 @@ public struct PRNComparison: Sendable, Codable {
     /// Pilot exposure.
     public var pilotExposure: Double
 
-    /// Builds the comparisons for the study and each ward.
-    public static func all(_ use: HypnoticUse, lines: [HypnoticLine], study: StudyDefinition) -> [PRNComparison] {
+    /// Builds the comparisons for the study and each ward; the study's adds up the wards with exposure in both periods,
+    /// as the study-wide hypnotic lines do (`OccupancyTotals.comparedWards`).
+    public static func all(_ use: HypnoticUse, lines: [HypnoticLine], study: StudyDefinition, occupancy: OccupancyTotals?) -> [PRNComparison] {
+        let compared = OccupancyTotals.comparedWards(occupancy, study: study)
         func merged(_ wards: [Int], _ p: StudyPeriod) -> HypnoticUse.DoseUse {
             var m = HypnoticUse.DoseUse()
             for w in wards {
@@ -23,7 +25,7 @@ public struct PRNComparison: Sendable, Codable {
             return m
         }
         return ([nil] + study.wardsInScope.map(Optional.some)).map { ward in
-            let wards = ward.map { [$0] } ?? study.wardsInScope
+            let wards = ward.map { [$0] } ?? compared
             let total = lines.first { $0.ward == ward && $0.group == nil }
             return PRNComparison(ward: ward, baseline: merged(wards, .baseline), pilot: merged(wards, .pilot),
                                  baselineExposure: total?.baselineExposure ?? 0, pilotExposure: total?.pilotExposure ?? 0)

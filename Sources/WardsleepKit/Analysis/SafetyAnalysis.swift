@@ -47,6 +47,9 @@ public struct SafetyResults: Sendable, Codable {
     public var withoutTime: Int
     /// Wards whose census does not cover every day of a period: (ward index, period, days covered, days in period).
     public var incompleteCensus: [CensusGap]
+    /// Incidents on ward-days without a census, left out of counts and rates (`CensusCoverage`), by period, over the
+    /// wards in scope; `nil` without an occupancy export.
+    public var leftOutForCensus: [StudyPeriod: Int]?
 
     /// The study-wide cell for a category and window.
     public func studyCell(_ category: String = IncidentCounts.allCategories, _ window: TimeWindow) -> SafetyCell? {

@@ -21,8 +21,14 @@ public final class StudyAnalyses {
     /// Ward-month totals for the segmented regressions and the quasi-Poisson hypnotic comparison.
     public let months: WardMonthSeries
 
-    /// Creates the analyses for a study, matching feedback against `codebook`.
-    public init(study: StudyDefinition, codebook: Codebook) {
+    /// The ward-days with a census, when the study has an occupancy export: events on other days are left out of counts
+    /// and rates alike (`CensusCoverage`).
+    public let census: CensusCoverage?
+
+    /// Creates the analyses for a study, matching feedback against `codebook`; with `occupancySupplied`, events on
+    /// ward-days without a census are left out (`CensusCoverage`).
+    public init(study: StudyDefinition, codebook: Codebook, occupancySupplied: Bool = false) {
+        census = occupancySupplied ? CensusCoverage(study: study) : nil
         let formulary = Formulary.forStudy(study)
         occupancy = OccupancyTally(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
@@ -30,7 +36,8 @@ public final class StudyAnalyses {
         months = WardMonthSeries(study: study, formulary: formulary)
         feedback = FeedbackTally(codebook: codebook)
         filter = ScopeFilter(AnalysisFeed(incidents: incidents, occupancy: occupancy, hypnotics: hypnotics, feedback: feedback, uptake: uptake,
-                                          ledger: ledger, series: series, months: months, fidelity: fidelity), scope: study.scope)
+                                          ledger: ledger, series: series, months: months, fidelity: fidelity, census: census),
+                             scope: study.scope)
     }
 
     /// All of them as one consumer, behind the run's filters.

@@ -3,6 +3,26 @@ public enum HypnoticSection {
     /// "Tablets issued fell from 3,178 to 2,407 (−24.3%)": the direction of the raw counts, stated exactly, with the
     /// `change` the release step computed (`ShownHypnoticLine`): of the rate per `per` ("(−19.5% per occupied bed
     /// day)"), so that periods of different lengths compare like for like, or of the units when there is no rate.
+    /// Why there is no study-wide hypnotic line, in one sentence: every row quarantined, none in the periods, no census
+    /// to compare with, or no use at all. Never "no use" when the export could not say.
+    static func noStudyLine(_ s: ReleasedEvidence) -> String {
+        let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
+        if let t = s.ingest.tally(.hypnotics) {
+            if t.rowsRead > 0 && t.accepted == 0 {
+                return "No row of \(t.file) could be used: every row was quarantined (see Data quality), so hypnotic use is not known."
+            }
+            if t.accepted > 0 && t.setAside.values.reduce(0, +) == t.accepted {
+                return "None of the rows of \(t.file) could be analysed (see Data quality), so hypnotic use is not known."
+            }
+        }
+        let uncovered = (s.hypnoticsLeftOutForCensus ?? [:]).values.reduce(0, +)
+        if s.exposureFromOccupancy && (uncovered > 0 || OccupancyTotals.comparedWards(s.occupancy, study: s.study).isEmpty) {
+            return "Hypnotic use cannot be compared across the study: no ward that used hypnotics has \(exposure) in both periods "
+                + "on the days it used them (see Data quality)."
+        }
+        return "No hypnotic use in either period."
+    }
+
     public static func changeSentence(_ what: String, baseline: Double, pilot: Double, change: Double?, per: String? = nil) -> String {
         let b = amount(baseline), p = amount(pilot)
         if pilot == baseline && per == nil { return "\(what) did not change (\(b) in each period)" }
@@ -31,7 +51,8 @@ public enum HypnoticSection {
 
     /// The whole section.
     public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, kind: HypnoticsExportKind, study: StudyDefinition,
-                              style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil) -> ReportDocument {
+                              style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil,
+                              noStudyLine: String = "No hypnotic use fell in either period.") -> ReportDocument {
         var doc = ReportDocument()
         doc.heading(2, "Results: hypnotic use")
         let exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
@@ -53,7 +74,7 @@ public enum HypnoticSection {
             : Prose(exposure.leftOut(leftOut, study: study, from: "the study-wide lines", showing: "use"))
         guard let total = lines.first(where: { $0.ward == nil && $0.group == nil }) else {
             if wardTotals.isEmpty {
-                doc.paragraph("No hypnotic use fell in either period.")
+                doc.paragraph(Prose(noStudyLine))
             } else {
                 doc.paragraph("No ward that used hypnotics has \(exposure.plural) in both periods, so there is no study-wide line "
                               + "(see \(emphasis: "Data quality")); each ward's use is in \(code: "tables/hypnotics.csv").")

@@ -72,12 +72,7 @@ public enum KeyFindings {
         let title = "Hypnotics."
         guard let kind = s.hypnotics else { return finding(title, "Hypnotic use was not supplied.") }
         guard let total = s.hypnoticLines.first(where: { $0.ward == nil && $0.group == nil }) else {
-            guard s.hypnoticLines.isEmpty else {
-                let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
-                return finding(title, "Hypnotic use cannot be compared across the study: no ward that used hypnotics has \(exposure) in both "
-                               + "periods (see Data quality).")
-            }
-            return finding(title, "No hypnotic use in either period.")
+            return finding(title, HypnoticSection.noStudyLine(s))
         }
         let shown = ShownHypnoticLine(total, style: ShownHypnoticLine.unitStyle(kind, style))
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)

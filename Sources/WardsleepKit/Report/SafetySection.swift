@@ -135,7 +135,11 @@ public enum SafetySection {
         }
         for gap in s.incompleteCensus where !leftOut.contains(gap.ward) {
             doc.paragraph("Census incomplete: ward \(study.wards[gap.ward].id) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "
-                          + "its exposure is understated by the missing days.")
+                          + "incidents on the other days are left out, so its counts and rates cover the days with a census.")
+        }
+        if let uncovered = s.leftOutForCensus, uncovered.values.contains(where: { $0 > 0 }) {
+            doc.paragraph("Incidents on ward-days without a census, left out of every count and rate above: baseline "
+                          + "\(style.show(uncovered[.baseline] ?? 0)), pilot \(style.show(uncovered[.pilot] ?? 0)).")
         }
         if let policy = style.policy { doc.paragraph("\(emphasis: Disclosure.note(policy))") }
         return doc

@@ -64,7 +64,8 @@ public enum SummaryDocument {
             return doc
         }
         return HypnoticSection.render(s.hypnoticLines, prn: s.prn, kind: kind, study: s.study, style: s.style,
-                                      exposureFromOccupancy: s.exposureFromOccupancy, hypnoticModel: s.hypnoticModel)
+                                      exposureFromOccupancy: s.exposureFromOccupancy, hypnoticModel: s.hypnoticModel,
+                                      noStudyLine: HypnoticSection.noStudyLine(s))
             + SegmentedTables.section(s.its, measure: "hypnotic_ddd", study: s.study, policy: s.style.policy)
     }
 

@@ -61,7 +61,8 @@ public enum StudyFolder {
 extension StudyAnalyses {
     /// The analyses of the study in `folder`, with any study-specific feedback codebook it holds.
     public convenience init(study: StudyDefinition, folder: String) throws {
-        self.init(study: study, codebook: try StudyAnalyses.codebook(study, folder: folder))
+        self.init(study: study, codebook: try StudyAnalyses.codebook(study, folder: folder),
+                  occupancySupplied: try StudyFolder.resolve(study.exports[.occupancy], folder: folder) != nil)
     }
 
     /// The default codebook merged with the study's own (`feedback.codebook` in study.yaml).
