@@ -18,7 +18,8 @@ extension FeedbackSummary {
                     shown.suppressed[i] = true
                 }
             }
-            shown.publishedTotal = Disclosure.publish(r.n, policy: policy)
+            let total = Disclosure.publish(r.n, policy: policy)
+            shown.publishedTotal = (total.description, total.number)
             return shown
         }
         return copy
