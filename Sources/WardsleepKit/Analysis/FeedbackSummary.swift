@@ -52,12 +52,15 @@ public struct FeedbackSummary: Sendable, Codable {
         return RankSumTest(after, before)
     }
 
-    /// Up to `limit` quotes for a theme (already redacted), only from cells with more respondents than the disclosure threshold,
+    /// Up to `limit` quotes for a theme (already redacted), only from cells with more respondents, and more mentions of the
+    /// theme, than the disclosure threshold,
     /// taken in turn from each eligible cell (stage, then group) so they spread across groups and stages; each at most
     /// 240 characters.
     public func quotes(theme: String, limit: Int = 3, policy: DisclosurePolicy) -> [(Cell, String)] {
+        // Only from cells where the theme's own count is published: from a cell with fewer mentions than the threshold,
+        // showing fewer quotes than the limit would tell how many there were.
         let cells = FeedbackStage.allCases.flatMap { stage in FeedbackGroup.allCases.map { Cell(group: $0, stage: stage) } }
-            .filter { (responses[$0] ?? 0) > policy.suppressAtOrBelow }
+            .filter { (responses[$0] ?? 0) > policy.suppressAtOrBelow && (themeMentions[theme]?[$0] ?? 0) > policy.suppressAtOrBelow }
         var out: [(Cell, String)] = []
         var round = 0
         while out.count < limit && round < FeedbackSummary.candidatesPerCell {

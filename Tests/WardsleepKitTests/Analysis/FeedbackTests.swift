@@ -36,6 +36,18 @@ import Testing
         #expect(lax.contains { $0.1 == "Too noisy, [name] said so (0)" })
     }
 
+    /// A theme mentioned by few people in a cell with many respondents: no quote from it, since showing two quotes where
+    /// up to three are shown would give its suppressed count.
+    @Test func aThemeMentionedByFewIsNeverQuoted() {
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        for i in 0..<30 { tally.feedback(record(.patient, .during, "Fine overall (\(i))")) }
+        for i in 0..<2 { tally.feedback(record(.patient, .during, "It is much quieter at night now (\(i))")) }
+        let f = tally.summary(redactor: redactor)
+        #expect(f.themeMentions["noise"]?[FeedbackSummary.Cell(group: .patient, stage: .during)] == 2)
+        #expect(f.quotes(theme: "noise", policy: DisclosurePolicy()).isEmpty)
+        #expect(f.quotes(theme: "noise", policy: DisclosurePolicy(suppressAtOrBelow: 1, roundTo: 1)).count == 2)
+    }
+
     @Test func themesAndRequestsFollowTheCodebook() throws {
         let tally = FeedbackTally(codebook: Codebook.standard())
         var f: FeedbackSummary { tally.summary(redactor: Redactor(names: ["Sarah", "Mr Patel"])) }
