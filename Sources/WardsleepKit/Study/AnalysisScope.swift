@@ -21,6 +21,9 @@ public struct AnalysisScope: Sendable, Equatable, Codable {
     /// Everything.
     public init() {}
 
+    /// Whether the report covers chosen months or dates (`--months`, `--from`, `--to`): such a report is restricted.
+    public var isTimeFiltered: Bool { months != nil || datesClipped }
+
     /// Windows reported.
     public var windows: [TimeWindow] { window.map { [$0] } ?? TimeWindow.allCases }
 

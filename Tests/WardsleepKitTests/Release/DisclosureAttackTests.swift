@@ -34,7 +34,32 @@ import Testing
             let out = dir.path + "/report-\(i)"
             let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", out, "--ledger", dir.path + "/l.sqlite"] + filter)
             #expect(r.status == 0, "\(r.err)")
-            try attack(out)
+            if filter.contains(where: { ["--months", "--from", "--to"].contains($0) }) {
+                // Overlapping months can be differenced: such a report releases nothing but a notice and the manifest.
+                let top = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+                #expect(top == ["manifest.json", "restricted", "summary.md"], "\(filter): \(top)")
+                let notice = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+                #expect(notice.contains("**For use inside the organisation only.**") && firstMatch("[0-9]", in: notice.split(separator: "\n").dropFirst().joined()) == nil, "\(notice)")  // the title aside
+            } else {
+                try attack(out)
+            }
+        }
+    }
+
+    /// The attack a probe made: reports on every subset of months, each rounding its own exact sums, solve for every exact
+    /// count. A report on chosen months is therefore restricted; here, two subsets whose difference is one month leave
+    /// no releasable count to subtract.
+    @Test func monthSubsetsCannotBeDifferenced() throws {
+        let dir = TempFolder()
+        for months in ["feb-jun", "feb-may"] {
+            let out = dir.path + "/" + months
+            let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", out, "--ward", "A1", "--months", months])
+            #expect(r.status == 0, "\(r.err)")
+            let released = (FileManager.default.subpaths(atPath: out) ?? []).filter { !$0.hasPrefix("restricted") }.sorted()
+            #expect(released == ["manifest.json", "summary.md"], "\(released)")
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
+            let outputs = (manifest["outputs"] as! [[String: Any]]).filter { $0["sensitivity"] as? String == "releasable" }
+            #expect(outputs.map { $0["path"] as! String }.sorted() == ["manifest.json", "summary.md"])
         }
     }
 

@@ -10,14 +10,24 @@ import Testing
         let out = dir.path + "/" + name
         let r = try runWardsleep(["run", dir.path + "/study", "--out", out, "--ledger", dir.path + "/ledger.sqlite"] + filter)
         #expect(r.status == 0, "\(filter): \(r.err)")
-        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
-        let spc = (try? String(contentsOfFile: out + "/tables/spc.csv", encoding: .utf8)) ?? ""
+        // A report on chosen months or dates is restricted: a notice at the top, the report in restricted/.
+        let folder = Self.isTimeFiltered(filter) ? out + "/restricted" : out
+        if Self.isTimeFiltered(filter) {
+            let notice = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+            #expect(notice.contains("**For use inside the organisation only.**") && !notice.contains("Results"), "\(filter)")
+            let top = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+            #expect(top == ["manifest.json", "restricted", "summary.md"], "\(filter): \(top)")
+        }
+        let summary = try String(contentsOfFile: folder + "/summary.md", encoding: .utf8)
+        let spc = (try? String(contentsOfFile: folder + "/tables/spc.csv", encoding: .utf8)) ?? ""
         let charts = Set(spc.split(separator: "\n").dropFirst().map { line in
             line.hasPrefix("\"") ? String(line.dropFirst().prefix { $0 != "\"" }) : String(line.prefix { $0 != "," })
         }).sorted()
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
         return (summary, charts, manifest)
     }
+
+    static func isTimeFiltered(_ filter: [String]) -> Bool { filter.contains { ["--months", "--from", "--to"].contains($0) } }
 
     /// The text of each `## ` section, by heading.
     func sections(_ md: String) -> [String: String] {
@@ -70,7 +80,8 @@ import Testing
             #expect(s["Analysis"]?.contains("- Filters: \(c.words).\n") == true, "\(c.filter)")
             #expect(manifest["filters"] as? String == c.words, "\(c.filter)")
             #expect(md.contains(" accepted incident rows fall in a period, are inside this report's filters and are not excluded by status;"))
-            let html = try String(contentsOfFile: dir.path + "/r\(i)/report.html", encoding: .utf8)
+            let html = try String(contentsOfFile: dir.path + "/r\(i)" + (Self.isTimeFiltered(c.filter) ? "/restricted" : "") + "/report.html",
+                                  encoding: .utf8)
             #expect(html.contains("<title>SleepWell pilot: improvement evaluation (\(XMLText.escape(c.words)))</title>"), "\(c.filter)")
             // Each part that cannot honour the filter says so in one line, and shows nothing else.
             for (part, reason) in c.leftOut {

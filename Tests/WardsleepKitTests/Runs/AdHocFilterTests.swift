@@ -127,7 +127,9 @@ import Testing
         // Both periods are January to August, so the two halves add up to the whole: events and occupied bed days.
         for i in 0..<4 { #expect(e[i] + late[i] == all[i], "column \(i)") }
         #expect(e[0] > 0 && late[0] > 0 && e[2] < all[2])
-        let summary = try String(contentsOfFile: early + "/summary.md", encoding: .utf8)
+        // A report on chosen months is restricted: the report is in restricted/, and the top says why.
+        #expect(try String(contentsOfFile: early + "/summary.md", encoding: .utf8).contains("**For use inside the organisation only.**"))
+        let summary = try String(contentsOfFile: early + "/restricted/summary.md", encoding: .utf8)
         #expect(summary.hasPrefix("# SleepWell pilot: improvement evaluation (months January to March of each year)\n"))
         #expect(summary.contains("- Filters: months January to March of each year.\n"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: early + "/manifest.json"))) as! [String: Any]

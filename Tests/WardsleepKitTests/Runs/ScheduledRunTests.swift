@@ -140,7 +140,7 @@ import Glibc
         let datesRows = try rows(dates + "/restricted/tables/incidents.csv")
         let d = datesRows.first { $0[0] == "study" && $0[2] == "all" && $0[3] == "24h" }!
         #expect(Int(d[4])! < Int(all.first { $0[0] == "study" && $0[2] == "all" && $0[3] == "24h" }![4])!)
-        #expect(try String(contentsOfFile: dates + "/summary.md", encoding: .utf8).contains("Filters: dates 2018-03-01 to 2019-07-31."))
+        #expect(try String(contentsOfFile: dates + "/restricted/summary.md", encoding: .utf8).contains("Filters: dates 2018-03-01 to 2019-07-31."))
 
         let window = try rows(try run(["--window", "protected"], "window") + "/tables/incidents.csv")
         #expect(Set(window.dropFirst().map { $0[3] }) == ["protected"])
