@@ -38,10 +38,14 @@ public enum FieldParsing {
         return (day, try time(timePart))
     }
 
-    /// A date alone; a time part is an error here.
+    /// A date alone. A date-only column written with a time (`01/01/2018 00:00`, `2018-01-01T00:00:00`, as many systems
+    /// export a date) is read as its date; the time must still be a time.
     public static func date<Bytes: FieldByteCollection>(_ s: Bytes, order: DateOrder) throws(FieldIssue) -> CalendarDay {
         guard !s.isEmpty else { throw FieldIssue("empty date") }
         if let day = commonDate(s, order: order) { return day }
+        if let cut = s.firstIndex(where: { $0 == 0x20 || $0 == UInt8(ascii: "T") }), cut > s.startIndex {
+            return try dateTime(s, order: order).0
+        }
         var parts: [Bytes.SubSequence] = []
         var separator: UInt8 = 0
         var start = s.startIndex

@@ -31,6 +31,16 @@ import Testing
         #expect(t3 == nil)
     }
 
+    /// A date-only column (a census date, a plan's night) written with a time, as PAS and spreadsheet exports often do:
+    /// read as its date; a time that is no time is still an error.
+    @Test func aDateColumnWithATimeIsReadAsItsDate() throws {
+        for text in ["01/01/2018 00:00", "2018-01-01T00:00:00", "2018-01-01 00:00:00", "01/01/2018 23:59"] {
+            #expect(try FieldParsing.date(b(text), order: .dmy) == day(2018, 1, 1), "\(text)")
+        }
+        #expect(dateIssue("01/01/2018 25:00") != nil)
+        #expect(dateIssue("31/02/2019 00:00") == "no such date: February 2019 has 28 days")
+    }
+
     @Test func impossibleDatesSayWhy() {
         #expect(dateIssue("31/02/2019") == "no such date: February 2019 has 28 days")
         #expect(dateIssue("29/02/2019") == "no such date: February 2019 has 28 days")
