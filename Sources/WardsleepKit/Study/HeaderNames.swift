@@ -3,7 +3,8 @@ import Foundation
 /// Header labels trusts commonly give each canonical field: used by `init --from-exports` to guess an export's kind and
 /// draft its `columns:`, and to tell a hypnotics export of the other `kind` from the configured one.
 public enum HeaderNames {
-    static let ward = ["ward", "ward name", "ward code", "location", "location (exact)", "exact location"]
+    static let ward = ["ward", "ward name", "ward code", "location", "location (exact)", "exact location", "ward / department",
+                       "ward/department", "department", "ward or unit"]
     static let patient = ["patient", "patient id", "nhs number", "nhs no", "mrn", "hospital number", "patient number",
                           "rio id", "patient identifier", "client id"]
 
@@ -18,7 +19,8 @@ public enum HeaderNames {
         .incidents: [
             "id": ["id", "ref", "reference", "incident id", "incident ref", "incident reference", "incident number", "datix id",
                    "datix ref"],
-            "date": ["incident date", "date of incident", "date", "event date", "occurred date"],
+            "date": ["incident date", "date of incident", "date", "event date", "occurred date", "date and time of incident",
+                     "incident date and time", "incident date/time", "date/time of incident"],
             "time": ["time", "incident time", "time of incident"], "ward": ward,
             "category": ["category", "incident category", "type", "incident type", "cause group"],
             "subcategory": ["subcategory", "sub category", "sub-category", "incident subcategory"],
@@ -29,10 +31,10 @@ public enum HeaderNames {
         .feedback: [
             "id": ["id", "response id", "response", "ref", "respondent id", "survey id"],
             "group": ["group", "respondent", "respondent type", "respondent group", "completed by", "who"],
-            "stage": ["stage", "phase", "timepoint", "time point", "survey stage", "period"],
+            "stage": ["stage", "phase", "timepoint", "time point", "survey stage", "period", "survey wave", "wave"],
             "text": ["text", "comment", "comments", "feedback", "free text", "response text"],
             "date": ["date", "response date", "date submitted"], "ward": ward,
-            "rating": ["rating", "score", "overall rating", "stars"],
+            "rating": ["rating", "score", "overall rating", "stars", "score (1-5)", "rating (1-5)", "score 1-5", "rating 1-5"],
         ],
         .sleepPlans: [
             "night": ["night", "night of", "date", "night date"], "ward": ward, "patient": patient,
@@ -66,11 +68,12 @@ public enum HeaderNames {
         ],
         .administrations: [
             "datetime": ["administered", "administration time", "administration date", "date/time", "date time",
-                         "administered at", "given at", "date and time", "administration datetime"],
+                         "administered at", "given at", "date and time", "administration datetime", "admin date/time",
+                         "admin date time", "administration date/time", "admin time", "time given", "date/time given"],
             "ward": ward, "patient": patient, "drug": ["drug", "medicine", "medication", "drug name"],
             "dose_mg": ["dose", "dose (mg)", "dose mg", "dose given", "amount"],
             "dose_unit": ["dose unit", "unit", "units", "uom", "dose units", "unit of measure"],
-            "status": ["status", "administration status", "outcome"],
+            "status": ["status", "administration status", "outcome", "admin status", "administration outcome", "given status"],
             "prn": ["prn", "as required", "prn flag", "regular/prn", "prn?"], "route": ["route"],
         ],
     ]

@@ -20,6 +20,14 @@ import Testing
         #expect(kind("Date/time,Ward,Patient ID,Reason,Obs level,Staff") == "observations/issues")
         #expect(kind("Check time,Ward,NHS number,Reason for check") == "observations/issues")
         #expect(kind("Name,Address,Postcode") == nil)
+        // Labels a probe's exports used that were not recognised.
+        #expect(HeaderNames.field(for: "Admin Status", in: .hypnotics, hypnotics: .administrations) == "status")
+        #expect(HeaderNames.field(for: "Admin Date/Time", in: .hypnotics, hypnotics: .administrations) == "datetime")
+        #expect(HeaderNames.field(for: "Date and Time of Incident", in: .incidents) == "date")
+        #expect(HeaderNames.field(for: "Ward / Department", in: .incidents) == "ward")
+        #expect(HeaderNames.field(for: "Survey wave", in: .feedback) == "stage")
+        #expect(HeaderNames.field(for: "Score (1-5)", in: .feedback) == "rating")
+        #expect(HeaderNames.field(for: "Unit", in: .hypnotics, hypnotics: .administrations) == "dose_unit")
     }
 
     /// The sample's observation log, drafted on its own, loads and validates as an observation log.
