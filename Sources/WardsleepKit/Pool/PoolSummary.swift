@@ -60,7 +60,7 @@ public enum PoolSummary {
         items.append("Inverse-variance fixed effect and DerSimonian–Laird random effects on the trusts' log rate ratios "
                      + "(yi = ln(x1/t1) − ln(x0/t0), vi = 1/x1 + 1/x0, ½ added to both counts where either is zero, as \(code: "metafor::escalc(measure = \"IRR\")")), "
                      + "with τ², I², Cochran's Q and its p-value, as \(code: "metafor::rma(method = \"FE\")") and \(code: "method = \"DL\"").")
-        items.append(Prose("Rates are per \(r.exposureUnit == .days ? "day in each ward's periods" : "occupied bed day (bed-night in the protected window)")."))
+        items.append(Prose("Rates are per 1,000 \(r.exposureUnit == .days ? "days in each ward's periods" : "occupied bed days (bed-nights in the protected window)")."))
         if let policy = r.style.policy {
             items.append(Prose("Disclosure control: the strictest of the trusts' policies. \(Disclosure.note(policy)) The Mantel–Haenszel estimate is ")
                          + "computed from the published ward counts (\(code: "tables/pooled_strata.csv")) and the trusts' rate ratios, fixed and random "

@@ -319,6 +319,14 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         }
         #expect(dir.read("pooled/report.html")?.contains("class=\"chart forest\"") == true)
         #expect(!dir.exists("pooled/restricted"))
+        // The rates' unit as the tables give them, and no hash of an exact aggregate in the releasable copy (it would
+        // confirm a guess at the aggregate's counts).
+        #expect(dir.read("pooled/summary.md")?.contains("Rates are per 1,000 occupied bed days (bed-nights in the protected window).") == true)
+        for f in ["summary.md", "report.html", "results.json", "manifest.json"] {
+            let text = try #require(dir.read("pooled/" + f))
+            #expect(text.range(of: "[0-9a-f]{64}", options: .regularExpression) == nil && !text.contains("Aggregate SHA-256"), "\(f)")
+        }
+        #expect(dir.read("pooled/results.json")?.contains("\"aggregate_sha256\": \"restricted copy only\"") == true)
         let exact = try runWardsleep(["pool"] + files + ["--out", dir.path + "/exact", "--unsuppressed"])
         #expect(exact.status == 0)
         #expect(dir.read("exact/restricted/summary.md")?.hasPrefix("# Pooled evaluation of protected sleep: 2 trusts\n\n> **Restricted: exact counts.**") == true)
@@ -326,6 +334,7 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         #expect(manifest.contains("\"path\": \"restricted/results.json\",\n      \"sensitivity\": \"restricted\""))
         #expect(manifest.contains("\"path\": \"results.json\",\n      \"sensitivity\": \"releasable\""))
         #expect(manifest.contains("\"file\": \"\(files[0])\""))
+        #expect(manifest.range(of: "\"sha256\": \"[0-9a-f]{64}\"", options: .regularExpression) != nil)  // beside the exact copy
         // Again into the same folder: it is a report wardsleep wrote.
         #expect(try pool(files, dir).status == 0)
         // Never over an aggregate, a folder holding one, or a folder wardsleep did not write.
