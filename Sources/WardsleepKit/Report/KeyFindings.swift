@@ -70,7 +70,7 @@ public enum KeyFindings {
     static func hypnotics(_ s: ReleasedEvidence) -> Prose? {
         let style = s.style
         let title = "Hypnotics."
-        guard let kind = s.hypnotics else { return finding(title, "Hypnotic use was not supplied.") }
+        guard let kind = s.hypnotics else { return finding(title, s.leftOut[.hypnotics] ?? "Hypnotic use was not supplied.") }
         guard let total = s.hypnoticLines.first(where: { $0.ward == nil && $0.group == nil }) else {
             return finding(title, HypnoticSection.noStudyLine(s))
         }
@@ -94,7 +94,7 @@ public enum KeyFindings {
     static func experience(_ s: ReleasedEvidence) -> Prose? {
         let style = s.style
         let title = "Experience."
-        guard let f = s.feedback else { return finding(title, "Feedback was not supplied.") }
+        guard let f = s.feedback else { return finding(title, s.leftOut[.feedback] ?? "Feedback was not supplied.") }
         // All respondents when their ratings are published, otherwise the first group whose are (as the section shows).
         let groups = [nil] + FeedbackGroup.allCases.map(Optional.some)
         guard let g = groups.first(where: { f.shownRatings(group: $0, style: style) != nil }),

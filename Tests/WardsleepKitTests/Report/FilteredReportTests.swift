@@ -83,11 +83,14 @@ import Testing
             let html = try String(contentsOfFile: dir.path + "/r\(i)" + (Self.isTimeFiltered(c.filter) ? "/restricted" : "") + "/report.html",
                                   encoding: .utf8)
             #expect(html.contains("<title>SleepWell pilot: improvement evaluation (\(XMLText.escape(c.words)))</title>"), "\(c.filter)")
+            // A part the filter leaves out is never said to be "not supplied" (the key findings said so).
+            #expect(!md.contains("was not supplied"), "\(c.filter)")
             // Each part that cannot honour the filter says so in one line, and shows nothing else.
             for (part, reason) in c.leftOut {
                 #expect(md.contains("\(part): \(leftOutPrefix)\(reason)\n"), "\(c.filter): \(part)")
             }
-            let expectedLines = c.leftOut.count + (c.leftOut["Feedback"] == nil ? 0 : 1)  // feedback is named again under Unintended
+            // Feedback is named again under Unintended; feedback and hypnotic use again in the key findings.
+            let expectedLines = c.leftOut.count + (c.leftOut["Feedback"] == nil ? 0 : 2) + (c.leftOut["Hypnotic use"] == nil ? 0 : 1)
             #expect(md.components(separatedBy: leftOutPrefix).count - 1 == expectedLines, "\(c.filter)")
             if c.leftOut["Hypnotic use"] != nil {
                 #expect(s["Results: hypnotic use"] == "\nHypnotic use: \(leftOutPrefix)\(c.leftOut["Hypnotic use"]!)\n\n")
