@@ -34,6 +34,8 @@ public struct Evidence: Sendable, Codable {
     public var charts: [ControlChart] = [] { didSet { chartFiles = ChartFiles.names(charts.map(\.title)) } }
     /// The file name of each chart, never two alike (`ChartFiles`).
     public private(set) var chartFiles: [String] = []
+    /// Titles of the control charts a releasable copy leaves out, every baseline month being suppressed (`Release.view`).
+    public var chartsWithoutBaseline: [String] = []
     /// Segmented regressions (interrupted time series) of incidents and hypnotic DDDs on ward-months.
     public var its: [InterruptedSeries] = []
     /// The quasi-Poisson comparison of hypnotic units on monthly ward totals.

@@ -57,6 +57,12 @@ extension ControlChart {
         return chart
     }
 
+    /// Whether a baseline month is published, or the chart has none: limits rest on the baseline, so a released chart
+    /// whose baseline months are all suppressed has nothing to draw them from.
+    public var hasPublishedBaseline: Bool {
+        !points.contains { $0.phase == .baseline } || points.contains { $0.phase == .baseline && !$0.withheld }
+    }
+
     /// Whether the chart is of DDDs of doses given (an XmR chart whose points carry events): a month's DDDs beside its
     /// published doses give the exact mean dose, and with it the exact count, so a releasable copy leaves it out (it is
     /// in restricted/).

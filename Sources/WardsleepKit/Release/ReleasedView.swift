@@ -12,7 +12,10 @@ public enum Release {
     public static func view(_ evidence: Evidence, style: CountStyle) -> ReleasedEvidence {
         guard let policy = style.policy else { return ReleasedEvidence(evidence, style: style) }
         var view = evidence
-        view.charts = evidence.charts.filter { !$0.isOfDosesGiven }.map { $0.released(policy) }
+        // A chart whose baseline months are all suppressed has no published centre line or limits: left out, and named.
+        let released = evidence.charts.filter { !$0.isOfDosesGiven }.map { $0.released(policy) }
+        view.charts = released.filter(\.hasPublishedBaseline)
+        view.chartsWithoutBaseline = released.filter { !$0.hasPublishedBaseline }.map(\.title)
         view.safety = evidence.safety?.released(policy, study: evidence.study)
         view.feedback = evidence.feedback?.released(policy)
         view.its = evidence.its.map { $0.released(policy) }

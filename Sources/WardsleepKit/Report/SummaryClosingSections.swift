@@ -4,11 +4,15 @@ extension SummaryDocument {
     static func variation(_ s: ReleasedEvidence) -> ReportDocument {
         var doc = ReportDocument()
         doc.heading(2, "Results: variation over time")
+        let withoutBaseline: Prose? = s.chartsWithoutBaseline.isEmpty ? nil
+            : Prose("Left out of this copy, every baseline month being a small number (suppressed), so that no centre line or "
+                    + "limits can be published: " + s.chartsWithoutBaseline.joined(separator: "; ") + ".")
         guard !s.charts.isEmpty else {
-            doc.paragraph("Not enough data for control charts (occupancy, incidents or plans not supplied).")
+            doc.paragraph(withoutBaseline ?? "Not enough data for control charts (occupancy, incidents or plans not supplied).")
             return doc
         }
         for (i, c) in s.charts.enumerated() where c.ward == nil { doc.figure(alt: SVGChart.altText(c), path: s.chartPath(i)) }
+        if let withoutBaseline { doc.paragraph(withoutBaseline) }
         if s.style.policy != nil && s.hypnotics == .administrations {
             doc.paragraph("Charts of DDDs of doses given are shown only in an exact copy (\(code: "restricted/"), with "
                           + "\(code: "--unsuppressed")): a month's DDDs beside its published doses would give the exact number of doses back.")

@@ -31,6 +31,26 @@ struct ReleasedViewTests {
         #expect(released.baselinePoints == 11)
     }
 
+    /// Every baseline month suppressed: no published centre line or limits, so a releasable copy leaves the chart out
+    /// and names it (a probe saw a flat line at 0 "from 1 baseline points" drawn from a pilot month).
+    @Test func aChartWithEveryBaselineMonthSuppressedIsLeftOut() throws {
+        let points = (1...8).map { point($0, 3, 1000, .baseline) } + (1...8).map { point($0, 20, 1000, .pilot) }
+        let exact = SPC.uChart(points, scale: 1000, title: "Incidents, ward A1", unit: "u", direction: .decrease, parameters: SPCParameters())
+        #expect(exact.hasPublishedBaseline)
+        let released = exact.released(DisclosurePolicy())
+        #expect(!released.hasPublishedBaseline)
+        var evidence = try Evidence(encoded: try Evidence(study: testStudy(), ingest: IngestResult(tallies: [], notSupplied: [], hypnoticsKind: .issues),
+                                                          analyses: StudyAnalyses(study: testStudy(), codebook: Codebook.standard()),
+                                                          problems: [:]).encoded())
+        evidence.charts = [exact]
+        let view = Release.view(evidence, style: .published(DisclosurePolicy()))
+        #expect(view.charts.isEmpty && view.chartsWithoutBaseline == ["Incidents, ward A1"])
+        #expect(Release.view(evidence, style: .exact).charts.count == 1)
+        let section = MarkdownWriter.render(SummaryDocument.variation(view))
+        #expect(section.contains("Left out of this copy, every baseline month being a small number (suppressed), so that no centre line "
+                                 + "or limits can be published: Incidents, ward A1."), "\(section)")
+    }
+
     @Test func pChartWithholdsSuppressedDenominators() {
         let pts = [point(1, 12, 20, .pilot), point(2, 3, 6, .pilot), point(3, 18, 40, .pilot)]
         let exact = SPC.pChart(pts, title: "p", direction: .neither, parameters: SPCParameters())
