@@ -196,6 +196,8 @@ public struct HypnoticLine: Sendable, Codable {
         public var stepMicrograms: Int
         /// The drug's WHO DDD in milligrams, if it has one.
         public var dddMg: Double?
+        /// How many doses (units) they are.
+        public var units: Double = 0
     }
 
     /// Percentage change of units, pilot against baseline.
@@ -265,6 +267,7 @@ public enum HypnoticAnalysis {
                 func add(_ t: HypnoticUse.Totals, of d: FormularyDrug, to doses: inout [String: HypnoticLine.DrugDoses]) {
                     var x = doses[d.name] ?? HypnoticLine.DrugDoses(mg: 0, stepMicrograms: 0, dddMg: d.dddMg)
                     x.mg += t.mg
+                    x.units += t.units
                     x.stepMicrograms = HypnoticUse.Totals.gcd(x.stepMicrograms, t.doseStepMicrograms)
                     doses[d.name] = x
                 }

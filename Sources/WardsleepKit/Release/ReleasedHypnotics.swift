@@ -29,11 +29,17 @@ struct ShownHypnoticLine {
         // Doses given (counts of people's doses): each drug's milligrams rounded to a multiple of `roundTo` × the step
         // all its doses are multiples of, and the DDDs from those. Milligrams scaled by published ÷ exact doses kept the
         // exact mean dose, and n × mean fell on the dose step for one n only: the exact count. Rounded on the step, every
-        // count the published one could stand for fits. Pharmacy issues (supplies) are shown as they are.
+        // count the published one could stand for fits. A group or total line leaves out the milligrams of a drug whose
+        // own doses are suppressed. Pharmacy issues (supplies) are shown as they are.
         func released(_ doses: [HypnoticLine.DrugDoses], _ shown: Double?) -> (mg: Double?, ddd: Double?) {
             guard shown != nil, let policy = style.policy else { return (nil, nil) }
             var mg = 0.0, ddd: Double?
             for d in doses {
+                // A drug whose own doses are a small number (suppressed) adds nothing to a group or total line: its
+                // milligrams, even rounded, would tell a few doses from several.
+                if d.units > 0, d.units == d.units.rounded(), Disclosure.publish(Int(d.units), policy: policy) == .suppressed {
+                    continue
+                }
                 let step = Double(d.stepMicrograms) / 1000 * Double(max(1, policy.roundTo))
                 let rounded = step > 0 ? (d.mg / step).rounded() * step : d.mg
                 mg += rounded

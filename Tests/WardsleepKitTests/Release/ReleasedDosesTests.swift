@@ -51,6 +51,34 @@ import Testing
         }
     }
 
+    /// A group or total line beside a drug with a suppressed count: the probe read 1–2 against 3–7 doses of zolpidem off
+    /// the z-drugs' milligrams. The drug's milligrams now add nothing to the line, whatever its count from 1 to 7.
+    @Test func aSuppressedDrugAddsNothingToItsGroupsMilligrams() throws {
+        let policy = DisclosurePolicy()
+        let formulary = Formulary.builtIn()
+        var shownMg: Set<Double> = []
+        for few in 1...7 {
+            let use = HypnoticUse(formulary: formulary)
+            func give(_ drug: String, _ mg: Double, _ n: Int, _ day: CalendarDay) {
+                let index = formulary.index(named: drug)!
+                for _ in 0..<n {
+                    use.hypnoticAdministration(HypnoticAdministrationRecord(
+                        day: day, time: nil, ward: 0, patient: 0, drug: index, doseMg: mg, status: .given, prn: nil,
+                        timing: EventTiming(day: day, time: nil, periods: study.periods(forWard: 0), window: .default)))
+                }
+            }
+            give("zopiclone", 7.5, 300, day2018); give("zolpidem", 10, few, day2018)
+            give("zopiclone", 7.5, 250, day2019); give("zolpidem", 10, 20, day2019)
+            let all = HypnoticAnalysis.lines(use, study: study, occupancy: nil)
+            let group = try #require(all.first { $0.ward == nil && $0.group != nil && $0.drug == nil })
+            let shown = ShownHypnoticLine(group, style: .published(policy))
+            shownMg.insert(try #require(shown.values["baseline_mg"] ?? nil))
+            // The exact copy keeps every milligram.
+            #expect(ShownHypnoticLine(group, style: .exact).values["baseline_mg"] ?? nil == 300 * 7.5 + Double(few) * 10)
+        }
+        #expect(shownMg == [2250], "\(shownMg)")
+    }
+
     @Test func exactCopiesAndPharmacyIssuesAreShownAsTheyAre() throws {
         let line = try #require(lines(small: 1_234, large: 567).first { $0.ward == nil && $0.drug?.name == "zopiclone" && $0.product == nil })
         let exact = ShownHypnoticLine(line, style: .exact)
