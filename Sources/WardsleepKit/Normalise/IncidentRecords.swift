@@ -38,6 +38,8 @@ public struct IncidentNormaliser: RecordNormaliser {
     /// Redacts category labels used as they are (no `categories` in study.yaml): they are free text that is published.
     let redactor: Redactor
     var categoryCache = LabelCache<CategoryLabel>()
+    /// The references of the incidents admitted last (`admit`).
+    var recent = RecentReferences()
     /// Subcategory and status labels, as strings.
     var labels = LabelCache<String>()
 
@@ -142,5 +144,36 @@ public struct IncidentNormaliser: RecordNormaliser {
     public func setAsideReason(_ r: IncidentRecord) -> String? {
         if r.excludedByStatus { return "excluded by status" }
         return r.timing.period == nil ? "outside both periods" : nil
+    }
+
+    /// An incident whose reference is among the last `RecentReferences.capacity` incidents' is quarantined the second
+    /// time: an incident counts once, and an export with one row per person involved repeats it on rows that follow one
+    /// another. Checked in file order; memory stays flat (a reference given again much later is not found).
+    public mutating func admit(_ r: IncidentRecord) -> (field: String, value: String, reason: String)? {
+        guard !recent.insert(r.id) else { return nil }
+        return ("id", r.id, "repeated incident reference: an earlier row has the same reference, and an incident counts once "
+                + "(an export with one row per person involved repeats it)")
+    }
+}
+
+/// The last `capacity` distinct references seen, oldest forgotten first.
+struct RecentReferences {
+    static let capacity = 4_096
+    private var ring: [String] = []
+    private var next = 0
+    private var present: Set<String> = []
+
+    /// Adds `id`; `true` when it was not among the recent ones.
+    mutating func insert(_ id: String) -> Bool {
+        guard !present.contains(id) else { return false }
+        if ring.count < RecentReferences.capacity {
+            ring.append(id)
+        } else {
+            present.remove(ring[next])
+            ring[next] = id
+            next = (next + 1) % RecentReferences.capacity
+        }
+        present.insert(id)
+        return true
     }
 }
