@@ -209,6 +209,15 @@ import Testing
         #expect(crlf.out.contains("incidents.csv:2: column \"category\"") && crlf.out.contains("incidents.csv:4: column \"ward\""), "\(crlf.out)")
     }
 
+    /// A line of a hundred thousand quotes each followed by text: every one is decided on what follows it, in one pass
+    /// (a scan from each would take minutes), and the line is one quarantined row.
+    @Test func aLineOfManyStrayQuotesIsReadInLinearTime() throws {
+        // Each `"y` is a quote followed by text with a closing quote later on the line (the last one), read as inside.
+        let line = "I1,05/03/2019,02:10,A1,\"x" + String(repeating: "\"y", count: 100_000) + "\"\n"
+        let r = try validate(study(header + row(line + "I2,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(accounting(r.out)! == (2, 1, 1), "\(r.out.prefix(600))")
+    }
+
     /// An incident given on two rows (an export with one row per person involved): the second is quarantined, so the
     /// incident counts once, and every row is accounted for.
     @Test func aRepeatedIncidentReferenceCountsOnce() throws {
