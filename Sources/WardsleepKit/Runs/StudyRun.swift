@@ -195,9 +195,10 @@ public enum StudyRun {
         evidence.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
         let printing = PrintSettings(date: ProseFormat.date(CalendarDay(dayNumber: Int(((options.timestamp ?? Date()).timeIntervalSince1970 / 86_400).rounded(.down)))), path: options.environment["PATH"])
-        if study.scope.isTimeFiltered {
-            // Reports on overlapping months can be subtracted from one another to recover what disclosure control
-            // suppresses or rounds: a report on chosen months or dates is exact, in restricted/, and says so at the top.
+        if study.reportIsRestricted {
+            // Reports on overlapping sums (months, dates, sets of wards or categories) can be subtracted from one another
+            // to recover what disclosure control suppresses or rounds: such a report is exact, in restricted/, and says
+            // so at the top.
             try writeReport(evidence, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs,
                             printing: printing)
             try staging.write("summary.md", restrictedNotice(study))
@@ -261,15 +262,17 @@ extension StudyRun {
     /// `ReportFiles` lists for the released view (`Release.view`), published for a releasable copy and exact for the
     /// restricted one, each rendered only when its format was asked for and written as soon as it is; then the
     /// printed formats, converted by their tools.
-    /// What a report on chosen months or dates writes at its top instead of a releasable copy.
+    /// What a report whose filters add up new sums writes at its top instead of a releasable copy.
     static func restrictedNotice(_ study: StudyDefinition) -> String {
         var doc = ReportDocument()
         doc.heading(1, Prose(SummaryDocument.title(study)))
         doc.quote(["\(strong: "For use inside the organisation only.") A report on chosen months or dates (\(code: "--months"), "
-                   + "\(code: "--from"), \(code: "--to")) is not disclosure-controlled: reports on overlapping months could be "
-                   + "subtracted from one another to recover the counts that suppression and rounding hide, so this one is written "
-                   + "with exact counts, in \(code: "restricted/") only (\(code: "restricted/summary.md"), \(code: "restricted/report.html"), "
-                   + "\(code: "restricted/tables/")). For a report that may leave the organisation, run without those options."],
+                   + "\(code: "--from"), \(code: "--to")), or on several wards or categories but not all, adds up counts the "
+                   + "full report does not publish: reports on overlapping sums could be subtracted from one another to recover "
+                   + "the counts that suppression and rounding hide, so this one is written with exact counts, in "
+                   + "\(code: "restricted/") only (\(code: "restricted/summary.md"), \(code: "restricted/report.html"), "
+                   + "\(code: "restricted/tables/")). For a report that may leave the organisation, run it on the whole study, or "
+                   + "on one ward or one category."],
                   notice: true)
         return MarkdownWriter.render(doc)
     }

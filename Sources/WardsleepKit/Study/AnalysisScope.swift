@@ -21,9 +21,6 @@ public struct AnalysisScope: Sendable, Equatable, Codable {
     /// Everything.
     public init() {}
 
-    /// Whether the report covers chosen months or dates (`--months`, `--from`, `--to`): such a report is restricted.
-    public var isTimeFiltered: Bool { months != nil || datesClipped }
-
     /// Windows reported.
     public var windows: [TimeWindow] { window.map { [$0] } ?? TimeWindow.allCases }
 
@@ -52,6 +49,15 @@ extension StudyDefinition {
     /// categories kept (`Incidents of Violence and aggression`).
     public var incidentsInScopeName: String {
         scope.categories == nil ? "All incidents" : "Incidents of " + scope.categoryNames.joined(separator: ", ")
+    }
+
+    /// Whether the report's filters add up counts the unfiltered report does not publish: chosen months or dates
+    /// (`--months`, `--from`, `--to`), or several wards or categories but not all. Reports on overlapping sums could be
+    /// subtracted from one another to recover what suppression and rounding hide, so such a report is restricted. One
+    /// ward, one category or one window shows only cells the unfiltered report publishes.
+    public var reportIsRestricted: Bool {
+        scope.months != nil || scope.datesClipped || (scope.wards.map { $0.count > 1 && $0.count < wards.count } ?? false)
+            || (scope.categories?.count ?? 0) > 1
     }
 
     /// The days of `range` the analysis covers: all of them, or those in the months of `--months`.

@@ -10,9 +10,9 @@ import Testing
         let out = dir.path + "/" + name
         let r = try runWardsleep(["run", dir.path + "/study", "--out", out, "--ledger", dir.path + "/ledger.sqlite"] + filter)
         #expect(r.status == 0, "\(filter): \(r.err)")
-        // A report on chosen months or dates is restricted: a notice at the top, the report in restricted/.
-        let folder = Self.isTimeFiltered(filter) ? out + "/restricted" : out
-        if Self.isTimeFiltered(filter) {
+        // A report on chosen months, dates or several wards is restricted: a notice at the top, the report in restricted/.
+        let folder = Self.isRestricted(filter) ? out + "/restricted" : out
+        if Self.isRestricted(filter) {
             let notice = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
             #expect(notice.contains("**For use inside the organisation only.**") && !notice.contains("Results"), "\(filter)")
             let top = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
@@ -27,7 +27,11 @@ import Testing
         return (summary, charts, manifest)
     }
 
-    static func isTimeFiltered(_ filter: [String]) -> Bool { filter.contains { ["--months", "--from", "--to"].contains($0) } }
+    /// Whether the filter adds up sums the full report does not publish (months, dates, several wards or categories).
+    static func isRestricted(_ filter: [String]) -> Bool {
+        filter.contains { ["--months", "--from", "--to"].contains($0) } || filter.filter { $0 == "--ward" }.count > 1
+            || filter.filter { $0 == "--category" }.count > 1
+    }
 
     /// The text of each `## ` section, by heading.
     func sections(_ md: String) -> [String: String] {
@@ -80,7 +84,7 @@ import Testing
             #expect(s["Analysis"]?.contains("- Filters: \(c.words).\n") == true, "\(c.filter)")
             #expect(manifest["filters"] as? String == c.words, "\(c.filter)")
             #expect(md.contains(" accepted incident rows fall in a period, are inside this report's filters and are not excluded by status;"))
-            let html = try String(contentsOfFile: dir.path + "/r\(i)" + (Self.isTimeFiltered(c.filter) ? "/restricted" : "") + "/report.html",
+            let html = try String(contentsOfFile: dir.path + "/r\(i)" + (Self.isRestricted(c.filter) ? "/restricted" : "") + "/report.html",
                                   encoding: .utf8)
             #expect(html.contains("<title>SleepWell pilot: improvement evaluation (\(XMLText.escape(c.words)))</title>"), "\(c.filter)")
             // A part the filter leaves out is never said to be "not supplied" (the key findings said so).
