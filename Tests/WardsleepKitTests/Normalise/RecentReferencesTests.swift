@@ -1,0 +1,30 @@
+import Testing
+@testable import WardsleepKit
+
+/// The window of recent incident references against a plain model (a queue and a set): the same answer for every
+/// reference of a long random stream, through many evictions and the table's backward shifts.
+@Suite struct RecentReferencesTests {
+    @Test func agreesWithAQueueAndASet() {
+        var recent = RecentReferences()
+        var queue: [String] = [], head = 0, present: Set<String> = []
+        var random = SampleRandom(seed: 4_096)
+        var repeats = 0
+        for _ in 0..<200_000 {
+            // A pool of 9,000 references: some come back within the window, some after they have left it.
+            let id = "INC\(random.next() % 9_000)"
+            let expected = !present.contains(id)
+            if expected {
+                if queue.count - head == RecentReferences.capacity {
+                    present.remove(queue[head])
+                    head += 1
+                }
+                queue.append(id)
+                present.insert(id)
+            } else {
+                repeats += 1
+            }
+            #expect(recent.insert(id) == expected, "\(id)")
+        }
+        #expect(repeats > 10_000 && head > 10_000)
+    }
+}
