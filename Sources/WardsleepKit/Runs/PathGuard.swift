@@ -187,6 +187,17 @@ public enum PathGuard {
         try refuseEmpty(path, option: option, what: "report folder")
         try refuseOverlap(path, option: option, protected: protected)
         try refuseUnnamed(path, option: option, what: "report folder")
+        // Inside another report, this one would be a folder that report's manifest does not list: the next run into that
+        // report would refuse (or, before that check, remove it).
+        var parent = (real(path) as NSString).deletingLastPathComponent, steps = 0
+        while parent != "/" && !parent.isEmpty && steps < 256 {
+            if isReport(parent) {
+                throw UsageError(option: option, value: path, message: "is inside the report folder \(parent), which a run into it "
+                                 + "replaces whole; name a folder outside it")
+            }
+            parent = (parent as NSString).deletingLastPathComponent
+            steps += 1
+        }
         switch existing(path) {
         case .none: return
         case .file: throw UsageError(option: option, value: path, message: "is a file, not a folder; refusing to overwrite it")

@@ -109,6 +109,13 @@ import Glibc
         #expect(first.status == 0, "\(first.err)")
         let again = try runWardsleep(["run", f.study, "--out", f.root.path + "/empty", "--ledger", f.ledger])
         #expect(again.status == 0 && f.root.exists("empty/manifest.json"), "\(again.err)")
+        // A report inside a report would be a folder the outer one's manifest does not list, blocking the next run
+        // into it: refused, and the outer report still replaceable.
+        try f.expectRefused(["run", f.study, "--out", f.root.path + "/empty/sub", "--ledger", f.ledger],
+                            "--out \(f.root.path)/empty/sub: is inside the report folder \(PathGuard.real(f.root.path + "/empty")), "
+                                + "which a run into it replaces whole; name a folder outside it")
+        #expect(!f.root.exists("empty/sub"))
+        #expect(try runWardsleep(["run", f.study, "--out", f.root.path + "/empty", "--ledger", f.ledger]).status == 0)
     }
 
     @Test func aFileNamedLikeTheReportsLockIsNotRemoved() throws {
