@@ -110,6 +110,7 @@ public enum ExportIngest {
         tally.encoding = windows1252 ? "windows-1252" : "utf-8"
         tally.unusedColumns = layout.header.unused
         tally.patientIdentifiers = layout.header.index["patient"] != nil
+        tally.hasStatus = layout.header.index["status"] != nil
         return tally
     }
 }

@@ -24,6 +24,8 @@ public struct ExportTally: Sendable, Equatable, Codable {
     public var unusedColumns: [String] = []
     /// Whether the export had a patient identifier column (pseudonymised as it was read).
     public var patientIdentifiers = false
+    /// Whether the export has a status column (administrations without one count every dose as given).
+    public var hasStatus: Bool? = nil
     /// Accepted rows set aside by a rule (e.g. `excluded by status`, `outside both periods`), counted by reason.
     public var setAside: [String: Int] = [:]
 

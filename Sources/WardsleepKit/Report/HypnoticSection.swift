@@ -52,13 +52,17 @@ public enum HypnoticSection {
     /// The whole section.
     public static func render(_ lines: [HypnoticLine], prn: [PRNComparison]?, kind: HypnoticsExportKind, study: StudyDefinition,
                               style: CountStyle, exposureFromOccupancy: Bool, hypnoticModel: HypnoticRateModel? = nil,
-                              noStudyLine: String = "No hypnotic use fell in either period.") -> ReportDocument {
+                              noStudyLine: String = "No hypnotic use fell in either period.", statusColumn: Bool = true) -> ReportDocument {
         var doc = ReportDocument()
         doc.heading(2, "Results: hypnotic use")
         let exposure = ExposureWords(fromOccupancy: exposureFromOccupancy)
         if kind == .administrations {
-            doc.paragraph("From administration records: only doses given count (refused and omitted doses are set aside). "
-                          + "Counts of doses and patients are disclosure-controlled.")
+            doc.paragraph(statusColumn
+                ? "From administration records: only doses given count (refused and omitted doses are set aside). "
+                    + "Counts of doses and patients are disclosure-controlled."
+                : "From administration records. The export has no status column, so every record counts as a dose given: "
+                    + "refused or omitted doses, if it holds any, are counted too (map its status column in study.yaml, "
+                    + "\(code: "columns: { status: ... }"), to set them aside). Counts of doses and patients are disclosure-controlled.")
         } else {
             doc.paragraph("From pharmacy issues of hypnotics to the wards, net of returns. Issues are supplies to a ward, not doses "
                           + "to a patient, so they are shown exactly. Tablets are issued in packs, so counts are over-dispersed and "

@@ -65,7 +65,8 @@ public enum SummaryDocument {
         }
         return HypnoticSection.render(s.hypnoticLines, prn: s.prn, kind: kind, study: s.study, style: s.style,
                                       exposureFromOccupancy: s.exposureFromOccupancy, hypnoticModel: s.hypnoticModel,
-                                      noStudyLine: HypnoticSection.noStudyLine(s))
+                                      noStudyLine: HypnoticSection.noStudyLine(s),
+                                      statusColumn: s.ingest.tally(.hypnotics)?.hasStatus ?? true)
             + SegmentedTables.section(s.its, measure: "hypnotic_ddd", study: s.study, policy: s.style.policy)
     }
 
