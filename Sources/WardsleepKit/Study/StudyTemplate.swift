@@ -7,7 +7,7 @@ public enum StudyTemplate {
     # wardsleep study definition. Keys marked (required) must be set; every other key shows its default.
     version: 1
 
-    # (required) The study's name: used in report titles and for the report folder (reports/<name-as-slug>/).
+    # (required) The study's name: used in report titles (the report goes to reports/ beside this file, or to --out).
     study: Protected sleep pilot
     organisation: Example Mental Health NHS Foundation Trust
 
