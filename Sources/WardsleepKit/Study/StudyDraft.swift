@@ -109,11 +109,21 @@ public enum StudyDraft {
         var codedIndex: [String: [String: Int]] = [:]
         let summary: CSVFileSummary?
         var problem: String?, unreadable: String?
+        var titleLines = 0  // lines before the header that are not one (a report title, an export date)
         do {
             summary = try CSVFileReader(path: path, displayName: file).read { record in
                 guard var e = export else {
                     let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }
-                    guard let (kind, h, score) = guessKind(labels, file: file) else { throw InputError(file: file, message: "not recognised") }
+                    guard let (kind, h, score) = guessKind(labels, file: file) else {
+                        titleLines += 1
+                        if titleLines > 5 { throw InputError(file: file, message: "not recognised") }
+                        return
+                    }
+                    if titleLines > 0 {
+                        throw InputError(file: file, message: "its header is on line \(record.line), below \(titleLines == 1 ? "a line" : "\(titleLines) lines") "
+                                         + "that \(titleLines == 1 ? "is" : "are") not part of the table (a title, an export date); "
+                                         + "delete \(titleLines == 1 ? "it" : "them") and run init again")
+                    }
                     var e = Export(file: file, kind: kind, hypnotics: h, score: score)
                     var used = Set<Int>()
                     for f in kind.fields(hypnotics: h) {
@@ -155,7 +165,7 @@ public enum StudyDraft {
         _ = summary
         guard var e = export else {
             // Not CSV text at all (UTF-16, a spreadsheet, compressed): say why, as validate would.
-            if let unreadable { throw InputError(file: file, message: unreadable) }
+            if let unreadable, unreadable != "not recognised" { throw InputError(file: file, message: unreadable) }
             throw InputError(file: file, message: "not recognised")
         }
         e.readProblem = problem

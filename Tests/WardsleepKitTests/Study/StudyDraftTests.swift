@@ -30,6 +30,19 @@ import Testing
         #expect(HeaderNames.field(for: "Unit", in: .hypnotics, hypnotics: .administrations) == "dose_unit")
     }
 
+    /// An export with title lines above its header (a report name, an export date) is named with the line its header
+    /// is on, not left out as "not recognised".
+    @Test func titleLinesAboveTheHeaderAreSaid() throws {
+        let dir = TempFolder()
+        dir.write("raw/incidents.csv", "Incident report,,,,\nExported 01/09/2019,,,,\nRef,Incident date,Time,Location (exact),Category\n"
+                  + "I1,05/03/2019,02:10,A1,Self harm\n")
+        dir.write("raw/notes.csv", "a,b\n1,2\n")
+        let scan = try StudyDraft.scan(folder: dir.path + "/raw")
+        #expect(scan.exports.isEmpty)
+        #expect(scan.skipped == ["incidents.csv: its header is on line 3, below 2 lines that are not part of the table (a title, an export "
+                                 + "date); delete them and run init again", "notes.csv"], "\(scan.skipped)")
+    }
+
     /// The sample's observation log, drafted on its own, loads and validates as an observation log.
     @Test func anObservationLogIsDraftedAsOne() throws {
         let dir = TempFolder()
