@@ -215,9 +215,35 @@ struct HeaderPass {
                                  + "\(runsOn); fix the quote in the header")
         }
         let labels = (0..<record.fieldCount).map { TextDecoding.decode(record.field($0).trimmingWhitespace()).0 }
-        let header = try ExportHeader(labels: labels, spec: spec, file: spec.file)
+        let header: ExportHeader
+        do {
+            header = try ExportHeader(labels: labels, spec: spec, file: spec.file)
+        } catch var error as ConfigurationError {
+            // Title lines above the header (a report name, an export date): say which line has the columns.
+            if let line = try laterHeaderLine(input, spec: spec) {
+                error.message += "; line \(line) has the columns study.yaml names: delete the line\(line == 2 ? "" : "s") above it "
+                    + "(a title or an export date is not part of the table)"
+            }
+            throw error
+        }
         return HeaderPass(header: header, bytes: try input.bytes(0, at), end: at, nextLine: parser.line,
                           blankLines: parser.blankLines, byteOrderMark: bom)
+    }
+}
+
+extension HeaderPass {
+    /// The line, among the first six records of the file, whose labels match the columns study.yaml names, when the
+    /// first record's do not; `nil` when none does.
+    static func laterHeaderLine(_ input: ChunkSource, spec: ExportSpec) throws -> Int? {
+        var records: [CSVRecord] = []
+        let parser = try CSVChunkParser(displayName: spec.file) { r in if records.count < 6 { records.append(CSVRecord(r)) } }
+        let block = try input.bytes(0, min(input.size, 64 * 1024))
+        try? block.withUnsafeBytes { try parser.feed($0) }
+        for r in records.dropFirst() {
+            let labels = (0..<r.fieldCount).map { TextDecoding.decode(r.field($0).trimmingWhitespace()).0 }
+            if (try? ExportHeader(labels: labels, spec: spec, file: spec.file)) != nil { return r.line }
+        }
+        return nil
     }
 }
 

@@ -218,6 +218,13 @@ import Testing
         #expect(accounting(r.out)! == (2, 1, 1), "\(r.out.prefix(600))")
     }
 
+    /// Title lines above the header: the configuration error names the line that has the columns.
+    @Test func titleLinesAboveTheHeaderAreNamed() throws {
+        let r = try validate(study(row("Incident report for the trust\nExported 01/09/2019\n") + header
+            + row("I1,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.status == 2 && r.err.contains("line 3 has the columns study.yaml names: delete the lines above it"), "\(r.err)")
+    }
+
     /// An incident given on two rows (an export with one row per person involved): the second is quarantined, so the
     /// incident counts once, and every row is accounted for.
     @Test func aRepeatedIncidentReferenceCountsOnce() throws {
