@@ -84,6 +84,7 @@ import Testing
         tally.encoding = windows1252 || !UTF8Check.isValid(fileBytes[...]) ? "windows-1252" : "utf-8"
         tally.unusedColumns = layout.header.unused
         tally.patientIdentifiers = layout.header.index["patient"] != nil
+        tally.hasStatus = layout.header.index["status"] != nil
         return Reading(tally: tally, records: records, problems: problems)
     }
 
