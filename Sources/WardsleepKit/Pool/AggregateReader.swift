@@ -178,7 +178,8 @@ public enum AggregateReader {
                 wards.append(ward)
             }
             return TrustAggregate(study: study, organisation: organisation, toolVersion: version, periods: periods, exposureUnit: unit,
-                                  disclosure: policy, categories: categories, windows: windows, hypnoticsKind: hypnotics, wards: wards)
+                                  disclosure: policy, categories: categories, windows: windows, hypnoticsKind: hypnotics, wards: wards,
+                                  salt: try string(doc["salt"], "salt", optional: true))
         }
     }
 }

@@ -43,8 +43,9 @@ public enum PoolSummary {
                       + "data left any trust. This report pools them (\(code: "wardsleep pool")).")
         if let generated { doc.paragraph(Prose(generated)) }
         doc.heading(2, "Trusts")
-        // The SHA-256 of an exact aggregate would confirm a guess at its counts: shown in the restricted copy only.
-        let hashes = r.style.sensitivity == .restricted
+        // The SHA-256 of an exact aggregate without a salt would confirm a guess at its counts: then shown in the
+        // restricted copy only.
+        let hashes = r.style.sensitivity == .restricted || r.trusts.allSatisfy { $0.aggregate.salt != nil }
         doc.table(header: ["Trust", "Study", "Baseline", "Pilot", "Wards", "wardsleep"] + (hashes ? ["Aggregate SHA-256"] : []),
                   numeric: [false, false, false, false, true, false] + (hashes ? [false] : []), rows: r.trusts.map { t in
             let a = t.aggregate

@@ -11,6 +11,8 @@ public struct TrustAggregate: Sendable, Equatable {
     public static let kind = "wardsleep aggregate"
     /// The file name inside the report folder.
     public static let fileName = "restricted/aggregate.json"
+    /// What the trust's key hashes into the salt.
+    static let saltPhrase = "wardsleep aggregate salt"
 
     /// The study's name (study.yaml `study`).
     public var study: String
@@ -32,6 +34,10 @@ public struct TrustAggregate: Sendable, Equatable {
     public var hypnoticsKind: HypnoticsExportKind?
     /// The wards, numbered from 1 in study order.
     public var wards: [Ward]
+    /// A secret only the trust's key can make (its keyed hash of a fixed phrase), written into the file so that the
+    /// aggregate's SHA-256 can be published without confirming a guess at its counts: a guess cannot be hashed without
+    /// it. `nil` in an aggregate written before salts (its hash then stays in a pooled report's restricted copy).
+    public var salt: String? = nil
 
     /// One ward's figures.
     public struct Ward: Sendable, Equatable {
@@ -188,7 +194,7 @@ public struct TrustAggregate: Sendable, Equatable {
             ("windows", .array(windows.map { .string($0.rawValue) })),
             ("hypnotics", hypnoticsKind.map { .string($0.rawValue) } ?? .null),
             ("wards", .array(wardValues)),
-        ])
+        ] + (salt.map { [("salt", JSONValue.string($0))] } ?? []))
     }
 
     /// SHA-256 (hex) of the canonical form (`JSONValue.canonical`) of `document`, the document without its hash.

@@ -78,9 +78,9 @@ public enum PoolRun {
         if !r.hypnotics.isEmpty { try put("tables/pooled_hypnotics.csv", .csv) { PoolTables.hypnoticsCSV(r) } }
     }
 
-    /// `manifest.json` of a pooled report: tool, each aggregate (with its SHA-256 only when `hashes`: the manifest is
-    /// releasable, and the hash of an exact aggregate confirms a guess at its counts, so it is listed only beside a
-    /// restricted copy), each output with its sensitivity.
+    /// `manifest.json` of a pooled report: tool, each aggregate (with its SHA-256 when it is salted, or when `hashes`:
+    /// the manifest is releasable, and the hash of an unsalted exact aggregate confirms a guess at its counts, so it is
+    /// then listed only beside a restricted copy), each output with its sensitivity.
     static func manifest(_ trusts: [PooledTrust], outputs: [Manifest.Output], generated: String?, hashes: Bool = false) -> String {
         var pairs: [(String, JSONValue)] = [
             ("schema_version", .int(Manifest.schemaVersion)),
@@ -88,7 +88,7 @@ public enum PoolRun {
             ("command", .string("pool")),
             ("aggregates", .array(trusts.map { t in
                 .object([("file", .string(t.file)), ("trust", .string(t.name)), ("study", .string(t.aggregate.study))]
-                            + (hashes ? [("sha256", .string(t.sha256))] : []))
+                            + (hashes || t.aggregate.salt != nil ? [("sha256", .string(t.sha256))] : []))
             })),
             ("outputs", .array(outputs.sorted { $0.path < $1.path }.map {
                 .object([("path", .string($0.path)), ("sensitivity", .string($0.sensitivity.rawValue))])

@@ -212,7 +212,9 @@ public enum StudyRun {
             }
         }
         if options.share {
-            try staging.write(TrustAggregate.fileName, TrustAggregate.of(Release.view(evidence, style: .exact)).rendered())
+            var aggregate = TrustAggregate.of(Release.view(evidence, style: .exact))
+            aggregate.salt = context.pseudonymiser?.pseudonym(for: TrustAggregate.saltPhrase)
+            try staging.write(TrustAggregate.fileName, aggregate.rendered())
             outputs.append(.init(path: TrustAggregate.fileName, sensitivity: .restricted))
         }
         for kind in quarantine.files.keys.sorted() {

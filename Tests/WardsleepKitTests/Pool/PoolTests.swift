@@ -178,6 +178,12 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         try runWardsleep(["pool"] + files + ["--out", dir.path + "/pooled"])
     }
 
+    /// An aggregate file as a JSON document.
+    func document(_ path: String) throws -> JSONValue {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+        return try #require(JSONValue(foundation: object))
+    }
+
     /// Writes an aggregate edited by `edit` (its hash recomputed unless `keepHash`) and returns its path.
     func edited(_ dir: TempFolder, _ name: String, from seed: Int, keepHash: Bool = false, _ edit: (inout TrustAggregate) -> Void) throws -> String {
         var a = try shared.trusts([seed])[0].aggregate
@@ -319,14 +325,27 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         }
         #expect(dir.read("pooled/report.html")?.contains("class=\"chart forest\"") == true)
         #expect(!dir.exists("pooled/restricted"))
-        // The rates' unit as the tables give them, and no hash of an exact aggregate in the releasable copy (it would
-        // confirm a guess at the aggregate's counts).
+        // The rates' unit as the tables give them.
         #expect(dir.read("pooled/summary.md")?.contains("Rates are per 1,000 occupied bed days (bed-nights in the protected window).") == true)
-        for f in ["summary.md", "report.html", "results.json", "manifest.json"] {
-            let text = try #require(dir.read("pooled/" + f))
-            #expect(text.range(of: "[0-9a-f]{64}", options: .regularExpression) == nil && !text.contains("Aggregate SHA-256"), "\(f)")
+        // Each aggregate's SHA-256 is published: the aggregates carry a salt from their trust's key, so the hash of a
+        // guessed aggregate (counts tried one by one, the salt unknown) never matches it.
+        for file in files {
+            let doc = try document(file)
+            guard case .string(let hash)? = doc["sha256"], case .string? = doc["salt"] else { Issue.record("\(file): no salt"); continue }
+            #expect(dir.read("pooled/results.json")?.contains(hash) == true)
+            #expect(TrustAggregate.hash(doc.removing("sha256").removing("salt")) != hash)
         }
-        #expect(dir.read("pooled/results.json")?.contains("\"aggregate_sha256\": \"restricted copy only\"") == true)
+        // An aggregate without a salt (written before them): its hash stays out of the releasable copy.
+        var old = try AggregateReader.read(files[0]).aggregate
+        old.salt = nil
+        let unsalted = dir.write("unsalted.json", old.rendered())
+        guard case .string(let oldHash)? = try document(unsalted)["sha256"] else { Issue.record("no hash"); return }
+        #expect(try runWardsleep(["pool", unsalted, files[1], "--out", dir.path + "/pooled-unsalted"]).status == 0)
+        for f in ["summary.md", "report.html", "results.json", "manifest.json"] {
+            let text = try #require(dir.read("pooled-unsalted/" + f))
+            #expect(!text.contains(oldHash) && !text.contains(String(oldHash.prefix(16))), "\(f)")
+        }
+        #expect(dir.read("pooled-unsalted/results.json")?.contains("\"aggregate_sha256\": \"restricted copy only\"") == true)
         let exact = try runWardsleep(["pool"] + files + ["--out", dir.path + "/exact", "--unsuppressed"])
         #expect(exact.status == 0)
         #expect(dir.read("exact/restricted/summary.md")?.hasPrefix("# Pooled evaluation of protected sleep: 2 trusts\n\n> **Restricted: exact counts.**") == true)
