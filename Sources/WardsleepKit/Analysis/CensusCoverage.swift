@@ -60,6 +60,11 @@ public final class CensusCoverage: @unchecked Sendable {
         }
     }
 
+    /// Events of `export` left out, by period, over `wards`.
+    public func leftOutByPeriod(_ export: ExportKind, wards: [Int]) -> [StudyPeriod: Int] {
+        Dictionary(uniqueKeysWithValues: StudyPeriod.allCases.map { ($0, leftOut(export, period: $0, wards: wards)) })
+    }
+
     static func month(_ day: CalendarDay) -> Int {
         let c = day.components
         return c.year * 12 + c.month

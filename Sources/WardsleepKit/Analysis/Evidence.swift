@@ -70,20 +70,12 @@ public struct Evidence: Sendable, Codable {
         for (part, kind) in exports where ingest.tally(kind) != nil { leftOut[part] = study.scope.leftOut(part) }
         if ingest.tally(.incidents) != nil {
             safety = SafetyAnalysis.analyse(study: study, incidents: a.incidents, occupancy: exposure)
-            if exposure != nil, let census = a.census {
-                safety?.leftOutForCensus = Dictionary(uniqueKeysWithValues: StudyPeriod.allCases.map {
-                    ($0, census.leftOut(.incidents, period: $0, wards: study.wardsInScope))
-                })
-            }
+            if exposure != nil { safety?.leftOutForCensus = a.census?.leftOutByPeriod(.incidents, wards: study.wardsInScope) }
         }
         if ingest.tally(.hypnotics) != nil && leftOut[.hypnotics] == nil {
             hypnotics = ingest.hypnoticsKind
             hypnoticLines = HypnoticAnalysis.lines(a.hypnotics, study: study, occupancy: exposure)
-            if exposure != nil, let census = a.census {
-                hypnoticsLeftOutForCensus = Dictionary(uniqueKeysWithValues: StudyPeriod.allCases.map {
-                    ($0, census.leftOut(.hypnotics, period: $0, wards: study.wardsInScope))
-                })
-            }
+            if exposure != nil { hypnoticsLeftOutForCensus = a.census?.leftOutByPeriod(.hypnotics, wards: study.wardsInScope) }
             if ingest.hypnoticsKind == .administrations {
                 prn = PRNComparison.all(a.hypnotics, lines: hypnoticLines, study: study, occupancy: exposure)
             }

@@ -73,13 +73,9 @@ public struct RatingDistribution: Sendable, Equatable, Codable {
     /// Withheld by disclosure control: a rating's count is suppressed, so no quantile or test is computed from it.
     public var withheld = false
     /// In a released copy: which ratings' counts are suppressed (their `counts` are then 0), and the number of ratings
-    /// as published, its text (`*` when suppressed) and value (`nil`: not a released copy). Not encoded.
+    /// as published (`*` when suppressed; `nil`: not a released copy). Not encoded.
     public var suppressed = [Bool](repeating: false, count: 5)
-    public var publishedTotal: (text: String, value: Int?)? {
-        get { publishedTotalText.map { ($0, publishedTotalValue) } }
-        set { publishedTotalText = newValue?.text; publishedTotalValue = newValue?.value }
-    }
-    private var publishedTotalText: String?, publishedTotalValue: Int?
+    public var publishedTotal: String?
 
     private enum CodingKeys: String, CodingKey { case counts, withheld }
 

@@ -8,6 +8,10 @@ public struct PooledTrust: Sendable, Equatable {
     public var aggregate: TrustAggregate
     /// The trust's name in the report (organisation, or study name).
     public var name: String { aggregate.name }
+
+    /// The aggregate's SHA-256 as a copy of the pooled report may show it: always in a restricted copy; in a releasable
+    /// one only when the aggregate is salted, since the hash of an unsalted exact aggregate confirms a guess at its counts.
+    public func shownHash(restricted: Bool) -> String? { restricted || aggregate.salt != nil ? sha256 : nil }
 }
 
 /// One ward of one trust for one measure, as a stratum of the Mantel–Haenszel estimate.

@@ -43,14 +43,12 @@ public enum PoolSummary {
                       + "data left any trust. This report pools them (\(code: "wardsleep pool")).")
         if let generated { doc.paragraph(Prose(generated)) }
         doc.heading(2, "Trusts")
-        // The SHA-256 of an exact aggregate without a salt would confirm a guess at its counts: then shown in the
-        // restricted copy only.
-        let hashes = r.style.sensitivity == .restricted || r.trusts.allSatisfy { $0.aggregate.salt != nil }
-        doc.table(header: ["Trust", "Study", "Baseline", "Pilot", "Wards", "wardsleep"] + (hashes ? ["Aggregate SHA-256"] : []),
-                  numeric: [false, false, false, false, true, false] + (hashes ? [false] : []), rows: r.trusts.map { t in
+        let restricted = r.style.sensitivity == .restricted
+        doc.table(header: ["Trust", "Study", "Baseline", "Pilot", "Wards", "wardsleep", "Aggregate SHA-256"],
+                  numeric: [false, false, false, false, true, false, false], rows: r.trusts.map { t in
             let a = t.aggregate
             return [t.name, a.study, "\(a.periods[0]) to \(a.periods[1])", "\(a.periods[2]) to \(a.periods[3])", String(a.wards.count), a.toolVersion]
-                .map { Prose($0) } + (hashes ? ["\(code: String(t.sha256.prefix(16)))…"] : [])
+                .map { Prose($0) } + [t.shownHash(restricted: restricted).map { "\(code: String($0.prefix(16)))…" } ?? "restricted copy only"]
         })
         doc.heading(2, "Analysis")
         var items: [Prose] = []

@@ -134,8 +134,7 @@ public enum PoolTables {
                 let a = t.aggregate
                 return .object([
                     ("name", .string(t.name)), ("study", .string(a.study)), ("organisation", a.organisation.map { .string($0) } ?? .null),
-                    // The SHA-256 of an unsalted exact aggregate confirms a guess at its counts: in the restricted copy only.
-                    ("aggregate_sha256", r.style.sensitivity == .restricted || a.salt != nil ? .string(t.sha256) : .string("restricted copy only")),
+                    ("aggregate_sha256", .string(t.shownHash(restricted: r.style.sensitivity == .restricted) ?? "restricted copy only")),
                     ("wardsleep_version", .string(a.toolVersion)), ("wards", .int(a.wards.count)),
                     ("baseline", .object([("from", .string(a.periods[0])), ("to", .string(a.periods[1]))])),
                     ("pilot", .object([("from", .string(a.periods[2])), ("to", .string(a.periods[3]))])),

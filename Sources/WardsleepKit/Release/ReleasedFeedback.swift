@@ -18,8 +18,7 @@ extension FeedbackSummary {
                     shown.suppressed[i] = true
                 }
             }
-            let total = Disclosure.publish(r.n, policy: policy)
-            shown.publishedTotal = (total.description, total.number)
+            shown.publishedTotal = Disclosure.publish(r.n, policy: policy).description
             return shown
         }
         return copy

@@ -52,7 +52,7 @@ public enum InvolvementTables {
                 let n = style.publish(f.responses[cell] ?? 0)
                 let r = f.ratings[cell] ?? RatingDistribution()
                 // A released distribution keeps which levels are suppressed and its total as published.
-                let rated = r.publishedTotal ?? style.publish(r.n)
+                let rated = r.publishedTotal.map { ($0, Int($0)) } ?? style.publish(r.n)
                 let show = n.1 != nil && rated.1 != nil && (rated.1 ?? 0) > 0
                 out += CSVOutput.line(["all", group.rawValue, stage.rawValue, n.0, rated.0]
                     + [0.5, 0.25, 0.75].map { NumberFormat.machine(show ? r.quantile($0) : nil) }

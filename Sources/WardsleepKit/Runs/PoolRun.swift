@@ -88,7 +88,7 @@ public enum PoolRun {
             ("command", .string("pool")),
             ("aggregates", .array(trusts.map { t in
                 .object([("file", .string(t.file)), ("trust", .string(t.name)), ("study", .string(t.aggregate.study))]
-                            + (hashes || t.aggregate.salt != nil ? [("sha256", .string(t.sha256))] : []))
+                            + (t.shownHash(restricted: hashes).map { [("sha256", JSONValue.string($0))] } ?? []))
             })),
             ("outputs", .array(outputs.sorted { $0.path < $1.path }.map {
                 .object([("path", .string($0.path)), ("sensitivity", .string($0.sensitivity.rawValue))])
