@@ -21,6 +21,11 @@ public enum Distributions {
         dhyper(Double(x), Double(m), Double(n), Double(k), 0)
     }
 
+    /// Hypergeometric distribution function, R's `phyper(x, m, n, k, lower.tail)`.
+    public static func hypergeometricCDF(_ x: Int, m: Int, n: Int, k: Int, lowerTail: Bool = true) -> Double {
+        phyper(Double(x), Double(m), Double(n), Double(k), lowerTail ? 1 : 0, 0)
+    }
+
     /// Standard normal distribution function, R's `pnorm(q, lower.tail)`.
     public static func normalCDF(_ q: Double, lowerTail: Bool = true) -> Double { pnorm5(q, 0, 1, lowerTail ? 1 : 0, 0) }
 

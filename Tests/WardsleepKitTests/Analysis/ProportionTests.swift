@@ -45,5 +45,35 @@ import Testing
         #expect(close(ProportionComparison.fisherExactP(a: 0, b: 20, c: 5, d: 17), 0.0491825247922809))
         #expect(close(ProportionComparison.fisherExactP(a: 30, b: 0, c: 20, d: 20), 1.28194020085723e-06))
         #expect(close(ProportionComparison.fisherExactP(a: 5, b: 5, c: 5, d: 5), 1))
+        // Counts of patients of a large trust, where every table cannot be visited.
+        // fisher.test(matrix(c(412345, 587655, 398765, 601235), 2))$p.value
+        #expect(close(ProportionComparison.fisherExactP(a: 412_345, b: 587_655, c: 398_765, d: 601_235), 3.66754597132881e-85))
+        // fisher.test(matrix(c(5000, 995000, 5100, 994900), 2))$p.value
+        #expect(close(ProportionComparison.fisherExactP(a: 5_000, b: 995_000, c: 5_100, d: 994_900), 0.323356708108912))
+        // fisher.test(matrix(c(120, 880, 100, 900), 2))$p.value
+        #expect(close(ProportionComparison.fisherExactP(a: 120, b: 880, c: 100, d: 900), 0.174407104104337))
+    }
+
+    /// The two ends found by bisection give R's sum over every table (its definition, evaluated here table by table)
+    /// for small tables of every shape: empty cells, tables at the mode, on either side of it, and lopsided margins.
+    @Test func fisherExactSumsWhatEveryTableSums() {
+        func everyTable(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Double {
+            let m = a + b, n = c + d, k = a + c
+            let observed = Distributions.hypergeometricDensity(a, m: m, n: n, k: k) * (1 + 1e-7)
+            var p = 0.0
+            for x in max(0, k - n)...min(k, m) {
+                let px = Distributions.hypergeometricDensity(x, m: m, n: n, k: k)
+                if px <= observed { p += px }
+            }
+            return min(1, p)
+        }
+        var random = SampleRandom(seed: 1935)
+        for _ in 0..<3_000 {
+            let a = Int(random.next() % 30), b = Int(random.next() % 30), c = Int(random.next() % 30), d = Int(random.next() % 60)
+            guard a + b > 0, c + d > 0, a + c > 0, a + c < a + b + c + d else { continue }
+            let p = ProportionComparison.fisherExactP(a: a, b: b, c: c, d: d)!
+            let reference = everyTable(a, b, c, d)
+            #expect(abs(p - reference) <= 1e-12 * max(reference, 1e-300) + 1e-15, "\(a) \(b) \(c) \(d): \(p) vs \(reference)")
+        }
     }
 }
