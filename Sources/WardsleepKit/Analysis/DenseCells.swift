@@ -50,23 +50,19 @@ struct DenseCells<Key: Hashable, Value> {
     var dictionary: [Key: Value] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
 }
 
-/// Patient-nights (a patient number and a day, packed in 64 bits) to the place of their sleep plan: an open-addressing
-/// table with a multiplicative hash, since every check of an observation log is looked up in it (a `Dictionary`
-/// hashes each key with SipHash, several times slower on a plain integer). Memory grows with the plans, never with the
-/// log.
+/// Patient-nights (`PatientNight`) to the place of their sleep plan: an open-addressing table with a multiplicative
+/// hash, since every check of an observation log is looked up in it (a `Dictionary` hashes each key with SipHash,
+/// several times slower). Memory grows with the plans, never with the log.
 struct PatientNightIndex {
     /// Key and value + 1 (0: empty), sized to a power of two.
-    private var keys: [UInt64] = Array(repeating: 0, count: 64)
+    private var keys: [PatientNight] = Array(repeating: PatientNight(high: 0, low: 0), count: 64)
     private var values: [Int32] = Array(repeating: 0, count: 64)
     private(set) var count = 0
 
-    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        let h = key &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: h ^ (h >> 32)) & mask
-    }
+    @inline(__always) private static func slot(_ key: PatientNight, _ mask: Int) -> Int { Int(truncatingIfNeeded: key.hash) & mask }
 
     /// The value stored for `key`, if any.
-    subscript(key: UInt64) -> Int32? {
+    subscript(key: PatientNight) -> Int32? {
         let mask = keys.count - 1
         var i = PatientNightIndex.slot(key, mask)
         while values[i] != 0 {
@@ -77,7 +73,7 @@ struct PatientNightIndex {
     }
 
     /// Stores `value` for `key` unless the key is already there; `true` when it was stored.
-    mutating func insert(_ key: UInt64, _ value: Int32) -> Bool {
+    mutating func insert(_ key: PatientNight, _ value: Int32) -> Bool {
         let mask = keys.count - 1
         var i = PatientNightIndex.slot(key, mask)
         while values[i] != 0 {
@@ -93,7 +89,7 @@ struct PatientNightIndex {
 
     private mutating func grow() {
         let oldKeys = keys, oldValues = values
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        keys = Array(repeating: PatientNight(high: 0, low: 0), count: oldKeys.count * 2)
         values = Array(repeating: 0, count: oldKeys.count * 2)
         let mask = keys.count - 1
         for j in oldKeys.indices where oldValues[j] != 0 {

@@ -37,10 +37,11 @@ public final class FidelityTally: StudyConsumer {
         }
     }
 
-    /// Plans held in memory before the join moves to disk: about 44 bytes each, so under 6 MiB at the default (a power
-    /// of two: the join moves before its table would double).
-    public static let defaultMemoryPlans = 131_072
-    /// Partitions on disk: each holds about 1/64 of the plans, so memory stays at the default for up to 8 million.
+    /// Plans held in memory before the join moves to disk: at most about 70 bytes each (a 16-byte patient-night in the
+    /// plan list and in a table kept under half full), so under 5 MiB at the default (a power of two: the join moves
+    /// before its table would double).
+    public static let defaultMemoryPlans = 65_536
+    /// Partitions on disk: each holds about 1/64 of the plans, so memory stays at the default for up to 4 million.
     public static let defaultPartitions = 64
     private let memoryPlans: Int, partitionCount: Int
     /// Where the partitions go (`nil`: `TMPDIR`, else `/tmp`).
@@ -87,7 +88,7 @@ public final class FidelityTally: StudyConsumer {
         self.temporaryFolder = temporaryFolder
     }
 
-    static func key(_ patient: PatientID, _ night: CalendarDay) -> UInt64 { PlanJoin.key(patient, night) }
+    static func key(_ patient: PatientID, _ night: CalendarDay) -> PatientNight { PlanJoin.key(patient, night) }
 
     /// Whether the join has moved to disk.
     var isSpilled: Bool { spill != nil }

@@ -1,6 +1,6 @@
 /// Units and milligrams of hypnotics by ward, product and period, accumulated as records stream in; for
-/// administrations also regular and PRN doses and the patients who had them. Memory grows with wards × products
-/// (and, for administrations, with distinct patients), never with rows.
+/// administrations also regular and PRN doses and the patients who had them (counted in a `PatientTally`). Memory
+/// grows with wards × products, never with rows or patients.
 ///
 /// Totals cannot overflow or lose whole units: a row holds at most `PlausibleLimits.issueQuantity` units and
 /// `PlausibleLimits.strengthMg` mg per unit (larger values are quarantined), so a sum stays an exact whole number of
@@ -77,14 +77,24 @@ public final class HypnoticUse: StudyConsumer {
     private var issueTotals: [Key: [StudyPeriod: Totals]] = [:]
     /// Whether the export was administrations.
     public private(set) var administrations = false
-    /// Dose use by ward (administrations).
+    /// Dose use by ward (administrations), its patients counted once the tally is finished (`finish`).
     public var doses: [Int: [StudyPeriod: DoseUse]] {
         var out: [Int: [StudyPeriod: DoseUse]] = [:]
         for (ward, pair) in doseUse.enumerated() {
-            for (p, period) in StudyPeriod.allCases.enumerated() where pair[p] != nil { out[ward, default: [:]][period] = pair[p]! }
+            for (p, period) in StudyPeriod.allCases.enumerated() where pair[p] != nil {
+                var use = pair[p]!
+                use.patients = patients.patients(group: p * 2, ward: ward)
+                use.prnPatients = patients.patients(group: p * 2 + 1, ward: ward)
+                out[ward, default: [:]][period] = use
+            }
         }
         return out
     }
+    /// Patients with a record (group 2 × period) and with a PRN dose given (2 × period + 1), by ward.
+    private let patients: PatientTally
+
+    /// Counts the patients (merging what went to disk); throws when a temporary file failed. Later calls do nothing.
+    public func finish() throws { try patients.finish() }
     /// Formulary used to look drugs up.
     public let formulary: Formulary
     /// Doses given, dense: per ward, per drug (in order first seen) × period. No hashing on the per-row path.
@@ -117,9 +127,10 @@ public final class HypnoticUse: StudyConsumer {
     /// The ward × product totals left out of every figure: those with a net total below zero in either period.
     public var withheld: Set<Key> { Set(totals.filter { $0.value.values.contains { $0.units < 0 } }.keys) }
 
-    /// Creates an empty accumulator.
-    public init(formulary: Formulary) {
+    /// Creates an empty accumulator; patients past `memoryPatients` entries are counted on disk in `temporaryFolder`.
+    public init(formulary: Formulary, memoryPatients: Int = PatientTally.defaultMemoryEntries, temporaryFolder: String? = nil) {
         self.formulary = formulary
+        patients = PatientTally(groups: 4, memoryEntries: memoryPatients, temporaryFolder: temporaryFolder)
         givenPlace = Array(repeating: -1, count: formulary.drugs.count)
     }
 
@@ -135,10 +146,9 @@ public final class HypnoticUse: StudyConsumer {
         guard let period = r.timing.period else { return }
         let p = period == .baseline ? 0 : 1
         while doseUse.count <= r.ward { doseUse.append([nil, nil]); given.append([]) }
-        // Mutate in place: copying the dose use out would copy its patient sets on every row.
-        // A tag check, not `== nil`: comparing would copy the dose use and its patient sets.
+        // A tag check, not `== nil`: comparing would copy the dose use.
         if case .none = doseUse[r.ward][p] { doseUse[r.ward][p] = DoseUse() }
-        doseUse[r.ward][p]!.patients.insert(r.patient)
+        patients.insert(r.patient, group: p * 2, ward: r.ward)
         guard r.status == .given else { return }
         var d = givenPlace[r.drug.rawValue]
         if d < 0 {
@@ -151,7 +161,7 @@ public final class HypnoticUse: StudyConsumer {
         switch r.prn {
         case true?:
             doseUse[r.ward][p]!.prn += 1
-            doseUse[r.ward][p]!.prnPatients.insert(r.patient)
+            patients.insert(r.patient, group: p * 2 + 1, ward: r.ward)
         case false?: doseUse[r.ward][p]!.regular += 1
         case nil: doseUse[r.ward][p]!.unflagged += 1
         }

@@ -9,14 +9,13 @@ import Darwin
 /// fixed number of partitions by its patient-night, so a plan and every check of its patient-night meet in the same
 /// partition, and the join is done a partition at a time in memory a partition's plans need (a hash join in parts).
 ///
-/// Each partition is an unnamed temporary file: created in `TMPDIR` (or `/tmp`), readable by the owner only, and
-/// unlinked at once, so nothing is left behind whatever happens to the run. Records hold the study's internal patient
-/// numbers and nights, never an identifier. Within a partition records keep the order they were written, so the first
+/// Each partition is an unnamed temporary file (`TemporaryFile`). Records hold the patients' keyed numbers
+/// (`PatientID`) and nights, never an identifier. Within a partition records keep the order they were written, so the first
 /// plan of a patient-night is the one kept, and a check sees exactly the plans written before it, as in memory.
 final class PlanSpill {
-    /// One plan or check, 16 bytes: written by `plan` or `check`, read back through the properties below.
+    /// One plan or check, 24 bytes: written by `plan` or `check`, read back through the properties below.
     struct Record {
-        private(set) var key: UInt64
+        private(set) var key: PatientNight
         private var ward: Int32
         /// 0: a plan; 1: a check.
         private var kind: UInt8
@@ -28,13 +27,13 @@ final class PlanSpill {
         private var unused: UInt8 = 0
 
         /// A plan for the patient-night `key`; `routineChecked` when a routine check was already counted against it.
-        static func plan(_ key: UInt64, _ p: PlanJoin.Plan, routineChecked: Bool) -> Record {
+        static func plan(_ key: PatientNight, _ p: PlanJoin.Plan, routineChecked: Bool) -> Record {
             Record(key: key, ward: p.ward, kind: 0, periodPlace: place(p.period, in: StudyPeriod.allCases),
                    flags: (p.protected ? 1 : 0) | (routineChecked ? 2 : 0))
         }
 
         /// A check inside the window on the patient-night `key`.
-        static func check(_ key: UInt64, ward: Int, period: StudyPeriod, reason: ObservationReason) -> Record {
+        static func check(_ key: PatientNight, ward: Int, period: StudyPeriod, reason: ObservationReason) -> Record {
             Record(key: key, ward: Int32(ward), kind: 1, periodPlace: place(period, in: StudyPeriod.allCases),
                    flags: place(reason, in: ObservationReason.allCases))
         }
@@ -48,7 +47,7 @@ final class PlanSpill {
         var period: StudyPeriod { Array(StudyPeriod.allCases)[Int(periodPlace)] }
         /// A plan's fields (its night from the key's low 32 bits).
         var plan: PlanJoin.Plan {
-            PlanJoin.Plan(ward: ward, night: Int32(bitPattern: UInt32(truncatingIfNeeded: key)), period: period, protected: flags & 1 != 0)
+            PlanJoin.Plan(ward: ward, night: key.night, period: period, protected: flags & 1 != 0)
         }
         /// Whether a routine check was counted against a plan before it was written.
         var routineChecked: Bool { flags & 2 != 0 }
@@ -63,19 +62,8 @@ final class PlanSpill {
     /// Opens `partitions` temporary files in `folder` (`nil`: `TMPDIR`, else `/tmp`); throws when the folder cannot
     /// take them.
     init(partitions: Int, folder: String? = nil) throws {
-        let folder = folder ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         for _ in 0..<partitions {
-            var template = Array("\(folder)/wardsleep-fidelity.XXXXXX".utf8CString)
-            let fd = mkstemp(&template)
-            guard fd >= 0 else {
-                throw OutputError(file: folder, reason: String(cString: strerror(errno)), consequence: "the fidelity join could not use the temporary folder")
-            }
-            unlink(template)
-            guard let file = fdopen(fd, "w+b") else {
-                close(fd)
-                throw OutputError(file: folder, reason: String(cString: strerror(errno)), consequence: "the fidelity join could not use the temporary folder")
-            }
-            files.append(file)
+            files.append(try TemporaryFile.open(in: folder, prefix: "wardsleep-fidelity", purpose: "the fidelity join could not use the temporary folder"))
         }
     }
 
@@ -83,8 +71,8 @@ final class PlanSpill {
 
     /// The partition of a patient-night (a hash unlike `PatientNightIndex`'s, so a partition's keys spread evenly in
     /// its table).
-    func partition(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0xD6E8_FEB8_6659_FD93) >> 32) % files.count
+    func partition(_ key: PatientNight) -> Int {
+        Int(truncatingIfNeeded: ((key.high ^ key.low) &* 0xD6E8_FEB8_6659_FD93) >> 32) % files.count
     }
 
     /// Appends a record to its partition.

@@ -1,5 +1,5 @@
-/// Protected-sleep uptake and decisions from the sleep plans of the pilot period. Patient sets grow with distinct
-/// patients, not with rows.
+/// Protected-sleep uptake and decisions from the sleep plans of the pilot period. Its patients are counted by
+/// `UptakeTally` (in a `PatientTally`), so memory grows with neither rows nor patients.
 public struct ProtectedSleepUptake: Sendable, Codable {
     /// One ward's pilot-period plans.
     public struct Ward: Sendable, Equatable, Codable {
@@ -34,16 +34,15 @@ public struct ProtectedSleepUptake: Sendable, Codable {
     /// No plans yet.
     public init() {}
 
-    /// Counts one sleep plan; `nightCoordinator` and `mdt` say which roles its `decided_by` names.
+    /// Counts one sleep plan (but not its patient: `UptakeTally`); `nightCoordinator` and `mdt` say which roles its
+    /// `decided_by` names.
     public mutating func add(_ r: SleepPlanRecord, nightCoordinator: Bool, mdt: Bool) {
         for role in r.decidedBy where !rolesNamed.contains(role) { rolesNamed.insert(role) }
         guard r.period == .pilot else { outsidePilot += 1; return }
         // Mutate in place: copying a ward out of the dictionary would copy its patient sets on every row.
         if wards[r.ward] == nil { wards[r.ward] = Ward() }
-        wards[r.ward]!.patients.insert(r.patient)
         wards[r.ward]!.nights += 1
         guard r.protected else { return }
-        wards[r.ward]!.protectedPatients.insert(r.patient)
         wards[r.ward]!.protectedNights += 1
         if let p = r.patientInvolved { wards[r.ward]!.patientRecorded += 1; if p { wards[r.ward]!.patientInvolved += 1 } }
         if let c = r.carerInvolved { wards[r.ward]!.carerRecorded += 1; if c { wards[r.ward]!.carerInvolved += 1 } }
@@ -73,13 +72,28 @@ public struct ProtectedSleepUptake: Sendable, Codable {
 public final class UptakeTally: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.sleepPlans] }
-    /// The uptake so far.
-    public private(set) var uptake = ProtectedSleepUptake()
+    /// The uptake, its patients counted once the tally is finished (`finish`).
+    public var uptake: ProtectedSleepUptake {
+        var u = counted
+        for w in u.wards.keys {
+            u.wards[w]!.patients = patients.patients(group: 0, ward: w)
+            u.wards[w]!.protectedPatients = patients.patients(group: 1, ward: w)
+        }
+        return u
+    }
+    private var counted = ProtectedSleepUptake()
+    /// Pilot patients with a plan (group 0) and with a protected night (group 1), by ward.
+    private let patients: PatientTally
     /// Which roles a `decided_by` list names, worked out once per distinct list.
     private var roles: [[String]: (nightCoordinator: Bool, mdt: Bool)] = [:]
 
-    /// Creates an empty tally.
-    public init() {}
+    /// Creates an empty tally; patients past `memoryPatients` entries are counted on disk in `temporaryFolder`.
+    public init(memoryPatients: Int = PatientTally.defaultMemoryEntries, temporaryFolder: String? = nil) {
+        patients = PatientTally(groups: 2, memoryEntries: memoryPatients, temporaryFolder: temporaryFolder)
+    }
+
+    /// Counts the patients (merging what went to disk); throws when a temporary file failed. Later calls do nothing.
+    public func finish() throws { try patients.finish() }
 
     public func sleepPlan(_ r: SleepPlanRecord) {
         let named = r.decidedBy.isEmpty ? (false, false) : roles[r.decidedBy] ?? {
@@ -87,7 +101,10 @@ public final class UptakeTally: StudyConsumer {
             if roles.count < 4096 { roles[r.decidedBy] = x }
             return x
         }()
-        uptake.add(r, nightCoordinator: named.0, mdt: named.1)
+        counted.add(r, nightCoordinator: named.0, mdt: named.1)
+        guard r.period == .pilot else { return }
+        patients.insert(r.patient, group: 0, ward: r.ward)
+        if r.protected { patients.insert(r.patient, group: 1, ward: r.ward) }
     }
 }
 

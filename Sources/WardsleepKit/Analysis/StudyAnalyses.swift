@@ -40,6 +40,15 @@ public final class StudyAnalyses {
                              scope: study.scope)
     }
 
+    /// Completes what was counted on disk (the fidelity join, the patient counts) once every export is read; throws
+    /// when a temporary file failed (the counts would be incomplete). Results asked for first are completed then, and
+    /// a failure there stops the program.
+    public func finish() throws {
+        try fidelity.finish()
+        try hypnotics.finish()
+        try uptake.finish()
+    }
+
     /// All of them as one consumer, behind the run's filters.
     public var consumer: StudyConsumer { filter }
     let filter: ScopeFilter<AnalysisFeed>

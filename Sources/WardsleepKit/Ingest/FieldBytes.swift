@@ -9,7 +9,7 @@ where Element == UInt8, Index == Int, SubSequence: FieldByteCollection {
 }
 
 /// A field's bytes borrowed from its record, valid only while the row is normalised (`ExportRow.withRow`); whatever
-/// outlives the row (a cache key, a registry entry, a problem's value) copies the bytes.
+/// outlives the row (a cache key, a problem's value) copies the bytes.
 public typealias FieldBytes = Slice<UnsafeBufferPointer<UInt8>>
 
 extension ArraySlice: FieldByteCollection where Element == UInt8 {

@@ -72,7 +72,7 @@ struct LabelCache<Value> {
 
     /// Where a key's probe starts.
     @inline(__always) private func slot(_ k: ShortLabelKey, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        k.isShort ? k.hash : Int(truncatingIfNeeded: PatientRegistry.hash(b))
+        k.isShort ? k.hash : Int(truncatingIfNeeded: ShortLabelKey.fnv1a(b))
     }
 
     /// Remembers `v` for `bytes` (after `cached` missed).
@@ -106,7 +106,7 @@ struct LabelCache<Value> {
         slots = Array(repeating: -1, count: slots.count * 2)
         let mask = slots.count - 1
         for i in values.indices {
-            var s = (keys[i].isShort ? keys[i].hash : Int(truncatingIfNeeded: PatientRegistry.hash(key(i)))) & mask
+            var s = (keys[i].isShort ? keys[i].hash : Int(truncatingIfNeeded: ShortLabelKey.fnv1a(key(i)))) & mask
             while slots[s] >= 0 { s = (s + 1) & mask }
             slots[s] = Int32(i)
         }
@@ -129,6 +129,13 @@ struct ShortLabelKey: Equatable {
     }
 
     var isShort: Bool { length >= 0 }
+
+    /// FNV-1a, 64-bit, for a label too long to be its own key: quick on short text; collisions only cost a comparison.
+    static func fnv1a<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h ^ (h >> 29)
+    }
 
     /// A multiplicative hash of the two words.
     var hash: Int {

@@ -6,22 +6,21 @@ public final class NormaliseContext: Sendable {
     public let study: StudyDefinition
     /// The pseudonymiser, or `nil` when no key was supplied.
     public let pseudonymiser: Pseudonymiser?
-    /// The patients of this run (one registry for every export), when there is a key.
-    public let patients: PatientRegistry?
-    /// The same registry, reached by rows without retaining it (it lives as long as the context).
-    private let patientTable: Unmanaged<PatientRegistry>?
 
     /// Each ward's periods (the study's, or the ward's own), worked out once.
     let wardPeriods: [StudyPeriods]
     /// How each export orders its slash dates (its own `date_format`, else the study's), by `ExportKind.ordinal`.
     let dateOrders: [DateOrder]
 
-    /// Creates a context.
-    public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?) {
+    /// Whether records carry their patient (`PatientID`); `validate`, which counts no patients, checks the cells only
+    /// and leaves every record's patient zero, sparing a keyed hash per patient cell.
+    let identifiesPatients: Bool
+
+    /// Creates a context; with `identifiesPatients` false, records carry no patient (for checking exports only).
+    public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?, identifiesPatients: Bool = true) {
         self.study = study
         self.pseudonymiser = pseudonymiser
-        patients = pseudonymiser.map(PatientRegistry.init)
-        patientTable = patients.map { Unmanaged.passUnretained($0) }
+        self.identifiesPatients = identifiesPatients
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
         dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
     }
@@ -45,23 +44,21 @@ public final class NormaliseContext: Sendable {
 
     /// A row's patient cell, or `nil` when the field is empty (and not required): the first of two steps to its patient.
     ///
-    /// `patientCell` reads the cell, recording an empty required one in its place among the row's
-    /// problems, and looks it up among the patients this chunk has met (`cache`). When the chunk has not met it, it asks
-    /// memory for the patient's place in the run's table. `patient(_:cache:)`, called once the row's other fields are
-    /// read, gives the patient, looking in the run's table (by then in the caches) only when the chunk had not met the
-    /// cell. A row quarantined for another field, or from a ward excluded by design, never reaches the second step, so it
-    /// registers no patient.
+    /// `patientCell` reads the cell, recording an empty required one in its place among the row's problems, and looks
+    /// it up among the patients this chunk has met lately (`cache`). `patient(_:cache:)`, called once the row's other
+    /// fields are read, gives the patient, hashing the identifier (`PatientID`) only when the chunk had not met the
+    /// cell. A row quarantined for another field, or from a ward excluded by design, never reaches the second step, so
+    /// its identifier is never hashed.
     func patientCell(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> PatientCell? {
-        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), let patientTable else { return nil }
-        let seen = cache.patients.lookup(bytes)
-        if seen.patient == nil { patientTable._withUnsafeGuaranteedRef { $0.prefetch(bytes) } }
-        return PatientCell(bytes: bytes, seen: seen)
+        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), pseudonymiser != nil else { return nil }
+        guard identifiesPatients else { return PatientCell(bytes: bytes, seen: PatientCache.Lookup(key: ShortLabelKey(), patient: PatientID(high: 0, low: 0))) }
+        return PatientCell(bytes: bytes, seen: cache.patients.lookup(bytes))
     }
 
-    /// The patient of a cell from `patientCell` (pseudonymised on first sight).
+    /// The patient of a cell from `patientCell`.
     func patient(_ cell: PatientCell, cache: inout RowLookups) -> PatientID {
         if let known = cell.seen.patient { return known }
-        let id = patientTable!._withUnsafeGuaranteedRef { $0.id(for: cell.bytes) }
+        let id = pseudonymiser!.patientID(for: cell.bytes)
         cache.patients.remember(cell.seen.key, id)
         return id
     }

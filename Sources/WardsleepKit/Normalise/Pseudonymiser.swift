@@ -25,8 +25,9 @@ public struct Pseudonymiser: Sendable {
 
     /// HMAC-SHA-256 (RFC 2104) with the key already absorbed: SHA-256 after the key's inner pad, and after its outer
     /// pad. Each identifier copies the two and costs two compressions on concrete SHA-256 states, without the generic
-    /// HMAC type's per-call overhead (several times the hashing itself, paid once for every new patient).
-    private let inner: SHA256, outer: SHA256
+    /// HMAC type's per-call overhead (several times the hashing itself, paid for every patient cell a chunk has not
+    /// met lately: `PatientID`).
+    let inner: SHA256, outer: SHA256
     /// Where the key came from.
     public let source: KeySource
 
@@ -84,27 +85,11 @@ public struct Pseudonymiser: Sendable {
     public func pseudonym(for identifier: String) -> String { pseudonym(bytes: ArraySlice(Array(identifier.utf8))) }
 
     /// The pseudonym for an identifier given as UTF-8 bytes.
-    public func pseudonym(bytes: some FieldByteCollection) -> String {
-        Pseudonymiser.format(digest(Pseudonymiser.normalise(bytes)))
-    }
+    public func pseudonym(bytes: some FieldByteCollection) -> String { patientID(for: bytes).pseudonym }
 
     /// The first 10 bytes (80 bits) of HMAC-SHA-256 over an identifier already normalised.
     func digest(_ normalised: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(10)
-        normalised.withUnsafeBufferPointer { appendDigest($0, to: &out) }
-        return out
-    }
-
-    /// Appends the 10-byte digest of an identifier already normalised to `out`, copying neither the identifier nor
-    /// the code (a registry computes one for every new patient).
-    func appendDigest(_ normalised: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var h = inner
-        h.update(bufferPointer: UnsafeRawBufferPointer(normalised))
-        let innerHash = h.finalize()
-        var mac = outer
-        innerHash.withUnsafeBytes { mac.update(bufferPointer: $0) }
-        mac.finalize().withUnsafeBytes { out.append(contentsOf: $0.prefix(10)) }
+        normalised.withUnsafeBufferPointer { patientID(normalised: $0) }.leadingBytes(10)
     }
 
     /// `P-` and the digest bytes in hex.

@@ -173,7 +173,7 @@ import Testing
     @Test func thePatientNightIndexAnswersAsADictionary() {
         var random = SampleRandom(seed: 31)
         var index = PatientNightIndex()
-        var reference: [UInt64: Int32] = [:]
+        var reference: [PatientNight: Int32] = [:]
         for n in 0..<50_000 {
             let key = FidelityTally.key(PatientID(random.next() % 3_000), CalendarDay(dayNumber: 17_800 + Int(random.next() % 400)))
             let stored = index.insert(key, Int32(n))

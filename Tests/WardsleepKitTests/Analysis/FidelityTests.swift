@@ -298,7 +298,7 @@ import Glibc
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-spill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(MemoryLayout<PlanSpill.Record>.size == 16)
+        #expect(MemoryLayout<PlanSpill.Record>.size == 24)
         for (seed, interleaved) in [(1 as UInt64, false), (2, true), (3, true)] {
             let memory = FidelityTally(memoryPlans: .max)
             let onDisk = [FidelityTally(memoryPlans: 0, partitions: 1, temporaryFolder: folder),
@@ -334,7 +334,8 @@ import Glibc
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let spill = try PlanSpill(partitions: 3, folder: folder)
-        spill.write(.plan(42, PlanJoin.Plan(ward: 0, night: 17_900, period: .pilot, protected: true), routineChecked: false))
+        let key = PlanJoin.key(42, CalendarDay(dayNumber: 17_900))
+        spill.write(.plan(key, PlanJoin.Plan(ward: 0, night: 17_900, period: .pilot, protected: true), routineChecked: false))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
         // This process's open files that were made in the folder: every one unlinked, every one mode 0600.
         var found = 0
@@ -349,7 +350,7 @@ import Glibc
         }
         #expect(found == 3)
         var read = 0
-        for p in 0..<spill.partitions { try spill.read(p) { r in read += r.key == 42 ? 1 : 0 } }
+        for p in 0..<spill.partitions { try spill.read(p) { r in read += r.key == key ? 1 : 0 } }
         #expect(read == 1)
     }
 
@@ -360,7 +361,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let study = folder + "/study", temporary = folder + "/tmp", out = folder + "/report"
         for f in [temporary, study] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true) }
-        // 450,000 plans: beyond the 131,072 held in memory, about 80 KiB reaches each of the 64 partitions, over the
+        // 450,000 plans: beyond the 65,536 held in memory, about 160 KiB reaches each of the 64 partitions, over the
         // 64 KiB limit below; the run ledger (about 28 KiB) stays under it.
         _ = try BenchmarkSleepPlans.write(to: study, rows: 450_000, seed: 7)
         let process = Process()

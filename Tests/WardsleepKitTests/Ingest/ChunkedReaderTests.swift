@@ -17,13 +17,12 @@ import Testing
         var problems: [DataProblem]
     }
 
-    /// A record as text, with its patient number replaced by the pseudonym (numbers depend on which thread saw a
-    /// patient first; pseudonyms do not).
+    /// A record as text, its patient shown as the pseudonym.
     static func canonical(_ record: Any, _ context: NormaliseContext) -> String {
         Mirror(reflecting: record).children.map { child in
             if child.label == "patient" {
-                if let id = child.value as? PatientID { return "patient: \(context.patients!.pseudonym(id))" }
-                if let id = child.value as? PatientID? { return "patient: \(id.map { context.patients!.pseudonym($0) } ?? "none")" }
+                if let id = child.value as? PatientID { return "patient: \(id.pseudonym)" }
+                if let id = child.value as? PatientID? { return "patient: \(id.map { $0.pseudonym } ?? "none")" }
             }
             return "\(child.label ?? ""): \(child.value)"
         }.joined(separator: "; ")

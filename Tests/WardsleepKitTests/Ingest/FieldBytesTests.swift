@@ -33,7 +33,7 @@ import Testing
             "\(TextDecoding.decode(s))",
             "\(UTF8Check.isValid(s))",
             "\(Pseudonymiser.normalise(s))",
-            "\(PatientRegistry.hash(s))",
+            "\(ShortLabelKey.fnv1a(s))",
             "\(Array(s.trimmingWhitespace())) \(s.trimmingWhitespace().startIndex)",
             "\(Array(split.number)) \(Array(split.unit)) \(split.unit.startIndex)",
         ]

@@ -124,3 +124,14 @@ extension ReportDocument {
     /// The document as summary.md writes it.
     var markdown: String { MarkdownWriter.render(self) }
 }
+
+/// Patients made up by tests: `PatientID(7)`, or a literal where a patient is expected. Distinct numbers give distinct
+/// patients in every 96-bit prefix (as a patient-night keeps).
+extension PatientID: ExpressibleByIntegerLiteral {
+    init(_ n: some BinaryInteger) {
+        let v = UInt64(truncatingIfNeeded: n)
+        self.init(high: v, low: v &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    public init(integerLiteral n: UInt64) { self.init(n) }
+}

@@ -1,0 +1,335 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Distinct patients by group (a period, say, or "given a PRN dose in the pilot") and ward, counted exactly in memory
+/// that does not grow with the patients.
+///
+/// Each record adds one (group, patient, ward) entry. Entries gather in a buffer of fixed size; a full buffer is
+/// sorted and its repeats dropped, and once the distinct entries fill more than half of it they go to a temporary
+/// file as one sorted run. `finish` merges the runs (a k-way merge reading each run a block at a time), so each
+/// patient of each group is met once, with every ward it was seen on. What is kept is how many patients were seen on
+/// each combination of wards (`PatientSet`): a ward's patients, and the patients of any set of wards, follow from it
+/// without counting anyone twice.
+///
+/// A patient named again soon after (the doses of one stay, the plans of one week) is dropped before the buffer by a
+/// small table of the entries added lately, so a buffer fills with new entries only. The runs hold the patients'
+/// keyed numbers (`PatientID`) and ward numbers, never an identifier, in an unnamed temporary file (`TemporaryFile`).
+public final class PatientTally {
+    /// One patient of one group seen on one ward.
+    struct Entry: Equatable {
+        var high: UInt64, low: UInt64
+        var group: UInt32, ward: UInt32
+
+        init(_ p: PatientID, group: Int, ward: Int) {
+            high = p.high
+            low = p.low
+            self.group = UInt32(truncatingIfNeeded: group)
+            self.ward = UInt32(truncatingIfNeeded: ward)
+        }
+
+        /// The merge order: patient, group, ward. Patients' numbers are uniform (they are HMACs), so the first word
+        /// spreads entries evenly for `sortAndDedupe`'s buckets.
+        @inline(__always) static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            if a.group != b.group { return a.group < b.group }
+            return a.ward < b.ward
+        }
+
+        /// Whether two entries are the same patient of the same group.
+        @inline(__always) func samePatient(_ o: Entry) -> Bool { group == o.group && high == o.high && low == o.low }
+    }
+
+    /// Entries held in memory before a run goes to disk: 24 bytes each, twice (the buffer, and its sorted copy), so
+    /// 6 MiB at the default.
+    public static let defaultMemoryEntries = 131_072
+    private static let recentSize = 4_096
+
+    let groups: Int
+    private let capacity: Int
+    private let temporaryFolder: String?
+    private var buffer: [Entry] = []
+    /// Where `sortAndDedupe` places the buffer by bucket.
+    private var scratch: [Entry] = []
+    /// The entries added lately, by a hash of the entry: one met again is not added again.
+    private var recent: [Entry]
+    private var file: UnsafeMutablePointer<FILE>?
+    /// Each run on disk: where it starts (in entries) and how many entries it has.
+    private var runs: [(start: Int, count: Int)] = []
+    private var written = 0
+    /// The temporary folder refused the runs: they stay in memory (the counts are the same, the memory not bounded).
+    private var diskUnavailable = false
+    private var failure: OutputError?
+    /// Per group: patients seen on exactly one ward, by ward; and those seen on several, by their wards.
+    private var single: [[Int: Int]] = []
+    private var several: [[[Int]: Int]] = []
+    private var finished = false
+
+    /// A tally of `groups` groups holding up to `memoryEntries` entries in memory, then runs on disk in
+    /// `temporaryFolder` (`nil`: `TMPDIR`, else `/tmp`).
+    init(groups: Int, memoryEntries: Int = PatientTally.defaultMemoryEntries, temporaryFolder: String? = nil) {
+        self.groups = groups
+        capacity = max(memoryEntries, 8)
+        self.temporaryFolder = temporaryFolder
+        recent = Array(repeating: Entry(PatientID(high: 0, low: 0), group: -1, ward: -1), count: PatientTally.recentSize)
+    }
+
+    deinit { if let file { fclose(file) } }
+
+    /// Whether runs have gone to disk.
+    var isSpilled: Bool { !runs.isEmpty }
+
+    /// Counts `patient` in `group` on `ward`.
+    @inline(__always) func insert(_ patient: PatientID, group: Int, ward: Int) {
+        let e = Entry(patient, group: group, ward: ward)
+        let h = (e.high ^ e.low &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(e.group) << 40 ^ UInt64(e.ward)) &* 0xC2B2_AE3D_27D4_EB4F
+        let slot = Int(truncatingIfNeeded: h >> 52) & (PatientTally.recentSize - 1)
+        if recent[slot] == e { return }
+        recent[slot] = e
+        if buffer.isEmpty { buffer.reserveCapacity(capacity) }
+        buffer.append(e)
+        if buffer.count >= capacity { compact() }
+    }
+
+    /// Sorts the buffer and drops its repeats; writes it out as a run once it is more than half full of distinct
+    /// entries.
+    private func compact() {
+        sortAndDedupe(&buffer)
+        guard buffer.count * 2 > capacity, !diskUnavailable, failure == nil else { return }
+        if file == nil {
+            do { file = try TemporaryFile.open(in: temporaryFolder, prefix: "wardsleep-patients", purpose: "") } catch {
+                diskUnavailable = true
+                return
+            }
+        }
+        let n = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, MemoryLayout<Entry>.stride, $0.count, file) }
+        guard n == buffer.count else {
+            failure = PatientTally.failed(String(cString: strerror(errno)))
+            return
+        }
+        runs.append((written, n))
+        written += n
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Sorts `entries` in merge order and drops repeats: a counting pass places each entry in a bucket by the top bits
+    /// of its patient's number (about 32 entries a bucket), then each bucket is sorted on its own (by insertion when
+    /// small, as numbers spread evenly; by the library sort when not, as made-up numbers in tests may not).
+    private func sortAndDedupe(_ entries: inout [Entry]) {
+        let n = entries.count
+        guard n > 1 else { return }
+        let bits = min(16, max(1, Int.bitWidth - (n / 32).leadingZeroBitCount))
+        let shift = UInt64(64 - bits)
+        var starts = [Int](repeating: 0, count: (1 << bits) + 1)
+        for e in entries { starts[Int(truncatingIfNeeded: e.high >> shift) + 1] += 1 }
+        for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+        if scratch.count < n { scratch = [Entry](repeating: entries[0], count: max(n, capacity)) }
+        var next = starts
+        scratch.withUnsafeMutableBufferPointer { out in
+            for e in entries {
+                let b = Int(truncatingIfNeeded: e.high >> shift)
+                out[next[b]] = e
+                next[b] += 1
+            }
+            for b in 0..<(1 << bits) where starts[b + 1] - starts[b] > 1 {
+                var bucket = UnsafeMutableBufferPointer(rebasing: out[starts[b]..<starts[b + 1]])
+                if bucket.count > 48 {
+                    bucket.sort(by: Entry.precedes)
+                    continue
+                }
+                for i in 1..<bucket.count {
+                    let e = bucket[i]
+                    var j = i
+                    while j > 0 && Entry.precedes(e, bucket[j - 1]) {
+                        bucket[j] = bucket[j - 1]
+                        j -= 1
+                    }
+                    bucket[j] = e
+                }
+            }
+        }
+        entries.removeAll(keepingCapacity: true)
+        for i in 0..<n where entries.isEmpty || scratch[i] != entries[entries.count - 1] { entries.append(scratch[i]) }
+    }
+
+    /// Merges the runs and counts the patients. Throws when a temporary file could not be written or read back (the
+    /// counts would be incomplete). Later calls do nothing.
+    func finish() throws {
+        if let failure { throw failure }
+        guard !finished else { return }
+        sortAndDedupe(&buffer)
+        single = Array(repeating: [:], count: groups)
+        several = Array(repeating: [:], count: groups)
+        var current: Entry?
+        var wards: [Int] = []
+        func close() {
+            guard let c = current else { return }
+            let g = Int(c.group)
+            if wards.count == 1 { single[g][wards[0], default: 0] += 1 } else { several[g][wards, default: 0] += 1 }
+            wards.removeAll(keepingCapacity: true)
+        }
+        let visit: (Entry) -> Void = { e in
+            if let c = current, c.samePatient(e) {
+                if wards.last != Int(e.ward) { wards.append(Int(e.ward)) }
+                return
+            }
+            close()
+            current = e
+            wards.append(Int(e.ward))
+        }
+        do {
+            try merge(visit)
+        } catch let e as OutputError {
+            failure = e
+            throw e
+        }
+        close()
+        buffer = []
+        scratch = []
+        if let file { fclose(file) }
+        file = nil
+        finished = true
+    }
+
+    /// Calls `body` with every distinct entry, in order: the runs on disk and the buffer, merged.
+    private func merge(_ body: (Entry) -> Void) throws {
+        guard let file, !runs.isEmpty else {
+            for e in buffer { body(e) }
+            return
+        }
+        guard fflush(file) == 0 else { throw PatientTally.failed(String(cString: strerror(errno))) }
+        // Read buffers share one budget (the memory of the buffer), at least 64 entries a run.
+        let block = max(64, capacity / (runs.count + 1))
+        var readers = try runs.map { try RunReader(file: file, start: $0.start, count: $0.count, block: block) }
+        readers.append(RunReader(entries: buffer))
+        // A binary heap of the readers not yet exhausted, each with its current entry.
+        var heap: [(entry: Entry, reader: Int)] = readers.indices.compactMap { r in readers[r].current.map { ($0, r) } }
+        func siftDown(_ start: Int) {
+            var i = start
+            let item = heap[i]
+            while true {
+                let l = 2 * i + 1
+                guard l < heap.count else { break }
+                let r = l + 1
+                let c = r < heap.count && Entry.precedes(heap[r].entry, heap[l].entry) ? r : l
+                guard Entry.precedes(heap[c].entry, item.entry) else { break }
+                heap[i] = heap[c]
+                i = c
+            }
+            heap[i] = item
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        var last: Entry?
+        while !heap.isEmpty {
+            let (e, r) = heap[0]
+            if e != last { body(e) }
+            last = e
+            if try readers[r].advance() {
+                heap[0].entry = readers[r].current!
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+    }
+
+    /// The patients of `group` seen on `ward` (finishing the tally first if need be). A run finishes the tally before
+    /// it asks, and stops there when a temporary file failed; counts that could not be completed are never answered.
+    func patients(group: Int, ward: Int) -> PatientSet {
+        do { try finish() } catch { preconditionFailure("patient counts asked for after a temporary file failed: \(error)") }
+        guard group < single.count else { return PatientSet() }
+        var byWards: [[Int]: Int] = [:]
+        if let n = single[group][ward] { byWards[[ward]] = n }
+        for (wards, n) in several[group] where wards.contains(ward) { byWards[wards] = n }
+        return PatientSet(byWards: byWards)
+    }
+
+    private static func failed(_ reason: String) -> OutputError {
+        OutputError(file: "a temporary file of the patient counts", reason: reason, consequence: "no report was written")
+    }
+
+    /// One sorted run read a block at a time (or the buffer, read in place).
+    private struct RunReader {
+        private let file: UnsafeMutablePointer<FILE>?
+        private var next: Int, remaining: Int
+        private let block: Int
+        private var entries: [Entry]
+        private var at = 0
+        private(set) var current: Entry?
+
+        init(file: UnsafeMutablePointer<FILE>, start: Int, count: Int, block: Int) throws {
+            self.file = file
+            next = start
+            remaining = count
+            self.block = block
+            entries = []
+            _ = try advance()
+        }
+
+        init(entries: [Entry]) {
+            file = nil
+            next = 0
+            remaining = 0
+            block = 0
+            self.entries = entries
+            current = entries.first
+            at = 1
+        }
+
+        /// Moves to the next entry; `false` at the end of the run.
+        mutating func advance() throws -> Bool {
+            if at < entries.count {
+                current = entries[at]
+                at += 1
+                return true
+            }
+            guard let file, remaining > 0 else {
+                current = nil
+                return false
+            }
+            let n = min(block, remaining)
+            entries = [Entry](unsafeUninitializedCapacity: n) { out, count in
+                let read = pread(fileno(file), out.baseAddress, n * MemoryLayout<Entry>.stride, off_t(next * MemoryLayout<Entry>.stride))
+                count = read < 0 ? 0 : read / MemoryLayout<Entry>.stride
+            }
+            guard entries.count == n else { throw PatientTally.failed("read error") }
+            next += n
+            remaining -= n
+            current = entries[0]
+            at = 1
+            return true
+        }
+    }
+}
+
+/// Distinct patients of one group on some wards, kept as how many patients were seen on each combination of wards that
+/// includes one of them: the union of two wards' sets counts a patient seen on both once. Sets are combined only
+/// within one group (`PatientTally`).
+public struct PatientSet: Sendable, Equatable, Codable {
+    /// Patients by the wards (in order) they were seen on.
+    private var byWards: [[Int]: Int] = [:]
+    /// Distinct patients.
+    public private(set) var count = 0
+
+    /// No patients.
+    public init() {}
+
+    init(byWards: [[Int]: Int]) {
+        self.byWards = byWards
+        count = byWards.values.reduce(0, +)
+    }
+
+    /// Whether the set has no patient.
+    public var isEmpty: Bool { count == 0 }
+
+    /// Adds every patient of `other` (a set of the same group).
+    public mutating func formUnion(_ other: PatientSet) {
+        byWards.merge(other.byWards) { a, _ in a }
+        count = byWards.values.reduce(0, +)
+    }
+}

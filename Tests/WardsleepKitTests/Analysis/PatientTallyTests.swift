@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// Distinct patients counted in flat memory: whatever goes to disk, every count is the one a set of patients gives.
+struct PatientTallyTests {
+    /// Random patients on random wards in four groups, against sets: each ward's count and the count of any set of
+    /// wards (a patient on two of them counted once), with the buffer held in memory, spilled a few times, and
+    /// spilled as runs of 8 entries (thousands of runs, merged a block of 64 at a time).
+    @Test(arguments: [PatientTally.defaultMemoryEntries, 1_000, 8])
+    func countsAgreeWithSetsOfPatients(memory: Int) {
+        var random = SampleRandom(seed: UInt64(memory))
+        let tally = PatientTally(groups: 4, memoryEntries: memory)
+        var model: [[Int: Set<PatientID>]] = Array(repeating: [:], count: 4)
+        for step in 0..<60_000 {
+            // A pool that grows along the export, patients seen again now and then, a few wards each.
+            let pool = 50 + step / 4
+            // Numbers spread over 64 bits as HMACs are (so buckets stay small and are sorted by insertion).
+            let n = random.chance(0.3) ? random.next() % 40 : random.next() % UInt64(pool)
+            let p = PatientID(high: n &* 0x9E37_79B9_7F4A_7C15, low: ~n)
+            let ward = Int((p.high &* 31 &+ random.next() % 3) % 9)
+            let group = Int(random.next() % 4)
+            tally.insert(p, group: group, ward: ward)
+            model[group][ward, default: []].insert(p)
+        }
+        #expect(tally.isSpilled == (memory < 10_000))
+        for g in 0..<4 {
+            for w in 0..<10 {
+                #expect(tally.patients(group: g, ward: w).count == (model[g][w]?.count ?? 0), "group \(g) ward \(w)")
+            }
+            for _ in 0..<40 {
+                let wards = (0..<9).filter { _ in random.chance(0.4) }
+                var set = PatientSet()
+                var reference = Set<PatientID>()
+                for w in wards {
+                    set.formUnion(tally.patients(group: g, ward: w))
+                    reference.formUnion(model[g][w] ?? [])
+                }
+                #expect(set.count == reference.count, "group \(g) wards \(wards)")
+            }
+        }
+    }
+
+    /// One patient met in many runs far apart, on the same ward and on others, is still one patient.
+    @Test func aPatientInManyRunsIsCountedOnce() {
+        let tally = PatientTally(groups: 1, memoryEntries: 16)
+        for i in 0..<5_000 {
+            tally.insert(PatientID(i % 2 == 0 ? 1 : 10_000 + i), group: 0, ward: i % 500 == 0 ? 1 : 0)
+        }
+        #expect(tally.isSpilled)
+        var both = tally.patients(group: 0, ward: 0)
+        #expect(both.count == 2_501)
+        both.formUnion(tally.patients(group: 0, ward: 1))
+        #expect(tally.patients(group: 0, ward: 1).count == 1 && both.count == 2_501)
+    }
+
+    /// Without a usable temporary folder the entries stay in memory: the counts are the same.
+    @Test func aTemporaryFolderThatCannotBeUsedLeavesTheCountsRight() {
+        let tally = PatientTally(groups: 1, memoryEntries: 16, temporaryFolder: "/nonexistent/wardsleep-test")
+        for i in 0..<3_000 { tally.insert(PatientID(i % 700), group: 0, ward: 0) }
+        #expect(!tally.isSpilled && tally.patients(group: 0, ward: 0).count == 700)
+    }
+
+    /// The runs on disk hold patients' keyed numbers and ward numbers, never the identifier: a run's file holds no
+    /// byte string of any identifier read.
+    @Test func theRunsHoldNoIdentifier() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wardsleep-tally-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let p = try Pseudonymiser(keyText: testKey, source: .environment)
+        let tally = PatientTally(groups: 1, memoryEntries: 16, temporaryFolder: folder)
+        for i in 0..<200 { tally.insert(p.patientID(for: ArraySlice(Array("94347659\(10 + i % 90)".utf8))), group: 0, ward: 0) }
+        #expect(tally.isSpilled)
+        // The file is unlinked at once: nothing is left in the folder, during the run or after.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        #expect(tally.patients(group: 0, ward: 0).count == 90)
+    }
+
+    /// Hypnotic patients and protected-sleep uptake, counted on disk from the first few entries, give exactly what
+    /// they give in memory.
+    @Test func analysesGiveTheSameCountsOnDisk() {
+        let study = testStudy()
+        let formulary = Formulary.builtIn()
+        let inMemory = HypnoticUse(formulary: formulary), onDisk = HypnoticUse(formulary: formulary, memoryPatients: 8)
+        let plansInMemory = UptakeTally(), plansOnDisk = UptakeTally(memoryPatients: 8)
+        var random = SampleRandom(seed: 44)
+        let drug = formulary.index(named: "zopiclone")!
+        let start = CalendarDay(year: 2018, month: 1, day: 1)!
+        for i in 0..<20_000 {
+            let day = start.adding(days: Int(random.next() % 600))
+            let ward = Int(random.next() % UInt64(study.wards.count))
+            let patient = PatientID(random.next() % 3_000)
+            let timing = EventTiming(day: day, time: nil, periods: study.periods(forWard: ward), window: study.protectedWindow)
+            let r = HypnoticAdministrationRecord(day: day, time: nil, ward: ward, patient: patient, drug: drug, doseMg: 7.5,
+                                                 status: random.chance(0.1) ? .refused : .given, prn: random.chance(0.5), timing: timing)
+            inMemory.hypnoticAdministration(r)
+            onDisk.hypnoticAdministration(r)
+            let plan = SleepPlanRecord(night: day, ward: ward, patient: patient, protected: i % 3 != 0, decidedBy: [],
+                                       patientInvolved: nil, carerInvolved: nil, period: timing.period)
+            plansInMemory.sleepPlan(plan)
+            plansOnDisk.sleepPlan(plan)
+        }
+        #expect(inMemory.doses == onDisk.doses && !inMemory.doses.isEmpty)
+        #expect(inMemory.doses.values.contains { $0.values.contains { $0.prnPatients.count > 100 } })
+        let a = plansInMemory.uptake, b = plansOnDisk.uptake
+        #expect(a.wards == b.wards && a.study == b.study && a.study.patients.count > 1_000)
+    }
+}
