@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
 
         Examples:
           wardsleep bench --rows 500000,5000000 --keep .build/bench
+          wardsleep bench --rows 500k,5M --patients 1000000   # patients grow with the rows
           wardsleep bench --rows 1M,10M --export observations
           wardsleep bench --rows 100k,1M --export incidents
           wardsleep bench --rows 500k,5M --export sleep-plans
@@ -45,6 +46,9 @@ struct Bench: ParsableCommand {
 
     @Option(name: .customLong("key-file"), help: "A file holding the pseudonymisation key (otherwise WARDSLEEP_KEY).")
     var keyFile: String?
+
+    @Option(name: .long, help: "Distinct patients a generated administrations export names, each row one of them at random (at most 1,000,000; default: about one per 20 rows, a few dozen at a time), to measure memory as patients grow with the rows.")
+    var patients: Int?
 
     @Option(name: .long, help: "Random seed of the generated studies.")
     var seed: UInt64 = BenchmarkStudy.defaultSeed
@@ -83,6 +87,14 @@ struct Bench: ParsableCommand {
         guard BenchmarkStudy.Export(rawValue: export) != nil else {
             throw ValidationError("--export must be administrations, observations, incidents, sleep-plans or feedback.")
         }
+        if let patients {
+            guard (1...BenchmarkStudy.maximumPatients).contains(patients) else {
+                throw ValidationError("--patients takes 1 to 1000000 patients, not \(patients).")
+            }
+            guard export == BenchmarkStudy.Export.administrations.rawValue else {
+                throw ValidationError("--patients applies to --export administrations only.")
+            }
+        }
         guard ParseOnlyPass.Parser(rawValue: parser) != nil else { throw ValidationError("--parser must be libcsv or reader.") }
         if parseOnly == nil && rows == nil && folder == nil && study == nil {
             throw ValidationError("Give --rows N to measure a generated study, or a study folder.")
@@ -103,6 +115,7 @@ struct Bench: ParsableCommand {
             options.study = folder ?? study
             options.keyFile = keyFile
             options.seed = seed
+            options.patients = patients
             options.export = BenchmarkStudy.Export(rawValue: export) ?? .administrations
             let results = try Benchmark.run(options) { line in
                 print(line)

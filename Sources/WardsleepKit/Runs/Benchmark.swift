@@ -80,6 +80,9 @@ public enum Benchmark {
         public var seed: UInt64 = BenchmarkStudy.defaultSeed
         /// The export generated for `rows`.
         public var export = BenchmarkStudy.Export.administrations
+        /// Distinct patients a generated administrations export draws its rows from at random (`nil`: about one per
+        /// 20 rows, in a sliding window).
+        public var patients: Int?
         /// Cores on this machine.
         public var cores = ProcessInfo.processInfo.activeProcessorCount
 
@@ -122,7 +125,8 @@ public enum Benchmark {
             let folder = options.keep.map { ($0 as NSString).appendingPathComponent("rows-\(n)") } ?? "\(work)/rows-\(n)"
             let clock = ContinuousClock()
             var written: BenchmarkStudy.Written?
-            let took = try clock.measure { written = try BenchmarkStudy.write(to: folder, rows: n, seed: options.seed, export: options.export) }
+            let took = try clock.measure { written = try BenchmarkStudy.write(to: folder, rows: n, seed: options.seed, export: options.export,
+                                                                                     patients: options.patients) }
             guard let written else { continue }
             report("generated \(written.export): \(NumberFormat.grouped(n)) rows, \(NumberFormat.fixed(Double(written.bytes) / 1e6, 1)) MB "
                    + "in \(NumberFormat.fixed(took.seconds, 2)) s")

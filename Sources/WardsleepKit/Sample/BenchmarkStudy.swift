@@ -65,13 +65,17 @@ public enum BenchmarkStudy {
         }
     }
 
-    /// Writes `study.yaml` and the export of `rows` data rows into `folder` (created if needed; files replaced).
+    /// The most distinct patients an administrations export can name (`--patients`).
+    public static let maximumPatients = 1_000_000
+
+    /// Writes `study.yaml` and the export of `rows` data rows into `folder` (created if needed; files replaced). With
+    /// `patients`, the administrations export draws each row's patient at random from that many (see `write`).
     @discardableResult
-    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export) throws -> Written {
+    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export, patients: Int? = nil) throws -> Written {
         guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch export {
-        case .administrations: return try write(to: folder, rows: rows, seed: seed)
+        case .administrations: return try write(to: folder, rows: rows, seed: seed, patients: patients)
         case .observations: return try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
         case .incidents: return try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed)
         case .sleepPlans: return try BenchmarkSleepPlans.write(to: folder, rows: rows, seed: seed)
@@ -80,14 +84,20 @@ public enum BenchmarkStudy {
     }
 
     /// Writes `study.yaml` and `hypnotics.csv` with `rows` data rows into `folder` (created if needed; both replaced).
+    /// Rows name about one distinct patient per 20 rows, from a window of 40 that slides along the export; with
+    /// `patients` (1 to `maximumPatients`), each row names one of that many at random instead, as an export in no
+    /// useful order would, and the distinct patients grow with the rows up to that many.
     @discardableResult
-    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed) throws -> Written {
+    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, patients: Int? = nil) throws -> Written {
         guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
+        if let patients, !(1...maximumPatients).contains(patients) {
+            throw ConfigurationError(file: "bench", keyPath: "--patients", message: "expected 1 to \(NumberFormat.grouped(maximumPatients)) patients, found \(patients)")
+        }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let yaml = (folder as NSString).appendingPathComponent("study.yaml")
         let export = (folder as NSString).appendingPathComponent("hypnotics.csv")
         try Data(studyYAML(rows: rows).utf8).write(to: URL(fileURLWithPath: yaml))
-        let bytes = try writeExport(export, rows: rows, seed: seed)
+        let bytes = try writeExport(export, rows: rows, seed: seed, patients: patients)
         return Written(folder: folder, export: export, rows: rows, bytes: bytes)
     }
 
@@ -138,7 +148,7 @@ public enum BenchmarkStudy {
     ]
 
     /// Writes the export and returns its size in bytes.
-    static func writeExport(_ path: String, rows: Int, seed: UInt64) throws -> Int {
+    static func writeExport(_ path: String, rows: Int, seed: UInt64, patients pool: Int? = nil) throws -> Int {
         try ByteSink.write(to: path) { sink, pieces in
             let headerPiece = pieces.add(CSVOutput.exportLine(header))
             let days = lastDay.dayNumber - firstDay.dayNumber + 1
@@ -167,7 +177,7 @@ public enum BenchmarkStudy {
                 sink.digits2(hour)
                 sink.byte(UInt8(ascii: ":"))
                 sink.digits2(minute)
-                let patient = i &* patients / rows + Int((r1 >> 24) % UInt64(window))
+                let patient = pool.map { Int((r2 >> 48 ^ r1 >> 30) % UInt64($0)) } ?? i &* patients / rows + Int((r1 >> 24) % UInt64(window))
                 let ward = bedWard[Int((UInt64(truncatingIfNeeded: patient &* 2_654_435_761) >> 7) % UInt64(bedWard.count))]
                 sink.put(arena, wardPieces[ward])
                 sink.nhsNumber(patient % 1_000_000)
