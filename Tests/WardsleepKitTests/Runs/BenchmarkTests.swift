@@ -39,6 +39,23 @@ import Testing
         #expect((100...160).contains(patients.count), "\(patients.count) patients")
     }
 
+    /// With a number of patients, every row names one of them at random: the distinct patients grow with the rows up
+    /// to that many, and every row is still accepted.
+    @Test func patientsDrawnAtRandomFromAPool() throws {
+        let dir = TempFolder()
+        for (rows, pool) in [(2_000, 50), (20_000, 1_000_000)] {
+            let w = try BenchmarkStudy.write(to: dir.path, rows: rows, export: .administrations, patients: pool)
+            let lines = try #require(dir.read("hypnotics.csv")).split(separator: "\n").dropFirst()
+            #expect(lines.count == rows && w.rows == rows)
+            let patients = Set(lines.map { $0.split(separator: ",")[2] })
+            // 50 of 50; about 1,000,000 × (1 − e^(−0.02)) ≈ 19,800 of a million.
+            #expect(pool == 50 ? patients.count == 50 : (19_600...19_950).contains(patients.count), "\(patients.count) patients")
+            let r = try runWardsleep(["validate", dir.path], environment: ["WARDSLEEP_KEY": testKey])
+            #expect(r.out.contains("\(NumberFormat.grouped(rows)) rows read, \(NumberFormat.grouped(rows)) accepted, 0 quarantined"), "\(r.out)")
+        }
+        #expect(throws: ConfigurationError.self) { try BenchmarkStudy.write(to: dir.path, rows: 10, export: .administrations, patients: 0) }
+    }
+
     @Test func validateAcceptsEveryGeneratedRow() throws {
         let dir = TempFolder()
         try BenchmarkStudy.write(to: dir.path, rows: 2_000)
@@ -265,6 +282,12 @@ import Testing
         let rows = try runWardsleep(["bench", "--rows", "0"])
         #expect(rows.status == 64)
         #expect(rows.err.contains("--rows takes row counts such as 500000,5000000 or 500k,5M, not 0."), "\(rows.err)")
+        for (arguments, message) in [(["--patients", "0"], "--patients takes 1 to 1000000 patients, not 0."),
+                                     (["--patients", "2000000"], "--patients takes 1 to 1000000 patients, not 2000000."),
+                                     (["--patients", "10", "--export", "incidents"], "--patients applies to --export administrations only.")] {
+            let r = try runWardsleep(["bench", "--rows", "1000"] + arguments)
+            #expect(r.status == 64 && r.err.contains(message), "\(arguments): \(r.err)")
+        }
         let nothing = try runWardsleep(["bench"])
         #expect(nothing.status == 64)
         #expect(nothing.err.contains("Give --rows N to measure a generated study, or a study folder."), "\(nothing.err)")
