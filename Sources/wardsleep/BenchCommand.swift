@@ -112,7 +112,7 @@ struct Bench: ParsableCommand {
             options.rows = try rowCounts()
             options.threads = try threadSettings()
             options.keep = keep
-            options.study = folder ?? study
+            options.study = try (folder ?? study).map(StudyFolder.argument)
             options.keyFile = keyFile
             options.seed = seed
             options.patients = patients

@@ -33,6 +33,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            let study = try self.study.map(StudyFolder.argument)
             guard let path = ledger ?? study.map(RunLedger.defaultPath(forStudy:)) else { return .usage }
             guard FileManager.default.fileExists(atPath: path) else {
                 print("no runs recorded yet (\(path) does not exist)")

@@ -127,7 +127,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let logger = output.logger()
         try runReporting {
-            var o = RunOptions(studyFolder: options.study, outFolder: out, keyFile: options.keyFile, unsuppressed: unsuppressed,
+            var o = RunOptions(studyFolder: try StudyFolder.argument(options.study), outFolder: out, keyFile: options.keyFile, unsuppressed: unsuppressed,
                                timestamp: timestamp ? Date() : nil)
             o.scope = try scope()
             o.ifChanged = ifChanged

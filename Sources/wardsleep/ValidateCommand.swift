@@ -26,7 +26,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let outcome = try StudyValidation.validate(folder: options.study, keyFile: options.keyFile,
+            let outcome = try StudyValidation.validate(folder: try StudyFolder.argument(options.study), keyFile: options.keyFile,
                                                        environment: ProcessInfo.processInfo.environment,
                                                        showProblems: show, quarantineFolder: quarantine,
                                                        threads: threading.threads)

@@ -2,6 +2,19 @@ import Foundation
 
 /// Finds each file a study names inside the study folder, and refuses anything that would read outside it.
 public enum StudyFolder {
+    /// The study folder a command was given: the folder itself, or the folder of a `study.yaml` named instead (as an
+    /// analyst may type `wardsleep run data/sample/study.yaml`). Any other file is a `UsageError` naming the folder
+    /// wanted.
+    public static func argument(_ path: String) throws -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return path }
+        let parent = (path as NSString).deletingLastPathComponent
+        if (path as NSString).lastPathComponent == "study.yaml" { return parent.isEmpty ? "." : parent }
+        throw UsageError(option: "DIR", value: path,
+                         message: "is a file; give the study folder, which holds study.yaml and the exports"
+                            + (parent.isEmpty ? "" : ", such as \(parent)"))
+    }
+
     /// The path of an export's file, or `nil` when the export is not supplied (not listed in study.yaml and no file
     /// with the default name). A listed export whose file is missing is an `InputError`; a file name that leaves the
     /// study folder (absolute, `..`, or a symbolic link anywhere on the way pointing outside) is a `ConfigurationError`.

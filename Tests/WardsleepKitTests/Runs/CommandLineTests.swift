@@ -108,6 +108,25 @@ import Testing
         #expect(r2.err == "wardsleep: error: datix.csv: not found in the study folder, but study.yaml lists it at exports.incidents.file\n")
     }
 
+    /// An analyst may name the study's study.yaml instead of its folder: validate, run and history take its folder;
+    /// any other file is refused with exit 64, naming the folder wanted, and nothing is written beside it.
+    @Test func aStudyYAMLNamedInsteadOfItsFolderIsTakenAsTheFolder() throws {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML())
+        dir.write("sleep_plans.csv", "night,ward,patient,protected\n04/03/2019,A1,9434765919,Y\n")
+        let key = ["WARDSLEEP_KEY": testKey]
+        let v = try runWardsleep(["validate", dir.path + "/study.yaml"], environment: key)
+        #expect(v.status == 0 && v.out.contains("sleep_plans.csv: 1 rows read, 1 accepted"), "\(v.err)")
+        let r = try runWardsleep(["run", dir.path + "/study.yaml", "--out", dir.path + "/reports/x", "--quiet"], environment: key)
+        #expect(r.status == 0 && dir.exists("reports/x/summary.md") && dir.exists(".wardsleep/ledger.sqlite"), "\(r.err)")
+        let h = try runWardsleep(["history", "--study", dir.path + "/study.yaml"])
+        #expect(h.status == 0 && h.out.hasPrefix("#1 ") && h.out.contains("success (exit 0)"), "\(h.out) \(h.err)")
+        let other = try runWardsleep(["run", dir.path + "/sleep_plans.csv", "--out", dir.path + "/reports/y"], environment: key)
+        #expect(other.status == 64, "\(other.err)")
+        #expect(other.err.contains("DIR \(dir.path)/sleep_plans.csv: is a file; give the study folder, which holds study.yaml and the exports, such as \(dir.path)"), "\(other.err)")
+        #expect(!dir.exists("reports/y") && !dir.exists("sleep_plans.csv/.wardsleep"))
+    }
+
     @Test func exportsOutsideTheStudyFolderAreRefused() throws {
         let dir = TempFolder()
         dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: ../../etc/passwd }\n"))
