@@ -45,8 +45,8 @@ public final class PatientTally {
     }
 
     /// Entries held in memory before a run goes to disk: 24 bytes each, twice (the buffer, and its sorted copy), so
-    /// 6 MiB at the default.
-    public static let defaultMemoryEntries = 131_072
+    /// 3 MiB at the default; the merge reads the runs a block at a time within the same budget.
+    public static let defaultMemoryEntries = 65_536
     private static let recentSize = 4_096
 
     let groups: Int
@@ -162,6 +162,7 @@ public final class PatientTally {
         if let failure { throw failure }
         guard !finished else { return }
         sortAndDedupe(&buffer)
+        scratch = []
         single = Array(repeating: [:], count: groups)
         several = Array(repeating: [:], count: groups)
         var current: Entry?

@@ -92,7 +92,7 @@ final class PlanSpill {
             throw PlanSpill.failed(String(cString: strerror(errno)))
         }
         rewind(file)
-        let capacity = 65_536
+        let capacity = 16_384
         let buffer = UnsafeMutablePointer<Record>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         while true {

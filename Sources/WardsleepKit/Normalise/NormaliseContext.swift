@@ -12,6 +12,11 @@ public final class NormaliseContext: Sendable {
     /// How each export orders its slash dates (its own `date_format`, else the study's), by `ExportKind.ordinal`.
     let dateOrders: [DateOrder]
 
+    /// The patients met lately, by identifier, shared by every thread (when records carry their patient).
+    private let memo: PatientMemo?
+    /// The same memo, reached by rows without retaining it (it lives as long as the context).
+    private let memoRef: Unmanaged<PatientMemo>?
+
     /// Whether records carry their patient (`PatientID`); `validate`, which counts no patients, checks the cells only
     /// and leaves every record's patient zero, sparing a keyed hash per patient cell.
     let identifiesPatients: Bool
@@ -21,6 +26,8 @@ public final class NormaliseContext: Sendable {
         self.study = study
         self.pseudonymiser = pseudonymiser
         self.identifiesPatients = identifiesPatients
+        memo = identifiesPatients ? pseudonymiser.map(PatientMemo.init) : nil
+        memoRef = memo.map { Unmanaged.passUnretained($0) }
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
         dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
     }
@@ -46,19 +53,21 @@ public final class NormaliseContext: Sendable {
     ///
     /// `patientCell` reads the cell, recording an empty required one in its place among the row's problems, and looks
     /// it up among the patients this chunk has met lately (`cache`). `patient(_:cache:)`, called once the row's other
-    /// fields are read, gives the patient, hashing the identifier (`PatientID`) only when the chunk had not met the
-    /// cell. A row quarantined for another field, or from a ward excluded by design, never reaches the second step, so
-    /// its identifier is never hashed.
+    /// fields are read, gives the patient: from the run's memo of patients met lately (`PatientMemo`, whose slot was
+    /// asked of memory in the first step), else by hashing the identifier (`PatientID`). A row quarantined for another
+    /// field, or from a ward excluded by design, never reaches the second step, so its identifier is never hashed.
     func patientCell(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> PatientCell? {
         guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), pseudonymiser != nil else { return nil }
-        guard identifiesPatients else { return PatientCell(bytes: bytes, seen: PatientCache.Lookup(key: ShortLabelKey(), patient: PatientID(high: 0, low: 0))) }
-        return PatientCell(bytes: bytes, seen: cache.patients.lookup(bytes))
+        guard let memoRef else { return PatientCell(bytes: bytes, seen: PatientCache.Lookup(key: ShortLabelKey(), patient: PatientID(high: 0, low: 0))) }
+        let seen = cache.patients.lookup(bytes)
+        if seen.patient == nil { memoRef._withUnsafeGuaranteedRef { $0.prefetch(bytes) } }
+        return PatientCell(bytes: bytes, seen: seen)
     }
 
     /// The patient of a cell from `patientCell`.
     func patient(_ cell: PatientCell, cache: inout RowLookups) -> PatientID {
         if let known = cell.seen.patient { return known }
-        let id = pseudonymiser!.patientID(for: cell.bytes)
+        let id = memoRef!._withUnsafeGuaranteedRef { $0.id(for: cell.bytes) }
         cache.patients.remember(cell.seen.key, id)
         return id
     }

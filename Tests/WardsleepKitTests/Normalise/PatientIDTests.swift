@@ -66,4 +66,34 @@ struct PatientIDTests {
         }
         #expect(hits > 1_000)  // the one-byte and three-byte cells repeat
     }
+
+    /// The run's memo of patients met lately answers exactly what hashing answers, for identifiers of every shape
+    /// (digits with leading zeros, short codes, long ones it does not keep, spellings normalised alike), met again
+    /// and again, through its shards filling and emptying (300,000 distinct identifiers), from four threads at once.
+    @Test func theMemoAnswersWhatHashingAnswers() async {
+        let memo = PatientMemo(pseudonymiser: pseudonymiser)
+        let shapes = ["0", "00", "0123", "123", "1234567890123456789", "12345678901234567890", "rx123", "RX123", " rx123 ",
+                      "ABCDEFGH", "ABCDEFGHI", "943 476 5919", "943-476-5919", "9434765919"]
+        func check(_ s: String) -> Bool {
+            Array(s.utf8).withUnsafeBufferPointer { memo.id(for: $0[...]) == pseudonymiser.patientID(for: $0[...]) }
+        }
+        for _ in 0..<3 { for s in shapes { #expect(check(s), "\(s)") } }
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for t in 0..<4 {
+                group.addTask {
+                    var random = SampleRandom(seed: UInt64(t))
+                    var wrong = 0
+                    for i in 0..<75_000 {
+                        // New identifiers along the way, and ones met before (by this thread or another).
+                        let n = random.chance(0.5) ? t * 75_000 + i : Int(random.next() % 300_000)
+                        let s = random.chance(0.1) ? "H\(n % 10_000_000)" : String(9_000_000_000 + n)
+                        if !check(s) { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+    }
 }
