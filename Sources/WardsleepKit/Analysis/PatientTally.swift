@@ -51,6 +51,11 @@ public final class PatientTally {
 
     let groups: Int
     private let capacity: Int
+    /// The buffer's length at which it is next compacted: the capacity, or twice what compacting kept when it could
+    /// not go to disk (so sorting stays in proportion to the entries, however many stay in memory).
+    private var limit: Int
+    /// Compactions so far (each a sort of the buffer).
+    private(set) var compactions = 0
     private let temporaryFolder: String?
     private var buffer: [Entry] = []
     /// Where `sortAndDedupe` places the buffer by bucket.
@@ -74,6 +79,7 @@ public final class PatientTally {
     init(groups: Int, memoryEntries: Int = PatientTally.defaultMemoryEntries, temporaryFolder: String? = nil) {
         self.groups = groups
         capacity = max(memoryEntries, 8)
+        limit = capacity
         self.temporaryFolder = temporaryFolder
         recent = Array(repeating: Entry(PatientID(high: 0, low: 0), group: -1, ward: -1), count: PatientTally.recentSize)
     }
@@ -92,28 +98,35 @@ public final class PatientTally {
         recent[slot] = e
         if buffer.isEmpty { buffer.reserveCapacity(capacity) }
         buffer.append(e)
-        if buffer.count >= capacity { compact() }
+        if buffer.count >= limit { compact() }
     }
 
     /// Sorts the buffer and drops its repeats; writes it out as a run once it is more than half full of distinct
     /// entries.
+    /// A write that fails is reported by `finish`; the run stops there, so what is counted after it no longer matters
+    /// and the buffer is simply emptied.
     private func compact() {
+        compactions += 1
         sortAndDedupe(&buffer)
-        guard buffer.count * 2 > capacity, !diskUnavailable, failure == nil else { return }
+        limit = max(capacity, 2 * buffer.count)
+        guard buffer.count * 2 > capacity, !diskUnavailable else { return }
         if file == nil {
             do { file = try TemporaryFile.open(in: temporaryFolder, prefix: "wardsleep-patients", purpose: "") } catch {
                 diskUnavailable = true
                 return
             }
         }
-        let n = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, MemoryLayout<Entry>.stride, $0.count, file) }
-        guard n == buffer.count else {
-            failure = PatientTally.failed(String(cString: strerror(errno)))
-            return
+        if failure == nil {
+            let n = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, MemoryLayout<Entry>.stride, $0.count, file) }
+            if n == buffer.count {
+                runs.append((written, n))
+                written += n
+            } else {
+                failure = PatientTally.failed(String(cString: strerror(errno)))
+            }
         }
-        runs.append((written, n))
-        written += n
         buffer.removeAll(keepingCapacity: true)
+        limit = capacity
     }
 
     /// Sorts `entries` in merge order and drops repeats: a counting pass places each entry in a bucket by the top bits

@@ -54,11 +54,27 @@ struct PatientTallyTests {
         #expect(tally.patients(group: 0, ward: 1).count == 1 && both.count == 2_501)
     }
 
-    /// Without a usable temporary folder the entries stay in memory: the counts are the same.
+    /// Without a usable temporary folder the entries stay in memory: the counts are the same, and the buffer is
+    /// sorted again only once it has doubled (100,000 patients through a buffer of 16: about 13 sorts, not 100,000).
     @Test func aTemporaryFolderThatCannotBeUsedLeavesTheCountsRight() {
         let tally = PatientTally(groups: 1, memoryEntries: 16, temporaryFolder: "/nonexistent/wardsleep-test")
         for i in 0..<3_000 { tally.insert(PatientID(i % 700), group: 0, ward: 0) }
         #expect(!tally.isSpilled && tally.patients(group: 0, ward: 0).count == 700)
+        let many = PatientTally(groups: 1, memoryEntries: 16, temporaryFolder: "/nonexistent/wardsleep-test")
+        for i in 0..<100_000 { many.insert(PatientID(i), group: 0, ward: i % 3) }
+        #expect(many.compactions <= 16, "\(many.compactions) sorts")
+        var all = many.patients(group: 0, ward: 0)
+        all.formUnion(many.patients(group: 0, ward: 1))
+        all.formUnion(many.patients(group: 0, ward: 2))
+        #expect(all.count == 100_000)
+    }
+
+    /// Spilling, the buffer is sorted once per buffer's worth of new entries.
+    @Test func spillingSortsOncePerBuffer() {
+        let tally = PatientTally(groups: 1, memoryEntries: 1_000)
+        for i in 0..<100_000 { tally.insert(PatientID(i), group: 0, ward: 0) }
+        #expect(tally.isSpilled && tally.compactions == 100)
+        #expect(tally.patients(group: 0, ward: 0).count == 100_000)
     }
 
     /// The runs on disk hold patients' keyed numbers and ward numbers, never the identifier: a run's file holds no
