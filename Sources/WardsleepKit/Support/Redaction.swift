@@ -15,13 +15,14 @@
 ///   (`+44 7700 900123`, `0044 20 7946 0018`) → `[phone]`;
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
 ///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`;
-/// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) → `[email]`;
-/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`) →
-///   `[address]`; hospital numbers after `MRN`, `M.R.N.`, `RiO`, `PAS`, `PAS-ID`, `hospital no` or `patient ID`, in
+/// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) or with a comma for the last
+///   dot (`jo@gmail,com`) → `[email]`;
+/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`, and
+///   `Acacia Avenue` without a number) → `[address]`; hospital numbers after `MRN`, `M.R.N.`, `RiO`, `PAS`, `PAS-ID`, `hospital no` or `patient ID`, in
 ///   groups or run together → `[hospital number]`; National Insurance numbers (`QQ 12 34 56 C`) → `[NI number]`.
 ///
 /// Text is compared after Unicode normalisation: non-breaking, narrow and thin spaces count as spaces, full-width
-/// digits and letters as ASCII, soft hyphens and zero-width characters are ignored, and case and accents do not
+/// digits and letters as ASCII, Cyrillic and Greek letters drawn like Latin ones as those (`Мr` with a Cyrillic `М`), soft hyphens and zero-width characters are ignored, and case and accents do not
 /// matter for names. It runs in time linear in the length of the text: one pass over its tokens, each rule looking a
 /// bounded distance ahead, and no regular expressions.
 public struct Redactor: Sendable {
@@ -153,6 +154,7 @@ public struct Redactor: Sendable {
             if found == nil { found = nationalInsurance(&t, at: i) }
             if found == nil { found = streetAddress(&t, at: i) }
             if found == nil { found = titledName(&t, at: i) }
+            if found == nil { found = namedStreet(&t, at: i) }
             if found == nil { found = listedName(&t, at: i) }
             if let m = found {
                 spans.append(m)
@@ -181,13 +183,14 @@ public struct Redactor: Sendable {
 }
 
 extension Redactor {
-    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@`, a title, or an `at`
-    /// that may spell out an e-mail address (a postcode and a hospital number hold digits).
+    /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@`, a title, an `at`
+    /// that may spell out an e-mail address, or a street type (a postcode and a hospital number hold digits).
     /// Most labels hold none, and are returned at once.
     static func mayIdentify(_ text: String) -> Bool {
         if text.unicodeScalars.contains(where: { $0.properties.numericType != nil || $0 == "@" || $0 == "\u{FF20}" }) { return true }
         let folded = RedactionText.fold(text)
         return titles.contains { folded.contains($0) } || looseTitles.contains { folded.contains($0) }
             || ["at ", "(at)", "[at]", "{at}", "<at>"].contains { folded.contains($0) }
+            || namedStreetTypes.contains { folded.contains($0) }
     }
 }

@@ -32,6 +32,11 @@ extension Redactor {
             }
             k += 1
         }
+        // A comma typed for the last dot (`jo@gmail,com`), before a domain's ending.
+        if end == nil, k - 1 > at, t.kind(k - 1) == .word || t.kind(k - 1) == .digits, t.isChar(k, ","), t.kind(k + 1) == .word,
+           t.kind(k + 2) != .word, t.kind(k + 2) != .digits, Redactor.domainEndings.contains(RedactionText.fold(t.text(k + 1))) {
+            end = k + 2
+        }
         return end.map { (i, $0, "[email]") }
     }
 
@@ -93,6 +98,26 @@ extension Redactor {
     ]
     /// The street types that end an address written in lower case (`12 acacia avenue`); the others are too often words.
     static let lowerCaseStreetTypes: Set<String> = ["road", "street", "avenue", "lane", "crescent", "terrace", "mews"]
+
+    /// Street types that name a street without a house number (`lives on Acacia Avenue`), after one or two capitalised
+    /// words; the others are too often words of their own (`Way`, `Park`, `Close`).
+    static let namedStreetTypes: Set<String> = ["road", "street", "avenue", "lane", "crescent", "terrace", "mews", "drive", "gardens", "grove"]
+    /// Words that start a capitalised phrase without naming a street (`The Grove`, `This Road`).
+    static let notStreetNames: Set<String> = ["the", "a", "an", "this", "that", "my", "our", "your", "his", "her", "their", "no", "every", "each", "any", "one"]
+
+    /// A street named without a house number: one or two capitalised words and a capitalised street type (`Acacia
+    /// Avenue`, `Kings Road`) → `[address]`.
+    func namedStreet(_ t: inout RedactionText, at i: Int) -> Span? {
+        guard t.isCapitalised(i), !t.isAllCapitals(i) || t.length(i) == 1, !Redactor.notStreetNames.contains(t.fold(i)),
+              i == 0 || t.kind(i - 1) != .word else { return nil }
+        var k = i + 1
+        for _ in 0..<2 {
+            guard t.kind(k) == .space, t.length(k) <= 2, !t.breaksLine(k), t.isCapitalised(k + 1) else { return nil }
+            if Redactor.namedStreetTypes.contains(t.fold(k + 1)), t.kind(k + 2) != .word { return (i, k + 2, "[address]") }
+            k += 2
+        }
+        return nil
+    }
 
     /// A street address: a house number (`12`, `3a`), one to three words and a street type → `[address]`.
     func streetAddress(_ t: inout RedactionText, at i: Int) -> Span? {

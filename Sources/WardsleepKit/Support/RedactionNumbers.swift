@@ -211,12 +211,15 @@ extension Redactor {
     /// A year at `j` after a separator, not run into a word (`2000mg`): four digits, or two after `-`, `/` or `.`
     /// (`01-Feb-80`), or after a space when `short` (a date of birth: `DOB 1 Feb 80`).
     func year(_ t: RedactionText, at j: Int, mark: Character?, short: Bool = false) -> Int? {
+        // `'80`: two digits after an apostrophe are a year however they are written.
+        if t.isChar(j, "'"), t.kind(j + 1) == .digits, t.length(j + 1) == 2, t.kind(j + 2) != .word { return j + 2 }
         guard t.kind(j) == .digits, t.kind(j + 1) != .word else { return nil }
         let n = t.length(j)
         return n == 4 || (n == 2 && ((mark != nil && mark != ",") || (mark == nil && short))) ? j + 1 : nil
     }
 
-    /// A written date starting at `i`: `1 February 1980`, `1st of Feb, 1980`, `01-Feb-80`, `February 1, 1980`.
+    /// A written date starting at `i`: `1 February 1980`, `1st of Feb, 1980`, `01-Feb-80`, `1 Feb '80`,
+    /// `February 1, 1980`, `Feb-01-1980`, `Feb/01/80`.
     func writtenDate(_ t: inout RedactionText, at i: Int, floor: Int) -> Span? {
         var end: Int?
         if let afterDay = day(&t, at: i), var s1 = dateSeparator(t, at: afterDay) {
@@ -228,9 +231,17 @@ extension Redactor {
                 if end == nil, birthMarker(&t, before: i, floor: floor) != nil { end = year(t, at: s2.next, mark: s2.mark, short: true) }
             }
         } else if t.fold(i) != "may" || t.isCapitalised(i),  // "you may 2 ..." is not May
-                  let afterMonth = month(&t, at: i), let s1 = dateSeparator(t, at: afterMonth), s1.mark != ",",
-                  let afterDay = day(&t, at: s1.next), let s2 = dateSeparator(t, at: afterDay), s2.mark == nil || s2.mark == "," {
-            end = t.kind(s2.next) == .digits && t.length(s2.next) == 4 && t.kind(s2.next + 1) != .word ? s2.next + 1 : nil
+                  let afterMonth = month(&t, at: i),
+                  // `Feb.01.1980`: the month's own full stop is the first mark.
+                  let s1 = dateSeparator(t, at: afterMonth) ?? (t.isChar(afterMonth - 1, ".") && t.kind(afterMonth) == .digits ? (afterMonth, ".") : nil),
+                  s1.mark != ",",
+                  let afterDay = day(&t, at: s1.next), let s2 = dateSeparator(t, at: afterDay) {
+            if s2.mark == nil || s2.mark == "," {
+                end = t.kind(s2.next) == .digits && t.length(s2.next) == 4 && t.kind(s2.next + 1) != .word ? s2.next + 1 : nil
+            } else if s2.mark == s1.mark {
+                // The same mark twice (`Feb-01-1980`, `Feb/01/80`): a year of four digits or two.
+                end = year(t, at: s2.next, mark: s2.mark)
+            }
         }
         guard let end else { return nil }
         if let marker = birthMarker(&t, before: i, floor: floor) { return (marker.consume ? marker.start : i, end, "[date of birth]") }

@@ -65,6 +65,7 @@ struct RedactionText {
         let scalars = ch.unicodeScalars
         if scalars.allSatisfy({ $0.properties.generalCategory == .format }) && !ch.isWhitespace { return nil }
         guard scalars.count == 1, let u = scalars.first else { return ch }
+        if let latin = RedactionText.latinLookalikes[u.value] { return Character(latin) }
         switch u.value {
         case 0xFF01...0xFF5E: return Character(Unicode.Scalar(UInt8(u.value - 0xFEE0)))  // full-width ASCII
         case 0x2010...0x2015, 0x2212, 0xFE63: return "-"
@@ -72,6 +73,20 @@ struct RedactionText {
         default: return ch
         }
     }
+
+    /// Cyrillic and Greek letters drawn like Latin ones (`М`, `а`, `Ο`), read as those: `Мr Smith` written with a
+    /// Cyrillic `М` is `Mr Smith` to a reader, so it is to the redactor.
+    static let latinLookalikes: [UInt32: Unicode.Scalar] = {
+        let pairs: [(String, String)] = [
+            ("АВЕЅІЈКМНОРСТХУ", "ABESIJKMHOPCTXY"), ("аеіјорсѕухԁһԛԝ", "aeijopcsyxdhqw"),
+            ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX"), ("οκνρ", "okvp"),
+        ]
+        var map: [UInt32: Unicode.Scalar] = [:]
+        for (from, to) in pairs {
+            for (f, t) in zip(from.unicodeScalars, to.unicodeScalars) { map[f.value] = t }
+        }
+        return map
+    }()
 
     /// The text of token `t` (normalised).
     func text(_ t: Int) -> String { String(chars[tokens[t].start..<tokens[t].end]) }
@@ -86,8 +101,9 @@ struct RedactionText {
 
     /// Case, diacritics and width ignored (compatibility decomposition): `Zoë`, `ZOE` and `ＺＯＥ` fold alike.
     static func fold(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars.filter {
-            $0.properties.generalCategory != .nonspacingMark && $0.properties.generalCategory != .format
+        String(String.UnicodeScalarView(s.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars.compactMap {
+            guard $0.properties.generalCategory != .nonspacingMark && $0.properties.generalCategory != .format else { return nil }
+            return latinLookalikes[$0.value] ?? $0
         }))
     }
 

@@ -185,7 +185,31 @@ import Testing
     @Test func emailAddresses() {
         #expect(redactor.redact("email jo.bloggs@example.nhs.uk.") == "email [email].")
         #expect(redactor.redact("a@b") == "a@b")
+        #expect(redactor.redact("write to jo@gmail,com please") == "write to [email] please")
+        #expect(redactor.redact("jo@gmail, then home") == "jo@gmail, then home")  // a comma, then no domain ending
         #expect(redactor.redact("ｊｏ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "[email]")
+    }
+
+    /// Forms found passing by the redaction probe: month first with a mark between every part, a year after an
+    /// apostrophe, Cyrillic and Greek letters drawn like Latin ones, a street named without a number.
+    @Test func fourthProbeLeaks() {
+        let r = Redactor(names: ["Sarah Connor"])
+        let cases: [(String, String)] = [
+            ("DOB Feb-01-1980, admitted", "[date of birth], admitted"), ("seen Feb/01/80 by", "seen [date] by"),
+            ("seen Feb.01.1980", "seen [date]"), ("DOB 1st Feb '80", "[date of birth]"), ("born 3 March '56.", "born [date of birth]."),
+            ("\u{041C}r Smith was kind", "[name] was kind"),  // Cyrillic М
+            ("thanks to Mr\u{0455} Jones", "thanks to [name]"),  // Cyrillic ѕ
+            ("\u{039C}rs Okafor", "[name]"),  // Greek Μ
+            ("S\u{0430}rah Connor visited", "[name] visited"),  // a listed name with a Cyrillic а
+            ("she lives on Acacia Avenue near", "she lives on [address] near"), ("moved to Kings Road.", "moved to [address]."),
+            ("from Upper Park Lane", "from [address]"),
+        ]
+        for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
+        let prose = [
+            "The Grove was quiet", "down the road", "Road works outside", "this Street is loud", "Feb 1980 was cold",
+            "Мама приходила", "the dog's '80s song", "Main road closed",
+        ]
+        for text in prose { #expect(r.redact(text) == text, "\(text)") }
     }
 
     @Test func linearOnAdversarialText() {
