@@ -189,7 +189,8 @@ struct HeaderPass {
         if block.count >= 3, block[0] == 0xEF, block[1] == 0xBB, block[2] == 0xBF { start = 3; bom = true }
         if let foreign = ForeignFormat.sniff(block[start...]) { throw InputError(file: spec.file, message: foreign.message) }
         var record: CSVRecord?
-        let parser = try CSVChunkParser(displayName: spec.file) { r in if record == nil { record = CSVRecord(r) } }
+        // Records before `header_line` (a report title, an export date) are read and passed over.
+        let parser = try CSVChunkParser(displayName: spec.file) { r in if record == nil && r.line >= spec.headerLine { record = CSVRecord(r) } }
         var at = start, blockStart = 0
         while record == nil {
             if at - blockStart >= block.count {
@@ -206,7 +207,10 @@ struct HeaderPass {
             at = blockStart + upTo
         }
         if record == nil { try parser.finish() }
-        guard let record else { throw InputError(file: spec.file, message: "the file has no header row") }
+        guard let record else {
+            throw InputError(file: spec.file, message: spec.headerLine == 1 ? "the file has no header row"
+                                 : "the file has no header row on line \(spec.headerLine) (header_line) or after")
+        }
         if parser.lastWasCR, at < input.size, try input.bytes(at, at + 1) == [0x0A] { at += 1 }
         if let stray = record.unbalancedQuote(headerFields: record.fieldCount) {
             let runsOn = stray.endLine > stray.openLine ? "runs on to line \(stray.endLine) (\(stray.evidence))" : "never closes"
@@ -221,8 +225,8 @@ struct HeaderPass {
         } catch var error as ConfigurationError {
             // Title lines above the header (a report name, an export date): say which line has the columns.
             if let line = try laterHeaderLine(input, spec: spec) {
-                error.message += "; line \(line) has the columns study.yaml names: delete the line\(line == 2 ? "" : "s") above it "
-                    + "(a title or an export date is not part of the table)"
+                error.message += "; line \(line) has the columns study.yaml names: set exports.\(spec.kind.rawValue).header_line: \(line) "
+                    + "in study.yaml, or delete the line\(line == 2 ? "" : "s") above it (a title or an export date is not part of the table)"
             }
             throw error
         }
@@ -233,13 +237,13 @@ struct HeaderPass {
 
 extension HeaderPass {
     /// The line, among the first six records of the file, whose labels match the columns study.yaml names, when the
-    /// first record's do not; `nil` when none does.
+    /// record on `header_line` does not; `nil` when none does.
     static func laterHeaderLine(_ input: ChunkSource, spec: ExportSpec) throws -> Int? {
         var records: [CSVRecord] = []
         let parser = try CSVChunkParser(displayName: spec.file) { r in if records.count < 6 { records.append(CSVRecord(r)) } }
         let block = try input.bytes(0, min(input.size, 64 * 1024))
         try? block.withUnsafeBytes { try parser.feed($0) }
-        for r in records.dropFirst() {
+        for r in records where r.line != spec.headerLine {
             let labels = (0..<r.fieldCount).map { TextDecoding.decode(r.field($0).trimmingWhitespace()).0 }
             if (try? ExportHeader(labels: labels, spec: spec, file: spec.file)) != nil { return r.line }
         }

@@ -96,6 +96,12 @@ extension StudyBuilder {
             guard let d = DateOrder(rawValue: f.lowercased()) else { throw fail("\(at).date_format", "expected dmy, mdy or iso, found \"\(f)\"") }
             spec.dateFormat = d
         }
+        if let line = e.header_line {
+            guard (1...100).contains(line) else {
+                throw fail("\(at).header_line", "expected the line the column names are on, from 1 to 100, found \(line)")
+            }
+            spec.headerLine = line
+        }
         if let leave = e.obd_includes_leave {
             guard kind == .occupancy else { throw fail("\(at).obd_includes_leave", "belongs to the occupancy export") }
             spec.obdIncludesLeave = leave

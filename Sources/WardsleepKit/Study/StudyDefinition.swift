@@ -223,6 +223,9 @@ public struct ExportSpec: Sendable, Codable {
     /// Whether occupied bed days count beds of patients on leave (occupancy; `obd_includes_leave`, default true). When
     /// false, each day's exposure is `occupied_beds − leave_beds`.
     public var obdIncludesLeave = true
+    /// The line the column names are on (`header_line`, default 1): lines above it (a report title, an export date)
+    /// are not part of the table and are skipped; line numbers stay the file's own.
+    public var headerLine = 1
 
     /// Default settings for an export study.yaml does not list.
     public init(kind: ExportKind, listed: Bool = false, file: String? = nil, columns: [String: String] = [:],

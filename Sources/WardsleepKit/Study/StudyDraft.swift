@@ -24,6 +24,8 @@ public enum StudyDraft {
         public var score = 0
         /// Data rows read.
         public var rows = 0
+        /// The line the header is on (below a title or an export date when over 1).
+        public var headerLine = 1
         /// `utf-8` or `windows-1252`.
         public var encoding = "utf-8"
         /// Dates that can only be day first, only month first, other slash dates (either way), and ISO dates.
@@ -119,12 +121,9 @@ public enum StudyDraft {
                         if titleLines > 5 { throw InputError(file: file, message: "not recognised") }
                         return
                     }
-                    if titleLines > 0 {
-                        throw InputError(file: file, message: "its header is on line \(record.line), below \(titleLines == 1 ? "a line" : "\(titleLines) lines") "
-                                         + "that \(titleLines == 1 ? "is" : "are") not part of the table (a title, an export date); "
-                                         + "delete \(titleLines == 1 ? "it" : "them") and run init again")
-                    }
                     var e = Export(file: file, kind: kind, hypnotics: h, score: score)
+                    // Lines above the header (a report title, an export date) are skipped by `header_line`.
+                    e.headerLine = record.line
                     var used = Set<Int>()
                     for f in kind.fields(hypnotics: h) {
                         guard let i = labels.indices.first(where: { !used.contains($0) && HeaderNames.field(for: labels[$0], in: kind, hypnotics: h) == f.name })

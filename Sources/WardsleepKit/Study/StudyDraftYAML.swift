@@ -197,6 +197,9 @@ extension StudyDraft {
         var y = "  \(e.kind.rawValue):\n"
         y += "    file: \(q(e.file))   # \(rows(e.rows)); encoding \(e.encoding)"
         y += e.encoding == "utf-8" ? "\n" : " (read as such; no setting needed)\n"
+        if e.headerLine > 1 {
+            y += "    header_line: \(e.headerLine)   # the column names are on line \(e.headerLine): the line\(e.headerLine == 2 ? "" : "s") above (a title, an export date) are skipped\n"
+        }
         y += exportDateFormat(e, study: order)
         if e.kind == .hypnotics { y += "    kind: \(e.hypnotics.rawValue)   # from the headers\n" }
         if !e.columns.isEmpty {

@@ -124,8 +124,9 @@ struct ExportFile: Decodable {
     var obd_includes_leave: Bool?
     var date_format: String?
     var labels: [String: String]?
+    var header_line: Int?
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format, labels
+        case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format, labels, header_line
     }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
@@ -139,6 +140,7 @@ struct ExportFile: Decodable {
         obd_includes_leave = try c.decodeIfPresent(Bool.self, forKey: .obd_includes_leave)
         date_format = try c.decodeIfPresent(String.self, forKey: .date_format)
         labels = try c.decodeIfPresent([String: String].self, forKey: .labels)
+        header_line = try c.decodeIfPresent(Int.self, forKey: .header_line)
     }
 }
 

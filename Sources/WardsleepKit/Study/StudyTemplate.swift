@@ -47,6 +47,7 @@ public enum StudyTemplate {
                                                   #   status, description (never copied to any output)]
         columns: { id: Ref, date: "Incident date", time: Time, ward: "Location (exact)", category: Category,
                    severity: "Harm level" }
+        # header_line: 3   # when the column names are below a title or an export date: the lines above are skipped
         # Local category labels -> canonical names. Leave out to use the labels as they are; when given, a label
         # not listed is quarantined.
         categories: { "Violence and aggression": violence, "Self harm": self_harm }

@@ -218,11 +218,33 @@ import Testing
         #expect(accounting(r.out)! == (2, 1, 1), "\(r.out.prefix(600))")
     }
 
-    /// Title lines above the header: the configuration error names the line that has the columns.
-    @Test func titleLinesAboveTheHeaderAreNamed() throws {
-        let r = try validate(study(row("Incident report for the trust\nExported 01/09/2019\n") + header
-            + row("I1,05/03/2019,02:10,A1,Self harm\n")))
-        #expect(r.status == 2 && r.err.contains("line 3 has the columns study.yaml names: delete the lines above it"), "\(r.err)")
+    /// Title lines above the header: the configuration error names the line that has the columns and the setting that
+    /// skips the lines above it; with `header_line` set, they are skipped, every row is read, and a problem is reported
+    /// on the file's own line.
+    @Test func titleLinesAboveTheHeaderAreNamedAndSkipped() throws {
+        let titled = row("Incident report for the trust\nExported 01/09/2019\n") + header
+            + row("I1,05/03/2019,02:10,A1,Self harm\nI2,31/02/2019,02:10,A1,Self harm\n")
+        let r = try validate(study(titled))
+        #expect(r.status == 2 && r.err.contains("line 3 has the columns study.yaml names: set exports.incidents.header_line: 3 in "
+                                                + "study.yaml, or delete the lines above it"), "\(r.err)")
+        let dir = study(titled)
+        dir.write("study.yaml", studyYAML("""
+        exports:
+          incidents: { file: incidents.csv, header_line: 3, categories: { "Self harm": self_harm } }
+        quality: { max_quarantined_percent: 50 }
+
+        """))
+        let skipped = try validate(dir)
+        #expect(skipped.status == 0 && accounting(skipped.out)! == (2, 1, 1), "\(skipped.out) \(skipped.err)")
+        #expect(skipped.out.contains("incidents.csv:5: column \"date\""), "\(skipped.out)")
+        // A header_line past the header, or past the end of the file, is said as such.
+        dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: incidents.csv, header_line: 9 }\n"))
+        let past = try validate(dir)
+        #expect(past.status == 3 && past.err.contains("the file has no header row on line 9 (header_line) or after"), "\(past.err)")
+        dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: incidents.csv, header_line: 0 }\n"))
+        let zero = try validate(dir)
+        #expect(zero.status == 2 && zero.err.contains("exports.incidents.header_line: expected the line the column names are on, from 1 to 100, found 0"),
+                "\(zero.err)")
     }
 
     /// An incident given on two rows (an export with one row per person involved): the second is quarantined, so the

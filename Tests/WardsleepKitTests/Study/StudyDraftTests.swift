@@ -30,17 +30,22 @@ import Testing
         #expect(HeaderNames.field(for: "Unit", in: .hypnotics, hypnotics: .administrations) == "dose_unit")
     }
 
-    /// An export with title lines above its header (a report name, an export date) is named with the line its header
-    /// is on, not left out as "not recognised".
-    @Test func titleLinesAboveTheHeaderAreSaid() throws {
+    /// An export with title lines above its header (a report name, an export date) is drafted with `header_line` set to
+    /// the line its header is on, and the study drafted validates.
+    @Test func titleLinesAboveTheHeaderAreSkippedByTheDraft() throws {
         let dir = TempFolder()
         dir.write("raw/incidents.csv", "Incident report,,,,\nExported 01/09/2019,,,,\nRef,Incident date,Time,Location (exact),Category\n"
                   + "I1,05/03/2019,02:10,A1,Self harm\n")
         dir.write("raw/notes.csv", "a,b\n1,2\n")
         let scan = try StudyDraft.scan(folder: dir.path + "/raw")
-        #expect(scan.exports.isEmpty)
-        #expect(scan.skipped == ["incidents.csv: its header is on line 3, below 2 lines that are not part of the table (a title, an export "
-                                 + "date); delete them and run init again", "notes.csv"], "\(scan.skipped)")
+        #expect(scan.exports.map(\.kind) == [.incidents] && scan.exports.first?.headerLine == 3 && scan.exports.first?.rows == 1)
+        #expect(scan.skipped == ["notes.csv"], "\(scan.skipped)")
+        let r = try runWardsleep(["init", dir.path + "/study", "--from-exports", dir.path + "/raw"])
+        #expect(r.status == 0, "\(r.err)")
+        let yaml = try #require(dir.read("study/study.yaml"))
+        #expect(yaml.contains("    header_line: 3   # the column names are on line 3: the lines above (a title, an export date) are skipped"), "\(yaml)")
+        let v = try runWardsleep(["validate", dir.path + "/study"])
+        #expect(v.out.contains("incidents.csv: 1 rows read, 1 accepted, 0 quarantined"), "\(v.out) \(v.err)")
     }
 
     /// The sample's observation log, drafted on its own, loads and validates as an observation log.
