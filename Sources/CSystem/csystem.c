@@ -19,11 +19,12 @@ int ws_rename_exchange(const char *a, const char *b) {
 #endif
 }
 
-int ws_keep_freed_memory(int mapping_threshold, int trim_threshold) {
+int ws_keep_freed_memory(int mapping_threshold, int trim_threshold, int arenas) {
 #if defined(__GLIBC__)
-    return mallopt(M_MMAP_THRESHOLD, mapping_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+    return mallopt(M_MMAP_THRESHOLD, mapping_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1
+        && mallopt(M_ARENA_MAX, arenas) == 1;
 #else
-    (void)mapping_threshold; (void)trim_threshold;
+    (void)mapping_threshold; (void)trim_threshold; (void)arenas;
     return 0;
 #endif
 }

@@ -6,9 +6,10 @@
 int ws_rename_exchange(const char *a, const char *b);
 
 /// Keeps freed heap memory for reuse: blocks up to `mapping_threshold` bytes come from the heap rather than their own
-/// mapping, and up to `trim_threshold` bytes free at the top of the heap are not returned to the kernel (glibc
-/// mallopt). Returns 1 when the allocator took both settings, 0 otherwise (always 0 off glibc).
-int ws_keep_freed_memory(int mapping_threshold, int trim_threshold);
+/// mapping, up to `trim_threshold` bytes free at the top of the heap are not returned to the kernel, and threads share
+/// at most `arenas` heaps (glibc mallopt). Returns 1 when the allocator took every setting, 0 otherwise (always 0 off
+/// glibc).
+int ws_keep_freed_memory(int mapping_threshold, int trim_threshold, int arenas);
 
 /// Asks for the cache line at `address` to be brought into the caches, for writing when `write` is non-zero; never
 /// faults, whatever the address.
