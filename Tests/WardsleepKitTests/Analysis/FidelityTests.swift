@@ -354,45 +354,15 @@ import Glibc
         #expect(read == 1)
     }
 
-    /// The patient counts' runs refused by the system (a file-size limit, as a full disk would) stop the run with exit
-    /// 70 and say what failed; no report is written from incomplete counts, and no file is left behind.
-    @Test func aRefusedWriteOfThePatientCountsStopsTheRunAndWritesNoReport() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tally-refused-\(UUID().uuidString)").path
+    /// Runs `run` on the study `write` makes, with a 64 KiB file-size limit (as a full disk would refuse writes) and
+    /// its temporary files in a folder of their own; checks that it stopped with exit 70 saying `failure`, wrote no
+    /// report and left no temporary file behind.
+    func expectRefusedWrite(_ name: String, failure: String, write: (String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let study = folder + "/study", temporary = folder + "/tmp", out = folder + "/report"
         for f in [temporary, study] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true) }
-        // 200,000 doses, each to one of a million patients: the first run of 65,536 entries (1.5 MiB) is over the limit.
-        _ = try BenchmarkStudy.write(to: study, rows: 200_000, seed: 7, export: .administrations, patients: 1_000_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 128; exec \"$0\" \"$@\"", wardsleepBinary(), "run", study,
-                             "--out", out, "--ledger", folder + "/ledger.sqlite"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["WARDSLEEP_KEY"] = "wardsleep-test-key-synthetic-data-only"
-        environment["TMPDIR"] = temporary
-        process.environment = environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == ExitStatus.internalError.rawValue, "\(message)")
-        #expect(message.contains("cannot write a temporary file of the patient counts: File too large; no report was written"), "\(message)")
-        #expect(!FileManager.default.fileExists(atPath: out))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
-    }
-
-    /// A partition the system refuses to write (here a file-size limit, as a full disk would) stops the run with exit 70
-    /// and says what failed; no report is written from incomplete counts, and no partition is left behind.
-    @Test func aRefusedWriteStopsTheRunAndWritesNoReport() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-refused-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let study = folder + "/study", temporary = folder + "/tmp", out = folder + "/report"
-        for f in [temporary, study] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true) }
-        // 450,000 plans: beyond the 65,536 held in memory, about 160 KiB reaches each of the 64 partitions, over the
-        // 64 KiB limit below; the run ledger (about 28 KiB) stays under it.
-        _ = try BenchmarkSleepPlans.write(to: study, rows: 450_000, seed: 7)
+        try write(study)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // SIGXFSZ ignored (inherited through exec), so a write past the limit fails with EFBIG instead of killing the run.
@@ -409,8 +379,26 @@ import Glibc
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == ExitStatus.internalError.rawValue, "\(message)")
-        #expect(message.contains("cannot write a temporary file of the fidelity join: File too large; no report was written"), "\(message)")
+        #expect(message.contains("cannot write \(failure): File too large; no report was written"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+    }
+
+    /// A partition the system refuses to write stops the run with exit 70 and says what failed; no report is written
+    /// from incomplete counts, and no partition is left behind.
+    @Test func aRefusedWriteStopsTheRunAndWritesNoReport() throws {
+        // 450,000 plans: beyond the 65,536 held in memory, about 160 KiB reaches each of the 64 partitions, over the
+        // 64 KiB limit; the run ledger (about 28 KiB) stays under it.
+        try expectRefusedWrite("spill-refused", failure: "a temporary file of the fidelity join") { study in
+            _ = try BenchmarkSleepPlans.write(to: study, rows: 450_000, seed: 7)
+        }
+    }
+
+    /// The same for the patient counts' runs.
+    @Test func aRefusedWriteOfThePatientCountsStopsTheRunAndWritesNoReport() throws {
+        // 200,000 doses, each to one of a million patients: the first run of 65,536 entries (1.5 MiB) is over the limit.
+        try expectRefusedWrite("tally-refused", failure: "a temporary file of the patient counts") { study in
+            _ = try BenchmarkStudy.write(to: study, rows: 200_000, seed: 7, export: .administrations, patients: 1_000_000)
+        }
     }
 }
