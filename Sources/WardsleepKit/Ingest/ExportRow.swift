@@ -172,9 +172,23 @@ public struct ExportRow {
     private mutating func date(of b: FieldBytes, field: String, order: DateOrder) -> CalendarDay? {
         dateEvidence.note(b, line: line, field: field)
         do { return try FieldParsing.date(b, order: order) } catch {
-            reject(field, error.reason)
+            do { return try withFullYear(error, b) { (full: [UInt8]) throws(FieldIssue) in try FieldParsing.date(full[...], order: order) } } catch {
+                reject(field, error.reason)
+            }
             return nil
         }
+    }
+
+    /// A date refused for its two-digit year, read again with the year in full when the export says which century
+    /// (`two_digit_years`); otherwise the refusal, saying how to set it. Other refusals are passed on.
+    private func withFullYear<T>(_ issue: FieldIssue, _ b: FieldBytes, _ parse: ([UInt8]) throws(FieldIssue) -> T) throws(FieldIssue) -> T {
+        guard issue.reason.hasPrefix(FieldParsing.twoDigitYear) else { throw issue }
+        let (base, kind) = borrowedLayout._withUnsafeGuaranteedRef { ($0.twoDigitYears, $0.spec.kind) }
+        guard let base else {
+            throw FieldIssue(issue.reason + ", or set exports.\(kind.rawValue).two_digit_years in study.yaml (2000: 19 is 2019)")
+        }
+        guard let full = FieldParsing.withFullYear(b, base: base) else { throw issue }
+        return try parse(full)
     }
 
     /// A date with an optional time, noting which order the date can only be read in.
@@ -187,7 +201,9 @@ public struct ExportRow {
     private mutating func dateTime(of b: FieldBytes, field: String, order: DateOrder) -> (CalendarDay, ClockTime?)? {
         dateEvidence.note(b, line: line, field: field)
         do { return try FieldParsing.dateTime(b, order: order) } catch {
-            reject(field, error.reason)
+            do { return try withFullYear(error, b) { (full: [UInt8]) throws(FieldIssue) in try FieldParsing.dateTime(full[...], order: order) } } catch {
+                reject(field, error.reason)
+            }
             return nil
         }
     }
@@ -208,6 +224,8 @@ public struct ExportRow {
 final class ExportLayout: @unchecked Sendable {
     let header: ExportHeader
     let spec: ExportSpec
+    /// Where two-digit years start (`two_digit_years`), or `nil` when they are refused.
+    let twoDigitYears: Int?
     /// The column plan: each canonical field the header has, with its column, resolved once. A field name is found by
     /// its length and its first byte (for the short literals normalisers name fields with, read without touching any
     /// heap memory), which pick one of 64 buckets; a bucket lists the few names that share it, each
@@ -224,6 +242,7 @@ final class ExportLayout: @unchecked Sendable {
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
+        twoDigitYears = spec.twoDigitYears
         width = header.labels.count
         firstLabel = .allocate(capacity: header.firstLabelBytes.count)
         _ = firstLabel.initialize(from: header.firstLabelBytes)

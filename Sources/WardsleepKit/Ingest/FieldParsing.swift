@@ -74,7 +74,7 @@ public enum FieldParsing {
             throw FieldIssue("not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
         }
         guard parts[2].count == 4 else {
-            if parts[2].count == 2 { throw FieldIssue("ambiguous date: a two-digit year could be any century; expected \(order.pattern)") }
+            if parts[2].count == 2 { throw FieldIssue(FieldParsing.twoDigitYear + "; expected \(order.pattern)") }
             throw FieldIssue("not a date: expected \(order.pattern)")
         }
         guard parts[0].count <= 2, parts[1].count <= 2 else { throw FieldIssue("not a date: expected \(order.pattern)") }
@@ -88,6 +88,27 @@ public enum FieldParsing {
             throw FieldIssue("US-style date: month \(b) does not exist; expected dd/mm/yyyy, not mm/dd/yyyy")
         }
         return try checkedDay(year: c, month: b, day: a)
+    }
+
+    /// The start of the reason a slash date with a two-digit year is refused with.
+    static let twoDigitYear = "ambiguous date: a two-digit year could be any century"
+
+    /// A date-and-time cell whose slash date has a two-digit year (`05/03/19`, `05-03-19 02:10`), written with the
+    /// year in full: the year in the hundred years from `base` (with 2000, `19` is 2019; with 1950, `49` is 2049 and
+    /// `50` is 1950). `nil` for any other cell.
+    static func withFullYear(_ s: some FieldByteCollection, base: Int) -> [UInt8]? {
+        let bytes = Array(s)
+        let end = bytes.firstIndex { $0 == 0x20 || $0 == UInt8(ascii: "T") } ?? bytes.count
+        let date = bytes[..<end]
+        guard let first = date.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+        else { return nil }
+        let separator = date[first]
+        let marks = date.indices.filter { date[$0] == separator }
+        guard marks.count == 2, marks[1] == end - 3, date[(marks[1] + 1)...].allSatisfy(isDigit),
+              (1...2).contains(marks[0]), (1...2).contains(marks[1] - marks[0] - 1) else { return nil }
+        let yy = Int(date[end - 2] &- 0x30) * 10 + Int(date[end - 1] &- 0x30)
+        let year = base + (yy - base % 100 + 100) % 100
+        return Array(bytes[..<(end - 2)]) + Array(String(year).utf8) + Array(bytes[end...])
     }
 
     /// The two forms nearly every export uses, `dd/mm/yyyy` and `yyyy-mm-dd`, read straight off the bytes; `nil` for

@@ -102,6 +102,12 @@ extension StudyBuilder {
             }
             spec.headerLine = line
         }
+        if let base = e.two_digit_years {
+            guard (1900...2100).contains(base) else {
+                throw fail("\(at).two_digit_years", "expected the first year two-digit years stand for, such as 2000 (19 is then 2019), found \(base)")
+            }
+            spec.twoDigitYears = base
+        }
         if let leave = e.obd_includes_leave {
             guard kind == .occupancy else { throw fail("\(at).obd_includes_leave", "belongs to the occupancy export") }
             spec.obdIncludesLeave = leave

@@ -226,6 +226,9 @@ public struct ExportSpec: Sendable, Codable {
     /// The line the column names are on (`header_line`, default 1): lines above it (a report title, an export date)
     /// are not part of the table and are skipped; line numbers stay the file's own.
     public var headerLine = 1
+    /// Where two-digit years start (`two_digit_years`: with 2000, `05/03/19` is 5 March 2019), or `nil`: a date with a
+    /// two-digit year is quarantined, its century never guessed.
+    public var twoDigitYears: Int?
 
     /// Default settings for an export study.yaml does not list.
     public init(kind: ExportKind, listed: Bool = false, file: String? = nil, columns: [String: String] = [:],

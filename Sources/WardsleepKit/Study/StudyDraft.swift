@@ -26,6 +26,8 @@ public enum StudyDraft {
         public var rows = 0
         /// The line the header is on (below a title or an export date when over 1).
         public var headerLine = 1
+        /// Dates written with a two-digit year (`05/03/19`), read as 2000–2099 for the draft.
+        public var twoDigitYearDates = 0
         /// `utf-8` or `windows-1252`.
         public var encoding = "utf-8"
         /// Dates that can only be day first, only month first, other slash dates (either way), and ISO dates.
@@ -176,7 +178,11 @@ public enum StudyDraft {
                      codedIndex: inout [String: [String: Int]]) {
         switch field {
         case "date", "datetime", "night":
-            let datePart = bytes.prefix { $0 != 0x20 && $0 != UInt8(ascii: "T") }
+            var datePart = bytes.prefix { $0 != 0x20 && $0 != UInt8(ascii: "T") }
+            if let full = FieldParsing.withFullYear(datePart, base: 2000) {
+                e.twoDigitYearDates += 1
+                datePart = ArraySlice(full)
+            }
             switch FieldParsing.evidentOrder(datePart) {
             case .dmy?:
                 e.dayFirst += 1

@@ -197,6 +197,9 @@ extension StudyDraft {
         var y = "  \(e.kind.rawValue):\n"
         y += "    file: \(q(e.file))   # \(rows(e.rows)); encoding \(e.encoding)"
         y += e.encoding == "utf-8" ? "\n" : " (read as such; no setting needed)\n"
+        if e.twoDigitYearDates > 0 {
+            y += "    two_digit_years: 2000   # CHECK: \(NumberFormat.grouped(e.twoDigitYearDates)) dates have two-digit years, read as 2000-2099\n"
+        }
         if e.headerLine > 1 {
             y += "    header_line: \(e.headerLine)   # the column names are on line \(e.headerLine): the line\(e.headerLine == 2 ? "" : "s") above (a title, an export date) are skipped\n"
         }

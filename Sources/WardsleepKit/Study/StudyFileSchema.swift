@@ -125,8 +125,10 @@ struct ExportFile: Decodable {
     var date_format: String?
     var labels: [String: String]?
     var header_line: Int?
+    var two_digit_years: Int?
     enum CodingKeys: String, CodingKey, CaseIterable {
         case file, columns, categories, severities, exclude_status, kind, values, obd_includes_leave, date_format, labels, header_line
+        case two_digit_years
     }
     init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(CodingKeys.self)
@@ -141,6 +143,7 @@ struct ExportFile: Decodable {
         date_format = try c.decodeIfPresent(String.self, forKey: .date_format)
         labels = try c.decodeIfPresent([String: String].self, forKey: .labels)
         header_line = try c.decodeIfPresent(Int.self, forKey: .header_line)
+        two_digit_years = try c.decodeIfPresent(Int.self, forKey: .two_digit_years)
     }
 }
 

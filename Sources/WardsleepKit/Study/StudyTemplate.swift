@@ -48,6 +48,7 @@ public enum StudyTemplate {
         columns: { id: Ref, date: "Incident date", time: Time, ward: "Location (exact)", category: Category,
                    severity: "Harm level" }
         # header_line: 3   # when the column names are below a title or an export date: the lines above are skipped
+        # two_digit_years: 2000   # when dates are written dd/mm/yy: 19 is read as 2019
         # Local category labels -> canonical names. Leave out to use the labels as they are; when given, a label
         # not listed is quarantined.
         categories: { "Violence and aggression": violence, "Self harm": self_harm }

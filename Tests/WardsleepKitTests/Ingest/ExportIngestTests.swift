@@ -70,7 +70,8 @@ import Testing
         #expect(messages == [
             "incidents.csv:2: column \"Incident date\": \"31/02/2019\": no such date: February 2019 has 28 days",
             "incidents.csv:3: column \"Incident date\": \"02/13/2019\": US-style date: month 13 does not exist; expected dd/mm/yyyy, not mm/dd/yyyy",
-            "incidents.csv:4: column \"Incident date\": \"05/03/19\": ambiguous date: a two-digit year could be any century; expected dd/mm/yyyy",
+            "incidents.csv:4: column \"Incident date\": \"05/03/19\": ambiguous date: a two-digit year could be any century; expected dd/mm/yyyy, "
+                + "or set exports.incidents.two_digit_years in study.yaml (2000: 19 is 2019)",
             "incidents.csv:5: column \"Location (exact)\": \"Ward 9\": unknown ward: not an id, name or alias of any ward in study.yaml",
             "incidents.csv:6: column \"Category\": \"Slips and falls\": unmapped category: not listed in study.yaml exports.incidents.categories",
             "incidents.csv:7: ragged row: 5 fields where the header has 9",
@@ -79,6 +80,35 @@ import Testing
             "incidents.csv:9: column \"Harm level\": \"Catastrophic-ish\": unmapped harm level: expected no harm, low, moderate, severe, death or a synonym (map local labels in study.yaml exports.incidents.values.severity)",
         ])
         #expect(log.rows == 8)
+    }
+
+    /// With `two_digit_years`, a date written with a two-digit year is read in the hundred years from that year, with
+    /// or without a time; a date with a four-digit year, or none of the form, is read as before.
+    @Test func twoDigitYearsAreReadInTheCenturyTheExportSays() throws {
+        var spec = self.spec
+        spec.twoDigitYears = 2000
+        let path = dir.write("incidents.csv", header + """
+        W1,05/03/19,02:10,A1,Self harm,Low,,Approved,x
+        W2,5-3-19 02:10,02:10,A1,Self harm,Low,,Approved,x
+        W3,05/03/2019,02:10,A1,Self harm,Low,,Approved,x
+        W4,31/02/19,02:10,A1,Self harm,Low,,Approved,x
+        W5,05/03/019,02:10,A1,Self harm,Low,,Approved,x
+
+        """)
+        let (t, records, log) = try ingest(path, spec: spec, IncidentNormaliser(context: context, spec: spec))
+        #expect(t.accepted == 3 && t.quarantined == 2)
+        #expect(records.map(\.day) == Array(repeating: CalendarDay(year: 2019, month: 3, day: 5)!, count: 3))
+        #expect(log.problems.map(\.message) == [
+            "incidents.csv:5: column \"Incident date\": \"31/02/19\": no such date: February 2019 has 28 days",
+            "incidents.csv:6: column \"Incident date\": \"05/03/019\": not a date: expected dd/mm/yyyy",
+        ])
+        // The hundred years from 1950: 49 is 2049, 50 is 1950.
+        #expect(FieldParsing.withFullYear(Array("01/01/49".utf8)[...], base: 1950) == Array("01/01/2049".utf8))
+        #expect(FieldParsing.withFullYear(Array("01/01/50".utf8)[...], base: 1950) == Array("01/01/1950".utf8))
+        #expect(FieldParsing.withFullYear(Array("1.1.19T02:10".utf8)[...], base: 2000) == Array("1.1.2019T02:10".utf8))
+        for other in ["2019-03-05", "05/03/2019", "05/03", "123/03/19", "05/03-19", "0503/19"] {
+            #expect(FieldParsing.withFullYear(Array(other.utf8)[...], base: 2000) == nil, "\(other)")
+        }
     }
 
     @Test func patientIdentifiersAndNarrativesNeverReachTheQuarantine() throws {

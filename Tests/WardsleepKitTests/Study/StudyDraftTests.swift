@@ -48,6 +48,23 @@ import Testing
         #expect(v.out.contains("incidents.csv: 1 rows read, 1 accepted, 0 quarantined"), "\(v.out) \(v.err)")
     }
 
+    /// An export whose dates have two-digit years is drafted with `two_digit_years: 2000`, its periods guessed from the
+    /// dates so read, and the study drafted validates every row.
+    @Test func twoDigitYearsAreReadAsThisCenturyByTheDraft() throws {
+        let dir = TempFolder()
+        var rows = "Ref,Incident date,Time,Location (exact),Category\n"
+        for (i, month) in (1...12).enumerated() { rows += "I\(i),05/\(month < 10 ? "0" : "")\(month)/18,02:10,A1,Self harm\n" }
+        for (i, month) in (1...8).enumerated() { rows += "J\(i),05/0\(month)/19,02:10,A1,Self harm\n" }
+        dir.write("raw/incidents.csv", rows)
+        let r = try runWardsleep(["init", dir.path + "/study", "--from-exports", dir.path + "/raw"])
+        #expect(r.status == 0, "\(r.err)")
+        let yaml = try #require(dir.read("study/study.yaml"))
+        #expect(yaml.contains("    two_digit_years: 2000   # CHECK: 20 dates have two-digit years, read as 2000-2099"), "\(yaml)")
+        #expect(yaml.contains("2018-") && yaml.contains("2019-"), "\(yaml)")
+        let v = try runWardsleep(["validate", dir.path + "/study"])
+        #expect(v.out.contains("incidents.csv: 20 rows read, 20 accepted, 0 quarantined"), "\(v.out) \(v.err)")
+    }
+
     /// The sample's observation log, drafted on its own, loads and validates as an observation log.
     @Test func anObservationLogIsDraftedAsOne() throws {
         let dir = TempFolder()

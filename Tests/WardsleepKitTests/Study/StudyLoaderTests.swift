@@ -67,6 +67,11 @@ import Testing
         #expect(error(studyYAML().replacingOccurrences(of: "from: 2019-01-01", with: "from: 2018-06-01"))?.keyPath == "periods")
         #expect(error(studyYAML("date_format: ydm\n"))?.message == "expected dmy, mdy or iso, found \"ydm\"")
         #expect(error(studyYAML("date_format: mdy\n")) == nil)
+        #expect(error(studyYAML("exports: { incidents: { two_digit_years: 1850 } }\n"))?.message
+            == "expected the first year two-digit years stand for, such as 2000 (19 is then 2019), found 1850")
+        #expect(error(studyYAML("exports: { incidents: { two_digit_years: 1850 } }\n"))?.keyPath == "exports.incidents.two_digit_years")
+        let settings = try? StudyLoader.parse(studyYAML("exports: { incidents: { two_digit_years: 2000, header_line: 2 } }\n"))
+        #expect(settings?.exports[.incidents].twoDigitYears == 2000 && settings?.exports[.incidents].headerLine == 2)
         #expect(error(studyYAML("disclosure: { round_to: 0 }\n"))?.keyPath == "disclosure.round_to")
         #expect(error(studyYAML("quality: { max_quarantined_percent: 150 }\n"))?.keyPath == "quality.max_quarantined_percent")
         #expect(error(studyYAML("involvement_roles: { Volunteers: helpers }\n"))?.keyPath == "involvement_roles.Volunteers")
