@@ -14,7 +14,8 @@
 /// - telephone numbers: UK national (`(020) 7946 0018`, `07700 900123`, `0 7700 900123`) and international
 ///   (`+44 7700 900123`, `0044 20 7946 0018`) → `[phone]`;
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
-///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`;
+///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`; three small
+///   numbers before a unit (`5-10-15 minutes`) or after a score (`score 10/10/10`) are quantities, and are left;
 /// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) or with a comma for the last
 ///   dot (`jo@gmail,com`) → `[email]`;
 /// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`, and

@@ -50,7 +50,7 @@ extension Redactor {
             for e in s..<groups.count {
                 window.add(groups[e], first: e == s)
                 if window.count > 17 { break }
-                if let kind = classify(window, start: groups[s].start, floor: max(floor, spans.last?.end ?? 0), t: &t) {
+                if let kind = classify(window, start: groups[s].start, end: groups[e].token + 1, floor: max(floor, spans.last?.end ?? 0), t: &t) {
                     best = (e, kind)
                     if kind == "[date]", window.lengths.count > 1 { break }  // a year alone may begin a longer date
                 }
@@ -109,12 +109,42 @@ extension Redactor {
         }
     }
 
-    /// What the digits of a window are, if they identify anything. `floor` is where a date-of-birth marker before it may
-    /// start.
-    func classify(_ w: Window, start: Int, floor: Int, t: inout RedactionText) -> String? {
+    /// Words after three small numbers that make them quantities, not a date (`5-10-15 minutes`).
+    static let quantityWords: Set<String> = [
+        "minutes", "minute", "mins", "min", "hours", "hour", "hrs", "hr", "seconds", "secs", "times", "days", "nights", "weeks",
+        "months", "years", "mg", "ml", "mcg", "points", "pts", "beds", "patients", "staff", "checks", "doses", "tablets", "percent",
+    ]
+    /// Words before three small numbers that make them scores, not a date (`score 10/10/10`).
+    static let scoreWords: Set<String> = ["score", "scores", "scored", "rated", "rating", "ratings", "marks", "gave", "give"]
+
+    /// Whether the three groups ending before `end` and starting at `start`, written with a two-digit last group, are
+    /// quantities or scores rather than a date: a quantity word after them, or a score word before them.
+    func quantities(_ t: inout RedactionText, start: Int, end: Int) -> Bool {
+        var after = end
+        if t.kind(after) == .space, t.length(after) <= 2 { after += 1 }
+        if t.kind(after) == .word, Redactor.quantityWords.contains(t.fold(after)) { return true }
+        // A score word just before, or before one short word (`rated them 9/9/10`).
+        var before = start - 1
+        for _ in 0..<2 {
+            if t.isChar(before, ":") { before -= 1 }
+            if t.kind(before) == .space, t.length(before) <= 2 { before -= 1 }
+            guard before >= 0, t.kind(before) == .word else { return false }
+            if Redactor.scoreWords.contains(t.fold(before)) { return true }
+            guard t.length(before) <= 4 else { return false }
+            before -= 1
+        }
+        return false
+    }
+
+    /// What the digits of a window (its groups from token `start` to before `end`) are, if they identify anything.
+    /// `floor` is where a date-of-birth marker before it may start.
+    func classify(_ w: Window, start: Int, end: Int, floor: Int, t: inout RedactionText) -> String? {
         let l = w.lengths, n = w.count
-        let dateShaped = l.count == 3 && w.sameMark && w.isCalendarDate
+        var dateShaped = l.count == 3 && w.sameMark && w.isCalendarDate
             && ((l[0] <= 2 && l[1] <= 2 && (l[2] == 2 || l[2] == 4)) || (l[0] == 4 && l[1] <= 2 && l[2] <= 2))
+        if dateShaped, l[0] <= 2, l[2] == 2, quantities(&t, start: start, end: end), birthMarker(&t, before: start, floor: floor) == nil {
+            dateShaped = false
+        }
         if dateShaped, w.mark != nil, !w.loose { return "[date]" }
         // After `DOB`, a date written with spaces (`DOB 01 02 1980`, `DOB 1 - 2 - 1980`), run together (`DOB 010280`), or
         // a year of birth (`DOB 1980`).

@@ -202,12 +202,13 @@ import Testing
             ("\u{039C}rs Okafor", "[name]"),  // Greek Μ
             ("S\u{0430}rah Connor visited", "[name] visited"),  // a listed name with a Cyrillic а
             ("she lives on Acacia Avenue near", "she lives on [address] near"), ("moved to Kings Road.", "moved to [address]."),
-            ("from Upper Park Lane", "from [address]"),
+            ("from Upper Park Lane", "from [address]"), ("seen 5-10-15 and again", "seen [date] and again"),
+            ("DOB 10/10/10 minutes", "[date of birth] minutes"),
         ]
         for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
         let prose = [
             "The Grove was quiet", "down the road", "Road works outside", "this Street is loud", "Feb 1980 was cold",
-            "Мама приходила", "the dog's '80s song", "Main road closed",
+            "Мама приходила", "checks every 5-10-15 minutes", "score 10/10/10 for the staff", "rated them 9/9/10", "1-2-3 nights", "the dog's '80s song", "Main road closed",
         ]
         for text in prose { #expect(r.redact(text) == text, "\(text)") }
     }
