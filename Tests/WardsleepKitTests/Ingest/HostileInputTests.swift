@@ -211,7 +211,7 @@ import Testing
 
     /// A line of a hundred thousand quotes each followed by text: every one is decided on what follows it, in one pass
     /// (a scan from each would take minutes), and the line is one quarantined row.
-    @Test func aLineOfManyStrayQuotesIsReadInLinearTime() throws {
+    @Test(.timeLimit(.minutes(1))) func aLineOfManyStrayQuotesIsReadInLinearTime() throws {
         // Each `"y` is a quote followed by text with a closing quote later on the line (the last one), read as inside.
         let line = "I1,05/03/2019,02:10,A1,\"x" + String(repeating: "\"y", count: 100_000) + "\"\n"
         let r = try validate(study(header + row(line + "I2,05/03/2019,02:10,A1,Self harm\n")))
