@@ -89,8 +89,9 @@ public final class PatientTally {
     /// Whether runs have gone to disk.
     var isSpilled: Bool { !runs.isEmpty }
 
-    /// Counts `patient` in `group` on `ward`.
+    /// Counts `patient` in `group` on `ward` (before `finish`: a count asked for ends the counting).
     @inline(__always) func insert(_ patient: PatientID, group: Int, ward: Int) {
+        assert(!finished, "a patient counted after the patient counts were finished")
         let e = Entry(patient, group: group, ward: ward)
         let h = (e.high ^ e.low &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(e.group) << 40 ^ UInt64(e.ward)) &* 0xC2B2_AE3D_27D4_EB4F
         let slot = Int(truncatingIfNeeded: h >> 52) & (PatientTally.recentSize - 1)
