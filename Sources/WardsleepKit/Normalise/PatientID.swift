@@ -47,14 +47,17 @@ extension Pseudonymiser {
         }
     }
 
-    /// The patient of a raw identifier cell, normalised on the stack (`normalise`): a cell of digits alone (an NHS
-    /// number written without spaces) is its own normal form and is hashed as it stands.
+    /// The patient of a raw identifier cell.
     public func patientID(for raw: some FieldByteCollection) -> PatientID {
-        raw.withFieldBuffer { cell in
-            if !cell.isEmpty, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return patientID(normalised: cell) }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(cell.count, 1)) { buffer in
-                patientID(normalised: UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(cell[...], into: buffer)]))
-            }
+        raw.withFieldBuffer { cell in Pseudonymiser.withNormalised(cell) { patientID(normalised: $0) } }
+    }
+
+    /// Calls `body` with an identifier cell in its normal form (`normalise`), made on the stack: a cell of digits alone
+    /// (an NHS number written without spaces) is its own normal form and is passed as it stands.
+    static func withNormalised<R>(_ cell: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if !cell.isEmpty, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return body(cell) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(cell.count, 1)) { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[0..<Pseudonymiser.normalise(cell[...], into: buffer)]))
         }
     }
 }

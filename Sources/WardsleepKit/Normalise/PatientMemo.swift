@@ -45,12 +45,11 @@ final class PatientMemo: @unchecked Sendable {
 
     /// The patient of an identifier's raw cell.
     func id(for raw: FieldBytes) -> PatientID {
-        if let k = Key(digitsOf: raw) { return id(k, raw) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { buffer in
-            let n = Pseudonymiser.normalise(raw, into: buffer)
-            let normalised = UnsafeBufferPointer(rebasing: buffer[0..<n])
-            guard let k = Key(normalised: normalised) else { return pseudonymiser.patientID(normalised: normalised) }
-            return id(k, normalised[...])
+        raw.withFieldBuffer { cell in
+            Pseudonymiser.withNormalised(cell) { normalised in
+                guard let k = Key(normalised: normalised) else { return pseudonymiser.patientID(normalised: normalised) }
+                return id(k, normalised)
+            }
         }
     }
 
@@ -61,11 +60,11 @@ final class PatientMemo: @unchecked Sendable {
         shards[k.shard]._withUnsafeGuaranteedRef { $0.prefetch(k) }
     }
 
-    /// The patient of a normalised identifier (`bytes`) whose key is `k`.
-    @inline(__always) private func id(_ k: Key, _ bytes: FieldBytes) -> PatientID {
+    /// The patient of a normalised identifier whose key is `k`.
+    @inline(__always) private func id(_ k: Key, _ normalised: UnsafeBufferPointer<UInt8>) -> PatientID {
         let shard = shards[k.shard]
         if let known = shard._withUnsafeGuaranteedRef({ $0.find(k) }) { return known }
-        let id = bytes.withFieldBuffer { pseudonymiser.patientID(normalised: $0) }
+        let id = pseudonymiser.patientID(normalised: normalised)
         shard._withUnsafeGuaranteedRef { $0.store(k, id) }
         return id
     }
