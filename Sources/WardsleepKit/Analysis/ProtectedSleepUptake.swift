@@ -39,7 +39,7 @@ public struct ProtectedSleepUptake: Sendable, Codable {
     public mutating func add(_ r: SleepPlanRecord, nightCoordinator: Bool, mdt: Bool) {
         for role in r.decidedBy where !rolesNamed.contains(role) { rolesNamed.insert(role) }
         guard r.period == .pilot else { outsidePilot += 1; return }
-        // Mutate in place: copying a ward out of the dictionary would copy its patient sets on every row.
+        // Mutate in place: no copy of the ward on every row.
         if wards[r.ward] == nil { wards[r.ward] = Ward() }
         wards[r.ward]!.nights += 1
         guard r.protected else { return }

@@ -12,20 +12,17 @@ public final class NormaliseContext: Sendable {
     /// How each export orders its slash dates (its own `date_format`, else the study's), by `ExportKind.ordinal`.
     let dateOrders: [DateOrder]
 
-    /// The patients met lately, by identifier, shared by every thread (when records carry their patient).
+    /// The patients met lately, by identifier, shared by every thread; `nil` when records carry no patient (`validate`,
+    /// which counts no patients, checks the cells only and leaves every record's patient zero, sparing a keyed hash per
+    /// patient cell) or there is no key.
     private let memo: PatientMemo?
     /// The same memo, reached by rows without retaining it (it lives as long as the context).
     private let memoRef: Unmanaged<PatientMemo>?
-
-    /// Whether records carry their patient (`PatientID`); `validate`, which counts no patients, checks the cells only
-    /// and leaves every record's patient zero, sparing a keyed hash per patient cell.
-    let identifiesPatients: Bool
 
     /// Creates a context; with `identifiesPatients` false, records carry no patient (for checking exports only).
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?, identifiesPatients: Bool = true) {
         self.study = study
         self.pseudonymiser = pseudonymiser
-        self.identifiesPatients = identifiesPatients
         memo = identifiesPatients ? pseudonymiser.map(PatientMemo.init) : nil
         memoRef = memo.map { Unmanaged.passUnretained($0) }
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
