@@ -146,9 +146,10 @@ public struct IncidentNormaliser: RecordNormaliser {
         return r.timing.period == nil ? "outside both periods" : nil
     }
 
-    /// An incident whose reference is among the last `RecentReferences.capacity` incidents' is quarantined the second
-    /// time: an incident counts once, and an export with one row per person involved repeats it on rows that follow one
-    /// another. Checked in file order; memory stays flat (a reference given again much later is not found).
+    /// An incident whose reference is among the last `RecentReferences.defaultCapacity` incidents' (131,072: more than
+    /// a large trust reports in a year) is quarantined the second time: an incident counts once, and an export with one
+    /// row per person involved repeats it. Checked in file order; memory stays bounded (a reference given again after
+    /// more incidents than that is not found).
     public mutating func admit(_ r: IncidentRecord) -> (field: String, value: String, reason: String)? {
         guard !recent.insert(r.id) else { return nil }
         return ("id", r.id, "repeated incident reference: an earlier row has the same reference, and an incident counts once "
@@ -157,15 +158,22 @@ public struct IncidentNormaliser: RecordNormaliser {
 }
 
 /// The last `capacity` distinct references seen, oldest forgotten first: a ring of them and an open-addressing table of
-/// places in the ring, keyed by a 64-bit hash of the reference (FNV-1a), compared in full on a match. Fixed memory, and
-/// no string hashed twice or allocated per incident.
+/// places in the ring, keyed by a 64-bit hash of the reference (FNV-1a), compared in full on a match. Bounded memory
+/// (about 5 MiB at the default, as the ring fills), and no string hashed twice or allocated per incident.
 struct RecentReferences {
-    static let capacity = 4_096
+    static let defaultCapacity = 131_072
+    let capacity: Int
     /// The references, oldest at `next` once the ring is full, with their hashes.
     private var ring: [(hash: UInt64, id: String)] = []
     private var next = 0
     /// 1 + a place in `ring`, or 0 for an empty slot; four slots per reference, so probes stay short.
-    private var slots = [UInt16](repeating: 0, count: 4 * RecentReferences.capacity)
+    private var slots: [UInt32]
+
+    /// A window of the last `capacity` references (a power of two).
+    init(capacity: Int = RecentReferences.defaultCapacity) {
+        self.capacity = capacity
+        slots = [UInt32](repeating: 0, count: 4 * capacity)
+    }
 
     private static func hash(_ id: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -186,19 +194,19 @@ struct RecentReferences {
             s = (s + 1) & mask
         }
         let place: Int
-        if ring.count < RecentReferences.capacity {
+        if ring.count < capacity {
             place = ring.count
             ring.append((h, id))
         } else {
             place = next
             remove(place)
             ring[place] = (h, id)
-            next = (next + 1) % RecentReferences.capacity
+            next = (next + 1) % capacity
             // The removal may have moved entries: find the free slot again.
             s = home(h)
             while slots[s] != 0 { s = (s + 1) & mask }
         }
-        slots[s] = UInt16(place + 1)
+        slots[s] = UInt32(place + 1)
         return true
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// reference of a long random stream, through many evictions and the table's backward shifts.
 @Suite struct RecentReferencesTests {
     @Test func agreesWithAQueueAndASet() {
-        var recent = RecentReferences()
+        var recent = RecentReferences(capacity: 4_096)
         var queue: [String] = [], head = 0, present: Set<String> = []
         var random = SampleRandom(seed: 4_096)
         var repeats = 0
@@ -14,7 +14,7 @@ import Testing
             let id = "INC\(random.next() % 9_000)"
             let expected = !present.contains(id)
             if expected {
-                if queue.count - head == RecentReferences.capacity {
+                if queue.count - head == recent.capacity {
                     present.remove(queue[head])
                     head += 1
                 }
@@ -26,5 +26,16 @@ import Testing
             #expect(recent.insert(id) == expected, "\(id)")
         }
         #expect(repeats > 10_000 && head > 10_000)
+    }
+
+    /// At the default window, a reference given again 100,000 incidents later (a year of a large trust's reports
+    /// between) is still found.
+    @Test func aYearOfIncidentsIsRemembered() {
+        var recent = RecentReferences()
+        let first = recent.insert("INC-FIRST")
+        var allNew = true
+        for i in 0..<100_000 where !recent.insert("INC\(i)") { allNew = false }
+        let again = recent.insert("INC-FIRST"), fifth = recent.insert("INC5")
+        #expect(first && allNew && !again && !fifth)
     }
 }
