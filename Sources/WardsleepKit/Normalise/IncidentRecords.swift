@@ -146,10 +146,10 @@ public struct IncidentNormaliser: RecordNormaliser {
         return r.timing.period == nil ? "outside both periods" : nil
     }
 
-    /// An incident whose reference is among the last `RecentReferences.defaultCapacity` incidents' (131,072: more than
-    /// a large trust reports in a year) is quarantined the second time: an incident counts once, and an export with one
-    /// row per person involved repeats it. Checked in file order; memory stays bounded (a reference given again after
-    /// more incidents than that is not found).
+    /// An incident whose reference is among the last `RecentReferences.defaultCapacity` incidents' (16,384: months of a
+    /// large trust's reports) is quarantined the second time: an incident counts once, and an export with one row per
+    /// person involved repeats it, as do two exports appended with weeks in common. Checked in file order; memory stays
+    /// bounded (a reference given again after more incidents than that is not found).
     public mutating func admit(_ r: IncidentRecord) -> (field: String, value: String, reason: String)? {
         guard !recent.insert(r.id) else { return nil }
         return ("id", r.id, "repeated incident reference: an earlier row has the same reference, and an incident counts once "
@@ -159,9 +159,9 @@ public struct IncidentNormaliser: RecordNormaliser {
 
 /// The last `capacity` distinct references seen, oldest forgotten first: a ring of them and an open-addressing table of
 /// places in the ring, keyed by a 64-bit hash of the reference (FNV-1a), compared in full on a match. Bounded memory
-/// (about 5 MiB at the default, as the ring fills), and no string hashed twice or allocated per incident.
+/// (about 650 KiB at the default), and no string hashed twice or allocated per incident.
 struct RecentReferences {
-    static let defaultCapacity = 131_072
+    static let defaultCapacity = 16_384
     let capacity: Int
     /// The references, oldest at `next` once the ring is full, with their hashes.
     private var ring: [(hash: UInt64, id: String)] = []

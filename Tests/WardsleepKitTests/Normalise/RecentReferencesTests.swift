@@ -28,14 +28,16 @@ import Testing
         #expect(repeats > 10_000 && head > 10_000)
     }
 
-    /// At the default window, a reference given again 100,000 incidents later (a year of a large trust's reports
-    /// between) is still found.
-    @Test func aYearOfIncidentsIsRemembered() {
+    /// At the default window, a reference given again 16,000 incidents later (months of a large trust's reports, as
+    /// when two exports with weeks in common are appended) is found; one given again 17,000 later is not.
+    @Test func monthsOfIncidentsAreRemembered() {
         var recent = RecentReferences()
-        let first = recent.insert("INC-FIRST")
+        let first = recent.insert("INC-FIRST"), second = recent.insert("INC-SECOND")
         var allNew = true
-        for i in 0..<100_000 where !recent.insert("INC\(i)") { allNew = false }
-        let again = recent.insert("INC-FIRST"), fifth = recent.insert("INC5")
-        #expect(first && allNew && !again && !fifth)
+        for i in 0..<16_000 where !recent.insert("INC\(i)") { allNew = false }
+        let again = recent.insert("INC-FIRST")
+        for i in 16_000..<17_000 where !recent.insert("INC\(i)") { allNew = false }
+        let late = recent.insert("INC-SECOND")
+        #expect(first && second && allNew && !again && late)
     }
 }
