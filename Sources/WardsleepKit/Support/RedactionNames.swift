@@ -29,6 +29,14 @@ extension Redactor {
         "been", "being", "call",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tonight", "yesterday",
         "tomorrow", "morning", "evening", "night", "afternoon", "weekend",
+        // Offices after an honorific (`Lord Mayor`, `Lord Lieutenant`).
+        "mayor", "mayoress", "lieutenant", "chancellor", "provost",
+    ]
+    /// Words after a lower-case `ms` that make it multiple sclerosis, not a title (`my ms symptoms`).
+    static let afterMultipleSclerosis: Set<String> = [
+        "symptoms", "symptom", "relapse", "relapses", "flare", "flares", "flare-up", "nurse", "nurses", "team", "diagnosis",
+        "medication", "medications", "meds", "fatigue", "clinic", "specialist", "society", "treatment", "drugs", "drug",
+        "pain", "attack", "attacks", "and", "or", "is", "was", "has", "makes", "means",
     ]
     /// Capitalised words that are not names after a role or a name ("Nurse Practitioner", "Dr Smith Ward 3"), but may be
     /// a surname right after a title such as `Dr` (`Dr Ward`).
@@ -50,6 +58,9 @@ extension Redactor {
         var before = i - 1
         if t.kind(before) == .space { before -= 1 }
         if t.kind(before) == .digits { return nil }
+        // `my ms symptoms`: multiple sclerosis, written in lower case.
+        if title == "ms", !t.isCapitalised(i), t.kind(i + 1) == .space, t.kind(i + 2) == .word,
+           Redactor.afterMultipleSclerosis.contains(t.fold(i + 2)) { return nil }
         let asNoun = t.kind(before) == .word && Redactor.determiners.contains(t.fold(before))
         var capitalisedOnly = isRole || asNoun || ["miss", "drs", "messrs"].contains(title) || (t.length(i) >= 2 && t.isAllCapitals(i))
         var j = i + 1

@@ -203,12 +203,12 @@ import Testing
             ("S\u{0430}rah Connor visited", "[name] visited"),  // a listed name with a Cyrillic а
             ("she lives on Acacia Avenue near", "she lives on [address] near"), ("moved to Kings Road.", "moved to [address]."),
             ("from Upper Park Lane", "from [address]"), ("seen 5-10-15 and again", "seen [date] and again"),
-            ("DOB 10/10/10 minutes", "[date of birth] minutes"),
+            ("DOB 10/10/10 minutes", "[date of birth] minutes"), ("ms smith came", "[name] came"), ("Ms Symptoms", "[name]"),
         ]
         for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
         let prose = [
             "The Grove was quiet", "down the road", "Road works outside", "this Street is loud", "Feb 1980 was cold",
-            "Мама приходила", "checks every 5-10-15 minutes", "score 10/10/10 for the staff", "rated them 9/9/10", "1-2-3 nights", "the dog's '80s song", "Main road closed",
+            "Мама приходила", "my ms symptoms were worse", "her ms relapse", "met the Lord Mayor", "checks every 5-10-15 minutes", "score 10/10/10 for the staff", "rated them 9/9/10", "1-2-3 nights", "the dog's '80s song", "Main road closed",
         ]
         for text in prose { #expect(r.redact(text) == text, "\(text)") }
     }
