@@ -77,8 +77,10 @@ public final class HypnoticUse: StudyConsumer {
     private var issueTotals: [Key: [StudyPeriod: Totals]] = [:]
     /// Whether the export was administrations.
     public private(set) var administrations = false
-    /// Dose use by ward (administrations), its patients counted once the tally is finished (`finish`).
+    /// Dose use by ward (administrations), its patients counted once the tally is finished (`finish`). Worked out
+    /// once: asking for it finishes the counting, so it cannot change after.
     public var doses: [Int: [StudyPeriod: DoseUse]] {
+        if let countedDoses { return countedDoses }
         var out: [Int: [StudyPeriod: DoseUse]] = [:]
         for (ward, pair) in doseUse.enumerated() {
             for (p, period) in StudyPeriod.allCases.enumerated() where pair[p] != nil {
@@ -88,8 +90,10 @@ public final class HypnoticUse: StudyConsumer {
                 out[ward, default: [:]][period] = use
             }
         }
+        countedDoses = out
         return out
     }
+    private var countedDoses: [Int: [StudyPeriod: DoseUse]]?
     /// Patients with a record (group 2 × period) and with a PRN dose given (2 × period + 1), by ward.
     private let patients: PatientTally
 

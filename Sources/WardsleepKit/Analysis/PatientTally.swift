@@ -204,7 +204,6 @@ public final class PatientTally {
         }
         close()
         buffer = []
-        scratch = []
         if let file { fclose(file) }
         file = nil
         finished = true

@@ -13,8 +13,8 @@ import Darwin
 /// zero pages, so a study with few patients touches little of it), each with its own lock.
 ///
 /// A shard more than 70% full is emptied and starts again, so memory never grows with the patients; a trust's
-/// inpatients over a year (thousands to tens of thousands; up to about 90,000) stay here for the whole run, and an export naming a million
-/// patients in no useful order is hashed more often, never answered wrongly. Only identifiers held whole in a slot are
+/// inpatients over a year (thousands to tens of thousands; up to about 90,000) stay here for the whole run, and an
+/// export naming a million patients in no useful order is hashed more often, never answered wrongly. Only identifiers held whole in a slot are
 /// kept: up to 19 digits (an NHS number, as its value) or up to 8 other bytes (a hospital number). A longer one is
 /// hashed each time a chunk has not met it lately (`PatientCache`).
 ///
@@ -118,6 +118,9 @@ final class PatientMemo: @unchecked Sendable {
         var value: UInt64 = 0
         var kind: UInt32 = 0, length: UInt32 = 0
         var id = PatientID(high: 0, low: 0)
+
+        /// Whether this slot holds `k`'s patient.
+        @inline(__always) func holds(_ k: Key) -> Bool { value == k.value && kind == k.kind && length == k.length }
     }
 
     /// One shard: a fixed table of slots, emptied when it fills.
@@ -146,7 +149,7 @@ final class PatientMemo: @unchecked Sendable {
             return lock.withLock { _ in
                 var i = Shard.start(k)
                 while slots[i].length != 0 {
-                    if slots[i].value == k.value && slots[i].kind == k.kind && slots[i].length == k.length { return slots[i].id }
+                    if slots[i].holds(k) { return slots[i].id }
                     i = (i + 1) & (PatientMemo.slotsPerShard - 1)
                 }
                 return nil
@@ -163,7 +166,7 @@ final class PatientMemo: @unchecked Sendable {
                 var i = Shard.start(k)
                 while slots[i].length != 0 {
                     // Another thread stored the same patient since `find`.
-                    if slots[i].value == k.value && slots[i].kind == k.kind && slots[i].length == k.length { return }
+                    if slots[i].holds(k) { return }
                     i = (i + 1) & (PatientMemo.slotsPerShard - 1)
                 }
                 slots[i] = Slot(value: k.value, kind: k.kind, length: k.length, id: id)

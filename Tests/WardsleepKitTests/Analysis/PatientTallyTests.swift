@@ -77,19 +77,46 @@ struct PatientTallyTests {
         #expect(tally.patients(group: 0, ward: 0).count == 100_000)
     }
 
-    /// The runs on disk hold patients' keyed numbers and ward numbers, never the identifier: a run's file holds no
-    /// byte string of any identifier read.
+    /// The runs on disk hold patients' keyed numbers and ward numbers, never the identifier: a run's file, read as
+    /// an attacker on the machine would, holds no identifier read, as text or as a number.
     @Test func theRunsHoldNoIdentifier() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wardsleep-tally-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let p = try Pseudonymiser(keyText: testKey, source: .environment)
         let tally = PatientTally(groups: 1, memoryEntries: 16, temporaryFolder: folder)
-        for i in 0..<200 { tally.insert(p.patientID(for: ArraySlice(Array("94347659\(10 + i % 90)".utf8))), group: 0, ward: 0) }
+        let identifiers = (0..<1_000).map { 9_434_760_000 + $0 * 7 }
+        for n in identifiers { tally.insert(p.patientID(for: ArraySlice(Array(String(n).utf8))), group: 0, ward: 0) }
         #expect(tally.isSpilled)
         // The file is unlinked at once: nothing is left in the folder, during the run or after.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
-        #expect(tally.patients(group: 0, ward: 0).count == 90)
+        // Read through this process's open file, as another holder of the run's rights could: readable by the owner
+        // only, and no identifier in it, written out (no run of ten digits) or as a number in either byte order.
+        var runs = 0
+        for fd in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                  target.hasPrefix(folder + "/wardsleep-patients.") else { continue }
+            runs += 1
+            var info = stat()
+            #expect(fstat(Int32(fd)!, &info) == 0 && info.st_mode & 0o777 == 0o600 && info.st_nlink == 0)
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "/proc/self/fd/\(fd)")))
+            #expect(bytes.count >= 16 * 1024)  // runs written out (the last few may still be in the write buffer)
+            var digits = 0, longest = 0
+            for b in bytes {
+                digits = (0x30...0x39).contains(b) ? digits + 1 : 0
+                longest = max(longest, digits)
+            }
+            #expect(longest < 10)
+            var words = Set<UInt64>()
+            for i in 0...(bytes.count - 8) {
+                let w = bytes[i..<(i + 8)].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                words.insert(w)
+                words.insert(w.byteSwapped)
+            }
+            #expect(identifiers.allSatisfy { !words.contains(UInt64($0)) })
+        }
+        #expect(runs == 1)
+        #expect(tally.patients(group: 0, ward: 0).count == 1_000)
     }
 
     /// Hypnotic patients and protected-sleep uptake, counted on disk from the first few entries, give exactly what
