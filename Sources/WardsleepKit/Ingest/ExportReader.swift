@@ -104,6 +104,7 @@ public enum ExportIngest {
         if let error = dates.contradiction(of: normaliser.dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
         tally.setAside = setAside.counts
         tally.blankLines = blankLines + swallowedBlankLines
+        tally.titleLines = max(0, head.headerLine - 1 - head.blankLines)
         tally.bytes = input.size
         tally.sha256 = fingerprint ? Digest.hex(hasher.finalize()) : ""
         tally.byteOrderMark = head.byteOrderMark
@@ -179,6 +180,8 @@ struct HeaderPass {
     var end: Int
     /// The line the first data row is on.
     var nextLine: Int
+    /// The line the header starts on.
+    var headerLine: Int
     var blankLines: Int
     var byteOrderMark: Bool
 
@@ -230,7 +233,7 @@ struct HeaderPass {
             }
             throw error
         }
-        return HeaderPass(header: header, bytes: try input.bytes(0, at), end: at, nextLine: parser.line,
+        return HeaderPass(header: header, bytes: try input.bytes(0, at), end: at, nextLine: parser.line, headerLine: record.line,
                           blankLines: parser.blankLines, byteOrderMark: bom)
     }
 }

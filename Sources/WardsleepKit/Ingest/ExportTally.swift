@@ -12,6 +12,8 @@ public struct ExportTally: Sendable, Equatable, Codable {
     public var quarantined = 0
     /// Lines holding no data.
     public var blankLines = 0
+    /// Lines above the header that `header_line` skipped (a report title, an export date): not rows.
+    public var titleLines = 0
     /// File size in bytes.
     public var bytes = 0
     /// SHA-256 of the file; empty when the read left it out (`validate`, which shows none).

@@ -369,10 +369,12 @@ final class ProblemRouter: ProblemSink {
 }
 
 extension ExportTally {
-    /// `incidents.csv: 1,000 rows read, 997 accepted, 3 quarantined (0.3%)`.
+    /// `incidents.csv: 1,000 rows read, 997 accepted, 3 quarantined (0.3%)`, and the lines above the header skipped,
+    /// when there were any (`header_line`), so that no line of the file goes unaccounted.
     public var accountingLine: String {
         "\(file): \(NumberFormat.grouped(rowsRead)) rows read, \(NumberFormat.grouped(accepted)) accepted, "
             + "\(NumberFormat.grouped(quarantined)) quarantined (\(NumberFormat.fixed(quarantinedPercent, 1))%)"
+            + (titleLines > 0 ? "; \(titleLines) line\(titleLines == 1 ? "" : "s") above the header skipped (header_line)" : "")
     }
 
     /// A warning when rows were accepted but every one was set aside, so the export adds nothing to the report (most

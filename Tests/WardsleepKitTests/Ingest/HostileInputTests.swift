@@ -236,7 +236,11 @@ import Testing
         """))
         let skipped = try validate(dir)
         #expect(skipped.status == 0 && accounting(skipped.out)! == (2, 1, 1), "\(skipped.out) \(skipped.err)")
+        #expect(skipped.out.contains("quarantined (50.0%); 2 lines above the header skipped (header_line)"), "\(skipped.out)")
         #expect(skipped.out.contains("incidents.csv:5: column \"date\""), "\(skipped.out)")
+        // Blank lines above a header are blank lines, not lines skipped by header_line.
+        let blank = try validate(study(row("\n\n") + header + row("I1,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(blank.status == 0 && !blank.out.contains("above the header") && blank.out.contains("blank lines skipped: 2"), "\(blank.out)")
         // A header_line past the header, or past the end of the file, is said as such.
         dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: incidents.csv, header_line: 9 }\n"))
         let past = try validate(dir)
