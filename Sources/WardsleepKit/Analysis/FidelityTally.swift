@@ -41,8 +41,13 @@ public final class FidelityTally: StudyConsumer {
     /// plan list and in a table kept under half full), so under 5 MiB at the default (a power of two: the join moves
     /// before its table would double).
     public static let defaultMemoryPlans = 65_536
-    /// Partitions on disk: each holds about 1/64 of the plans, so memory stays at the default for up to 4 million.
+    /// Partitions on disk: each holds about 1/64 of the plans. One with more than `memoryPlans` plans is split again
+    /// into as many as it needs (at most this many) before it is joined, so memory stays at the default however many
+    /// plans there are.
     public static let defaultPartitions = 64
+    /// How many times a partition may be split: 64⁴ partitions of 65,536 plans are more plans than a disk holds. Only
+    /// plans that all name one patient-night fail to spread, and those take one entry in memory anyway.
+    static let maximumLevel = 4
     private let memoryPlans: Int, partitionCount: Int
     /// Where the partitions go (`nil`: `TMPDIR`, else `/tmp`).
     private let temporaryFolder: String?
@@ -60,6 +65,8 @@ public final class FidelityTally: StudyConsumer {
     private var logged: [Bool] = []
     /// Plans naming a patient-night an earlier plan already named (the first is kept).
     private var repeats = 0
+    /// Partitions split before they were joined, and the most plans any one join held (both for tests).
+    private(set) var partitionsSplit = 0, largestJoin = 0
 
     /// Plans naming a patient-night an earlier plan already named (the first is kept).
     public var repeatedPlans: Int {
@@ -138,22 +145,38 @@ public final class FidelityTally: StudyConsumer {
         guard let spill, joinedNights == nil else { return }
         var nights: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
         do {
-            for p in 0..<spill.partitions {
-                var part = PlanJoin()
-                try spill.read(p) { r in
-                    if r.isPlan {
-                        if !part.insert(r.key, r.plan, routineChecked: r.routineChecked) { repeats += 1 }
-                    } else {
-                        checkCells[r.wardIndex][FidelityTally.slot(r.period)].count(part.check(r.key, reason: r.reason), r.reason)
-                    }
-                }
-                part.addProtectedNights(to: &nights)
-            }
+            try join(spill, into: &nights)
         } catch let e as OutputError {
             failure = e
             throw e
         }
         joinedNights = nights
+    }
+
+    /// Joins each partition of `spill` in memory, first splitting one that holds more than `memoryPlans` plans into
+    /// partitions of the next level (records keep their order, so the first plan of a patient-night stays the one kept).
+    private func join(_ spill: PlanSpill, into nights: inout [FidelityMonthKey: (nights: Int, withoutRoutine: Int)]) throws {
+        for p in 0..<spill.partitions {
+            let plans = spill.plansWritten[p]
+            if plans > memoryPlans, spill.level < FidelityTally.maximumLevel {
+                let parts = min(partitionCount, max(2, 2 * plans / max(memoryPlans, 1) + 1))
+                let split = try PlanSpill(partitions: parts, folder: temporaryFolder, level: spill.level + 1)
+                try spill.read(p) { split.write($0) }
+                partitionsSplit += 1
+                try join(split, into: &nights)
+                continue
+            }
+            var part = PlanJoin()
+            try spill.read(p) { r in
+                if r.isPlan {
+                    if !part.insert(r.key, r.plan, routineChecked: r.routineChecked) { repeats += 1 }
+                } else {
+                    checkCells[r.wardIndex][FidelityTally.slot(r.period)].count(part.check(r.key, reason: r.reason), r.reason)
+                }
+            }
+            largestJoin = max(largestJoin, part.count)
+            part.addProtectedNights(to: &nights)
+        }
     }
 
     /// Protected nights, and those with no routine check in the window, by ward, period and month (first day).

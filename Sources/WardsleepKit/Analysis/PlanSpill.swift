@@ -6,8 +6,10 @@ import Darwin
 #endif
 
 /// The fidelity join's plans and checks on disk, once the plans are too many to hold: each record goes to one of a
-/// fixed number of partitions by its patient-night, so a plan and every check of its patient-night meet in the same
+/// number of partitions by its patient-night, so a plan and every check of its patient-night meet in the same
 /// partition, and the join is done a partition at a time in memory a partition's plans need (a hash join in parts).
+/// A partition holding too many plans is split the same way, by a hash of another `level` (`FidelityTally.finish`),
+/// so memory stays bounded however many plans there are.
 ///
 /// Each partition is an unnamed temporary file (`TemporaryFile`). Records hold the patients' keyed numbers
 /// (`PatientID`) and nights, never an identifier. Within a partition records keep the order they were written, so the first
@@ -56,12 +58,18 @@ final class PlanSpill {
     }
 
     private var files: [UnsafeMutablePointer<FILE>] = []
+    /// Plan records written to each partition (repeats included).
+    private(set) var plansWritten: [Int]
+    /// Which hash places records: a partition split again uses the next level's, so its records spread anew.
+    let level: Int
     /// The first write that failed, reported by `read`.
     private(set) var failure: OutputError?
 
-    /// Opens `partitions` temporary files in `folder` (`nil`: `TMPDIR`, else `/tmp`); throws when the folder cannot
-    /// take them.
-    init(partitions: Int, folder: String? = nil) throws {
+    /// Opens `partitions` temporary files in `folder` (`nil`: `TMPDIR`, else `/tmp`), placing records by the hash of
+    /// `level`; throws when the folder cannot take them.
+    init(partitions: Int, folder: String? = nil, level: Int = 0) throws {
+        self.level = level
+        plansWritten = Array(repeating: 0, count: partitions)
         for _ in 0..<partitions {
             files.append(try TemporaryFile.open(in: folder, prefix: "wardsleep-fidelity", purpose: "the fidelity join could not use the temporary folder"))
         }
@@ -69,17 +77,22 @@ final class PlanSpill {
 
     deinit { for f in files { fclose(f) } }
 
-    /// The partition of a patient-night (a hash unlike `PatientNightIndex`'s, so a partition's keys spread evenly in
-    /// its table).
+    /// The partition of a patient-night: a mix of both words seeded by the level (unlike `PatientNightIndex`'s hash,
+    /// so a partition's keys spread evenly in its table, and unlike the level before, so a split partition spreads).
     func partition(_ key: PatientNight) -> Int {
-        Int(truncatingIfNeeded: ((key.high ^ key.low) &* 0xD6E8_FEB8_6659_FD93) >> 32) % files.count
+        var x = (key.high ^ key.low) &+ UInt64(level + 1) &* 0x9E37_79B9_7F4A_7C15
+        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: (x ^ (x >> 31)) >> 1) % files.count
     }
 
     /// Appends a record to its partition.
     func write(_ r: Record) {
         guard failure == nil else { return }
         var r = r
-        if fwrite(&r, MemoryLayout<Record>.size, 1, files[partition(r.key)]) != 1 {
+        let p = partition(r.key)
+        if r.isPlan { plansWritten[p] += 1 }
+        if fwrite(&r, MemoryLayout<Record>.size, 1, files[p]) != 1 {
             failure = PlanSpill.failed(String(cString: strerror(errno)))
         }
     }

@@ -317,6 +317,54 @@ import Glibc
         }
     }
 
+    /// A partition with more plans than memory may hold is split again before it is joined (at up to
+    /// `FidelityTally.maximumLevel` levels), so no join holds more than `memoryPlans` plans, whatever the count of plans
+    /// against partitions; and the counts stay those of the join in memory.
+    @Test func aPartitionTooLargeForMemoryIsSplitAgain() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-split-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // About 4,000 plans (some repeated): 64 partitions hold ~60 each; 4 hold ~1,000, split once for joins of ~250;
+        // 2 hold ~2,000, split at each level to the last (32 partitions of ~125, joined whatever their size).
+        for (seed, interleaved) in [(5 as UInt64, false), (6, true)] {
+            let tallies = [FidelityTally(memoryPlans: .max),
+                           FidelityTally(memoryPlans: 2_000, partitions: 64, temporaryFolder: folder),
+                           FidelityTally(memoryPlans: 500, partitions: 4, temporaryFolder: folder),
+                           FidelityTally(memoryPlans: 10, partitions: 2, temporaryFolder: folder)]
+            feed(tallies, seed: seed, interleaved: interleaved)
+            let expected = try outcome(tallies[0], wards: 5)
+            for t in tallies.dropFirst() { #expect(try outcome(t, wards: 5) == expected, "seed \(seed)") }
+            #expect(tallies[1].partitionsSplit == 0 && tallies[1].largestJoin <= 2_000)
+            #expect(tallies[2].partitionsSplit == 4 && tallies[2].largestJoin <= 500, "\(tallies[2].largestJoin)")
+            #expect(tallies[3].partitionsSplit == 2 + 4 + 8 + 16 && tallies[3].largestJoin > 10, "\(tallies[3].partitionsSplit)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        }
+    }
+
+    /// Plans that all name one patient-night cannot be spread by any hash: the splitting stops at the last level and
+    /// the join holds the one plan kept.
+    @Test func plansOfOnePatientNightStopSplittingAtTheLastLevel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-one-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let t = FidelityTally(memoryPlans: 10, partitions: 4, temporaryFolder: folder)
+        let night = CalendarDay(dayNumber: 17_900)
+        // Twenty patient-nights move the join to disk (repeats of one are kept once in memory, so they never would).
+        for i in 0..<20 {
+            t.sleepPlan(SleepPlanRecord(night: night.adding(days: i + 1), ward: 0, patient: PatientID(UInt64(100 + i)), protected: true,
+                                        decidedBy: [], patientInvolved: nil, carerInvolved: nil, period: .pilot))
+        }
+        #expect(t.isSpilled)
+        for i in 0..<1_000 {
+            t.sleepPlan(SleepPlanRecord(night: night, ward: 0, patient: 7, protected: i % 2 == 0, decidedBy: [], patientInvolved: nil,
+                                        carerInvolved: nil, period: .pilot))
+        }
+        t.observation(ObservationRecord(ward: 0, patient: 7, night: night, inProtectedWindow: true, reason: .routine, period: .pilot))
+        #expect(t.repeatedPlans == 999)
+        #expect(t.partitionsSplit == FidelityTally.maximumLevel && t.largestJoin <= 10, "\(t.partitionsSplit) \(t.largestJoin)")
+        #expect(t.checks(ward: 0, period: .pilot).routineOnProtected == 1)
+    }
+
     @Test func withoutATemporaryFolderThePlansStayInMemory() throws {
         let memory = FidelityTally(memoryPlans: .max)
         let nowhere = FidelityTally(memoryPlans: 10, partitions: 4, temporaryFolder: "/nonexistent/wardsleep-\(UUID().uuidString)")
