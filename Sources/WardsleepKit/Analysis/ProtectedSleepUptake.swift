@@ -29,7 +29,7 @@ public struct ProtectedSleepUptake: Sendable, Codable {
     public internal(set) var outsidePilot = 0
     /// Every role any plan's `decided_by` names, in either period: a role never named is "not recorded" in the
     /// report, not "0 of N" (the export may simply not record it).
-    public internal(set) var rolesNamed: Set<String> = []
+    public internal(set) var rolesNamed = DecisionRoles()
 
     /// No plans yet.
     public init() {}
@@ -37,7 +37,7 @@ public struct ProtectedSleepUptake: Sendable, Codable {
     /// Counts one sleep plan (but not its patient: `UptakeTally`); `nightCoordinator` and `mdt` say which roles its
     /// `decided_by` names.
     public mutating func add(_ r: SleepPlanRecord, nightCoordinator: Bool, mdt: Bool) {
-        for role in r.decidedBy where !rolesNamed.contains(role) { rolesNamed.insert(role) }
+        rolesNamed.formUnion(r.decidedBy)
         guard r.period == .pilot else { outsidePilot += 1; return }
         // Mutate in place: no copy of the ward on every row.
         if wards[r.ward] == nil { wards[r.ward] = Ward() }
@@ -84,8 +84,6 @@ public final class UptakeTally: StudyConsumer {
     private var counted = ProtectedSleepUptake()
     /// Pilot patients with a plan (group 0) and with a protected night (group 1), by ward.
     private let patients: PatientTally
-    /// Which roles a `decided_by` list names, worked out once per distinct list.
-    private var roles: [[String]: (nightCoordinator: Bool, mdt: Bool)] = [:]
 
     /// Creates an empty tally; patients past `memoryPatients` entries are counted on disk in `temporaryFolder`.
     public init(memoryPatients: Int = PatientTally.defaultMemoryEntries, temporaryFolder: String? = nil) {
@@ -95,13 +93,11 @@ public final class UptakeTally: StudyConsumer {
     /// Counts the patients (merging what went to disk); throws when a temporary file failed. Later calls do nothing.
     public func finish() throws { try patients.finish() }
 
+    private static let nightCoordinator = DecisionRoles(["night coordinator"]), mdt = DecisionRoles(["mdt"])
+
     public func sleepPlan(_ r: SleepPlanRecord) {
-        let named = r.decidedBy.isEmpty ? (false, false) : roles[r.decidedBy] ?? {
-            let x = (r.decidedBy.contains("night coordinator"), r.decidedBy.contains("mdt"))
-            if roles.count < 4096 { roles[r.decidedBy] = x }
-            return x
-        }()
-        counted.add(r, nightCoordinator: named.0, mdt: named.1)
+        counted.add(r, nightCoordinator: r.decidedBy.contains(UptakeTally.nightCoordinator),
+                    mdt: r.decidedBy.contains(UptakeTally.mdt))
         guard r.period == .pilot else { return }
         patients.insert(r.patient, group: 0, ward: r.ward)
         if r.protected { patients.insert(r.patient, group: 1, ward: r.ward) }

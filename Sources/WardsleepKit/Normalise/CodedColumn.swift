@@ -70,7 +70,7 @@ struct CodedListColumn {
     let coded: CodedField
     let table: [String: String]
     /// The canonical values, or the first part that maps to nothing.
-    var cache = LabelCache<Result<[String], UnmappedPart>>()
+    var cache = LabelCache<Result<DecisionRoles, UnmappedPart>>()
 
     /// The first unmapped part of a cell.
     struct UnmappedPart: Error { let label: String }
@@ -80,18 +80,18 @@ struct CodedListColumn {
         table = coded.table(adding: spec.values[coded.field] ?? [:])
     }
 
-    /// The canonical values a cell names, in order, each once; `[]` when the cell is empty. A part that maps to nothing
-    /// is recorded as a problem (showing that part) and the row gets `nil`.
-    mutating func values(_ row: inout ExportRow) -> [String]? {
-        guard let bytes = row.bytes(coded.field) else { return [] }
+    /// The canonical roles a cell names; none when the cell is empty. A part that maps to nothing is recorded as a
+    /// problem (showing that part) and the row gets `nil`.
+    mutating func values(_ row: inout ExportRow) -> DecisionRoles? {
+        guard let bytes = row.bytes(coded.field) else { return DecisionRoles() }
         let table = self.table
-        let result = cache.value(for: bytes) { b -> Result<[String], UnmappedPart> in
+        let result = cache.value(for: bytes) { b -> Result<DecisionRoles, UnmappedPart> in
             var out: [String] = []
             for part in CodedField.split(TextDecoding.decode(b).0) {
                 guard let v = table[Slug.normaliseLabel(part)] else { return .failure(UnmappedPart(label: part)) }
-                if !out.contains(v) { out.append(v) }
+                out.append(v)
             }
-            return .success(out)
+            return .success(DecisionRoles(out))
         }
         switch result {
         case .success(let v): return v

@@ -9,7 +9,7 @@ public struct SleepPlanRecord: Sendable, Equatable {
     /// Whether the patient had protected sleep that night.
     public var protected: Bool
     /// Roles that took the decision, as canonical roles (`CodedFields.decidedBy`: `mdt`, `night coordinator` ...).
-    public var decidedBy: [String]
+    public var decidedBy: DecisionRoles
     /// Whether the patient took part in the decision, when recorded.
     public var patientInvolved: Bool?
     /// Whether a carer took part, when recorded.

@@ -17,7 +17,7 @@ import Testing
     @Test func patientsAreCountedOnceAndOnlyInThePilot() {
         let tally = UptakeTally()
         let night = CalendarDay(year: 2019, month: 3, day: 4)!
-        func plan(_ p: PatientID, _ prot: Bool, ward: Int = 0, period: StudyPeriod? = .pilot, decided: [String] = ["mdt", "night coordinator"],
+        func plan(_ p: PatientID, _ prot: Bool, ward: Int = 0, period: StudyPeriod? = .pilot, decided: DecisionRoles = ["mdt", "night coordinator"],
                   patient: Bool? = true) -> SleepPlanRecord {
             SleepPlanRecord(night: night, ward: ward, patient: p, protected: prot, decidedBy: decided, patientInvolved: patient,
                             carerInvolved: false, period: period)

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import WardsleepKit
 
 /// One value mapping for every coded field: each field's default synonyms, a study's own labels
@@ -80,6 +81,9 @@ import Testing
         """)
         #expect(r.map(\.decidedBy) == [["mdt", "patient"], ["nurse in charge", "doctor"], ["nurse", "carer", "patient"],
                                        ["night coordinator", "mdt"]])
+        // Held as a set of the canonical roles: named in canonical order, whatever the cell's order.
+        #expect(r.map(\.decidedBy.names) == [["patient", "mdt"], ["nurse in charge", "doctor"], ["patient", "carer", "nurse"],
+                                             ["night coordinator", "mdt"]])
         // The unknown role is a listed problem showing that role, never silently dropped.
         #expect(log.problems.map(\.value) == ["Chaplain"])
         #expect(log.problems[0].reason.hasPrefix("unmapped role: expected patient, carer, night coordinator, nurse in charge, mdt"))
@@ -177,5 +181,30 @@ import Testing
                 #expect(label == Slug.normaliseLabel(label))
             }
         }
+    }
+}
+
+/// `DecisionRoles`, the set of canonical roles a sleep plan's `decided_by` names.
+@Suite struct DecisionRolesTests {
+    @Test func everyCanonicalRoleFitsAndIsFoundAlone() {
+        #expect(CodedFields.decidedBy.canonical.count <= 32)
+        for role in CodedFields.decidedBy.canonical {
+            let r = DecisionRoles([role])
+            #expect(r.names == [role] && r.contains(role) && !r.isEmpty)
+            #expect(CodedFields.decidedBy.canonical.filter { r.contains($0) } == [role])
+        }
+        #expect(DecisionRoles().isEmpty && DecisionRoles().names.isEmpty)
+        #expect(!DecisionRoles(["mdt"]).contains(DecisionRoles()))
+    }
+
+    @Test func aUnionAndItsEncodingAreThoseOfASetOfNames() throws {
+        var named = DecisionRoles()
+        named.formUnion(["mdt", "patient"])
+        named.formUnion(["patient", "night coordinator"])
+        #expect(named.names == ["patient", "night coordinator", "mdt"])
+        #expect(named.contains(DecisionRoles(["mdt", "patient"])) && !named.contains(DecisionRoles(["doctor"])))
+        let json = try JSONEncoder().encode(named)
+        #expect(String(decoding: json, as: UTF8.self) == #"["patient","night coordinator","mdt"]"#)
+        #expect(try JSONDecoder().decode(DecisionRoles.self, from: json) == named)
     }
 }
