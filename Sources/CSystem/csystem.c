@@ -28,3 +28,17 @@ int ws_keep_freed_memory(int mapping_threshold, int trim_threshold, int arenas) 
     return 0;
 #endif
 }
+
+long ws_first_control(const unsigned char *bytes, unsigned long count) {
+    unsigned char any = 0;
+    for (unsigned long i = 0; i < count; i++) {
+        unsigned char b = bytes[i];
+        any |= (unsigned char)(((b < 0x20) & (b != 0x09) & (b != 0x0A) & (b != 0x0D)) | (b == 0x7F));
+    }
+    if (!any) return -1;
+    for (unsigned long i = 0; i < count; i++) {
+        unsigned char b = bytes[i];
+        if ((b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F) return (long)i;
+    }
+    return -1;
+}

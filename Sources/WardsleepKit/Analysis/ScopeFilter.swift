@@ -11,11 +11,17 @@ final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
 
     /// Every incident category read (normalised), in scope or not, so a `--category` can be checked against the export.
     private(set) var categoriesSeen: [String: String] = [:]
+    /// Labels used as categories (no `categories` map) that differ only in case or spacing are one category, spelled
+    /// as first read: what `--category` selects by is what the full report groups by, so a filtered report cannot add up
+    /// categories the full report shows (and suppresses) apart.
+    private var spellings = CategorySpellings()
 
     func inScope(_ ward: Int) -> Bool { scope.wards?.contains(ward) ?? true }
 
     func occupancy(_ r: OccupancyRecord) { if inScope(r.ward) && scope.includes(day: r.day) { inner.occupancy(r) } }
     func incident(_ r: IncidentRecord) {
+        var r = r
+        r.category = spellings.spelling(of: r.category)
         if !scope.uncheckedCategories.isEmpty, categoriesSeen.count < 10_000 {
             let key = Slug.normaliseLabel(r.category)
             if categoriesSeen[key] == nil { categoriesSeen[key] = r.category }
@@ -31,4 +37,23 @@ final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
     func sleepPlan(_ r: SleepPlanRecord) { if inScope(r.ward) && scope.includes(day: r.night) { inner.sleepPlan(r) } }
     func involvement(_ r: InvolvementRecord) { inner.involvement(r) }
     func observation(_ r: ObservationRecord) { if inScope(r.ward) && scope.includes(day: r.night) { inner.observation(r) } }
+}
+
+/// The first spelling read of each incident category, by its normalised label (`Slug.normaliseLabel`: case and runs of
+/// spaces ignored). Records arrive in file order whatever the threads, so the spelling kept is the same on every run.
+struct CategorySpellings {
+    /// Label as read → the category's spelling (a label met again costs one lookup, no normalising).
+    private var byLabel: [String: String] = [:]
+    /// Normalised label → the first spelling.
+    private var byKey: [String: String] = [:]
+
+    /// The spelling of the category `label` names.
+    mutating func spelling(of label: String) -> String {
+        if let known = byLabel[label] { return known }
+        let key = Slug.normaliseLabel(label)
+        let spelled = byKey[key] ?? label
+        byKey[key] = spelled
+        byLabel[label] = spelled
+        return spelled
+    }
 }

@@ -1,3 +1,5 @@
+import CSystem
+
 /// What the parser established about one record's lines and quoting, for telling a stray quote from a quoted field with
 /// line breaks (see `UnbalancedQuote`).
 public struct RecordFacts: Sendable {
@@ -89,6 +91,16 @@ public struct CSVRecordView: CSVRecordShape {
 
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
+
+    /// The first control character in the record other than tab, line feed and carriage return (NUL, the other C0
+    /// codes, DEL): the field (0-based) and the byte; `nil` when there is none, as in any text an export writes.
+    func firstControlCharacter() -> (field: Int, byte: UInt8)? {
+        guard bytes.count > 0 else { return nil }
+        let at = ws_first_control(bytes.baseAddress!, UInt(bytes.count))
+        guard at >= 0 else { return nil }
+        let i = Int(at)
+        return (ends.firstIndex { $0 > i } ?? max(0, ends.count - 1), bytes[i])
+    }
 }
 
 /// One CSV record, owning its bytes: a lent `CSVRecordView` copied, for a caller that keeps records (the header, a

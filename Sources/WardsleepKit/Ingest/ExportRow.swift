@@ -118,7 +118,21 @@ public struct ExportRow {
         } else if record.fieldCount > width,
                   (width..<record.fieldCount).contains(where: { !record.isBlankField($0) }) {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
+        } else if let control = record.firstControlCharacter() {
+            // Invisible in every output, a control character would make a label that reads as another (`Viol\0ence`
+            // beside `Violence`): a damaged row, not text.
+            let field = header.index.first { $0.value == control.field }?.key
+            let label = control.field < header.labels.count ? header.labels[control.field] : "\(control.field + 1)"
+            reject(field ?? "", "control character \(ExportRow.controlName(control.byte))" + (field == nil ? " in column \"\(label)\"" : "")
+                   + ": text in an export holds none (the file may be damaged or not a text export)")
         }
+    }
+
+    /// How a message names a control character: `0x00 (NUL)`.
+    static func controlName(_ b: UInt8) -> String {
+        let names: [UInt8: String] = [0x00: "NUL", 0x0B: "vertical tab", 0x0C: "form feed", 0x1A: "SUB", 0x1B: "ESC", 0x7F: "DEL"]
+        let hex = String(b, radix: 16, uppercase: true)
+        return "0x" + (hex.count < 2 ? "0" + hex : hex) + (names[b].map { " (\($0))" } ?? "")
     }
 
     /// A required field's bytes, recording "empty required field" when missing.

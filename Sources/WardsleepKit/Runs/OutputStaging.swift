@@ -13,9 +13,13 @@ public final class OutputStaging {
     public let staging: String
     private var committed = false
 
-    /// Creates the staging folder next to `destination` (creating the parent folders as needed).
+    /// Where a report for `destination` goes: its real path, so that a symbolic link named as the report folder is
+    /// written through to the folder it names (putting the report in place would otherwise replace the link itself).
+    public static func resolved(_ destination: String) -> String { PathGuard.real(destination) }
+
+    /// Creates the staging folder next to `destination`, resolved (`resolved`), creating the parent folders as needed.
     public init(destination: String) throws {
-        let dest = (destination as NSString).standardizingPath
+        let dest = OutputStaging.resolved(destination)
         self.destination = dest
         let parent = PathGuard.parent(of: dest)
         let folder = OutputStaging.folder(for: dest)
@@ -78,7 +82,7 @@ public final class OutputStaging {
     /// system offers it, so a reader (or a run killed at any moment) sees either the old report or the new one, never
     /// neither.
     public func commit(to target: String? = nil) throws {
-        let destination = target.map { ($0 as NSString).standardizingPath } ?? self.destination
+        let destination = target.map(OutputStaging.resolved) ?? self.destination
         do {
             try FileManager.default.removeItem(atPath: location(OutputStaging.marker))
             try exchange(destination)
@@ -111,7 +115,7 @@ public final class OutputStaging {
     /// staging folder still marked as one, or a report holding nothing its manifest does not list; a folder of the
     /// same name holding anything else is left alone.
     public static func recover(destination: String) {
-        let dest = (destination as NSString).standardizingPath
+        let dest = OutputStaging.resolved(destination)
         let parent = PathGuard.parent(of: dest).isEmpty ? "." : PathGuard.parent(of: dest)
         let name = (dest as NSString).lastPathComponent
         let fm = FileManager.default
@@ -141,7 +145,7 @@ public final class OutputStaging {
     /// previous report is left as it was, or none was written.
     public static func explain(_ error: Error, destination: String) -> Error {
         guard var failure = error as? OutputError, failure.consequence == nil else { return error }
-        let staging = folder(for: (destination as NSString).standardizingPath) + "/"
+        let staging = folder(for: OutputStaging.resolved(destination)) + "/"
         if failure.file.hasPrefix(staging) { failure.file = "the new report's " + failure.file.dropFirst(staging.count) }
         failure.consequence = FileManager.default.fileExists(atPath: destination)
             ? "the previous report in \(destination) is left as it was" : "no report was written to \(destination)"

@@ -14,7 +14,7 @@ public final class RunLock {
 
     /// Takes the lock for `destination`, or throws `LockError` when a live process holds it.
     public init(destination: String) throws {
-        let dest = (destination as NSString).standardizingPath
+        let dest = OutputStaging.resolved(destination)  // one lock for a folder, whatever link names it
         path = dest + ".lock"
         let folder = PathGuard.parent(of: path)
         if !folder.isEmpty {

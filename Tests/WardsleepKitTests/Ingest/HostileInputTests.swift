@@ -262,10 +262,21 @@ import Testing
         #expect(r.out.contains("incidents.csv:6: column \"id\": \"I2\""), "\(r.out)")
     }
 
-    @Test func nulBytesAreQuarantinedNotCrashing() throws {
-        let r = try validate(study(header + row("I1,05/03/2019,02:10,A\u{0}1,Self harm\nI2,05/03/2019,02:10,A1,Self harm\n")))
-        #expect(r.out.contains("  unknown ward in column \"ward\"") && r.out.contains("    \"A?1\": 1 row, first on line 2"), "\(r.out)")
-        #expect(accounting(r.out)! == (2, 1, 1))
+    /// NUL and the other control characters (but tab and line breaks) are in no text an export writes, and are
+    /// invisible in every output: `Viol\0ence` would be a category that reads as `Violence` beside it. The row is
+    /// quarantined, naming the character and the column; no row is lost.
+    @Test func nulBytesAndOtherControlCharactersAreQuarantinedNotCrashing() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A\u{0}1,Self harm\nI2,05/03/2019,02:10,A1,Self harm\n"
+            + "I3,05/03/2019,02:10,A1,Viol\u{0}ence\nI4,05/03/2019,02:10,A1,\"Self\u{7F} harm\"\nI5,05/03/2019,02:10,A1,\u{1}Self harm\n"
+            + "I6,05/03/2019,02:10,A1,Self\tharm\n")))
+        #expect(r.out.contains("incidents.csv:2: column \"ward\": \"A?1\": control character 0x00 (NUL): text in an export "
+                               + "holds none (the file may be damaged or not a text export)"), "\(r.out)")
+        #expect(r.out.contains("incidents.csv:4: column \"category\": \"Viol?ence\": control character 0x00 (NUL): "), "\(r.out)")
+        #expect(r.out.split(separator: "\n").contains { $0.contains("incidents.csv:5: column \"category\": ") && $0.contains(": control character 0x7F (DEL): ") },
+                "\(r.out)")
+        #expect(r.out.contains("incidents.csv:6: column \"category\": \"?Self harm\": control character 0x01: "), "\(r.out)")
+        // A tab is text (I6 is accepted, its category read as "Self harm").
+        #expect(accounting(r.out)! == (6, 2, 4), "\(r.out)")
     }
 
     @Test func aFiftyMegabyteFieldIsRefusedWithAMessage() throws {

@@ -80,6 +80,33 @@ import Testing
         #expect(rows.contains("\nstudy,all,all,24h,10,10,") && rows.contains("\nstudy,all,Self harm,24h,10,10,"))
     }
 
+    /// An attacker's try: without a `categories` map, two labels that differ only in case ("Violence", "violence"),
+    /// each a small count the full report suppresses, asked for by `--category violence` (matched in any case). The
+    /// full report groups them as `--category` selects them: one category, spelled as first read, so the one-category
+    /// report (releasable) shows the same cell the full report shows, never a sum of two suppressed cells.
+    @Test func labelsDifferingOnlyInCaseAreOneCategoryInEveryReport() throws {
+        let dir = TempFolder()
+        dir.write("study/study.yaml", studyYAML())
+        var csv = "id,date,time,ward,category\n"
+        for i in 1...120 { csv += "F\(i),\(10 + i % 18)/0\(1 + i % 8)/\(i % 2 == 0 ? 2018 : 2019),02:00,A1,Falls\n" }
+        for i in 1...3 { csv += "V\(i),1\(i)/03/2019,02:00,A1,Violence\nv\(i),1\(i)/04/2019,02:00,A1,  violence \n" }
+        dir.write("study/incidents.csv", csv)
+        let common = ["run", dir.path + "/study", "--ledger", dir.path + "/ledger.sqlite"]
+        let full = try runWardsleep(common + ["--out", dir.path + "/full"])
+        let one = try runWardsleep(common + ["--out", dir.path + "/one", "--category", "violence"])
+        #expect(full.status == 0 && one.status == 0, "\(full.err)\(one.err)")
+        let fullRows = try String(contentsOfFile: dir.path + "/full/tables/incidents.csv", encoding: .utf8)
+        let oneRows = try String(contentsOfFile: dir.path + "/one/tables/incidents.csv", encoding: .utf8)
+        // One Violence category of 0 and 6 (suppressed at 7 or below), in both; no second spelling anywhere.
+        #expect(fullRows.contains("\nstudy,all,Violence,24h,0,*,") && !fullRows.lowercased().contains(",violence,24h,0,*,\nstudy,all,violence"))
+        #expect(fullRows.components(separatedBy: ",Violence,").count == fullRows.lowercased().components(separatedBy: ",violence,").count)
+        #expect(oneRows.contains("\nstudy,all,all,24h,0,*,") && !oneRows.contains(",6,") && !oneRows.contains(",5,"))
+        // Exact counts, kept in restricted/: the one category holds all 6.
+        let exact = try runWardsleep(common + ["--out", dir.path + "/exact", "--unsuppressed"])
+        #expect(exact.status == 0)
+        #expect(try studyRow(dir.path + "/exact", category: "Violence").prefix(2) == [0, 6])
+    }
+
     @Test func everyCommandLineProblemExits64() throws {
         let dir = TempFolder()
         unmappedStudy(dir)

@@ -139,6 +139,27 @@ import Glibc
                             "--out \(f.root.path)/link/incidents.csv: is an input of the study (exports.incidents.file: incidents.csv); refusing to overwrite it")
     }
 
+    /// A symbolic link named as `--out` (`reports/latest` → an earlier report) is written through: the report replaces
+    /// the folder the link names, and the link stays a link, as does one that names a folder not yet made.
+    @Test func outThatIsASymlinkIsWrittenThroughAndStaysALink() throws {
+        let f = Fixture()
+        let fm = FileManager.default
+        let first = try runWardsleep(["run", f.study, "--out", f.root.path + "/r1", "--ledger", f.ledger])
+        #expect(first.status == 0, "\(first.err)")
+        try fm.createSymbolicLink(atPath: f.root.path + "/latest", withDestinationPath: "r1")
+        try fm.createSymbolicLink(atPath: f.root.path + "/next", withDestinationPath: f.root.path + "/r2")
+        for (link, target) in [("latest", "r1"), ("next", "r2")] {
+            f.root.write("r1/summary.md", "stale\n")
+            let r = try runWardsleep(["run", f.study, "--out", f.root.path + "/" + link, "--ledger", f.ledger])
+            #expect(r.status == 0, "\(r.err)")
+            let kind = try fm.attributesOfItem(atPath: f.root.path + "/" + link)[.type] as? FileAttributeType
+            #expect(kind == .typeSymbolicLink, "\(link)")
+            #expect(f.root.read(target + "/summary.md")?.hasPrefix("# ") == true && f.root.exists(target + "/manifest.json"))
+            #expect(!f.root.exists(link + ".lock") && !f.root.exists(target + ".lock"))
+            #expect(try fm.contentsOfDirectory(atPath: f.root.path).allSatisfy { !$0.contains(".tmp-") && !$0.contains(".old-") })
+        }
+    }
+
     @Test func aOneCharacterOutOrLedgerWorks() throws {
         // Foundation's deletingLastPathComponent traps on "r"; the run must not.
         let f = Fixture()
