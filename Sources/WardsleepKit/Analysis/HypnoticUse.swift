@@ -31,12 +31,16 @@ public final class HypnoticUse: StudyConsumer {
         /// Doses given: the greatest common divisor of their milligrams, in micrograms (0 before the first), the step
         /// every total of them is a multiple of. What a released total is rounded to (`ShownHypnoticLine`).
         public var doseStepMicrograms = 0
+        /// Doses given: the commonest doses, for the size of a typical one (one odd dose makes the divisor tiny).
+        public var commonDoses = DoseMix()
 
         /// Adds a dose of `mg`.
         mutating func addDose(_ mg: Double) {
             units += 1
             self.mg += mg
-            doseStepMicrograms = Totals.gcd(doseStepMicrograms, Int((mg * 1000).rounded()))
+            let micrograms = Int((mg * 1000).rounded())
+            doseStepMicrograms = Totals.gcd(doseStepMicrograms, micrograms)
+            commonDoses.add(micrograms)
         }
 
         static func gcd(_ a: Int, _ b: Int) -> Int {
@@ -208,6 +212,8 @@ public struct HypnoticLine: Sendable, Codable {
         public var mg: Double
         /// The greatest common divisor of their milligrams, in micrograms.
         public var stepMicrograms: Int
+        /// Their commonest doses.
+        public var commonDoses = DoseMix()
         /// The drug's WHO DDD in milligrams, if it has one.
         public var dddMg: Double?
         /// How many doses (units) they are.
@@ -283,6 +289,7 @@ public enum HypnoticAnalysis {
                     x.mg += t.mg
                     x.units += t.units
                     x.stepMicrograms = HypnoticUse.Totals.gcd(x.stepMicrograms, t.doseStepMicrograms)
+                    x.commonDoses.merge(t.commonDoses)
                     doses[d.name] = x
                 }
                 var bDDD: Double?, pDDD: Double?, missingDDD = false, countable = true
@@ -341,5 +348,41 @@ public enum HypnoticAnalysis {
         }
         let c = mantelHaenszelRateRatio(strata: strata(true)), o = mantelHaenszelRateRatio(strata: strata(false))
         return (c, o, ratioOfRateRatios(c, o))
+    }
+}
+
+/// The commonest doses among those given, in micrograms: the first `slots` distinct doses met, each with how many times
+/// it was given (a further distinct dose is only counted in `others`). Fixed size, so it adds nothing per row but a
+/// scan of four numbers; merged across wards by adding the counts of equal doses.
+public struct DoseMix: Sendable, Equatable, Codable {
+    private var d0 = 0, d1 = 0, d2 = 0, d3 = 0
+    private var n0 = 0, n1 = 0, n2 = 0, n3 = 0
+    /// Doses given that are none of the four kept.
+    public private(set) var others = 0
+
+    /// No dose.
+    public init() {}
+
+    /// Adds `count` doses of `micrograms`.
+    mutating func add(_ micrograms: Int, count: Int = 1) {
+        if n0 == 0 || d0 == micrograms { d0 = micrograms; n0 += count }
+        else if n1 == 0 || d1 == micrograms { d1 = micrograms; n1 += count }
+        else if n2 == 0 || d2 == micrograms { d2 = micrograms; n2 += count }
+        else if n3 == 0 || d3 == micrograms { d3 = micrograms; n3 += count }
+        else { others += count }
+    }
+
+    /// Adds the doses `other` counted.
+    mutating func merge(_ other: DoseMix) {
+        for (d, n) in other.kept { add(d, count: n) }
+        others += other.others
+    }
+
+    /// The doses kept and their counts.
+    var kept: [(micrograms: Int, count: Int)] { [(d0, n0), (d1, n1), (d2, n2), (d3, n3)].filter { $0.1 > 0 } }
+
+    /// The dose given most often among those kept (the larger of two given as often); 0 when none was.
+    public var commonest: Int {
+        kept.max { $0.count != $1.count ? $0.count < $1.count : $0.micrograms < $1.micrograms }?.micrograms ?? 0
     }
 }

@@ -26,11 +26,13 @@ struct ShownHypnoticLine {
         baselineUnits = b.0
         pilotUnits = p.0
         suppressed = b.1 == nil || p.1 == nil
-        // Doses given (counts of people's doses): each drug's milligrams rounded to a multiple of `roundTo` × the step
-        // all its doses are multiples of, and the DDDs from those. Milligrams scaled by published ÷ exact doses kept the
-        // exact mean dose, and n × mean fell on the dose step for one n only: the exact count. Rounded on the step, every
-        // count the published one could stand for fits. A group or total line leaves out the milligrams of a drug whose
-        // own doses are suppressed. Pharmacy issues (supplies) are shown as they are.
+        // Doses given (counts of people's doses): each drug's milligrams rounded to a multiple of `roundTo` × a typical
+        // dose (its commonest, or the step all its doses are multiples of when that is larger), and the DDDs from those.
+        // Milligrams scaled by published ÷ exact doses kept the exact mean dose, and n × mean fell on the dose step for
+        // one n only: the exact count. Rounded on a typical dose, every count the published one could stand for fits;
+        // rounded on the step alone, one odd dose (2.001 mg among 2 mg ones) made the step a microgram and the
+        // milligrams exact, so mg ÷ dose gave the count back. A group or total line leaves out the milligrams of a drug
+        // whose own doses are suppressed. Pharmacy issues (supplies) are shown as they are.
         func released(_ doses: [HypnoticLine.DrugDoses], _ shown: Double?) -> (mg: Double?, ddd: Double?) {
             guard shown != nil, let policy = style.policy else { return (nil, nil) }
             var mg = 0.0, ddd: Double?
@@ -40,7 +42,7 @@ struct ShownHypnoticLine {
                 if d.units > 0, d.units == d.units.rounded(), Disclosure.publish(Int(d.units), policy: policy) == .suppressed {
                     continue
                 }
-                let step = Double(d.stepMicrograms) / 1000 * Double(max(1, policy.roundTo))
+                let step = Double(max(d.stepMicrograms, d.commonDoses.commonest)) / 1000 * Double(max(1, policy.roundTo))
                 let rounded = step > 0 ? (d.mg / step).rounded() * step : d.mg
                 mg += rounded
                 if let perDDD = d.dddMg { ddd = (ddd ?? 0) + rounded / perDDD }

@@ -32,9 +32,10 @@ import Testing
             let line = try #require(lines(small: small, large: large).first { $0.ward == nil && $0.drug?.name == "zopiclone" && $0.product == nil })
             let shown = ShownHypnoticLine(line, style: .published(policy))
             let n = small + large, mg = try #require(shown.values["baseline_mg"] ?? nil), units = Int(shown.baselineUnits.replacingOccurrences(of: ",", with: ""))!
-            // The doses' step: 3.75 mg when both strengths were given, 7.5 when only 7.5 mg was. The milligrams shown are
-            // a multiple of 5 steps, within half of it of the exact milligrams.
-            let step = small > 0 ? 3.75 : 7.5, half = 2.5 * step
+            // The doses' grid: 3.75 mg when both strengths were given, 7.5 when only 7.5 mg was. The milligrams shown are
+            // a multiple of 5 typical doses (the commonest: 3.75 mg when more of those were given, else 7.5), within half
+            // of that of the exact milligrams.
+            let grid = small > 0 ? 3.75 : 7.5, step = small > large ? 3.75 : 7.5, half = 2.5 * step
             #expect(abs((mg / (5 * step)).rounded() * 5 * step - mg) < 1e-9 && abs(mg - line.baseline.mg) <= half + 1e-9)
             #expect(try #require(shown.values["baseline_ddd"] ?? nil) == mg / 7.5)
             // The attacker's question: which counts could stand behind what is shown? Counts published as `units` with
@@ -44,8 +45,8 @@ import Testing
                 guard Disclosure.publish(candidate, policy: policy).number == units else { return false }
                 let lowest = (small > 0 ? 3.75 : 7.5) * Double(candidate), highest = 7.5 * Double(candidate)
                 let window = (mg - half)...(mg + half)
-                return stride(from: (window.lowerBound / step).rounded(.up), through: (window.upperBound / step).rounded(.down), by: 1)
-                    .contains { step * $0 >= lowest && step * $0 <= highest }
+                return stride(from: (window.lowerBound / grid).rounded(.up), through: (window.upperBound / grid).rounded(.down), by: 1)
+                    .contains { grid * $0 >= lowest && grid * $0 <= highest }
             }
             #expect(fitting.contains(n) && fitting.count >= 3, "n \(n) shown as \(units), \(mg) mg: counts that fit \(fitting)")
         }
@@ -77,6 +78,50 @@ import Testing
             #expect(ShownHypnoticLine(group, style: .exact).values["baseline_mg"] ?? nil == 300 * 7.5 + Double(few) * 10)
         }
         #expect(shownMg == [2250], "\(shownMg)")
+    }
+
+    /// The probe's attack: one odd dose (2.001 mg among 2 mg melatonin doses) made the doses' common step a microgram, so
+    /// the milligrams were published to the microgram and mg ÷ 2 gave the exact count the table rounds. Rounded on a
+    /// typical dose instead, the milligrams and DDDs shown are those of the published count, whatever the odd doses.
+    @Test func anOddDoseDoesNotMakeTheMilligramsExact() throws {
+        let policy = DisclosurePolicy()
+        let formulary = Formulary.builtIn()
+        let melatonin = formulary.index(named: "melatonin")!
+        for (n, odd) in [(19, 2.001), (21, 0.001), (23, 1e-6), (12, 2.5), (18, 7.5)] {
+            let use = HypnoticUse(formulary: formulary)
+            func give(_ mg: Double, _ count: Int, _ day: CalendarDay) {
+                for _ in 0..<count {
+                    use.hypnoticAdministration(HypnoticAdministrationRecord(
+                        day: day, time: nil, ward: 0, patient: 0, drug: melatonin, doseMg: mg, status: .given, prn: nil,
+                        timing: EventTiming(day: day, time: nil, periods: study.periods(forWard: 0), window: .default)))
+                }
+            }
+            give(2, 40, day2018)
+            give(2, n - 1, day2019); give(odd, 1, day2019)
+            let line = try #require(HypnoticAnalysis.lines(use, study: study, occupancy: nil)
+                .first { $0.ward == nil && $0.drug?.name == "melatonin" && $0.product == nil })
+            let shown = ShownHypnoticLine(line, style: .published(policy))
+            let units = Double(shown.pilotUnits)!, mg = try #require(shown.values["pilot_mg"] ?? nil)
+            // Milligrams on the grid of 5 × 2 mg: the count they stand for is a multiple of 5, never n.
+            #expect((mg / 10).rounded() * 10 == mg && (mg / 2).rounded() != Double(n), "n \(n), odd \(odd): \(mg) mg")
+            #expect(abs(mg / 2 - units) <= 5, "n \(n): \(mg) mg against \(units) doses shown")
+            #expect(try #require(shown.values["pilot_ddd"] ?? nil) == mg / 2)
+        }
+    }
+
+    @Test func theCommonestDoseIsKeptAcrossWardsAndOddDosesAside() {
+        var a = DoseMix(), b = DoseMix()
+        for _ in 0..<5 { a.add(7_500) }
+        a.add(1); a.add(2); a.add(3); a.add(4)  // a fifth distinct dose is only counted
+        for _ in 0..<3 { b.add(3_750) }
+        for _ in 0..<3 { b.add(7_500) }
+        #expect(a.commonest == 7_500 && a.others == 1 && b.commonest == 7_500)
+        var c = DoseMix()
+        for _ in 0..<4 { c.add(3_750) }
+        c.merge(b)
+        #expect(c.commonest == 3_750)
+        c.merge(a)
+        #expect(c.commonest == 7_500 && DoseMix().commonest == 0)
     }
 
     @Test func exactCopiesAndPharmacyIssuesAreShownAsTheyAre() throws {
