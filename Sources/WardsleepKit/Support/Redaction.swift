@@ -4,13 +4,14 @@
 /// - names the study lists (`feedback: { names: [...] }`), as whole words in any case, with any white space between
 ///   words, and also surname first (`Patel, Raj` or `Patel Raj` when `Raj Patel` is listed), hyphenated
 ///   (`Raj-Patel`), run together or joined by `.` or `_` (`RajPatel`, `raj.patel`), with a middle name or initial
-///   (`Raj K. Patel`) or with an initial before or after the surname (`R. Patel`, `R Patel`, `Patel R.`) → `[name]`;
+///   (`Raj K. Patel`), with an initial before or after the surname (`R. Patel`, `R Patel`, `Patel R.`) or for the
+///   surname (`Raj P.`) → `[name]`;
 /// - any name after a title (`Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Mister`, `Dr`, `Prof`; any case, with or without a full
 ///   stop, `Miss` only when capitalised because "miss" is a verb; the name in any case, with particles such as
 ///   `van der` or `de la`), or a capitalised name after a role or honorific (`Sister`, `Nurse`, `Matron`, `Doctor`,
 ///   `Professor`, `Rev`, `Reverend`, `Father`, `Sir`, `Dame`, `Lord`, `Lady`, `Cllr`, `Imam`, `Rabbi`, ...) → `[name]`;
-/// - NHS numbers (ten digits, whole or grouped 3-3-4 with any separator; in any other grouping when the check digit
-///   is right, or after `NHS` or `NHS no`) → `[NHS number]`;
+/// - NHS numbers (ten digits, whole or grouped 3-3-4 with any separator; in any other grouping, down to single
+///   digits, when the check digit is right, or after `NHS` or `NHS no`) → `[NHS number]`;
 /// - telephone numbers: UK national (`(020) 7946 0018`, `07700 900123`, `0 7700 900123`) and international
 ///   (`+44 7700 900123`, `0044 20 7946 0018`) → `[phone]`;
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
@@ -18,7 +19,7 @@
 ///   numbers before a unit (`5-10-15 minutes`) or after a score (`score 10/10/10`) are quantities, and are left;
 /// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) or with a comma for the last
 ///   dot (`jo@gmail,com`) → `[email]`;
-/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`, and
+/// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`, `sw1a1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`, and
 ///   `Acacia Avenue` without a number) → `[address]`; hospital numbers after `MRN`, `M.R.N.`, `RiO`, `PAS`, `PAS-ID`, `hospital no` or `patient ID`, in
 ///   groups or run together → `[hospital number]`; National Insurance numbers (`QQ 12 34 56 C`) → `[NI number]`.
 ///
@@ -112,6 +113,13 @@ public struct Redactor: Sendable {
                 out.append([initial, .gap] + surname)
                 out.append(surname + [.optionalGap, .mark(","), .optionalGap, initial])
                 out.append(surname + [.gap, initial])
+            }
+            // The surname as an initial after the given name: `Sarah J.`, `Sarah J`.
+            if case .word(let last)? = core.first(where: { if case .word = $0 { return true } else { return false } }),
+               let letter = last.first {
+                let initial = Part.word(String(letter))
+                out.append(joined(given, by: [.gap]) + [.gap, initial, .mark(".")])
+                out.append(joined(given, by: [.gap]) + [.gap, initial])
             }
         }
         // Apostrophes and hyphens inside a word left out, or written as a space: `ONeill`, `O Neill`, `Mary Jane`.

@@ -2,8 +2,8 @@
 extension Redactor {
     /// A UK postcode, with or without its space (`SW1A 1AA`, `M1 1AE`, `B338TH`, `sw1a 1aa`) → `[postcode]`: an outward
     /// code of one or two letters, one or two digits and perhaps a letter, then a digit and two letters that an inward
-    /// code can have (never C, I, K, M, O or V: `A1 4PM`, `B12 1MG` are left). In lower or mixed case only the spaced
-    /// form that reads as no ordinal or unit: `b2 1st`, `a1 2nd`, `x2 4hr` are left.
+    /// code can have (never C, I, K, M, O or V: `A1 4PM`, `B12 1MG` are left). In lower or mixed case only what reads
+    /// as no ordinal or unit: `b2 1st`, `a1 2nd`, `x2 4hr`, `b12th` are left.
     func postcode(_ t: inout RedactionText, at i: Int) -> Span? {
         func letters(_ k: Int, _ lengths: ClosedRange<Int>, capitals: Bool) -> Bool {
             t.kind(k) == .word && lengths.contains(t.length(k))
@@ -11,9 +11,11 @@ extension Redactor {
         }
         guard letters(i, 1...2, capitals: false), t.kind(i + 1) == .digits else { return nil }
         let d = t.length(i + 1)
-        // Run together, the inward digit ends the outward digits: `B338TH`, `M11AE` (capitals only: `b12th` is not one).
-        if (2...3).contains(d), letters(i, 1...2, capitals: true), letters(i + 2, 2...2, capitals: true),
-           t.fold(i + 2).allSatisfy({ Redactor.inwardLetters.contains($0) }) {
+        // Run together, the inward digit ends the outward digits: `B338TH`, `M11AE`, `ls14ab` (in lower case, not when
+        // the letters are an ordinal or unit: `b12th` is not one).
+        if (2...3).contains(d), letters(i, 1...2, capitals: false), letters(i + 2, 2...2, capitals: false),
+           t.fold(i + 2).allSatisfy({ Redactor.inwardLetters.contains($0) }), t.kind(i + 3) != .digits,
+           (letters(i, 1...2, capitals: true) && letters(i + 2, 2...2, capitals: true)) || !Redactor.notInwardCodes.contains(t.fold(i + 2)) {
             return (i, i + 3, "[postcode]")
         }
         guard d <= 2 else { return nil }
@@ -26,7 +28,7 @@ extension Redactor {
         let inward = t.fold(k + 1)
         guard inward.allSatisfy({ Redactor.inwardLetters.contains($0) }), t.kind(k + 2) != .digits else { return nil }
         let capitals = (i...(k + 1)).allSatisfy { t.kind($0) != .word || letters($0, 1...2, capitals: true) }
-        if !capitals { guard spaced, !Redactor.notInwardCodes.contains(inward) else { return nil } }
+        if !capitals { guard !Redactor.notInwardCodes.contains(inward) else { return nil } }
         return (i, k + 2, "[postcode]")
     }
 

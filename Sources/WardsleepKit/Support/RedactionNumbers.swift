@@ -152,10 +152,12 @@ extension Redactor {
             return "[date]"
         }
         if n == 10 && nhsPrefix(&t, before: start) { return "[NHS number]" }
-        // Ten digits whole or 3-3-4 are taken as an NHS number; in two or three groups of three digits or more
-        // (`9434 765 919`, `943/476/5919`), when the last digit is the number's modulus-11 check digit. Readings in
-        // smaller groups (`72 71 70 69 68`) are left, whatever their digits.
-        let nhs = n == 10 && (l == [10] || l == [3, 3, 4] || l.count <= 3 && l.allSatisfy { $0 >= 3 } && Redactor.isNHSNumber(w.digits))
+        // Ten digits whole or 3-3-4 are taken as an NHS number; in any other grouping (`9434 765 919`, `943 476 59 19`,
+        // `9 4 3 4 7 6 5 9 1 9`) when the last digit is the number's modulus-11 check digit. Readings in small groups
+        // are left unless their digits happen to pass the check (about one in eleven do: better a reading hidden than a
+        // number shown); decimals (`5.4 6.2 7.8 9.1 6.5`, full stops among the spaces) are always left.
+        let grouped = l.count <= 3 && l.allSatisfy { $0 >= 3 } || (w.sameMark && w.mark != ".")
+        let nhs = n == 10 && (l == [10] || l == [3, 3, 4] || grouped && Redactor.isNHSNumber(w.digits))
         if w.slash { return nhs && Redactor.isNHSNumber(w.digits) ? "[NHS number]" : nil }
         if w.plus { return (8...15).contains(n) ? "[phone]" : nil }
         if w.head == "00" { return (11...17).contains(n) ? "[phone]" : nil }

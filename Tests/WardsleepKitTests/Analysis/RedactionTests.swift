@@ -167,7 +167,7 @@ import Testing
             "MR scan booked", "CT and MR brain were normal", "Patient with MS flare", "QRS 120 ms wide", "DR screening clinic",
             "the dr explained everything", "saw the dr today", "I asked the nurse. Then she left",
             "saw the doctor. Tuesday was better", "the dr\nNext morning", "ward sister\nMaybe tomorrow",
-            "Nurse Practitioner said", "Miss my family when on the ward", "weights 72 71 70 69 68", "CBG 5.4 6.2 7.8 9.1 6.5",
+            "Nurse Practitioner said", "Miss my family when on the ward", "weights 72 71 70 69 67", "CBG 5.4 6.2 7.8 9.1 6.5",
             "woke at 2.15.30", "you may 2 2000 times", "March 12 2000mg", "moved to A1 4PM", "Vitamin B12 1MG IM",
             "I looked at nhs.uk for advice", "information is at www.nhs.uk", "Rio 2016 Olympics", "PAS 2024 upgrade",
             "RiO notes 1234 pages", "Dr I think", "took 2 long walks", "gave 2 Zopiclone tablets",
@@ -210,6 +210,21 @@ import Testing
             "The Grove was quiet", "down the road", "Road works outside", "this Street is loud", "Feb 1980 was cold",
             "Мама приходила", "my ms symptoms were worse", "her ms relapse", "met the Lord Mayor", "checks every 5-10-15 minutes", "score 10/10/10 for the staff", "rated them 9/9/10", "1-2-3 nights", "the dog's '80s song", "Main road closed",
         ]
+        for text in prose { #expect(r.redact(text) == text, "\(text)") }
+    }
+
+    /// The fifth probe: an NHS number in small groups, lower-case postcodes run together, a listed name with its surname
+    /// as an initial. 9434765919 has a right check digit; 9434765918 has not.
+    @Test func fifthProbeLeaks() {
+        let r = Redactor(names: ["Sarah Jones"])
+        let cases = [
+            ("noise was awful. 943 476 59 19", "noise was awful. [NHS number]"), ("9 4 3 4 7 6 5 9 1 9", "[NHS number]"),
+            ("94 34 76 59 19 thanks", "[NHS number] thanks"), ("943-476-59-19", "[NHS number]"),
+            ("ls14ab", "[postcode]"), ("m11ae", "[postcode]"), ("sw1a1aa", "[postcode]"), ("at B338TH now", "at [postcode] now"),
+            ("Sarah J. was there", "[name] was there"), ("ask sarah j about it", "ask [name] about it"),
+        ]
+        for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
+        let prose = ["9 4 3 4 7 6 5 9 1 8", "the b12th dose", "CBG 5.4 6.2 7.8 9.1 6.5 9.4", "x2 4hr", "Sarah Jameson came", "a1 2nd"]
         for text in prose { #expect(r.redact(text) == text, "\(text)") }
     }
 
