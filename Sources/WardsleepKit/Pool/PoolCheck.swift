@@ -35,7 +35,7 @@ public enum PoolCheck {
     /// Checks the trusts as a set; throws `PoolInputError` listing every problem.
     public static func check(_ trusts: [PooledTrust]) throws {
         var problems: [String] = []
-        var bySha: [String: PooledTrust] = [:], byName: [String: PooledTrust] = [:]
+        var bySha: [String: PooledTrust] = [:], byName: [String: PooledTrust] = [:], bySalt: [String: PooledTrust] = [:]
         var duplicate = Set<Int>()
         for (i, t) in trusts.enumerated() {
             if let earlier = bySha[t.sha256] {
@@ -53,6 +53,18 @@ public enum PoolCheck {
                 continue
             }
             byName[key] = t
+            // The salt is the trust key's keyed hash of a fixed phrase: the same salt is the same key, so the same trust
+            // under another organisation name (renamed, or its study.yaml edited), whatever the files say.
+            if let salt = t.aggregate.salt {
+                if let earlier = bySalt[salt] {
+                    problems.append("\(t.file) and \(earlier.file) were made with the same trust key (the same salt), so come from one "
+                                    + "trust, whatever their organisation names (\(plain(earlier.name)), \(plain(t.name))); give each "
+                                    + "trust's aggregate once (pool a trust's latest run only), and give each trust its own key")
+                    duplicate.insert(i)
+                    continue
+                }
+                bySalt[salt] = t
+            }
         }
         let distinct = trusts.indices.filter { !duplicate.contains($0) }.map { trusts[$0] }
         for t in distinct where t.aggregate.categories.isEmpty {

@@ -21,7 +21,9 @@ final class SharedTrusts: @unchecked Sendable {
             for seed in UInt64(1)...5 {
                 let study = dir.path + "/study-\(seed)", out = dir.path + "/report-\(seed)"
                 try SampleStudy.write(to: study, seed: seed)
-                var o = RunOptions(studyFolder: study, outFolder: out, environment: [:], unsuppressed: true)
+                // Each trust its own key, as each real one has (one key is one trust to `pool`).
+                var o = RunOptions(studyFolder: study, outFolder: out, environment: ["WARDSLEEP_KEY": "pool-test-trust-\(seed)-key-0123456789"],
+                                   unsuppressed: true)
                 o.share = true
                 o.ledgerPath = dir.path + "/ledger.sqlite"
                 _ = try StudyRun.run(o)
@@ -234,6 +236,14 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         #expect(twice.status == 2)
         #expect(twice.err == "wardsleep: error: \(again) and \(shared.aggregates[0]) both come from example mental health NHS foundation trust "
                 + "(seed 1); give each trust's aggregate once (pool a trust's latest run only)\n")
+        // The probe's try: the same trust under a new organisation name (its study.yaml edited), so twice its counts.
+        // Its salt, made from its key, is the same: refused all the same.
+        let renamed = try edited(dir, "renamed.json", from: 1) { $0.organisation = "Renamed Trust" }
+        let salted = try pool([shared.aggregates[0], renamed], dir)
+        #expect(salted.status == 2)
+        #expect(salted.err.hasPrefix("wardsleep: error: \(renamed) and \(shared.aggregates[0]) were made with the same trust key (the same "
+                + "salt), so come from one trust, whatever their organisation names (Example Mental Health NHS Foundation Trust (seed 1), "
+                + "Renamed Trust)"), "\(salted.err)")
     }
 
     @Test func differingCategoriesNameWhatEachTrustLacks() throws {
