@@ -35,11 +35,16 @@ struct History: ParsableCommand {
         try runReporting {
             let study = try self.study.map(StudyFolder.argument)
             guard let path = ledger ?? study.map(RunLedger.defaultPath(forStudy:)) else { return .usage }
+            // A ledger named that is not there is a mistyped path, not a study never run.
+            if let named = ledger, !FileManager.default.fileExists(atPath: named) {
+                throw InputError(file: named, message: "no such run ledger; name the file runs wrote (by default "
+                                 + "<study>/.wardsleep/ledger.sqlite), or give the study with --study")
+            }
             guard FileManager.default.fileExists(atPath: path) else {
                 print("no runs recorded yet (\(path) does not exist)")
                 return .success
             }
-            let l = try RunLedger(path: path)
+            let l = try RunLedger(path: path, reading: true)
             let folder = study.map { URL(fileURLWithPath: ($0 as NSString).standardizingPath).standardizedFileURL.path }
             let entries = try l.history(studyFolder: folder, limit: limit)
             if entries.isEmpty { print("no runs recorded\(study.map { " for \($0)" } ?? "")") }

@@ -60,6 +60,10 @@ public struct Pseudonymiser: Sendable {
     public static func resolve(keyFile: String?, environment: [String: String], study: StudyDefinition, folder: String) throws -> Pseudonymiser? {
         if let keyFile {
             try PathGuard.checkKeyFile(keyFile, studyFolder: folder)
+            // A key file that is not there is an input that cannot be read (exit 3), like a missing export.
+            guard FileManager.default.fileExists(atPath: keyFile) else {
+                throw InputError(file: keyFile, message: "no such key file; --key-file names the file that holds the study's key")
+            }
             // Read as an export is opened: a pipe or device given as the key file is refused at once, never waited on.
             let data: Data?
             do { data = try InputFile.readSmallFile(keyFile, displayName: keyFile, limit: 64 << 10) } catch {

@@ -37,9 +37,11 @@ public final class RunLedger {
 
     /// Opens (creating if needed) the ledger at `path`. An existing file that is not a run ledger is refused
     /// (`UsageError`), never turned into one.
-    public init(path: String) throws {
+    /// Opens the ledger at `path` (created when missing); `reading` when it is only to be read (`history`), which
+    /// messages then say.
+    public init(path: String, reading: Bool = false) throws {
         self.path = path
-        try RunLedger.refuseForeignFile(path)
+        try RunLedger.refuseForeignFile(path, reading: reading)
         do {
             let folder = PathGuard.parent(of: path)
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
@@ -57,7 +59,8 @@ public final class RunLedger {
                                                "parameters", "fingerprint", "outcome"])
             }
             if isLedger == false {
-                throw UsageError(option: "--ledger", value: path, message: "is an SQLite database but not a wardsleep run ledger; refusing to write to it")
+                throw UsageError(option: "--ledger", value: path, message: "is an SQLite database but not a wardsleep run ledger; "
+                                 + (reading ? "refusing to read it" : "refusing to write to it"))
             }
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1") { db in
@@ -85,7 +88,8 @@ public final class RunLedger {
     }
 
     /// Refuses an existing file that is not an SQLite database (or empty), e.g. `--ledger study.yaml`.
-    static func refuseForeignFile(_ path: String) throws {
+    static func refuseForeignFile(_ path: String, reading: Bool = false) throws {
+        let refusal = reading ? "refusing to read it" : "refusing to write to it"
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
         guard !isFolder.boolValue else {
@@ -95,7 +99,7 @@ public final class RunLedger {
         let start = (try? handle?.read(upToCount: 16)) ?? Data()  // nil at the end of the file
         try? handle?.close()
         guard handle != nil, start.isEmpty || start == Data("SQLite format 3\u{0}".utf8) else {
-            throw UsageError(option: "--ledger", value: path, message: "is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
+            throw UsageError(option: "--ledger", value: path, message: "is not a wardsleep run ledger (not an SQLite database); \(refusal)")
         }
     }
 

@@ -55,6 +55,16 @@ extension StudyBuilder {
             }
             guard !header.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(at).columns.\(field)", "is empty; expected the header label") }
         }
+        // One column read as two fields (`ward: Date` beside `date: Date`) would quarantine every row as a bad value.
+        var fieldOfColumn: [String: String] = [:]
+        for (field, header) in (e.columns ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let column = Slug.normaliseLabel(header)
+            if let other = fieldOfColumn[column] {
+                throw fail("\(at).columns.\(field)", "names the column \"\(header)\", which columns.\(other) names too; each field is "
+                           + "read from a column of its own")
+            }
+            fieldOfColumn[column] = field
+        }
         spec.columns = e.columns ?? [:]
         if e.categories != nil || e.severities != nil || e.exclude_status != nil {
             guard kind == .incidents else { throw fail(at, "categories, severities and exclude_status belong to the incidents export") }

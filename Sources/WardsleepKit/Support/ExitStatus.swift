@@ -23,7 +23,8 @@ extension ExitStatus {
         switch self {
         case .success: return "success, or nothing to do (--if-changed)"
         case .dataQuality: return "completed, but an export quarantined more than quality.max_quarantined_percent of its rows"
-        case .configuration: return "configuration error in study.yaml (the message names the file, the key and what was expected)"
+        case .configuration: return "configuration error in study.yaml or in the pseudonymisation key (the message names the file, "
+            + "the key and what was expected)"
         case .unreadableInput: return "an input could not be read (missing, not CSV text, not a regular file, no header row)"
         case .usage: return "command-line usage error (a bad option or value, an unknown --ward or --category, or a path that "
             + "would overwrite the study, an input or a folder wardsleep did not write)"

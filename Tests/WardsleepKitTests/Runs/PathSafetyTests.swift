@@ -285,8 +285,13 @@ import Glibc
                             "--ledger \(f.study): is the study folder; refusing to write over it")
         try f.expectRefused(["run", f.study, "--out", out, "--ledger", f.root.path + "/notes.txt"],
                             "--ledger \(f.root.path)/notes.txt: is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
+        // `history` only reads, and says so.
         try f.expectRefused(["history", "--ledger", f.root.path + "/notes.txt"],
-                            "--ledger \(f.root.path)/notes.txt: is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
+                            "--ledger \(f.root.path)/notes.txt: is not a wardsleep run ledger (not an SQLite database); refusing to read it")
+        // A ledger named that is not there is a mistyped path (exit 3), not "no runs yet".
+        let typo = try runWardsleep(["history", "--ledger", f.root.path + "/ledgr.sqlite"])
+        #expect(typo.status == 3 && typo.err.contains("ledgr.sqlite: no such run ledger; name the file runs wrote"), "\(typo.err)")
+        #expect(!f.root.exists("ledgr.sqlite"))
     }
 
     /// Someone else's SQLite database, even one with a table called `runs`, is refused before anything is written to it.
@@ -299,7 +304,7 @@ import Glibc
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let message = "--ledger \(path): is an SQLite database but not a wardsleep run ledger; refusing to write to it"
         try f.expectRefused(["run", f.study, "--out", f.root.path + "/report", "--ledger", path], message)
-        try f.expectRefused(["history", "--ledger", path], message)
+        try f.expectRefused(["history", "--ledger", path], message.replacingOccurrences(of: "refusing to write to it", with: "refusing to read it"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         #expect(!FileManager.default.fileExists(atPath: path + "-journal") && !FileManager.default.fileExists(atPath: path + "-wal"))
     }
@@ -318,6 +323,11 @@ import Glibc
         try f.expectRefused(["validate", f.study, "--key-file", f.root.path + "/key-link"],
                             "--key-file \(f.root.path)/key-link: is inside the study folder; keep the key outside it, where the exports and reports that are shared never carry it")
         #expect(try runWardsleep(["validate", f.study, "--key-file", f.key]).status == 0)
+        // A key file that is not there cannot be read (exit 3); one that is no ordinary file is a key problem (exit 2).
+        let missing = try runWardsleep(["validate", f.study, "--key-file", f.root.path + "/secret/kye"])
+        #expect(missing.status == 3 && missing.err.contains("kye: no such key file"), "\(missing.err)")
+        let device = try runWardsleep(["validate", f.study, "--key-file", "/dev/null"])
+        #expect(device.status == 2 && device.err.contains("is not an ordinary file"), "\(device.err)")
     }
 
     @Test func quarantineInsideTheStudyOrIntoAForeignFolderIsRefused() throws {

@@ -84,6 +84,10 @@ import Testing
         #expect(error(studyYAML("exports:\n  incident: { file: x.csv }\n"))?.keyPath == "exports.incident")
         #expect(error(studyYAML("exports:\n  hypnotics: { kind: dispensing }\n"))?.message == "expected issues or administrations, found \"dispensing\"")
         #expect(error(studyYAML("exports:\n  occupancy: { categories: { a: b } }\n"))?.keyPath == "exports.occupancy")
+        // One column named for two fields (the probe's `ward: Date`): every row would have been quarantined.
+        let twice = error(studyYAML("exports:\n  incidents: { columns: { date: Date, ward: \" date \" } }\n"))
+        #expect(twice?.keyPath == "exports.incidents.columns.ward")
+        #expect(twice?.message == "names the column \" date \", which columns.date names too; each field is read from a column of its own")
     }
 
     @Test func listedExportsCarryTheirMappings() throws {
