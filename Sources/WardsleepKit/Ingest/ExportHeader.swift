@@ -35,7 +35,7 @@ public struct ExportHeader: Sendable {
                     throw ConfigurationError(
                         file: file, keyPath: key, line: 1,
                         message: "no column \"\(wanted)\" for the required field \(field.name) \(mapped); the header has: "
-                            + labels.map { "\"\($0)\"" }.joined(separator: ", "))
+                            + labels.map { "\"\($0)\"" }.joined(separator: ", ") + ExportHeader.delimiterHint(labels))
                 }
                 continue
             }
@@ -64,5 +64,15 @@ public struct ExportHeader: Sendable {
             }
             return characters > 64 || digits >= 8 || (digits > 0 && others == 0)
         }
+    }
+
+    /// When a header read as one or two columns holds semicolons or tabs between its labels, the file was saved with
+    /// another separator (Excel does so in many locales): what to do about it; otherwise nothing.
+    static func delimiterHint(_ labels: [String]) -> String {
+        guard labels.count <= 2, let text = labels.first else { return "" }
+        for (mark, name) in [(";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")] where text.components(separatedBy: mark).count >= 3 {
+            return "; the columns look separated by \(name), not commas: save the export as comma-separated CSV (CSV UTF-8 in Excel)"
+        }
+        return ""
     }
 }

@@ -6,6 +6,11 @@ public enum StudyFolder {
     /// analyst may type `wardsleep run data/sample/study.yaml`). Any other file is a `UsageError` naming the folder
     /// wanted.
     public static func argument(_ path: String) throws -> String {
+        // An empty argument (`wardsleep validate ""`, an unset variable) would be the current folder, which no default
+        // depends on.
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw UsageError(option: "DIR", value: path, message: "is empty; give the study folder, which holds study.yaml and the exports")
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return path }
         let parent = (path as NSString).deletingLastPathComponent
@@ -63,7 +68,11 @@ public enum StudyFolder {
         }
         let realFolder = PathGuard.real(folder)
         let realFile = PathGuard.real((folder as NSString).appendingPathComponent(name))
-        guard PathGuard.isWithin(realFile, realFolder), realFile != realFolder else {
+        if realFile == realFolder {
+            throw ConfigurationError(file: StudyLoader.fileName, keyPath: key,
+                                     message: "\"\(name)\" names the study folder itself; expected the name of the \(thing)'s file in it")
+        }
+        guard PathGuard.isWithin(realFile, realFolder) else {
             throw ConfigurationError(file: StudyLoader.fileName, keyPath: key,
                                      message: "\"\(name)\" is a link to a file outside the study folder; copy the \(thing) into the folder")
         }

@@ -307,6 +307,18 @@ import Testing
         #expect(r.err.contains("no column \"date\" for the required field date (set exports.incidents.columns.date to map it); the header has: \"id\", \"dáte\""))
     }
 
+    /// A file saved with semicolons or tabs (Excel in many locales) reads as one column: the message says so.
+    @Test func anExportSeparatedBySemicolonsOrTabsIsNamedAsSuch() throws {
+        for (mark, name) in [(";", "semicolons"), ("\t", "tabs")] {
+            let r = try validate(study(row("id\(mark)date\(mark)time\(mark)ward\(mark)category\nI1\(mark)05/03/2019\(mark)02:10\(mark)A1\(mark)Self harm\n")))
+            #expect(r.status == 2)
+            #expect(r.err.contains("; the columns look separated by \(name), not commas: save the export as comma-separated CSV"), "\(r.err)")
+        }
+        // A header that merely lacks a column gets no such hint.
+        let r = try validate(study(row("id,date,time,ward\nI1,05/03/2019,02:10,A1\n")))
+        #expect(r.status == 2 && !r.err.contains("separated by"))
+    }
+
     @Test func aHeaderRepeatedMidFile() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\nid,date,time,ward,category\nI2,05/03/2019,02:10,A1,Self harm\n")))
         #expect(r.out.contains("incidents.csv:3: repeated header row: the export looks like two files joined together"))

@@ -98,6 +98,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/out"))
     }
 
+    /// The probe's `validate ""` read the current folder; `file: .` was called a link outside the study.
+    @Test func anEmptyStudyFolderOrAFileNamingTheFolderItselfIsRefused() throws {
+        let dir = TempFolder()
+        dir.write("study.yaml", studyYAML("exports:\n  occupancy: { file: . }\n"))
+        for command in ["validate", "run"] {
+            let r = try runWardsleep([command, ""], in: dir.path)
+            #expect(r.status == 64 && r.err.contains("is empty; give the study folder"), "\(r.err)")
+        }
+        let r = try runWardsleep(["validate", dir.path])
+        #expect(r.status == 2 && r.err.contains("exports.occupancy.file: \".\" names the study folder itself; expected the name of the "
+                                                + "export's file in it"), "\(r.err)")
+    }
+
     @Test func missingStudyYAMLAndMissingListedExport() throws {
         let dir = TempFolder()
         let r = try runWardsleep(["validate", dir.path])
