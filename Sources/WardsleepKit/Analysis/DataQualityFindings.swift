@@ -21,6 +21,19 @@ public enum DataQualityFindings {
         return out
     }
 
+    /// Each dated export that seems to stop short of the study (`ExportTally.coverageGap`): its figures for the missing
+    /// period are zeros that count nothing, and a comparison with them reads as a fall to none (or a rise from none).
+    public static func coverageGaps(_ ingest: IngestResult) -> [String] {
+        ingest.tallies.compactMap { t in
+            guard let gap = t.coverageGap else { return nil }
+            if t.rowsRead == 0 {
+                return "\(t.file) \(gap), so every figure from it is zero, not a count of none: check that the export is complete."
+            }
+            return "\(t.file) \(gap) though it has rows in the other, so its figures there are zeros, not counts of none: check "
+                + "that the export covers both of study.yaml's periods before reading its comparison as a change."
+        }
+    }
+
     /// The wards in scope the study-wide rates leave out for want of a census in a period (`OccupancyTotals.comparedWards`),
     /// each said once: or, when no ward has a census in both periods, that no rate per occupied bed day can be given.
     /// Empty without an occupancy export (exposure is then days in each ward's periods).

@@ -105,8 +105,9 @@ public struct Evidence: Sendable, Codable {
             hypnoticModel = HypnoticRateModel(rows: a.months.unitRows(hasOccupancy: occupancyGiven, withheld: a.hypnotics.withheld)
                 .filter { compared.contains($0.ward) })
         }
-        dataQualityFindings = DataQualityFindings.sentences(study: study, occupancy: exposure, hypnotics: hypnotics == nil ? nil : a.hypnotics,
-                                                            census: exposure == nil ? nil : a.census)
+        dataQualityFindings = DataQualityFindings.coverageGaps(ingest)
+            + DataQualityFindings.sentences(study: study, occupancy: exposure, hypnotics: hypnotics == nil ? nil : a.hypnotics,
+                                            census: exposure == nil ? nil : a.census)
     }
 }
 

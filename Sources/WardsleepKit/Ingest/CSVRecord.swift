@@ -92,14 +92,21 @@ public struct CSVRecordView: CSVRecordShape {
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
 
-    /// The first control character in the record other than tab, line feed and carriage return (NUL, the other C0
-    /// codes, DEL): the field (0-based) and the byte; `nil` when there is none, as in any text an export writes.
-    func firstControlCharacter() -> (field: Int, byte: UInt8)? {
-        guard bytes.count > 0 else { return nil }
-        let at = ws_first_control(bytes.baseAddress!, UInt(bytes.count))
-        guard at >= 0 else { return nil }
-        let i = Int(at)
-        return (ends.firstIndex { $0 > i } ?? max(0, ends.count - 1), bytes[i])
+    /// The first control character other than tab, line feed and carriage return (NUL, the other C0 codes, DEL) in a
+    /// field whose column is `checked`: the field (0-based) and the byte; `nil` when there is none, as in any text an
+    /// export writes. The whole record is scanned at once (there is nearly never one); only when one is found is its
+    /// field looked up, and the scan goes on after a field not checked.
+    func firstControlCharacter(checked: UnsafeBufferPointer<Bool>) -> (field: Int, byte: UInt8)? {
+        var from = 0
+        while from < bytes.count {
+            let at = ws_first_control(bytes.baseAddress! + from, UInt(bytes.count - from))
+            guard at >= 0 else { return nil }
+            let i = from + Int(at)
+            guard let field = ends.firstIndex(where: { $0 > i }) else { return nil }
+            if field < checked.count && checked[field] { return (field, bytes[i]) }
+            from = ends[field]
+        }
+        return nil
     }
 }
 

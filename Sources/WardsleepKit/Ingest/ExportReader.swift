@@ -57,6 +57,8 @@ public enum ExportIngest {
         var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = !UTF8Check.isValid(head.bytes[...])
         var dates = DateEvidence()
         var setAside = ReasonCounts()
+        let placed = normaliser.placesRowsInPeriods
+        var analysed = [0, 0]  // baseline, pilot
         try OrderedParallel.run(count: starts.count, threads: threads, window: max(1, threads) + 1, work: work) { k, speculative in
             var outcome = speculative
             if let previous = continuation {
@@ -97,12 +99,17 @@ public enum ExportIngest {
                     continue
                 }
                 tally.accepted += 1
-                if let reason = normaliser.setAsideReason(record) { setAside.add(reason) }
+                if let reason = normaliser.setAsideReason(record) {
+                    setAside.add(reason)
+                } else if placed, let p = normaliser.period(of: record) {
+                    analysed[p == .baseline ? 0 : 1] += 1
+                }
                 try consume(record)
             }
         }
         if let error = dates.contradiction(of: normaliser.dateOrder, file: spec.file, header: layout.header, spec: spec) { throw error }
         tally.setAside = setAside.counts
+        if placed { tally.analysedByPeriod = [.baseline: analysed[0], .pilot: analysed[1]] }
         tally.blankLines = blankLines + swallowedBlankLines
         tally.titleLines = max(0, head.headerLine - 1 - head.blankLines)
         tally.bytes = input.size

@@ -118,7 +118,7 @@ public struct ExportRow {
         } else if record.fieldCount > width,
                   (width..<record.fieldCount).contains(where: { !record.isBlankField($0) }) {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
-        } else if let control = record.firstControlCharacter() {
+        } else if let control = record.firstControlCharacter(checked: UnsafeBufferPointer(borrowedLayout._withUnsafeGuaranteedRef { $0.controlChecked })) {
             // Invisible in every output, a control character would make a label that reads as another (`Viol\0ence`
             // beside `Violence`): a damaged row, not text.
             let field = header.index.first { $0.value == control.field }?.key
@@ -252,10 +252,24 @@ final class ExportLayout: @unchecked Sendable {
     /// so they are held here rather than read out of the header (which would retain its arrays) on every row.
     let width: Int
     let firstLabel: UnsafeMutableBufferPointer<UInt8>
+    /// For each column, whether a control character in it makes the row damaged (`CSVRecordView.firstControlCharacter`):
+    /// the columns a field reads as a label, code, number, date or identifier. Free text (`freeTextFields`) is redacted
+    /// and shown without control characters, and a column no field reads is never looked at.
+    /// (Held in memory the layout owns, as `firstLabel` is, so that asking for it on every row retains nothing.)
+    let controlChecked: UnsafeMutableBufferPointer<Bool>
+
+    /// Fields of free text: a stray control character in one is dropped where the text is shown, not a damaged row.
+    static let freeTextFields: Set<String> = ["description", "text", "activity", "evidence"]
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
+        var checked = Array(repeating: false, count: header.labels.count)
+        for (field, column) in header.index where column < checked.count && !ExportLayout.freeTextFields.contains(field) {
+            checked[column] = true
+        }
+        controlChecked = .allocate(capacity: checked.count)
+        _ = controlChecked.initialize(from: checked)
         twoDigitYears = spec.twoDigitYears
         width = header.labels.count
         firstLabel = .allocate(capacity: header.firstLabelBytes.count)
@@ -277,6 +291,7 @@ final class ExportLayout: @unchecked Sendable {
         plan.deallocate()
         buckets.deallocate()
         firstLabel.deallocate()
+        controlChecked.deallocate()
     }
 
     /// The bucket of a field name: its length and its first byte, mixed.

@@ -30,11 +30,26 @@ public struct ExportTally: Sendable, Equatable, Codable {
     public var hasStatus: Bool? = nil
     /// Accepted rows set aside by a rule (e.g. `excluded by status`, `outside both periods`), counted by reason.
     public var setAside: [String: Int] = [:]
+    /// Accepted rows analysed, by the period they fall in, for an export compared across the periods (occupancy,
+    /// incidents, hypnotics, observations; `nil` for the others: feedback is placed by stage, and sleep plans may begin
+    /// with the pilot): an export with none in one period may stop short of it.
+    public var analysedByPeriod: [StudyPeriod: Int]? = nil
 
     /// Creates an empty tally.
     public init(export: ExportKind, file: String) {
         self.export = export
         self.file = file
+    }
+
+    /// What is missing from a dated export that seems to stop short of the study: `holds no rows`, or `has no rows in
+    /// the pilot period` when rows were analysed in the other one; `nil` otherwise (and for an export that adds nothing
+    /// at all, which `nothingAnalysedWarning` names). Its figures for what is missing are zeros that count nothing.
+    public var coverageGap: String? {
+        guard let byPeriod = analysedByPeriod else { return nil }
+        if rowsRead == 0 { return "holds no rows" }
+        let empty = StudyPeriod.allCases.filter { (byPeriod[$0] ?? 0) == 0 }
+        guard empty.count == 1 else { return nil }
+        return "has no rows in the \(empty[0].rawValue) period"
     }
 
     /// Percentage of rows read that were quarantined (0 when none were read).
@@ -49,6 +64,10 @@ public protocol RecordNormaliser {
     mutating func normalise(_ row: inout ExportRow) -> Record?
     /// Why an accepted record is kept out of the analysis, if it is (counted in the tally, not quarantined).
     func setAsideReason(_ record: Record) -> String?
+    /// Whether the export is compared across the study periods, its rows dated into them (`period(of:)` answers).
+    var placesRowsInPeriods: Bool { get }
+    /// The period an analysed record falls in (asked only when `placesRowsInPeriods`).
+    func period(of record: Record) -> StudyPeriod?
     /// Called once the header is matched, before any row; throws when the export cannot be read as configured.
     func prepare(header: ExportHeader, spec: ExportSpec) throws
     /// A check that needs every earlier row of the file (a duplicate), made in file order after `normalise`, on one
@@ -62,6 +81,8 @@ public protocol RecordNormaliser {
 
 extension RecordNormaliser {
     public func setAsideReason(_ record: Record) -> String? { nil }
+    public var placesRowsInPeriods: Bool { false }
+    public func period(of record: Record) -> StudyPeriod? { nil }
     public func prepare(header: ExportHeader, spec: ExportSpec) throws {}
     public mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)? { nil }
 }

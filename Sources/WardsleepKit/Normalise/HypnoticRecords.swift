@@ -62,6 +62,9 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
                                    strengthMg: strength, period: context.wardPeriods[ward].period(of: day))
     }
 
+    public var placesRowsInPeriods: Bool { true }
+    public func period(of r: HypnoticIssueRecord) -> StudyPeriod? { r.period }
+
     public func setAsideReason(_ r: HypnoticIssueRecord) -> String? { r.period == nil ? "outside both periods" : nil }
 }
 
@@ -244,6 +247,9 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         }
         return mg
     }
+
+    public var placesRowsInPeriods: Bool { true }
+    public func period(of r: HypnoticAdministrationRecord) -> StudyPeriod? { r.timing.period }
 
     public func setAsideReason(_ r: HypnoticAdministrationRecord) -> String? {
         // Whole literals, not interpolation: this runs for every record, in file order, on one thread.

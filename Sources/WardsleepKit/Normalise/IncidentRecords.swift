@@ -141,6 +141,9 @@ public struct IncidentNormaliser: RecordNormaliser {
                               timing: context.timing(ward: ward, day: stamp.0, time: time))
     }
 
+    public var placesRowsInPeriods: Bool { true }
+    public func period(of r: IncidentRecord) -> StudyPeriod? { r.timing.period }
+
     public func setAsideReason(_ r: IncidentRecord) -> String? {
         if r.excludedByStatus { return "excluded by status" }
         return r.timing.period == nil ? "outside both periods" : nil

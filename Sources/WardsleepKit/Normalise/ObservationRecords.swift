@@ -58,5 +58,8 @@ public struct ObservationNormaliser: RecordNormaliser {
                                  reason: reason, period: context.wardPeriods[ward].period(of: night))
     }
 
+    public var placesRowsInPeriods: Bool { true }
+    public func period(of r: ObservationRecord) -> StudyPeriod? { r.period }
+
     public func setAsideReason(_ r: ObservationRecord) -> String? { r.period == nil ? "outside both periods" : nil }
 }

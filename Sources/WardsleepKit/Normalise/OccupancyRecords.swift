@@ -51,6 +51,9 @@ public struct OccupancyNormaliser: RecordNormaliser {
                                period: context.wardPeriods[ward].period(of: day))
     }
 
+    public var placesRowsInPeriods: Bool { true }
+    public func period(of r: OccupancyRecord) -> StudyPeriod? { r.period }
+
     public func setAsideReason(_ r: OccupancyRecord) -> String? { r.period == nil ? "outside both periods" : nil }
 
     /// A ward-day given twice is quarantined the second time: checked in file order, across the whole file.

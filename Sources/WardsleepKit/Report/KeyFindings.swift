@@ -56,15 +56,15 @@ public enum KeyFindings {
                 let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
                 return finding(title, "Rates of \(what) cannot be given: no ward has \(exposure) in both periods (see Data quality).")
             }
-            return finding(title, "No \(what) in either period.")
+            return finding(title, "No \(what) in either period" + coverageCaveat(s, .incidents) + ".")
         }
         var text = "\(capitalised(SafetySection.verdict(lower: lo, upper: hi))) in \(what)"
         if let b = c.baselineRate, let pr = c.pilotRate {
             text += ": \(NumberFormat.fixed(b, 1)) → \(NumberFormat.fixed(pr, 1)) per 1,000 \(cell.unit.words)"
         }
         text += ", rate ratio \(SafetySection.ratio(estimate)) (95% CI \(SafetySection.ratio(lo)) to \(SafetySection.ratio(hi)); "
-        text += "exact p \(SafetySection.pValue(p)))" + SafetySection.disagreement(lower: lo, upper: hi, p: p) + "."
-        return finding(title, text)
+        text += "exact p \(SafetySection.pValue(p)))" + SafetySection.disagreement(lower: lo, upper: hi, p: p)
+        return finding(title, text + coverageCaveat(s, .incidents) + ".")
     }
 
     static func hypnotics(_ s: ReleasedEvidence) -> Prose? {
@@ -88,7 +88,7 @@ public enum KeyFindings {
             text += "; \(kind == .administrations ? "doses given" : "tablets and capsules issued"), "
             text += HypnoticSection.descriptiveRatio(rr, lo, hi, exposure: exposure)
         }
-        return finding(title, text + ".")
+        return finding(title, text + coverageCaveat(s, .hypnotics) + ".")
     }
 
     static func experience(_ s: ReleasedEvidence) -> Prose? {
@@ -158,6 +158,13 @@ public enum KeyFindings {
             text += "; \(n == 1 ? "one finding" : "\(n) findings") on the data (see Data quality)"
         }
         return finding(title, text + ".")
+    }
+
+    /// ` (but incidents.csv has no rows in the pilot period: see Data quality)` when the export a finding rests on seems
+    /// to stop short of the study, so the finding is not read as a change; empty otherwise.
+    static func coverageCaveat(_ s: ReleasedEvidence, _ kind: ExportKind) -> String {
+        guard let t = s.ingest.tally(kind), let gap = t.coverageGap else { return "" }
+        return " (but \(t.file) \(gap): see Data quality)"
     }
 
     static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }

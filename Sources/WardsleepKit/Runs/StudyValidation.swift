@@ -43,6 +43,10 @@ public enum StudyValidation {
                              + t.setAside.sorted { $0.key < $1.key }.map { "\($0.key): \(NumberFormat.grouped($0.value))" }.joined(separator: "; "))
             }
             if let warning = t.nothingAnalysedWarning { lines.append("  warning: " + warning) }
+            if let gap = t.coverageGap {
+                lines.append("  warning: \(t.file) \(gap); its figures there would be zeros, not counts of none: check that the "
+                             + "export covers both of study.yaml's periods")
+            }
             if t.blankLines > 0 {
                 lines.append("  blank lines skipped: \(NumberFormat.grouped(t.blankLines)) (lines with no value in any field; not rows)")
             }

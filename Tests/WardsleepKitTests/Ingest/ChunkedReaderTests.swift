@@ -33,6 +33,7 @@ import Testing
                                                    _ context: NormaliseContext) throws -> Reading {
         var n = normaliser
         var tally = ExportTally(export: spec.kind, file: spec.file)
+        if n.placesRowsInPeriods { tally.analysedByPeriod = [.baseline: 0, .pilot: 0] }
         var layout: ExportLayout?
         var records: [String] = [], problems: [DataProblem] = []
         var windows1252 = false, swallowed = 0
@@ -64,7 +65,11 @@ import Testing
                         return
                     }
                     tally.accepted += 1
-                    if let reason = n.setAsideReason(result) { tally.setAside[reason, default: 0] += 1 }
+                    if let reason = n.setAsideReason(result) {
+                        tally.setAside[reason, default: 0] += 1
+                    } else if n.placesRowsInPeriods, let p = n.period(of: result) {
+                        tally.analysedByPeriod![p]! += 1
+                    }
                     records.append(canonical(result, context))
                 } else {
                     tally.quarantined += row.rows
