@@ -151,15 +151,23 @@ public enum AggregateReader {
                 guard seen.count == categories.count * windows.count else {
                     throw fail(key + ".incidents", "expected a count for every category in every window (\(categories.count * windows.count)), found \(seen.count)")
                 }
+                try AggregateReader.checkConsistent(ward, key: key, categories: categories, windows: windows, fail: fail)
                 if let h = w["hypnotic_ddd"], h != .null {
                     ward.ddd = (try number(h["baseline"], key + ".hypnotic_ddd.baseline", limit: 1e15),
                                 try number(h["pilot"], key + ".hypnotic_ddd.pilot", limit: 1e15))
                 }
                 if let u = w["protected_sleep"], u != .null {
-                    ward.protectedSleep = .init(patients: try count(u["patients"], key + ".protected_sleep.patients"),
-                                                patientsProtected: try count(u["patients_protected"], key + ".protected_sleep.patients_protected"),
-                                                nights: try count(u["nights"], key + ".protected_sleep.nights"),
-                                                nightsProtected: try count(u["nights_protected"], key + ".protected_sleep.nights_protected"))
+                    let sk = key + ".protected_sleep"
+                    let s = TrustAggregate.ProtectedSleep(patients: try count(u["patients"], sk + ".patients"),
+                                                          patientsProtected: try count(u["patients_protected"], sk + ".patients_protected"),
+                                                          nights: try count(u["nights"], sk + ".nights"),
+                                                          nightsProtected: try count(u["nights_protected"], sk + ".nights_protected"))
+                    guard s.patientsProtected <= s.patients else { throw fail(sk + ".patients_protected", "is more than patients") }
+                    guard s.nightsProtected <= s.nights else { throw fail(sk + ".nights_protected", "is more than nights") }
+                    guard s.patientsProtected <= s.nightsProtected, s.patients <= s.nights else {
+                        throw fail(sk, "counts more patients than patient-nights")
+                    }
+                    ward.protectedSleep = s
                 }
                 if let f = w["fidelity"], f != .null {
                     var byPeriod: [StudyPeriod: TrustAggregate.Fidelity] = [:]
@@ -177,9 +185,43 @@ public enum AggregateReader {
                 }
                 wards.append(ward)
             }
+            guard !wards.isEmpty else { throw fail("wards", "lists no ward; an aggregate holds every ward of its study") }
             return TrustAggregate(study: study, organisation: organisation, toolVersion: version, periods: periods, exposureUnit: unit,
                                   disclosure: policy, categories: categories, windows: windows, hypnoticsKind: hypnotics, wards: wards,
                                   salt: try string(doc["salt"], "salt", optional: true))
+        }
+    }
+
+    /// Checks that one ward's counts agree with one another, as any study's do: no incident in a period without exposure
+    /// (events on days without a census are left out of the counts), no window counting more than the 24 hours it lies
+    /// in, and the categories adding up to `all`. An aggregate edited by hand (and its hash recomputed) is refused here.
+    static func checkConsistent(_ ward: TrustAggregate.Ward, key: String, categories: [String], windows: [TimeWindow],
+                                fail: (String, String) -> Error) throws {
+        for (period, exposure) in [(StudyPeriod.baseline, ward.baselineExposure), (.pilot, ward.pilotExposure)] where exposure == 0 {
+            if let c = ward.incidents.first(where: { (period == .baseline ? $0.baseline : $0.pilot) > 0 }) {
+                throw fail("\(key).\(period.rawValue)_exposure", "is 0, yet \(c.category) in \(c.window.rawValue) counts incidents in the "
+                           + "\(period.rawValue); a study counts no incident where it has no exposure")
+            }
+        }
+        func counted(_ c: TrustAggregate.Count, _ p: StudyPeriod) -> Int { p == .baseline ? c.baseline : c.pilot }
+        for period in StudyPeriod.allCases {
+            if windows.contains(.allDay) && windows.contains(.protected) {
+                for category in categories {
+                    guard let day = ward.count(category, .allDay), let night = ward.count(category, .protected) else { continue }
+                    if counted(night, period) > counted(day, period) {
+                        throw fail("\(key).incidents", "counts more \(category) incidents in the protected window than over 24 hours in the "
+                                   + "\(period.rawValue)")
+                    }
+                }
+            }
+            for window in windows {
+                guard let all = ward.count(IncidentCounts.allCategories, window) else { continue }
+                let parts = categories.dropFirst().compactMap { ward.count($0, window) }.map { counted($0, period) }
+                if parts.reduce(0, +) != counted(all, period) {
+                    throw fail("\(key).incidents", "its categories add up to \(parts.reduce(0, +)) incidents in \(window.rawValue) in the "
+                               + "\(period.rawValue), not the \(counted(all, period)) counted under \"\(IncidentCounts.allCategories)\"")
+                }
+            }
         }
     }
 }

@@ -248,10 +248,18 @@ func csvRows(_ path: String) throws -> [[String: String]] {
 
     @Test func differingCategoriesNameWhatEachTrustLacks() throws {
         let dir = TempFolder()
+        // A trust without the category: its incidents are not in its total either.
         func dropping(_ category: String) -> (inout TrustAggregate) -> Void {
             { a in
                 a.categories.removeAll { $0 == category }
-                for w in a.wards.indices { a.wards[w].incidents.removeAll { $0.category == category } }
+                for w in a.wards.indices {
+                    for dropped in a.wards[w].incidents where dropped.category == category {
+                        let all = a.wards[w].incidents.firstIndex { $0.category == IncidentCounts.allCategories && $0.window == dropped.window }!
+                        a.wards[w].incidents[all].baseline -= dropped.baseline
+                        a.wards[w].incidents[all].pilot -= dropped.pilot
+                    }
+                    a.wards[w].incidents.removeAll { $0.category == category }
+                }
             }
         }
         let noAwol = try edited(dir, "no-awol.json", from: 2, dropping("awol"))
@@ -261,6 +269,29 @@ func csvRows(_ path: String) throws -> [[String: String]] {
         #expect(r.err == "wardsleep: error: the trusts' incident categories differ: \(noAwol) (Example Mental Health NHS Foundation Trust (seed 2)) "
                 + "lacks awol; \(noDeath) (Example Mental Health NHS Foundation Trust (seed 3)) lacks death, security; map each trust's "
                 + "categories to the same names (exports.incidents.categories in its study.yaml) and run it again with --share\n")
+    }
+
+    /// The probe's tampering, each with the file's hash recomputed so that only the counts themselves can give it away:
+    /// every one is refused, naming the ward and what does not add up.
+    @Test func countsThatCannotBelongTogetherAreRefused() throws {
+        let dir = TempFolder()
+        func refused(_ name: String, _ edit: @escaping (inout TrustAggregate) -> Void, _ message: String) throws {
+            let file = try edited(dir, name, from: 2, edit)
+            let r = try pool([shared.aggregates[0], file], dir)
+            #expect(r.status == 2 && r.err.contains(message), "\(name): \(r.err)")
+        }
+        try refused("no-exposure.json", { $0.wards[0].baselineExposure = 0 }, "wards[0].baseline_exposure: is 0, yet all in 24h counts incidents")
+        try refused("night.json", { a in
+            let i = a.wards[0].incidents.firstIndex { $0.category == "all" && $0.window == .protected }!
+            a.wards[0].incidents[i].pilot = 5_000
+        }, "wards[0].incidents: counts more all incidents in the protected window than over 24 hours in the pilot")
+        try refused("category.json", { a in
+            let i = a.wards[0].incidents.firstIndex { $0.category == "violence" && $0.window == .allDay }!
+            a.wards[0].incidents[i].baseline += 1
+        }, "wards[0].incidents: its categories add up to")
+        try refused("patients.json", { a in a.wards[0].protectedSleep!.patientsProtected = 1_000_000 },
+                    "wards[0].protected_sleep.patients_protected: is more than patients")
+        try refused("no-wards.json", { $0.wards = [] }, "wards: lists no ward")
     }
 
     @Test func differentWindowsExposuresAndNoIncidentsAreListedTogether() throws {
