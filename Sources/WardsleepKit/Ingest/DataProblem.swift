@@ -70,7 +70,8 @@ public final class ProblemDigest: ProblemSink {
     public let keep: Int
     /// The first `keep` problems, in file order.
     public private(set) var first: [DataProblem] = []
-    /// Every problem counted by `kind`.
+    /// Rows with each `kind` of problem: a problem counts the rows it quarantined (an unbalanced quote's, every line it
+    /// swallowed), so that the kinds of a file with one problem a row add up to its rows quarantined.
     public private(set) var countsByKind: [String: Int] = [:]
     /// Every problem counted.
     public private(set) var total = 0
@@ -104,7 +105,7 @@ public final class ProblemDigest: ProblemSink {
     public func quarantine(_ problems: [DataProblem]) {
         for p in problems {
             total += 1
-            countsByKind[p.kind, default: 0] += 1
+            countsByKind[p.kind, default: 0] += p.rows
             if firstLineByKind[p.kind] == nil { firstLineByKind[p.kind] = p.line }
             if p.isUnmappedValue {
                 unmappedTotal += 1
