@@ -17,8 +17,9 @@
 /// - dates, numeric (`01/02/1980`, `1980-02-01`, `01.02.80`) and written (`1 February 1980`, `February 1, 1980`,
 ///   `1st Feb 1980`, `01-Feb-80`) → `[date]`, or `[date of birth]` after `DOB`, `date of birth` or `born`; three small
 ///   numbers before a unit (`5-10-15 minutes`) or after a score (`score 10/10/10`) are quantities, and are left;
-/// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`) or with a comma for the last
-///   dot (`jo@gmail,com`) → `[email]`;
+/// - e-mail addresses, also spelled out (`jo at nhs dot net`, `jo [at] nhs [dot] uk`), spaced (`jo . bloggs @ nhs .
+///   net`) or with a comma for the last dot (`jo@gmail,com`) → `[email]`; web addresses (`https://…`, `www.…`,
+///   `facebook.com/jane.doe`) → `[link]`; social-media handles (`@janedoe`) → `[handle]`;
 /// - UK postcodes (`SW1A 1AA`, `sw1a 1aa`, `sw1a1aa`; see `postcode`) → `[postcode]`; street addresses (`12 Acacia Avenue`, and
 ///   `Acacia Avenue` without a number) → `[address]`; hospital numbers after `MRN`, `M.R.N.`, `RiO`, `PAS`, `PAS-ID`, `hospital no` or `patient ID`, in
 ///   groups or run together → `[hospital number]`; National Insurance numbers (`QQ 12 34 56 C`) → `[NI number]`.
@@ -157,6 +158,8 @@ public struct Redactor: Sendable {
             let floor = spans.last?.end ?? 0
             var found = email(t, at: i, localEnd: localEnd)
             if found == nil { found = spelledEmail(&t, at: i, localEnd: localEnd) }
+            if found == nil { found = spacedEmail(&t, at: i) }
+            if found == nil { found = webAddress(&t, at: i) }
             if found == nil { found = writtenDate(&t, at: i, floor: floor) }
             if found == nil { found = postcode(&t, at: i) }
             if found == nil { found = hospitalNumber(&t, at: i) }
@@ -199,7 +202,7 @@ extension Redactor {
         if text.unicodeScalars.contains(where: { $0.properties.numericType != nil || $0 == "@" || $0 == "\u{FF20}" }) { return true }
         let folded = RedactionText.fold(text)
         return titles.contains { folded.contains($0) } || looseTitles.contains { folded.contains($0) }
-            || ["at ", "(at)", "[at]", "{at}", "<at>"].contains { folded.contains($0) }
+            || ["at ", "(at)", "[at]", "{at}", "<at>", "://", "www.", "/"].contains { folded.contains($0) }
             || namedStreetTypes.contains { folded.contains($0) }
     }
 }

@@ -40,6 +40,70 @@ extension Redactor {
         return end.map { (i, $0, "[email]") }
     }
 
+    /// An address written with spaces around its dots and `@` (`jo . bloggs @ nhs . net`, `jo_bloggs @ nhs . uk`) →
+    /// `[email]`: words joined by `.`, `_` or `-` with a space or two either side, an `@`, then a domain of two words at
+    /// least that ends in a known ending (`domainEndings`). At most eight parts each side are looked at.
+    func spacedEmail(_ t: inout RedactionText, at i: Int) -> Span? {
+        guard t.kind(i) == .word || t.kind(i) == .digits else { return nil }
+        if i > 0, t.kind(i - 1) == .word || t.kind(i - 1) == .digits { return nil }
+        func gap(_ k: Int, _ t: inout RedactionText) -> Int { t.kind(k) == .space && t.length(k) <= 2 ? k + 1 : k }
+        func part(_ k: Int, _ t: inout RedactionText) -> Bool { t.kind(k) == .word || t.kind(k) == .digits }
+        var k = i + 1
+        for _ in 0..<8 {
+            let j = gap(k, &t)
+            guard t.isChar(j, ".") || t.isChar(j, "_") || t.isChar(j, "-") else { break }
+            let next = gap(j + 1, &t)
+            guard part(next, &t) else { break }
+            k = next + 1
+        }
+        let at = gap(k, &t)
+        guard t.isChar(at, "@") else { return nil }
+        let first = gap(at + 1, &t)
+        guard part(first, &t) else { return nil }
+        k = first + 1
+        var end = 0
+        for _ in 0..<8 {
+            let dot = gap(k, &t)
+            guard t.isChar(dot, ".") else { break }
+            let next = gap(dot + 1, &t)
+            guard part(next, &t) else { break }
+            k = next + 1
+            if t.kind(next) == .word, Redactor.domainEndings.contains(t.fold(next)) { end = k }
+        }
+        return end > 0 ? (i, end, "[email]") : nil
+    }
+
+    /// A web address with a path (`https://facebook.com/jane.doe`, `www.example.org/me`, `facebook.com/jane.doe`) →
+    /// `[link]`: a domain with a known ending followed by `/` and more, after any scheme, to the next space.
+    /// A social-media handle (`@janedoe`, an `@` that follows no word) → `[handle]`.
+    func webAddress(_ t: inout RedactionText, at i: Int) -> Span? {
+        func toSpace(_ k: Int, _ t: inout RedactionText) -> Int {
+            var k = k
+            while let kind = t.kind(k), kind != .space { k += 1 }
+            // A closing bracket or a full stop at the end belongs to the sentence, not the address.
+            while k - 1 > i, t.isChar(k - 1, ".") || t.isChar(k - 1, ",") || t.isChar(k - 1, ")") { k -= 1 }
+            return k
+        }
+        if t.isChar(i, "@") {
+            guard i == 0 || t.kind(i - 1) == .space || t.isChar(i - 1, "(") else { return nil }
+            guard t.kind(i + 1) == .word || t.kind(i + 1) == .digits else { return nil }
+            var k = i + 2
+            while t.kind(k) == .word || t.kind(k) == .digits || ((t.isChar(k, "_") || t.isChar(k, ".")) && (t.kind(k + 1) == .word || t.kind(k + 1) == .digits)) { k += 1 }
+            return (i, k, "[handle]")
+        }
+        guard t.kind(i) == .word else { return nil }
+        if i > 0, t.isChar(i - 1, ".") || t.isChar(i - 1, "/") || t.kind(i - 1) == .digits { return nil }
+        // After any scheme, a domain with a path: words joined by dots, a known ending, then `/` and more. A site alone
+        // (`www.nhs.uk`, `https://www.nhs.uk`) names an organisation, not a person, and is left.
+        var k = i
+        if ["http", "https"].contains(t.fold(i)), t.isChar(i + 1, ":"), t.isChar(i + 2, "/"), t.isChar(i + 3, "/") { k = i + 4 }
+        guard t.kind(k) == .word || t.kind(k) == .digits else { return nil }
+        while t.kind(k) == .word || t.kind(k) == .digits, t.isChar(k + 1, "."), t.kind(k + 2) == .word || t.kind(k + 2) == .digits { k += 2 }
+        guard k > i, t.kind(k) == .word, Redactor.domainEndings.contains(t.fold(k)), t.isChar(k + 1, "/"),
+              t.kind(k + 2) == .word || t.kind(k + 2) == .digits else { return nil }
+        return (i, toSpace(k + 2, &t), "[link]")
+    }
+
     /// Endings an address spelled out in words must have (`jo at nhs dot net`), so that "at" and "dot" in prose are left.
     static let domainEndings: Set<String> = [
         "com", "net", "org", "uk", "gov", "nhs", "io", "ac", "edu", "info", "scot", "wales", "ie", "eu", "me", "fr", "de", "es",

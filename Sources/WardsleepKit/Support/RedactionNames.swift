@@ -9,6 +9,7 @@ extension Redactor {
         "sir", "dame", "lord", "lady", "pastor", "imam", "rabbi", "chaplain", "consultant", "registrar", "hca", "psychiatrist",
         "psychologist", "pharmacist", "therapist", "physio", "daughter", "son", "wife", "husband", "partner", "mum", "mom",
         "dad", "mother", "brother", "grandson", "granddaughter", "niece", "nephew", "friend", "called", "named", "name",
+        "manager", "coordinator", "co-ordinator", "worker", "keyworker", "officer", "assistant", "advocate", "student",
     ]
     /// Titles and roles written as abbreviations, which a full stop may follow (`Rev. Green`); after any other role a full
     /// stop ends the sentence ("I asked the nurse. Then she left").
@@ -64,6 +65,14 @@ extension Redactor {
         let asNoun = t.kind(before) == .word && Redactor.determiners.contains(t.fold(before))
         var capitalisedOnly = isRole || asNoun || ["miss", "drs", "messrs"].contains(title) || (t.length(i) >= 2 && t.isAllCapitals(i))
         var j = i + 1
+        // `my name is Peter Parker`, `her name was Ann`, `my name's Jo`.
+        if title == "name" {
+            if t.kind(j) == .space, t.kind(j + 1) == .word, ["is", "was"].contains(t.fold(j + 1)) {
+                j += 2
+            } else if t.isChar(j, "'") || t.isChar(j, "\u{2019}"), t.kind(j + 1) == .word, t.fold(j + 1) == "s" {
+                j += 2
+            }
+        }
         if t.kind(j) == .space, !t.breaksLine(j), t.isChar(j + 1, ".") { j += 1 }
         let stop = t.isChar(j, ".") || t.isChar(j, ":")
         if t.isChar(j, ".") && (asNoun || !Redactor.abbreviatedTitles.contains(title)) { return nil }

@@ -62,7 +62,10 @@ extension Redactor {
                 with = "[date of birth]"
                 if marker.consume { start = marker.start }
             }
-            spans.append((start, groups[e].token + 1, with))
+            // A number that opens with its own bracket takes the closing one too: `(07700 900123)` → `[phone]`.
+            var end = groups[e].token + 1
+            if t.isChar(start, "("), t.isChar(end, ")") { end += 1 }
+            spans.append((start, end, with))
             s = e + 1
         }
         return (spans, groups[groups.count - 1].token + 1)

@@ -228,6 +228,24 @@ import Testing
         for text in prose { #expect(r.redact(text) == text, "\(text)") }
     }
 
+    /// The fifth probe's other leaks: a spaced address, web addresses and handles, a name after "my name is", a name
+    /// after a role such as "Ward manager".
+    @Test func fifthProbeAddressesHandlesAndNames() {
+        let r = Redactor.standard
+        let cases = [
+            ("jo . bloggs @ nhs . net", "[email]"), ("mail jo_bloggs @ nhs . uk today", "mail [email] today"),
+            ("see https://facebook.com/jane.doe now", "see [link] now"), ("(www.example.org/jane).", "([link])."),
+            ("facebook.com/jane.doe", "[link]"), ("follow @janedoe on it", "follow [handle] on it"), ("@jane_doe99", "[handle]"),
+            ("my name is Peter Parker", "my name is [name]"), ("her name's Ann", "her name's [name]"),
+            ("Ward manager Karen Brown said", "Ward manager [name] said"),
+            ("Raised by Mrs Patel (07700 900123)", "Raised by [name] [phone]"), ("ring (020) 7946 0018 today", "ring [phone] today"), ("support worker Jim helped", "support worker [name] helped"),
+        ]
+        for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
+        let prose = ["the manager said no", "a/b testing of the lights", "checks at 02:00/04:00", "jo@ward", "the name is long",
+                     "nhs.uk guidance", "Ward Manager", "and/or", "see https://www.nhs.uk for more"]
+        for text in prose { #expect(r.redact(text) == text, "\(text)") }
+    }
+
     @Test(.timeLimit(.minutes(1))) func linearOnAdversarialText() {
         // Inputs that make backtracking regular expressions take quadratic or exponential time.
         let inputs = [
@@ -241,6 +259,9 @@ import Testing
             "x at " + String(repeating: "b dot ", count: 30_000),
             String(repeating: "a at b dot ", count: 20_000),
             "MRN " + String(repeating: "12 ", count: 50_000),
+            String(repeating: "a . ", count: 50_000) + "@ b",
+            String(repeating: "x.", count: 50_000) + "com/",
+            String(repeating: "@a ", count: 50_000),
         ]
         for text in inputs {
             let out = redactor.redact(text)
