@@ -232,3 +232,31 @@ struct RecentReferences {
         slots[hole] = 0
     }
 }
+
+/// The distinct incident categories an export names, counted in file order as the records arrive, up to `limit`: an
+/// incident system has tens of categories, so a column with hundreds of distinct labels is not the category (a mapping
+/// pointing at the description or the reference, say), and reading on would make a report section, a chart and a table
+/// row for each of them, in memory that grows with the file. The read stops there with a configuration error instead.
+struct DistinctCategories {
+    /// The most distinct categories an incidents export may name.
+    static let limit = 500
+    private var seen = Set<String>()
+    private var last: String?
+    let limit: Int
+
+    init(limit: Int = DistinctCategories.limit) { self.limit = limit }
+
+    /// Counts `r`'s category; throws once more than `limit` distinct ones have been named.
+    mutating func count(_ r: IncidentRecord, spec: ExportSpec) throws {
+        guard r.category != last else { return }
+        last = r.category
+        guard seen.insert(Slug.normaliseLabel(r.category)).inserted, seen.count > limit else { return }
+        let examples = seen.sorted().prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
+        let key = spec.categories == nil ? "exports.incidents.columns.category" : "exports.incidents.categories"
+        throw ConfigurationError(file: spec.file, keyPath: key,
+                                 message: "the category column names more than \(limit) distinct categories (\(examples) ...): an "
+                                    + "incident system has tens, so this column does not look like the incident category; map the "
+                                    + "column that holds it (exports.incidents.columns.category), or group the labels with "
+                                    + "exports.incidents.categories")
+    }
+}

@@ -34,7 +34,12 @@ public enum StudyIngest {
             return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.occupancy)
         case .incidents:
             var n = IncidentNormaliser(context: context, spec: spec)
-            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads, chunkBytes: chunkBytes, fingerprint: fingerprint, consume: consumer.incident)
+            var categories = DistinctCategories()
+            return try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: problems, progress: progress, threads: threads,
+                                         chunkBytes: chunkBytes, fingerprint: fingerprint) { r in
+                try categories.count(r, spec: spec)
+                consumer.incident(r)
+            }
         case .hypnotics:
             switch spec.hypnoticsKind {
             case .issues:
