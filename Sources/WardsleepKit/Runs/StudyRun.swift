@@ -269,12 +269,13 @@ extension StudyRun {
         var doc = ReportDocument()
         doc.heading(1, Prose(SummaryDocument.title(study)))
         doc.quote(["\(strong: "For use inside the organisation only.") A report on chosen months or dates (\(code: "--months"), "
-                   + "\(code: "--from"), \(code: "--to")), or on several wards or categories but not all, adds up counts the "
-                   + "full report does not publish: reports on overlapping sums could be subtracted from one another to recover "
-                   + "the counts that suppression and rounding hide, so this one is written with exact counts, in "
+                   + "\(code: "--from"), \(code: "--to")), or on some wards or categories but not all, publishes counts the "
+                   + "full report does not (a ward's or a category's month by month): with the full report, or with reports on "
+                   + "overlapping choices, they could be subtracted from one another to recover the counts that suppression and "
+                   + "rounding hide, so this one is written with exact counts, in "
                    + "\(code: "restricted/") only (\(code: "restricted/summary.md"), \(code: "restricted/report.html"), "
-                   + "\(code: "restricted/tables/")). For a report that may leave the organisation, run it on the whole study, or "
-                   + "on one ward or one category."],
+                   + "\(code: "restricted/tables/")). For a report that may leave the organisation, run it on the whole study "
+                   + "(a \(code: "--window") alone is fine)."],
                   notice: true)
         return MarkdownWriter.render(doc)
     }

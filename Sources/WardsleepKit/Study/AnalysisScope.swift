@@ -51,13 +51,15 @@ extension StudyDefinition {
         scope.categories == nil ? "All incidents" : "Incidents of " + scope.categoryNames.joined(separator: ", ")
     }
 
-    /// Whether the report's filters add up counts the unfiltered report does not publish: chosen months or dates
-    /// (`--months`, `--from`, `--to`), or several wards or categories but not all. Reports on overlapping sums could be
-    /// subtracted from one another to recover what suppression and rounding hide, so such a report is restricted. One
-    /// ward, one category or one window shows only cells the unfiltered report publishes.
+    /// Whether the report's filters publish counts the unfiltered report does not: chosen months or dates (`--months`,
+    /// `--from`, `--to`), or wards or categories but not all of them. Even one ward or one category does: its monthly
+    /// control-chart points (deaths by ward and month), its feedback by group and stage, which with the unfiltered
+    /// report's suppressed totals gave exact small counts back. Reports on overlapping sums could be subtracted from one
+    /// another to recover what suppression and rounding hide, so such a report is restricted. A window alone
+    /// (`--window`) shows only cells the unfiltered report publishes.
     public var reportIsRestricted: Bool {
-        scope.months != nil || scope.datesClipped || (scope.wards.map { $0.count > 1 && $0.count < wards.count } ?? false)
-            || (scope.categories?.count ?? 0) > 1
+        scope.months != nil || scope.datesClipped || (scope.wards.map { $0.count < wards.count } ?? false)
+            || scope.categories != nil
     }
 
     /// The days of `range` the analysis covers: all of them, or those in the months of `--months`.
