@@ -29,6 +29,9 @@ public struct SafetyCell: Sendable, Equatable, Codable {
     public var pilotExposure: Double
     /// The unit of exposure.
     public var unit: ExposureUnit
+    /// In a releasable copy, counts withheld though not small (`SecondarySuppression`): shown as `*` so that a small
+    /// one cannot be worked out from a total and its parts. `nil` when not withheld.
+    public var baselineWithheld: Bool? = nil, pilotWithheld: Bool? = nil
 }
 
 /// The safety results: every comparison, pooled estimates, CBTi contrast and serious events, all from exact counts.

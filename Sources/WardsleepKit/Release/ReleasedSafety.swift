@@ -8,11 +8,12 @@
 extension SafetyResults {
     /// The results recomputed from released counts under `policy`.
     public func released(_ policy: DisclosurePolicy, study: StudyDefinition) -> SafetyResults {
+        let marked = withheldMarked(policy, study: study)
         var releasedCells: [SafetyCell] = []
         var suppressedStrata: Set<String> = []
-        for cell in cells where cell.ward != nil {
-            let b = Disclosure.publish(cell.baselineEvents, policy: policy).number
-            let p = Disclosure.publish(cell.pilotEvents, policy: policy).number
+        for cell in marked where cell.ward != nil {
+            let b = cell.baselineWithheld == true ? nil : Disclosure.publish(cell.baselineEvents, policy: policy).number
+            let p = cell.pilotWithheld == true ? nil : Disclosure.publish(cell.pilotEvents, policy: policy).number
             var shown = cell
             shown.baselineEvents = b ?? 0
             shown.pilotEvents = p ?? 0
@@ -22,6 +23,7 @@ extension SafetyResults {
             }
         }
         var out = self
+        out.cells = marked
         out.pooled = SafetyAnalysis.pooledOverWards(releasedCells, categories: categories, study: study).map { line in
             var line = line
             if suppressedStrata.contains("\(line.category)|\(line.window.rawValue)") {
@@ -32,5 +34,54 @@ extension SafetyResults {
             return line
         }
         return out
+    }
+}
+
+extension SafetyResults {
+    /// One published count of the incidents table: a cell's count in a period.
+    struct CountKey: Hashable {
+        var ward: Int?
+        var category: String
+        var window: TimeWindow
+        var period: StudyPeriod
+    }
+
+    /// The cells with the counts `SecondarySuppression` withholds marked: for each window and period, each category's
+    /// study-wide count is the sum of the compared wards' (`OccupancyTotals.comparedWards`: the wards with exposure in
+    /// both periods), and each scope's `all` the sum of its categories'.
+    func withheldMarked(_ policy: DisclosurePolicy, study: StudyDefinition) -> [SafetyCell] {
+        var counts: [CountKey: Int] = [:]
+        for c in cells {
+            counts[CountKey(ward: c.ward, category: c.category, window: c.window, period: .baseline)] = c.baselineEvents
+            counts[CountKey(ward: c.ward, category: c.category, window: c.window, period: .pilot)] = c.pilotEvents
+        }
+        // The wards the study-wide cells add up: those whose exposure is there in both periods.
+        let compared = Set(cells.filter { $0.ward != nil && $0.baselineExposure > 0 && $0.pilotExposure > 0 }.compactMap(\.ward))
+        let wards = Set(cells.compactMap(\.ward)).sorted()
+        let categories = Array(Set(cells.map(\.category))).sorted()
+        let windows = Array(Set(cells.map(\.window))).sorted { $0.rawValue < $1.rawValue }
+        var families: [SecondarySuppression.Family<CountKey>] = []
+        for window in windows {
+            for period in StudyPeriod.allCases {
+                for category in categories {
+                    families.append(.init(total: CountKey(ward: nil, category: category, window: window, period: period),
+                                          parts: wards.filter(compared.contains).map { CountKey(ward: $0, category: category, window: window, period: period) }))
+                }
+                for scope in [nil] + wards.map(Optional.some) {
+                    let parts = categories.filter { $0 != IncidentCounts.allCategories }
+                    guard !parts.isEmpty else { continue }
+                    families.append(.init(total: CountKey(ward: scope, category: IncidentCounts.allCategories, window: window, period: period),
+                                          parts: parts.map { CountKey(ward: scope, category: $0, window: window, period: period) }))
+                }
+            }
+        }
+        let withheld = SecondarySuppression.withheld(counts: counts, families: families, policy: policy)
+        guard !withheld.isEmpty else { return cells }
+        return cells.map { c in
+            var c = c
+            if withheld.contains(CountKey(ward: c.ward, category: c.category, window: c.window, period: .baseline)) { c.baselineWithheld = true }
+            if withheld.contains(CountKey(ward: c.ward, category: c.category, window: c.window, period: .pilot)) { c.pilotWithheld = true }
+            return c
+        }
     }
 }

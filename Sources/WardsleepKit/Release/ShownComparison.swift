@@ -48,7 +48,9 @@ public struct ShownComparison: Sendable {
     /// Shows `cell` in `style`.
     public init(_ cell: SafetyCell, style: CountStyle, confidence: Double = 0.95) {
         self.cell = cell
-        let b = style.publish(cell.baselineEvents), p = style.publish(cell.pilotEvents)
+        // A count withheld to protect a small one (`SecondarySuppression`) is shown as a suppressed one is.
+        let b = cell.baselineWithheld == true ? (text: "*", value: nil) : style.publish(cell.baselineEvents)
+        let p = cell.pilotWithheld == true ? (text: "*", value: nil) : style.publish(cell.pilotEvents)
         baselineEvents = b.text
         pilotEvents = p.text
         func rate(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 1000 : nil } }

@@ -120,6 +120,7 @@ import Testing
 
     func attack(_ out: String) throws {
         try attackIncidents(out)
+        try attackTotalsAndParts(out)
         try attackForest(out)
         try attackCharts(out)
         try attackUptake(out)
@@ -171,6 +172,90 @@ import Testing
                 #expect(abs(recovered - published) <= 0.005 * month.denominator / 1000 + 1e-9, "\(file) \(tooltip[0]): \(recovered) is not \(published)")
             }
         }
+    }
+
+    /// Totals against their parts (the probe's attack): a study row is the sum of the ward rows with exposure in both
+    /// periods, and a scope's `all` the sum of its categories. Each `*` is bounded by the others — a rounded count by the
+    /// five it rounds from, a `*` by 1 to 7 (or, not knowing which are withheld to protect others, 1 and up) — and may
+    /// never come out as one value that is its exact count (read from restricted/ when the run wrote it).
+    func attackTotalsAndParts(_ out: String) throws {
+        let rows = try table(out + "/tables/incidents.csv")
+        let exactRows = (try? table(out + "/restricted/tables/incidents.csv")) ?? []
+        func key(_ r: [String: String]) -> String { "\(r["scope"]!)|\(r["ward"]!)|\(r["category"]!)|\(r["window"]!)" }
+        let exact = Dictionary(exactRows.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let r = policy.roundTo
+        func bounds(_ text: String, open: Bool) -> (lo: Int, hi: Int) {
+            if text == "*" { return (1, open ? Int.max / 4 : policy.suppressAtOrBelow) }
+            let v = Int(text)!
+            return v == 0 ? (0, 0) : (max(policy.suppressAtOrBelow + 1, v - r / 2), v + (r - 1) - r / 2)
+        }
+        var families: [(total: [String: String], parts: [[String: String]])] = []
+        let windows = Set(rows.map { $0["window"]! }), categories = Set(rows.map { $0["category"]! })
+        for window in windows {
+            for category in categories {
+                guard let total = rows.first(where: { $0["scope"] == "study" && $0["category"] == category && $0["window"] == window }) else { continue }
+                let parts = rows.filter { $0["scope"] == "ward" && $0["category"] == category && $0["window"] == window
+                    && Double($0["baseline_exposure"]!)! > 0 && Double($0["pilot_exposure"]!)! > 0 }
+                families.append((total, parts))
+            }
+            for scope in Set(rows.map { "\($0["scope"]!)|\($0["ward"]!)" }) {
+                let inScope = rows.filter { "\($0["scope"]!)|\($0["ward"]!)" == scope && $0["window"] == window }
+                guard let total = inScope.first(where: { $0["category"] == "all" }) else { continue }
+                families.append((total, inScope.filter { $0["category"] != "all" }))
+            }
+        }
+        for (total, parts) in families where !parts.isEmpty {
+            for period in ["baseline", "pilot"] {
+                let column = "\(period)_events"
+                for open in [false, true] {
+                    let t = bounds(total[column]!, open: open), b = parts.map { bounds($0[column]!, open: open) }
+                    let sumLo = b.reduce(0) { $0 + $1.lo }, sumHi = b.reduce(0) { min(Int.max / 4, $0 + $1.hi) }
+                    for (part, pb) in zip(parts, b) where part[column] == "*" {
+                        let upper = min(pb.hi, t.hi - (sumLo - pb.lo))
+                        let lower = max(pb.lo, open && sumHi >= Int.max / 4 ? pb.lo : t.lo - (sumHi - pb.hi))
+                        guard upper == lower else { continue }
+                        let truth = exact[key(part)]?[column].flatMap { Int($0) }
+                        #expect(truth != upper, "incidents.csv \(key(part)) \(period): \(upper) worked out from \(key(total)) and its parts")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The probe's study: five wards, a study total of 12 published as 10, one ward of 8 published as 10 and four of 1
+    /// as `*`: 12 = 8 + 1 + 1 + 1 + 1 pinned each `*` to 1. The ward of 8 is now withheld too, and nothing comes back.
+    @Test func aRoundedTotalAndSuppressedPartsGiveNothingBack() throws {
+        let dir = TempFolder()
+        var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
+        for w in 1...5 { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
+        yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
+        dir.write("study/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
+        var occupancy = "date,ward,occupied_beds\n", incidents = "id,date,time,ward,category\n", n = 0
+        for year in [2018, 2019] {
+            for month in 1...3 {
+                for day in 1...28 { for w in 1...5 { occupancy += "\(day)/\(month)/\(year),W\(w),18\n" } }
+            }
+            for w in 1...5 {
+                for i in 0..<30 { n += 1; incidents += "F\(n),\(1 + i % 28)/\(1 + i % 3)/\(year),14:00,W\(w),Falls\n" }
+                let violence = year == 2018 ? (w == 1 ? 8 : 1) : (w == 1 ? 20 : 10)
+                for i in 0..<violence { n += 1; incidents += "V\(n),\(1 + i % 28)/\(1 + i % 3)/\(year),14:00,W\(w),Violence\n" }
+            }
+        }
+        dir.write("study/occupancy.csv", occupancy)
+        dir.write("study/incidents.csv", incidents)
+        let out = dir.path + "/report"
+        let run = try runWardsleep(["run", dir.path + "/study", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
+        #expect(run.status == 0, "\(run.err)")
+        let rows = try table(out + "/tables/incidents.csv")
+        func shown(_ scope: String, _ ward: String) -> String? {
+            rows.first { $0["scope"] == scope && $0["ward"] == ward && $0["category"] == "Violence" && $0["window"] == "24h" }?["baseline_events"]
+        }
+        #expect(shown("study", "all") == "10" && shown("ward", "W2") == "*")
+        #expect(shown("ward", "W1") == "*", "W1's 8 must be withheld: with it shown as 10, each * is 1")
+        // Withheld like a suppressed count: no rate, no ratio on its row.
+        let w1 = rows.first { $0["ward"] == "W1" && $0["category"] == "Violence" && $0["window"] == "24h" }!
+        #expect(w1["baseline_rate"]!.isEmpty && w1["rate_ratio"]!.isEmpty)
+        try attack(out)
     }
 
     /// Rates × exposures give back the published counts only; a suppressed row has no rate and no statistic.

@@ -1,0 +1,54 @@
+import Testing
+@testable import WardsleepKit
+
+/// `SecondarySuppression` on families of a total and its parts, under the default policy (1–7 suppressed, others
+/// rounded to 5).
+@Suite struct SecondarySuppressionTests {
+    let policy = DisclosurePolicy()
+    typealias Family = SecondarySuppression.Family<String>
+
+    func withheld(_ counts: [String: Int], _ families: [Family]) -> Set<String> {
+        SecondarySuppression.withheld(counts: counts, families: families, policy: policy)
+    }
+
+    @Test func aPartPinnedByTheTotalIsProtectedByWithholdingTheSmallestPublishedPart() {
+        // 12 (shown 10) = 8 (shown 10) + 1 + 1 + 1 + 1: each * is 1. Withholding the 8 unpins them.
+        let counts = ["T": 12, "a": 8, "b": 1, "c": 1, "d": 1, "e": 1]
+        let family = Family(total: "T", parts: ["a", "b", "c", "d", "e"])
+        #expect(SecondarySuppression.pinned(family, counts: counts, withheld: [], policy: policy))
+        #expect(withheld(counts, [family]) == ["a"])
+        #expect(!SecondarySuppression.pinned(family, counts: counts, withheld: ["a"], policy: policy))
+        // With a larger published part beside it, the smaller one is chosen.
+        // 42 (40) = 8 (10) + 28 (30) + six 1s: 42 = 8 + 28 + 6.
+        let wider = ["T": 42, "a": 8, "z": 28, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1]
+        let f2 = Family(total: "T", parts: ["a", "z", "b", "c", "d", "e", "f", "g"])
+        #expect(SecondarySuppression.pinned(f2, counts: wider, withheld: [], policy: policy))
+        #expect(withheld(wider, [f2]) == ["a"])
+    }
+
+    @Test func whenEveryPartIsSuppressedTheTotalIsWithheld() {
+        // 12 parts of 1: a total of 12 (shown 10, so at most 12) pins every part to 1.
+        var counts = ["T": 12]
+        for i in 0..<12 { counts["p\(i)"] = 1 }
+        let family = Family(total: "T", parts: (0..<12).map { "p\($0)" })
+        #expect(withheld(counts, [family]) == ["T"])
+    }
+
+    @Test func familiesWithRoomPublishEverything() {
+        // 20 (shown 20) = 12 (10) + 3 + 5: the * could be 1 to 7 as far as the total says.
+        let counts = ["T": 20, "a": 12, "b": 3, "c": 5]
+        #expect(withheld(counts, [Family(total: "T", parts: ["a", "b", "c"])]).isEmpty)
+        // Zeros are shown and never withheld; a total of zero pins nothing.
+        #expect(withheld(["T": 0, "a": 0, "b": 0], [Family(total: "T", parts: ["a", "b"])]).isEmpty)
+        // Exact parts summing to a suppressed total (1 + 0): the total is pinned to 1 with the part... both hidden.
+        #expect(withheld(["T": 1, "a": 1, "b": 0], [Family(total: "T", parts: ["a", "b"])]).isEmpty)
+    }
+
+    @Test func withholdingSpreadsAcrossFamiliesUntilNoneIsPinned() {
+        // Two families sharing the part "a": unpinning the first must not pin the second.
+        let counts = ["T": 12, "a": 8, "b": 1, "c": 1, "d": 1, "e": 1, "U": 10, "x": 2]
+        let families = [Family(total: "T", parts: ["a", "b", "c", "d", "e"]), Family(total: "U", parts: ["a", "x"])]
+        let w = withheld(counts, families)
+        for f in families { #expect(!SecondarySuppression.pinned(f, counts: counts, withheld: w, policy: policy), "\(f.total) \(w)") }
+    }
+}
