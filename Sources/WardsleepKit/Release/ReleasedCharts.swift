@@ -8,8 +8,9 @@
 /// hypnotic DDDs from pharmacy issues are supplies, not counts of people, and are released as they are; those of DDDs
 /// of doses given are left out of a releasable copy (`isOfDosesGiven`).
 extension ControlChart {
-    /// The chart recomputed from released counts under `policy`.
-    public func released(_ policy: DisclosurePolicy) -> ControlChart {
+    /// The chart recomputed from released counts under `policy`, the points at `withheld` (`ReleaseFamilies`) shown as
+    /// suppressed ones are.
+    public func released(_ policy: DisclosurePolicy, withheld held: Set<Int> = []) -> ControlChart {
         func publish(_ x: Double) -> Double? { Disclosure.publish(Int(x.rounded()), policy: policy).number.map(Double.init) }
         // XmR charts are of supplies here (DDDs from pharmacy issues), released as they are: those of doses given never
         // reach a releasable copy (`isOfDosesGiven`, filtered out by `Release.view`).
@@ -17,7 +18,7 @@ extension ControlChart {
         var shown: [ChartPoint] = [], withheld: [(index: Int, point: ChartPoint)] = []
         for (i, p) in points.enumerated() {
             var q = p
-            let numerator = publish(p.numerator)
+            let numerator = held.contains(i) ? nil : publish(p.numerator)
             let denominator = kind == "p" ? publish(p.denominator) : p.denominator
             if let numerator, let denominator, denominator > 0 {
                 q.numerator = numerator

@@ -6,9 +6,10 @@
 /// reason, since a pooled estimate from exact counts, read beside the published ward counts and exposures, could be
 /// solved for the suppressed one.
 extension SafetyResults {
-    /// The results recomputed from released counts under `policy`.
-    public func released(_ policy: DisclosurePolicy, study: StudyDefinition) -> SafetyResults {
-        let marked = withheldMarked(policy, study: study)
+    /// The results recomputed from released counts under `policy`, the counts in `withheld` (`ReleaseFamilies`) shown
+    /// as suppressed ones are.
+    public func released(_ policy: DisclosurePolicy, study: StudyDefinition, withheld: Set<CountKey> = []) -> SafetyResults {
+        let marked = marking(withheld)
         var releasedCells: [SafetyCell] = []
         var suppressedStrata: Set<String> = []
         for cell in marked where cell.ward != nil {
@@ -39,22 +40,27 @@ extension SafetyResults {
 
 extension SafetyResults {
     /// One published count of the incidents table: a cell's count in a period.
-    struct CountKey: Hashable {
-        var ward: Int?
-        var category: String
-        var window: TimeWindow
-        var period: StudyPeriod
+    public struct CountKey: Hashable, Sendable {
+        public var ward: Int?
+        public var category: String
+        public var window: TimeWindow
+        public var period: StudyPeriod
     }
 
-    /// The cells with the counts `SecondarySuppression` withholds marked: for each window and period, each category's
-    /// study-wide count is the sum of the compared wards' (`OccupancyTotals.comparedWards`: the wards with exposure in
-    /// both periods), and each scope's `all` the sum of its categories'.
-    func withheldMarked(_ policy: DisclosurePolicy, study: StudyDefinition) -> [SafetyCell] {
+    /// Every count of the table, by its key.
+    var counts: [CountKey: Int] {
         var counts: [CountKey: Int] = [:]
         for c in cells {
             counts[CountKey(ward: c.ward, category: c.category, window: c.window, period: .baseline)] = c.baselineEvents
             counts[CountKey(ward: c.ward, category: c.category, window: c.window, period: .pilot)] = c.pilotEvents
         }
+        return counts
+    }
+
+    /// The table's families of a total and the parts that add up to it: for each window and period, each category's
+    /// study-wide count is the sum of the compared wards' (`OccupancyTotals.comparedWards`: the wards with exposure in
+    /// both periods), and each scope's `all` the sum of its categories'.
+    var families: [SecondarySuppression.Family<CountKey>] {
         // The wards the study-wide cells add up: those whose exposure is there in both periods.
         let compared = Set(cells.filter { $0.ward != nil && $0.baselineExposure > 0 && $0.pilotExposure > 0 }.compactMap(\.ward))
         let wards = Set(cells.compactMap(\.ward)).sorted()
@@ -75,7 +81,11 @@ extension SafetyResults {
                 }
             }
         }
-        let withheld = SecondarySuppression.withheld(counts: counts, families: families, policy: policy)
+        return families
+    }
+
+    /// The cells with the counts in `withheld` (`SecondarySuppression`) marked.
+    func marking(_ withheld: Set<CountKey>) -> [SafetyCell] {
         guard !withheld.isEmpty else { return cells }
         return cells.map { c in
             var c = c

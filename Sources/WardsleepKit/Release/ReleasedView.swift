@@ -12,11 +12,14 @@ public enum Release {
     public static func view(_ evidence: Evidence, style: CountStyle) -> ReleasedEvidence {
         guard let policy = style.policy else { return ReleasedEvidence(evidence, style: style) }
         var view = evidence
+        // Counts that, with a total and its published parts, would pin a suppressed one: withheld too.
+        let withheld = ReleaseFamilies.withheld(safety: evidence.safety, charts: evidence.charts, policy: policy)
         // A chart whose baseline months are all suppressed has no published centre line or limits: left out, and named.
-        let released = evidence.charts.filter { !$0.isOfDosesGiven }.map { $0.released(policy) }
+        let released = evidence.charts.enumerated().filter { !$0.element.isOfDosesGiven }
+            .map { $0.element.released(policy, withheld: withheld.points[$0.offset] ?? []) }
         view.charts = released.filter(\.hasPublishedBaseline)
         view.chartsWithoutBaseline = released.filter { !$0.hasPublishedBaseline }.map(\.title)
-        view.safety = evidence.safety?.released(policy, study: evidence.study)
+        view.safety = evidence.safety?.released(policy, study: evidence.study, withheld: withheld.cells)
         view.feedback = evidence.feedback?.released(policy)
         view.its = evidence.its.map { $0.released(policy) }
         view.hypnoticModel = evidence.hypnoticModel?.released(policy)

@@ -121,6 +121,7 @@ import Testing
     func attack(_ out: String) throws {
         try attackIncidents(out)
         try attackTotalsAndParts(out)
+        try attackMonthsAndTotals(out)
         try attackForest(out)
         try attackCharts(out)
         try attackUptake(out)
@@ -220,6 +221,68 @@ import Testing
                 }
             }
         }
+    }
+
+    /// A control chart's months in a period add up to its ward's count in incidents.csv (all categories, the chart's
+    /// window): each `*` month bounded by the others and the total may never come out as its exact count (read from
+    /// restricted/ when the run wrote it).
+    func attackMonthsAndTotals(_ out: String) throws {
+        let spc = try table(out + "/tables/spc.csv"), rows = try table(out + "/tables/incidents.csv")
+        let exactSPC = (try? table(out + "/restricted/tables/spc.csv")) ?? []
+        let r = policy.roundTo
+        func bounds(_ text: String) -> (lo: Int, hi: Int) {
+            if text == "*" || text.isEmpty { return (1, policy.suppressAtOrBelow) }
+            let v = Int(Double(text)!)
+            return v == 0 ? (0, 0) : (max(policy.suppressAtOrBelow + 1, v - r / 2), v + (r - 1) - r / 2)
+        }
+        for chart in Set(spc.map { $0["chart"]! }) where chart.hasPrefix("Incidents, ") || chart.hasPrefix("Incidents in the protected window, ") {
+            let window = chart.hasPrefix("Incidents, ") ? "24h" : "protected"
+            let scope = chart.components(separatedBy: ", ").dropFirst().joined(separator: ", ")
+            let ward = scope.hasPrefix("ward ") ? String(scope.dropFirst(5)) : "all"
+            guard let total = rows.first(where: { $0["ward"] == ward && $0["category"] == "all" && $0["window"] == window }) else { continue }
+            for period in ["baseline", "pilot"] {
+                let months = spc.filter { $0["chart"] == chart && $0["phase"] == period }
+                guard !months.isEmpty else { continue }
+                let t = bounds(total["\(period)_events"]!), b = months.map { bounds($0["numerator"]!) }
+                let sumLo = b.reduce(0) { $0 + $1.lo }
+                for (month, mb) in zip(months, b) where month["numerator"] == "*" || month["numerator"]!.isEmpty {
+                    let upper = min(mb.hi, t.hi - (sumLo - mb.lo))
+                    guard upper == mb.lo else { continue }
+                    let truth = exactSPC.first { $0["chart"] == chart && $0["interval"] == month["interval"] }.flatMap { Int(Double($0["numerator"]!)!) }
+                    #expect(truth != upper, "spc.csv \(chart) \(month["interval"]!): \(upper) worked out from the \(period) total")
+                }
+            }
+        }
+    }
+
+    /// A ward whose baseline months were 8, 8 and 1 (shown 10, 10, *) and whose baseline total was 17 (shown 15, so at
+    /// most 17): 17 = 8 + 8 + 1 pinned the `*` month to 1. A month is now withheld too.
+    @Test func aWardsMonthsAndItsTotalGiveNothingBack() throws {
+        let dir = TempFolder()
+        var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
+        for w in 1...2 { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
+        yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
+        dir.write("study/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
+        var occupancy = "date,ward,occupied_beds\n", incidents = "id,date,time,ward,category\n", n = 0
+        for year in [2018, 2019] {
+            for month in 1...3 {
+                for day in 1...28 { for w in 1...2 { occupancy += "\(day)/\(month)/\(year),W\(w),18\n" } }
+                let w1 = year == 2018 ? [8, 8, 1][month - 1] : 20
+                for (w, count) in [(1, w1), (2, 30)] {
+                    for i in 0..<count { n += 1; incidents += "I\(n),\(1 + i % 28)/\(month)/\(year),14:00,W\(w),Falls\n" }
+                }
+            }
+        }
+        dir.write("study/occupancy.csv", occupancy)
+        dir.write("study/incidents.csv", incidents)
+        let out = dir.path + "/report"
+        let run = try runWardsleep(["run", dir.path + "/study", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
+        #expect(run.status == 0, "\(run.err)")
+        let spc = try table(out + "/tables/spc.csv").filter { $0["chart"] == "Incidents, ward W1" && $0["phase"] == "baseline" }
+        #expect(spc.count == 3)
+        // March is suppressed, and one of January and February withheld with it.
+        #expect(spc.filter { $0["numerator"] == "*" || $0["numerator"]!.isEmpty }.count >= 2, "\(spc.map { $0["numerator"]! })")
+        try attack(out)
     }
 
     /// The probe's study: five wards, a study total of 12 published as 10, one ward of 8 published as 10 and four of 1
