@@ -55,14 +55,14 @@ public enum PoolRun {
     static func write(_ r: PoolResults, formats: Set<OutputFormat>, generated: String?, into staging: OutputStaging, under prefix: String,
                       outputs: inout [Manifest.Output]) throws {
         func put(_ name: String, _ format: OutputFormat, _ render: () -> String) throws {
-            guard formats.contains(format) else { return }
+            guard OutputFormat.writes(format, path: name, for: formats) else { return }
             try staging.write(prefix + name, render())
             outputs.append(.init(path: prefix + name, sensitivity: r.style.sensitivity))
         }
         let document = PoolSummary.build(r, generated: generated.map { "Generated \($0)." })
         let summary = MarkdownWriter.render(document)
         var charts: [String: String] = [:]
-        if formats.contains(.html) {
+        if OutputFormat.drawsCharts(formats) {
             for (i, m) in r.measures.enumerated() {
                 let svg = PoolSummary.forest(m, results: r).render(id: "forest\(i + 1)")
                 charts[PoolSummary.chartPath(i)] = svg

@@ -284,8 +284,8 @@ extension StudyRun {
                             under prefix: String, outputs: inout [Manifest.Output], printing: PrintSettings = PrintSettings()) throws {
         let report = ReportFiles(Release.view(evidence, style: style))
         // Charts are drawn only for the formats that show them.
-        let charts = formats.isDisjoint(with: [.html, .pdf, .docx]) ? [:] : report.charts()
-        for file in report.files(charts: charts) where formats.contains(file.format) {
+        let charts = OutputFormat.drawsCharts(formats) ? report.charts() : [:]
+        for file in report.files(charts: charts) where OutputFormat.writes(file.format, path: file.path, for: formats) {
             try staging.write(prefix + file.path, file.render())
             outputs.append(.init(path: prefix + file.path, sensitivity: style.sensitivity))
         }

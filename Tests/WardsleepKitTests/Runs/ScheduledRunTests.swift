@@ -147,7 +147,16 @@ import Glibc
 
         let formats = try run(["--format", "md,json"], "formats")
         let files = try FileManager.default.contentsOfDirectory(atPath: formats).sorted()
-        #expect(files == ["manifest.json", "restricted", "results.json", "summary.md"])
+        // summary.md comes with the charts and tables it links to (no report.html): no link of it is broken.
+        #expect(files == ["charts", "manifest.json", "restricted", "results.json", "summary.md", "tables"])
+        let summary = try String(contentsOfFile: formats + "/summary.md", encoding: .utf8)
+        func captures(_ pattern: String) -> [String] {
+            let re = try! NSRegularExpression(pattern: pattern)
+            return re.matches(in: summary, range: NSRange(summary.startIndex..., in: summary)).map { String(summary[Range($0.range(at: 1), in: summary)!]) }
+        }
+        let links = captures(#"\]\(((?:charts|tables)/[^)]+)\)"#) + captures(#"`((?:charts|tables)/[^`]+)`"#)
+        #expect(links.count > 5)
+        for link in links { #expect(FileManager.default.fileExists(atPath: formats + "/" + link), "summary.md links to \(link)") }
 
         let bad = try runWardsleep(["run", dir.path + "/study", "--out", dir.path + "/bad", "--ledger", dir.path + "/ledger.sqlite", "--category", "falls"])
         #expect(bad.status == 64 && bad.err.contains("wardsleep: error: --category falls: is not a category of this study; its categories are "))
