@@ -6,7 +6,8 @@ public enum HeaderNames {
     static let ward = ["ward", "ward name", "ward code", "location", "location (exact)", "exact location", "ward / department",
                        "ward/department", "department", "ward or unit"]
     static let patient = ["patient", "patient id", "nhs number", "nhs no", "mrn", "hospital number", "patient number",
-                          "rio id", "patient identifier", "client id"]
+                          "rio id", "patient identifier", "client id", "patient nhs no", "patient nhs number", "nhs num",
+                          "service user id", "patient mrn"]
 
     /// Canonical field → labels, per export (hypnotics split by kind). Each field also answers to its own name.
     static let table: [ExportKind: [String: [String]]] = [
@@ -22,7 +23,8 @@ public enum HeaderNames {
             "date": ["incident date", "date of incident", "date", "event date", "occurred date", "date and time of incident",
                      "incident date and time", "incident date/time", "date/time of incident"],
             "time": ["time", "incident time", "time of incident"], "ward": ward,
-            "category": ["category", "incident category", "type", "incident type", "cause group"],
+            "category": ["category", "incident category", "type", "incident type", "cause group", "type of incident",
+                         "incident category/type", "category of incident"],
             "subcategory": ["subcategory", "sub category", "sub-category", "incident subcategory"],
             "severity": ["harm level", "severity", "harm", "degree of harm", "actual harm", "actual impact", "result"],
             "patient": patient, "status": ["status", "approval status", "incident status"],
@@ -69,7 +71,9 @@ public enum HeaderNames {
         .administrations: [
             "datetime": ["administered", "administration time", "administration date", "date/time", "date time",
                          "administered at", "given at", "date and time", "administration datetime", "admin date/time",
-                         "admin date time", "administration date/time", "admin time", "time given", "date/time given"],
+                         "admin date time", "administration date/time", "admin time", "time given", "date/time given",
+                         "actual admin time", "actual administration time", "actual admin date/time", "time administered",
+                         "date administered", "actual time given"],
             "ward": ward, "patient": patient, "drug": ["drug", "medicine", "medication", "drug name"],
             "dose_mg": ["dose", "dose (mg)", "dose mg", "dose given", "amount"],
             "dose_unit": ["dose unit", "unit", "units", "uom", "dose units", "unit of measure"],
@@ -84,10 +88,16 @@ public enum HeaderNames {
         .administrations: ["datetime", "patient", "dose_mg", "dose_unit", "status", "prn", "route"],
     ]
 
-    /// A header label as matched here: lower-cased, `_` as a space, spacing collapsed, a trailing `?` or `:` dropped.
+    /// A header label as matched here: lower-cased, `_` as a space, spacing collapsed, a trailing `?`, `:` or `.`
+    /// dropped (`Incident Ref.`), and a trailing format hint in brackets (`Date of Incident (dd/mm/yy)`).
     public static func normalise(_ label: String) -> String {
         var n = Slug.normaliseLabel(label.replacingOccurrences(of: "_", with: " "))
-        while n.hasSuffix("?") || n.hasSuffix(":") { n.removeLast() }
+        if n.hasSuffix(")"), let open = n.lastIndex(of: "("), open > n.startIndex,
+           n[n.index(after: open)..<n.index(before: n.endIndex)].allSatisfy({ "dmyhs:/-. 24".contains($0) }) {
+            n = String(n[..<open])
+        }
+        n = n.trimmingCharacters(in: .whitespaces)
+        while n.hasSuffix("?") || n.hasSuffix(":") || n.hasSuffix(".") { n.removeLast() }
         return n.trimmingCharacters(in: .whitespaces)
     }
 

@@ -179,6 +179,7 @@ public enum StudyDraft {
         switch field {
         case "date", "datetime", "night":
             var datePart = bytes.prefix { $0 != 0x20 && $0 != UInt8(ascii: "T") }
+            let written = String(decoding: datePart, as: UTF8.self)  // quoted as the file has it, two-digit year and all
             if let full = FieldParsing.withFullYear(datePart, base: 2000) {
                 e.twoDigitYearDates += 1
                 datePart = ArraySlice(full)
@@ -186,10 +187,10 @@ public enum StudyDraft {
             switch FieldParsing.evidentOrder(datePart) {
             case .dmy?:
                 e.dayFirst += 1
-                if e.firstDayFirst == nil { e.firstDayFirst = (line, String(decoding: datePart, as: UTF8.self)) }
+                if e.firstDayFirst == nil { e.firstDayFirst = (line, written) }
             case .mdy?:
                 e.monthFirst += 1
-                if e.firstMonthFirst == nil { e.firstMonthFirst = (line, String(decoding: datePart, as: UTF8.self)) }
+                if e.firstMonthFirst == nil { e.firstMonthFirst = (line, written) }
             default:
                 if datePart.count == 10, datePart[datePart.startIndex + 4] == UInt8(ascii: "-") { e.isoDates += 1 }
                 if datePart.contains(UInt8(ascii: "/")) { e.otherSlashDates += 1 }

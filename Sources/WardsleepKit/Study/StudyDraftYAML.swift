@@ -101,9 +101,15 @@ extension StudyDraft {
     /// own `date_format`), and why.
     static func dateFormat(_ exports: [Export]) -> (DateOrder, String) {
         let uk = exports.filter { evidentOrder($0) == .dmy }, us = exports.filter { evidentOrder($0) == .mdy }
-        if us.count > uk.count, let e = us.first {
+        // Month first for the whole study only when every export says so: an export whose dates tell nothing (or whose
+        // date column is not mapped yet) stays day first, the UK way, and a US one gets its own date_format.
+        if let e = us.first, us.count == exports.count {
             return (.mdy, "detected: \(NumberFormat.grouped(e.monthFirst)) dates can only be month first\(example(e, e.firstMonthFirst)), "
                     + "none day first")
+        }
+        if uk.isEmpty, !us.isEmpty {
+            return (.dmy, "CHECK: only \(us.map(\.file).joined(separator: ", ")) has dates that can only be month first (given its own "
+                    + "date_format below); dd/mm/yyyy assumed for the rest")
         }
         if let e = uk.first {
             return (.dmy, "detected: \(NumberFormat.grouped(e.dayFirst)) dates can only be day first\(example(e, e.firstDayFirst))")

@@ -28,6 +28,15 @@ import Testing
         #expect(HeaderNames.field(for: "Survey wave", in: .feedback) == "stage")
         #expect(HeaderNames.field(for: "Score (1-5)", in: .feedback) == "rating")
         #expect(HeaderNames.field(for: "Unit", in: .hypnotics, hypnotics: .administrations) == "dose_unit")
+        // The second probe's Datix-style and EPMA headers: a trailing full stop, a format hint in brackets, common names.
+        #expect(HeaderNames.field(for: "Incident Ref.", in: .incidents) == "id")
+        #expect(HeaderNames.field(for: "Date of Incident (dd/mm/yy)", in: .incidents) == "date")
+        #expect(HeaderNames.field(for: "Type of Incident", in: .incidents) == "category")
+        #expect(HeaderNames.field(for: "Patient NHS No", in: .hypnotics, hypnotics: .administrations) == "patient")
+        #expect(HeaderNames.field(for: "Actual Admin Time", in: .hypnotics, hypnotics: .administrations) == "datetime")
+        #expect(HeaderNames.field(for: "Scheduled Time", in: .hypnotics, hypnotics: .administrations) == nil)  // when due, not given
+        #expect(HeaderNames.field(for: "Dose (mg)", in: .hypnotics, hypnotics: .administrations) == "dose_mg")
+        #expect(kind("Incident Ref.,Date of Incident (dd/mm/yy),Ward,Type of Incident") == "incidents/issues")
     }
 
     /// An export with title lines above its header (a report name, an export date) is drafted with `header_line` set to
@@ -96,6 +105,16 @@ import Testing
         let study = try StudyLoader.parse(yaml)
         #expect(study.dateFormat == .mdy && study.wards.map(\.id) == ["A1"])
         #expect(dir.exists("study/incidents.csv") && !dir.exists("study/notes.csv"))
+
+        // A US export beside one whose dates tell nothing: the study stays day first, the US one gets its own; evidence
+        // is quoted as the file writes it (two-digit years and all).
+        dir.write("lone/occupancy.csv", "date,ward,occupied_beds\n02/13/19,A1,12\n")
+        dir.write("lone/incidents.csv", "Incident Ref.,Date of Incident (dd/mm/yy),Ward,Type of Incident\nI1,05/03/19,A1,Falls\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/lone", exportsFolder: dir.path + "/lone", force: false)
+        let lone = try #require(dir.read("lone/study.yaml"))
+        #expect(lone.contains("date_format: dmy   # CHECK: only occupancy.csv has dates that can only be month first"), "\(lone)")
+        #expect(lone.contains("    date_format: mdy   # detected: 1 dates can only be month first (e.g. \"02/13/19\" in occupancy.csv line 2)"), "\(lone)")
+        #expect(lone.contains("columns: { id: \"Incident Ref.\", date: \"Date of Incident (dd/mm/yy)\""), "\(lone)")
 
         // A US export among UK ones gets a date_format of its own.
         dir.write("mixed/incidents.csv", "id,date,ward,category\nI1,01/02/2019,A1,Falls\nI2,02/13/2019,A1,Falls\n")
