@@ -54,6 +54,8 @@ struct History: ParsableCommand {
                 line += " \(e.studyFolder) -> \(e.outputFolder)"
                 let filters = RunScope.filters(inCanonical: e.parameters)
                 line += " filters: \(filters.isEmpty ? "none" : filters)"
+                let outputs = RunScope.outputs(inCanonical: e.parameters)
+                if !outputs.isEmpty { line += " outputs: \(outputs)" }
                 if let r = e.rowsRead { line += " rows \(r) read, \(e.rowsAccepted ?? 0) accepted, \(e.rowsQuarantined ?? 0) quarantined" }
                 if let m = e.message { line += " — \(m)" }
                 print(line)

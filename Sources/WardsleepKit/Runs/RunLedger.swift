@@ -199,13 +199,21 @@ public enum InputFingerprint {
             guard let path = try StudyFolder.resolve(spec, folder: folder) else { continue }
             files.append(("\(kind.rawValue) \(spec.file)", try Digest.sha256(file: path, display: spec.file)))
         }
-        return combine(studyHash: loaded.studyHash, files: files + (try codebook(folder: folder, loaded: loaded)), parameters: parameters)
+        return combine(studyHash: loaded.studyHash, files: files + (try codebook(folder: folder, loaded: loaded)) + key(loaded),
+                       parameters: parameters)
+    }
+
+    /// The key, as its salt (its keyed hash of a fixed phrase, never the key): another key makes other pseudonyms and
+    /// another aggregate salt, so a run with it is not the same run.
+    static func key(_ loaded: LoadedStudy) -> [(String, String)] {
+        loaded.context.pseudonymiser.map { [("key", $0.pseudonym(for: TrustAggregate.saltPhrase))] } ?? []
     }
 
     /// The fingerprint of a finished run, from the hashes its ingest computed.
     public static func of(_ ingest: IngestResult, loaded: LoadedStudy, folder: String, parameters: String) throws -> String {
         let files = ingest.tallies.map { ("\($0.export.rawValue) \($0.file)", $0.sha256) }
-        return combine(studyHash: loaded.studyHash, files: files + (try codebook(folder: folder, loaded: loaded)), parameters: parameters)
+        return combine(studyHash: loaded.studyHash, files: files + (try codebook(folder: folder, loaded: loaded)) + key(loaded),
+                       parameters: parameters)
     }
 
     /// The study's own feedback codebook, which changes the report too.

@@ -29,6 +29,19 @@ public struct RunScope: Sendable, Equatable {
             + "window=\(window?.rawValue ?? "");format=\(formats.map(\.rawValue).sorted().joined(separator: "+"))"
     }
 
+    /// The output settings of a run's parameter line, as `history` shows them: `md, json`, and `exact copy in
+    /// restricted/` after `--unsuppressed`; empty when the line names none.
+    public static func outputs(inCanonical line: String) -> String {
+        var out: [String] = []
+        for part in line.split(separator: ";") {
+            let kv = part.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2 else { continue }
+            if kv[0] == "format" { out.append(kv[1].split(separator: "+").joined(separator: ", ")) }
+            if kv[0] == "unsuppressed" && kv[1] == "true" { out.append("exact copy in restricted/ (--unsuppressed)") }
+        }
+        return out.joined(separator: "; ")
+    }
+
     /// The filters of a canonical parameter line (`canonical`), as `ward=A1; months=1-8`; empty when there are none.
     public static func filters(inCanonical line: String) -> String {
         let filterKeys: Set<Substring> = ["ward", "category", "from", "to", "months", "window"]

@@ -164,5 +164,7 @@ import Testing
         #expect(manifest["filters"] as? String == "months January to March of each year")
         let history = try runWardsleep(["history", "--ledger", dir.path + "/ledger.sqlite", "--limit", "3"])
         #expect(history.out.contains("filters: months=4-8") && history.out.contains("filters: months=1-3") && history.out.contains("filters: none"))
+        // The output settings too, so that an exact run is told from a plain one.
+        #expect(history.out.contains(" outputs: csv, html, json, md; exact copy in restricted/ (--unsuppressed)"), "\(history.out)")
     }
 }

@@ -43,6 +43,10 @@ import Glibc
         #expect(history[0].rowsRead == history[0].rowsAccepted! + history[0].rowsQuarantined!)
         let listed = try runWardsleep(["history", "--ledger", dir.path + "/ledger.sqlite", "--study", dir.path + "/study"])
         #expect(listed.status == 0 && listed.out.split(separator: "\n").count == 3 && listed.out.contains("skipped (exit 0)"))
+        // Another key makes other pseudonyms (and another aggregate salt): not the same run, so it runs.
+        let rekeyed = try runWardsleep(args, environment: ["WARDSLEEP_KEY": testKey + "-rotated"])
+        #expect(rekeyed.status == 0 && rekeyed.out.contains("report written to"), "\(rekeyed.out)")
+        #expect(try runWardsleep(args, environment: ["WARDSLEEP_KEY": testKey + "-rotated"]).out.contains("nothing written"))
     }
 
     @Test func aSecondRunIsRefusedWhileTheFirstHoldsTheLockAndAStaleLockIsTakenOver() throws {
