@@ -257,19 +257,22 @@ import Testing
 
     /// A ward whose baseline months were 8, 8 and 1 (shown 10, 10, *) and whose baseline total was 17 (shown 15, so at
     /// most 17): 17 = 8 + 8 + 1 pinned the `*` month to 1. A month is now withheld too.
-    @Test func aWardsMonthsAndItsTotalGiveNothingBack() throws {
-        let dir = TempFolder()
+    /// A study of `wards` wards of 18 occupied beds a day, January to March 2018 against January to March 2019, with the
+    /// incidents `count(year, month, ward)` gives (category `category(ward)`, or Falls) in `incidents.csv`; run with an
+    /// exact copy, its report folder returned.
+    func threeMonthStudy(_ dir: TempFolder, wards: Int, count: (Int, Int, Int) -> [(category: String, n: Int)]) throws -> String {
         var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
-        for w in 1...2 { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
+        for w in 1...wards { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
         yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
         dir.write("study/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
         var occupancy = "date,ward,occupied_beds\n", incidents = "id,date,time,ward,category\n", n = 0
         for year in [2018, 2019] {
             for month in 1...3 {
-                for day in 1...28 { for w in 1...2 { occupancy += "\(day)/\(month)/\(year),W\(w),18\n" } }
-                let w1 = year == 2018 ? [8, 8, 1][month - 1] : 20
-                for (w, count) in [(1, w1), (2, 30)] {
-                    for i in 0..<count { n += 1; incidents += "I\(n),\(1 + i % 28)/\(month)/\(year),14:00,W\(w),Falls\n" }
+                for day in 1...28 { for w in 1...wards { occupancy += "\(day)/\(month)/\(year),W\(w),18\n" } }
+                for w in 1...wards {
+                    for (category, k) in count(year, month, w) {
+                        for i in 0..<k { n += 1; incidents += "I\(n),\(1 + i % 28)/\(month)/\(year),14:00,W\(w),\(category)\n" }
+                    }
                 }
             }
         }
@@ -278,6 +281,14 @@ import Testing
         let out = dir.path + "/report"
         let run = try runWardsleep(["run", dir.path + "/study", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
         #expect(run.status == 0, "\(run.err)")
+        return out
+    }
+
+    @Test func aWardsMonthsAndItsTotalGiveNothingBack() throws {
+        let dir = TempFolder()  // kept for the test's length: its folder goes when it does
+        let out = try threeMonthStudy(dir, wards: 2) { year, month, w in
+            [("Falls", w == 2 ? 30 : year == 2018 ? [8, 8, 1][month - 1] : 20)]
+        }
         let spc = try table(out + "/tables/spc.csv").filter { $0["chart"] == "Incidents, ward W1" && $0["phase"] == "baseline" }
         #expect(spc.count == 3)
         // March is suppressed, and one of January and February withheld with it.
@@ -288,27 +299,13 @@ import Testing
     /// The probe's study: five wards, a study total of 12 published as 10, one ward of 8 published as 10 and four of 1
     /// as `*`: 12 = 8 + 1 + 1 + 1 + 1 pinned each `*` to 1. The ward of 8 is now withheld too, and nothing comes back.
     @Test func aRoundedTotalAndSuppressedPartsGiveNothingBack() throws {
+        // Per ward and year: 30 falls, and violence of 8 (W1) or 1 (W2–W5) in 2018, 20 or 10 in 2019, spread over months.
         let dir = TempFolder()
-        var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
-        for w in 1...5 { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
-        yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
-        dir.write("study/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
-        var occupancy = "date,ward,occupied_beds\n", incidents = "id,date,time,ward,category\n", n = 0
-        for year in [2018, 2019] {
-            for month in 1...3 {
-                for day in 1...28 { for w in 1...5 { occupancy += "\(day)/\(month)/\(year),W\(w),18\n" } }
-            }
-            for w in 1...5 {
-                for i in 0..<30 { n += 1; incidents += "F\(n),\(1 + i % 28)/\(1 + i % 3)/\(year),14:00,W\(w),Falls\n" }
-                let violence = year == 2018 ? (w == 1 ? 8 : 1) : (w == 1 ? 20 : 10)
-                for i in 0..<violence { n += 1; incidents += "V\(n),\(1 + i % 28)/\(1 + i % 3)/\(year),14:00,W\(w),Violence\n" }
-            }
+        let out = try threeMonthStudy(dir, wards: 5) { year, month, w in
+            let violence = year == 2018 ? (w == 1 ? 8 : 1) : (w == 1 ? 20 : 10)
+            func share(_ total: Int) -> Int { total / 3 + (month <= total % 3 ? 1 : 0) }
+            return [("Falls", share(30)), ("Violence", share(violence))]
         }
-        dir.write("study/occupancy.csv", occupancy)
-        dir.write("study/incidents.csv", incidents)
-        let out = dir.path + "/report"
-        let run = try runWardsleep(["run", dir.path + "/study", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
-        #expect(run.status == 0, "\(run.err)")
         let rows = try table(out + "/tables/incidents.csv")
         func shown(_ scope: String, _ ward: String) -> String? {
             rows.first { $0["scope"] == scope && $0["ward"] == ward && $0["category"] == "Violence" && $0["window"] == "24h" }?["baseline_events"]
