@@ -54,6 +54,8 @@ enum ReleaseFamilies {
                 families.append(.init(total: total, parts: parts))
             }
         }
+        // Only what adds up exactly is a family: a relation that does not hold is none an attacker could use either.
+        families = families.filter { f in f.parts.reduce(0) { $0 + (counts[$1] ?? 0) } == counts[f.total] }
         var out = Withheld()
         for ref in SecondarySuppression.withheld(counts: counts, families: families, policy: policy) {
             switch ref {
