@@ -18,8 +18,8 @@ static inline void ws_prefetch(const void *address, int write) {
 }
 
 /// The index of the first byte of `bytes` (`count` of them) that is a control character other than tab, line feed and
-/// carriage return (0x00–0x1F, and 0x7F), or -1 when there is none. One pass without branches finds whether there is
-/// one (vectorised by the compiler); only then is it looked for.
+/// carriage return (0x00–0x1F, and 0x7F), or -1 when there is none. Eight bytes are tested at a time; only a word that
+/// may hold one is looked at byte by byte.
 long ws_first_control(const unsigned char *bytes, unsigned long count);
 
 #endif

@@ -47,13 +47,21 @@ struct CategorySpellings {
     /// Normalised label → the first spelling.
     private var byKey: [String: String] = [:]
 
+    /// Labels met lately that are their own spelling (nearly all): found without hashing.
+    private var own = RecentLabels()
+
     /// The spelling of the category `label` names.
     mutating func spelling(of label: String) -> String {
-        if let known = byLabel[label] { return known }
+        if own.contains(label) { return label }
+        if let known = byLabel[label] {
+            if known == label { own.add(label) }
+            return known
+        }
         let key = Slug.normaliseLabel(label)
         let spelled = byKey[key] ?? label
         byKey[key] = spelled
         byLabel[label] = spelled
+        if spelled == label { own.add(label) }
         return spelled
     }
 }

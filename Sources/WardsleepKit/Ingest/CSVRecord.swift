@@ -94,8 +94,9 @@ public struct CSVRecordView: CSVRecordShape {
 
     /// The first control character other than tab, line feed and carriage return (NUL, the other C0 codes, DEL) in a
     /// field whose column is `checked`: the field (0-based) and the byte; `nil` when there is none, as in any text an
-    /// export writes. The whole record is scanned at once (there is nearly never one); only when one is found is its
-    /// field looked up, and the scan goes on after a field not checked.
+    /// export writes. The whole record is scanned at once, eight bytes at a time (one call costs less than one a field,
+    /// and there is nearly never one); only when one is found is its field looked up, and the scan goes on after a field
+    /// not checked.
     func firstControlCharacter(checked: UnsafeBufferPointer<Bool>) -> (field: Int, byte: UInt8)? {
         var from = 0
         while from < bytes.count {

@@ -240,16 +240,24 @@ struct RecentReferences {
 struct DistinctCategories {
     /// The most distinct categories an incidents export may name.
     static let limit = 500
+    /// Categories seen, normalised (`Slug.normaliseLabel`: case and spacing ignored).
     private var seen = Set<String>()
-    private var last: String?
+    /// Labels seen as read (at most `rawLimit`), so a label met again is not normalised again: exports repeat a few
+    /// categories in any order, so most rows differ from the row before.
+    private var raw = Set<String>()
+    private static let rawLimit = 50_000
+    /// The last labels met, scanned before the set is hashed: an export has a few dozen categories at most.
+    private var recent = RecentLabels()
     let limit: Int
 
     init(limit: Int = DistinctCategories.limit) { self.limit = limit }
 
     /// Counts `r`'s category; throws once more than `limit` distinct ones have been named.
     mutating func count(_ r: IncidentRecord, spec: ExportSpec) throws {
-        guard r.category != last else { return }
-        last = r.category
+        if recent.contains(r.category) { return }
+        recent.add(r.category)
+        if raw.contains(r.category) { return }
+        if raw.count < DistinctCategories.rawLimit { raw.insert(r.category) }
         guard seen.insert(Slug.normaliseLabel(r.category)).inserted, seen.count > limit else { return }
         let examples = seen.sorted().prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
         let key = spec.categories == nil ? "exports.incidents.columns.category" : "exports.incidents.categories"
@@ -258,5 +266,25 @@ struct DistinctCategories {
                                     + "incident system has tens, so this column does not look like the incident category; map the "
                                     + "column that holds it (exports.incidents.columns.category), or group the labels with "
                                     + "exports.incidents.categories")
+    }
+}
+
+/// The last few labels met, compared in place (a short label is an inline value, so equality is a comparison of two
+/// words): what a set of labels is asked first, so that most rows of an export hash nothing.
+struct RecentLabels {
+    private var labels: [String] = []
+    private var next = 0
+    static let capacity = 32
+
+    func contains(_ label: String) -> Bool { labels.contains(label) }
+
+    /// Remembers `label`, in place of the oldest once full.
+    mutating func add(_ label: String) {
+        if labels.count < RecentLabels.capacity {
+            labels.append(label)
+        } else {
+            labels[next] = label
+            next = (next + 1) % RecentLabels.capacity
+        }
     }
 }

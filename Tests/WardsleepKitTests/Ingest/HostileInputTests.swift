@@ -1,4 +1,5 @@
 import Foundation
+import CSystem
 import Testing
 @testable import WardsleepKit
 
@@ -367,5 +368,27 @@ extension TempFolder {
     func then(_ body: (TempFolder) -> Void) -> TempFolder {
         body(self)
         return self
+    }
+}
+
+/// `ws_first_control`, eight bytes at a time, against a byte-by-byte reference on random text: every control character
+/// found at its place, tab, line breaks and UTF-8 bytes passed over, whatever the length and alignment.
+@Suite struct ControlCharacterScanTests {
+    @Test func theWordScanFindsWhatTheByteScanFinds() {
+        var random = SampleRandom(seed: 11)
+        let alphabet: [UInt8] = Array("abcXYZ 019,.-/".utf8) + [0x09, 0x0A, 0x0D, 0xC3, 0xA9, 0xE2, 0x80, 0x99, 0x7E, 0x80, 0xFF]
+        let controls: [UInt8] = [0x00, 0x01, 0x08, 0x0B, 0x0C, 0x1A, 0x1B, 0x1F, 0x7F]
+        func reference(_ b: [UInt8]) -> Int {
+            b.firstIndex { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F } ?? -1
+        }
+        for _ in 0..<5_000 {
+            let n = Int(random.next() % 70)
+            var bytes = (0..<n).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            if n > 0, random.next() % 2 == 0 { bytes[Int(random.next() % UInt64(n))] = controls[Int(random.next() % UInt64(controls.count))] }
+            let offset = Int(random.next() % 8)
+            let padded = [UInt8](repeating: 0x41, count: offset) + bytes
+            let found = padded.withUnsafeBufferPointer { p in bytes.isEmpty ? -1 : ws_first_control(p.baseAddress! + offset, UInt(n)) }
+            #expect(found == reference(bytes), "\(bytes)")
+        }
     }
 }
