@@ -9,6 +9,10 @@ public enum InvolvementStage: String, Sendable, Codable, CaseIterable, Comparabl
         ["identify": "identification", "design": "design", "implement": "implementation", "deliver": "delivery",
          "evaluate": "evaluation", "disseminate": "dissemination"][rawValue]!
     }
+
+    /// Each stage by its name or its noun (`deliver`, `delivery`), as a ledger may write it.
+    static let labels: [String: InvolvementStage] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) } + allCases.filter { $0.noun != $0.rawValue }.map { ($0.noun, $0) })
 }
 
 /// The IAP2 spectrum of participation, ordered.
@@ -87,8 +91,8 @@ public struct InvolvementNormaliser: RecordNormaliser {
 
     public mutating func normalise(_ row: inout ExportRow) -> InvolvementRecord? {
         let order = context.dateOrder(.involvement)
-        let stage = row.choice("stage", Dictionary(uniqueKeysWithValues: InvolvementStage.allCases.map { ($0.rawValue, $0) }),
-                               expected: InvolvementStage.allCases.map(\.rawValue).joined(separator: ", "))
+        let stage = row.choice("stage", InvolvementStage.labels,
+                               expected: InvolvementStage.allCases.map(\.rawValue).joined(separator: ", ") + " (or the noun: delivery ...)")
         let level = row.choice("level", Dictionary(uniqueKeysWithValues: InvolvementLevel.allCases.map { ($0.rawValue, $0) }),
                                expected: InvolvementLevel.allCases.map(\.rawValue).joined(separator: " < "))
         let group = row.text("group", required: true)

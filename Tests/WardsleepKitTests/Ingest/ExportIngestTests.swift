@@ -180,6 +180,10 @@ import Testing
         #expect(irec.map(\.role) == [.serviceUser, .professional] && irec.map(\.level) == [.lead, .consult])
         #expect(ilog.problems.map(\.field) == ["stage", "group"])
         #expect(ilog.problems[1].reason.hasPrefix("unknown stakeholder group: add it to involvement_roles in study.yaml"))
+        // A stage written as its noun (the probe's `delivery`, `evaluation`) is that stage.
+        let nouns = dir.write("involvement2.csv", "stage,group,level\nDelivery,Peer facilitators,lead\nevaluation,Sleep specialist,consult\n")
+        let (_, nrec, nlog) = try ingest(nouns, spec: study.exports[.involvement], InvolvementNormaliser(context: context))
+        #expect(nrec.map(\.stage) == [.deliver, .evaluate] && nlog.problems.isEmpty)
     }
 
     @Test func hypnoticIssuesAndAdministrations() throws {
