@@ -139,7 +139,8 @@ public enum SummaryDocument {
         }
         if let policy = style.policy {
             items.append(Prose("Disclosure control: counts from 1 to \(policy.suppressAtOrBelow) shown as *, other counts rounded to the nearest "
-                               + "\(policy.roundTo). Every rate, rate ratio, interval and p-value, the pooled estimates, the control-chart points, "
+                               + "\(policy.roundTo); in the incidents table and charts a count is also shown as * where a total and its published "
+                               + "parts would otherwise give a suppressed one back. Every rate, rate ratio, interval and p-value, the pooled estimates, the control-chart points, "
                                + "limits and special-cause flags, and the rating comparisons are computed from the published counts; one that would "
                                + "need a suppressed count is withheld, with the reason. Exact statistics are kept for restricted use only."))
         }
