@@ -30,10 +30,25 @@ public enum Disclosure {
         return .value((count + r / 2) / r * r)
     }
 
-    /// The note every published table carries.
-    public static func note(_ policy: DisclosurePolicy) -> String {
-        "Counts from 1 to \(policy.suppressAtOrBelow) are shown as * and other counts are rounded to the nearest "
-            + "\(policy.roundTo); figures derived from counts are recomputed from the published counts."
+    /// The counts a published value stands for, the inverse of `publish`: zero for zero, 1 to the threshold for `*`,
+    /// and for a rounded count those above the threshold that round to it.
+    public static func range(of published: Published, policy: DisclosurePolicy) -> ClosedRange<Int> {
+        switch published {
+        case .suppressed: return 1...max(1, policy.suppressAtOrBelow)
+        case .value(0): return 0...0
+        case .value(let v):
+            let r = max(1, policy.roundTo)
+            return max(policy.suppressAtOrBelow + 1, v - r / 2)...(v + (r - 1) - r / 2)
+        }
+    }
+
+    /// The note every published table carries; `secondary` when counts may also be withheld to protect a small one
+    /// (`SecondarySuppression`: a study's report, not a pooled one).
+    public static func note(_ policy: DisclosurePolicy, secondary: Bool = true) -> String {
+        "Counts from 1 to \(policy.suppressAtOrBelow) are shown as *"
+            + (secondary ? ", as is a count that with a total and its other parts would give one of those back," : "")
+            + " and other counts are rounded to the nearest \(policy.roundTo); figures derived from counts are recomputed from "
+            + "the published counts."
     }
 }
 

@@ -48,21 +48,17 @@ enum SecondarySuppression {
     /// rounded count the counts above the threshold that round to it.
     static func bounds<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>,
                                       _ policy: DisclosurePolicy) -> (lo: Int, hi: Int, hidden: Bool) {
-        let unbounded = Int.max / 4
         if withheld.contains(key) { return (1, unbounded, true) }
-        let n = counts[key] ?? 0
-        switch Disclosure.publish(n, policy: policy) {
-        case .suppressed: return (1, policy.suppressAtOrBelow, true)
-        case .value(0): return (0, 0, false)
-        case .value(let v):
-            let r = max(1, policy.roundTo)
-            return (max(policy.suppressAtOrBelow + 1, v - r / 2), v + (r - 1) - r / 2, false)
-        }
+        let shown = Disclosure.publish(counts[key] ?? 0, policy: policy)
+        let range = Disclosure.range(of: shown, policy: policy)
+        return (range.lowerBound, range.upperBound, shown == .suppressed)
     }
+
+    /// No upper bound (a withheld count), kept small enough that sums of a few cannot overflow.
+    static let unbounded = Int.max / 4
 
     /// Whether some hidden count of the family (a part, or the total) can be only one value, given the others' bounds.
     static func pinned<Key: Hashable>(_ family: Family<Key>, counts: [Key: Int], withheld: Set<Key>, policy: DisclosurePolicy) -> Bool {
-        let unbounded = Int.max / 4
         let total = bounds(family.total, counts, withheld, policy)
         let parts = family.parts.map { bounds($0, counts, withheld, policy) }
         // The parts' smallest sum, and their largest: the sum of the bounded ones, and how many have no upper bound.

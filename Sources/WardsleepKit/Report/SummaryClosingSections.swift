@@ -103,7 +103,7 @@ extension SummaryDocument {
                     aside.isEmpty ? "none" : aside.joined(separator: "; "), t.tally.encoding].map { Prose($0) }
         })
         if let policy = style.policy {
-            doc.paragraph("\(emphasis: "Row counts are disclosure-controlled like every other count: \(Disclosure.note(policy))")")
+            doc.paragraph("\(emphasis: "Row counts are disclosure-controlled like every other count: \(Disclosure.note(policy, secondary: false))")")
         }
         let threshold = s.study.quality.maxQuarantinedPercent
         let over = s.ingest.exportsOverThreshold(threshold)

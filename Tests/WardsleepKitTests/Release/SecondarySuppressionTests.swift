@@ -52,3 +52,22 @@ import Testing
         for f in families { #expect(!SecondarySuppression.pinned(f, counts: counts, withheld: w, policy: policy), "\(f.total) \(w)") }
     }
 }
+
+/// `Disclosure.range(of:)`, the inverse of `publish` the suppression reasons with: every count lies in the range of
+/// what it is published as, and every count in that range is published as the same, under several policies.
+@Suite struct PublishedRangeTests {
+    @Test func theRangeOfAPublishedCountIsExactlyTheCountsPublishedAsIt() {
+        for policy in [DisclosurePolicy(), DisclosurePolicy(suppressAtOrBelow: 5, roundTo: 10), DisclosurePolicy(suppressAtOrBelow: 0, roundTo: 1),
+                       DisclosurePolicy(suppressAtOrBelow: 10, roundTo: 3)] {
+            for n in 0...400 {
+                let shown = Disclosure.publish(n, policy: policy)
+                let range = Disclosure.range(of: shown, policy: policy)
+                #expect(range.contains(n), "\(n) \(policy)")
+                #expect(range.allSatisfy { Disclosure.publish($0, policy: policy) == shown }, "\(n) \(policy): \(range)")
+                // Nothing just outside the range is published the same.
+                #expect(Disclosure.publish(range.upperBound + 1, policy: policy) != shown, "\(n) \(policy)")
+                if range.lowerBound > 0 { #expect(Disclosure.publish(range.lowerBound - 1, policy: policy) != shown, "\(n) \(policy)") }
+            }
+        }
+    }
+}
