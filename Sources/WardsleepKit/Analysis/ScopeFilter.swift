@@ -9,8 +9,9 @@ final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
         self.scope = scope
     }
 
-    /// Every incident category read (normalised), in scope or not, so a `--category` can be checked against the export.
-    private(set) var categoriesSeen: [String: String] = [:]
+    /// Every incident category read (normalised → its spelling), in scope or not, so a `--category` can be checked
+    /// against the export.
+    var categoriesSeen: [String: String] { spellings.byKey }
     /// Labels used as categories (no `categories` map) that differ only in case or spacing are one category, spelled
     /// as first read: what `--category` selects by is what the full report groups by, so a filtered report cannot add up
     /// categories the full report shows (and suppresses) apart.
@@ -22,10 +23,6 @@ final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
     func incident(_ r: IncidentRecord) {
         var r = r
         r.category = spellings.spelling(of: r.category)
-        if !scope.uncheckedCategories.isEmpty, categoriesSeen.count < 10_000 {
-            let key = Slug.normaliseLabel(r.category)
-            if categoriesSeen[key] == nil { categoriesSeen[key] = r.category }
-        }
         if inScope(r.ward) && scope.includes(category: r.category) && scope.includes(day: r.day) { inner.incident(r) }
     }
     func hypnoticIssue(_ r: HypnoticIssueRecord) { if inScope(r.ward) && scope.includes(day: r.day) { inner.hypnoticIssue(r) } }
@@ -44,8 +41,8 @@ final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
 struct CategorySpellings {
     /// Label as read → the category's spelling (a label met again costs one lookup, no normalising).
     private var byLabel: [String: String] = [:]
-    /// Normalised label → the first spelling.
-    private var byKey: [String: String] = [:]
+    /// Normalised label → the first spelling: every category read.
+    private(set) var byKey: [String: String] = [:]
 
     /// Labels met lately that are their own spelling (nearly all): found without hashing.
     private var own = RecentLabels()
