@@ -205,6 +205,9 @@ public struct HypnoticLine: Sendable, Codable {
     /// The doses given of each drug in the line, per period (administrations; empty for pharmacy issues): what a
     /// released copy rounds the line's milligrams and DDDs from (`ShownHypnoticLine`).
     public var baselineDoses: [DrugDoses] = [], pilotDoses: [DrugDoses] = []
+    /// Set by the release step when the line's doses in a period are withheld although not small
+    /// (`SecondarySuppression`): shown as `*`, with nothing derived from them.
+    public var baselineWithheld: Bool? = nil, pilotWithheld: Bool? = nil
 
     /// The doses given of one drug in a line.
     public struct DrugDoses: Sendable, Equatable, Codable {
@@ -218,6 +221,11 @@ public struct HypnoticLine: Sendable, Codable {
         public var dddMg: Double?
         /// How many doses (units) they are.
         public var units: Double = 0
+        /// The drug's name.
+        public var drug: String? = nil
+        /// Set by the release step when the drug's own line withholds these doses (`SecondarySuppression`): a group or
+        /// total line then leaves its milligrams out, as it does a drug whose doses are suppressed.
+        public var withheld: Bool? = nil
     }
 
     /// Percentage change of units, pilot against baseline.
@@ -285,7 +293,7 @@ public enum HypnoticAnalysis {
                 var b = HypnoticUse.Totals(), p = HypnoticUse.Totals()
                 var bDoses: [String: HypnoticLine.DrugDoses] = [:], pDoses: [String: HypnoticLine.DrugDoses] = [:], drugOrder: [String] = []
                 func add(_ t: HypnoticUse.Totals, of d: FormularyDrug, to doses: inout [String: HypnoticLine.DrugDoses]) {
-                    var x = doses[d.name] ?? HypnoticLine.DrugDoses(mg: 0, stepMicrograms: 0, dddMg: d.dddMg)
+                    var x = doses[d.name] ?? HypnoticLine.DrugDoses(mg: 0, stepMicrograms: 0, dddMg: d.dddMg, drug: d.name)
                     x.mg += t.mg
                     x.units += t.units
                     x.stepMicrograms = HypnoticUse.Totals.gcd(x.stepMicrograms, t.doseStepMicrograms)

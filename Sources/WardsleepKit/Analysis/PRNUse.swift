@@ -10,6 +10,16 @@ public struct PRNComparison: Sendable, Codable {
     public var baselineExposure: Double
     /// Pilot exposure.
     public var pilotExposure: Double
+    /// The dose counts the release step withholds although not small (`SecondarySuppression`), shown as `*`.
+    public var withheld: Set<PRNCount>? = nil
+
+    /// One of a PRN comparison's counts of doses.
+    public struct PRNCount: Hashable, Sendable, Codable {
+        /// Regular doses or PRN doses.
+        public var prn: Bool
+        /// The period.
+        public var period: StudyPeriod
+    }
 
     /// Builds the comparisons for the study and each ward; the study's adds up the wards with exposure in both periods,
     /// as the study-wide hypnotic lines do (`OccupancyTotals.comparedWards`).

@@ -1,6 +1,7 @@
-/// The published counts that add up to other published counts, across the incidents table and the incident control
-/// charts, and what `SecondarySuppression` withholds among them: solved together, since a count withheld in one family
-/// (a ward's baseline total) widens what every family it is in (the ward's months) can tell.
+/// The published counts that add up to other published counts, across the incidents table, the incident control
+/// charts and the tables of doses given, and what `SecondarySuppression` withholds among them: solved together, since a
+/// count withheld in one family (a ward's baseline total) widens what every family it is in (the ward's months) can
+/// tell. (The families of doses given are in `HypnoticFamilies.swift`.)
 ///
 /// Families: the table's (each category's study row and its compared wards; each scope's `all` and its categories);
 /// each incident u-chart's months in a period against the table's count for its ward (or the study), window and period;
@@ -11,17 +12,31 @@ enum ReleaseFamilies {
     enum Ref: Hashable {
         case cell(SafetyResults.CountKey)
         case point(chart: Int, index: Int)
+        /// A count of doses given in the hypnotics table.
+        case doses(DoseKey)
+        /// A count of regular or PRN doses in the PRN table (its row's index).
+        case prnDoses(row: Int, PRNComparison.PRNCount)
     }
 
     /// What to withhold: the table's counts, and each chart's points by index.
     struct Withheld {
         var cells: Set<SafetyResults.CountKey> = []
         var points: [Int: Set<Int>] = [:]
+        var doses: Set<DoseKey> = []
+        var prn: [Int: Set<PRNComparison.PRNCount>] = [:]
     }
 
-    static func withheld(safety: SafetyResults?, charts: [ControlChart], policy: DisclosurePolicy) -> Withheld {
+    /// What to withhold across the evidence's families; `doses` are the hypnotic lines and PRN rows of an administrations
+    /// export (none for pharmacy issues).
+    static func withheld(safety: SafetyResults?, charts: [ControlChart], doses: (lines: [HypnoticLine], prn: [PRNComparison]?)?,
+                         policy: DisclosurePolicy) -> Withheld {
         var counts: [Ref: Int] = [:]
         var families: [SecondarySuppression.Family<Ref>] = []
+        if let doses {
+            let d = doseFamilies(lines: doses.lines, prn: doses.prn)
+            counts.merge(d.counts) { a, _ in a }
+            families += d.families
+        }
         if let safety {
             for (k, n) in safety.counts { counts[.cell(k)] = n }
             families += safety.families.map { .init(total: .cell($0.total), parts: $0.parts.map { .cell($0) }) }
@@ -61,6 +76,8 @@ enum ReleaseFamilies {
             switch ref {
             case .cell(let k): out.cells.insert(k)
             case .point(let c, let i): out.points[c, default: []].insert(i)
+            case .doses(let k): out.doses.insert(k)
+            case .prnDoses(let r, let k): out.prn[r, default: []].insert(k)
             }
         }
         return out

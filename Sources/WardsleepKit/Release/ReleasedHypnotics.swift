@@ -14,6 +14,8 @@ struct ShownHypnoticLine {
     var pilotUnits: String
     var suppressed: Bool
     var values: [String: Double?]
+    /// The line with its units as shown, for statistics that pool lines (the CBTi contrast); `nil` when they are not.
+    var published: HypnoticLine?
 
     init(_ l: HypnoticLine, style: CountStyle) {
         line = l
@@ -22,7 +24,8 @@ struct ShownHypnoticLine {
             let p = Disclosure.publish(Int(units), policy: policy)
             return (p.description, p.number.map(Double.init))
         }
-        let b = shown(l.baseline.units), p = shown(l.pilot.units)
+        let b = l.baselineWithheld == true ? ("*", nil) : shown(l.baseline.units)
+        let p = l.pilotWithheld == true ? ("*", nil) : shown(l.pilot.units)
         baselineUnits = b.0
         pilotUnits = p.0
         suppressed = b.1 == nil || p.1 == nil
@@ -39,9 +42,11 @@ struct ShownHypnoticLine {
             for d in doses {
                 // A drug whose own doses are a small number (suppressed) adds nothing to a group or total line: its
                 // milligrams, even rounded, would tell a few doses from several.
+                // Nor does one withheld to protect a small count (`SecondarySuppression`).
                 if d.units > 0, d.units == d.units.rounded(), Disclosure.publish(Int(d.units), policy: policy) == .suppressed {
                     continue
                 }
+                if d.withheld == true { continue }
                 let step = Double(max(d.stepMicrograms, d.commonDoses.commonest)) / 1000 * Double(max(1, policy.roundTo))
                 let rounded = step > 0 ? (d.mg / step).rounded() * step : d.mg
                 mg += rounded
@@ -63,6 +68,7 @@ struct ShownHypnoticLine {
         shownLine.pilot.units = p.1 ?? 0
         shownLine.baselineDDD = rounded ? (l.baselineDDD == nil ? nil : rb.ddd) : unrounded(l.baselineDDD, l.baseline.units, b.1)
         shownLine.pilotDDD = rounded ? (l.pilotDDD == nil ? nil : rp.ddd) : unrounded(l.pilotDDD, l.pilot.units, p.1)
+        published = suppressed ? nil : shownLine
         let ratio = suppressed ? nil : shownLine.rateRatio
         values = [
             "percent_change_units": suppressed ? nil : shownLine.percentChangeUnits,
@@ -90,14 +96,16 @@ struct PRNShown {
     var fisherP: Double?
 
     init(_ r: PRNComparison, style: CountStyle) {
-        func count(_ n: Int) -> (Cell, Int?) {
+        func count(_ n: Int, _ key: PRNComparison.PRNCount? = nil) -> (Cell, Int?) {
+            // A count withheld to protect a small one (`SecondarySuppression`) is shown as a suppressed one is.
+            if let key, r.withheld?.contains(key) == true { return (Cell(text: "*", json: .string("*")), nil) }
             let p = style.publish(n)
             return (Cell(text: p.text, json: style.json(n)), p.value)
         }
         func number(_ d: Double?) -> Cell { Cell(text: NumberFormat.machine(d), json: JSONValue.number(d)) }
         func per100(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 100 : nil } }
-        let br = count(r.baseline.regular), pr = count(r.pilot.regular)
-        let bp = count(r.baseline.prn), pp = count(r.pilot.prn)
+        let br = count(r.baseline.regular, .init(prn: false, period: .baseline)), pr = count(r.pilot.regular, .init(prn: false, period: .pilot))
+        let bp = count(r.baseline.prn, .init(prn: true, period: .baseline)), pp = count(r.pilot.prn, .init(prn: true, period: .pilot))
         let bn = count(r.baseline.patients.count), pn = count(r.pilot.patients.count)
         let bx = count(r.baseline.prnPatients.count), px = count(r.pilot.prnPatients.count)
         if let x = bx.1, let n = bn.1, n > 0 { baselineShare = Proportion(x: x, n: n) }

@@ -13,13 +13,20 @@ public enum Release {
         guard let policy = style.policy else { return ReleasedEvidence(evidence, style: style) }
         var view = evidence
         // Counts that, with a total and its published parts, would pin a suppressed one: withheld too.
-        let withheld = ReleaseFamilies.withheld(safety: evidence.safety, charts: evidence.charts, policy: policy)
+        let doses = evidence.hypnotics == .administrations ? (evidence.hypnoticLines, evidence.prn) : nil
+        let withheld = ReleaseFamilies.withheld(safety: evidence.safety, charts: evidence.charts, doses: doses, policy: policy)
         // A chart whose baseline months are all suppressed has no published centre line or limits: left out, and named.
         let released = evidence.charts.enumerated().filter { !$0.element.isOfDosesGiven }
             .map { $0.element.released(policy, withheld: withheld.points[$0.offset] ?? []) }
         view.charts = released.filter(\.hasPublishedBaseline)
         view.chartsWithoutBaseline = released.filter { !$0.hasPublishedBaseline }.map(\.title)
         view.safety = evidence.safety?.released(policy, study: evidence.study, withheld: withheld.cells)
+        view.hypnoticLines = HypnoticLine.marking(evidence.hypnoticLines, withheld: withheld.doses)
+        view.prn = evidence.prn?.enumerated().map { r, row in
+            var row = row
+            if let w = withheld.prn[r] { row.withheld = w }
+            return row
+        }
         view.feedback = evidence.feedback?.released(policy)
         view.its = evidence.its.map { $0.released(policy) }
         view.hypnoticModel = evidence.hypnoticModel?.released(policy)

@@ -109,8 +109,10 @@ public enum HypnoticSection {
             items.append(Prose(md))
             if let line = SegmentedTables.hypnoticModelLine(hypnoticModel, what: what, per: perDay) { items.append(Prose(line)) }
         }
-        let contrast = HypnoticAnalysis.cbtiContrast(lines, study: study)
-        if let c = contrast.ratio, let ce = contrast.cbti.estimate, let oe = contrast.other.estimate, !shownTotal.suppressed {
+        // The CBTi contrast pools the wards' totals as shown: none when one of them is not shown.
+        let shownWardTotals = wardTotals.map { ShownHypnoticLine($0, style: shownStyle).published }
+        let contrast = shownWardTotals.contains { $0 == nil } ? nil : HypnoticAnalysis.cbtiContrast(shownWardTotals.compactMap { $0 }, study: study)
+        if let contrast, let c = contrast.ratio, let ce = contrast.cbti.estimate, let oe = contrast.other.estimate, !shownTotal.suppressed {
             items.append("CBTi wards: rate ratio \(SafetySection.ratio(ce)); other wards: \(SafetySection.ratio(oe)) (Mantel–Haenszel over wards); "
                          + "ratio of rate ratios \(SafetySection.ratio(c.estimate)) (95% CI \(SafetySection.ratio(c.lower)) to \(SafetySection.ratio(c.upper))).")
         }

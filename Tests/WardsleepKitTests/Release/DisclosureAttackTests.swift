@@ -129,6 +129,7 @@ import Testing
         try attackJSON(out)
         try attackText(out)
         try attackSegmented(out)
+        try attackDoseFamilies(out)
     }
 
     /// Segmented regressions. Their estimates are not counts, but a model rests on each ward's total in each period

@@ -44,12 +44,30 @@ import Testing
         #expect(withheld(["T": 1, "a": 1, "b": 0], [Family(total: "T", parts: ["a", "b"])]).isEmpty)
     }
 
+    @Test func whatOneFamilyTellsNarrowsAnother() {
+        // T = 12 (shown 10) = a + b with a = 11 (10) and b = 1 (*): alone, b could be 1 to 4. But U = 48 (50) = a + x with
+        // x = 37 (35) puts a at 11 or more (48 − 37), and then b ≤ 12 − 11 = 1: pinned, through two families.
+        let counts = ["T": 12, "a": 11, "b": 1, "U": 48, "x": 37]
+        let f = Family(total: "T", parts: ["a", "b"]), g = Family(total: "U", parts: ["a", "x"])
+        #expect(!SecondarySuppression.pinned(f, counts: counts, withheld: [], policy: policy))
+        let known = SecondarySuppression.inferred(counts: counts, families: [f, g], withheld: [], policy: policy)
+        #expect(known["a"]! == (11, 11) && known["b"]! == (1, 1))
+        // Withholding a would not be enough (U and x still put it at 11 or more); withholding the total is, and then b is
+        // 1 to 7.
+        let w = withheld(counts, [f, g])
+        #expect(w == ["T"])
+        let after = SecondarySuppression.inferred(counts: counts, families: [f, g], withheld: w, policy: policy)
+        #expect(after["b"]!.lo < after["b"]!.hi)
+    }
+
     @Test func withholdingSpreadsAcrossFamiliesUntilNoneIsPinned() {
         // Two families sharing the part "a": unpinning the first must not pin the second.
         let counts = ["T": 12, "a": 8, "b": 1, "c": 1, "d": 1, "e": 1, "U": 10, "x": 2]
         let families = [Family(total: "T", parts: ["a", "b", "c", "d", "e"]), Family(total: "U", parts: ["a", "x"])]
         let w = withheld(counts, families)
         for f in families { #expect(!SecondarySuppression.pinned(f, counts: counts, withheld: w, policy: policy), "\(f.total) \(w)") }
+        let known = SecondarySuppression.inferred(counts: counts, families: families, withheld: w, policy: policy)
+        for k in ["b", "c", "d", "e", "x"] { #expect(known[k]!.lo < known[k]!.hi, "\(k): \(known[k]!)") }
     }
 }
 
