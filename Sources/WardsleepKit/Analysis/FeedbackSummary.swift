@@ -24,6 +24,8 @@ public struct FeedbackSummary: Sendable, Codable {
     /// Up to `candidatesPerCell` comments per theme and cell, in file order (redacted once the summary is complete:
     /// `FeedbackTally.summary`).
     public internal(set) var candidates: [String: [Cell: [String]]] = [:]
+    /// In a released copy: the counts withheld to protect a small one (`SecondarySuppression`), shown as `*`.
+    public internal(set) var withheldCounts: Set<Count>?
     /// How many candidate quotes are kept per theme and cell.
     public static let candidatesPerCell = 6
 
@@ -61,6 +63,8 @@ public struct FeedbackSummary: Sendable, Codable {
         // showing fewer quotes than the limit would tell how many there were.
         let cells = FeedbackStage.allCases.flatMap { stage in FeedbackGroup.allCases.map { Cell(group: $0, stage: stage) } }
             .filter { (responses[$0] ?? 0) > policy.suppressAtOrBelow && (themeMentions[theme]?[$0] ?? 0) > policy.suppressAtOrBelow }
+            // Nor from a cell whose count is withheld: a quote would tell it is above the threshold.
+            .filter { c in withheldCounts.map { w in !w.contains(.responses(ward: nil, c)) && !w.contains(.mentions(name: theme, request: false, group: c.group, stage: c.stage)) } ?? true }
         var out: [(Cell, String)] = []
         var round = 0
         while out.count < limit && round < FeedbackSummary.candidatesPerCell {

@@ -8,19 +8,24 @@ extension FeedbackSummary {
     /// A copy whose ratings are released under `policy`.
     public func released(_ policy: DisclosurePolicy) -> FeedbackSummary {
         var copy = self
-        copy.ratings = ratings.mapValues { r in
+        // Counts that, with a total and its published parts, would give a suppressed one back: withheld too.
+        let (counts, families) = families()
+        let withheld = SecondarySuppression.withheld(counts: counts, families: families, policy: policy)
+        copy.withheldCounts = withheld
+        copy.ratings = Dictionary(uniqueKeysWithValues: ratings.map { cell, r in
             var shown = RatingDistribution()
             for i in r.counts.indices {
-                let p = Disclosure.publish(r.counts[i], policy: policy)
+                let p = withheld.contains(.ratings(cell, level: i + 1)) ? .suppressed : Disclosure.publish(r.counts[i], policy: policy)
                 shown.counts[i] = p.number ?? 0
                 if p == .suppressed {
                     shown.withheld = true
                     shown.suppressed[i] = true
                 }
             }
-            shown.publishedTotal = Disclosure.publish(r.n, policy: policy).description
-            return shown
-        }
+            shown.publishedTotal = withheld.contains(.ratings(cell, level: nil)) ? "*" : Disclosure.publish(r.n, policy: policy).description
+            if shown.publishedTotal == "*" { shown.withheld = true }
+            return (cell, shown)
+        })
         return copy
     }
 
@@ -31,6 +36,8 @@ extension FeedbackSummary {
     {
         let b = ratings(group: g, stage: .before), a = ratings(group: g, stage: .after)
         guard let t = beforeAfter(group: g) else { return nil }
+        // All respondents' numbers of ratings are shown with the comparison: none when one is withheld.
+        if g == nil, [FeedbackStage.before, .after].contains(where: { withheldCounts?.contains(.allRatings($0)) == true }) { return nil }
         if let policy = style.policy, a.n <= policy.suppressAtOrBelow || b.n <= policy.suppressAtOrBelow { return nil }
         return (b, a, t)
     }

@@ -93,7 +93,7 @@ public enum InvolvementSection {
             : entries.map { "\($0.1) \($0.2.level.rawValue) at \($0.0.rawValue)" }.joined(separator: "; ") + "."))
         items.append("\(strong: "Results.") Programme classified as \(programme.displayLabel)"
             + Prose(programme.alsoNoted.isEmpty ? "." : " (" + programme.alsoNoted.joined(separator: "; ") + ")."))
-        let requests = feedback.map { f in f.codebook.requests.map { r in "\(r.label.lowercased()): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0))" } } ?? []
+        let requests = feedback.map { f in f.codebook.requests.map { r in "\(r.label.lowercased()): \(f.show(.mentions(name: r.name, request: true, group: nil, stage: nil), style: style))" } } ?? []
         var impact = entries.contains { $0.2.level >= .involve } ? "Service users or carers reached involve or above at "
             + Set(entries.filter { $0.2.level >= .involve }.map(\.0.rawValue)).sorted().joined(separator: ", ") + "."
             : "The ledger records no stage at which service users or carers could change the design or delivery."
@@ -131,7 +131,7 @@ public enum InvolvementSection {
         }
         doc.table(header: ["Group", "Before", "During", "After"], numeric: [false, true, true, true],
                   rows: FeedbackGroup.allCases.filter { f.total(group: $0) > 0 }.map { g in
-            [Prose(DisplayLabel.words(g.rawValue))] + FeedbackStage.allCases.map { Prose(style.show(f.responses[FeedbackSummary.Cell(group: g, stage: $0)] ?? 0)) }
+            [Prose(DisplayLabel.words(g.rawValue))] + FeedbackStage.allCases.map { Prose(f.show(.responses(ward: nil, .init(group: g, stage: $0)), style: style)) }
         })
         var ratingLines: [Prose] = []
         for g in [nil] + FeedbackGroup.allCases.map(Optional.some) {
@@ -146,17 +146,17 @@ public enum InvolvementSection {
         doc.heading(3, "Themes")
         var themeRows: [[Prose]] = []
         for theme in f.codebook.themes {
-            let counts = FeedbackGroup.allCases.map { g in f.themeMentions[theme.name]?.filter { $0.key.group == g }.values.reduce(0, +) ?? 0 }
-            guard counts.reduce(0, +) > 0 else { continue }
-            themeRows.append([Prose(theme.label)] + counts.map { Prose(style.show($0)) })
+            let counts = FeedbackGroup.allCases.map { FeedbackSummary.Count.mentions(name: theme.name, request: false, group: $0, stage: nil) }
+            guard counts.contains(where: { f.count($0) > 0 }) else { continue }
+            themeRows.append([Prose(theme.label)] + counts.map { Prose(f.show($0, style: style)) })
         }
         doc.table(header: ["Theme", "Patients", "Staff", "Carers", "Other"], numeric: [false, true, true, true, true], rows: themeRows)
         doc.paragraph("Requests recorded against the change:")
         doc.list(f.codebook.requests.map { r in
-            let byGroup = FeedbackGroup.allCases.map { g in (g, f.requestMentions[r.name]?.filter { $0.key.group == g }.values.reduce(0, +) ?? 0) }
-            let total = byGroup.reduce(0) { $0 + $1.1 }
-            var line = "\(r.label): \(style.show(total))"
-            if total > 0 { line += " (" + byGroup.filter { $0.1 > 0 }.map { "\($0.0.rawValue)s \(style.show($0.1))" }.joined(separator: ", ") + ")" }
+            let total = FeedbackSummary.Count.mentions(name: r.name, request: true, group: nil, stage: nil)
+            var line = "\(r.label): \(f.show(total, style: style))"
+            let byGroup = FeedbackGroup.allCases.map { g in (g, FeedbackSummary.Count.mentions(name: r.name, request: true, group: g, stage: nil)) }.filter { f.count($0.1) > 0 }
+            if f.count(total) > 0 { line += " (" + byGroup.map { "\($0.0.rawValue)s \(f.show($0.1, style: style))" }.joined(separator: ", ") + ")" }
             return Prose(line + ".")
         })
         doc.heading(3, "Representative quotes")

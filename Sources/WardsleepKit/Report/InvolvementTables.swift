@@ -49,7 +49,7 @@ public enum InvolvementTables {
         for group in FeedbackGroup.allCases {
             for stage in FeedbackStage.allCases {
                 let cell = FeedbackSummary.Cell(group: group, stage: stage)
-                let n = style.publish(f.responses[cell] ?? 0)
+                let n = f.shown(.responses(ward: nil, cell), style: style)
                 let r = f.ratings[cell] ?? RatingDistribution()
                 // A released distribution keeps which levels are suppressed and its total as published.
                 let rated = r.publishedTotal.map { ($0, Int($0)) } ?? style.publish(r.n)
@@ -62,9 +62,9 @@ public enum InvolvementTables {
         for ward in f.responsesByWard.keys.compactMap({ $0 }).sorted() {
             for group in FeedbackGroup.allCases {
                 for stage in FeedbackStage.allCases {
-                    let n = f.responsesByWard[ward]?[FeedbackSummary.Cell(group: group, stage: stage)] ?? 0
-                    guard n > 0 else { continue }
-                    out += CSVOutput.line([study.wards[ward].id, group.rawValue, stage.rawValue, style.publish(n).text, "", "", "", "",
+                    let n = FeedbackSummary.Count.responses(ward: ward, FeedbackSummary.Cell(group: group, stage: stage))
+                    guard f.count(n) > 0 else { continue }
+                    out += CSVOutput.line([study.wards[ward].id, group.rawValue, stage.rawValue, f.shown(n, style: style).text, "", "", "", "",
                                            "", "", "", "", ""])
                 }
             }
@@ -75,13 +75,13 @@ public enum InvolvementTables {
     /// `tables/feedback_themes.csv`: mentions of each theme and request by group and stage; requests always listed.
     public static func themesCSV(_ f: FeedbackSummary, style: CountStyle) -> String {
         var out = CSVOutput.line(themeColumns)
-        for (kind, entries, mentions) in [("theme", f.codebook.themes, f.themeMentions), ("request", f.codebook.requests, f.requestMentions)] {
+        for (kind, entries) in [("theme", f.codebook.themes), ("request", f.codebook.requests)] {
             for e in entries {
                 for group in FeedbackGroup.allCases {
                     for stage in FeedbackStage.allCases {
-                        let n = mentions[e.name]?[FeedbackSummary.Cell(group: group, stage: stage)] ?? 0
-                        if n == 0 && kind == "theme" { continue }
-                        out += CSVOutput.line([kind, e.name, e.label, group.rawValue, stage.rawValue, style.publish(n).text])
+                        let n = FeedbackSummary.Count.mentions(name: e.name, request: kind == "request", group: group, stage: stage)
+                        if f.count(n) == 0 && kind == "theme" { continue }
+                        out += CSVOutput.line([kind, e.name, e.label, group.rawValue, stage.rawValue, f.shown(n, style: style).text])
                     }
                 }
             }
@@ -152,7 +152,7 @@ public enum InvolvementTables {
         if let f = feedback {
             pairs.append(("feedback", .object([
                 ("responses", .object(FeedbackGroup.allCases.map { g in
-                    (g.rawValue, .object(FeedbackStage.allCases.map { ($0.rawValue, style.json(f.responses[FeedbackSummary.Cell(group: g, stage: $0)] ?? 0)) }))
+                    (g.rawValue, .object(FeedbackStage.allCases.map { ($0.rawValue, f.json(.responses(ward: nil, .init(group: g, stage: $0)), style: style)) }))
                 })),
                 ("ratings_before_after", .array(([nil] + FeedbackGroup.allCases.map(Optional.some)).compactMap { g -> JSONValue? in
                     guard let (b, a, t) = f.shownRatings(group: g, style: style) else { return nil }
@@ -164,7 +164,7 @@ public enum InvolvementTables {
                 })),
                 ("requests", .array(f.codebook.requests.map { r in
                     .object([("request", .string(r.name)), ("label", .string(r.label)),
-                             ("mentions", style.json(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0))])
+                             ("mentions", f.json(.mentions(name: r.name, request: true, group: nil, stage: nil), style: style))])
                 })),
             ])))
         }

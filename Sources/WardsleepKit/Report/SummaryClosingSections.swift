@@ -58,7 +58,7 @@ extension SummaryDocument {
         }
         if let f = s.feedback {
             for r in f.codebook.requests {
-                lines.append(Prose("\(r.label): \(style.show(f.requestMentions[r.name]?.values.reduce(0, +) ?? 0)) comment(s)."))
+                lines.append(Prose("\(r.label): \(f.show(.mentions(name: r.name, request: true, group: nil, stage: nil), style: style)) comment(s)."))
             }
         }
         if let line = s.leftOut[.feedback] { lines.append(Prose(line)) }

@@ -130,6 +130,7 @@ import Testing
         try attackText(out)
         try attackSegmented(out)
         try attackDoseFamilies(out)
+        try attackFeedbackFamilies(out)
     }
 
     /// Segmented regressions. Their estimates are not counts, but a model rests on each ward's total in each period
