@@ -80,6 +80,20 @@ public struct ChartPoint: Sendable, Equatable, Codable {
     public var withheld = false
 }
 
+/// What a control chart counts.
+public enum ChartMeasure: String, Sendable, Codable {
+    /// Incidents over 24 hours (u-chart).
+    case incidents
+    /// Incidents inside the protected window (u-chart).
+    case protectedWindowIncidents
+    /// Hypnotic DDDs (XmR).
+    case hypnoticDDD
+    /// Protected nights with no routine check, of protected nights (p-chart).
+    case protectedNightsWithoutRoutineCheck
+    /// Patient-nights with protected sleep, of planned patient-nights (p-chart).
+    case protectedSleepUptake
+}
+
 /// A control chart: the points, the chart type and the parameters.
 public struct ControlChart: Sendable, Codable {
     /// `u`, `p` or `xmr`.
@@ -98,6 +112,8 @@ public struct ControlChart: Sendable, Codable {
     public var scale = 1.0
     /// The ward charted, or `nil` for a chart of the whole study.
     public var ward: Int? = nil
+    /// What the chart counts, so that the release step can tell which published counts its points add up to.
+    public var measure: ChartMeasure? = nil
 
     /// Whether the limits are trial limits (too few baseline points).
     public var trialLimits: Bool { baselinePoints < parameters.minimumBaselinePoints }

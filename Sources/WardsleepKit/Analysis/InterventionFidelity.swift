@@ -19,6 +19,8 @@ public struct FidelityCell: Sendable, Equatable, Codable {
     public var checks = FidelityTally.Checks()
     /// Occupied bed-nights (occupied bed days from the census; beds × nights without an occupancy export).
     public var bedNights = 0.0
+    /// In a released copy: the counts withheld to protect a small one (`SecondarySuppression`), shown as `*`.
+    public var withheld: Set<Count>? = nil
 }
 
 /// The fidelity of the intervention for a run: per ward and study-wide, baseline and pilot, the monthly series for the
@@ -109,6 +111,7 @@ public struct FidelityResults: Sendable, Codable {
                 : "ward \(study.wards[ward].id)"
             var chart = SPC.pChart(points, title: "Protected nights with no routine check, \(name)", direction: .increase, parameters: p)
             chart.ward = ward < 0 ? nil : ward
+            chart.measure = .protectedNightsWithoutRoutineCheck
             out.append(chart)
         }
         return out

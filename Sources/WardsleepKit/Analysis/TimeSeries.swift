@@ -155,13 +155,16 @@ public final class TimeSeries: StudyConsumer {
                                            scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
                                            parameters: p)
                     chart.ward = ward < 0 ? nil : ward
+                    chart.measure = .incidents
                     out.append(chart)
                 }
                 if ward < 0 && windows.contains(.protected) {
-                    out.append(SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
-                                                 denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
-                                          scale: 1000, title: "Incidents in the protected window, \(scopeName)",
-                                          unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p))
+                    var chart = SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
+                                                  denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                           scale: 1000, title: "Incidents in the protected window, \(scopeName)",
+                                           unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p)
+                    chart.measure = .protectedWindowIncidents
+                    out.append(chart)
                 }
             }
         }
@@ -174,13 +177,17 @@ public final class TimeSeries: StudyConsumer {
                 if !doses.isEmpty { y.events = doses[Slot(bucket: self.bucket(x.start), phase: x.phase)] ?? 0 }
                 return y
             }
-            out.append(SPC.xmr(pts, title: "Hypnotic use, \(scopeName)", unit: "DDD per 100 occupied bed days", direction: .decrease,
-                               parameters: p))
+            var chart = SPC.xmr(pts, title: "Hypnotic use, \(scopeName)", unit: "DDD per 100 occupied bed days", direction: .decrease,
+                                parameters: p)
+            chart.measure = .hypnoticDDD
+            out.append(chart)
         }
         if hasPlans {
             let pts = points(numerator: { self.plans[$0.bucket]?.protected ?? 0 }, denominator: { self.plans[$0.bucket]?.nights ?? 0 },
                              slots: Set(plans.keys.map { Slot(bucket: $0, phase: .pilot) }))
-            out.append(SPC.pChart(pts, title: "Patient-nights with protected sleep, \(scopeName)", direction: .neither, parameters: p))
+            var chart = SPC.pChart(pts, title: "Patient-nights with protected sleep, \(scopeName)", direction: .neither, parameters: p)
+            chart.measure = .protectedSleepUptake
+            out.append(chart)
         }
         return out
     }

@@ -1,85 +1,126 @@
-/// The published counts that add up to other published counts, across the incidents table, the incident control
-/// charts and the tables of doses given, and what `SecondarySuppression` withholds among them: solved together, since a
-/// count withheld in one family (a ward's baseline total) widens what every family it is in (the ward's months) can
-/// tell. (The families of doses given are in `HypnoticFamilies.swift`.)
+/// The published counts that add up to other published counts, across the incidents table, the control charts, the
+/// fidelity table and the tables of doses given, and what `SecondarySuppression` withholds among them: solved together,
+/// since a count withheld in one family (a ward's baseline total) widens what every family it is in (the ward's months)
+/// can tell. (The families of doses given are in `HypnoticFamilies.swift`, the fidelity table's in
+/// `FidelityFamilies.swift`; feedback has no count in common with these and is solved on its own, `FeedbackFamilies.swift`.)
 ///
-/// Families: the table's (each category's study row and its compared wards; each scope's `all` and its categories);
-/// each incident u-chart's months in a period against the table's count for its ward (or the study), window and period;
-/// and each month of the study's chart against the same month of the ward charts. A family is used only when its parts
-/// add up to its total exactly (a chart that counts what the table leaves out, or the reverse, is no family).
+/// Families: the incidents table's (each category's study row and its compared wards; each scope's `all` and its
+/// categories); each chart's months in a period against the table's count they add up to (an incident u-chart's against
+/// its ward's or the study's incidents in its window; a fidelity p-chart's numerators and denominators against its ward's
+/// protected nights without a routine check and protected nights; the uptake chart's against the study's protected
+/// nights); and each month of a study's chart against the same month of the ward charts of its measure. A family is used
+/// only when its parts add up to its total exactly (a chart that counts what the table leaves out, or the reverse, is no
+/// family).
 enum ReleaseFamilies {
-    /// A count of the table, or a month of a chart (its index in `Evidence.charts`, and the point's).
+    /// A count of a table, or a month of a chart (its index in `Evidence.charts`, and the point's).
     enum Ref: Hashable {
         case cell(SafetyResults.CountKey)
+        /// A chart point's numerator.
         case point(chart: Int, index: Int)
+        /// A p-chart point's denominator (withholding it withholds the point, which hides both).
+        case denominator(chart: Int, index: Int)
         /// A count of doses given in the hypnotics table.
         case doses(DoseKey)
         /// A count of regular or PRN doses in the PRN table (its row's index).
         case prnDoses(row: Int, PRNComparison.PRNCount)
+        /// A count of the fidelity table (its cell's index in `FidelityResults.cells`).
+        case fidelity(cell: Int, FidelityCell.Count)
     }
 
-    /// What to withhold: the table's counts, and each chart's points by index.
+    /// What to withhold: each table's counts, and each chart's points by index.
     struct Withheld {
         var cells: Set<SafetyResults.CountKey> = []
         var points: [Int: Set<Int>] = [:]
         var doses: Set<DoseKey> = []
         var prn: [Int: Set<PRNComparison.PRNCount>] = [:]
+        var fidelity: [Int: Set<FidelityCell.Count>] = [:]
     }
 
     /// What to withhold across the evidence's families; `doses` are the hypnotic lines and PRN rows of an administrations
     /// export (none for pharmacy issues).
     static func withheld(safety: SafetyResults?, charts: [ControlChart], doses: (lines: [HypnoticLine], prn: [PRNComparison]?)?,
-                         policy: DisclosurePolicy) -> Withheld {
+                         fidelity: FidelityResults?, policy: DisclosurePolicy) -> Withheld {
         var counts: [Ref: Int] = [:]
         var families: [SecondarySuppression.Family<Ref>] = []
-        if let doses {
-            let d = doseFamilies(lines: doses.lines, prn: doses.prn)
-            counts.merge(d.counts) { a, _ in a }
-            families += d.families
+        func add(_ more: (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>])) {
+            counts.merge(more.counts) { a, _ in a }
+            families += more.families
         }
         if let safety {
             for (k, n) in safety.counts { counts[.cell(k)] = n }
             families += safety.families.map { .init(total: .cell($0.total), parts: $0.parts.map { .cell($0) }) }
         }
-        // The incident charts: u-charts titled "Incidents, …" (24 hours) or "Incidents in the protected window, …".
-        var byWindow: [TimeWindow: [(chart: Int, ward: Int?)]] = [:]
-        for (c, chart) in charts.enumerated() where chart.kind == "u" && chart.title.hasPrefix("Incidents") {
-            let window: TimeWindow = chart.title.hasPrefix("Incidents in the protected window") ? .protected : .allDay
-            byWindow[window, default: []].append((c, chart.ward))
-            for (i, p) in chart.points.enumerated() { counts[.point(chart: c, index: i)] = Int(p.numerator.rounded()) }
-            for period in StudyPeriod.allCases {
-                let months = chart.points.indices.filter { chart.points[$0].phase == period }.map { Ref.point(chart: c, index: $0) }
-                let total = Ref.cell(SafetyResults.CountKey(ward: chart.ward, category: IncidentCounts.allCategories, window: window,
-                                                            period: period))
-                guard let n = counts[total], !months.isEmpty, months.reduce(0, { $0 + (counts[$1] ?? 0) }) == n else { continue }
-                families.append(.init(total: total, parts: months))
-            }
-        }
-        // Each month of the study's chart against the same month of the ward charts.
-        for (_, group) in byWindow {
-            guard let study = group.first(where: { $0.ward == nil }) else { continue }
-            let wards = group.filter { $0.ward != nil }
-            guard !wards.isEmpty else { continue }
-            for (i, point) in charts[study.chart].points.enumerated() {
-                let parts = wards.compactMap { w in
-                    charts[w.chart].points.firstIndex { $0.label == point.label && $0.phase == point.phase }.map { Ref.point(chart: w.chart, index: $0) }
-                }
-                let total = Ref.point(chart: study.chart, index: i)
-                guard parts.reduce(0, { $0 + (counts[$1] ?? 0) }) == counts[total] else { continue }
-                families.append(.init(total: total, parts: parts))
-            }
-        }
+        add(chartFamilies(charts, fidelity: fidelity))
+        if let doses { add(doseFamilies(lines: doses.lines, prn: doses.prn)) }
+        if let fidelity { add(fidelityFamilies(fidelity)) }
         // Only what adds up exactly is a family: a relation that does not hold is none an attacker could use either.
-        families = families.filter { f in f.parts.reduce(0) { $0 + (counts[$1] ?? 0) } == counts[f.total] }
+        families = families.filter { f in !f.parts.isEmpty && f.parts.reduce(0) { $0 + (counts[$1] ?? 0) } == counts[f.total] }
         var out = Withheld()
         for ref in SecondarySuppression.withheld(counts: counts, families: families, policy: policy) {
             switch ref {
             case .cell(let k): out.cells.insert(k)
-            case .point(let c, let i): out.points[c, default: []].insert(i)
+            case .point(let c, let i), .denominator(let c, let i): out.points[c, default: []].insert(i)
             case .doses(let k): out.doses.insert(k)
             case .prnDoses(let r, let k): out.prn[r, default: []].insert(k)
+            case .fidelity(let i, let k): out.fidelity[i, default: []].insert(k)
             }
         }
         return out
+    }
+
+    /// The charts' counts (numerators of u- and p-charts, denominators of p-charts) and their families: each chart's
+    /// months in a period against the table count they add up to, and a study chart's months against its ward charts'.
+    static func chartFamilies(_ charts: [ControlChart], fidelity: FidelityResults?) -> (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>]) {
+        var counts: [Ref: Int] = [:], families: [SecondarySuppression.Family<Ref>] = []
+        var byMeasure: [ChartMeasure: [(chart: Int, ward: Int?)]] = [:]
+        for (c, chart) in charts.enumerated() where chart.kind == "u" || chart.kind == "p" {
+            guard let measure = chart.measure else { continue }
+            byMeasure[measure, default: []].append((c, chart.ward))
+            for (i, p) in chart.points.enumerated() {
+                counts[.point(chart: c, index: i)] = Int(p.numerator.rounded())
+                if chart.kind == "p" { counts[.denominator(chart: c, index: i)] = Int(p.denominator.rounded()) }
+            }
+            // The table counts a period's months add up to: (numerators, denominators).
+            func totals(_ period: StudyPeriod) -> (Ref?, Ref?) {
+                func fidelityCell(_ ward: Int?) -> Int? { fidelity?.cells.firstIndex { $0.ward == ward && $0.period == period } }
+                switch measure {
+                case .incidents, .protectedWindowIncidents:
+                    return (.cell(SafetyResults.CountKey(ward: chart.ward, category: IncidentCounts.allCategories,
+                                                         window: measure == .incidents ? .allDay : .protected, period: period)), nil)
+                case .protectedNightsWithoutRoutineCheck:
+                    guard let i = fidelityCell(chart.ward) else { return (nil, nil) }
+                    return (.fidelity(cell: i, .withoutRoutineCheck), .fidelity(cell: i, .protectedNights))
+                case .protectedSleepUptake:
+                    return (fidelityCell(chart.ward).map { .fidelity(cell: $0, .protectedNights) }, nil)
+                case .hypnoticDDD:
+                    return (nil, nil)
+                }
+            }
+            for period in StudyPeriod.allCases {
+                let months = chart.points.indices.filter { chart.points[$0].phase == period }
+                guard !months.isEmpty else { continue }
+                let (numerators, denominators) = totals(period)
+                if let numerators { families.append(.init(total: numerators, parts: months.map { .point(chart: c, index: $0) })) }
+                if let denominators { families.append(.init(total: denominators, parts: months.map { .denominator(chart: c, index: $0) })) }
+            }
+        }
+        // Each month of a study's chart against the same month of the ward charts of its measure.
+        for measure in byMeasure.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            let group = byMeasure[measure]!
+            guard let study = group.first(where: { $0.ward == nil }) else { continue }
+            let wards = group.filter { $0.ward != nil }
+            guard !wards.isEmpty else { continue }
+            for (i, point) in charts[study.chart].points.enumerated() {
+                let matching = wards.compactMap { w in
+                    charts[w.chart].points.firstIndex { $0.label == point.label && $0.phase == point.phase }.map { (w.chart, $0) }
+                }
+                families.append(.init(total: .point(chart: study.chart, index: i), parts: matching.map { .point(chart: $0.0, index: $0.1) }))
+                if charts[study.chart].kind == "p" {
+                    families.append(.init(total: .denominator(chart: study.chart, index: i),
+                                          parts: matching.map { .denominator(chart: $0.0, index: $0.1) }))
+                }
+            }
+        }
+        return (counts, families)
     }
 }

@@ -55,6 +55,7 @@ extension ControlChart {
         }
         chart.points = merged
         chart.ward = ward
+        chart.measure = measure
         return chart
     }
 

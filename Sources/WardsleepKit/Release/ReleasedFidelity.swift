@@ -49,20 +49,19 @@ public struct ReleasedFidelity: Sendable {
         exposureFromOccupancy = f.exposureFromOccupancy
         rows = f.cells.map { c in
             let name = c.ward.map { study.wards[$0].id } ?? "all"
-            let nights = style.publish(c.protectedNights), without = style.publish(c.protectedNightsWithoutRoutineCheck)
+            let nights = c.shown(.protectedNights, style: style), without = c.shown(.withoutRoutineCheck, style: style)
             var share: Proportion?
             if let n = nights.value, let x = without.value, n > 0 { share = Proportion(x: min(x, n), n: n) }
             return Row(cell: c, ward: name, period: c.period, protectedNights: nights, withoutRoutineCheck: without,
-                       routineChecks: style.publish(c.checks.routineOnProtected),
-                       clinicalNeedChecks: style.publish(c.checks.clinicalNeedOnProtected),
-                       enhancedChecks: style.publish(c.checks.enhancedOnProtected),
-                       checksInWindow: style.publish(c.checks.inWindow), checksWithoutPlan: style.publish(c.checks.withoutPlan),
+                       routineChecks: c.shown(.routineChecks, style: style), clinicalNeedChecks: c.shown(.clinicalNeedChecks, style: style),
+                       enhancedChecks: c.shown(.enhancedChecks, style: style), checksInWindow: c.shown(.checksInWindow, style: style),
+                       checksWithoutPlan: c.shown(.checksWithoutPlan, style: style),
                        fidelity: share)
         }
         var comparisons: [ChecksComparison] = []
         for ward in study.wardsInScope.filter({ !f.wardsWithoutLog.contains($0) }).map(Optional.some) + [nil] {
             guard let b = f.cell(ward: ward, period: .baseline), let p = f.cell(ward: ward, period: .pilot) else { continue }
-            let x0 = style.publish(b.checks.inWindow), x1 = style.publish(p.checks.inWindow)
+            let x0 = b.shown(.checksInWindow, style: style), x1 = p.shown(.checksInWindow, style: style)
             var ratio: RateRatio?
             if let v0 = x0.value, let v1 = x1.value, b.bedNights > 0, p.bedNights > 0 {
                 ratio = exactRateRatio(x1: v1, t1: p.bedNights, x0: v0, t0: b.bedNights)

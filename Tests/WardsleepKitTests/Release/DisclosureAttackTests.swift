@@ -131,6 +131,7 @@ import Testing
         try attackSegmented(out)
         try attackDoseFamilies(out)
         try attackFeedbackFamilies(out)
+        try attackFidelityFamilies(out)
     }
 
     /// Segmented regressions. Their estimates are not counts, but a model rests on each ward's total in each period
