@@ -80,6 +80,18 @@ public enum AggregateReader {
             return a
         }
 
+        /// A list of periods (`baseline`, `pilot`), each at most once; absent means none.
+        func periods(_ v: JSONValue?, _ key: String) throws -> Set<StudyPeriod> {
+            guard let v, v != .null else { return [] }
+            var out = Set<StudyPeriod>()
+            for (i, p) in try array(v, key).enumerated() {
+                guard let period = StudyPeriod(rawValue: try string(p, "\(key)[\(i)]")!), out.insert(period).inserted else {
+                    throw fail("\(key)[\(i)]", "expected baseline or pilot, each at most once")
+                }
+            }
+            return out
+        }
+
         mutating func aggregate(_ doc: JSONValue) throws -> TrustAggregate {
             let study = try string(doc["study"], "study")!
             let organisation = try string(doc["organisation"], "organisation", optional: true)
@@ -146,7 +158,7 @@ public enum AggregateReader {
                         throw fail(ck, "counts \(category) in \(windowText) a second time")
                     }
                     ward.incidents.append(.init(category: category, window: window, baseline: try count(c["baseline"], ck + ".baseline"),
-                                                pilot: try count(c["pilot"], ck + ".pilot")))
+                                                pilot: try count(c["pilot"], ck + ".pilot"), withheld: try self.periods(c["withheld"], ck + ".withheld")))
                 }
                 guard seen.count == categories.count * windows.count else {
                     throw fail(key + ".incidents", "expected a count for every category in every window (\(categories.count * windows.count)), found \(seen.count)")
@@ -186,9 +198,21 @@ public enum AggregateReader {
                 wards.append(ward)
             }
             guard !wards.isEmpty else { throw fail("wards", "lists no ward; an aggregate holds every ward of its study") }
-            return TrustAggregate(study: study, organisation: organisation, toolVersion: version, periods: periods, exposureUnit: unit,
-                                  disclosure: policy, categories: categories, windows: windows, hypnoticsKind: hypnotics, wards: wards,
-                                  salt: try string(doc["salt"], "salt", optional: true))
+            var aggregate = TrustAggregate(study: study, organisation: organisation, toolVersion: version, periods: periods, exposureUnit: unit,
+                                           disclosure: policy, categories: categories, windows: windows, hypnoticsKind: hypnotics, wards: wards,
+                                           salt: try string(doc["salt"], "salt", optional: true))
+            if let list = doc["study_withheld"], list != .null {
+                for (i, c) in try array(list, "study_withheld").enumerated() {
+                    let ck = "study_withheld[\(i)]"
+                    let category = try string(c["category"], ck + ".category")!, windowText = try string(c["window"], ck + ".window")!
+                    guard known.contains(category) else { throw fail(ck + ".category", "\"\(category)\" is not in `categories`") }
+                    guard let window = TimeWindow(rawValue: windowText), windows.contains(window) else {
+                        throw fail(ck + ".window", "\"\(windowText)\" is not in `windows`")
+                    }
+                    aggregate.studyWithheld.append(.init(category: category, window: window, periods: try self.periods(c["withheld"], ck + ".withheld")))
+                }
+            }
+            return aggregate
         }
     }
 

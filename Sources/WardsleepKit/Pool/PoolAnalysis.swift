@@ -128,6 +128,9 @@ public enum PoolAnalysis {
         let first = trusts.first?.aggregate
         let categories = first?.categories ?? [], windows = first?.windows ?? []
         func used(_ n: Int) -> Int? { style.publish(n).value }
+        // Counts withheld to protect a small one, here or in a trust's own report (a releasable copy only).
+        let withheld = style.policy.map { PoolWithholding.withheld(trusts, policy: $0) } ?? []
+        func used(_ n: Int, _ key: PoolWithholding.Key) -> Int? { withheld.contains(key) ? nil : used(n) }
         // Each ward's counts by category and window, found once: searching them for every measure would take time in the
         // square of the number of categories.
         let counts: [[[String: TrustAggregate.Count]]] = trusts.map { t in
@@ -144,10 +147,14 @@ public enum PoolAnalysis {
                         let c = counts[t][w]["\(category)|\(window.rawValue)"]
                         let cb = c?.baseline ?? 0, cp = c?.pilot ?? 0
                         b += cb; p += cp; tb += ward.baselineExposure; tp += ward.pilotExposure
-                        m.strata.append(PooledStratum(trust: t, ward: w + 1, baseline: used(cb), pilot: used(cp),
+                        m.strata.append(PooledStratum(trust: t, ward: w + 1,
+                                                      baseline: used(cb, .ward(trust: t, ward: w, category: category, window: window, period: .baseline)),
+                                                      pilot: used(cp, .ward(trust: t, ward: w, category: category, window: window, period: .pilot)),
                                                       baselineExposure: ward.baselineExposure, pilotExposure: ward.pilotExposure))
                     }
-                    var rate = PooledTrustRate(trust: t, baseline: used(b), pilot: used(p), baselineExposure: tb, pilotExposure: tp)
+                    var rate = PooledTrustRate(trust: t, baseline: used(b, .trust(trust: t, category: category, window: window, period: .baseline)),
+                                               pilot: used(p, .trust(trust: t, category: category, window: window, period: .pilot)),
+                                               baselineExposure: tb, pilotExposure: tp)
                     if let x0 = rate.baseline, let x1 = rate.pilot, tb > 0, tp > 0 {
                         rate.ratio = exactRateRatio(x1: x1, t1: tp, x0: x0, t0: tb)
                         rate.logRateRatio = LogRateRatio(x1: x1, t1: tp, x0: x0, t0: tb)

@@ -76,6 +76,20 @@ public struct TrustAggregate: Sendable, Equatable {
         public var baseline: Int
         /// Pilot events.
         public var pilot: Int
+        /// The periods whose count the trust's own report withholds to protect a small one (`SecondarySuppression`): a
+        /// pooled report shows them as `*` too, or the two reports together would give the small one back.
+        public var withheld: Set<StudyPeriod> = []
+    }
+
+    /// The counts of the trust's own study-wide rows (its wards with exposure in both periods) that its report withholds,
+    /// by category and window.
+    public var studyWithheld: [StudyCount] = []
+
+    /// A study-wide count of the trust's own report: a category and window, and the periods withheld.
+    public struct StudyCount: Sendable, Equatable {
+        public var category: String
+        public var window: TimeWindow
+        public var periods: Set<StudyPeriod>
     }
 
     /// Patients and nights with a sleep plan, and those protected.
@@ -113,11 +127,19 @@ public struct TrustAggregate: Sendable, Equatable {
         var cellsOfWard: [Int: [SafetyCell]] = [:]
         for c in s.safety?.cells ?? [] where c.ward != nil { cellsOfWard[c.ward!, default: []].append(c) }
         let ddd = s.hypnoticLines.filter { $0.ward != nil && $0.group == nil && $0.drug == nil && $0.product == nil }
+        // What the trust's own releasable report withholds beside its small counts, as `Release.view` works it out.
+        let withheld = ReleaseFamilies.withheld(safety: s.safety, charts: s.charts,
+                                                doses: s.hypnotics == .administrations ? (s.hypnoticLines, s.prn) : nil,
+                                                fidelity: s.fidelity, policy: study.disclosure).cells
+        func periods(_ ward: Int?, _ category: String, _ window: TimeWindow) -> Set<StudyPeriod> {
+            Set(StudyPeriod.allCases.filter { withheld.contains(.init(ward: ward, category: category, window: window, period: $0)) })
+        }
         for w in study.wardsInScope {
             let cells = cellsOfWard[w] ?? []
             var ward = Ward(baselineExposure: OccupancyTotals.exposure(s.exposure, study: study, ward: w, period: .baseline),
                             pilotExposure: OccupancyTotals.exposure(s.exposure, study: study, ward: w, period: .pilot),
-                            incidents: cells.map { Count(category: $0.category, window: $0.window, baseline: $0.baselineEvents, pilot: $0.pilotEvents) })
+                            incidents: cells.map { Count(category: $0.category, window: $0.window, baseline: $0.baselineEvents, pilot: $0.pilotEvents,
+                                                         withheld: periods(w, $0.category, $0.window)) })
             if s.hypnotics != nil {
                 let line = ddd.first { $0.ward == w }
                 ward.ddd = (line?.baselineDDD ?? 0, line?.pilotDDD ?? 0)
@@ -139,11 +161,21 @@ public struct TrustAggregate: Sendable, Equatable {
             wards.append(ward)
         }
         let p = study.periods
-        return TrustAggregate(study: study.study, organisation: study.organisation, toolVersion: WardsleepVersion.current,
-                              periods: [p.baseline.from.iso, p.baseline.to.iso, p.pilot.from.iso, p.pilot.to.iso],
-                              exposureUnit: s.exposureFromOccupancy ? .occupiedBedDays : .days, disclosure: study.disclosure,
-                              categories: s.safety?.categories ?? [], windows: study.scope.windows,
-                              hypnoticsKind: s.hypnotics == nil ? nil : s.ingest.hypnoticsKind, wards: wards)
+        var aggregate = TrustAggregate(study: study.study, organisation: study.organisation, toolVersion: WardsleepVersion.current,
+                                       periods: [p.baseline.from.iso, p.baseline.to.iso, p.pilot.from.iso, p.pilot.to.iso],
+                                       exposureUnit: s.exposureFromOccupancy ? .occupiedBedDays : .days, disclosure: study.disclosure,
+                                       categories: s.safety?.categories ?? [], windows: study.scope.windows,
+                                       hypnoticsKind: s.hypnotics == nil ? nil : s.ingest.hypnoticsKind, wards: wards)
+        for c in s.safety?.cells ?? [] where c.ward == nil {
+            let held = periods(nil, c.category, c.window)
+            if !held.isEmpty { aggregate.studyWithheld.append(StudyCount(category: c.category, window: c.window, periods: held)) }
+        }
+        return aggregate
+    }
+
+    /// Periods as the document lists them.
+    static func periodList(_ periods: Set<StudyPeriod>) -> JSONValue {
+        .array(StudyPeriod.allCases.filter(periods.contains).map { .string($0.rawValue) })
     }
 
     /// The document without its hash.
@@ -156,7 +188,8 @@ public struct TrustAggregate: Sendable, Equatable {
                 ("pilot_exposure", number(w.pilotExposure)),
                 ("incidents", .array(w.incidents.map {
                     .object([("category", .string($0.category)), ("window", .string($0.window.rawValue)),
-                             ("baseline", .int($0.baseline)), ("pilot", .int($0.pilot))])
+                             ("baseline", .int($0.baseline)), ("pilot", .int($0.pilot))]
+                        + ($0.withheld.isEmpty ? [] : [("withheld", TrustAggregate.periodList($0.withheld))]))
                 })),
             ]
             if let d = w.ddd { pairs.append(("hypnotic_ddd", .object([("baseline", number(d.baseline)), ("pilot", number(d.pilot))]))) }
@@ -194,7 +227,9 @@ public struct TrustAggregate: Sendable, Equatable {
             ("windows", .array(windows.map { .string($0.rawValue) })),
             ("hypnotics", hypnoticsKind.map { .string($0.rawValue) } ?? .null),
             ("wards", .array(wardValues)),
-        ] + (salt.map { [("salt", JSONValue.string($0))] } ?? []))
+        ] + (studyWithheld.isEmpty ? [] : [("study_withheld", .array(studyWithheld.map {
+            .object([("category", .string($0.category)), ("window", .string($0.window.rawValue)), ("withheld", TrustAggregate.periodList($0.periods))])
+        }))]) + (salt.map { [("salt", JSONValue.string($0))] } ?? []))
     }
 
     /// SHA-256 (hex) of the canonical form (`JSONValue.canonical`) of `document`, the document without its hash.

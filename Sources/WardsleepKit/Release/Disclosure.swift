@@ -43,7 +43,7 @@ public enum Disclosure {
     }
 
     /// The note every published table carries; `secondary` when counts may also be withheld to protect a small one
-    /// (`SecondarySuppression`: a study's report, not a pooled one).
+    /// (`SecondarySuppression`: a study's or a pooled report; not row counts).
     public static func note(_ policy: DisclosurePolicy, secondary: Bool = true) -> String {
         "Counts from 1 to \(policy.suppressAtOrBelow) are shown as *"
             + (secondary ? ", as is a count that with a total and its other parts would give one of those back," : "")

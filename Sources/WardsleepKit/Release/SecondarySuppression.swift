@@ -16,9 +16,12 @@ enum SecondarySuppression {
         var parts: [Key]
     }
 
-    /// The counts to withhold besides those the policy suppresses, given every count and every family.
-    static func withheld<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], policy: DisclosurePolicy) -> Set<Key> {
-        var withheld = Set<Key>(), givenUp = Set<Key>()
+    /// The counts to withhold besides those the policy suppresses, given every count and every family; `initial` are
+    /// withheld already (by another report showing the same counts), and `fixed` are shown elsewhere as they are, so
+    /// withholding them here would hide nothing.
+    static func withheld<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], policy: DisclosurePolicy,
+                                        initial: Set<Key> = [], fixed: Set<Key> = []) -> Set<Key> {
+        var withheld = initial, givenUp = Set<Key>()
         var familiesOf: [Key: [Int]] = [:], sameAs: [Key: [Key]] = [:]
         for (i, f) in families.enumerated() {
             for k in [f.total] + f.parts { familiesOf[k, default: []].append(i) }
@@ -28,7 +31,7 @@ enum SecondarySuppression {
         func withholding(_ key: Key, in set: Set<Key>) -> Set<Key> {
             var out = set, next = [key]
             while let k = next.popLast() {
-                if out.insert(k).inserted { next += sameAs[k] ?? [] }
+                if !fixed.contains(k), out.insert(k).inserted { next += sameAs[k] ?? [] }
             }
             return out
         }
@@ -46,7 +49,7 @@ enum SecondarySuppression {
             let mine = (familiesOf[key] ?? []).map { families[$0] }
             var candidates: [Key] = []
             for k in mine.flatMap(\.parts).sorted(by: { (counts[$0] ?? 0) < (counts[$1] ?? 0) })
-                + mine.map(\.total) where k != key && isPublished(k, counts, withheld, policy) && !candidates.contains(k) {
+                + mine.map(\.total) where k != key && !fixed.contains(k) && isPublished(k, counts, withheld, policy) && !candidates.contains(k) {
                 candidates.append(k)
             }
             guard let smallest = candidates.first else { givenUp.insert(key); continue }  // nothing left to withhold around it

@@ -263,11 +263,13 @@ import Testing
     /// A study of `wards` wards of 18 occupied beds a day, January to March 2018 against January to March 2019, with the
     /// incidents `count(year, month, ward)` gives (category `category(ward)`, or Falls) in `incidents.csv`; run with an
     /// exact copy, its report folder returned.
-    func threeMonthStudy(_ dir: TempFolder, wards: Int, count: (Int, Int, Int) -> [(category: String, n: Int)]) throws -> String {
+    func threeMonthStudy(_ dir: TempFolder, wards: Int, name: String = "study", arguments: [String] = [], environment: [String: String] = [:],
+                         count: (Int, Int, Int) -> [(category: String, n: Int)]) throws -> String {
         var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
         for w in 1...wards { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
         yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
-        dir.write("study/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
+        yaml = yaml.replacingOccurrences(of: "study: Test study", with: "study: Test \(name)")
+        dir.write("\(name)/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
         var occupancy = "date,ward,occupied_beds\n", incidents = "id,date,time,ward,category\n", n = 0
         for year in [2018, 2019] {
             for month in 1...3 {
@@ -279,10 +281,11 @@ import Testing
                 }
             }
         }
-        dir.write("study/occupancy.csv", occupancy)
-        dir.write("study/incidents.csv", incidents)
-        let out = dir.path + "/report"
-        let run = try runWardsleep(["run", dir.path + "/study", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"])
+        dir.write("\(name)/occupancy.csv", occupancy)
+        dir.write("\(name)/incidents.csv", incidents)
+        let out = dir.path + "/report" + (name == "study" ? "" : "-\(name)")
+        let run = try runWardsleep(["run", dir.path + "/\(name)", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"] + arguments,
+                                   environment: environment)
         #expect(run.status == 0, "\(run.err)")
         return out
     }

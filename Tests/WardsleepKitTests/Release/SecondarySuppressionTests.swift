@@ -60,6 +60,17 @@ import Testing
         #expect(after["b"]!.lo < after["b"]!.hi)
     }
 
+    @Test func countsShownElsewhereAreNeverChosenAndCountsWithheldElsewhereStayWithheld() {
+        // 12 (10) = 8 (10) + four 1s: the 8 is shown in another report as it is (fixed), so the total is withheld instead.
+        let counts = ["T": 12, "a": 8, "b": 1, "c": 1, "d": 1, "e": 1]
+        let family = Family(total: "T", parts: ["a", "b", "c", "d", "e"])
+        #expect(SecondarySuppression.withheld(counts: counts, families: [family], policy: policy, fixed: ["a"]) == ["T"])
+        // Withheld already by the other report: nothing more is needed, and it stays withheld.
+        #expect(SecondarySuppression.withheld(counts: counts, families: [family], policy: policy, initial: ["a"]) == ["a"])
+        // Nothing can be withheld at all: given up, not looped on.
+        #expect(SecondarySuppression.withheld(counts: counts, families: [family], policy: policy, fixed: ["a", "T"]).isEmpty)
+    }
+
     @Test func withholdingSpreadsAcrossFamiliesUntilNoneIsPinned() {
         // Two families sharing the part "a": unpinning the first must not pin the second.
         let counts = ["T": 12, "a": 8, "b": 1, "c": 1, "d": 1, "e": 1, "U": 10, "x": 2]
