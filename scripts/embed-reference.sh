@@ -15,9 +15,11 @@ embed() {  # name, file, doc
   printf 'enum ReferenceData {\n'
   embed hypnoticsFormulary data/reference/hypnotics-formulary.csv "WHO ATC codes and defined daily doses of hypnotics and sedatives"
   embed feedbackCodebook data/reference/feedback-codebook.yaml "Default feedback themes and requests"
+  embed forenames data/reference/forenames.txt "Common forenames, taken for people's names in free text"
   printf '    /// The files embedded, by path, for the test that keeps them in step.\n'
   printf '    static let files: [String: String] = [\n'
   printf '        "data/reference/hypnotics-formulary.csv": hypnoticsFormulary,\n'
   printf '        "data/reference/feedback-codebook.yaml": feedbackCodebook,\n'
+  printf '        "data/reference/forenames.txt": forenames,\n'
   printf '    ]\n}\n'
 } > "$out"

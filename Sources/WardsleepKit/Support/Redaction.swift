@@ -6,6 +6,9 @@
 ///   (`Raj-Patel`), run together or joined by `.` or `_` (`RajPatel`, `raj.patel`), with a middle name or initial
 ///   (`Raj K. Patel`), with an initial before or after the surname (`R. Patel`, `R Patel`, `Patel R.`) or for the
 ///   surname (`Raj P.`) → `[name]`;
+/// - a common forename (`data/reference/forenames.txt`), capitalised, with the capitalised surname after it (`Emma
+///   Clarke`, `Kelly`); one that is also a common word (`Will`, `Grace`) only with a surname; not in a place's name
+///   (`Jasmine Ward`, `St Mary's`) → `[name]`;
 /// - any name after a title (`Mr`, `Mrs`, `Ms`, `Mx`, `Miss`, `Mister`, `Dr`, `Prof`; any case, with or without a full
 ///   stop, `Miss` only when capitalised because "miss" is a verb; the name in any case, with particles such as
 ///   `van der` or `de la`), or a capitalised name after a role or honorific (`Sister`, `Nurse`, `Matron`, `Doctor`,
@@ -148,7 +151,7 @@ public struct Redactor: Sendable {
     /// The text with identifying details replaced by `[name]`, `[NHS number]`, `[phone]`, `[date]`,
     /// `[date of birth]`, `[email]`, `[postcode]`, `[address]`, `[hospital number]` and `[NI number]`.
     public func redact(_ text: String) -> String {
-        if names.isEmpty && !Redactor.mayIdentify(text) { return text }
+        if names.isEmpty && !Redactor.mayIdentify(text) && !Redactor.mayName(text) { return text }
         var t = RedactionText(text)
         guard !t.tokens.isEmpty else { return text }
         var spans: [(start: Int, end: Int, with: String)] = []
@@ -168,6 +171,7 @@ public struct Redactor: Sendable {
             if found == nil { found = titledName(&t, at: i) }
             if found == nil { found = namedStreet(&t, at: i) }
             if found == nil { found = listedName(&t, at: i) }
+            if found == nil { found = forename(&t, at: i) }
             if let m = found {
                 spans.append(m)
                 i = m.end
@@ -195,6 +199,11 @@ public struct Redactor: Sendable {
 }
 
 extension Redactor {
+    /// Whether `text` holds a capitalised word that is a common forename (`forename`).
+    static func mayName(_ text: String) -> Bool {
+        text.split(whereSeparator: { !$0.isLetter }).contains { w in w.first?.isUppercase == true && forenames[RedactionText.fold(String(w))] != nil }
+    }
+
     /// Whether `text` could hold anything but a listed name that redaction removes: a digit, an `@`, a title, an `at`
     /// that may spell out an e-mail address, or a street type (a postcode and a hospital number hold digits).
     /// Most labels hold none, and are returned at once.

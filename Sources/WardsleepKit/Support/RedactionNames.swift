@@ -172,6 +172,52 @@ extension Redactor {
         return end
     }
 
+    /// The forenames of `data/reference/forenames.txt`, folded: `true` for one that is also a common word (`Will`), taken
+    /// for a name only with a surname after it.
+    static let forenames: [String: Bool] = {
+        var out: [String: Bool] = [:]
+        for line in ReferenceData.forenames.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            guard let name = parts.first else { continue }
+            out[RedactionText.fold(String(name))] = parts.count > 1 && parts[1] == "*"
+        }
+        return out
+    }()
+    /// Words after a forename that make it part of a place's name (`Jasmine Ward`, `Florence House`).
+    static let placeWords: Set<String> = [
+        "ward", "wards", "unit", "house", "hospital", "lodge", "centre", "center", "suite", "wing", "court", "clinic", "building",
+        "road", "street", "avenue", "lane", "close", "way", "drive", "gardens", "park", "place", "square", "terrace", "crescent",
+        "school", "college", "university", "church", "chapel", "trust", "foundation", "hall", "villa", "cottage", "room", "day",
+    ]
+    /// Words before a forename that make it part of a place's or a saint's name (`St Mary's`, `Queen Elizabeth`).
+    static let beforePlaces: Set<String> = ["st", "saint", "queen", "king", "prince", "princess", "lake", "port", "mount"]
+
+    /// A common forename, capitalised, and the capitalised surname after it (`Emma Clarke`, `Kelly said`) → `[name]`; a
+    /// forename that is also a common word (`Will`, `Grace`) only with a surname. Not part of a place's name (`Jasmine
+    /// Ward`, `St Mary's`).
+    func forename(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
+        guard t.isCapitalised(i), t.length(i) >= 2, let ambiguous = Redactor.forenames[t.fold(i)] else { return nil }
+        var before = i - 1
+        if t.isChar(before, ".") { before -= 1 }
+        if t.kind(before) == .space { before -= 1 }
+        if t.isChar(before, ".") { before -= 1 }
+        if t.kind(before) == .word, Redactor.beforePlaces.contains(t.fold(before)) { return nil }
+        // The name's words from the forename; a forename that is also a common word (`Will`) is not one `nameWords`
+        // takes, so its surname is read from the next word.
+        var end = i + 1
+        if let e = nameWords(&t, at: i) {
+            end = e
+        } else if t.kind(i + 1) == .space, !t.breaksLine(i + 1), t.isCapitalised(i + 2), let e = nameWords(&t, at: i + 2) {
+            end = e
+        }
+        // A place named after a person: the word after the name (`Florence Nightingale Ward`) or after the forename.
+        for k in [i + 2, end + 1] where t.kind(k - 1) == .space && !t.breaksLine(k - 1) && t.kind(k) == .word {
+            if Redactor.placeWords.contains(t.fold(k)) { return nil }
+        }
+        if ambiguous && end == i + 1 { return nil }
+        return (i, end, "[name]")
+    }
+
     /// A listed name starting at word `i`.
     func listedName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
         guard !names.isEmpty, t.kind(i) == .word, let candidates = names[t.fold(i)] else { return nil }

@@ -80,9 +80,365 @@ enum ReferenceData {
           - '\\b(scrap|get rid of|drop)\\b.{0,30}\\bprotected sleep'
     """
 
+    /// Common forenames, taken for people's names in free text (`data/reference/forenames.txt`).
+    static let forenames = """
+    # Common forenames in England and Wales, across generations and communities: a capitalised one in free text is taken
+    # for a person's name and redacted, with the capitalised surname after it (`Emma Clarke` → [name]). A forename marked
+    # ` *` is also a common word (`Will`, `May`, `Grace`): it is redacted only with a surname after it. One per line;
+    # `#` starts a comment. Used by the redaction of feedback quotes, involvement evidence and quarantine values.
+    # Women's and girls' names
+    Abigail
+    Ada
+    Aisha
+    Alice
+    Alison
+    Amanda
+    Amelia
+    Amy
+    Andrea
+    Angela
+    Ann
+    Anna
+    Anne
+    Annie
+    Aoife
+    Ava
+    Barbara
+    Beatrice
+    Bethany
+    Beverley
+    Brenda
+    Bridget
+    Caitlin
+    Carol
+    Caroline
+    Catherine
+    Charlotte
+    Chloe
+    Christine
+    Claire
+    Clare
+    Debbie
+    Deborah
+    Denise
+    Diane
+    Donna
+    Dorothy
+    Edith
+    Eleanor
+    Elizabeth
+    Ella
+    Ellie
+    Eloise
+    Elsie
+    Emily
+    Emma
+    Erin
+    Esme
+    Evelyn
+    Evie
+    Fatima
+    Fiona
+    Florence
+    Freya
+    Gemma
+    Georgia
+    Gillian
+    Gladys
+    Hannah
+    Harriet
+    Hayley
+    Heather
+    Helen
+    Imogen
+    Irene
+    Isabel
+    Isabella
+    Isla
+    Jacqueline
+    Jane
+    Janet
+    Janice
+    Jasmine
+    Jean
+    Jennifer
+    Jessica
+    Joan
+    Joanne
+    Josephine
+    Joyce
+    Judith
+    Julia
+    Julie
+    Karen
+    Kate
+    Katie
+    Kathleen
+    Kelly
+    Kerry
+    Kim
+    Laura
+    Lauren
+    Leah
+    Lesley
+    Linda
+    Lisa
+    Lorraine
+    Louise
+    Lucy
+    Lynn
+    Maisie
+    Margaret
+    Maria
+    Marie
+    Marion
+    Martha
+    Mary
+    Maureen
+    Megan
+    Melissa
+    Mia
+    Michelle
+    Millie
+    Mildred
+    Molly
+    Natalie
+    Nicola
+    Niamh
+    Olivia
+    Paula
+    Pauline
+    Phoebe
+    Priya
+    Rachel
+    Rebecca
+    Rita
+    Samantha
+    Sandra
+    Sarah
+    Scarlett
+    Sharon
+    Sheila
+    Shirley
+    Sian
+    Sophia
+    Sophie
+    Stacey
+    Susan
+    Sylvia
+    Tracey
+    Tracy
+    Valerie
+    Vanessa
+    Victoria
+    Wendy
+    Yvonne
+    Zara
+    Zoe
+    Agnieszka
+    Anita
+    Ayesha
+    Bushra
+    Deepa
+    Farah
+    Kamala
+    Katarzyna
+    Leila
+    Nadia
+    Nasreen
+    Noor
+    Parveen
+    Rukhsana
+    Sadia
+    Shabana
+    Sunita
+    Yasmin
+    Zainab
+    # Men's and boys' names
+    Aaron
+    Adam
+    Adrian
+    Alan
+    Albert
+    Alexander
+    Alfie
+    Alfred
+    Andrew
+    Anthony
+    Archie
+    Arthur
+    Barry
+    Ben
+    Benjamin
+    Brian
+    Callum
+    Carl
+    Charles
+    Charlie
+    Christopher
+    Colin
+    Connor
+    Craig
+    Daniel
+    Darren
+    David
+    Dennis
+    Derek
+    Dominic
+    Dylan
+    Edward
+    Elliot
+    Eric
+    Ethan
+    Finley
+    Freddie
+    Gareth
+    Gary
+    Geoffrey
+    George
+    Gordon
+    Graham
+    Harrison
+    Harvey
+    Henry
+    Hugo
+    Ian
+    Isaac
+    Jacob
+    James
+    Jamie
+    Jason
+    Jeffrey
+    Jeremy
+    Joe
+    John
+    Jonathan
+    Joseph
+    Joshua
+    Keith
+    Kenneth
+    Kevin
+    Kieran
+    Lee
+    Leo
+    Leon
+    Leonard
+    Lewis
+    Liam
+    Logan
+    Louis
+    Luke
+    Malcolm
+    Martin
+    Matthew
+    Michael
+    Muhammad
+    Mohammed
+    Mohammad
+    Nathan
+    Neil
+    Nicholas
+    Noah
+    Oliver
+    Oscar
+    Owen
+    Patrick
+    Paul
+    Peter
+    Philip
+    Raymond
+    Reece
+    Richard
+    Robert
+    Roger
+    Ronald
+    Ryan
+    Samuel
+    Scott
+    Sean
+    Sebastian
+    Simon
+    Stanley
+    Stephen
+    Steven
+    Stuart
+    Terence
+    Theo
+    Theodore
+    Thomas
+    Timothy
+    Toby
+    Tom
+    Tony
+    Trevor
+    Tyler
+    Wayne
+    William
+    Zachary
+    Jack
+    Mark
+    Matt
+    Ahmed
+    Ali
+    Amir
+    Arjun
+    Bilal
+    Hamza
+    Hassan
+    Ibrahim
+    Imran
+    Kamal
+    Krzysztof
+    Omar
+    Piotr
+    Rahul
+    Rajesh
+    Sanjay
+    Tariq
+    Usman
+    Yusuf
+    # Also common words: only with a surname after them
+    Amber *
+    April *
+    Art *
+    August *
+    Autumn *
+    Bill *
+    Bob *
+    Daisy *
+    Dawn *
+    Don *
+    Faith *
+    Frank *
+    Grace *
+    Guy *
+    Holly *
+    Hope *
+    Ivy *
+    Jade *
+    Joy *
+    June *
+    Lily *
+    May *
+    Miles *
+    Pat *
+    Penny *
+    Poppy *
+    Ray *
+    Rich *
+    Robin *
+    Rose *
+    Ruby *
+    Sandy *
+    Sue *
+    Summer *
+    Will *
+    """
+
     /// The files embedded, by path, for the test that keeps them in step.
     static let files: [String: String] = [
         "data/reference/hypnotics-formulary.csv": hypnoticsFormulary,
         "data/reference/feedback-codebook.yaml": feedbackCodebook,
+        "data/reference/forenames.txt": forenames,
     ]
 }
