@@ -13,12 +13,26 @@ public struct PRNComparison: Sendable, Codable {
     /// The dose counts the release step withholds although not small (`SecondarySuppression`), shown as `*`.
     public var withheld: Set<PRNCount>? = nil
 
-    /// One of a PRN comparison's counts of doses.
+    /// One of a PRN comparison's counts.
     public struct PRNCount: Hashable, Sendable, Codable {
-        /// Regular doses or PRN doses.
-        public var prn: Bool
+        /// Regular doses, PRN doses, patients with any record, or patients given a PRN dose.
+        public var what: What
         /// The period.
         public var period: StudyPeriod
+
+        /// What a PRN comparison counts.
+        public enum What: String, Hashable, Sendable, Codable, CaseIterable { case regular, prn, patients, prnPatients }
+    }
+
+    /// A count's exact value.
+    public func count(_ c: PRNCount) -> Int {
+        let use = c.period == .baseline ? baseline : pilot
+        switch c.what {
+        case .regular: return use.regular
+        case .prn: return use.prn
+        case .patients: return use.patients.count
+        case .prnPatients: return use.prnPatients.count
+        }
     }
 
     /// Builds the comparisons for the study and each ward; the study's adds up the wards with exposure in both periods,

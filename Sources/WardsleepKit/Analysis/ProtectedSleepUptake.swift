@@ -27,6 +27,8 @@ public struct ProtectedSleepUptake: Sendable, Codable {
     public internal(set) var wards: [Int: Ward] = [:]
     /// Plans outside the pilot period (not analysed).
     public internal(set) var outsidePilot = 0
+    /// In a released copy: the counts withheld to protect a small one (`SecondarySuppression`), shown as `*`.
+    public internal(set) var withheld: Set<Count>?
     /// Every role any plan's `decided_by` names, in either period: a role never named is "not recorded" in the
     /// report, not "0 of N" (the export may simply not record it).
     public internal(set) var rolesNamed = DecisionRoles()

@@ -35,6 +35,16 @@ public struct ExportTally: Sendable, Equatable, Codable {
     /// with the pilot): an export with none in one period may stop short of it.
     public var analysedByPeriod: [StudyPeriod: Int]? = nil
 
+    /// In a released copy: the row counts withheld to protect a small count (`SecondarySuppression`), shown as `*`.
+    public var withheld: Set<RowCount>? = nil
+
+    /// One of an export's row counts as a report shows them.
+    public enum RowCount: Hashable, Sendable, Codable {
+        case read, accepted, quarantined, setAside(String)
+        /// Incidents only: the accepted rows that fall in a period and are not excluded by status.
+        case analysed
+    }
+
     /// Creates an empty tally.
     public init(export: ExportKind, file: String) {
         self.export = export

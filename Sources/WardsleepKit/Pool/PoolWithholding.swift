@@ -68,7 +68,7 @@ enum PoolWithholding {
                 }
             }
         }
-        families = families.filter { f in !f.parts.isEmpty && f.parts.reduce(0) { $0 + counts[$1]! } == counts[f.total]! }
+        families = families.filter { $0.holds(counts) }
         return SecondarySuppression.withheld(counts: counts, families: families, policy: policy, initial: initial, fixed: fixed)
     }
 }

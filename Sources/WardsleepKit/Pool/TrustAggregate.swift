@@ -128,9 +128,7 @@ public struct TrustAggregate: Sendable, Equatable {
         for c in s.safety?.cells ?? [] where c.ward != nil { cellsOfWard[c.ward!, default: []].append(c) }
         let ddd = s.hypnoticLines.filter { $0.ward != nil && $0.group == nil && $0.drug == nil && $0.product == nil }
         // What the trust's own releasable report withholds beside its small counts, as `Release.view` works it out.
-        let withheld = ReleaseFamilies.withheld(safety: s.safety, charts: s.charts,
-                                                doses: s.hypnotics == .administrations ? (s.hypnoticLines, s.prn) : nil,
-                                                fidelity: s.fidelity, policy: study.disclosure).cells
+        let withheld = ReleaseFamilies.withheld(for: s.evidence, policy: study.disclosure).cells
         func periods(_ ward: Int?, _ category: String, _ window: TimeWindow) -> Set<StudyPeriod> {
             Set(StudyPeriod.allCases.filter { withheld.contains(.init(ward: ward, category: category, window: window, period: $0)) })
         }

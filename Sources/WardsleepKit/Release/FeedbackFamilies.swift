@@ -55,6 +55,12 @@ extension FeedbackSummary {
         let wards = responsesByWard.keys.compactMap { $0 }.sorted()
         for cell in cells {
             families.append(.init(total: .responses(ward: nil, cell), parts: wards.map { .responses(ward: $0, cell) }))
+            // Ratings, and a theme's or request's mentions, come from some of the responses.
+            families.append(.init(total: .responses(ward: nil, cell), parts: [.ratings(cell, level: nil)], kind: .bound))
+            for (name, request) in codebook.themes.map({ ($0.name, false) }) + codebook.requests.map({ ($0.name, true) }) {
+                families.append(.init(total: .responses(ward: nil, cell), parts: [.mentions(name: name, request: request, group: cell.group, stage: cell.stage)],
+                                      kind: .bound))
+            }
             families.append(.init(total: .ratings(cell, level: nil), parts: (1...5).map { .ratings(cell, level: $0) }))
         }
         for stage in FeedbackStage.allCases {
@@ -70,7 +76,7 @@ extension FeedbackSummary {
         }
         var counts: [Count: Int] = [:]
         for f in families { for c in [f.total] + f.parts where counts[c] == nil { counts[c] = count(c) } }
-        families = families.filter { f in f.parts.reduce(0) { $0 + counts[$1]! } == counts[f.total]! }
+        families = families.filter { $0.holds(counts) }
         return (counts, families)
     }
 }

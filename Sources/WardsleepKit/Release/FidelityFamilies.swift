@@ -1,5 +1,6 @@
 /// The published counts of the fidelity table that add up to others, for `SecondarySuppression`: each count of the
-/// all-wards row against the same count of each ward's row, in each period. (The p-charts' months against these rows
+/// all-wards row against the same count of each ward's row, in each period; and in each row, the counts that are some
+/// of another (nights without a routine check of protected nights; checks of a kind of the checks in the window). (The p-charts' months against these rows
 /// are in `ReleaseFamilies`, with the other charts.)
 extension FidelityCell {
     /// One of a fidelity row's counts.
@@ -32,6 +33,14 @@ extension ReleaseFamilies {
         var counts: [Ref: Int] = [:], families: [SecondarySuppression.Family<Ref>] = []
         for (i, cell) in f.cells.enumerated() {
             for c in FidelityCell.Count.allCases { counts[.fidelity(cell: i, c)] = cell.value(c) }
+        }
+        // Within a row: nights without a routine check are some of the protected nights; checks with no plan, and the
+        // routine, clinical-need and enhanced checks on protected nights, some of the checks in the window.
+        for i in f.cells.indices {
+            families.append(.init(total: .fidelity(cell: i, .protectedNights), parts: [.fidelity(cell: i, .withoutRoutineCheck)], kind: .bound))
+            for c in [FidelityCell.Count.checksWithoutPlan, .routineChecks, .clinicalNeedChecks, .enhancedChecks] {
+                families.append(.init(total: .fidelity(cell: i, .checksInWindow), parts: [.fidelity(cell: i, c)], kind: .bound))
+            }
         }
         for (i, all) in f.cells.enumerated() where all.ward == nil {
             let wards = f.cells.indices.filter { f.cells[$0].ward != nil && f.cells[$0].period == all.period }

@@ -4,8 +4,9 @@
 ///
 /// Families, each in each period: a study line and the same line of each ward (a drug, a group, or all); in each scope,
 /// a group's line and its drugs', the total and its groups', the total and its drugs'; the PRN table's study row and its
-/// wards' rows, for regular and for PRN doses; and a row's regular and PRN doses against its scope's total doses. Patients
-/// are not families: one may be on several wards. As with the incidents table, only what adds up exactly is used.
+/// wards' rows, for regular and for PRN doses; a row's regular and PRN doses against its scope's total doses; and
+/// patients, the study's at least each ward's and at most their sum (one may be on several wards), those given a PRN
+/// dose at most those with a record. As with the incidents table, only relations the exact counts bear out are used.
 extension ReleaseFamilies {
     /// A count of doses in the hypnotics table: a line (its index in `Evidence.hypnoticLines`) in a period.
     struct DoseKey: Hashable {
@@ -56,22 +57,27 @@ extension ReleaseFamilies {
         guard let prn else { return (counts, families) }
         for (r, row) in prn.enumerated() {
             for period in StudyPeriod.allCases {
-                let use = period == .baseline ? row.baseline : row.pilot
-                counts[.prnDoses(row: r, PRNComparison.PRNCount(prn: false, period: period))] = use.regular
-                counts[.prnDoses(row: r, PRNComparison.PRNCount(prn: true, period: period))] = use.prn
+                for what in PRNComparison.PRNCount.What.allCases {
+                    let key = PRNComparison.PRNCount(what: what, period: period)
+                    counts[.prnDoses(row: r, key)] = row.count(key)
+                }
             }
         }
         let wardRows = prn.indices.filter { prn[$0].ward != nil }
         for (r, row) in prn.enumerated() {
             let total = lines.firstIndex { $0.ward == row.ward && $0.group == nil }
             for period in StudyPeriod.allCases {
-                let regular = Ref.prnDoses(row: r, PRNComparison.PRNCount(prn: false, period: period))
-                let asRequired = Ref.prnDoses(row: r, PRNComparison.PRNCount(prn: true, period: period))
-                if let total { families.append(.init(total: .doses(DoseKey(line: total, period: period)), parts: [regular, asRequired])) }
+                func ref(_ what: PRNComparison.PRNCount.What, _ row: Int = r) -> Ref { .prnDoses(row: row, .init(what: what, period: period)) }
+                if let total { families.append(.init(total: .doses(DoseKey(line: total, period: period)), parts: [ref(.regular), ref(.prn)])) }
+                // Patients given a PRN dose are some of the patients with a record.
+                families.append(.init(total: ref(.patients), parts: [ref(.prnPatients)], kind: .bound))
                 guard row.ward == nil else { continue }
-                for isPRN in [false, true] {
-                    families.append(.init(total: isPRN ? asRequired : regular,
-                                          parts: wardRows.map { .prnDoses(row: $0, PRNComparison.PRNCount(prn: isPRN, period: period)) }))
+                for what in [PRNComparison.PRNCount.What.regular, .prn] {
+                    families.append(.init(total: ref(what), parts: wardRows.map { ref(what, $0) }))
+                }
+                // A patient may have had doses on several wards: the study's patients are a union of the wards'.
+                for what in [PRNComparison.PRNCount.What.patients, .prnPatients] {
+                    families.append(.init(total: ref(what), parts: wardRows.map { ref(what, $0) }, kind: .union))
                 }
             }
         }

@@ -25,6 +25,10 @@ enum ReleaseFamilies {
         case prnDoses(row: Int, PRNComparison.PRNCount)
         /// A count of the fidelity table (its cell's index in `FidelityResults.cells`).
         case fidelity(cell: Int, FidelityCell.Count)
+        /// A count of protected-sleep uptake.
+        case uptake(ProtectedSleepUptake.Count)
+        /// A row count of an export.
+        case rows(ExportKind, ExportTally.RowCount)
     }
 
     /// What to withhold: each table's counts, and each chart's points by index.
@@ -34,12 +38,23 @@ enum ReleaseFamilies {
         var doses: Set<DoseKey> = []
         var prn: [Int: Set<PRNComparison.PRNCount>] = [:]
         var fidelity: [Int: Set<FidelityCell.Count>] = [:]
+        var uptake: Set<ProtectedSleepUptake.Count> = []
+        var rows: [ExportKind: Set<ExportTally.RowCount>] = [:]
+    }
+
+    /// What a releasable copy of `evidence` withholds under `policy` (`Release.view`; the aggregate a trust shares lists
+    /// the same).
+    static func withheld(for evidence: Evidence, policy: DisclosurePolicy) -> Withheld {
+        withheld(safety: evidence.safety, charts: evidence.charts,
+                 doses: evidence.hypnotics == .administrations ? (evidence.hypnoticLines, evidence.prn) : nil,
+                 fidelity: evidence.fidelity, uptake: evidence.uptake, rows: rowFamilies(evidence), policy: policy)
     }
 
     /// What to withhold across the evidence's families; `doses` are the hypnotic lines and PRN rows of an administrations
     /// export (none for pharmacy issues).
     static func withheld(safety: SafetyResults?, charts: [ControlChart], doses: (lines: [HypnoticLine], prn: [PRNComparison]?)?,
-                         fidelity: FidelityResults?, policy: DisclosurePolicy) -> Withheld {
+                         fidelity: FidelityResults?, uptake: ProtectedSleepUptake? = nil,
+                         rows: (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>])? = nil, policy: DisclosurePolicy) -> Withheld {
         var counts: [Ref: Int] = [:]
         var families: [SecondarySuppression.Family<Ref>] = []
         func add(_ more: (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>])) {
@@ -53,8 +68,14 @@ enum ReleaseFamilies {
         add(chartFamilies(charts, fidelity: fidelity))
         if let doses { add(doseFamilies(lines: doses.lines, prn: doses.prn)) }
         if let fidelity { add(fidelityFamilies(fidelity)) }
+        if let rows { add(rows) }
+        if let uptake {
+            let u = uptake.families()
+            for (k, n) in u.counts { counts[.uptake(k)] = n }
+            families += u.families.map { .init(total: .uptake($0.total), parts: $0.parts.map { .uptake($0) }, kind: $0.kind) }
+        }
         // Only what adds up exactly is a family: a relation that does not hold is none an attacker could use either.
-        families = families.filter { f in !f.parts.isEmpty && f.parts.reduce(0) { $0 + (counts[$1] ?? 0) } == counts[f.total] }
+        families = families.filter { $0.holds(counts) }
         var out = Withheld()
         for ref in SecondarySuppression.withheld(counts: counts, families: families, policy: policy) {
             switch ref {
@@ -63,6 +84,8 @@ enum ReleaseFamilies {
             case .doses(let k): out.doses.insert(k)
             case .prnDoses(let r, let k): out.prn[r, default: []].insert(k)
             case .fidelity(let i, let k): out.fidelity[i, default: []].insert(k)
+            case .uptake(let k): out.uptake.insert(k)
+            case .rows(let export, let k): out.rows[export, default: []].insert(k)
             }
         }
         return out
@@ -91,9 +114,15 @@ enum ReleaseFamilies {
                     guard let i = fidelityCell(chart.ward) else { return (nil, nil) }
                     return (.fidelity(cell: i, .withoutRoutineCheck), .fidelity(cell: i, .protectedNights))
                 case .protectedSleepUptake:
-                    return (fidelityCell(chart.ward).map { .fidelity(cell: $0, .protectedNights) }, nil)
+                    return (chart.ward == nil && period == .pilot ? .uptake(.protectedNights) : nil, nil)
                 case .hypnoticDDD:
                     return (nil, nil)
+                }
+            }
+            // A p-chart's month: the numerator is some of the denominator.
+            if chart.kind == "p" {
+                for i in chart.points.indices {
+                    families.append(.init(total: .denominator(chart: c, index: i), parts: [.point(chart: c, index: i)], kind: .bound))
                 }
             }
             for period in StudyPeriod.allCases {
@@ -102,6 +131,14 @@ enum ReleaseFamilies {
                 let (numerators, denominators) = totals(period)
                 if let numerators { families.append(.init(total: numerators, parts: months.map { .point(chart: c, index: $0) })) }
                 if let denominators { families.append(.init(total: denominators, parts: months.map { .denominator(chart: c, index: $0) })) }
+            }
+        }
+        // A month's incidents inside the protected window are at most its incidents over 24 hours (the study's charts).
+        if let night = byMeasure[.protectedWindowIncidents]?.first(where: { $0.ward == nil }),
+           let day = byMeasure[.incidents]?.first(where: { $0.ward == nil }) {
+            for (i, point) in charts[night.chart].points.enumerated() {
+                guard let j = charts[day.chart].points.firstIndex(where: { $0.label == point.label && $0.phase == point.phase }) else { continue }
+                families.append(.init(total: .point(chart: day.chart, index: j), parts: [.point(chart: night.chart, index: i)], kind: .bound))
             }
         }
         // Each month of a study's chart against the same month of the ward charts of its measure.

@@ -104,10 +104,12 @@ struct PRNShown {
         }
         func number(_ d: Double?) -> Cell { Cell(text: NumberFormat.machine(d), json: JSONValue.number(d)) }
         func per100(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 100 : nil } }
-        let br = count(r.baseline.regular, .init(prn: false, period: .baseline)), pr = count(r.pilot.regular, .init(prn: false, period: .pilot))
-        let bp = count(r.baseline.prn, .init(prn: true, period: .baseline)), pp = count(r.pilot.prn, .init(prn: true, period: .pilot))
-        let bn = count(r.baseline.patients.count), pn = count(r.pilot.patients.count)
-        let bx = count(r.baseline.prnPatients.count), px = count(r.pilot.prnPatients.count)
+        func count(_ what: PRNComparison.PRNCount.What, _ period: StudyPeriod) -> (Cell, Int?) {
+            let key = PRNComparison.PRNCount(what: what, period: period)
+            return count(r.count(key), key)
+        }
+        let br = count(.regular, .baseline), pr = count(.regular, .pilot), bp = count(.prn, .baseline), pp = count(.prn, .pilot)
+        let bn = count(.patients, .baseline), pn = count(.patients, .pilot), bx = count(.prnPatients, .baseline), px = count(.prnPatients, .pilot)
         if let x = bx.1, let n = bn.1, n > 0 { baselineShare = Proportion(x: x, n: n) }
         if let x = px.1, let n = pn.1, n > 0 { pilotShare = Proportion(x: x, n: n) }
         if let b = baselineShare, let p = pilotShare {

@@ -59,7 +59,8 @@ extension SafetyResults {
 
     /// The table's families of a total and the parts that add up to it: for each window and period, each category's
     /// study-wide count is the sum of the compared wards' (`OccupancyTotals.comparedWards`: the wards with exposure in
-    /// both periods), and each scope's `all` the sum of its categories'.
+    /// both periods), and each scope's `all` the sum of its categories'; and each count inside the protected window is at
+    /// most the same count over 24 hours.
     var families: [SecondarySuppression.Family<CountKey>] {
         // The wards the study-wide cells add up: those whose exposure is there in both periods.
         let compared = Set(cells.filter { $0.ward != nil && $0.baselineExposure > 0 && $0.pilotExposure > 0 }.compactMap(\.ward))
@@ -78,6 +79,17 @@ extension SafetyResults {
                     guard !parts.isEmpty else { continue }
                     families.append(.init(total: CountKey(ward: scope, category: IncidentCounts.allCategories, window: window, period: period),
                                           parts: parts.map { CountKey(ward: scope, category: $0, window: window, period: period) }))
+                }
+            }
+        }
+        // A count inside the protected window is at most the same count over 24 hours.
+        if windows.contains(.allDay) && windows.contains(.protected) {
+            for scope in [nil] + wards.map(Optional.some) {
+                for category in categories {
+                    for period in StudyPeriod.allCases {
+                        families.append(.init(total: CountKey(ward: scope, category: category, window: .allDay, period: period),
+                                              parts: [CountKey(ward: scope, category: category, window: .protected, period: period)], kind: .bound))
+                    }
                 }
             }
         }

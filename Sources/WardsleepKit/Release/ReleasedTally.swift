@@ -19,12 +19,20 @@ public struct ReleasedTally: Sendable {
     /// The tally shown in `style`.
     public init(_ t: ExportTally, style: CountStyle) {
         tally = t
-        let read = style.publish(t.rowsRead), ok = style.publish(t.accepted), bad = style.publish(t.quarantined)
+        // A row count withheld to protect a small one (`SecondarySuppression`) is shown as a suppressed one is.
+        func shown(_ n: Int, _ c: ExportTally.RowCount) -> (text: String, value: Int?) {
+            t.withheld?.contains(c) == true ? ("*", nil) : style.publish(n)
+        }
+        let read = shown(t.rowsRead, .read), ok = shown(t.accepted, .accepted), bad = shown(t.quarantined, .quarantined)
         func text(_ p: (text: String, value: Int?)) -> String { p.value.map(NumberFormat.grouped) ?? p.text }
+        func json(_ p: (text: String, value: Int?)) -> JSONValue { p.value.map { .int($0) } ?? .string(p.text) }
         rowsRead = text(read); accepted = text(ok); quarantined = text(bad)
-        rowsReadJSON = style.json(t.rowsRead); acceptedJSON = style.json(t.accepted); quarantinedJSON = style.json(t.quarantined)
+        rowsReadJSON = json(read); acceptedJSON = json(ok); quarantinedJSON = json(bad)
         if let r = read.value, let q = bad.value { quarantinedPercent = r == 0 ? 0 : Double(q) * 100 / Double(r) } else { quarantinedPercent = nil }
-        setAside = t.setAside.sorted { $0.key < $1.key }.map { ($0.key, style.show($0.value), style.json($0.value)) }
+        setAside = t.setAside.sorted { $0.key < $1.key }.map { reason, n in
+            let p = shown(n, .setAside(reason))
+            return (reason, text(p), json(p))
+        }
     }
 
     /// The quarantined percentage to one decimal, `*` when withheld.

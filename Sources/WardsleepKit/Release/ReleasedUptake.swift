@@ -5,18 +5,15 @@ extension ProtectedSleepUptake {
     public func shown(study: StudyDefinition, style: CountStyle)
         -> (rows: [(ward: String, patients: String, protected: String, share: Proportion?)], summary: UptakeSummary)
     {
-        let shown = style.publish
         var rows: [(String, String, String, Proportion?)] = []
         var counts: [(protected: Int, patients: Int)] = []
         for w in wards.keys.sorted() {
-            let x = wards[w]!
-            let n = shown(x.patients.count), k = shown(x.protectedPatients.count)
+            let n = shown(.patients(ward: w), style: style), k = shown(.protectedPatients(ward: w), style: style)
             let share = (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil
             if let share { counts.append((share.x, share.n)) }
             rows.append((study.wards[w].id, n.0, k.0, share))
         }
-        let s = self.study
-        let n = shown(s.patients.count), k = shown(s.protectedPatients.count)
+        let n = shown(.patients(ward: nil), style: style), k = shown(.protectedPatients(ward: nil), style: style)
         rows.append(("all", n.0, k.0, (n.1 != nil && k.1 != nil && n.1! > 0) ? Proportion(x: k.1!, n: n.1!) : nil))
         return (rows, UptakeSummary(counts))
     }
@@ -26,14 +23,14 @@ extension ProtectedSleepUptake {
     public func protectedNightsPer100(occupancy: OccupancyTotals?, style: CountStyle) -> Double? {
         guard let occupancy else { return nil }
         let bedNights = wards.keys.reduce(0) { $0 + occupancy.total(ward: $1, period: .pilot) }
-        guard bedNights > 0, let nights = style.publish(study.protectedNights).value else { return nil }
+        guard bedNights > 0, let nights = shown(.protectedNights, style: style).value else { return nil }
         return Double(nights) / Double(bedNights) * 100
     }
 
     /// A share of protected nights (decisions with the MDT, say) as shown: both counts published, and the percentage
     /// from the published counts, `nil` when either is suppressed or there is nothing to share.
-    public static func share(_ k: Int, of n: Int, style: CountStyle) -> (count: (text: String, value: Int?), of: (text: String, value: Int?), percent: Double?) {
-        let kk = style.publish(k), nn = style.publish(n)
+    public func share(_ k: Count, of n: Count, style: CountStyle) -> (count: (text: String, value: Int?), of: (text: String, value: Int?), percent: Double?) {
+        let kk = shown(k, style: style), nn = shown(n, style: style)
         guard let x = kk.value, let y = nn.value, y > 0 else { return (kk, nn, nil) }
         return (kk, nn, Double(x) / Double(y) * 100)
     }

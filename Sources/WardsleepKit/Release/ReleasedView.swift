@@ -13,9 +13,7 @@ public enum Release {
         guard let policy = style.policy else { return ReleasedEvidence(evidence, style: style) }
         var view = evidence
         // Counts that, with a total and its published parts, would pin a suppressed one: withheld too.
-        let doses = evidence.hypnotics == .administrations ? (evidence.hypnoticLines, evidence.prn) : nil
-        let withheld = ReleaseFamilies.withheld(safety: evidence.safety, charts: evidence.charts, doses: doses, fidelity: evidence.fidelity,
-                                                policy: policy)
+        let withheld = ReleaseFamilies.withheld(for: evidence, policy: policy)
         // A chart whose baseline months are all suppressed has no published centre line or limits: left out, and named.
         let released = evidence.charts.enumerated().filter { !$0.element.isOfDosesGiven }
             .map { $0.element.released(policy, withheld: withheld.points[$0.offset] ?? []) }
@@ -29,6 +27,8 @@ public enum Release {
             return row
         }
         for (i, w) in withheld.fidelity { view.fidelity?.cells[i].withheld = w }
+        if !withheld.uptake.isEmpty { view.uptake?.withheld = withheld.uptake }
+        for i in view.ingest.tallies.indices { if let w = withheld.rows[view.ingest.tallies[i].export] { view.ingest.tallies[i].withheld = w } }
         view.feedback = evidence.feedback?.released(policy)
         view.its = evidence.its.map { $0.released(policy) }
         view.hypnoticModel = evidence.hypnoticModel?.released(policy)

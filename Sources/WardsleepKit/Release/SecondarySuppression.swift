@@ -10,10 +10,33 @@
 /// again. A withheld count stands for any count from 1 up, so withholding only widens what can be inferred; each round
 /// withholds one more count or finds none left to withhold: the loop ends. Zeros are never withheld (they are no one).
 enum SecondarySuppression {
-    /// A total and the parts that add up to it exactly.
+    /// How a family's parts make its total.
+    enum Relation {
+        /// The total is the sum of the parts (a study's incidents and its wards').
+        case sum
+        /// The total is at least each part and at most their sum (patients on any ward and on each ward: one may be on
+        /// several).
+        case union
+        /// The total is at least each part (incidents in the protected window and over 24 hours).
+        case bound
+    }
+
+    /// A total and its parts.
     struct Family<Key: Hashable> {
         var total: Key
         var parts: [Key]
+        /// How the parts make the total.
+        var kind: Relation = .sum
+
+        /// Whether exact counts bear the relation out (one that does not hold is none an attacker could use either).
+        func holds(_ counts: [Key: Int]) -> Bool {
+            let values = parts.map { counts[$0] ?? 0 }, total = counts[total] ?? 0
+            switch kind {
+            case .sum: return !parts.isEmpty && values.reduce(0, +) == total
+            case .union: return !parts.isEmpty && values.allSatisfy { $0 <= total } && total <= values.reduce(0, +)
+            case .bound: return !parts.isEmpty && values.allSatisfy { $0 <= total }
+            }
+        }
     }
 
     /// The counts to withhold besides those the policy suppresses, given every count and every family; `initial` are
@@ -26,7 +49,9 @@ enum SecondarySuppression {
         for (i, f) in families.enumerated() {
             for k in [f.total] + f.parts { familiesOf[k, default: []].append(i) }
             // A total of one part is the same number (a group of one drug): the two are withheld together.
-            if f.parts.count == 1 { sameAs[f.total, default: []].append(f.parts[0]); sameAs[f.parts[0], default: []].append(f.total) }
+            if f.parts.count == 1 && f.kind != .bound {
+                sameAs[f.total, default: []].append(f.parts[0]); sameAs[f.parts[0], default: []].append(f.total)
+            }
         }
         func withholding(_ key: Key, in set: Set<Key>) -> Set<Key> {
             var out = set, next = [key]
@@ -36,7 +61,7 @@ enum SecondarySuppression {
             return out
         }
         func isPinned(_ k: Key, _ known: [Key: (lo: Int, hi: Int)], _ withheld: Set<Key>) -> Bool {
-            (counts[k] ?? 0) > 0 && isHidden(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
+            isProtected(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
         }
         while true {
             let known = inferred(counts: counts, families: families, withheld: withheld, policy: policy)
@@ -44,16 +69,25 @@ enum SecondarySuppression {
             // families' order, so that every run withholds the same counts.
             let pinned = families.lazy.flatMap { [$0.total] + $0.parts }.first { !givenUp.contains($0) && isPinned($0, known, withheld) }
             guard let key = pinned else { return withheld }
-            // The published parts of the families it is in, smallest first, then their published totals: the first whose
-            // withholding leaves it more than one value, else the smallest (and the next round goes on from there).
-            let mine = (familiesOf[key] ?? []).map { families[$0] }
+            // The published counts of the families it is in and of theirs one family further out (a pin can come through
+            // a chain: a ward's months pin its total, which pins its category), smallest first, then the count itself
+            // when published (shown as `*`, it may stand for more): the first whose withholding leaves it more than one
+            // value, else the smallest (and the next round goes on from there).
+            func around(_ keys: [Key]) -> [Key] {
+                let mine = Set(keys.flatMap { familiesOf[$0] ?? [] }).sorted().map { families[$0] }
+                return mine.flatMap(\.parts).sorted(by: { (counts[$0] ?? 0) < (counts[$1] ?? 0) }) + mine.map(\.total)
+            }
+            let near = around([key]), far = around(near)
             var candidates: [Key] = []
-            for k in mine.flatMap(\.parts).sorted(by: { (counts[$0] ?? 0) < (counts[$1] ?? 0) })
-                + mine.map(\.total) where k != key && !fixed.contains(k) && isPublished(k, counts, withheld, policy) && !candidates.contains(k) {
+            for k in near.filter({ $0 != key }) + far.filter({ $0 != key })
+                where !fixed.contains(k) && isPublished(k, counts, withheld, policy) && !candidates.contains(k) {
                 candidates.append(k)
             }
+            // The smallest first, wherever it is (a ward's month before the ward's total in the table).
+            candidates = candidates.enumerated().sorted { ((counts[$0.element] ?? 0), $0.offset) < ((counts[$1.element] ?? 0), $1.offset) }.map(\.element)
+            if !fixed.contains(key), isPublished(key, counts, withheld, policy) { candidates.append(key) }
             guard let smallest = candidates.first else { givenUp.insert(key); continue }  // nothing left to withhold around it
-            let unpinning = candidates.first { c in
+            let unpinning = candidates.prefix(64).first { c in
                 let trial = withholding(c, in: withheld)
                 return !isPinned(key, inferred(counts: counts, families: families, withheld: trial, policy: policy), trial)
             }
@@ -64,6 +98,14 @@ enum SecondarySuppression {
     /// Whether a count is shown as `*` (suppressed, or withheld).
     static func isHidden<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: DisclosurePolicy) -> Bool {
         bounds(key, counts, withheld, policy).hidden
+    }
+
+    /// Whether the count's exact value is not to be known: a count other than zero shown as `*`, or rounded (shown as
+    /// standing for more than one count). A count the policy shows exactly (`round_to: 1`) is known anyway.
+    static func isProtected<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: DisclosurePolicy) -> Bool {
+        guard (counts[key] ?? 0) > 0 else { return false }
+        let b = bounds(key, counts, withheld, policy)
+        return b.lo < b.hi
     }
 
     /// What an attacker can infer of every count in a family from all the families together: each count starts at the
@@ -83,16 +125,27 @@ enum SecondarySuppression {
                 let sumLo = parts.reduce(0) { plus($0, $1.lo) }
                 let finiteHi = parts.filter { $0.hi < unbounded }.reduce(0) { plus($0, $1.hi) }
                 let open = parts.filter { $0.hi >= unbounded }.count
+                let maxLo = parts.map(\.lo).max() ?? 0
                 var total = known[f.total]!
-                let newTotal = (lo: max(total.lo, sumLo), hi: open > 0 ? total.hi : min(total.hi, finiteHi))
+                // The total: a sum lies between the parts' sums; a union between its largest part and their sum; a
+                // bound is at least its largest part.
+                var newTotal = total
+                switch f.kind {
+                case .sum: newTotal = (lo: max(total.lo, sumLo), hi: open > 0 ? total.hi : min(total.hi, finiteHi))
+                case .union: newTotal = (lo: max(total.lo, maxLo), hi: open > 0 ? total.hi : min(total.hi, finiteHi))
+                case .bound: newTotal = (lo: max(total.lo, maxLo), hi: total.hi)
+                }
                 if newTotal != total { known[f.total] = newTotal; total = newTotal; changed = true }
                 for (k, p) in zip(f.parts, parts) {
                     let othersLo = sumLo - p.lo
                     let othersOpen = open - (p.hi >= unbounded ? 1 : 0) > 0
                     let othersHi = finiteHi - (p.hi < unbounded ? p.hi : 0)
                     var next = p
-                    if total.hi < unbounded { next.hi = min(next.hi, total.hi - othersLo) }
-                    if !othersOpen { next.lo = max(next.lo, total.lo - othersHi) }
+                    // Every part is at most the total; a sum's part at most the total less the others' least.
+                    next.hi = min(next.hi, total.hi)
+                    if f.kind == .sum, total.hi < unbounded { next.hi = min(next.hi, total.hi - othersLo) }
+                    // A sum's or a union's part is at least the total less the others' most.
+                    if f.kind != .bound, !othersOpen { next.lo = max(next.lo, total.lo - othersHi) }
                     if next != p { known[k] = next; changed = true }
                 }
             }
@@ -123,7 +176,7 @@ enum SecondarySuppression {
     static func pinned<Key: Hashable>(_ family: Family<Key>, counts: [Key: Int], withheld: Set<Key>, policy: DisclosurePolicy) -> Bool {
         let known = inferred(counts: counts, families: [family], withheld: withheld, policy: policy)
         return ([family.total] + family.parts).contains { k in
-            (counts[k] ?? 0) > 0 && isHidden(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
+            isProtected(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
         }
     }
 }

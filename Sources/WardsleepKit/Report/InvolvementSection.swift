@@ -63,17 +63,17 @@ public enum InvolvementSection {
         if let per100 = u.protectedNightsPer100(occupancy: occupancy, style: style) {
             doc.paragraph("Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(per100, 1)).")
         }
-        func share(_ k: Int, _ n: Int) -> String {
-            let shown = ProtectedSleepUptake.share(k, of: n, style: style)
+        func share(_ k: ProtectedSleepUptake.Count, _ n: ProtectedSleepUptake.Count) -> String {
+            let shown = u.share(k, of: n, style: style)
             guard let percent = shown.percent, let x = shown.count.value, let y = shown.of.value else { return "\(shown.count.text) of \(shown.of.text)" }
             return "\(NumberFormat.grouped(x)) of \(NumberFormat.grouped(y)) (\(NumberFormat.fixed(percent, 1))%)"
         }
         // A role or flag the export never records is "not recorded", never "0 of N".
-        func role(_ name: String, _ k: Int) -> String { u.rolesNamed.contains(name) ? share(k, s.decidedByRecorded) : "not recorded" }
-        func flag(_ k: Int, _ n: Int) -> String { n == 0 ? "not recorded" : share(k, n) }
+        func role(_ name: String, _ k: ProtectedSleepUptake.Count) -> String { u.rolesNamed.contains(name) ? share(k, .decidedByRecorded) : "not recorded" }
+        func flag(_ k: ProtectedSleepUptake.Count, _ n: ProtectedSleepUptake.Count) -> String { u.count(n) == 0 ? "not recorded" : share(k, n) }
         doc.paragraph("Who took part in protected-sleep decisions (protected patient-nights where it was recorded): "
-                      + "the patient \(flag(s.patientInvolved, s.patientRecorded)); a carer \(flag(s.carerInvolved, s.carerRecorded)); "
-                      + "the night coordinator \(role("night coordinator", s.nightCoordinator)); the MDT \(role("mdt", s.mdt)).")
+                      + "the patient \(flag(.patientInvolved, .patientRecorded)); a carer \(flag(.carerInvolved, .carerRecorded)); "
+                      + "the night coordinator \(role("night coordinator", .nightCoordinator)); the MDT \(role("mdt", .mdt)).")
         return doc
     }
 

@@ -120,8 +120,8 @@ public enum InvolvementTables {
                 return .object([("percent", .double(e * 100)), ("ci_lower", .double(p.lower! * 100)), ("ci_upper", .double(p.upper! * 100))])
             }
             let s = u.study
-            func share(_ k: Int, _ n: Int) -> JSONValue {
-                let shown = ProtectedSleepUptake.share(k, of: n, style: style)
+            func share(_ k: ProtectedSleepUptake.Count, _ n: ProtectedSleepUptake.Count) -> JSONValue {
+                let shown = u.share(k, of: n, style: style)
                 guard let percent = shown.percent, let x = shown.count.value, let y = shown.of.value else {
                     return .object([("count", .string(shown.count.text)), ("of", .string(shown.of.text))])
                 }
@@ -141,11 +141,11 @@ public enum InvolvementTables {
                 ("unweighted_mean_label", .string("mean of the ward percentages, each ward counted once")),
                 ("protected_nights_per_100_occupied_bed_nights", perNights),
                 ("decisions_basis", .string("protected patient-nights in the sleep plans")),
-                ("decisions_involving_patient", s.patientRecorded == 0 ? .string("not recorded") : share(s.patientInvolved, s.patientRecorded)),
-                ("decisions_involving_carer", s.carerRecorded == 0 ? .string("not recorded") : share(s.carerInvolved, s.carerRecorded)),
+                ("decisions_involving_patient", s.patientRecorded == 0 ? .string("not recorded") : share(.patientInvolved, .patientRecorded)),
+                ("decisions_involving_carer", s.carerRecorded == 0 ? .string("not recorded") : share(.carerInvolved, .carerRecorded)),
                 ("decisions_with_night_coordinator", u.rolesNamed.contains("night coordinator")
-                    ? share(s.nightCoordinator, s.decidedByRecorded) : .string("not recorded")),
-                ("decisions_with_mdt", u.rolesNamed.contains("mdt") ? share(s.mdt, s.decidedByRecorded) : .string("not recorded")),
+                    ? share(.nightCoordinator, .decidedByRecorded) : .string("not recorded")),
+                ("decisions_with_mdt", u.rolesNamed.contains("mdt") ? share(.mdt, .decidedByRecorded) : .string("not recorded")),
             ]
             pairs.append(("protected_sleep", .object(items)))
         }

@@ -18,6 +18,12 @@ public enum Manifest {
         // The manifest is releasable: its row counts are published like every other count (`ReleasedTally`).
         let inputs: [JSONValue] = ingest.tallies.map { t in
             let shown = ReleasedTally(t, style: style)
+            // A report on part of the study releases no row count: its families of counts are not the full report's, so
+            // what that report withholds could be shown here.
+            let rows: [(String, JSONValue)] = study.reportIsRestricted
+                ? [("rows", .string("in restricted/ only: a report on part of the study releases no count"))]
+                : [("rows_read", shown.rowsReadJSON), ("rows_accepted", shown.acceptedJSON), ("rows_quarantined", shown.quarantinedJSON),
+                   ("blank_lines", style.json(t.blankLines)), ("rows_set_aside", .object(shown.setAside.map { ($0.reason, $0.json) }))]
             return .object([
                 ("export", .string(t.export.rawValue)),
                 ("file", .string(t.file)),
@@ -25,11 +31,7 @@ public enum Manifest {
                 ("sha256", .string(t.sha256)),
                 ("encoding", .string(t.encoding)),
                 ("byte_order_mark", .bool(t.byteOrderMark)),
-                ("rows_read", shown.rowsReadJSON),
-                ("rows_accepted", shown.acceptedJSON),
-                ("rows_quarantined", shown.quarantinedJSON),
-                ("blank_lines", style.json(t.blankLines)),
-                ("rows_set_aside", .object(shown.setAside.map { ($0.reason, $0.json) })),
+            ] + rows + [
                 ("unused_columns", .array(t.unusedColumns.map { .string($0) })),
             ])
         }

@@ -187,7 +187,9 @@ public enum SummaryDocument {
         }
         var doc = SafetySection.render(safety, study: s.study, style: s.style)
         doc.append(SegmentedTables.section(s.its, measure: "incidents", study: s.study, policy: s.style.policy))
-        doc.paragraph(Prose("\(s.style.show(s.incidentsAnalysed)) of \(s.style.show(tally.accepted)) accepted incident rows fall in "
+        let rows = ReleasedTally(tally, style: s.style)
+        let analysed = tally.withheld?.contains(.analysed) == true ? "*" : s.style.show(s.incidentsAnalysed)
+        doc.paragraph(Prose("\(analysed) of \(rows.accepted) accepted incident rows fall in "
                             + "a period" + (s.study.scope.description.isEmpty ? " and are" : ", are inside this report's filters and are") + " not excluded "
                             + "by status; each is placed by the date of the event itself and its ward's period dates."))
         return doc

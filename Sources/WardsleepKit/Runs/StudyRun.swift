@@ -221,8 +221,10 @@ public enum StudyRun {
             outputs.append(.init(path: "restricted/quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
         }
         outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
+        // Its row counts as the released view shows them (some withheld to protect a small count).
+        let shownIngest = Release.view(evidence, style: .published(study.disclosure)).ingest
         try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),
-                                                           ingest: ingest, outputs: outputs, status: status, generated: stamp,
+                                                           ingest: shownIngest, outputs: outputs, status: status, generated: stamp,
                                                            style: .published(study.disclosure)))
         let keepLastGood = status == .dataQuality && !options.acceptQualityWarnings
         let written = keepLastGood ? qualityFailedFolder(out) : out

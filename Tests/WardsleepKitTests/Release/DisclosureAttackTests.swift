@@ -132,6 +132,8 @@ import Testing
         try attackDoseFamilies(out)
         try attackFeedbackFamilies(out)
         try attackFidelityFamilies(out)
+        try attackIncidentRelations(out)
+        try attackUptakeRelations(out)
     }
 
     /// Segmented regressions. Their estimates are not counts, but a model rests on each ward's total in each period

@@ -52,12 +52,57 @@ import Testing
         #expect(!SecondarySuppression.pinned(f, counts: counts, withheld: [], policy: policy))
         let known = SecondarySuppression.inferred(counts: counts, families: [f, g], withheld: [], policy: policy)
         #expect(known["a"]! == (11, 11) && known["b"]! == (1, 1))
-        // Withholding a would not be enough (U and x still put it at 11 or more); withholding the total is, and then b is
-        // 1 to 7.
+        // Withholding a would not be enough (U and x still put it at 11 or more); withholding x is (a then stands for 8 to
+        // 12 again), and then b is 1 to 4, and no count but the zeros has a single value.
         let w = withheld(counts, [f, g])
-        #expect(w == ["T"])
+        #expect(w == ["x"])
         let after = SecondarySuppression.inferred(counts: counts, families: [f, g], withheld: w, policy: policy)
-        #expect(after["b"]!.lo < after["b"]!.hi)
+        for k in ["T", "a", "b", "U", "x"] { #expect(after[k]!.lo < after[k]!.hi, "\(k): \(after[k]!)") }
+    }
+
+    /// The probe's first finding: four wards of 12 (each shown 10, so at most 12) and a study total of 48 (shown 50, so at
+    /// least 48) gave every count back exactly, none of them `*`. A rounded count pinned is withheld against too.
+    @Test func aRoundedCountPinnedExactlyIsProtected() {
+        let counts = ["T": 48, "a": 12, "b": 12, "c": 12, "d": 12]
+        let family = Family(total: "T", parts: ["a", "b", "c", "d"])
+        #expect(SecondarySuppression.pinned(family, counts: counts, withheld: [], policy: policy))
+        let w = withheld(counts, [family])
+        #expect(w.count == 1)
+        let known = SecondarySuppression.inferred(counts: counts, families: [family], withheld: w, policy: policy)
+        for k in ["T", "a", "b", "c", "d"] { #expect(known[k]!.lo < known[k]!.hi, "\(k): \(known[k]!)") }
+        // With no rounding every published count is exact by design: nothing to protect.
+        let exact = DisclosurePolicy(suppressAtOrBelow: 7, roundTo: 1)
+        #expect(SecondarySuppression.withheld(counts: counts, families: [family], policy: exact).isEmpty)
+    }
+
+    /// The probe's second finding: a cell's protected-window count is at most its 24-hour count (a bound), and the fourth:
+    /// patients on all wards are at least those on each ward and at most their sum (a union).
+    @Test func boundsAndUnionsNarrowLikeSums() {
+        // 24 h: C1 = 6 (*), with the study's 24 h for C1 at most 14 and W2's 8: W1 C1 ≤ 6. Protected: study C1 at least 13
+        // with W2's at most 7: W1's ≥ 6. Bound: W1's protected ≤ its 24 h. Together W1's both are 6.
+        var counts = ["S24": 14, "W1_24": 6, "W2_24": 8, "Sp": 13, "W1p": 6, "W2p": 7]
+        var families = [Family(total: "S24", parts: ["W1_24", "W2_24"]), Family(total: "Sp", parts: ["W1p", "W2p"])]
+        counts["S24"] = 14
+        let alone = SecondarySuppression.inferred(counts: counts, families: families, withheld: [], policy: policy)
+        families.append(Family(total: "W1_24", parts: ["W1p"], kind: .bound))
+        families.append(Family(total: "W2_24", parts: ["W2p"], kind: .bound))
+        let together = SecondarySuppression.inferred(counts: counts, families: families, withheld: [], policy: policy)
+        #expect(together["W1p"]!.hi <= alone["W1p"]!.hi && together["W1_24"]!.lo >= alone["W1_24"]!.lo)
+        let w = withheld(counts, families)
+        let after = SecondarySuppression.inferred(counts: counts, families: families, withheld: w, policy: policy)
+        for k in counts.keys where counts[k]! > 0 { #expect(after[k]!.lo < after[k]!.hi, "\(k): \(after[k]!) withholding \(w)") }
+        // Union: 43 patients in all (shown 45, so at least 43), 12, 12, 12 on three wards (shown 10, so at most 12) and 7 on
+        // a fourth (*): 43 ≤ 12 + 12 + 12 + x gives x ≥ 7, so x = 7.
+        let patients = ["all": 43, "a": 12, "b": 12, "c": 12, "d": 7]
+        let union = Family(total: "all", parts: ["a", "b", "c", "d"], kind: .union)
+        #expect(union.holds(patients))
+        #expect(SecondarySuppression.pinned(union, counts: patients, withheld: [], policy: policy))
+        let wu = withheld(patients, [union])
+        let afterUnion = SecondarySuppression.inferred(counts: patients, families: [union], withheld: wu, policy: policy)
+        for k in patients.keys { #expect(afterUnion[k]!.lo < afterUnion[k]!.hi, "\(k): \(afterUnion[k]!) withholding \(wu)") }
+        // A union holds when the total lies between the largest part and the sum; a bound when no part exceeds it.
+        #expect(!Family(total: "all", parts: ["a", "b"], kind: .union).holds(["all": 30, "a": 12, "b": 12]))
+        #expect(!Family(total: "a", parts: ["b"], kind: .bound).holds(["a": 3, "b": 4]))
     }
 
     @Test func countsShownElsewhereAreNeverChosenAndCountsWithheldElsewhereStayWithheld() {
