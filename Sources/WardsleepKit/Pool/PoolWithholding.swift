@@ -4,7 +4,8 @@
 /// A pooled report shows each ward's counts as the trust's own report does, and each trust's total over all its wards.
 /// So it withholds every count the trust's report withheld (the aggregate lists them), and works out, as an attacker with
 /// both reports would, what its trust totals add: each total against its wards, the trust report's study-wide count
-/// (its wards with exposure in both periods) against those wards, and `all` against the categories, at every level. The
+/// (its wards with exposure in both periods) against those wards, `all` against the categories and the protected window
+/// against 24 hours, at every level. The
 /// wards' counts and the trust report's study-wide counts are shown in that report already: only a trust total can be
 /// withheld here.
 enum PoolWithholding {
@@ -53,6 +54,20 @@ enum PoolWithholding {
                         families.append(.init(total: own, parts: compared.map {
                             .ward(trust: t, ward: $0, category: category, window: window, period: period)
                         }))
+                    }
+                    // A count inside the protected window is at most the same count over 24 hours.
+                    if window == .protected && a.windows.contains(.allDay) {
+                        for category in a.categories {
+                            for w in a.wards.indices {
+                                families.append(.init(total: .ward(trust: t, ward: w, category: category, window: .allDay, period: period),
+                                                      parts: [.ward(trust: t, ward: w, category: category, window: .protected, period: period)],
+                                                      kind: .bound))
+                            }
+                            families.append(.init(total: .trust(trust: t, category: category, window: .allDay, period: period),
+                                                  parts: [.trust(trust: t, category: category, window: .protected, period: period)], kind: .bound))
+                            families.append(.init(total: .own(trust: t, category: category, window: .allDay, period: period),
+                                                  parts: [.own(trust: t, category: category, window: .protected, period: period)], kind: .bound))
+                        }
                     }
                     // `all` against the categories, for each ward, the trust and the trust's own study-wide rows.
                     guard let all = a.categories.first, a.categories.count > 1 else { continue }
