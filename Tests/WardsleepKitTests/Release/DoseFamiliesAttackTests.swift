@@ -86,16 +86,7 @@ extension DisclosureAttackTests {
                 }
             }
         }
-        families = families.filter { f in
-            !f.parts.isEmpty && (exact.isEmpty || f.parts.reduce(0) { $0 + (exact[$1] ?? 0) } == exact[f.total])
-        }
-        for small in [false, true] {
-        let known = narrowed(shown, families, starsSmall: small)
-        for (key, text) in shown where text == "*" {
-            guard let b = known[key], b.lo == b.hi, b.lo >= 1 else { continue }
-            #expect(exact[key] != b.lo, "doses given \(key): worked out as \(b.lo) from the totals and parts of the two tables")
-        }
-        }
+        attackFamilies(shown, families, exact: exact, "doses given")
     }
 
     /// The probe's pattern in doses given: five wards, zopiclone in the baseline 8 on one ward and 1 on each of the four
@@ -105,10 +96,7 @@ extension DisclosureAttackTests {
     /// the published totals.
     @Test func aDrugsStudyLineAndSuppressedWardsGiveNothingBack() throws {
         let dir = TempFolder()
-        var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
-        for w in 1...5 { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20, cbti: \(w <= 2) }\n" }
-        yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
-        dir.write("study/study.yaml", yaml + """
+        dir.write("study/study.yaml", threeMonthYAML(wards: 5, cbti: 2) + """
             exports:
               occupancy: { file: occupancy.csv }
               hypnotics:
@@ -126,12 +114,7 @@ extension DisclosureAttackTests {
                 for i in 0..<30 { doses += "\(1 + i % 28)/\(1 + i % 3)/\(year) 22:00,W\(w),P\(w)\(i % 4),Promethazine,25,Given,N\n" }
             }
         }
-        dir.write("study/occupancy.csv", occupancy)
-        dir.write("study/hypnotics.csv", doses)
-        let out = dir.path + "/report"
-        let run = try runWardsleep(["run", dir.path + "/study", "--out", out, "--unsuppressed", "--ledger", dir.path + "/l.sqlite"],
-                                   environment: ["WARDSLEEP_KEY": testKey])
-        #expect(run.status == 0, "\(run.err)")
+        let out = try runAttackStudy(dir, ["occupancy.csv": occupancy, "hypnotics.csv": doses])
         let lines = try table(out + "/tables/hypnotics.csv")
         func line(_ ward: String, _ drug: String, group: String? = nil) -> [String: String] {
             lines.first { $0["ward"] == ward && $0["drug"] == drug && (group == nil || $0["group"] == group) && $0["product"] == "all" }!
