@@ -9,8 +9,8 @@ struct Pool: ParsableCommand {
         Each trust runs its own study with `wardsleep run STUDY --share` and sends restricted/aggregate.json (exact
         counts per ward, no patient data) under its data-sharing agreement. pool checks every file (schema version,
         its SHA-256, each trust once, the same incident categories) and writes summary.md, report.html with a forest
-        plot per measure, results.json (key `pooled`), tables/pooled*.csv and manifest.json, disclosure-controlled with
-        the strictest of the trusts' policies. A problem with the aggregates exits 2.
+        plot per measure, results.json (key `pooled`), tables/pooled*.csv and manifest.json, disclosure-controlled: each
+        trust's counts under its own policy, as its own report shows them. A problem with the aggregates exits 2.
 
         Example:
           wardsleep pool north/restricted/aggregate.json south/restricted/aggregate.json --out reports/region

@@ -114,8 +114,9 @@ public struct PoolResults: Sendable {
 /// trust, and inverse-variance fixed and DerSimonian–Laird random effects over the trusts' log rate ratios.
 ///
 /// The same function computes the exact results (restricted copy) and the released ones: in a releasable copy each
-/// count — a ward's or a trust's — is published under the strictest of the trusts' policies, and every statistic is
-/// computed from the published counts; one that would need a suppressed count is withheld with the reason.
+/// count — a ward's or a trust's — is published under its trust's own policy, as the trust's own report shows it (the
+/// strictest of the trusts' policies judges the pooled totals), and every statistic is computed from the published
+/// counts; one that would need a suppressed count is withheld with the reason.
 public enum PoolAnalysis {
     /// The strictest policy: the highest suppression threshold and the coarsest rounding of any trust.
     public static func strictest(_ trusts: [PooledTrust]) -> DisclosurePolicy {
@@ -129,8 +130,13 @@ public enum PoolAnalysis {
         let categories = first?.categories ?? [], windows = first?.windows ?? []
         func used(_ n: Int) -> Int? { style.publish(n).value }
         // Counts withheld to protect a small one, here or in a trust's own report (a releasable copy only).
-        let withheld = style.policy.map { PoolWithholding.withheld(trusts, policy: $0) } ?? []
-        func used(_ n: Int, _ key: PoolWithholding.Key) -> Int? { withheld.contains(key) ? nil : used(n) }
+        let withheld = style.policy == nil ? [] : PoolWithholding.withheld(trusts)
+        // A trust's counts as its own report shows them, under its own policy: shown under another rounding, the two
+        // reports together would narrow a count to where the two roundings meet.
+        func used(_ n: Int, _ key: PoolWithholding.Key) -> Int? {
+            guard style.policy != nil else { return n }
+            return withheld.contains(key) ? nil : Disclosure.publish(n, policy: trusts[key.trust].aggregate.disclosure).number
+        }
         // Each ward's counts by category and window, found once: searching them for every measure would take time in the
         // square of the number of categories.
         let counts: [[[String: TrustAggregate.Count]]] = trusts.map { t in

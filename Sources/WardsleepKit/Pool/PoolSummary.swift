@@ -61,7 +61,7 @@ public enum PoolSummary {
                      + "with τ², I², Cochran's Q and its p-value, as \(code: "metafor::rma(method = \"FE\")") and \(code: "method = \"DL\"").")
         items.append(Prose("Rates are per 1,000 \(r.exposureUnit == .days ? "days in each ward's periods" : "occupied bed days (bed-nights in the protected window)")."))
         if let policy = r.style.policy {
-            items.append(Prose("Disclosure control: the strictest of the trusts' policies. \(Disclosure.note(policy)) The Mantel–Haenszel estimate is ")
+            items.append(Prose("Disclosure control: each trust's counts under its own policy, as its own report shows them; pooled totals under the strictest of the trusts' policies. \(Disclosure.note(policy)) The Mantel–Haenszel estimate is ")
                          + "computed from the published ward counts (\(code: "tables/pooled_strata.csv")) and the trusts' rate ratios, fixed and random "
                          + "effects from the published trust counts; one that would need a suppressed count is withheld, with the reason.")
         }

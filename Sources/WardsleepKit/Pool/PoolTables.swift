@@ -145,7 +145,7 @@ public enum PoolTables {
                 ("confidence_level", .double(0.95)),
                 ("disclosure", r.style.policy.map { p in
                     .object([("suppress_at_or_below", .int(p.suppressAtOrBelow)), ("round_to", .int(p.roundTo)),
-                             ("note", .string(Disclosure.note(p) + " The policy is the strictest of the trusts'."))])
+                             ("note", .string(Disclosure.note(p) + " This is the strictest of the trusts' policies, which judges pooled totals; each trust's counts are shown under its own policy, as its own report shows them."))])
                 } ?? .string("none: exact counts, restricted output")),
                 ("methods", .object([
                     ("trusts", .string("exact conditional binomial rate ratio (Clopper-Pearson), as R poisson.test")),

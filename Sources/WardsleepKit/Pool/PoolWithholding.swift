@@ -16,8 +16,8 @@ enum PoolWithholding {
         case own(trust: Int, category: String, window: TimeWindow, period: StudyPeriod)
     }
 
-    /// The counts to show as `*` beside the suppressed ones, under `policy`.
-    static func withheld(_ trusts: [PooledTrust], policy: DisclosurePolicy) -> Set<Key> {
+    /// The counts to show as `*` beside the suppressed ones, each trust's under its own policy.
+    static func withheld(_ trusts: [PooledTrust]) -> Set<Key> {
         var counts: [Key: Int] = [:], families: [SecondarySuppression.Family<Key>] = []
         var initial = Set<Key>(), fixed = Set<Key>()
         for (t, trust) in trusts.enumerated() {
@@ -84,6 +84,16 @@ enum PoolWithholding {
             }
         }
         families = families.filter { $0.holds(counts) }
-        return SecondarySuppression.withheld(counts: counts, families: families, policy: policy, initial: initial, fixed: fixed)
+        return SecondarySuppression.withheld(counts: counts, families: families, policyOf: { trusts[$0.trust].aggregate.disclosure },
+                                             initial: initial, fixed: fixed)
+    }
+}
+
+extension PoolWithholding.Key {
+    /// The trust a count belongs to.
+    var trust: Int {
+        switch self {
+        case .ward(let t, _, _, _, _), .trust(let t, _, _, _), .own(let t, _, _, _): return t
+        }
     }
 }

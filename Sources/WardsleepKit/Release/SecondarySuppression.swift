@@ -44,6 +44,12 @@ enum SecondarySuppression {
     /// withholding them here would hide nothing.
     static func withheld<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], policy: DisclosurePolicy,
                                         initial: Set<Key> = [], fixed: Set<Key> = []) -> Set<Key> {
+        withheld(counts: counts, families: families, policyOf: { _ in policy }, initial: initial, fixed: fixed)
+    }
+
+    /// The same, each count shown under its own policy (a pooled report shows each trust's counts under the trust's).
+    static func withheld<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], policyOf policy: (Key) -> DisclosurePolicy,
+                                        initial: Set<Key> = [], fixed: Set<Key> = []) -> Set<Key> {
         var withheld = initial, givenUp = Set<Key>()
         var familiesOf: [Key: [Int]] = [:], sameAs: [Key: [Key]] = [:]
         for (i, f) in families.enumerated() {
@@ -64,7 +70,7 @@ enum SecondarySuppression {
             isProtected(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
         }
         while true {
-            let known = inferred(counts: counts, families: families, withheld: withheld, policy: policy)
+            let known = inferred(counts: counts, families: families, withheld: withheld, policyOf: policy)
             // A hidden count the families leave a single value for (zeros are shown, and are no one); the first in the
             // families' order, so that every run withholds the same counts.
             let pinned = families.lazy.flatMap { [$0.total] + $0.parts }.first { !givenUp.contains($0) && isPinned($0, known, withheld) }
@@ -89,20 +95,20 @@ enum SecondarySuppression {
             guard let smallest = candidates.first else { givenUp.insert(key); continue }  // nothing left to withhold around it
             let unpinning = candidates.prefix(64).first { c in
                 let trial = withholding(c, in: withheld)
-                return !isPinned(key, inferred(counts: counts, families: families, withheld: trial, policy: policy), trial)
+                return !isPinned(key, inferred(counts: counts, families: families, withheld: trial, policyOf: policy), trial)
             }
             withheld = withholding(unpinning ?? smallest, in: withheld)
         }
     }
 
     /// Whether a count is shown as `*` (suppressed, or withheld).
-    static func isHidden<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: DisclosurePolicy) -> Bool {
+    static func isHidden<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: (Key) -> DisclosurePolicy) -> Bool {
         bounds(key, counts, withheld, policy).hidden
     }
 
     /// Whether the count's exact value is not to be known: a count other than zero shown as `*`, or rounded (shown as
     /// standing for more than one count). A count the policy shows exactly (`round_to: 1`) is known anyway.
-    static func isProtected<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: DisclosurePolicy) -> Bool {
+    static func isProtected<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: (Key) -> DisclosurePolicy) -> Bool {
         guard (counts[key] ?? 0) > 0 else { return false }
         let b = bounds(key, counts, withheld, policy)
         return b.lo < b.hi
@@ -113,6 +119,12 @@ enum SecondarySuppression {
     /// less the others, over and over until nothing changes (a count narrowed by one family narrows the others it is in).
     static func inferred<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], withheld: Set<Key>,
                                         policy: DisclosurePolicy) -> [Key: (lo: Int, hi: Int)] {
+        inferred(counts: counts, families: families, withheld: withheld, policyOf: { _ in policy })
+    }
+
+    /// The same, each count shown under its own policy.
+    static func inferred<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], withheld: Set<Key>,
+                                        policyOf policy: (Key) -> DisclosurePolicy) -> [Key: (lo: Int, hi: Int)] {
         var known: [Key: (lo: Int, hi: Int)] = [:]
         for f in families { for k in [f.total] + f.parts where known[k] == nil { let b = bounds(k, counts, withheld, policy); known[k] = (b.lo, b.hi) } }
         func plus(_ a: Int, _ b: Int) -> Int { min(unbounded, a + b) }  // both at most `unbounded`: no overflow
@@ -154,18 +166,18 @@ enum SecondarySuppression {
     }
 
     /// Whether a count is shown as a number other than zero (so may be withheld).
-    static func isPublished<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: DisclosurePolicy) -> Bool {
+    static func isPublished<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: (Key) -> DisclosurePolicy) -> Bool {
         guard !withheld.contains(key), let n = counts[key], n > 0 else { return false }
-        return Disclosure.publish(n, policy: policy) != .suppressed
+        return Disclosure.publish(n, policy: policy(key)) != .suppressed
     }
 
     /// The counts a shown count could stand for: a zero is zero; `*` is 1 to the threshold, or (withheld) 1 and up; a
     /// rounded count the counts above the threshold that round to it.
     static func bounds<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>,
-                                      _ policy: DisclosurePolicy) -> (lo: Int, hi: Int, hidden: Bool) {
+                                      _ policy: (Key) -> DisclosurePolicy) -> (lo: Int, hi: Int, hidden: Bool) {
         if withheld.contains(key) { return (1, unbounded, true) }
-        let shown = Disclosure.publish(counts[key] ?? 0, policy: policy)
-        let range = Disclosure.range(of: shown, policy: policy)
+        let shown = Disclosure.publish(counts[key] ?? 0, policy: policy(key))
+        let range = Disclosure.range(of: shown, policy: policy(key))
         return (range.lowerBound, range.upperBound, shown == .suppressed)
     }
 
@@ -173,8 +185,9 @@ enum SecondarySuppression {
     static let unbounded = Int.max / 4
 
     /// Whether some hidden count of the family (a part, or the total) can be only one value, given the others' bounds.
-    static func pinned<Key: Hashable>(_ family: Family<Key>, counts: [Key: Int], withheld: Set<Key>, policy: DisclosurePolicy) -> Bool {
-        let known = inferred(counts: counts, families: [family], withheld: withheld, policy: policy)
+    static func pinned<Key: Hashable>(_ family: Family<Key>, counts: [Key: Int], withheld: Set<Key>, policy p: DisclosurePolicy) -> Bool {
+        let policy: (Key) -> DisclosurePolicy = { _ in p }
+        let known = inferred(counts: counts, families: [family], withheld: withheld, policyOf: policy)
         return ([family.total] + family.parts).contains { k in
             isProtected(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
         }

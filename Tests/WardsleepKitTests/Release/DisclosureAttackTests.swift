@@ -266,12 +266,12 @@ import Testing
     /// incidents `count(year, month, ward)` gives (category `category(ward)`, or Falls) in `incidents.csv`; run with an
     /// exact copy, its report folder returned.
     func threeMonthStudy(_ dir: TempFolder, wards: Int, name: String = "study", arguments: [String] = [], environment: [String: String] = [:],
-                         count: (Int, Int, Int) -> [(category: String, n: Int)]) throws -> String {
+                         yaml extra: String = "", count: (Int, Int, Int) -> [(category: String, n: Int)]) throws -> String {
         var yaml = studyYAML().components(separatedBy: "wards:")[0] + "wards:\n"
         for w in 1...wards { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
         yaml = yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
         yaml = yaml.replacingOccurrences(of: "study: Test study", with: "study: Test \(name)")
-        dir.write("\(name)/study.yaml", yaml + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
+        dir.write("\(name)/study.yaml", yaml + extra + "exports:\n  occupancy: { file: occupancy.csv }\n  incidents: { file: incidents.csv }\n")
         var occupancy = "date,ward,occupied_beds\n", incidents = "id,date,time,ward,category\n", n = 0
         for year in [2018, 2019] {
             for month in 1...3 {

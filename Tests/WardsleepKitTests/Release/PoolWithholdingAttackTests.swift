@@ -58,4 +58,33 @@ extension DisclosureAttackTests {
         }
         attackFamilies(shown, families, exact: exact, "pooled report beside trust A's")
     }
+
+    /// Trusts with different policies: trust A rounds to 5 and suppresses 1–7 (W1 1, W2 13, study 14: `*`, 15, 15); trust
+    /// B rounds to 10 and suppresses 1–10. Shown in the pool under B's policy, A's W2 and total were 10 (11–14), which
+    /// beside A's 15s (13–17) left both 13 or 14, and total = W1 + W2 gave W1 = 1. The pool shows A's counts as A's report
+    /// does, so it adds nothing to it.
+    @Test func trustsWithDifferentPoliciesGiveNothingBackTogether() throws {
+        let dir = TempFolder()
+        let a = try threeMonthStudy(dir, wards: 2, name: "a", arguments: ["--share"], environment: ["WARDSLEEP_KEY": "trust-a-key-0123456789"]) { year, month, w in
+            year == 2018 ? (month == 1 ? [("Falls", w == 1 ? 1 : 13)] : []) : [("Falls", 10)]
+        }
+        let b = try threeMonthStudy(dir, wards: 3, name: "b", arguments: ["--share"], environment: ["WARDSLEEP_KEY": "trust-b-key-0123456789"],
+                                    yaml: "disclosure: { suppress_at_or_below: 10, round_to: 10 }\n") { _, _, _ in [("Falls", 15)] }
+        let out = dir.path + "/pooled"
+        let pool = try runWardsleep(["pool", a + "/restricted/aggregate.json", b + "/restricted/aggregate.json", "--out", out, "--unsuppressed"])
+        #expect(pool.status == 0, "\(pool.err)")
+        let own = try table(a + "/tables/incidents.csv").filter { $0["category"] == "Falls" && $0["window"] == "24h" }
+        let strata = try table(out + "/tables/pooled_strata.csv").filter { $0["category"] == "Falls" && $0["window"] == "24h" && $0["trust"] == "Test a" }
+        let total = try table(out + "/tables/pooled_trusts.csv").first { $0["category"] == "Falls" && $0["window"] == "24h" && $0["trust"] == "Test a" }
+        // Each count as trust A's report shows it (the study row: every ward has exposure in both periods).
+        #expect(total?["baseline_events"] == own.first { $0["scope"] == "study" }?["baseline_events"])
+        for w in ["1", "2"] {
+            let pooled = strata.first { $0["ward"] == w }?["baseline_events"]
+            #expect(pooled == own.first { $0["ward"] == "W\(w)" }?["baseline_events"], "W\(w): the pool shows \(pooled ?? "nothing")")
+        }
+        var shown = ["own": own.first { $0["scope"] == "study" }!["baseline_events"]!, "total": total!["baseline_events"]!]
+        for w in ["1", "2"] { shown["w\(w)"] = strata.first { $0["ward"] == w }!["baseline_events"]! }
+        attackFamilies(shown, [(total: "own", parts: ["w1", "w2"]), (total: "total", parts: ["w1", "w2"])],
+                       exact: ["own": 14, "total": 14, "w1": 1, "w2": 13], "trust A's report beside the pool")
+    }
 }
