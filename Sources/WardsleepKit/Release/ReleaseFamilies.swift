@@ -29,6 +29,8 @@ enum ReleaseFamilies {
         case uptake(ProtectedSleepUptake.Count)
         /// A row count of an export.
         case rows(ExportKind, ExportTally.RowCount)
+        /// A count of feedback.
+        case feedback(FeedbackSummary.Count)
     }
 
     /// What to withhold: each table's counts, and each chart's points by index.
@@ -40,6 +42,7 @@ enum ReleaseFamilies {
         var fidelity: [Int: Set<FidelityCell.Count>] = [:]
         var uptake: Set<ProtectedSleepUptake.Count> = []
         var rows: [ExportKind: Set<ExportTally.RowCount>] = [:]
+        var feedback: Set<FeedbackSummary.Count> = []
     }
 
     /// What a releasable copy of `evidence` withholds under `policy` (`Release.view`; the aggregate a trust shares lists
@@ -47,13 +50,13 @@ enum ReleaseFamilies {
     static func withheld(for evidence: Evidence, policy: DisclosurePolicy) -> Withheld {
         withheld(safety: evidence.safety, charts: evidence.charts,
                  doses: evidence.hypnotics == .administrations ? (evidence.hypnoticLines, evidence.prn) : nil,
-                 fidelity: evidence.fidelity, uptake: evidence.uptake, rows: rowFamilies(evidence), policy: policy)
+                 fidelity: evidence.fidelity, uptake: evidence.uptake, feedback: evidence.feedback, rows: rowFamilies(evidence), policy: policy)
     }
 
     /// What to withhold across the evidence's families; `doses` are the hypnotic lines and PRN rows of an administrations
     /// export (none for pharmacy issues).
     static func withheld(safety: SafetyResults?, charts: [ControlChart], doses: (lines: [HypnoticLine], prn: [PRNComparison]?)?,
-                         fidelity: FidelityResults?, uptake: ProtectedSleepUptake? = nil,
+                         fidelity: FidelityResults?, uptake: ProtectedSleepUptake? = nil, feedback: FeedbackSummary? = nil,
                          rows: (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>])? = nil, policy: DisclosurePolicy) -> Withheld {
         var counts: [Ref: Int] = [:]
         var families: [SecondarySuppression.Family<Ref>] = []
@@ -68,6 +71,11 @@ enum ReleaseFamilies {
         add(chartFamilies(charts, fidelity: fidelity))
         if let doses { add(doseFamilies(lines: doses.lines, prn: doses.prn)) }
         if let fidelity { add(fidelityFamilies(fidelity)) }
+        if let feedback {
+            let f = feedback.families()
+            for (k, n) in f.counts { counts[.feedback(k)] = n }
+            families += f.families.map { .init(total: .feedback($0.total), parts: $0.parts.map { .feedback($0) }, kind: $0.kind) }
+        }
         if let rows { add(rows) }
         if let uptake {
             let u = uptake.families()
@@ -86,6 +94,7 @@ enum ReleaseFamilies {
             case .fidelity(let i, let k): out.fidelity[i, default: []].insert(k)
             case .uptake(let k): out.uptake.insert(k)
             case .rows(let export, let k): out.rows[export, default: []].insert(k)
+            case .feedback(let k): out.feedback.insert(k)
             }
         }
         return out

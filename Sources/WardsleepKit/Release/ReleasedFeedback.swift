@@ -6,11 +6,10 @@
 /// published as they are shown.
 extension FeedbackSummary {
     /// A copy whose ratings are released under `policy`.
-    public func released(_ policy: DisclosurePolicy) -> FeedbackSummary {
+    public func released(_ policy: DisclosurePolicy, withheld: Set<Count> = []) -> FeedbackSummary {
         var copy = self
-        // Counts that, with a total and its published parts, would give a suppressed one back: withheld too.
-        let (counts, families) = families()
-        let withheld = SecondarySuppression.withheld(counts: counts, families: families, policy: policy)
+        // Counts that, with a total and its published parts, would give a suppressed one back: withheld too
+        // (`ReleaseFamilies`, which solves feedback's families with every other).
         copy.withheldCounts = withheld
         copy.ratings = Dictionary(uniqueKeysWithValues: ratings.map { cell, r in
             var shown = RatingDistribution()

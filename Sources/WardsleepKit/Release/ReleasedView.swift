@@ -29,7 +29,7 @@ public enum Release {
         for (i, w) in withheld.fidelity { view.fidelity?.cells[i].withheld = w }
         if !withheld.uptake.isEmpty { view.uptake?.withheld = withheld.uptake }
         for i in view.ingest.tallies.indices { if let w = withheld.rows[view.ingest.tallies[i].export] { view.ingest.tallies[i].withheld = w } }
-        view.feedback = evidence.feedback?.released(policy)
+        view.feedback = evidence.feedback?.released(policy, withheld: withheld.feedback)
         view.its = evidence.its.map { $0.released(policy) }
         view.hypnoticModel = evidence.hypnoticModel?.released(policy)
         return ReleasedEvidence(view, style: style)

@@ -1,7 +1,9 @@
 /// The row counts a report publishes (rows read, accepted, quarantined and set aside; incidents analysed) and how they
 /// make one another, for `SecondarySuppression`: rows read are those accepted and those quarantined; rows set aside for
-/// a reason are some of those accepted; and for incidents the accepted rows are those set aside and those analysed, which
-/// are the incidents the table counts in its periods over 24 hours, ward by ward.
+/// a reason are some of those accepted; and the accepted rows are those set aside and those the report counts: for
+/// incidents the rows analysed, which are the table's incidents in its periods over 24 hours, ward by ward; for feedback
+/// the responses of every group at every stage; for doses given every ward's doses in both periods; for sleep plans
+/// the uptake chart's planned patient-nights. (Each is used only where the exact counts bear it out.)
 extension ReleaseFamilies {
     static func rowFamilies(_ evidence: Evidence) -> (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>]) {
         var counts: [Ref: Int] = [:], families: [SecondarySuppression.Family<Ref>] = []
@@ -14,6 +16,22 @@ extension ReleaseFamilies {
             for r in reasons { counts[ref(.setAside(r))] = t.setAside[r]! }
             families.append(.init(total: ref(.read), parts: [ref(.accepted), ref(.quarantined)]))
             if !reasons.isEmpty { families.append(.init(total: ref(.accepted), parts: reasons.map { ref(.setAside($0)) }, kind: .bound)) }
+            let aside = reasons.map { ref(.setAside($0)) }
+            switch t.export {
+            case .feedback:
+                let cells = FeedbackStage.allCases.flatMap { s in FeedbackGroup.allCases.map { FeedbackSummary.Cell(group: $0, stage: s) } }
+                families.append(.init(total: ref(.accepted), parts: aside + cells.map { .feedback(.responses(ward: nil, $0)) }))
+            case .hypnotics where evidence.hypnotics == .administrations:
+                let wardTotals = evidence.hypnoticLines.indices.filter { evidence.hypnoticLines[$0].ward != nil && evidence.hypnoticLines[$0].group == nil }
+                families.append(.init(total: ref(.accepted), parts: aside + wardTotals.flatMap { i in
+                    StudyPeriod.allCases.map { Ref.doses(DoseKey(line: i, period: $0)) }
+                }))
+            case .sleepPlans:
+                if let c = evidence.charts.firstIndex(where: { $0.measure == .protectedSleepUptake }) {
+                    families.append(.init(total: ref(.accepted), parts: aside + evidence.charts[c].points.indices.map { .denominator(chart: c, index: $0) }))
+                }
+            default: break
+            }
             guard t.export == .incidents, let safety = evidence.safety else { continue }
             counts[ref(.analysed)] = evidence.incidentsAnalysed
             families.append(.init(total: ref(.accepted), parts: reasons.map { ref(.setAside($0)) } + [ref(.analysed)]))

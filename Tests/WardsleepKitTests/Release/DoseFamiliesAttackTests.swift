@@ -86,6 +86,12 @@ extension DisclosureAttackTests {
                 }
             }
         }
+        // Every accepted row is one dose given in a period, unless set aside.
+        let rows = try rowAccounting(out, export: "hypnotics", shown: &shown, exact: &exact)
+        if shown[rows.accepted] != nil {
+            let wardTotals = lines.filter { $0["scope"] == "ward" && $0["group"] == "all" }
+            families.append((rows.accepted, rows.aside + ["baseline", "pilot"].flatMap { p in wardTotals.map { "\(name($0))|\(p)" } }))
+        }
         attackFamilies(shown, families, exact: exact, "doses given")
     }
 

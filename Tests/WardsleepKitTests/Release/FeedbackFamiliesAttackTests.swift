@@ -59,6 +59,11 @@ extension DisclosureAttackTests {
         }
         // A ward's row is absent when it had no response: zero.
         for k in families.flatMap({ [$0.total] + $0.parts }) where shown[k] == nil { shown[k] = "0" }
+        // Every accepted row is one response, unless set aside.
+        let rows = try rowAccounting(out, export: "feedback", shown: &shown, exact: &exact)
+        if shown[rows.accepted] != nil {
+            families.append((rows.accepted, rows.aside + groups.flatMap { g in stages.map { "responses|all|\(g)|\($0)" } }))
+        }
         attackFamilies(shown, families, exact: exact, "feedback")
     }
 

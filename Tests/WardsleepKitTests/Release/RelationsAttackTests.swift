@@ -73,6 +73,26 @@ extension DisclosureAttackTests {
         return yaml.replacingOccurrences(of: "2018-08-31", with: "2018-03-31").replacingOccurrences(of: "2019-08-31", with: "2019-03-31")
     }
 
+    /// An export's row accounting as results.json shows it (`accepted`, and each reason rows were set aside for), added to
+    /// `shown` and `exact` (from restricted/) under `rows|…`; the keys of the accepted rows and of those set aside.
+    func rowAccounting(_ out: String, export: String, shown: inout [String: String], exact: inout [String: Int]) throws
+        -> (accepted: String, aside: [String])
+    {
+        func read(_ path: String) throws -> [String: String]? {
+            guard let data = FileManager.default.contents(atPath: path + "/results.json"),
+                  let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let t = (json["data_quality"] as? [[String: Any]])?.first(where: { $0["export"] as? String == export }) else { return nil }
+            func text(_ v: Any?) -> String { (v as? NSNumber).map { "\($0.intValue)" } ?? (v as? String) ?? "" }
+            var out = ["rows|accepted": text(t["rows_accepted"])]
+            for (reason, n) in t["rows_set_aside"] as? [String: Any] ?? [:] { out["rows|\(reason)"] = text(n) }
+            return out
+        }
+        let mine = try read(out) ?? [:]
+        shown.merge(mine) { a, _ in a }
+        exact.merge((try read(out + "/restricted") ?? [:]).compactMapValues { Int($0) }) { a, _ in a }
+        return ("rows|accepted", mine.keys.filter { $0 != "rows|accepted" }.sorted())
+    }
+
     /// Writes `files` into the study folder and runs it with an exact copy (and a key); the report folder.
     func runAttackStudy(_ dir: TempFolder, _ files: [String: String]) throws -> String {
         for (name, text) in files { dir.write("study/\(name)", text) }
@@ -235,5 +255,34 @@ extension DisclosureAttackTests {
                                (total: "analysed", parts: ["all|baseline", "all|pilot"]), (total: "all|baseline", parts: ["W1|baseline", "W2|baseline"]),
                                (total: "all|pilot", parts: ["W1|pilot", "W2|pilot"])], exact: exact, "row accounting")
         try attackIncidentRelations(out)
+    }
+
+    /// Feedback's rows: 12 accepted (shown 10, so at most 12) are the responses, patients before 8 (shown 10, at least 8)
+    /// and four cells of 1 (`*`): 12 = 8 + 1 + 1 + 1 + 1 gave every one back.
+    @Test func feedbackRowsAndResponsesGiveNothingBack() throws {
+        let dir = TempFolder()
+        var rows = "id,group,stage,ward,rating,text\n", n = 0
+        for (group, stage, k) in [("Patient", "before", 8), ("Staff", "before", 1), ("Carer", "before", 1), ("Staff", "during", 1), ("Carer", "after", 1)] {
+            for _ in 0..<k { n += 1; rows += "F\(n),\(group),\(stage),W1,,The ward was fine.\n" }
+        }
+        let out = try relationStudy(dir, wards: 2, incidents: (1...2).flatMap { w in [(w, "Falls", 2018, false, 20), (w, "Falls", 2019, false, 20)] },
+                                    yaml: "  feedback: { file: feedback.csv }\n", files: ["feedback.csv": rows])
+        try attackFeedbackFamilies(out)
+        try attackJSON(out)
+    }
+
+    /// Doses given: 22 rows accepted (shown 20, at most 22) are the doses, the pilot's 18 (shown 20, at least 18) and the
+    /// baseline's four drugs of 1 (`*`): every one came back.
+    @Test func doseRowsAndDosesGiveNothingBack() throws {
+        let dir = TempFolder()
+        var rows = "datetime,ward,patient,drug,dose_mg,status\n"
+        for (drug, mg) in [("Zopiclone", "7.5"), ("Temazepam", "10"), ("Melatonin", "2"), ("Promethazine", "25")] {
+            rows += "10/02/2018 22:00,W1,P1,\(drug),\(mg),Given\n"
+        }
+        for i in 0..<18 { rows += "\(10 + i % 10)/02/2019 22:00,W1,P\(2 + i),Zopiclone,7.5,Given\n" }
+        let out = try relationStudy(dir, wards: 2, incidents: (1...2).flatMap { w in [(w, "Falls", 2018, false, 20), (w, "Falls", 2019, false, 20)] },
+                                    yaml: "  hypnotics:\n    file: hypnotics.csv\n    kind: administrations\n", files: ["hypnotics.csv": rows])
+        try attackDoseFamilies(out)
+        try attackJSON(out)
     }
 }
