@@ -46,7 +46,8 @@ public enum Disclosure {
     /// (`SecondarySuppression`: a study's or a pooled report; not row counts).
     public static func note(_ policy: DisclosurePolicy, secondary: Bool = true) -> String {
         "Counts from 1 to \(policy.suppressAtOrBelow) are shown as *"
-            + (secondary ? ", as is a count that with a total and its other parts would give one of those back," : "")
+            + (secondary ? ", as is a count withheld so that none of those, and no rounded count exactly, can be worked out from the "
+                + "others," : "")
             + " and other counts are rounded to the nearest \(policy.roundTo); figures derived from counts are recomputed from "
             + "the published counts."
     }

@@ -39,6 +39,14 @@ public struct ShownComparison: Sendable {
         return "no events in either period"
     }
 
+    /// Why the comparison is withheld, in a few words: its counts are small, or (`SecondarySuppression`) one is withheld
+    /// so that a small count elsewhere cannot be worked out from it; `nil` when it is shown.
+    public var withheldReason: String? {
+        guard ratio == nil else { return nil }
+        return cell.baselineWithheld == true || cell.pilotWithheld == true
+            ? "withheld to protect a small count" : "counts too small to publish"
+    }
+
     /// Percentage change of the rate, pilot against baseline; `nil` when the baseline rate is zero or unknown.
     public var percentChange: Double? {
         guard let b = baselineRate, let p = pilotRate, b > 0 else { return nil }

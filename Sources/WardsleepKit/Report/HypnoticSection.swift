@@ -90,7 +90,8 @@ public enum HypnoticSection {
         let what = kind == .administrations ? "Hypnotic doses given" : "Tablets and capsules issued"
         var items: [Prose] = []
         if shownTotal.suppressed {
-            items.append("\(what): counts too small to publish.")
+            items.append(total.baselineWithheld == true || total.pilotWithheld == true
+                ? "\(what): withheld so that a small count elsewhere cannot be worked out from them." : "\(what): counts too small to publish.")
         } else {
             let b = Double(shownTotal.baselineUnits.replacingOccurrences(of: ",", with: "")) ?? total.baseline.units
             let p = Double(shownTotal.pilotUnits.replacingOccurrences(of: ",", with: "")) ?? total.pilot.units

@@ -50,7 +50,10 @@ public enum KeyFindings {
         guard let cell = safety.studyCell(IncidentCounts.allCategories, window) else { return nil }
         let what = window == .allDay ? "incidents over 24 hours" : "incidents in the protected window (\(s.study.protectedWindow))"
         let c = ShownComparison(cell, style: style)
-        guard let r = c.ratio else { return finding(title, "Counts of \(what) are too small to publish a rate ratio.") }
+        guard let r = c.ratio else {
+            return finding(title, c.withheldReason == "counts too small to publish" ? "Counts of \(what) are too small to publish a rate ratio."
+                : "Counts of \(what) are withheld so that a small count elsewhere cannot be worked out from them: no rate ratio is published.")
+        }
         guard let estimate = r.estimate, let lo = r.lower, let hi = r.upper, let p = r.pExact else {
             if cell.baselineExposure == 0 || cell.pilotExposure == 0 {
                 let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy).plural
@@ -76,7 +79,10 @@ public enum KeyFindings {
         }
         let shown = ShownHypnoticLine(total, style: ShownHypnoticLine.unitStyle(kind, style))
         let exposure = ExposureWords(fromOccupancy: s.exposureFromOccupancy)
-        guard !shown.suppressed else { return finding(title, "Hypnotic use is too small to publish.") }
+        guard !shown.suppressed else {
+            return finding(title, total.baselineWithheld == true || total.pilotWithheld == true
+                ? "Hypnotic use is withheld so that a small count elsewhere cannot be worked out from it." : "Hypnotic use is too small to publish.")
+        }
         var text = ""
         if let b = shown.values["baseline_ddd_per_100_obd"] ?? nil, let p = shown.values["pilot_ddd_per_100_obd"] ?? nil {
             let bt = NumberFormat.fixed(b, 2), pt = NumberFormat.fixed(p, 2)

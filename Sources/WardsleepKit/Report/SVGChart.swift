@@ -25,7 +25,7 @@ public enum SVGChart {
             s += special.count > 6 ? "; and more." : "."
         }
         let withheld = c.points.filter(\.withheld).count
-        if withheld > 0 { s += " \(withheld) point\(withheld == 1 ? " is" : "s are") withheld: counts too small to publish." }
+        if withheld > 0 { s += " \(withheld) point\(withheld == 1 ? " is" : "s are") withheld: counts too small to publish, or withheld to protect one." }
         s += " Last point: \(last.type.rawValue)."
         return s
     }

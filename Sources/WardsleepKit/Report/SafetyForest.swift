@@ -13,7 +13,7 @@ public enum SafetyForest {
 
     /// The note shown for a ratio that is not drawn.
     static func note(_ c: ShownComparison) -> String? {
-        guard c.ratio != nil else { return "withheld: counts too small to publish" }
+        if let reason = c.withheldReason { return reason.hasPrefix("withheld") ? reason : "withheld: \(reason)" }
         return c.noEstimateReason
     }
 

@@ -21,7 +21,7 @@ public enum SegmentedChart {
             text += "; no model shown (\(SegmentedTables.reason(s)))."
         }
         let withheld = s.points.filter { $0.observed == nil }.count
-        if withheld > 0 { text += " \(withheld) month\(withheld == 1 ? " is" : "s are") withheld: counts too small to publish." }
+        if withheld > 0 { text += " \(withheld) month\(withheld == 1 ? " is" : "s are") withheld: counts too small to publish, or withheld to protect one." }
         return text
     }
 
