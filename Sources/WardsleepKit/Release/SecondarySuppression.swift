@@ -48,8 +48,30 @@ enum SecondarySuppression {
     }
 
     /// The same, each count shown under its own policy (a pooled report shows each trust's counts under the trust's).
+    /// The counts are numbered first and solved by number: a key such as `ReleaseFamilies.Ref` is slow to hash, and the
+    /// solver looks counts up many times over.
     static func withheld<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], policyOf policy: (Key) -> DisclosurePolicy,
                                         initial: Set<Key> = [], fixed: Set<Key> = []) -> Set<Key> {
+        var keys: [Key] = [], number: [Key: Int] = [:]
+        func numbered(_ k: Key) -> Int {
+            if let n = number[k] { return n }
+            number[k] = keys.count
+            keys.append(k)
+            return keys.count - 1
+        }
+        let numberedFamilies = families.map { f in Family<Int>(total: numbered(f.total), parts: f.parts.map(numbered), kind: f.kind) }
+        for k in counts.keys.sorted(by: { (number[$0] ?? Int.max) < (number[$1] ?? Int.max) }) { _ = numbered(k) }
+        var numberedCounts: [Int: Int] = [:]
+        for (k, n) in counts { numberedCounts[number[k]!] = n }
+        let policies = keys.map(policy)
+        let out = solve(counts: numberedCounts, families: numberedFamilies, policyOf: { policies[$0] },
+                        initial: Set(initial.compactMap { number[$0] }), fixed: Set(fixed.compactMap { number[$0] }))
+        return initial.union(out.map { keys[$0] })
+    }
+
+    /// The solver, over any keys (numbers, as `withheld` gives them).
+    static func solve<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], policyOf policy: (Key) -> DisclosurePolicy,
+                                     initial: Set<Key>, fixed: Set<Key>) -> Set<Key> {
         var withheld = initial, givenUp = Set<Key>()
         var familiesOf: [Key: [Int]] = [:], sameAs: [Key: [Key]] = [:]
         for (i, f) in families.enumerated() {

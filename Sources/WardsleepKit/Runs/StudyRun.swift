@@ -195,19 +195,21 @@ public enum StudyRun {
         evidence.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
         let printing = PrintSettings(date: ProseFormat.date(CalendarDay(dayNumber: Int(((options.timestamp ?? Date()).timeIntervalSince1970 / 86_400).rounded(.down)))), path: options.environment["PATH"])
+        // The releasable view, worked out once: the report and the manifest's row counts are rendered from it (a report on
+        // part of the study releases neither).
+        let published = study.reportIsRestricted ? nil : Release.view(evidence, style: .published(study.disclosure))
         if study.reportIsRestricted {
             // Reports on overlapping sums (months, dates, sets of wards or categories) can be subtracted from one another
             // to recover what disclosure control suppresses or rounds: such a report is exact, in restricted/, and says
             // so at the top.
-            try writeReport(evidence, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/", outputs: &outputs,
-                            printing: printing)
+            try writeReport(Release.view(evidence, style: .exact), formats: options.scope.formats, into: staging, under: "restricted/",
+                            outputs: &outputs, printing: printing)
             try staging.write("summary.md", restrictedNotice(study))
             outputs.append(.init(path: "summary.md", sensitivity: .releasable))
         } else {
-            try writeReport(evidence, style: .published(study.disclosure), formats: options.scope.formats, into: staging, under: "",
-                            outputs: &outputs, printing: printing)
+            try writeReport(published!, formats: options.scope.formats, into: staging, under: "", outputs: &outputs, printing: printing)
             if options.unsuppressed {
-                try writeReport(evidence, style: .exact, formats: options.scope.formats, into: staging, under: "restricted/",
+                try writeReport(Release.view(evidence, style: .exact), formats: options.scope.formats, into: staging, under: "restricted/",
                                 outputs: &outputs, printing: printing)
             }
         }
@@ -222,9 +224,9 @@ public enum StudyRun {
         }
         outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
         // Its row counts as the released view shows them (some withheld to protect a small count).
-        let shownIngest = Release.view(evidence, style: .published(study.disclosure)).ingest
         try staging.write("manifest.json", Manifest.render(study: study, studyHash: loaded.studyHash, keySource: loaded.keySource(ingest),
-                                                           ingest: shownIngest, outputs: outputs, status: status, generated: stamp,
+                                                           ingest: published?.ingest ?? ingest, outputs: outputs,
+                                                           status: status, generated: stamp,
                                                            style: .published(study.disclosure)))
         let keepLastGood = status == .dataQuality && !options.acceptQualityWarnings
         let written = keepLastGood ? qualityFailedFolder(out) : out
@@ -282,9 +284,10 @@ extension StudyRun {
         return MarkdownWriter.render(doc)
     }
 
-    static func writeReport(_ evidence: Evidence, style: CountStyle, formats: Set<OutputFormat>, into staging: OutputStaging,
+    static func writeReport(_ view: ReleasedEvidence, formats: Set<OutputFormat>, into staging: OutputStaging,
                             under prefix: String, outputs: inout [Manifest.Output], printing: PrintSettings = PrintSettings()) throws {
-        let report = ReportFiles(Release.view(evidence, style: style))
+        let style = view.style
+        let report = ReportFiles(view)
         // Charts are drawn only for the formats that show them.
         let charts = OutputFormat.drawsCharts(formats) ? report.charts() : [:]
         for file in report.files(charts: charts) where OutputFormat.writes(file.format, path: file.path, for: formats) {
@@ -297,7 +300,7 @@ extension StudyRun {
         let folder = (scratch as NSString).deletingLastPathComponent
         defer { try? FileManager.default.removeItem(atPath: (staging.location(".convert"))) }
         if formats.contains(.pdf) {
-            let html = report.html(charts: charts, runningHeader: "\(evidence.study.study) — \(printing.date)")
+            let html = report.html(charts: charts, runningHeader: "\(view.study.study) — \(printing.date)")
             try DocumentConversion.pdf(html: html, to: try staging.path(prefix + "report.pdf"), scratch: folder, path: printing.path)
             outputs.append(.init(path: prefix + "report.pdf", sensitivity: style.sensitivity))
         }

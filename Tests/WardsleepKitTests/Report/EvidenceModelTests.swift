@@ -22,9 +22,9 @@ import Testing
         let staging = try OutputStaging(destination: out)
         var outputs: [Manifest.Output] = []
         let formats: Set<OutputFormat> = [.md, .html, .json, .csv]
-        try StudyRun.writeReport(evidence, style: .published(evidence.study.disclosure), formats: formats, into: staging, under: "",
+        try StudyRun.writeReport(Release.view(evidence, style: .published(evidence.study.disclosure)), formats: formats, into: staging, under: "",
                                  outputs: &outputs)
-        try StudyRun.writeReport(evidence, style: .exact, formats: formats, into: staging, under: "restricted/", outputs: &outputs)
+        try StudyRun.writeReport(Release.view(evidence, style: .exact), formats: formats, into: staging, under: "restricted/", outputs: &outputs)
         try staging.commit()
         var files: [String: Data] = [:]
         for case let path as String in FileManager.default.enumerator(atPath: out)! {
