@@ -46,6 +46,9 @@ public struct SafetyResults: Sendable, Codable {
     public var categories: [String]
     /// Serious incidents (severe harm or death) by period.
     public var serious: [StudyPeriod: Int]
+    /// In a released copy: the periods whose serious incidents are withheld to protect a small count
+    /// (`SecondarySuppression`), shown as `*`.
+    public var seriousWithheld: Set<StudyPeriod>? = nil
     /// Incidents without a recorded time (in 24-hour counts only).
     public var withoutTime: Int
     /// Wards whose census does not cover every day of a period: (ward index, period, days covered, days in period).

@@ -31,6 +31,8 @@ enum ReleaseFamilies {
         case rows(ExportKind, ExportTally.RowCount)
         /// A count of feedback.
         case feedback(FeedbackSummary.Count)
+        /// Serious incidents in a period.
+        case serious(StudyPeriod)
     }
 
     /// What to withhold: each table's counts, and each chart's points by index.
@@ -43,6 +45,7 @@ enum ReleaseFamilies {
         var uptake: Set<ProtectedSleepUptake.Count> = []
         var rows: [ExportKind: Set<ExportTally.RowCount>] = [:]
         var feedback: Set<FeedbackSummary.Count> = []
+        var serious: Set<StudyPeriod> = []
     }
 
     /// What a releasable copy of `evidence` withholds under `policy` (`Release.view`; the aggregate a trust shares lists
@@ -66,7 +69,16 @@ enum ReleaseFamilies {
         }
         if let safety {
             for (k, n) in safety.counts { counts[.cell(k)] = n }
-            families += safety.families.map { .init(total: .cell($0.total), parts: $0.parts.map { .cell($0) }) }
+            families += safety.families.map { .init(total: .cell($0.total), parts: $0.parts.map { .cell($0) }, kind: $0.kind) }
+            // Serious incidents are some of the incidents over 24 hours, and include every death.
+            for period in StudyPeriod.allCases {
+                counts[.serious(period)] = safety.serious[period] ?? 0
+                func cell(_ category: String) -> Ref { .cell(.init(ward: nil, category: category, window: .allDay, period: period)) }
+                families.append(.init(total: cell(IncidentCounts.allCategories), parts: [.serious(period)], kind: .bound))
+                for category in safety.categories where Slug.normaliseLabel(category) == "death" {
+                    families.append(.init(total: .serious(period), parts: [cell(category)], kind: .bound))
+                }
+            }
         }
         add(chartFamilies(charts, fidelity: fidelity))
         if let doses { add(doseFamilies(lines: doses.lines, prn: doses.prn)) }
@@ -95,6 +107,7 @@ enum ReleaseFamilies {
             case .uptake(let k): out.uptake.insert(k)
             case .rows(let export, let k): out.rows[export, default: []].insert(k)
             case .feedback(let k): out.feedback.insert(k)
+            case .serious(let p): out.serious.insert(p)
             }
         }
         return out

@@ -8,7 +8,8 @@
 extension SafetyResults {
     /// The results recomputed from released counts under `policy`, the counts in `withheld` (`ReleaseFamilies`) shown
     /// as suppressed ones are.
-    public func released(_ policy: DisclosurePolicy, study: StudyDefinition, withheld: Set<CountKey> = []) -> SafetyResults {
+    public func released(_ policy: DisclosurePolicy, study: StudyDefinition, withheld: Set<CountKey> = [],
+                         seriousWithheld: Set<StudyPeriod> = []) -> SafetyResults {
         let marked = marking(withheld)
         var releasedCells: [SafetyCell] = []
         var suppressedStrata: Set<String> = []
@@ -25,6 +26,7 @@ extension SafetyResults {
         }
         var out = self
         out.cells = marked
+        if !seriousWithheld.isEmpty { out.seriousWithheld = seriousWithheld }
         out.pooled = SafetyAnalysis.pooledOverWards(releasedCells, categories: categories, study: study).map { line in
             var line = line
             if suppressedStrata.contains("\(line.category)|\(line.window.rawValue)") {
@@ -35,6 +37,18 @@ extension SafetyResults {
             return line
         }
         return out
+    }
+}
+
+extension SafetyResults {
+    /// Serious incidents in a period as a copy of the report shows them, thousands grouped (`*` when withheld).
+    public func shownSerious(_ period: StudyPeriod, style: CountStyle) -> String {
+        seriousWithheld?.contains(period) == true ? "*" : style.show(serious[period] ?? 0)
+    }
+
+    /// The same for JSON.
+    public func seriousJSON(_ period: StudyPeriod, style: CountStyle) -> JSONValue {
+        seriousWithheld?.contains(period) == true ? .string("*") : style.json(serious[period] ?? 0)
     }
 }
 

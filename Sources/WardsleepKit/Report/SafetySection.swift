@@ -127,8 +127,8 @@ public enum SafetySection {
                       + "Every ward, category and window is in \(code: "tables/incidents.csv"); pooled estimates in \(code: "tables/incidents_pooled.csv").")
         for figure in SafetyForest.figures(s, study: study, style: style) { doc.figure(alt: figure.plot.altText(), path: figure.path) }
         if windows.contains(.allDay) {  // counted over 24 hours, so not in a protected-window report
-            doc.paragraph("Serious incidents (severe harm or death), counted and never described: baseline \(style.show(s.serious[.baseline] ?? 0)), "
-                          + "pilot \(style.show(s.serious[.pilot] ?? 0)).")
+            doc.paragraph("Serious incidents (severe harm or death), counted and never described: baseline \(s.shownSerious(.baseline, style: style)), "
+                          + "pilot \(s.shownSerious(.pilot, style: style)).")
         }
         if s.withoutTime > 0 {
             doc.paragraph("\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.")

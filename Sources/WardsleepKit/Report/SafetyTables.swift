@@ -108,7 +108,7 @@ public enum SafetyTables {
             ("incidents", .array(rows)),
             ("pooled", .array(pooled)),
             ("serious_incidents", study.scope.windows.contains(.allDay)
-                ? .object(StudyPeriod.allCases.map { ($0.rawValue, style.json(s.serious[$0] ?? 0)) })
+                ? .object(StudyPeriod.allCases.map { ($0.rawValue, s.seriousJSON($0, style: style)) })
                 : .string("left out: serious incidents are counted over 24 hours, and this report covers the protected window only")),
             ("incidents_without_time", style.json(s.withoutTime)),
         ])

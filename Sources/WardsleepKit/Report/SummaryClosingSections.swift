@@ -48,8 +48,8 @@ extension SummaryDocument {
         if let safety = s.safety {
             // Serious incidents are counted over 24 hours, so a protected-window report leaves them out.
             if s.study.scope.windows.contains(.allDay) {
-                lines.append(Prose("Serious incidents (severe harm or death): \(style.show(safety.serious[.baseline] ?? 0)) in the baseline, "
-                                   + "\(style.show(safety.serious[.pilot] ?? 0)) in the pilot."))
+                lines.append(Prose("Serious incidents (severe harm or death): \(safety.shownSerious(.baseline, style: style)) in the baseline, "
+                                   + "\(safety.shownSerious(.pilot, style: style)) in the pilot."))
             }
             if let cell = safety.studyCell(IncidentCounts.allCategories, .protected) {
                 let what = s.study.scope.categories == nil ? "Incidents" : s.study.incidentsInScopeName
