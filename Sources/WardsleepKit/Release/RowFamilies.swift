@@ -15,8 +15,8 @@ extension ReleaseFamilies {
             let reasons = t.setAside.keys.sorted()
             for r in reasons { counts[ref(.setAside(r))] = t.setAside[r]! }
             families.append(.init(total: ref(.read), parts: [ref(.accepted), ref(.quarantined)]))
-            if !reasons.isEmpty { families.append(.init(total: ref(.accepted), parts: reasons.map { ref(.setAside($0)) }, kind: .bound)) }
             let aside = reasons.map { ref(.setAside($0)) }
+            if !aside.isEmpty { families.append(.init(total: ref(.accepted), parts: aside, kind: .bound)) }
             switch t.export {
             case .feedback:
                 let cells = FeedbackStage.allCases.flatMap { s in FeedbackGroup.allCases.map { FeedbackSummary.Cell(group: $0, stage: s) } }
@@ -30,18 +30,19 @@ extension ReleaseFamilies {
                 if let c = evidence.charts.firstIndex(where: { $0.measure == .protectedSleepUptake }) {
                     families.append(.init(total: ref(.accepted), parts: aside + evidence.charts[c].points.indices.map { .denominator(chart: c, index: $0) }))
                 }
+            case .incidents:
+                guard let safety = evidence.safety else { break }
+                counts[ref(.analysed)] = evidence.incidentsAnalysed
+                families.append(.init(total: ref(.accepted), parts: aside + [ref(.analysed)]))
+                // Ward by ward, and (when it adds up every ward) the study's row: interval reasoning sees more through the
+                // fewer, larger counts.
+                let wards = Set(safety.cells.compactMap(\.ward)).sorted()
+                for scope in [[nil]] + [wards.map(Optional.some)] {
+                    families.append(.init(total: ref(.analysed), parts: scope.flatMap { w in
+                        StudyPeriod.allCases.map { Ref.cell(SafetyResults.CountKey(ward: w, category: IncidentCounts.allCategories, window: .allDay, period: $0)) }
+                    }))
+                }
             default: break
-            }
-            guard t.export == .incidents, let safety = evidence.safety else { continue }
-            counts[ref(.analysed)] = evidence.incidentsAnalysed
-            families.append(.init(total: ref(.accepted), parts: reasons.map { ref(.setAside($0)) } + [ref(.analysed)]))
-            // Ward by ward, and (when it adds up every ward) the study's row: interval reasoning sees more through the
-            // fewer, larger counts.
-            let wards = Set(safety.cells.compactMap(\.ward)).sorted()
-            for scope in [[nil]] + [wards.map(Optional.some)] {
-                families.append(.init(total: ref(.analysed), parts: scope.flatMap { w in
-                    StudyPeriod.allCases.map { Ref.cell(SafetyResults.CountKey(ward: w, category: IncidentCounts.allCategories, window: .allDay, period: $0)) }
-                }))
             }
         }
         return (counts, families)

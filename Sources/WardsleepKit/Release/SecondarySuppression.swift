@@ -106,9 +106,8 @@ enum SecondarySuppression {
                 return mine.flatMap(\.parts).sorted(by: { (counts[$0] ?? 0) < (counts[$1] ?? 0) }) + mine.map(\.total)
             }
             let near = around([key]), far = around(near)
-            var candidates: [Key] = []
-            for k in near.filter({ $0 != key }) + far.filter({ $0 != key })
-                where !fixed.contains(k) && isPublished(k, counts, withheld, policy) && !candidates.contains(k) {
+            var candidates: [Key] = [], seen: Set<Key> = [key]
+            for k in near + far where !fixed.contains(k) && isPublished(k, counts, withheld, policy) && seen.insert(k).inserted {
                 candidates.append(k)
             }
             // The smallest first, wherever it is (a ward's month before the ward's total in the table).
