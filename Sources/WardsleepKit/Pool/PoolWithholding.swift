@@ -23,6 +23,7 @@ enum PoolWithholding {
         for (t, trust) in trusts.enumerated() {
             let a = trust.aggregate
             let compared = a.wards.indices.filter { a.wards[$0].baselineExposure > 0 && a.wards[$0].pilotExposure > 0 }
+            let isCompared = Set(compared)
             for window in a.windows {
                 for period in StudyPeriod.allCases {
                     for category in a.categories {
@@ -37,7 +38,7 @@ enum PoolWithholding {
                             fixed.insert(key)
                             if c?.withheld.contains(period) == true { initial.insert(key) }
                             sum += n
-                            if compared.contains(w) { ownSum += n }
+                            if isCompared.contains(w) { ownSum += n }
                         }
                         counts[total] = sum
                         counts[own] = ownSum

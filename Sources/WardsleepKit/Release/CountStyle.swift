@@ -28,6 +28,19 @@ public struct CountStyle: Sendable {
         return p.value.map { .int($0) } ?? .string(p.text)
     }
 
+    /// A count as published, or `*` when `withheld` to protect a small one (`SecondarySuppression`): every count the
+    /// release step may withhold is shown through this.
+    public func publish(_ n: Int, withheld: Bool) -> (text: String, value: Int?) { withheld ? ("*", nil) : publish(n) }
+
+    /// The text, thousands grouped, of a count that may be withheld.
+    public func show(_ n: Int, withheld: Bool) -> String {
+        let p = publish(n, withheld: withheld)
+        return p.value.map(NumberFormat.grouped) ?? p.text
+    }
+
+    /// The JSON of a count that may be withheld.
+    public func json(_ n: Int, withheld: Bool) -> JSONValue { withheld ? .string("*") : json(n) }
+
     /// The sensitivity of outputs written in this style.
     public var sensitivity: Sensitivity { policy == nil ? .restricted : .releasable }
 }

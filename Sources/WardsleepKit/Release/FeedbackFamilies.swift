@@ -33,19 +33,17 @@ extension FeedbackSummary {
 
     /// A count as a copy of the report shows it: `*` when withheld, else published in `style`.
     public func shown(_ c: Count, style: CountStyle) -> (text: String, value: Int?) {
-        if withheldCounts?.contains(c) == true { return ("*", nil) }
-        return style.publish(count(c))
+        style.publish(count(c), withheld: withheldCounts?.contains(c) == true)
     }
 
     /// A count's text as a copy of the report shows it, thousands grouped.
     public func show(_ c: Count, style: CountStyle) -> String {
-        let s = shown(c, style: style)
-        return s.value.map(NumberFormat.grouped) ?? s.text
+        style.show(count(c), withheld: withheldCounts?.contains(c) == true)
     }
 
     /// A count as results.json shows it.
     public func json(_ c: Count, style: CountStyle) -> JSONValue {
-        withheldCounts?.contains(c) == true ? .string("*") : style.json(count(c))
+        style.json(count(c), withheld: withheldCounts?.contains(c) == true)
     }
 
     /// Every count the report publishes, and the families among them.

@@ -23,7 +23,7 @@ extension FidelityCell {
 
     /// The count as a copy of the report shows it: `*` when withheld (`SecondarySuppression`), else published in `style`.
     public func shown(_ c: Count, style: CountStyle) -> (text: String, value: Int?) {
-        withheld?.contains(c) == true ? ("*", nil) : style.publish(value(c))
+        style.publish(value(c), withheld: withheld?.contains(c) == true)
     }
 }
 

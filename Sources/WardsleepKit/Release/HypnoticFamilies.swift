@@ -29,8 +29,11 @@ extension ReleaseFamilies {
         func what(_ l: HypnoticLine) -> What { What(group: l.group, drug: l.drug?.name, product: l.product) }
         var byWhat: [What: [Int]] = [:]
         for (i, l) in lines.enumerated() where l.ward != nil { byWhat[what(l), default: []].append(i) }
+        struct DrugOfWard: Hashable { var ward: Int?, drug: String? }
         var groupsOf: [Int?: [Int]] = [:], drugsOf: [Int?: [Int]] = [:]  // by ward: its group lines, its drug lines
-        for (i, l) in lines.enumerated() where l.product == nil {
+        var productsOf: [DrugOfWard: [Int]] = [:]  // by ward and drug: its product lines
+        for (i, l) in lines.enumerated() {
+            if l.product != nil { productsOf[DrugOfWard(ward: l.ward, drug: l.drug?.name), default: []].append(i); continue }
             if l.group != nil && l.drug == nil { groupsOf[l.ward, default: []].append(i) }
             if l.drug != nil { drugsOf[l.ward, default: []].append(i) }
         }
@@ -43,8 +46,7 @@ extension ReleaseFamilies {
             } else if l.drug == nil {
                 lineFamilies.append((i, (drugsOf[l.ward] ?? []).filter { lines[$0].group == l.group }))
             } else if l.product == nil {
-                lineFamilies.append((i, lines.indices.filter { j in
-                    lines[j].ward == l.ward && lines[j].product != nil && lines[j].drug?.name == l.drug?.name }))
+                lineFamilies.append((i, productsOf[DrugOfWard(ward: l.ward, drug: l.drug?.name)] ?? []))
             }
         }
         var families: [SecondarySuppression.Family<Ref>] = []
@@ -90,8 +92,9 @@ extension HypnoticLine {
     /// withholds its doses, so that its milligrams are left out there too.
     static func marking(_ lines: [HypnoticLine], withheld: Set<ReleaseFamilies.DoseKey>) -> [HypnoticLine] {
         guard !withheld.isEmpty else { return lines }
-        var drugWithheld = Set<String>()  // "ward|drug|period" of the drug lines withheld
-        func key(_ ward: Int?, _ drug: String?, _ period: StudyPeriod) -> String { "\(ward.map(String.init) ?? "all")|\(drug ?? "")|\(period)" }
+        struct DrugInPeriod: Hashable { var ward: Int?, drug: String?, period: StudyPeriod }
+        var drugWithheld = Set<DrugInPeriod>()  // the drug lines withheld
+        func key(_ ward: Int?, _ drug: String?, _ period: StudyPeriod) -> DrugInPeriod { DrugInPeriod(ward: ward, drug: drug, period: period) }
         for k in withheld where lines[k.line].drug != nil && lines[k.line].product == nil {
             drugWithheld.insert(key(lines[k.line].ward, lines[k.line].drug?.name, k.period))
         }

@@ -1,16 +1,9 @@
-/// The published counts that add up to other published counts, across the incidents table, the control charts, the
-/// fidelity table and the tables of doses given, and what `SecondarySuppression` withholds among them: solved together,
-/// since a count withheld in one family (a ward's baseline total) widens what every family it is in (the ward's months)
-/// can tell. (The families of doses given are in `HypnoticFamilies.swift`, the fidelity table's in
-/// `FidelityFamilies.swift`; feedback has no count in common with these and is solved on its own, `FeedbackFamilies.swift`.)
-///
-/// Families: the incidents table's (each category's study row and its compared wards; each scope's `all` and its
-/// categories); each chart's months in a period against the table's count they add up to (an incident u-chart's against
-/// its ward's or the study's incidents in its window; a fidelity p-chart's numerators and denominators against its ward's
-/// protected nights without a routine check and protected nights; the uptake chart's against the study's protected
-/// nights); and each month of a study's chart against the same month of the ward charts of its measure. A family is used
-/// only when its parts add up to its total exactly (a chart that counts what the table leaves out, or the reverse, is no
-/// family).
+/// Every published count of a study's report that relates to others, and what `SecondarySuppression` withholds among
+/// them: solved together, since a count withheld in one family (a ward's baseline total) widens what every family it is
+/// in (the ward's months, the row accounting) can tell. Each table's families are written beside it: the incidents
+/// table's in `ReleasedSafety.swift`, the charts' here, doses given in `HypnoticFamilies.swift`, fidelity, feedback and
+/// uptake in their `*Families.swift`, row counts in `RowFamilies.swift`. A family is used only when the exact counts bear
+/// it out (a chart that counts what the table leaves out, or the reverse, is no family).
 enum ReleaseFamilies {
     /// A count of a table, or a month of a chart (its index in `Evidence.charts`, and the point's).
     enum Ref: Hashable {
@@ -51,25 +44,19 @@ enum ReleaseFamilies {
     /// What a releasable copy of `evidence` withholds under `policy` (`Release.view`; the aggregate a trust shares lists
     /// the same).
     static func withheld(for evidence: Evidence, policy: DisclosurePolicy) -> Withheld {
-        withheld(safety: evidence.safety, charts: evidence.charts,
-                 doses: evidence.hypnotics == .administrations ? (evidence.hypnoticLines, evidence.prn) : nil,
-                 fidelity: evidence.fidelity, uptake: evidence.uptake, feedback: evidence.feedback, rows: rowFamilies(evidence), policy: policy)
-    }
-
-    /// What to withhold across the evidence's families; `doses` are the hypnotic lines and PRN rows of an administrations
-    /// export (none for pharmacy issues).
-    static func withheld(safety: SafetyResults?, charts: [ControlChart], doses: (lines: [HypnoticLine], prn: [PRNComparison]?)?,
-                         fidelity: FidelityResults?, uptake: ProtectedSleepUptake? = nil, feedback: FeedbackSummary? = nil,
-                         rows: (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>])? = nil, policy: DisclosurePolicy) -> Withheld {
         var counts: [Ref: Int] = [:]
         var families: [SecondarySuppression.Family<Ref>] = []
         func add(_ more: (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>])) {
             counts.merge(more.counts) { a, _ in a }
             families += more.families
         }
-        if let safety {
-            for (k, n) in safety.counts { counts[.cell(k)] = n }
-            families += safety.families.map { .init(total: .cell($0.total), parts: $0.parts.map { .cell($0) }, kind: $0.kind) }
+        /// A table's own counts and families, under `ref`.
+        func add<K>(_ more: (counts: [K: Int], families: [SecondarySuppression.Family<K>]), as ref: (K) -> Ref) {
+            for (k, n) in more.counts { counts[ref(k)] = n }
+            families += more.families.map { .init(total: ref($0.total), parts: $0.parts.map(ref), kind: $0.kind) }
+        }
+        if let safety = evidence.safety {
+            add((safety.counts, safety.families), as: Ref.cell)
             // Serious incidents are some of the incidents over 24 hours, and include every death.
             for period in StudyPeriod.allCases {
                 counts[.serious(period)] = safety.serious[period] ?? 0
@@ -80,21 +67,12 @@ enum ReleaseFamilies {
                 }
             }
         }
-        add(chartFamilies(charts, fidelity: fidelity))
-        if let doses { add(doseFamilies(lines: doses.lines, prn: doses.prn)) }
-        if let fidelity { add(fidelityFamilies(fidelity)) }
-        if let feedback {
-            let f = feedback.families()
-            for (k, n) in f.counts { counts[.feedback(k)] = n }
-            families += f.families.map { .init(total: .feedback($0.total), parts: $0.parts.map { .feedback($0) }, kind: $0.kind) }
-        }
-        if let rows { add(rows) }
-        if let uptake {
-            let u = uptake.families()
-            for (k, n) in u.counts { counts[.uptake(k)] = n }
-            families += u.families.map { .init(total: .uptake($0.total), parts: $0.parts.map { .uptake($0) }, kind: $0.kind) }
-        }
-        // Only what adds up exactly is a family: a relation that does not hold is none an attacker could use either.
+        add(chartFamilies(evidence.charts, fidelity: evidence.fidelity))
+        if evidence.hypnotics == .administrations { add(doseFamilies(lines: evidence.hypnoticLines, prn: evidence.prn)) }
+        if let fidelity = evidence.fidelity { add(fidelityFamilies(fidelity)) }
+        if let feedback = evidence.feedback { add(feedback.families(), as: Ref.feedback) }
+        add(rowFamilies(evidence))
+        if let uptake = evidence.uptake { add(uptake.families(), as: Ref.uptake) }
         families = families.filter { $0.holds(counts) }
         var out = Withheld()
         for ref in SecondarySuppression.withheld(counts: counts, families: families, policy: policy) {

@@ -96,11 +96,10 @@ struct PRNShown {
     var fisherP: Double?
 
     init(_ r: PRNComparison, style: CountStyle) {
-        func count(_ n: Int, _ key: PRNComparison.PRNCount? = nil) -> (Cell, Int?) {
-            // A count withheld to protect a small one (`SecondarySuppression`) is shown as a suppressed one is.
-            if let key, r.withheld?.contains(key) == true { return (Cell(text: "*", json: .string("*")), nil) }
-            let p = style.publish(n)
-            return (Cell(text: p.text, json: style.json(n)), p.value)
+        func count(_ n: Int, _ key: PRNComparison.PRNCount) -> (Cell, Int?) {
+            let withheld = r.withheld?.contains(key) == true
+            let p = style.publish(n, withheld: withheld)
+            return (Cell(text: p.text, json: style.json(n, withheld: withheld)), p.value)
         }
         func number(_ d: Double?) -> Cell { Cell(text: NumberFormat.machine(d), json: JSONValue.number(d)) }
         func per100(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 100 : nil } }

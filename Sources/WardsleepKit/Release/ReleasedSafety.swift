@@ -43,12 +43,12 @@ extension SafetyResults {
 extension SafetyResults {
     /// Serious incidents in a period as a copy of the report shows them, thousands grouped (`*` when withheld).
     public func shownSerious(_ period: StudyPeriod, style: CountStyle) -> String {
-        seriousWithheld?.contains(period) == true ? "*" : style.show(serious[period] ?? 0)
+        style.show(serious[period] ?? 0, withheld: seriousWithheld?.contains(period) == true)
     }
 
     /// The same for JSON.
     public func seriousJSON(_ period: StudyPeriod, style: CountStyle) -> JSONValue {
-        seriousWithheld?.contains(period) == true ? .string("*") : style.json(serious[period] ?? 0)
+        style.json(serious[period] ?? 0, withheld: seriousWithheld?.contains(period) == true)
     }
 }
 

@@ -21,7 +21,7 @@ public struct ReleasedTally: Sendable {
         tally = t
         // A row count withheld to protect a small one (`SecondarySuppression`) is shown as a suppressed one is.
         func shown(_ n: Int, _ c: ExportTally.RowCount) -> (text: String, value: Int?) {
-            t.withheld?.contains(c) == true ? ("*", nil) : style.publish(n)
+            style.publish(n, withheld: t.withheld?.contains(c) == true)
         }
         let read = shown(t.rowsRead, .read), ok = shown(t.accepted, .accepted), bad = shown(t.quarantined, .quarantined)
         func text(_ p: (text: String, value: Int?)) -> String { p.value.map(NumberFormat.grouped) ?? p.text }

@@ -1,14 +1,15 @@
-/// Secondary suppression: counts withheld beyond the small ones, so that no suppressed count can be worked out from a
-/// published total and its published parts.
+/// Secondary suppression: counts withheld beyond the small ones, so that no suppressed count, and no rounded count
+/// exactly, can be worked out from the published counts and how they relate.
 ///
 /// A total rounded to 5 stands for any of five counts, a rounded part for five, a suppressed one for 1 to 7. When the
 /// total's largest possible value is the sum of its parts' smallest (a study total of 10, one ward of 10 and four wards
 /// at `*`: 12 = 8 + 1 + 1 + 1 + 1), every part is pinned: each `*` was exactly 1. Every count's possible values are
-/// worked out as an attacker would, from all the families of a total and the parts it adds up at once (a withheld count
-/// that one family narrows to 6–14 narrows the others it is in); while a hidden count is pinned to a single value, the
-/// smallest published part of a family it is in (else a total) is withheld too, shown as `*`, and everything worked out
-/// again. A withheld count stands for any count from 1 up, so withholding only widens what can be inferred; each round
-/// withholds one more count or finds none left to withhold: the loop ends. Zeros are never withheld (they are no one).
+/// worked out as an attacker would, from every family (a sum, a union or a bound: `Relation`) at once, each narrowing
+/// the others (a withheld count that one family narrows to 6–14 narrows the others it is in). While a count is pinned to
+/// a single value, the first published count near it (in a family it is in, or one further out, smallest first) whose
+/// withholding leaves it more than one value is withheld too, shown as `*`, and everything worked out again. A withheld
+/// count stands for any count from 1 up, so withholding only widens what can be inferred; each round withholds one more
+/// count or finds none left to withhold: the loop ends. Zeros are never withheld (they are no one).
 enum SecondarySuppression {
     /// How a family's parts make its total.
     enum Relation {
@@ -60,9 +61,8 @@ enum SecondarySuppression {
             return keys.count - 1
         }
         let numberedFamilies = families.map { f in Family<Int>(total: numbered(f.total), parts: f.parts.map(numbered), kind: f.kind) }
-        for k in counts.keys.sorted(by: { (number[$0] ?? Int.max) < (number[$1] ?? Int.max) }) { _ = numbered(k) }
-        var numberedCounts: [Int: Int] = [:]
-        for (k, n) in counts { numberedCounts[number[k]!] = n }
+        var numberedCounts: [Int: Int] = [:]  // a count in no family plays no part
+        for (k, n) in counts { if let i = number[k] { numberedCounts[i] = n } }
         let policies = keys.map(policy)
         let out = solve(counts: numberedCounts, families: numberedFamilies, policyOf: { policies[$0] },
                         initial: Set(initial.compactMap { number[$0] }), fixed: Set(fixed.compactMap { number[$0] }))
@@ -93,8 +93,8 @@ enum SecondarySuppression {
         }
         while true {
             let known = inferred(counts: counts, families: families, withheld: withheld, policyOf: policy)
-            // A hidden count the families leave a single value for (zeros are shown, and are no one); the first in the
-            // families' order, so that every run withholds the same counts.
+            // A protected count (`*` or rounded) the families leave a single value for; the first in the families'
+            // order, so that every run withholds the same counts.
             let pinned = families.lazy.flatMap { [$0.total] + $0.parts }.first { !givenUp.contains($0) && isPinned($0, known, withheld) }
             guard let key = pinned else { return withheld }
             // The published counts of the families it is in and of theirs one family further out (a pin can come through
@@ -122,11 +122,6 @@ enum SecondarySuppression {
         }
     }
 
-    /// Whether a count is shown as `*` (suppressed, or withheld).
-    static func isHidden<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: (Key) -> DisclosurePolicy) -> Bool {
-        bounds(key, counts, withheld, policy).hidden
-    }
-
     /// Whether the count's exact value is not to be known: a count other than zero shown as `*`, or rounded (shown as
     /// standing for more than one count). A count the policy shows exactly (`round_to: 1`) is known anyway.
     static func isProtected<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: (Key) -> DisclosurePolicy) -> Bool {
@@ -147,7 +142,7 @@ enum SecondarySuppression {
     static func inferred<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], withheld: Set<Key>,
                                         policyOf policy: (Key) -> DisclosurePolicy) -> [Key: (lo: Int, hi: Int)] {
         var known: [Key: (lo: Int, hi: Int)] = [:]
-        for f in families { for k in [f.total] + f.parts where known[k] == nil { let b = bounds(k, counts, withheld, policy); known[k] = (b.lo, b.hi) } }
+        for f in families { for k in [f.total] + f.parts where known[k] == nil { known[k] = bounds(k, counts, withheld, policy) } }
         func plus(_ a: Int, _ b: Int) -> Int { min(unbounded, a + b) }  // both at most `unbounded`: no overflow
         var changed = true, rounds = 0
         while changed && rounds < 10_000 {
@@ -195,17 +190,16 @@ enum SecondarySuppression {
     /// The counts a shown count could stand for: a zero is zero; `*` is 1 to the threshold, or (withheld) 1 and up; a
     /// rounded count the counts above the threshold that round to it.
     static func bounds<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>,
-                                      _ policy: (Key) -> DisclosurePolicy) -> (lo: Int, hi: Int, hidden: Bool) {
-        if withheld.contains(key) { return (1, unbounded, true) }
-        let shown = Disclosure.publish(counts[key] ?? 0, policy: policy(key))
-        let range = Disclosure.range(of: shown, policy: policy(key))
-        return (range.lowerBound, range.upperBound, shown == .suppressed)
+                                      _ policy: (Key) -> DisclosurePolicy) -> (lo: Int, hi: Int) {
+        if withheld.contains(key) { return (1, unbounded) }
+        let range = Disclosure.range(of: Disclosure.publish(counts[key] ?? 0, policy: policy(key)), policy: policy(key))
+        return (range.lowerBound, range.upperBound)
     }
 
     /// No upper bound (a withheld count), kept small enough that sums of a few cannot overflow.
     static let unbounded = Int.max / 4
 
-    /// Whether some hidden count of the family (a part, or the total) can be only one value, given the others' bounds.
+    /// Whether some protected count of the family (a part, or the total) can be only one value, given the others' bounds.
     static func pinned<Key: Hashable>(_ family: Family<Key>, counts: [Key: Int], withheld: Set<Key>, policy p: DisclosurePolicy) -> Bool {
         let policy: (Key) -> DisclosurePolicy = { _ in p }
         let known = inferred(counts: counts, families: [family], withheld: withheld, policyOf: policy)

@@ -57,8 +57,8 @@ public struct ShownComparison: Sendable {
     public init(_ cell: SafetyCell, style: CountStyle, confidence: Double = 0.95) {
         self.cell = cell
         // A count withheld to protect a small one (`SecondarySuppression`) is shown as a suppressed one is.
-        let b = cell.baselineWithheld == true ? (text: "*", value: nil) : style.publish(cell.baselineEvents)
-        let p = cell.pilotWithheld == true ? (text: "*", value: nil) : style.publish(cell.pilotEvents)
+        let b = style.publish(cell.baselineEvents, withheld: cell.baselineWithheld == true)
+        let p = style.publish(cell.pilotEvents, withheld: cell.pilotWithheld == true)
         baselineEvents = b.text
         pilotEvents = p.text
         func rate(_ n: Int?, _ t: Double) -> Double? { n.flatMap { t > 0 ? Double($0) / t * 1000 : nil } }

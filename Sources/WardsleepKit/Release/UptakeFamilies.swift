@@ -36,7 +36,7 @@ extension ProtectedSleepUptake {
 
     /// A count as a copy of the report shows it: `*` when withheld (`SecondarySuppression`), else published in `style`.
     public func shown(_ c: Count, style: CountStyle) -> (text: String, value: Int?) {
-        withheld?.contains(c) == true ? ("*", nil) : style.publish(count(c))
+        style.publish(count(c), withheld: withheld?.contains(c) == true)
     }
 
     /// The counts and their families.
