@@ -102,4 +102,24 @@ import Testing
         let html = String(decoding: files2["report.html"]!, as: UTF8.self)
         #expect(html.contains("<h2 id=\"key-findings\">Key findings</h2>") && !html.contains("\\*"))
     }
+
+    /// Serious incidents withheld to protect a small count are `*` wherever they are shown: the safety section, the
+    /// unintended-consequences section and results.json.
+    @Test func withheldSeriousIncidentsAreShownAsWithheldEverywhere() throws {
+        var evidence = try sampleEvidence()
+        let exactBaseline = try #require(evidence.safety?.serious[.baseline])
+        #expect(exactBaseline > 0)
+        evidence.safety?.seriousWithheld = [.baseline]
+        let shown = try #require(evidence.safety)
+        #expect(shown.shownSerious(.baseline, style: .published(evidence.study.disclosure)) == "*")
+        #expect(shown.seriousJSON(.baseline, style: .published(evidence.study.disclosure)) == .string("*"))
+        #expect(shown.shownSerious(.pilot, style: .published(evidence.study.disclosure)) != "*")
+        let dir = TempFolder()
+        let files = try render(evidence, in: dir, "report")
+        let summary = String(decoding: try #require(files["summary.md"]), as: UTF8.self)
+        #expect(summary.contains("counted and never described: baseline \\*, pilot"), "the safety section")
+        #expect(summary.contains("Serious incidents (severe harm or death): \\* in the baseline"), "unintended consequences")
+        let json = String(decoding: try #require(files["results.json"]), as: UTF8.self)
+        #expect(json.contains("\"serious_incidents\": {\n      \"baseline\": \"*\","), "results.json")
+    }
 }
