@@ -51,6 +51,8 @@ public struct SafetyResults: Sendable, Codable {
     public var seriousWithheld: Set<StudyPeriod>? = nil
     /// Incidents without a recorded time (in 24-hour counts only).
     public var withoutTime: Int
+    /// In a released copy: whether `withoutTime` is withheld (`SecondarySuppression`), shown as `*`.
+    public var withoutTimeWithheld: Bool? = nil
     /// Wards whose census does not cover every day of a period: (ward index, period, days covered, days in period).
     public var incompleteCensus: [CensusGap]
     /// Incidents on ward-days without a census, left out of counts and rates (`CensusCoverage`), by period, over the

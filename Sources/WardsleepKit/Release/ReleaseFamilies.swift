@@ -26,6 +26,8 @@ enum ReleaseFamilies {
         case feedback(FeedbackSummary.Count)
         /// Serious incidents in a period.
         case serious(StudyPeriod)
+        /// Incidents with no recorded time, in both periods.
+        case withoutTime
     }
 
     /// What to withhold: each table's counts, and each chart's points by index.
@@ -39,6 +41,7 @@ enum ReleaseFamilies {
         var rows: [ExportKind: Set<ExportTally.RowCount>] = [:]
         var feedback: Set<FeedbackSummary.Count> = []
         var serious: Set<StudyPeriod> = []
+        var withoutTime = false
     }
 
     /// What a releasable copy of `evidence` withholds under `policy` (`Release.view`; the aggregate a trust shares lists
@@ -53,7 +56,7 @@ enum ReleaseFamilies {
         /// A table's own counts and families, under `ref`.
         func add<K>(_ more: (counts: [K: Int], families: [SecondarySuppression.Family<K>]), as ref: (K) -> Ref) {
             for (k, n) in more.counts { counts[ref(k)] = n }
-            families += more.families.map { .init(total: ref($0.total), parts: $0.parts.map(ref), kind: $0.kind) }
+            families += more.families.map { .init(total: ref($0.total), parts: $0.parts.map(ref), kind: $0.kind, moreTotals: $0.moreTotals.map(ref)) }
         }
         if let safety = evidence.safety {
             add((safety.counts, safety.families), as: Ref.cell)
@@ -65,6 +68,19 @@ enum ReleaseFamilies {
                 for category in safety.categories where Slug.normaliseLabel(category) == "death" {
                     families.append(.init(total: .serious(period), parts: [cell(category)], kind: .bound))
                 }
+            }
+            // Incidents with no recorded time are outside the protected window: with those inside it, on every ward in
+            // both periods, they are at most the incidents over 24 hours.
+            counts[.withoutTime] = safety.withoutTime
+            let wardCells = safety.cells.filter { $0.ward != nil && $0.category == IncidentCounts.allCategories }
+            func wardRefs(_ window: TimeWindow) -> [Ref] {
+                wardCells.filter { $0.window == window }.flatMap { c in
+                    StudyPeriod.allCases.map { Ref.cell(.init(ward: c.ward, category: c.category, window: window, period: $0)) }
+                }
+            }
+            let allDay = wardRefs(.allDay)
+            if let first = allDay.first {
+                families.append(.init(total: first, parts: [.withoutTime] + wardRefs(.protected), kind: .atMost, moreTotals: Array(allDay.dropFirst())))
             }
         }
         add(chartFamilies(evidence.charts, fidelity: evidence.fidelity))
@@ -86,6 +102,7 @@ enum ReleaseFamilies {
             case .rows(let export, let k): out.rows[export, default: []].insert(k)
             case .feedback(let k): out.feedback.insert(k)
             case .serious(let p): out.serious.insert(p)
+            case .withoutTime: out.withoutTime = true
             }
         }
         return out

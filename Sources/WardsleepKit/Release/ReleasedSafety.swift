@@ -9,7 +9,7 @@ extension SafetyResults {
     /// The results recomputed from released counts under `policy`, the counts in `withheld` (`ReleaseFamilies`) shown
     /// as suppressed ones are.
     public func released(_ policy: DisclosurePolicy, study: StudyDefinition, withheld: Set<CountKey> = [],
-                         seriousWithheld: Set<StudyPeriod> = []) -> SafetyResults {
+                         seriousWithheld: Set<StudyPeriod> = [], withoutTimeWithheld: Bool = false) -> SafetyResults {
         let marked = marking(withheld)
         var releasedCells: [SafetyCell] = []
         var suppressedStrata: Set<String> = []
@@ -27,6 +27,7 @@ extension SafetyResults {
         var out = self
         out.cells = marked
         if !seriousWithheld.isEmpty { out.seriousWithheld = seriousWithheld }
+        if withoutTimeWithheld { out.withoutTimeWithheld = true }
         out.pooled = SafetyAnalysis.pooledOverWards(releasedCells, categories: categories, study: study).map { line in
             var line = line
             if suppressedStrata.contains("\(line.category)|\(line.window.rawValue)") {
@@ -50,6 +51,12 @@ extension SafetyResults {
     public func seriousJSON(_ period: StudyPeriod, style: CountStyle) -> JSONValue {
         style.json(serious[period] ?? 0, withheld: seriousWithheld?.contains(period) == true)
     }
+
+    /// Incidents with no recorded time as a copy of the report shows them (`*` when withheld).
+    public func shownWithoutTime(style: CountStyle) -> String { style.show(withoutTime, withheld: withoutTimeWithheld == true) }
+
+    /// The same for JSON.
+    public func withoutTimeJSON(style: CountStyle) -> JSONValue { style.json(withoutTime, withheld: withoutTimeWithheld == true) }
 }
 
 extension SafetyResults {

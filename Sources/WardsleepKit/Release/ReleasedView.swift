@@ -19,7 +19,8 @@ public enum Release {
             .map { $0.element.released(policy, withheld: withheld.points[$0.offset] ?? []) }
         view.charts = released.filter(\.hasPublishedBaseline)
         view.chartsWithoutBaseline = released.filter { !$0.hasPublishedBaseline }.map(\.title)
-        view.safety = evidence.safety?.released(policy, study: evidence.study, withheld: withheld.cells, seriousWithheld: withheld.serious)
+        view.safety = evidence.safety?.released(policy, study: evidence.study, withheld: withheld.cells, seriousWithheld: withheld.serious,
+                                                  withoutTimeWithheld: withheld.withoutTime)
         view.hypnoticLines = HypnoticLine.marking(evidence.hypnoticLines, withheld: withheld.doses)
         view.prn = evidence.prn?.enumerated().map { r, row in
             var row = row

@@ -20,6 +20,9 @@ enum SecondarySuppression {
         case union
         /// The total is at least each part (incidents in the protected window and over 24 hours).
         case bound
+        /// The parts add up to at most the totals (`total` and `moreTotals`) together: incidents with no recorded time
+        /// and those in the protected window, on every ward in both periods, are at most all incidents over 24 hours.
+        case atMost
     }
 
     /// A total and its parts.
@@ -28,6 +31,13 @@ enum SecondarySuppression {
         var parts: [Key]
         /// How the parts make the total.
         var kind: Relation = .sum
+        /// Further totals, added to `total` (`.atMost` only).
+        var moreTotals: [Key] = []
+
+        /// The family's totals.
+        var totals: [Key] { [total] + moreTotals }
+        /// Every count in the family.
+        var members: [Key] { [total] + moreTotals + parts }
 
         /// Whether exact counts bear the relation out (one that does not hold is none an attacker could use either).
         func holds(_ counts: [Key: Int]) -> Bool {
@@ -36,6 +46,7 @@ enum SecondarySuppression {
             case .sum: return !parts.isEmpty && values.reduce(0, +) == total
             case .union: return !parts.isEmpty && values.allSatisfy { $0 <= total } && total <= values.reduce(0, +)
             case .bound: return !parts.isEmpty && values.allSatisfy { $0 <= total }
+            case .atMost: return !parts.isEmpty && values.reduce(0, +) <= totals.reduce(0) { $0 + (counts[$1] ?? 0) }
             }
         }
     }
@@ -60,7 +71,9 @@ enum SecondarySuppression {
             keys.append(k)
             return keys.count - 1
         }
-        let numberedFamilies = families.map { f in Family<Int>(total: numbered(f.total), parts: f.parts.map(numbered), kind: f.kind) }
+        let numberedFamilies = families.map { f in
+            Family<Int>(total: numbered(f.total), parts: f.parts.map(numbered), kind: f.kind, moreTotals: f.moreTotals.map(numbered))
+        }
         var numberedCounts: [Int: Int] = [:]  // a count in no family plays no part
         for (k, n) in counts { if let i = number[k] { numberedCounts[i] = n } }
         let policies = keys.map(policy)
@@ -75,9 +88,9 @@ enum SecondarySuppression {
         var withheld = initial, givenUp = Set<Key>()
         var familiesOf: [Key: [Int]] = [:], sameAs: [Key: [Key]] = [:]
         for (i, f) in families.enumerated() {
-            for k in [f.total] + f.parts { familiesOf[k, default: []].append(i) }
+            for k in f.members { familiesOf[k, default: []].append(i) }
             // A total of one part is the same number (a group of one drug): the two are withheld together.
-            if f.parts.count == 1 && f.kind != .bound {
+            if f.parts.count == 1 && (f.kind == .sum || f.kind == .union) {
                 sameAs[f.total, default: []].append(f.parts[0]); sameAs[f.parts[0], default: []].append(f.total)
             }
         }
@@ -95,7 +108,7 @@ enum SecondarySuppression {
             let known = inferred(counts: counts, families: families, withheld: withheld, policyOf: policy)
             // A protected count (`*` or rounded) the families leave a single value for; the first in the families'
             // order, so that every run withholds the same counts.
-            let pinned = families.lazy.flatMap { [$0.total] + $0.parts }.first { !givenUp.contains($0) && isPinned($0, known, withheld) }
+            let pinned = families.lazy.flatMap(\.members).first { !givenUp.contains($0) && isPinned($0, known, withheld) }
             guard let key = pinned else { return withheld }
             // The published counts of the families it is in and of theirs one family further out (a pin can come through
             // a chain: a ward's months pin its total, which pins its category), smallest first, then the count itself
@@ -103,7 +116,7 @@ enum SecondarySuppression {
             // value, else the smallest (and the next round goes on from there).
             func around(_ keys: [Key]) -> [Key] {
                 let mine = Set(keys.flatMap { familiesOf[$0] ?? [] }).sorted().map { families[$0] }
-                return mine.flatMap(\.parts).sorted(by: { (counts[$0] ?? 0) < (counts[$1] ?? 0) }) + mine.map(\.total)
+                return mine.flatMap(\.parts).sorted(by: { (counts[$0] ?? 0) < (counts[$1] ?? 0) }) + mine.flatMap(\.totals)
             }
             let near = around([key]), far = around(near)
             var candidates: [Key] = [], seen: Set<Key> = [key]
@@ -142,13 +155,17 @@ enum SecondarySuppression {
     static func inferred<Key: Hashable>(counts: [Key: Int], families: [Family<Key>], withheld: Set<Key>,
                                         policyOf policy: (Key) -> DisclosurePolicy) -> [Key: (lo: Int, hi: Int)] {
         var known: [Key: (lo: Int, hi: Int)] = [:]
-        for f in families { for k in [f.total] + f.parts where known[k] == nil { known[k] = bounds(k, counts, withheld, policy) } }
+        for f in families { for k in f.members where known[k] == nil { known[k] = bounds(k, counts, withheld, policy) } }
         func plus(_ a: Int, _ b: Int) -> Int { min(unbounded, a + b) }  // both at most `unbounded`: no overflow
         var changed = true, rounds = 0
         while changed && rounds < 10_000 {
             changed = false
             rounds += 1
             for f in families {
+                if f.kind == .atMost {
+                    if narrowAtMost(f, &known) { changed = true }
+                    continue
+                }
                 let parts = f.parts.map { known[$0]! }
                 let sumLo = parts.reduce(0) { plus($0, $1.lo) }
                 let finiteHi = parts.filter { $0.hi < unbounded }.reduce(0) { plus($0, $1.hi) }
@@ -162,6 +179,7 @@ enum SecondarySuppression {
                 case .sum: newTotal = (lo: max(total.lo, sumLo), hi: open > 0 ? total.hi : min(total.hi, finiteHi))
                 case .union: newTotal = (lo: max(total.lo, maxLo), hi: open > 0 ? total.hi : min(total.hi, finiteHi))
                 case .bound: newTotal = (lo: max(total.lo, maxLo), hi: total.hi)
+                case .atMost: break
                 }
                 if newTotal != total { known[f.total] = newTotal; total = newTotal; changed = true }
                 for (k, p) in zip(f.parts, parts) {
@@ -179,6 +197,31 @@ enum SecondarySuppression {
             }
         }
         return known
+    }
+
+    /// Narrows an `.atMost` family's counts (parts adding up to at most the totals): each total is at least the parts'
+    /// least less the other totals' most, each part at most the totals' most less the other parts' least. Whether any
+    /// count changed.
+    private static func narrowAtMost<Key: Hashable>(_ f: Family<Key>, _ known: inout [Key: (lo: Int, hi: Int)]) -> Bool {
+        func plus(_ a: Int, _ b: Int) -> Int { min(unbounded, a + b) }
+        let parts = f.parts.map { known[$0]! }, totals = f.totals.map { known[$0]! }
+        let partsLo = parts.reduce(0) { plus($0, $1.lo) }
+        let totalsOpen = totals.filter { $0.hi >= unbounded }.count
+        let totalsHi = totals.filter { $0.hi < unbounded }.reduce(0) { plus($0, $1.hi) }
+        var changed = false
+        for (k, t) in zip(f.totals, totals) {
+            let othersOpen = totalsOpen - (t.hi >= unbounded ? 1 : 0) > 0
+            guard !othersOpen else { continue }
+            let othersHi = totalsHi - (t.hi < unbounded ? t.hi : 0)
+            let lo = max(t.lo, partsLo - othersHi)
+            if lo != t.lo { known[k] = (lo, t.hi); changed = true }
+        }
+        guard totalsOpen == 0 else { return changed }
+        for (k, p) in zip(f.parts, parts) {
+            let hi = min(p.hi, totalsHi - (partsLo - p.lo))
+            if hi != p.hi { known[k] = (p.lo, hi); changed = true }
+        }
+        return changed
     }
 
     /// Whether a count is shown as a number other than zero (so may be withheld).
@@ -203,7 +246,7 @@ enum SecondarySuppression {
     static func pinned<Key: Hashable>(_ family: Family<Key>, counts: [Key: Int], withheld: Set<Key>, policy p: DisclosurePolicy) -> Bool {
         let policy: (Key) -> DisclosurePolicy = { _ in p }
         let known = inferred(counts: counts, families: [family], withheld: withheld, policyOf: policy)
-        return ([family.total] + family.parts).contains { k in
+        return family.members.contains { k in
             isProtected(k, counts, withheld, policy) && known[k]!.lo == known[k]!.hi
         }
     }

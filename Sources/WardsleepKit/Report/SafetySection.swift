@@ -131,7 +131,7 @@ public enum SafetySection {
                           + "pilot \(s.shownSerious(.pilot, style: style)).")
         }
         if s.withoutTime > 0 {
-            doc.paragraph("\(style.show(s.withoutTime)) incidents in the periods had no recorded time; they count over 24 hours only.")
+            doc.paragraph("\(s.shownWithoutTime(style: style)) incidents in the periods had no recorded time; they count over 24 hours only.")
         }
         for gap in s.incompleteCensus where !leftOut.contains(gap.ward) {
             doc.paragraph("Census incomplete: ward \(study.wards[gap.ward].id) has \(gap.covered) of \(gap.days) days in the \(gap.period.rawValue); "

@@ -110,7 +110,7 @@ public enum SafetyTables {
             ("serious_incidents", study.scope.windows.contains(.allDay)
                 ? .object(StudyPeriod.allCases.map { ($0.rawValue, s.seriousJSON($0, style: style)) })
                 : .string("left out: serious incidents are counted over 24 hours, and this report covers the protected window only")),
-            ("incidents_without_time", style.json(s.withoutTime)),
+            ("incidents_without_time", s.withoutTimeJSON(style: style)),
         ])
     }
 }

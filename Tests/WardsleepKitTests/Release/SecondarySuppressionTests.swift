@@ -26,6 +26,22 @@ import Testing
         #expect(withheld(wider, [f2]) == ["a"])
     }
 
+    @Test func partsAddingUpToAtMostTheTotalsAreNarrowedAndProtected() {
+        // u + a + b ≤ A + B, every count shown 10 (8 to 12): the parts' least, 24, is the totals' most, so each part is
+        // pinned at 8 and each total at 12.
+        let counts = ["A": 12, "B": 12, "u": 8, "a": 8, "b": 8]
+        let family = Family(total: "A", parts: ["u", "a", "b"], kind: .atMost, moreTotals: ["B"])
+        #expect(family.holds(counts) && !family.holds(["A": 12, "B": 12, "u": 9, "a": 8, "b": 8]))
+        let known = SecondarySuppression.inferred(counts: counts, families: [family], withheld: [], policy: policy)
+        #expect(known["u"]! == (8, 8) && known["a"]! == (8, 8) && known["A"]! == (12, 12), "\(known)")
+        let out = withheld(counts, [family])
+        #expect(!out.isEmpty)
+        let after = SecondarySuppression.inferred(counts: counts, families: [family], withheld: out, policy: policy)
+        for k in counts.keys where !out.contains(k) { #expect(after[k]!.lo < after[k]!.hi, "\(k): \(after[k]!)") }
+        // With room (a part of 8 shown 10 against totals of 20 and 20), nothing is withheld.
+        #expect(withheld(["A": 20, "B": 20, "u": 8, "a": 8, "b": 8], [family]).isEmpty)
+    }
+
     @Test func whenEveryPartIsSuppressedTheTotalIsWithheld() {
         // 12 parts of 1: a total of 12 (shown 10, so at most 12) pins every part to 1.
         var counts = ["T": 12]
