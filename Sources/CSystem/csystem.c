@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #if defined(__GLIBC__)
@@ -48,4 +49,77 @@ long ws_first_control(const unsigned char *bytes, unsigned long count) {
     }
     for (; i < count; i++) if (ws_is_control(bytes[i])) return (long)i;
     return -1;
+}
+
+int ws_record_init(ws_record *r, void *owner) {
+    memset(r, 0, sizeof *r);
+    r->owner = owner;
+    r->line = 1;
+    r->record_line = 1;
+    r->byte_capacity = 4096;
+    r->end_capacity = 64;
+    r->bytes = malloc((size_t)r->byte_capacity);
+    r->ends = malloc(sizeof(long) * (size_t)r->end_capacity);
+    if (!r->bytes || !r->ends) { ws_record_free(r); return -1; }
+    return 0;
+}
+
+void ws_record_free(ws_record *r) {
+    free(r->bytes);
+    free(r->ends);
+    r->bytes = NULL;
+    r->ends = NULL;
+}
+
+/* The slow paths, out of line so that the common one saves no registers. */
+__attribute__((noinline)) static int ws_grow_bytes(ws_record *r, long needed) {
+    long capacity = r->byte_capacity * 2;
+    while (capacity < needed) capacity *= 2;
+    unsigned char *bigger = realloc(r->bytes, (size_t)capacity);
+    if (!bigger) { r->failed = r->out_of_memory = 1; return -1; }
+    r->bytes = bigger;
+    r->byte_capacity = capacity;
+    return 0;
+}
+
+__attribute__((noinline)) static int ws_grow_ends(ws_record *r) {
+    long *bigger = realloc(r->ends, sizeof(long) * (size_t)r->end_capacity * 2);
+    if (!bigger) { r->failed = r->out_of_memory = 1; return -1; }
+    r->ends = bigger;
+    r->end_capacity *= 2;
+    return 0;
+}
+
+void ws_record_add_field(void *field, size_t count, void *data) {
+    ws_record *r = data;
+    if (r->failed) return;
+    if (!r->in_record) { r->in_record = 1; r->record_line = r->line; }
+    r->last_was_cr = 0;
+    long end = r->byte_count;
+    if (field && count > 0) {
+        long needed = end + (long)count;
+        if (needed > r->byte_capacity && ws_grow_bytes(r, needed) != 0) return;
+        unsigned char *to = r->bytes + end;
+        const unsigned char *from = field;
+        /* Most fields are short: copied as two overlapping words (never reading or writing outside either field),
+           not through a call. */
+        if (count >= 8 && count <= 16) {
+            uint64_t a, b;
+            memcpy(&a, from, 8); memcpy(&b, from + count - 8, 8);
+            memcpy(to, &a, 8); memcpy(to + count - 8, &b, 8);
+        } else if (count >= 4 && count < 8) {
+            uint32_t a, b;
+            memcpy(&a, from, 4); memcpy(&b, from + count - 4, 4);
+            memcpy(to, &a, 4); memcpy(to + count - 4, &b, 4);
+        } else if (count < 4) {
+            to[0] = from[0];
+            to[count / 2] = from[count / 2];
+            to[count - 1] = from[count - 1];
+        } else {
+            memcpy(to, from, count);
+        }
+        r->byte_count = end = needed;
+    }
+    if (r->field_count == r->end_capacity && ws_grow_ends(r) != 0) return;
+    r->ends[r->field_count++] = end;
 }

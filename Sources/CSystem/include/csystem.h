@@ -1,6 +1,8 @@
 #ifndef WARDSLEEP_CSYSTEM_H
 #define WARDSLEEP_CSYSTEM_H
 
+#include <stddef.h>
+
 /// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE). Returns 0, or -1 with errno set
 /// (ENOSYS or EINVAL where the kernel or file system cannot exchange).
 int ws_rename_exchange(const char *a, const char *b);
@@ -21,5 +23,32 @@ static inline void ws_prefetch(const void *address, int write) {
 /// carriage return (0x00–0x1F, and 0x7F), or -1 when there is none. Eight bytes are tested at a time; only a word that
 /// may hold one is looked at byte by byte.
 long ws_first_control(const unsigned char *bytes, unsigned long count);
+
+/// The record libcsv's fields are assembled into: its bytes, field after field, where each field ends, and the lines
+/// it is read on. Owned by the reader's parse state (`owner`), which reads it between fields; `ws_record_add_field` is
+/// libcsv's field callback itself, so a field costs no call into Swift.
+typedef struct ws_record {
+    unsigned char *bytes;
+    long byte_count, byte_capacity;
+    long *ends;
+    long field_count, end_capacity;
+    /// The line the parser is on, and the one the record began on.
+    long line, record_line;
+    /// Whether a record has begun; whether the last one ended with a carriage return.
+    int in_record, last_was_cr;
+    /// Set when reading has failed (fields are then ignored); `out_of_memory` when growing the record failed.
+    int failed, out_of_memory;
+    /// The parse state, for the record callback (not retained).
+    void *owner;
+} ws_record;
+
+/// Sets up an empty record; 0, or -1 when memory could not be had.
+int ws_record_init(ws_record *r, void *owner);
+
+/// Frees the record's memory.
+void ws_record_free(ws_record *r);
+
+/// libcsv's field callback (`data` is the record): the field's bytes and where it ends are added to the record.
+void ws_record_add_field(void *field, size_t count, void *data);
 
 #endif

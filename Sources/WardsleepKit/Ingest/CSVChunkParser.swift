@@ -1,4 +1,5 @@
 import CLibcsv
+import CSystem
 
 /// libcsv over one stretch of a file: the whole of it, or one chunk of it read by a worker. Records are handed to
 /// `body` as they complete, with true line numbers counted from `line`. Strict mode is used only to learn of broken
@@ -29,7 +30,7 @@ final class CSVChunkParser {
          body: @escaping (CSVRecordView) throws -> Void) throws {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
-        state = ParseState(body: body)
+        state = ParseState(displayName: displayName, body: body)
         state.line = line
         state.recordLine = line
         state.width = width
@@ -89,11 +90,11 @@ final class CSVChunkParser {
     /// were used. A quote inside an unquoted field is read as text. At a quote followed by text, `holding` starts a hold
     /// with the byte after the quote (used); otherwise parsing stops before that byte, for the caller to decide on it.
     private func parse(_ bytes: UnsafeRawBufferPointer, holding: Bool) -> Int {
-        let context = Unmanaged.passUnretained(state).toOpaque()
+        let context = UnsafeMutableRawPointer(state.record)
         let base = bytes.baseAddress!, n = bytes.count
         var offset = 0
         while offset < n {
-            offset += csv_parse(&parser, base + offset, n - offset, fieldCallback, recordCallback, context)
+            offset += csv_parse(&parser, base + offset, n - offset, ws_record_add_field, recordCallback, context)
             guard offset < n else { break }
             guard parser.status == CSV_EPARSE else {
                 state.fail(InputError(file: displayName, line: state.line,
@@ -117,9 +118,9 @@ final class CSVChunkParser {
 
     /// Reads one byte in libcsv's lenient mode; `false` (with the error noted) if it fails.
     private func readLeniently(_ byte: UnsafeRawPointer) -> Bool {
-        let context = Unmanaged.passUnretained(state).toOpaque()
+        let context = UnsafeMutableRawPointer(state.record)
         csv_set_opts(&parser, CSVChunkParser.lenient)
-        let reread = csv_parse(&parser, byte, 1, fieldCallback, recordCallback, context)
+        let reread = csv_parse(&parser, byte, 1, ws_record_add_field, recordCallback, context)
         csv_set_opts(&parser, CSVChunkParser.strict)
         if reread != 1 {
             state.fail(InputError(file: displayName, line: state.line,
@@ -184,18 +185,16 @@ final class CSVChunkParser {
         releaseHeld()
         // pstate 2 is libcsv's FIELD_BEGUN: still inside a quoted field when the bytes ran out.
         state.endsInsideQuotes = parser.pstate == 2 && parser.quoted != 0
-        let context = Unmanaged.passUnretained(state).toOpaque()
-        csv_fini(&parser, fieldCallback, recordCallback, context)
+        let context = UnsafeMutableRawPointer(state.record)
+        csv_fini(&parser, ws_record_add_field, recordCallback, context)
         if let error = state.error { throw error }
     }
 }
 
-// The parse state outlives every call libcsv makes (the parser holds it only while `feed` or `finish` runs), so the
-// callbacks borrow it without retaining it: a retain and a release per field would be a tenth of the reading time.
-private func fieldCallback(_ p: UnsafeMutableRawPointer?, _ count: Int, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<ParseState>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.addField(p, count) }
-}
-
+// libcsv's data for both callbacks is the parse state's record: fields go into it in C (`ws_record_add_field`), and
+// the record callback finds the parse state through it. The state outlives every call libcsv makes (the parser holds
+// it only while `feed` or `finish` runs), so the callback borrows it without retaining it.
 private func recordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<ParseState>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRecord(terminator) }
+    let owner = context!.assumingMemoryBound(to: ws_record.self).pointee.owner!
+    Unmanaged<ParseState>.fromOpaque(owner)._withUnsafeGuaranteedRef { $0.endRecord(terminator) }
 }

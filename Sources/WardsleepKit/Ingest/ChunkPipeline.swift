@@ -38,6 +38,9 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
         bases.publish(index, breaks: LineBases.breaks(in: outcome.bytes))
         outcome.windows1252 = !UTF8Check.isValid(outcome.bytes[...])
         let pipeline = ChunkPipeline(layout: layout, normaliser: normaliser)
+        // Room for a row every 64 bytes: a chunk of typical rows fills it without growing it (each growth copies every
+        // record made so far), and one of very short rows grows it once or twice.
+        pipeline.records.reserveCapacity(outcome.bytes.count / 64 + 16)
         do {
             // The pipeline owns the parser, which owns this closure: the closure borrows the pipeline (no reference
             // is taken per record).

@@ -137,22 +137,21 @@ struct ChunkSource: Sendable {
     }
 
     /// The bytes from `start` to `end`.
+    /// Read into memory that is not cleared first (clearing it cost as much as a tenth of the parse).
     func bytes(_ start: Int, _ end: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: max(0, end - start))
-        var done = 0
-        try out.withUnsafeMutableBytes { raw in
-            while done < raw.count {
-                let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(start + done))
+        let wanted = max(0, end - start)
+        guard wanted > 0 else { return [] }
+        return try [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
+            while initialized < wanted {
+                let n = pread(fd, buffer.baseAddress! + initialized, wanted - initialized, off_t(start + initialized))
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw InputError(file: displayName, message: "read error: \(String(cString: strerror(errno)))")
                 }
                 if n == 0 { break }
-                done += n
+                initialized += n
             }
         }
-        if done < out.count { out.removeLast(out.count - done) }
-        return out
     }
 
     /// Where chunks start: `first`, then, for each grid line after it, the byte after the first line feed at or after

@@ -1,3 +1,4 @@
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,22 +6,48 @@ import Darwin
 #endif
 
 /// The state libcsv's callbacks share during one read. The record being read is assembled in memory the state owns
-/// (its bytes, and where each field ends), grown as needed and reused for every record: a record is lent to the body as
-/// a view of it, so reading allocates nothing per record and counts no references.
+/// (its bytes, and where each field ends: a `ws_record`, which libcsv's field callback fills in C), grown as needed and
+/// reused for every record: a record is lent to the body as a view of it, so reading allocates nothing per record and
+/// counts no references.
 final class ParseState {
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private var byteCapacity = 4096
-    private(set) var byteCount = 0
-    private(set) var ends: UnsafeMutablePointer<Int>
-    private var endCapacity = 64
-    private(set) var fieldCount = 0
-    var line = 1
-    var recordLine = 1
-    var inRecord = false
-    var lastWasCR = false
+    /// The record being assembled; libcsv's callbacks are given it as their data.
+    let record: UnsafeMutablePointer<ws_record>
+    var bytes: UnsafeMutablePointer<UInt8> { record.pointee.bytes }
+    var ends: UnsafeMutablePointer<Int> { record.pointee.ends }
+    var byteCount: Int {
+        get { record.pointee.byte_count }
+        set { record.pointee.byte_count = newValue }
+    }
+    var fieldCount: Int {
+        get { record.pointee.field_count }
+        set { record.pointee.field_count = newValue }
+    }
+    var line: Int {
+        get { record.pointee.line }
+        set { record.pointee.line = newValue }
+    }
+    var recordLine: Int {
+        get { record.pointee.record_line }
+        set { record.pointee.record_line = newValue }
+    }
+    var inRecord: Bool {
+        get { record.pointee.in_record != 0 }
+        set { record.pointee.in_record = newValue ? 1 : 0 }
+    }
+    var lastWasCR: Bool {
+        get { record.pointee.last_was_cr != 0 }
+        set { record.pointee.last_was_cr = newValue ? 1 : 0 }
+    }
     var blankLines = 0
     var endsInsideQuotes = false
-    var error: Error?
+    /// The first error met; fields are ignored from then on.
+    var error: Error? {
+        if record.pointee.out_of_memory != 0 && failure == nil {
+            return InputError(file: displayName, line: recordLine, message: "out of memory: the record starting here could not be held")
+        }
+        return failure
+    }
+    private var failure: Error?
     /// Borrows each record for the length of the call.
     let body: (CSVRecordView) throws -> Void
     /// Fields in the first record (the header), against which lines inside quoted fields are measured.
@@ -33,52 +60,28 @@ final class ParseState {
     var innerBlankLines = 0
     var rowLikeLine = 0
 
-    init(body: @escaping (CSVRecordView) throws -> Void) {
+    /// The file, as messages name it.
+    let displayName: String
+
+    init(displayName: String, body: @escaping (CSVRecordView) throws -> Void) {
+        self.displayName = displayName
         self.body = body
-        bytes = .allocate(capacity: byteCapacity)
-        ends = .allocate(capacity: endCapacity)
+        record = .allocate(capacity: 1)
+        if ws_record_init(record, nil) != 0 { record.pointee.failed = 1; record.pointee.out_of_memory = 1 }
+        record.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
-        bytes.deallocate()
-        ends.deallocate()
+        ws_record_free(record)
+        record.deallocate()
     }
 
     /// The record's bytes so far.
     private var recordBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: bytes, count: byteCount) }
 
-    func fail(_ e: Error) { if error == nil { error = e } }
-
-    func addField(_ p: UnsafeRawPointer?, _ count: Int) {
-        guard error == nil else { return }
-        if !inRecord { inRecord = true; recordLine = line }
-        lastWasCR = false
-        if let p, count > 0 {
-            if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
-            (bytes + byteCount).update(from: p.assumingMemoryBound(to: UInt8.self), count: count)
-            byteCount += count
-        }
-        if fieldCount == endCapacity { growEnds() }
-        ends[fieldCount] = byteCount
-        fieldCount += 1
-    }
-
-    private func growBytes(to needed: Int) {
-        var capacity = byteCapacity * 2
-        while capacity < needed { capacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        bigger.update(from: bytes, count: byteCount)
-        bytes.deallocate()
-        bytes = bigger
-        byteCapacity = capacity
-    }
-
-    private func growEnds() {
-        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
-        bigger.update(from: ends, count: fieldCount)
-        ends.deallocate()
-        ends = bigger
-        endCapacity *= 2
+    func fail(_ e: Error) {
+        if error == nil { failure = e }
+        record.pointee.failed = 1
     }
 
     /// Whether a field holds a line feed or carriage return: a short field (most are) is scanned in place, a long one

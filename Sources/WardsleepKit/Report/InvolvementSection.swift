@@ -59,7 +59,6 @@ public enum InvolvementSection {
                           + "Unweighted mean of the ward percentages (each ward counted once): \(NumberFormat.fixed(mean, 1))%. "
                           + "They differ when wards of different sizes have different uptake.")
         }
-        let s = u.study
         if let per100 = u.protectedNightsPer100(occupancy: occupancy, style: style) {
             doc.paragraph("Protected nights per 100 occupied bed-nights in the pilot: \(NumberFormat.fixed(per100, 1)).")
         }
