@@ -16,6 +16,14 @@ struct ShownHypnoticLine {
     var values: [String: Double?]
     /// The line with its units as shown, for statistics that pool lines (the CBTi contrast); `nil` when they are not.
     var published: HypnoticLine?
+    /// How a sentence giving a line's DDDs says which drugs they leave out (nothing when none).
+    static func leavingOut(_ drugs: [String]) -> String {
+        drugs.isEmpty ? "" : " (leaving out \(drugs.joined(separator: ", ")), whose doses are not published)"
+    }
+
+    /// The drugs whose milligrams, and so DDDs, this line leaves out in either period (their own doses in its scope are
+    /// suppressed or withheld), by name: a group or total line's DDDs are then those of its other drugs.
+    var leftOutDrugs: [String] = []
 
     init(_ l: HypnoticLine, style: CountStyle) {
         line = l
@@ -36,23 +44,24 @@ struct ShownHypnoticLine {
         // rounded on the step alone, one odd dose (2.001 mg among 2 mg ones) made the step a microgram and the
         // milligrams exact, so mg ÷ dose gave the count back. A group or total line leaves out the milligrams of a drug
         // whose own doses are suppressed. Pharmacy issues (supplies) are shown as they are.
-        func released(_ doses: [HypnoticLine.DrugDoses], _ shown: Double?) -> (mg: Double?, ddd: Double?) {
-            guard shown != nil, let policy = style.policy else { return (nil, nil) }
-            var mg = 0.0, ddd: Double?
+        func released(_ doses: [HypnoticLine.DrugDoses], _ shown: Double?) -> (mg: Double?, ddd: Double?, leftOut: [String]) {
+            guard shown != nil, let policy = style.policy else { return (nil, nil, []) }
+            var mg = 0.0, ddd: Double?, leftOut: [String] = []
             for d in doses {
                 // A drug whose own doses are a small number (suppressed) adds nothing to a group or total line: its
                 // milligrams, even rounded, would tell a few doses from several.
                 // Nor does one withheld to protect a small count (`SecondarySuppression`).
-                if d.units > 0, d.units == d.units.rounded(), Disclosure.publish(Int(d.units), policy: policy) == .suppressed {
+                if d.withheld == true
+                    || (d.units > 0 && d.units == d.units.rounded() && Disclosure.publish(Int(d.units), policy: policy) == .suppressed) {
+                    leftOut.append(d.drug ?? "a drug")
                     continue
                 }
-                if d.withheld == true { continue }
                 let step = Double(max(d.stepMicrograms, d.commonDoses.commonest)) / 1000 * Double(max(1, policy.roundTo))
                 let rounded = step > 0 ? (d.mg / step).rounded() * step : d.mg
                 mg += rounded
                 if let perDDD = d.dddMg { ddd = (ddd ?? 0) + rounded / perDDD }
             }
-            return (mg, ddd)
+            return (mg, ddd, leftOut)
         }
         // Otherwise (pharmacy issues, or an exact copy) the units are shown exactly, and so is everything from them.
         let rounded = style.policy != nil && !(l.baselineDoses.isEmpty && l.pilotDoses.isEmpty)
@@ -69,6 +78,7 @@ struct ShownHypnoticLine {
         shownLine.baselineDDD = rounded ? (l.baselineDDD == nil ? nil : rb.ddd) : unrounded(l.baselineDDD, l.baseline.units, b.1)
         shownLine.pilotDDD = rounded ? (l.pilotDDD == nil ? nil : rp.ddd) : unrounded(l.pilotDDD, l.pilot.units, p.1)
         published = suppressed ? nil : shownLine
+        leftOutDrugs = Array(Set(rb.leftOut + rp.leftOut)).sorted()
         let ratio = suppressed ? nil : shownLine.rateRatio
         values = [
             "percent_change_units": suppressed ? nil : shownLine.percentChangeUnits,

@@ -100,6 +100,7 @@ public enum HypnoticSection {
             var md = changeSentence(what, baseline: b, pilot: p, change: rateChange ?? unitChange, per: rateChange == nil ? nil : perDay)
             if let bd = shownTotal.values["baseline_ddd_per_100_obd"] ?? nil, let pd = shownTotal.values["pilot_ddd_per_100_obd"] ?? nil {
                 md += "; DDD \(exposure.per100) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
+                    + ShownHypnoticLine.leavingOut(shownTotal.leftOutDrugs)
             }
             if let rr = shownTotal.values["rate_ratio"] ?? nil, let lo = shownTotal.values["ci_lower"] ?? nil,
                let hi = shownTotal.values["ci_upper"] ?? nil {
@@ -138,6 +139,17 @@ public enum HypnoticSection {
             return [Prose(w.label), w.cbti ? "yes" : "no"] + figures(l)
         })
         if let leftOutNote { doc.paragraph(leftOutNote) }
+        // A line's DDDs leave out a drug whose own doses in its scope are not published: said, line by line.
+        let partial = (drugLines + wardTotals).compactMap { l -> String? in
+            let left = ShownHypnoticLine(l, style: shownStyle).leftOutDrugs
+            guard !left.isEmpty else { return nil }
+            let name = l.ward.map { study.wards[$0].label } ?? (l.group.map { "all wards, \($0.rawValue)" } ?? "all wards, all hypnotics")
+            return "\(name): \(left.joined(separator: ", "))"
+        }
+        if !partial.isEmpty {
+            doc.paragraph(Prose("Milligrams and DDDs leave out a drug whose own doses on that line are withheld or too few to publish "
+                                + "(its milligrams would give them back): " + partial.joined(separator: "; ") + "."))
+        }
         let noDDD = Set(lines.compactMap { $0.drug }.filter { $0.dddMg == nil }.map(\.name))
         if !noDDD.isEmpty {
             doc.paragraph("No WHO DDD is assigned to \(noDDD.sorted().joined(separator: ", ")): reported in units and mg, with DDD not applicable.")

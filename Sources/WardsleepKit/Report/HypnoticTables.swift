@@ -8,8 +8,10 @@ public enum HypnoticTables {
     public static let columns = [
         "scope", "ward", "group", "drug", "product", "atc", "baseline_units", "pilot_units", "percent_change_units",
         "baseline_mg", "pilot_mg", "baseline_ddd", "pilot_ddd", "baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd",
-        "rate_ratio", "ci_lower", "ci_upper", "p_exact", "percent_change_rate",
+        "rate_ratio", "ci_lower", "ci_upper", "p_exact", "percent_change_rate", "mg_leaves_out",
     ]
+    /// The columns of figures (after the labels and the units).
+    static var figureColumns: ArraySlice<String> { columns.dropFirst(8).dropLast() }
     /// Columns of `tables/hypnotics_prn.csv`.
     public static let prnColumns = [
         "scope", "ward", "baseline_regular_doses", "pilot_regular_doses", "baseline_prn_doses", "pilot_prn_doses",
@@ -30,7 +32,7 @@ public enum HypnoticTables {
         for l in lines {
             let s = ShownHypnoticLine(l, style: ShownHypnoticLine.unitStyle(kind, style))
             out += CSVOutput.line(labels(l, study: study) + [s.baselineUnits, s.pilotUnits]
-                + columns.dropFirst(8).map { NumberFormat.machine(s.values[$0] ?? nil) })
+                + figureColumns.map { NumberFormat.machine(s.values[$0] ?? nil) } + [s.leftOutDrugs.joined(separator: ";")])
         }
         return out
     }
@@ -57,8 +59,9 @@ public enum HypnoticTables {
             var pairs: [(String, JSONValue)] = zip(names, labels(l, study: study)).map { ($0, .string($1)) }
             pairs.append(("baseline_units", Double(s.baselineUnits).map { .double($0) } ?? .string(s.baselineUnits)))
             pairs.append(("pilot_units", Double(s.pilotUnits).map { .double($0) } ?? .string(s.pilotUnits)))
-            for c in columns.dropFirst(8) { pairs.append((exposure.column(c), JSONValue.number(s.values[c] ?? nil))) }
+            for c in figureColumns { pairs.append((exposure.column(c), JSONValue.number(s.values[c] ?? nil))) }
             pairs.append(("drugs_without_ddd_included", .bool(l.someWithoutDDD)))
+            pairs.append(("mg_leaves_out", .array(s.leftOutDrugs.map { .string($0) })))
             pairs.append(("disclosure", .string(unitStyle.policy == nil ? "exact" : (s.suppressed ? "suppressed" : "rounded"))))
             return .object(pairs)
         }

@@ -76,6 +76,13 @@ import Testing
             shownMg.insert(try #require(shown.values["baseline_mg"] ?? nil))
             // The exact copy keeps every milligram.
             #expect(ShownHypnoticLine(group, style: .exact).values["baseline_mg"] ?? nil == 300 * 7.5 + Double(few) * 10)
+            // And the line says which drug its milligrams and DDDs leave out: in the table, results.json and the text.
+            #expect(shown.leftOutDrugs == ["zolpidem"] && ShownHypnoticLine(group, style: .exact).leftOutDrugs.isEmpty)
+            let csv = HypnoticTables.csv(all, kind: .administrations, study: study, style: .published(policy))
+            let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let column = try #require(rows[0].firstIndex(of: "mg_leaves_out"))
+            #expect(rows.dropFirst().contains { $0[column] == "zolpidem" } && rows.dropFirst().contains { $0[column] == "" })
+            #expect(ShownHypnoticLine.leavingOut(shown.leftOutDrugs) == " (leaving out zolpidem, whose doses are not published)")
         }
         #expect(shownMg == [2250], "\(shownMg)")
     }
