@@ -294,10 +294,12 @@ final class ExportLayout: @unchecked Sendable {
         controlChecked.deallocate()
     }
 
-    /// The bucket of a field name: its length and its first byte, mixed.
+    /// The bucket of a field name: its length and its first byte, mixed. (The first byte by subscript: `utf8.first` went
+    /// through a call to a library's copy of `Collection.first`, on every field of every row.)
     @inline(__always) static func bucket(_ field: String) -> Int {
         let utf8 = field.utf8
-        return (utf8.count &* 7 &+ Int(utf8.first ?? 0) &* 3) & 63
+        let first = utf8.isEmpty ? 0 : utf8[utf8.startIndex]
+        return (utf8.count &* 7 &+ Int(first) &* 3) & 63
     }
 
     /// The column of `field`, or `nil` when the export has none.
