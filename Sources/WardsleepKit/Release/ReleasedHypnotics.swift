@@ -16,14 +16,14 @@ struct ShownHypnoticLine {
     var values: [String: Double?]
     /// The line with its units as shown, for statistics that pool lines (the CBTi contrast); `nil` when they are not.
     var published: HypnoticLine?
+    /// The drugs whose milligrams, and so DDDs, this line leaves out in either period (their own doses in its scope are
+    /// suppressed or withheld), by name: a group or total line's DDDs are then those of its other drugs.
+    var leftOutDrugs: [String] = []
+
     /// How a sentence giving a line's DDDs says which drugs they leave out (nothing when none).
     static func leavingOut(_ drugs: [String]) -> String {
         drugs.isEmpty ? "" : " (leaving out \(drugs.joined(separator: ", ")), whose doses are not published)"
     }
-
-    /// The drugs whose milligrams, and so DDDs, this line leaves out in either period (their own doses in its scope are
-    /// suppressed or withheld), by name: a group or total line's DDDs are then those of its other drugs.
-    var leftOutDrugs: [String] = []
 
     init(_ l: HypnoticLine, style: CountStyle) {
         line = l
