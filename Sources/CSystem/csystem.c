@@ -51,17 +51,22 @@ long ws_first_control(const unsigned char *bytes, unsigned long count) {
     return -1;
 }
 
-int ws_record_init(ws_record *r, void *owner) {
+int ws_record_init(ws_record *r, long line) {
     memset(r, 0, sizeof *r);
-    r->owner = owner;
-    r->line = 1;
-    r->record_line = 1;
+    r->line = line;
+    r->record_line = line;
     r->byte_capacity = 4096;
     r->end_capacity = 64;
     r->bytes = malloc((size_t)r->byte_capacity);
     r->ends = malloc(sizeof(long) * (size_t)r->end_capacity);
     if (!r->bytes || !r->ends) { ws_record_free(r); return -1; }
     return 0;
+}
+
+void ws_record_clear(ws_record *r) {
+    r->byte_count = 0;
+    r->field_count = 0;
+    r->in_record = 0;
 }
 
 void ws_record_free(ws_record *r) {

@@ -42,8 +42,11 @@ typedef struct ws_record {
     void *owner;
 } ws_record;
 
-/// Sets up an empty record; 0, or -1 when memory could not be had.
-int ws_record_init(ws_record *r, void *owner);
+/// Sets up an empty record whose first line is `line`; 0, or -1 when memory could not be had.
+int ws_record_init(ws_record *r, long line);
+
+/// Ends the record: no bytes, no fields, none begun.
+void ws_record_clear(ws_record *r);
 
 /// Frees the record's memory.
 void ws_record_free(ws_record *r);

@@ -30,9 +30,7 @@ final class CSVChunkParser {
          body: @escaping (CSVRecordView) throws -> Void) throws {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
-        state = ParseState(displayName: displayName, body: body)
-        state.line = line
-        state.recordLine = line
+        state = ParseState(displayName: displayName, line: line, body: body)
         state.width = width
         guard csv_init(&parser, CSVChunkParser.strict) == 0 else {
             throw InputError(file: displayName, message: "cannot initialise the CSV parser")

@@ -14,25 +14,13 @@ final class ParseState {
     let record: UnsafeMutablePointer<ws_record>
     var bytes: UnsafeMutablePointer<UInt8> { record.pointee.bytes }
     var ends: UnsafeMutablePointer<Int> { record.pointee.ends }
-    var byteCount: Int {
-        get { record.pointee.byte_count }
-        set { record.pointee.byte_count = newValue }
-    }
-    var fieldCount: Int {
-        get { record.pointee.field_count }
-        set { record.pointee.field_count = newValue }
-    }
+    var byteCount: Int { record.pointee.byte_count }
+    var fieldCount: Int { record.pointee.field_count }
+    var recordLine: Int { record.pointee.record_line }
+    var inRecord: Bool { record.pointee.in_record != 0 }
     var line: Int {
         get { record.pointee.line }
         set { record.pointee.line = newValue }
-    }
-    var recordLine: Int {
-        get { record.pointee.record_line }
-        set { record.pointee.record_line = newValue }
-    }
-    var inRecord: Bool {
-        get { record.pointee.in_record != 0 }
-        set { record.pointee.in_record = newValue ? 1 : 0 }
     }
     var lastWasCR: Bool {
         get { record.pointee.last_was_cr != 0 }
@@ -63,11 +51,12 @@ final class ParseState {
     /// The file, as messages name it.
     let displayName: String
 
-    init(displayName: String, body: @escaping (CSVRecordView) throws -> Void) {
+    /// A state whose first line is `line`.
+    init(displayName: String, line: Int, body: @escaping (CSVRecordView) throws -> Void) {
         self.displayName = displayName
         self.body = body
         record = .allocate(capacity: 1)
-        if ws_record_init(record, nil) != 0 { record.pointee.failed = 1; record.pointee.out_of_memory = 1 }
+        if ws_record_init(record, line) != 0 { record.pointee.failed = 1; record.pointee.out_of_memory = 1 }
         record.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -157,9 +146,7 @@ final class ParseState {
                 if width == 0 { width = record.fieldCount }
                 do { try body(record) } catch { fail(error) }
             }
-            byteCount = 0
-            fieldCount = 0
-            inRecord = false
+            ws_record_clear(self.record)
             if quoteLine != 0 || undoubledQuote || textAfterQuoteColumn != 0 {  // only on records with line breaks or broken quoting
                 undoubledQuote = false
                 textAfterQuoteColumn = 0
