@@ -120,12 +120,27 @@ struct ShortLabelKey: Equatable {
     /// No label (length -1): equal to no short key.
     init() {}
 
-    /// The key of `bytes`, or one with length -1 when they are longer than 16 bytes.
+    /// The key of `bytes`, or one with length -1 when they are longer than 16 bytes: byte `i` of the label is byte
+    /// `i % 8` (least significant first) of `low` for `i` < 8, of `high` after. Read as whole words, never outside the
+    /// label: two overlapping loads (of 8 or 4 bytes, the second shifted into place) or, below 4 bytes, the first,
+    /// middle and last byte, so that making a key costs no loop.
     @inline(__always) init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count <= 16 else { return }
-        length = bytes.count
-        for i in 0..<min(8, bytes.count) { low |= UInt64(bytes[i]) << UInt64(8 * i) }
-        if bytes.count > 8 { for i in 8..<bytes.count { high |= UInt64(bytes[i]) << UInt64(8 * (i - 8)) } }
+        let n = bytes.count
+        guard n <= 16 else { return }
+        length = n
+        guard n > 0, let p = UnsafeRawPointer(bytes.baseAddress) else { return }
+        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        @inline(__always) func half(_ at: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        }
+        if n >= 8 {
+            low = word(0)
+            if n > 8 { high = word(n - 8) >> UInt64(8 * (16 - n)) }
+        } else if n >= 4 {
+            low = half(0) | half(n - 4) << UInt64(8 * (n - 4))
+        } else {
+            low = UInt64(bytes[0]) | UInt64(bytes[n / 2]) << UInt64(8 * (n / 2)) | UInt64(bytes[n - 1]) << UInt64(8 * (n - 1))
+        }
     }
 
     var isShort: Bool { length >= 0 }

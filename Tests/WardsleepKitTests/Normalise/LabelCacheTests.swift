@@ -83,4 +83,28 @@ import Testing
             }
         }
     }
+
+    /// A short label's key, read as whole words, holds byte `i` at byte `i % 8` of `low` (`i` < 8) or of `high`: for
+    /// every length up to 16, at every offset in memory, with every byte value in every place (a byte read from
+    /// outside the label, or shifted wrong, changes a word).
+    @Test func aShortKeyHoldsEachByteInItsPlace() {
+        var random = SystemRandomNumberGenerator()
+        for length in 0...17 {
+            for offset in 0..<8 {
+                for _ in 0..<64 {
+                    let around = (0..<(length + 16)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                    around.withUnsafeBufferPointer { all in
+                        let label = UnsafeBufferPointer(rebasing: all[offset..<(offset + length)])
+                        let key = ShortLabelKey(label)
+                        guard length <= 16 else { return #expect(!key.isShort) }
+                        var low: UInt64 = 0, high: UInt64 = 0
+                        for (i, b) in label.enumerated() {
+                            if i < 8 { low |= UInt64(b) << UInt64(8 * i) } else { high |= UInt64(b) << UInt64(8 * (i - 8)) }
+                        }
+                        #expect(key.length == length && key.low == low && key.high == high, "length \(length), offset \(offset)")
+                    }
+                }
+            }
+        }
+    }
 }
