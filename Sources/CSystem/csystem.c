@@ -65,6 +65,7 @@ int ws_record_init(ws_record *r, long line) {
 
 void ws_record_clear(ws_record *r) {
     r->byte_count = 0;
+    r->unusual = 0;
     r->field_count = 0;
     r->in_record = 0;
 }
@@ -95,6 +96,26 @@ __attribute__((noinline)) static int ws_grow_ends(ws_record *r) {
     return 0;
 }
 
+/* Nonzero when a byte of `w` is below 0x20 or is 0x7F (exact for the word as a whole; the tests of ws_first_control). */
+static inline uint64_t ws_low_or_del(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t del = w ^ (ones * 0x7F);
+    return ((w - ones * 0x20) & ~w & highs) | ((del - ones) & ~del & highs);
+}
+
+/* Two four-byte halves as one word, its top four bytes spaces (which the test passes). */
+static inline uint64_t ws_halves(uint32_t a, uint32_t b) {
+    return ws_low_or_del(((uint64_t)a | 0x2020202000000000ULL)) | ws_low_or_del(((uint64_t)b | 0x2020202000000000ULL));
+}
+
+__attribute__((noinline)) static uint64_t ws_long_low_or_del(const unsigned char *from, size_t count) {
+    uint64_t seen = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) { memcpy(&w, from + i, 8); seen |= ws_low_or_del(w); }
+    if (i < count) { memcpy(&w, from + count - 8, 8); seen |= ws_low_or_del(w); }
+    return seen;
+}
+
 void ws_record_add_field(void *field, size_t count, void *data) {
     ws_record *r = data;
     if (r->failed) return;
@@ -108,21 +129,30 @@ void ws_record_add_field(void *field, size_t count, void *data) {
         const unsigned char *from = field;
         /* Most fields are short: copied as two overlapping words (never reading or writing outside either field),
            not through a call. */
+        /* The words copied are tested on the way for a byte below 0x20 or 0x7F (a line break, tab or control
+           character), so that a record with none is not scanned again for them. */
+        uint64_t unusual;
         if (count >= 8 && count <= 16) {
             uint64_t a, b;
             memcpy(&a, from, 8); memcpy(&b, from + count - 8, 8);
             memcpy(to, &a, 8); memcpy(to + count - 8, &b, 8);
+            unusual = ws_low_or_del(a) | ws_low_or_del(b);
         } else if (count >= 4 && count < 8) {
             uint32_t a, b;
             memcpy(&a, from, 4); memcpy(&b, from + count - 4, 4);
             memcpy(to, &a, 4); memcpy(to + count - 4, &b, 4);
+            unusual = ws_halves(a, b);
         } else if (count < 4) {
-            to[0] = from[0];
-            to[count / 2] = from[count / 2];
-            to[count - 1] = from[count - 1];
+            unsigned char x = from[0], y = from[count / 2], z = from[count - 1];
+            to[0] = x;
+            to[count / 2] = y;
+            to[count - 1] = z;
+            unusual = (x < 0x20) | (y < 0x20) | (z < 0x20) | (x == 0x7F) | (y == 0x7F) | (z == 0x7F);
         } else {
             memcpy(to, from, count);
+            unusual = ws_long_low_or_del(from, count);
         }
+        r->unusual |= unusual != 0;
         r->byte_count = end = needed;
     }
     if (r->field_count == r->end_capacity && ws_grow_ends(r) != 0) return;

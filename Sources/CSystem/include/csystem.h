@@ -38,6 +38,9 @@ typedef struct ws_record {
     int in_record, last_was_cr;
     /// Set when reading has failed (fields are then ignored); `out_of_memory` when growing the record failed.
     int failed, out_of_memory;
+    /// Set when a field of the record holds a byte below 0x20 or 0x7F: a line break, tab or control character (when
+    /// clear, the record certainly holds none).
+    int unusual;
     /// The parse state, for the record callback (not retained).
     void *owner;
 } ws_record;

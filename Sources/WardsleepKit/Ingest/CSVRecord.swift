@@ -62,6 +62,9 @@ public struct CSVRecordView: CSVRecordShape {
     let bytes: UnsafeBufferPointer<UInt8>
     /// Where each field ends in `bytes`.
     let ends: UnsafeBufferPointer<Int>
+    /// Whether a byte below 0x20 or 0x7F (a line break, tab or control character) may be in the record: false when the
+    /// parser saw none as it copied the fields (nearly every record), so nothing scans for them again.
+    let mayHoldControlBytes: Bool
 
     public var fieldCount: Int { ends.count }
 
@@ -94,10 +97,11 @@ public struct CSVRecordView: CSVRecordShape {
 
     /// The first control character other than tab, line feed and carriage return (NUL, the other C0 codes, DEL) in a
     /// field whose column is `checked`: the field (0-based) and the byte; `nil` when there is none, as in any text an
-    /// export writes. The whole record is scanned at once, eight bytes at a time (one call costs less than one a field,
-    /// and there is nearly never one); only when one is found is its field looked up, and the scan goes on after a field
-    /// not checked.
+    /// export writes. A record the parser saw no byte below 0x20 in (nor 0x7F) is not looked at again; any other is
+    /// scanned at once, eight bytes at a time (one call costs less than one a field); only when one is found is its
+    /// field looked up, and the scan goes on after a field not checked.
     func firstControlCharacter(checked: UnsafeBufferPointer<Bool>) -> (field: Int, byte: UInt8)? {
+        guard mayHoldControlBytes else { return nil }
         var from = 0
         while from < bytes.count {
             let at = ws_first_control(bytes.baseAddress! + from, UInt(bytes.count - from))
@@ -130,7 +134,7 @@ public struct CSVRecord: CSVRecordShape {
     /// Lends the record as a view, valid during the call (to read it as a row of an export).
     public func withView<R>(_ body: (CSVRecordView) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { b in
-            try ends.withUnsafeBufferPointer { e in try body(CSVRecordView(facts: facts, bytes: b, ends: e)) }
+            try ends.withUnsafeBufferPointer { e in try body(CSVRecordView(facts: facts, bytes: b, ends: e, mayHoldControlBytes: true)) }
         }
     }
 

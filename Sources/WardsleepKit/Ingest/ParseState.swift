@@ -18,6 +18,8 @@ final class ParseState {
     var fieldCount: Int { record.pointee.field_count }
     var recordLine: Int { record.pointee.record_line }
     var inRecord: Bool { record.pointee.in_record != 0 }
+    /// Whether a field of the record may hold a line break, tab or control character (false: it certainly holds none).
+    var mayHoldControlBytes: Bool { record.pointee.unusual != 0 }
     var line: Int {
         get { record.pointee.line }
         set { record.pointee.line = newValue }
@@ -129,7 +131,8 @@ final class ParseState {
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
-            countInnerLineBreaks()
+            let unusual = mayHoldControlBytes
+            if unusual { countInnerLineBreaks() }
             let atEnd = terminator == -1 && endsInsideQuotes
             var endLine = line
             let openLine = atEnd ? unterminatedField(endLine: &endLine) : quoteLine
@@ -137,7 +140,7 @@ final class ParseState {
                 facts: RecordFacts(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
                                    textAfterQuoteColumn: textAfterQuoteColumn,
                                    quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine),
-                bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount))
+                bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount), mayHoldControlBytes: unusual)
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
             // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
             // of the record's bytes, which stops at the first byte of a real row.
