@@ -239,6 +239,7 @@ public enum FieldParsing {
 
     /// A decimal number with a full stop as the decimal mark (`7.5`, `0.25`, `12`).
     public static func decimal(_ s: some FieldByteCollection) throws(FieldIssue) -> Double {
+        if let v = exactDecimal(s) { return v }
         var i = s.startIndex
         if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
         var digits = 0, dots = 0
@@ -249,7 +250,6 @@ public enum FieldParsing {
             }
         }
         guard digits > 0, dots <= 1 else { throw FieldIssue("not a number") }
-        if let v = exactDecimal(s) { return v }
         guard let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else { throw FieldIssue("not a number") }
         return v
     }
@@ -259,23 +259,29 @@ public enum FieldParsing {
 
     /// A short decimal (`7.5`, `-3.75`, `25`) without building a string: up to 15 significant digits form an integer
     /// that a double holds exactly, and dividing it by an exact power of ten is one correctly rounded operation, so
-    /// the result is the one `strtod` gives. `nil` for anything longer, which the general path reads.
+    /// the result is the one `strtod` gives. Checked as it is read (a sign, digits, at most one full stop, at least one
+    /// digit), in one pass: `nil` for anything else, or anything longer, which the general path reads or explains.
     @inline(__always) static func exactDecimal(_ s: some FieldByteCollection) -> Double? {
         var i = s.startIndex
         var negative = false
         if i < s.endIndex, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { negative = s[i] == UInt8(ascii: "-"); i += 1 }
-        var mantissa: Int64 = 0, significant = 0, fraction = 0, afterDot = false
+        var mantissa: Int64 = 0, significant = 0, fraction = 0, afterDot = false, digits = 0
         while i < s.endIndex {
-            let b = s[i]
-            if b == UInt8(ascii: ".") { afterDot = true } else {
-                if mantissa > 0 || b != 0x30 { significant += 1 }
+            let b = s[i], d = b &- 0x30
+            if d < 10 {
+                digits += 1
+                if mantissa > 0 || d != 0 { significant += 1 }
                 guard significant <= 15 else { return nil }
-                mantissa = mantissa * 10 + Int64(b &- 0x30)
+                mantissa = mantissa * 10 + Int64(d)
                 if afterDot { fraction += 1 }
+            } else if b == UInt8(ascii: "."), !afterDot {
+                afterDot = true
+            } else {
+                return nil
             }
             i += 1
         }
-        guard fraction <= 22 else { return nil }
+        guard digits > 0, fraction <= 22 else { return nil }
         let v = Double(mantissa) / exactPowersOfTen[fraction]
         return negative ? -v : v
     }

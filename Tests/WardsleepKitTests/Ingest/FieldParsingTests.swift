@@ -181,4 +181,9 @@ import Testing
         if let fast { #expect(fast.bitPattern == expected.bitPattern, "\(text): \(fast) against \(expected)") }
         #expect(try FieldParsing.decimal(bytes).bitPattern == expected.bitPattern, "\(text)")
     }
+    // It checks what it reads: anything but a sign, digits and one full stop is left to the general path, which explains it.
+    for text in ["", "-", "+", ".", "1.2.3", "7,5", "1e5", "5 ", " 5", "5mg", "--5", "5-", "0x10", "١٢"] {
+        #expect(FieldParsing.exactDecimal(ArraySlice(Array(text.utf8))) == nil, "\(text)")
+        #expect(throws: FieldIssue.self, "\(text)") { try FieldParsing.decimal(ArraySlice(Array(text.utf8))) }
+    }
 }
