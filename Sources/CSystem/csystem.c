@@ -11,6 +11,9 @@
 #include <malloc.h>
 #endif
 #include "csystem.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 int ws_rename_exchange(const char *a, const char *b) {
 #if defined(__linux__) && defined(SYS_renameat2)
@@ -33,6 +36,36 @@ int ws_keep_freed_memory(int mapping_threshold, int trim_threshold, int arenas) 
 }
 
 static inline int ws_is_control(unsigned char b) { return (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F; }
+
+int ws_has_low_byte(const unsigned char *bytes, unsigned long count) {
+    unsigned long i = 0;
+#if defined(__SSE2__)
+    /* Sixteen bytes at a time: a byte is at most 0x1F when its unsigned minimum with 0x1F is itself. */
+    if (count >= 16) {
+        const __m128i low = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+        __m128i seen = _mm_setzero_si128();
+        for (; i + 16 <= count; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(bytes + i));
+            seen = _mm_or_si128(seen, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, low), v), _mm_cmpeq_epi8(v, del)));
+        }
+        if (i < count) {  /* the last sixteen bytes, overlapping the ones already tested */
+            __m128i v = _mm_loadu_si128((const __m128i *)(bytes + count - 16));
+            seen = _mm_or_si128(seen, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, low), v), _mm_cmpeq_epi8(v, del)));
+        }
+        return _mm_movemask_epi8(seen) != 0;
+    }
+#endif
+    /* Eight bytes at a time (the tests of ws_first_control, with tab and line breaks counted), then byte by byte. */
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    for (; i + 8 <= count; i += 8) {
+        uint64_t w;
+        memcpy(&w, bytes + i, 8);
+        uint64_t d = w ^ (ones * 0x7F);
+        if (((w - ones * 0x20) & ~w & highs) | ((d - ones) & ~d & highs)) return 1;
+    }
+    for (; i < count; i++) if (bytes[i] < 0x20 || bytes[i] == 0x7F) return 1;
+    return 0;
+}
 
 long ws_first_control(const unsigned char *bytes, unsigned long count) {
     /* Eight bytes at a time: a word with a byte below 0x20 or equal to 0x7F (the classic "has less than" and "has
@@ -65,7 +98,6 @@ int ws_record_init(ws_record *r, long line) {
 
 void ws_record_clear(ws_record *r) {
     r->byte_count = 0;
-    r->unusual = 0;
     r->field_count = 0;
     r->in_record = 0;
 }
@@ -96,26 +128,6 @@ __attribute__((noinline)) static int ws_grow_ends(ws_record *r) {
     return 0;
 }
 
-/* Nonzero when a byte of `w` is below 0x20 or is 0x7F (exact for the word as a whole; the tests of ws_first_control). */
-static inline uint64_t ws_low_or_del(uint64_t w) {
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t del = w ^ (ones * 0x7F);
-    return ((w - ones * 0x20) & ~w & highs) | ((del - ones) & ~del & highs);
-}
-
-/* Two four-byte halves as one word, its top four bytes spaces (which the test passes). */
-static inline uint64_t ws_halves(uint32_t a, uint32_t b) {
-    return ws_low_or_del(((uint64_t)a | 0x2020202000000000ULL)) | ws_low_or_del(((uint64_t)b | 0x2020202000000000ULL));
-}
-
-__attribute__((noinline)) static uint64_t ws_long_low_or_del(const unsigned char *from, size_t count) {
-    uint64_t seen = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= count; i += 8) { memcpy(&w, from + i, 8); seen |= ws_low_or_del(w); }
-    if (i < count) { memcpy(&w, from + count - 8, 8); seen |= ws_low_or_del(w); }
-    return seen;
-}
-
 void ws_record_add_field(void *field, size_t count, void *data) {
     ws_record *r = data;
     if (r->failed) return;
@@ -129,30 +141,21 @@ void ws_record_add_field(void *field, size_t count, void *data) {
         const unsigned char *from = field;
         /* Most fields are short: copied as two overlapping words (never reading or writing outside either field),
            not through a call. */
-        /* The words copied are tested on the way for a byte below 0x20 or 0x7F (a line break, tab or control
-           character), so that a record with none is not scanned again for them. */
-        uint64_t unusual;
         if (count >= 8 && count <= 16) {
             uint64_t a, b;
             memcpy(&a, from, 8); memcpy(&b, from + count - 8, 8);
             memcpy(to, &a, 8); memcpy(to + count - 8, &b, 8);
-            unusual = ws_low_or_del(a) | ws_low_or_del(b);
         } else if (count >= 4 && count < 8) {
             uint32_t a, b;
             memcpy(&a, from, 4); memcpy(&b, from + count - 4, 4);
             memcpy(to, &a, 4); memcpy(to + count - 4, &b, 4);
-            unusual = ws_halves(a, b);
         } else if (count < 4) {
-            unsigned char x = from[0], y = from[count / 2], z = from[count - 1];
-            to[0] = x;
-            to[count / 2] = y;
-            to[count - 1] = z;
-            unusual = (x < 0x20) | (y < 0x20) | (z < 0x20) | (x == 0x7F) | (y == 0x7F) | (z == 0x7F);
+            to[0] = from[0];
+            to[count / 2] = from[count / 2];
+            to[count - 1] = from[count - 1];
         } else {
             memcpy(to, from, count);
-            unusual = ws_long_low_or_del(from, count);
         }
-        r->unusual |= unusual != 0;
         r->byte_count = end = needed;
     }
     if (r->field_count == r->end_capacity && ws_grow_ends(r) != 0) return;

@@ -23,6 +23,9 @@ static inline void ws_prefetch(const void *address, int write) {
 /// carriage return (0x00–0x1F, and 0x7F), or -1 when there is none. Eight bytes are tested at a time; only a word that
 /// may hold one is looked at byte by byte.
 long ws_first_control(const unsigned char *bytes, unsigned long count);
+/// 1 when any of `bytes` (`count` of them) is below 0x20 or is 0x7F (a line break, tab or control character), 0 when
+/// none is: sixteen bytes at a time where the processor has SSE2, eight otherwise.
+int ws_has_low_byte(const unsigned char *bytes, unsigned long count);
 
 /// The record libcsv's fields are assembled into: its bytes, field after field, where each field ends, and the lines
 /// it is read on. Owned by the reader's parse state (`owner`), which reads it between fields; `ws_record_add_field` is
@@ -38,9 +41,6 @@ typedef struct ws_record {
     int in_record, last_was_cr;
     /// Set when reading has failed (fields are then ignored); `out_of_memory` when growing the record failed.
     int failed, out_of_memory;
-    /// Set when a field of the record holds a byte below 0x20 or 0x7F: a line break, tab or control character (when
-    /// clear, the record certainly holds none).
-    int unusual;
     /// The parse state, for the record callback (not retained).
     void *owner;
 } ws_record;

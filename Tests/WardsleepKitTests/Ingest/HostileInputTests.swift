@@ -393,36 +393,26 @@ extension TempFolder {
     }
 }
 
-/// The record's flag for a byte below 0x20 or 0x7F (set as libcsv's fields are copied in, so that a record without one
-/// is never scanned for control characters or line breaks): set by such a byte at any place of a field of any length
-/// and alignment, among any other bytes (UTF-8 included); never set by a record with none.
-@Suite struct RecordControlFlagTests {
-    @Test func aByteBelowSpaceOrDELAnywhereSetsTheFlagAndNothingElseDoes() throws {
+/// `ws_has_low_byte`, which lets a record with no byte below 0x20 (nor 0x7F) go unscanned for control characters and
+/// line breaks: such a byte at any place of a record of any length and alignment is found, among any other bytes
+/// (UTF-8 included, bytes at 0x80 and above that a signed comparison would take as small), and none is found in a
+/// record without one, whatever lies just outside it.
+@Suite struct LowByteScanTests {
+    @Test func aByteBelowSpaceOrDELAnywhereIsFoundAndNothingElseIs() {
         var random = SampleRandom(seed: 12)
-        let ordinary: [UInt8] = Array("abcXYZ 019,.-/~!".utf8) + [0x20, 0x7E, 0x80, 0xC3, 0xA9, 0xE2, 0x99, 0xFF, 0xA0, 0x9F]
-        let unusual: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1A, 0x1F, 0x7F]
-        var record = ws_record()
-        #expect(ws_record_init(&record, 1) == 0)
-        defer { ws_record_free(&record) }
-        for n in 0...40 {
-            for place in -1..<n {  // -1: no unusual byte in the field
-                for _ in 0..<6 {
-                    var field = (0..<n).map { _ in ordinary[Int(random.next() % UInt64(ordinary.count))] }
-                    if place >= 0 { field[place] = unusual[Int(random.next() % UInt64(unusual.count))] }
-                    let offset = Int(random.next() % 8)
-                    let padded = [UInt8](repeating: 0x00, count: offset) + field + [0x00, 0x00]  // unusual bytes around it
-                    ws_record_clear(&record)
-                    ws_record_add_field(nil, 0, &record)  // an empty field first, then one with ordinary text
-                    Array("Ward A1".utf8).withUnsafeBytes { ws_record_add_field(UnsafeMutableRawPointer(mutating: $0.baseAddress), 7, &record) }
-                    padded.withUnsafeBytes { p in
-                        ws_record_add_field(n == 0 ? nil : UnsafeMutableRawPointer(mutating: p.baseAddress! + offset), n, &record)
-                    }
-                    #expect((record.unusual != 0) == (place >= 0), "length \(n), place \(place): \(field)")
-                    let copied = Array(UnsafeBufferPointer(start: record.bytes + 7, count: n))
-                    #expect(copied == field)
+        let ordinary: [UInt8] = Array("abcXYZ 019,.-/~!".utf8) + [0x20, 0x7E, 0x80, 0xC3, 0xA9, 0xE2, 0x99, 0xFF, 0xA0, 0x9F, 0x9F]
+        let low: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1A, 0x1F, 0x7F]
+        for n in 0...70 {
+            for place in -1..<n {  // -1: no such byte
+                for _ in 0..<4 {
+                    var record = (0..<n).map { _ in ordinary[Int(random.next() % UInt64(ordinary.count))] }
+                    if place >= 0 { record[place] = low[Int(random.next() % UInt64(low.count))] }
+                    let offset = Int(random.next() % 16)
+                    let padded = [UInt8](repeating: 0x00, count: offset) + record + [UInt8](repeating: 0x0A, count: 16)
+                    let found = padded.withUnsafeBufferPointer { ws_has_low_byte($0.baseAddress! + offset, UInt(n)) }
+                    #expect((found != 0) == (place >= 0), "length \(n), place \(place): \(record)")
                 }
             }
         }
     }
 }
-
