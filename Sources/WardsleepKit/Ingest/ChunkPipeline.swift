@@ -76,15 +76,22 @@ final class ChunkPipeline<N: RecordNormaliser> {
     var rowsRead = 0, swallowedBlankLines = 0
     var windows1252 = false
     var dates = DateEvidence()
+    /// The last date read in a common layout, from one row to the next (owned here, lent to each row).
+    private let dayMemo = UnsafeMutablePointer<DayMemo>.allocate(capacity: 1)
 
     init(layout: ExportLayout, normaliser: N) {
         self.layout = layout
         self.normaliser = normaliser
+        dayMemo.initialize(to: .empty)
     }
+
+    deinit { dayMemo.deallocate() }
 
     /// One record, lent by the parser: checked against the header, normalised, and kept as a record or as its problems.
     func handle(_ record: CSVRecordView) {
-        ExportRow.withRow(record, layout: layout, examplesWanted: dates.stillWanted) { row in handle(&row, line: record.line) }
+        ExportRow.withRow(record, layout: layout, examplesWanted: dates.stillWanted, dayMemo: dayMemo) { row in
+            handle(&row, line: record.line)
+        }
     }
 
     /// One row, its fields lent from its record for the length of the call.

@@ -26,20 +26,24 @@ public struct ExportRow {
     public private(set) var setAsideReason: String?
     /// Slash dates in this row that can only be read day first, or only month first.
     var dateEvidence = DateEvidence()
+    /// The reader's last date in a common layout, lent for the row (see `FieldParsing.commonDateTime`); `nil`: none.
+    private let dayMemo: UnsafeMutablePointer<DayMemo>?
 
-    private init(record: CSVRecordView, layout: Unmanaged<ExportLayout>) {
+    private init(record: CSVRecordView, layout: Unmanaged<ExportLayout>, dayMemo: UnsafeMutablePointer<DayMemo>?) {
         self.record = record
         borrowedLayout = layout
+        self.dayMemo = dayMemo
     }
 
     /// Calls `body` with the row of `record`. The row lends its fields as views into the record's bytes, valid only
     /// during the call: the row must not outlive it, and anything kept from a field copies its bytes.
     /// `examplesWanted` says which kinds of telling date the rows before this one have not yet shown an example of: a
     /// row writes out an example's text only when it is the first of its kind (not on every row with such a date).
+    /// `dayMemo`, the reader's own, remembers the last date read in a common layout from one row to the next.
     static func withRow<R>(_ record: CSVRecordView, layout: ExportLayout, examplesWanted: DateEvidence.Wanted = .both,
-                           _ body: (inout ExportRow) throws -> R) rethrows -> R {
+                           dayMemo: UnsafeMutablePointer<DayMemo>? = nil, _ body: (inout ExportRow) throws -> R) rethrows -> R {
         try withExtendedLifetime(layout) {
-            var row = ExportRow(record: record, layout: .passUnretained(layout))
+            var row = ExportRow(record: record, layout: .passUnretained(layout), dayMemo: dayMemo)
             row.dateEvidence.examplesWanted = examplesWanted
             return try body(&row)
         }
@@ -184,7 +188,7 @@ public struct ExportRow {
     }
 
     private mutating func date(of b: FieldBytes, field: String, order: DateOrder) -> CalendarDay? {
-        if let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order) }) {
+        if let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order, memo: dayMemo) }) {
             if let evident = common.evident { dateEvidence.note(evident, b, line: line, field: field) }
             return common.day
         }
@@ -217,7 +221,7 @@ public struct ExportRow {
     }
 
     private mutating func dateTime(of b: FieldBytes, field: String, order: DateOrder) -> (CalendarDay, ClockTime?)? {
-        if let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order) }) {
+        if let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order, memo: dayMemo) }) {
             if let evident = common.evident { dateEvidence.note(evident, b, line: line, field: field) }
             return (common.day, common.time)
         }

@@ -138,6 +138,30 @@ import Testing
             }
         }
         #expect(taken > 5_000)
+        // With a memo of the last date read, as a reader keeps one from row to row, every answer is the same: cells in
+        // order (dates repeated with other times, near misses sharing a date's ten bytes) and in a random order.
+        func shown(_ r: (day: CalendarDay, time: ClockTime?, evident: DateOrder?)?) -> String {
+            r.map { "\($0.day) \($0.time.map(String.init(describing:)) ?? "-") \($0.evident.map(\.rawValue) ?? "-")" } ?? "nil"
+        }
+        var random = SampleRandom(seed: 30)
+        for order in DateOrder.allCases {
+            let memo = UnsafeMutablePointer<DayMemo>.allocate(capacity: 1)
+            defer { memo.deallocate() }
+            memo.initialize(to: .empty)
+            var hits = 0
+            for cell in cells + cells.map({ _ in cells[Int(random.next() % UInt64(cells.count))] }) {
+                let bytes = Array(cell.utf8)
+                let before = memo.pointee
+                let remembered = bytes.withUnsafeBufferPointer { FieldParsing.commonDateTime($0, order: order, memo: memo) }
+                let fresh = bytes.withUnsafeBufferPointer { FieldParsing.commonDateTime($0, order: order) }
+                #expect(shown(remembered) == shown(fresh), "\(cell) \(order)")
+                if remembered != nil, before.order == order, bytes.count >= 10,
+                   before.key == bytes.withUnsafeBytes({ ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt16.self)) }) {
+                    hits += 1
+                }
+            }
+            #expect(hits > 10, "\(order): the memo was hardly used")
+        }
     }
 
     @Test func numbersAndFlags() throws {
