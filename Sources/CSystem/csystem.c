@@ -128,36 +128,47 @@ __attribute__((noinline)) static int ws_grow_ends(ws_record *r) {
     return 0;
 }
 
+/* A field that needs a call: longer than 16 bytes (copied by memcpy), or one the record's buffers must grow for. Out of
+   line, so that the common path makes no call and saves no registers. */
+__attribute__((noinline)) static void ws_record_add_long_field(ws_record *r, const unsigned char *from, size_t count) {
+    long end = r->byte_count;
+    if (from && count > 0) {
+        long needed = end + (long)count;
+        if (needed > r->byte_capacity && ws_grow_bytes(r, needed) != 0) return;
+        memcpy(r->bytes + end, from, count);
+        r->byte_count = end = needed;
+    }
+    if (r->field_count == r->end_capacity && ws_grow_ends(r) != 0) return;
+    r->ends[r->field_count++] = end;
+}
+
 void ws_record_add_field(void *field, size_t count, void *data) {
     ws_record *r = data;
     if (r->failed) return;
     if (!r->in_record) { r->in_record = 1; r->record_line = r->line; }
     r->last_was_cr = 0;
     long end = r->byte_count;
-    if (field && count > 0) {
-        long needed = end + (long)count;
-        if (needed > r->byte_capacity && ws_grow_bytes(r, needed) != 0) return;
-        unsigned char *to = r->bytes + end;
-        const unsigned char *from = field;
-        /* Most fields are short: copied as two overlapping words (never reading or writing outside either field),
-           not through a call. */
-        if (count >= 8 && count <= 16) {
-            uint64_t a, b;
-            memcpy(&a, from, 8); memcpy(&b, from + count - 8, 8);
-            memcpy(to, &a, 8); memcpy(to + count - 8, &b, 8);
-        } else if (count >= 4 && count < 8) {
-            uint32_t a, b;
-            memcpy(&a, from, 4); memcpy(&b, from + count - 4, 4);
-            memcpy(to, &a, 4); memcpy(to + count - 4, &b, 4);
-        } else if (count < 4) {
-            to[0] = from[0];
-            to[count / 2] = from[count / 2];
-            to[count - 1] = from[count - 1];
-        } else {
-            memcpy(to, from, count);
-        }
-        r->byte_count = end = needed;
+    if (count > 16 || (count > 0 && !field) || end + (long)count > r->byte_capacity || r->field_count == r->end_capacity) {
+        ws_record_add_long_field(r, field, count);  /* a tail call */
+        return;
     }
-    if (r->field_count == r->end_capacity && ws_grow_ends(r) != 0) return;
+    /* Most fields are short: copied as two overlapping words (never reading or writing outside either field), not
+       through a call. */
+    unsigned char *to = r->bytes + end;
+    const unsigned char *from = field;
+    if (count >= 8) {
+        uint64_t a, b;
+        memcpy(&a, from, 8); memcpy(&b, from + count - 8, 8);
+        memcpy(to, &a, 8); memcpy(to + count - 8, &b, 8);
+    } else if (count >= 4) {
+        uint32_t a, b;
+        memcpy(&a, from, 4); memcpy(&b, from + count - 4, 4);
+        memcpy(to, &a, 4); memcpy(to + count - 4, &b, 4);
+    } else if (count > 0) {
+        to[0] = from[0];
+        to[count / 2] = from[count / 2];
+        to[count - 1] = from[count - 1];
+    }
+    r->byte_count = end += (long)count;
     r->ends[r->field_count++] = end;
 }

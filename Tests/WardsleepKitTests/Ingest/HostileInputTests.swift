@@ -416,3 +416,30 @@ extension TempFolder {
         }
     }
 }
+
+/// libcsv's field callback (`ws_record_add_field`) copies every field whole, whatever its length (short ones as
+/// overlapping words, long ones by `memcpy`), empty and null ones included, and grows the record's buffers as needed.
+@Suite struct RecordCopyTests {
+    @Test func everyFieldIsCopiedWholeAndEndsWhereItShould() {
+        var record = ws_record()
+        #expect(ws_record_init(&record, 1) == 0)
+        defer { ws_record_free(&record) }
+        var expected: [UInt8] = [], ends: [Int] = []
+        let source = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        for round in 0..<3 {
+            for length in Array(0...70) + [4_000] {
+                let field = Array(source[length..<(length * 2)])
+                if length == 0 && round == 1 {
+                    ws_record_add_field(nil, 0, &record)
+                } else {
+                    field.withUnsafeBytes { ws_record_add_field(UnsafeMutableRawPointer(mutating: $0.baseAddress), length, &record) }
+                }
+                expected += field
+                ends.append(expected.count)
+            }
+        }
+        for _ in 0..<300 { ws_record_add_field(nil, 0, &record); ends.append(expected.count) }
+        #expect(Array(UnsafeBufferPointer(start: record.bytes, count: record.byte_count)) == expected)
+        #expect(Array(UnsafeBufferPointer(start: record.ends, count: record.field_count)) == ends)
+    }
+}
