@@ -63,7 +63,8 @@ public struct CSVRecordView: CSVRecordShape {
     /// Where each field ends in `bytes`.
     let ends: UnsafeBufferPointer<Int>
     /// Whether a byte below 0x20 or 0x7F (a line break, tab or control character) may be in the record: false when the
-    /// parser saw none as it copied the fields (nearly every record), so nothing scans for them again.
+    /// parser's one pass over the complete record found none (nearly every record), so nothing scans for them again;
+    /// true for a record lent from a copy (`CSVRecord`), which is then scanned.
     let mayHoldControlBytes: Bool
 
     public var fieldCount: Int { ends.count }
@@ -97,7 +98,7 @@ public struct CSVRecordView: CSVRecordShape {
 
     /// The first control character other than tab, line feed and carriage return (NUL, the other C0 codes, DEL) in a
     /// field whose column is `checked`: the field (0-based) and the byte; `nil` when there is none, as in any text an
-    /// export writes. A record the parser saw no byte below 0x20 in (nor 0x7F) is not looked at again; any other is
+    /// export writes. A record the parser found no byte below 0x20 in (nor 0x7F) is not looked at again; any other is
     /// scanned at once, eight bytes at a time (one call costs less than one a field); only when one is found is its
     /// field looked up, and the scan goes on after a field not checked.
     func firstControlCharacter(checked: UnsafeBufferPointer<Bool>) -> (field: Int, byte: UInt8)? {
