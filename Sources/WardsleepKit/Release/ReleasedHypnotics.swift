@@ -16,8 +16,9 @@ struct ShownHypnoticLine {
     var values: [String: Double?]
     /// The line with its units as shown, for statistics that pool lines (the CBTi contrast); `nil` when they are not.
     var published: HypnoticLine?
-    /// The drugs whose milligrams, and so DDDs, this line leaves out in either period (their own doses in its scope are
-    /// suppressed or withheld), by name: a group or total line's DDDs are then those of its other drugs.
+    /// The drugs whose milligrams, and so DDDs, this group or total line leaves out in either period (their own doses
+    /// in its scope are suppressed or withheld), by name: its DDDs are then those of its other drugs. None for a line
+    /// of one drug: its doses are its own, and when they are not published neither are its milligrams.
     var leftOutDrugs: [String] = []
 
     /// How a sentence giving a line's DDDs says which drugs they leave out (nothing when none).

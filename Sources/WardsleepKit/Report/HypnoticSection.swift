@@ -139,11 +139,12 @@ public enum HypnoticSection {
             return [Prose(w.label), w.cbti ? "yes" : "no"] + figures(l)
         })
         if let leftOutNote { doc.paragraph(leftOutNote) }
-        // A line's DDDs leave out a drug whose own doses in its scope are not published: said, line by line.
+        // A total line's DDDs leave out a drug whose own doses in its scope are not published: said, line by line (the
+        // study's total and the wards'; a drug's own line leaves out no other drug).
         let partial = (drugLines + wardTotals).compactMap { l -> String? in
             let left = ShownHypnoticLine(l, style: shownStyle).leftOutDrugs
             guard !left.isEmpty else { return nil }
-            let name = l.ward.map { study.wards[$0].label } ?? (l.group.map { "all wards, \($0.rawValue)" } ?? "all wards, all hypnotics")
+            let name = l.ward.map { study.wards[$0].label } ?? "all wards, all hypnotics"
             return "\(name): \(left.joined(separator: ", "))"
         }
         if !partial.isEmpty {

@@ -83,6 +83,13 @@ import Testing
             let column = try #require(rows[0].firstIndex(of: "mg_leaves_out"))
             #expect(rows.dropFirst().contains { $0[column] == "zolpidem" } && rows.dropFirst().contains { $0[column] == "" })
             #expect(ShownHypnoticLine.leavingOut(shown.leftOutDrugs) == " (leaving out zolpidem, whose doses are not published)")
+            // zolpidem's own line leaves out no other drug (its doses show as not published), and is not listed as if it did.
+            let zolpidem = try #require(all.first { $0.ward == nil && $0.drug?.name == "zolpidem" })
+            #expect(ShownHypnoticLine(zolpidem, style: .published(policy)).leftOutDrugs.isEmpty)
+            let text = MarkdownWriter.render(HypnoticSection.render(all, prn: nil, kind: .administrations, study: study,
+                                                                    style: .published(policy), exposureFromOccupancy: false))
+            let partial = try #require(text.split(separator: "\n").first { $0.hasPrefix("Milligrams and DDDs leave out") })
+            #expect(partial.contains("all wards, all hypnotics: zolpidem") && !partial.contains("all wards, z-drug"), "\(partial)")
         }
         #expect(shownMg == [2250], "\(shownMg)")
     }
