@@ -37,46 +37,50 @@ int ws_keep_freed_memory(int mapping_threshold, int trim_threshold, int arenas) 
 
 static inline int ws_is_control(unsigned char b) { return (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F; }
 
+/* Nonzero when a byte of `w` is below 0x20 or is 0x7F: the classic "has less than" and "has zero" tests, exact for the
+   word as a whole with these constants (a byte at 0x80 or above passes). */
+static inline uint64_t ws_word_has_low_byte(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t del = w ^ (ones * 0x7F);
+    return ((w - ones * 0x20) & ~w & highs) | ((del - ones) & ~del & highs);
+}
+
+#if defined(__SSE2__)
+/* The lanes of `v` below 0x20 (whose unsigned minimum with 0x1F is themselves) or equal to 0x7F, as 0xFF. */
+static inline __m128i ws_low_lanes(__m128i v) {
+    return _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+}
+#endif
+
 int ws_has_low_byte(const unsigned char *bytes, unsigned long count) {
     unsigned long i = 0;
 #if defined(__SSE2__)
-    /* Sixteen bytes at a time: a byte is at most 0x1F when its unsigned minimum with 0x1F is itself. */
+    /* Sixteen bytes at a time, the last sixteen overlapping the ones already tested. */
     if (count >= 16) {
-        const __m128i low = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
         __m128i seen = _mm_setzero_si128();
-        for (; i + 16 <= count; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(bytes + i));
-            seen = _mm_or_si128(seen, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, low), v), _mm_cmpeq_epi8(v, del)));
-        }
-        if (i < count) {  /* the last sixteen bytes, overlapping the ones already tested */
-            __m128i v = _mm_loadu_si128((const __m128i *)(bytes + count - 16));
-            seen = _mm_or_si128(seen, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, low), v), _mm_cmpeq_epi8(v, del)));
-        }
+        for (; i + 16 <= count; i += 16) seen = _mm_or_si128(seen, ws_low_lanes(_mm_loadu_si128((const __m128i *)(bytes + i))));
+        if (i < count) seen = _mm_or_si128(seen, ws_low_lanes(_mm_loadu_si128((const __m128i *)(bytes + count - 16))));
         return _mm_movemask_epi8(seen) != 0;
     }
 #endif
-    /* Eight bytes at a time (the tests of ws_first_control, with tab and line breaks counted), then byte by byte. */
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    /* Eight bytes at a time, then byte by byte. */
     for (; i + 8 <= count; i += 8) {
         uint64_t w;
         memcpy(&w, bytes + i, 8);
-        uint64_t d = w ^ (ones * 0x7F);
-        if (((w - ones * 0x20) & ~w & highs) | ((d - ones) & ~d & highs)) return 1;
+        if (ws_word_has_low_byte(w)) return 1;
     }
     for (; i < count; i++) if (bytes[i] < 0x20 || bytes[i] == 0x7F) return 1;
     return 0;
 }
 
 long ws_first_control(const unsigned char *bytes, unsigned long count) {
-    /* Eight bytes at a time: a word with a byte below 0x20 or equal to 0x7F (the classic "has less than" and "has
-       zero" tests, exact for these constants) is looked at byte by byte; tab, LF and CR then pass. */
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    /* Eight bytes at a time: a word with a byte below 0x20 or equal to 0x7F is looked at byte by byte; tab, LF and CR
+       then pass. */
     unsigned long i = 0;
     for (; i + 8 <= count; i += 8) {
         uint64_t w;
         memcpy(&w, bytes + i, 8);
-        uint64_t del = w ^ (ones * 0x7F);
-        if (((w - ones * 0x20) & ~w & highs) | ((del - ones) & ~del & highs)) {
+        if (ws_word_has_low_byte(w)) {
             for (unsigned long j = i; j < i + 8; j++) if (ws_is_control(bytes[j])) return (long)j;
         }
     }

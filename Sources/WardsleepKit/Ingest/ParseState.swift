@@ -18,9 +18,6 @@ final class ParseState {
     var fieldCount: Int { record.pointee.field_count }
     var recordLine: Int { record.pointee.record_line }
     var inRecord: Bool { record.pointee.in_record != 0 }
-    /// Whether the record holds a line break, tab or control character anywhere (one pass over its bytes, sixteen at a
-    /// time: nearly every record holds none, and is then not looked at again for them).
-    var mayHoldControlBytes: Bool { byteCount > 0 && ws_has_low_byte(bytes, UInt(byteCount)) != 0 }
     var line: Int {
         get { record.pointee.line }
         set { record.pointee.line = newValue }
@@ -132,7 +129,9 @@ final class ParseState {
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
-            let unusual = mayHoldControlBytes
+            // Whether the record holds a line break, tab or control character anywhere: one pass over its bytes,
+            // sixteen at a time. Nearly every record holds none, and is then not looked at again for them.
+            let unusual = byteCount > 0 && ws_has_low_byte(bytes, UInt(byteCount)) != 0
             if unusual { countInnerLineBreaks() }
             let atEnd = terminator == -1 && endsInsideQuotes
             var endLine = line
