@@ -187,11 +187,16 @@ public struct ExportRow {
         return date(of: b, field: field, order: order)
     }
 
+    /// A date (and time) cell in a common layout, read in one pass with the reader's memo, its evidence noted; `nil`
+    /// for any other cell, which the caller reads the general way.
+    @inline(__always) private mutating func commonDateTime(_ b: FieldBytes, field: String, order: DateOrder) -> (CalendarDay, ClockTime?)? {
+        guard let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order, memo: dayMemo) }) else { return nil }
+        if let evident = common.evident { dateEvidence.note(evident, b, line: line, field: field) }
+        return (common.day, common.time)
+    }
+
     private mutating func date(of b: FieldBytes, field: String, order: DateOrder) -> CalendarDay? {
-        if let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order, memo: dayMemo) }) {
-            if let evident = common.evident { dateEvidence.note(evident, b, line: line, field: field) }
-            return common.day
-        }
+        if let common = commonDateTime(b, field: field, order: order) { return common.0 }
         dateEvidence.note(b, line: line, field: field)
         do { return try FieldParsing.date(b, order: order) } catch {
             do { return try withFullYear(error, b) { (full: [UInt8]) throws(FieldIssue) in try FieldParsing.date(full[...], order: order) } } catch {
@@ -221,10 +226,7 @@ public struct ExportRow {
     }
 
     private mutating func dateTime(of b: FieldBytes, field: String, order: DateOrder) -> (CalendarDay, ClockTime?)? {
-        if let common = b.withFieldBuffer({ FieldParsing.commonDateTime($0, order: order, memo: dayMemo) }) {
-            if let evident = common.evident { dateEvidence.note(evident, b, line: line, field: field) }
-            return (common.day, common.time)
-        }
+        if let common = commonDateTime(b, field: field, order: order) { return common }
         dateEvidence.note(b, line: line, field: field)
         do { return try FieldParsing.dateTime(b, order: order) } catch {
             do { return try withFullYear(error, b) { (full: [UInt8]) throws(FieldIssue) in try FieldParsing.dateTime(full[...], order: order) } } catch {
