@@ -77,6 +77,11 @@ public struct ExportRow {
     /// Whether the export has a column for `field`.
     @inline(__always) public func has(_ field: String) -> Bool { column(field) != nil }
 
+    /// Whether the export has a column for `field` (named at run time, its bucket worked out once).
+    @inline(__always) func has(_ field: FieldName) -> Bool {
+        borrowedLayout._withUnsafeGuaranteedRef { $0.column(field.name, bucket: field.bucket) } != nil
+    }
+
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
     /// The view is valid only while the row is (inside `withRow`).
     @inline(__always) public func bytes(_ field: String) -> FieldBytes? {

@@ -112,6 +112,8 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     var prnFlags: CodedColumn<FlagValue>
     var units: CodedColumn<DoseUnit>
     var inlineUnits = LabelCache<DoseUnit?>()
+    /// The fields read on every row, named once (see `FieldName`).
+    let drugField = FieldName("drug"), doseField = FieldName("dose_mg"), doseUnitField = FieldName("dose_unit")
 
     /// A drug label resolved against the formulary, with the strength the label gives, if any.
     struct ResolvedDrug: Sendable {
@@ -159,7 +161,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         let patientCell = context.patientCell(&row, required: true, cache: &lookups)
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
         var drug: ResolvedDrug?
-        if let bytes = row.requiredBytes("drug") {
+        if let bytes = row.requiredBytes(drugField) {
             let resolved: Result<ResolvedDrug, FieldIssue>
             if let hit = drugs.cached(bytes) {
                 resolved = hit
@@ -184,7 +186,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
 
     /// The dose in mg: the number in the dose cell, in the unit written after it or in `dose_unit` (mg when neither).
     mutating func dose(_ row: inout ExportRow, drug: ResolvedDrug?) -> Double? {
-        guard let cell = row.requiredBytes("dose_mg") else { return nil }
+        guard let cell = row.requiredBytes(doseField) else { return nil }
         let (number, suffix) = DoseUnit.split(cell)
         var unit = DoseUnit.mg
         if !suffix.isEmpty {
@@ -200,12 +202,12 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
                 return nil
             }
             unit = u
-            if row.has("dose_unit"), let column = units.value(&row), column != u {
+            if row.has(doseUnitField), let column = units.value(&row), column != u {
                 row.reject("dose_unit", "conflicting units: the dose says \(u.rawValue) but the dose unit column says \(column.rawValue)")
                 return nil
             }
-        } else if row.has("dose_unit") {
-            guard row.bytes("dose_unit") != nil else {
+        } else if row.has(doseUnitField) {
+            guard row.bytes(doseUnitField) != nil else {
                 row.reject("dose_unit", "empty dose unit: the dose has no unit, and the export has a dose unit column", value: "")
                 return nil
             }

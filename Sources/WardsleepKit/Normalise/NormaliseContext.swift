@@ -18,6 +18,9 @@ public final class NormaliseContext: Sendable {
     private let memo: PatientMemo?
     /// The same memo, reached by rows without retaining it (it lives as long as the context).
     private let memoRef: Unmanaged<PatientMemo>?
+    /// The fields every export's rows are read by, named once (a name held as a `FieldName` finds its column without
+    /// working out its place in the layout's table from the text on every row).
+    let wardField = FieldName("ward"), patientField = FieldName("patient")
 
     /// Creates a context; with `identifiesPatients` false, records carry no patient (for checking exports only).
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?, identifiesPatients: Bool = true) {
@@ -54,7 +57,7 @@ public final class NormaliseContext: Sendable {
     /// asked of memory in the first step), else by hashing the identifier (`PatientID`). A row quarantined for another
     /// field, or from a ward excluded by design, never reaches the second step, so its identifier is never hashed.
     func patientCell(_ row: inout ExportRow, required: Bool, cache: inout RowLookups) -> PatientCell? {
-        guard let bytes = required ? row.requiredBytes("patient") : row.bytes("patient"), pseudonymiser != nil else { return nil }
+        guard let bytes = required ? row.requiredBytes(patientField) : row.bytes(patientField), pseudonymiser != nil else { return nil }
         guard let memoRef else { return PatientCell(bytes: bytes, seen: PatientCache.Lookup(key: ShortLabelKey(), patient: PatientID(high: 0, low: 0))) }
         let seen = cache.patients.lookup(bytes)
         if seen.patient == nil { memoRef._withUnsafeGuaranteedRef { $0.prefetch(bytes) } }
@@ -71,8 +74,8 @@ public final class NormaliseContext: Sendable {
 
     /// The ward a row names, by id, name or alias; a ward in `exclude_wards` sets the row aside ("excluded by design");
     /// records "unknown ward" otherwise.
-    func ward(_ row: inout ExportRow, _ field: String = "ward", required: Bool = true, cache: inout RowLookups) -> Int? {
-        guard let bytes = required ? row.requiredBytes(field) : row.bytes(field) else { return nil }
+    func ward(_ row: inout ExportRow, required: Bool = true, cache: inout RowLookups) -> Int? {
+        guard let bytes = required ? row.requiredBytes(wardField) : row.bytes(wardField) else { return nil }
         let found: Int?
         if let hit = cache.wards.cached(bytes) {
             found = hit
@@ -84,7 +87,7 @@ public final class NormaliseContext: Sendable {
             cache.wards.store(bytes, found)
         }
         guard let i = found else {
-            row.reject(field, "unknown ward: not an id, name or alias of any ward in study.yaml")
+            row.reject("ward", "unknown ward: not an id, name or alias of any ward in study.yaml")
             return nil
         }
         if i == NormaliseContext.excludedWard {
