@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One data row of an export, read through its header. Typed accessors return `nil` and record a `DataProblem` when
 /// a value cannot be used; a row with any problem is quarantined instead of becoming a record.
 public struct ExportRow {
@@ -54,14 +56,14 @@ public struct ExportRow {
         borrowedLayout._withUnsafeGuaranteedRef { $0.column(field) }
     }
 
-    /// The trimmed bytes of a field named at run time (a coded field), its bucket worked out once by the caller.
+    /// The trimmed bytes of a field named by a `FieldName`: its column is one load from the layout.
     @inline(__always) func bytes(_ field: FieldName) -> FieldBytes? {
-        guard let i = borrowedLayout._withUnsafeGuaranteedRef({ $0.column(field.name, bucket: field.bucket) }),
-              i < record.fieldCount else { return nil }
+        let i = borrowedLayout._withUnsafeGuaranteedRef { $0.column(field) }
+        guard i >= 0, i < record.fieldCount else { return nil }
         return record.trimmedField(i)
     }
 
-    /// A required field named at run time, recording "empty required field" when missing.
+    /// A required field named by a `FieldName`, recording "empty required field" when missing.
     @inline(__always) mutating func requiredBytes(_ field: FieldName) -> FieldBytes? {
         guard let b = bytes(field) else { return missing(field.name) }
         return b
@@ -77,10 +79,8 @@ public struct ExportRow {
     /// Whether the export has a column for `field`.
     @inline(__always) public func has(_ field: String) -> Bool { column(field) != nil }
 
-    /// Whether the export has a column for `field` (named at run time, its bucket worked out once).
-    @inline(__always) func has(_ field: FieldName) -> Bool {
-        borrowedLayout._withUnsafeGuaranteedRef { $0.column(field.name, bucket: field.bucket) } != nil
-    }
+    /// Whether the export has a column for `field`.
+    @inline(__always) func has(_ field: FieldName) -> Bool { borrowedLayout._withUnsafeGuaranteedRef { $0.column(field) } >= 0 }
 
     /// The trimmed bytes of `field`, or `nil` when the column is absent or the cell is empty.
     /// The view is valid only while the row is (inside `withRow`).
@@ -230,6 +230,12 @@ public struct ExportRow {
         return dateTime(of: b, field: field, order: order)
     }
 
+    /// A date with an optional time in a field named by a `FieldName`.
+    @inline(__always) mutating func dateTime(_ field: FieldName, required: Bool = false, order: DateOrder) -> (CalendarDay, ClockTime?)? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        return dateTime(of: b, field: field.name, order: order)
+    }
+
     private mutating func dateTime(of b: FieldBytes, field: String, order: DateOrder) -> (CalendarDay, ClockTime?)? {
         if let common = commonDateTime(b, field: field, order: order) { return common }
         dateEvidence.note(b, line: line, field: field)
@@ -266,6 +272,8 @@ final class ExportLayout: @unchecked Sendable {
     private let plan: UnsafeMutableBufferPointer<(field: String, column: Int)>
     /// For each bucket, the first plan entry in it (-1: none) and how many follow it in `plan`.
     private let buckets: UnsafeMutableBufferPointer<(first: Int, count: Int)>
+    /// The column of each field by its `FieldName.id` (-1: none), up to the highest id among the header's fields.
+    private let columnsByID: UnsafeMutableBufferPointer<Int>
 
     /// The header's number of fields, and its first label trimmed and lower-cased: every row is checked against them,
     /// so they are held here rather than read out of the header (which would retain its arrays) on every row.
@@ -303,12 +311,17 @@ final class ExportLayout: @unchecked Sendable {
             if buckets[b].first < 0 { buckets[b].first = i }
             buckets[b].count += 1
         }
+        let ids = header.index.map { (FieldName.id(of: $0.key), $0.value) }
+        columnsByID = .allocate(capacity: (ids.map(\.0).max() ?? -1) + 1)
+        columnsByID.initialize(repeating: -1)
+        for (id, column) in ids { columnsByID[id] = column }
     }
 
     deinit {
         _ = plan.deinitialize()
         plan.deallocate()
         buckets.deallocate()
+        columnsByID.deallocate()
         firstLabel.deallocate()
         controlChecked.deallocate()
     }
@@ -324,6 +337,10 @@ final class ExportLayout: @unchecked Sendable {
     /// The column of `field`, or `nil` when the export has none.
     @inline(__always) func column(_ field: String) -> Int? { column(field, bucket: ExportLayout.bucket(field)) }
 
+    /// The column of `field`, or -1 when the export has none. (A field of the header has an id below the table's end:
+    /// the layout registered it when it was made.)
+    @inline(__always) func column(_ field: FieldName) -> Int { field.id < columnsByID.count ? columnsByID[field.id] : -1 }
+
     /// The column of `field`, whose bucket is `bucket`.
     @inline(__always) func column(_ field: String, bucket: Int) -> Int? {
         let b = buckets[bucket]
@@ -333,14 +350,26 @@ final class ExportLayout: @unchecked Sendable {
     }
 }
 
-/// A field name held with its bucket in the layout's table, for a name known only at run time (a coded field's):
-/// the bucket is worked out once, not on every row.
-struct FieldName {
+/// A field name with a small number of its own, for a normaliser to read a field by: its column is then one load
+/// from the layout (`ExportLayout.column(_:)`), not a search comparing names. Ids are handed out once per distinct name
+/// for the life of the process, so a name has the same id in every layout.
+struct FieldName: Sendable {
     let name: String
-    let bucket: Int
+    let id: Int
 
     init(_ name: String) {
         self.name = name
-        bucket = ExportLayout.bucket(name)
+        id = FieldName.id(of: name)
+    }
+
+    private static let ids = Mutex<[String: Int]>([:])
+
+    /// The id of `name`, given it the first time it is asked for.
+    static func id(of name: String) -> Int {
+        ids.withLock { ids in
+            if let id = ids[name] { return id }
+            ids[name] = ids.count
+            return ids.count - 1
+        }
     }
 }

@@ -113,7 +113,8 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     var units: CodedColumn<DoseUnit>
     var inlineUnits = LabelCache<DoseUnit?>()
     /// The fields read on every row, named once (see `FieldName`).
-    let drugField = FieldName("drug"), doseField = FieldName("dose_mg"), doseUnitField = FieldName("dose_unit")
+    let datetimeField = FieldName("datetime"), drugField = FieldName("drug"), doseField = FieldName("dose_mg"),
+        doseUnitField = FieldName("dose_unit")
 
     /// A drug label resolved against the formulary, with the strength the label gives, if any.
     struct ResolvedDrug: Sendable {
@@ -156,7 +157,7 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
     let resolveDrug: (FieldBytes) -> Result<ResolvedDrug, FieldIssue>
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticAdministrationRecord? {
-        let stamp = row.dateTime("datetime", required: true, order: dateOrder)
+        let stamp = row.dateTime(datetimeField, required: true, order: dateOrder)
         let ward = context.ward(&row, cache: &lookups)
         let patientCell = context.patientCell(&row, required: true, cache: &lookups)
         // The drug is resolved once per distinct label: the cache is keyed by the cell's bytes, decoded only on a miss.
