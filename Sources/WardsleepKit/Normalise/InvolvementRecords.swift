@@ -83,6 +83,9 @@ public struct InvolvementNormaliser: RecordNormaliser {
     var lookups = RowLookups()
     /// Activity and evidence are free text that reaches the report: redacted here, before anything else sees them.
     let redactor: Redactor
+    /// Activity and evidence cells already redacted, keyed by their bytes: a ledger repeats its wording from row to row,
+    /// and redacting a text is the costliest thing done to a row.
+    var redactedCells = LabelCache<String>()
     /// Creates the normaliser.
     public init(context: NormaliseContext) {
         self.context = context
@@ -104,10 +107,20 @@ public struct InvolvementNormaliser: RecordNormaliser {
                            + "(service_user, carer, professional or community)")
             }
         }
-        let activity = row.text("activity").map(redactor.redact)
-        let evidence = row.text("evidence").map(redactor.redact)
+        let activity = redacted(&row, "activity")
+        let evidence = redacted(&row, "evidence")
         let day = row.dateTime("date", order: order)?.0
         guard let stage, let level, let group, let role, row.isClean else { return nil }
         return InvolvementRecord(stage: stage, group: group, role: role, level: level, activity: activity, evidence: evidence, day: day)
+    }
+
+    /// A free-text cell, redacted (once per distinct cell).
+    private mutating func redacted(_ row: inout ExportRow, _ field: String) -> String? {
+        guard let bytes = row.bytes(field) else { return nil }
+        if let hit = redactedCells.cached(bytes) { return hit }
+        guard let text = row.text(field) else { return nil }
+        let shown = redactor.redact(text)
+        redactedCells.store(bytes, shown)
+        return shown
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Removes what could identify a person from free text before it is published (feedback quotes, involvement activity
 /// and evidence, incident category labels used as they are, values in quarantine files):
 ///
@@ -209,9 +210,25 @@ extension Redactor {
     /// Most labels hold none, and are returned at once.
     static func mayIdentify(_ text: String) -> Bool {
         if text.unicodeScalars.contains(where: { $0.properties.numericType != nil || $0 == "@" || $0 == "\u{FF20}" }) { return true }
-        let folded = RedactionText.fold(text)
-        return titles.contains { folded.contains($0) } || looseTitles.contains { folded.contains($0) }
-            || ["at ", "(at)", "[at]", "{at}", "<at>", "://", "www.", "/"].contains { folded.contains($0) }
-            || namedStreetTypes.contains { folded.contains($0) }
+        var folded = RedactionText.fold(text)
+        // Searched for as bytes: the text is folded (lower case, compatibility-decomposed, marks dropped) and the words
+        // are ASCII, so a byte match is a match; Foundation's `contains` bridged the text once for each word.
+        return folded.withUTF8 { t in mayIdentifyWords.contains { occurs($0, in: t) } }
     }
+
+    /// Whether `word` occurs in `text`, byte for byte.
+    private static func occurs(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = word.first else { return true }
+        guard word.count <= text.count else { return false }
+        for i in 0...(text.count - word.count) where text[i] == first {
+            var k = 1
+            while k < word.count && text[i + k] == word[k] { k += 1 }
+            if k == word.count { return true }
+        }
+        return false
+    }
+
+    /// The words `mayIdentify` looks for in folded text, as bytes.
+    static let mayIdentifyWords: [[UInt8]] = (Array(titles) + Array(looseTitles) + ["at ", "(at)", "[at]", "{at}", "<at>", "://", "www.", "/"]
+                                              + Array(namedStreetTypes)).map { Array($0.utf8) }
 }
