@@ -34,6 +34,8 @@ public struct FeedbackNormaliser: RecordNormaliser {
     var lookups = RowLookups()
     var groups: CodedColumn<FeedbackGroup>
     var stages: CodedColumn<FeedbackStage>
+    /// The last response ids seen, in file order (`admit`).
+    var recent = RecentReferences()
 
     /// Creates the normaliser; `spec` gives the study's own labels for group and stage.
     public init(context: NormaliseContext, spec: ExportSpec? = nil) {
@@ -58,5 +60,14 @@ public struct FeedbackNormaliser: RecordNormaliser {
         }
         guard let id, let group, let stage, let text, row.isClean else { return nil }
         return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating)
+    }
+
+    /// A response whose id is among the last `RecentReferences.defaultCapacity` responses' is quarantined the second
+    /// time: a response counts once (its rating feeds the rank-sum test), and two exports appended with weeks in common
+    /// repeat responses. Checked in file order, in bounded memory, as incident references are.
+    public mutating func admit(_ r: FeedbackRecord) -> (field: String, value: String, reason: String)? {
+        guard !recent.insert(r.id) else { return nil }
+        return ("id", r.id, "repeated response id: an earlier row has the same id, and a response counts once "
+                + "(two exports appended with weeks in common repeat responses)")
     }
 }
