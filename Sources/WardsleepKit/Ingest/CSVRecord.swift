@@ -25,6 +25,9 @@ public struct RecordFacts: Sendable {
     /// and last lines holds exactly the delimiters that would complete the row it opens in and begin the one it closes
     /// in (both physical lines then have the header's number).
     public var rowLikeLine: Int
+    /// Whether a field holding line breaks holds a delimiter too: text a stray quote swallowed holds the delimiters of
+    /// the cells it ran over; prose typed over two lines need not.
+    public var lineBreakFieldHoldsDelimiter = false
 }
 
 /// A record, owned or lent: its facts, its number of fields and which of them are blank.

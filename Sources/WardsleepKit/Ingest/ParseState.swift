@@ -47,6 +47,7 @@ final class ParseState {
     var quoteLine = 0
     var innerBlankLines = 0
     var rowLikeLine = 0
+    var lineBreakFieldHoldsDelimiter = false
 
     /// The file, as messages name it.
     let displayName: String
@@ -111,6 +112,7 @@ final class ParseState {
         if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, commas == column {
             rowLikeLine = line
         }
+        if !lineBreakFieldHoldsDelimiter && field.contains(0x2C) { lineBreakFieldHoldsDelimiter = true }
     }
 
     /// Counts the line breaks inside the record's fields, field by field in order, once the record is complete: one
@@ -139,7 +141,8 @@ final class ParseState {
             let record = CSVRecordView(
                 facts: RecordFacts(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
                                    textAfterQuoteColumn: textAfterQuoteColumn,
-                                   quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine),
+                                   quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine,
+                                   lineBreakFieldHoldsDelimiter: lineBreakFieldHoldsDelimiter),
                 bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount), mayHoldControlBytes: unusual)
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
             // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
@@ -156,6 +159,7 @@ final class ParseState {
                 quoteLine = 0
                 innerBlankLines = 0
                 rowLikeLine = 0
+                lineBreakFieldHoldsDelimiter = false
             }
             if terminator == 0x0D || terminator == 0x0A { line += 1 }
             lastWasCR = terminator == 0x0D

@@ -8,8 +8,9 @@
 /// 1. the file ends inside the quoted field;
 /// 2. a quote inside a quoted field is not doubled: RFC 4180 requires `""`, and the next quote a stray one runs into
 ///    is usually the opening quote of a later field (`,"Self harm"`), which is not;
-/// 3. the record does not have the header's number of fields (fewer, or extra ones that are not empty): the swallowed
-///    text shifted the columns;
+/// 3. the record does not have the header's number of fields (fewer, or extra ones that are not empty) and the text
+///    with line breaks holds a delimiter: the swallowed cells shifted the columns (without a delimiter in it, the line
+///    break is prose typed over two lines, and the row is ragged: one row, "ragged row");
 /// 4. the lines it covers read as rows of their own: a line wholly inside a quoted field has exactly the header's
 ///    number of delimiters (or more, with nothing after them but spaces), as a swallowed row has; or the field's text
 ///    on its first line holds exactly the delimiters that would complete the row it opens in, and on its last line
@@ -59,8 +60,8 @@ extension CSVRecordShape {
             guard endLine > line else { return nil }
             if undoubledQuote {
                 evidence = "a quote inside it is not doubled"
-            } else if fieldCount < headerFields
-                        || (headerFields..<max(headerFields, fieldCount)).contains(where: { !isBlankField($0) }) {
+            } else if facts.lineBreakFieldHoldsDelimiter,
+                      fieldCount < headerFields || (headerFields..<max(headerFields, fieldCount)).contains(where: { !isBlankField($0) }) {
                 evidence = "the row then has \(fieldCount) fields where the header has \(headerFields)"
             } else if rowLikeLine > 0 {
                 evidence = "line \(rowLikeLine) reads as a row of its own"

@@ -93,6 +93,18 @@ import Testing
         #expect(t.rowsRead == 3 && t.accepted == 1 && t.quarantined == 2)
     }
 
+    /// A row whose quotes balance, with prose typed over two lines in a quoted field and a field too many or too few,
+    /// is a ragged row counted once: no delimiter in the text with the line break, so nothing was swallowed.
+    @Test func aRaggedRowWithAQuotedLineBreakIsRaggedNotAStrayQuote() throws {
+        let (t, records, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,\"two\r\nlines\",extra\nI2,05/03/2019,02:10,A1,\"two\nlines\"\n"
+            + "I3,05/03/2019,02:10,A1,Self harm,x\n")
+        #expect(log.problems.map(\.message) == [
+            "incidents.csv:2: ragged row: 7 fields where the header has 6",
+            "incidents.csv:4: ragged row: 5 fields where the header has 6",
+        ])
+        #expect(t.rowsRead == 3 && t.accepted == 1 && t.quarantined == 2 && records.map(\.id) == ["I3"])
+    }
+
     @Test func strayQuoteAtTheEndOfTheFileAndBlankLinesItSwallowed() throws {
         let (t, _, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,x\nI2,05/03/2019,02:10,A1,Self harm,\"x\n\n  \nI3,05/03/2019\n   ")
         #expect(log.problems.map(\.message) == [
