@@ -281,18 +281,23 @@ final class ExportLayout: @unchecked Sendable {
     let firstLabel: UnsafeMutableBufferPointer<UInt8>
     /// For each column, whether a control character in it makes the row damaged (`CSVRecordView.firstControlCharacter`):
     /// the columns a field reads as a label, code, number, date or identifier. Free text (`freeTextFields`) is redacted
-    /// and shown without control characters, and a column no field reads is never looked at.
+    /// and shown without control characters, and a column no field reads (`unreadFields`, or one study.yaml maps to no
+    /// field) is never looked at.
     /// (Held in memory the layout owns, as `firstLabel` is, so that asking for it on every row retains nothing.)
     let controlChecked: UnsafeMutableBufferPointer<Bool>
 
     /// Fields of free text: a stray control character in one is dropped where the text is shown, not a damaged row.
     static let freeTextFields: Set<String> = ["description", "text", "activity", "evidence"]
+    /// Fields an export may have that nothing reads (the observation log's `staff`: mapped so that it is known, never
+    /// read, so that no staff name reaches any output).
+    static let unreadFields: Set<String> = ["staff"]
 
     init(header: ExportHeader, spec: ExportSpec) {
         self.header = header
         self.spec = spec
         var checked = Array(repeating: false, count: header.labels.count)
-        for (field, column) in header.index where column < checked.count && !ExportLayout.freeTextFields.contains(field) {
+        for (field, column) in header.index
+        where column < checked.count && !ExportLayout.freeTextFields.contains(field) && !ExportLayout.unreadFields.contains(field) {
             checked[column] = true
         }
         controlChecked = .allocate(capacity: checked.count)

@@ -163,6 +163,31 @@ import Glibc
         #expect(try #require(dir.read("out/tables/fidelity.csv")).hasPrefix(FidelitySection.columns.joined(separator: ",")))
     }
 
+    /// The staff column is never read: a control character in it (a damaged name) leaves the check counted, where the
+    /// same byte in the reason column quarantines the row.
+    @Test func aControlCharacterInTheStaffColumnLeavesTheCheck() throws {
+        let folder = writeStudy()
+        _ = dir.write("study/observations.csv", FidelityTests.log.replacingOccurrences(of: "05/03/2019 00:00,A1,P1,Routine,Jane Nurse",
+                                                                                      with: "05/03/2019 00:00,A1,P1,Routine,Jane\u{0}Nurse"))
+        let study = try StudyLoader.load(folder: folder)
+        let context = NormaliseContext(study: study, pseudonymiser: try Pseudonymiser(keyText: testKey, source: .environment))
+        let analyses = try StudyAnalyses(study: study, folder: folder)
+        let log = ProblemLog()
+        let ingest = try StudyIngest.run(folder: folder, context: context, problems: log, consumer: analyses.consumer)
+        let t = try #require(ingest.tally(.observations))
+        #expect(t.rowsRead == 12 && t.accepted == 10 && t.quarantined == 2)
+        #expect(!log.problems.contains { $0.column == "staff" })
+        let f = FidelityResults(analyses.fidelity, study: study, occupancy: analyses.occupancy.totals)
+        #expect(f.cell(ward: 0, period: .pilot)?.protectedNightsWithoutRoutineCheck == 1)
+
+        _ = dir.write("study/observations.csv", FidelityTests.log.replacingOccurrences(of: "05/03/2019 00:00,A1,P1,Routine,Jane Nurse",
+                                                                                      with: "05/03/2019 00:00,A1,P1,Rout\u{0}ine,Jane Nurse"))
+        let again = ProblemLog()
+        let damaged = try StudyIngest.run(folder: folder, context: context, problems: again,
+                                          consumer: try StudyAnalyses(study: study, folder: folder).consumer)
+        #expect(damaged.tally(.observations)?.quarantined == 3 && again.problems.contains { $0.line == 2 && $0.column == "reason" })
+    }
+
     @Test func aStudyMapsItsOwnReasonLabels() throws {
         // "Bedtime" (line 12) is this ward's word for a routine check: mapped in study.yaml, the row is read, and P2's
         // protected night of the 4th now has a routine check inside the window.
