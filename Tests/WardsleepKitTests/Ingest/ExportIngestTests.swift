@@ -186,6 +186,39 @@ import Testing
         #expect(nrec.map(\.stage) == [.deliver, .evaluate] && nlog.problems.isEmpty)
     }
 
+    /// A feedback response given twice (two exports appended with weeks in common) counts once: the second row is
+    /// quarantined naming the id, and no row is lost from the accounting.
+    @Test func aRepeatedFeedbackResponseIsQuarantinedTheSecondTime() throws {
+        let body = "FB1,Patient,before,01/06/2018,A1,4,Slept better\nFB2,Carer,before,02/06/2018,A1,2,Worried\n"
+        let path = dir.write("feedback-twice.csv", "id,group,stage,date,ward,rating,text\n" + body + body + "FB3,Staff,after,03/06/2018,A1,5,Fine\n")
+        let (t, records, log) = try ingest(path, spec: study.exports[.feedback], FeedbackNormaliser(context: context))
+        expectAccounting(t)
+        #expect(t.rowsRead == 5 && t.accepted == 3 && t.quarantined == 2)
+        #expect(records.map(\.id) == ["FB1", "FB2", "FB3"] && records.map(\.rating) == [4, 2, 5])
+        #expect(log.problems.map(\.line) == [4, 5] && log.problems.map(\.value) == ["FB1", "FB2"])
+        #expect(log.problems.allSatisfy { $0.field == "id" && $0.reason.hasPrefix("repeated response id: an earlier row has the same id") })
+    }
+
+    /// Activity and evidence are redacted once per distinct cell: a ledger repeating its wording gives every row the same
+    /// redacted text, and a cell that differs by one character is redacted on its own.
+    @Test func involvementTextIsRedactedOncePerDistinctCellAndAlike() throws {
+        let named = "Workshop with Dr Ahmed, call 07700 900123"
+        var csv = "stage,group,level,activity,evidence\n"
+        for i in 0..<40 { csv += "design,Peer facilitators,lead,\"\(named)\",\(i % 2 == 0 ? "minutes" : "Minutes by Mrs Khan")\n" }
+        csv += "design,Peer facilitators,lead,\"\(named).\",minutes\n"
+        let path = dir.write("involvement3.csv", csv)
+        let (t, records, log) = try ingest(path, spec: study.exports[.involvement], InvolvementNormaliser(context: context))
+        #expect(t.accepted == 41 && log.problems.isEmpty)
+        let once = Redactor(names: study.feedback.names).redact(named)
+        #expect(once != named && !once.contains("Ahmed") && !once.contains("07700"))
+        #expect(records.prefix(40).allSatisfy { $0.activity == once })
+        #expect(records[40].activity == Redactor(names: study.feedback.names).redact(named + "."))
+        #expect(records.prefix(40).enumerated().allSatisfy { i, r in
+            r.evidence == (i % 2 == 0 ? "minutes" : Redactor(names: study.feedback.names).redact("Minutes by Mrs Khan"))
+        })
+        #expect(!records.contains { ($0.evidence ?? "").contains("Khan") })
+    }
+
     @Test func hypnoticIssuesAndAdministrations() throws {
         let iss = dir.write("hypnotics.csv", "date,ward,product,quantity\n05/03/2019,A1,Zopiclone 7.5mg tablets,28\n06/03/2019,A1,Zopiclone 7.5mg tablets,-14\n07/03/2019,A1,,28\n")
         let (it, irec, _) = try ingest(iss, spec: study.exports[.hypnotics], HypnoticIssueNormaliser(context: context))
