@@ -96,6 +96,13 @@ public struct CSVRecordView: CSVRecordShape {
 
     public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
 
+    /// Whether the record's first field begins with a UTF-8 byte-order mark (a second export's, joined on).
+    var startsWithByteOrderMark: Bool {
+        guard fieldCount > 0 else { return false }
+        let f = field(0)
+        return f.count >= 3 && f[f.startIndex] == 0xEF && f[f.startIndex + 1] == 0xBB && f[f.startIndex + 2] == 0xBF
+    }
+
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
 

@@ -195,7 +195,8 @@ struct HeaderPass {
         guard input.size > 0 else { throw InputError(file: spec.file, message: "the file is empty: expected a header row") }
         var block = try input.bytes(0, min(input.size, 64 * 1024))
         var start = 0, bom = false
-        if block.count >= 3, block[0] == 0xEF, block[1] == 0xBB, block[2] == 0xBF { start = 3; bom = true }
+        // A byte-order mark, or several (an export saved twice by a tool that adds one each time).
+        while block.count >= start + 3, block[start] == 0xEF, block[start + 1] == 0xBB, block[start + 2] == 0xBF { start += 3; bom = true }
         if let foreign = ForeignFormat.sniff(block[start...]) { throw InputError(file: spec.file, message: foreign.message) }
         var record: CSVRecord?
         // Records before `header_line` (a report title, an export date) are read and passed over.

@@ -336,6 +336,16 @@ import Testing
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\nid,date,time,ward,category\nI2,05/03/2019,02:10,A1,Self harm\n")))
         #expect(r.out.contains("incidents.csv:3: repeated header row: the export looks like two files joined together"))
         #expect(accounting(r.out)! == (3, 2, 1))
+        // Two exports saved with byte-order marks and joined: the second's mark starts its header line.
+        let joined = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\n\u{FEFF}id,date,time,ward,category\nI2,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(joined.out.contains("incidents.csv:3: repeated header row: the export looks like two files joined together"), "\(joined.out)")
+        #expect(accounting(joined.out)! == (3, 2, 1))
+    }
+
+    /// A file that begins with two byte-order marks (saved twice by a tool that adds one) is read as if it had one.
+    @Test func twoByteOrderMarksAtTheStart() throws {
+        let r = try validate(study(row("\u{FEFF}\u{FEFF}") + header + row("I1,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.status == 0 && accounting(r.out)! == (1, 1, 0), "\(r.out)\(r.err)")
     }
 
     @Test func studyYamlWithAWrongType() throws {
