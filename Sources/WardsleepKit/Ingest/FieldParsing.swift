@@ -164,6 +164,7 @@ public enum FieldParsing {
     static func checkedDay(year: Int, month: Int, day: Int) throws(FieldIssue) -> CalendarDay {
         guard (1...12).contains(month) else { throw FieldIssue("no such date: month \(month) does not exist") }
         guard (1800...2200).contains(year) else { throw FieldIssue("no such date: year \(year) is out of range") }
+        guard day >= 1 else { throw FieldIssue("no such date: day \(day) does not exist") }
         guard let d = CalendarDay(year: year, month: month, day: day) else {
             let n = CalendarDay.daysIn(month: month, year: year)
             throw FieldIssue("no such date: \(CalendarDay.monthNames[month - 1]) \(year) has \(n) days")
@@ -246,11 +247,14 @@ public enum FieldParsing {
         for j in i..<s.endIndex {
             if isDigit(s[j]) { digits += 1 } else if s[j] == UInt8(ascii: ".") { dots += 1 } else {
                 if s[j] == UInt8(ascii: ",") { throw FieldIssue("not a number: use a full stop as the decimal mark, no thousands separators") }
+                if (s[j] == UInt8(ascii: "e") || s[j] == UInt8(ascii: "E")) && digits > 0 {
+                    throw FieldIssue("not a number as an export writes one: an exponent (1e3) is not read; write the number in full")
+                }
                 throw FieldIssue("not a number")
             }
         }
         guard digits > 0, dots <= 1 else { throw FieldIssue("not a number") }
-        guard let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else { throw FieldIssue("not a number") }
+        guard let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else { throw FieldIssue("not a number: too many digits") }
         return v
     }
 

@@ -190,6 +190,11 @@ public struct HypnoticAdministrationNormaliser: RecordNormaliser {
         guard let cell = row.requiredBytes(doseField) else { return nil }
         let (number, suffix) = DoseUnit.split(cell)
         var unit = DoseUnit.mg
+        // A unit is letters: `-inf` (no digits before it) or `0x10` (digits in it) is not a number with a unit.
+        if !suffix.isEmpty, !number.contains(where: FieldParsing.isDigit) || suffix.contains(where: FieldParsing.isDigit) {
+            row.reject("dose_mg", "not a number: expected a dose such as 7.5 or 7.5 mg")
+            return nil
+        }
         if !suffix.isEmpty {
             let known: DoseUnit?
             if let hit = inlineUnits.cached(suffix) {

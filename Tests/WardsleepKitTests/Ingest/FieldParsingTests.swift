@@ -46,6 +46,8 @@ import Testing
         #expect(dateIssue("29/02/2019") == "no such date: February 2019 has 28 days")
         #expect(dateIssue("31/04/2019") == "no such date: April 2019 has 30 days")
         #expect(dateIssue("2019-13-01") == "no such date: month 13 does not exist")
+        #expect(dateIssue("00/11/2018") == "no such date: day 0 does not exist")
+        #expect(dateIssue("2018-11-00 02:00") == "no such date: day 0 does not exist")
     }
 
     @Test func usStyleAndAmbiguousDatesAreRefusedNotGuessed() {
@@ -174,6 +176,11 @@ import Testing
         #expect(throws: FieldIssue("not a number: use a full stop as the decimal mark, no thousands separators")) {
             try FieldParsing.decimal(b("7,5"))
         }
+        #expect(throws: FieldIssue("not a number as an export writes one: an exponent (1e3) is not read; write the number in full")) {
+            try FieldParsing.decimal(b("1e308"))
+        }
+        #expect(throws: FieldIssue("not a number: too many digits")) { try FieldParsing.decimal(b(String(repeating: "9", count: 400))) }
+        #expect(throws: FieldIssue("not a number")) { try FieldParsing.decimal(b("e5")) }
         #expect(try FieldParsing.flag(b("Y")) && FieldParsing.flag(b("yes")) && !FieldParsing.flag(b("N")) && !FieldParsing.flag(b("false")))
         #expect(throws: FieldIssue("not a yes/no flag: expected Y or N")) { try FieldParsing.flag(b("maybe")) }
     }
