@@ -385,12 +385,12 @@ public enum PathGuard {
         try checkLedger(ledger, option: options.ledgerPath == nil ? "run ledger" : "--ledger", protected: protected, reportFolder: out)
         try checkLedger(ledger, option: options.ledgerPath == nil ? "run ledger" : "--ledger", protected: [],
                         reportFolder: StudyRun.qualityFailedFolder(out))
-        // Nor where a run without --out writes: that run would find a file in the way, or replace the ledger.
+        // Nor the folder a run without --out writes: every such run would find a file in its way.
         let defaultOut = (real(folder) as NSString).appendingPathComponent(StudyRun.defaultReportFolderName)
         if options.outFolder != nil, real(out) != real(defaultOut) {
-            for report in [defaultOut, StudyRun.qualityFailedFolder(defaultOut)] where places(ledger).contains(where: { isWithin($0, real(report)) }) {
-                throw UsageError(option: "--ledger", value: ledger, message: "is where a run of this study without --out writes its "
-                                 + "report (\(report)), which each such run replaces; keep the ledger outside it")
+            for report in [defaultOut, StudyRun.qualityFailedFolder(defaultOut)] where places(ledger).contains(real(report)) {
+                throw UsageError(option: "--ledger", value: ledger, message: "is the folder a run of this study without --out writes its "
+                                 + "report to (\(report)); name a file elsewhere, e.g. \(RunLedger.defaultPath)")
             }
         }
     }

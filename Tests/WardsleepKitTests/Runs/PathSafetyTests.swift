@@ -285,14 +285,11 @@ import Glibc
                             "--ledger \(f.study): is the study folder; refusing to write over it")
         try f.expectRefused(["run", f.study, "--out", out, "--ledger", f.root.path + "/notes.txt"],
                             "--ledger \(f.root.path)/notes.txt: is not a wardsleep run ledger (not an SQLite database); refusing to write to it")
-        // Where a run without --out writes its report: the ledger would be in its way, or replaced by it.
+        // The folder a run without --out writes its report to: every such run would find the ledger in its way.
         let study = PathGuard.real(f.study)
         try f.expectRefused(["run", f.study, "--out", out, "--ledger", f.study + "/reports"],
-                            "--ledger \(f.study)/reports: is where a run of this study without --out writes its report (\(study)/reports), "
-                                + "which each such run replaces; keep the ledger outside it")
-        try f.expectRefused(["run", f.study, "--out", out, "--ledger", f.study + "/reports/ledger.sqlite"],
-                            "--ledger \(f.study)/reports/ledger.sqlite: is where a run of this study without --out writes its report (\(study)/reports), "
-                                + "which each such run replaces; keep the ledger outside it")
+                            "--ledger \(f.study)/reports: is the folder a run of this study without --out writes its report to "
+                                + "(\(study)/reports); name a file elsewhere, e.g. \(RunLedger.defaultPath)")
         #expect(!f.root.exists("study/reports"))
         // `history` only reads, and says so.
         try f.expectRefused(["history", "--ledger", f.root.path + "/notes.txt"],
