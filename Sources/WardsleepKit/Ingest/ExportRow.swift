@@ -99,7 +99,7 @@ public struct ExportRow {
         var shown = value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? ""
         if DataProblem.withheldFields.contains(field) && !shown.isEmpty { shown = "[withheld]" }
         if !DataProblem.verbatimFields.contains(field) { shown = Redactor.standard.excerpt(shown, maxLength: 80) }
-        shown = String(String.UnicodeScalarView(shown.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" ? "?" : $0 }))
+        shown = ExportRow.visible(shown)
         if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
         add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown, reason: reason))
     }
@@ -140,6 +140,26 @@ public struct ExportRow {
             reject(field ?? "", "control character \(ExportRow.controlName(control.byte))" + (field == nil ? " in column \"\(label)\"" : "")
                    + ": text in an export holds none (the file may be damaged or not a text export)")
         }
+    }
+
+    /// A value as a message shows it, with nothing in it that cannot be seen: a control character as `?`, a tab as
+    /// `\t`, and a character that takes no space (a zero-width space, a byte-order mark, a soft hyphen, a direction
+    /// mark) as `\u{200B}`, so that `A<tab>1` or `<zero-width space>A2` does not read as the ward `A1` or `A2`.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value >= 0x7F }) else { return text }
+        var out = ""
+        for u in text.unicodeScalars {
+            if u == "\t" {
+                out += "\\t"
+            } else if u.value < 0x20 || u.value == 0x7F {
+                out += "?"
+            } else if u.properties.generalCategory == .format || u.value == 0x2028 || u.value == 0x2029 {
+                out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     /// How a message names a control character: `0x00 (NUL)`.

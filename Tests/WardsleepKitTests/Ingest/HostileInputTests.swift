@@ -342,6 +342,18 @@ import Testing
         #expect(accounting(joined.out)! == (3, 2, 1))
     }
 
+    /// A value holding a character that cannot be seen is shown with it escaped: a tab in a ward id, a zero-width
+    /// space before one, a byte-order mark at the start of a date. Otherwise the message names a ward that looks valid.
+    @Test func invisibleCharactersInAValueAreShown() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A\t1,Self harm\nI2,05/03/2019,02:10,\u{200B}A1,Self harm\n"
+                                                + "I3,\u{FEFF}05/03/2019,02:10,A1,Self harm\n")))
+        #expect(r.out.contains("\"A\\t1\""), "\(r.out)")
+        #expect(r.out.contains("\"\\u{200B}A1\""), "\(r.out)")
+        #expect(r.out.contains("\"\\u{FEFF}05/03/2019\""), "\(r.out)")
+        #expect(accounting(r.out)! == (3, 0, 3))
+        #expect(ExportRow.visible("Ward\u{AD}7\u{7F}") == "Ward\\u{AD}7?" && ExportRow.visible("Zoë") == "Zoë")
+    }
+
     /// A file that begins with two byte-order marks (saved twice by a tool that adds one) is read as if it had one.
     @Test func twoByteOrderMarksAtTheStart() throws {
         let r = try validate(study(row("\u{FEFF}\u{FEFF}") + header + row("I1,05/03/2019,02:10,A1,Self harm\n")))
