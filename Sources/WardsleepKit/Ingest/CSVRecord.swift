@@ -87,21 +87,17 @@ public struct CSVRecordView: CSVRecordShape {
 
     @inline(__always) static func isSpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
 
-    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`: compared in
-    /// place (every row asks this of its first field, to find a repeated header).
+    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`, or is it after
+    /// a UTF-8 byte-order mark (a second export's, joined on): compared in place (every row asks this of its first
+    /// field, to find a repeated header; only a field three bytes longer is looked at for the mark).
     func trimmedField(_ i: Int, lowercasedEquals lowered: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        guard let field = trimmedField(i), field.count == lowered.count else { return false }
+        guard var field = trimmedField(i) else { return false }
+        if field.count == lowered.count + 3, field.starts(with: [0xEF, 0xBB, 0xBF]) { field = field.dropFirst(3) }
+        guard field.count == lowered.count else { return false }
         return zip(field, lowered).allSatisfy { b, l in (b >= 0x41 && b <= 0x5A ? b + 0x20 : b) == l }
     }
 
     public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
-
-    /// Whether the record's first field begins with a UTF-8 byte-order mark (a second export's, joined on).
-    var startsWithByteOrderMark: Bool {
-        guard fieldCount > 0 else { return false }
-        let f = field(0)
-        return f.count >= 3 && f[f.startIndex] == 0xEF && f[f.startIndex + 1] == 0xBB && f[f.startIndex + 2] == 0xBF
-    }
 
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }

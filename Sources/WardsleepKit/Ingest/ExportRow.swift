@@ -117,7 +117,7 @@ public struct ExportRow {
             reject(field, "text after a closing quote in column \"\(label)\": a quoted value must end at its closing quote, "
                 + "followed by a comma or the end of the line (the row was read as if it did)")
         } else if record.fieldCount == width, record.fieldCount > 0,
-                  record.trimmedField(0, lowercasedEquals: firstLabel) || record.startsWithByteOrderMark,
+                  record.trimmedField(0, lowercasedEquals: firstLabel),
                   (0..<record.fieldCount).allSatisfy({ i in
                       var text = record.text(i)
                       // The second file's byte-order mark, when the files were joined as they were.
