@@ -81,20 +81,17 @@ final class ExportLayout: @unchecked Sendable {
         return (utf8.count &* 7 &+ Int(first) &* 3) & 63
     }
 
-    /// The column of `field`, or `nil` when the export has none.
-    @inline(__always) func column(_ field: String) -> Int? { column(field, bucket: ExportLayout.bucket(field)) }
-
-    /// The column of `field`, or -1 when the export has none. (A field of the header has an id below the table's end:
-    /// the layout registered it when it was made.)
-    @inline(__always) func column(_ field: FieldName) -> Int { field.id < columnsByID.count ? columnsByID[field.id] : -1 }
-
-    /// The column of `field`, whose bucket is `bucket`.
-    @inline(__always) func column(_ field: String, bucket: Int) -> Int? {
-        let b = buckets[bucket]
+    /// The column of `field`, or `nil` when the export has none (for a literal, its bucket is worked out at compile time).
+    @inline(__always) func column(_ field: String) -> Int? {
+        let b = buckets[ExportLayout.bucket(field)]
         guard b.first >= 0 else { return nil }
         for i in b.first..<(b.first + b.count) where plan[i].field == field { return plan[i].column }
         return nil
     }
+
+    /// The column of `field`, or -1 when the export has none. (A field of the header has an id below the table's end:
+    /// the layout registered it when it was made.)
+    @inline(__always) func column(_ field: FieldName) -> Int { field.id < columnsByID.count ? columnsByID[field.id] : -1 }
 }
 
 /// A field name with a small number of its own, for a normaliser to read a field by: its column is then one load

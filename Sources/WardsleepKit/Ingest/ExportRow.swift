@@ -118,12 +118,8 @@ public struct ExportRow {
                 + "followed by a comma or the end of the line (the row was read as if it did)")
         } else if record.fieldCount == width, record.fieldCount > 0,
                   record.trimmedField(0, lowercasedEquals: firstLabel),
-                  (0..<record.fieldCount).allSatisfy({ i in
-                      var text = record.text(i)
-                      // The second file's byte-order mark, when the files were joined as they were.
-                      if i == 0, text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
-                      return Slug.normaliseLabel(text) == Slug.normaliseLabel(header.labels[i])
-                  }) {
+                  // The first field has just been matched (after a second export's byte-order mark, if any).
+                  (1..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
         } else if record.fieldCount < width {
             reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")

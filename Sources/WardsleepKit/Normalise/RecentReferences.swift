@@ -1,6 +1,7 @@
 /// The last `capacity` distinct references seen, oldest forgotten first: a ring of them and an open-addressing table of
 /// places in the ring, keyed by a 64-bit hash of the reference (FNV-1a), compared in full on a match. Bounded memory
-/// (about 650 KiB at the default), and no string hashed twice or allocated per incident.
+/// (about 650 KiB at the default), and no string hashed twice or allocated per reference. Incident references and
+/// feedback response ids are checked with it.
 struct RecentReferences {
     static let defaultCapacity = 16_384
     let capacity: Int
@@ -16,11 +17,7 @@ struct RecentReferences {
         slots = [UInt32](repeating: 0, count: 4 * capacity)
     }
 
-    private static func hash(_ id: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h ^ (h >> 29)
-    }
+    private static func hash(_ id: String) -> UInt64 { ShortLabelKey.fnv1a(id.utf8) }
 
     private var mask: Int { slots.count - 1 }
     private func home(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h) & mask }
