@@ -108,14 +108,17 @@ public struct CodebookListing: Sendable, Codable {
     }
 }
 
-/// Accumulates a `FeedbackSummary` as responses stream in: counts in arrays by cell, theme and ward, each comment
-/// coded once by a `CommentCoder`; the summary's dictionaries are built when asked for.
+/// Accumulates a `FeedbackSummary` as responses stream in: counts in arrays by cell, theme and ward; the summary's
+/// dictionaries are built when asked for. Each comment comes coded (`FeedbackRecord.codes`, worked out by the thread that
+/// read it) against the tally's `compiledCodebook`; a record coded against another codebook, or not at all, is coded here.
 public final class FeedbackTally: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.feedback] }
     /// The codebook comments are matched against.
     public let codebook: Codebook
-    private let coder: CommentCoder
+    /// The same codebook compiled: hand it to the `NormaliseContext` the export is read with.
+    public let compiledCodebook: CompiledCodebook
+    private var coder: CommentCoder
     /// Every group × stage cell; counts below are kept by place in this list.
     private static let cells = FeedbackGroup.allCases.flatMap { g in FeedbackStage.allCases.map { FeedbackSummary.Cell(group: g, stage: $0) } }
     private static func place(_ group: FeedbackGroup, _ stage: FeedbackStage) -> Int {
@@ -132,9 +135,13 @@ public final class FeedbackTally: StudyConsumer {
     private var candidates: [[[String]]]
 
     /// Creates an empty tally.
-    public init(codebook: Codebook) {
-        self.codebook = codebook
-        coder = CommentCoder(codebook)
+    public convenience init(codebook: Codebook) { self.init(compiledCodebook: CompiledCodebook(codebook)) }
+
+    /// Creates an empty tally over a compiled codebook.
+    public init(compiledCodebook: CompiledCodebook) {
+        self.compiledCodebook = compiledCodebook
+        codebook = compiledCodebook.codebook
+        coder = CommentCoder(compiledCodebook)
         let cellCount = FeedbackTally.cells.count
         responses = Array(repeating: 0, count: cellCount)
         ratings = Array(repeating: nil, count: cellCount)
@@ -153,18 +160,18 @@ public final class FeedbackTally: StudyConsumer {
             if ratings[cell] == nil { ratings[cell] = RatingDistribution() }
             ratings[cell]!.add(rating)
         }
-        coder.code(r.text)
-        for t in codebook.themes.indices where coder.theme(t) {
+        let codes = coder.codes(of: r)
+        for t in codebook.themes.indices where codes.contains(t) {
             themeMentions[t][cell] += 1
             if candidates[t][cell].count < FeedbackSummary.candidatesPerCell, !candidates[t][cell].contains(r.text) {
                 candidates[t][cell].append(r.text)
             }
         }
-        for q in codebook.requests.indices where coder.request(q) { requestMentions[q][cell] += 1 }
+        for q in codebook.requests.indices where codes.contains(compiledCodebook.requestEntry(q)) { requestMentions[q][cell] += 1 }
     }
 
     /// Throws when a codebook pattern ran past its time budget on a comment (`CommentCoder.checkPatterns`).
-    public func checkPatterns() throws { try coder.checkPatterns() }
+    public func checkPatterns() throws { try compiledCodebook.checkPatterns() }
 
     /// The summary so far; its candidate quotes are not yet redacted.
     public var counted: FeedbackSummary {

@@ -4,7 +4,9 @@ public final class UnthemedComments: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.feedback] }
 
-    let coder: CommentCoder
+    /// The codebook compiled: hand it to the `NormaliseContext` the export is read with.
+    public let compiledCodebook: CompiledCodebook
+    private var coder: CommentCoder
     let redactor: Redactor
     /// Comments read, and those no theme or request matched.
     public private(set) var comments = 0, unmatched = 0
@@ -14,15 +16,18 @@ public final class UnthemedComments: StudyConsumer {
     public static let exampleCount = 3
 
     /// Creates an empty tally over `codebook`, redacting examples with `redactor`.
-    public init(codebook: Codebook, redactor: Redactor) {
-        coder = CommentCoder(codebook)
+    public convenience init(codebook: Codebook, redactor: Redactor) { self.init(compiledCodebook: CompiledCodebook(codebook), redactor: redactor) }
+
+    /// Creates an empty tally over a compiled codebook, redacting examples with `redactor`.
+    public init(compiledCodebook: CompiledCodebook, redactor: Redactor) {
+        self.compiledCodebook = compiledCodebook
+        coder = CommentCoder(compiledCodebook)
         self.redactor = redactor
     }
 
     public func feedback(_ r: FeedbackRecord) {
         comments += 1
-        coder.code(r.text, anyOnly: true)
-        guard !coder.matchedAny else { return }
+        guard coder.codes(of: r).isEmpty else { return }
         unmatched += 1
         guard examples.count < UnthemedComments.exampleCount else { return }
         let example = redactor.excerpt(r.text, maxLength: 80)
@@ -30,7 +35,7 @@ public final class UnthemedComments: StudyConsumer {
     }
 
     /// Throws when a codebook pattern ran past its time budget on a comment (`CommentCoder.checkPatterns`).
-    public func checkPatterns() throws { try coder.checkPatterns() }
+    public func checkPatterns() throws { try compiledCodebook.checkPatterns() }
 
     /// The lines `validate` prints (none when every comment matched a theme).
     public var lines: [String] {

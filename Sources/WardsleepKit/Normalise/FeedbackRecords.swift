@@ -24,6 +24,8 @@ public struct FeedbackRecord: Sendable, Equatable {
     public var ward: Int?
     /// Rating 1–5, when exported.
     public var rating: Int?
+    /// The codebook entries the comment mentions, when the export was read with a codebook (`NormaliseContext.commentCodebook`).
+    public var codes: CommentCodes? = nil
 }
 
 /// Reads feedback rows.
@@ -36,6 +38,8 @@ public struct FeedbackNormaliser: RecordNormaliser {
     var stages: CodedColumn<FeedbackStage>
     /// The last response ids seen, in file order (`admit`).
     var recent = RecentReferences()
+    /// Codes each comment as it is read, on the thread reading it, when the context has a codebook.
+    var coder: CommentCoder?
 
     /// Creates the normaliser; `spec` gives the study's own labels for group and stage.
     public init(context: NormaliseContext, spec: ExportSpec? = nil) {
@@ -43,6 +47,7 @@ public struct FeedbackNormaliser: RecordNormaliser {
         let spec = spec ?? context.study.exports[.feedback]
         groups = CodedColumn(CodedFields.feedbackGroup, spec: spec) { FeedbackGroup(rawValue: $0) }
         stages = CodedColumn(CodedFields.feedbackStage, spec: spec) { FeedbackStage(rawValue: $0) }
+        coder = context.commentCodebook.map(CommentCoder.init)
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> FeedbackRecord? {
@@ -59,7 +64,7 @@ public struct FeedbackNormaliser: RecordNormaliser {
             return v
         }
         guard let id, let group, let stage, let text, row.isClean else { return nil }
-        return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating)
+        return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating, codes: coder?.code(text))
     }
 
     /// A response whose id is among the last `RecentReferences.defaultCapacity` responses' is quarantined the second

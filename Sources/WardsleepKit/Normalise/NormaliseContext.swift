@@ -22,9 +22,15 @@ public final class NormaliseContext: Sendable {
     /// working out its place in the layout's table from the text on every row).
     let wardField = FieldName("ward"), patientField = FieldName("patient")
 
-    /// Creates a context; with `identifiesPatients` false, records carry no patient (for checking exports only).
-    public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?, identifiesPatients: Bool = true) {
+    /// The codebook feedback comments are coded against as they are read (each record's `codes`), or `nil` to leave
+    /// them uncoded.
+    public let commentCodebook: CompiledCodebook?
+
+    /// Creates a context; with `identifiesPatients` false, records carry no patient (for checking exports only); with
+    /// `commentCodebook`, feedback comments are coded as they are read.
+    public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?, identifiesPatients: Bool = true, commentCodebook: CompiledCodebook? = nil) {
         self.study = study
+        self.commentCodebook = commentCodebook
         self.pseudonymiser = pseudonymiser
         memo = identifiesPatients ? pseudonymiser.map(PatientMemo.init) : nil
         memoRef = memo.map { Unmanaged.passUnretained($0) }

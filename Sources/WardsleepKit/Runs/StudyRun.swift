@@ -172,11 +172,12 @@ public enum StudyRun {
     static func produce(_ options: RunOptions, loaded: LoadedStudy, study: StudyDefinition, out: String, log: Logger) throws -> RunOutcome {
         let staging = try OutputStaging(destination: out)
         defer { staging.discard() }
-        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser)
+        let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
+        // Comments are coded against the analyses' codebook by the threads that read them.
+        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser, commentCodebook: analyses.feedback.compiledCodebook)
         let quarantine = QuarantineWriter(folder: staging.location("restricted/quarantine"), redactor: Redactor(names: study.feedback.names))
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)
-        let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
         let ingest = try StudyIngest.run(folder: options.studyFolder, context: context, problems: sink, consumer: analyses.consumer,
                                          progress: options.progress, threads: options.threads, chunkBytes: options.chunkBytes)
         try quarantine.close()

@@ -28,8 +28,10 @@ public enum StudyValidation {
         let writer = quarantineFolder.map { QuarantineWriter(folder: $0, redactor: Redactor(names: study.feedback.names)) }
         let unthemed = UnthemedComments(codebook: try StudyAnalyses.codebook(study, folder: folder),
                                         redactor: Redactor(names: study.feedback.names))
-        // Nothing here counts patients: the cells are checked, the identifiers are not hashed.
-        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser, identifiesPatients: false)
+        // Nothing here counts patients: the cells are checked, the identifiers are not hashed. Comments are coded by the
+        // threads that read them.
+        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser, identifiesPatients: false,
+                                       commentCodebook: unthemed.compiledCodebook)
         let ingest = try StudyIngest.run(folder: folder, context: context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
                                          consumer: ConsumerGroup([unthemed]), threads: threads, fingerprint: false)

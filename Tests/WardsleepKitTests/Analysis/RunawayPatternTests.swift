@@ -9,19 +9,39 @@ import Testing
     @Test func aSearchPastItsBudgetIsStoppedAndNamed() throws {
         let codebook = try Codebook.parse("themes:\n  evil: { label: Evil, patterns: ['(a+)+$'] }\n  calm: { label: Calm, keywords: [calm] }\n",
                                           file: "cb.yaml")
-        let coder = CommentCoder(codebook)
-        coder.code("aaaa")  // a quick match
-        #expect(coder.theme(0))
-        try coder.checkPatterns()
-        coder.code(String(repeating: "a", count: 40) + "!")  // 2^40 ways to split the run of a's
-        #expect(!coder.theme(0))
-        #expect(throws: ConfigurationError.self) { try coder.checkPatterns() }
-        do { try coder.checkPatterns() } catch let e as ConfigurationError {
+        let compiled = CompiledCodebook(codebook)
+        var coder = CommentCoder(compiled)
+        #expect(coder.code("aaaa").contains(0))  // a quick match
+        try compiled.checkPatterns()
+        #expect(!coder.code(String(repeating: "a", count: 40) + "!").contains(0))  // 2^40 ways to split the run of a's
+        #expect(throws: ConfigurationError.self) { try compiled.checkPatterns() }
+        do { try compiled.checkPatterns() } catch let e as ConfigurationError {
             #expect(e.file == "cb.yaml" && e.keyPath == "themes.evil.patterns" && e.message.contains("rewrite it: \"(a+)+$\""), "\(e)")
         }
         // Keywords still code; patterns run no more.
-        coder.code("a calm night, aaaa")
-        #expect(coder.theme(1) && !coder.theme(0))
+        let after = coder.code("a calm night, aaaa")
+        #expect(after.contains(1) && !after.contains(0))
+    }
+
+    /// Every thread reading feedback codes with its own coder against one compiled codebook: once a pattern has run
+    /// past the budget on one of them, the others run no pattern either (each would otherwise spend the budget again
+    /// on its own chunk of the export), and a tally over that codebook reports it.
+    @Test func aRunawayOnOneThreadStopsThePatternsOnEvery() throws {
+        let codebook = try Codebook.parse("themes:\n  evil: { label: Evil, patterns: ['(a+)+$'] }\n  calm: { label: Calm, keywords: [calm] }\n",
+                                          file: "cb.yaml")
+        let compiled = CompiledCodebook(codebook)
+        var one = CommentCoder(compiled), other = CommentCoder(compiled)
+        #expect(other.code("aaaa").contains(0))
+        _ = one.code(String(repeating: "a", count: 40) + "!")
+        #expect(compiled.runaway?.name == "evil")
+        let clock = ContinuousClock(), start = clock.now
+        #expect(!other.code(String(repeating: "a", count: 40) + "!").contains(0))
+        #expect(clock.now - start < .milliseconds(500), "the second coder searched the runaway pattern again")
+        #expect(other.code("calm").contains(1))
+        #expect(throws: ConfigurationError.self) { try FeedbackTally(compiledCodebook: compiled).checkPatterns() }
+        // A coder over its own compilation of the same codebook is not stopped.
+        var own = CommentCoder(codebook)
+        #expect(own.code("aaaa").contains(0))
     }
 
     /// A pattern of a plain shape is still searched under the budget on a long comment: `.*.{0,999}x` is polynomial,
@@ -29,11 +49,11 @@ import Testing
     @Test func aLongCommentIsSearchedUnderTheBudgetWhateverThePattern() throws {
         #expect(!BacktrackingRisk.isRisky(#".*.{0,999}x"#))
         let codebook = try Codebook.parse("themes:\n  slow: { label: Slow, patterns: ['.*.{0,999}x'] }\n", file: "cb.yaml")
-        let coder = CommentCoder(codebook)
-        coder.code(String(repeating: "a", count: 20) + "x")
-        #expect(coder.theme(0))
-        coder.code(String(repeating: "a", count: CommentCoder.longComment + 500))
-        #expect(throws: ConfigurationError.self) { try coder.checkPatterns() }
+        let compiled = CompiledCodebook(codebook)
+        var coder = CommentCoder(compiled)
+        #expect(coder.code(String(repeating: "a", count: 20) + "x").contains(0))
+        _ = coder.code(String(repeating: "a", count: CompiledCodebook.longComment + 500))
+        #expect(throws: ConfigurationError.self) { try compiled.checkPatterns() }
     }
 
     /// The shapes that backtrack out of proportion are searched under the budget; the default codebook's patterns, and

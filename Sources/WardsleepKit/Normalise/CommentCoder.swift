@@ -1,0 +1,302 @@
+import Foundation
+import Synchronization
+
+/// The codebook entries one comment mentions (themes first, then requests, by place), worked out as the comment is
+/// read and carried on its record.
+public struct CommentCodes: Sendable, Equatable {
+    /// The `CompiledCodebook` these are entries of (its `serial`): codes are read only against the codebook that made them.
+    let codebook: Int
+    /// One bit per entry: the first 64 here, the rest in `more` (empty for any codebook of up to 64 entries).
+    private var first: UInt64 = 0
+    private var more: [UInt64] = []
+
+    init(codebook: Int) { self.codebook = codebook }
+
+    /// Whether entry `e` was mentioned.
+    public func contains(_ e: Int) -> Bool {
+        if e < 64 { return first & (1 << UInt64(e)) != 0 }
+        let word = (e - 64) / 64
+        return word < more.count && more[word] & (1 << UInt64(e % 64)) != 0
+    }
+
+    mutating func insert(_ e: Int) {
+        if e < 64 { first |= 1 << UInt64(e); return }
+        let word = (e - 64) / 64
+        while more.count <= word { more.append(0) }
+        more[word] |= 1 << UInt64(e % 64)
+    }
+
+    /// Whether the comment mentions no entry at all.
+    public var isEmpty: Bool { first == 0 && !more.contains { $0 != 0 } }
+}
+
+/// A codebook compiled for coding comments, made once per run and shared by every thread that reads feedback: its
+/// tables and regular expressions are read-only (an `NSRegularExpression` is immutable and may be searched from any
+/// thread). What coding learns on the way is shared too: a pattern found slow on one thread is searched under the
+/// budget on all of them, and a pattern that ran past the budget stops the patterns on every thread at once.
+///
+/// Keywords are filed by their first scalar (`WordTable`), so at each word start of a comment only the keywords
+/// beginning there are tried. An entry's regular expressions run only when none of its keywords matched, joined into
+/// one alternation (one search of the comment instead of one per pattern) when every pattern is plain enough for that
+/// to mean the same, and on an ASCII comment only when some pattern's `RequiredWords` are all there.
+///
+/// A codebook is the study's own text, and a pattern such as `(a+)+$` backtracks for ever on some comments. A pattern
+/// of such a shape (`BacktrackingRisk`), and any pattern on a comment longer than `longComment`, is searched with a time
+/// budget (`searchBudget`): past it the search is stopped, no pattern runs again, and `checkPatterns` names the pattern
+/// once the export is read, so the run stops with a configuration error instead of hanging. Other searches run plainly
+/// (a budgeted search costs a few times as much) and are timed: one slower than `slowSearch` puts its pattern under the
+/// budget from then on.
+public final class CompiledCodebook: @unchecked Sendable {
+    /// The longest one search of one comment may take.
+    static let searchBudget: Duration = .seconds(1)
+    /// A plain search slower than this puts its pattern under the budget.
+    static let slowSearch: Duration = .milliseconds(50)
+    /// Comments longer than this (UTF-16 units) are searched under the budget whatever the pattern.
+    static let longComment = 1_000
+
+    /// The codebook compiled.
+    public let codebook: Codebook
+    /// This compilation among the process's, for `CommentCodes.codebook`.
+    let serial: Int
+    /// Themes first, then requests: the place of an entry in `CommentCodes`.
+    let entryCount: Int
+    /// Every keyword, tagged with its entry.
+    let keywords: WordTable
+    /// The regular expressions of each entry (empty when it has none).
+    let patterns: [[NSRegularExpression]]
+    /// Whether each is searched under the time budget from the start, for its shape.
+    let risky: [[Bool]]
+    /// Every word some pattern requires (`RequiredWords`), tagged with its number.
+    let requiredWords: WordTable
+    let requiredWordCount: Int
+    /// For each entry, each pattern's required sets as word numbers: the expressions need running on an ASCII comment
+    /// only when, for some pattern, every set has a word there. `nil` when a pattern requires nothing known (the
+    /// expressions always run).
+    let requiredSets: [[[[Int]]]?]
+
+    /// Patterns found slow on some comment, by entry and place; `slowChanges` counts the changes, so that a coder reads
+    /// the list again only after one.
+    private let slow: Mutex<[[Bool]]>
+    let slowChanges = Atomic<Int>(0)
+    /// The entry whose patterns ran past the budget, or -1.
+    private let runawayEntry = Atomic<Int>(-1)
+    private static let serials = Atomic<Int>(0)
+
+    /// Compiles `codebook`.
+    public init(_ codebook: Codebook) {
+        self.codebook = codebook
+        serial = CompiledCodebook.serials.add(1, ordering: .relaxed).newValue
+        let entries = codebook.themes + codebook.requests
+        entryCount = entries.count
+        var patterns: [[NSRegularExpression]] = [], risky: [[Bool]] = []
+        var sets: [[[[Int]]]?] = []
+        var keywordList: [([UInt32], Int)] = []
+        var wordNumbers: [String: Int] = [:]
+        for (e, entry) in entries.enumerated() {
+            let required = entry.patterns.map { RequiredWords.of($0) }
+            sets.append(required.contains(where: \.isEmpty) ? nil : required.map { pattern in
+                pattern.map { set in set.map { word in
+                    if let n = wordNumbers[word] { return n }
+                    wordNumbers[word] = wordNumbers.count
+                    return wordNumbers.count - 1
+                } }
+            })
+            for w in entry.wordScalars where !w.isEmpty { keywordList.append((w.map(\.value), e)) }
+            let compiled = CompiledCodebook.joined(entry)
+            patterns.append(compiled)
+            // A joined alternation is as risky as its riskiest part.
+            let shapes = entry.patterns.map(BacktrackingRisk.isRisky)
+            risky.append(compiled.count == entry.patterns.count ? shapes : [shapes.contains(true)])
+        }
+        self.patterns = patterns
+        self.risky = risky
+        slow = Mutex(patterns.map { Array(repeating: false, count: $0.count) })
+        requiredSets = sets
+        keywords = WordTable(keywordList)
+        requiredWords = WordTable(wordNumbers.map { (Array($0.key.unicodeScalars.map(\.value)), $0.value) })
+        requiredWordCount = wordNumbers.count
+    }
+
+    /// The entry's patterns as one alternation when that means the same, else each on its own.
+    private static func joined(_ entry: Codebook.Entry) -> [NSRegularExpression] {
+        let own = entry.matchers.map(\.regex)
+        guard own.count > 1 else { return own }
+        // A back-reference or a named group would be renumbered or clash once the patterns share one expression, and
+        // an inline flag might reach the patterns after it: any group but (?:...) keeps the patterns apart.
+        let unjoinable = entry.patterns.contains { p in
+            p.replacingOccurrences(of: "(?:", with: "").contains("(?") || p.range(of: #"\\[1-9k]"#, options: .regularExpression) != nil
+        }
+        guard !unjoinable,
+              let one = try? NSRegularExpression(pattern: entry.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: [.caseInsensitive])
+        else { return own }
+        return [one]
+    }
+
+    /// The place of request `i` (its place in `codebook.requests`) among the entries.
+    func requestEntry(_ i: Int) -> Int { codebook.themes.count + i }
+
+    /// Whether a pattern ran past the budget (no pattern runs from then on, on any thread).
+    var stopped: Bool { runawayEntry.load(ordering: .relaxed) >= 0 }
+
+    /// Notes that entry `e`'s patterns ran past the budget (the first such entry is the one named).
+    func stop(_ e: Int) { _ = runawayEntry.compareExchange(expected: -1, desired: e, ordering: .relaxed) }
+
+    /// Notes that pattern `k` of entry `e` was slow: it is searched under the budget from now on.
+    func markSlow(_ e: Int, _ k: Int) {
+        slow.withLock { $0[e][k] = true }
+        slowChanges.add(1, ordering: .releasing)
+    }
+
+    /// The patterns found slow so far.
+    var slowPatterns: [[Bool]] { slow.withLock { $0 } }
+
+    /// The entry whose patterns ran past the budget, if one did.
+    public var runaway: Codebook.Entry? {
+        let e = runawayEntry.load(ordering: .relaxed)
+        guard e >= 0 else { return nil }
+        return e < codebook.themes.count ? codebook.themes[e] : codebook.requests[e - codebook.themes.count]
+    }
+
+    /// Throws a `ConfigurationError` naming the entry whose patterns ran past the budget, if one did.
+    public func checkPatterns() throws {
+        guard let entry = runaway else { return }
+        throw ConfigurationError(file: entry.file, keyPath: "\(entry.keyPath).patterns",
+                                 message: "a regular expression here took more than \(CompiledCodebook.searchBudget.components.seconds) s "
+                                     + "on one comment and was stopped: it backtracks without end on some text (a repeated group "
+                                     + "that itself repeats, such as (a+)+, does); rewrite it: "
+                                     + entry.patterns.map { "\"\($0)\"" }.joined(separator: ", "))
+    }
+}
+
+/// Codes comments against a `CompiledCodebook`: which themes and requests each mentions, worked out in one walk over
+/// the comment whatever the number of keywords. A keyword matches where it starts a word of the lower-cased comment
+/// (a space in it matching any run of white space); a pattern anywhere, any case.
+///
+/// A value with its own buffers, reused from one comment to the next: each thread reading feedback codes with its own
+/// copy, against the one shared compiled codebook.
+public struct CommentCoder {
+    /// The codebook coded against.
+    public let compiled: CompiledCodebook
+    /// Whether each pattern is searched under the time budget (its shape, or found slow on some thread).
+    private var budgeted: [[Bool]]
+    /// `compiled.slowChanges` when `budgeted` was last brought up to date.
+    private var slowSeen = 0
+    /// Whether each required word occurs in the comment being coded (ASCII only).
+    private var present: [Bool]
+    private var isASCII = false
+    /// The comment being coded, lower-cased, as scalar values.
+    private var scalars: [UInt32] = []
+
+    /// A coder for `compiled`.
+    public init(_ compiled: CompiledCodebook) {
+        self.compiled = compiled
+        budgeted = compiled.risky
+        present = Array(repeating: false, count: compiled.requiredWordCount)
+    }
+
+    /// A coder for `codebook`, compiled for it alone.
+    public init(_ codebook: Codebook) { self.init(CompiledCodebook(codebook)) }
+
+    /// The entries `text` mentions.
+    public mutating func code(_ text: String) -> CommentCodes {
+        var codes = CommentCodes(codebook: compiled.serial)
+        lowerCase(text)
+        findKeywords(into: &codes)
+        var looked = false
+        let range = NSRange(text.startIndex..., in: text)
+        for e in 0..<compiled.entryCount where !codes.contains(e) && !compiled.patterns[e].isEmpty {
+            if isASCII, let sets = compiled.requiredSets[e] {
+                if !looked { findRequiredWords(); looked = true }
+                guard sets.contains(where: { $0.allSatisfy { $0.contains { present[$0] } } }) else { continue }
+            }
+            guard !compiled.stopped else { break }
+            if compiled.patterns[e].indices.contains(where: { search(e, $0, text, range) }) { codes.insert(e) }
+        }
+        return codes
+    }
+
+    /// The codes of `r`'s comment: those it was read with when they are codes of this coder's codebook, else coded now.
+    public mutating func codes(of r: FeedbackRecord) -> CommentCodes {
+        if let codes = r.codes, codes.codebook == compiled.serial { return codes }
+        return code(r.text)
+    }
+
+    /// Whether pattern `k` of entry `e` matches `text`: plainly and timed, or within the budget (past it, the entry is
+    /// noted as a runaway and nothing matches).
+    private mutating func search(_ e: Int, _ k: Int, _ text: String, _ range: NSRange) -> Bool {
+        guard !compiled.stopped else { return false }
+        let changes = compiled.slowChanges.load(ordering: .acquiring)
+        if changes != slowSeen {
+            slowSeen = changes
+            for (i, row) in compiled.slowPatterns.enumerated() { for (j, isSlow) in row.enumerated() where isSlow { budgeted[i][j] = true } }
+        }
+        let regex = compiled.patterns[e][k], clock = ContinuousClock(), start = clock.now
+        if !budgeted[e][k] && range.length <= CompiledCodebook.longComment {
+            let found = regex.firstMatch(in: text, range: range) != nil
+            if clock.now - start > CompiledCodebook.slowSearch {
+                budgeted[e][k] = true
+                compiled.markSlow(e, k)
+            }
+            return found
+        }
+        var found = false, over = false
+        // With .reportProgress, ICU calls back now and then during a long search, which lets it be stopped.
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { match, _, stop in
+            if match != nil {
+                found = true
+                stop.pointee = true
+            } else if clock.now - start > CompiledCodebook.searchBudget {
+                over = true
+                stop.pointee = true
+            }
+        }
+        if over { compiled.stop(e) }
+        return found && !over
+    }
+
+    /// Fills `scalars` with the text lower-cased as `String.lowercased()` does; ASCII text without building a String.
+    private mutating func lowerCase(_ text: String) {
+        scalars.removeAll(keepingCapacity: true)
+        isASCII = true
+        for b in text.utf8 {
+            guard b < 0x80 else { isASCII = false; break }
+            scalars.append(UInt32(b >= 0x41 && b <= 0x5A ? b | 0x20 : b))
+        }
+        guard !isASCII else { return }
+        scalars.removeAll(keepingCapacity: true)
+        for u in text.lowercased().unicodeScalars { scalars.append(u.value) }
+    }
+
+    /// Marks every entry one of whose keywords starts at a word start of `scalars`: at the first scalar, or after one
+    /// that is neither a letter nor a digit.
+    private func findKeywords(into codes: inout CommentCodes) {
+        let keywords = compiled.keywords
+        scalars.withUnsafeBufferPointer { t in
+            for i in 0..<t.count where i == 0 || !CommentCoder.isWord(t[i - 1]) {
+                keywords.forEachWord(at: i, of: t, spaceRuns: true) { entry in codes.insert(entry) }
+            }
+        }
+    }
+
+    /// Notes which required words occur anywhere in `scalars` (an ASCII comment).
+    private mutating func findRequiredWords() {
+        var present = self.present
+        self.present = []
+        for i in present.indices { present[i] = false }
+        let words = compiled.requiredWords
+        scalars.withUnsafeBufferPointer { t in
+            for i in 0..<t.count { words.forEachWord(at: i, of: t, spaceRuns: false) { present[$0] = true } }
+        }
+        self.present = present
+    }
+
+    @inline(__always) static func isWord(_ v: UInt32) -> Bool {
+        if v < 128 { return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) }
+        return Unicode.Scalar(v)?.properties.isAlphabetic ?? false
+    }
+
+    @inline(__always) static func isSpace(_ v: UInt32) -> Bool {
+        if v < 128 { return v == 0x20 || v == 0x09 || v == 0x0A || v == 0x0D }
+        return Unicode.Scalar(v)?.properties.isWhitespace ?? false
+    }
+}
