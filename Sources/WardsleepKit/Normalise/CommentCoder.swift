@@ -60,14 +60,16 @@ public final class CompiledCodebook: @unchecked Sendable {
     let serial: Int
     /// Themes first, then requests: the place of an entry in `CommentCodes`.
     let entryCount: Int
-    /// Every keyword, tagged with its entry.
+    /// Every keyword, tagged with its entry; the ASCII ones again for ASCII comments.
     let keywords: WordTable
+    let asciiKeywords: ASCIIWordTable
     /// The regular expressions of each entry (empty when it has none).
     let patterns: [[NSRegularExpression]]
     /// Whether each is searched under the time budget from the start, for its shape.
     let risky: [[Bool]]
-    /// Every word some pattern requires (`RequiredWords`), tagged with its number.
-    let requiredWords: WordTable
+    /// Every ASCII word some pattern requires (`RequiredWords`), tagged with its number (they are looked for in ASCII
+    /// comments only).
+    let requiredWords: ASCIIWordTable
     let requiredWordCount: Int
     /// For each entry, each pattern's required sets as word numbers: the expressions need running on an ASCII comment
     /// only when, for some pattern, every set has a word there. `nil` when a pattern requires nothing known (the
@@ -113,7 +115,8 @@ public final class CompiledCodebook: @unchecked Sendable {
         slow = Mutex(patterns.map { Array(repeating: false, count: $0.count) })
         requiredSets = sets
         keywords = WordTable(keywordList)
-        requiredWords = WordTable(wordNumbers.map { (Array($0.key.unicodeScalars.map(\.value)), $0.value) })
+        asciiKeywords = ASCIIWordTable(keywordList, spaceRuns: true)
+        requiredWords = ASCIIWordTable(wordNumbers.map { (Array($0.key.unicodeScalars.map(\.value)), $0.value) }, spaceRuns: false)
         requiredWordCount = wordNumbers.count
     }
 
@@ -184,7 +187,10 @@ public struct CommentCoder {
     /// Whether each required word occurs in the comment being coded (ASCII only).
     private var present: [Bool]
     private var isASCII = false
-    /// The comment being coded, lower-cased, as scalar values.
+    /// The comment being coded when it is ASCII, lower-cased, its `byteCount` bytes followed by 8 zeros (`ASCIIWordTable`).
+    private var bytes: [UInt8] = []
+    private var byteCount = 0
+    /// The comment being coded when it is not ASCII, lower-cased, as scalar values.
     private var scalars: [UInt32] = []
 
     /// A coder for `compiled`.
@@ -200,8 +206,13 @@ public struct CommentCoder {
     /// The entries `text` mentions.
     public mutating func code(_ text: String) -> CommentCodes {
         var codes = CommentCodes(codebook: compiled.serial)
-        lowerCase(text)
-        findKeywords(into: &codes)
+        isASCII = lowerCaseASCII(text)
+        if isASCII {
+            findASCIIKeywords(into: &codes)
+        } else {
+            lowerCase(text)
+            findKeywords(into: &codes)
+        }
         var looked = false
         let range = NSRange(text.startIndex..., in: text)
         for e in 0..<compiled.entryCount where !codes.contains(e) && !compiled.patterns[e].isEmpty {
@@ -254,17 +265,39 @@ public struct CommentCoder {
         return found && !over
     }
 
-    /// Fills `scalars` with the text lower-cased as `String.lowercased()` does; ASCII text without building a String.
+    /// Fills `bytes` with the text lower-cased, when it is ASCII (`false` otherwise).
+    private mutating func lowerCaseASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { src in
+            var any: UInt8 = 0
+            for b in src { any |= b }
+            guard any < 0x80 else { return false }
+            let n = src.count
+            if bytes.count < n + 8 { bytes = [UInt8](repeating: 0, count: max(n + 8, 2 * bytes.count)) }
+            bytes.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n { let b = src[i]; out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                for i in n..<(n + 8) { out[i] = 0 }
+            }
+            byteCount = n
+            return true
+        }
+    }
+
+    /// Fills `scalars` with the text lower-cased as `String.lowercased()` does.
     private mutating func lowerCase(_ text: String) {
         scalars.removeAll(keepingCapacity: true)
-        isASCII = true
-        for b in text.utf8 {
-            guard b < 0x80 else { isASCII = false; break }
-            scalars.append(UInt32(b >= 0x41 && b <= 0x5A ? b | 0x20 : b))
-        }
-        guard !isASCII else { return }
-        scalars.removeAll(keepingCapacity: true)
         for u in text.lowercased().unicodeScalars { scalars.append(u.value) }
+    }
+
+    /// `findKeywords` for an ASCII comment, in `bytes`.
+    private func findASCIIKeywords(into codes: inout CommentCodes) {
+        let keywords = compiled.asciiKeywords, n = byteCount
+        bytes.withUnsafeBufferPointer { t in
+            let p = t.baseAddress!
+            for i in 0..<n where i == 0 || !CommentCoder.isWord(UInt32(p[i - 1])) {
+                keywords.forEachWord(at: i, of: p, count: n) { entry in codes.insert(entry) }
+            }
+        }
     }
 
     /// Marks every entry one of whose keywords starts at a word start of `scalars`: at the first scalar, or after one
@@ -278,14 +311,15 @@ public struct CommentCoder {
         }
     }
 
-    /// Notes which required words occur anywhere in `scalars` (an ASCII comment).
+    /// Notes which required words occur anywhere in `bytes` (an ASCII comment).
     private mutating func findRequiredWords() {
         var present = self.present
         self.present = []
         for i in present.indices { present[i] = false }
-        let words = compiled.requiredWords
-        scalars.withUnsafeBufferPointer { t in
-            for i in 0..<t.count { words.forEachWord(at: i, of: t, spaceRuns: false) { present[$0] = true } }
+        let words = compiled.requiredWords, n = byteCount
+        bytes.withUnsafeBufferPointer { t in
+            let p = t.baseAddress!
+            for i in 0..<n { words.forEachWord(at: i, of: p, count: n) { present[$0] = true } }
         }
         self.present = present
     }

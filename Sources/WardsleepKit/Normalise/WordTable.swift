@@ -62,3 +62,87 @@ struct WordTable {
         return true
     }
 }
+
+/// The ASCII words of a word list, for matching ASCII text a byte at a time (a word with any other scalar cannot occur
+/// in ASCII text, lower-cased or not). Words are filed by their first byte, and each is tried first as one 8-byte load of
+/// the text against its first bytes (up to eight; with `spaceRuns`, up to its first space), so a word that does not
+/// occur costs one comparison; the rest of a word that passes is compared as `WordTable` compares it.
+///
+/// The text must have 8 readable bytes after its last one (zeros: no word holds a zero byte, so nothing matches there).
+struct ASCIIWordTable {
+    private struct Word {
+        var prefix: UInt64, mask: UInt64
+        /// How many of the word's first bytes `prefix` holds.
+        var covered: Int
+        var start: Int, count: Int, tag: Int
+    }
+    private let storage: [UInt8]
+    private let words: [Word]
+    /// The words starting with byte `b` are `words[first[b]..<first[b + 1]]`.
+    private let first: [Int]
+    private let spaceRuns: Bool
+
+    /// Files the ASCII words of `list` (words, none empty, each with its tag). With `spaceRuns`, a space in a word
+    /// matches any run of white space in the text; otherwise bytes compare as they are.
+    init(_ list: [(word: [UInt32], tag: Int)], spaceRuns: Bool) {
+        self.spaceRuns = spaceRuns
+        let ascii = list.enumerated().filter { $0.element.word.allSatisfy { $0 > 0 && $0 < 128 } }
+            .sorted { ($0.element.word[0], $0.offset) < ($1.element.word[0], $1.offset) }.map(\.element)
+        var storage: [UInt8] = [], words: [Word] = [], first = [Int](repeating: 0, count: 129)
+        for (word, tag) in ascii {
+            let bytes = word.map { UInt8($0) }
+            var covered = 0, prefix: UInt64 = 0
+            while covered < min(8, bytes.count) && !(spaceRuns && bytes[covered] == 0x20) {
+                prefix |= UInt64(bytes[covered]) << UInt64(8 * covered)
+                covered += 1
+            }
+            let mask: UInt64 = covered == 8 ? ~0 : (1 << UInt64(8 * covered)) - 1
+            words.append(Word(prefix: prefix, mask: mask, covered: covered, start: storage.count, count: bytes.count, tag: tag))
+            storage += bytes
+            first[Int(bytes[0]) + 1] += 1
+        }
+        for b in 0..<128 { first[b + 1] += first[b] }
+        self.storage = storage
+        self.words = words
+        self.first = first
+    }
+
+    /// Calls `found` with the tag of every word occurring in `t` (of `n` bytes, 8 readable after) from `i`.
+    @inline(__always) func forEachWord(at i: Int, of t: UnsafePointer<UInt8>, count n: Int, _ found: (Int) -> Void) {
+        let c = Int(t[i])
+        guard c < 128 else { return }
+        let from = first[c], to = first[c + 1]
+        guard from < to else { return }
+        let head = UnsafeRawPointer(t + i).loadUnaligned(as: UInt64.self)
+        words.withUnsafeBufferPointer { words in
+            for k in from..<to {
+                let w = words[k]
+                guard head & w.mask == w.prefix else { continue }
+                if w.covered == w.count || rest(of: w, in: t, count: n, at: i) { found(w.tag) }
+            }
+        }
+    }
+
+    /// Whether the bytes of `w` after its first `covered` occur in `t` from `i + covered`.
+    private func rest(of w: Word, in t: UnsafePointer<UInt8>, count n: Int, at i: Int) -> Bool {
+        storage.withUnsafeBufferPointer { s in
+            var a = i + w.covered, b = w.start + w.covered
+            let end = w.start + w.count
+            while b < end {
+                guard a < n else { return false }
+                if spaceRuns && s[b] == 0x20 {
+                    guard ASCIIWordTable.isSpace(t[a]) else { return false }
+                    while a < n && ASCIIWordTable.isSpace(t[a]) { a += 1 }
+                } else {
+                    guard t[a] == s[b] else { return false }
+                    a += 1
+                }
+                b += 1
+            }
+            return true
+        }
+    }
+
+    /// White space as `CommentCoder.isSpace` has it, for ASCII.
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+}
