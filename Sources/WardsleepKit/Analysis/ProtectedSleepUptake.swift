@@ -41,17 +41,20 @@ public struct ProtectedSleepUptake: Sendable, Codable {
     public mutating func add(_ r: SleepPlanRecord, nightCoordinator: Bool, mdt: Bool) {
         rolesNamed.formUnion(r.decidedBy)
         guard r.period == .pilot else { outsidePilot += 1; return }
-        // Mutate in place: no copy of the ward on every row.
-        if wards[r.ward] == nil { wards[r.ward] = Ward() }
-        wards[r.ward]!.nights += 1
+        // One lookup of the ward, counted in place (a lookup per count was most of the time a plan took here).
+        ProtectedSleepUptake.count(r, nightCoordinator: nightCoordinator, mdt: mdt, in: &wards[r.ward, default: Ward()])
+    }
+
+    private static func count(_ r: SleepPlanRecord, nightCoordinator: Bool, mdt: Bool, in w: inout Ward) {
+        w.nights += 1
         guard r.protected else { return }
-        wards[r.ward]!.protectedNights += 1
-        if let p = r.patientInvolved { wards[r.ward]!.patientRecorded += 1; if p { wards[r.ward]!.patientInvolved += 1 } }
-        if let c = r.carerInvolved { wards[r.ward]!.carerRecorded += 1; if c { wards[r.ward]!.carerInvolved += 1 } }
+        w.protectedNights += 1
+        if let p = r.patientInvolved { w.patientRecorded += 1; if p { w.patientInvolved += 1 } }
+        if let c = r.carerInvolved { w.carerRecorded += 1; if c { w.carerInvolved += 1 } }
         if !r.decidedBy.isEmpty {
-            wards[r.ward]!.decidedByRecorded += 1
-            if nightCoordinator { wards[r.ward]!.nightCoordinator += 1 }
-            if mdt { wards[r.ward]!.mdt += 1 }
+            w.decidedByRecorded += 1
+            if nightCoordinator { w.nightCoordinator += 1 }
+            if mdt { w.mdt += 1 }
         }
     }
 

@@ -30,7 +30,10 @@ public final class UnthemedComments: StudyConsumer {
         guard coder.codes(of: r).isEmpty else { return }
         unmatched += 1
         guard examples.count < UnthemedComments.exampleCount else { return }
-        let example = redactor.excerpt(r.text, maxLength: 80)
+        // An example is shown on one line: a line break in the comment (a quoted one in the export) becomes a space,
+        // not nothing (the terminal's listing drops control characters).
+        let text = r.text.contains(where: \.isNewline) ? r.text.split(whereSeparator: \.isNewline).joined(separator: " ") : r.text
+        let example = redactor.excerpt(text, maxLength: 80)
         if !examples.contains(example) { examples.append(example) }
     }
 

@@ -22,6 +22,15 @@ import Testing
         FeedbackRecord(id: "x", group: group, stage: stage, text: text, day: nil, ward: nil, rating: rating)
     }
 
+    /// An unthemed comment written over two lines (a quoted line break) is shown on one, its lines apart, redacted.
+    @Test func anUnthemedExampleOverTwoLinesReadsAsOne() {
+        let unthemed = UnthemedComments(codebook: Codebook.standard(), redactor: redactor)
+        unthemed.feedback(record(.patient, .after, "two\r\nlines from Sarah"))
+        unthemed.feedback(record(.patient, .after, "and\nthree\rmore"))
+        #expect(unthemed.examples == ["two lines from [name]", "and three more"])
+        #expect(unthemed.unmatched == 2 && unthemed.comments == 2)
+    }
+
     @Test func quotesComeOnlyFromCellsAboveTheDisclosureThreshold() {
         let tally = FeedbackTally(codebook: Codebook.standard())
         var f: FeedbackSummary { tally.summary(redactor: Redactor(names: ["Sarah", "Mr Patel"])) }
