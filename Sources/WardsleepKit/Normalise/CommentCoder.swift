@@ -192,6 +192,10 @@ public struct CommentCoder {
     private var byteCount = 0
     /// The comment being coded when it is not ASCII, lower-cased, as scalar values.
     private var scalars: [UInt32] = []
+    /// This coder's own copies of the regular expressions, made when it first searches. Searching is safe from any
+    /// thread, but the engine copies the expression for a search that finds it in use on another thread, afresh for
+    /// each such search: with each thread's coder holding its own, no search pays for a copy.
+    private var own: [[NSRegularExpression]] = []
 
     /// A coder for `compiled`.
     public init(_ compiled: CompiledCodebook) {
@@ -241,7 +245,10 @@ public struct CommentCoder {
             slowSeen = changes
             for (i, row) in compiled.slowPatterns.enumerated() { for (j, isSlow) in row.enumerated() where isSlow { budgeted[i][j] = true } }
         }
-        let regex = compiled.patterns[e][k], clock = ContinuousClock(), start = clock.now
+        if own.isEmpty {
+            own = compiled.patterns.map { $0.map { r in (try? NSRegularExpression(pattern: r.pattern, options: r.options)) ?? r } }
+        }
+        let regex = own[e][k], clock = ContinuousClock(), start = clock.now
         if !budgeted[e][k] && range.length <= CompiledCodebook.longComment {
             let found = regex.firstMatch(in: text, range: range) != nil
             if clock.now - start > CompiledCodebook.slowSearch {
