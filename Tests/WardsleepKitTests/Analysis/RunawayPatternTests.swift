@@ -44,6 +44,29 @@ import Testing
         #expect(own.code("aaaa").contains(0))
     }
 
+    /// Read on 4 threads in chunks of a row or two, an export whose every comment sends the pattern past its budget
+    /// costs about one budget per thread, not one per chunk: the first runaway stops the patterns of every worker's
+    /// coder. (Each of the 120 chunks spending the budget would take 30 s on 4 threads.)
+    @Test func aRunawayInOneWorkerStopsThemAll() throws {
+        let dir = TempFolder()
+        let study = try StudyLoader.load(folder: packageRoot() + "/data/sample")
+        let spec = study.exports[.feedback]
+        var csv = "Response ID,Respondent,Stage,Date,Ward,Rating,Comment\n"
+        for i in 0..<120 { csv += "FB\(i),Patient,after,24/06/2019,A1,4,\(String(repeating: "a", count: 40))!\n" }
+        let path = dir.write("feedback.csv", csv)
+        let codebook = try Codebook.parse("themes:\n  evil: { label: Evil, patterns: ['(a+)+$'] }\n", file: "cb.yaml")
+        let compiled = CompiledCodebook(codebook)
+        let context = NormaliseContext(study: study, pseudonymiser: nil, commentCodebook: compiled)
+        var n = FeedbackNormaliser(context: context, spec: spec)
+        let tally = FeedbackTally(compiledCodebook: compiled)
+        let clock = ContinuousClock(), start = clock.now
+        let t = try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: ProblemLog(), threads: 4, chunkBytes: 97,
+                                      consume: tally.feedback)
+        #expect(clock.now - start < .seconds(15), "each chunk spent the budget")
+        #expect(t.accepted == 120)
+        #expect(throws: ConfigurationError.self) { try tally.checkPatterns() }
+    }
+
     /// A pattern of a plain shape is still searched under the budget on a long comment: `.*.{0,999}x` is polynomial,
     /// but on 1,500 characters without an x it takes far longer than the budget.
     @Test func aLongCommentIsSearchedUnderTheBudgetWhateverThePattern() throws {
