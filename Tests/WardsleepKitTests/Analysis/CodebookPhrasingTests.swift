@@ -33,6 +33,20 @@ import Testing
         #expect(themes("My meds at 10pm help").contains("medication"))
     }
 
+    /// On an ASCII comment a pattern is searched only when its required words occur in its order: "get back to sleep
+    /// after the checks" holds "checks" and " back", but not in that order, so the request's first pattern is not
+    /// searched; its fourth ("get" … "back") and sixth (" back to") are, and do not match either.
+    @Test func aPatternIsSearchedOnlyWhenItsWordsOccurInOrder() {
+        var coder = CommentCoder(codebook)
+        let restore = codebook.themes.count + codebook.requests.firstIndex { $0.name == "restore_checks" }!
+        #expect(!coder.code("I can't get back to sleep after the checks.").contains(restore))
+        #expect(coder.searches == 2)
+        #expect(coder.code("Could the hourly checks come back for my father?").contains(restore))
+        #expect(coder.searches == 3)  // the first pattern, which matches
+        #expect(!coder.code("A calm night, nothing else.").contains(restore))
+        #expect(coder.searches == 3)
+    }
+
     /// The coder against the plain reading of the codebook (each keyword tried at every word start of the lower-cased
     /// comment, each pattern searched on its own) on random comments: ASCII and not, keywords in and out of words,
     /// runs of white space inside phrases, and patterns that refer to their own groups.
@@ -73,7 +87,8 @@ import Testing
         }
         let pieces = ["check", "checks", "rechecked", "obs", "bring", "back", "the", "protected sleep", "stop", "noise", "cup",
                       "of", "tea", "CUP  OF\tTEA", "café", "CAFÉ", "İce", "ice", "night", "Night", "NIGHT", "nightmare", "very very", "shhh",
-                      "quiet", "please", "2am", "x9", "é", "-", ",", ".", "!", "\n", "  ", "\u{00A0}", "ﬁne", "Straße", "woke me"]
+                      "quiet", "please", "2am", "x9", "é", "-", ",", ".", "!", "\n", "  ", "\u{00A0}", "ﬁne", "Straße", "woke me",
+                      "put", "get", "come", "go", "going back to", "hourly", "restore", "reinstated", "observations", "end", "scrap"]
         var random = SystemRandomNumberGenerator()
         var coder = CommentCoder(codebook)
         for _ in 0..<3_000 {
