@@ -114,10 +114,10 @@ public struct CodebookListing: Sendable, Codable {
 public final class FeedbackTally: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.feedback] }
-    /// The codebook comments are matched against.
-    public let codebook: Codebook
-    /// The same codebook compiled: hand it to the `NormaliseContext` the export is read with.
+    /// The codebook comments are matched against, compiled: hand it to the `NormaliseContext` the export is read with.
     public let compiledCodebook: CompiledCodebook
+    /// The codebook comments are matched against.
+    public var codebook: Codebook { compiledCodebook.codebook }
     private var coder: CommentCoder
     /// Every group × stage cell; counts below are kept by place in this list.
     private static let cells = FeedbackGroup.allCases.flatMap { g in FeedbackStage.allCases.map { FeedbackSummary.Cell(group: g, stage: $0) } }
@@ -140,9 +140,8 @@ public final class FeedbackTally: StudyConsumer {
     /// Creates an empty tally over a compiled codebook.
     public init(compiledCodebook: CompiledCodebook) {
         self.compiledCodebook = compiledCodebook
-        codebook = compiledCodebook.codebook
         coder = CommentCoder(compiledCodebook)
-        let cellCount = FeedbackTally.cells.count
+        let codebook = compiledCodebook.codebook, cellCount = FeedbackTally.cells.count
         responses = Array(repeating: 0, count: cellCount)
         ratings = Array(repeating: nil, count: cellCount)
         themeMentions = Array(repeating: Array(repeating: 0, count: cellCount), count: codebook.themes.count)

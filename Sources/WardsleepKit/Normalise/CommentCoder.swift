@@ -73,7 +73,6 @@ public final class CompiledCodebook: @unchecked Sendable {
     /// Every ASCII word some pattern requires (`RequiredWords`), tagged with its number (they are looked for in ASCII
     /// comments only).
     let requiredWords: ASCIIWordTable
-    let requiredWordCount: Int
     /// For each entry, each pattern's required sets as word numbers, in the pattern's order: the pattern needs running
     /// on an ASCII comment only when a word of each set occurs there, each after the one before. `nil` when the pattern
     /// requires nothing known (it always runs).
@@ -119,7 +118,6 @@ public final class CompiledCodebook: @unchecked Sendable {
         keywords = WordTable(keywordList)
         asciiKeywords = ASCIIWordTable(keywordList, spaceRuns: true)
         requiredWords = ASCIIWordTable(wordNumbers.map { (Array($0.key.unicodeScalars.map(\.value)), $0.value) }, spaceRuns: false)
-        requiredWordCount = wordNumbers.count
         var lengths = [Int](repeating: 0, count: wordNumbers.count)
         for (word, n) in wordNumbers { lengths[n] = word.utf8.count }
         requiredWordLengths = lengths

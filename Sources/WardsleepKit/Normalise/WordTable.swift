@@ -131,8 +131,8 @@ struct ASCIIWordTable {
             while b < end {
                 guard a < n else { return false }
                 if spaceRuns && s[b] == 0x20 {
-                    guard ASCIIWordTable.isSpace(t[a]) else { return false }
-                    while a < n && ASCIIWordTable.isSpace(t[a]) { a += 1 }
+                    guard CommentCoder.isSpace(UInt32(t[a])) else { return false }
+                    while a < n && CommentCoder.isSpace(UInt32(t[a])) { a += 1 }
                 } else {
                     guard t[a] == s[b] else { return false }
                     a += 1
@@ -142,7 +142,4 @@ struct ASCIIWordTable {
             return true
         }
     }
-
-    /// White space as `CommentCoder.isSpace` has it, for ASCII.
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 }
