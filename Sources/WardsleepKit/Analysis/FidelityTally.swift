@@ -22,6 +22,15 @@ public final class FidelityTally: StudyConsumer {
         /// Checks inside the window whose patient-night has no sleep plan recorded.
         public var withoutPlan = 0
 
+        /// Adds the counts of `other`.
+        mutating func add(_ other: Checks) {
+            inWindow += other.inWindow
+            routineOnProtected += other.routineOnProtected
+            clinicalNeedOnProtected += other.clinicalNeedOnProtected
+            enhancedOnProtected += other.enhancedOnProtected
+            withoutPlan += other.withoutPlan
+        }
+
         /// Counts what a check with `reason` found (not `inWindow`, counted when the check is read).
         mutating func count(_ found: PlanJoin.Found, _ reason: ObservationReason) {
             switch found {
@@ -138,14 +147,31 @@ public final class FidelityTally: StudyConsumer {
         }
     }
 
-    /// Joins the partitions on disk, if the plans went there: one partition's plans in memory at a time. Throws when
-    /// a temporary file could not be written or read back (the counts would be incomplete). Later calls do nothing.
-    public func finish() throws {
+    /// Joins the partitions on disk, if the plans went there, on up to `threads` threads: a plan and every check of its
+    /// patient-night are in the same partition, so each is joined on its own, with its plans in memory (at most
+    /// `memoryPlans` of them on each thread), and the counts are added up in partition order. Throws when a temporary
+    /// file could not be written or read back (the counts would be incomplete). Later calls do nothing.
+    public func finish(threads: Int = 1) throws {
         if let failure { throw failure }
         guard let spill, joinedNights == nil else { return }
         var nights: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
+        let limits = JoinLimits(memoryPlans: memoryPlans, partitions: partitionCount, folder: temporaryFolder)
+        let wards = checkCells.count, shared = UncheckedBox(spill)
         do {
-            try join(spill, into: &nights)
+            // Each worker reads only its own partition's file and writes only the files of its own splits.
+            try OrderedParallel.run(count: spill.partitions, threads: threads, window: max(1, threads) + 1, work: { p in
+                var counts = PartitionCounts(wards: wards)
+                do { try FidelityTally.join(shared.value, p, limits, into: &counts) } catch { counts.error = error }
+                return UncheckedBox(counts)
+            }) { _, box in
+                let part = box.value
+                if let error = part.error { throw error }
+                for w in 0..<wards { for s in 0..<2 { checkCells[w][s].add(part.checks[w][s]) } }
+                repeats += part.repeats
+                partitionsSplit += part.split
+                largestJoin = max(largestJoin, part.largest)
+                nights.merge(part.nights) { ($0.nights + $1.nights, $0.withoutRoutine + $1.withoutRoutine) }
+            }
         } catch let e as OutputError {
             failure = e
             throw e
@@ -153,30 +179,43 @@ public final class FidelityTally: StudyConsumer {
         joinedNights = nights
     }
 
-    /// Joins each partition of `spill` in memory, first splitting one that holds more than `memoryPlans` plans into
-    /// partitions of the next level (records keep their order, so the first plan of a patient-night stays the one kept).
-    private func join(_ spill: PlanSpill, into nights: inout [FidelityMonthKey: (nights: Int, withoutRoutine: Int)]) throws {
-        for p in 0..<spill.partitions {
-            let plans = spill.plansWritten[p]
-            if plans > memoryPlans, spill.level < FidelityTally.maximumLevel {
-                let parts = min(partitionCount, max(2, 2 * plans / max(memoryPlans, 1) + 1))
-                let split = try PlanSpill(partitions: parts, folder: temporaryFolder, level: spill.level + 1)
-                try spill.read(p) { split.write($0) }
-                partitionsSplit += 1
-                try join(split, into: &nights)
-                continue
-            }
-            var part = PlanJoin()
-            try spill.read(p) { r in
-                if r.isPlan {
-                    if !part.insert(r.key, r.plan, routineChecked: r.routineChecked) { repeats += 1 }
-                } else {
-                    checkCells[r.wardIndex][FidelityTally.slot(r.period)].count(part.check(r.key, reason: r.reason), r.reason)
-                }
-            }
-            largestJoin = max(largestJoin, part.count)
-            part.addProtectedNights(to: &nights)
+    /// How a partition is joined: the plans one join may hold, and where and into how many parts a larger one is split.
+    private struct JoinLimits: Sendable {
+        var memoryPlans: Int, partitions: Int, folder: String?
+    }
+
+    /// What joining one partition counted.
+    private struct PartitionCounts {
+        var checks: [[Checks]]
+        var nights: [FidelityMonthKey: (nights: Int, withoutRoutine: Int)] = [:]
+        var repeats = 0, split = 0, largest = 0
+        var error: Error?
+        init(wards: Int) { checks = Array(repeating: [Checks(), Checks()], count: wards) }
+    }
+
+    /// Joins partition `p` of `spill` in memory, first splitting it into partitions of the next level when it holds
+    /// more than `limits.memoryPlans` plans (records keep their order, so the first plan of a patient-night stays the
+    /// one kept).
+    private static func join(_ spill: PlanSpill, _ p: Int, _ limits: JoinLimits, into counts: inout PartitionCounts) throws {
+        let plans = spill.plansWritten[p]
+        if plans > limits.memoryPlans, spill.level < FidelityTally.maximumLevel {
+            let parts = min(limits.partitions, max(2, 2 * plans / max(limits.memoryPlans, 1) + 1))
+            let split = try PlanSpill(partitions: parts, folder: limits.folder, level: spill.level + 1)
+            try spill.read(p) { split.write($0) }
+            counts.split += 1
+            for q in 0..<split.partitions { try join(split, q, limits, into: &counts) }
+            return
         }
+        var part = PlanJoin()
+        try spill.read(p) { r in
+            if r.isPlan {
+                if !part.insert(r.key, r.plan, routineChecked: r.routineChecked) { counts.repeats += 1 }
+            } else {
+                counts.checks[r.wardIndex][FidelityTally.slot(r.period)].count(part.check(r.key, reason: r.reason), r.reason)
+            }
+        }
+        counts.largest = max(counts.largest, part.count)
+        part.addProtectedNights(to: &counts.nights)
     }
 
     /// Protected nights, and those with no routine check in the window, by ward, period and month (first day).

@@ -41,10 +41,10 @@ public final class StudyAnalyses {
     }
 
     /// Completes what was counted on disk (the fidelity join, the patient counts) once every export is read; throws
-    /// when a temporary file failed (the counts would be incomplete). Results asked for first are completed then, and
-    /// a failure there stops the program.
-    public func finish() throws {
-        try fidelity.finish()
+    /// when a temporary file failed (the counts would be incomplete). The fidelity join's partitions are joined on up to
+    /// `threads` threads. Results asked for first are completed then, and a failure there stops the program.
+    public func finish(threads: Int = 1) throws {
+        try fidelity.finish(threads: threads)
         try hypnotics.finish()
         try uptake.finish()
     }

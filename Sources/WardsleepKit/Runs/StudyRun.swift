@@ -181,7 +181,7 @@ public enum StudyRun {
         let ingest = try StudyIngest.run(folder: options.studyFolder, context: context, problems: sink, consumer: analyses.consumer,
                                          progress: options.progress, threads: options.threads, chunkBytes: options.chunkBytes)
         try quarantine.close()
-        try analyses.finish()
+        try analyses.finish(threads: options.threads)
         try analyses.feedback.checkPatterns()
         for t in ingest.tallies {
             log.info("export read", metadata: ["file": "\(t.file)", "read": "\(t.rowsRead)", "accepted": "\(t.accepted)",

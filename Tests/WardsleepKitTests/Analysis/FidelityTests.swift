@@ -281,8 +281,8 @@ import Glibc
         var logged: [Bool]
     }
 
-    func outcome(_ tally: FidelityTally, wards: Int) throws -> Outcome {
-        try tally.finish()
+    func outcome(_ tally: FidelityTally, wards: Int, threads: Int = 1) throws -> Outcome {
+        try tally.finish(threads: threads)
         let checks = (0..<wards).flatMap { w in StudyPeriod.allCases.map { tally.checks(ward: w, period: $0) } }
         let nights = tally.protectedNights().map { "\($0.key.ward) \($0.key.period) \($0.key.month.iso) \($0.value.nights) \($0.value.withoutRoutine)" }.sorted()
         return Outcome(checks: checks, nights: nights, repeated: tally.repeatedPlans, logged: (0..<wards).map(tally.isLogged))
@@ -329,7 +329,10 @@ import Glibc
             let onDisk = [FidelityTally(memoryPlans: 0, partitions: 1, temporaryFolder: folder),
                           FidelityTally(memoryPlans: 50, partitions: 7, temporaryFolder: folder),
                           FidelityTally(memoryPlans: 2_000, partitions: 64, temporaryFolder: folder)]
-            feed([memory] + onDisk, seed: seed, interleaved: interleaved)
+            // The same joins, their partitions joined on 4 threads.
+            let threaded = [FidelityTally(memoryPlans: 50, partitions: 7, temporaryFolder: folder),
+                            FidelityTally(memoryPlans: 2_000, partitions: 64, temporaryFolder: folder)]
+            feed([memory] + onDisk + threaded, seed: seed, interleaved: interleaved)
             // The partitions are unnamed: nothing is left in the folder, even while they are in use.
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
             let expected = try outcome(memory, wards: 5)
@@ -339,6 +342,7 @@ import Glibc
                 #expect(t.isSpilled)
                 #expect(try outcome(t, wards: 5) == expected, "seed \(seed)")
             }
+            for t in threaded { #expect(try outcome(t, wards: 5, threads: 4) == expected, "seed \(seed), 4 threads") }
         }
     }
 
@@ -356,9 +360,15 @@ import Glibc
                            FidelityTally(memoryPlans: 2_000, partitions: 64, temporaryFolder: folder),
                            FidelityTally(memoryPlans: 500, partitions: 4, temporaryFolder: folder),
                            FidelityTally(memoryPlans: 10, partitions: 2, temporaryFolder: folder)]
-            feed(tallies, seed: seed, interleaved: interleaved)
+            // Split and joined on 3 threads: the same counts, the same splits, no join larger.
+            let threaded = [FidelityTally(memoryPlans: 500, partitions: 4, temporaryFolder: folder),
+                            FidelityTally(memoryPlans: 10, partitions: 2, temporaryFolder: folder)]
+            feed(tallies + threaded, seed: seed, interleaved: interleaved)
             let expected = try outcome(tallies[0], wards: 5)
             for t in tallies.dropFirst() { #expect(try outcome(t, wards: 5) == expected, "seed \(seed)") }
+            for t in threaded { #expect(try outcome(t, wards: 5, threads: 3) == expected, "seed \(seed), 3 threads") }
+            #expect(threaded[0].partitionsSplit == 4 && threaded[0].largestJoin <= 500)
+            #expect(threaded[1].partitionsSplit == 2 + 4 + 8 + 16)
             #expect(tallies[1].partitionsSplit == 0 && tallies[1].largestJoin <= 2_000)
             #expect(tallies[2].partitionsSplit == 4 && tallies[2].largestJoin <= 500, "\(tallies[2].largestJoin)")
             #expect(tallies[3].partitionsSplit == 2 + 4 + 8 + 16 && tallies[3].largestJoin > 10, "\(tallies[3].partitionsSplit)")
