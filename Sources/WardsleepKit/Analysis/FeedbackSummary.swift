@@ -169,7 +169,8 @@ public final class FeedbackTally: StudyConsumer {
         for q in codebook.requests.indices where codes.contains(compiledCodebook.requestEntry(q)) { requestMentions[q][cell] += 1 }
     }
 
-    /// Throws when a codebook pattern ran past its time budget on a comment (`CommentCoder.checkPatterns`).
+    /// Throws when a codebook pattern ran past its time budget on a comment, on any thread that coded
+    /// (`CompiledCodebook.checkPatterns`).
     public func checkPatterns() throws { try compiledCodebook.checkPatterns() }
 
     /// The summary so far; its candidate quotes are not yet redacted.

@@ -37,7 +37,8 @@ public final class UnthemedComments: StudyConsumer {
         if !examples.contains(example) { examples.append(example) }
     }
 
-    /// Throws when a codebook pattern ran past its time budget on a comment (`CommentCoder.checkPatterns`).
+    /// Throws when a codebook pattern ran past its time budget on a comment, on any thread that coded
+    /// (`CompiledCodebook.checkPatterns`).
     public func checkPatterns() throws { try compiledCodebook.checkPatterns() }
 
     /// The lines `validate` prints (none when every comment matched a theme).
