@@ -95,7 +95,8 @@ public enum ExportIngest {
                     tally.quarantined += 1
                     let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
                     try problems.quarantine([DataProblem(export: spec.kind, file: spec.file, line: line, column: column,
-                                                         field: refused.field, value: refused.value, reason: refused.reason)])
+                                                         field: refused.field, value: ExportRow.shown(refused.value, field: refused.field),
+                                                         reason: refused.reason)])
                     continue
                 }
                 tally.accepted += 1

@@ -94,12 +94,19 @@ public struct ExportRow {
     /// Records a problem with `field` (or the whole row when `field` is empty).
     public mutating func reject(_ field: String, _ reason: String, value: String? = nil) {
         let column = header.index[field].map { header.labels[$0] } ?? (field.isEmpty ? "" : spec.header(for: field))
-        var shown = value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? ""
+        let shown = ExportRow.shown(value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? "", field: field)
+        add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown, reason: reason))
+    }
+
+    /// A field's value as a problem shows it: withheld for identifiers and free text, redacted unless it is a date or
+    /// time, control characters made visible, at most 80 characters.
+    static func shown(_ value: String, field: String) -> String {
+        var shown = value
         if DataProblem.withheldFields.contains(field) && !shown.isEmpty { shown = "[withheld]" }
         if !DataProblem.verbatimFields.contains(field) { shown = Redactor.standard.excerpt(shown, maxLength: 80) }
         shown = ExportRow.visible(shown)
         if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
-        add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown, reason: reason))
+        return shown
     }
 
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.

@@ -81,7 +81,8 @@ public protocol RecordNormaliser {
     /// Called once the header is matched, before any row; throws when the export cannot be read as configured.
     func prepare(header: ExportHeader, spec: ExportSpec) throws
     /// A check that needs every earlier row of the file (a duplicate), made in file order after `normalise`, on one
-    /// thread: the field, the value shown and the reason when the record must be quarantined after all.
+    /// thread: the field, its value as written and the reason when the record must be quarantined after all (the value
+    /// is shown as every problem's is: `ExportRow.shown`).
     mutating func admit(_ record: Record) -> (field: String, value: String, reason: String)?
     /// How this export orders slash dates (its `date_format`, or the study's): an export whose dates can only be read
     /// the other way round is a configuration error. No default: a normaliser that parsed one order while the check

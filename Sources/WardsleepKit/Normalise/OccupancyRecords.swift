@@ -11,6 +11,9 @@ public struct OccupancyRecord: Sendable, Equatable {
     public var leaveBeds: Int?
     /// The period the day falls in for this ward.
     public var period: StudyPeriod?
+    /// The date cell as written (`02/01/2019`, `2019-01-02`), shown when the ward-day is quarantined as a repeat. A date
+    /// is short, so this is held inline (no allocation) in nearly every row.
+    public var dateAsWritten: String = ""
 }
 
 /// Reads occupancy rows. A ward-day given twice is quarantined the second time (it would double the exposure).
@@ -20,6 +23,7 @@ public struct OccupancyNormaliser: RecordNormaliser {
     public var dateOrder: DateOrder { context.dateOrder(.occupancy) }
     var lookups = RowLookups()
     var seen: WardDaySet
+    let dateField = FieldName("date")
     /// Whether occupied bed days count patients on leave (`obd_includes_leave`).
     let includesLeave: Bool
 
@@ -48,7 +52,8 @@ public struct OccupancyNormaliser: RecordNormaliser {
         }
         guard let day, let ward, let beds, row.isClean else { return nil }
         return OccupancyRecord(day: day, ward: ward, occupiedBeds: includesLeave ? beds : beds - (leave ?? 0), leaveBeds: leave,
-                               period: context.wardPeriods[ward].period(of: day))
+                               period: context.wardPeriods[ward].period(of: day),
+                               dateAsWritten: row.bytes(dateField).map { TextDecoding.decode($0).0 } ?? "")
     }
 
     public var placesRowsInPeriods: Bool { true }
@@ -59,7 +64,7 @@ public struct OccupancyNormaliser: RecordNormaliser {
     /// A ward-day given twice is quarantined the second time: checked in file order, across the whole file.
     public mutating func admit(_ r: OccupancyRecord) -> (field: String, value: String, reason: String)? {
         guard !seen.insert(ward: r.ward, day: r.day) else { return nil }
-        return ("date", r.day.ukFormatted,
+        return ("date", r.dateAsWritten,
                 "duplicate census: ward \(context.study.wards[r.ward].id) on \(r.day.ukFormatted) appears earlier in the file")
     }
 }

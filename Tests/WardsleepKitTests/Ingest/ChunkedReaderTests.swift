@@ -61,7 +61,8 @@ import Testing
                         tally.quarantined += 1
                         let column = layout.header.index[refused.field].map { layout.header.labels[$0] } ?? spec.header(for: refused.field)
                         problems.append(DataProblem(export: spec.kind, file: spec.file, line: row.line, column: column,
-                                                    field: refused.field, value: refused.value, reason: refused.reason))
+                                                    field: refused.field, value: ExportRow.shown(refused.value, field: refused.field),
+                                                    reason: refused.reason))
                         return
                     }
                     tally.accepted += 1

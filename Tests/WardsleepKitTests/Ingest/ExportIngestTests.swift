@@ -160,6 +160,17 @@ import Testing
             "ragged row: 3 fields where the header has 4",
         ])
         #expect(t.setAside == ["outside both periods": 1])
+        #expect(log.problems[0].value == "01/01/2018")
+    }
+
+    /// A repeated ward-day is quarantined with its date as the row wrote it, as every other problem shows its cell,
+    /// not as the first row's date reads.
+    @Test func aDuplicateCensusShowsItsDateAsWritten() throws {
+        let path = dir.write("occupancy.csv", "date,ward,occupied_beds,leave_beds\n01/01/2018,A1,15,1\n 2018-01-01 ,A1,14,0\n1/1/2018,A1,13,0\n")
+        let (t, _, log) = try ingest(path, spec: study.exports[.occupancy], OccupancyNormaliser(context: context))
+        #expect(t.rowsRead == 3 && t.accepted == 1 && t.quarantined == 2)
+        #expect(log.problems.map(\.value) == ["2018-01-01", "1/1/2018"])
+        #expect(log.problems.map(\.line) == [3, 4] && log.problems.allSatisfy { $0.field == "date" && $0.column == "date" })
     }
 
     @Test func feedbackSleepPlansAndInvolvementRows() throws {
