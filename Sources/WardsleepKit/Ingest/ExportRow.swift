@@ -191,6 +191,12 @@ public struct ExportRow {
         return text(of: b)
     }
 
+    /// Text of a field named by a `FieldName`.
+    @inline(__always) mutating func text(_ field: FieldName, required: Bool = false) -> String? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        return text(of: b)
+    }
+
     private mutating func text(of b: FieldBytes) -> String {
         let (s, encoding) = TextDecoding.decode(b)
         if encoding == .windows1252 { sawWindows1252 = true }
@@ -209,6 +215,18 @@ public struct ExportRow {
         }
     }
 
+    /// Applies a typed parser to a field named by a `FieldName`.
+    @inline(__always) mutating func parse<T>(_ field: FieldName, required: Bool = false,
+                                             _ parser: (FieldBytes) throws(FieldIssue) -> T) -> T? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        do {
+            return try parser(b)
+        } catch {
+            reject(field.name, error.reason)
+            return nil
+        }
+    }
+
     /// Keeps the whole row out of the analysis by design (counted, not quarantined).
     public mutating func setAside(_ reason: String) { setAsideReason = reason }
 
@@ -216,6 +234,12 @@ public struct ExportRow {
     @inline(__always) public mutating func date(_ field: String, required: Bool = false, order: DateOrder) -> CalendarDay? {
         guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
         return date(of: b, field: field, order: order)
+    }
+
+    /// A date field named by a `FieldName`.
+    @inline(__always) mutating func date(_ field: FieldName, required: Bool = false, order: DateOrder) -> CalendarDay? {
+        guard let b = required ? requiredBytes(field) : bytes(field) else { return nil }
+        return date(of: b, field: field.name, order: order)
     }
 
     /// A date (and time) cell in a common layout, read in one pass with the reader's memo, its evidence noted; `nil`

@@ -40,6 +40,8 @@ public struct FeedbackNormaliser: RecordNormaliser {
     var recent = RecentReferences()
     /// Codes each comment as it is read, on the thread reading it, when the context has a codebook.
     var coder: CommentCoder?
+    /// The fields read on every row, named once (see `FieldName`).
+    let idField = FieldName("id"), textField = FieldName("text"), dateField = FieldName("date"), ratingField = FieldName("rating")
 
     /// Creates the normaliser; `spec` gives the study's own labels for group and stage.
     public init(context: NormaliseContext, spec: ExportSpec? = nil) {
@@ -52,13 +54,13 @@ public struct FeedbackNormaliser: RecordNormaliser {
 
     public mutating func normalise(_ row: inout ExportRow) -> FeedbackRecord? {
         let order = context.dateOrder(.feedback)
-        let id = row.text("id", required: true)
+        let id = row.text(idField, required: true)
         let group = groups.value(&row, required: true)
         let stage = stages.value(&row, required: true)
-        let text = row.text("text", required: true)
-        let day = row.dateTime("date", order: order)?.0
+        let text = row.text(textField, required: true)
+        let day = row.dateTime(dateField, order: order)?.0
         let ward = context.ward(&row, required: false, cache: &lookups)
-        let rating = row.parse("rating") { (b) throws(FieldIssue) -> Int in
+        let rating = row.parse(ratingField) { (b) throws(FieldIssue) -> Int in
             let v = try FieldParsing.integer(b)
             guard (1...5).contains(v) else { throw FieldIssue("rating out of range: expected 1 to 5") }
             return v

@@ -28,6 +28,9 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
     var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
     /// Products already parsed by any chunk of the export (the product cell, with the drug cell when there is one).
     let parsed = SharedLabelMemo<Result<ParsedProduct, FieldIssue>>()
+    /// The fields read on every row, named once (see `FieldName`).
+    let dateField = FieldName("date"), productField = FieldName("product"), quantityField = FieldName("quantity"),
+        drugField = FieldName("drug"), strengthField = FieldName("strength_mg")
     /// Creates the normaliser.
     public init(context: NormaliseContext) {
         self.context = context
@@ -36,22 +39,22 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticIssueRecord? {
         let order = context.dateOrder(.hypnotics)
-        let day = row.dateTime("date", required: true, order: order)?.0
+        let day = row.dateTime(dateField, required: true, order: order)?.0
         let ward = context.ward(&row, cache: &lookups)
-        let productText = row.text("product", required: true)
-        let quantity = row.parse("quantity", required: true, issueQuantity)
-        let drug = row.text("drug")
-        let strength = row.parse("strength_mg", strengthMg)
+        let productText = row.text(productField, required: true)
+        let quantity = row.parse(quantityField, required: true, issueQuantity)
+        let drug = row.text(drugField)
+        let strength = row.parse(strengthField, strengthMg)
         var product: ParsedProduct?
         if let productText {
             let text = drug.map { "\($0) \(productText)" } ?? productText
-            let parser = self.parser, parsed = self.parsed, needStrength = !row.has("strength_mg")
+            let parser = self.parser, parsed = self.parsed, needStrength = !row.has(strengthField)
             switch products.value(for: ArraySlice(Array(text.utf8)), { key in
                 parsed.value(for: key) { _ in Result { () throws(FieldIssue) in try parser.parse(text, requireStrength: needStrength) } }
             }) {
             case .success(var p):
                 if let strength { p.strengthMg = strength }
-                if p.strengthMg == nil && row.bytes("strength_mg") == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
+                if p.strengthMg == nil && row.bytes(strengthField) == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
                 product = p
             case .failure(let issue):
                 row.reject("product", issue.reason)

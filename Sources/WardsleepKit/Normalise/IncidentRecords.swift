@@ -51,6 +51,9 @@ public struct IncidentNormaliser: RecordNormaliser {
         case reserved
     }
     var statusCache = LabelCache<Bool?>()
+    /// The fields read on every row, named once (see `FieldName`).
+    let idField = FieldName("id"), dateField = FieldName("date"), timeField = FieldName("time"), categoryField = FieldName("category"),
+        subcategoryField = FieldName("subcategory"), statusField = FieldName("status")
 
     /// NRLS harm levels and their common spellings (`CodedFields.severity`), used when study.yaml gives no `severities`.
     public static let standardSeverities: [String: Int] = CodedFields.severity.defaults.compactMapValues(harmLevel)
@@ -92,12 +95,12 @@ public struct IncidentNormaliser: RecordNormaliser {
 
     public mutating func normalise(_ row: inout ExportRow) -> IncidentRecord? {
         let order = context.dateOrder(.incidents)
-        let id = row.text("id", required: true)
-        let stamp = row.dateTime("date", required: true, order: order)
-        let separateTime = row.parse("time", FieldParsing.time)
+        let id = row.text(idField, required: true)
+        let stamp = row.dateTime(dateField, required: true, order: order)
+        let separateTime = row.parse(timeField, FieldParsing.time)
         let ward = context.ward(&row, cache: &lookups)
         var category: String?
-        if let bytes = row.requiredBytes("category") {
+        if let bytes = row.requiredBytes(categoryField) {
             // Mapped, and checked against the reserved name, once per distinct label.
             let categories = self.categories, redactor = self.redactor
             switch categoryCache.value(for: bytes, { b -> CategoryLabel in
@@ -120,10 +123,11 @@ public struct IncidentNormaliser: RecordNormaliser {
         }
         let severity = severities.value(&row)
         // Labels that repeat: each distinct one made into a string once per chunk, then shared.
-        let subcategory = row.bytes("subcategory").map { b in labels.value(for: b) { TextDecoding.decode($0).0 } }
-        let status = row.bytes("status").map { b in labels.value(for: b) { TextDecoding.decode($0).0 } }
+        let subcategory = row.bytes(subcategoryField).map { b in labels.value(for: b) { TextDecoding.decode($0).0 } }
+        let statusBytes = row.bytes(statusField)
+        let status = statusBytes.map { b in labels.value(for: b) { TextDecoding.decode($0).0 } }
         var isExcluded = false
-        if let b = row.bytes("status") {
+        if let b = statusBytes {
             let statuses = statusTable
             if let x = statusCache.value(for: b, { statuses[Slug.normaliseLabel(TextDecoding.decode($0).0)] }) {
                 isExcluded = x

@@ -92,12 +92,15 @@ public struct InvolvementNormaliser: RecordNormaliser {
         redactor = Redactor(names: context.study.feedback.names)
     }
 
+    /// The levels by name, and what a refused stage or level was expected to be (made once, not per row).
+    static let levels = Dictionary(uniqueKeysWithValues: InvolvementLevel.allCases.map { ($0.rawValue, $0) })
+    static let stagesExpected = InvolvementStage.allCases.map(\.rawValue).joined(separator: ", ") + " (or the noun: delivery ...)"
+    static let levelsExpected = InvolvementLevel.allCases.map(\.rawValue).joined(separator: " < ")
+
     public mutating func normalise(_ row: inout ExportRow) -> InvolvementRecord? {
         let order = context.dateOrder(.involvement)
-        let stage = row.choice("stage", InvolvementStage.labels,
-                               expected: InvolvementStage.allCases.map(\.rawValue).joined(separator: ", ") + " (or the noun: delivery ...)")
-        let level = row.choice("level", Dictionary(uniqueKeysWithValues: InvolvementLevel.allCases.map { ($0.rawValue, $0) }),
-                               expected: InvolvementLevel.allCases.map(\.rawValue).joined(separator: " < "))
+        let stage = row.choice("stage", InvolvementStage.labels, expected: InvolvementNormaliser.stagesExpected)
+        let level = row.choice("level", InvolvementNormaliser.levels, expected: InvolvementNormaliser.levelsExpected)
         let group = row.text("group", required: true)
         var role: StakeholderRole?
         if let group {

@@ -31,6 +31,8 @@ public struct ObservationNormaliser: RecordNormaliser {
     var reasons: CodedColumn<ObservationReason>
     /// The export's date order, held by value so a row reads nothing shared.
     public let dateOrder: DateOrder
+    /// The date-time field, named once (see `FieldName`).
+    let datetimeField = FieldName("datetime")
     /// Creates the normaliser; `spec` gives the study's own labels for the reason.
     public init(context: NormaliseContext, spec: ExportSpec) {
         self.context = context
@@ -41,7 +43,7 @@ public struct ObservationNormaliser: RecordNormaliser {
     public func prepare(header: ExportHeader, spec: ExportSpec) throws { try context.requireKey(for: header, spec: spec) }
 
     public mutating func normalise(_ row: inout ExportRow) -> ObservationRecord? {
-        var stamp = row.dateTime("datetime", required: true, order: dateOrder)
+        var stamp = row.dateTime(datetimeField, required: true, order: dateOrder)
         if let s = stamp, s.1 == nil {
             row.reject("datetime", "no time: a check needs the time it was made (dd/mm/yyyy HH:MM)")
             stamp = nil

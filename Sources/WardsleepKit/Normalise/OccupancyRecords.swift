@@ -23,7 +23,8 @@ public struct OccupancyNormaliser: RecordNormaliser {
     public var dateOrder: DateOrder { context.dateOrder(.occupancy) }
     var lookups = RowLookups()
     var seen: WardDaySet
-    let dateField = FieldName("date")
+    /// The fields read on every row, named once (see `FieldName`).
+    let dateField = FieldName("date"), bedsField = FieldName("occupied_beds"), leaveField = FieldName("leave_beds")
     /// Whether occupied bed days count patients on leave (`obd_includes_leave`).
     let includesLeave: Bool
 
@@ -43,10 +44,10 @@ public struct OccupancyNormaliser: RecordNormaliser {
 
     public mutating func normalise(_ row: inout ExportRow) -> OccupancyRecord? {
         let order = context.dateOrder(.occupancy)
-        let day = row.date("date", required: true, order: order)
+        let day = row.date(dateField, required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
-        let beds = row.parse("occupied_beds", required: true, bedCount)
-        let leave = row.parse("leave_beds", bedCount)
+        let beds = row.parse(bedsField, required: true, bedCount)
+        let leave = row.parse(leaveField, bedCount)
         if !includesLeave, let beds, let leave, leave > beds {
             row.reject("leave_beds", "more beds on leave (\(leave)) than occupied (\(beds)): occupied beds must include those on leave")
         }

@@ -26,6 +26,8 @@ public struct SleepPlanNormaliser: RecordNormaliser {
     var lookups = RowLookups()
     var protectedFlags, patientFlags, carerFlags: CodedColumn<FlagValue>
     var roles: CodedListColumn
+    /// The night field, named once (see `FieldName`).
+    let nightField = FieldName("night")
 
     /// Creates the normaliser; `spec` gives the study's own labels for the coded fields.
     public init(context: NormaliseContext, spec: ExportSpec? = nil) {
@@ -41,7 +43,7 @@ public struct SleepPlanNormaliser: RecordNormaliser {
 
     public mutating func normalise(_ row: inout ExportRow) -> SleepPlanRecord? {
         let order = context.dateOrder(.sleepPlans)
-        let night = row.date("night", required: true, order: order)
+        let night = row.date(nightField, required: true, order: order)
         let ward = context.ward(&row, cache: &lookups)
         let patientCell = context.patientCell(&row, required: true, cache: &lookups)
         let protected = protectedFlags.value(&row, required: true)?.bool
