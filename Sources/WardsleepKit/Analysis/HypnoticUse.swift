@@ -101,8 +101,9 @@ public final class HypnoticUse: StudyConsumer {
     /// Patients with a record (group 2 × period) and with a PRN dose given (2 × period + 1), by ward.
     private let patients: PatientTally
 
-    /// Counts the patients (merging what went to disk); throws when a temporary file failed. Later calls do nothing.
-    public func finish() throws { try patients.finish() }
+    /// Counts the patients (merging what went to disk, on up to `threads` threads); throws when a temporary file
+    /// failed. Later calls do nothing.
+    public func finish(threads: Int = 1) throws { try patients.finish(threads: threads) }
     /// Formulary used to look drugs up.
     public let formulary: Formulary
     /// Doses given, dense: per ward, per drug (in order first seen) × period. No hashing on the per-row path.

@@ -18,6 +18,10 @@ import Darwin
 /// A patient named again soon after (the doses of one stay, the plans of one week) is dropped before the buffer by a
 /// small table of the entries added lately, so a buffer fills with new entries only. The runs hold the patients'
 /// keyed numbers (`PatientID`) and ward numbers, never an identifier, in an unnamed temporary file (`TemporaryFile`).
+///
+/// A patient's entries all fall in one of `partitions` slices of the patients' numbers (by their top bits), and each
+/// run records where each slice starts, so `finish(threads:)` merges the slices on several threads, each on its own,
+/// and adds up their counts: the same counts whatever the number of threads.
 public final class PatientTally {
     /// One patient of one group seen on one ward.
     struct Entry: Equatable {
@@ -63,8 +67,12 @@ public final class PatientTally {
     /// The entries added lately, by a hash of the entry: one met again is not added again.
     private var recent: [Entry]
     private var file: UnsafeMutablePointer<FILE>?
-    /// Each run on disk: where it starts (in entries) and how many entries it has.
-    private var runs: [(start: Int, count: Int)] = []
+    /// Each run on disk: where it starts (in entries) and where each partition of it starts (from the run's start;
+    /// the last is the run's length).
+    private var runs: [(start: Int, bounds: [Int])] = []
+    /// Partitions of the patients' numbers, by their top `partitionBits` bits, merged each on its own by `finish`.
+    static let partitionBits = 6
+    static var partitions: Int { 1 << partitionBits }
     private var written = 0
     /// The temporary folder refused the runs: they stay in memory (the counts are the same, the memory not bounded).
     private var diskUnavailable = false
@@ -120,7 +128,7 @@ public final class PatientTally {
         if failure == nil {
             let n = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, MemoryLayout<Entry>.stride, $0.count, file) }
             if n == buffer.count {
-                runs.append((written, n))
+                runs.append((written, PatientTally.bounds(buffer)))
                 written += n
             } else {
                 failure = PatientTally.failed(String(cString: strerror(errno)))
@@ -170,56 +178,118 @@ public final class PatientTally {
         for i in 0..<n where entries.isEmpty || scratch[i] != entries[entries.count - 1] { entries.append(scratch[i]) }
     }
 
-    /// Merges the runs and counts the patients. Throws when a temporary file could not be written or read back (the
-    /// counts would be incomplete). Later calls do nothing.
-    func finish() throws {
+    /// Where each partition of sorted `entries` starts, and (last) their count.
+    private static func bounds(_ entries: [Entry]) -> [Int] {
+        var bounds = [Int](repeating: entries.count, count: partitions + 1)
+        var p = 0
+        for (i, e) in entries.enumerated() {
+            let q = Int(truncatingIfNeeded: e.high >> UInt64(64 - partitionBits))
+            while p <= q { bounds[p] = i; p += 1 }
+        }
+        return bounds
+    }
+
+    /// Patients counted in one partition, or in all: per group, those seen on one ward by ward, and those seen on
+    /// several by their wards.
+    private struct Counts: Sendable {
+        var single: [[Int: Int]], several: [[[Int]: Int]]
+
+        init(groups: Int) {
+            single = Array(repeating: [:], count: groups)
+            several = Array(repeating: [:], count: groups)
+        }
+
+        /// Counts the distinct entries of one partition, given in merge order.
+        mutating func count(_ each: ((Entry) -> Void) throws -> Void) rethrows {
+            var current: Entry?
+            var wards: [Int] = []
+            func close() {
+                guard let c = current else { return }
+                let g = Int(c.group)
+                if wards.count == 1 { single[g][wards[0], default: 0] += 1 } else { several[g][wards, default: 0] += 1 }
+                wards.removeAll(keepingCapacity: true)
+            }
+            try each { e in
+                if let c = current, c.samePatient(e) {
+                    if wards.last != Int(e.ward) { wards.append(Int(e.ward)) }
+                    return
+                }
+                close()
+                current = e
+                wards.append(Int(e.ward))
+            }
+            close()
+        }
+
+        /// Adds the counts of another partition (which holds other patients).
+        mutating func add(_ other: Counts) {
+            for g in single.indices {
+                single[g].merge(other.single[g], uniquingKeysWith: +)
+                several[g].merge(other.several[g], uniquingKeysWith: +)
+            }
+        }
+    }
+
+    /// What the partitions' merges read: the runs' file, the runs and the buffer, shared read-only by the threads.
+    private final class Sources: @unchecked Sendable {
+        let descriptor: Int32, runs: [(start: Int, bounds: [Int])], buffer: [Entry], bufferBounds: [Int], block: Int
+        init(descriptor: Int32, runs: [(start: Int, bounds: [Int])], buffer: [Entry], block: Int) {
+            self.descriptor = descriptor
+            self.runs = runs
+            self.buffer = buffer
+            bufferBounds = PatientTally.bounds(buffer)
+            self.block = block
+        }
+    }
+
+    /// Merges the runs and counts the patients, the partitions merged on up to `threads` threads. Throws when a
+    /// temporary file could not be written or read back (the counts would be incomplete). Later calls do nothing.
+    func finish(threads: Int = 1) throws {
         if let failure { throw failure }
         guard !finished else { return }
         sortAndDedupe(&buffer)
         scratch = []
-        single = Array(repeating: [:], count: groups)
-        several = Array(repeating: [:], count: groups)
-        var current: Entry?
-        var wards: [Int] = []
-        func close() {
-            guard let c = current else { return }
-            let g = Int(c.group)
-            if wards.count == 1 { single[g][wards[0], default: 0] += 1 } else { several[g][wards, default: 0] += 1 }
-            wards.removeAll(keepingCapacity: true)
-        }
-        let visit: (Entry) -> Void = { e in
-            if let c = current, c.samePatient(e) {
-                if wards.last != Int(e.ward) { wards.append(Int(e.ward)) }
-                return
-            }
-            close()
-            current = e
-            wards.append(Int(e.ward))
-        }
+        var total = Counts(groups: groups)
         do {
-            try merge(visit)
+            if let file, !runs.isEmpty {
+                guard fflush(file) == 0 else { throw PatientTally.failed(String(cString: strerror(errno))) }
+                // Read buffers share one budget (the memory of the buffer) over the threads, at least 64 entries a run.
+                let working = max(1, min(threads, PatientTally.partitions))
+                let sources = Sources(descriptor: fileno(file), runs: runs, buffer: buffer,
+                                      block: max(64, capacity / ((runs.count + 1) * working)))
+                let groups = self.groups
+                try OrderedParallel.run(count: PatientTally.partitions, threads: working, window: working + 1, work: { p in
+                    var counts = Counts(groups: groups)
+                    do {
+                        try counts.count { try PatientTally.merge(sources, partition: p, $0) }
+                        return Result<Counts, OutputError>.success(counts)
+                    } catch {
+                        return .failure(error as? OutputError ?? PatientTally.failed("\(error)"))
+                    }
+                }, merge: { _, result in total.add(try result.get()) })
+            } else {
+                total.count { each in for e in buffer { each(e) } }
+            }
         } catch let e as OutputError {
             failure = e
             throw e
         }
-        close()
+        single = total.single
+        several = total.several
         buffer = []
         if let file { fclose(file) }
         file = nil
         finished = true
     }
 
-    /// Calls `body` with every distinct entry, in order: the runs on disk and the buffer, merged.
-    private func merge(_ body: (Entry) -> Void) throws {
-        guard let file, !runs.isEmpty else {
-            for e in buffer { body(e) }
-            return
+    /// Calls `body` with every distinct entry of one partition, in order: its slice of each run on disk and of the
+    /// buffer, merged.
+    private static func merge(_ sources: Sources, partition p: Int, _ body: (Entry) -> Void) throws {
+        var readers = try sources.runs.map {
+            try RunReader(descriptor: sources.descriptor, start: $0.start + $0.bounds[p], count: $0.bounds[p + 1] - $0.bounds[p],
+                          block: sources.block)
         }
-        guard fflush(file) == 0 else { throw PatientTally.failed(String(cString: strerror(errno))) }
-        // Read buffers share one budget (the memory of the buffer), at least 64 entries a run.
-        let block = max(64, capacity / (runs.count + 1))
-        var readers = try runs.map { try RunReader(file: file, start: $0.start, count: $0.count, block: block) }
-        readers.append(RunReader(entries: buffer))
+        readers.append(RunReader(entries: sources.buffer[sources.bufferBounds[p]..<sources.bufferBounds[p + 1]]))
         // A binary heap of the readers not yet exhausted, each with its current entry.
         var heap: [(entry: Entry, reader: Int)] = readers.indices.compactMap { r in readers[r].current.map { ($0, r) } }
         func siftDown(_ start: Int) {
@@ -269,15 +339,15 @@ public final class PatientTally {
 
     /// One sorted run read a block at a time (or the buffer, read in place).
     private struct RunReader {
-        private let file: UnsafeMutablePointer<FILE>?
+        private let descriptor: Int32?
         private var next: Int, remaining: Int
         private let block: Int
-        private var entries: [Entry]
+        private var entries: ArraySlice<Entry>
         private var at = 0
         private(set) var current: Entry?
 
-        init(file: UnsafeMutablePointer<FILE>, start: Int, count: Int, block: Int) throws {
-            self.file = file
+        init(descriptor: Int32, start: Int, count: Int, block: Int) throws {
+            self.descriptor = descriptor
             next = start
             remaining = count
             self.block = block
@@ -285,33 +355,34 @@ public final class PatientTally {
             _ = try advance()
         }
 
-        init(entries: [Entry]) {
-            file = nil
+        init(entries: ArraySlice<Entry>) {
+            descriptor = nil
             next = 0
             remaining = 0
             block = 0
             self.entries = entries
             current = entries.first
-            at = 1
+            at = entries.startIndex + 1
         }
 
         /// Moves to the next entry; `false` at the end of the run.
         mutating func advance() throws -> Bool {
-            if at < entries.count {
+            if at < entries.endIndex {
                 current = entries[at]
                 at += 1
                 return true
             }
-            guard let file, remaining > 0 else {
+            guard let descriptor, remaining > 0 else {
                 current = nil
                 return false
             }
             let n = min(block, remaining)
-            entries = [Entry](unsafeUninitializedCapacity: n) { out, count in
-                let read = pread(fileno(file), out.baseAddress, n * MemoryLayout<Entry>.stride, off_t(next * MemoryLayout<Entry>.stride))
+            let read = [Entry](unsafeUninitializedCapacity: n) { out, count in
+                let read = pread(descriptor, out.baseAddress, n * MemoryLayout<Entry>.stride, off_t(next * MemoryLayout<Entry>.stride))
                 count = read < 0 ? 0 : read / MemoryLayout<Entry>.stride
             }
-            guard entries.count == n else { throw PatientTally.failed("read error") }
+            guard read.count == n else { throw PatientTally.failed("read error") }
+            entries = read[...]
             next += n
             remaining -= n
             current = entries[0]

@@ -95,8 +95,9 @@ public final class UptakeTally: StudyConsumer {
         patients = PatientTally(groups: 2, memoryEntries: memoryPatients, temporaryFolder: temporaryFolder)
     }
 
-    /// Counts the patients (merging what went to disk); throws when a temporary file failed. Later calls do nothing.
-    public func finish() throws { try patients.finish() }
+    /// Counts the patients (merging what went to disk, on up to `threads` threads); throws when a temporary file failed.
+    /// Later calls do nothing.
+    public func finish(threads: Int = 1) throws { try patients.finish(threads: threads) }
 
     private static let nightCoordinator = DecisionRoles(["night coordinator"]), mdt = DecisionRoles(["mdt"])
 

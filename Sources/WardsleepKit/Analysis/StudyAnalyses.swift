@@ -41,12 +41,13 @@ public final class StudyAnalyses {
     }
 
     /// Completes what was counted on disk (the fidelity join, the patient counts) once every export is read; throws
-    /// when a temporary file failed (the counts would be incomplete). The fidelity join's partitions are joined on up to
-    /// `threads` threads. Results asked for first are completed then, and a failure there stops the program.
+    /// when a temporary file failed (the counts would be incomplete). The fidelity join's partitions, and the patient
+    /// counts' partitions, are merged on up to `threads` threads. Results asked for first are completed then, and a
+    /// failure there stops the program.
     public func finish(threads: Int = 1) throws {
         try fidelity.finish(threads: threads)
-        try hypnotics.finish()
-        try uptake.finish()
+        try hypnotics.finish(threads: threads)
+        try uptake.finish(threads: threads)
     }
 
     /// All of them as one consumer, behind the run's filters.

@@ -41,6 +41,37 @@ struct PatientTallyTests {
         }
     }
 
+    /// The runs' partitions merged on several threads give the counts one thread gives, entry for entry: patients
+    /// spread over every partition (HMAC-like numbers), a patient on several wards and in several groups, runs of 8
+    /// entries (a partition's slice of a run often empty) and of 1,000.
+    @Test(arguments: [(8, 4), (1_000, 3), (1_000, 64)])
+    func partitionsMergedOnSeveralThreadsCountTheSame(memory: Int, threads: Int) throws {
+        var random = SampleRandom(seed: 7)
+        let one = PatientTally(groups: 3, memoryEntries: memory), several = PatientTally(groups: 3, memoryEntries: memory)
+        var model: [[Int: Set<PatientID>]] = Array(repeating: [:], count: 3)
+        for _ in 0..<40_000 {
+            let n = random.next() % 9_000
+            let p = PatientID(high: n &* 0x9E37_79B9_7F4A_7C15, low: ~n)
+            let ward = Int((n &+ random.next() % 2) % 11), group = Int(random.next() % 3)
+            one.insert(p, group: group, ward: ward)
+            several.insert(p, group: group, ward: ward)
+            model[group][ward, default: []].insert(p)
+        }
+        #expect(one.isSpilled && several.isSpilled)
+        try one.finish(threads: 1)
+        try several.finish(threads: threads)
+        for g in 0..<3 {
+            var all = PatientSet(), reference = Set<PatientID>()
+            for w in 0..<12 {
+                let a = one.patients(group: g, ward: w), b = several.patients(group: g, ward: w)
+                #expect(a == b && a.count == (model[g][w]?.count ?? 0), "group \(g) ward \(w)")
+                all.formUnion(b)
+                reference.formUnion(model[g][w] ?? [])
+            }
+            #expect(all.count == reference.count && all.count > 1_000)
+        }
+    }
+
     /// One patient met in many runs far apart, on the same ward and on others, is still one patient.
     @Test func aPatientInManyRunsIsCountedOnce() {
         let tally = PatientTally(groups: 1, memoryEntries: 16)
