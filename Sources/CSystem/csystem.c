@@ -73,6 +73,31 @@ int ws_has_low_byte(const unsigned char *bytes, unsigned long count) {
     return 0;
 }
 
+unsigned long ws_first_line_break(const unsigned char *bytes, unsigned long count) {
+    unsigned long i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= count; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(bytes + i));
+        int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0A)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x0D))));
+        if (hits) return i + (unsigned long)__builtin_ctz((unsigned)hits);
+    }
+#endif
+    for (; i < count; i++) if (bytes[i] == 0x0A || bytes[i] == 0x0D) return i;
+    return count;
+}
+
+unsigned long ws_count_commas(const unsigned char *bytes, unsigned long count) {
+    unsigned long n = 0, i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= count; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(bytes + i));
+        n += (unsigned long)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x2C))));
+    }
+#endif
+    for (; i < count; i++) n += bytes[i] == 0x2C;
+    return n;
+}
+
 long ws_first_control(const unsigned char *bytes, unsigned long count) {
     /* Eight bytes at a time: a word with a byte below 0x20 or equal to 0x7F is looked at byte by byte; tab, LF and CR
        then pass. */

@@ -27,6 +27,12 @@ long ws_first_control(const unsigned char *bytes, unsigned long count);
 /// none is: sixteen bytes at a time where the processor has SSE2, eight otherwise.
 int ws_has_low_byte(const unsigned char *bytes, unsigned long count);
 
+/// The index of the first line feed or carriage return in `bytes` (`count` of them), or `count` when there is none:
+/// sixteen bytes at a time where the processor has SSE2.
+unsigned long ws_first_line_break(const unsigned char *bytes, unsigned long count);
+/// How many of `bytes` (`count` of them) are commas.
+unsigned long ws_count_commas(const unsigned char *bytes, unsigned long count);
+
 /// The record libcsv's fields are assembled into: its bytes, field after field, where each field ends, and the lines
 /// it is read on. Owned by the reader's parse state (`owner`), which reads it between fields; `ws_record_add_field` is
 /// libcsv's field callback itself, so a field costs no call into Swift.

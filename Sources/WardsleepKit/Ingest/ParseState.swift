@@ -74,57 +74,71 @@ final class ParseState {
         record.pointee.failed = 1
     }
 
-    /// Whether a field holds a line feed or carriage return: a short field (most are) is scanned in place, a long one
-    /// with memchr (vectorised, but two calls cost more than a scan of a few bytes).
-    @inline(__always) static func hasLineBreak(_ field: UnsafeRawBufferPointer) -> Bool {
-        guard field.count > 32 else { return field.contains { $0 == 0x0A || $0 == 0x0D } }
-        return memchr(field.baseAddress!, 0x0A, field.count) != nil || memchr(field.baseAddress!, 0x0D, field.count) != nil
-    }
-
     /// Counts the line breaks inside a quoted field (CRLF, LF or CR) so later records keep their true line numbers,
-    /// and looks at each line wholly inside the field: blank, or shaped like a row of its own.
+    /// and looks at each line wholly inside the field: blank, or shaped like a row of its own. Line breaks are found
+    /// sixteen bytes at a time, and each line is measured as a whole (`lineShape`), not byte by byte.
     func countLines(_ field: UnsafeRawBufferPointer, column: Int) {
-        var previousCR = false
+        guard let base = field.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let n = field.count
         var inner = false  // the current line began at a break inside this field
-        var commas = 0, lastContentColumn = -1, firstLineCommas = 0
-        for b in field {
-            if b == 0x0A || b == 0x0D {
-                if b == 0x0A && previousCR { previousCR = false; continue }
-                previousCR = b == 0x0D
-                if inner {
-                    if lastContentColumn < 0 {
-                        innerBlankLines += 1
-                    } else if rowLikeLine == 0, width >= 2, commas >= width - 1, lastContentColumn <= width - 1 {
-                        rowLikeLine = line
-                    }
-                } else {
-                    firstLineCommas = commas
+        var firstLineCommas = 0
+        var from = 0
+        var shape = (commas: 0, lastContentColumn: -1)
+        var anyComma = false
+        while true {
+            let at = Int(ws_first_line_break(base + from, UInt(n - from))) + from
+            shape = ParseState.lineShape(base + from, at - from)
+            anyComma = anyComma || shape.commas > 0
+            guard at < n else { break }
+            if inner {
+                if shape.lastContentColumn < 0 {
+                    innerBlankLines += 1
+                } else if rowLikeLine == 0, width >= 2, shape.commas >= width - 1, shape.lastContentColumn <= width - 1 {
+                    rowLikeLine = line
                 }
-                line += 1
-                inner = true
-                commas = 0
-                lastContentColumn = -1
             } else {
-                previousCR = false
-                if b == 0x2C { commas += 1 } else if b != 0x20 && b != 0x09 { lastContentColumn = commas }
+                firstLineCommas = shape.commas
             }
+            line += 1
+            inner = true
+            from = at + 1
+            if base[at] == 0x0D, from < n, base[from] == 0x0A { from += 1 }  // CRLF is one break
         }
-        if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, commas == column {
+        if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, shape.commas == column {
             rowLikeLine = line
         }
-        if !lineBreakFieldHoldsDelimiter && field.contains(0x2C) { lineBreakFieldHoldsDelimiter = true }
+        if anyComma { lineBreakFieldHoldsDelimiter = true }
     }
 
-    /// Counts the line breaks inside the record's fields, field by field in order, once the record is complete: one
-    /// scan of the whole record finds whether there are any (only quoted fields can hold them, and few do).
+    /// One line's commas, and how many commas come before its last byte that is neither a comma nor white space (-1
+    /// when there is none: a blank line).
+    @inline(__always) static func lineShape(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> (commas: Int, lastContentColumn: Int) {
+        let commas = Int(ws_count_commas(bytes, UInt(count)))
+        var i = count - 1, trailing = 0
+        while i >= 0 {
+            let b = bytes[i]
+            if b == 0x2C { trailing += 1 } else if b != 0x20 && b != 0x09 { break }
+            i -= 1
+        }
+        return (commas, i < 0 ? -1 : commas - trailing)
+    }
+
+    /// Counts the line breaks inside the record's fields, field by field in order, once the record is complete: each
+    /// break is found in the record's bytes sixteen at a time, and the field holding it is counted (only quoted fields
+    /// can hold them, and few do).
     private func countInnerLineBreaks() {
-        guard ParseState.hasLineBreak(UnsafeRawBufferPointer(recordBytes)) else { return }
-        for i in 0..<fieldCount {
+        let all = recordBytes
+        guard let base = all.baseAddress else { return }
+        var from = 0, i = 0
+        while from < all.count {
+            let at = Int(ws_first_line_break(base + from, UInt(all.count - from))) + from
+            guard at < all.count else { return }
+            while ends[i] <= at { i += 1 }  // the field holding the break: it starts at or before it, and ends after it
             let start = i == 0 ? 0 : ends[i - 1]
-            let field = UnsafeRawBufferPointer(start: bytes + start, count: ends[i] - start)
-            guard ParseState.hasLineBreak(field) else { continue }
             if quoteLine == 0 { quoteLine = line }
-            countLines(field, column: i)
+            countLines(UnsafeRawBufferPointer(start: base + start, count: ends[i] - start), column: i)
+            from = ends[i]
+            i += 1
         }
     }
 
