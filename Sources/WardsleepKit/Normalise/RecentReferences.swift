@@ -17,7 +17,12 @@ struct RecentReferences {
         slots = [UInt32](repeating: 0, count: 4 * capacity)
     }
 
-    private static func hash(_ id: String) -> UInt64 { ShortLabelKey.fnv1a(id.utf8) }
+    /// The reference's bytes hashed in place (walking a string's UTF-8 view a byte at a time costs several times the
+    /// hash: this runs on the merging thread, once per row).
+    private static func hash(_ id: String) -> UInt64 {
+        var id = id
+        return id.withUTF8 { ShortLabelKey.fnv1a($0) }
+    }
 
     private var mask: Int { slots.count - 1 }
     private func home(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h) & mask }
