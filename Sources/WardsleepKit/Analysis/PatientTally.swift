@@ -412,9 +412,10 @@ public struct PatientSet: Sendable, Equatable, Codable {
     /// Whether the set has no patient.
     public var isEmpty: Bool { count == 0 }
 
-    /// Adds every patient of `other` (a set of the same group).
+    /// Adds every patient of `other` (a set of the same group): a combination of wards already held holds the same
+    /// patients, so only the others are counted in. In time with `other`'s size, not this set's, so the study's patients
+    /// gathered ward by ward take time in proportion to the wards, not to their square.
     public mutating func formUnion(_ other: PatientSet) {
-        byWards.merge(other.byWards) { a, _ in a }
-        count = byWards.values.reduce(0, +)
+        for (wards, n) in other.byWards where byWards.updateValue(n, forKey: wards) == nil { count += n }
     }
 }
