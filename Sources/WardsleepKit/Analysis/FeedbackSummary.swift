@@ -28,6 +28,10 @@ public struct FeedbackSummary: Sendable, Codable {
     public internal(set) var withheldCounts: Set<Count>?
     /// How many candidate quotes are kept per theme and cell.
     public static let candidatesPerCell = 6
+    /// The longest comment kept as a candidate quote, in bytes. A quote is at most 240 characters (960 bytes of UTF-8
+    /// at most), so a longer comment could be one only if redaction took out most of it; kept, it would take a
+    /// candidate's place and be redacted whole (a comment of a megabyte took seconds) only to be left out.
+    public static let candidateBytes = 2_000
 
     /// Creates an empty summary.
     public init(codebook: Codebook) { self.codebook = CodebookListing(codebook) }
@@ -162,7 +166,8 @@ public final class FeedbackTally: StudyConsumer {
         let codes = coder.codes(of: r)
         for t in codebook.themes.indices where codes.contains(t) {
             themeMentions[t][cell] += 1
-            if candidates[t][cell].count < FeedbackSummary.candidatesPerCell, !candidates[t][cell].contains(r.text) {
+            if candidates[t][cell].count < FeedbackSummary.candidatesPerCell, r.text.utf8.count <= FeedbackSummary.candidateBytes,
+               !candidates[t][cell].contains(r.text) {
                 candidates[t][cell].append(r.text)
             }
         }

@@ -45,6 +45,21 @@ import Testing
         #expect(lax.contains { $0.1 == "Too noisy, [name] said so (0)" })
     }
 
+    /// Comments too long to be quoted (3,000 bytes here) are counted, but never kept as candidate quotes: they take no
+    /// short comment's place, and are not redacted whole (a comment of a megabyte took seconds to redact, only to be
+    /// left out).
+    @Test func aCommentTooLongToQuoteTakesNoQuotesPlace() {
+        let tally = FeedbackTally(codebook: Codebook.standard())
+        let long = "It is much quieter at night now, " + String(repeating: "and I slept through ", count: 150)
+        for _ in 0..<FeedbackSummary.candidatesPerCell { tally.feedback(record(.patient, .after, long)) }
+        for i in 0..<8 { tally.feedback(record(.patient, .after, "It is much quieter at night now (\(i))")) }
+        let counted = tally.counted
+        let cell = FeedbackSummary.Cell(group: .patient, stage: .after)
+        #expect(counted.themeMentions["noise"]?[cell] == 8 + FeedbackSummary.candidatesPerCell)
+        #expect(counted.candidates["noise"]?[cell] == (0..<FeedbackSummary.candidatesPerCell).map { "It is much quieter at night now (\($0))" })
+        #expect(tally.summary(redactor: redactor).quotes(theme: "noise", policy: DisclosurePolicy()).count == 3)
+    }
+
     /// A theme mentioned by few people in a cell with many respondents: no quote from it, since showing two quotes where
     /// up to three are shown would give its suppressed count.
     @Test func aThemeMentionedByFewIsNeverQuoted() {
