@@ -16,10 +16,15 @@ final class AnalysisFeed: StudyConsumer {
     let fidelity: FidelityTally
     /// The ward-days with a census, with an occupancy export: events on other days are left out (`CensusCoverage`).
     let census: CensusCoverage?
+    /// Incident references and feedback response ids given again further back than the reader looks.
+    let incidentRepeats: RepeatedReferences, feedbackRepeats: RepeatedReferences
 
     init(incidents: IncidentCounts, occupancy: OccupancyTally, hypnotics: HypnoticUse, feedback: FeedbackTally, uptake: UptakeTally,
-         ledger: InvolvementLedger, series: TimeSeries, months: WardMonthSeries, fidelity: FidelityTally, census: CensusCoverage?) {
+         ledger: InvolvementLedger, series: TimeSeries, months: WardMonthSeries, fidelity: FidelityTally, census: CensusCoverage?,
+         incidentRepeats: RepeatedReferences, feedbackRepeats: RepeatedReferences) {
         self.census = census
+        self.incidentRepeats = incidentRepeats
+        self.feedbackRepeats = feedbackRepeats
         incidentCounts = incidents
         occupancyTally = occupancy
         hypnoticUse = hypnotics
@@ -51,6 +56,7 @@ final class AnalysisFeed: StudyConsumer {
     }
 
     func incident(_ r: IncidentRecord) {
+        incidentRepeats.add(r.id)
         if let census, !r.excludedByStatus, !census.covers(ward: r.ward, day: r.day) {
             census.leaveOut(.incidents, ward: r.ward, period: r.timing.period)
             return
@@ -80,7 +86,10 @@ final class AnalysisFeed: StudyConsumer {
         months.hypnoticAdministration(r)
     }
 
-    func feedback(_ r: FeedbackRecord) { feedbackTally.feedback(r) }
+    func feedback(_ r: FeedbackRecord) {
+        feedbackRepeats.add(r.id)
+        feedbackTally.feedback(r)
+    }
 
     func sleepPlan(_ r: SleepPlanRecord) {
         uptakeTally.sleepPlan(r)

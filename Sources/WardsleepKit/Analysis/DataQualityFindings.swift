@@ -34,6 +34,19 @@ public enum DataQualityFindings {
         }
     }
 
+    /// Each export with rows that repeat a reference given further back than the reader's window, and were therefore
+    /// counted again (`RepeatedReferences`). No count is given: the console's warning has it.
+    public static func repeatedReferences(_ ingest: IngestResult, incidents: Int, feedback: Int) -> [String] {
+        [(ExportKind.incidents, incidents, "an incident reference", "incidents", "its incident counts and rates are too high"),
+         (.feedback, feedback, "a response id", "responses", "its responses are counted more than once")]
+            .compactMap { kind, repeats, what, unit, effect in
+            guard repeats > 0, let file = ingest.tally(kind)?.file else { return nil }
+            return "\(file) has rows that repeat \(what) given more than \(NumberFormat.grouped(RecentReferences.defaultCapacity)) "
+                + "\(unit) before, counted again (an export appended to itself, or two exports with months in common): \(effect). "
+                + "Remove the repeated rows and run again."
+        }
+    }
+
     /// The wards in scope the study-wide rates leave out for want of a census in a period (`OccupancyTotals.comparedWards`),
     /// each said once: or, when no ward has a census in both periods, that no rate per occupied bed day can be given.
     /// Empty without an occupancy export (exposure is then days in each ward's periods).

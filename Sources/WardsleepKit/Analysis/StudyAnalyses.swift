@@ -20,6 +20,9 @@ public final class StudyAnalyses {
     public let series: TimeSeries
     /// Ward-month totals for the segmented regressions and the quasi-Poisson hypnotic comparison.
     public let months: WardMonthSeries
+    /// Incident references, and feedback response ids, given again further back than the reader's window: rows counted
+    /// twice (`RepeatedReferences`).
+    public let incidentRepeats = RepeatedReferences(), feedbackRepeats = RepeatedReferences()
 
     /// The ward-days with a census, when the study has an occupancy export: events on other days are left out of counts
     /// and rates alike (`CensusCoverage`).
@@ -36,7 +39,8 @@ public final class StudyAnalyses {
         months = WardMonthSeries(study: study, formulary: formulary)
         feedback = FeedbackTally(codebook: codebook)
         filter = ScopeFilter(AnalysisFeed(incidents: incidents, occupancy: occupancy, hypnotics: hypnotics, feedback: feedback, uptake: uptake,
-                                          ledger: ledger, series: series, months: months, fidelity: fidelity, census: census),
+                                          ledger: ledger, series: series, months: months, fidelity: fidelity, census: census,
+                                          incidentRepeats: incidentRepeats, feedbackRepeats: feedbackRepeats),
                              scope: study.scope)
     }
 
@@ -48,6 +52,8 @@ public final class StudyAnalyses {
         try fidelity.finish(threads: threads)
         try hypnotics.finish(threads: threads)
         try uptake.finish(threads: threads)
+        try incidentRepeats.finish(threads: threads)
+        try feedbackRepeats.finish(threads: threads)
     }
 
     /// All of them as one consumer, behind the run's filters.

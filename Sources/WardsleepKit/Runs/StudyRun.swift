@@ -190,7 +190,12 @@ public enum StudyRun {
 
         try checkCategories(study.scope.uncheckedCategories, seen: analyses.categoriesSeen)
 
-        let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty ? .success : .dataQuality
+        // Rows counted twice (a reference given again further back than the reader looks) fail the run as quarantine
+        // over the threshold does.
+        let repeated = [(ExportKind.incidents, analyses.incidentRepeats.repeats), (.feedback, analyses.feedbackRepeats.repeats)]
+            .compactMap { kind, n in n > 0 ? ingest.tally(kind).map { ($0.file, n) } : nil }
+        let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty && repeated.isEmpty
+            ? .success : .dataQuality
         var evidence = Evidence(study: study, ingest: ingest, analyses: analyses, problems: digests)
         let stamp = options.timestamp.map(RunClock.utc)
         evidence.generated = stamp.map { "Generated \($0)." }
@@ -237,6 +242,10 @@ public enum StudyRun {
         for t in ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent) {
             warnings.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% of rows quarantined, above the study's "
                             + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
+        }
+        for (file, n) in repeated {
+            warnings.append("\(file): \(NumberFormat.grouped(n)) row\(n == 1 ? "" : "s") repeat a reference given further back than "
+                            + "the last \(NumberFormat.grouped(RecentReferences.defaultCapacity)), counted again")
         }
         warnings += evidence.dataQualityFindings
         let absolute = PathGuard.real(written)

@@ -2,7 +2,8 @@
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// The run completed and every export is within the study's data-quality threshold.
     case success = 0
-    /// The run completed, but at least one export quarantined more rows than `quality.max_quarantined_percent`.
+    /// The run completed, but at least one export quarantined more rows than `quality.max_quarantined_percent`, or
+    /// counted rows twice (a reference given again further back than the reader looks: `RepeatedReferences`).
     case dataQuality = 1
     /// A configuration error: the message names the file, the key and what was expected.
     case configuration = 2
@@ -22,7 +23,8 @@ extension ExitStatus {
     public var summary: String {
         switch self {
         case .success: return "success, or nothing to do (--if-changed)"
-        case .dataQuality: return "completed, but an export quarantined more than quality.max_quarantined_percent of its rows"
+        case .dataQuality: return "completed, but an export quarantined more than quality.max_quarantined_percent of its rows, "
+            + "or repeated an incident reference or response id too far back to be quarantined"
         case .configuration: return "configuration error in study.yaml or in the pseudonymisation key (the message names the file, "
             + "the key and what was expected)"
         case .unreadableInput: return "an input could not be read (missing, not CSV text, not a regular file, no header row)"

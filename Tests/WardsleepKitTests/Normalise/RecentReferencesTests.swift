@@ -40,4 +40,25 @@ import Testing
         let late = recent.insert("INC-SECOND")
         #expect(first && second && allNew && !again && late)
     }
+
+    /// Repeats further back than the window are counted exactly, through runs on disk: 30,000 references, then 10,000
+    /// of them again in another order, then 5 of those again.
+    @Test func repeatsFurtherBackAreCountedExactly() throws {
+        let repeats = RepeatedReferences(memoryEntries: 1_000)
+        for i in 0..<30_000 { repeats.add("INC-\(i)") }
+        for i in stride(from: 29_999, to: 0, by: -3) { repeats.add("INC-\(i)") }
+        for i in 0..<5 { repeats.add("INC-\(29_999 - 3 * i)") }
+        try repeats.finish(threads: 3)
+        #expect(repeats.repeats == 10_000 + 5)
+        let none = RepeatedReferences(memoryEntries: 1_000)
+        for i in 0..<30_000 { none.add("INC-\(i)") }
+        #expect(none.repeats == 0)
+    }
+
+    /// A reference's key is the same for the same bytes, and differs for references a byte apart, or of another length.
+    @Test func keysTellReferencesApart() {
+        let ids = ["INC1", "INC2", "inc1", "INC1 ", "INC10", "", String(repeating: "x", count: 10_000), String(repeating: "x", count: 10_001)]
+        #expect(Set(ids.map(ReferenceKey.init)).count == ids.count)
+        #expect(ReferenceKey("INC-2019-000123") == ReferenceKey(String("INC-2019-") + "000123"))
+    }
 }

@@ -62,6 +62,32 @@ import Testing
         #expect(FileManager.default.contents(atPath: out + "/summary.md") != good)
     }
 
+    /// An incident export with 17,000 incidents and then its first 100 again (an export appended to one it overlaps):
+    /// the repeats are further back than the reader's window of 16,384, so they are accepted, but the run counts them,
+    /// says so, and fails as a run over the quality threshold does; accepted, the report is written with the warning in
+    /// its data-quality section.
+    @Test func incidentsRepeatedTooFarBackToQuarantineFailTheRun() throws {
+        let dir = TempFolder()
+        dir.write("study/study.yaml", studyYAML("quality: { max_quarantined_percent: 5 }\n"))
+        func row(_ i: Int) -> String { "I\(i),\(10 + i % 18)/0\(1 + i % 8)/\(i % 2 == 0 ? 2018 : 2019),01:30,A1,Falls\n" }
+        dir.write("study/incidents.csv", "id,date,time,ward,category\n" + (0..<17_000).map(row).joined() + (0..<100).map(row).joined())
+        let out = dir.path + "/out", failed = dir.path + "/out.quality-failed"
+        let common = ["run", dir.path + "/study", "--out", out, "--ledger", dir.path + "/ledger.sqlite"]
+        let r = try runWardsleep(common + ["--quiet"])
+        #expect(r.status == 1)
+        #expect(r.err.hasPrefix("wardsleep: warning: incidents.csv: 100 rows repeat a reference given further back than the last 16,384, "
+                                + "counted again\n"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: out) && FileManager.default.fileExists(atPath: failed + "/summary.md"))
+        let summary = try String(contentsOfFile: failed + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("incidents.csv has rows that repeat an incident reference given more than 16,384 incidents before"))
+        #expect(!summary.contains("100 rows"))
+        let accepted = try runWardsleep(common + ["--accept-quality-warnings"])
+        #expect(accepted.status == 1 && accepted.out.hasSuffix("report written to \(PathGuard.real(out))\n"))
+        // Without the repeats the same export runs clean.
+        dir.write("study/incidents.csv", "id,date,time,ward,category\n" + (0..<17_000).map(row).joined())
+        #expect(try runWardsleep(common).status == 0)
+    }
+
     @Test func helpListsEveryExitCodeAsTheCodeDefinesIt() throws {
         let help = try runWardsleep(["--help"])
         #expect(help.status == 0)
