@@ -17,14 +17,13 @@ final class AnalysisFeed: StudyConsumer {
     /// The ward-days with a census, with an occupancy export: events on other days are left out (`CensusCoverage`).
     let census: CensusCoverage?
     /// Incident references and feedback response ids given again further back than the reader looks.
-    let incidentRepeats: RepeatedReferences, feedbackRepeats: RepeatedReferences
+    let repeats: ReferenceRepeats
 
     init(incidents: IncidentCounts, occupancy: OccupancyTally, hypnotics: HypnoticUse, feedback: FeedbackTally, uptake: UptakeTally,
          ledger: InvolvementLedger, series: TimeSeries, months: WardMonthSeries, fidelity: FidelityTally, census: CensusCoverage?,
-         incidentRepeats: RepeatedReferences, feedbackRepeats: RepeatedReferences) {
+         repeats: ReferenceRepeats) {
         self.census = census
-        self.incidentRepeats = incidentRepeats
-        self.feedbackRepeats = feedbackRepeats
+        self.repeats = repeats
         incidentCounts = incidents
         occupancyTally = occupancy
         hypnoticUse = hypnotics
@@ -56,7 +55,7 @@ final class AnalysisFeed: StudyConsumer {
     }
 
     func incident(_ r: IncidentRecord) {
-        incidentRepeats.add(r.id)
+        repeats.incident(r)
         if let census, !r.excludedByStatus, !census.covers(ward: r.ward, day: r.day) {
             census.leaveOut(.incidents, ward: r.ward, period: r.timing.period)
             return
@@ -87,7 +86,7 @@ final class AnalysisFeed: StudyConsumer {
     }
 
     func feedback(_ r: FeedbackRecord) {
-        feedbackRepeats.add(r.id)
+        repeats.feedback(r)
         feedbackTally.feedback(r)
     }
 

@@ -106,7 +106,8 @@ public struct Evidence: Sendable, Codable {
                 .filter { compared.contains($0.ward) })
         }
         dataQualityFindings = DataQualityFindings.coverageGaps(ingest)
-            + DataQualityFindings.repeatedReferences(ingest, incidents: a.incidentRepeats.repeats, feedback: a.feedbackRepeats.repeats)
+            + DataQualityFindings.repeatedReferences(ingest, incidents: a.repeats.incidents.repeats,
+                                                    feedback: a.repeats.responses.repeats)
             + DataQualityFindings.sentences(study: study, occupancy: exposure, hypnotics: hypnotics == nil ? nil : a.hypnotics,
                                             census: exposure == nil ? nil : a.census)
     }

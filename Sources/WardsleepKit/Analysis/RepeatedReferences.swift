@@ -34,3 +34,27 @@ public final class RepeatedReferences {
         return counted ?? 0
     }
 }
+
+/// The repeats of both exports with references, as one consumer for `validate` (a run's analyses count them the same
+/// way: `StudyAnalyses.incidentRepeats`, `feedbackRepeats`).
+public final class ReferenceRepeats: StudyConsumer {
+    public var exports: Set<ExportKind> { [.incidents, .feedback] }
+    /// Incident references and response ids given again further back than the reader's window.
+    public let incidents = RepeatedReferences(), responses = RepeatedReferences()
+
+    public init() {}
+
+    public func incident(_ r: IncidentRecord) { incidents.add(r.id) }
+    public func feedback(_ r: FeedbackRecord) { responses.add(r.id) }
+
+    /// The repeats of `export` (0 for an export without references).
+    public func repeats(_ export: ExportKind) -> Int {
+        export == .incidents ? incidents.repeats : (export == .feedback ? responses.repeats : 0)
+    }
+
+    /// What the console says of an export with repeats.
+    public static func warning(file: String, repeats n: Int) -> String {
+        "\(file): \(NumberFormat.grouped(n)) row\(n == 1 ? "" : "s") repeat a reference given further back than the last "
+            + "\(NumberFormat.grouped(RecentReferences.defaultCapacity)), counted again"
+    }
+}

@@ -22,7 +22,7 @@ public final class StudyAnalyses {
     public let months: WardMonthSeries
     /// Incident references, and feedback response ids, given again further back than the reader's window: rows counted
     /// twice (`RepeatedReferences`).
-    public let incidentRepeats = RepeatedReferences(), feedbackRepeats = RepeatedReferences()
+    public let repeats = ReferenceRepeats()
 
     /// The ward-days with a census, when the study has an occupancy export: events on other days are left out of counts
     /// and rates alike (`CensusCoverage`).
@@ -40,7 +40,7 @@ public final class StudyAnalyses {
         feedback = FeedbackTally(codebook: codebook)
         filter = ScopeFilter(AnalysisFeed(incidents: incidents, occupancy: occupancy, hypnotics: hypnotics, feedback: feedback, uptake: uptake,
                                           ledger: ledger, series: series, months: months, fidelity: fidelity, census: census,
-                                          incidentRepeats: incidentRepeats, feedbackRepeats: feedbackRepeats),
+                                          repeats: repeats),
                              scope: study.scope)
     }
 
@@ -52,8 +52,8 @@ public final class StudyAnalyses {
         try fidelity.finish(threads: threads)
         try hypnotics.finish(threads: threads)
         try uptake.finish(threads: threads)
-        try incidentRepeats.finish(threads: threads)
-        try feedbackRepeats.finish(threads: threads)
+        try repeats.incidents.finish(threads: threads)
+        try repeats.responses.finish(threads: threads)
     }
 
     /// All of them as one consumer, behind the run's filters.

@@ -192,8 +192,10 @@ public enum StudyRun {
 
         // Rows counted twice (a reference given again further back than the reader looks) fail the run as quarantine
         // over the threshold does.
-        let repeated = [(ExportKind.incidents, analyses.incidentRepeats.repeats), (.feedback, analyses.feedbackRepeats.repeats)]
-            .compactMap { kind, n in n > 0 ? ingest.tally(kind).map { ($0.file, n) } : nil }
+        let repeated = ingest.tallies.compactMap { t -> (String, Int)? in
+            let n = analyses.repeats.repeats(t.export)
+            return n > 0 ? (t.file, n) : nil
+        }
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty && repeated.isEmpty
             ? .success : .dataQuality
         var evidence = Evidence(study: study, ingest: ingest, analyses: analyses, problems: digests)
@@ -244,8 +246,7 @@ public enum StudyRun {
                             + "threshold of \(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
         }
         for (file, n) in repeated {
-            warnings.append("\(file): \(NumberFormat.grouped(n)) row\(n == 1 ? "" : "s") repeat a reference given further back than "
-                            + "the last \(NumberFormat.grouped(RecentReferences.defaultCapacity)), counted again")
+            warnings.append(ReferenceRepeats.warning(file: file, repeats: n))
         }
         warnings += evidence.dataQualityFindings
         let absolute = PathGuard.real(written)

@@ -32,9 +32,10 @@ public enum StudyValidation {
         // threads that read them.
         let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser, identifiesPatients: false,
                                        commentCodebook: unthemed.compiledCodebook)
+        let repeats = ReferenceRepeats()
         let ingest = try StudyIngest.run(folder: folder, context: context,
                                          problems: ProblemRouter(digests: digests, quarantine: writer),
-                                         consumer: ConsumerGroup([unthemed]), threads: threads, fingerprint: false)
+                                         consumer: ConsumerGroup([unthemed, repeats]), threads: threads, fingerprint: false)
         try writer?.close()
         try unthemed.checkPatterns()
         var lines = ["study.yaml: \(study.study), \(study.wards.count) wards, baseline \(study.periods.baseline), pilot \(study.periods.pilot): OK"]
@@ -54,6 +55,8 @@ public enum StudyValidation {
             }
             if t.encoding != "utf-8" { lines.append("  encoding: \(t.encoding) (the file is not UTF-8)") }
             if t.export == .feedback { lines += unthemed.lines }
+            let repeated = repeats.repeats(t.export)
+            if repeated > 0 { lines.append("  warning: " + ReferenceRepeats.warning(file: t.file, repeats: repeated) + " (a run fails on them)") }
             if !t.unusedColumns.isEmpty {
                 lines.append("  columns not used: " + t.unusedColumns.map { "\"\($0)\"" }.joined(separator: ", "))
             }
@@ -72,8 +75,9 @@ public enum StudyValidation {
             lines.append("\(t.file): \(NumberFormat.fixed(t.quarantinedPercent, 1))% quarantined is above the study's threshold of "
                          + "\(NumberFormat.json(study.quality.maxQuarantinedPercent))% (quality.max_quarantined_percent)")
         }
+        let anyRepeated = ingest.tallies.contains { repeats.repeats($0.export) > 0 }
         // Labels from the files are echoed: no control character (a terminal escape sequence) reaches the terminal.
-        return Outcome(status: over.isEmpty ? .success : .dataQuality, lines: lines.map { PlainText.removingControls($0, keeping: []) },
+        return Outcome(status: over.isEmpty && !anyRepeated ? .success : .dataQuality, lines: lines.map { PlainText.removingControls($0, keeping: []) },
                        ingest: ingest)
     }
 }

@@ -83,6 +83,10 @@ import Testing
         #expect(!summary.contains("100 rows"))
         let accepted = try runWardsleep(common + ["--accept-quality-warnings"])
         #expect(accepted.status == 1 && accepted.out.hasSuffix("report written to \(PathGuard.real(out))\n"))
+        // validate says so too, and exits as the run does.
+        let validated = try runWardsleep(["validate", dir.path + "/study"])
+        #expect(validated.status == 1 && validated.out.contains("  warning: incidents.csv: 100 rows repeat a reference given further "
+                                                                 + "back than the last 16,384, counted again (a run fails on them)\n"))
         // Without the repeats the same export runs clean.
         dir.write("study/incidents.csv", "id,date,time,ward,category\n" + (0..<17_000).map(row).joined())
         #expect(try runWardsleep(common).status == 0)
