@@ -39,8 +39,11 @@ final class ScopeFilter<Inner: StudyConsumer>: StudyConsumer {
 /// The first spelling read of each incident category, by its normalised label (`Slug.normaliseLabel`: case and runs of
 /// spaces ignored). Records arrive in file order whatever the threads, so the spelling kept is the same on every run.
 struct CategorySpellings {
-    /// Label as read → the category's spelling (a label met again costs one lookup, no normalising).
-    private var byLabel: [String: String] = [:]
+    /// Label as read → the category's spelling (a label met again costs one lookup, no normalising), for at most
+    /// `labelLimit` labels: an export writing one category in ever more ways (case, spacing) would otherwise grow it
+    /// without end. Labels past it are normalised each time they are met, with the same spelling.
+    private(set) var byLabel: [String: String] = [:]
+    static let labelLimit = 50_000
     /// Normalised label → the first spelling: every category read.
     private(set) var byKey: [String: String] = [:]
 
@@ -57,7 +60,7 @@ struct CategorySpellings {
         let key = Slug.normaliseLabel(label)
         let spelled = byKey[key] ?? label
         byKey[key] = spelled
-        byLabel[label] = spelled
+        if byLabel.count < CategorySpellings.labelLimit { byLabel[label] = spelled }
         if spelled == label { own.add(label) }
         return spelled
     }

@@ -188,3 +188,23 @@ import Testing
         #expect(reference.allSatisfy { index[$0.key] == $0.value })
     }
 }
+
+/// Category spellings: the first spelling read names the category, however it is written after; the labels remembered
+/// stop at a fixed number, so an export writing one category in ever more ways does not grow memory without end.
+@Suite struct CategorySpellingTests {
+    @Test func manyWaysOfWritingOneCategoryKeepTheFirstSpellingInBoundedMemory() {
+        var spellings = CategorySpellings()
+        #expect(spellings.spelling(of: "Self Harm") == "Self Harm")
+        var random = SampleRandom(seed: 10)
+        let letters = Array("self harm")
+        for _ in 0..<(CategorySpellings.labelLimit + 5_000) {
+            // One of 2⁸ case variants, with runs of spaces of its own inside and after: nearly every label distinct.
+            let variant = String(letters.map { random.chance(0.5) ? Character($0.uppercased()) : $0 })
+                .replacingOccurrences(of: " ", with: String(repeating: " ", count: 1 + Int(random.next() % 300)))
+                + String(repeating: " ", count: Int(random.next() % 200))
+            #expect(spellings.spelling(of: variant) == "Self Harm")
+        }
+        #expect(spellings.byLabel.count == CategorySpellings.labelLimit && spellings.byKey == ["self harm": "Self Harm"])
+        #expect(spellings.spelling(of: "Falls") == "Falls" && spellings.spelling(of: "FALLS") == "Falls")
+    }
+}
