@@ -17,12 +17,18 @@ extension ProtectedSleepUptake {
         case protectedNights, patientInvolved, patientRecorded, carerInvolved, carerRecorded, nightCoordinator, mdt, decidedByRecorded
     }
 
-    /// A count's exact value.
+    /// A count's exact value. A ward's is read from the ward alone: the study's totals (`study`, every ward gathered)
+    /// are worked out only for a study count, so a count per ward of thousands of wards is not thousands of gatherings.
     public func count(_ c: Count) -> Int {
+        switch c {
+        case .patients(let w?): return (wards[w] ?? Ward()).patients.count
+        case .protectedPatients(let w?): return (wards[w] ?? Ward()).protectedPatients.count
+        default: break
+        }
         let s = study
         switch c {
-        case .patients(let w): return (w.map { wards[$0] ?? Ward() } ?? s).patients.count
-        case .protectedPatients(let w): return (w.map { wards[$0] ?? Ward() } ?? s).protectedPatients.count
+        case .patients: return s.patients.count
+        case .protectedPatients: return s.protectedPatients.count
         case .protectedNights: return s.protectedNights
         case .patientInvolved: return s.patientInvolved
         case .patientRecorded: return s.patientRecorded
