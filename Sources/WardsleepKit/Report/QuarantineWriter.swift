@@ -10,6 +10,11 @@ public final class QuarantineWriter: ProblemSink {
     let folder: String
     let redactor: Redactor
     private var writers: [ExportKind: TextFileWriter] = [:]
+    /// Values already redacted, for at most `memoLimit` of them (emptied when full): a file with a wrong mapping
+    /// quarantines the same few values over and over (an unknown ward, a drug not in the formulary), and this runs on
+    /// the thread that merges the rows in order, while the readers wait.
+    private var redacted: [String: String] = [:]
+    static let memoLimit = 4_096
     /// The files written, by export.
     public private(set) var files: [ExportKind: String] = [:]
 
@@ -23,9 +28,17 @@ public final class QuarantineWriter: ProblemSink {
         guard let export = problems.first?.export else { return }
         let writer = try writer(for: export)
         for p in problems {
-            let value = DataProblem.verbatimFields.contains(p.field) ? p.value : redactor.redact(p.value)
+            let value = DataProblem.verbatimFields.contains(p.field) ? p.value : redact(p.value)
             try writer.write(CSVOutput.line([p.file, String(p.line), p.column, p.field, value, p.reason]))
         }
+    }
+
+    private func redact(_ value: String) -> String {
+        if let known = redacted[value] { return known }
+        if redacted.count >= QuarantineWriter.memoLimit { redacted.removeAll(keepingCapacity: true) }
+        let shown = redactor.redact(value)
+        redacted[value] = shown
+        return shown
     }
 
     func writer(for export: ExportKind) throws -> TextFileWriter {
