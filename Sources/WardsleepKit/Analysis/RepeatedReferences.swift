@@ -13,9 +13,8 @@ public final class RepeatedReferences {
         keys = PatientTally(groups: 1, memoryEntries: memoryEntries, temporaryFolder: temporaryFolder)
     }
 
-    /// Counts one accepted row's reference.
-    func add(_ id: String) {
-        let k = ReferenceKey(id)
+    /// Counts one accepted row's reference, by its key.
+    func add(_ k: ReferenceKey) {
         accepted += 1
         keys.insert(PatientID(high: k.high, low: k.low), group: 0, ward: 0)
     }
@@ -44,8 +43,8 @@ public final class ReferenceRepeats: StudyConsumer {
 
     public init() {}
 
-    public func incident(_ r: IncidentRecord) { incidents.add(r.id) }
-    public func feedback(_ r: FeedbackRecord) { responses.add(r.id) }
+    public func incident(_ r: IncidentRecord) { incidents.add(r.referenceKey ?? ReferenceKey(r.id)) }
+    public func feedback(_ r: FeedbackRecord) { responses.add(r.referenceKey ?? ReferenceKey(r.id)) }
 
     /// The repeats of `export` (0 for an export without references).
     public func repeats(_ export: ExportKind) -> Int {

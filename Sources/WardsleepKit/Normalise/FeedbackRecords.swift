@@ -26,6 +26,9 @@ public struct FeedbackRecord: Sendable, Equatable {
     public var rating: Int?
     /// The codebook entries the comment mentions, when the export was read with a codebook (`NormaliseContext.commentCodebook`).
     public var codes: CommentCodes? = nil
+    /// The reference's 128-bit key, worked out by the thread that read the row, so the merging thread's repeat checks
+    /// (`admit`, `RepeatedReferences`) hash nothing; `nil` for a record made by hand, whose key is then worked out there.
+    var referenceKey: ReferenceKey? = nil
 }
 
 /// Reads feedback rows.
@@ -66,14 +69,15 @@ public struct FeedbackNormaliser: RecordNormaliser {
             return v
         }
         guard let id, let group, let stage, let text, row.isClean else { return nil }
-        return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating, codes: coder?.code(text))
+        return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating, codes: coder?.code(text),
+                              referenceKey: ReferenceKey(id))
     }
 
     /// A response whose id is among the last `RecentReferences.defaultCapacity` responses' is quarantined the second
     /// time: a response counts once (its rating feeds the rank-sum test), and two exports appended with weeks in common
     /// repeat responses. Checked in file order, in bounded memory, as incident references are.
     public mutating func admit(_ r: FeedbackRecord) -> (field: String, value: String, reason: String)? {
-        guard !recent.insert(r.id) else { return nil }
+        guard !recent.insert(r.referenceKey ?? ReferenceKey(r.id)) else { return nil }
         return ("id", r.id, "repeated response id: an earlier row has the same id, and a response counts once "
                 + "(two exports appended with weeks in common repeat responses)")
     }

@@ -22,6 +22,9 @@ public struct IncidentRecord: Sendable, Equatable {
     public var excludedByStatus: Bool
     /// Period, night and protected-window membership.
     public var timing: EventTiming
+    /// The reference's 128-bit key, worked out by the thread that read the row, so the merging thread's repeat checks
+    /// (`admit`, `RepeatedReferences`) hash nothing; `nil` for a record made by hand, whose key is then worked out there.
+    var referenceKey: ReferenceKey? = nil
 }
 
 /// Reads incident rows: maps categories and harm levels, pseudonymises patients, drops the narrative.
@@ -142,7 +145,7 @@ public struct IncidentNormaliser: RecordNormaliser {
         return IncidentRecord(id: id, day: stamp.0, time: time, ward: ward, category: category, subcategory: subcategory,
                               severity: severity, patient: patient, status: status,
                               excludedByStatus: isExcluded,
-                              timing: context.timing(ward: ward, day: stamp.0, time: time))
+                              timing: context.timing(ward: ward, day: stamp.0, time: time), referenceKey: ReferenceKey(id))
     }
 
     public var placesRowsInPeriods: Bool { true }
@@ -158,7 +161,7 @@ public struct IncidentNormaliser: RecordNormaliser {
     /// person involved repeats it, as do two exports appended with weeks in common. Checked in file order; memory stays
     /// bounded (a reference given again after more incidents than that is not found).
     public mutating func admit(_ r: IncidentRecord) -> (field: String, value: String, reason: String)? {
-        guard !recent.insert(r.id) else { return nil }
+        guard !recent.insert(r.referenceKey ?? ReferenceKey(r.id)) else { return nil }
         return ("id", r.id, "repeated incident reference: an earlier row has the same reference, and an incident counts once "
                 + "(an export with one row per person involved repeats it)")
     }

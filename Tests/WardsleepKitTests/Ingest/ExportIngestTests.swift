@@ -98,6 +98,7 @@ import Testing
         let (t, records, log) = try ingest(path, spec: spec, IncidentNormaliser(context: context, spec: spec))
         #expect(t.accepted == 3 && t.quarantined == 2)
         #expect(records.map(\.day) == Array(repeating: CalendarDay(year: 2019, month: 3, day: 5)!, count: 3))
+        #expect(records.allSatisfy { $0.referenceKey == ReferenceKey($0.id) })
         #expect(log.problems.map(\.message) == [
             "incidents.csv:5: column \"Incident date\": \"31/02/19\": no such date: February 2019 has 28 days",
             "incidents.csv:6: column \"Incident date\": \"05/03/019\": not a date: expected dd/mm/yyyy",
@@ -177,6 +178,8 @@ import Testing
         let fb = dir.write("feedback.csv", "id,group,stage,text,rating\n1,Service user,after,Quieter now,4\n2,Cleaner,after,ok,3\n3,carer,pre,x,0\n")
         let (ft, frec, flog) = try ingest(fb, spec: study.exports[.feedback], FeedbackNormaliser(context: context))
         #expect(ft.accepted == 1 && ft.quarantined == 2 && frec[0].group == .patient && frec[0].stage == .after)
+        // The reader works out the response id's key, so the merging thread's repeat checks hash nothing.
+        #expect(frec[0].referenceKey == ReferenceKey("1"))
         #expect(flog.problems.map(\.reason) == ["unmapped group: expected patient, staff, carer, other or a synonym (map local labels in study.yaml exports.feedback.values.group)",
                                                 "rating out of range: expected 1 to 5"])
 

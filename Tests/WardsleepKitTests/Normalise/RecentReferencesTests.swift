@@ -45,13 +45,13 @@ import Testing
     /// of them again in another order, then 5 of those again.
     @Test func repeatsFurtherBackAreCountedExactly() throws {
         let repeats = RepeatedReferences(memoryEntries: 1_000)
-        for i in 0..<30_000 { repeats.add("INC-\(i)") }
-        for i in stride(from: 29_999, to: 0, by: -3) { repeats.add("INC-\(i)") }
-        for i in 0..<5 { repeats.add("INC-\(29_999 - 3 * i)") }
+        for i in 0..<30_000 { repeats.add(ReferenceKey("INC-\(i)")) }
+        for i in stride(from: 29_999, to: 0, by: -3) { repeats.add(ReferenceKey("INC-\(i)")) }
+        for i in 0..<5 { repeats.add(ReferenceKey("INC-\(29_999 - 3 * i)")) }
         try repeats.finish(threads: 3)
         #expect(repeats.repeats == 10_000 + 5)
         let none = RepeatedReferences(memoryEntries: 1_000)
-        for i in 0..<30_000 { none.add("INC-\(i)") }
+        for i in 0..<30_000 { none.add(ReferenceKey("INC-\(i)")) }
         #expect(none.repeats == 0)
     }
 
