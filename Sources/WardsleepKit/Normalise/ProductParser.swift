@@ -44,6 +44,8 @@ public struct ParsedProduct: Sendable, Hashable {
 public struct ProductParser {
     let formulary: Formulary
     let names: [(String, FormularyDrug)]
+    /// `names` as their words, for an ASCII label (`namedDrugs`).
+    let nameWords: [([String], FormularyDrug)]
     let strength: Regex<AnyRegexOutput>
 
     /// Why a strength above `PlausibleLimits.strengthMg` is refused.
@@ -53,13 +55,72 @@ public struct ProductParser {
     public init(formulary: Formulary) {
         self.formulary = formulary
         names = formulary.namesLongestFirst.map { (ProductParser.words($0.0).trimmingCharacters(in: .whitespaces), $0.1) }
+        nameWords = names.map { ($0.0.split(separator: " ").map(String.init), $0.1) }
         strength = try! Regex(#"(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g)\b(?:\s*/\s*(\d+(?:\.\d+)?)\s*(ml))?"#)
     }
 
     /// Lower-case words separated by single spaces, with a space at each end: `" zopiclone 7.5mg tabs "`.
     static func words(_ s: String) -> String {
-        " " + s.lowercased().map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : " " }
+        if let ascii = asciiWords(s) { return " " + ascii.joined(separator: " ") + " " }
+        return " " + s.lowercased().map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : " " }
             .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") + " "
+    }
+
+    /// The words of an ASCII label, as `words` makes them (lower case; letters, digits and `.` kept, anything else a
+    /// separator), read byte by byte; `nil` when the label is not ASCII, which `words` then reads by `Character`. For
+    /// ASCII the two agree: a letter is `A`–`Z` or `a`–`z`, a number `0`–`9`, and lower case is `a`–`z`.
+    static func asciiWords(_ s: String) -> [String]? {
+        var s = s
+        return s.withUTF8 { b -> [String]? in
+            var words: [String] = []
+            var start = -1
+            for (i, c) in b.enumerated() {
+                guard c < 0x80 else { return nil }
+                let kept = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2E
+                if kept, start < 0 { start = i }
+                if !kept, start >= 0 { words.append(lowerASCII(b[start..<i])); start = -1 }
+            }
+            if start >= 0 { words.append(lowerASCII(b[start...])) }
+            return words
+        }
+    }
+
+    private static func lowerASCII(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        String(decoding: bytes.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The drugs an ASCII label's words name, as the search of `words` in `parse` finds them: names tried longest
+    /// first, each found name's spans taken out before the next is tried. Taking out `" name "` from the text, left to
+    /// right, consumes the space after each span, so a span starting at the very next word is not taken out: that word
+    /// stays, and the search goes on after it. A name with no words (an alias of punctuation) is found only in a label
+    /// with none either, and only the first such name.
+    func namedDrugs(_ words: [String]) -> [String] {
+        var remaining = words
+        var found: [String] = []
+        var emptyTaken = false
+        for (name, drug) in nameWords {
+            let n = name.count
+            if n == 0 {
+                if words.isEmpty && !emptyTaken, !found.contains(drug.name) { found.append(drug.name) }
+                if words.isEmpty { emptyTaken = true }
+                continue
+            }
+            func matches(_ i: Int) -> Bool { i + n <= remaining.count && remaining[i..<(i + n)].elementsEqual(name) }
+            guard remaining.indices.contains(where: matches) else { continue }
+            if !found.contains(drug.name) { found.append(drug.name) }
+            var kept: [String] = []
+            var i = 0
+            while i < remaining.count {
+                if matches(i) {
+                    i += n
+                    if i < remaining.count { kept.append(remaining[i]); i += 1 }
+                } else {
+                    kept.append(remaining[i]); i += 1
+                }
+            }
+            remaining = kept
+        }
+        return found
     }
 
     /// Parses `text`; `requireStrength` for pharmacy issues, where mg come from the strength in the name.
@@ -69,15 +130,22 @@ public struct ProductParser {
         guard text.count <= PlausibleLimits.productNameLength else {
             throw FieldIssue("implausible product name: longer than \(PlausibleLimits.productNameLength) characters")
         }
-        let lower = " " + text.lowercased()
-            .replacingOccurrences(of: "m/r", with: " mr ").replacingOccurrences(of: "m / r", with: " mr ") + " "
-        let words = ProductParser.words(lower)
+        var lower = " " + text.lowercased() + " "
+        if lower.utf8.contains(UInt8(ascii: "/")) {
+            lower = lower.replacingOccurrences(of: "m/r", with: " mr ").replacingOccurrences(of: "m / r", with: " mr ")
+        }
+        let asciiWords = ProductParser.asciiWords(lower)
+        let words = asciiWords.map { " " + $0.joined(separator: " ") + " " } ?? ProductParser.words(lower)
         // Drugs named: whole-word matches, longest names first, each span used once.
-        var remaining = words
         var found: [String] = []
-        for (name, drug) in names where remaining.contains(" \(name) ") {
-            if !found.contains(drug.name) { found.append(drug.name) }
-            remaining = remaining.replacingOccurrences(of: " \(name) ", with: " ")
+        if let asciiWords {
+            found = namedDrugs(asciiWords)
+        } else {
+            var remaining = words
+            for (name, drug) in names where remaining.contains(" \(name) ") {
+                if !found.contains(drug.name) { found.append(drug.name) }
+                remaining = remaining.replacingOccurrences(of: " \(name) ", with: " ")
+            }
         }
         guard !found.isEmpty else {
             throw FieldIssue("unknown product: no formulary drug named; add it under formulary in study.yaml")
@@ -106,7 +174,7 @@ public struct ProductParser {
                 product.perMl = v
             }
         }
-        let tokens = Set(words.split(separator: " ").map(String.init))
+        let tokens = Set(asciiWords ?? words.split(separator: " ").map(String.init))
         if !tokens.isDisjoint(with: ["tablet", "tablets", "tab", "tabs", "tbl"]) { product.form = .tablet }
         if !tokens.isDisjoint(with: ["capsule", "capsules", "cap", "caps"]) { product.form = .capsule }
         if !tokens.isDisjoint(with: ["solution", "liquid", "elixir", "syrup", "suspension", "ml"]) || product.perMl != nil {

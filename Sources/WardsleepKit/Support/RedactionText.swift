@@ -47,6 +47,16 @@ struct RedactionText {
 
     /// The character class of a normalised character.
     static func kind(_ ch: Character) -> Kind {
+        // One ASCII byte (nearly every character of an export): white space is tab to carriage return and the space,
+        // a digit `0`–`9`, a letter `A`–`Z` or `a`–`z`, as the Unicode properties below have them.
+        if ch.utf8.count == 1, let b = ch.utf8.first {
+            switch b {
+            case 0x09...0x0D, 0x20: return .space
+            case 0x30...0x39: return .digits
+            case 0x41...0x5A, 0x61...0x7A: return .word
+            default: return .other
+            }
+        }
         if ch.isWhitespace { return .space }
         if isDigit(ch) { return .digits }
         if ch.isLetter { return .word }
@@ -62,6 +72,8 @@ struct RedactionText {
     /// The character used for matching, or `nil` for an invisible format character (soft hyphen, zero-width space,
     /// word joiner, byte-order mark ...) that matching skips.
     static func normalise(_ ch: Character) -> Character? {
+        // One ASCII byte: no format character is ASCII, and only the grave accent is read as something else.
+        if ch.utf8.count == 1 { return ch == "`" ? "'" : ch }
         let scalars = ch.unicodeScalars
         if scalars.allSatisfy({ $0.properties.generalCategory == .format }) && !ch.isWhitespace { return nil }
         guard scalars.count == 1, let u = scalars.first else { return ch }
@@ -101,7 +113,9 @@ struct RedactionText {
 
     /// Case, diacritics and width ignored (compatibility decomposition): `Zoë`, `ZOE` and `ＺＯＥ` fold alike.
     static func fold(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars.compactMap {
+        // ASCII decomposes to itself and holds no mark, format character or look-alike: lower case is all there is.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
+        return String(String.UnicodeScalarView(s.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars.compactMap {
             guard $0.properties.generalCategory != .nonspacingMark && $0.properties.generalCategory != .format else { return nil }
             return latinLookalikes[$0.value] ?? $0
         }))

@@ -323,4 +323,37 @@ import Testing
             #expect(used < 20, "\(text.prefix(12).debugDescription)… took \(used) s of processor time")
         }
     }
+
+    /// An ASCII character is classed, normalised and folded from its byte; every one of the 128, and a CR LF pair,
+    /// must come out as the Unicode properties class it (the reading kept for anything else), and ASCII text must fold
+    /// as the compatibility decomposition folds it.
+    @Test func asciiIsReadFromItsByteAsItsPropertiesReadIt() {
+        func referenceKind(_ ch: Character) -> RedactionText.Kind {
+            if ch.isWhitespace { return .space }
+            if RedactionText.isDigit(ch) { return .digits }
+            if ch.isLetter { return .word }
+            return .other
+        }
+        func referenceNormalise(_ ch: Character) -> Character? {
+            let scalars = ch.unicodeScalars
+            if scalars.allSatisfy({ $0.properties.generalCategory == .format }) && !ch.isWhitespace { return nil }
+            return scalars.count == 1 && scalars.first!.value == 0x60 ? "'" : ch
+        }
+        func referenceFold(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars.filter {
+                $0.properties.generalCategory != .nonspacingMark && $0.properties.generalCategory != .format
+            }))
+        }
+        var all = ""
+        for b in UInt8(0)..<128 {
+            let ch = Character(Unicode.Scalar(b))
+            all.append(ch)
+            #expect(RedactionText.kind(ch) == referenceKind(ch), "byte \(b)")
+            #expect(RedactionText.normalise(ch) == referenceNormalise(ch), "byte \(b)")
+            #expect(RedactionText.fold(String(ch)) == referenceFold(String(ch)), "byte \(b)")
+        }
+        #expect(RedactionText.kind("\r\n") == .space && RedactionText.normalise("\r\n") == "\r\n")
+        #expect(RedactionText.fold(all) == referenceFold(all))
+        #expect(RedactionText.fold("ZOË Ｂｒｏｗｎ") == "zoe brown")  // not ASCII: the full reading
+    }
 }

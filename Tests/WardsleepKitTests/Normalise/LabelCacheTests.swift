@@ -84,6 +84,23 @@ import Testing
         }
     }
 
+    /// The memo's bound: it keeps thousands of labels (an export naming 8,000 products resolves each once), and stops
+    /// storing at its count or its bytes, still answering right past either.
+    @Test func theSharedMemoIsBoundedByLabelsAndBytes() {
+        let wide = SharedLabelMemo<Int>()
+        for i in 0..<8_000 { _ = wide.value(for: ArraySlice(Array("Zopiclone \(i) 7.5mg tablets".utf8))) { $0.count } }
+        #expect(wide.count == 8_000)
+        let narrow = SharedLabelMemo<Int>(limit: 100, byteLimit: 50)
+        for i in 0..<20 {
+            let label = ArraySlice(Array("label\(i)".utf8))  // 6 or 7 bytes
+            #expect(narrow.value(for: label) { $0.count } == label.count)
+        }
+        #expect(narrow.count == 8)  // 8 labels of 6 bytes (48); a ninth would pass 50 bytes
+        let again = ArraySlice(Array("label0".utf8))
+        #expect(narrow.value(for: again) { _ in -1 } == 6)  // kept: not resolved again
+        #expect(narrow.value(for: ArraySlice(Array("label19".utf8))) { _ in -1 } == -1)  // not kept
+    }
+
     /// A short label's key, read as whole words, holds byte `i` at byte `i % 8` of `low` (`i` < 8) or of `high`: for
     /// every length up to 16, at every offset in memory, with every byte value in every place (a byte read from
     /// outside the label, or shifted wrong, changes a word).

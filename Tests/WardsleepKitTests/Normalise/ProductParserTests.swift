@@ -90,4 +90,60 @@ import Testing
         #expect(f.drug(named: "daridorexant")?.dddMg == nil)
         #expect(f.drug(named: "phenergan")?.name == "promethazine")
     }
+
+    /// An ASCII label is read word by word (`asciiWords`, `namedDrugs`) rather than searched as text. On thousands of
+    /// random labels built from the formulary's words (names repeated, run together, split by punctuation, a name inside
+    /// a longer one), both readings must give the same words and name the same drugs, in the same order.
+    @Test func wordsOfAnAsciiLabelNameWhatTheTextSearchNames() throws {
+        let study = testStudy("""
+        formulary:
+          aliases: { "Sleep-EZ": zopiclone, "-": temazepam, "hydrate": zolpidem }
+
+        """)
+        let parser = ProductParser(formulary: Formulary.forStudy(study))
+        /// The reading by `Character`, as it was before the ASCII path.
+        func referenceWords(_ s: String) -> String {
+            " " + s.lowercased().map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : " " }
+                .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") + " "
+        }
+        /// The search of the text, as it was before the ASCII path.
+        func referenceDrugs(_ words: String) -> [String] {
+            var remaining = words
+            var found: [String] = []
+            for (name, drug) in parser.names where remaining.contains(" \(name) ") {
+                if !found.contains(drug.name) { found.append(drug.name) }
+                remaining = remaining.replacingOccurrences(of: " \(name) ", with: " ")
+            }
+            return found
+        }
+        let vocabulary = parser.names.flatMap { $0.0.split(separator: " ").map(String.init) }
+            + ["tablets", "7.5mg", "MG", "5mg/5ml", "m/r", "Chloral", "ZOLPIDEM", "x", "1.5", ".", "mr", "sleep", "ez"]
+        let separators = [" ", "  ", "-", "/", ", ", "(", ")", "\t", "+", " & "]
+        var rng = SampleRandom(seed: 20261201)
+        for _ in 0..<4_000 {
+            let n = Int.random(in: 0...7, using: &rng)
+            var label = ""
+            for i in 0..<n {
+                if i > 0 || Bool.random(using: &rng) { label += separators.randomElement(using: &rng)! }
+                // A whole name, often twice running, or one word.
+                let name = parser.names.randomElement(using: &rng)!.0
+                label += Bool.random(using: &rng) ? vocabulary.randomElement(using: &rng)!
+                    : Bool.random(using: &rng) ? name : name + " " + name
+            }
+            let words = ProductParser.asciiWords(label)
+            #expect(words != nil)
+            let joined = " " + (words ?? []).joined(separator: " ") + " "
+            #expect(joined == referenceWords(label), "\(label)")
+            #expect(parser.namedDrugs(words ?? []) == referenceDrugs(referenceWords(label)), "\(label)")
+        }
+        // Repeats next to each other: the text search leaves every other one.
+        // "chloral hydrate" twice: the second stays, so "hydrate" (an alias of zolpidem here) is named too.
+        #expect(parser.namedDrugs(ProductParser.asciiWords("Chloral hydrate chloral hydrate")!) == ["chloral hydrate", "zolpidem"])
+        #expect(referenceDrugs(referenceWords("Chloral hydrate chloral hydrate")) == ["chloral hydrate", "zolpidem"])
+        #expect(parser.namedDrugs(ProductParser.asciiWords("Chloral hydrate, chloral hydrate chloral hydrate")!) == ["chloral hydrate", "zolpidem"])
+        #expect(parser.namedDrugs(ProductParser.asciiWords("Chloral hydrate 500mg")!) == ["chloral hydrate"])
+        // A label that is not ASCII is read by `Character`, as before.
+        #expect(ProductParser.asciiWords("Zopiclone 7.5mg café") == nil)
+        #expect(try parser.parse("ZOPICLONE 7.5mg comprimé").label == "zopiclone 7.5 mg")
+    }
 }
