@@ -26,12 +26,23 @@ public enum CSVOutput {
         cells.map(quoted).joined(separator: ",") + lineEnding
     }
 
-    /// RFC 4180 quoting: a cell with a comma, quote or line break is wrapped in quotes, inner quotes doubled.
+    /// RFC 4180 quoting: a cell with a comma, quote or line break is wrapped in quotes, inner quotes doubled. Read as
+    /// bytes, as a CSV reader reads them: a comma or quote followed by a combining mark is still a comma or a quote.
     static func quoted(_ v: String) -> String {
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quotes = 0, special = false
+        for b in v.utf8 {
+            if b == 0x22 { quotes += 1 } else if b == 0x2C || b == 0x0A || b == 0x0D { special = true }
         }
-        return v
+        guard special || quotes > 0 else { return v }
+        var out: [UInt8] = []
+        out.reserveCapacity(v.utf8.count + quotes + 2)
+        out.append(0x22)
+        for b in v.utf8 {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether a cell is a plain number (`12`, `-24.3`, `1e-07`).

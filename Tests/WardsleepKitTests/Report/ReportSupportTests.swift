@@ -26,6 +26,14 @@ import Testing
         #expect(CSVOutput.cell("-") == "'-")
         #expect(CSVOutput.line(["a,b", "c\nd", "plain"]) == "\"a,b\",\"c\nd\",plain\n")
         #expect(CSVOutput.exportLine(["=x", "y"]) == "=x,y\n")
+        // A comma or quote carrying a combining mark is one character to Swift but a comma or quote to a CSV reader:
+        // still quoted, and read back as written.
+        let marked = ["a,\u{301}b", "\"\u{301}q\"", "plain é", "x\r\ny"]
+        let line = CSVOutput.exportLine(marked)
+        #expect(line == "\"a,\u{301}b\",\"\"\"\u{301}q\"\"\",plain é,\"x\r\ny\"\n")
+        var read: [String] = []
+        _ = try? CSVFileReader(text: line, displayName: "t.csv").read { r in read = (0..<r.fieldCount).map { r.text($0) } }
+        #expect(read == marked)
     }
 
     @Test func jsonKeepsKeyOrderAndEscapes() {
