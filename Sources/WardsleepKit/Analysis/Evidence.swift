@@ -85,7 +85,7 @@ public struct Evidence: Sendable, Codable {
         }
         if ingest.tally(.sleepPlans) != nil && leftOut[.uptake] == nil { uptake = a.uptake.uptake }
         if ingest.tally(.involvement) != nil && leftOut[.involvement] == nil {
-            involvement = InvolvementMatrix(records: a.ledger.records, feedback: feedback)
+            involvement = a.ledger.matrix.completed(feedback: feedback)
         }
         charts = a.series.charts(hasOccupancy: ingest.tally(.occupancy) != nil, hasIncidents: ingest.tally(.incidents) != nil,
                                  hasHypnotics: hypnotics != nil, hasPlans: uptake != nil)

@@ -46,6 +46,19 @@ public struct InvolvementMatrix: Sendable, Codable {
     /// Builds the matrix from ledger records, adding feedback respondents at `consult` for `evaluate`.
     public init(records: [InvolvementRecord], feedback: FeedbackSummary?) {
         for r in records { add(r) }
+        self = completed(feedback: feedback)
+    }
+
+    /// The matrix of the records added so far, with feedback respondents at `consult` for `evaluate`, groups in role
+    /// order. Records are added as the ledger is read (`InvolvementLedger`), so a ledger of any length takes the memory
+    /// of its groups and distinct wording, not of its rows.
+    public func completed(feedback: FeedbackSummary?) -> InvolvementMatrix {
+        var m = self
+        m.complete(feedback: feedback)
+        return m
+    }
+
+    private mutating func complete(feedback: FeedbackSummary?) {
         for (group, label, role) in [(FeedbackGroup.patient, "Patients", StakeholderRole.serviceUser), (.carer, "Carers", .carer),
                                      (.staff, "Staff", .professional)] {
             let n = feedback?.total(group: group) ?? 0
@@ -103,14 +116,20 @@ public struct InvolvementMatrix: Sendable, Codable {
     }
 }
 
-/// Collects the involvement ledger (small: one row per stage and group activity).
+/// Reads the involvement ledger into its matrix, entry by entry in file order: what it keeps is each group's highest
+/// level per stage and the distinct evidence and activities at that level, not the entries.
 public final class InvolvementLedger: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.involvement] }
 
-    /// The ledger entries in file order.
-    public private(set) var records: [InvolvementRecord] = []
+    /// The matrix of the entries read so far (before feedback respondents are added; see `InvolvementMatrix.completed`).
+    public private(set) var matrix = InvolvementMatrix()
+    /// Entries read.
+    public private(set) var count = 0
     /// Creates an empty ledger.
     public init() {}
-    public func involvement(_ r: InvolvementRecord) { records.append(r) }
+    public func involvement(_ r: InvolvementRecord) {
+        matrix.add(r)
+        count += 1
+    }
 }

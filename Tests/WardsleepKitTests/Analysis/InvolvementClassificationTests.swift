@@ -90,4 +90,33 @@ import Testing
         #expect(m.cells[.evaluate]?[carers]?.evidence == ["feedback export (responses counted in the feedback results)"])
         #expect(m.groups.count == 2)
     }
+
+    /// The ledger is read into its matrix entry by entry, holding no entries: the matrix must be the one built from the
+    /// whole list (groups in role order, levels, evidence and activities in ledger order, feedback respondents added).
+    @Test func aLedgerReadEntryByEntryGivesTheMatrixOfItsEntries() {
+        var random = SampleRandom(seed: 1201)
+        let groups: [(String, StakeholderRole)] = [("Ward staff", .professional), ("Patients", .serviceUser), ("Patient", .serviceUser),
+                                                   ("Carers", .carer), ("Governors", .community), ("Pharmacists", .professional)]
+        let records = (0..<3_000).map { i -> InvolvementRecord in
+            let g = groups[Int(random.next() % UInt64(groups.count))]
+            return InvolvementRecord(stage: InvolvementStage.allCases[Int(random.next() % UInt64(InvolvementStage.allCases.count))],
+                                     group: g.0, role: g.1,
+                                     level: InvolvementLevel.allCases[Int(random.next() % UInt64(InvolvementLevel.allCases.count))],
+                                     activity: random.next() % 3 == 0 ? nil : "activity \(random.next() % 40)",
+                                     evidence: random.next() % 4 == 0 ? nil : "minutes \(i % 25)", day: nil)
+        }
+        let ledger = InvolvementLedger()
+        for r in records { ledger.involvement(r) }
+        #expect(ledger.count == 3_000)
+        let feedback = FeedbackTally(codebook: Codebook.standard())
+        for g in [FeedbackGroup.patient, .staff] {
+            feedback.feedback(FeedbackRecord(id: "r\(g)", group: g, stage: .after, text: "x", day: nil, ward: nil, rating: 4))
+        }
+        let summary = feedback.summary(redactor: .standard)
+        let read = ledger.matrix.completed(feedback: summary), whole = InvolvementMatrix(records: records, feedback: summary)
+        #expect(read.groups == whole.groups && read.groups.count == 6)  // "Patient" is "Patients"; feedback adds "Staff"
+        #expect(read.cells == whole.cells)
+        #expect(read.groups.map(\.role) == [.serviceUser, .carer, .professional, .professional, .professional, .community])
+        #expect(read.cells[.evaluate]?.values.contains { $0.activities.contains("Gave feedback") } == true)
+    }
 }
