@@ -10,6 +10,28 @@ public struct ReportFiles {
         public var format: OutputFormat
         /// Renders the file's text.
         public var render: () -> String
+        /// Writes the file's text in pieces through the function it is given, for a file too large to hold whole
+        /// (results.json); `nil` when `render` is the way.
+        public var stream: ((_ emit: (String) throws -> Void) throws -> Void)? = nil
+
+        /// A file rendered whole.
+        public init(path: String, format: OutputFormat, render: @escaping () -> String) {
+            self.path = path
+            self.format = format
+            self.render = render
+        }
+
+        /// A file written in pieces; `render` joins them.
+        public init(path: String, format: OutputFormat, streaming: @escaping (_ emit: (String) throws -> Void) throws -> Void) {
+            self.path = path
+            self.format = format
+            stream = streaming
+            render = {
+                var text = ""
+                try? streaming { text += $0 }
+                return text
+            }
+        }
     }
 
     /// The released view the copy shows.
@@ -55,7 +77,7 @@ public struct ReportFiles {
         var files = charts.sorted { $0.key < $1.key }.map { chart in File(path: chart.key, format: .html) { chart.value } }
         files.append(File(path: "summary.md", format: .md) { markdown })
         files.append(File(path: "report.html", format: .html) { html(charts: charts) })
-        files.append(File(path: "results.json", format: .json) { ResultsJSON.render(v) })
+        files.append(File(path: "results.json", format: .json, streaming: { emit in try ResultsJSON.document(v).stream(emit) }))
         func table(_ name: String, _ render: @escaping () -> String) { files.append(File(path: "tables/" + name, format: .csv, render: render)) }
         table("README.md") { SPCTables.notes(style: style) }
         if !v.charts.isEmpty { table("spc.csv") { SPCTables.csv(v.charts) } }

@@ -3,8 +3,11 @@ public enum ResultsJSON {
     /// The schema version of results.json; raised whenever a key changes meaning or disappears.
     public static let schemaVersion = 1
 
+    /// The document in `style`, as text.
+    public static func render(_ s: ReleasedEvidence) -> String { document(s).rendered() }
+
     /// The document in `style`.
-    public static func render(_ s: ReleasedEvidence) -> String {
+    public static func document(_ s: ReleasedEvidence) -> JSONValue {
         let style = s.style
         let study = s.study
         var pairs: [(String, JSONValue)] = [
@@ -62,6 +65,6 @@ public enum ResultsJSON {
         pairs.append(("fidelity", s.leftOut[.fidelity].map { .string($0) } ?? FidelitySection.json(s.fidelity, study: study, style: style)))
         pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
                                                            feedback: s.feedback, study: study, style: style)))
-        return JSONValue.object(pairs).rendered()
+        return JSONValue.object(pairs)
     }
 }

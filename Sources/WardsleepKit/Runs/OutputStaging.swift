@@ -78,6 +78,14 @@ public final class OutputStaging {
         try w.close()
     }
 
+    /// Writes a file in pieces, as `stream` hands them on.
+    public func write(_ relative: String, streaming stream: ((String) throws -> Void) throws -> Void) throws {
+        let p = try path(relative)
+        let w = try TextFileWriter(path: p)
+        try stream { try w.write($0) }
+        try w.close()
+    }
+
     /// Replaces the destination (or `target`, a folder beside it) with the staged folder: one atomic exchange where the
     /// system offers it, so a reader (or a run killed at any moment) sees either the old report or the new one, never
     /// neither.

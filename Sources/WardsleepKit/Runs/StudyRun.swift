@@ -302,7 +302,11 @@ extension StudyRun {
         // Charts are drawn only for the formats that show them.
         let charts = OutputFormat.drawsCharts(formats) ? report.charts() : [:]
         for file in report.files(charts: charts) where OutputFormat.writes(file.format, path: file.path, for: formats) {
-            try staging.write(prefix + file.path, file.render())
+            if let stream = file.stream {
+                try staging.write(prefix + file.path, streaming: stream)
+            } else {
+                try staging.write(prefix + file.path, file.render())
+            }
             outputs.append(.init(path: prefix + file.path, sensitivity: style.sensitivity))
         }
         guard formats.contains(.pdf) || formats.contains(.docx) else { return }

@@ -15,12 +15,30 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// Pretty-printed with two-space indentation and a final newline.
     public func rendered() -> String {
         var out = ""
-        write(into: &out, indent: 0)
+        write(into: &out, indent: 0, flush: { _ in })
         out += "\n"
         return out
     }
 
-    func write(into out: inout String, indent: Int) {
+    /// The rendered document, handed to `emit` in pieces of about 64 KiB (the last ends with the final newline), so a
+    /// large document is written to its file without its whole text held at once.
+    public func stream(_ emit: (String) throws -> Void) rethrows {
+        var out = ""
+        out.reserveCapacity(JSONValue.piece + 4096)
+        try write(into: &out, indent: 0) { text in
+            if text.utf8.count >= JSONValue.piece {
+                try emit(text)
+                text.removeAll(keepingCapacity: true)
+            }
+        }
+        out += "\n"
+        try emit(out)
+    }
+
+    /// The size of a piece `stream` hands on.
+    static let piece = 1 << 16
+
+    func write(into out: inout String, indent: Int, flush: (inout String) throws -> Void) rethrows {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -32,8 +50,9 @@ public indirect enum JSONValue: Equatable, Sendable {
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += String(repeating: "  ", count: indent + 1)
-                item.write(into: &out, indent: indent + 1)
+                try item.write(into: &out, indent: indent + 1, flush: flush)
                 out += i == items.count - 1 ? "\n" : ",\n"
+                try flush(&out)
             }
             out += String(repeating: "  ", count: indent) + "]"
         case .object(let pairs):
@@ -43,8 +62,9 @@ public indirect enum JSONValue: Equatable, Sendable {
                 out += String(repeating: "  ", count: indent + 1)
                 JSONValue.quote(key, into: &out)
                 out += ": "
-                value.write(into: &out, indent: indent + 1)
+                try value.write(into: &out, indent: indent + 1, flush: flush)
                 out += i == pairs.count - 1 ? "\n" : ",\n"
+                try flush(&out)
             }
             out += String(repeating: "  ", count: indent) + "}"
         }

@@ -36,6 +36,22 @@ import Testing
         #expect(read == marked)
     }
 
+    /// results.json is written in pieces: joined, they are the rendered text byte for byte, and none holds much more
+    /// than a piece's worth, however large the document.
+    @Test func jsonStreamedInPiecesIsTheRenderedText() {
+        let doc: JSONValue = .object([("cells", .array((0..<20_000).map { i in
+            .object([("ward", .string("Ward \(i % 97) \"quoted\"\n")), ("count", .int(i)), ("rate", .double(Double(i) / 7))])
+        })), ("empty", .array([])), ("none", .object([]))])
+        var pieces: [String] = []
+        doc.stream { pieces.append($0) }
+        #expect(pieces.joined() == doc.rendered())
+        #expect(pieces.count > 10)
+        #expect(pieces.allSatisfy { $0.utf8.count < JSONValue.piece + 200 })
+        var small: [String] = []
+        JSONValue.object([("a", .int(1))]).stream { small.append($0) }
+        #expect(small == ["{\n  \"a\": 1\n}\n"])
+    }
+
     @Test func jsonKeepsKeyOrderAndEscapes() {
         let doc: JSONValue = .object([("b", .int(1)), ("a", .array([.string("x\"\n"), .double(0.5), .double(.nan), .bool(true)]))])
         #expect(doc.rendered() == "{\n  \"b\": 1,\n  \"a\": [\n    \"x\\\"\\n\",\n    0.5,\n    null,\n    true\n  ]\n}\n")
