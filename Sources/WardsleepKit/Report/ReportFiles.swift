@@ -77,7 +77,7 @@ public struct ReportFiles {
         var files = charts.sorted { $0.key < $1.key }.map { chart in File(path: chart.key, format: .html) { chart.value } }
         files.append(File(path: "summary.md", format: .md) { markdown })
         files.append(File(path: "report.html", format: .html) { html(charts: charts) })
-        files.append(File(path: "results.json", format: .json, streaming: { emit in try ResultsJSON.document(v).stream(emit) }))
+        files.append(File(path: "results.json", format: .json, streaming: { emit in try ResultsJSON.stream(v, emit) }))
         func table(_ name: String, _ render: @escaping () -> String) { files.append(File(path: "tables/" + name, format: .csv, render: render)) }
         table("README.md") { SPCTables.notes(style: style) }
         if !v.charts.isEmpty { table("spc.csv") { SPCTables.csv(v.charts) } }

@@ -7,10 +7,20 @@ public enum ResultsJSON {
     public static func render(_ s: ReleasedEvidence) -> String { document(s).rendered() }
 
     /// The document in `style`.
-    public static func document(_ s: ReleasedEvidence) -> JSONValue {
+    public static func document(_ s: ReleasedEvidence) -> JSONValue { .object(sections(s).map { ($0.0, $0.1()) }) }
+
+    /// The document's text handed to `emit` in pieces, as `JSONValue.stream` hands them on; each top-level section is
+    /// built only when it is written, and let go after, so a study of many wards and categories never holds the
+    /// whole document.
+    public static func stream(_ s: ReleasedEvidence, _ emit: (String) throws -> Void) throws {
+        try JSONValue.streamObject(sections(s), emit)
+    }
+
+    /// The top-level keys in order, each with what builds its value.
+    static func sections(_ s: ReleasedEvidence) -> [(String, () -> JSONValue)] {
         let style = s.style
         let study = s.study
-        var pairs: [(String, JSONValue)] = [
+        let head: [(String, JSONValue)] = [
             ("schema_version", .int(schemaVersion)),
             ("tool", .object([("name", .string("wardsleep")), ("version", .string(WardsleepVersion.current))])),
             ("sensitivity", .string(style.sensitivity.rawValue)),
@@ -54,17 +64,18 @@ public enum ResultsJSON {
             })),
             ("not_supplied", .array(s.ingest.notSupplied.map { .string($0.rawValue) })),
         ]
-        pairs.append(("safety", s.safety.map { SafetyTables.json($0, study: study, style: style) } ?? .string("not supplied")))
-        pairs.append(("hypnotics", s.hypnotics.map {
+        var pairs: [(String, () -> JSONValue)] = head.map { pair in (pair.0, { pair.1 }) }
+        pairs.append(("safety", { s.safety.map { SafetyTables.json($0, study: study, style: style) } ?? .string("not supplied") }))
+        pairs.append(("hypnotics", { s.hypnotics.map {
             HypnoticTables.json(s.hypnoticLines, prn: s.prn, kind: $0, study: study, style: style,
                                 exposureFromOccupancy: s.exposureFromOccupancy)
-        } ?? .string("not supplied")))
-        pairs.append(("its", SegmentedTables.json(s.its, study: study)))
-        if let m = s.hypnoticModel { pairs.append(("hypnotics_quasipoisson", SegmentedTables.hypnoticModelJSON(m))) }
-        pairs.append(("spc", s.charts.isEmpty ? .string("not enough data") : SPCTables.json(s.charts, study: study)))
-        pairs.append(("fidelity", s.leftOut[.fidelity].map { .string($0) } ?? FidelitySection.json(s.fidelity, study: study, style: style)))
-        pairs.append(("involvement", InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
-                                                           feedback: s.feedback, study: study, style: style)))
-        return JSONValue.object(pairs)
+        } ?? .string("not supplied") }))
+        pairs.append(("its", { SegmentedTables.json(s.its, study: study) }))
+        if let m = s.hypnoticModel { pairs.append(("hypnotics_quasipoisson", { SegmentedTables.hypnoticModelJSON(m) })) }
+        pairs.append(("spc", { s.charts.isEmpty ? .string("not enough data") : SPCTables.json(s.charts, study: study) }))
+        pairs.append(("fidelity", { s.leftOut[.fidelity].map { .string($0) } ?? FidelitySection.json(s.fidelity, study: study, style: style) }))
+        pairs.append(("involvement", { InvolvementTables.json(matrix: s.involvement, uptake: s.uptake, occupancy: s.exposure,
+                                                             feedback: s.feedback, study: study, style: style) }))
+        return pairs
     }
 }

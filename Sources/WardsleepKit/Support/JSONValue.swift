@@ -35,6 +35,30 @@ public indirect enum JSONValue: Equatable, Sendable {
         try emit(out)
     }
 
+    /// An object whose values are built one at a time, each as it is written and let go after, handed to `emit` in
+    /// pieces: the same text as `.object` of the built values, rendered.
+    public static func streamObject(_ pairs: [(String, () -> JSONValue)], _ emit: (String) throws -> Void) throws {
+        guard !pairs.isEmpty else { return try emit("{}\n") }
+        var out = "{\n"
+        out.reserveCapacity(piece + 4096)
+        func flush(_ text: inout String) throws {
+            if text.utf8.count >= piece {
+                try emit(text)
+                text.removeAll(keepingCapacity: true)
+            }
+        }
+        for (i, (key, value)) in pairs.enumerated() {
+            out += "  "
+            quote(key, into: &out)
+            out += ": "
+            try value().write(into: &out, indent: 1, flush: flush)
+            out += i == pairs.count - 1 ? "\n" : ",\n"
+            try flush(&out)
+        }
+        out += "}\n"
+        try emit(out)
+    }
+
     /// The size of a piece `stream` hands on.
     static let piece = 1 << 16
 

@@ -47,6 +47,17 @@ import Testing
         #expect(pieces.joined() == doc.rendered())
         #expect(pieces.count > 10)
         #expect(pieces.allSatisfy { $0.utf8.count < JSONValue.piece + 200 })
+        // An object whose values are built as they are written renders as the built object.
+        var built = 0
+        let lazy: [(String, () -> JSONValue)] = [("head", { built += 1; return .string("x") }), ("body", { built += 1; return doc }),
+                                                ("tail", { built += 1; return .array([]) })]
+        var streamed = ""
+        try? JSONValue.streamObject(lazy) { streamed += $0 }
+        #expect(built == 3)
+        #expect(streamed == JSONValue.object([("head", .string("x")), ("body", doc), ("tail", .array([]))]).rendered())
+        var none = ""
+        try? JSONValue.streamObject([]) { none += $0 }
+        #expect(none == JSONValue.object([]).rendered())
         var small: [String] = []
         JSONValue.object([("a", .int(1))]).stream { small.append($0) }
         #expect(small == ["{\n  \"a\": 1\n}\n"])
