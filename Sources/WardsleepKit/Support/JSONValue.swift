@@ -20,23 +20,9 @@ public indirect enum JSONValue: Equatable, Sendable {
         return out
     }
 
-    /// The rendered document, handed to `emit` in pieces of about 64 KiB (the last ends with the final newline), so a
-    /// large document is written to its file without its whole text held at once.
-    public func stream(_ emit: (String) throws -> Void) rethrows {
-        var out = ""
-        out.reserveCapacity(JSONValue.piece + 4096)
-        try write(into: &out, indent: 0) { text in
-            if text.utf8.count >= JSONValue.piece {
-                try emit(text)
-                text.removeAll(keepingCapacity: true)
-            }
-        }
-        out += "\n"
-        try emit(out)
-    }
-
     /// An object whose values are built one at a time, each as it is written and let go after, handed to `emit` in
-    /// pieces: the same text as `.object` of the built values, rendered.
+    /// pieces of about 64 KiB (the last ends with the final newline): the same text as `.object` of the built values,
+    /// rendered, without the whole text, or every value, held at once.
     public static func streamObject(_ pairs: [(String, () -> JSONValue)], _ emit: (String) throws -> Void) throws {
         guard !pairs.isEmpty else { return try emit("{}\n") }
         var out = "{\n"
@@ -59,7 +45,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         try emit(out)
     }
 
-    /// The size of a piece `stream` hands on.
+    /// The size of a piece `streamObject` hands on.
     static let piece = 1 << 16
 
     func write(into out: inout String, indent: Int, flush: (inout String) throws -> Void) rethrows {
