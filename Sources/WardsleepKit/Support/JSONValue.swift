@@ -82,6 +82,13 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Nearly every string needs no escape (no quote, backslash or control byte; bytes of 0x80 and up are the
+        // parts of scalars copied as they are): appended whole, rather than a scalar at a time.
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -64,6 +64,30 @@ import Testing
         #expect(small == ["{\n  \"a\": 1\n}\n"])
     }
 
+    /// A string with nothing to escape is appended whole; it must come out as the scalar-by-scalar escaping gives it.
+    @Test func jsonStringsNeedingNoEscapeAreCopiedAsTheyAre() {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default: out += u.value < 0x20 ? String(format: "\\u%04x", u.value) : String(u)
+                }
+            }
+            return out + "\""
+        }
+        for s in ["", "Acute male", "Zoë — “ward” 7\u{7F}", "日本語", "a\"b", "back\\slash", "tab\there", "bell\u{07}", "e\u{301}\n",
+                  String(repeating: "x", count: 5_000) + "\u{1F}"] {
+            var out = ""
+            JSONValue.quote(s, into: &out)
+            #expect(out == reference(s), "\(s.debugDescription)")
+        }
+    }
+
     @Test func jsonKeepsKeyOrderAndEscapes() {
         let doc: JSONValue = .object([("b", .int(1)), ("a", .array([.string("x\"\n"), .double(0.5), .double(.nan), .bool(true)]))])
         #expect(doc.rendered() == "{\n  \"b\": 1,\n  \"a\": [\n    \"x\\\"\\n\",\n    0.5,\n    null,\n    true\n  ]\n}\n")
