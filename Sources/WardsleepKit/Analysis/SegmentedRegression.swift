@@ -69,6 +69,17 @@ public struct SegmentedModel: Sendable, Equatable, Codable {
         return base + (fit.coefficient(SegmentedRegression.wardColumn(ward))?.estimate ?? 0)
     }
 
+    /// `level(ward:)` of every ward of the model, each coefficient looked up once: `level(ward:)` searches the
+    /// coefficients by name, so asking it for every row of a chart took time in the square of the wards.
+    public func levels() -> [Int: Double] {
+        var estimates: [String: Double?] = [:]
+        for c in fit.coefficients where estimates[c.name] == nil { estimates[c.name] = c.estimate }
+        let base = (estimates[SegmentedRegression.intercept] ?? nil) ?? 0
+        var out: [Int: Double] = [:]
+        for w in wards { out[w] = w == wards.first ? base : base + ((estimates[SegmentedRegression.wardColumn(w)] ?? nil) ?? 0) }
+        return out
+    }
+
     /// The part of the linear predictor from the trend and the change for a row (aliased columns count as zero).
     public func trendPart(_ r: SegmentRow, counterfactual: Bool = false) -> Double {
         func b(_ name: String) -> Double { fit.coefficient(name)?.estimate ?? 0 }
@@ -215,6 +226,7 @@ public struct InterruptedSeries: Sendable, Codable {
         var months: [Int: [SegmentRow]] = [:]
         for r in used { months[r.month, default: []].append(r) }
         let m: SegmentedModel? = { if case .success(let m) = outcome { return m } else { return nil } }()
+        let levels = drawFit ? m?.levels() ?? [:] : [:]
         return months.keys.sorted().map { t in
             let rs = months[t]!
             let exposure = rs.reduce(0.0) { $0 + $1.exposure }
@@ -222,7 +234,7 @@ public struct InterruptedSeries: Sendable, Codable {
             let observed = amounts(rs)
             var fitted: Double?, counterfactual: Double?
             if let m, drawFit {
-                func level(_ w: Int) -> Double { m.level(ward: w) }
+                func level(_ w: Int) -> Double { levels[w] ?? m.level(ward: w) }
                 fitted = rs.reduce(0.0) { $0 + Foundation.exp(level($1.ward) + m.trendPart($1)) * $1.exposure } / exposure * scale
                 if phase == .pilot {
                     counterfactual = rs.reduce(0.0) { $0 + Foundation.exp(level($1.ward) + m.trendPart($1, counterfactual: true)) * $1.exposure } / exposure * scale

@@ -169,6 +169,13 @@ import Testing
         // summary(m)$dispersion; deviance(m); df.residual(m)
         #expect(close(m.fit.dispersion, 1.81191416490617) && close(m.fit.deviance, 715.066736900121) && m.fit.dfResidual == 339)
         #expect(m.fit.coefficients.count == 4 + 17 && m.wards == Array(1...18))
+        // Each ward's level, looked up once for a chart, is the intercept plus its ward effect:
+        // coef(m)["(Intercept)"] + c(0, coef(m)[paste0("ward", 2:18)])
+        let levels = m.levels()
+        #expect(levels.keys.sorted() == Array(1...18))
+        #expect(close(levels[1], -4.153111950769718952) && close(levels[2], -4.153111950769718952 + 0.037332195932362443)
+                && close(levels[18], -4.153111950769718952 - 0.368206923982042467))
+        for w in 1...18 { #expect(levels[w] == m.level(ward: w)) }
         // The fit within the wards gave these, not the full design standing in for it.
         let rows = manyWards
         let shared: [(name: String, values: [Double])] = [("t", rows.map { Double($0.month) }), ("post", rows.map { $0.post }),
