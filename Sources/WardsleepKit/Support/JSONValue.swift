@@ -24,8 +24,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// pieces of about 64 KiB (the last ends with the final newline): the same text as `.object` of the built values,
     /// rendered, without the whole text, or every value, held at once.
     public static func streamObject(_ pairs: [(String, () -> JSONValue)], _ emit: (String) throws -> Void) throws {
-        guard !pairs.isEmpty else { return try emit("{}\n") }
-        var out = "{\n"
+        var out = ""
         out.reserveCapacity(piece + 4096)
         func flush(_ text: inout String) throws {
             if text.utf8.count >= piece {
@@ -33,15 +32,8 @@ public indirect enum JSONValue: Equatable, Sendable {
                 text.removeAll(keepingCapacity: true)
             }
         }
-        for (i, (key, value)) in pairs.enumerated() {
-            out += "  "
-            quote(key, into: &out)
-            out += ": "
-            try value().write(into: &out, indent: 1, flush: flush)
-            out += i == pairs.count - 1 ? "\n" : ",\n"
-            try flush(&out)
-        }
-        out += "}\n"
+        try writeObject(count: pairs.count, key: { pairs[$0].0 }, value: { pairs[$0].1() }, into: &out, indent: 0, flush: flush)
+        out += "\n"
         try emit(out)
     }
 
@@ -66,18 +58,25 @@ public indirect enum JSONValue: Equatable, Sendable {
             }
             out += String(repeating: "  ", count: indent) + "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{\n"
-            for (i, (key, value)) in pairs.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
-                JSONValue.quote(key, into: &out)
-                out += ": "
-                try value.write(into: &out, indent: indent + 1, flush: flush)
-                out += i == pairs.count - 1 ? "\n" : ",\n"
-                try flush(&out)
-            }
-            out += String(repeating: "  ", count: indent) + "}"
+            try JSONValue.writeObject(count: pairs.count, key: { pairs[$0].0 }, value: { pairs[$0].1 }, into: &out, indent: indent,
+                                      flush: flush)
         }
+    }
+
+    /// An object of `count` members, the value of each got from `value` as it is written (built then, by `streamObject`).
+    private static func writeObject(count: Int, key: (Int) -> String, value: (Int) -> JSONValue, into out: inout String, indent: Int,
+                                    flush: (inout String) throws -> Void) rethrows {
+        if count == 0 { out += "{}"; return }
+        out += "{\n"
+        for i in 0..<count {
+            out += String(repeating: "  ", count: indent + 1)
+            quote(key(i), into: &out)
+            out += ": "
+            try value(i).write(into: &out, indent: indent + 1, flush: flush)
+            out += i == count - 1 ? "\n" : ",\n"
+            try flush(&out)
+        }
+        out += String(repeating: "  ", count: indent) + "}"
     }
 
     static func quote(_ s: String, into out: inout String) {
