@@ -226,15 +226,17 @@ public enum FieldParsing {
         return v
     }
 
-    /// A whole number within `range`; `below` and `above` are the reasons given outside it. A run of digits too long
-    /// for an `Int` is outside the range too, not "not a whole number".
-    public static func integer(_ s: some FieldByteCollection, in range: ClosedRange<Int>, below: String, above: String) throws(FieldIssue) -> Int {
+    /// A whole number within `range`; `below` and `above` are the reasons given outside it, worked out only when one is
+    /// given (a reason naming a limit is a formatted string, and this runs on every row). A run of digits too long for an
+    /// `Int` is outside the range too, not "not a whole number".
+    public static func integer(_ s: some FieldByteCollection, in range: ClosedRange<Int>, below: @autoclosure () -> String,
+                               above: @autoclosure () -> String) throws(FieldIssue) -> Int {
         let negative = s.first == UInt8(ascii: "-")
         let digits = negative || s.first == UInt8(ascii: "+") ? s.dropFirst() : s[...]
-        if digits.count > 18, digits.allSatisfy(isDigit) { throw FieldIssue(negative ? below : above) }
+        if digits.count > 18, digits.allSatisfy(isDigit) { throw FieldIssue(negative ? below() : above()) }
         let v = try integer(s)
-        if v < range.lowerBound { throw FieldIssue(below) }
-        if v > range.upperBound { throw FieldIssue(above) }
+        if v < range.lowerBound { throw FieldIssue(below()) }
+        if v > range.upperBound { throw FieldIssue(above()) }
         return v
     }
 
