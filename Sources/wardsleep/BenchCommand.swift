@@ -22,6 +22,8 @@ struct Bench: ParsableCommand {
           wardsleep bench --rows 100k,1M --export incidents
           wardsleep bench --rows 500k,5M --export sleep-plans
           wardsleep bench --rows 100k,1M --export feedback
+          wardsleep bench --rows 500k,5M --export occupancy     # wards grow with the rows
+          wardsleep bench --rows 500k,5M --export issues
           wardsleep bench data/sample
         """
     )
@@ -35,7 +37,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Generate and measure a benchmark study of this many rows; comma-separated for several (500k and 5M allowed).")
     var rows: String?
 
-    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export), observations (an overnight check log with its sleep plans), incidents (a Datix-style export, narratives over two lines), sleep-plans (every row a different patient-night) or feedback (comments the codebook codes).")
+    @Option(name: .long, help: "The export --rows generates: administrations (an EPMA export), observations (an overnight check log with its sleep plans), incidents (a Datix-style export, narratives over two lines), sleep-plans (every row a different patient-night), feedback (comments the codebook codes), occupancy (a census of every ward on every day, as many wards as the rows need) or issues (pharmacy issues of hypnotic products).")
     var export: String = BenchmarkStudy.Export.administrations.rawValue
 
     @Option(name: .long, help: "Thread counts for validate and run, comma-separated (a number or all).")
@@ -85,7 +87,8 @@ struct Bench: ParsableCommand {
         _ = try threadSettings()
         if folder != nil && study != nil { throw ValidationError("Give the study folder once: as the argument or with --study.") }
         guard BenchmarkStudy.Export(rawValue: export) != nil else {
-            throw ValidationError("--export must be administrations, observations, incidents, sleep-plans or feedback.")
+            throw ValidationError("--export must be " + BenchmarkStudy.Export.allCases.map(\.rawValue).dropLast().joined(separator: ", ")
+                                  + " or " + BenchmarkStudy.Export.allCases.last!.rawValue + ".")
         }
         if let patients {
             guard (1...BenchmarkStudy.maximumPatients).contains(patients) else {

@@ -52,6 +52,10 @@ public enum BenchmarkStudy {
         case sleepPlans = "sleep-plans"
         /// Feedback (`feedback.csv`) with comments the codebook codes.
         case feedback
+        /// An occupancy census (`occupancy.csv`): every ward on every day, as many wards as the rows need.
+        case occupancy
+        /// Pharmacy issues of hypnotic products to wards (`hypnotics.csv`), returns among them.
+        case issues
 
         /// The export's kind, as the bench table names it.
         public var kind: ExportKind {
@@ -61,6 +65,8 @@ public enum BenchmarkStudy {
             case .incidents: .incidents
             case .sleepPlans: .sleepPlans
             case .feedback: .feedback
+            case .occupancy: .occupancy
+            case .issues: .hypnotics
             }
         }
     }
@@ -80,6 +86,8 @@ public enum BenchmarkStudy {
         case .incidents: return try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed)
         case .sleepPlans: return try BenchmarkSleepPlans.write(to: folder, rows: rows, seed: seed)
         case .feedback: return try BenchmarkFeedback.write(to: folder, rows: rows, seed: seed)
+        case .occupancy: return try BenchmarkCensus.write(to: folder, rows: rows, seed: seed)
+        case .issues: return try BenchmarkPharmacyIssues.write(to: folder, rows: rows, seed: seed)
         }
     }
 
@@ -118,8 +126,9 @@ public enum BenchmarkStudy {
         return y
     }
 
-    /// study.yaml up to its exports: the seven sample wards, baseline January–August 2018, pilot January–August 2019.
-    static func studyYAMLOpening(comment: String, study: String) -> String {
+    /// study.yaml up to its exports: the seven sample wards (or the `wards` lines given), baseline January–August 2018,
+    /// pilot January–August 2019.
+    static func studyYAMLOpening(comment: String, study: String, wards: [String]? = nil) -> String {
         var y = """
         # Benchmark study (synthetic): \(comment)
         version: 1
@@ -134,9 +143,9 @@ public enum BenchmarkStudy {
         wards:
 
         """
-        for w in SampleWardTemplate.all {
-            y += "  - { id: \(w.id), name: \"\(w.name)\", type: \(w.type), beds: \(w.beds), cbti: \(w.cbti) }\n"
-        }
+        for line in wards ?? SampleWardTemplate.all.map({ w in
+            "  - { id: \(w.id), name: \"\(w.name)\", type: \(w.type), beds: \(w.beds), cbti: \(w.cbti) }\n"
+        }) { y += line }
         return y
     }
 

@@ -142,6 +142,62 @@ import Testing
         }
     }
 
+    /// The occupancy census: the same bytes for the same rows and seed, exactly the rows asked for, one row per ward per
+    /// day (a ward-day never twice), as many wards as the rows need, every row accepted by `validate`.
+    @Test func censusIsExactRepeatableAndValid() throws {
+        let rows = 1_300  // three wards, each counted on 433 days, and the first on a 434th
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: .occupancy)
+        try BenchmarkStudy.write(to: b.path, rows: rows, export: .occupancy)
+        try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: .occupancy)
+        #expect(first.rows == rows && first.export == a.path + "/occupancy.csv")
+        for f in ["occupancy.csv", "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
+        #expect(try sha256(a.path + "/occupancy.csv") != sha256(c.path + "/occupancy.csv"))
+        #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+        #expect(BenchmarkCensus.wards(rows: rows) == 3 && BenchmarkCensus.wards(rows: 500_000) == 823
+                && BenchmarkCensus.wards(rows: 5_000_000) == 8_224 && BenchmarkCensus.wards(rows: 1) == 1)
+        let text = try #require(a.read("occupancy.csv"))
+        let lines = text.split(separator: "\n")
+        #expect(lines[0] == "Date,Ward,Occupied beds,Leave beds")
+        let records = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(Set(records.map { $0[0] + " " + $0[1] }).count == rows, "a ward-day never twice")
+        #expect(Set(records.map { $0[1] }) == ["W00001", "W00002", "W00003"])
+        #expect(records.filter { $0[1] == "W00001" }.count == 434 && records.filter { $0[1] == "W00003" }.count == 433)
+        #expect(records.allSatisfy { (12...20).contains(Int($0[2])!) && (0...2).contains(Int($0[3])!) })
+        // Day by day, the wards in turn within a day: 433 whole days from 1 January 2018, then the first ward on 10 March 2019.
+        #expect(records.prefix(3).map { $0[0] + " " + $0[1] } == ["01/01/2018 W00001", "01/01/2018 W00002", "01/01/2018 W00003"])
+        #expect(records.suffix(2).map { $0[0] + " " + $0[1] } == ["09/03/2019 W00003", "10/03/2019 W00001"])
+        let r = try runWardsleep(["validate", a.path], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("occupancy.csv: 1,300 rows read, 1,300 accepted, 0 quarantined (0.0%)"), "\(r.out)")
+    }
+
+    /// Pharmacy issues: the same bytes for the same rows and seed, exactly the rows asked for, both pharmacy systems'
+    /// spellings of products and wards, returns among the issues, every row accepted by `validate`.
+    @Test func pharmacyIssuesAreExactRepeatableAndValid() throws {
+        let rows = 3_001
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: .issues)
+        try BenchmarkStudy.write(to: b.path, rows: rows, export: .issues)
+        try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: .issues)
+        #expect(first.rows == rows && first.export == a.path + "/hypnotics.csv")
+        for f in ["hypnotics.csv", "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
+        #expect(try sha256(a.path + "/hypnotics.csv") != sha256(c.path + "/hypnotics.csv"))
+        #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+        let text = try #require(a.read("hypnotics.csv"))
+        let lines = text.split(separator: "\n")
+        #expect(lines[0] == "Issue date,Ward,Product,Qty")
+        let records = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(Set(records.map { $0[2] }).count == 2 * SampleProduct.all.count, "each product in both spellings")
+        #expect(Set(records.map { $0[1] }).count == SampleWardTemplate.all.count)
+        let returns = records.filter { $0[3].hasPrefix("-") }.count
+        #expect((250...500).contains(returns), "about one row in eight a return: \(returns)")
+        #expect(records.first?[0] == "01/01/2018" && records.last?[0] == "31/08/2019")
+        let r = try runWardsleep(["validate", a.path], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("hypnotics.csv: 3,001 rows read, 3,001 accepted, 0 quarantined (0.0%)"), "\(r.out)")
+    }
+
     @Test func parseOnlyPassesCountRecordsNotLines() throws {
         let dir = TempFolder()
         let text = "a,b\n1,\"two\nlines\"\n\n2,3\n3,\"x,y\""
