@@ -85,7 +85,7 @@ public final class TimeSeries: StudyConsumer {
     }
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
-        guard let period = r.period, let ddd = formulary.drug(named: r.product.drug)?.dddMg, let mg = r.product.mgPerUnit else { return }
+        guard let period = r.period, let ddd = dddMg[r.drug.rawValue], let mg = r.product.mgPerUnit else { return }
         issueDDD[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][Slot(bucket: bucket(r.day), phase: period), default: 0]
             += r.quantity * mg / ddd
     }

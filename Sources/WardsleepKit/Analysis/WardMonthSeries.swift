@@ -70,7 +70,7 @@ public final class WardMonthSeries: StudyConsumer {
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let p = r.period else { return }
         let mg = r.quantity * (r.product.mgPerUnit ?? 0)
-        let ddd = formulary.drug(named: r.product.drug)?.dddMg.map { mg / $0 } ?? 0
+        let ddd = dddMg[r.drug.rawValue].map { mg / $0 } ?? 0
         let k = key(r.ward, r.day, p)
         var slot = issues[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][k] ?? (0, 0)
         slot.ddd += ddd

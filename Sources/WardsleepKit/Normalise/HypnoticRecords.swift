@@ -4,16 +4,13 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
     public var day: CalendarDay
     /// Index of the ward in the study.
     public var ward: Int
-    /// The product as pharmacy wrote it ("Zopiclone 7.5mg tablets").
-    public var productText: String
-    /// The product resolved against the formulary.
+    /// The product resolved against the formulary, with the strength from `strength_mg` when the export has one.
     public var product: ParsedProduct
+    /// The product's drug, by its place in the study's formulary (`Formulary.forStudy`): the same drug as
+    /// `product.drug` names, found once per distinct label rather than by name on every row.
+    public var drug: DrugIndex
     /// Units issued (tablets, capsules, doses); negative for a return.
     public var quantity: Double
-    /// The drug, when the export names it separately.
-    public var drug: String?
-    /// The strength in mg per unit, when exported separately.
-    public var strengthMg: Double?
     /// The period the day falls in for this ward.
     public var period: StudyPeriod?
 }
@@ -22,47 +19,96 @@ public struct HypnoticIssueRecord: Sendable, Equatable {
 public struct HypnoticIssueNormaliser: RecordNormaliser {
     let context: NormaliseContext
 
-    public var dateOrder: DateOrder { context.dateOrder(.hypnotics) }
+    /// The export's date order, held by value so a row reads nothing shared.
+    public let dateOrder: DateOrder
     var lookups = RowLookups()
-    let parser: ProductParser
-    var products = LabelCache<Result<ParsedProduct, FieldIssue>>()
-    /// Products already parsed by any chunk of the export (the product cell, with the drug cell when there is one).
-    let parsed = SharedLabelMemo<Result<ParsedProduct, FieldIssue>>()
+    /// Products resolved by this chunk, keyed by the product cell's bytes (the drug cell's, a space and the product
+    /// cell's when the export has a drug column).
+    var products = LabelCache<Result<ResolvedProduct, FieldIssue>>()
+    /// The drug cell, a space and the product cell, for an export with a drug column (reused row to row).
+    var combined: [UInt8] = []
     /// The fields read on every row, named once (see `FieldName`).
     let dateField = FieldName("date"), productField = FieldName("product"), quantityField = FieldName("quantity"),
         drugField = FieldName("drug"), strengthField = FieldName("strength_mg")
+
+    /// A product label resolved against the formulary, with its drug's place in it.
+    struct ResolvedProduct: Sendable {
+        let product: ParsedProduct
+        let drug: DrugIndex
+    }
+
+    /// A product label (as bytes; decoded only here, on a miss) resolved through a memo every chunk's copy of this
+    /// normaliser shares (`SharedLabelMemo`): made once, so looking a label up captures nothing per row. The second
+    /// argument says whether the label must give a strength (the export has no `strength_mg` column); it is the same
+    /// for every row of an export. With a drug column, the label is the drug cell and the product cell, each decoded
+    /// on its own (`drugBytes`: how many of the key's bytes are the drug's).
+    let resolveProduct: (ArraySlice<UInt8>, _ needStrength: Bool, _ drugBytes: Int?) -> Result<ResolvedProduct, FieldIssue>
+
     /// Creates the normaliser.
     public init(context: NormaliseContext) {
         self.context = context
-        parser = ProductParser(formulary: Formulary.forStudy(context.study))
+        dateOrder = context.dateOrder(.hypnotics)
+        let formulary = Formulary.forStudy(context.study), parser = ProductParser(formulary: formulary)
+        let memo = SharedLabelMemo<Result<ResolvedProduct, FieldIssue>>()
+        resolveProduct = { key, needStrength, drugBytes in
+            memo.value(for: key) { b in
+                let text = drugBytes.map { n in
+                    TextDecoding.decode(b.prefix(n)).0 + " " + TextDecoding.decode(b.dropFirst(n + 1)).0
+                } ?? TextDecoding.decode(b).0
+                return Result { () throws(FieldIssue) in
+                    let p = try parser.parse(text, requireStrength: needStrength)
+                    return ResolvedProduct(product: p, drug: formulary.index(named: p.drug)!)
+                }
+            }
+        }
     }
 
     public mutating func normalise(_ row: inout ExportRow) -> HypnoticIssueRecord? {
-        let order = context.dateOrder(.hypnotics)
-        let day = row.dateTime(dateField, required: true, order: order)?.0
+        let day = row.dateTime(dateField, required: true, order: dateOrder)?.0
         let ward = context.ward(&row, cache: &lookups)
-        let productText = row.text(productField, required: true)
+        let productCell = row.requiredBytes(productField)
         let quantity = row.parse(quantityField, required: true, issueQuantity)
-        let drug = row.text(drugField)
         let strength = row.parse(strengthField, strengthMg)
-        var product: ParsedProduct?
-        if let productText {
-            let text = drug.map { "\($0) \(productText)" } ?? productText
-            let parser = self.parser, parsed = self.parsed, needStrength = !row.has(strengthField)
-            switch products.value(for: ArraySlice(Array(text.utf8)), { key in
-                parsed.value(for: key) { _ in Result { () throws(FieldIssue) in try parser.parse(text, requireStrength: needStrength) } }
-            }) {
-            case .success(var p):
-                if let strength { p.strengthMg = strength }
-                if p.strengthMg == nil && row.bytes(strengthField) == nil { row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "") }
-                product = p
+        var resolved: ResolvedProduct?
+        if let productCell {
+            // Resolved once per distinct label: the cache is keyed by the cells' bytes, decoded only on a miss.
+            let result: Result<ResolvedProduct, FieldIssue>
+            let needStrength = !row.has(strengthField)
+            if let drugCell = row.bytes(drugField) {
+                combined.removeAll(keepingCapacity: true)
+                combined.append(contentsOf: drugCell)
+                combined.append(UInt8(ascii: " "))
+                combined.append(contentsOf: productCell)
+                if let hit = products.cached(combined[...]) {
+                    result = hit
+                } else {
+                    result = resolveProduct(combined[...], needStrength, drugCell.count)
+                    products.store(combined[...], result)
+                }
+            } else if let hit = products.cached(productCell) {
+                result = hit
+            } else {
+                result = resolveProduct(ArraySlice(productCell), needStrength, nil)
+                products.store(productCell, result)
+            }
+            switch result {
+            case .success(var r):
+                if let strength {
+                    var p = r.product
+                    p.strengthMg = strength
+                    r = ResolvedProduct(product: p, drug: r.drug)
+                }
+                if r.product.strengthMg == nil && row.bytes(strengthField) == nil {
+                    row.reject("strength_mg", "empty required field: strength_mg must have a value when the product name has none", value: "")
+                }
+                resolved = r
             case .failure(let issue):
                 row.reject("product", issue.reason)
             }
         }
-        guard let day, let ward, let productText, let product, let quantity, row.isClean else { return nil }
-        return HypnoticIssueRecord(day: day, ward: ward, productText: productText, product: product, quantity: quantity, drug: drug,
-                                   strengthMg: strength, period: context.wardPeriods[ward].period(of: day))
+        guard let day, let ward, let resolved, let quantity, row.isClean else { return nil }
+        return HypnoticIssueRecord(day: day, ward: ward, product: resolved.product, drug: resolved.drug, quantity: quantity,
+                                   period: context.wardPeriods[ward].period(of: day))
     }
 
     public var placesRowsInPeriods: Bool { true }

@@ -12,8 +12,9 @@ import Testing
 
     func issue(_ product: String, _ quantity: Double, ward: Int = 0, day: CalendarDay? = nil) throws -> HypnoticIssueRecord {
         let d = day ?? day2018
-        return HypnoticIssueRecord(day: d, ward: ward, productText: product, product: try parser.parse(product), quantity: quantity,
-                                   drug: nil, strengthMg: nil, period: study.periods(forWard: ward).period(of: d))
+        let p = try parser.parse(product)
+        return HypnoticIssueRecord(day: d, ward: ward, product: p, drug: formulary.index(named: p.drug)!, quantity: quantity,
+                                   period: study.periods(forWard: ward).period(of: d))
     }
 
     @Test func dddArithmetic() throws {

@@ -52,8 +52,9 @@ import Testing
     }
 
     func issue(_ product: String, _ quantity: Double, ward: Int = 0, day: CalendarDay) throws -> HypnoticIssueRecord {
-        HypnoticIssueRecord(day: day, ward: ward, productText: product, product: try ProductParser(formulary: formulary).parse(product),
-                            quantity: quantity, drug: nil, strengthMg: nil, period: study.periods(forWard: ward).period(of: day))
+        let p = try ProductParser(formulary: formulary).parse(product)
+        return HypnoticIssueRecord(day: day, ward: ward, product: p, drug: formulary.index(named: p.drug)!, quantity: quantity,
+                                   period: study.periods(forWard: ward).period(of: day))
     }
 
     @Test func aNegativeNetIssueIsWithheldAndListed() throws {

@@ -58,8 +58,9 @@ import Testing
         let day = CalendarDay(year: 2019, month: 3, day: 5)!
         for i in 0..<20_000 {
             let text = "Zopiclone \(1 + Double(i) / 1000)mg tablets"
-            use.hypnoticIssue(HypnoticIssueRecord(day: day, ward: 0, productText: text, product: try parser.parse(text), quantity: 2,
-                                                  drug: nil, strengthMg: nil, period: .pilot))
+            let product = try parser.parse(text)
+            use.hypnoticIssue(HypnoticIssueRecord(day: day, ward: 0, product: product, drug: use.formulary.index(named: product.drug)!,
+                                                  quantity: 2, period: .pilot))
         }
         let lines = HypnoticAnalysis.lines(use, study: study, occupancy: nil)
         // Study and ward A1: 20,000 product lines, the drug, the group and the total each.
