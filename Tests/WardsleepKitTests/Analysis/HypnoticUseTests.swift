@@ -91,6 +91,38 @@ import Testing
         ])
     }
 
+    /// With drug and strength columns, a product is the drug cell and the product cell read together, the strength
+    /// cell overriding the name's; each label is resolved once per export (the cache is keyed by the cells' bytes) and
+    /// every record names its drug by its place in the study's formulary, the same drug its product names.
+    @Test func drugAndStrengthColumnsResolveWithTheProduct() throws {
+        let dir = TempFolder()
+        let path = dir.write("hypnotics.csv", """
+        date,ward,drug,product,quantity,strength_mg
+        05/03/2019,A1,Zopiclone,7.5mg tablets,28,
+        05/03/2019,A1,Zopiclone,tablets,28,3.75
+        05/03/2019,D1,,Temazepam 10mg tablets,28,
+        05/03/2019,D1,Zopiclone,7.5mg tablets,-28,
+        05/03/2019,D1,Zopiclone,tablets,14,
+        05/03/2019,A1,Promethazine,5mg/5ml oral solution,100,
+        05/03/2019,A1,Zopiclone,tablets,28,7.5
+
+        """)
+        let context = NormaliseContext(study: study, pseudonymiser: nil)
+        var spec = study.exports[.hypnotics]
+        spec.file = "hypnotics.csv"
+        let (t, records, log) = try ingest(path, spec: spec, HypnoticIssueNormaliser(context: context))
+        #expect(t.rowsRead == 7 && t.accepted == 6 && t.quarantined == 1)
+        #expect(records.map(\.product.label) == ["zopiclone 7.5 mg tablet", "zopiclone 3.75 mg tablet", "temazepam 10 mg tablet",
+                                                 "zopiclone 7.5 mg tablet", "promethazine 5 mg/5 ml liquid", "zopiclone 7.5 mg tablet"])
+        #expect(records.map(\.quantity) == [28, 28, 28, -28, 100, 28])
+        let formulary = Formulary.forStudy(study)
+        #expect(records.allSatisfy { formulary[$0.drug].name == $0.product.drug && formulary.index(named: $0.product.drug) == $0.drug })
+        #expect(Set(records.map { formulary[$0.drug].name }) == ["zopiclone", "temazepam", "promethazine"])
+        #expect(log.problems.map(\.message) == [
+            "hypnotics.csv:6: column \"strength_mg\": empty required field: strength_mg must have a value when the product name has none",
+        ])
+    }
+
     @Test func sampleStudyReportsPharmacyIssues() throws {
         let dir = TempFolder()
         let r = try runWardsleep(["run", packageRoot() + "/data/sample", "--out", dir.path + "/r"])
