@@ -20,6 +20,18 @@ public final class HypnoticUse: StudyConsumer {
         public var ward: Int
         /// The resolved product.
         public var product: ParsedProduct
+
+        /// Equal keys are equal in every field (`==` compares them all); the hash leaves out the drug's name but for
+        /// its length, since three analyses look a key up for every pharmacy issue and hashing the name was most of
+        /// that. Products of one strength and form whose drugs' names are as long share a hash and are told apart by `==`.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(ward)
+            hasher.combine(product.drug.utf8.count)
+            hasher.combine(product.strengthMg)
+            hasher.combine(product.perMl)
+            hasher.combine(product.form)
+            hasher.combine(product.modifiedRelease)
+        }
     }
 
     /// Totals for one key and period.
@@ -33,6 +45,12 @@ public final class HypnoticUse: StudyConsumer {
         public var doseStepMicrograms = 0
         /// Doses given: the commonest doses, for the size of a typical one (one odd dose makes the divisor tiny).
         public var commonDoses = DoseMix()
+
+        /// Adds an issue (or, negative, a return) of `units` holding `mg`.
+        mutating func addIssue(units: Double, mg: Double) {
+            self.units += units
+            self.mg += mg
+        }
 
         /// Adds a dose of `mg`.
         mutating func addDose(_ mg: Double) {
@@ -145,9 +163,8 @@ public final class HypnoticUse: StudyConsumer {
 
     public func hypnoticIssue(_ r: HypnoticIssueRecord) {
         guard let period = r.period else { return }
-        let key = Key(ward: r.ward, product: r.product)
-        issueTotals[key, default: [:]][period, default: Totals()].units += r.quantity
-        issueTotals[key]![period]!.mg += r.quantity * (r.product.mgPerUnit ?? 0)
+        issueTotals[Key(ward: r.ward, product: r.product), default: [:]][period, default: Totals()]
+            .addIssue(units: r.quantity, mg: r.quantity * (r.product.mgPerUnit ?? 0))
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {

@@ -72,10 +72,11 @@ public final class WardMonthSeries: StudyConsumer {
         let mg = r.quantity * (r.product.mgPerUnit ?? 0)
         let ddd = dddMg[r.drug.rawValue].map { mg / $0 } ?? 0
         let k = key(r.ward, r.day, p)
-        var slot = issues[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][k] ?? (0, 0)
-        slot.ddd += ddd
-        slot.units += r.product.countable ? r.quantity : 0
-        issues[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][k] = slot
+        func add(_ slot: inout (ddd: Double, units: Double)) {
+            slot.ddd += ddd
+            slot.units += r.product.countable ? r.quantity : 0
+        }
+        add(&issues[HypnoticUse.Key(ward: r.ward, product: r.product), default: [:]][k, default: (0, 0)])
     }
 
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {

@@ -62,6 +62,22 @@ import Testing
         #expect(liquid.baseline.mg == 100 && !liquid.countable && liquid.rateRatio == nil)
     }
 
+    /// Products whose keys hash alike (a ward, one strength and form, drugs whose names are as long: "lorazepam" and
+    /// "melatonin") are still told apart: each keeps its own totals.
+    @Test func productsHashingAlikeKeepTheirOwnTotals() throws {
+        let a = HypnoticUse.Key(ward: 0, product: try parser.parse("Lorazepam 2mg tablets"))
+        let b = HypnoticUse.Key(ward: 0, product: try parser.parse("Melatonin 2mg tablets"))
+        #expect(a.hashValue == b.hashValue && a != b)
+        let use = HypnoticUse(formulary: formulary)
+        for (product, quantity) in [("Lorazepam 2mg tablets", 28.0), ("Melatonin 2mg tablets", 30), ("Lorazepam 2mg tablets", -14),
+                                    ("Melatonin 2mg tablets", 60)] {
+            use.hypnoticIssue(try issue(product, quantity))
+        }
+        #expect(use.totals.count == 2)
+        #expect(use.totals[a]?[.baseline] == HypnoticUse.Totals(units: 14, mg: 28))
+        #expect(use.totals[b]?[.baseline] == HypnoticUse.Totals(units: 90, mg: 180))
+    }
+
     @Test func sentencesStateTheExactChange() {
         // 2407 / 3178 − 1 = −24.26%; 230 / 200 − 1 = +15%.
         #expect(HypnoticSection.changeSentence("Tablets issued", baseline: 3178, pilot: 2407, change: -24.2605) == "Tablets issued fell from 3,178 to 2,407 (−24.3%)")
