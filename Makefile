@@ -33,9 +33,9 @@ test: deps
 sample: build
 	$(BIN) sample --out data/sample --force
 
-## Measure speed and memory: generated EPMA administrations exports of $(BENCH_ROWS) rows, observation logs and incident
-## exports (parse-only, validate and run; 1 and all threads), each other export on a 20x sample, then polars and DuckDB
-## on the administrations files when installed.
+## Measure speed and memory: generated EPMA administrations exports of $(BENCH_ROWS) rows, then every other export kind
+## (observation logs, incidents, sleep plans, feedback, pharmacy issues, occupancy; parse-only, validate and run, 1 and
+## all threads), each export of a 20x sample, then polars and DuckDB on the administrations files when installed.
 ## Peak memory is each child's own through GNU time (package time).
 bench: build
 	@[ -x /usr/bin/time ] || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time
@@ -44,6 +44,8 @@ bench: build
 	$(BIN) bench --rows 100000,1000000 --export incidents
 	$(BIN) bench --rows 500000,5000000 --export sleep-plans
 	$(BIN) bench --rows 100000,1000000 --export feedback
+	$(BIN) bench --rows 500000,5000000 --export issues
+	$(BIN) bench --rows 500000,5000000 --export occupancy
 	$(BIN) sample --out $(BENCH_DIR)/sample --scale 20 --force >/dev/null
 	$(BIN) bench $(BENCH_DIR)/sample
 	@if command -v python3 >/dev/null 2>&1; then \

@@ -26,6 +26,15 @@ public final class NormaliseContext: Sendable {
     /// them uncoded.
     public let commentCodebook: CompiledCodebook?
 
+    /// Ward cells already resolved by any chunk of any export, as written (see `ward`).
+    private let wardMemo = SharedLabelMemo<Int?>()
+    /// The same memo, reached by rows without retaining it (it lives as long as the context).
+    private let wardMemoRef: Unmanaged<SharedLabelMemo<Int?>>
+    /// How many ward cells, as written, each chunk remembers: every label of the study's wards twice over (as written
+    /// in two ways, `Acute male` and `ACUTE MALE`), and at least a `LabelCache`'s usual 4,096. A chunk of a census of
+    /// thousands of wards meets them all; emptied whenever it filled, its cache would miss on nearly every row.
+    let wardCacheLimit: Int
+
     /// Creates a context; with `identifiesPatients` false, records carry no patient (for checking exports only); with
     /// `commentCodebook`, feedback comments are coded as they are read.
     public init(study: StudyDefinition, pseudonymiser: Pseudonymiser?, identifiesPatients: Bool = true, commentCodebook: CompiledCodebook? = nil) {
@@ -36,6 +45,8 @@ public final class NormaliseContext: Sendable {
         memoRef = memo.map { Unmanaged.passUnretained($0) }
         wardPeriods = study.wards.indices.map(study.periods(forWard:))
         dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
+        wardMemoRef = Unmanaged.passUnretained(wardMemo)
+        wardCacheLimit = max(4_096, 2 * (study.wardLookup.count + study.excludedWards.count))
     }
 
     /// How export `kind` orders its slash dates (an array read per row: no hashing).
@@ -86,10 +97,16 @@ public final class NormaliseContext: Sendable {
         if let hit = cache.wards.cached(bytes) {
             found = hit
         } else {
-            // Only on a cache miss: the study is reached through the context, never copied per row.
-            let study = self.study, label = TextDecoding.decode(bytes).0
-            found = study.wardIndex(matching: label)
-                ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
+            // Only on a chunk-cache miss: a label any chunk has met is found in the run's memo; a new one is resolved
+            // against the study, reached through the context, never copied per row.
+            if cache.wards.limit < wardCacheLimit { cache.wards = LabelCache(limit: wardCacheLimit) }
+            found = wardMemoRef._withUnsafeGuaranteedRef { memo in
+                memo.value(for: bytes) { b in
+                    let study = self.study, label = TextDecoding.decode(b).0
+                    return study.wardIndex(matching: label)
+                        ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
+                }
+            }
             cache.wards.store(bytes, found)
         }
         guard let i = found else {

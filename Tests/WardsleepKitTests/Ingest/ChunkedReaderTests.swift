@@ -189,6 +189,50 @@ import Testing
         #expect(r.problems.map(\.line) == [22, 23] && r.problems.allSatisfy { $0.reason.hasPrefix("duplicate census: ward A1") })
     }
 
+    /// A census of more wards than a chunk's label cache usually holds (4,096): every chunk meets every ward, written
+    /// three ways (id, name, name in capitals). Each ward cell resolves to its ward whatever the chunking, an unknown
+    /// ward is quarantined and a ward in `exclude_wards` set aside, as one plain pass gives; and a chunk's cache of ward
+    /// cells holds every label of the study twice over, so it is not emptied part way through a chunk.
+    @Test func aCensusOfThousandsOfWardsReadsTheSameInChunks() throws {
+        let wards = 5_000
+        var yaml = """
+        version: 1
+        study: Many wards
+        periods:
+          baseline: { from: 2018-01-01, to: 2018-08-31 }
+          pilot:    { from: 2019-01-01, to: 2019-08-31 }
+        exclude_wards: [Forensic F9]
+        wards:
+
+        """
+        for w in 1...wards { yaml += "  - { id: W\(w), name: Ward number \(w), type: acute, beds: 20 }\n" }
+        let study = try StudyLoader.parse(yaml)
+        var text = "date,ward,occupied_beds\n"
+        for day in 1...3 {
+            for w in 1...wards {
+                let label = [String(format: "W%d", w), "Ward number \(w)", "WARD  NUMBER \(w)"][(w + day) % 3]
+                text += String(format: "%02d/03/2019,", day) + label + ",\(10 + w % 7)\n"
+            }
+            text += String(format: "%02d/03/2019,Ward number 5001,12\n", day) + String(format: "%02d/03/2019,FORENSIC  F9,3\n", day)
+        }
+        let dir = TempFolder()
+        let path = dir.write("occupancy.csv", text)
+        let spec = study.exports[.occupancy]
+        try expectSameEveryWay(path, spec: spec, { OccupancyNormaliser(context: $0) }, study: study, "5,000 wards", chunks: [4_099, 65_537])
+        let c = NormaliseContext(study: study, pseudonymiser: nil)
+        #expect(c.wardCacheLimit == 2 * (2 * wards + 1))  // ids and names, and the excluded ward
+        var n = OccupancyNormaliser(context: c)
+        let log = ProblemLog()
+        var seen: [Int] = []
+        let tally = try ExportIngest.read(path: path, spec: spec, normaliser: &n, problems: log, threads: 2, chunkBytes: 65_537) {
+            seen.append($0.ward)
+        }
+        #expect(tally.rowsRead == 3 * (wards + 2) && tally.accepted == 3 * (wards + 1) && tally.quarantined == 3)
+        #expect(tally.setAside["excluded by design"] == 3)
+        #expect(seen == Array(repeating: Array(0..<wards), count: 3).flatMap { $0 })
+        #expect(log.problems.allSatisfy { $0.reason.hasPrefix("unknown ward") && $0.value == "Ward number 5001" })
+    }
+
     /// A read that leaves the file's SHA-256 out (`validate`) reads every row the same; a run's read has the hash of the
     /// file's bytes (`sha256sum`).
     @Test func aReadWithoutTheFingerprintReadsTheSame() throws {
