@@ -88,6 +88,14 @@ public struct FidelityResults: Sendable, Codable {
         cells.first { $0.ward == ward && $0.period == period }
     }
 
+    /// Every cell by ward (`nil`: all wards) and period, the first where there are two, as `cell(ward:period:)` finds
+    /// it: for a loop over the wards, which would otherwise search the cells once per ward, in the square of the wards.
+    public func cellsByWard() -> [Int?: [StudyPeriod: FidelityCell]] {
+        var out: [Int?: [StudyPeriod: FidelityCell]] = [:]
+        for c in cells where out[c.ward]?[c.period] == nil { out[c.ward, default: [:]][c.period] = c }
+        return out
+    }
+
     /// Whether anything was planned as protected or checked: without either there is nothing to report.
     public var isEmpty: Bool { cells.allSatisfy { $0.protectedNights == 0 && $0.checks.inWindow == 0 } }
 
@@ -98,9 +106,10 @@ public struct FidelityResults: Sendable, Codable {
         let p = SPCParameters(study.spc)
         var out: [ControlChart] = []
         // One chart per ward only when there are several: a one-ward report's chart is that ward's.
-        let logged = study.wardsInScope.filter { !wardsWithoutLog.contains($0) }
+        let withoutLog = Set(wardsWithoutLog), monthsByWard = Dictionary(grouping: months, by: \.ward)
+        let logged = study.wardsInScope.filter { !withoutLog.contains($0) }
         for ward in [-1] + (logged.count > 1 ? logged : []) {
-            let rows = months.filter { $0.ward == ward }
+            let rows = monthsByWard[ward] ?? []
             guard !rows.isEmpty else { continue }
             let points = rows.map { m in
                 ChartPoint(label: String(m.month.iso.prefix(7)), start: m.month, phase: m.period, value: Double(m.withoutRoutine),

@@ -48,9 +48,12 @@ public struct PRNComparison: Sendable, Codable {
             }
             return m
         }
+        // Each ward's total line (the first, as a search would find it), found once rather than searched per ward.
+        var totals: [Int?: HypnoticLine] = [:]
+        for line in lines where line.group == nil && totals[line.ward] == nil { totals[line.ward] = line }
         return ([nil] + study.wardsInScope.map(Optional.some)).map { ward in
             let wards = ward.map { [$0] } ?? compared
-            let total = lines.first { $0.ward == ward && $0.group == nil }
+            let total = totals[ward]
             return PRNComparison(ward: ward, baseline: merged(wards, .baseline), pilot: merged(wards, .pilot),
                                  baselineExposure: total?.baselineExposure ?? 0, pilotExposure: total?.pilotExposure ?? 0)
         }

@@ -126,7 +126,12 @@ public struct TrustAggregate: Sendable, Equatable {
         var wards: [Ward] = []
         var cellsOfWard: [Int: [SafetyCell]] = [:]
         for c in s.safety?.cells ?? [] where c.ward != nil { cellsOfWard[c.ward!, default: []].append(c) }
-        let ddd = s.hypnoticLines.filter { $0.ward != nil && $0.group == nil && $0.drug == nil && $0.product == nil }
+        // Each ward's total line (the first, as a search would find it) and fidelity cells, found once, not per ward.
+        var ddd: [Int: HypnoticLine] = [:]
+        for line in s.hypnoticLines where line.ward != nil && line.group == nil && line.drug == nil && line.product == nil {
+            if ddd[line.ward!] == nil { ddd[line.ward!] = line }
+        }
+        let fidelityCells = s.fidelity?.cellsByWard() ?? [:]
         // What the trust's own releasable report withholds beside its small counts, as `Release.view` works it out.
         let withheld = ReleaseFamilies.withheld(for: s.evidence, policy: study.disclosure).cells
         func periods(_ ward: Int?, _ category: String, _ window: TimeWindow) -> Set<StudyPeriod> {
@@ -139,7 +144,7 @@ public struct TrustAggregate: Sendable, Equatable {
                             incidents: cells.map { Count(category: $0.category, window: $0.window, baseline: $0.baselineEvents, pilot: $0.pilotEvents,
                                                          withheld: periods(w, $0.category, $0.window)) })
             if s.hypnotics != nil {
-                let line = ddd.first { $0.ward == w }
+                let line = ddd[w]
                 ward.ddd = (line?.baselineDDD ?? 0, line?.pilotDDD ?? 0)
             }
             if let u = s.uptake {
@@ -147,10 +152,10 @@ public struct TrustAggregate: Sendable, Equatable {
                 ward.protectedSleep = ProtectedSleep(patients: x.patients.count, patientsProtected: x.protectedPatients.count,
                                                      nights: x.nights, nightsProtected: x.protectedNights)
             }
-            if let f = s.fidelity {
+            if s.fidelity != nil {
                 var byPeriod: [StudyPeriod: Fidelity] = [:]
                 for period in StudyPeriod.allCases {
-                    guard let c = f.cell(ward: w, period: period) else { continue }
+                    guard let c = fidelityCells[w]?[period] else { continue }
                     byPeriod[period] = Fidelity(protectedNights: c.protectedNights, withoutRoutineCheck: c.protectedNightsWithoutRoutineCheck,
                                                 checksInWindow: c.checks.inWindow, bedNights: c.bedNights)
                 }

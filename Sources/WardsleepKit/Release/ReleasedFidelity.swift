@@ -59,8 +59,9 @@ public struct ReleasedFidelity: Sendable {
                        fidelity: share)
         }
         var comparisons: [ChecksComparison] = []
-        for ward in study.wardsInScope.filter({ !f.wardsWithoutLog.contains($0) }).map(Optional.some) + [nil] {
-            guard let b = f.cell(ward: ward, period: .baseline), let p = f.cell(ward: ward, period: .pilot) else { continue }
+        let withoutLog = Set(f.wardsWithoutLog), cells = f.cellsByWard()
+        for ward in study.wardsInScope.filter({ !withoutLog.contains($0) }).map(Optional.some) + [nil] {
+            guard let b = cells[ward]?[.baseline], let p = cells[ward]?[.pilot] else { continue }
             let x0 = b.shown(.checksInWindow, style: style), x1 = p.shown(.checksInWindow, style: style)
             var ratio: RateRatio?
             if let v0 = x0.value, let v1 = x1.value, b.bedNights > 0, p.bedNights > 0 {

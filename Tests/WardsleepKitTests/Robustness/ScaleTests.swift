@@ -29,6 +29,58 @@ import Testing
         #expect(raised.cells[.design]?[0] == InvolvementMatrix.Cell(level: .collaborate, evidence: ["Co-design minutes"], activities: []))
     }
 
+    /// A study of 3,000 wards with 20 months each: every ward's chart slots, found in one pass over the totals, are
+    /// the ones picking that ward's keys out of every key finds (which, ward by ward, took time in the square of the
+    /// wards).
+    @Test func threeThousandWardsOfTimeSeriesSlots() throws {
+        var yaml = "version: 1\nstudy: Many wards\nperiods:\n  baseline: { from: 2018-01-01, to: 2018-08-31 }\n"
+            + "  pilot:    { from: 2019-01-01, to: 2019-08-31 }\nwards:\n"
+        for w in 1...3_000 { yaml += "  - { id: W\(w), name: Ward \(w), type: acute, beds: 20 }\n" }
+        let many = try StudyLoader.parse(yaml)
+        let series = TimeSeries(study: many, formulary: Formulary.forStudy(many))
+        for w in -1..<3_000 {
+            for m in 0..<20 {
+                let day = CalendarDay(year: 2018 + m / 10, month: 1 + m % 10, day: 1)!
+                let phase: StudyPeriod = m < 10 ? .baseline : .pilot
+                if (w + m) % 3 != 0 { series.bedDays[TimeSeries.Key(ward: w, bucket: day.dayNumber, phase: phase)] = 100 }
+                if (w + m) % 4 == 0 { series.incidents[TimeSeries.Key(ward: w, bucket: day.dayNumber, phase: phase)] = 1 }
+            }
+        }
+        let byWard = series.slotsByWard()
+        #expect(byWard.count == 3_001)
+        for w in -1..<3_000 {
+            // What the per-ward search gave.
+            let searched = Set(series.bedDays.keys.filter { $0.ward == w }.map { TimeSeries.Slot(bucket: $0.bucket, phase: $0.phase) })
+                .union(series.incidents.keys.filter { $0.ward == w }.map { TimeSeries.Slot(bucket: $0.bucket, phase: $0.phase) })
+            if byWard[w] != searched { Issue.record("ward \(w): \(byWard[w]?.count ?? 0) slots, searched \(searched.count)") }
+        }
+        #expect(byWard[0]?.count == 15)  // months with exposure (m % 3 ≠ 0) or incidents (m % 4 = 0): 20 less the 5 with neither
+    }
+
+    /// Fidelity cells by ward and period, found once for a loop over the wards, are the ones the per-cell search finds,
+    /// the first where a ward and period appear twice.
+    @Test func fidelityCellsByWardAreTheCellsSearchedFor() {
+        var f = FidelityResults(FidelityTally(), study: study, occupancy: nil)
+        f.cells = []
+        for w in [nil] + (0..<2_000).map(Optional.some) {
+            for period in StudyPeriod.allCases where (w ?? 0) % 5 != 1 || period == .pilot {
+                var c = FidelityCell(ward: w, period: period)
+                c.protectedNights = (w ?? -1) * 2 + (period == .pilot ? 1 : 0)
+                f.cells.append(c)
+            }
+        }
+        var repeated = FidelityCell(ward: 7, period: .baseline)
+        repeated.protectedNights = -5
+        f.cells.append(repeated)
+        let byWard = f.cellsByWard()
+        for w in [nil] + (0..<2_001).map(Optional.some) {
+            for period in StudyPeriod.allCases where byWard[w]?[period] != f.cell(ward: w, period: period) {
+                Issue.record("ward \(w.map(String.init) ?? "all"), \(period)")
+            }
+        }
+        #expect(byWard[7]?[.baseline]?.protectedNights == 14 && byWard[6]?[.baseline] == nil && byWard[2_000] == nil)
+    }
+
     /// 20,000 incident categories used as they are (no `categories` mapping): 5,000 already took 6 s.
     @Test func twentyThousandCategoriesWithoutAMapping() {
         let counts = IncidentCounts()
