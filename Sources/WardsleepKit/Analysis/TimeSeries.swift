@@ -28,7 +28,12 @@ public final class TimeSeries: StudyConsumer {
     private let dddMg: [Double?]
     var incidents: [Key: Double] = [:]
     var protectedIncidents: [Key: Double] = [:]
-    var bedDays: [Key: Double] = [:]
+    /// Occupied bed days by ward (and -1, the study) and interval (worked out from the cells: read it once).
+    var bedDays: [Key: Double] { bedDayCells.dictionary }
+    /// The same, one cell per key: each ward's last one tried first (a census takes turns between the wards, each
+    /// staying in one interval), and the study's last one (`bedDayHints[0]`).
+    private var bedDayCells = DenseCells<Key, Double>(zero: 0)
+    private var bedDayHints: [Int] = [-1]
     /// DDDs of doses given per interval (administrations).
     var ddd: [Slot: Double] { given.dictionary.mapValues(\.ddd) }
     /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
@@ -75,7 +80,16 @@ public final class TimeSeries: StudyConsumer {
 
     public func occupancy(_ r: OccupancyRecord) {
         guard let period = r.period else { return }
-        add(&bedDays, ward: r.ward, day: r.day, phase: period, Double(r.occupiedBeds))
+        let b = lastBucket(r.day), beds = Double(r.occupiedBeds)
+        while bedDayHints.count <= r.ward + 1 { bedDayHints.append(-1) }
+        bedDayCells[place: bedDayCells.place(Key(ward: r.ward, bucket: b, phase: period), hint: &bedDayHints[r.ward + 1])] += beds
+        bedDayCells[place: bedDayCells.place(Key(ward: -1, bucket: b, phase: period), hint: &bedDayHints[0])] += beds
+    }
+
+    /// Adds to the bed days of one ward (or -1, the study) and interval.
+    func addBedDays(ward: Int, bucket: Int, phase: StudyPeriod, _ beds: Double) {
+        while bedDayHints.count <= ward + 1 { bedDayHints.append(-1) }
+        bedDayCells[place: bedDayCells.place(Key(ward: ward, bucket: bucket, phase: phase), hint: &bedDayHints[ward + 1])] += beds
     }
 
     public func incident(_ r: IncidentRecord) {
@@ -134,7 +148,7 @@ public final class TimeSeries: StudyConsumer {
     /// out of every key, ward by ward, took time in the square of the wards.
     func slotsByWard() -> [Int: Set<Slot>] {
         var out: [Int: Set<Slot>] = [:]
-        for k in bedDays.keys { out[k.ward, default: []].insert(Slot(bucket: k.bucket, phase: k.phase)) }
+        for k in bedDayCells.keys { out[k.ward, default: []].insert(Slot(bucket: k.bucket, phase: k.phase)) }
         for k in incidents.keys { out[k.ward, default: []].insert(Slot(bucket: k.bucket, phase: k.phase)) }
         return out
     }
@@ -145,6 +159,7 @@ public final class TimeSeries: StudyConsumer {
         let p = SPCParameters(study.spc)
         var out: [ControlChart] = []
         func key(_ ward: Int, _ s: Slot) -> Key { Key(ward: ward, bucket: s.bucket, phase: s.phase) }
+        let bedDays = self.bedDays
         let scopeName = study.wardsInScopeName
         let windows = study.scope.windows
         if hasIncidents && hasOccupancy {
@@ -155,7 +170,7 @@ public final class TimeSeries: StudyConsumer {
                 let slots = slotsByWard[ward] ?? []
                 if windows.contains(.allDay) {
                     var chart = SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
-                                                  denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                                  denominator: { bedDays[key(ward, $0)] ?? 0 }, slots: slots),
                                            scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
                                            parameters: p)
                     chart.ward = ward < 0 ? nil : ward
@@ -164,7 +179,7 @@ public final class TimeSeries: StudyConsumer {
                 }
                 if ward < 0 && windows.contains(.protected) {
                     var chart = SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
-                                                  denominator: { self.bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                                  denominator: { bedDays[key(ward, $0)] ?? 0 }, slots: slots),
                                            scale: 1000, title: "Incidents in the protected window, \(scopeName)",
                                            unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p)
                     chart.measure = .protectedWindowIncidents
@@ -174,7 +189,7 @@ public final class TimeSeries: StudyConsumer {
         }
         if hasHypnotics && hasOccupancy {
             let ddd = chartedDDD(), doses = self.doses
-            let pts = points(numerator: { ddd[$0] ?? 0 }, denominator: { self.bedDays[key(-1, $0)] ?? 0 },
+            let pts = points(numerator: { ddd[$0] ?? 0 }, denominator: { bedDays[key(-1, $0)] ?? 0 },
                              slots: slotsByWard()[-1] ?? []).filter { $0.denominator > 0 }.map { x -> ChartPoint in
                 var y = x
                 y.value = x.numerator / x.denominator * 100

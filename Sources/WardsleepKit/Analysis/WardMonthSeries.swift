@@ -24,7 +24,12 @@ public final class WardMonthSeries: StudyConsumer {
     let formulary: Formulary
     /// Each formulary drug's DDD in mg, by `DrugIndex`.
     private let dddMg: [Double?]
-    var bedDays: [Key: Double] = [:]
+    /// Occupied bed days by ward-month (worked out from the cells: read it once, not per ward-month).
+    var bedDays: [Key: Double] { bedDayCells.dictionary }
+    /// The same, one cell per ward-month, each ward's last one tried first: a census takes turns between the wards,
+    /// each staying in one month, and a table of wards × months does not stay in the processor's cache.
+    private var bedDayCells = DenseCells<Key, Double>(zero: 0)
+    private var bedDayHints: [Int] = []
     var incidents: [Key: [Cell: Int]] = [:]
     /// Issues by ward × product, so that the ward × products `HypnoticUse` withholds can be left out: DDDs and units.
     var issues: [HypnoticUse.Key: [Key: (ddd: Double, units: Double)]] = [:]
@@ -49,7 +54,18 @@ public final class WardMonthSeries: StudyConsumer {
 
     public func occupancy(_ r: OccupancyRecord) {
         guard let p = r.period else { return }
-        bedDays[key(r.ward, r.day, p), default: 0] += Double(r.occupiedBeds)
+        while bedDayHints.count <= r.ward { bedDayHints.append(-1) }
+        let place = bedDayCells.place(Key(ward: r.ward, month: month(r.day), period: p), hint: &bedDayHints[r.ward])
+        bedDayCells[place: place] += Double(r.occupiedBeds)
+    }
+
+    /// The first day of `day`'s month, remembering the last day asked about (rows of a sorted export repeat the day).
+    @inline(__always) private func month(_ day: CalendarDay) -> Int {
+        if day != lastDay {
+            lastDay = day
+            lastMonth = day.startOfMonth.dayNumber
+        }
+        return lastMonth
     }
 
     public func incident(_ r: IncidentRecord) {
@@ -82,12 +98,8 @@ public final class WardMonthSeries: StudyConsumer {
     public func hypnoticAdministration(_ r: HypnoticAdministrationRecord) {
         administrations = true
         guard r.status == .given, let p = r.timing.period else { return }
-        if r.day != lastDay {
-            lastDay = r.day
-            lastMonth = r.day.startOfMonth.dayNumber
-        }
         while wardHints.count <= r.ward { wardHints.append(-1) }
-        let place = givenCells.place(Key(ward: r.ward, month: lastMonth, period: p), hint: &wardHints[r.ward])
+        let place = givenCells.place(Key(ward: r.ward, month: month(r.day), period: p), hint: &wardHints[r.ward])
         givenCells[place: place].ddd += dddMg[r.drug.rawValue].map { r.doseMg / $0 } ?? 0
         givenCells[place: place].doses += 1
     }
@@ -102,6 +114,7 @@ public final class WardMonthSeries: StudyConsumer {
             return (y - y0) * 12 + (m - m0) + 1
         }
         var out: [(Key, Int, CalendarDay, Int, Double)] = []
+        let bedDays = occupancy ? self.bedDays : [:]
         for w in wards {
             let periods = study.periods(forWard: w)
             let t0 = index(periods.pilot.from)

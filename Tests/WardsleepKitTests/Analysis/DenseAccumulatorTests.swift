@@ -85,6 +85,36 @@ import Testing
         #expect(totals == mg)
     }
 
+    /// Census rows, wards taking turns day by day, some days out of order and some outside both periods: the bed days
+    /// kept in dense cells (each ward's last cell tried first) are the dictionary arithmetic's, to the last bit, for
+    /// the control charts (each ward and the study, per interval) and the ward-months.
+    @Test func censusBedDaysEqualDictionariesFilledInTheSameOrder() {
+        var random = SampleRandom(seed: 17)
+        let series = TimeSeries(study: study, formulary: formulary)
+        let months = WardMonthSeries(study: study, formulary: formulary)
+        var charted: [TimeSeries.Key: Double] = [:], monthly: [WardMonthSeries.Key: Double] = [:]
+        let start = CalendarDay(year: 2017, month: 12, day: 20)!
+        for i in 0..<4_000 {
+            let day = random.chance(0.03) ? start.adding(days: Int(random.next() % 640)) : start.adding(days: i / 2)
+            let ward = i % 2
+            let r = OccupancyRecord(day: day, ward: ward, occupiedBeds: Int(random.next() % 17), leaveBeds: nil,
+                                    period: study.periods(forWard: ward).period(of: day))
+            series.occupancy(r)
+            months.occupancy(r)
+            // The dictionary arithmetic the accumulators used before they kept dense cells.
+            guard let p = r.period else { continue }
+            let b = series.bucket(day)
+            charted[TimeSeries.Key(ward: ward, bucket: b, phase: p), default: 0] += Double(r.occupiedBeds)
+            charted[TimeSeries.Key(ward: -1, bucket: b, phase: p), default: 0] += Double(r.occupiedBeds)
+            monthly[WardMonthSeries.Key(ward: ward, month: day.startOfMonth.dayNumber, period: p), default: 0] += Double(r.occupiedBeds)
+        }
+        #expect(charted.count > 40 && series.bedDays == charted)
+        #expect(monthly.count > 20 && months.bedDays == monthly)
+        // The ward-month frame reads the same bed days.
+        let frame = months.frame(occupancy: true)
+        #expect(frame.allSatisfy { $0.exposure == monthly[$0.key] ?? 0 } && frame.contains { $0.exposure > 0 })
+    }
+
     /// Incident counts kept in dense rows per category give every cell the dictionary arithmetic gave, with the
     /// categories in first-seen order, serious incidents (severe harm or the Death category) and incidents with no time.
     @Test func incidentCountsEqualTheDictionaryArithmetic() {

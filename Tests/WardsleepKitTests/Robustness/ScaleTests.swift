@@ -42,16 +42,16 @@ import Testing
             for m in 0..<20 {
                 let day = CalendarDay(year: 2018 + m / 10, month: 1 + m % 10, day: 1)!
                 let phase: StudyPeriod = m < 10 ? .baseline : .pilot
-                if (w + m) % 3 != 0 { series.bedDays[TimeSeries.Key(ward: w, bucket: day.dayNumber, phase: phase)] = 100 }
+                if (w + m) % 3 != 0 { series.addBedDays(ward: w, bucket: day.dayNumber, phase: phase, 100) }
                 if (w + m) % 4 == 0 { series.incidents[TimeSeries.Key(ward: w, bucket: day.dayNumber, phase: phase)] = 1 }
             }
         }
-        let byWard = series.slotsByWard()
+        let byWard = series.slotsByWard(), bedDays = series.bedDays, incidents = series.incidents
         #expect(byWard.count == 3_001)
         for w in -1..<3_000 {
             // What the per-ward search gave.
-            let searched = Set(series.bedDays.keys.filter { $0.ward == w }.map { TimeSeries.Slot(bucket: $0.bucket, phase: $0.phase) })
-                .union(series.incidents.keys.filter { $0.ward == w }.map { TimeSeries.Slot(bucket: $0.bucket, phase: $0.phase) })
+            let searched = Set(bedDays.keys.filter { $0.ward == w }.map { TimeSeries.Slot(bucket: $0.bucket, phase: $0.phase) })
+                .union(incidents.keys.filter { $0.ward == w }.map { TimeSeries.Slot(bucket: $0.bucket, phase: $0.phase) })
             if byWard[w] != searched { Issue.record("ward \(w): \(byWard[w]?.count ?? 0) slots, searched \(searched.count)") }
         }
         #expect(byWard[0]?.count == 15)  // months with exposure (m % 3 ≠ 0) or incidents (m % 4 = 0): 20 less the 5 with neither
