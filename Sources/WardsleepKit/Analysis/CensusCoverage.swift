@@ -14,6 +14,9 @@ public final class CensusCoverage: @unchecked Sendable {
     private var days: [[UInt64]]
     /// Calendar months (year × 12 + month) with a census day, by ward index.
     private var months: [Set<Int>]
+    /// Each ward's month last added (a census stays in one month for days on end), and the last day's month.
+    private var lastMonths: [Int]
+    private var lastDay = CalendarDay(dayNumber: .min), lastMonth = 0
     /// Events left out for want of a census, by export, ward index and period.
     public private(set) var leftOut: [ExportKind: [Int: [StudyPeriod: Int]]] = [:]
 
@@ -25,6 +28,7 @@ public final class CensusCoverage: @unchecked Sendable {
         length = max(0, last - first + 1)
         days = Array(repeating: Array(repeating: 0, count: (length + 63) / 64), count: study.wards.count)
         months = Array(repeating: [], count: study.wards.count)
+        lastMonths = Array(repeating: .min, count: study.wards.count)
     }
 
     /// Notes a census row.
@@ -32,7 +36,14 @@ public final class CensusCoverage: @unchecked Sendable {
         guard ward < days.count else { return }
         let i = day.dayNumber - base
         if i >= 0 && i < length { days[ward][i >> 6] |= 1 << UInt64(i & 63) }
-        months[ward].insert(CensusCoverage.month(day))
+        if day != lastDay {
+            lastDay = day
+            lastMonth = CensusCoverage.month(day)
+        }
+        if lastMonths[ward] != lastMonth {
+            lastMonths[ward] = lastMonth
+            months[ward].insert(lastMonth)
+        }
     }
 
     /// Whether the ward has a census on `day`. Days outside every period are said to be covered: no analysis counts them.

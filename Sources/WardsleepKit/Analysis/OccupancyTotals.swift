@@ -58,15 +58,51 @@ public struct OccupancyTotals: Sendable, Codable {
     }
 }
 
-/// Accumulates `OccupancyTotals` as census rows stream in.
+/// Accumulates `OccupancyTotals` as census rows stream in: in arrays by ward and period, one load and one addition
+/// each per row (a census of thousands of wards hashed its way through dictionaries of dictionaries on every row), the
+/// totals worked out from them when asked for.
 public final class OccupancyTally: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.occupancy] }
-    /// The totals so far.
-    public private(set) var totals: OccupancyTotals
+    /// Beds per ward index, from study.yaml.
+    private let beds: [Int]
+    /// By ward index, then baseline and pilot: occupied bed days and census days (a ward and period with a census
+    /// day has an entry in the totals).
+    private var bedDays: [[Int]] = [], censusDays: [[Int]] = []
+    /// By ward index: census days above the ward's beds, and the most occupied beds on one of them.
+    private var overDays: [Int] = [], overMost: [Int] = []
+
+    /// The totals so far, exactly as `OccupancyTotals.add` would have made them from the same rows (worked out on each
+    /// call: read it once).
+    public var totals: OccupancyTotals {
+        var t = OccupancyTotals(beds: beds)
+        for w in censusDays.indices {
+            for (p, period) in StudyPeriod.allCases.enumerated() where censusDays[w][p] > 0 {
+                t.bedDays[w, default: [:]][period] = bedDays[w][p]
+                t.censusDays[w, default: [:]][period] = censusDays[w][p]
+            }
+            if overDays[w] > 0 { t.overBeds[w] = OccupancyTotals.OverBeds(days: overDays[w], most: overMost[w]) }
+        }
+        return t
+    }
 
     /// Creates empty totals; `beds` (per ward index) finds census days above a ward's beds.
-    public init(beds: [Int] = []) { totals = OccupancyTotals(beds: beds) }
+    public init(beds: [Int] = []) { self.beds = beds }
 
-    public func occupancy(_ r: OccupancyRecord) { totals.add(r) }
+    public func occupancy(_ r: OccupancyRecord) {
+        guard let period = r.period else { return }
+        let w = r.ward, p = period == .baseline ? 0 : 1
+        while censusDays.count <= w {
+            bedDays.append([0, 0])
+            censusDays.append([0, 0])
+            overDays.append(0)
+            overMost.append(0)
+        }
+        bedDays[w][p] += r.occupiedBeds
+        censusDays[w][p] += 1
+        if w < beds.count, r.occupiedBeds > beds[w] {
+            overDays[w] += 1
+            overMost[w] = max(overMost[w], r.occupiedBeds)
+        }
+    }
 }

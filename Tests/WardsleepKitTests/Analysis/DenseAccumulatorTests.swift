@@ -115,6 +115,41 @@ import Testing
         #expect(frame.allSatisfy { $0.exposure == monthly[$0.key] ?? 0 } && frame.contains { $0.exposure > 0 })
     }
 
+    /// The census tally's arrays give the totals `OccupancyTotals.add` makes from the same rows (a ward and period with
+    /// only empty census days still has its entry; days above a ward's beds with the most beds on one), and the census
+    /// coverage's months are every month with a census day, whatever the order of the rows.
+    @Test func censusTallyAndCoverageEqualTheRowByRowTotals() {
+        var random = SampleRandom(seed: 23)
+        let tally = OccupancyTally(beds: [16, 12])
+        let coverage = CensusCoverage(study: study)
+        var reference = OccupancyTotals(beds: [16, 12])
+        var censusMonths: Set<[Int]> = []
+        let start = CalendarDay(year: 2017, month: 12, day: 20)!
+        for i in 0..<3_000 {
+            let day = random.chance(0.05) ? start.adding(days: Int(random.next() % 640)) : start.adding(days: i / 2)
+            let ward = random.chance(0.1) ? Int(random.next() % 2) : i % 2
+            // D1 (ward 1) reports no one in the baseline: its baseline has census days, all empty.
+            let beds = ward == 1 && day.components.year == 2018 ? 0 : Int(random.next() % 19)
+            let r = OccupancyRecord(day: day, ward: ward, occupiedBeds: beds, leaveBeds: nil,
+                                    period: study.periods(forWard: ward).period(of: day))
+            tally.occupancy(r)
+            reference.add(r)
+            coverage.add(ward: ward, day: day)
+            censusMonths.insert([ward, day.components.year, day.components.month])
+        }
+        let t = tally.totals
+        #expect(t.bedDays == reference.bedDays && t.censusDays == reference.censusDays)
+        #expect(t.overBeds == reference.overBeds && !t.overBeds.isEmpty)
+        #expect(t.bedDays[1]?[.baseline] == 0 && (t.censusDays[1]?[.baseline] ?? 0) > 0)
+        for ward in 0..<2 {
+            for m in 0..<26 {
+                let day = CalendarDay(year: 2017 + (m + 11) / 12, month: (m + 11) % 12 + 1, day: 15)!
+                #expect(coverage.coversMonth(ward: ward, day: day) == censusMonths.contains([ward, day.components.year, day.components.month]),
+                        "ward \(ward), \(day.iso)")
+            }
+        }
+    }
+
     /// Incident counts kept in dense rows per category give every cell the dictionary arithmetic gave, with the
     /// categories in first-seen order, serious incidents (severe harm or the Death category) and incidents with no time.
     @Test func incidentCountsEqualTheDictionaryArithmetic() {
