@@ -112,19 +112,27 @@ import Testing
         #expect(r.out.contains("excluded by status: "), "\(r.out)")
     }
 
+    /// Writes a generated export three times (twice with the default seed, once with another): the same bytes for the
+    /// same rows and seed, other bytes for another seed, exactly `rows` records in `file`. Returns the first study's
+    /// folder and what was written there.
+    func writtenRepeatably(_ export: BenchmarkStudy.Export, rows: Int, file: String) throws -> (TempFolder, BenchmarkStudy.Written) {
+        let a = TempFolder(), b = TempFolder(), c = TempFolder()
+        let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: export)
+        try BenchmarkStudy.write(to: b.path, rows: rows, export: export)
+        try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: export)
+        #expect(first.rows == rows && first.export == a.path + "/" + file)
+        for f in [file, "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
+        #expect(try sha256(a.path + "/" + file) != sha256(c.path + "/" + file))
+        #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+        return (a, first)
+    }
+
     /// Sleep plans and feedback: the same bytes for the same rows and seed, exactly the rows asked for, every row
     /// accepted by `validate`; every plan a different patient-night (the fidelity join holds them all), and most
     /// comments coded by the default codebook.
     @Test func sleepPlanAndFeedbackExportsAreExactRepeatableAndValid() throws {
         for (export, file, rows) in [(BenchmarkStudy.Export.sleepPlans, "sleep_plans.csv", 5_003), (.feedback, "feedback.csv", 2_999)] {
-            let a = TempFolder(), b = TempFolder(), c = TempFolder()
-            let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: export)
-            try BenchmarkStudy.write(to: b.path, rows: rows, export: export)
-            try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: export)
-            #expect(first.rows == rows && first.export == a.path + "/" + file)
-            for f in [file, "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
-            #expect(try sha256(a.path + "/" + file) != sha256(c.path + "/" + file))
-            #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+            let (a, _) = try writtenRepeatably(export, rows: rows, file: file)
             let r = try runWardsleep(["validate", a.path], environment: ["WARDSLEEP_KEY": testKey])
             #expect(r.status == 0, "\(r.err)")
             #expect(r.out.contains("\(file): \(NumberFormat.grouped(rows)) rows read, \(NumberFormat.grouped(rows)) accepted, 0 quarantined (0.0%)"), "\(r.out)")
@@ -146,14 +154,7 @@ import Testing
     /// day (a ward-day never twice), as many wards as the rows need, every row accepted by `validate`.
     @Test func censusIsExactRepeatableAndValid() throws {
         let rows = 1_300  // three wards, each counted on 433 days, and the first on a 434th
-        let a = TempFolder(), b = TempFolder(), c = TempFolder()
-        let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: .occupancy)
-        try BenchmarkStudy.write(to: b.path, rows: rows, export: .occupancy)
-        try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: .occupancy)
-        #expect(first.rows == rows && first.export == a.path + "/occupancy.csv")
-        for f in ["occupancy.csv", "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
-        #expect(try sha256(a.path + "/occupancy.csv") != sha256(c.path + "/occupancy.csv"))
-        #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+        let (a, _) = try writtenRepeatably(.occupancy, rows: rows, file: "occupancy.csv")
         #expect(BenchmarkCensus.wards(rows: rows) == 3 && BenchmarkCensus.wards(rows: 500_000) == 823
                 && BenchmarkCensus.wards(rows: 5_000_000) == 8_224 && BenchmarkCensus.wards(rows: 1) == 1)
         let text = try #require(a.read("occupancy.csv"))
@@ -176,14 +177,7 @@ import Testing
     /// spellings of products and wards, returns among the issues, every row accepted by `validate`.
     @Test func pharmacyIssuesAreExactRepeatableAndValid() throws {
         let rows = 3_001
-        let a = TempFolder(), b = TempFolder(), c = TempFolder()
-        let first = try BenchmarkStudy.write(to: a.path, rows: rows, export: .issues)
-        try BenchmarkStudy.write(to: b.path, rows: rows, export: .issues)
-        try BenchmarkStudy.write(to: c.path, rows: rows, seed: 7, export: .issues)
-        #expect(first.rows == rows && first.export == a.path + "/hypnotics.csv")
-        for f in ["hypnotics.csv", "study.yaml"] { #expect(try sha256(a.path + "/" + f) == sha256(b.path + "/" + f), "\(f)") }
-        #expect(try sha256(a.path + "/hypnotics.csv") != sha256(c.path + "/hypnotics.csv"))
-        #expect(try ParseOnlyPass.count(path: first.export, parser: .libcsv) == .init(records: rows + 1, bytes: first.bytes))
+        let (a, _) = try writtenRepeatably(.issues, rows: rows, file: "hypnotics.csv")
         let text = try #require(a.read("hypnotics.csv"))
         let lines = text.split(separator: "\n")
         #expect(lines[0] == "Issue date,Ward,Product,Qty")
