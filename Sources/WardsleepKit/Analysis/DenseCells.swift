@@ -46,8 +46,11 @@ struct DenseCells<Key: Hashable, Value> {
         _modify { yield &values[i] }
     }
 
-    /// Every cell, as a dictionary.
+    /// Every cell, as a dictionary (a copy of them all: to look a few up, use `value(_:)`).
     var dictionary: [Key: Value] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+
+    /// The value of `key`'s cell, or `nil` when it has none.
+    func value(_ key: Key) -> Value? { places[key].map { values[$0] } }
 }
 
 /// Patient-nights (`PatientNight`) to the place of their sleep plan: an open-addressing table with a multiplicative

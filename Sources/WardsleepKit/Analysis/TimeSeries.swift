@@ -28,8 +28,10 @@ public final class TimeSeries: StudyConsumer {
     private let dddMg: [Double?]
     var incidents: [Key: Double] = [:]
     var protectedIncidents: [Key: Double] = [:]
-    /// Occupied bed days by ward (and -1, the study) and interval (worked out from the cells: read it once).
+    /// Occupied bed days by ward (and -1, the study) and interval (a copy of every cell: `bedDays(_:)` looks one up).
     var bedDays: [Key: Double] { bedDayCells.dictionary }
+    /// Occupied bed days of one ward (or -1, the study) and interval.
+    func bedDays(_ key: Key) -> Double { bedDayCells.value(key) ?? 0 }
     /// The same, one cell per key: each ward's last one tried first (a census takes turns between the wards, each
     /// staying in one interval), and the study's last one (`bedDayHints[0]`).
     private var bedDayCells = DenseCells<Key, Double>(zero: 0)
@@ -159,7 +161,6 @@ public final class TimeSeries: StudyConsumer {
         let p = SPCParameters(study.spc)
         var out: [ControlChart] = []
         func key(_ ward: Int, _ s: Slot) -> Key { Key(ward: ward, bucket: s.bucket, phase: s.phase) }
-        let bedDays = self.bedDays
         let scopeName = study.wardsInScopeName
         let windows = study.scope.windows
         if hasIncidents && hasOccupancy {
@@ -170,7 +171,7 @@ public final class TimeSeries: StudyConsumer {
                 let slots = slotsByWard[ward] ?? []
                 if windows.contains(.allDay) {
                     var chart = SPC.uChart(points(numerator: { self.incidents[key(ward, $0)] ?? 0 },
-                                                  denominator: { bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                                  denominator: { self.bedDays(key(ward, $0)) }, slots: slots),
                                            scale: 1000, title: "Incidents, \(name)", unit: "per 1,000 occupied bed days", direction: .decrease,
                                            parameters: p)
                     chart.ward = ward < 0 ? nil : ward
@@ -179,7 +180,7 @@ public final class TimeSeries: StudyConsumer {
                 }
                 if ward < 0 && windows.contains(.protected) {
                     var chart = SPC.uChart(points(numerator: { self.protectedIncidents[key(ward, $0)] ?? 0 },
-                                                  denominator: { bedDays[key(ward, $0)] ?? 0 }, slots: slots),
+                                                  denominator: { self.bedDays(key(ward, $0)) }, slots: slots),
                                            scale: 1000, title: "Incidents in the protected window, \(scopeName)",
                                            unit: "per 1,000 occupied bed-nights", direction: .decrease, parameters: p)
                     chart.measure = .protectedWindowIncidents
@@ -189,7 +190,7 @@ public final class TimeSeries: StudyConsumer {
         }
         if hasHypnotics && hasOccupancy {
             let ddd = chartedDDD(), doses = self.doses
-            let pts = points(numerator: { ddd[$0] ?? 0 }, denominator: { bedDays[key(-1, $0)] ?? 0 },
+            let pts = points(numerator: { ddd[$0] ?? 0 }, denominator: { self.bedDays(key(-1, $0)) },
                              slots: slotsByWard()[-1] ?? []).filter { $0.denominator > 0 }.map { x -> ChartPoint in
                 var y = x
                 y.value = x.numerator / x.denominator * 100

@@ -24,7 +24,7 @@ public final class WardMonthSeries: StudyConsumer {
     let formulary: Formulary
     /// Each formulary drug's DDD in mg, by `DrugIndex`.
     private let dddMg: [Double?]
-    /// Occupied bed days by ward-month (worked out from the cells: read it once, not per ward-month).
+    /// Occupied bed days by ward-month (a copy of every cell: `frame` looks each up in the cells).
     var bedDays: [Key: Double] { bedDayCells.dictionary }
     /// The same, one cell per ward-month, each ward's last one tried first: a census takes turns between the wards,
     /// each staying in one month, and a table of wards × months does not stay in the processor's cache.
@@ -114,7 +114,6 @@ public final class WardMonthSeries: StudyConsumer {
             return (y - y0) * 12 + (m - m0) + 1
         }
         var out: [(Key, Int, CalendarDay, Int, Double)] = []
-        let bedDays = occupancy ? self.bedDays : [:]
         for w in wards {
             let periods = study.periods(forWard: w)
             let t0 = index(periods.pilot.from)
@@ -127,7 +126,7 @@ public final class WardMonthSeries: StudyConsumer {
                     let next = CalendarDay(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)!
                     let k = Key(ward: w, month: month.dayNumber, period: period)
                     let days = Double(min(next.dayNumber, range.to.dayNumber + 1) - max(month.dayNumber, range.from.dayNumber))
-                    out.append((k, index(month), month, t0, occupancy ? bedDays[k] ?? 0 : days))
+                    out.append((k, index(month), month, t0, occupancy ? bedDayCells.value(k) ?? 0 : days))
                     month = next
                 }
             }
