@@ -83,12 +83,11 @@ public final class TimeSeries: StudyConsumer {
     public func occupancy(_ r: OccupancyRecord) {
         guard let period = r.period else { return }
         let b = lastBucket(r.day), beds = Double(r.occupiedBeds)
-        while bedDayHints.count <= r.ward + 1 { bedDayHints.append(-1) }
-        bedDayCells[place: bedDayCells.place(Key(ward: r.ward, bucket: b, phase: period), hint: &bedDayHints[r.ward + 1])] += beds
-        bedDayCells[place: bedDayCells.place(Key(ward: -1, bucket: b, phase: period), hint: &bedDayHints[0])] += beds
+        addBedDays(ward: r.ward, bucket: b, phase: period, beds)
+        addBedDays(ward: -1, bucket: b, phase: period, beds)
     }
 
-    /// Adds to the bed days of one ward (or -1, the study) and interval.
+    /// Adds to the bed days of one ward (or -1, the study) and interval, trying that ward's last cell first.
     func addBedDays(ward: Int, bucket: Int, phase: StudyPeriod, _ beds: Double) {
         while bedDayHints.count <= ward + 1 { bedDayHints.append(-1) }
         bedDayCells[place: bedDayCells.place(Key(ward: ward, bucket: bucket, phase: phase), hint: &bedDayHints[ward + 1])] += beds

@@ -16,7 +16,7 @@ enum BenchmarkCensus {
     static func wards(rows: Int) -> Int { max(1, (rows + days - 1) / days) }
 
     /// A generated ward's identifier (`W00001`).
-    static func wardID(_ w: Int) -> String { "W" + String(repeating: "0", count: max(0, 5 - String(w + 1).count)) + String(w + 1) }
+    static func wardID(_ w: Int) -> String { String(format: "W%05d", w + 1) }
 
     static func write(to folder: String, rows: Int, seed: UInt64) throws -> BenchmarkStudy.Written {
         let wards = wards(rows: rows)
