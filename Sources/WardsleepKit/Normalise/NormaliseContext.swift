@@ -26,8 +26,12 @@ public final class NormaliseContext: Sendable {
     /// them uncoded.
     public let commentCodebook: CompiledCodebook?
 
-    /// Ward cells already resolved by any chunk of any export, as written (see `ward`).
+    /// Ward cells already resolved by any chunk of any export, as written (see `ward`), for a study with more ward
+    /// labels than a chunk's cache usually holds (`sharesWards`). A chunk of such a study meets thousands of wards,
+    /// each of which it would otherwise resolve again; in a study of a few wards a chunk resolves each once, and the
+    /// memo's lock would only add to every row naming a ward the study does not have.
     private let wardMemo = SharedLabelMemo<Int?>()
+    private let sharesWards: Bool
     /// The same memo, reached by rows without retaining it (it lives as long as the context).
     private let wardMemoRef: Unmanaged<SharedLabelMemo<Int?>>
     /// How many ward cells, as written, each chunk remembers: every label of the study's wards twice over (as written
@@ -47,6 +51,7 @@ public final class NormaliseContext: Sendable {
         dateOrders = ExportKind.allCases.map { study.exports[$0].dateFormat ?? study.dateFormat }
         wardMemoRef = Unmanaged.passUnretained(wardMemo)
         wardCacheLimit = max(4_096, 2 * (study.wardLookup.count + study.excludedWards.count))
+        sharesWards = wardCacheLimit > 4_096
     }
 
     /// How export `kind` orders its slash dates (an array read per row: no hashing).
@@ -100,13 +105,12 @@ public final class NormaliseContext: Sendable {
             // Only on a chunk-cache miss: a label any chunk has met is found in the run's memo; a new one is resolved
             // against the study, reached through the context, never copied per row.
             if cache.wards.limit < wardCacheLimit { cache.wards = LabelCache(limit: wardCacheLimit) }
-            found = wardMemoRef._withUnsafeGuaranteedRef { memo in
-                memo.value(for: bytes) { b in
-                    let study = self.study, label = TextDecoding.decode(b).0
-                    return study.wardIndex(matching: label)
-                        ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
-                }
+            func resolve(_ b: FieldBytes) -> Int? {
+                let study = self.study, label = TextDecoding.decode(b).0
+                return study.wardIndex(matching: label)
+                    ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
             }
+            found = sharesWards ? wardMemoRef._withUnsafeGuaranteedRef { $0.value(for: bytes, resolve) } : resolve(bytes)
             cache.wards.store(bytes, found)
         }
         guard let i = found else {
