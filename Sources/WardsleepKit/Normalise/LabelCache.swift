@@ -49,6 +49,15 @@ struct LabelCache<Value> {
         }
     }
 
+    /// The value held for `bytes`, or `nil`, changing nothing (not even the label met last): for a cache filled once
+    /// and from then on only read, by any number of threads at once.
+    @inline(__always) func lookup(_ bytes: some FieldByteCollection) -> Value? {
+        bytes.withFieldBuffer { b in find(ShortLabelKey(b), b).map { values[$0] } }
+    }
+
+    /// Labels held.
+    var count: Int { values.count }
+
     /// The entry whose key is `k` (`b` when it is long). A short key goes straight to its hash slot: checking the last
     /// label first, or scanning the few there are in order, costs a mispredicted branch or more on every row whose
     /// label differs from the row before (wards, drugs, patients), and the hash is two multiplications.

@@ -34,6 +34,12 @@ public final class NormaliseContext: Sendable {
     private let sharesWards: Bool
     /// The same memo, reached by rows without retaining it (it lives as long as the context).
     private let wardMemoRef: Unmanaged<SharedLabelMemo<Int?>>
+    /// Every ward label study.yaml writes, with what a cell holding exactly it resolves to, filled once and only read
+    /// from then on (`WardLabels`): a row naming its ward as study.yaml does finds it there, whatever chunk or thread
+    /// reads it, without filling a chunk's cache. A census of thousands of wards meets every ward in every chunk.
+    private let wardLabels: WardLabels
+    /// The same table, reached by rows without retaining it (it lives as long as the context).
+    private let wardLabelsRef: Unmanaged<WardLabels>
     /// How many ward cells, as written, each chunk remembers: every label of the study's wards twice over (as written
     /// in two ways, `Acute male` and `ACUTE MALE`), and at least a `LabelCache`'s usual 4,096. A chunk of a census of
     /// thousands of wards meets them all; emptied whenever it filled, its cache would miss on nearly every row.
@@ -52,6 +58,16 @@ public final class NormaliseContext: Sendable {
         wardMemoRef = Unmanaged.passUnretained(wardMemo)
         wardCacheLimit = max(4_096, 2 * (study.wardLookup.count + study.excludedWards.count))
         sharesWards = wardCacheLimit > 4_096
+        wardLabels = WardLabels(study: study, resolve: NormaliseContext.resolveWard)
+        wardLabelsRef = Unmanaged.passUnretained(wardLabels)
+    }
+
+    /// What a ward cell resolves to against `study`: the ward's index, `excludedWard` for a ward in `exclude_wards`, or
+    /// `nil` for a label of neither.
+    static func resolveWard(_ bytes: FieldBytes, in study: StudyDefinition) -> Int? {
+        let label = TextDecoding.decode(bytes).0
+        return study.wardIndex(matching: label)
+            ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
     }
 
     /// How export `kind` orders its slash dates (an array read per row: no hashing).
@@ -99,17 +115,15 @@ public final class NormaliseContext: Sendable {
     func ward(_ row: inout ExportRow, required: Bool = true, cache: inout RowLookups) -> Int? {
         guard let bytes = required ? row.requiredBytes(wardField) : row.bytes(wardField) else { return nil }
         let found: Int?
-        if let hit = cache.wards.cached(bytes) {
+        if let written = wardLabelsRef._withUnsafeGuaranteedRef({ $0.table.lookup(bytes) }) {
+            found = written
+        } else if let hit = cache.wards.cached(bytes) {
             found = hit
         } else {
             // Only on a chunk-cache miss: a label any chunk has met is found in the run's memo; a new one is resolved
             // against the study, reached through the context, never copied per row.
             if cache.wards.limit < wardCacheLimit { cache.wards = LabelCache(limit: wardCacheLimit) }
-            func resolve(_ b: FieldBytes) -> Int? {
-                let study = self.study, label = TextDecoding.decode(b).0
-                return study.wardIndex(matching: label)
-                    ?? (study.excludedWards.contains(WardDefinition.normalisedLabel(label)) ? NormaliseContext.excludedWard : nil)
-            }
+            func resolve(_ b: FieldBytes) -> Int? { NormaliseContext.resolveWard(b, in: self.study) }
             found = sharesWards ? wardMemoRef._withUnsafeGuaranteedRef { $0.value(for: bytes, resolve) } : resolve(bytes)
             cache.wards.store(bytes, found)
         }
@@ -128,6 +142,30 @@ public final class NormaliseContext: Sendable {
     static let excludedWard = -1
     /// The set-aside reason of rows from wards in `exclude_wards`.
     public static let excludedByDesign = "excluded by design"
+}
+
+/// The ward labels study.yaml writes (each ward's id, name and aliases, and each ward in `exclude_wards`), each as
+/// written, in upper case and in lower case, with what a cell holding exactly those bytes resolves to. Filled once,
+/// when a run starts, by the same resolver a cell meets otherwise, so a cell found here gets what it would have got
+/// anyway; then only read (`LabelCache.lookup`), so every thread reads it at once without a lock or a copy.
+final class WardLabels: @unchecked Sendable {
+    let table: LabelCache<Int?>
+
+    init(study: StudyDefinition, resolve: (FieldBytes, StudyDefinition) -> Int?) {
+        var labels: [String] = []
+        for ward in study.wards { labels += [ward.id, ward.name] + ward.aliases }
+        labels += study.excludedWards
+        var table = LabelCache<Int?>(limit: 3 * labels.count + 1)
+        for label in labels {
+            for written in [label, label.uppercased(), label.lowercased()] {
+                Array(written.utf8).withUnsafeBufferPointer { b in
+                    let bytes = b[...]
+                    if table.cached(bytes) == nil { table.store(bytes, resolve(bytes, study)) }
+                }
+            }
+        }
+        self.table = table
+    }
 }
 
 /// A row's patient cell, and what this chunk's `PatientCache` knows of it.
