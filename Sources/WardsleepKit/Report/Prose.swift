@@ -111,16 +111,21 @@ public struct Prose: Sendable, Equatable, Codable, ExpressibleByStringInterpolat
     /// The text with white space removed from both ends: a block's content, as both writers take it (Markdown would
     /// read leading spaces as an indented code block).
     var trimmed: Prose {
+        // Only the characters at each end are looked at: a table of thousands of rows trims every cell.
         var r = runs
         while let first = r.first, first.isText {
-            let s = first.string.drop { $0.isWhitespace }
-            if s.isEmpty { r.removeFirst() } else { r[0] = .text(String(s)); break }
+            let s = first.string
+            guard let start = s.firstIndex(where: { !$0.isWhitespace }) else { r.removeFirst(); continue }
+            if start != s.startIndex { r[0] = .text(String(s[start...])) }
+            break
         }
         while let last = r.last, last.isText {
-            let s = String(last.string.reversed().drop { $0.isWhitespace }.reversed())
-            if s.isEmpty { r.removeLast() } else { r[r.count - 1] = .text(s); break }
+            let s = last.string
+            guard let end = s.lastIndex(where: { !$0.isWhitespace }) else { r.removeLast(); continue }
+            if s.index(after: end) != s.endIndex { r[r.count - 1] = .text(String(s[...end])) }
+            break
         }
-        return Prose(runs: r)
+        return r == runs ? self : Prose(runs: r)
     }
 
     /// `s` on one line without control characters, exactly as `MarkdownText.escape` flattens it before escaping.
