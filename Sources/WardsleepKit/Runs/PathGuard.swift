@@ -101,11 +101,12 @@ public enum PathGuard {
     }
 
     /// Everything a study reads: the study folder, study.yaml, each export and the codebook it names (where study.yaml
-    /// loads), and the key file. Problems with the study itself are left for the run to report.
-    public static func studyInputs(folder: String, keyFile: String?) -> [Protected] {
+    /// loads), and the key file. Problems with the study itself are left for the run to report. `study` is the
+    /// study.yaml of `folder` when the caller has loaded it already (`nil`: it is loaded here).
+    public static func studyInputs(folder: String, keyFile: String?, study loaded: StudyDefinition? = nil) -> [Protected] {
         var inputs = [Protected("the study folder", path: folder, kind: .studyFolder),
                       Protected(StudyLoader.fileName, path: (folder as NSString).appendingPathComponent(StudyLoader.fileName))]
-        if let study = try? StudyLoader.load(folder: folder) {
+        if let study = loaded ?? (try? StudyLoader.load(folder: folder)) {
             for kind in ExportKind.allCases {
                 let spec = study.exports[kind]
                 if let path = try? StudyFolder.resolve(spec, folder: folder) {
@@ -371,11 +372,12 @@ public enum PathGuard {
 
     /// Checks every path option of a run before anything is opened or written: the key file (outside the study
     /// folder), the report folder (`--out` or `<study>/reports`) and the folder a run over the quality threshold writes
-    /// beside it, and the run ledger (`--ledger` or `<study>/.wardsleep/ledger.sqlite`).
-    public static func checkRun(_ options: RunOptions) throws {
+    /// beside it, and the run ledger (`--ledger` or `<study>/.wardsleep/ledger.sqlite`). `study` is the study.yaml of
+    /// the run's folder when it has been loaded already.
+    public static func checkRun(_ options: RunOptions, study: StudyDefinition? = nil) throws {
         let folder = options.studyFolder
         if let keyFile = options.keyFile { try checkKeyFile(keyFile, studyFolder: folder) }
-        let protected = studyInputs(folder: folder, keyFile: options.keyFile)
+        let protected = studyInputs(folder: folder, keyFile: options.keyFile, study: study)
         let ledger = options.ledger
         let out = options.reportFolder
         for (path, option) in [(out, options.outFolder == nil ? "report folder" : "--out"),

@@ -96,14 +96,18 @@ public enum StudyRun {
             throw UsageError(option: "--share", value: "", message: "shares the whole study for pooling, so it cannot be combined with "
                              + "--ward, --category, --from, --to, --months or --window")
         }
-        try PathGuard.checkRun(options)  // before anything is opened or written
+        let studyFolder = (options.studyFolder as NSString).standardizingPath
+        // study.yaml is read (never written) once, for the path checks and the run; a problem with it is reported
+        // after the path checks, as before.
+        let definition = Result { try StudyLoader.load(folder: studyFolder) }
+        try PathGuard.checkRun(options, study: try? definition.get())  // before anything else is opened or written
         try DocumentConversion.checkTools(for: options.scope.formats, path: options.environment["PATH"])
         let ledger = try RunLedger(path: options.ledger)
-        let studyFolder = (options.studyFolder as NSString).standardizingPath
         let absoluteStudy = URL(fileURLWithPath: studyFolder).standardizedFileURL.path
         let loaded: LoadedStudy, study: StudyDefinition
         do {
-            loaded = try LoadedStudy.load(folder: studyFolder, keyFile: options.keyFile, environment: options.environment)
+            loaded = try LoadedStudy.load(folder: studyFolder, keyFile: options.keyFile, environment: options.environment,
+                                          study: try definition.get())
             study = try loaded.study.applying(options.scope)
         } catch let failure as WardsleepFailure {
             let id = try ledger.begin(studyFolder: absoluteStudy, studyHash: "", outputFolder: options.reportFolder, parameters: options.scope.canonical)
@@ -344,31 +348,6 @@ public enum RunClock {
         let day = CalendarDay(dayNumber: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rest = seconds - day.dayNumber * 86_400
         return "\(day.iso) \(pad2(rest / 3600)):\(pad2(rest / 60 % 60)):\(pad2(rest % 60)) UTC"
-    }
-}
-
-/// A study definition loaded with everything needed to read its exports.
-public struct LoadedStudy: Sendable {
-    /// The definition.
-    public var study: StudyDefinition
-    /// SHA-256 of study.yaml.
-    public var studyHash: String
-    /// Study and pseudonymiser for the normalisers.
-    public var context: NormaliseContext
-
-    /// Loads `folder/study.yaml` and finds the pseudonymisation key.
-    public static func load(folder: String, keyFile: String?, environment: [String: String]) throws -> LoadedStudy {
-        let study = try StudyLoader.load(folder: folder)
-        let data = try InputFile.readSmallFile((folder as NSString).appendingPathComponent(StudyLoader.fileName),
-                                               displayName: StudyLoader.fileName) ?? Data()
-        let hash = Digest.sha256(data)
-        let pseudonymiser = try Pseudonymiser.resolve(keyFile: keyFile, environment: environment, study: study, folder: folder)
-        return LoadedStudy(study: study, studyHash: hash, context: NormaliseContext(study: study, pseudonymiser: pseudonymiser))
-    }
-
-    /// The key source to record: only when some export had a patient column to pseudonymise.
-    func keySource(_ ingest: IngestResult) -> Pseudonymiser.KeySource? {
-        ingest.tallies.contains(where: \.patientIdentifiers) ? context.pseudonymiser?.source : nil
     }
 }
 

@@ -18,11 +18,12 @@ public enum StudyValidation {
     public static func validate(folder: String, keyFile: String?, environment: [String: String],
                                 showProblems: Int = 50, quarantineFolder: String? = nil,
                                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Outcome {
+        let definition = Result { try StudyLoader.load(folder: folder) }  // read once; a problem with it is reported below
         if let quarantineFolder {
             try PathGuard.checkQuarantineFolder(quarantineFolder, studyFolder: folder,
-                                                protected: PathGuard.studyInputs(folder: folder, keyFile: keyFile))
+                                                protected: PathGuard.studyInputs(folder: folder, keyFile: keyFile, study: try? definition.get()))
         }
-        let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment)
+        let loaded = try LoadedStudy.load(folder: folder, keyFile: keyFile, environment: environment, study: definition.get())
         let study = loaded.study
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: showProblems)) })
         let writer = quarantineFolder.map { QuarantineWriter(folder: $0, redactor: Redactor(names: study.feedback.names)) }
