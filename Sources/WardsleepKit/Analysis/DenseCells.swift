@@ -2,12 +2,17 @@
 /// remembered: the thousands of rows in a row that share a key (a sorted export stays on one ward, month and period)
 /// cost one comparison each, no hashing. Each cell adds its own values in the order they arrive, exactly as a
 /// dictionary entry would, so every total is the same to the last bit.
+///
+/// Each key is held once, in `keys`; the table that finds a key's place holds only places (4 bytes a slot, where a
+/// dictionary of places would hold every key again): a census of thousands of wards has a cell per ward-month.
 struct DenseCells<Key: Hashable, Value> {
     /// The keys, in the order first met.
     private(set) var keys: [Key] = []
     /// The value of each key, at the same place.
     private(set) var values: [Value] = []
-    private var places: [Key: Int] = [:]
+    /// Each key's place + 1 (0: an empty slot), at the slot its hash gives or the next free one after it; a power of
+    /// two, at least twice the keys.
+    private var slots: [Int32] = []
     private var last = -1
     /// What a new cell starts from.
     let zero: Value
@@ -18,18 +23,43 @@ struct DenseCells<Key: Hashable, Value> {
     /// Whether no cell was made.
     var isEmpty: Bool { keys.isEmpty }
 
+    /// The place of `key`'s cell, or `nil`, and the slot that holds it or would.
+    @inline(__always) private func find(_ key: Key) -> (place: Int?, slot: Int) {
+        guard !slots.isEmpty else { return (nil, 0) }
+        let mask = slots.count - 1
+        var s = key.hashValue & mask
+        while slots[s] != 0 {
+            let i = Int(slots[s]) - 1
+            if keys[i] == key { return (i, s) }
+            s = (s + 1) & mask
+        }
+        return (nil, s)
+    }
+
     /// The place of `key`'s cell, made (at `zero`) on first sight.
     @inline(__always) mutating func place(_ key: Key) -> Int {
         if last >= 0, keys[last] == key { return last }
-        if let i = places[key] {
+        let (found, slot) = find(key)
+        if let i = found {
             last = i
             return i
         }
         last = keys.count
         keys.append(key)
         values.append(zero)
-        places[key] = last
+        if keys.count * 2 > slots.count { rehash() } else { slots[slot] = Int32(last + 1) }
         return last
+    }
+
+    /// Twice the slots (at least 64), every key placed again.
+    private mutating func rehash() {
+        slots = Array(repeating: 0, count: max(64, slots.count * 2))
+        let mask = slots.count - 1
+        for (i, key) in keys.enumerated() {
+            var s = key.hashValue & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = Int32(i + 1)
+        }
     }
 
     /// The place of `key`'s cell, trying `hint` first (a place the caller kept, e.g. the last one for the same ward,
@@ -50,7 +80,7 @@ struct DenseCells<Key: Hashable, Value> {
     var dictionary: [Key: Value] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
 
     /// The value of `key`'s cell, or `nil` when it has none.
-    func value(_ key: Key) -> Value? { places[key].map { values[$0] } }
+    func value(_ key: Key) -> Value? { find(key).place.map { values[$0] } }
 }
 
 /// Patient-nights (`PatientNight`) to the place of their sleep plan: an open-addressing table with a multiplicative

@@ -113,7 +113,16 @@ public final class WardMonthSeries: StudyConsumer {
             let (y0, m0, _) = first.components, (y, m, _) = d.components
             return (y - y0) * 12 + (m - m0) + 1
         }
+        // Made once, at its size: a study of thousands of wards has a ward-month for every ward and month, and an
+        // array grown by doubling would briefly hold it one and a half times over.
         var out: [(Key, Int, CalendarDay, Int, Double)] = []
+        out.reserveCapacity(wards.reduce(0) { n, w in
+            let periods = study.periods(forWard: w)
+            return n + StudyPeriod.allCases.reduce(0) { m, p in
+                let range = periods[p]
+                return m + (range.from <= range.to ? index(range.to) - index(range.from) + 1 : 0)
+            }
+        })
         for w in wards {
             let periods = study.periods(forWard: w)
             let t0 = index(periods.pilot.from)

@@ -30,6 +30,35 @@ import Testing
         #expect(cells.dictionary == reference)  // exact: the same additions in the same order
     }
 
+    /// A key whose hash is its value divided by 8: eight keys share every hash, so the table's probing past a taken slot
+    /// and its growth are both exercised.
+    struct Crowded: Hashable {
+        var n: Int
+        func hash(into h: inout Hasher) { h.combine(n / 8) }
+    }
+
+    /// Tens of thousands of keys, crowded and spread, met in shuffled order: each key finds its own cell, through every
+    /// growth of the table, and a key never met has none; the same as a dictionary filled in the same order.
+    @Test func denseCellsFindEveryKeyAmongThousands() {
+        var random = SampleRandom(seed: 3)
+        var cells = DenseCells<Crowded, Int>(zero: 0)
+        var reference: [Crowded: Int] = [:]
+        var order = Array(0..<30_000)
+        for i in order.indices.reversed() { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        for (step, n) in (order + order.prefix(5_000)).enumerated() {
+            let key = Crowded(n: n)
+            let place = cells.place(key)
+            #expect(cells.keys[place] == key)
+            cells[place: place] += step
+            reference[key, default: 0] += step
+        }
+        #expect(cells.keys.count == 30_000 && cells.keys == order.map(Crowded.init))
+        #expect(cells.dictionary == reference)
+        #expect(order.allSatisfy { cells.value(Crowded(n: $0)) == reference[Crowded(n: $0)] })
+        #expect(cells.value(Crowded(n: 30_000)) == nil && cells.value(Crowded(n: -1)) == nil)
+        #expect(DenseCells<Crowded, Int>(zero: 0).value(Crowded(n: 0)) == nil)
+    }
+
     /// Administrations over both periods and between them, wards taking turns, several drugs (one without a DDD),
     /// doses in tenths, some refused, and some rows out of date order.
     func administrations() -> [HypnoticAdministrationRecord] {
