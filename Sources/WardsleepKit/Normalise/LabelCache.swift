@@ -19,6 +19,17 @@ struct LabelCache<Value> {
 
     init(limit: Int = 4096) { self.limit = limit }
 
+    /// An empty cache with room for `count` labels made at once (no array grown by doubling on the way).
+    init(exactly count: Int) {
+        limit = count + 1
+        keys.reserveCapacity(count)
+        starts.reserveCapacity(count)
+        values.reserveCapacity(count)
+        var size = 64
+        while size < 2 * (count + 1) { size *= 2 }
+        slots = Array(repeating: -1, count: size)
+    }
+
     private func key(_ i: Int) -> ArraySlice<UInt8> {
         arena[starts[i]..<(i + 1 < starts.count ? starts[i + 1] : arena.count)]
     }

@@ -155,14 +155,17 @@ final class WardLabels: @unchecked Sendable {
         var labels: [String] = []
         for ward in study.wards { labels += [ward.id, ward.name] + ward.aliases }
         labels += study.excludedWards
-        var table = LabelCache<Int?>(limit: 3 * labels.count + 1)
+        // Told apart by their bytes (two strings Swift holds equal may be written differently).
+        var seen = Set<[UInt8]>(), forms: [[UInt8]] = []
         for label in labels {
             for written in [label, label.uppercased(), label.lowercased()] {
-                Array(written.utf8).withUnsafeBufferPointer { b in
-                    let bytes = b[...]
-                    if table.cached(bytes) == nil { table.store(bytes, resolve(bytes, study)) }
-                }
+                let bytes = Array(written.utf8)
+                if seen.insert(bytes).inserted { forms.append(bytes) }
             }
+        }
+        var table = LabelCache<Int?>(exactly: forms.count)
+        for bytes in forms {
+            bytes.withUnsafeBufferPointer { b in table.store(b[...], resolve(b[...], study)) }
         }
         self.table = table
     }

@@ -53,6 +53,23 @@ import Testing
         #expect(table.count == 3 * 11 - 3 - 3)
     }
 
+    /// A study of thousands of wards: the table is made at its size and keeps every label (a cache of that size would
+    /// have emptied itself when full).
+    @Test func thousandsOfWardsAreAllHeld() throws {
+        var yaml = studyYAML()
+        for w in 1...3_000 { yaml += "  - { id: W\(w), name: Ward number \(w), type: acute, beds: 20 }\n" }
+        let study = try StudyLoader.parse(yaml)
+        let table = WardLabels(study: study, resolve: NormaliseContext.resolveWard).table
+        // Each new ward: W1, w1; Ward number 1, WARD NUMBER 1, ward number 1. The two wards of studyYAML: 13 forms
+        // (A1, a1, D1, d1, and three each of "Acute male", "Dementia service" and "Ward 7 (Dementia)").
+        #expect(table.count == 3_000 * 5 + 13)
+        for w in 1...3_000 {
+            for form in ["W\(w)", "w\(w)", "Ward number \(w)", "WARD NUMBER \(w)", "ward number \(w)"] {
+                #expect(table.lookup(Self.bytes(form)[...]) == .some(w + 1), "\(form)")
+            }
+        }
+    }
+
     /// Rows naming their wards every way, read on 3 threads in chunks of 7 bytes and in one piece, get the wards the
     /// resolver gives: those in the table, those spelt otherwise, and an unknown and an excluded ward in between.
     @Test func rowsGetTheSameWardsWhetherTheTableOrTheResolverAnswers() throws {
