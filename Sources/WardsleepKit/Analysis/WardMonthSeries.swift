@@ -104,9 +104,13 @@ public final class WardMonthSeries: StudyConsumer {
         givenCells[place: place].doses += 1
     }
 
+    /// A ward-month of the frame: its key, its month counted from the first baseline month (1), its first day, the
+    /// month the ward's pilot starts, and its exposure.
+    typealias FrameRow = (key: Key, month: Int, start: CalendarDay, pilotStart: Int, exposure: Double)
+
     /// Every ward-month of the wards in scope inside their periods, with its exposure: occupied bed days from the
     /// census (months without a census day have none), or the days of the month inside the period (ward-days).
-    func frame(occupancy: Bool) -> [(key: Key, month: Int, start: CalendarDay, pilotStart: Int, exposure: Double)] {
+    func frame(occupancy: Bool) -> [FrameRow] {
         let wards = study.wardsInScope
         guard let first = wards.map({ study.periods(forWard: $0).baseline.from }).min() else { return [] }
         func index(_ d: CalendarDay) -> Int {
@@ -115,7 +119,7 @@ public final class WardMonthSeries: StudyConsumer {
         }
         // Made once, at its size: a study of thousands of wards has a ward-month for every ward and month, and an
         // array grown by doubling would briefly hold it one and a half times over.
-        var out: [(Key, Int, CalendarDay, Int, Double)] = []
+        var out: [FrameRow] = []  // the type returned: an array of unlabelled tuples would be copied to it
         out.reserveCapacity(wards.reduce(0) { n, w in
             let periods = study.periods(forWard: w)
             return n + StudyPeriod.allCases.reduce(0) { m, p in
