@@ -206,7 +206,7 @@ public enum InputFingerprint {
     /// The key, as its salt (its keyed hash of a fixed phrase, never the key): another key makes other pseudonyms and
     /// another aggregate salt, so a run with it is not the same run.
     static func key(_ loaded: LoadedStudy) -> [(String, String)] {
-        loaded.context.pseudonymiser.map { [("key", $0.pseudonym(for: TrustAggregate.saltPhrase))] } ?? []
+        loaded.pseudonymiser.map { [("key", $0.pseudonym(for: TrustAggregate.saltPhrase))] } ?? []
     }
 
     /// The fingerprint of a finished run, from the hashes its ingest computed.

@@ -178,7 +178,7 @@ public enum StudyRun {
         defer { staging.discard() }
         let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
         // Comments are coded against the analyses' codebook by the threads that read them.
-        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser, commentCodebook: analyses.feedback.compiledCodebook)
+        let context = NormaliseContext(study: study, pseudonymiser: loaded.pseudonymiser, commentCodebook: analyses.feedback.compiledCodebook)
         let quarantine = QuarantineWriter(folder: staging.location("restricted/quarantine"), redactor: Redactor(names: study.feedback.names))
         let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
         let sink = ProblemRouter(digests: digests, quarantine: quarantine)

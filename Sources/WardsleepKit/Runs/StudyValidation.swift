@@ -31,7 +31,7 @@ public enum StudyValidation {
                                         redactor: Redactor(names: study.feedback.names))
         // Nothing here counts patients: the cells are checked, the identifiers are not hashed. Comments are coded by the
         // threads that read them.
-        let context = NormaliseContext(study: study, pseudonymiser: loaded.context.pseudonymiser, identifiesPatients: false,
+        let context = NormaliseContext(study: study, pseudonymiser: loaded.pseudonymiser, identifiesPatients: false,
                                        commentCodebook: unthemed.compiledCodebook)
         let repeats = ReferenceRepeats()
         let ingest = try StudyIngest.run(folder: folder, context: context,
