@@ -63,8 +63,9 @@ public struct Evidence: Sendable, Codable {
         self.ingest = ingest
         self.problems = problems.mapValues(ProblemSummary.init)
         incidentsAnalysed = a.incidents.analysed
-        occupancy = a.occupancy.totals
-        let exposure = ingest.tally(.occupancy) == nil ? nil : a.occupancy.totals
+        let totals = a.occupancy.totals
+        occupancy = totals
+        let exposure = ingest.tally(.occupancy) == nil ? nil : totals
         let exports: [ReportPart: ExportKind] = [.hypnotics: .hypnotics, .feedback: .feedback, .uptake: .sleepPlans, .involvement: .involvement,
                                                 .fidelity: .observations]
         for (part, kind) in exports where ingest.tally(kind) != nil { leftOut[part] = study.scope.leftOut(part) }

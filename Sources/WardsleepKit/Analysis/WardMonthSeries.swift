@@ -151,6 +151,9 @@ public final class WardMonthSeries: StudyConsumer {
     public func series(categories: [String], hasOccupancy: Bool, hasIncidents: Bool, hasHypnotics: Bool, withheld: Set<HypnoticUse.Key>)
         -> [InterruptedSeries]
     {
+        // Nothing to model without incidents or hypnotics: a census alone makes no frame (a ward-month for each of
+        // thousands of wards).
+        guard hasIncidents || hasHypnotics else { return [] }
         let frame = frame(occupancy: hasOccupancy)
         let one = study.wardsInScope.count == 1 ? study.wardsInScope.first : nil
         var out: [InterruptedSeries] = []

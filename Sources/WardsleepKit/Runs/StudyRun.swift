@@ -176,33 +176,13 @@ public enum StudyRun {
     static func produce(_ options: RunOptions, loaded: LoadedStudy, study: StudyDefinition, out: String, log: Logger) throws -> RunOutcome {
         let staging = try OutputStaging(destination: out)
         defer { staging.discard() }
-        let analyses = try StudyAnalyses(study: study, folder: options.studyFolder)
-        // Comments are coded against the analyses' codebook by the threads that read them.
-        let context = NormaliseContext(study: study, pseudonymiser: loaded.pseudonymiser, commentCodebook: analyses.feedback.compiledCodebook)
-        let quarantine = QuarantineWriter(folder: staging.location("restricted/quarantine"), redactor: Redactor(names: study.feedback.names))
-        let digests = Dictionary(uniqueKeysWithValues: ExportKind.allCases.map { ($0, ProblemDigest(keep: 200)) })
-        let sink = ProblemRouter(digests: digests, quarantine: quarantine)
-        let ingest = try StudyIngest.run(folder: options.studyFolder, context: context, problems: sink, consumer: analyses.consumer,
-                                         progress: options.progress, threads: options.threads, chunkBytes: options.chunkBytes)
-        try quarantine.close()
-        try analyses.finish(threads: options.threads)
-        try analyses.feedback.checkPatterns()
-        for t in ingest.tallies {
-            log.info("export read", metadata: ["file": "\(t.file)", "read": "\(t.rowsRead)", "accepted": "\(t.accepted)",
-                                               "quarantined": "\(t.quarantined)", "sha256": "\(t.sha256)"])
-        }
-
-        try checkCategories(study.scope.uncheckedCategories, seen: analyses.categoriesSeen)
-
-        // Rows counted twice (a reference given again further back than the reader looks) fail the run as quarantine
-        // over the threshold does.
-        let repeated = ingest.tallies.compactMap { t -> (String, Int)? in
-            let n = analyses.repeats.repeats(t.export)
-            return n > 0 ? (t.file, n) : nil
-        }
+        // The analyses end inside this step: the report is rendered from the evidence alone.
+        let gathered = try RunEvidence.gather(options, loaded: loaded, study: study, into: staging, log: log)
+        let ingest = gathered.ingest, repeated = gathered.repeated
+        // Rows counted twice fail the run as quarantine over the threshold does.
         let status: ExitStatus = ingest.exportsOverThreshold(study.quality.maxQuarantinedPercent).isEmpty && repeated.isEmpty
             ? .success : .dataQuality
-        var evidence = Evidence(study: study, ingest: ingest, analyses: analyses, problems: digests)
+        var evidence = gathered.evidence
         let stamp = options.timestamp.map(RunClock.utc)
         evidence.generated = stamp.map { "Generated \($0)." }
         var outputs: [Manifest.Output] = []
@@ -227,11 +207,11 @@ public enum StudyRun {
         }
         if options.share {
             var aggregate = TrustAggregate.of(Release.view(evidence, style: .exact))
-            aggregate.salt = context.pseudonymiser?.pseudonym(for: TrustAggregate.saltPhrase)
+            aggregate.salt = loaded.pseudonymiser?.pseudonym(for: TrustAggregate.saltPhrase)
             try staging.write(TrustAggregate.fileName, aggregate.rendered())
             outputs.append(.init(path: TrustAggregate.fileName, sensitivity: .restricted))
         }
-        for kind in quarantine.files.keys.sorted() {
+        for kind in gathered.quarantined {
             outputs.append(.init(path: "restricted/quarantine/\(kind.rawValue).csv", sensitivity: .restricted))
         }
         outputs.append(.init(path: "manifest.json", sensitivity: .releasable))
