@@ -36,7 +36,7 @@ public final class StudyAnalyses {
         occupancy = OccupancyTally(beds: study.wards.map(\.beds))
         hypnotics = HypnoticUse(formulary: formulary)
         series = TimeSeries(study: study, formulary: formulary, hypnotics: hypnotics)
-        months = WardMonthSeries(study: study, formulary: formulary)
+        months = WardMonthSeries(study: study, formulary: formulary, charts: series)
         feedback = FeedbackTally(codebook: codebook)
         filter = ScopeFilter(AnalysisFeed(incidents: incidents, occupancy: occupancy, hypnotics: hypnotics, feedback: feedback, uptake: uptake,
                                           ledger: ledger, series: series, months: months, fidelity: fidelity, census: census,

@@ -32,6 +32,8 @@ public final class TimeSeries: StudyConsumer {
     var bedDays: [Key: Double] { bedDayCells.dictionary }
     /// Occupied bed days of one ward (or -1, the study) and interval.
     func bedDays(_ key: Key) -> Double { bedDayCells.value(key) ?? 0 }
+    /// The same, `nil` for an interval without a census day.
+    func bedDayCell(_ key: Key) -> Double? { bedDayCells.value(key) }
     /// The same, one cell per key: each ward's last one tried first (a census takes turns between the wards, each
     /// staying in one interval), and the study's last one (`bedDayHints[0]`).
     private var bedDayCells = DenseCells<Key, Double>(zero: 0)

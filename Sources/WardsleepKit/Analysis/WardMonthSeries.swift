@@ -25,8 +25,22 @@ public final class WardMonthSeries: StudyConsumer {
     /// Each formulary drug's DDD in mg, by `DrugIndex`.
     private let dddMg: [Double?]
     /// Occupied bed days by ward-month (a copy of every cell: `frame` looks each up in the cells).
-    var bedDays: [Key: Double] { bedDayCells.dictionary }
-    /// The same, one cell per ward-month, each ward's last one tried first: a census takes turns between the wards,
+    var bedDays: [Key: Double] {
+        guard let monthlyCharts else { return bedDayCells.dictionary }
+        var out: [Key: Double] = [:]
+        for (k, v) in monthlyCharts.bedDays where k.ward >= 0 { out[Key(ward: k.ward, month: k.bucket, period: k.phase)] = v }
+        return out
+    }
+    /// The occupied bed days of one ward-month.
+    func bedDays(_ k: Key) -> Double? {
+        guard let monthlyCharts else { return bedDayCells.value(k) }
+        return monthlyCharts.bedDayCell(TimeSeries.Key(ward: k.ward, bucket: k.month, phase: k.period))
+    }
+    /// The control charts' series when they are monthly: they already add each ward-month's bed days, in the same order,
+    /// so they are read from there rather than kept twice (a census of thousands of wards holds a cell for every ward
+    /// and month).
+    private let monthlyCharts: TimeSeries?
+    /// Otherwise, one cell per ward-month, each ward's last one tried first: a census takes turns between the wards,
     /// each staying in one month, and a table of wards × months does not stay in the processor's cache.
     private var bedDayCells = DenseCells<Key, Double>(zero: 0)
     private var bedDayHints: [Int] = []
@@ -43,17 +57,19 @@ public final class WardMonthSeries: StudyConsumer {
     private var wardHints: [Int] = []
     var administrations = false
 
-    /// Creates empty totals for a study.
-    public init(study: StudyDefinition, formulary: Formulary) {
+    /// Creates empty totals for a study; with `charts`, the control charts' series fed the same census, its bed days
+    /// are read when it is monthly rather than added again.
+    public init(study: StudyDefinition, formulary: Formulary, charts: TimeSeries? = nil) {
         self.study = study
         self.formulary = formulary
+        monthlyCharts = charts?.weekly == false ? charts : nil
         dddMg = formulary.drugs.map(\.dddMg)
     }
 
     func key(_ ward: Int, _ day: CalendarDay, _ period: StudyPeriod) -> Key { Key(ward: ward, month: day.startOfMonth.dayNumber, period: period) }
 
     public func occupancy(_ r: OccupancyRecord) {
-        guard let p = r.period else { return }
+        guard monthlyCharts == nil, let p = r.period else { return }
         while bedDayHints.count <= r.ward { bedDayHints.append(-1) }
         let place = bedDayCells.place(Key(ward: r.ward, month: month(r.day), period: p), hint: &bedDayHints[r.ward])
         bedDayCells[place: place] += Double(r.occupiedBeds)
@@ -139,7 +155,7 @@ public final class WardMonthSeries: StudyConsumer {
                     let next = CalendarDay(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)!
                     let k = Key(ward: w, month: month.dayNumber, period: period)
                     let days = Double(min(next.dayNumber, range.to.dayNumber + 1) - max(month.dayNumber, range.from.dayNumber))
-                    out.append((k, index(month), month, t0, occupancy ? bedDayCells.value(k) ?? 0 : days))
+                    out.append((k, index(month), month, t0, occupancy ? bedDays(k) ?? 0 : days))
                     month = next
                 }
             }

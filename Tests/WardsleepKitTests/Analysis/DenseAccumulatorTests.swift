@@ -116,11 +116,17 @@ import Testing
 
     /// Census rows, wards taking turns day by day, some days out of order and some outside both periods: the bed days
     /// kept in dense cells (each ward's last cell tried first) are the dictionary arithmetic's, to the last bit, for
-    /// the control charts (each ward and the study, per interval) and the ward-months.
+    /// the control charts (each ward and the study, per interval) and the ward-months, whether the ward-months keep
+    /// their own (`months`) or read the monthly charts' (`shared`, as a run makes them); weekly charts are not read.
     @Test func censusBedDaysEqualDictionariesFilledInTheSameOrder() {
         var random = SampleRandom(seed: 17)
         let series = TimeSeries(study: study, formulary: formulary)
         let months = WardMonthSeries(study: study, formulary: formulary)
+        let shared = WardMonthSeries(study: study, formulary: formulary, charts: series)
+        var weeklyStudy = study
+        weeklyStudy.spc.interval = "week"
+        let weeklySeries = TimeSeries(study: weeklyStudy, formulary: formulary)
+        let besideWeekly = WardMonthSeries(study: weeklyStudy, formulary: formulary, charts: weeklySeries)
         var charted: [TimeSeries.Key: Double] = [:], monthly: [WardMonthSeries.Key: Double] = [:]
         let start = CalendarDay(year: 2017, month: 12, day: 20)!
         for i in 0..<4_000 {
@@ -130,6 +136,9 @@ import Testing
                                     period: study.periods(forWard: ward).period(of: day))
             series.occupancy(r)
             months.occupancy(r)
+            shared.occupancy(r)
+            weeklySeries.occupancy(r)
+            besideWeekly.occupancy(r)
             // The dictionary arithmetic the accumulators used before they kept dense cells.
             guard let p = r.period else { continue }
             let b = series.bucket(day)
@@ -139,9 +148,12 @@ import Testing
         }
         #expect(charted.count > 40 && series.bedDays == charted)
         #expect(monthly.count > 20 && months.bedDays == monthly)
-        // The ward-month frame reads the same bed days.
-        let frame = months.frame(occupancy: true)
-        #expect(frame.allSatisfy { $0.exposure == monthly[$0.key] ?? 0 } && frame.contains { $0.exposure > 0 })
+        #expect(shared.bedDays == monthly && besideWeekly.bedDays == monthly)
+        // The ward-month frame reads the same bed days, each way.
+        for m in [months, shared, besideWeekly] {
+            let frame = m.frame(occupancy: true)
+            #expect(frame.allSatisfy { $0.exposure == monthly[$0.key] ?? 0 } && frame.contains { $0.exposure > 0 })
+        }
     }
 
     /// The census tally's arrays give the totals `OccupancyTotals.add` makes from the same rows (a ward and period with
