@@ -8,15 +8,21 @@
 /// out only when its ward has no census at all in the calendar month it was issued in. Without an occupancy export,
 /// exposure is days in each ward's periods and nothing is left out.
 public final class CensusCoverage: @unchecked Sendable {
-    /// The first day number of the bitsets, and the number of days they span (the wards' periods, end to end).
-    private let base: Int, length: Int
-    /// Census days by ward index: a bit per day from `base`.
-    private var days: [[UInt64]]
-    /// Calendar months (year × 12 + month) with a census day, by ward index.
-    private var months: [Set<Int>]
-    /// Each ward's month last added (a census stays in one month for days on end), and the last day's month.
-    private var lastMonths: [Int]
+    /// The wards, the first day number of the day bits, the days they span (the wards' periods, end to end) and the
+    /// words each ward's day bits take.
+    private let wards: Int, base: Int, length: Int, dayWords: Int
+    /// Census days: a bit per day from `base`, `dayWords` words per ward, one ward after another.
+    private var days: [UInt64]
+    /// The first calendar month (year × 12 + month) of the months the days span, how many there are and the words each
+    /// ward's month bits take.
+    private let firstMonth: Int, monthCount: Int, monthWords: Int
+    /// Calendar months with a census day: a bit per month from `firstMonth`, `monthWords` words per ward.
+    private var months: [UInt64]
+    /// Calendar months with a census day outside the months the periods span, by ward index (a census usually has none).
+    private var otherMonths: [Int: Set<Int>] = [:]
+    /// The last day added and its calendar month (a census stays on one day for a ward after another).
     private var lastDay = CalendarDay(dayNumber: .min), lastMonth = 0
+
     /// Events left out for want of a census, by export, ward index and period.
     public private(set) var leftOut: [ExportKind: [Int: [StudyPeriod: Int]]] = [:]
 
@@ -24,38 +30,47 @@ public final class CensusCoverage: @unchecked Sendable {
     public init(study: StudyDefinition) {
         let ranges = study.wards.indices.flatMap { w in StudyPeriod.allCases.map { study.periods(forWard: w)[$0] } }
         let first = ranges.map(\.from.dayNumber).min() ?? 0, last = ranges.map(\.to.dayNumber).max() ?? 0
+        wards = study.wards.count
         base = first
         length = max(0, last - first + 1)
-        days = Array(repeating: Array(repeating: 0, count: (length + 63) / 64), count: study.wards.count)
-        months = Array(repeating: [], count: study.wards.count)
-        lastMonths = Array(repeating: .min, count: study.wards.count)
+        dayWords = (length + 63) / 64
+        days = Array(repeating: 0, count: dayWords * wards)
+        firstMonth = CensusCoverage.month(CalendarDay(dayNumber: first))
+        monthCount = length == 0 ? 0 : CensusCoverage.month(CalendarDay(dayNumber: last)) - firstMonth + 1
+        monthWords = (monthCount + 63) / 64
+        months = Array(repeating: 0, count: monthWords * wards)
     }
 
     /// Notes a census row.
     func add(ward: Int, day: CalendarDay) {
-        guard ward < days.count else { return }
+        guard ward >= 0, ward < wards else { return }
         let i = day.dayNumber - base
-        if i >= 0 && i < length { days[ward][i >> 6] |= 1 << UInt64(i & 63) }
+        if i >= 0 && i < length { days[ward * dayWords + (i >> 6)] |= 1 << UInt64(i & 63) }
         if day != lastDay {
             lastDay = day
             lastMonth = CensusCoverage.month(day)
         }
-        if lastMonths[ward] != lastMonth {
-            lastMonths[ward] = lastMonth
-            months[ward].insert(lastMonth)
+        let m = lastMonth - firstMonth
+        if m >= 0 && m < monthCount {
+            months[ward * monthWords + (m >> 6)] |= 1 << UInt64(m & 63)
+        } else {
+            otherMonths[ward, default: []].insert(lastMonth)
         }
     }
 
     /// Whether the ward has a census on `day`. Days outside every period are said to be covered: no analysis counts them.
     public func covers(ward: Int, day: CalendarDay) -> Bool {
         let i = day.dayNumber - base
-        guard ward < days.count, i >= 0, i < length else { return true }
-        return days[ward][i >> 6] & (1 << UInt64(i & 63)) != 0
+        guard ward >= 0, ward < wards, i >= 0, i < length else { return true }
+        return days[ward * dayWords + (i >> 6)] & (1 << UInt64(i & 63)) != 0
     }
 
     /// Whether the ward has a census on any day of the calendar month of `day`.
     public func coversMonth(ward: Int, day: CalendarDay) -> Bool {
-        ward >= months.count || months[ward].contains(CensusCoverage.month(day))
+        guard ward >= 0, ward < wards else { return true }
+        let month = CensusCoverage.month(day), m = month - firstMonth
+        if m >= 0 && m < monthCount { return months[ward * monthWords + (m >> 6)] & (1 << UInt64(m & 63)) != 0 }
+        return otherMonths[ward]?.contains(month) ?? false
     }
 
     /// Counts an event left out (only one in a period: others count nowhere anyway).
