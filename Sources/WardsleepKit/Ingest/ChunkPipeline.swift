@@ -35,12 +35,14 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
             outcome.error = error
             return outcome
         }
-        bases.publish(index, breaks: LineBases.breaks(in: outcome.bytes))
+        let breaks = LineBases.breaks(in: outcome.bytes)
+        bases.publish(index, breaks: breaks)
         outcome.windows1252 = !UTF8Check.isValid(outcome.bytes[...])
         let pipeline = ChunkPipeline(layout: layout, normaliser: normaliser)
-        // Room for a row every 64 bytes: a chunk of typical rows fills it without growing it (each growth copies every
-        // record made so far), and one of very short rows grows it once or twice.
-        pipeline.records.reserveCapacity(outcome.bytes.count / 64 + 16)
+        // Room for every record the chunk can hold: each but the last ends at one of its line breaks. Made once at its
+        // size, the array is never grown (each growth copies every record so far and leaves the old block as a hole in
+        // the heap, chunk after chunk); a record takes at least 16 bytes, so lines mostly blank do not reserve more.
+        pipeline.records.reserveCapacity(min(breaks + 1, outcome.bytes.count / 16 + 16))
         do {
             // The pipeline owns the parser, which owns this closure: the closure borrows the pipeline (no reference
             // is taken per record).
