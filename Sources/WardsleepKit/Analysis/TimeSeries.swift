@@ -8,11 +8,21 @@ public final class TimeSeries: StudyConsumer {
     /// The exports it uses.
     public var exports: Set<ExportKind> { [.occupancy, .incidents, .hypnotics, .sleepPlans] }
 
+    /// A ward (-1: the whole study), an interval and a period: 12 bytes, as a census of thousands of wards has a cell
+    /// per ward and interval (a ward index and an interval's first day, a day number of a period's date, fit 32 bits).
     struct Key: Hashable {
-        var ward: Int  // -1: whole study
-        var bucket: Int
+        private let wardIndex: Int32, bucketIndex: Int32
         /// The period of the records counted, by their own ward's dates.
-        var phase: StudyPeriod
+        let phase: StudyPeriod
+
+        init(ward: Int, bucket: Int, phase: StudyPeriod) {
+            wardIndex = Int32(ward)
+            bucketIndex = Int32(bucket)
+            self.phase = phase
+        }
+
+        var ward: Int { Int(wardIndex) }
+        var bucket: Int { Int(bucketIndex) }
     }
 
     /// An interval in one period.
@@ -31,13 +41,11 @@ public final class TimeSeries: StudyConsumer {
     /// Occupied bed days by ward (and -1, the study) and interval (a copy of every cell: `bedDays(_:)` looks one up).
     var bedDays: [Key: Double] { bedDayCells.dictionary }
     /// Occupied bed days of one ward (or -1, the study) and interval.
-    func bedDays(_ key: Key) -> Double { bedDayCells.value(key) ?? 0 }
+    func bedDays(_ key: Key) -> Double { bedDayCell(key) ?? 0 }
     /// The same, `nil` for an interval without a census day.
     func bedDayCell(_ key: Key) -> Double? { bedDayCells.value(key) }
-    /// The same, one cell per key: each ward's last one tried first (a census takes turns between the wards, each
-    /// staying in one interval), and the study's last one (`bedDayHints[0]`).
-    private var bedDayCells = DenseCells<Key, Double>(zero: 0)
-    private var bedDayHints: [Int] = [-1]
+    /// The same, a cell per ward, interval and period of the study.
+    private var bedDayCells: WardIntervalCells
     /// DDDs of doses given per interval (administrations).
     var ddd: [Slot: Double] { given.dictionary.mapValues(\.ddd) }
     /// Doses given per interval (administrations only): the events behind the DDDs, for disclosure control.
@@ -60,10 +68,14 @@ public final class TimeSeries: StudyConsumer {
         weekly = study.spc.interval == "week"
         self.formulary = formulary
         dddMg = formulary.drugs.map(\.dddMg)
+        bedDayCells = WardIntervalCells(study: study, weekly: weekly)
     }
 
     /// The first day of the interval holding `day` (a calendar month, or a week from Monday).
-    func bucket(_ day: CalendarDay) -> Int {
+    func bucket(_ day: CalendarDay) -> Int { TimeSeries.bucket(day, weekly: weekly) }
+
+    /// The first day of the calendar month or (`weekly`) the week from Monday holding `day`.
+    static func bucket(_ day: CalendarDay, weekly: Bool) -> Int {
         weekly ? day.adding(days: 1 - day.isoWeekday).dayNumber : day.startOfMonth.dayNumber
     }
 
@@ -89,10 +101,9 @@ public final class TimeSeries: StudyConsumer {
         addBedDays(ward: -1, bucket: b, phase: period, beds)
     }
 
-    /// Adds to the bed days of one ward (or -1, the study) and interval, trying that ward's last cell first.
+    /// Adds to the bed days of one ward (or -1, the study) and interval.
     func addBedDays(ward: Int, bucket: Int, phase: StudyPeriod, _ beds: Double) {
-        while bedDayHints.count <= ward + 1 { bedDayHints.append(-1) }
-        bedDayCells[place: bedDayCells.place(Key(ward: ward, bucket: bucket, phase: phase), hint: &bedDayHints[ward + 1])] += beds
+        bedDayCells.add(Key(ward: ward, bucket: bucket, phase: phase), beds)
     }
 
     public func incident(_ r: IncidentRecord) {
@@ -151,7 +162,7 @@ public final class TimeSeries: StudyConsumer {
     /// out of every key, ward by ward, took time in the square of the wards.
     func slotsByWard() -> [Int: Set<Slot>] {
         var out: [Int: Set<Slot>] = [:]
-        for k in bedDayCells.keys { out[k.ward, default: []].insert(Slot(bucket: k.bucket, phase: k.phase)) }
+        bedDayCells.forEach { k, _ in out[k.ward, default: []].insert(Slot(bucket: k.bucket, phase: k.phase)) }
         for k in incidents.keys { out[k.ward, default: []].insert(Slot(bucket: k.bucket, phase: k.phase)) }
         return out
     }

@@ -127,7 +127,7 @@ import Testing
         weeklyStudy.spc.interval = "week"
         let weeklySeries = TimeSeries(study: weeklyStudy, formulary: formulary)
         let besideWeekly = WardMonthSeries(study: weeklyStudy, formulary: formulary, charts: weeklySeries)
-        var charted: [TimeSeries.Key: Double] = [:], monthly: [WardMonthSeries.Key: Double] = [:]
+        var charted: [TimeSeries.Key: Double] = [:], weekly: [TimeSeries.Key: Double] = [:], monthly: [WardMonthSeries.Key: Double] = [:]
         let start = CalendarDay(year: 2017, month: 12, day: 20)!
         for i in 0..<4_000 {
             let day = random.chance(0.03) ? start.adding(days: Int(random.next() % 640)) : start.adding(days: i / 2)
@@ -145,14 +145,53 @@ import Testing
             charted[TimeSeries.Key(ward: ward, bucket: b, phase: p), default: 0] += Double(r.occupiedBeds)
             charted[TimeSeries.Key(ward: -1, bucket: b, phase: p), default: 0] += Double(r.occupiedBeds)
             monthly[WardMonthSeries.Key(ward: ward, month: day.startOfMonth.dayNumber, period: p), default: 0] += Double(r.occupiedBeds)
+            let w = weeklySeries.bucket(day)
+            weekly[TimeSeries.Key(ward: ward, bucket: w, phase: p), default: 0] += Double(r.occupiedBeds)
+            weekly[TimeSeries.Key(ward: -1, bucket: w, phase: p), default: 0] += Double(r.occupiedBeds)
         }
         #expect(charted.count > 40 && series.bedDays == charted)
+        #expect(weekly.count > 150 && weeklySeries.bedDays == weekly)
+        #expect(charted.allSatisfy { series.bedDayCell($0.key) == $0.value } && weekly.allSatisfy { weeklySeries.bedDayCell($0.key) == $0.value })
         #expect(monthly.count > 20 && months.bedDays == monthly)
         #expect(shared.bedDays == monthly && besideWeekly.bedDays == monthly)
         // The ward-month frame reads the same bed days, each way.
         for m in [months, shared, besideWeekly] {
             let frame = m.frame(occupancy: true)
             #expect(frame.allSatisfy { $0.exposure == monthly[$0.key] ?? 0 } && frame.contains { $0.exposure > 0 })
+        }
+    }
+
+    /// Totals kept by ward, interval and period in one array are the dictionary arithmetic's, to the last bit, monthly
+    /// and weekly: keys of the study's wards (and -1, the study) in its intervals, and keys kept apart because their
+    /// ward is not the study's, their interval lies outside its periods or their day begins no interval.
+    @Test func wardIntervalCellsEqualTheDictionaryArithmeticInsideAndOutsideTheStudy() {
+        for weekly in [false, true] {
+            var random = SampleRandom(seed: weekly ? 41 : 40)
+            var cells = WardIntervalCells(study: study, weekly: weekly)
+            var reference: [TimeSeries.Key: Double] = [:]
+            #expect(cells.isEmpty && cells.value(TimeSeries.Key(ward: 0, bucket: TimeSeries.bucket(study.periods.baseline.from, weekly: weekly),
+                                                                  phase: .baseline)) == nil)
+            let start = CalendarDay(year: 2017, month: 6, day: 1)!
+            var outside = 0
+            for i in 0..<6_000 {
+                let day = start.adding(days: random.chance(0.1) ? Int(random.next() % 1_200) : 200 + i / 10)
+                let ward = random.chance(0.05) ? 2 + Int(random.next() % 3) : Int(random.next() % 3) - 1  // 2 and above: no such ward
+                let bucket = random.chance(0.02) ? day.dayNumber : TimeSeries.bucket(day, weekly: weekly)
+                let key = TimeSeries.Key(ward: ward, bucket: bucket, phase: random.chance(0.5) ? .baseline : .pilot)
+                let value = Double(random.next() % 1_000) / 10  // tenths: sums that round
+                cells.add(key, value)
+                reference[key, default: 0] += value
+                if ward >= 2 || day < CalendarDay(year: 2018, month: 1, day: 1)! || day > CalendarDay(year: 2019, month: 8, day: 31)! { outside += 1 }
+            }
+            #expect(outside > 300 && !cells.isEmpty)
+            #expect(cells.dictionary == reference, "weekly: \(weekly)")  // exact: the same additions in the same order
+            #expect(reference.allSatisfy { cells.value($0.key) == $0.value })
+            var seen = 0
+            cells.forEach { key, value in
+                seen += 1
+                #expect(reference[key] == value)
+            }
+            #expect(seen == reference.count)
         }
     }
 
