@@ -66,9 +66,9 @@ public final class OccupancyTally: StudyConsumer {
     public var exports: Set<ExportKind> { [.occupancy] }
     /// Beds per ward index, from study.yaml.
     private let beds: [Int]
-    /// By ward index, then baseline and pilot: occupied bed days and census days (a ward and period with a census
-    /// day has an entry in the totals).
-    private var bedDays: [[Int]] = [], censusDays: [[Int]] = []
+    /// By ward index, then baseline and pilot (`ward * 2 + period`): occupied bed days and census days (a ward and
+    /// period with a census day has an entry in the totals). Flat, as a study may have thousands of wards.
+    private var bedDays: [Int] = [], censusDays: [Int] = []
     /// By ward index: census days above the ward's beds, and the most occupied beds on one of them.
     private var overDays: [Int] = [], overMost: [Int] = []
 
@@ -76,10 +76,10 @@ public final class OccupancyTally: StudyConsumer {
     /// call: read it once).
     public var totals: OccupancyTotals {
         var t = OccupancyTotals(beds: beds)
-        for w in censusDays.indices {
-            for (p, period) in StudyPeriod.allCases.enumerated() where censusDays[w][p] > 0 {
-                t.bedDays[w, default: [:]][period] = bedDays[w][p]
-                t.censusDays[w, default: [:]][period] = censusDays[w][p]
+        for w in overDays.indices {
+            for (p, period) in StudyPeriod.allCases.enumerated() where censusDays[w * 2 + p] > 0 {
+                t.bedDays[w, default: [:]][period] = bedDays[w * 2 + p]
+                t.censusDays[w, default: [:]][period] = censusDays[w * 2 + p]
             }
             if overDays[w] > 0 { t.overBeds[w] = OccupancyTotals.OverBeds(days: overDays[w], most: overMost[w]) }
         }
@@ -92,14 +92,15 @@ public final class OccupancyTally: StudyConsumer {
     public func occupancy(_ r: OccupancyRecord) {
         guard let period = r.period else { return }
         let w = r.ward, p = period == .baseline ? 0 : 1
-        while censusDays.count <= w {
-            bedDays.append([0, 0])
-            censusDays.append([0, 0])
-            overDays.append(0)
-            overMost.append(0)
+        if overDays.count <= w {
+            let more = w + 1 - overDays.count
+            bedDays.append(contentsOf: repeatElement(0, count: 2 * more))
+            censusDays.append(contentsOf: repeatElement(0, count: 2 * more))
+            overDays.append(contentsOf: repeatElement(0, count: more))
+            overMost.append(contentsOf: repeatElement(0, count: more))
         }
-        bedDays[w][p] += r.occupiedBeds
-        censusDays[w][p] += 1
+        bedDays[w * 2 + p] += r.occupiedBeds
+        censusDays[w * 2 + p] += 1
         if w < beds.count, r.occupiedBeds > beds[w] {
             overDays[w] += 1
             overMost[w] = max(overMost[w], r.occupiedBeds)
