@@ -4,7 +4,7 @@
 /// dictionary entry would, so every total is the same to the last bit.
 ///
 /// Each key is held once, in `keys`; the table that finds a key's place holds only places (4 bytes a slot, where a
-/// dictionary of places would hold every key again): a census of thousands of wards has a cell per ward-month.
+/// dictionary of places would hold every key again): a study of thousands of wards has a cell per ward-month.
 struct DenseCells<Key: Hashable, Value> {
     /// The keys, in the order first met.
     private(set) var keys: [Key] = []

@@ -1,7 +1,7 @@
 /// Totals by ward (and -1, the whole study), interval and period, in one flat array: a census has a row per ward and
 /// day, so nearly every ward has a total in every interval of the study, and a cell found by arithmetic needs no key
 /// kept and no table to find it (12 bytes of key and 8 of table per cell, where a cell is 8 bytes of total). A census of
-/// 8,224 wards over 20 months takes 2.6 MB, made when the first total is added.
+/// 8,224 wards over 20 months takes 2.6 MB, made when the first total is added; the array is at most 32 MB.
 ///
 /// The intervals are those of the study's periods, first day to last; a total outside them (none, as only days in a
 /// period are counted) is kept apart, in `DenseCells`. Each cell adds its values in the order they arrive, exactly as
@@ -23,8 +23,10 @@ struct WardIntervalCells {
     /// The last interval's first day and index (rows of a census stay in one interval for days on end).
     private var lastBucket = Int.min, lastIndex = 0
 
-    /// No totals, for the wards and periods of `study`, in months or (`weekly`) weeks.
-    init(study: StudyDefinition, weekly: Bool) {
+    /// No totals, for the wards and periods of `study`, in months or (`weekly`) weeks. A study whose array would take
+    /// more than `maxCells` cells (periods decades long, weeks of thousands of wards) keeps every total apart, in cells
+    /// made only for the keys it meets.
+    init(study: StudyDefinition, weekly: Bool, maxCells: Int = 1 << 22) {
         let ranges = study.wards.indices.flatMap { w in StudyPeriod.allCases.map { study.periods(forWard: w)[$0] } }
         wards = study.wards.count
         self.weekly = weekly
@@ -34,7 +36,9 @@ struct WardIntervalCells {
         }
         firstBucket = TimeSeries.bucket(first, weekly: weekly)
         firstMonth = WardIntervalCells.month(first)
-        buckets = weekly ? (TimeSeries.bucket(last, weekly: true) - firstBucket) / 7 + 1 : WardIntervalCells.month(last) - firstMonth + 1
+        let span = weekly ? (TimeSeries.bucket(last, weekly: true) - firstBucket) / 7 + 1 : WardIntervalCells.month(last) - firstMonth + 1
+        let (cells, overflow) = (wards + 1).multipliedReportingOverflow(by: span * 2)
+        buckets = overflow || cells > maxCells ? 0 : span
     }
 
     /// Whether no total was added.

@@ -26,24 +26,24 @@ public final class WardMonthSeries: StudyConsumer {
     private let dddMg: [Double?]
     /// Occupied bed days by ward-month (a copy of every cell: `frame` looks each up in the cells).
     var bedDays: [Key: Double] {
-        guard let monthlyCharts else { return bedDayCells.dictionary }
         var out: [Key: Double] = [:]
-        for (k, v) in monthlyCharts.bedDays where k.ward >= 0 { out[Key(ward: k.ward, month: k.bucket, period: k.phase)] = v }
+        for (k, v) in monthlyCharts?.bedDays ?? bedDayCells.dictionary where k.ward >= 0 {
+            out[Key(ward: k.ward, month: k.bucket, period: k.phase)] = v
+        }
         return out
     }
     /// The occupied bed days of one ward-month.
     func bedDays(_ k: Key) -> Double? {
-        guard let monthlyCharts else { return bedDayCells.value(k) }
-        return monthlyCharts.bedDayCell(TimeSeries.Key(ward: k.ward, bucket: k.month, phase: k.period))
+        let key = TimeSeries.Key(ward: k.ward, bucket: k.month, phase: k.period)
+        if let monthlyCharts { return monthlyCharts.bedDayCell(key) }
+        return bedDayCells.value(key)
     }
     /// The control charts' series when they are monthly: they already add each ward-month's bed days, in the same order,
     /// so they are read from there rather than kept twice (a census of thousands of wards holds a cell for every ward
     /// and month).
     private let monthlyCharts: TimeSeries?
-    /// Otherwise, one cell per ward-month, each ward's last one tried first: a census takes turns between the wards,
-    /// each staying in one month, and a table of wards × months does not stay in the processor's cache.
-    private var bedDayCells = DenseCells<Key, Double>(zero: 0)
-    private var bedDayHints: [Int] = []
+    /// Otherwise (weekly charts), the bed days of each ward-month, kept here the same way (ward -1, the study, unused).
+    private var bedDayCells: WardIntervalCells
     var incidents: [Key: [Cell: Int]] = [:]
     /// Issues by ward × product, so that the ward × products `HypnoticUse` withholds can be left out: DDDs and units.
     var issues: [HypnoticUse.Key: [Key: (ddd: Double, units: Double)]] = [:]
@@ -64,15 +64,14 @@ public final class WardMonthSeries: StudyConsumer {
         self.formulary = formulary
         monthlyCharts = charts?.weekly == false ? charts : nil
         dddMg = formulary.drugs.map(\.dddMg)
+        bedDayCells = WardIntervalCells(study: study, weekly: false)
     }
 
     func key(_ ward: Int, _ day: CalendarDay, _ period: StudyPeriod) -> Key { Key(ward: ward, month: day.startOfMonth.dayNumber, period: period) }
 
     public func occupancy(_ r: OccupancyRecord) {
         guard monthlyCharts == nil, let p = r.period else { return }
-        while bedDayHints.count <= r.ward { bedDayHints.append(-1) }
-        let place = bedDayCells.place(Key(ward: r.ward, month: month(r.day), period: p), hint: &bedDayHints[r.ward])
-        bedDayCells[place: place] += Double(r.occupiedBeds)
+        bedDayCells.add(TimeSeries.Key(ward: r.ward, bucket: month(r.day), phase: p), Double(r.occupiedBeds))
     }
 
     /// The first day of `day`'s month, remembering the last day asked about (rows of a sorted export repeat the day).

@@ -163,11 +163,13 @@ import Testing
 
     /// Totals kept by ward, interval and period in one array are the dictionary arithmetic's, to the last bit, monthly
     /// and weekly: keys of the study's wards (and -1, the study) in its intervals, and keys kept apart because their
-    /// ward is not the study's, their interval lies outside its periods or their day begins no interval.
+    /// ward is not the study's, their interval lies outside its periods or their day begins no interval; and every
+    /// total kept apart when the array would be larger than allowed.
     @Test func wardIntervalCellsEqualTheDictionaryArithmeticInsideAndOutsideTheStudy() {
-        for weekly in [false, true] {
+        // The last pair: an array that would be too large keeps every total apart.
+        for (weekly, maxCells) in [(false, 1 << 22), (true, 1 << 22), (true, 100)] {
             var random = SampleRandom(seed: weekly ? 41 : 40)
-            var cells = WardIntervalCells(study: study, weekly: weekly)
+            var cells = WardIntervalCells(study: study, weekly: weekly, maxCells: maxCells)
             var reference: [TimeSeries.Key: Double] = [:]
             #expect(cells.isEmpty && cells.value(TimeSeries.Key(ward: 0, bucket: TimeSeries.bucket(study.periods.baseline.from, weekly: weekly),
                                                                   phase: .baseline)) == nil)
