@@ -18,8 +18,6 @@ public final class CensusCoverage: @unchecked Sendable {
     private let firstMonth: Int, monthCount: Int, monthWords: Int
     /// Calendar months with a census day: a bit per month from `firstMonth`, `monthWords` words per ward.
     private var months: [UInt64]
-    /// Calendar months with a census day outside the months the periods span, by ward index (a census usually has none).
-    private var otherMonths: [Int: Set<Int>] = [:]
     /// The last day added and its calendar month (a census stays on one day for a ward after another).
     private var lastDay = CalendarDay(dayNumber: .min), lastMonth = 0
 
@@ -51,11 +49,7 @@ public final class CensusCoverage: @unchecked Sendable {
             lastMonth = CensusCoverage.month(day)
         }
         let m = lastMonth - firstMonth
-        if m >= 0 && m < monthCount {
-            months[ward * monthWords + (m >> 6)] |= 1 << UInt64(m & 63)
-        } else {
-            otherMonths[ward, default: []].insert(lastMonth)
-        }
+        if m >= 0 && m < monthCount { months[ward * monthWords + (m >> 6)] |= 1 << UInt64(m & 63) }
     }
 
     /// Whether the ward has a census on `day`. Days outside every period are said to be covered: no analysis counts them.
@@ -65,12 +59,12 @@ public final class CensusCoverage: @unchecked Sendable {
         return days[ward * dayWords + (i >> 6)] & (1 << UInt64(i & 63)) != 0
     }
 
-    /// Whether the ward has a census on any day of the calendar month of `day`.
+    /// Whether the ward has a census on any day of the calendar month of `day`. Months with no day in any period are
+    /// said to be covered, as days are: no analysis counts them.
     public func coversMonth(ward: Int, day: CalendarDay) -> Bool {
-        guard ward >= 0, ward < wards else { return true }
-        let month = CensusCoverage.month(day), m = month - firstMonth
-        if m >= 0 && m < monthCount { return months[ward * monthWords + (m >> 6)] & (1 << UInt64(m & 63)) != 0 }
-        return otherMonths[ward]?.contains(month) ?? false
+        let m = CensusCoverage.month(day) - firstMonth
+        guard ward >= 0, ward < wards, m >= 0, m < monthCount else { return true }
+        return months[ward * monthWords + (m >> 6)] & (1 << UInt64(m & 63)) != 0
     }
 
     /// Counts an event left out (only one in a period: others count nowhere anyway).

@@ -21,7 +21,7 @@ struct WardIntervalCells {
     /// Totals outside the study's intervals or wards.
     private var others = DenseCells<Key, Double>(zero: 0)
     /// The last interval's first day and index (rows of a census stay in one interval for days on end).
-    private var lastBucket = Int.min, lastIndex = 0
+    private var lastBucket = Int.min, lastInterval: Int?
 
     /// No totals, for the wards and periods of `study`, in months or (`weekly`) weeks. A study whose array would take
     /// more than `maxCells` cells (periods decades long, weeks of thousands of wards) keeps every total apart, in cells
@@ -46,7 +46,11 @@ struct WardIntervalCells {
 
     /// Adds `value` to the total of `key`, whose bucket is an interval's first day.
     @inline(__always) mutating func add(_ key: Key, _ value: Double) {
-        guard let i = place(key) else {
+        if key.bucket != lastBucket {
+            lastBucket = key.bucket
+            lastInterval = interval(key.bucket)
+        }
+        guard let b = lastInterval, let i = cell(key, interval: b) else {
             others[place: others.place(key)] += value
             return
         }
@@ -56,8 +60,7 @@ struct WardIntervalCells {
 
     /// The total of `key`, or `nil` when nothing was added to it.
     func value(_ key: Key) -> Double? {
-        guard let i = WardIntervalCells.place(key, wards: wards, weekly: weekly, firstBucket: firstBucket,
-                                              firstMonth: firstMonth, buckets: buckets) else { return others.value(key) }
+        guard let b = interval(key.bucket), let i = cell(key, interval: b) else { return others.value(key) }
         guard !cells.isEmpty, !cells[i].isNaN else { return nil }
         return cells[i]
     }
@@ -76,45 +79,31 @@ struct WardIntervalCells {
         for ward in -1..<wards {
             for b in 0..<buckets {
                 let bucket = weekly ? firstBucket + 7 * b : WardIntervalCells.firstDay(ofMonth: firstMonth + b)
-                for (p, phase) in [StudyPeriod.baseline, .pilot].enumerated() {
+                for p in 0..<2 {
                     let v = cells[((ward + 1) * buckets + b) * 2 + p]
-                    if !v.isNaN { body(Key(ward: ward, bucket: bucket, phase: phase), v) }
+                    if !v.isNaN { body(Key(ward: ward, bucket: bucket, phase: p == 0 ? .baseline : .pilot), v) }
                 }
             }
         }
     }
 
-    /// The cell of `key`, remembering the last interval asked about.
-    @inline(__always) private mutating func place(_ key: Key) -> Int? {
-        let ward = key.ward
-        guard ward >= -1, ward < wards else { return nil }
-        if key.bucket != lastBucket {
-            guard let b = WardIntervalCells.interval(key.bucket, weekly: weekly, firstBucket: firstBucket, firstMonth: firstMonth,
-                                                     buckets: buckets) else { return nil }
-            lastBucket = key.bucket
-            lastIndex = b
-        }
-        return ((ward + 1) * buckets + lastIndex) * 2 + (key.phase == .pilot ? 1 : 0)
-    }
-
-    private static func place(_ key: Key, wards: Int, weekly: Bool, firstBucket: Int, firstMonth: Int, buckets: Int) -> Int? {
-        guard key.ward >= -1, key.ward < wards,
-              let b = interval(key.bucket, weekly: weekly, firstBucket: firstBucket, firstMonth: firstMonth, buckets: buckets)
-        else { return nil }
+    /// The place in the array of `key`'s ward and period in interval `b`, or `nil` for a ward not the study's.
+    @inline(__always) private func cell(_ key: Key, interval b: Int) -> Int? {
+        guard key.ward >= -1, key.ward < wards else { return nil }
         return ((key.ward + 1) * buckets + b) * 2 + (key.phase == .pilot ? 1 : 0)
     }
 
     /// The index of the interval whose first day is `bucket`, or `nil` outside the study's intervals (or for a day
     /// that begins no interval).
-    private static func interval(_ bucket: Int, weekly: Bool, firstBucket: Int, firstMonth: Int, buckets: Int) -> Int? {
-        let day = CalendarDay(dayNumber: bucket)
+    private func interval(_ bucket: Int) -> Int? {
         let b: Int
         if weekly {
             guard (bucket - firstBucket) % 7 == 0 else { return nil }
             b = (bucket - firstBucket) / 7
         } else {
+            let day = CalendarDay(dayNumber: bucket)
             guard day.components.day == 1 else { return nil }
-            b = month(day) - firstMonth
+            b = WardIntervalCells.month(day) - firstMonth
         }
         return b >= 0 && b < buckets ? b : nil
     }

@@ -199,7 +199,8 @@ import Testing
 
     /// The census tally's arrays give the totals `OccupancyTotals.add` makes from the same rows (a ward and period with
     /// only empty census days still has its entry; days above a ward's beds with the most beds on one), and the census
-    /// coverage's months are every month with a census day, whatever the order of the rows.
+    /// coverage's months are every month with a census day, whatever the order of the rows (and every month outside
+    /// the periods' span).
     @Test func censusTallyAndCoverageEqualTheRowByRowTotals() {
         var random = SampleRandom(seed: 23)
         let tally = OccupancyTally(beds: [16, 12])
@@ -226,9 +227,25 @@ import Testing
         for ward in 0..<2 {
             for m in 0..<26 {
                 let day = CalendarDay(year: 2017 + (m + 11) / 12, month: (m + 11) % 12 + 1, day: 15)!
-                #expect(coverage.coversMonth(ward: ward, day: day) == censusMonths.contains([ward, day.components.year, day.components.month]),
+                // Months outside the periods, first day to last (December 2017, and from September 2019), count
+                // nowhere: they are said to be covered, as such days are.
+                let inSpan = day >= study.periods.baseline.from && day <= study.periods.pilot.to
+                #expect(coverage.coversMonth(ward: ward, day: day) == (!inSpan || censusMonths.contains([ward, day.components.year, day.components.month])),
                         "ward \(ward), \(day.iso)")
             }
+        }
+        // A census with gaps: each ward's days and months are its own, and a month with no census day is not covered.
+        let sparse = CensusCoverage(study: study)
+        sparse.add(ward: 0, day: CalendarDay(year: 2018, month: 3, day: 10)!)
+        sparse.add(ward: 1, day: CalendarDay(year: 2019, month: 5, day: 2)!)
+        sparse.add(ward: 1, day: CalendarDay(year: 2017, month: 11, day: 2)!)  // outside the periods: no trace
+        for (ward, year, month, day, covered, monthCovered) in [(0, 2018, 3, 10, true, true), (0, 2018, 3, 11, false, true),
+                                                                (0, 2018, 4, 10, false, false), (1, 2018, 3, 10, false, false),
+                                                                (1, 2019, 5, 2, true, true), (0, 2019, 5, 2, false, false),
+                                                                (1, 2018, 10, 1, false, false), (0, 2017, 11, 2, true, true)] {
+            let d = CalendarDay(year: year, month: month, day: day)!
+            #expect(sparse.covers(ward: ward, day: d) == covered && sparse.coversMonth(ward: ward, day: d) == monthCovered,
+                    "ward \(ward), \(d.iso)")
         }
     }
 
