@@ -99,7 +99,7 @@ public enum HypnoticSection {
             let rateChange = shownTotal.values["percent_change_rate"] ?? nil, unitChange = shownTotal.values["percent_change_units"] ?? nil
             var md = changeSentence(what, baseline: b, pilot: p, change: rateChange ?? unitChange, per: rateChange == nil ? nil : perDay)
             if let bd = shownTotal.values["baseline_ddd_per_100_obd"] ?? nil, let pd = shownTotal.values["pilot_ddd_per_100_obd"] ?? nil {
-                md += "; DDD \(exposure.per100) \(NumberFormat.fixed(bd, 2)) → \(NumberFormat.fixed(pd, 2))"
+                md += "; DDD \(exposure.per100) \(NumberFormat.readable(bd, 2)) → \(NumberFormat.readable(pd, 2))"
                     + ShownHypnoticLine.leavingOut(shownTotal.leftOutDrugs)
             }
             if let rr = shownTotal.values["rate_ratio"] ?? nil, let lo = shownTotal.values["ci_lower"] ?? nil,
@@ -122,7 +122,7 @@ public enum HypnoticSection {
         func figures(_ l: HypnoticLine) -> [Prose] {
             let s = ShownHypnoticLine(l, style: shownStyle)
             let change = (s.values["percent_change_rate"] ?? nil).map(SafetySection.signedPercent) ?? "—"
-            let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.fixed($0, 2) } ?? "n/a" }
+            let dd = ["baseline_ddd_per_100_obd", "pilot_ddd_per_100_obd"].map { (s.values[$0] ?? nil).map { NumberFormat.readable($0, 2) } ?? "n/a" }
             return [units(s.baselineUnits), units(s.pilotUnits), change, dd[0], dd[1]].map { Prose($0) }
         }
         let figureHeader: [Prose] = ["Baseline units", "Pilot units", "Change in rate", "Baseline DDD per 100", "Pilot DDD per 100"]
@@ -166,7 +166,7 @@ public enum HypnoticSection {
         guard let r = rows.first(where: { $0.ward == nil }) else { return doc }
         let v = PRNShown(r, style: style)
         doc.heading(3, "As-required (PRN) doses")
-        func rate(_ text: String) -> String { Double(text).map { NumberFormat.fixed($0, 2) } ?? "—" }
+        func rate(_ text: String) -> String { Double(text).map { NumberFormat.readable($0, 2) } ?? "—" }
         doc.paragraph("PRN doses given: \(units(v.cells[2].text)) → \(units(v.cells[3].text)); \(exposure.per100) "
                       + "\(rate(v.cells[4].text)) → \(rate(v.cells[5].text)). Regular doses given: "
                       + "\(units(v.cells[0].text)) → \(units(v.cells[1].text)).")

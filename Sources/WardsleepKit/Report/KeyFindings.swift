@@ -85,7 +85,7 @@ public enum KeyFindings {
         }
         var text = ""
         if let b = shown.values["baseline_ddd_per_100_obd"] ?? nil, let p = shown.values["pilot_ddd_per_100_obd"] ?? nil {
-            let bt = NumberFormat.fixed(b, 2), pt = NumberFormat.fixed(p, 2)
+            let bt = NumberFormat.readable(b, 2), pt = NumberFormat.readable(p, 2)
             text += bt == pt ? "DDD \(exposure.per100) did not change (\(bt))" : "DDD \(exposure.per100) \(p < b ? "fell" : "rose") from \(bt) to \(pt)"
             text += ShownHypnoticLine.leavingOut(shown.leftOutDrugs)
         } else {

@@ -146,7 +146,7 @@ public enum SafetySection {
     }
 
     static func row(_ first: String, _ second: String, _ c: ShownComparison) -> [Prose] {
-        let rates = [c.baselineRate, c.pilotRate].map { $0.map { NumberFormat.fixed($0, 1) } ?? "—" }
+        let rates = [c.baselineRate, c.pilotRate].map { $0.map { NumberFormat.readable($0, 1) } ?? "—" }
         var rr = "—", p = "—"
         if let r = c.ratio, let e = r.estimate {
             rr = "\(ratio(e)) (\(ratio(r.lower!)) to \(ratio(r.upper!)))"

@@ -135,6 +135,22 @@ public enum NumberFormat {
         return n < 0 ? "-" + out : out
     }
 
+    /// For a reader: `fixed`, with the whole part grouped in thousands as counts are (`12,345.68`).
+    public static func readable(_ d: Double, _ decimals: Int) -> String {
+        let s = fixed(d, decimals)
+        guard d.isFinite else { return s }
+        let negative = s.hasPrefix("-")
+        let body = negative ? s.dropFirst() : s[...]
+        let whole = body.prefix { $0 != "." }, rest = body.dropFirst(whole.count)
+        guard whole.count > 3 else { return s }
+        var out = negative ? "-" : ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return out + rest
+    }
+
     /// Fixed decimals, correctly rounded from the binary value (C's `%.*f`, never locale-dependent); no negative zero.
     public static func fixed(_ d: Double, _ decimals: Int) -> String {
         guard d.isFinite else { return d.isNaN ? "NA" : (d > 0 ? "Inf" : "-Inf") }

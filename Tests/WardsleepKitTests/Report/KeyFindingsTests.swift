@@ -115,4 +115,18 @@ import Testing
         #expect(!line(after.lines, "Hypnotics").contains("evidence"))
         #expect(line(after.lines, "Experience").hasPrefix("- **Experience.** Ratings (1–5) from patients: lower after the change, median 5 before and 1 after"))
     }
+
+    /// A rate in the thousands reads as the counts beside it do, grouped: a benchmark study of 60,000 doses on seven
+    /// wards gives over 1,000 DDD per 100 ward-days, in the key findings and the hypnotics section alike.
+    @Test func ratesInTheThousandsAreGroupedAsCountsAre() throws {
+        let study = TempFolder(), out = TempFolder()
+        try BenchmarkStudy.write(to: study.path, rows: 60_000)
+        let r = try runWardsleep(["run", study.path, "--out", out.path + "/report"], environment: ["WARDSLEEP_KEY": testKey])
+        #expect(r.status == 0, "\(r.err)")
+        let summary = try String(contentsOfFile: out.path + "/report/summary.md", encoding: .utf8)
+        let lines = summary.components(separatedBy: "\n")
+        #expect(line(lines, "Hypnotics").firstMatch(of: /DDD per 100 ward-days (rose|fell) from \d{1,3}(,\d{3})+\.\d\d to \d{1,3}(,\d{3})+\.\d\d/) != nil,
+                "\(line(lines, "Hypnotics"))")
+        #expect(summary.firstMatch(of: /DDD per 100 ward-days \d{1,3}(,\d{3})+\.\d\d → \d{1,3}(,\d{3})+\.\d\d/) != nil)
+    }
 }

@@ -100,5 +100,13 @@ import Testing
         #expect(NumberFormat.fixed(0.05, 1) == "0.1")
         #expect(NumberFormat.fixed(-0.04, 1) == "0.0")
         #expect(NumberFormat.json(5) == "5" && NumberFormat.json(0.1) == "0.1")
+        // For a reader, the whole part grouped as counts are; the decimals as `fixed` rounds them.
+        #expect(NumberFormat.readable(1234.567, 2) == "1,234.57")
+        #expect(NumberFormat.readable(-1234567.891, 1) == "-1,234,567.9")
+        #expect(NumberFormat.readable(999.999, 2) == "1,000.00")
+        #expect(NumberFormat.readable(999.994, 2) == "999.99")
+        #expect(NumberFormat.readable(-0.004, 2) == "0.00")
+        #expect(NumberFormat.readable(12345, 0) == "12,345")
+        #expect(NumberFormat.readable(.nan, 2) == "NA" && NumberFormat.readable(-.infinity, 2) == "-Inf")
     }
 }
