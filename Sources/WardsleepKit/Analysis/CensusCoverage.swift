@@ -13,8 +13,8 @@ public final class CensusCoverage: @unchecked Sendable {
     private let wards: Int, base: Int, length: Int, dayWords: Int
     /// Census days: a bit per day from `base`, `dayWords` words per ward, one ward after another.
     private var days: [UInt64]
-    /// The first calendar month (year × 12 + month) of the months the days span, how many there are and the words each
-    /// ward's month bits take.
+    /// The first calendar month (`CalendarDay.monthNumber`) of the months the days span, how many there are and the
+    /// words each ward's month bits take.
     private let firstMonth: Int, monthCount: Int, monthWords: Int
     /// Calendar months with a census day: a bit per month from `firstMonth`, `monthWords` words per ward.
     private var months: [UInt64]
@@ -33,8 +33,8 @@ public final class CensusCoverage: @unchecked Sendable {
         length = max(0, last - first + 1)
         dayWords = (length + 63) / 64
         days = Array(repeating: 0, count: dayWords * wards)
-        firstMonth = CensusCoverage.month(CalendarDay(dayNumber: first))
-        monthCount = length == 0 ? 0 : CensusCoverage.month(CalendarDay(dayNumber: last)) - firstMonth + 1
+        firstMonth = CalendarDay(dayNumber: first).monthNumber
+        monthCount = length == 0 ? 0 : CalendarDay(dayNumber: last).monthNumber - firstMonth + 1
         monthWords = (monthCount + 63) / 64
         months = Array(repeating: 0, count: monthWords * wards)
     }
@@ -46,7 +46,7 @@ public final class CensusCoverage: @unchecked Sendable {
         if i >= 0 && i < length { days[ward * dayWords + (i >> 6)] |= 1 << UInt64(i & 63) }
         if day != lastDay {
             lastDay = day
-            lastMonth = CensusCoverage.month(day)
+            lastMonth = day.monthNumber
         }
         let m = lastMonth - firstMonth
         if m >= 0 && m < monthCount { months[ward * monthWords + (m >> 6)] |= 1 << UInt64(m & 63) }
@@ -62,7 +62,7 @@ public final class CensusCoverage: @unchecked Sendable {
     /// Whether the ward has a census on any day of the calendar month of `day`. Months with no day in any period are
     /// said to be covered, as days are: no analysis counts them.
     public func coversMonth(ward: Int, day: CalendarDay) -> Bool {
-        let m = CensusCoverage.month(day) - firstMonth
+        let m = day.monthNumber - firstMonth
         guard ward >= 0, ward < wards, m >= 0, m < monthCount else { return true }
         return months[ward * monthWords + (m >> 6)] & (1 << UInt64(m & 63)) != 0
     }
@@ -83,10 +83,5 @@ public final class CensusCoverage: @unchecked Sendable {
     /// Events of `export` left out, by period, over `wards`.
     public func leftOutByPeriod(_ export: ExportKind, wards: [Int]) -> [StudyPeriod: Int] {
         Dictionary(uniqueKeysWithValues: StudyPeriod.allCases.map { ($0, leftOut(export, period: $0, wards: wards)) })
-    }
-
-    static func month(_ day: CalendarDay) -> Int {
-        let c = day.components
-        return c.year * 12 + c.month
     }
 }

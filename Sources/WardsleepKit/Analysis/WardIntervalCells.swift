@@ -13,7 +13,7 @@ struct WardIntervalCells {
     private let wards: Int
     /// Whether an interval is a week (from Monday) rather than a calendar month.
     private let weekly: Bool
-    /// The first interval's first day number and calendar month (year × 12 + month), and how many intervals there are.
+    /// The first interval's first day number and calendar month (`CalendarDay.monthNumber`), and how many intervals there are.
     private let firstBucket: Int, firstMonth: Int, buckets: Int
     /// The cells, ward after ward (the study first), interval after interval, baseline then pilot; `nan` where nothing
     /// was added. Empty until the first total is added.
@@ -35,8 +35,8 @@ struct WardIntervalCells {
             return
         }
         firstBucket = TimeSeries.bucket(first, weekly: weekly)
-        firstMonth = WardIntervalCells.month(first)
-        let span = weekly ? (TimeSeries.bucket(last, weekly: true) - firstBucket) / 7 + 1 : WardIntervalCells.month(last) - firstMonth + 1
+        firstMonth = first.monthNumber
+        let span = weekly ? (TimeSeries.bucket(last, weekly: true) - firstBucket) / 7 + 1 : last.monthNumber - firstMonth + 1
         let (cells, overflow) = (wards + 1).multipliedReportingOverflow(by: span * 2)
         buckets = overflow || cells > maxCells ? 0 : span
     }
@@ -78,7 +78,7 @@ struct WardIntervalCells {
         guard !cells.isEmpty else { return }
         for ward in -1..<wards {
             for b in 0..<buckets {
-                let bucket = weekly ? firstBucket + 7 * b : WardIntervalCells.firstDay(ofMonth: firstMonth + b)
+                let bucket = weekly ? firstBucket + 7 * b : CalendarDay(firstDayOfMonthNumber: firstMonth + b).dayNumber
                 for p in 0..<2 {
                     let v = cells[((ward + 1) * buckets + b) * 2 + p]
                     if !v.isNaN { body(Key(ward: ward, bucket: bucket, phase: p == 0 ? .baseline : .pilot), v) }
@@ -103,18 +103,8 @@ struct WardIntervalCells {
         } else {
             let day = CalendarDay(dayNumber: bucket)
             guard day.components.day == 1 else { return nil }
-            b = WardIntervalCells.month(day) - firstMonth
+            b = day.monthNumber - firstMonth
         }
         return b >= 0 && b < buckets ? b : nil
-    }
-
-    private static func month(_ day: CalendarDay) -> Int {
-        let c = day.components
-        return c.year * 12 + (c.month - 1)
-    }
-
-    private static func firstDay(ofMonth m: Int) -> Int {
-        let year = m >= 0 ? m / 12 : (m - 11) / 12
-        return CalendarDay(year: year, month: m - year * 12 + 1, day: 1)!.dayNumber
     }
 }

@@ -63,6 +63,18 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// The first day of the month this day falls in.
+    /// Calendar months since January of year 0 (year × 12 + month − 1): consecutive months differ by one.
+    public var monthNumber: Int {
+        let (y, m, _) = components
+        return y * 12 + m - 1
+    }
+
+    /// The first day of the month `monthNumber` counts.
+    public init(firstDayOfMonthNumber n: Int) {
+        let year = n >= 0 ? n / 12 : (n - 11) / 12
+        self = CalendarDay(year: year, month: n - year * 12 + 1, day: 1)!
+    }
+
     public var startOfMonth: CalendarDay {
         let (y, m, _) = components
         return CalendarDay(year: y, month: m, day: 1)!

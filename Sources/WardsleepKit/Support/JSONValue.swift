@@ -126,13 +126,18 @@ public enum NumberFormat {
 
     /// A whole number with thousands separators: `3178` → `3,178`.
     public static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
+        let digits = group(String(n.magnitude)[...])
+        return n < 0 ? "-" + digits : digits
+    }
+
+    /// Digits with a comma before each group of three from the right.
+    private static func group(_ digits: Substring) -> String {
         var out = ""
         for (i, ch) in digits.enumerated() {
             if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
             out.append(ch)
         }
-        return n < 0 ? "-" + out : out
+        return out
     }
 
     /// For a reader: `fixed`, with the whole part grouped in thousands as counts are (`12,345.68`).
@@ -141,14 +146,8 @@ public enum NumberFormat {
         guard d.isFinite else { return s }
         let negative = s.hasPrefix("-")
         let body = negative ? s.dropFirst() : s[...]
-        let whole = body.prefix { $0 != "." }, rest = body.dropFirst(whole.count)
-        guard whole.count > 3 else { return s }
-        var out = negative ? "-" : ""
-        for (i, ch) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return out + rest
+        let whole = body.prefix { $0 != "." }
+        return (negative ? "-" : "") + group(whole) + body.dropFirst(whole.count)
     }
 
     /// Fixed decimals, correctly rounded from the binary value (C's `%.*f`, never locale-dependent); no negative zero.

@@ -109,4 +109,19 @@ import Testing
         #expect(NumberFormat.readable(12345, 0) == "12,345")
         #expect(NumberFormat.readable(.nan, 2) == "NA" && NumberFormat.readable(-.infinity, 2) == "-Inf")
     }
+
+    /// Month numbers count calendar months one by one, across years and before year 0, and give back each month's
+    /// first day.
+    @Test func monthNumbersCountMonthsAndGiveBackTheirFirstDays() {
+        #expect(CalendarDay(year: 2019, month: 1, day: 31)!.monthNumber == 2019 * 12)
+        #expect(CalendarDay(year: 2018, month: 12, day: 1)!.monthNumber == 2019 * 12 - 1)
+        var day = CalendarDay(year: -2, month: 11, day: 15)!
+        var previous = day.monthNumber - 1
+        while day.components.year < 2101 {
+            #expect(day.monthNumber == previous + 1)
+            #expect(CalendarDay(firstDayOfMonthNumber: day.monthNumber) == day.startOfMonth, "\(day.iso)")
+            previous = day.monthNumber
+            day = day.startOfMonth.adding(days: 40)
+        }
+    }
 }
