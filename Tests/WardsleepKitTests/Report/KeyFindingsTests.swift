@@ -128,5 +128,8 @@ import Testing
         #expect(line(lines, "Hypnotics").firstMatch(of: /DDD per 100 ward-days (rose|fell) from \d{1,3}(,\d{3})+\.\d\d to \d{1,3}(,\d{3})+\.\d\d/) != nil,
                 "\(line(lines, "Hypnotics"))")
         #expect(summary.firstMatch(of: /DDD per 100 ward-days \d{1,3}(,\d{3})+\.\d\d → \d{1,3}(,\d{3})+\.\d\d/) != nil)
+        // A benchmark study is synthetic, and the notice does not say another command made it.
+        #expect(summary.contains("**Synthetic data.** This study is marked synthetic in study.yaml, as `wardsleep sample` and "
+                                 + "`wardsleep bench` mark the studies they generate; it describes no real patients."), "\(lines.prefix(6))")
     }
 }
