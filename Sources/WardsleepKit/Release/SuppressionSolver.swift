@@ -1,0 +1,255 @@
+/// The working form of secondary suppression (`SecondarySuppression`): the counts numbered 0..<n, and everything the
+/// solver looks up on every step held in flat arrays.
+///
+/// What an attacker can infer is worked out by propagation to a fixed point: each family narrows its counts, and a
+/// family is looked at again only when one of its counts has changed since it last was (a work list), rather than
+/// every family again until a whole pass changes nothing. Each family's narrowing only ever tightens bounds and is
+/// monotone, so the fixed point is the same whatever order families are looked at in: the same bounds, the same counts
+/// withheld (`SuppressionSolverTests` checks this against the pass-after-pass statement on random tables). A trial
+/// ("does withholding this count leave that one a single value?") looks at the families around that count first and
+/// stops as soon as it is down to one value, since bounds only tighten from there (every bound holds the exact count,
+/// as every family holds for the exact counts): a trial that fails, as most do, costs a few narrowings rather than a
+/// propagation over the whole table. A sparse table of 400 incident categories on seven wards, 20,000 rows: more than
+/// 150 s before, 13 s with the work list, and less again with the trials looking near first.
+struct SuppressionSolver {
+    typealias Family = SecondarySuppression.Family<Int>
+    let families: [Family]
+    /// Each count's families, in order.
+    let familiesOf: [[Int]]
+    /// The families flattened for propagation: family `f`'s parts are `parts[partStart[f]..<partStart[f + 1]]`, its totals
+    /// (`total`, then `moreTotals`) `totals[totalStart[f]..<totalStart[f + 1]]`.
+    private let kinds: [SecondarySuppression.Relation], partStart: [Int], parts: [Int], totalStart: [Int], totals: [Int]
+    /// Each count's families flattened the same way: `memberOf[memberStart[k]..<memberStart[k + 1]]`.
+    private let memberStart: [Int], memberOf: [Int]
+    /// What each count's shown value stands for when it is not withheld.
+    let shownLo: [Int], shownHi: [Int]
+    /// The exact counts.
+    let value: [Int]
+    /// Whether a count is shown as a number other than zero (so may be withheld).
+    let publishable: [Bool]
+    /// Counts that are the same number as another (a total of one part), withheld together.
+    let sameAs: [[Int]]
+    /// The most parts or totals any family has (the size of the scratch copies a narrowing takes).
+    private let widest: Int
+
+    static let unbounded = SecondarySuppression.unbounded
+
+    init(value: [Int], families: [Family], policy: (Int) -> DisclosurePolicy) {
+        let n = value.count
+        self.value = value
+        self.families = families
+        var familiesOf = [[Int]](repeating: [], count: n), sameAs = [[Int]](repeating: [], count: n)
+        var kinds: [SecondarySuppression.Relation] = [], partStart = [0], parts: [Int] = [], totalStart = [0], totals: [Int] = []
+        var widest = 0
+        for (i, f) in families.enumerated() {
+            for k in f.members { familiesOf[k].append(i) }
+            // A total of one part is the same number (a group of one drug): the two are withheld together.
+            if f.parts.count == 1 && (f.kind == .sum || f.kind == .union) {
+                sameAs[f.total].append(f.parts[0]); sameAs[f.parts[0]].append(f.total)
+            }
+            widest = max(widest, f.parts.count, f.moreTotals.count + 1)
+            kinds.append(f.kind)
+            parts += f.parts
+            partStart.append(parts.count)
+            totals += f.totals
+            totalStart.append(totals.count)
+        }
+        self.familiesOf = familiesOf
+        self.sameAs = sameAs
+        self.widest = widest
+        (self.kinds, self.partStart, self.parts, self.totalStart, self.totals) = (kinds, partStart, parts, totalStart, totals)
+        var memberStart = [0], memberOf: [Int] = []
+        for k in 0..<n {
+            // A count named twice in a family (it never is) would be looked at twice; once is enough.
+            var last = -1
+            for f in familiesOf[k] where f != last { memberOf.append(f); last = f }
+            memberStart.append(memberOf.count)
+        }
+        (self.memberStart, self.memberOf) = (memberStart, memberOf)
+        var lo = [Int](repeating: 0, count: n), hi = [Int](repeating: 0, count: n), publishable = [Bool](repeating: false, count: n)
+        for k in 0..<n {
+            let p = policy(k), shown = Disclosure.publish(value[k], policy: p)
+            let range = Disclosure.range(of: shown, policy: p)
+            lo[k] = range.lowerBound
+            hi[k] = range.upperBound
+            publishable[k] = value[k] > 0 && shown != .suppressed
+        }
+        shownLo = lo
+        shownHi = hi
+        self.publishable = publishable
+    }
+
+    /// A count's bounds before anything is inferred: a withheld count is 1 and up.
+    @inline(__always) func lo(_ k: Int, _ withheld: [Bool]) -> Int { withheld[k] ? 1 : shownLo[k] }
+    @inline(__always) func hi(_ k: Int, _ withheld: [Bool]) -> Int { withheld[k] ? Self.unbounded : shownHi[k] }
+
+    /// Whether the count's exact value is not to be known: other than zero, and shown as standing for more than one count.
+    func isProtected(_ k: Int, _ withheld: [Bool]) -> Bool { value[k] > 0 && lo(k, withheld) < hi(k, withheld) }
+
+    /// Whether the count is shown as a number other than zero.
+    func isPublished(_ k: Int, _ withheld: [Bool]) -> Bool { !withheld[k] && publishable[k] }
+
+    /// Every family in the order a trial watching `key` looks at them: the families `key` is in, then those of their
+    /// counts, then the rest in order.
+    func order(around key: Int) -> [Int] {
+        var order: [Int] = [], placed = [Bool](repeating: false, count: families.count)
+        for f in memberOf[memberStart[key]..<memberStart[key + 1]] where !placed[f] { placed[f] = true; order.append(f) }
+        var i = 0
+        while i < order.count && i < 64 {
+            let f = order[i]
+            for k in parts[partStart[f]..<partStart[f + 1]] + totals[totalStart[f]..<totalStart[f + 1]] {
+                for g in memberOf[memberStart[k]..<memberStart[k + 1]] where !placed[g] { placed[g] = true; order.append(g) }
+            }
+            i += 1
+        }
+        for f in families.indices where !placed[f] { order.append(f) }
+        return order
+    }
+
+    /// The bounds every count is inferred to lie in. With `watching`, stops as soon as that count has one value left and
+    /// says so (`pinned`; the bounds are then not final), looking at families in `order` first (`order(around:)`).
+    func inferred(withheld: [Bool], watching watched: Int = -1, order: [Int]? = nil) -> (lo: [Int], hi: [Int], pinned: Bool) {
+        let n = value.count, count = families.count
+        var lo = [Int](repeating: 0, count: n), hi = [Int](repeating: 0, count: n)
+        for k in 0..<n { lo[k] = self.lo(k, withheld); hi[k] = self.hi(k, withheld) }
+        guard count > 0 else { return (lo, hi, false) }
+        // The work list: every family once to begin with, then each family of a count that changed, once at a time.
+        var queue = order ?? Array(0..<count), queued = [Bool](repeating: true, count: count)
+        var pinned = false
+        lo.withUnsafeMutableBufferPointer { lo in hi.withUnsafeMutableBufferPointer { hi in
+        queue.withUnsafeMutableBufferPointer { queue in queued.withUnsafeMutableBufferPointer { queued in
+        kinds.withUnsafeBufferPointer { kinds in parts.withUnsafeBufferPointer { parts in partStart.withUnsafeBufferPointer { partStart in
+        totals.withUnsafeBufferPointer { totals in totalStart.withUnsafeBufferPointer { totalStart in
+        memberOf.withUnsafeBufferPointer { memberOf in memberStart.withUnsafeBufferPointer { memberStart in
+            let unbounded = Self.unbounded
+            var scratchLo = [Int](repeating: 0, count: widest), scratchHi = [Int](repeating: 0, count: widest)
+            var head = 0, waiting = count
+            // As many narrowings as 10,000 passes over every family: far more than any real table needs.
+            var budget = 10_000 * count
+            @inline(__always) func changed(_ k: Int) {
+                if k == watched && lo[k] == hi[k] { pinned = true }
+                for g in memberOf[memberStart[k]..<memberStart[k + 1]] where !queued[g] {
+                    queued[g] = true
+                    var tail = head + waiting
+                    if tail >= count { tail -= count }
+                    queue[tail] = g
+                    waiting += 1
+                }
+            }
+            @inline(__always) func plus(_ a: Int, _ b: Int) -> Int { min(unbounded, a + b) }  // both at most `unbounded`
+            while waiting > 0 && budget > 0 && !pinned {
+                let f = queue[head]
+                head += 1
+                if head == count { head = 0 }
+                waiting -= 1
+                queued[f] = false
+                budget -= 1
+                let kind = kinds[f], firstPart = partStart[f], partCount = partStart[f + 1] - firstPart
+                // The parts as they were before this narrowing (every new bound is worked out from these).
+                var sumLo = 0, finiteHi = 0, open = 0, maxLo = 0
+                for j in 0..<partCount {
+                    let p = parts[firstPart + j]
+                    scratchLo[j] = lo[p]
+                    scratchHi[j] = hi[p]
+                    sumLo = plus(sumLo, lo[p])
+                    if hi[p] < unbounded { finiteHi = plus(finiteHi, hi[p]) } else { open += 1 }
+                    maxLo = max(maxLo, lo[p])
+                }
+                if kind == .atMost {
+                    // Parts adding up to at most the totals: each total is at least the parts' least less the other
+                    // totals' most, each part at most the totals' most less the other parts' least.
+                    let firstTotal = totalStart[f], totalCount = totalStart[f + 1] - firstTotal
+                    var totalsOpen = 0, totalsHi = 0
+                    for j in 0..<totalCount {
+                        let t = totals[firstTotal + j]
+                        if hi[t] < unbounded { totalsHi = plus(totalsHi, hi[t]) } else { totalsOpen += 1 }
+                    }
+                    // Each total's new least uses the others' most, which narrowing a total's least leaves as it was.
+                    for j in 0..<totalCount {
+                        let t = totals[firstTotal + j], tLo = lo[t], tHi = hi[t]
+                        let othersOpen = totalsOpen - (tHi >= unbounded ? 1 : 0) > 0
+                        guard !othersOpen else { continue }
+                        let newLo = max(tLo, sumLo - (totalsHi - (tHi < unbounded ? tHi : 0)))
+                        if newLo != tLo { lo[t] = newLo; changed(t) }
+                    }
+                    guard totalsOpen == 0 else { continue }
+                    for j in 0..<partCount {
+                        let newHi = min(scratchHi[j], totalsHi - (sumLo - scratchLo[j]))
+                        if newHi != scratchHi[j] { let p = parts[firstPart + j]; lo[p] = scratchLo[j]; hi[p] = newHi; changed(p) }
+                    }
+                    continue
+                }
+                // The total: a sum lies between the parts' sums; a union between its largest part and their sum; a bound
+                // is at least its largest part.
+                let total = totals[totalStart[f]]
+                let oldLo = lo[total], oldHi = hi[total]
+                var tLo = oldLo, tHi = oldHi
+                switch kind {
+                case .sum: tLo = max(tLo, sumLo); if open == 0 { tHi = min(tHi, finiteHi) }
+                case .union: tLo = max(tLo, maxLo); if open == 0 { tHi = min(tHi, finiteHi) }
+                case .bound: tLo = max(tLo, maxLo)
+                case .atMost: break
+                }
+                if tLo != oldLo || tHi != oldHi { lo[total] = tLo; hi[total] = tHi; changed(total) }
+                for j in 0..<partCount {
+                    let pLo = scratchLo[j], pHi = scratchHi[j]
+                    let othersOpen = open - (pHi >= unbounded ? 1 : 0) > 0
+                    var nextLo = pLo, nextHi = pHi
+                    // Every part is at most the total; a sum's part at most the total less the others' least.
+                    nextHi = min(nextHi, tHi)
+                    if kind == .sum, tHi < unbounded { nextHi = min(nextHi, tHi - (sumLo - pLo)) }
+                    // A sum's or a union's part is at least the total less the others' most.
+                    if kind != .bound, !othersOpen { nextLo = max(nextLo, tLo - (finiteHi - (pHi < unbounded ? pHi : 0))) }
+                    if nextLo != pLo || nextHi != pHi { let k = parts[firstPart + j]; lo[k] = nextLo; hi[k] = nextHi; changed(k) }
+                }
+            }
+        } } } } } } } } } } }
+        return (lo, hi, pinned)
+    }
+
+    /// `withheld` with `key` withheld too, and every count that is the same number as it (not those shown elsewhere).
+    func withholding(_ key: Int, in withheld: [Bool], fixed: [Bool]) -> [Bool] {
+        var out = withheld, next = [key]
+        while let k = next.popLast() {
+            if !fixed[k], !out[k] { out[k] = true; next += sameAs[k] }
+        }
+        return out
+    }
+
+    /// The counts withheld: `initial`, and those secondary suppression adds (see `SecondarySuppression`).
+    func solve(initial: [Bool], fixed: [Bool]) -> [Bool] {
+        var withheld = initial, givenUp = [Bool](repeating: false, count: value.count)
+        while true {
+            let known = inferred(withheld: withheld)
+            // A protected count (`*` or rounded) the families leave a single value for; the first in the families'
+            // order, so that every run withholds the same counts.
+            let pinned = families.lazy.flatMap(\.members).first {
+                !givenUp[$0] && isProtected($0, withheld) && known.lo[$0] == known.hi[$0]
+            }
+            guard let key = pinned else { return withheld }
+            // The published counts of the families it is in and of theirs one family further out (a pin can come through
+            // a chain: a ward's months pin its total, which pins its category), smallest first, then the count itself
+            // when published (shown as `*`, it may stand for more): the first whose withholding leaves it more than one
+            // value, else the smallest (and the next round goes on from there).
+            func around(_ keys: [Int]) -> [Int] {
+                let mine = Set(keys.flatMap { familiesOf[$0] }).sorted().map { families[$0] }
+                return mine.flatMap(\.parts).sorted(by: { value[$0] < value[$1] }) + mine.flatMap(\.totals)
+            }
+            let near = around([key]), far = around(near)
+            var candidates: [Int] = [], seen: Set<Int> = [key]
+            for k in near + far where !fixed[k] && isPublished(k, withheld) && seen.insert(k).inserted {
+                candidates.append(k)
+            }
+            // The smallest first, wherever it is (a ward's month before the ward's total in the table).
+            candidates = candidates.enumerated().sorted { (value[$0.element], $0.offset) < (value[$1.element], $1.offset) }.map(\.element)
+            if !fixed[key], isPublished(key, withheld) { candidates.append(key) }
+            guard let smallest = candidates.first else { givenUp[key] = true; continue }  // nothing left to withhold around it
+            let nearFirst = order(around: key)
+            let unpinning = candidates.prefix(64).first { c in
+                let trial = withholding(c, in: withheld, fixed: fixed)
+                return !isProtected(key, trial) || !inferred(withheld: trial, watching: key, order: nearFirst).pinned
+            }
+            withheld = withholding(unpinning ?? smallest, in: withheld, fixed: fixed)
+        }
+    }
+}
