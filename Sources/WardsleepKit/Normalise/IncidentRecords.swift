@@ -194,11 +194,18 @@ struct DistinctCategories {
         if raw.count < DistinctCategories.rawLimit { raw.insert(r.category) }
         guard seen.insert(Slug.normaliseLabel(r.category)).inserted, seen.count > limit else { return }
         let examples = seen.sorted().prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
-        let key = spec.categories == nil ? "exports.incidents.columns.category" : "exports.incidents.categories"
-        throw ConfigurationError(file: spec.file, keyPath: key,
-                                 message: "the category column names more than \(limit) distinct categories (\(examples) ...): an "
-                                    + "incident system has tens, so this column does not look like the incident category; map the "
-                                    + "column that holds it (exports.incidents.columns.category), or group the labels with "
-                                    + "exports.incidents.categories")
+        guard spec.categories != nil else {
+            throw ConfigurationError(file: spec.file, keyPath: "exports.incidents.columns.category",
+                                     message: "the category column names more than \(limit) distinct categories (\(examples) ...): an "
+                                        + "incident system has tens, so this column does not look like the incident category; map the "
+                                        + "column that holds it (exports.incidents.columns.category), or group the labels with "
+                                        + "exports.incidents.categories")
+        }
+        // The study maps the labels itself: the categories it maps them to are too many to report on.
+        throw ConfigurationError(file: spec.file, keyPath: "exports.incidents.categories",
+                                 message: "the export's categories, as exports.incidents.categories maps them, number more than "
+                                    + "\(limit) (\(examples) ...): each gets a table row, a chart and a line in the report, and an "
+                                    + "incident system has tens; map the labels to fewer categories there, or check that "
+                                    + "exports.incidents.columns.category names the category column")
     }
 }

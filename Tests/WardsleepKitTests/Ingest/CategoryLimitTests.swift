@@ -24,6 +24,21 @@ import Testing
         #expect(r.status == 2 && !dir.exists("out"))
     }
 
+    /// When study.yaml maps the labels itself, the message is about its own mapping, not about mapping one.
+    @Test func aStudyMappingItsLabelsToHundredsOfCategoriesIsToldSo() throws {
+        let dir = TempFolder()
+        let mapping = (0..<600).map { "\"Category \($0)\": cat_\($0)" }.joined(separator: ", ")
+        dir.write("study/study.yaml", studyYAML("exports:\n  incidents: { file: incidents.csv, categories: { \(mapping) } }\n"))
+        var csv = "id,date,time,ward,category\n"
+        for i in 0..<1_200 { csv += "I\(i),\(1 + i % 28)/0\(1 + i % 8)/\(i % 2 == 0 ? 2018 : 2019),02:00,A1,Category \(i % 600)\n" }
+        dir.write("study/incidents.csv", csv)
+        let v = try runWardsleep(["validate", dir.path + "/study"])
+        #expect(v.status == 2, "\(v.out)\(v.err)")
+        #expect(v.err.contains("incidents.csv: exports.incidents.categories: the export's categories, as exports.incidents.categories "
+                               + "maps them, number more than 500 (\"cat_0\", \"cat_1\", \"cat_10\" ...)"), "\(v.err)")
+        #expect(!v.err.contains("does not look like the incident category"))
+    }
+
     @Test func fiveHundredCategoriesAreRead() throws {
         var limit = DistinctCategories(limit: 3)
         let spec = testStudy().exports[.incidents]
