@@ -220,6 +220,48 @@ import Testing
         }
     }
 
+    /// The first line of every chunk is the sum of the breaks of the chunks before it, whatever order the chunks count
+    /// theirs in and however many threads ask at once (each sum is kept, so a chunk's breaks are added once; a thread
+    /// that waited must look again at how far the sums go, since another may have gone further meanwhile).
+    @Test func chunkFirstLinesAreTheBreaksBeforeThemWhateverTheOrder() {
+        let count = 2_000
+        var random = SampleRandom(seed: 12)
+        let breaks = (0..<count).map { _ in Int(random.next() % 50) }
+        var expected = [7]
+        for b in breaks.dropLast() { expected.append(expected.last! + b) }
+        for round in 0..<4 {
+            let bases = LineBases(count: count, first: 7)
+            let order = (0..<count).shuffled(using: &random)
+            let got = UncheckedBox(NSMutableArray(array: Array(repeating: -1, count: count)))
+            let lock = NSLock()
+            // Four threads count (publish, in a random order, never waiting); four ask, each for chunks in its own order.
+            let asks = (0..<4).map { _ in (0..<count).shuffled(using: &random).prefix(300) }
+            // Threads of their own (a pool of two could run the askers first and wait for ever).
+            let done = DispatchGroup()
+            for t in 0..<8 {
+                done.enter()
+                Thread {
+                    if t < 4 {
+                        for (i, k) in order.enumerated() where i % 4 == t { bases.publish(k, breaks: breaks[k]) }
+                    } else {
+                        for k in asks[t - 4] {
+                            let line = bases.base(k)
+                            lock.lock(); got.value[k] = line; lock.unlock()
+                        }
+                    }
+                    done.leave()
+                }.start()
+            }
+            done.wait()
+            var asked = 0
+            for k in 0..<count where (got.value[k] as! Int) != -1 {
+                #expect(got.value[k] as! Int == expected[k], "round \(round): chunk \(k)")
+                asked += 1
+            }
+            #expect(asked > 900 && bases.base(count - 1) == expected[count - 1], "\(asked)")
+        }
+    }
+
     /// A census of more wards than a chunk's label cache usually holds (4,096): every chunk meets every ward, written
     /// three ways (id, name, name in capitals). Each ward cell resolves to its ward whatever the chunking, an unknown
     /// ward is quarantined and a ward in `exclude_wards` set aside, as one plain pass gives; and a chunk's cache of ward
