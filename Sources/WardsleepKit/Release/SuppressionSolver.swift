@@ -218,7 +218,7 @@ struct SuppressionSolver {
 
     /// The counts withheld: `initial`, and those secondary suppression adds (see `SecondarySuppression`).
     func solve(initial: [Bool], fixed: [Bool]) -> [Bool] {
-        var withheld = initial, givenUp = [Bool](repeating: false, count: value.count)
+        var withheld = initial, givenUp = [Bool](repeating: false, count: value.count), triedAll = givenUp
         while true {
             let known = inferred(withheld: withheld)
             // A protected count (`*` or rounded) the families leave a single value for; the first in the families'
@@ -245,6 +245,16 @@ struct SuppressionSolver {
             if !fixed[key], isPublished(key, withheld) { candidates.append(key) }
             guard let smallest = candidates.first else { givenUp[key] = true; continue }  // nothing left to withhold around it
             let nearFirst = order(around: key)
+            // Withholding more only widens what can be inferred, so if withholding every candidate at once leaves the
+            // count pinned, no choice among them will: it is pinned by what is never withheld (zeros, `*`s, counts shown
+            // elsewhere; seven categories at `*` and the rest zero pin a ward's `*` to 7), and withholding them one by one
+            // would only hide counts to no purpose, up to the study's totals. Given up at once instead.
+            if !triedAll[key] {
+                triedAll[key] = true
+                var all = withheld
+                for c in candidates { all = withholding(c, in: all, fixed: fixed) }
+                if isProtected(key, all) && inferred(withheld: all, watching: key, order: nearFirst).pinned { givenUp[key] = true; continue }
+            }
             let unpinning = candidates.prefix(64).first { c in
                 let trial = withholding(c, in: withheld, fixed: fixed)
                 return !isProtected(key, trial) || !inferred(withheld: trial, watching: key, order: nearFirst).pinned

@@ -132,6 +132,27 @@ import Testing
         #expect(SecondarySuppression.withheld(counts: counts, families: [family], policy: policy, fixed: ["a", "T"]).isEmpty)
     }
 
+    /// A ward's `*` of 7 whose categories are seven `*`s and three zeros is 7 whatever else is withheld (each `*` is at
+    /// least 1, zeros are never withheld, and a `*` is at most 7). Withholding everything around it one count at a time
+    /// hid the study's totals to no purpose; nothing is withheld for it now, and it is left as it is.
+    @Test func aCountNoWithholdingCouldUnpinIsGivenUpWithoutWithholdingAnything() {
+        var counts = ["W": 7, "X": 45, "S": 52]
+        let categories = (0..<10).map { "c\($0)" }
+        for (i, c) in categories.enumerated() { counts[c] = i < 7 ? 1 : 0 }
+        let families = [Family(total: "W", parts: categories), Family(total: "S", parts: ["W", "X"])]
+        #expect(SecondarySuppression.pinned(families[0], counts: counts, withheld: [], policy: policy))
+        #expect(withheld(counts, families).isEmpty)
+        // Still 7 (the residual that interval reasoning cannot hide without withholding zeros).
+        let known = SecondarySuppression.inferred(counts: counts, families: families, withheld: [], policy: policy)
+        #expect(known["W"]! == (7, 7))
+        // A ward of 12 (shown 10, so at most 12) with a category of 8 (at least 8) and four `*`s is pinned too, but
+        // withholding the 8 leaves it more than one value: the 8 is withheld, as before.
+        var other = ["W": 12, "X": 45, "S": 57]
+        for (i, c) in categories.enumerated() { other[c] = i == 0 ? 8 : i < 5 ? 1 : 0 }
+        #expect(SecondarySuppression.pinned(families[0], counts: other, withheld: [], policy: policy))
+        #expect(withheld(other, families) == ["c0"])
+    }
+
     @Test func withholdingSpreadsAcrossFamiliesUntilNoneIsPinned() {
         // Two families sharing the part "a": unpinning the first must not pin the second.
         let counts = ["T": 12, "a": 8, "b": 1, "c": 1, "d": 1, "e": 1, "U": 10, "x": 2]

@@ -69,7 +69,7 @@ import Testing
         static func withheld(counts: [String: Int], families: [Family], policy: DisclosurePolicy,
                              initial: Set<String>, fixed: Set<String>) -> Set<String> {
             let p: (String) -> DisclosurePolicy = { _ in policy }
-            var withheld = initial, givenUp = Set<String>()
+            var withheld = initial, givenUp = Set<String>(), triedAll = Set<String>()
             var familiesOf: [String: [Int]] = [:], sameAs: [String: [String]] = [:]
             for (i, f) in families.enumerated() {
                 for k in f.members { familiesOf[k, default: []].append(i) }
@@ -101,6 +101,11 @@ import Testing
                 candidates = candidates.enumerated().sorted { ((counts[$0.element] ?? 0), $0.offset) < ((counts[$1.element] ?? 0), $1.offset) }.map(\.element)
                 if !fixed.contains(key), SecondarySuppression.isPublished(key, counts, withheld, p) { candidates.append(key) }
                 guard let smallest = candidates.first else { givenUp.insert(key); continue }
+                // A count that withholding every candidate at once leaves pinned is given up before anything is withheld.
+                if triedAll.insert(key).inserted {
+                    let all = candidates.reduce(withheld) { withholding($1, in: $0) }
+                    if isPinned(key, inferred(counts: counts, families: families, withheld: all, policy: policy), all) { givenUp.insert(key); continue }
+                }
                 let unpinning = candidates.prefix(64).first { c in
                     let trial = withholding(c, in: withheld)
                     return !isPinned(key, inferred(counts: counts, families: families, withheld: trial, policy: policy), trial)
