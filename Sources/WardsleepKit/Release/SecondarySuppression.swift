@@ -119,12 +119,6 @@ enum SecondarySuppression {
         return out
     }
 
-    /// Whether a count is shown as a number other than zero (so may be withheld).
-    static func isPublished<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>, _ policy: (Key) -> DisclosurePolicy) -> Bool {
-        guard !withheld.contains(key), let n = counts[key], n > 0 else { return false }
-        return Disclosure.publish(n, policy: policy(key)) != .suppressed
-    }
-
     /// The counts a shown count could stand for: a zero is zero; `*` is 1 to the threshold, or (withheld) 1 and up; a
     /// rounded count the counts above the threshold that round to it.
     static func bounds<Key: Hashable>(_ key: Key, _ counts: [Key: Int], _ withheld: Set<Key>,

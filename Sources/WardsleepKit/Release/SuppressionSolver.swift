@@ -29,7 +29,7 @@ struct SuppressionSolver {
     let publishable: [Bool]
     /// Counts that are the same number as another (a total of one part), withheld together.
     let sameAs: [[Int]]
-    /// The most parts or totals any family has (the size of the scratch copies a narrowing takes).
+    /// The most parts any family has (the size of the scratch copies a narrowing takes).
     private let widest: Int
 
     static let unbounded = SecondarySuppression.unbounded
@@ -47,7 +47,7 @@ struct SuppressionSolver {
             if f.parts.count == 1 && (f.kind == .sum || f.kind == .union) {
                 sameAs[f.total].append(f.parts[0]); sameAs[f.parts[0]].append(f.total)
             }
-            widest = max(widest, f.parts.count, f.moreTotals.count + 1)
+            widest = max(widest, f.parts.count)
             kinds.append(f.kind)
             parts += f.parts
             partStart.append(parts.count)

@@ -66,6 +66,12 @@ import Testing
             return known
         }
 
+        /// Whether a count is shown as a number other than zero (so may be withheld).
+        static func isPublished(_ key: String, _ counts: [String: Int], _ withheld: Set<String>, _ policy: (String) -> DisclosurePolicy) -> Bool {
+            guard !withheld.contains(key), let n = counts[key], n > 0 else { return false }
+            return Disclosure.publish(n, policy: policy(key)) != .suppressed
+        }
+
         static func withheld(counts: [String: Int], families: [Family], policy: DisclosurePolicy,
                              initial: Set<String>, fixed: Set<String>) -> Set<String> {
             let p: (String) -> DisclosurePolicy = { _ in policy }
@@ -95,11 +101,11 @@ import Testing
                 }
                 let near = around([key]), far = around(near)
                 var candidates: [String] = [], seen: Set<String> = [key]
-                for k in near + far where !fixed.contains(k) && SecondarySuppression.isPublished(k, counts, withheld, p) && seen.insert(k).inserted {
+                for k in near + far where !fixed.contains(k) && isPublished(k, counts, withheld, p) && seen.insert(k).inserted {
                     candidates.append(k)
                 }
                 candidates = candidates.enumerated().sorted { ((counts[$0.element] ?? 0), $0.offset) < ((counts[$1.element] ?? 0), $1.offset) }.map(\.element)
-                if !fixed.contains(key), SecondarySuppression.isPublished(key, counts, withheld, p) { candidates.append(key) }
+                if !fixed.contains(key), isPublished(key, counts, withheld, p) { candidates.append(key) }
                 guard let smallest = candidates.first else { givenUp.insert(key); continue }
                 // A count that withholding every candidate at once leaves pinned is given up before anything is withheld.
                 if triedAll.insert(key).inserted {
