@@ -62,7 +62,6 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         return "\(pad2(d))/\(pad2(m))/\(y)"
     }
 
-    /// The first day of the month this day falls in.
     /// Calendar months since January of year 0 (year × 12 + month − 1): consecutive months differ by one.
     public var monthNumber: Int {
         let (y, m, _) = components
@@ -75,6 +74,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         self = CalendarDay(year: year, month: n - year * 12 + 1, day: 1)!
     }
 
+    /// The first day of the month this day falls in.
     public var startOfMonth: CalendarDay {
         let (y, m, _) = components
         return CalendarDay(year: y, month: m, day: 1)!

@@ -3,7 +3,7 @@ import Testing
 
 /// `SuppressionSolver` (a work list of families, in arrays, with trials that stop once a count is pinned) against the
 /// plain statement of secondary suppression it replaced: every family narrowed in order, pass after pass, until a pass
-/// changes nothing, and every trial worked out in full. On random tables of wards, categories and periods (sums, the
+/// changes nothing, and every trial worked out in full (with the same rule for a count no withholding can unpin). On random tables of wards, categories and periods (sums, the
 /// protected window's bounds, unions of patients, and parts adding up to at most their totals), with counts as sparse
 /// as a small study's, both infer the same bounds and withhold the same counts.
 @Suite struct SuppressionSolverTests {
