@@ -172,6 +172,7 @@ import Testing
             try same(.feedback) { FeedbackNormaliser(context: $0) }
             try same(.sleepPlans) { SleepPlanNormaliser(context: $0) }
             try same(.involvement) { InvolvementNormaliser(context: $0) }
+            try same(.observations) { ObservationNormaliser(context: $0, spec: s[.observations]) }
         }
     }
 
@@ -328,29 +329,90 @@ import Testing
         #expect(without == withHash && otherRecords == records && otherProblems == problems && records.count > 2_000)
     }
 
+    /// Random damage to the first lines of an export: quotes, line breaks of every kind, commas, multi-byte UTF-8, a
+    /// Windows-1252 byte and byte-order marks inserted anywhere; one file in five starting with a byte-order mark; a
+    /// third of the files with CRLF line breaks and a third with carriage returns alone (old Mac software).
+    static func mutated(_ base: [UInt8], round: Int, _ random: inout SampleRandom) -> [UInt8] {
+        let inserts: [[UInt8]] = [[0x22], [0x0D], [0x0A], [0x0D, 0x0A], [0x2C], [0xC3, 0xA9], [0xE9], [0x22, 0x22], [0xEF, 0xBB, 0xBF]]
+        var bytes = base
+        for _ in 0..<(1 + round % 6) {
+            let at = random.pick(Array(bytes.indices))
+            bytes.insert(contentsOf: random.pick(inserts), at: at)
+        }
+        if round % 5 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if round % 3 == 0 { bytes = Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+        if round % 3 == 1 { bytes = Array(text.replacingOccurrences(of: "\n", with: "\r").utf8) }
+        return bytes
+    }
+
+    /// The first `count` lines of one of the sample's exports.
+    static func sampleLines(_ file: String, _ count: Int) throws -> [UInt8] {
+        let sample = [UInt8](try Data(contentsOf: URL(fileURLWithPath: packageRoot() + "/data/sample/" + file)))
+        return Array(sample.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(count).joined(separator: [0x0A]))
+    }
+
     @Test func mutatedExportsReadTheSameInChunks() throws {
         let dir = TempFolder()
-        let sample = try String(contentsOfFile: packageRoot() + "/data/sample/incidents.csv", encoding: .utf8)
-        let lines = sample.split(separator: "\n", omittingEmptySubsequences: false).prefix(120)
-        let base = Array(lines.joined(separator: "\n").utf8)
+        let base = try Self.sampleLines("incidents.csv", 120)
         let study = try StudyLoader.load(folder: packageRoot() + "/data/sample")
         let spec = study.exports[.incidents]
         var random = SampleRandom(seed: 77)
-        let inserts: [[UInt8]] = [[0x22], [0x0D], [0x0A], [0x0D, 0x0A], [0x2C], [0xC3, 0xA9], [0xE9], [0x22, 0x22], [0xEF, 0xBB, 0xBF]]
         for round in 0..<40 {
-            var bytes = base
-            for _ in 0..<(1 + round % 6) {
-                let at = random.pick(Array(bytes.indices))
-                bytes.insert(contentsOf: random.pick(inserts), at: at)
-            }
-            if round % 5 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }
-            // A third of the files with CRLF line breaks, a third with carriage returns alone (old Mac software).
-            let text = String(decoding: bytes, as: UTF8.self)
-            if round % 3 == 0 { bytes = Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
-            if round % 3 == 1 { bytes = Array(text.replacingOccurrences(of: "\n", with: "\r").utf8) }
-            let path = dir.write("incidents.csv", bytes: bytes)
+            let path = dir.write("incidents.csv", bytes: Self.mutated(base, round: round, &random))
             try expectSameEveryWay(path, spec: spec, { IncidentNormaliser(context: $0, spec: spec) }, study: study, "mutation \(round)")
         }
+    }
+
+    /// The same damage to every other kind of export: each reads the same whatever the chunks and threads.
+    @Test func everyKindOfMutatedExportReadsTheSameInChunks() throws {
+        let dir = TempFolder()
+        let study = try StudyLoader.load(folder: packageRoot() + "/data/sample")
+        let s = study.exports
+        var random = SampleRandom(seed: 1_303)
+        func same<N: RecordNormaliser>(_ kind: ExportKind, _ make: (NormaliseContext) -> N) throws {
+            let base = try Self.sampleLines(s[kind].file, 60)
+            for round in 0..<12 {
+                let path = dir.write(s[kind].file, bytes: Self.mutated(base, round: round, &random))
+                try expectSameEveryWay(path, spec: s[kind], make, study: study, "\(kind) mutation \(round)", chunks: [1, 2, 5, 13, 97])
+            }
+        }
+        try same(.occupancy) { OccupancyNormaliser(context: $0) }
+        try same(.hypnotics) { HypnoticIssueNormaliser(context: $0) }
+        try same(.feedback) { FeedbackNormaliser(context: $0) }
+        try same(.sleepPlans) { SleepPlanNormaliser(context: $0, spec: s[.sleepPlans]) }
+        try same(.involvement) { InvolvementNormaliser(context: $0) }
+        try same(.observations) { ObservationNormaliser(context: $0, spec: s[.observations]) }
+    }
+
+    /// A sample study with every export damaged: its reports, quarantine files included, are byte-identical whatever
+    /// the threads and chunks.
+    @Test func aMutatedStudyReportsTheSameWhateverTheThreads() throws {
+        let dir = TempFolder()
+        let study = dir.path + "/study"
+        #expect(try runWardsleep(["sample", "--out", study, "--hypnotics", "administrations"]).status == 0)
+        let definition = try StudyLoader.load(folder: study)
+        var random = SampleRandom(seed: 4_211)
+        for (round, kind) in ExportKind.allCases.enumerated() {
+            let path = study + "/" + definition.exports[kind].file
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            try Data(Self.mutated([UInt8](data), round: round, &random)).write(to: URL(fileURLWithPath: path))
+        }
+        var outs: [String] = []
+        for (threads, chunk) in [(1, ExportIngest.defaultChunkBytes), (4, 97), (2, 65_537)] {
+            var o = RunOptions(studyFolder: study, outFolder: dir.path + "/out-\(threads)-\(chunk)",
+                                   environment: ["WARDSLEEP_KEY": testKey], unsuppressed: true)
+            o.threads = threads
+            o.chunkBytes = chunk
+            o.ledgerPath = dir.path + "/ledger.sqlite"
+            o.acceptQualityWarnings = true
+            _ = try StudyRun.run(o)
+            outs.append(o.outFolder!)
+        }
+        let quarantined = (try? FileManager.default.contentsOfDirectory(atPath: outs[0] + "/restricted/quarantine")) ?? []
+        #expect(quarantined.count == ExportKind.allCases.count)  // every export has rows to quarantine
+        try expectSameReports(outs[0], outs[1])
+        try expectSameReports(outs[0], outs[2])
     }
 
     /// Every file of two reports, byte for byte.
