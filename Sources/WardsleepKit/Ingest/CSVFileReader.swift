@@ -86,7 +86,12 @@ public struct CSVFileReader {
                 }
                 var start = 0
                 if total == 0 {
-                    if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3; bom = true }
+                    // A byte-order mark, or several (an export saved twice by a tool that adds one each time), as
+                    // the export reader passes over them.
+                    while n >= start + 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+                        start += 3
+                        bom = true
+                    }
                     if let foreign = ForeignFormat.sniff(buffer[start..<n]) {
                         throw InputError(file: displayName, message: foreign.message)
                     }

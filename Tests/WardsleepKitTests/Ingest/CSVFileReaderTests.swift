@@ -47,6 +47,14 @@ import Testing
         #expect(summary.hadByteOrderMark)
     }
 
+    /// An export saved twice by a tool that adds a mark each time begins with two: both are passed over, as the export
+    /// reader does (`wardsleep init` drafts its study from this reader; it read the header as `\u{FEFF}Ref`).
+    @Test func severalByteOrderMarksAreRemovedFromTheFirstHeader() throws {
+        let (rows, summary) = try read([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array("Ref,Date\n1,2\n".utf8))
+        #expect(rows[0].fields == ["Ref", "Date"] && rows[1].line == 2)
+        #expect(summary.hadByteOrderMark && summary.bytes == 19)
+    }
+
     @Test func windows1252BytesAreConvertedNotMangled() throws {
         // "£40 – café ‘ok’" as Excel saves it on Windows: £=A3, en dash=96, é=E9, curly quotes=91/92.
         let bytes: [UInt8] = Array("id,text\n1,".utf8) + [0xA3, 0x34, 0x30, 0x20, 0x96, 0x20, 0x63, 0x61, 0x66, 0xE9, 0x20, 0x91, 0x6F, 0x6B, 0x92] + [0x0A]
