@@ -52,6 +52,8 @@ public struct IncidentNormaliser: RecordNormaliser {
         case unmapped
         /// Mapped to `all`, which names the total.
         case reserved
+        /// Longer than `PlausibleLimits.categoryLength` (with no mapping in study.yaml).
+        case tooLong
     }
     var statusCache = LabelCache<Bool?>()
     /// The fields read on every row, named once (see `FieldName`).
@@ -112,6 +114,7 @@ public struct IncidentNormaliser: RecordNormaliser {
                 if let categories {
                     mapped = categories[Slug.normaliseLabel(label)]
                 } else {
+                    guard label.count <= PlausibleLimits.categoryLength else { return .tooLong }
                     mapped = redactor.redact(label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
                 }
                 guard let mapped else { return .unmapped }
@@ -119,6 +122,9 @@ public struct IncidentNormaliser: RecordNormaliser {
             }) {
             case .category(let c): category = c
             case .unmapped: row.reject("category", "unmapped category: not listed in study.yaml exports.incidents.categories")
+            case .tooLong:
+                row.reject("category", "implausible category: longer than \(PlausibleLimits.categoryLength) characters "
+                           + "(the cell may hold a narrative, or a quote may be unbalanced)")
             case .reserved:
                 row.reject("category", "reserved category: \"all\" names the total over all categories; map this label to another "
                            + "name in study.yaml exports.incidents.categories")

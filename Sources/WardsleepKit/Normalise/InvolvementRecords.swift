@@ -117,12 +117,12 @@ public struct InvolvementNormaliser: RecordNormaliser {
         return InvolvementRecord(stage: stage, group: group, role: role, level: level, activity: activity, evidence: evidence, day: day)
     }
 
-    /// A free-text cell, redacted (once per distinct cell).
+    /// A free-text cell, redacted (once per distinct cell), and cut at `PlausibleLimits.ledgerTextLength` characters.
     private mutating func redacted(_ row: inout ExportRow, _ field: String) -> String? {
         guard let bytes = row.bytes(field) else { return nil }
         if let hit = redactedCells.cached(bytes) { return hit }
         guard let text = row.text(field) else { return nil }
-        let shown = redactor.redact(text)
+        let shown = redactor.excerpt(text, maxLength: PlausibleLimits.ledgerTextLength)
         redactedCells.store(bytes, shown)
         return shown
     }

@@ -24,6 +24,13 @@ public enum PlausibleLimits {
     /// Characters in a product or drug name ("Promethazine hydrochloride 25mg/5ml oral solution sugar free" has 60).
     /// Longer text is refused before it is searched: finding a strength in a run of digits takes time in its square.
     public static let productNameLength = 300
+    /// Characters of an incident category the export's own label names (when study.yaml maps none): longer text is
+    /// not a category, and is refused before it is redacted (redaction holds several words of bookkeeping per character).
+    public static let categoryLength = 300
+    /// Characters of an involvement ledger's activity or evidence the report shows: a sentence or a paragraph. Longer
+    /// text is cut there with `...`, redacted in a window a little longer than what is shown (`Redactor.excerpt`), so
+    /// one enormous cell costs no more than a paragraph (a 6.4 MB cell took 424 MiB when redacted whole).
+    public static let ledgerTextLength = 1_000
     /// The largest small-number threshold and rounding base (study.yaml `disclosure`).
     public static let disclosure = 1_000
 }

@@ -233,6 +233,41 @@ import Testing
         #expect(!records.contains { ($0.evidence ?? "").contains("Khan") })
     }
 
+    /// A ledger cell of a whole document (200,000 characters, a name and a phone number early and late in it) is shown
+    /// as its first 1,000 characters, redacted, ending `...`: redacting it whole held several words of bookkeeping per
+    /// character (a 6.4 MB cell took 424 MiB). The row is kept, and a short cell reads as it did.
+    @Test func anEnormousLedgerCellIsShownCutAndRedacted() throws {
+        let filler = String(repeating: "the ward met and agreed the plan ", count: 6_100)
+        let long = "Workshop with Dr Ahmed, call 07700 900123. " + filler + "Chaired by Mrs Khan, 07700 900456."
+        #expect(long.count > 200_000)
+        let csv = "stage,group,level,activity,evidence\ndesign,Peer facilitators,lead,\"\(long)\",minutes\n"
+            + "design,Peer facilitators,lead,\"Workshop with Dr Ahmed\",\"\(long)\"\n"
+        let path = dir.write("involvement4.csv", csv)
+        let (t, records, log) = try ingest(path, spec: study.exports[.involvement], InvolvementNormaliser(context: context))
+        #expect(t.rowsRead == 2 && t.accepted == 2 && log.problems.isEmpty)
+        let redactor = Redactor(names: study.feedback.names)
+        for shown in [records[0].activity, records[1].evidence].map({ $0 ?? "" }) {
+            #expect(shown.count == PlausibleLimits.ledgerTextLength && shown.hasSuffix("..."))
+            #expect(!shown.contains("Ahmed") && !shown.contains("07700") && shown.contains("the ward met"))
+        }
+        #expect(records[1].activity == redactor.redact("Workshop with Dr Ahmed") && records[0].evidence == "minutes")
+    }
+
+    /// With no mapping in study.yaml, an incident's category is its own label, redacted: a cell of a narrative's length
+    /// is refused before it is redacted, and the row quarantined naming the limit.
+    @Test func aCategoryOfANarrativesLengthIsQuarantined() throws {
+        let unmapped = testStudy("exports:\n  incidents: { file: incidents.csv }\n")
+        let c = NormaliseContext(study: unmapped, pseudonymiser: nil)
+        let narrative = String(repeating: "Patient was found on the floor by staff ", count: 50_000)
+        let path = dir.write("incidents-long.csv", "id,date,ward,category\nI1,04/03/2019,A1,Falls\nI2,04/03/2019,A1,\"\(narrative)\"\nI3,05/03/2019,A1,Falls\n")
+        let s = unmapped.exports[.incidents]
+        let (t, records, log) = try ingest(path, spec: s, IncidentNormaliser(context: c, spec: s))
+        #expect(t.rowsRead == 3 && t.accepted == 2 && t.quarantined == 1)
+        #expect(records.map(\.category) == ["Falls", "Falls"])
+        #expect(log.problems.map(\.line) == [3] && log.problems.map(\.column) == ["category"])
+        #expect(log.problems.first?.reason.hasPrefix("implausible category: longer than 300 characters") == true)
+    }
+
     @Test func hypnoticIssuesAndAdministrations() throws {
         let iss = dir.write("hypnotics.csv", "date,ward,product,quantity\n05/03/2019,A1,Zopiclone 7.5mg tablets,28\n06/03/2019,A1,Zopiclone 7.5mg tablets,-14\n07/03/2019,A1,,28\n")
         let (it, irec, _) = try ingest(iss, spec: study.exports[.hypnotics], HypnoticIssueNormaliser(context: context))
