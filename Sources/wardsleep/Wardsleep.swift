@@ -31,7 +31,7 @@ struct Wardsleep: ParsableCommand {
 /// Options every command that reads a study shares.
 /// How many threads parse and normalise the exports.
 struct ThreadOptions: ParsableArguments {
-    @Option(name: .long, help: "Threads that read the exports (default: every core). Any number gives byte-identical outputs.")
+    @Option(name: .long, help: "Threads that read the exports (default: every core; at most 8 work at once). Any number gives byte-identical outputs.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -159,7 +159,7 @@ public final class FidelityTally: StudyConsumer {
         let wards = checkCells.count, shared = UncheckedBox(spill)
         do {
             // Each worker reads only its own partition's file and writes only the files of its own splits.
-            try OrderedParallel.run(count: spill.partitions, threads: threads, window: max(1, threads) + 1, work: { p in
+            try OrderedParallel.run(count: spill.partitions, threads: threads, work: { p in
                 var counts = PartitionCounts(wards: wards)
                 do { try FidelityTally.join(shared.value, p, limits, into: &counts) } catch { counts.error = error }
                 return UncheckedBox(counts)

@@ -254,11 +254,11 @@ public final class PatientTally {
             if let file, !runs.isEmpty {
                 guard fflush(file) == 0 else { throw PatientTally.failed(String(cString: strerror(errno))) }
                 // Read buffers share one budget (the memory of the buffer) over the threads, at least 64 entries a run.
-                let working = max(1, min(threads, PatientTally.partitions))
+                let working = OrderedParallel.workers(min(threads, PatientTally.partitions))
                 let sources = Sources(descriptor: fileno(file), runs: runs, buffer: buffer,
                                       block: max(64, capacity / ((runs.count + 1) * working)))
                 let groups = self.groups
-                try OrderedParallel.run(count: PatientTally.partitions, threads: working, window: working + 1, work: { p in
+                try OrderedParallel.run(count: PatientTally.partitions, threads: working, work: { p in
                     var counts = Counts(groups: groups)
                     do {
                         try counts.count { try PatientTally.merge(sources, partition: p, $0) }

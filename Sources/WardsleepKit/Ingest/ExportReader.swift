@@ -59,7 +59,7 @@ public enum ExportIngest {
         var setAside = ReasonCounts()
         let placed = normaliser.placesRowsInPeriods
         var analysed = [0, 0]  // baseline, pilot
-        try OrderedParallel.run(count: starts.count, threads: threads, window: max(1, threads) + 1, work: work) { k, speculative in
+        try OrderedParallel.run(count: starts.count, threads: threads, work: work) { k, speculative in
             var outcome = speculative
             if let previous = continuation {
                 // The previous chunk ended inside a record: this chunk's own start was not a record boundary.

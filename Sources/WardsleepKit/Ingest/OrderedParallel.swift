@@ -7,16 +7,28 @@ import Foundation
 /// With one thread the work runs on the calling thread, piece by piece, in the same order: the same pieces give the
 /// same results whatever the number of threads.
 enum OrderedParallel {
-    /// Runs `work(i)` for `i` in `0..<count` on `threads` threads (at least 1) and calls `merge(i, result)` in order.
-    /// `window` bounds how far work may run ahead of the merge. An error thrown by `merge` stops the run (work already
-    /// started finishes and is discarded).
-    static func run<R>(count: Int, threads: Int, window: Int, work: @escaping @Sendable (Int) -> R,
+    /// The most threads that work at once, whatever is asked for. Each holds a piece in flight (a chunk's bytes and
+    /// rows: about 1.2 MB), so memory grew with the threads: `run` of 5,000,000 administrations held 45 MiB on 1
+    /// thread, 62 MiB on 8, 71 MiB on 16 and 91 MiB on 32. More workers are no faster once the one merging thread is
+    /// the limit: it does a fifth of a run's work (the SHA-256 and the analyses; `perf`, 2 threads), so a run gains
+    /// nothing past four or five; `validate`'s merge does a twentieth, and its gain past 8 is given up for flat memory.
+    static let maxWorkers = 8
+
+    /// The threads that work for `threads` asked for: at least 1, at most `maxWorkers`.
+    static func workers(_ threads: Int) -> Int { min(max(1, threads), maxWorkers) }
+
+    /// Runs `work(i)` for `i` in `0..<count` on `workers(threads)` threads and calls `merge(i, result)` in order. Work
+    /// starts on a piece only while fewer than `workers + 1` pieces are between the merge and it (a result waiting for
+    /// the merge while each worker has one), so besides the piece being merged at most `workers + 1` are held at once.
+    /// An error thrown by `merge` stops the run (work already started finishes and is discarded).
+    static func run<R>(count: Int, threads: Int, work: @escaping @Sendable (Int) -> R,
                        merge: (Int, R) throws -> Void) throws {
+        let threads = workers(threads)
         if threads <= 1 || count <= 1 {
             for i in 0..<count { try merge(i, work(i)) }
             return
         }
-        let shared = Shared<R>(count: count, window: max(window, threads))
+        let shared = Shared<R>(count: count, window: threads + 1)
         let workers = (0..<min(threads, count)).map { _ in
             Thread {
                 while let i = shared.next() { shared.finish(i, work(i)) }

@@ -33,11 +33,12 @@ public enum Benchmark {
             if text == "all" { self = .all } else if let n = Int(text), n >= 1 { self = .count(n) } else { return nil }
         }
 
-        /// The number of threads on this machine.
+        /// The number of threads that work on this machine: one per core, or as many as asked for, at most as many as
+        /// work at once (`OrderedParallel.maxWorkers`), so the table shows what ran.
         public func resolved(cores: Int) -> Int {
             switch self {
-            case .count(let n): return n
-            case .all: return cores
+            case .count(let n): return OrderedParallel.workers(n)
+            case .all: return OrderedParallel.workers(cores)
             }
         }
     }
