@@ -22,7 +22,7 @@ final class CSVChunkParser {
     /// The bytes after a quote followed by text, up to the line break that ends them, while they are being collected.
     private var held: [UInt8]?
     /// The most bytes held before deciding on what there is (a line that long is not a ward export's).
-    private static let holdLimit = 1 << 20
+    static let holdLimit = 1 << 20
 
     /// A parser whose first line is `line`, measuring lines inside quoted fields against `width` header fields (0: the
     /// first record is the header and sets it).
@@ -65,8 +65,10 @@ final class CSVChunkParser {
         var offset = 0
         while offset < raw.count, state.error == nil {
             if held != nil {
-                // Hold the rest of the line, its line break included, then decide how to read it.
-                let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                // Hold the rest of the line, its line break included, then decide how to read it: at most `holdLimit`
+                // bytes, counted from the quote, so what is decided on is the same wherever the slices fall.
+                let room = CSVChunkParser.holdLimit - held!.count
+                let rest = UnsafeRawBufferPointer(rebasing: raw[offset..<min(raw.count, offset + room)])
                 let lineBreak = rest.firstIndex { $0 == 0x0A || $0 == 0x0D }
                 let take = lineBreak.map { $0 + 1 } ?? rest.count
                 held!.append(contentsOf: rest[..<take])

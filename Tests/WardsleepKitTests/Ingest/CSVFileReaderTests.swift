@@ -85,6 +85,33 @@ import Testing
         #expect(summary.sha256 == "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb")
     }
 
+    /// A quote followed by text (`"abc"x…`) is decided on the rest of its line, up to 1 MiB of it: whether that holds a
+    /// quote that can close the field. The bytes were read in 64 KiB slices and the limit checked at a slice's end, so a
+    /// closing quote 1 MiB + 32 KiB on was seen or not by where the line fell (the same line was quarantined or not as
+    /// an earlier row's cell grew). Now exactly 1 MiB is looked at, wherever the line falls.
+    @Test func aQuoteFollowedByTextIsDecidedTheSameWhereverItsLineFalls() throws {
+        for (distance, closes) in [(CSVChunkParser.holdLimit + 32 * 1024, false), (CSVChunkParser.holdLimit - 32 * 1024, true),
+                                   (CSVChunkParser.holdLimit - 1, true), (CSVChunkParser.holdLimit + 1, false)] {
+            var seen: [String] = []
+            for pad in [0, 1, 16_384, 40_000, 50_000, 65_535, 65_536, 131_071] {
+                let line = Array("01/03/2019,A1,\"abc\"x".utf8) + [UInt8](repeating: 0x79, count: distance - 2) + Array("\"\n".utf8)
+                let bytes = Array("Date,Ward,Notes\n28/01/2019,A1,".utf8) + [UInt8](repeating: 0x70, count: pad) + [0x0A]
+                    + line + Array("02/03/2019,A1,\n".utf8)
+                let dir = TempFolder()
+                let path = dir.write("x.csv", bytes: bytes)
+                var facts: [String] = []
+                _ = try CSVFileReader(path: path, displayName: "x.csv").read { r in
+                    facts.append("\(r.line):\(r.fieldCount):\(r.facts.textAfterQuoteColumn):\(r.undoubledQuote)")
+                }
+                seen.append(facts.joined(separator: " "))
+            }
+            #expect(Set(seen).count == 1, "a closing quote \(distance) bytes on: \(Set(seen))")
+            // Closed where the text began (column 3 marked), or read on to the quote that closes it.
+            #expect(seen[0] == (closes ? "1:3:0:false 2:3:0:false 3:3:0:true 4:3:0:false" : "1:3:0:false 2:3:0:false 3:3:3:false 4:3:0:false"),
+                    "\(distance): \(seen[0])")
+        }
+    }
+
     @Test func emptyFileIsAnInputError() throws {
         #expect(throws: InputError(file: "x.csv", message: "the file is empty: expected a header row")) { try read("") }
     }
