@@ -28,6 +28,9 @@ public struct RecordFacts: Sendable {
     /// Whether a field holding line breaks holds a delimiter too: text a stray quote swallowed holds the delimiters of
     /// the cells it ran over; prose typed over two lines need not.
     public var lineBreakFieldHoldsDelimiter = false
+    /// 1 + the field (0-based) that `quoteLine` is the line of: the first field holding line breaks, or the field the
+    /// file ends inside (0 when there is none).
+    public var quoteColumn = 0
 }
 
 /// A record, owned or lent: its facts, its number of fields and which of them are blank.

@@ -93,7 +93,17 @@ public struct ExportRow {
 
     /// Records a problem with `field` (or the whole row when `field` is empty).
     public mutating func reject(_ field: String, _ reason: String, value: String? = nil) {
-        let column = header.index[field].map { header.labels[$0] } ?? (field.isEmpty ? "" : spec.header(for: field))
+        reject(field, reason, value: value, column: header.index[field].map { header.labels[$0] } ?? (field.isEmpty ? "" : spec.header(for: field)))
+    }
+
+    /// Records a problem with the cell in column `index` (0-based), naming the column whether or not study.yaml reads
+    /// it; its value is shown only when it is a field wardsleep reads (an unread column may hold anything).
+    private mutating func reject(column index: Int, _ reason: String) {
+        let field = header.index.first { $0.value == index }?.key ?? ""
+        reject(field, reason, value: field.isEmpty ? "" : nil, column: index < header.labels.count ? header.labels[index] : "\(index + 1)")
+    }
+
+    private mutating func reject(_ field: String, _ reason: String, value: String?, column: String) {
         let shown = ExportRow.shown(value ?? bytes(field).map { TextDecoding.decode($0).0 } ?? "", field: field)
         add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: field, value: shown, reason: reason))
     }
@@ -115,13 +125,14 @@ public struct ExportRow {
         if let stray = record.unbalancedQuote(headerFields: width) {
             rows = stray.rows
             swallowedBlankLines = record.innerBlankLines
-            add(DataProblem(export: spec.kind, file: file, line: line, column: "", field: "", value: "", reason: stray.reason,
+            // The column whose quote swallowed the lines after it, named; the row as a whole is what is quarantined.
+            let column = stray.column == 0 ? "" : stray.column <= header.labels.count ? header.labels[stray.column - 1] : "\(stray.column)"
+            add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: "", value: "", reason: stray.reason,
                             rows: stray.rows))
         } else if record.facts.textAfterQuoteColumn > 0 {
             let column = record.facts.textAfterQuoteColumn - 1
             let label = column < header.labels.count ? header.labels[column] : "\(column + 1)"
-            let field = header.index.first { $0.value == column }?.key ?? ""
-            reject(field, "text after a closing quote in column \"\(label)\": a quoted value must end at its closing quote, "
+            reject(column: column, "text after a closing quote in column \"\(label)\": a quoted value must end at its closing quote, "
                 + "followed by a comma or the end of the line (the row was read as if it did)")
         } else if record.fieldCount == width, record.fieldCount > 0,
                   record.trimmedField(0, lowercasedEquals: firstLabel),
@@ -138,7 +149,7 @@ public struct ExportRow {
             // beside `Violence`): a damaged row, not text.
             let field = header.index.first { $0.value == control.field }?.key
             let label = control.field < header.labels.count ? header.labels[control.field] : "\(control.field + 1)"
-            reject(field ?? "", "control character \(ExportRow.controlName(control.byte))" + (field == nil ? " in column \"\(label)\"" : "")
+            reject(column: control.field, "control character \(ExportRow.controlName(control.byte))" + (field == nil ? " in column \"\(label)\"" : "")
                    + ": text in an export holds none (the file may be damaged or not a text export)")
         }
     }

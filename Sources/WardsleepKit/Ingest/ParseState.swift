@@ -48,6 +48,8 @@ final class ParseState {
     var innerBlankLines = 0
     var rowLikeLine = 0
     var lineBreakFieldHoldsDelimiter = false
+    /// 1 + the field `quoteLine` is the line of (see `RecordFacts.quoteColumn`).
+    var quoteColumn = 0
 
     /// The file, as messages name it.
     let displayName: String
@@ -135,7 +137,10 @@ final class ParseState {
             guard at < all.count else { return }
             while ends[i] <= at { i += 1 }  // the field holding the break: it starts at or before it, and ends after it
             let start = i == 0 ? 0 : ends[i - 1]
-            if quoteLine == 0 { quoteLine = line }
+            if quoteLine == 0 {
+                quoteLine = line
+                quoteColumn = i + 1
+            }
             countLines(UnsafeRawBufferPointer(start: base + start, count: ends[i] - start), column: i)
             from = ends[i]
             i += 1
@@ -156,7 +161,8 @@ final class ParseState {
                 facts: RecordFacts(line: recordLine, endsInsideQuotes: atEnd, endLine: endLine, undoubledQuote: undoubledQuote,
                                    textAfterQuoteColumn: textAfterQuoteColumn,
                                    quoteLine: openLine, innerBlankLines: innerBlankLines, rowLikeLine: rowLikeLine,
-                                   lineBreakFieldHoldsDelimiter: lineBreakFieldHoldsDelimiter),
+                                   lineBreakFieldHoldsDelimiter: lineBreakFieldHoldsDelimiter,
+                                   quoteColumn: atEnd ? fieldCount : quoteColumn),
                 bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount), mayHoldControlBytes: unusual)
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
             // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
@@ -171,6 +177,7 @@ final class ParseState {
                 undoubledQuote = false
                 textAfterQuoteColumn = 0
                 quoteLine = 0
+                quoteColumn = 0
                 innerBlankLines = 0
                 rowLikeLine = 0
                 lineBreakFieldHoldsDelimiter = false

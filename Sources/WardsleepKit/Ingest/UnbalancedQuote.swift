@@ -35,6 +35,8 @@ public struct UnbalancedQuote: Equatable, Sendable {
     public var rows: Int
     /// Which of the rules found it, for people (`the file ends inside it`).
     public var evidence: String
+    /// 1 + the field (0-based) whose quote swallowed the others (0 when not known).
+    public var column = 0
 
     /// The reason recorded in the quarantine.
     public var reason: String {
@@ -70,6 +72,6 @@ extension CSVRecordShape {
             }
         }
         return UnbalancedQuote(line: line, openLine: max(line, quoteLine), endLine: endLine,
-                               rows: max(1, endLine - line + 1 - innerBlankLines), evidence: evidence)
+                               rows: max(1, endLine - line + 1 - innerBlankLines), evidence: evidence, column: facts.quoteColumn)
     }
 }

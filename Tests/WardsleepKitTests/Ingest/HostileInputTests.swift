@@ -37,13 +37,13 @@ import Testing
     @Test func fileTruncatedMidQuote() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\nI2,05/03/2019,02:10,A1,\"Self ha")))
         #expect(r.status == 1 || r.status == 0)
-        #expect(r.out.contains("incidents.csv:3: unbalanced quote: the file ends inside a quoted field that starts on this row"))
+        #expect(r.out.contains("incidents.csv:3: column \"category\": unbalanced quote: the file ends inside a quoted field that starts on this row"))
         #expect(accounting(r.out)! == (2, 1, 1))
     }
 
     @Test func unbalancedQuoteSwallowsTheLinesAfterItAndSaysWhich() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,\"Self harm\nI2,05/03/2019,02:10,A1,Self harm\nI3,05/03/2019,02:10,A1,Self harm\n")))
-        #expect(r.out.contains("incidents.csv:2: unbalanced quote: a quoted field opens on this line and swallows lines 3 to 4 "
+        #expect(r.out.contains("incidents.csv:2: column \"category\": unbalanced quote: a quoted field opens on this line and swallows lines 3 to 4 "
                                + "(the file ends inside it); quarantined as 3 rows"))
         #expect(accounting(r.out)! == (3, 0, 3))  // the three lines of the file, not the one record libcsv made of them
         #expect(r.status == 1)  // 100% quarantined is above the threshold
@@ -64,10 +64,10 @@ import Testing
         """))
         let q = TempFolder()  // outside the study folder, where quarantine files may go
         let r = try runWardsleep(["validate", dir.path, "--quarantine", q.path + "/q"])
-        #expect(r.out.contains("incidents.csv:3: unbalanced quote: a quoted field opens on this line and swallows lines 4 to 5 "
+        #expect(r.out.contains("incidents.csv:3: column \"category\": unbalanced quote: a quoted field opens on this line and swallows lines 4 to 5 "
                                + "(a quote inside it is not doubled); quarantined as 3 rows"))
         #expect(accounting(r.out)! == (5, 2, 3))
-        #expect(q.read("q/incidents.csv")?.contains("incidents.csv,3,,,,unbalanced quote: a quoted field opens on this line") == true)
+        #expect(q.read("q/incidents.csv")?.contains("incidents.csv,3,category,,,unbalanced quote: a quoted field opens on this line") == true)
     }
 
     /// Values of a headerless export's first line that must never be shown anywhere.
@@ -210,6 +210,20 @@ import Testing
         let crlf = try validate(study(header + row("I1,05/03/2019,02:10,A1,\"Self harm\"x\r\nI2,05/03/2019,02:10,A1,Self harm\r\nI3,05/03/2019,02:10,\"A1\"x,Self harm")))
         #expect(accounting(crlf.out)! == (3, 1, 2), "\(crlf.out)")
         #expect(crlf.out.contains("incidents.csv:2: column \"category\"") && crlf.out.contains("incidents.csv:4: column \"ward\""), "\(crlf.out)")
+    }
+
+    /// In a column study.yaml does not read (free text, say), a closing quote followed by text quarantines its row with
+    /// the column named in the quarantine file's `column` cell, as the reason names it, and the cell's text is not
+    /// shown (an unread column may hold anything). Its `column` cell was empty.
+    @Test func aBrokenCellInAnUnreadColumnIsNamedInTheQuarantine() throws {
+        let dir = study(row("id,date,time,ward,category,Notes\n") + row("I1,05/03/2019,02:10,A1,Self harm,\"Mrs Jones\" said\n")
+            + row("I2,05/03/2019,02:10,A1,Self harm,Seen by Dr Patel\nI3,05/03/2019,02:10,A1,Self harm,\"fine\"\n"))
+        let q = TempFolder()
+        let r = try runWardsleep(["validate", dir.path, "--quarantine", q.path + "/q"])
+        #expect(accounting(r.out)! == (3, 2, 1), "\(r.out)")
+        let quarantine = q.read("q/incidents.csv") ?? ""
+        #expect(quarantine.contains("incidents.csv,2,Notes,,,\"text after a closing quote in column \"\"Notes\"\""), "\(quarantine)")
+        #expect(!quarantine.contains("Jones"))
     }
 
     /// A line of a hundred thousand quotes each followed by text: every one is decided on what follows it, in one pass

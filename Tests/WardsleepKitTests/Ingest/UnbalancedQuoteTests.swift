@@ -42,7 +42,7 @@ import Testing
 
         """)
         #expect(log.problems.map(\.message) == [
-            "incidents.csv:2: unbalanced quote: a quoted field opens on this line and swallows lines 3 to 4 (the file ends inside it); quarantined as 3 rows",
+            "incidents.csv:2: column \"id\": unbalanced quote: a quoted field opens on this line and swallows lines 3 to 4 (the file ends inside it); quarantined as 3 rows",
         ])
         #expect(t.rowsRead == 3 && t.accepted == 0 && t.quarantined == 3)
         #expect(log.problems[0].rows == 3)
@@ -58,7 +58,7 @@ import Testing
 
         """)
         #expect(log.problems.map(\.message) == [
-            "incidents.csv:3: unbalanced quote: a quoted field opens on this line and swallows line 4 (a quote inside it is not doubled); quarantined as 2 rows",
+            "incidents.csv:3: column \"category\": unbalanced quote: a quoted field opens on this line and swallows line 4 (a quote inside it is not doubled); quarantined as 2 rows",
         ])
         #expect(t.rowsRead == 4 && t.accepted == 2 && t.quarantined == 2 && records.map(\.id) == ["I1", "I4"])
     }
@@ -74,7 +74,7 @@ import Testing
 
         """)
         #expect(log.problems.map(\.message) == [
-            "incidents.csv:2: unbalanced quote: a quoted field opens on this line and swallows lines 3 to 5 (line 3 reads as a row of its own); quarantined as 4 rows",
+            "incidents.csv:2: column \"description\": unbalanced quote: a quoted field opens on this line and swallows lines 3 to 5 (line 3 reads as a row of its own); quarantined as 4 rows",
         ])
         #expect(t.rowsRead == 5 && t.accepted == 1 && t.quarantined == 4 && records.map(\.id) == ["I5"])
     }
@@ -88,7 +88,7 @@ import Testing
 
         """)
         #expect(log.problems.map(\.message) == [
-            "incidents.csv:2: unbalanced quote: a quoted field opens on this line and swallows line 3 (the row then has 2 fields where the header has 6); quarantined as 2 rows",
+            "incidents.csv:2: column \"date\": unbalanced quote: a quoted field opens on this line and swallows line 3 (the row then has 2 fields where the header has 6); quarantined as 2 rows",
         ])
         #expect(t.rowsRead == 3 && t.accepted == 1 && t.quarantined == 2)
     }
@@ -108,7 +108,7 @@ import Testing
     @Test func strayQuoteAtTheEndOfTheFileAndBlankLinesItSwallowed() throws {
         let (t, _, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,x\nI2,05/03/2019,02:10,A1,Self harm,\"x\n\n  \nI3,05/03/2019\n   ")
         #expect(log.problems.map(\.message) == [
-            "incidents.csv:3: unbalanced quote: a quoted field opens on this line and swallows lines 4 to 7 (the file ends inside it); quarantined as 2 rows",
+            "incidents.csv:3: column \"description\": unbalanced quote: a quoted field opens on this line and swallows lines 4 to 7 (the file ends inside it); quarantined as 2 rows",
         ])
         #expect(t.rowsRead == 3 && t.quarantined == 2 && t.blankLines == 3)
     }
@@ -117,7 +117,7 @@ import Testing
         // A legitimate line break in the ward (lines 2 to 3), then a stray quote on line 3 that runs to the end.
         let (t, _, log) = try incidents("I1,05/03/2019,02:10,\"A1\n\",Self harm,\"x\nI2,05/03/2019,02:10,A1,Self harm,x\n")
         #expect(log.problems.map(\.message) == [
-            "incidents.csv:2: unbalanced quote: a quoted field opens on line 3 and swallows line 4 (the file ends inside it); quarantined as 3 rows",
+            "incidents.csv:2: column \"description\": unbalanced quote: a quoted field opens on line 3 and swallows line 4 (the file ends inside it); quarantined as 3 rows",
         ])
         #expect(t.rowsRead == 3)
     }
