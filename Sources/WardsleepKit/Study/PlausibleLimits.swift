@@ -29,7 +29,7 @@ public enum PlausibleLimits {
     public static let categoryLength = 300
     /// Characters of an involvement ledger's activity or evidence the report shows: a sentence or a paragraph. Longer
     /// text is cut there with `...`, redacted in a window a little longer than what is shown (`Redactor.excerpt`), so
-    /// one enormous cell costs no more than a paragraph (a 6.4 MB cell took 424 MiB when redacted whole).
+    /// one enormous cell costs no more than a paragraph (a 6.4 MB cell took 424 MiB when redacted whole, 53 MiB now).
     public static let ledgerTextLength = 1_000
     /// The largest small-number threshold and rounding base (study.yaml `disclosure`).
     public static let disclosure = 1_000
