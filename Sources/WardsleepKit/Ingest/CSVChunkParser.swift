@@ -21,15 +21,18 @@ final class CSVChunkParser {
     private static let strict = UInt8(CSV_REPALL_NL | CSV_STRICT), lenient = UInt8(CSV_REPALL_NL)
     /// The bytes after a quote followed by text, up to the line break that ends them, while they are being collected.
     private var held: [UInt8]?
+    /// The header's labels, when known, to name the column an overlong record's open quote is in.
+    private let columnLabels: [String]
     /// The most bytes held before deciding on what there is (a line that long is not a ward export's).
     static let holdLimit = 1 << 20
 
     /// A parser whose first line is `line`, measuring lines inside quoted fields against `width` header fields (0: the
-    /// first record is the header and sets it).
-    init(displayName: String, maxRecordBytes: Int = 16 * 1024 * 1024, line: Int = 1, width: Int = 0,
+    /// first record is the header and sets it); `columnLabels`, the header's, name columns in messages.
+    init(displayName: String, maxRecordBytes: Int = 16 * 1024 * 1024, line: Int = 1, width: Int = 0, columnLabels: [String] = [],
          body: @escaping (CSVRecordView) throws -> Void) throws {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
+        self.columnLabels = columnLabels
         state = ParseState(displayName: displayName, line: line, body: body)
         state.width = width
         guard csv_init(&parser, CSVChunkParser.strict) == 0 else {
@@ -80,8 +83,13 @@ final class CSVChunkParser {
         }
         if let error = state.error { throw error }
         if parser.entry_pos + state.byteCount + (held?.count ?? 0) > maxRecordBytes {
+            // The field being read is the one after those the record has: inside quotes, the quote that opened it has
+            // run on over every line since.
+            let field = state.fieldCount
+            let column = field < columnLabels.count ? "column \"\(ExportRow.visible(columnLabels[field]))\"" : "column \(field + 1)"
+            let open = parser.quoted != 0 ? ": the quote that opens its \(column) has not closed" : ""
             throw InputError(file: displayName, line: state.inRecord ? state.recordLine : state.line,
-                             message: "a record starting here is longer than \(maxRecordBytes / 1_048_576) MiB; "
+                             message: "a record starting here is longer than \(maxRecordBytes / 1_048_576) MiB\(open); "
                                  + "this is not a ward export, or a quote is unbalanced")
         }
     }

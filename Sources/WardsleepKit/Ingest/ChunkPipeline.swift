@@ -47,7 +47,8 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
             // The pipeline owns the parser, which owns this closure: the closure borrows the pipeline (no reference
             // is taken per record).
             let borrowed = Unmanaged.passUnretained(pipeline)
-            pipeline.parser = try CSVChunkParser(displayName: layout.spec.file, line: bases.base(index), width: width) { record in
+            pipeline.parser = try CSVChunkParser(displayName: layout.spec.file, line: bases.base(index), width: width,
+                                                 columnLabels: layout.header.labels) { record in
                 borrowed._withUnsafeGuaranteedRef { $0.handle(record) }
             }
         } catch {
