@@ -84,18 +84,26 @@ public struct CSVRecordView: CSVRecordShape {
     @inline(__always) func trimmedField(_ i: Int) -> FieldBytes? {
         var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
         while lo < hi, CSVRecordView.isSpace(bytes[lo]) { lo += 1 }
+        if i == 0, CSVRecordView.startsWithByteOrderMark(bytes, lo, hi) { lo += 3 }
         while hi > lo, CSVRecordView.isSpace(bytes[hi - 1]) { hi -= 1 }
         return lo < hi ? bytes[lo..<hi] : nil
     }
 
+    /// Whether `bytes[lo..<hi]` starts with a UTF-8 byte-order mark. One at the start of a row is the mark of a second
+    /// export joined on without its header (Excel writes one at the start of every file it saves): passed over like
+    /// white space, so that `W1` after it is the reference `W1`, not one with an invisible character in front of it.
+    @inline(__always) static func startsWithByteOrderMark<B: RandomAccessCollection<UInt8>>(_ bytes: B, _ lo: B.Index, _ hi: B.Index) -> Bool
+        where B.Index == Int {
+        hi - lo >= 3 && bytes[lo] == 0xEF && bytes[lo + 1] == 0xBB && bytes[lo + 2] == 0xBF
+    }
+
     @inline(__always) static func isSpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
 
-    /// Whether field `i`, trimmed as `trimmedField` trims and with ASCII capitals lowered, is `lowered`, or is it after
-    /// a UTF-8 byte-order mark (a second export's, joined on): compared in place (every row asks this of its first
-    /// field, to find a repeated header; only a field three bytes longer is looked at for the mark).
+    /// Whether field `i`, trimmed as `trimmedField` trims (a first field after a second export's byte-order mark
+    /// included) and with ASCII capitals lowered, is `lowered`: compared in place (every row asks this of its first
+    /// field, to find a repeated header).
     func trimmedField(_ i: Int, lowercasedEquals lowered: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        guard var field = trimmedField(i) else { return false }
-        if field.count == lowered.count + 3, field.starts(with: [0xEF, 0xBB, 0xBF]) { field = field.dropFirst(3) }
+        guard let field = trimmedField(i) else { return false }
         guard field.count == lowered.count else { return false }
         return zip(field, lowered).allSatisfy { b, l in (b >= 0x41 && b <= 0x5A ? b + 0x20 : b) == l }
     }
@@ -157,6 +165,7 @@ public struct CSVRecord: CSVRecordShape {
     func trimmedField(_ i: Int) -> ArraySlice<UInt8>? {
         var lo = i == 0 ? 0 : ends[i - 1], hi = ends[i]
         while lo < hi, CSVRecordView.isSpace(bytes[lo]) { lo += 1 }
+        if i == 0, CSVRecordView.startsWithByteOrderMark(bytes, lo, hi) { lo += 3 }
         while hi > lo, CSVRecordView.isSpace(bytes[hi - 1]) { hi -= 1 }
         return lo < hi ? bytes[lo..<hi] : nil
     }

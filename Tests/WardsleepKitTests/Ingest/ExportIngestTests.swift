@@ -268,6 +268,27 @@ import Testing
         #expect(log.problems.first?.reason.hasPrefix("implausible category: longer than 300 characters") == true)
     }
 
+    /// A second export joined on without its header brings its byte-order mark to the start of a row (Excel writes one
+    /// at the start of every file it saves). It is passed over: the reference after it is the reference, so a report
+    /// given in both exports counts once, and a date after it is read. It stayed in front of the reference, invisible,
+    /// and the same incident counted twice.
+    @Test func aByteOrderMarkStartingARowIsPassedOver() throws {
+        let bom = "\u{FEFF}"
+        let (t, records, log) = try incidents("""
+        W1,05/03/2019,02:10,A1,Self harm,Low,,Approved,x
+        W2,05/03/2019,02:10,A1,Self harm,Low,,Approved,x
+        \(bom)W2,05/03/2019,02:10,A1,Self harm,Low,,Approved,x
+        \(bom)W3,06/03/2019,02:10,A1,Self harm,Low,,Approved,x
+
+        """)
+        expectAccounting(t)
+        #expect(records.map(\.id) == ["W1", "W2", "W3"] && t.quarantined == 1)
+        #expect(log.problems.map(\.line) == [4] && log.problems.first?.reason.hasPrefix("repeated incident reference") == true)
+        let census = dir.write("occupancy-joined.csv", "date,ward,occupied_beds\n04/03/2019,A1,12\n\(bom)05/03/2019,A1,11\n")
+        let (ct, crecords, clog) = try ingest(census, spec: study.exports[.occupancy], OccupancyNormaliser(context: context))
+        #expect(ct.accepted == 2 && clog.problems.isEmpty && crecords.map(\.occupiedBeds) == [12, 11])
+    }
+
     @Test func hypnoticIssuesAndAdministrations() throws {
         let iss = dir.write("hypnotics.csv", "date,ward,product,quantity\n05/03/2019,A1,Zopiclone 7.5mg tablets,28\n06/03/2019,A1,Zopiclone 7.5mg tablets,-14\n07/03/2019,A1,,28\n")
         let (it, irec, _) = try ingest(iss, spec: study.exports[.hypnotics], HypnoticIssueNormaliser(context: context))
