@@ -195,7 +195,10 @@ public struct Redactor: Sendable {
         var shown = redact(cut ? String(text.prefix(window)) : text)
         if cut { shown = String(shown.dropLast(64)) }
         guard cut || shown.count > maxLength else { return shown }
-        return String(shown.prefix(max(0, maxLength - 3))) + "..."
+        var kept = shown.prefix(max(0, maxLength - 3))
+        // Not through a placeholder: `… and [name]...`, or `… and...`, never `… and [na...`.
+        if let open = kept.lastIndex(of: "["), !kept[open...].contains("]") { kept = kept[..<open] }
+        return String(kept) + "..."
     }
 }
 

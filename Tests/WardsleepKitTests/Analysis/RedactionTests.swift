@@ -202,7 +202,28 @@ import Testing
         #expect(r.redact("bleep Dr On Call") == "bleep Dr On Call")
         #expect(r.redact("drs were busy") == "drs were busy")
         #expect(r.redact("Mr Patel Consultant Surgeon") == "[name] Consultant Surgeon")
+        // A capitalised title after a number names someone (`bed 4 Mr Patel`); one in lower case is a unit.
+        #expect(r.redact("bed 4 Mr Patel said") == "bed 4 [name] said")
+        #expect(r.redact("at 3 Mrs Jones came") == "at 3 [name] came")
+        #expect(r.redact("room 7 Dr Okafor saw him") == "room 7 [name] saw him")
+        #expect(r.redact("4 Sister Brown") == "4 Sister [name]")
+        #expect(r.redact("seg 3 Mr Patel") == "seg 3 [name]")
+        #expect(r.redact("bed 4 Mr said no") == "bed 4 Mr said no")
+        #expect(r.redact("a 120 ms delay then 5 ms Jones") == "a 120 ms delay then 5 ms Jones")
         #expect(Redactor(names: ["Mohammed bin Salman Al Saud"]).redact("Mohammed Al Saud, Al Saud, Mohammed") == "[name], [name]")
+    }
+
+    /// A cut text ends before a placeholder the cut would split (`[na...`), and a short one is only redacted.
+    @Test func anExcerptIsNeverCutThroughAPlaceholder() {
+        let r = Redactor(names: [])
+        let lead = String(repeating: "x", count: 990) + " and "
+        for tail in ["Mr Patel came back later", "Dr Okafor", "07700 900123 rang"] {
+            let shown = r.excerpt(lead + tail + String(repeating: " then slept", count: 10), maxLength: 1_000)
+            #expect(shown == lead + "...", "\(tail): \(shown.suffix(20))")
+        }
+        #expect(r.excerpt(String(repeating: "y", count: 980) + " Mr Patel said hello there, all good" + String(repeating: " z", count: 20), maxLength: 1_000)
+                .hasSuffix(" [name] said hell..."))
+        #expect(r.excerpt("seen by Mr Patel", maxLength: 1_000) == "seen by [name]")
     }
 
     @Test func emailAddresses() {
