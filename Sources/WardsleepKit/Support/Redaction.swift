@@ -127,6 +127,14 @@ public struct Redactor: Sendable {
                 out.append(joined(given, by: [.gap]) + [.gap, initial])
             }
         }
+        // Each of its names alone, in any case (`Jones was kind`, `sarah on nights`, `ap Rhys`, `Rhys`, for `Sarah Jones`
+        // and `Siân ap Rhys`), but not one that is also a common word (`Will`, `May`, `Ward`): the study listed them.
+        if plain.count >= 2 {
+            for unit in plain {
+                let core = Array(unit.drop { if case .word(let w) = $0 { return particles.contains(w) } else { return $0 == .gap } })
+                for alone in (core == unit ? [unit] : [unit, core]) where !alone.isEmpty && isDistinctive(alone) { out.append(alone) }
+            }
+        }
         // Apostrophes and hyphens inside a word left out, or written as a space: `ONeill`, `O Neill`, `Mary Jane`.
         for p in out where p.contains(where: { $0 == .mark("'") || $0 == .mark("-") }) {
             var together: [Part] = [], spaced: [Part] = []
@@ -147,6 +155,15 @@ public struct Redactor: Sendable {
             out.append(spaced)
         }
         return out
+    }
+
+    /// Whether one name of a listed name may be redacted on its own: at least three letters, and none of the words
+    /// redaction knows as something else (a title, a particle, a common word, a forename that is also a word).
+    static func isDistinctive(_ unit: [Part]) -> Bool {
+        let words = unit.compactMap { if case .word(let w) = $0 { return w } else { return nil } }
+        guard words.joined().count >= 3, let last = words.last else { return false }
+        return words.count > 1 || !(titles.contains(last) || looseTitles.contains(last) || particles.contains(last)
+            || notNames.contains(last) || commonWords.contains(last) || forenames[last] == true)
     }
 
     /// The text with identifying details replaced by `[name]`, `[NHS number]`, `[phone]`, `[date]`,

@@ -49,9 +49,8 @@ extension Redactor {
 
     /// A title and the name after it (`Mr Patel`, `dr.\u{A0}O'Brien`, `Prof Anna Smith-Jones`, `Dr A Smith`), or a role
     /// and the capitalised name after it (`Sister [name]`) → `[name]`. A title in capitals (`MR`, `MS`, `DR`: a scan, a
-    /// disease, a condition) or after an article (`the dr`) takes only a capitalised name; after a number, a title in
-    /// lower case (`120 ms`, a unit) takes none, and a capitalised one (`bed 4 Mr Patel`) only a capitalised name; a
-    /// name never runs across a line break.
+    /// disease, a condition) or after an article (`the dr`) takes only a capitalised name; `ms` after a number (`120
+    /// ms`, a time) none, though `bed 4 mr patel` is a name; a name never runs across a line break.
     func titledName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
         guard t.kind(i) == .word else { return nil }
         let title = t.fold(i)
@@ -59,14 +58,13 @@ extension Redactor {
         guard Redactor.titles.contains(title) || isRole, title != "miss" || t.isCapitalised(i) else { return nil }
         var before = i - 1
         if t.kind(before) == .space { before -= 1 }
-        let afterNumber = t.kind(before) == .digits
-        if afterNumber, !t.isCapitalised(i) { return nil }
+        // `120 ms` is a time, `bed 4 mr patel` a name.
+        if t.kind(before) == .digits, title == "ms", !t.isCapitalised(i) { return nil }
         // `my ms symptoms`: multiple sclerosis, written in lower case.
         if title == "ms", !t.isCapitalised(i), t.kind(i + 1) == .space, t.kind(i + 2) == .word,
            Redactor.afterMultipleSclerosis.contains(t.fold(i + 2)) { return nil }
         let asNoun = t.kind(before) == .word && Redactor.determiners.contains(t.fold(before))
-        var capitalisedOnly = isRole || asNoun || afterNumber || ["miss", "drs", "messrs"].contains(title)
-            || (t.length(i) >= 2 && t.isAllCapitals(i))
+        var capitalisedOnly = isRole || asNoun || ["miss", "drs", "messrs"].contains(title) || (t.length(i) >= 2 && t.isAllCapitals(i))
         var j = i + 1
         // `my name is Peter Parker`, `her name was Ann`, `my name's Jo`.
         if title == "name" {
@@ -247,6 +245,9 @@ extension Redactor {
                 if !matched { break }
             }
             guard matched else { continue }
+            // One name of a listed name alone, as a forename with a surname after it (`Sarah Jameson` when `Sarah Jones`
+            // is listed): the whole name goes, not the forename alone.
+            if !p.contains(.gap), let whole = forename(&t, at: i), whole.end > j { return whole }
             // A listed name as the first part of a longer one: `Zoe Smith-Jones` when `Zoe Smith` is listed.
             while t.isChar(j, "-"), t.kind(j + 1) == .word { j += 2 }
             return (i, j, "[name]")
