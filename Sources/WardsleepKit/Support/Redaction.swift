@@ -6,7 +6,7 @@ import Foundation
 ///   words, and also surname first (`Patel, Raj` or `Patel Raj` when `Raj Patel` is listed), hyphenated
 ///   (`Raj-Patel`), run together or joined by `.` or `_` (`RajPatel`, `raj.patel`), with a middle name or initial
 ///   (`Raj K. Patel`), with an initial before or after the surname (`R. Patel`, `R Patel`, `Patel R.`) or for the
-///   surname (`Raj P.`) → `[name]`;
+///   surname (`Raj P.`), and each of its names alone unless it is also a common word (`Jones`, `sarah`) → `[name]`;
 /// - a common forename (`data/reference/forenames.txt`), capitalised, with the capitalised surname after it (`Emma
 ///   Clarke`, `Kelly`); one that is also a common word (`Will`, `Grace`) only with a surname; not in a place's name
 ///   (`Jasmine Ward`, `St Mary's`) → `[name]`;
