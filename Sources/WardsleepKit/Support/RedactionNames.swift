@@ -50,7 +50,8 @@ extension Redactor {
     /// A title and the name after it (`Mr Patel`, `dr.\u{A0}O'Brien`, `Prof Anna Smith-Jones`, `Dr A Smith`), or a role
     /// and the capitalised name after it (`Sister [name]`) → `[name]`. A title in capitals (`MR`, `MS`, `DR`: a scan, a
     /// disease, a condition) or after an article (`the dr`) takes only a capitalised name; `ms` after a number (`120
-    /// ms`, a time) none, though `bed 4 mr patel` is a name; a name never runs across a line break.
+    /// ms`, a time) none, though `bed 4 mr patel` is a name; a name runs across a line break only after a capitalised
+    /// title (`Mr` ending one line, `Patel` beginning the next), and is then capitalised.
     func titledName(_ t: inout RedactionText, at i: Int) -> (start: Int, end: Int, with: String)? {
         guard t.kind(i) == .word else { return nil }
         let title = t.fold(i)
@@ -78,7 +79,15 @@ extension Redactor {
         let stop = t.isChar(j, ".") || t.isChar(j, ":")
         if t.isChar(j, ".") && (asNoun || !Redactor.abbreviatedTitles.contains(title)) { return nil }
         if stop { j += 1 }
-        if t.kind(j) == .space, !t.breaksLine(j) { j += 1 } else if !stop || t.kind(j) == .space { return nil }
+        if t.kind(j) == .space, !t.breaksLine(j) {
+            j += 1
+        } else if t.kind(j) == .space, !isRole, !asNoun, t.isCapitalised(i), t.isCapitalised(j + 1) {
+            // `Mr` at the end of a line and `Patel` on the next: a capitalised title and a capitalised name.
+            j += 1
+            capitalisedOnly = true
+        } else if !stop || t.kind(j) == .space {
+            return nil
+        }
         // A second title (`Prof. Dr. Müller`).
         if t.kind(j) == .word, Redactor.titles.contains(t.fold(j)), t.fold(j) != "miss" {
             j += 1
