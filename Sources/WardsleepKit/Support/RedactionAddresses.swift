@@ -118,9 +118,14 @@ extension Redactor {
         guard local > i, i == 0 || localEnd[i - 1] == i - 1, t.kind(i) == .word || t.kind(i) == .digits,
               let at = spelledMark(&t, at: local, "at") else { return nil }
         var k = at.next, dots = 0, spelled = 0, end = 0
+        // A plain ` at ` with real dots after it (`jo.bloggs at nhs.net`) is an address when the part before it reads as a
+        // user name (a dot, an underscore or digits in it) or the domain is a mail service's (`jo at hotmail.co.uk`);
+        // `I looked at nhs.uk` is not.
+        let plainAddress = (i..<local).contains { t.isChar($0, ".") || t.isChar($0, "_") || t.kind($0) == .digits }
+            || (t.kind(k) == .word && Redactor.mailServices.contains(t.fold(k)))
         while t.kind(k) == .word || t.kind(k) == .digits {
             while t.kind(k) == .word || t.kind(k) == .digits || (t.isChar(k, "-") && t.kind(k + 1) != .space) { k += 1 }
-            if t.kind(k - 1) == .word, dots > 0, !at.plain || spelled > 0, Redactor.domainEndings.contains(t.fold(k - 1)) { end = k }
+            if t.kind(k - 1) == .word, dots > 0, !at.plain || spelled > 0 || plainAddress, Redactor.domainEndings.contains(t.fold(k - 1)) { end = k }
             if t.isChar(k, "."), t.kind(k + 1) == .word || t.kind(k + 1) == .digits {
                 k += 1
             } else if let next = spelledMark(&t, at: k, "dot") {
@@ -155,9 +160,15 @@ extension Redactor {
         return (j + 2, true)
     }
 
+    /// Domains of mail services, whose addresses are written with a plain ` at ` (`jo at gmail.com`).
+    static let mailServices: Set<String> = [
+        "gmail", "googlemail", "hotmail", "outlook", "yahoo", "icloud", "live", "aol", "btinternet", "protonmail", "msn",
+        "sky", "virginmedia", "talktalk", "mail", "ymail", "me",
+    ]
+
     /// Street types that end a street address (`12 Acacia Avenue`, `3a Mill Rd`).
     static let streetTypes: Set<String> = [
-        "road", "rd", "street", "st", "avenue", "ave", "lane", "close", "drive", "way", "crescent", "court", "place",
+        "road", "rd", "street", "st", "avenue", "ave", "lane", "ln", "close", "drive", "way", "crescent", "court", "place",
         "gardens", "terrace", "grove", "square", "mews", "parade", "rise", "hill", "park", "walk", "row", "green", "view",
     ]
     /// The street types that end an address written in lower case (`12 acacia avenue`); the others are too often words.

@@ -92,20 +92,24 @@ extension Redactor {
         return digits >= 6 || (digits >= 4 && letters > 0) ? (start, end, "[hospital number]") : nil
     }
 
-    /// A National Insurance number (`QQ123456C`, `QQ 12 34 56 C`) → `[NI number]`: two capitals, six digits (whole or in
-    /// pairs) and a letter A to D.
+    /// A National Insurance number (`QQ123456C`, `QQ 12 34 56 C`, `QQ-12-34-56-C`) → `[NI number]`: two letters, six
+    /// digits (whole or in pairs) and a letter A to D; the letters capitals, or in any case when nothing separates the
+    /// parts (`qq123456c`, which no word is).
     func nationalInsurance(_ t: inout RedactionText, at i: Int) -> Span? {
-        guard t.kind(i) == .word, t.length(i) == 2, t.isAllCapitals(i) else { return nil }
-        var k = i + 1, digits = 0
-        if t.kind(k) == .space, t.length(k) == 1 { k += 1 }
+        guard t.kind(i) == .word, t.length(i) == 2 else { return nil }
+        var k = i + 1, digits = 0, separated = false
+        /// A single space or hyphen between parts.
+        func separator(_ k: Int) -> Bool { (t.kind(k) == .space && t.length(k) == 1) || t.isChar(k, "-") }
+        if separator(k) { k += 1; separated = true }
         while t.kind(k) == .digits, digits < 6 {
             digits += t.length(k)
             k += 1
-            if digits < 6, t.kind(k) == .space, t.length(k) == 1, t.kind(k + 1) == .digits { k += 1 }
+            if digits < 6, separator(k), t.kind(k + 1) == .digits { k += 1; separated = true }
         }
         guard digits == 6 else { return nil }
-        if t.kind(k) == .space, t.length(k) == 1 { k += 1 }
-        guard t.kind(k) == .word, t.length(k) == 1, "ABCDabcd".contains(t.text(k)), t.kind(k + 1) != .word else { return nil }
+        if separator(k) { k += 1; separated = true }
+        guard t.kind(k) == .word, t.length(k) == 1, "ABCDabcd".contains(t.text(k)), t.kind(k + 1) != .word,
+              t.isAllCapitals(i) || !separated else { return nil }
         return (i, k + 1, "[NI number]")
     }
 }

@@ -246,6 +246,23 @@ import Testing
         for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
     }
 
+    /// The sixth probe's forms: a plain `at` with real dots, National Insurance numbers in lower case or with hyphens,
+    /// `Ln` for Lane.
+    @Test func sixthProbeLeaks() {
+        let r = Redactor(names: [])
+        let cases = [
+            ("mail jo.bloggs at nhs.net please", "mail [email] please"), ("jobloggs at hotmail.co.uk", "[email]"),
+            ("jo_b88 at example.org", "[email]"),
+            ("qq123456c", "[NI number]"), ("ni number ab123456d", "ni number [NI number]"), ("QQ-12-34-56-C", "[NI number]"),
+            ("lives at 14 Mill Ln", "lives at [address]"),
+        ]
+        for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
+        // Prose with the same shapes stays.
+        for text in ["I looked at nhs.uk for advice", "stayed at home.then slept", "qq 123456 c", "ab 12 34 56 d and more"] {
+            #expect(r.redact(text) == text, "\(text)")
+        }
+    }
+
     @Test func emailAddresses() {
         #expect(redactor.redact("email jo.bloggs@example.nhs.uk.") == "email [email].")
         #expect(redactor.redact("a@b") == "a@b")
