@@ -33,6 +33,11 @@ extension Redactor {
         // Offices after an honorific (`Lord Mayor`, `Lord Lieutenant`).
         "mayor", "mayoress", "lieutenant", "chancellor", "provost",
     ]
+    /// Words after `MS` in capitals that make it Microsoft's, not a title (`MS Teams`, `MS Forms`).
+    static let afterMicrosoft: Set<String> = [
+        "teams", "forms", "office", "word", "excel", "outlook", "powerpoint", "sharepoint", "access", "project", "windows",
+        "edge", "onedrive", "planner", "bookings", "visio", "publisher", "dynamics",
+    ]
     /// Words after a lower-case `ms` that make it multiple sclerosis, not a title (`my ms symptoms`).
     static let afterMultipleSclerosis: Set<String> = [
         "symptoms", "symptom", "relapse", "relapses", "flare", "flares", "flare-up", "nurse", "nurses", "team", "diagnosis",
@@ -61,6 +66,9 @@ extension Redactor {
         if t.kind(before) == .space { before -= 1 }
         // `120 ms` is a time, `bed 4 mr patel` a name.
         if t.kind(before) == .digits, title == "ms", !t.isCapitalised(i) { return nil }
+        // `MS Teams`: software.
+        if title == "ms", t.isAllCapitals(i), t.kind(i + 1) == .space, t.kind(i + 2) == .word,
+           Redactor.afterMicrosoft.contains(t.fold(i + 2)) { return nil }
         // `my ms symptoms`: multiple sclerosis, written in lower case.
         if title == "ms", !t.isCapitalised(i), t.kind(i + 1) == .space, t.kind(i + 2) == .word,
            Redactor.afterMultipleSclerosis.contains(t.fold(i + 2)) { return nil }

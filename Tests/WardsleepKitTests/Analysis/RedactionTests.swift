@@ -255,10 +255,12 @@ import Testing
             ("jo_b88 at example.org", "[email]"),
             ("qq123456c", "[NI number]"), ("ni number ab123456d", "ni number [NI number]"), ("QQ-12-34-56-C", "[NI number]"),
             ("lives at 14 Mill Ln", "lives at [address]"),
+            ("MS Jones came", "[name] came"),
         ]
         for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
         // Prose with the same shapes stays.
-        for text in ["I looked at nhs.uk for advice", "stayed at home.then slept", "qq 123456 c", "ab 12 34 56 d and more"] {
+        for text in ["I looked at nhs.uk for advice", "stayed at home.then slept", "qq 123456 c", "ab 12 34 56 d and more",
+                     "staff trained via MS Teams", "survey run on MS Forms"] {
             #expect(r.redact(text) == text, "\(text)")
         }
     }
