@@ -126,9 +126,9 @@ extension Redactor {
             // `Dr A Smith`; after a title in any case `dr a smith`, but not "Dr I think".
             return t.isCapitalised(k + 2) || (anyCase && !t.isCapitalised(k))
         }
-        /// A capitalised word that is not a common one, or an initial.
+        /// A capitalised word that is not a common one, or an initial; or a common forename in lower case (`my son tom`).
         func isName(_ k: Int, _ t: inout RedactionText) -> Bool {
-            guard t.isCapitalised(k) else { return false }
+            guard t.isCapitalised(k) || (t.kind(k) == .word && Redactor.forenames[t.fold(k)] == false) else { return false }
             if isInitial(k, &t) { return true }
             return !never(k, &t) && !Redactor.commonWords.contains(t.fold(k))
         }

@@ -256,6 +256,7 @@ import Testing
             ("qq123456c", "[NI number]"), ("ni number ab123456d", "ni number [NI number]"), ("QQ-12-34-56-C", "[NI number]"),
             ("lives at 14 Mill Ln", "lives at [address]"),
             ("MS Jones came", "[name] came"),
+            ("my son tom says I look rested", "my son [name] says I look rested"), ("sister sarah was kind", "sister [name] was kind"),
         ]
         for (text, expected) in cases { #expect(r.redact(text) == expected, "\(text)") }
         // Prose with the same shapes stays.
