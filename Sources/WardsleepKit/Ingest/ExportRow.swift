@@ -100,7 +100,12 @@ public struct ExportRow {
     /// it; its value is shown only when it is a field wardsleep reads (an unread column may hold anything).
     private mutating func reject(column index: Int, _ reason: String) {
         let field = header.index.first { $0.value == index }?.key ?? ""
-        reject(field, reason, value: field.isEmpty ? "" : nil, column: index < header.labels.count ? header.labels[index] : "\(index + 1)")
+        reject(field, reason, value: field.isEmpty ? "" : nil, column: columnLabel(index))
+    }
+
+    /// The header's label of column `index` (0-based), or its number for a field past the header's.
+    private func columnLabel(_ index: Int) -> String {
+        index < header.labels.count ? header.labels[index] : "\(index + 1)"
     }
 
     private mutating func reject(_ field: String, _ reason: String, value: String?, column: String) {
@@ -126,13 +131,12 @@ public struct ExportRow {
             rows = stray.rows
             swallowedBlankLines = record.innerBlankLines
             // The column whose quote swallowed the lines after it, named; the row as a whole is what is quarantined.
-            let column = stray.column == 0 ? "" : stray.column <= header.labels.count ? header.labels[stray.column - 1] : "\(stray.column)"
+            let column = stray.column == 0 ? "" : columnLabel(stray.column - 1)
             add(DataProblem(export: spec.kind, file: file, line: line, column: column, field: "", value: "", reason: stray.reason,
                             rows: stray.rows))
         } else if record.facts.textAfterQuoteColumn > 0 {
             let column = record.facts.textAfterQuoteColumn - 1
-            let label = column < header.labels.count ? header.labels[column] : "\(column + 1)"
-            reject(column: column, "text after a closing quote in column \"\(label)\": a quoted value must end at its closing quote, "
+            reject(column: column, "text after a closing quote in column \"\(columnLabel(column))\": a quoted value must end at its closing quote, "
                 + "followed by a comma or the end of the line (the row was read as if it did)")
         } else if record.fieldCount == width, record.fieldCount > 0,
                   record.trimmedField(0, lowercasedEquals: firstLabel),
@@ -148,8 +152,7 @@ public struct ExportRow {
             // Invisible in every output, a control character would make a label that reads as another (`Viol\0ence`
             // beside `Violence`): a damaged row, not text.
             let field = header.index.first { $0.value == control.field }?.key
-            let label = control.field < header.labels.count ? header.labels[control.field] : "\(control.field + 1)"
-            reject(column: control.field, "control character \(ExportRow.controlName(control.byte))" + (field == nil ? " in column \"\(label)\"" : "")
+            reject(column: control.field, "control character \(ExportRow.controlName(control.byte))" + (field == nil ? " in column \"\(columnLabel(control.field))\"" : "")
                    + ": text in an export holds none (the file may be damaged or not a text export)")
         }
     }

@@ -29,17 +29,17 @@ enum OrderedParallel {
             return
         }
         let shared = Shared<R>(count: count, window: threads + 1)
-        let workers = (0..<min(threads, count)).map { _ in
+        let pool = (0..<min(threads, count)).map { _ in
             Thread {
                 while let i = shared.next() { shared.finish(i, work(i)) }
                 shared.workerDone()
             }
         }
-        for t in workers {
+        for t in pool {
             t.stackSize = 8 << 20
             t.start()
         }
-        defer { shared.stop(); shared.waitForWorkers(workers.count) }
+        defer { shared.stop(); shared.waitForWorkers(pool.count) }
         for i in 0..<count { try merge(i, shared.take(i)) }
     }
 
