@@ -107,7 +107,8 @@ struct Bench: ParsableCommand {
     func run() throws {
         try runReporting {
             if let parseOnly {
-                let count = try ParseOnlyPass.count(path: parseOnly, parser: ParseOnlyPass.Parser(rawValue: parser)!)
+                let threads = try threadSettings().first?.resolved(cores: ProcessInfo.processInfo.activeProcessorCount) ?? 1
+                let count = try ParseOnlyPass.count(path: parseOnly, parser: ParseOnlyPass.Parser(rawValue: parser)!, threads: threads)
                 print("records \(count.records) bytes \(count.bytes)")
                 return .success
             }
