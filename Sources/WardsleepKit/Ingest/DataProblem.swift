@@ -105,8 +105,9 @@ public final class ProblemDigest: ProblemSink {
     public func quarantine(_ problems: [DataProblem]) {
         for p in problems {
             total += 1
-            countsByKind[p.kind, default: 0] += p.rows
-            if firstLineByKind[p.kind] == nil { firstLineByKind[p.kind] = p.line }
+            let kind = p.kind
+            countsByKind[kind, default: 0] += p.rows
+            if firstLineByKind[kind] == nil { firstLineByKind[kind] = p.line }
             if p.isUnmappedValue {
                 unmappedTotal += 1
                 let key = p.field + "\u{0}" + p.value

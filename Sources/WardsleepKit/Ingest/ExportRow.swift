@@ -114,8 +114,14 @@ public struct ExportRow {
     }
 
     /// A field's value as a problem shows it: withheld for identifiers and free text, redacted unless it is a date or
-    /// time, control characters made visible, at most 80 characters.
+    /// time, control characters made visible, at most 80 characters. Each distinct value is worked out once
+    /// (`ShownValues`).
     static func shown(_ value: String, field: String) -> String {
+        ShownValues.shared.shown(value, field: field, showing)
+    }
+
+    /// `shown`, worked out.
+    static func showing(_ value: String, field: String) -> String {
         var shown = value
         if DataProblem.withheldFields.contains(field) && !shown.isEmpty { shown = "[withheld]" }
         if !DataProblem.verbatimFields.contains(field) { shown = Redactor.standard.excerpt(shown, maxLength: 80) }

@@ -11,12 +11,15 @@ public enum CSVOutput {
     /// One cell: control characters removed (tab and line breaks kept, inside quotes), neutralised when it would start
     /// a formula (after any leading spaces; full-width `＝＋－＠` too), and quoted as needed.
     public static func cell(_ value: String) -> String {
-        var v = PlainText.removingControls(value, keeping: ["\t", "\n", "\r"])
+        var v = PlainText.removingControls(value, keeping: keptControls)
         if let first = v.unicodeScalars.first(where: { $0 != " " && $0 != "\u{A0}" }), formulaStarts.contains(first), !isNumber(v) {
             v = "'" + v
         }
         return quoted(v)
     }
+
+    /// The controls a cell keeps (inside quotes).
+    static let keptControls: Set<Unicode.Scalar> = ["\t", "\n", "\r"]
 
     /// Characters that make a spreadsheet read a cell as a formula.
     static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import WardsleepKit
+
+/// The memo of values problems show: the same text as working it out each time, each distinct value worked out once
+/// while it is met lately, and bounded whatever the input.
+@Suite struct ShownValuesTests {
+    /// Whatever the memo holds, a value is shown as `ExportRow.showing` shows it: withheld, redacted, made visible and cut,
+    /// the second time as the first, and for values too long to be kept.
+    @Test func aValueIsShownAsWorkingItOutShowsIt() {
+        let long = "Seen by Dr Jane Smith on ward 7, NHS number 943 476 5919, " + String(repeating: "and more ", count: 20)
+        let cases: [(String, String)] = [
+            ("A9", "ward"), ("Dr Jane Smith", "ward"), ("943 476 5919", "drug"), ("9434765919", "patient"), ("free text", "text"),
+            ("31/02/2019", "date"), ("tab\there\u{1B}[31m", "status"), (long, "ward"), ("", "ward"), ("Zopiclone 7.5mg", "drug"),
+        ]
+        let memo = ShownValues()
+        for _ in 0..<2 {
+            for (value, field) in cases {
+                #expect(memo.shown(value, field: field, ExportRow.showing) == ExportRow.showing(value, field: field), "\(field): \(value)")
+                #expect(ExportRow.shown(value, field: field) == ExportRow.showing(value, field: field), "\(field): \(value)")
+            }
+        }
+        #expect(ExportRow.showing("Dr Jane Smith", field: "ward").contains("[name]"))
+        #expect(!ExportRow.showing("943 476 5919", field: "drug").contains("5919"))
+        // The same text in two fields is two values: a date is shown verbatim, a ward redacted.
+        #expect(memo.shown("943 476 5919", field: "date", ExportRow.showing) == "943 476 5919")
+    }
+
+    /// A file that repeats a few wrong labels on every row works each out once; values met lately are found again
+    /// after a generation has turned over; values too long to keep are worked out every time.
+    @Test func eachDistinctValueIsWorkedOutOnceWhileItIsMetLately() {
+        let memo = ShownValues()
+        var workedOut = 0
+        func show(_ v: String, _ f: String) -> String { workedOut += 1; return "<\(v)>" }
+        for row in 0..<100_000 { _ = memo.shown("Ward \(row % 7)", field: "ward", show) }
+        #expect(workedOut == 7)
+        // Cycling through more values than fit before the newer generation turns over (6,000 of 8,192, twice over
+        // 12,000 rows): the second time round every one is found.
+        workedOut = 0
+        for pass in 0..<2 {
+            for k in 0..<6_000 { _ = memo.shown("L\(k)", field: "drug", show) }
+            #expect(workedOut == 6_000, "pass \(pass)")
+        }
+        workedOut = 0
+        let long = String(repeating: "x", count: ShownValues.longestKept + 1)
+        for _ in 0..<3 { #expect(memo.shown(long, field: "ward", show) == "<\(long)>") }
+        #expect(workedOut == 3)
+    }
+
+    /// However many distinct values arrive, the memo holds at most two generations of them.
+    @Test func theMemoStaysBounded() {
+        let memo = ShownValues()
+        for k in 0..<50_000 { _ = memo.shown("value \(k)", field: "ward") { v, _ in v } }
+        #expect(memo.count <= 2 * ShownValues.limit)
+        #expect(memo.count > ShownValues.limit)
+    }
+}
