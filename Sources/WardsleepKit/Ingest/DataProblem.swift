@@ -34,7 +34,12 @@ public struct DataProblem: Sendable, Equatable {
 
     /// The kind of problem, for counting: the field and the reason up to its first colon (`date: US-style date`).
     public var kind: String {
-        let summary = reason.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reason
+        let summary: String
+        if let colon = reason.firstIndex(of: ":"), colon != reason.startIndex {
+            summary = String(reason[..<colon])
+        } else {
+            summary = reason.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reason
+        }
         return field.isEmpty ? summary : "\(field): \(summary)"
     }
 
@@ -84,6 +89,8 @@ public final class ProblemDigest: ProblemSink {
     /// Every unmapped problem counted.
     public private(set) var unmappedTotal = 0
     private var unmappedIndex: [String: Int] = [:]
+    /// The last problem's field and reason, and its kind.
+    private var lastKind: (field: String, reason: String, kind: String)?
     /// How many distinct unmapped values are kept.
     public let distinctLimit = 1000
 
@@ -105,7 +112,14 @@ public final class ProblemDigest: ProblemSink {
     public func quarantine(_ problems: [DataProblem]) {
         for p in problems {
             total += 1
-            let kind = p.kind
+            // Rows quarantined for one reason come one after another: the kind of the last problem is kept.
+            let kind: String
+            if let last = lastKind, last.field == p.field, last.reason == p.reason {
+                kind = last.kind
+            } else {
+                kind = p.kind
+                lastKind = (p.field, p.reason, kind)
+            }
             countsByKind[kind, default: 0] += p.rows
             if firstLineByKind[kind] == nil { firstLineByKind[kind] = p.line }
             if p.isUnmappedValue {

@@ -32,11 +32,16 @@ public enum CSVOutput {
     /// RFC 4180 quoting: a cell with a comma, quote or line break is wrapped in quotes, inner quotes doubled. Read as
     /// bytes, as a CSV reader reads them: a comma or quote followed by a combining mark is still a comma or a quote.
     static func quoted(_ v: String) -> String {
-        var quotes = 0, special = false
-        for b in v.utf8 {
-            if b == 0x22 { quotes += 1 } else if b == 0x2C || b == 0x0A || b == 0x0D { special = true }
+        var v = v
+        // Read from the string's own bytes (one contiguous buffer): most cells need no quotes, and are returned as they are.
+        let quotes = v.withUTF8 { bytes -> Int? in
+            var quotes = 0, special = false
+            for b in bytes {
+                if b == 0x22 { quotes += 1 } else if b == 0x2C || b == 0x0A || b == 0x0D { special = true }
+            }
+            return special || quotes > 0 ? quotes : nil
         }
-        guard special || quotes > 0 else { return v }
+        guard let quotes else { return v }
         var out: [UInt8] = []
         out.reserveCapacity(v.utf8.count + quotes + 2)
         out.append(0x22)

@@ -55,3 +55,31 @@ import Testing
         #expect(memo.count > ShownValues.limit)
     }
 }
+
+/// The digest's counts by kind: rows quarantined for one reason come in runs, and the kind kept from the row before
+/// must never be lent to a row with another field or reason.
+@Suite struct ProblemDigestKindTests {
+    func problem(_ field: String, _ reason: String, line: Int, rows: Int = 1) -> DataProblem {
+        DataProblem(export: .hypnotics, file: "hypnotics.csv", line: line, column: field, field: field, value: "x", reason: reason, rows: rows)
+    }
+
+    @Test func kindsAreCountedWhateverTheOrderOfTheirRows() {
+        let digest = ProblemDigest()
+        let reasons = [("datetime", "no such date: month 13"), ("datetime", "no such date: day 32"), ("dose_mg", "no such date: month 13"),
+                       ("", "unbalanced quote: the row ran to the end of the file"), ("status", "empty"), ("status", ":odd")]
+        var line = 2
+        for run in [1, 3, 1, 2] {
+            for (field, reason) in reasons {
+                for _ in 0..<run {
+                    digest.quarantine([problem(field, reason, line: line, rows: field.isEmpty ? 4 : 1)])
+                    line += 1
+                }
+            }
+        }
+        #expect(digest.total == 7 * reasons.count)
+        #expect(digest.countsByKind == ["datetime: no such date": 14, "dose_mg: no such date": 7,
+                                        "unbalanced quote": 28, "status: empty": 7, "status: odd": 7])
+        #expect(digest.firstLineByKind == ["datetime: no such date": 2, "dose_mg: no such date": 4, "unbalanced quote": 5,
+                                           "status: empty": 6, "status: odd": 7])
+    }
+}
