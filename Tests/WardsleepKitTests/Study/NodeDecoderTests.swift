@@ -41,4 +41,28 @@ import Yams
         }
         #expect(NodeDecoding.detached("acute") == "acute" && NodeDecoding.detached("neurorehabilitation ✓") == "neurorehabilitation ✓")
     }
+
+    /// study.yaml is composed with a resolver that works out booleans only (`YAMLDocument.resolver`); every scalar reads
+    /// as it did with Yams' full set of rules: the same booleans, numbers, nulls and strings, quoted or plain.
+    @Test func scalarsReadAsWithEveryTagRule() throws {
+        let texts = ["true", "True", "TRUE", "yes", "No", "on", "off", "y", "n", "1", "0", "16", "-3", "+4", "7.5", "1e3", ".inf",
+                     "-.inf", ".nan", "null", "Null", "~", "", "0x1F", "0o17", "1_000", "1:30", "2019-01-01", "12:30", "abc", "A1",
+                     "\"true\"", "'yes'", "\"16\"", "'7.5'", "\"null\"", "''", "\"\"", "!!str 16", "!!bool yes", "!!int 7"]
+        func read(_ node: Node?) -> [String] {
+            guard let value = node?.mapping?["v"] else { return ["no value"] }
+            return [(try? NodeDecoder.decode(Bool.self, from: value)).map { "\($0)" } ?? "-",
+                    (try? NodeDecoder.decode(Int.self, from: value)).map { "\($0)" } ?? "-",
+                    (try? NodeDecoder.decode(Double.self, from: value)).map { "\($0)" } ?? "-",
+                    (try? NodeDecoder.decode(String.self, from: value)) ?? "-",
+                    (try? NodeDecoder.decode(Int?.self, from: value)).map { "\(String(describing: $0))" } ?? "-"]
+        }
+        for text in texts {
+            let yaml = "v: \(text)\n"
+            #expect(read(try YAMLDocument.compose(yaml, file: "study.yaml")) == read(try Yams.compose(yaml: yaml)), "v: \(text)")
+        }
+        #expect(try NodeDecoder.decode(Bool.self, from: #require(try YAMLDocument.compose("yes", file: "study.yaml"))) == true)
+        #expect((try? NodeDecoder.decode(Bool.self, from: #require(try YAMLDocument.compose("'yes'", file: "study.yaml")))) == nil)
+        // A key given twice is still refused.
+        #expect(throws: Error.self) { try YAMLDocument.compose("a: 1\na: 2\n", file: "study.yaml") }
+    }
 }
