@@ -239,8 +239,17 @@ struct AnyCodingKey: CodingKey {
 extension Decoder {
     /// A keyed container that first refuses keys not in `Keys`, so that a typo in study.yaml is an error, not a default.
     func strictContainer<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws -> KeyedDecodingContainer<Keys> {
-        let any = try container(keyedBy: AnyCodingKey.self)
         let allowed = Keys.allCases.map(\.stringValue)
+        // study.yaml's own decoder: the keys are read off the mapping as they stand, and the mapping is indexed once (a
+        // study of thousands of wards decodes a mapping per ward). A key that is not text is refused by the container.
+        if let decoding = self as? NodeDecoding, case .mapping(let mapping) = decoding.node,
+           mapping.allSatisfy({ pair in
+               guard case .scalar(let key) = pair.key else { return true }
+               return allowed.contains(key.string)
+           }) {
+            return try container(keyedBy: Keys.self)
+        }
+        let any = try container(keyedBy: AnyCodingKey.self)
         for key in any.allKeys where !allowed.contains(key.stringValue) {
             throw DecodingError.dataCorruptedError(
                 forKey: key, in: any, debugDescription: "unknown key; expected one of \(allowed.joined(separator: ", "))")

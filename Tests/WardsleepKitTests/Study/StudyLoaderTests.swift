@@ -58,6 +58,10 @@ import Testing
         let e = error(studyYAML("protected_windwo: { start: \"23:00\" }\n"))
         #expect(e?.keyPath == "protected_windwo")
         #expect(e?.message.hasPrefix("unknown key; expected one of version, study, organisation, protected_window") == true)
+        // In a ward's own mapping too, among keys it knows.
+        let ward = error(studyYAML().replacingOccurrences(of: "beds: 12", with: "beds: 12, cbt1: true"))
+        #expect(ward?.keyPath == "wards[1].cbt1")
+        #expect(ward?.message.hasPrefix("unknown key; expected one of ") == true)
     }
 
     @Test func requiredKeysAndValueChecks() {
