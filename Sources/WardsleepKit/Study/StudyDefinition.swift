@@ -330,6 +330,34 @@ public enum Slug {
 
     /// Lower-cased, trimmed, inner white space collapsed to one space.
     public static func normaliseLabel(_ s: String) -> String {
-        s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var s = s
+        // Nearly every label is ASCII: read as bytes, where lower case is A–Z and white space is tab to carriage return
+        // and space, as for Characters; the same text without making a Character, an array of pieces or a join.
+        if let ascii = s.withUTF8({ asciiNormalisedLabel($0) }) { return ascii }
+        return s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// `normaliseLabel` of ASCII bytes, or `nil` when they are not all ASCII.
+    private static func asciiNormalisedLabel(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var any: UInt8 = 0
+        for b in bytes { any |= b }
+        guard any < 0x80 else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            var n = 0, gap = false
+            for b in bytes {
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                    gap = n > 0
+                    continue
+                }
+                if gap {
+                    out[n] = 0x20
+                    n += 1
+                    gap = false
+                }
+                out[n] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                n += 1
+            }
+            return n
+        }
     }
 }
