@@ -64,9 +64,11 @@ struct WordTable {
 }
 
 /// The ASCII words of a word list, for matching ASCII text a byte at a time (a word with any other scalar cannot occur
-/// in ASCII text, lower-cased or not). Words are filed by their first byte, and each is tried first as one 8-byte load of
-/// the text against its first bytes (up to eight; with `spaceRuns`, up to its first space), so a word that does not
-/// occur costs one comparison; the rest of a word that passes is compared as `WordTable` compares it.
+/// in ASCII text, lower-cased or not). A place is passed over at once unless some word can start with its first two
+/// bytes (a bit per pair of bytes: most places of a comment start no word, and a lookup by the first byte alone left
+/// several words to try at nearly every one). Words are filed by their first byte, and each is tried first as one
+/// 8-byte load of the text against its first bytes (up to eight; with `spaceRuns`, up to its first space), so a word
+/// that does not occur costs one comparison; the rest of a word that passes is compared as `WordTable` compares it.
 ///
 /// The text must have 8 readable bytes after its last one (zeros: no word holds a zero byte, so nothing matches there).
 struct ASCIIWordTable {
@@ -80,6 +82,8 @@ struct ASCIIWordTable {
     private let words: [Word]
     /// The words starting with byte `b` are `words[first[b]..<first[b + 1]]`.
     private let first: [Int]
+    /// Bit `b1 << 7 | b2`: some word may start with bytes `b1`, `b2` (for a word of one byte, whatever follows it).
+    private let pairs: [UInt64]
     private let spaceRuns: Bool
 
     /// Files the ASCII words of `list` (words, none empty, each with its tag). With `spaceRuns`, a space in a word
@@ -89,8 +93,19 @@ struct ASCIIWordTable {
         let ascii = list.enumerated().filter { $0.element.word.allSatisfy { $0 > 0 && $0 < 128 } }
             .sorted { ($0.element.word[0], $0.offset) < ($1.element.word[0], $1.offset) }.map(\.element)
         var storage: [UInt8] = [], words: [Word] = [], first = [Int](repeating: 0, count: 129)
+        var pairs = [UInt64](repeating: 0, count: 128 * 128 / 64)
+        func allow(_ b1: UInt8, _ b2: UInt8) { let bit = Int(b1) << 7 | Int(b2); pairs[bit >> 6] |= 1 << UInt64(bit & 63) }
         for (word, tag) in ascii {
             let bytes = word.map { UInt8($0) }
+            if bytes.count == 1 || (spaceRuns && bytes[0] == 0x20) {
+                // One byte, or a leading space (a run of white space, whatever follows it): any byte may come next.
+                for b2 in 0..<UInt8(128) { allow(bytes[0], b2) }
+            } else if spaceRuns && bytes[1] == 0x20 {
+                // A space in the word matches any run of white space (`CommentCoder.isSpace`).
+                for b2: UInt8 in [0x20, 0x09, 0x0A, 0x0D] { allow(bytes[0], b2) }
+            } else {
+                allow(bytes[0], bytes[1])
+            }
             var covered = 0, prefix: UInt64 = 0
             while covered < min(8, bytes.count) && !(spaceRuns && bytes[covered] == 0x20) {
                 prefix |= UInt64(bytes[covered]) << UInt64(8 * covered)
@@ -105,12 +120,17 @@ struct ASCIIWordTable {
         self.storage = storage
         self.words = words
         self.first = first
+        self.pairs = pairs
     }
 
     /// Calls `found` with the tag of every word occurring in `t` (of `n` bytes, 8 readable after) from `i`.
     @inline(__always) func forEachWord(at i: Int, of t: UnsafePointer<UInt8>, count n: Int, _ found: (Int) -> Void) {
         let c = Int(t[i])
         guard c < 128 else { return }
+        // A byte past 127 after it starts no word of two bytes or more (every word is ASCII): read as 0, which only
+        // words of one byte allow.
+        let next = Int(t[i + 1]), c2 = next < 128 ? next : 0, bit = c << 7 | c2
+        guard pairs.withUnsafeBufferPointer({ $0[bit >> 6] }) & (1 << UInt64(bit & 63)) != 0 else { return }
         let from = first[c], to = first[c + 1]
         guard from < to else { return }
         let head = UnsafeRawPointer(t + i).loadUnaligned(as: UInt64.self)
