@@ -89,7 +89,8 @@ public enum ParseOnlyPass {
         var at = offset
         while at < size {
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
-            guard n > 0 else { throw InputError(file: name, message: "read error: \(String(cString: strerror(errno)))") }
+            guard n >= 0 else { throw InputError(file: name, message: "read error: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }  // the file ended sooner than its size said
             if let i = buffer[..<n].firstIndex(of: UInt8(ascii: "\n")) { return at + i + 1 }
             at += n
         }
@@ -117,7 +118,8 @@ public enum ParseOnlyPass {
         try withUnsafeMutablePointer(to: &counters) { counters in
             while at < end {
                 let n = pread(fd, buffer, min(size, end - at), off_t(at))
-                guard n > 0 else { throw InputError(file: name, message: "read error: \(String(cString: strerror(errno)))") }
+                guard n >= 0 else { throw InputError(file: name, message: "read error: \(String(cString: strerror(errno)))") }
+                if n == 0 { break }  // the file ended sooner than its size said
                 at += n
                 guard csv_parse(&parser, buffer, n, field, record, counters) == n else {
                     throw InputError(file: name, message: "the CSV parser stopped: \(String(cString: csv_strerror(csv_error(&parser))))")
@@ -125,6 +127,6 @@ public enum ParseOnlyPass {
             }
             csv_fini(&parser, field, record, counters)
         }
-        return Count(records: counters.records, bytes: end - start)
+        return Count(records: counters.records, bytes: at - start)
     }
 }
