@@ -147,9 +147,9 @@ public final class NormaliseContext: Sendable {
 /// The ward labels study.yaml writes (each ward's id, name and aliases, and each ward in `exclude_wards`), each as
 /// written, in upper case and in lower case, with what a cell holding exactly those bytes resolves to. Filled once,
 /// when a run starts, by the same resolver a cell meets otherwise, so a cell found here gets what it would have got
-/// anyway; then only read (`LabelCache.lookup`), so every thread reads it at once without a lock or a copy.
+/// anyway; then only read (`LabelTable.lookup`), so every thread reads it at once without a lock or a copy.
 final class WardLabels: @unchecked Sendable {
-    let table: LabelCache<Int?>
+    let table: LabelTable<Int?>
 
     init(study: StudyDefinition, resolve: (FieldBytes, StudyDefinition) -> Int?) {
         var labels: [String] = []
@@ -163,7 +163,7 @@ final class WardLabels: @unchecked Sendable {
                 if seen.insert(bytes).inserted { forms.append(bytes) }
             }
         }
-        var table = LabelCache<Int?>(exactly: forms.count)
+        var table = LabelTable<Int?>(exactly: forms.count)
         for bytes in forms {
             bytes.withUnsafeBufferPointer { b in table.store(b[...], resolve(b[...], study)) }
         }

@@ -10,10 +10,10 @@ public final class QuarantineWriter: ProblemSink {
     let folder: String
     let redactor: Redactor
     private var writers: [ExportKind: TextFileWriter] = [:]
-    /// Values already redacted, for at most `memoLimit` of them (emptied when full): a file with a wrong mapping
-    /// quarantines the same few values over and over (an unknown ward, a drug not in the formulary), and this runs on
-    /// the thread that merges the rows in order, while the readers wait.
-    private var redacted: [String: String] = [:]
+    /// Values already redacted, the ones met lately (two generations of at most `memoLimit`): a file with a wrong
+    /// mapping quarantines the same few values over and over (an unknown ward, a drug not in the formulary), and this
+    /// runs on the thread that merges the rows in order, while the readers wait.
+    private var redacted = RecentMemo<String, String>(limit: QuarantineWriter.memoLimit)
     static let memoLimit = 4_096
     /// The files written, by export.
     public private(set) var files: [ExportKind: String] = [:]
@@ -34,11 +34,7 @@ public final class QuarantineWriter: ProblemSink {
     }
 
     private func redact(_ value: String) -> String {
-        if let known = redacted[value] { return known }
-        if redacted.count >= QuarantineWriter.memoLimit { redacted.removeAll(keepingCapacity: true) }
-        let shown = redactor.redact(value)
-        redacted[value] = shown
-        return shown
+        redacted.value(for: value) { redactor.redact(value) }
     }
 
     func writer(for export: ExportKind) throws -> TextFileWriter {
