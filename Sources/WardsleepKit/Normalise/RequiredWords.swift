@@ -5,8 +5,10 @@
 ///
 /// Understood: literal letters, digits, spaces and escaped punctuation; `.`, classes `[...]` and one-character escapes
 /// (`\b`, `\w`, `\s` …) as atoms that require nothing; quantifiers `?`, `*`, `+`, `{m,n}` (lazy or possessive);
-/// groups `(...)`, `(?:...)` and flag groups `(?i)`, whose alternatives each a plain word give a set. A whole-pattern
-/// alternation claims nothing.
+/// groups `(...)`, `(?:...)` and flag groups `(?i)`. A group whose alternatives each start with a plain word gives a
+/// set of those words (`(checks?|obs)` → `check`, `obs`), joined to the literal text around it when each alternative
+/// is its word alone (`(bring|put) back` → `bring back`, `put back`; `go(ing)? back` → `go back`, `going back`). A
+/// whole-pattern alternation claims nothing.
 enum RequiredWords {
     /// The word sets `pattern` requires (empty: nothing certain).
     static func of(_ pattern: String) -> [[String]] {
@@ -14,20 +16,37 @@ enum RequiredWords {
         guard !pattern.contains(#"\Q"#), pattern.range(of: #"\(\?[a-zA-Z-]*x"#, options: .regularExpression) == nil,
               let items = items(Array(pattern.unicodeScalars)[...]) else { return [] }
         var sets: [[String]] = []
-        var run = ""  // consecutive required literal characters
+        // The text every match holds here, one alternative of which occurs: consecutive required literal characters,
+        // and the words of groups among them (`(bring|put) back` → `bring back` or `put back`; `go(ing)? back` →
+        // `go back` or `going back`).
+        var runs = [""]
         func endRun() {
-            if run.count >= 3 { sets.append([run]) }
-            run = ""
+            let words = Array(Set(runs)).sorted()
+            if words.allSatisfy({ $0.count >= 3 }) { sets.append(words) }
+            runs = [""]
+        }
+        /// Each run followed by each of `words`; `nil` when that would make more than `mostRuns` alternatives.
+        func extended(by words: [String]) -> [String]? {
+            guard runs.count * words.count <= mostRuns else { return nil }
+            return runs.flatMap { r in words.map { r + $0 } }
         }
         for item in items {
             switch item {
             case .literal(let c, let required, let repeats):
                 guard required else { endRun(); continue }
-                run.unicodeScalars.append(c)
+                runs = runs.map { $0 + String(c) }
                 if repeats { endRun() }  // "ab+" requires "ab", and nothing about what follows the b's
-            case .group(let words, let required):
-                endRun()
-                if required, let words, !words.isEmpty { sets.append(words) }
+            case .group(let words, let whole, let required, let repeats):
+                guard let words else { endRun(); continue }
+                if required {
+                    // A word known only by its start (`checks?` → `check`), or a group that may repeat, ends the run.
+                    if let longer = extended(by: words) { runs = longer } else { endRun(); runs = words }
+                    if !whole || repeats { endRun() }
+                } else if whole && !repeats, let longer = extended(by: [""] + words) {
+                    runs = longer  // `(ing)?`: absent, or one of its words
+                } else {
+                    endRun()
+                }
             case .other:
                 endRun()
             }
@@ -36,11 +55,16 @@ enum RequiredWords {
         return sets
     }
 
+    /// The most alternatives a run of required text is followed through (past it, a run ends where it is).
+    static let mostRuns = 16
+
     private enum Item {
         /// A literal character (lower-cased); `required` when it must occur, `repeats` when it may occur more than once.
         case literal(Unicode.Scalar, required: Bool, repeats: Bool)
-        /// A group; `words` when every alternative is a plain word.
-        case group(words: [String]?, required: Bool)
+        /// A group; `words` when every alternative starts with a plain word of at least one character (the word, up to
+        /// its first character that may be absent or anything else: `checks?` → `check`), `whole` when every
+        /// alternative is that word alone; `required` when it must occur, `repeats` when it may occur more than once.
+        case group(words: [String]?, whole: Bool, required: Bool, repeats: Bool)
         /// Anything that requires nothing known.
         case other
     }
@@ -78,7 +102,9 @@ enum RequiredWords {
                 switch kind {
                 case .flags: continue  // (?i): applies a flag, matches nothing
                 case .lookaround: item = .other
-                case .capture: item = .group(words: words(inner), required: true)
+                case .capture:
+                    let known = words(inner)
+                    item = .group(words: known?.words, whole: known?.whole ?? false, required: true, repeats: false)
                 }
             case ".", "^", "$":
                 i += 1
@@ -96,7 +122,7 @@ enum RequiredWords {
                 let required = minimum > 0, repeats = maximum != 1
                 switch item {
                 case .literal(let c, let was, _): item = .literal(c, required: was && required, repeats: repeats || !required)
-                case .group(let w, let was): item = .group(words: w, required: was && required)
+                case .group(let w, let whole, let was, _): item = .group(words: w, whole: whole, required: was && required, repeats: repeats)
                 case .other: break
                 }
             }
@@ -196,16 +222,33 @@ enum RequiredWords {
         return (close + 1, p[start..<close], kind)
     }
 
-    /// The alternatives of a group's contents when each is a plain word (letters, digits, spaces; at least three
-    /// characters), lower-cased.
-    private static func words(_ inner: ArraySlice<Unicode.Scalar>) -> [String]? {
+    /// The alternatives of a group's contents, each as the plain word it starts with (letters, digits, spaces,
+    /// lower-cased), up to its first character that may be absent (`s?`, `s*`, `s{0,2}`; `s+` ends the word after it)
+    /// or that is not plain; `whole` when every alternative is its word alone. `nil` when an alternative starts with
+    /// nothing plain.
+    private static func words(_ inner: ArraySlice<Unicode.Scalar>) -> (words: [String], whole: Bool)? {
         let alternatives = inner.split(separator: "|", omittingEmptySubsequences: false)
-        var out: [String] = []
+        var out: [String] = [], whole = true
         for a in alternatives {
-            guard a.count >= 3, a.allSatisfy({ $0.isASCII && !meta.contains($0) && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == " ") })
-            else { return nil }
-            out.append(String(String.UnicodeScalarView(a.map(lowered))))
+            var word = "", i = a.startIndex
+            while i < a.endIndex {
+                let c = a[i]
+                guard c.isASCII, !meta.contains(c), c.properties.isAlphabetic || ("0"..."9").contains(c) || c == " " else { break }
+                if i + 1 < a.endIndex, let (_, minimum, maximum) = quantifier(a, from: i + 1) {
+                    if minimum > 0 { word.unicodeScalars.append(lowered(c)) }
+                    if minimum == 0 || maximum != 1 { break }
+                    // `{1}` (exactly once): the character, and the word goes on after the quantifier.
+                    let (end, _, _) = quantifier(a, from: i + 1)!
+                    i = end
+                    continue
+                }
+                word.unicodeScalars.append(lowered(c))
+                i += 1
+            }
+            guard !word.isEmpty else { return nil }
+            if i < a.endIndex || word.unicodeScalars.count != a.count { whole = false }
+            out.append(word)
         }
-        return out
+        return (out, whole)
     }
 }

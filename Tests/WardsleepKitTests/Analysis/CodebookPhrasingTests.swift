@@ -34,17 +34,21 @@ import Testing
     }
 
     /// On an ASCII comment a pattern is searched only when its required words occur in its order: "get back to sleep
-    /// after the checks" holds "checks" and " back", but not in that order, so the request's first pattern is not
-    /// searched; its fourth ("get" … "back") and sixth (" back to") are, and do not match either.
+    /// after the checks" holds "checks" and " back", but not in the order of the request's first pattern; "get",
+    /// "check" and "back", but not in the order of its fourth; and not "go back to", which its sixth needs. So no
+    /// pattern is searched. "go back to sleep, not be checked" holds the sixth's words in order, so it is searched,
+    /// and does not match ("checked" is not "check" or "checks").
     @Test func aPatternIsSearchedOnlyWhenItsWordsOccurInOrder() {
         var coder = CommentCoder(codebook)
         let restore = codebook.themes.count + codebook.requests.firstIndex { $0.name == "restore_checks" }!
         #expect(!coder.code("I can't get back to sleep after the checks.").contains(restore))
-        #expect(coder.searches == 2)
+        #expect(coder.searches == 0)
         #expect(coder.code("Could the hourly checks come back for my father?").contains(restore))
-        #expect(coder.searches == 3)  // the first pattern, which matches
+        #expect(coder.searches == 1)  // the first pattern, which matches
+        #expect(!coder.code("I want to go back to sleep, not be checked.").contains(restore))
+        #expect(coder.searches == 2)
         #expect(!coder.code("A calm night, nothing else.").contains(restore))
-        #expect(coder.searches == 3)
+        #expect(coder.searches == 2)
     }
 
     /// The coder against the plain reading of the codebook (each keyword tried at every word start of the lower-cased

@@ -6,9 +6,15 @@ import Testing
 @Suite struct RequiredWordsTests {
     @Test func theDefaultRequestsRequireTheirKeyWords() {
         #expect(RequiredWords.of(#"(checks|observations|obs)\b.{0,40}\b(come|came|brought|put|go) back"#)
-                == [["checks", "observations", "obs"], [" back"]])
-        #expect(RequiredWords.of(#"\b(stop|end|cancel)\b.{0,30}\bprotected sleep"#) == [["stop", "end", "cancel"], ["protected sleep"]])
-        #expect(RequiredWords.of(#"\bgo(ing)? back to\b.{0,30}\b(checks?|observations?|obs|hourly)\b"#) == [[" back to"]])
+                == [["checks", "obs", "observations"], ["brought back", "came back", "come back", "go back", "put back"]])
+        #expect(RequiredWords.of(#"\b(stop|end|cancel)\b.{0,30}\bprotected sleep"#) == [["cancel", "end", "stop"], ["protected sleep"]])
+        // A word that may end in a letter or not is required up to that letter; an optional group joins the text around it.
+        #expect(RequiredWords.of(#"\bgo(ing)? back to\b.{0,30}\b(checks?|observations?|obs|hourly)\b"#)
+                == [["go back to", "going back to"], ["check", "hourly", "obs", "observation"]])
+        #expect(RequiredWords.of(#"\b(bring|put|have|get|want)\w*\b.{0,30}\b(checks?|observations?|obs)\b.{0,20}\bback\b"#)
+                == [["bring", "get", "have", "put", "want"], ["check", "obs", "observation"], ["back"]])
+        #expect(RequiredWords.of(#"\b(bring|put) back\b.{0,40}\b(checks|observations|obs)"#)
+                == [["bring back", "put back"], ["checks", "obs", "observations"]])
         #expect(RequiredWords.of("(?i)Night Shift") == [["night shift"]])
         #expect(RequiredWords.of(#"ab+c\.txt"#) == [["c.txt"]])
     }
@@ -22,15 +28,22 @@ import Testing
         #expect(RequiredWords.of(#"(\w+) \1"#).isEmpty && RequiredWords.of("night|day").isEmpty && RequiredWords.of("(?x)abc").isEmpty)
         // Extended mode or quoting inside a group still reaches what follows it.
         #expect(RequiredWords.of("(a(?x))protected sleep").isEmpty && RequiredWords.of(#"(\Q)\E)night"#).isEmpty)
-        #expect(RequiredWords.of("(night)?mare") == [["mare"]] && RequiredWords.of("(abc){0,2}xyz") == [["xyz"]])
+        #expect(RequiredWords.of("(night)?mare") == [["mare", "nightmare"]] && RequiredWords.of("(abc){0,2}xyz") == [["xyz"]])
         #expect(RequiredWords.of("nigh?t") == [["nig"]])
+        // A group that may repeat ends the text it joins; one known only by its start ends it too.
+        #expect(RequiredWords.of("x(abc)+yz") == [["xabc"]] && RequiredWords.of("sleep (walk|talk)s?ing") == [["sleep talk", "sleep walk"], ["ing"]])
+        #expect(RequiredWords.of("(ab(c|d)|xyz)") == [["ab", "d", "xyz"]].filter { $0.allSatisfy { $0.count >= 3 } })
+        // Past sixteen alternatives, the run ends where it is and starts again.
+        #expect(RequiredWords.of("(aaa|bbb|ccc|ddd|eee)(fff|ggg|hhh|iii)(jjj|kkk)") == [["aaa", "bbb", "ccc", "ddd", "eee"],
+            ["fff", "ggg", "hhh", "iii"].flatMap { a in ["jjj", "kkk"].map { a + $0 } }])
     }
 
     /// Random patterns over random ASCII texts: whenever the pattern matches (any case), every required set has a
     /// word in the lower-cased text.
     @Test func aMatchAlwaysHasTheRequiredWords() throws {
         let atoms = ["abc", "ab", "a", "b", "c", "x", " ", ".", #"\b"#, #"\w"#, #"\s"#, "[abc]", "[^a]", "(abc|bca|cab)", "(?:ab|abc)",
-                     "(a|b)", "(?i)", "(?=ab)", "(?!c)", #"\."#, "(ab(c|x)+)", "xyz"]
+                     "(a|b)", "(?i)", "(?=ab)", "(?!c)", #"\."#, "(ab(c|x)+)", "xyz", "(abcs?|bca+|cabx*)", "(ab{1}c|xy{0,2}z)",
+                     "(abc|b)", "(a c|x\\|y)", "(ab[cx]|zz)", "(xyz|abc)?", "(ab|c)+"]
         let quantifiers = ["", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,}", "??", "+?"]
         let letters = Array("abcxyzABCXYZ .")
         var random = SystemRandomNumberGenerator()
