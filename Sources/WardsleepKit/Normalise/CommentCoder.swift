@@ -187,11 +187,18 @@ public struct CommentCoder {
     private var own: [[NSRegularExpression]] = []
     /// Regular-expression searches made so far (for tests).
     private(set) var searches = 0
+    /// The tables read for every comment, copied for the thread coding (`tablesThread`): reading a table shared with
+    /// another thread changes its reference counts, and two threads changing the same counts on every comment cost
+    /// more than a fifth of coding on two threads.
+    private var tables: CoderTables
+    private var tablesThread: pthread_t
 
     /// A coder for `compiled`.
     public init(_ compiled: CompiledCodebook) {
         self.compiled = compiled
         budgeted = compiled.risky
+        tables = CoderTables(copying: compiled)
+        tablesThread = pthread_self()
     }
 
     /// A coder for `codebook`, compiled for it alone.
@@ -199,6 +206,10 @@ public struct CommentCoder {
 
     /// The entries `text` mentions.
     public mutating func code(_ text: String) -> CommentCodes {
+        if pthread_equal(tablesThread, pthread_self()) == 0 {
+            tables = CoderTables(copying: compiled)
+            tablesThread = pthread_self()
+        }
         var codes = CommentCodes(codebook: compiled.serial)
         isASCII = lowerCaseASCII(text)
         if isASCII {
@@ -210,8 +221,8 @@ public struct CommentCoder {
         var looked = false
         let range = NSRange(text.startIndex..., in: text)
         entries: for e in 0..<compiled.entryCount where !codes.contains(e) {
-            for k in compiled.patterns[e].indices {
-                if isASCII, let sets = compiled.requiredSets[e][k] {
+            for k in 0..<tables.patternCounts[e] {
+                if isASCII, let sets = tables.requiredSets[e][k] {
                     if !looked { findRequiredWords(); looked = true }
                     guard occurInOrder(sets) else { continue }
                 }
@@ -294,11 +305,11 @@ public struct CommentCoder {
 
     /// `findKeywords` for an ASCII comment, in `bytes`.
     private func findASCIIKeywords(into codes: inout CommentCodes) {
-        let keywords = compiled.asciiKeywords, n = byteCount
+        let n = byteCount
         bytes.withUnsafeBufferPointer { t in
             let p = t.baseAddress!
             for i in 0..<n where i == 0 || !CommentCoder.isWord(UInt32(p[i - 1])) {
-                keywords.forEachWord(at: i, of: p, count: n) { entry in codes.insert(entry) }
+                tables.asciiKeywords.forEachWord(at: i, of: p, count: n) { entry in codes.insert(entry) }
             }
         }
     }
@@ -319,10 +330,10 @@ public struct CommentCoder {
         var found = occurrences
         occurrences = []
         found.removeAll(keepingCapacity: true)
-        let words = compiled.requiredWords, n = byteCount
+        let n = byteCount
         bytes.withUnsafeBufferPointer { t in
             let p = t.baseAddress!
-            for i in 0..<n { words.forEachWord(at: i, of: p, count: n) { found.append(($0, i)) } }
+            for i in 0..<n { tables.requiredWords.forEachWord(at: i, of: p, count: n) { found.append(($0, i)) } }
         }
         occurrences = found
     }
@@ -337,7 +348,7 @@ public struct CommentCoder {
                 // Occurrences come in the order of their starts, and every word is at least one byte long: none
                 // starting at or after `end` ends before it.
                 if o.start >= end { break }
-                if set.contains(o.word) { end = min(end, o.start + compiled.requiredWordLengths[o.word]) }
+                if set.contains(o.word) { end = min(end, o.start + tables.requiredWordLengths[o.word]) }
             }
             guard end != .max else { return false }
             from = end
@@ -353,5 +364,22 @@ public struct CommentCoder {
     @inline(__always) static func isSpace(_ v: UInt32) -> Bool {
         if v < 128 { return v == 0x20 || v == 0x09 || v == 0x0A || v == 0x0D }
         return Unicode.Scalar(v)?.properties.isWhitespace ?? false
+    }
+}
+
+/// A coder's own copies of what it reads of a `CompiledCodebook` for every comment (none of their storage shared).
+private struct CoderTables {
+    let asciiKeywords: ASCIIWordTable, requiredWords: ASCIIWordTable
+    let requiredSets: [[[[Int]]?]]
+    let requiredWordLengths: [Int]
+    /// The number of regular expressions of each entry.
+    let patternCounts: [Int]
+
+    init(copying compiled: CompiledCodebook) {
+        asciiKeywords = compiled.asciiKeywords.copied()
+        requiredWords = compiled.requiredWords.copied()
+        requiredSets = compiled.requiredSets.map { $0.map { $0?.map { $0.map { $0 } } } }
+        requiredWordLengths = compiled.requiredWordLengths.map { $0 }
+        patternCounts = compiled.patterns.map(\.count)
     }
 }

@@ -123,6 +123,16 @@ struct ASCIIWordTable {
         self.pairs = pairs
     }
 
+    private init(storage: [UInt8], words: [Word], first: [Int], pairs: [UInt64], spaceRuns: Bool) {
+        (self.storage, self.words, self.first, self.pairs, self.spaceRuns) = (storage, words, first, pairs, spaceRuns)
+    }
+
+    /// The same table in storage of its own (a copy of an array shares its storage until one is changed).
+    func copied() -> ASCIIWordTable {
+        func own<T>(_ a: [T]) -> [T] { a.withUnsafeBufferPointer { Array($0) } }
+        return ASCIIWordTable(storage: own(storage), words: own(words), first: own(first), pairs: own(pairs), spaceRuns: spaceRuns)
+    }
+
     /// Calls `found` with the tag of every word occurring in `t` (of `n` bytes, 8 readable after) from `i`.
     @inline(__always) func forEachWord(at i: Int, of t: UnsafePointer<UInt8>, count n: Int, _ found: (Int) -> Void) {
         let c = Int(t[i])

@@ -104,4 +104,29 @@ import Testing
             #expect(codes.isEmpty == !reference(text).contains(true), "any differs: \(text.debugDescription)")
         }
     }
+
+    /// A coder copied to other threads (as each chunk's normaliser is) codes there with tables of its own, and gives
+    /// every comment the codes one coder on one thread gives it.
+    @Test func copiesOfACoderOnOtherThreadsCodeAlike() {
+        let comments = ["Could the hourly checks come back for my father?", "I can't get back to sleep after the checks.",
+                        "The torch woke me every hour", "Please put the obs back", "Stop protected sleep now", "Café noise",
+                        "A calm night, nothing else.", "We give a lot of PRN sleeping tablets on nights."]
+        let compiled = CompiledCodebook(codebook)
+        var single = CommentCoder(compiled)
+        let expected = comments.map { single.code($0) }
+        let prototype = UncheckedBox(CommentCoder(compiled))  // as each chunk's normaliser is handed to its thread
+        final class Results: @unchecked Sendable { var byThread = [[CommentCodes]](repeating: [], count: 4) }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            var coder = prototype.value
+            var codes: [CommentCodes] = []
+            for round in 0..<200 { codes.append(coder.code(comments[(round + t) % comments.count])) }
+            results.byThread[t] = codes
+        }
+        for t in 0..<4 {
+            for (round, codes) in results.byThread[t].enumerated() {
+                #expect(codes == expected[(round + t) % comments.count], "thread \(t), round \(round)")
+            }
+        }
+    }
 }
