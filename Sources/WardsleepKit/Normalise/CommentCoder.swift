@@ -219,7 +219,7 @@ public struct CommentCoder {
             findKeywords(into: &codes)
         }
         var looked = false
-        let range = NSRange(text.startIndex..., in: text)
+        var range: NSRange?  // worked out for the first search (it counts the comment's UTF-16 units)
         entries: for e in 0..<compiled.entryCount where !codes.contains(e) {
             for k in 0..<tables.patternCounts[e] {
                 if isASCII, let sets = tables.requiredSets[e][k] {
@@ -227,7 +227,8 @@ public struct CommentCoder {
                     guard occurInOrder(sets) else { continue }
                 }
                 guard !compiled.stopped else { break entries }
-                if search(e, k, text, range) {
+                if range == nil { range = NSRange(text.startIndex..., in: text) }
+                if search(e, k, text, range!) {
                     codes.insert(e)
                     break
                 }
