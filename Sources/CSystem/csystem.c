@@ -73,6 +73,27 @@ int ws_has_low_byte(const unsigned char *bytes, unsigned long count) {
     return 0;
 }
 
+int ws_has_high_byte(const unsigned char *bytes, unsigned long count) {
+    unsigned long i = 0;
+#if defined(__SSE2__)
+    /* Sixteen bytes at a time (a lane's top bit is what movemask gathers), the last sixteen overlapping. */
+    if (count >= 16) {
+        __m128i seen = _mm_setzero_si128();
+        for (; i + 16 <= count; i += 16) seen = _mm_or_si128(seen, _mm_loadu_si128((const __m128i *)(bytes + i)));
+        if (i < count) seen = _mm_or_si128(seen, _mm_loadu_si128((const __m128i *)(bytes + count - 16)));
+        return _mm_movemask_epi8(seen) != 0;
+    }
+#endif
+    uint64_t seen = 0;
+    for (; i + 8 <= count; i += 8) {
+        uint64_t w;
+        memcpy(&w, bytes + i, 8);
+        seen |= w;
+    }
+    for (; i < count; i++) seen |= bytes[i];
+    return (seen & 0x8080808080808080ULL) != 0;
+}
+
 unsigned long ws_first_line_break(const unsigned char *bytes, unsigned long count) {
     unsigned long i = 0;
 #if defined(__SSE2__)

@@ -26,6 +26,9 @@ long ws_first_control(const unsigned char *bytes, unsigned long count);
 /// 1 when any of `bytes` (`count` of them) is below 0x20 or is 0x7F (a line break, tab or control character), 0 when
 /// none is: sixteen bytes at a time where the processor has SSE2, eight otherwise.
 int ws_has_low_byte(const unsigned char *bytes, unsigned long count);
+/// 1 when any of `bytes` (`count` of them) is 0x80 or above (the text is not plain ASCII), 0 when none is: sixteen
+/// bytes at a time where the processor has SSE2, eight otherwise.
+int ws_has_high_byte(const unsigned char *bytes, unsigned long count);
 
 /// The index of the first line feed or carriage return in `bytes` (`count` of them), or `count` when there is none:
 /// sixteen bytes at a time where the processor has SSE2.

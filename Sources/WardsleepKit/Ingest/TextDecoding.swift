@@ -1,3 +1,5 @@
+import CSystem
+
 /// Turns the bytes of one CSV field into text: UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252
 /// (the code page Excel uses when it saves "CSV" on an English Windows machine).
 public enum TextDecoding {
@@ -13,7 +15,9 @@ public enum TextDecoding {
 
     /// Decodes `bytes`, reporting which encoding was used.
     public static func decode(_ bytes: some FieldByteCollection) -> (String, Encoding) {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return (String(decoding: bytes, as: UTF8.self), .ascii) }
+        if bytes.withFieldBuffer({ b in b.isEmpty || ws_has_high_byte(b.baseAddress, UInt(b.count)) == 0 }) {
+            return (String(decoding: bytes, as: UTF8.self), .ascii)
+        }
         if let s = String(validating: bytes, as: UTF8.self) { return (s, .utf8) }
         var scalars = String.UnicodeScalarView()
         for b in bytes {

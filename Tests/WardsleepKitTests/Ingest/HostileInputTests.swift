@@ -454,6 +454,35 @@ extension TempFolder {
     }
 }
 
+/// `ws_has_high_byte`, which lets an ASCII field be made text without a walk over its bytes: a byte at 0x80 or above at
+/// any place of a field of any length and alignment is found, and none in a field without one, whatever lies just
+/// outside it. `TextDecoding` agrees with the plain reading on the same fields.
+@Suite struct HighByteScanTests {
+    @Test func aByteAtOrAbove0x80AnywhereIsFoundAndNothingElseIs() {
+        var random = SampleRandom(seed: 13)
+        let ascii: [UInt8] = Array("abcXYZ 019,.-/~!".utf8) + [0x00, 0x09, 0x0A, 0x7F]
+        let high: [UInt8] = [0x80, 0x81, 0x9F, 0xA0, 0xC3, 0xE2, 0xFF]
+        for n in 0...70 {
+            for place in -1..<n {  // -1: no such byte
+                for _ in 0..<4 {
+                    var field = (0..<n).map { _ in ascii[Int(random.next() % UInt64(ascii.count))] }
+                    if place >= 0 { field[place] = high[Int(random.next() % UInt64(high.count))] }
+                    let offset = Int(random.next() % 16)
+                    let padded = [UInt8](repeating: 0xFF, count: offset) + field + [UInt8](repeating: 0xFF, count: 16)
+                    let found = padded.withUnsafeBufferPointer { ws_has_high_byte($0.baseAddress! + offset, UInt(n)) }
+                    #expect((found != 0) == (place >= 0), "length \(n), place \(place): \(field)")
+                    let (text, encoding) = padded.withUnsafeBufferPointer { TextDecoding.decode($0[offset..<(offset + n)]) }
+                    if place < 0 {
+                        #expect(encoding == .ascii && text == String(decoding: field, as: UTF8.self))
+                    } else {
+                        #expect(encoding != .ascii)
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// libcsv's field callback (`ws_record_add_field`) copies every field whole, whatever its length (short ones as
 /// overlapping words, long ones by `memcpy`), empty and null ones included, and grows the record's buffers as needed.
 @Suite struct RecordCopyTests {
