@@ -74,6 +74,9 @@ struct RecentReferences {
 struct ReferenceKey: Hashable, Sendable {
     let high: UInt64, low: UInt64
 
+    /// A key given by its two halves (for tests: keys that share bits).
+    init(high: UInt64, low: UInt64) { (self.high, self.low) = (high, low) }
+
     init(_ id: String) {
         var id = id
         (high, low) = id.withUTF8 { bytes in

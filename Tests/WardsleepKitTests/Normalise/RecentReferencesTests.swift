@@ -28,6 +28,30 @@ import Testing
         #expect(repeats > 10_000 && head > 10_000)
     }
 
+    /// Keys that share their home slot (the low bits of `high`) and differ elsewhere are told apart, through evictions
+    /// and backward shifts among long probe runs of them.
+    @Test func keysSharingATagAreToldApart() {
+        var recent = RecentReferences(capacity: 256)
+        var queue: [ReferenceKey] = [], head = 0, present: Set<ReferenceKey> = []
+        var random = SampleRandom(seed: 256)
+        for step in 0..<50_000 {
+            // Eight tags, each shared by many keys differing in the high half of `high` or in `low`.
+            let tag = UInt64(random.next() % 8) &* 0x9E37_79B9
+            let key = ReferenceKey(high: (random.next() % 40) << 32 | (tag & 0xFFFF_FFFF), low: random.next() % 3)
+            let expected = !present.contains(key)
+            if expected {
+                if queue.count - head == recent.capacity {
+                    present.remove(queue[head])
+                    head += 1
+                }
+                queue.append(key)
+                present.insert(key)
+            }
+            #expect(recent.insert(key) == expected, "step \(step)")
+        }
+        #expect(head > 1_000)
+    }
+
     /// At the default window, a reference given again 16,000 incidents later (months of a large trust's reports, as
     /// when two exports with weeks in common are appended) is found; one given again 17,000 later is not.
     @Test func monthsOfIncidentsAreRemembered() {
