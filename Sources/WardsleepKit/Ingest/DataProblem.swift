@@ -54,7 +54,10 @@ public struct DataProblem: Sendable, Equatable {
     /// Whether the problem is a label no mapping knows (an unmapped coded value; an unknown ward, product, stakeholder
     /// group, stage or level): `validate` lists each distinct one once, with its count and first line, rather than a
     /// line per row.
-    public var isUnmappedValue: Bool { !value.isEmpty && (reason.hasPrefix("unmapped ") || reason.hasPrefix("unknown ")) }
+    public var isUnmappedValue: Bool { !value.isEmpty && DataProblem.reasonIsUnmapped(reason) }
+
+    /// Whether `reason` is an unmapped value's (`isUnmappedValue`, whatever the value).
+    static func reasonIsUnmapped(_ reason: String) -> Bool { reason.hasPrefix("unmapped ") || reason.hasPrefix("unknown ") }
 
     /// Fields whose raw values must never be copied into any output, quarantine included.
     static let withheldFields: Set<String> = ["patient", "description", "text", "staff"]
@@ -77,20 +80,26 @@ public final class ProblemDigest: ProblemSink {
     public private(set) var first: [DataProblem] = []
     /// Rows with each `kind` of problem: a problem counts the rows it quarantined (an unbalanced quote's, every line it
     /// swallowed), so that the kinds of a file with one problem a row add up to its rows quarantined.
-    public private(set) var countsByKind: [String: Int] = [:]
+    public var countsByKind: [String: Int] { Dictionary(uniqueKeysWithValues: kinds.map { ($0.kind, $0.rows) }) }
     /// Every problem counted.
     public private(set) var total = 0
     /// The line of the first problem of each kind.
-    public private(set) var firstLineByKind: [String: Int] = [:]
+    public var firstLineByKind: [String: Int] { Dictionary(uniqueKeysWithValues: kinds.map { ($0.kind, $0.firstLine) }) }
+    /// Each kind met, in order of first sight, with its rows and first line; `kindIndex` finds a kind's place.
+    private var kinds: [(kind: String, rows: Int, firstLine: Int)] = []
+    private var kindIndex: [String: Int] = [:]
     /// Distinct unmapped values (`DataProblem.isUnmappedValue`) in order of first sight, at most `distinctLimit`.
     public private(set) var unmapped: [UnmappedValue] = []
     /// Unmapped problems whose value was not among the first `distinctLimit` distinct ones (counted only).
     public private(set) var unmappedBeyondLimit = 0
     /// Every unmapped problem counted.
     public private(set) var unmappedTotal = 0
-    private var unmappedIndex: [String: Int] = [:]
-    /// The last problem's field and reason, and its kind.
-    private var lastKind: (field: String, reason: String, kind: String)?
+    private var unmappedIndex: [UnmappedKey: Int] = [:]
+    private struct UnmappedKey: Hashable { let field: String, value: String }
+    /// The last problem's field and reason, the place of its kind, and whether the reason is an unmapped value's.
+    private var lastKind: (field: String, reason: String, place: Int, unmapped: Bool)?
+    /// The last unmapped problem's field and value, and the place of its value in `unmapped` (-1: beyond the limit).
+    private var lastUnmapped: (field: String, value: String, place: Int)?
     /// How many distinct unmapped values are kept.
     public let distinctLimit = 1000
 
@@ -109,31 +118,45 @@ public final class ProblemDigest: ProblemSink {
     /// Creates a digest keeping `keep` problems in full.
     public init(keep: Int = 50) { self.keep = keep }
 
+    /// Counts `problems`. Rows quarantined for one reason come one after another (a wrong mapping quarantines every row
+    /// naming the label), so the last problem's kind, and the last unmapped value, are kept and found again without
+    /// hashing.
     public func quarantine(_ problems: [DataProblem]) {
         for p in problems {
             total += 1
-            // Rows quarantined for one reason come one after another: the kind of the last problem is kept.
-            let kind: String
+            let place: Int, reasonIsUnmapped: Bool
             if let last = lastKind, last.field == p.field, last.reason == p.reason {
-                kind = last.kind
+                (place, reasonIsUnmapped) = (last.place, last.unmapped)
             } else {
-                kind = p.kind
-                lastKind = (p.field, p.reason, kind)
+                let kind = p.kind
+                if let known = kindIndex[kind] {
+                    place = known
+                } else {
+                    place = kinds.count
+                    kindIndex[kind] = place
+                    kinds.append((kind, 0, p.line))
+                }
+                reasonIsUnmapped = DataProblem.reasonIsUnmapped(p.reason)
+                lastKind = (p.field, p.reason, place, reasonIsUnmapped)
             }
-            countsByKind[kind, default: 0] += p.rows
-            if firstLineByKind[kind] == nil { firstLineByKind[kind] = p.line }
-            if p.isUnmappedValue {
+            kinds[place].rows += p.rows
+            if reasonIsUnmapped && !p.value.isEmpty {
                 unmappedTotal += 1
-                let key = p.field + "\u{0}" + p.value
-                if let i = unmappedIndex[key] {
-                    unmapped[i].count += 1
+                let at: Int
+                if let last = lastUnmapped, last.field == p.field, last.value == p.value {
+                    at = last.place
+                } else if let i = unmappedIndex[UnmappedKey(field: p.field, value: p.value)] {
+                    at = i
                 } else if unmapped.count < distinctLimit {
-                    unmappedIndex[key] = unmapped.count
-                    unmapped.append(UnmappedValue(field: p.field, column: p.column, value: p.value, reason: p.reason, count: 1,
+                    at = unmapped.count
+                    unmappedIndex[UnmappedKey(field: p.field, value: p.value)] = at
+                    unmapped.append(UnmappedValue(field: p.field, column: p.column, value: p.value, reason: p.reason, count: 0,
                                                   firstLine: p.line))
                 } else {
-                    unmappedBeyondLimit += 1
+                    at = -1
                 }
+                lastUnmapped = (p.field, p.value, at)
+                if at >= 0 { unmapped[at].count += 1 } else { unmappedBeyondLimit += 1 }
                 continue
             }
             if first.count < keep { first.append(p) }

@@ -82,4 +82,42 @@ import Testing
         #expect(digest.firstLineByKind == ["datetime: no such date": 2, "dose_mg: no such date": 4, "unbalanced quote": 5,
                                            "status: empty": 6, "status: odd": 7])
     }
+
+    /// Unmapped values counted as a plain reading counts them: runs of one value, values interleaved with others and
+    /// with other kinds, the same value in two fields, and values past the distinct limit.
+    @Test func unmappedValuesAreCountedAsAPlainReadingCountsThem() {
+        let digest = ProblemDigest()
+        var random = SampleRandom(seed: 77)
+        var reference: [String: (count: Int, firstLine: Int)] = [:], order: [String] = [], beyond = 0, kinds: [String: Int] = [:]
+        for line in 2..<40_000 {
+            let field = random.chance(0.8) ? "ward" : "drug"
+            let value = random.chance(0.5) ? "Ward \(line / 50 % 7)" : "Label \(Int(random.uniform() * 1_500))"
+            let p: DataProblem
+            if random.chance(0.1) {
+                p = DataProblem(export: .hypnotics, file: "h.csv", line: line, column: "Status", field: "status", value: "",
+                                reason: "unmapped status: empty", rows: 1)  // no value: not listed as unmapped
+            } else {
+                p = DataProblem(export: .hypnotics, file: "h.csv", line: line, column: field, field: field, value: value,
+                                reason: field == "ward" ? "unknown ward: not in study.yaml" : "unmapped drug: not in the formulary")
+            }
+            digest.quarantine([p])
+            kinds[p.kind, default: 0] += 1
+            guard p.isUnmappedValue else { continue }
+            let key = p.field + "|" + p.value
+            if let known = reference[key] {
+                reference[key] = (known.count + 1, known.firstLine)
+            } else if order.count < digest.distinctLimit {
+                reference[key] = (1, line)
+                order.append(key)
+            } else {
+                beyond += 1
+            }
+        }
+        #expect(digest.unmapped.map { $0.field + "|" + $0.value } == order)
+        #expect(digest.unmapped.map(\.count) == order.map { reference[$0]!.count })
+        #expect(digest.unmapped.map(\.firstLine) == order.map { reference[$0]!.firstLine })
+        #expect(digest.unmappedBeyondLimit == beyond && beyond > 0)
+        #expect(digest.unmappedTotal == reference.values.reduce(0) { $0 + $1.count } + beyond)
+        #expect(digest.countsByKind == kinds)
+    }
 }
