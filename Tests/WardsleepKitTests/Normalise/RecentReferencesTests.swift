@@ -6,50 +6,32 @@ import Testing
 @Suite struct RecentReferencesTests {
     @Test func agreesWithAQueueAndASet() {
         var recent = RecentReferences(capacity: 4_096)
-        var queue: [String] = [], head = 0, present: Set<String> = []
+        var model = WindowModel<String>(capacity: recent.capacity)
         var random = SampleRandom(seed: 4_096)
         var repeats = 0
         for _ in 0..<200_000 {
             // A pool of 9,000 references: some come back within the window, some after they have left it.
             let id = "INC\(random.next() % 9_000)"
-            let expected = !present.contains(id)
-            if expected {
-                if queue.count - head == recent.capacity {
-                    present.remove(queue[head])
-                    head += 1
-                }
-                queue.append(id)
-                present.insert(id)
-            } else {
-                repeats += 1
-            }
+            let expected = model.insert(id)
+            if !expected { repeats += 1 }
             #expect(recent.insert(id) == expected, "\(id)")
         }
-        #expect(repeats > 10_000 && head > 10_000)
+        #expect(repeats > 10_000 && model.evicted > 10_000)
     }
 
     /// Keys that share their home slot (the low bits of `high`) and differ elsewhere are told apart, through evictions
     /// and backward shifts among long probe runs of them.
     @Test func keysSharingATagAreToldApart() {
         var recent = RecentReferences(capacity: 256)
-        var queue: [ReferenceKey] = [], head = 0, present: Set<ReferenceKey> = []
+        var model = WindowModel<ReferenceKey>(capacity: recent.capacity)
         var random = SampleRandom(seed: 256)
         for step in 0..<50_000 {
-            // Eight tags, each shared by many keys differing in the high half of `high` or in `low`.
-            let tag = UInt64(random.next() % 8) &* 0x9E37_79B9
-            let key = ReferenceKey(high: (random.next() % 40) << 32 | (tag & 0xFFFF_FFFF), low: random.next() % 3)
-            let expected = !present.contains(key)
-            if expected {
-                if queue.count - head == recent.capacity {
-                    present.remove(queue[head])
-                    head += 1
-                }
-                queue.append(key)
-                present.insert(key)
-            }
-            #expect(recent.insert(key) == expected, "step \(step)")
+            // Eight homes, each shared by many keys differing in the high half of `high` or in `low`.
+            let home = UInt64(random.next() % 8) &* 0x9E37_79B9
+            let key = ReferenceKey(high: (random.next() % 40) << 32 | (home & 0xFFFF_FFFF), low: random.next() % 3)
+            #expect(recent.insert(key) == model.insert(key), "step \(step)")
         }
-        #expect(head > 1_000)
+        #expect(model.evicted > 1_000)
     }
 
     /// At the default window, a reference given again 16,000 incidents later (months of a large trust's reports, as
@@ -84,5 +66,27 @@ import Testing
         let ids = ["INC1", "INC2", "inc1", "INC1 ", "INC10", "", String(repeating: "x", count: 10_000), String(repeating: "x", count: 10_001)]
         #expect(Set(ids.map(ReferenceKey.init)).count == ids.count)
         #expect(ReferenceKey("INC-2019-000123") == ReferenceKey(String("INC-2019-") + "000123"))
+    }
+}
+
+/// The plain model of a window of the last `capacity` distinct keys: a queue and a set.
+struct WindowModel<Key: Hashable> {
+    let capacity: Int
+    private var queue: [Key] = [], present: Set<Key> = []
+    /// Keys that have left the window.
+    private(set) var evicted = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Adds `key`; `true` when it was not in the window.
+    mutating func insert(_ key: Key) -> Bool {
+        guard !present.contains(key) else { return false }
+        if queue.count - evicted == capacity {
+            present.remove(queue[evicted])
+            evicted += 1
+        }
+        queue.append(key)
+        present.insert(key)
+        return true
     }
 }
