@@ -234,12 +234,10 @@ enum RequiredWords {
             while i < a.endIndex {
                 let c = a[i]
                 guard c.isASCII, !meta.contains(c), c.properties.isAlphabetic || ("0"..."9").contains(c) || c == " " else { break }
-                if i + 1 < a.endIndex, let (_, minimum, maximum) = quantifier(a, from: i + 1) {
+                if i + 1 < a.endIndex, let (end, minimum, maximum) = quantifier(a, from: i + 1) {
                     if minimum > 0 { word.unicodeScalars.append(lowered(c)) }
                     if minimum == 0 || maximum != 1 { break }
-                    // `{1}` (exactly once): the character, and the word goes on after the quantifier.
-                    let (end, _, _) = quantifier(a, from: i + 1)!
-                    i = end
+                    i = end  // `{1}` (exactly once): the character, and the word goes on after the quantifier
                     continue
                 }
                 word.unicodeScalars.append(lowered(c))
