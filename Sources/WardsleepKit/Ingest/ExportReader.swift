@@ -7,8 +7,8 @@ import Glibc
 /// The one generic reader every export goes through: libcsv records → header matching → typed records or quarantine.
 ///
 /// The file is read in chunks on a fixed byte grid (`chunkBytes`, whatever the number of threads). A chunk starts after
-/// the first line break after its grid line; each is parsed and normalised by a worker with its own libcsv parser and its own
-/// copy of the normaliser, and the results are merged **in chunk order** on the calling thread: cross-row checks
+/// a line break past its grid line, the one likeliest to end a record (`ChunkStarts.swift`); each is parsed and
+/// normalised by a worker with its own libcsv parser and its own copy of the normaliser, and the results are merged **in chunk order** on the calling thread: cross-row checks
 /// (`admit`), the analyses (`consume`), the quarantine and the SHA-256 of the bytes all see the rows in file order. A
 /// chunk's boundary is trusted only when the previous chunk's parser ended it between records (libcsv's own state, not
 /// a count of quotes); otherwise that chunk is parsed again, continuing the previous chunk's parser. Line numbers are
@@ -153,36 +153,6 @@ struct ChunkSource: Sendable {
                 initialized += n
             }
         }
-    }
-
-    /// Where chunks start: `first`, then, for each grid line after it, the byte after the first line break at or after
-    /// the grid line: a line feed, or a carriage return with no line feed after it, as libcsv ends records (so a chunk
-    /// never splits a CRLF pair or a UTF-8 or Windows-1252 character, and a file of carriage returns alone, as old Mac
-    /// software writes, is cut on the grid like any other instead of being read as one chunk).
-    func chunkStarts(from first: Int, grid: Int) -> [Int] {
-        guard first < size else { return [] }
-        var starts = [first]
-        var g = first + grid
-        let window = 64 * 1024
-        while g < size {
-            var found: Int?
-            var at = max(g, starts.last! + 1) - 1
-            scan: while at < size {
-                // One byte more than the window, to see whether a carriage return at its end has a line feed after it.
-                guard let block = try? bytes(at, min(size, at + window + 1)), !block.isEmpty else { break }
-                let span = min(window, block.count)
-                for i in 0..<span where block[i] == 0x0A || block[i] == 0x0D {
-                    if block[i] == 0x0D, i + 1 < block.count, block[i + 1] == 0x0A { continue }  // the line feed ends it
-                    found = at + i + 1
-                    break scan
-                }
-                at += span
-            }
-            guard let next = found, next < size else { break }
-            if next > starts.last! { starts.append(next) }
-            g = max(g + grid, next)
-        }
-        return starts
     }
 }
 
