@@ -1,5 +1,10 @@
 import CLibcsv
 import CSystem
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// libcsv over one stretch of a file: the whole of it, or one chunk of it read by a worker. Records are handed to
 /// `body` as they complete, with true line numbers counted from `line`. Strict mode is used only to learn of broken
@@ -33,7 +38,7 @@ final class CSVChunkParser {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
         self.columnLabels = columnLabels
-        state = ParseState(displayName: displayName, line: line, body: body)
+        state = ParseState(displayName: displayName, line: line, maxRecordBytes: maxRecordBytes, body: body)
         state.width = width
         guard csv_init(&parser, CSVChunkParser.strict) == 0 else {
             throw InputError(file: displayName, message: "cannot initialise the CSV parser")
@@ -87,11 +92,16 @@ final class CSVChunkParser {
             // run on over every line since.
             let field = state.fieldCount
             let column = field < columnLabels.count ? "column \"\(ExportRow.visible(columnLabels[field]))\"" : "column \(field + 1)"
-            let open = parser.quoted != 0 ? ": the quote that opens its \(column) has not closed" : ""
+            let open = parser.quoted != 0 ? " (its \(column) opens a quote that runs on past that)" : ""
             throw InputError(file: displayName, line: state.inRecord ? state.recordLine : state.line,
-                             message: "a record starting here is longer than \(maxRecordBytes / 1_048_576) MiB\(open); "
-                                 + "this is not a ward export, or a quote is unbalanced")
+                             message: CSVChunkParser.overlongMessage(maxRecordBytes, open))
         }
+    }
+
+    /// What a record longer than `limit` bytes is refused with (`detail` after the limit).
+    static func overlongMessage(_ limit: Int, _ detail: String = "") -> String {
+        let size = limit >= 1_048_576 ? "\(limit / 1_048_576) MiB" : "\(limit) bytes"
+        return "a record starting here is longer than \(size)\(detail); this is not a ward export, or a quote is unbalanced"
     }
 
     /// Parses `bytes` strictly until they end or a quote inside a quoted field is followed by text; returns how many
@@ -101,8 +111,17 @@ final class CSVChunkParser {
         let context = UnsafeMutableRawPointer(state.record)
         let base = bytes.baseAddress!, n = bytes.count
         var offset = 0
+        if n > 0 { afterCarriageReturn(bytes[0]) }
         while offset < n {
-            offset += csv_parse(&parser, base + offset, n - offset, ws_record_add_field, recordCallback, context)
+            // libcsv is stopped after each lone carriage return (one followed by a byte other than a line feed), so
+            // that the state learns of the byte after it: a line feed after it and white space it skips (`\r  \n`) are
+            // then never taken for a CRLF pair.
+            let end = CSVChunkParser.loneCarriageReturnEnd(base, from: offset, count: n)
+            offset += csv_parse(&parser, base + offset, end - offset, ws_record_add_field, recordCallback, context)
+            if offset == end && end < n {
+                afterCarriageReturn(bytes[end])
+                continue
+            }
             guard offset < n else { break }
             guard parser.status == CSV_EPARSE else {
                 state.fail(InputError(file: displayName, line: state.line,
@@ -124,8 +143,27 @@ final class CSVChunkParser {
         return n
     }
 
+    /// Tells the state the byte after the last one parsed: a record that ended with a carriage return ended a line
+    /// alone unless this byte is a line feed.
+    @inline(__always) private func afterCarriageReturn(_ next: UInt8) {
+        if next != 0x0A && state.lastWasCR { state.lastWasCR = false }
+    }
+
+    /// The place after the first carriage return from `from` on with a byte other than a line feed after it in the
+    /// `count` bytes at `base`, or `count` (a carriage return ending the bytes is decided by the bytes fed next).
+    static func loneCarriageReturnEnd(_ base: UnsafeRawPointer, from: Int, count n: Int) -> Int {
+        var i = from
+        while i < n, let hit = memchr(base + i, 0x0D, n - i) {
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if at + 1 < n && base.load(fromByteOffset: at + 1, as: UInt8.self) != 0x0A { return at + 1 }
+            i = at + 1
+        }
+        return n
+    }
+
     /// Reads one byte in libcsv's lenient mode; `false` (with the error noted) if it fails.
     private func readLeniently(_ byte: UnsafeRawPointer) -> Bool {
+        afterCarriageReturn(byte.load(as: UInt8.self))
         let context = UnsafeMutableRawPointer(state.record)
         csv_set_opts(&parser, CSVChunkParser.lenient)
         let reread = csv_parse(&parser, byte, 1, ws_record_add_field, recordCallback, context)

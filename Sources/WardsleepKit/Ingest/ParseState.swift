@@ -53,10 +53,13 @@ final class ParseState {
 
     /// The file, as messages name it.
     let displayName: String
+    /// The most bytes a record's fields may hold (`CSVChunkParser`).
+    let maxRecordBytes: Int
 
     /// A state whose first line is `line`.
-    init(displayName: String, line: Int, body: @escaping (CSVRecordView) throws -> Void) {
+    init(displayName: String, line: Int, maxRecordBytes: Int, body: @escaping (CSVRecordView) throws -> Void) {
         self.displayName = displayName
+        self.maxRecordBytes = maxRecordBytes
         self.body = body
         record = .allocate(capacity: 1)
         if ws_record_init(record, line) != 0 { record.pointee.failed = 1; record.pointee.out_of_memory = 1 }
@@ -150,6 +153,12 @@ final class ParseState {
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
+            // Checked here as well as after each slice the parser is fed (`CSVChunkParser.feed`), so that a record over
+            // the limit is refused wherever the slices fall, not only when one ends inside it.
+            guard byteCount <= maxRecordBytes else {
+                fail(InputError(file: displayName, line: recordLine, message: CSVChunkParser.overlongMessage(maxRecordBytes)))
+                return
+            }
             // Whether the record holds a line break, tab or control character anywhere: one pass over its bytes,
             // sixteen at a time. Nearly every record holds none, and is then not looked at again for them.
             let unusual = byteCount > 0 && ws_has_low_byte(bytes, UInt(byteCount)) != 0

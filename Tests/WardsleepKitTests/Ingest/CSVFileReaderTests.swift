@@ -120,6 +120,44 @@ import Testing
         #expect(throws: InputError.self) { try read([0xFF, 0xFE, 0x61, 0x00]) }
     }
 
+    /// A record ending with a carriage return alone, then a line of spaces or tabs ending with a line feed: the line
+    /// feed ends a line of its own (a blank one), as the chunk line counts have it; libcsv passes over the white space,
+    /// and the line feed was once taken for the second half of a CRLF pair, one line lost for each.
+    @Test func aLineFeedAfterWhiteSpaceAfterACarriageReturnEndsALineOfItsOwn() throws {
+        for gap in [" ", "  ", "\t", " \t ", "   \r"] {
+            let text = "a,b\n1,x\r" + gap + "\n2,y\r" + gap + "\n3,\"q\"\r" + gap + "\n4,z\n"
+            let (rows, summary) = try read(text)
+            // Line 2 ends with the carriage return, line 3 is the gap (blank), and so on: rows on 2, 4, 6 and 8.
+            let expected = [2, 4, 6, 8]
+            #expect(rows.dropFirst().map(\.line) == expected, "gap \(gap.debugDescription)")
+            #expect(summary.blankLines == 3, "gap \(gap.debugDescription)")
+        }
+    }
+
+    /// A record longer than the limit is refused wherever it falls among the slices the parser is fed (it was checked
+    /// only after each slice, so one ending before the next slice got through).
+    @Test func aRecordOverTheLimitIsRefusedWhereverItEnds() throws {
+        let dir = TempFolder()
+        for (length, refused) in [(99_990, false), (100_000, false), (100_001, true), (100_050, true)] {
+            for before in [0, 10, 65_536 - 100_050 % 65_536, 131_072 - 100_020] {
+                let text = "a\n" + String(repeating: "y", count: max(1, before)) + "\n\"" + String(repeating: "x", count: length) + "\"\nz\n"
+                let path = dir.write("x.csv", text)
+                var reader = CSVFileReader(path: path, displayName: "x.csv")
+                reader.maxRecordBytes = 100_000
+                var rows = 0
+                let outcome = Result { try reader.read { _ in rows += 1 } }
+                if refused {
+                    #expect(throws: InputError.self, "length \(length), after \(before)") { try outcome.get() }
+                    if case .failure(let error as InputError) = outcome {
+                        #expect(error.line == 3 && error.message.hasPrefix("a record starting here is longer than 100000 bytes"), "\(error)")
+                    }
+                } else {
+                    #expect(rows == 4, "length \(length), after \(before)")
+                }
+            }
+        }
+    }
+
     @Test func overlongRecordStopsTheReadInsteadOfGrowingMemory() throws {
         let dir = TempFolder()
         let path = dir.write("x.csv", "a\n\"" + String(repeating: "x", count: 300_000))

@@ -221,6 +221,31 @@ import Testing
         }
     }
 
+    /// A carriage return alone, then a line of white space ending with a line feed (`\r  \n`): two lines, however the
+    /// file is cut. The parser once took that line feed for the second half of a CRLF pair and counted one line too
+    /// few for each, while the chunks' line counts did not, so a quarantined row's line depended on where chunks began.
+    @Test func whiteSpaceAfterALoneCarriageReturnIsALineOfItsOwnWhereverChunksStart() throws {
+        let dir = TempFolder()
+        let study = testStudy()
+        var text = "date,ward,occupied_beds\n", line = 2, badLine = 0
+        for d in 1...28 {
+            for w in ["A1", "D1"] {
+                let bad = d == 20 && w == "D1"
+                if bad { badLine = line }
+                text += bad ? "31/02/2019,D1,9" : String(format: "%02d/02/2019,%@,%d", d, w, 10 + d % 5)
+                if d % 3 == 0 { text += "\r \t\n"; line += 2 } else { text += "\n"; line += 1 }
+            }
+        }
+        let path = dir.write("occupancy.csv", text)
+        try expectSameEveryWay(path, spec: study.exports[.occupancy], { OccupancyNormaliser(context: $0) }, study: study, "CR then white space")
+        let c = NormaliseContext(study: study, pseudonymiser: nil)
+        for chunk in [7, 64, 1 << 19] {
+            let r = try Self.chunkedRead(path, spec: study.exports[.occupancy], OccupancyNormaliser(context: c), c, threads: 4, chunkBytes: chunk)
+            #expect(r.problems.map(\.line) == [badLine], "chunks of \(chunk)")
+            #expect(r.tally.blankLines == 18, "chunks of \(chunk)")
+        }
+    }
+
     /// The first line of every chunk is the sum of the breaks of the chunks before it, whatever order the chunks count
     /// theirs in and however many threads ask at once (each sum is kept, so a chunk's breaks are added once; a thread
     /// that waited must look again at how far the sums go, since another may have gone further meanwhile).
