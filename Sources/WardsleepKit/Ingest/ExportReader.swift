@@ -8,12 +8,13 @@ import Glibc
 ///
 /// The file is read in chunks on a fixed byte grid (`chunkBytes`, whatever the number of threads). A chunk starts after
 /// a line break past its grid line, the one likeliest to end a record (`ChunkStarts.swift`); each is parsed and
-/// normalised by a worker with its own libcsv parser and its own copy of the normaliser, and the results are merged **in chunk order** on the calling thread: cross-row checks
-/// (`admit`), the analyses (`consume`), the quarantine and the SHA-256 of the bytes all see the rows in file order. A
-/// chunk's boundary is trusted only when the previous chunk's parser ended it between records (libcsv's own state, not
-/// a count of quotes); otherwise that chunk is parsed again, continuing the previous chunk's parser. Line numbers are
-/// true physical lines: each chunk counts its line breaks before it parses. So the same file gives the same records,
-/// the same problems with the same line numbers, and the same report with 1 thread or 16.
+/// normalised by a worker with its own libcsv parser and its own copy of the normaliser, and the results are merged
+/// **in chunk order** on the calling thread: cross-row checks (`admit`), the analyses (`consume`), the quarantine and
+/// the SHA-256 of the bytes all see the rows in file order. A chunk's boundary is trusted only when the previous
+/// chunk's parser ended it between records (libcsv's own state, not a count of quotes); otherwise that chunk is parsed
+/// again, continuing the previous chunk's parser. Line numbers are true physical lines: each chunk counts its line
+/// breaks before it parses. So the same file gives the same records, the same problems with the same line numbers, and
+/// the same report with 1 thread or 16.
 public enum ExportIngest {
     /// The byte grid chunks are cut on.
     /// 512 KiB: the chunks in flight (their bytes and their rows) are most of what a read holds, and smaller chunks
