@@ -30,12 +30,17 @@ struct ChunkStartTests {
         return (bytes, starts, header)
     }
 
-    static func chunkStarts(_ bytes: [UInt8], from first: Int, grid: Int) throws -> [Int] {
+    /// `body` given `bytes` as a file read through a `ChunkSource`.
+    static func withSource<T>(_ bytes: [UInt8], _ body: (ChunkSource) throws -> T) throws -> T {
         let dir = TempFolder()
-        let path = dir.write("export.csv", String(decoding: bytes, as: UTF8.self))
+        let path = dir.write("export.csv", bytes: bytes)
         let file = try #require(fopen(path, "rb"))
         defer { fclose(file) }
-        return ChunkSource(fd: fileno(file), displayName: "export.csv").chunkStarts(from: first, grid: grid)
+        return try body(ChunkSource(fd: fileno(file), displayName: "export.csv"))
+    }
+
+    static func chunkStarts(_ bytes: [UInt8], from first: Int, grid: Int) throws -> [Int] {
+        try withSource(bytes) { $0.chunkStarts(from: first, grid: grid) }
     }
 
     /// Every chunk starts between records, at every grid size tried, where the first line break past each grid line
@@ -67,15 +72,11 @@ struct ChunkStartTests {
     /// begins at (halfway through a doubled quote, on a closing quote, on a CR of a CRLF pair, at a line's start).
     @Test func aRecordStartIsFoundFromEveryPlace() throws {
         let export = Self.multiLineExport(rows: 60, seed: 5)
-        let dir = TempFolder()
-        let path = dir.write("export.csv", String(decoding: export.bytes, as: UTF8.self))
-        let file = try #require(fopen(path, "rb"))
-        defer { fclose(file) }
-        let source = ChunkSource(fd: fileno(file), displayName: "export.csv")
-        var wrong: [Int] = []
-        for from in export.header..<(export.bytes.count - 1) {
-            guard let start = source.recordStart(from: from) else { continue }
-            if !export.recordStarts.contains(start) || start <= from { wrong.append(from) }
+        let wrong = try Self.withSource(export.bytes) { source in
+            (export.header..<(export.bytes.count - 1)).filter { from in
+                guard let start = source.recordStart(from: from) else { return false }
+                return !export.recordStarts.contains(start) || start <= from
+            }
         }
         #expect(wrong.isEmpty, "\(wrong.count) of \(export.bytes.count - export.header) places: \(wrong.prefix(10))")
     }
