@@ -26,8 +26,6 @@ final class CSVChunkParser {
     private static let strict = UInt8(CSV_REPALL_NL | CSV_STRICT), lenient = UInt8(CSV_REPALL_NL)
     /// The bytes after a quote followed by text, up to the line break that ends them, while they are being collected.
     private var held: [UInt8]?
-    /// The header's labels, when known, to name the column an overlong record's open quote is in.
-    private let columnLabels: [String]
     /// The most bytes held before deciding on what there is (a line that long is not a ward export's).
     static let holdLimit = 1 << 20
 
@@ -37,8 +35,8 @@ final class CSVChunkParser {
          body: @escaping (CSVRecordView) throws -> Void) throws {
         self.displayName = displayName
         self.maxRecordBytes = maxRecordBytes
-        self.columnLabels = columnLabels
         state = ParseState(displayName: displayName, line: line, maxRecordBytes: maxRecordBytes, body: body)
+        state.columnLabels = columnLabels
         state.width = width
         guard csv_init(&parser, CSVChunkParser.strict) == 0 else {
             throw InputError(file: displayName, message: "cannot initialise the CSV parser")
@@ -88,13 +86,7 @@ final class CSVChunkParser {
         }
         if let error = state.error { throw error }
         if parser.entry_pos + state.byteCount + (held?.count ?? 0) > maxRecordBytes {
-            // The field being read is the one after those the record has: inside quotes, the quote that opened it has
-            // run on over every line since.
-            let field = state.fieldCount
-            let column = field < columnLabels.count ? "column \"\(ExportRow.visible(columnLabels[field]))\"" : "column \(field + 1)"
-            let open = parser.quoted != 0 ? " (its \(column) opens a quote that runs on past that)" : ""
-            throw InputError(file: displayName, line: state.inRecord ? state.recordLine : state.line,
-                             message: CSVChunkParser.overlongMessage(maxRecordBytes, open))
+            throw state.overlongError(line: state.inRecord ? state.recordLine : state.line)
         }
     }
 

@@ -55,6 +55,8 @@ final class ParseState {
     let displayName: String
     /// The most bytes a record's fields may hold (`CSVChunkParser`).
     let maxRecordBytes: Int
+    /// The header's labels, when known, to name the column in which a record passes `maxRecordBytes`.
+    var columnLabels: [String] = []
 
     /// A state whose first line is `line`.
     init(displayName: String, line: Int, maxRecordBytes: Int, body: @escaping (CSVRecordView) throws -> Void) {
@@ -150,13 +152,26 @@ final class ParseState {
         }
     }
 
+    /// The error of a record on `line` whose fields pass `maxRecordBytes`, naming the column they pass it in: the first
+    /// field to end past it, or else the field being read. That column is the same wherever the record is caught (when
+    /// it ends, or when a slice the parser is fed ends inside it), and a quote that never closes is in it.
+    func overlongError(line: Int) -> InputError {
+        var field = fieldCount
+        for i in 0..<fieldCount where ends[i] > maxRecordBytes {
+            field = i
+            break
+        }
+        let column = field < columnLabels.count ? "column \"\(ExportRow.visible(columnLabels[field]))\"" : "column \(field + 1)"
+        return InputError(file: displayName, line: line, message: CSVChunkParser.overlongMessage(maxRecordBytes, " (it passes that in \(column))"))
+    }
+
     func endRecord(_ terminator: Int32) {
         guard error == nil else { return }
         if inRecord {
             // Checked here as well as after each slice the parser is fed (`CSVChunkParser.feed`), so that a record over
             // the limit is refused wherever the slices fall, not only when one ends inside it.
             guard byteCount <= maxRecordBytes else {
-                fail(InputError(file: displayName, line: recordLine, message: CSVChunkParser.overlongMessage(maxRecordBytes)))
+                fail(overlongError(line: recordLine))
                 return
             }
             // Whether the record holds a line break, tab or control character anywhere: one pass over its bytes,
