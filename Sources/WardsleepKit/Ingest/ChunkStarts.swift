@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the chunks of a file start.
 ///
 /// A chunk starts after a line break near its grid line. Any choice is safe: a chunk's start is trusted only when the
@@ -54,6 +56,11 @@ extension ChunkSource {
             // One byte more than the block, to see whether a carriage return at its end has a line feed after it.
             guard let block = try? bytes(at, min(size, at + ChunkSource.startBlock + 1)), !block.isEmpty else { break }
             let span = min(ChunkSource.startBlock, block.count)
+            if at == from, let first = ChunkSource.firstLineBreakWithoutQuotes(block, span) {
+                // No quote in the bytes up to the decision's reach, and a line break among them: neither reading can be
+                // ruled out, so at the reach both would still stand and the chunk would start after this line break.
+                return at + first + 1
+            }
             for i in 0..<span {
                 let b = block[i]
                 let lineBreak = b == 0x0A || (b == 0x0D && !(i + 1 < block.count && block[i + 1] == 0x0A))
@@ -64,6 +71,27 @@ extension ChunkSource {
             at += span
         }
         return readings.fallback
+    }
+
+    /// When the first `span` bytes of `block` (a whole `startBlock`, as far as the decision reaches) hold no quote, the
+    /// place of the first line break among them (a line feed, or a carriage return with no line feed after it in
+    /// `block`), found with `memchr` instead of byte by byte; `nil` when they hold a quote or no line break. Exports
+    /// with no quoted fields (observation logs, censuses, sleep plans) meet no quote at any grid line.
+    static func firstLineBreakWithoutQuotes(_ block: [UInt8], _ span: Int) -> Int? {
+        guard span == startBlock, startBlock == decisionReach else { return nil }
+        return block.withUnsafeBufferPointer { b -> Int? in
+            let base = b.baseAddress!
+            guard memchr(base, 0x22, span) == nil else { return nil }
+            let lf = memchr(base, 0x0A, span).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? span
+            var from = 0
+            while from < min(lf, span) {
+                guard let cr = memchr(base + from, 0x0D, min(lf, span) - from) else { break }
+                let i = UnsafeRawPointer(cr) - UnsafeRawPointer(base)
+                if !(i + 1 < b.count && b[i + 1] == 0x0A) { return i }  // a lone carriage return
+                from = i + 1  // the CR of a CRLF pair: its LF is the line feed found
+            }
+            return lf < span ? lf : nil
+        }
     }
 }
 

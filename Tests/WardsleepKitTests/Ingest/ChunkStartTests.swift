@@ -104,6 +104,36 @@ struct ChunkStartTests {
         }
     }
 
+    /// Where a block of the decision's reach holds no quote, the line break is found without reading it byte by byte:
+    /// the place is the one the two readings give, for line feeds, lone carriage returns and CRLF pairs anywhere in it
+    /// (at its last byte, with the line feed past it; none in the block at all).
+    @Test func aBlockWithoutQuotesStartsWhereTheReadingsSay() throws {
+        func readingsStart(_ bytes: [UInt8], from: Int) -> Int? {
+            var readings = QuoteReadings(after: from > 0 ? bytes[from - 1] : 0x0A)
+            for i in from..<bytes.count {
+                let b = bytes[i]
+                readings.read(b, lineBreak: b == 0x0A || (b == 0x0D && !(i + 1 < bytes.count && bytes[i + 1] == 0x0A)), endingAt: i + 1)
+                if let decided = readings.decision { return decided }
+                if i + 1 - from >= ChunkSource.decisionReach, let fallback = readings.fallback { return fallback }
+            }
+            return readings.fallback
+        }
+        var random = SampleRandom(seed: 16)
+        let from = 100, reach = ChunkSource.decisionReach
+        var places = [0, 1, reach - 2, reach - 1, reach, reach + 1]
+        for _ in 0..<40 { places.append(Int(random.next() % UInt64(reach + 200))) }
+        for place in places {
+            for lineBreak: [UInt8] in [[0x0A], [0x0D], [0x0D, 0x0A], [0x0D, 0x0D, 0x0A]] {
+                let filler = Array("W1,A1,settled ".utf8)
+                var bytes = (0..<(from + reach + 400)).map { filler[$0 % filler.count] }
+                bytes.replaceSubrange((from + place)..<(from + place + lineBreak.count), with: lineBreak)
+                if random.next() % 2 == 0 { bytes[from + place + lineBreak.count + 20] = 0x0A }  // a second line after it
+                let found = try Self.withSource(bytes) { $0.recordStart(from: from) }
+                #expect(found == readingsStart(bytes, from: from), "line break \(lineBreak) at \(place)")
+            }
+        }
+    }
+
     /// The two readings: bytes from inside a description rule out the reading from outside quotes at the quote that
     /// closes it, and bytes from outside rule out the reading from inside at the quote that opens the next one.
     @Test func aQuoteFollowedByTextRulesAReadingOut() {
