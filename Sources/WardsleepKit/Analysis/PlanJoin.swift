@@ -62,14 +62,21 @@ struct PlanJoin {
     }
 
     /// Adds the protected nights, and those with no routine check in the window, by ward, period and month.
+    /// Plans come in the order of the export, night after night: a night's month is worked out when the night changes,
+    /// and each plan's count is one lookup of the table.
     func addProtectedNights(to out: inout [FidelityMonthKey: (nights: Int, withoutRoutine: Int)]) {
+        var night = Int32.min, month = CalendarDay(dayNumber: 0)
         for (i, p) in plans.enumerated() where p.protected {
-            let month = CalendarDay(dayNumber: Int(p.night)).startOfMonth
-            let key = FidelityMonthKey(ward: Int(p.ward), period: p.period, month: month)
-            var x = out[key] ?? (0, 0)
-            x.nights += 1
-            if !isRoutineChecked(i) { x.withoutRoutine += 1 }
-            out[key] = x
+            if p.night != night {
+                night = p.night
+                month = CalendarDay(dayNumber: Int(night)).startOfMonth
+            }
+            let unchecked = !isRoutineChecked(i)
+            func add(_ x: inout (nights: Int, withoutRoutine: Int)) {
+                x.nights += 1
+                if unchecked { x.withoutRoutine += 1 }
+            }
+            add(&out[FidelityMonthKey(ward: Int(p.ward), period: p.period, month: month), default: (0, 0)])
         }
     }
 }

@@ -89,7 +89,7 @@ public final class TimeSeries: StudyConsumer {
     }
 
     func add(_ map: inout [Key: Double], ward: Int, day: CalendarDay, phase: StudyPeriod, _ amount: Double) {
-        let b = bucket(day)
+        let b = lastBucket(day)
         map[Key(ward: ward, bucket: b, phase: phase), default: 0] += amount
         map[Key(ward: -1, bucket: b, phase: phase), default: 0] += amount
     }
@@ -138,11 +138,11 @@ public final class TimeSeries: StudyConsumer {
 
     public func sleepPlan(_ r: SleepPlanRecord) {
         guard r.period == .pilot else { return }
-        let b = bucket(r.night)
-        var x = plans[b] ?? (0, 0)
-        x.nights += 1
-        if r.protected { x.protected += 1 }
-        plans[b] = x
+        func add(_ x: inout (nights: Double, protected: Double)) {
+            x.nights += 1
+            if r.protected { x.protected += 1 }
+        }
+        add(&plans[lastBucket(r.night), default: (0, 0)])
     }
 
     func label(_ bucket: Int) -> String {

@@ -88,6 +88,10 @@ public enum StudyPeriod: String, Sendable, Codable, CaseIterable {
     case baseline
     /// During the pilot.
     case pilot
+
+    /// Hashed by its case. Without this, a raw-valued enum takes `RawRepresentable`'s `hash(into:)`, which makes the
+    /// raw value's `String` and hashes its bytes, for every key holding a period that a per-row table looks up.
+    public func hash(into hasher: inout Hasher) { hasher.combine(self == .pilot) }
 }
 
 /// The two periods compared.
