@@ -1,6 +1,6 @@
 /// The kinds of involvement a programme or stage is described as (SPEC §3). A classification describes who took part
 /// and how far; it is not a verdict on quality.
-public enum InvolvementKind: String, Sendable, Codable {
+public enum InvolvementKind: String, HashedByCase, Sendable, Codable {
     case coProduction = "co-production"
     case serviceUserLed = "service-user-led"
     case evidenceBasedPractice = "evidence-based-practice"

@@ -1,10 +1,10 @@
 /// Who gave feedback.
-public enum FeedbackGroup: String, Sendable, Codable, CaseIterable {
+public enum FeedbackGroup: String, HashedByCase, Sendable, Codable, CaseIterable {
     case patient, staff, carer, other
 }
 
 /// When feedback was given relative to the change.
-public enum FeedbackStage: String, Sendable, Codable, CaseIterable {
+public enum FeedbackStage: String, HashedByCase, Sendable, Codable, CaseIterable {
     case before, during, after
 }
 

@@ -1,5 +1,5 @@
 /// The groups hypnotic use is reported by.
-public enum DrugGroup: String, Sendable, Codable, CaseIterable, Comparable {
+public enum DrugGroup: String, HashedByCase, Sendable, Codable, CaseIterable, Comparable {
     case zDrugs = "z-drugs"
     case hypnoticBenzodiazepines = "hypnotic benzodiazepines"
     case melatonin

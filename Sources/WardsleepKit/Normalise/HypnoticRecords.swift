@@ -118,7 +118,7 @@ public struct HypnoticIssueNormaliser: RecordNormaliser {
 }
 
 /// What happened to a prescribed dose (labels mapped by `CodedFields.administrationStatus`).
-public enum AdministrationStatus: String, Sendable, Codable, CaseIterable {
+public enum AdministrationStatus: String, HashedByCase, Sendable, Codable, CaseIterable {
     case given, refused, omitted
 }
 

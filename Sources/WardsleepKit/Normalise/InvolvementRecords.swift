@@ -1,5 +1,5 @@
 /// Stages of an improvement programme, in order.
-public enum InvolvementStage: String, Sendable, Codable, CaseIterable, Comparable {
+public enum InvolvementStage: String, HashedByCase, Sendable, Codable, CaseIterable, Comparable {
     case identify, design, implement, deliver, evaluate, disseminate
 
     public static func < (a: Self, b: Self) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
@@ -16,7 +16,7 @@ public enum InvolvementStage: String, Sendable, Codable, CaseIterable, Comparabl
 }
 
 /// The IAP2 spectrum of participation, ordered.
-public enum InvolvementLevel: String, Sendable, Codable, CaseIterable, Comparable {
+public enum InvolvementLevel: String, HashedByCase, Sendable, Codable, CaseIterable, Comparable {
     case none, inform, consult, involve, collaborate, lead
 
     public static func < (a: Self, b: Self) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }

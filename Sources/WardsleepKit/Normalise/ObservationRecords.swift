@@ -1,5 +1,5 @@
 /// Why an overnight check was made (labels mapped by `CodedFields.observationReason`).
-public enum ObservationReason: String, Sendable, Codable, CaseIterable {
+public enum ObservationReason: String, HashedByCase, Sendable, Codable, CaseIterable {
     /// A routine check of the ward's observation schedule: on a protected night inside the window, a lapse.
     case routine
     /// A check prompted by a clinical concern about the patient that night: a legitimate override, never a lapse.

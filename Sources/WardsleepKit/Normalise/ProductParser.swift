@@ -1,7 +1,7 @@
 import Foundation
 
 /// The dose form of a product.
-public enum ProductForm: String, Sendable, Codable {
+public enum ProductForm: String, HashedByCase, Sendable, Codable {
     case tablet, capsule, liquid
     /// No form word in the product name (counted as units).
     case unit

@@ -4,7 +4,7 @@
 /// are in `ReleaseFamilies`, with the other charts.)
 extension FidelityCell {
     /// One of a fidelity row's counts.
-    public enum Count: String, Hashable, Sendable, Codable, CaseIterable {
+    public enum Count: String, HashedByCase, Sendable, Codable, CaseIterable {
         case protectedNights, withoutRoutineCheck, routineChecks, clinicalNeedChecks, enhancedChecks, checksInWindow, checksWithoutPlan
     }
 

@@ -67,7 +67,7 @@ extension StudyDefinition {
 }
 
 /// Whether a figure covers the whole day or only the protected sleep window.
-public enum TimeWindow: String, Sendable, Codable, CaseIterable {
+public enum TimeWindow: String, HashedByCase, Sendable, Codable, CaseIterable {
     /// All 24 hours.
     case allDay = "24h"
     /// Inside the protected window only (events with a recorded time).

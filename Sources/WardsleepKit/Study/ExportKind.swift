@@ -1,5 +1,5 @@
 /// The exports a study folder may hold, and the canonical fields each one has (SPEC §2).
-public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
+public enum ExportKind: String, HashedByCase, Sendable, CaseIterable, Codable, Comparable {
     case occupancy, incidents, hypnotics, feedback
     case sleepPlans = "sleep_plans"
     case involvement
@@ -68,7 +68,7 @@ public enum ExportKind: String, Sendable, CaseIterable, Codable, Comparable {
 }
 
 /// Whether the hypnotics export lists pharmacy supplies to wards or doses given to patients.
-public enum HypnoticsExportKind: String, Sendable, Codable, CaseIterable {
+public enum HypnoticsExportKind: String, HashedByCase, Sendable, Codable, CaseIterable {
     /// Pharmacy issues to wards: product and quantity.
     case issues
     /// EPMA administrations: patient, drug, dose and whether it was given.

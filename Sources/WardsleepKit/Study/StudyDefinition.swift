@@ -83,15 +83,11 @@ public struct StudyDefinition: Sendable, Codable {
 }
 
 /// Which period an event falls in.
-public enum StudyPeriod: String, Sendable, Codable, CaseIterable {
+public enum StudyPeriod: String, HashedByCase, Sendable, Codable, CaseIterable {
     /// Before the change.
     case baseline
     /// During the pilot.
     case pilot
-
-    /// Hashed by its case. Without this, a raw-valued enum takes `RawRepresentable`'s `hash(into:)`, which makes the
-    /// raw value's `String` and hashes its bytes, for every key holding a period that a per-row table looks up.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self == .pilot) }
 }
 
 /// The two periods compared.
@@ -312,7 +308,7 @@ public struct QualitySettings: Sendable, Equatable, Codable {
 }
 
 /// The part a stakeholder group plays in the involvement classification (SPEC §3).
-public enum StakeholderRole: String, Sendable, Codable, CaseIterable {
+public enum StakeholderRole: String, HashedByCase, Sendable, Codable, CaseIterable {
     case serviceUser = "service_user"
     case carer
     case professional
