@@ -1,36 +1,55 @@
 extension FieldParsing {
     /// A date, or a date and time, in the layouts nearly every export writes, read in one pass straight off the bytes:
-    /// `dd/mm/yyyy` (or `mm/dd/yyyy`, as `order` says) or `yyyy-mm-dd`, then optionally a space or `T` and `HH:MM` or
-    /// `HH:MM:SS`. It gives what `dateTime` gives for such a cell, and the order its date can only be read in (what
-    /// `evidentOrder` says of it). `nil` for any other layout and for anything wrong (a month 13, a 31 April, an hour
-    /// 24): the general path then reads it, or explains why it cannot.
+    /// a day and a month of one or two digits and a four-digit year, between slashes, hyphens or dots (`05/03/2019`,
+    /// `5/3/2019`, `05-03-2019`; the day or the month first, as `order` says), or `yyyy-mm-dd`; then optionally a space or
+    /// `T` and a time (`commonTime`). It gives what `dateTime` gives for such a cell, and the order its date can only be
+    /// read in (what `evidentOrder` says of it). `nil` for any other layout and for anything wrong (a month 13, a 31
+    /// April, an hour 24): the general path then reads it, or explains why it cannot.
     ///
     /// With a `memo` (a reader's, for the rows of one export in turn), a date part the same as the last one read is not
     /// read again: an export's rows come in date order, so nearly every row's date is the row before's.
     @inline(__always) static func commonDateTime(_ p: UnsafeBufferPointer<UInt8>, order: DateOrder, memo: UnsafeMutablePointer<DayMemo>? = nil)
         -> (day: CalendarDay, time: ClockTime?, evident: DateOrder?)? {
         let n = p.count
-        guard n == 10 || n == 16 || n == 19, let base = p.baseAddress else { return nil }
-        let calendarDay: CalendarDay, evident: DateOrder?
+        guard n >= 8, let base = p.baseAddress else { return nil }
+        // The date part: 8 to 10 bytes (`d/m/yyyy` to `dd/mm/yyyy`), up to a space or `T`.
+        var end = 8
+        while end < n, end < 11, base[end] != 0x20, base[end] != UInt8(ascii: "T") { end += 1 }
+        guard end <= 10 else { return nil }
         let raw = UnsafeRawPointer(base)
-        let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
-        if let memo, memo.pointee.order == order, memo.pointee.key == key {
+        let key = (raw.loadUnaligned(as: UInt64.self), end == 10 ? raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+                                                                 : end == 9 ? UInt16(base[8]) : 0)
+        let calendarDay: CalendarDay, evident: DateOrder?
+        if let memo, memo.pointee.order == order, memo.pointee.count == end, memo.pointee.key == key {
             (calendarDay, evident) = (memo.pointee.day, memo.pointee.evident)
         } else {
-            guard let read = commonDay(base, order: order) else { return nil }
+            guard let read = commonDay(base, count: end, order: order) else { return nil }
             (calendarDay, evident) = read
-            memo?.pointee = DayMemo(key: key, order: order, day: calendarDay, evident: evident)
+            memo?.pointee = DayMemo(key: key, count: end, order: order, day: calendarDay, evident: evident)
         }
-        guard n > 10 else { return (calendarDay, nil, evident) }
-        guard base[10] == 0x20 || base[10] == UInt8(ascii: "T"), base[13] == UInt8(ascii: ":"),
-              let hour = pair(base, 11), let minute = pair(base, 14) else { return nil }
-        var second = 0
-        if n == 19 {
-            guard base[16] == UInt8(ascii: ":"), let s = pair(base, 17) else { return nil }
-            second = s
-        }
-        guard let time = ClockTime(hour: hour, minute: minute, second: second) else { return nil }
+        guard end < n else { return (calendarDay, nil, evident) }
+        guard end + 1 < n, base[end] == 0x20 || base[end] == UInt8(ascii: "T"),
+              let time = commonTime(base + end + 1, count: n - end - 1) else { return nil }
         return (calendarDay, time, evident)
+    }
+
+    /// A time as exports write it, straight off the bytes: `H:MM`, `HH:MM`, `H:MM:SS` or `HH:MM:SS`, the seconds
+    /// optionally with a fraction (`22:05:00.000`, ignored). What `generalTime` gives for such a cell; `nil` for any
+    /// other form (`2205`, `10:05 PM`) and for anything wrong (`24:00`), which `generalTime` then reads or explains.
+    @inline(__always) static func commonTime(_ base: UnsafePointer<UInt8>, count n: Int) -> ClockTime? {
+        guard n >= 4, let (hour, colon) = oneOrTwoDigits(base, 0, n), colon + 3 <= n, base[colon] == UInt8(ascii: ":"),
+              let minute = pair(base, colon + 1) else { return nil }
+        var i = colon + 3, second = 0
+        if i < n {
+            guard i + 3 <= n, base[i] == UInt8(ascii: ":"), let s = pair(base, i + 1) else { return nil }
+            second = s
+            i += 3
+            if i < n {
+                guard i + 1 < n, base[i] == UInt8(ascii: ".") else { return nil }
+                for k in (i + 1)..<n where base[k] &- 0x30 >= 10 { return nil }
+            }
+        }
+        return ClockTime(hour: hour, minute: minute, second: second)
     }
 
     /// Two digits at `k` as a number, or `nil` when either byte is not a digit.
@@ -39,20 +58,28 @@ extension FieldParsing {
         return a < 10 && b < 10 ? a * 10 + b : nil
     }
 
-    /// The date in the first ten bytes at `base`, in one of the common layouts, with the order it can only be read in.
-    private static func commonDay(_ base: UnsafePointer<UInt8>, order: DateOrder) -> (CalendarDay, DateOrder?)? {
+    /// One or two digits at `k` (of `n` bytes) as a number, and the place after them; `nil` when `k` is not a digit.
+    @inline(__always) private static func oneOrTwoDigits(_ base: UnsafePointer<UInt8>, _ k: Int, _ n: Int) -> (Int, Int)? {
+        guard k < n, case let a = Int(base[k] &- 0x30), a < 10 else { return nil }
+        guard k + 1 < n, case let b = Int(base[k + 1] &- 0x30), b < 10 else { return (a, k + 1) }
+        return (a * 10 + b, k + 2)
+    }
+
+    /// The date in the `n` bytes at `base` (8 to 10), in one of the common layouts, with the order it can only be read in.
+    private static func commonDay(_ base: UnsafePointer<UInt8>, count n: Int, order: DateOrder) -> (CalendarDay, DateOrder?)? {
         let year: Int, month: Int, day: Int
         var evident: DateOrder?
-        if base[2] == UInt8(ascii: "/"), base[5] == UInt8(ascii: "/") {
-            guard order != .iso, let a = pair(base, 0), let b = pair(base, 3), let y0 = pair(base, 6), let y1 = pair(base, 8) else { return nil }
-            year = y0 * 100 + y1
-            (month, day) = order == .mdy ? (a, b) : (b, a)
-            if a > 12 && a <= 31 && b >= 1 && b <= 12 { evident = .dmy } else if b > 12 && b <= 31 && a >= 1 && a <= 12 { evident = .mdy }
-        } else if base[4] == UInt8(ascii: "-"), base[7] == UInt8(ascii: "-") {
+        if n == 10, base[4] == UInt8(ascii: "-"), base[7] == UInt8(ascii: "-") {
             guard let y0 = pair(base, 0), let y1 = pair(base, 2), let m = pair(base, 5), let d = pair(base, 8) else { return nil }
             (year, month, day) = (y0 * 100 + y1, m, d)
         } else {
-            return nil
+            guard order != .iso, let (a, first) = oneOrTwoDigits(base, 0, n), first < n, case let separator = base[first],
+                  separator == UInt8(ascii: "/") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: "."),
+                  let (b, second) = oneOrTwoDigits(base, first + 1, n), second + 5 == n, base[second] == separator,
+                  let y0 = pair(base, second + 1), let y1 = pair(base, second + 3) else { return nil }
+            year = y0 * 100 + y1
+            (month, day) = order == .mdy ? (a, b) : (b, a)
+            if a > 12 && a <= 31 && b >= 1 && b <= 12 { evident = .dmy } else if b > 12 && b <= 31 && a >= 1 && a <= 12 { evident = .mdy }
         }
         guard month >= 1, month <= 12, year >= 1800, year <= 2200, let calendarDay = CalendarDay(year: year, month: month, day: day)
         else { return nil }
@@ -60,14 +87,16 @@ extension FieldParsing {
     }
 }
 
-/// The last date part a reader read in a common layout (its ten bytes, the order it was read in) and what it gave.
+/// The last date part a reader read in a common layout (its bytes, how many, the order it was read in) and what it gave.
 struct DayMemo {
+    /// The date part's first eight bytes, and its ninth and tenth (0 where it is shorter).
     var key: (UInt64, UInt16)
+    var count: Int
     /// `nil` while nothing has been read.
     var order: DateOrder?
     var day: CalendarDay
     var evident: DateOrder?
 
     /// Nothing read yet.
-    static let empty = DayMemo(key: (0, 0), order: nil, day: CalendarDay(dayNumber: 0), evident: nil)
+    static let empty = DayMemo(key: (0, 0), count: 0, order: nil, day: CalendarDay(dayNumber: 0), evident: nil)
 }

@@ -27,9 +27,7 @@ public enum FieldParsing {
 
     /// A date, optionally followed by a time (`05/03/2019`, `05/03/2019 02:10`, `2019-03-05T02:10:00`).
     public static func dateTime(_ s: some FieldByteCollection, order: DateOrder) throws(FieldIssue) -> (CalendarDay, ClockTime?) {
-        // Split at the first space or 'T' after the date part.
-        var end = s.startIndex
-        while end < s.endIndex, s[end] != 0x20, s[end] != UInt8(ascii: "T") { end += 1 }
+        let end = dateEnd(s)
         let datePart = s[s.startIndex..<end]
         var timePart = s[end..<s.endIndex]
         while let f = timePart.first, f == 0x20 || f == UInt8(ascii: "T") { timePart = timePart.dropFirst() }
@@ -38,12 +36,23 @@ public enum FieldParsing {
         return (day, try time(timePart))
     }
 
+    /// Where the date part of a cell ends: at its first space, or at a `T` after a digit (`2019-03-05T02:10`, where
+    /// the `T` of `01-OCT-2019` is part of the month); the end of the cell when it has no time.
+    static func dateEnd<S: FieldByteCollection>(_ s: S) -> S.Index {
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == 0x20 || (s[i] == UInt8(ascii: "T") && i > s.startIndex && isDigit(s[i - 1])) { return i }
+            i += 1
+        }
+        return i
+    }
+
     /// A date alone. A date-only column written with a time (`01/01/2018 00:00`, `2018-01-01T00:00:00`, as many systems
     /// export a date) is read as its date; the time must still be a time.
     public static func date<Bytes: FieldByteCollection>(_ s: Bytes, order: DateOrder) throws(FieldIssue) -> CalendarDay {
         guard !s.isEmpty else { throw FieldIssue("empty date") }
         if let day = commonDate(s, order: order) { return day }
-        if let cut = s.firstIndex(where: { $0 == 0x20 || $0 == UInt8(ascii: "T") }), cut > s.startIndex {
+        if case let cut = dateEnd(s), cut < s.endIndex, cut > s.startIndex {
             return try dateTime(s, order: order).0
         }
         var parts: [Bytes.SubSequence] = []
@@ -62,6 +71,7 @@ public enum FieldParsing {
             }
             throw FieldIssue("not a date: expected \(order.pattern)")
         }
+        if parts.count == 3, let named = try namedMonthDate(parts, order: order) { return named }
         guard parts.count == 3, let a = integerValue(parts[0]), let b = integerValue(parts[1]),
               let c = integerValue(parts[2]), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isDigit) })
         else { throw FieldIssue("not a date: expected \(order.pattern)") }
@@ -90,22 +100,61 @@ public enum FieldParsing {
         return try checkedDay(year: c, month: b, day: a)
     }
 
+    /// A date whose month is written as a word (`01-Jan-2019`, `1-January-2019`, `Jan-01-2019`; any case; between
+    /// hyphens, slashes or dots), as database and spreadsheet exports write it: a month named cannot be read in the
+    /// wrong order, so either order is taken. `nil` when no part names a month.
+    static func namedMonthDate<P: FieldByteCollection>(_ parts: [P], order: DateOrder) throws(FieldIssue) -> CalendarDay? {
+        let first = monthNumber(parts[0]), second = monthNumber(parts[1])
+        guard let month = second ?? first, case let dayPart = second != nil ? parts[0] : parts[1] else { return nil }
+        guard order != .iso else {
+            throw FieldIssue("not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
+        }
+        let yearPart = parts[2]
+        guard (1...2).contains(dayPart.count), dayPart.allSatisfy(isDigit), let day = integerValue(dayPart),
+              !yearPart.isEmpty, yearPart.allSatisfy(isDigit), let year = integerValue(yearPart) else {
+            throw FieldIssue("not a date: expected a day, a month and a year (\(order == .mdy ? "Jan-31-2019" : "31-Jan-2019"))")
+        }
+        guard yearPart.count == 4 else {
+            if yearPart.count == 2 { throw FieldIssue(FieldParsing.twoDigitYear + "; expected a four-digit year (31-Jan-2019)") }
+            throw FieldIssue("not a date: expected a four-digit year (31-Jan-2019)")
+        }
+        return try checkedDay(year: year, month: month, day: day)
+    }
+
+    /// The month `s` names, in English, in full or in three letters (or `Sept`), in any case; `nil` for anything else.
+    /// Compared a byte at a time with the names in lower case, allocating nothing.
+    static func monthNumber(_ s: some FieldByteCollection) -> Int? {
+        let n = s.count, i = s.startIndex
+        guard (3...9).contains(n) else { return nil }
+        for (k, word) in monthWords.enumerated() where n == 3 || n == word.count || (k == 8 && n == 4) {
+            var j = 0
+            while j < n, s[i + j] | 0x20 == word[j] { j += 1 }
+            if j == n { return k + 1 }
+        }
+        return nil
+    }
+
+    /// The months' names in lower case, as bytes.
+    static let monthWords: [[UInt8]] = CalendarDay.monthNames.map { Array($0.lowercased().utf8) }
+
     /// The start of the reason a slash date with a two-digit year is refused with.
     static let twoDigitYear = "ambiguous date: a two-digit year could be any century"
 
-    /// A date-and-time cell whose slash date has a two-digit year (`05/03/19`, `05-03-19 02:10`), written with the
+    /// A date-and-time cell whose slash date has a two-digit year (`05/03/19`, `05-03-19 02:10`, `05-Mar-19`), written with the
     /// year in full: the year in the hundred years from `base` (with 2000, `19` is 2019; with 1950, `49` is 2049 and
     /// `50` is 1950). `nil` for any other cell.
     static func withFullYear(_ s: some FieldByteCollection, base: Int) -> [UInt8]? {
         let bytes = Array(s)
-        let end = bytes.firstIndex { $0 == 0x20 || $0 == UInt8(ascii: "T") } ?? bytes.count
+        let end = dateEnd(bytes[...])
         let date = bytes[..<end]
         guard let first = date.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
         else { return nil }
         let separator = date[first]
         let marks = date.indices.filter { date[$0] == separator }
+        // The day and the month: one or two digits each, or the month as a word (`05-Mar-19`).
+        func dayOrMonth(_ part: ArraySlice<UInt8>) -> Bool { (1...2).contains(part.count) || monthNumber(part) != nil }
         guard marks.count == 2, marks[1] == end - 3, date[(marks[1] + 1)...].allSatisfy(isDigit),
-              (1...2).contains(marks[0]), (1...2).contains(marks[1] - marks[0] - 1) else { return nil }
+              dayOrMonth(date[..<marks[0]]), dayOrMonth(date[(marks[0] + 1)..<marks[1]]) else { return nil }
         let yy = Int(date[end - 2] &- 0x30) * 10 + Int(date[end - 1] &- 0x30)
         let year = base + (yy - base % 100 + 100) % 100
         return Array(bytes[..<(end - 2)]) + Array(String(year).utf8) + Array(bytes[end...])
@@ -172,28 +221,21 @@ public enum FieldParsing {
         return d
     }
 
-    /// A clock time: `HH:MM`, `H:MM`, `HH:MM:SS` (fractions of a second ignored) or `HHMM`.
+    /// A clock time: `HH:MM`, `H:MM`, `HH:MM:SS` (fractions of a second ignored) or `HHMM`, on the 24-hour clock or
+    /// with `AM` or `PM` after it (`10:05 PM`, `4:51 am`, `12:30 a.m.`).
     public static func time(_ s: some FieldByteCollection) throws(FieldIssue) -> ClockTime {
-        // `HH:MM` and `HH:MM:SS`, as nearly every export writes them, straight off the bytes; anything else (and
-        // anything wrong, which it explains) by the general path.
-        if s.count == 5 || s.count == 8, s[s.startIndex + 2] == UInt8(ascii: ":") {
-            let i = s.startIndex
-            @inline(__always) func pair(_ k: Int) -> Int? {
-                let a = s[i + k], b = s[i + k + 1]
-                return isDigit(a) && isDigit(b) ? Int(a &- 0x30) * 10 + Int(b &- 0x30) : nil
-            }
-            if let hour = pair(0), let minute = pair(3) {
-                if s.count == 5, let t = ClockTime(hour: hour, minute: minute) { return t }
-                if s.count == 8, s[i + 5] == UInt8(ascii: ":"), let second = pair(6),
-                   let t = ClockTime(hour: hour, minute: minute, second: second) { return t }
-            }
-        }
+        // The forms nearly every export writes, straight off the bytes; anything else (and anything wrong, which it
+        // explains) by the general path.
+        if s.count >= 4, let t = s.withFieldBuffer({ commonTime($0.baseAddress!, count: $0.count) }) { return t }
         return try generalTime(s)
     }
 
     /// Every form `time` accepts, and the reason for anything else.
     static func generalTime(_ s: some FieldByteCollection) throws(FieldIssue) -> ClockTime {
         var body = s[...]
+        // A 12-hour clock: the hour from 1 to 12, and `AM` or `PM` (in any case, with or without dots) after the time.
+        let meridiem = twelveHourSuffix(body)
+        if let meridiem { body = body[body.startIndex..<meridiem.start] }
         if body.last == UInt8(ascii: "Z") || body.contains(UInt8(ascii: "+")) {
             throw FieldIssue("not a local time: time-zone offsets are not supported, export ward clock time")
         }
@@ -210,11 +252,39 @@ public enum FieldParsing {
                 sec = s
             }
         }
-        guard let hour = h, let minute = m else { throw FieldIssue("not a time: expected HH:MM (24-hour clock)") }
+        guard var hour = h, let minute = m else {
+            throw FieldIssue(meridiem == nil ? "not a time: expected HH:MM (24-hour clock)" : "not a time: expected H:MM AM or PM")
+        }
+        if let meridiem {
+            guard (1...12).contains(hour) else {
+                throw FieldIssue("no such time: on a 12-hour clock (AM or PM) the hour runs from 1 to 12, not \(hour)")
+            }
+            hour = hour % 12 + (meridiem.pm ? 12 : 0)
+        }
         guard let t = ClockTime(hour: hour, minute: minute, second: sec) else {
             throw FieldIssue("no such time: expected 00:00 to 23:59")
         }
         return t
+    }
+
+    /// Where `AM` or `PM` ends a time (`10:05 PM`, `10:05pm`, `10:05 p.m.`; any case), the white space before it
+    /// included, and which it is; `nil` when the time has neither.
+    static func twelveHourSuffix<S: FieldByteCollection>(_ s: S) -> (start: S.Index, pm: Bool)? {
+        var end = s.endIndex
+        if end > s.startIndex, s[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        guard end - s.startIndex >= 3, s[end - 1] | 0x20 == UInt8(ascii: "m") else { return nil }
+        var letter = end - 2
+        if s[letter] == UInt8(ascii: "."), letter > s.startIndex { letter -= 1 }
+        let pm: Bool
+        switch s[letter] | 0x20 {
+        case UInt8(ascii: "a"): pm = false
+        case UInt8(ascii: "p"): pm = true
+        default: return nil
+        }
+        var start = letter
+        while start > s.startIndex, s[start - 1] == 0x20 { start -= 1 }
+        guard start > s.startIndex, isDigit(s[start - 1]) else { return nil }
+        return (start, pm)
     }
 
     /// A whole number (`16`, `-3`). Thousands separators and decimals are refused.

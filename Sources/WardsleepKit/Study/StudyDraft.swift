@@ -178,7 +178,7 @@ public enum StudyDraft {
                      codedIndex: inout [String: [String: Int]]) {
         switch field {
         case "date", "datetime", "night":
-            var datePart = bytes.prefix { $0 != 0x20 && $0 != UInt8(ascii: "T") }
+            var datePart = bytes[..<FieldParsing.dateEnd(bytes[...])]
             let written = String(decoding: datePart, as: UTF8.self)  // quoted as the file has it, two-digit year and all
             if let full = FieldParsing.withFullYear(datePart, base: 2000) {
                 e.twoDigitYearDates += 1

@@ -64,7 +64,57 @@ import Testing
         #expect(try FieldParsing.time(b("0210")) == ClockTime(hour: 2, minute: 10))
         #expect(try FieldParsing.time(b("23:59:59")) == ClockTime(hour: 23, minute: 59, second: 59))
         #expect(throws: FieldIssue("no such time: expected 00:00 to 23:59")) { try FieldParsing.time(b("24:00")) }
-        #expect(throws: FieldIssue("not a time: expected HH:MM (24-hour clock)")) { try FieldParsing.time(b("2.10pm")) }
+        #expect(throws: FieldIssue("not a time: expected HH:MM (24-hour clock)")) { try FieldParsing.time(b("2.10")) }
+        #expect(throws: FieldIssue("not a time: expected H:MM AM or PM")) { try FieldParsing.time(b("2.10pm")) }
+        #expect(try FieldParsing.time(b("22:05:30.000")) == ClockTime(hour: 22, minute: 5, second: 30))
+    }
+
+    /// A 12-hour clock, as spreadsheets and some systems write times: `AM` or `PM` in any case, with or without a space
+    /// or dots; 12 AM is midnight and 12 PM noon; an hour outside 1 to 12 is refused, saying why.
+    @Test func twelveHourTimes() throws {
+        let cases: [(String, Int, Int, Int)] = [
+            ("10:00 PM", 22, 0, 0), ("10:00 pm", 22, 0, 0), ("10:00PM", 22, 0, 0), ("4:51 am", 4, 51, 0), ("4:51 AM", 4, 51, 0),
+            ("12:30 AM", 0, 30, 0), ("12:30 PM", 12, 30, 0), ("1:05 p.m.", 13, 5, 0), ("11:59:59 PM", 23, 59, 59),
+            ("12:00:00 a.m.", 0, 0, 0), ("07:15 Am", 7, 15, 0), ("0915 PM", 21, 15, 0), ("10:00:00.000 PM", 22, 0, 0),
+        ]
+        for (text, h, m, sec) in cases {
+            #expect(try FieldParsing.time(b(text)) == ClockTime(hour: h, minute: m, second: sec), "\(text)")
+        }
+        #expect(throws: FieldIssue("no such time: on a 12-hour clock (AM or PM) the hour runs from 1 to 12, not 13")) {
+            try FieldParsing.time(b("13:00 PM"))
+        }
+        #expect(throws: FieldIssue("no such time: on a 12-hour clock (AM or PM) the hour runs from 1 to 12, not 0")) {
+            try FieldParsing.time(b("0:30 AM"))
+        }
+        #expect(throws: FieldIssue("not a time: expected H:MM AM or PM")) { try FieldParsing.time(b("PM 10:00 PM")) }
+        #expect(throws: FieldIssue("not a time: expected HH:MM (24-hour clock)")) { try FieldParsing.time(b("10:00 XM")) }
+        let (d, t) = try FieldParsing.dateTime(b("01/01/2018 10:00 PM"), order: .dmy)
+        #expect(d == day(2018, 1, 1) && t == ClockTime(hour: 22, minute: 0))
+        #expect(try FieldParsing.date(b("02/01/2018 4:51 am"), order: .dmy) == day(2018, 1, 2))
+    }
+
+    /// Months written as words, as database and spreadsheet exports write them (`01-JAN-2019`, `1-Jan-2019`,
+    /// `Jan-01-2019`): read whatever the order set, since a named month cannot be read the wrong way round; upper-case
+    /// `OCT` is not taken for the `T` before a time; two-digit years are refused unless the export says the century.
+    @Test func monthsWrittenAsWords() throws {
+        let cases: [(String, DateOrder, CalendarDay)] = [
+            ("01-Jan-2019", .dmy, day(2019, 1, 1)), ("1-jan-2019", .dmy, day(2019, 1, 1)), ("01-JAN-2019", .mdy, day(2019, 1, 1)),
+            ("05/March/2019", .dmy, day(2019, 3, 5)), ("Mar-05-2019", .mdy, day(2019, 3, 5)), ("Mar-05-2019", .dmy, day(2019, 3, 5)),
+            ("30.Sept.2019", .dmy, day(2019, 9, 30)), ("01-OCT-2019", .dmy, day(2019, 10, 1)), ("31-december-2019", .dmy, day(2019, 12, 31)),
+        ]
+        for (text, order, expected) in cases {
+            #expect(try FieldParsing.date(b(text), order: order) == expected, "\(text) \(order)")
+        }
+        let (d, t) = try FieldParsing.dateTime(b("01-OCT-2019 22:05"), order: .dmy)
+        #expect(d == day(2019, 10, 1) && t == ClockTime(hour: 22, minute: 5))
+        #expect(try FieldParsing.dateTime(b("01-Oct-2019 10:05 PM"), order: .dmy).1 == ClockTime(hour: 22, minute: 5))
+        #expect(dateIssue("31-Feb-2019") == "no such date: February 2019 has 28 days")
+        #expect(dateIssue("01-Jan-19") == "ambiguous date: a two-digit year could be any century; expected a four-digit year (31-Jan-2019)")
+        #expect(dateIssue("01-Jan-2019", .iso) == "not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
+        #expect(dateIssue("001-Jan-2019") == "not a date: expected a day, a month and a year (31-Jan-2019)")
+        #expect(dateIssue("01-Foo-2019") == "not a date: expected dd/mm/yyyy")
+        #expect(FieldParsing.withFullYear(b("05-Mar-19 02:10"), base: 2000).map { String(decoding: $0, as: UTF8.self) } == "05-Mar-2019 02:10")
+        #expect(FieldParsing.withFullYear(b("OCT-05-19"), base: 2000).map { String(decoding: $0, as: UTF8.self) } == "OCT-05-2019")
     }
 
     /// The byte-level reading of `HH:MM` and `HH:MM:SS` gives what the general path gives, value or reason, for every
@@ -76,12 +126,14 @@ import Testing
         var cells: [String] = []
         for h in 0..<100 {
             for m in 0..<100 {
-                let hm = (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
-                cells.append(hm)
-                for s in [0, 7, 59, 60, 99] { cells.append(hm + (s < 10 ? ":0" : ":") + "\(s)") }
+                for hm in [(h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)", "\(h):" + (m < 10 ? "0" : "") + "\(m)"] {
+                    cells.append(hm)
+                    for s in [0, 7, 59, 60, 99] { cells.append(hm + (s < 10 ? ":0" : ":") + "\(s)") }
+                }
             }
         }
-        for base in ["22:05", "22:05:30"] {
+        cells += ["22:05:30.000", "2:05:30.5", "22:05:30.", "22:05:30.0x", "22:05.5", "22:05:30:00", "22:5", "222:05", "22:05 PM"]
+        for base in ["22:05", "22:05:30", "2:05:30.123"] {
             for i in base.indices {
                 for c in ["x", ".", " ", "-", "+"] { cells.append(base.replacingCharacters(in: i...i, with: c)) }
             }
@@ -107,15 +159,20 @@ import Testing
                 }
                 cells.append("\(two(a))/\(two(m))/2019 23:59")
                 cells.append("2019-\(two(m))-\(two(a))T02:10:30")
+                for separator in ["/", "-", "."] { cells.append("\(a)\(separator)\(m)\(separator)2019") }
+                cells.append("\(a)/\(two(m))/2019 7:05")
+                cells.append("\(two(a))-\(m)-2019T07:05:09.250")
             }
         }
+        cells += ["5/3/2019 22:05 PM", "5/3-2019", "5//2019", "5/3/20190", "5/3/201", "05/03/2019  22:05", "05/03/2019 ", "5/3/2019T"]
         for year in [1799, 1800, 1900, 2000, 2100, 2200, 2201] {
             cells += ["29/02/\(year)", "28/02/\(year) 00:00", "\(year)-02-29", "\(year)-02-29 12:00:59"]
         }
         for time in ["00:00", "23:59", "24:00", "12:60", "9:05", "12:30:59", "12:30:60", "12:30:5x"] {
             cells += ["05/03/2019 " + time, "05/03/2019T" + time, "2019-03-05 " + time, "2019-03-05T" + time]
         }
-        let wellFormed = Set(cells.filter { !$0.contains("9:05") })  // a one-digit hour is not a common layout
+        // Not common layouts: the 12-hour clock, and a date with nothing or two spaces after it.
+        let wellFormed = Set(cells.filter { !$0.contains("PM") && !$0.contains("  ") && !$0.hasSuffix(" ") && !$0.hasSuffix("T") })
         for base in ["13/03/2019 22:05", "03/13/2019 22:05:30", "2019-03-13T22:05", "13/03/2019"] {
             for i in base.indices {
                 for c in ["x", ".", " ", "-", "/", ":", "T", "9"] { cells.append(base.replacingCharacters(in: i...i, with: c)) }
