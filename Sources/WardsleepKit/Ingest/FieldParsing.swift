@@ -81,7 +81,7 @@ public enum FieldParsing {
             return try checkedDay(year: a, month: b, day: c)
         }
         guard order != .iso else {
-            throw FieldIssue("not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
+            throw FieldIssue(FieldParsing.isoOnly)
         }
         guard parts[2].count == 4 else {
             if parts[2].count == 2 { throw FieldIssue(FieldParsing.twoDigitYear + "; expected \(order.pattern)") }
@@ -107,7 +107,7 @@ public enum FieldParsing {
         let first = monthNumber(parts[0]), second = monthNumber(parts[1])
         guard let month = second ?? first, case let dayPart = second != nil ? parts[0] : parts[1] else { return nil }
         guard order != .iso else {
-            throw FieldIssue("not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd")
+            throw FieldIssue(FieldParsing.isoOnly)
         }
         let yearPart = parts[2]
         guard (1...2).contains(dayPart.count), dayPart.allSatisfy(isDigit), let day = integerValue(dayPart),
@@ -137,12 +137,15 @@ public enum FieldParsing {
     /// The months' names in lower case, as bytes.
     static let monthWords: [[UInt8]] = CalendarDay.monthNames.map { Array($0.lowercased().utf8) }
 
+    /// The reason a date other than `yyyy-mm-dd` is refused with under `date_format: iso`.
+    static let isoOnly = "not an ISO 8601 date: study.yaml sets date_format: iso, so dates must be yyyy-mm-dd"
+
     /// The start of the reason a slash date with a two-digit year is refused with.
     static let twoDigitYear = "ambiguous date: a two-digit year could be any century"
 
-    /// A date-and-time cell whose slash date has a two-digit year (`05/03/19`, `05-03-19 02:10`, `05-Mar-19`), written with the
-    /// year in full: the year in the hundred years from `base` (with 2000, `19` is 2019; with 1950, `49` is 2049 and
-    /// `50` is 1950). `nil` for any other cell.
+    /// A date-and-time cell whose date has a two-digit year (`05/03/19`, `05-03-19 02:10`, `05-Mar-19`), written with
+    /// the year in full: the year in the hundred years from `base` (with 2000, `19` is 2019; with 1950, `49` is 2049
+    /// and `50` is 1950). `nil` for any other cell.
     static func withFullYear(_ s: some FieldByteCollection, base: Int) -> [UInt8]? {
         let bytes = Array(s)
         let end = dateEnd(bytes[...])
