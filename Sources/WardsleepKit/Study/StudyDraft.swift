@@ -30,8 +30,9 @@ public enum StudyDraft {
         public var twoDigitYearDates = 0
         /// `utf-8` or `windows-1252`.
         public var encoding = "utf-8"
-        /// Dates that can only be day first, only month first, other slash dates (either way), and ISO dates.
-        public var dayFirst = 0, monthFirst = 0, otherSlashDates = 0, isoDates = 0
+        /// Dates that can only be day first, only month first, other slash dates (either way), ISO dates, and dates
+        /// that name their month (`01-Jan-2019`: either way, but not ISO).
+        public var dayFirst = 0, monthFirst = 0, otherSlashDates = 0, isoDates = 0, namedMonthDates = 0
         /// The first day-first and month-first dates (line, value), as evidence.
         public var firstDayFirst: (line: Int, value: String)?, firstMonthFirst: (line: Int, value: String)?
         /// The earliest and latest dates read day first and month first (ISO dates in both).
@@ -194,6 +195,8 @@ public enum StudyDraft {
             default:
                 if datePart.count == 10, datePart[datePart.startIndex + 4] == UInt8(ascii: "-") { e.isoDates += 1 }
                 if datePart.contains(UInt8(ascii: "/")) { e.otherSlashDates += 1 }
+                let parts = datePart.split { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+                if parts.count == 3, parts.prefix(2).contains(where: { FieldParsing.monthNumber($0) != nil }) { e.namedMonthDates += 1 }
             }
             if let d = try? FieldParsing.date(datePart, order: .dmy) { e.dmyRange = widen(e.dmyRange, d) }
             if let d = try? FieldParsing.date(datePart, order: .mdy) { e.mdyRange = widen(e.mdyRange, d) }

@@ -115,8 +115,13 @@ extension StudyDraft {
             return (.dmy, "detected: \(NumberFormat.grouped(e.dayFirst)) dates can only be day first\(example(e, e.firstDayFirst))")
         }
         let iso = exports.reduce(0) { $0 + $1.isoDates }, otherSlash = exports.reduce(0) { $0 + $1.otherSlashDates }
+        let named = exports.reduce(0) { $0 + $1.namedMonthDates }
         let mixed = exports.contains { $0.dayFirst > 0 && $0.monthFirst > 0 }
-        if !mixed && otherSlash == 0 && iso > 0 { return (.iso, "detected: all \(NumberFormat.grouped(iso)) dates are yyyy-mm-dd") }
+        // `iso` would refuse dates that name their month; with no slash date left to tell, those need no order.
+        if !mixed && otherSlash == 0 && named == 0 && iso > 0 { return (.iso, "detected: all \(NumberFormat.grouped(iso)) dates are yyyy-mm-dd") }
+        if !mixed && otherSlash == 0 && named > 0 {
+            return (.dmy, "detected: \(NumberFormat.grouped(named)) dates name their month (01-Jan-2019), read the same either way")
+        }
         return (.dmy, mixed ? "CHECK: an export has dates both ways (see below); dd/mm/yyyy assumed"
                     : "CHECK: no date in the exports tells day-first from month-first; dd/mm/yyyy assumed")
     }

@@ -129,6 +129,13 @@ import Testing
         dir.write("iso/incidents.csv", "id,date,ward,category\nI1,2019-02-01,A1,Falls\nI2,2019-02-13 22:10,A1,Falls\n")
         _ = try StudyDraft.write(studyFolder: dir.path + "/iso", exportsFolder: dir.path + "/iso", force: false)
         #expect(dir.read("iso/study.yaml")?.contains("date_format: iso   # detected: all 2 dates are yyyy-mm-dd") == true)
+
+        // Dates that name their month need no order, and rule out `iso` (which would refuse them) beside ISO dates.
+        dir.write("named/incidents.csv", "id,date,ward,category\nI1,01-JAN-2019 10:05 PM,A1,Falls\nI2,13-Feb-2019,A1,Falls\n")
+        dir.write("named/occupancy.csv", "date,ward,occupied_beds\n2019-02-13,A1,12\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/named", exportsFolder: dir.path + "/named", force: false)
+        let named = try #require(dir.read("named/study.yaml"))
+        #expect(named.contains("date_format: dmy   # detected: 2 dates name their month (01-Jan-2019), read the same either way"), "\(named)")
     }
 
     @Test func nothingIsReplacedThatWardsleepDidNotWrite() throws {
