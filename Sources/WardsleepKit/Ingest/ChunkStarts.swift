@@ -83,14 +83,12 @@ extension ChunkSource {
             let base = b.baseAddress!
             guard memchr(base, 0x22, span) == nil else { return nil }
             let lf = memchr(base, 0x0A, span).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? span
-            var from = 0
-            while from < min(lf, span) {
-                guard let cr = memchr(base + from, 0x0D, min(lf, span) - from) else { break }
-                let i = UnsafeRawPointer(cr) - UnsafeRawPointer(base)
-                if !(i + 1 < b.count && b[i + 1] == 0x0A) { return i }  // a lone carriage return
-                from = i + 1  // the CR of a CRLF pair: its LF is the line feed found
-            }
-            return lf < span ? lf : nil
+            // A lone carriage return before that line feed (one right before it is the CR of a CRLF pair), as the
+            // parser finds them.
+            let searched = min(b.count, lf + 1)
+            let lone = CSVChunkParser.loneCarriageReturnEnd(UnsafeRawPointer(base), from: 0, count: searched)
+            let first = lone < searched ? lone - 1 : lf
+            return first < span ? first : nil
         }
     }
 }

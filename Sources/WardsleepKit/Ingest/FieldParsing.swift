@@ -51,7 +51,9 @@ public enum FieldParsing {
     /// export a date) is read as its date; the time must still be a time.
     public static func date<Bytes: FieldByteCollection>(_ s: Bytes, order: DateOrder) throws(FieldIssue) -> CalendarDay {
         guard !s.isEmpty else { throw FieldIssue("empty date") }
-        if let day = commonDate(s, order: order) { return day }
+        // The layouts nearly every export uses, read straight off the bytes (`commonDateTime`); anything else, and
+        // anything wrong (which it explains), the general way.
+        if s.count >= 8, let day = s.withFieldBuffer({ commonDateTime($0, order: order)?.day }) { return day }
         if case let cut = dateEnd(s), cut < s.endIndex, cut > s.startIndex {
             return try dateTime(s, order: order).0
         }
@@ -161,30 +163,6 @@ public enum FieldParsing {
         let yy = Int(date[end - 2] &- 0x30) * 10 + Int(date[end - 1] &- 0x30)
         let year = base + (yy - base % 100 + 100) % 100
         return Array(bytes[..<(end - 2)]) + Array(String(year).utf8) + Array(bytes[end...])
-    }
-
-    /// The two forms nearly every export uses, `dd/mm/yyyy` and `yyyy-mm-dd`, read straight off the bytes; `nil` for
-    /// anything else, or anything wrong, which the general path then reads and explains.
-    @inline(__always) static func commonDate(_ s: some FieldByteCollection, order: DateOrder) -> CalendarDay? {
-        guard s.count == 10 else { return nil }
-        let i = s.startIndex
-        @inline(__always) func d(_ k: Int) -> Int? {
-            let b = s[i + k]
-            return b >= 0x30 && b <= 0x39 ? Int(b &- 0x30) : nil
-        }
-        if order == .dmy, s[i + 2] == UInt8(ascii: "/"), s[i + 5] == UInt8(ascii: "/"),
-           let d0 = d(0), let d1 = d(1), let m0 = d(3), let m1 = d(4), let y0 = d(6), let y1 = d(7), let y2 = d(8), let y3 = d(9) {
-            let day = d0 * 10 + d1, month = m0 * 10 + m1, year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-            guard month >= 1, month <= 12, year >= 1800, year <= 2200 else { return nil }
-            return CalendarDay(year: year, month: month, day: day)
-        }
-        if s[i + 4] == UInt8(ascii: "-"), s[i + 7] == UInt8(ascii: "-"),
-           let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), let m0 = d(5), let m1 = d(6), let d0 = d(8), let d1 = d(9) {
-            let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-            guard year >= 1800, year <= 2200 else { return nil }
-            return CalendarDay(year: year, month: m0 * 10 + m1, day: d0 * 10 + d1)
-        }
-        return nil
     }
 
     /// Which order the two leading components of a slash date `a/b/yyyy` (one or two digits each) can only be read

@@ -162,7 +162,8 @@ final class ParseState {
             break
         }
         let column = field < columnLabels.count ? "column \"\(ExportRow.visible(columnLabels[field]))\"" : "column \(field + 1)"
-        return InputError(file: displayName, line: line, message: CSVChunkParser.overlongMessage(maxRecordBytes, " (it passes that in \(column))"))
+        return InputError(file: displayName, line: line,
+                          message: CSVChunkParser.overlongMessage(maxRecordBytes, " (it passes that in \(column))"))
     }
 
     func endRecord(_ terminator: Int32) {

@@ -194,9 +194,12 @@ public enum StudyDraft {
                 if e.firstMonthFirst == nil { e.firstMonthFirst = (line, written) }
             default:
                 if datePart.count == 10, datePart[datePart.startIndex + 4] == UInt8(ascii: "-") { e.isoDates += 1 }
-                if datePart.contains(UInt8(ascii: "/")) { e.otherSlashDates += 1 }
                 let parts = datePart.split { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-                if parts.count == 3, parts.prefix(2).contains(where: { FieldParsing.monthNumber($0) != nil }) { e.namedMonthDates += 1 }
+                if parts.count == 3, parts.prefix(2).contains(where: { FieldParsing.monthNumber($0) != nil }) {
+                    e.namedMonthDates += 1  // `01/Jan/2019` too: a named month tells nothing of the order, and needs none
+                } else if datePart.contains(UInt8(ascii: "/")) {
+                    e.otherSlashDates += 1
+                }
             }
             if let d = try? FieldParsing.date(datePart, order: .dmy) { e.dmyRange = widen(e.dmyRange, d) }
             if let d = try? FieldParsing.date(datePart, order: .mdy) { e.mdyRange = widen(e.mdyRange, d) }

@@ -18,7 +18,7 @@ import Testing
         return DateOrder.allCases.flatMap { order in
             [shown { () throws(FieldIssue) in try FieldParsing.date(s, order: order) },
              shown { () throws(FieldIssue) in try FieldParsing.dateTime(s, order: order) },
-             "\(String(describing: FieldParsing.commonDate(s, order: order)))"]
+             "\(String(describing: s.withFieldBuffer { FieldParsing.commonDateTime($0, order: order).map { "\($0.day) \(String(describing: $0.time)) \(String(describing: $0.evident))" } }))"]
         } + [
             shown { () throws(FieldIssue) in try FieldParsing.time(s) },
             shown { () throws(FieldIssue) in try FieldParsing.integer(s) },

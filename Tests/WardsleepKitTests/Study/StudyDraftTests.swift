@@ -136,6 +136,11 @@ import Testing
         _ = try StudyDraft.write(studyFolder: dir.path + "/named", exportsFolder: dir.path + "/named", force: false)
         let named = try #require(dir.read("named/study.yaml"))
         #expect(named.contains("date_format: dmy   # detected: 2 dates name their month (01-Jan-2019), read the same either way"), "\(named)")
+        // Between slashes as well: such a date is not a slash date that could be read either way.
+        dir.write("slashes/occupancy.csv", "date,ward,occupied_beds\n13/Feb/2019,A1,12\n")
+        _ = try StudyDraft.write(studyFolder: dir.path + "/slashes", exportsFolder: dir.path + "/slashes", force: false)
+        let slashes = try #require(dir.read("slashes/study.yaml"))
+        #expect(slashes.contains("date_format: dmy   # detected: 1 dates name their month (01-Jan-2019), read the same either way"), "\(slashes)")
     }
 
     @Test func nothingIsReplacedThatWardsleepDidNotWrite() throws {
