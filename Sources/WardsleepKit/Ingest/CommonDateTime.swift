@@ -16,8 +16,12 @@ extension FieldParsing {
         // The date part: 8 to 16 bytes (`d/m/yyyy` to `dd/mm/yyyy`, `01-Jan-2019`, `01-March-2019`), up to a space or
         // a `T` after a digit.
         var end = 8
-        while end < n, end < 17, base[end] != 0x20, !(base[end] == UInt8(ascii: "T") && base[end - 1] &- 0x30 < 10) { end += 1 }
-        guard end <= 16 else { return nil }
+        if n == 10 || (n > 10 && base[10] == 0x20 && base[8] &- 0x30 < 10 && base[9] &- 0x30 < 10) {
+            end = 10  // `dd/mm/yyyy` or `yyyy-mm-dd`, alone or before a space: nearly every cell, known without the scan
+        } else {
+            while end < n, end < 17, base[end] != 0x20, !(base[end] == UInt8(ascii: "T") && base[end - 1] &- 0x30 < 10) { end += 1 }
+            guard end <= 16 else { return nil }
+        }
         // The date part's bytes, as its first eight and its last eight (which overlap when it is shorter than 16).
         let raw = UnsafeRawPointer(base)
         let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
@@ -40,6 +44,10 @@ extension FieldParsing {
     /// `generalTime` gives for such a cell; `nil` for any other form (`2205`) and for anything wrong (`24:00`,
     /// `13:00 PM`), which `generalTime` then reads or explains.
     @inline(__always) static func commonTime(_ base: UnsafePointer<UInt8>, count: Int) -> ClockTime? {
+        // `HH:MM`, as nearly every export writes it, at fixed places.
+        if count == 5, base[2] == UInt8(ascii: ":"), let hour = pair(base, 0), let minute = pair(base, 3) {
+            return ClockTime(hour: hour, minute: minute)
+        }
         guard count >= 4 else { return nil }
         var n = count, pm: Bool?
         if case let last = base[n - 1] | 0x20, last == UInt8(ascii: "m") || last == UInt8(ascii: ".") {
