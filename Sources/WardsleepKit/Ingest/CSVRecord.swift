@@ -99,6 +99,10 @@ public struct CSVRecordView: CSVRecordShape {
 
     @inline(__always) static func isSpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A }
 
+    /// White space on a line that holds nothing else (a blank line): `isSpace`, and the form feeds and vertical tabs
+    /// that report writers put between pages. Inside a row they are control characters, as before.
+    @inline(__always) static func isBlankLineSpace(_ x: UInt8) -> Bool { isSpace(x) || x == 0x0C || x == 0x0B }
+
     /// Whether field `i`, trimmed as `trimmedField` trims (a first field after a second export's byte-order mark
     /// included) and with ASCII capitals lowered, is `lowered`: compared in place (every row asks this of its first
     /// field, to find a repeated header).

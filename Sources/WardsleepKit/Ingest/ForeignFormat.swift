@@ -61,11 +61,12 @@ public enum ForeignFormat: Equatable, Sendable {
         return nil
     }
 
-    /// Binary data: control characters above the threshold.
+    /// Binary data: control characters above the threshold. Tabs, line breaks, and the form feeds and vertical tabs
+    /// a report writer puts between pages are text.
     static func binary(_ head: ArraySlice<UInt8>) -> ForeignFormat? {
         guard !head.isEmpty else { return nil }
         var controls = 0
-        for b in head where (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F { controls += 1 }
+        for b in head where (b < 0x20 && !(0x09...0x0D).contains(b)) || b == 0x7F { controls += 1 }
         guard controls * 100 > head.count * binaryThreshold else { return nil }
         return .binary(percent: controls * 100 / head.count, sampled: head.count)
     }

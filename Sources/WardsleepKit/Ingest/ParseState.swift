@@ -124,7 +124,7 @@ final class ParseState {
         var i = count - 1, trailing = 0
         while i >= 0 {
             let b = bytes[i]
-            if b == 0x2C { trailing += 1 } else if b != 0x20 && b != 0x09 { break }
+            if b == 0x2C { trailing += 1 } else if !CSVRecordView.isBlankLineSpace(b) { break }
             i -= 1
         }
         return (commas, i < 0 ? -1 : commas - trailing)
@@ -190,9 +190,9 @@ final class ParseState {
                                    quoteColumn: atEnd ? fieldCount : quoteColumn),
                 bytes: recordBytes, ends: UnsafeBufferPointer(start: ends, count: fieldCount), mayHoldControlBytes: unusual)
             // A quote left open at the end of the file is never a blank line, even with nothing inside it.
-            // Blank when every field trims to nothing, that is when every byte of every field is white space: one scan
-            // of the record's bytes, which stops at the first byte of a real row.
-            let blank = !atEnd && !recordBytes.contains { !CSVRecordView.isSpace($0) }
+            // Blank when every byte of every field is white space (a page's form feed or vertical tab included:
+            // `isBlankLineSpace`): one scan of the record's bytes, which stops at the first byte of a real row.
+            let blank = !atEnd && !recordBytes.contains { !CSVRecordView.isBlankLineSpace($0) }
             if blank { blankLines += 1 } else {
                 if width == 0 { width = record.fieldCount }
                 do { try body(record) } catch { fail(error) }

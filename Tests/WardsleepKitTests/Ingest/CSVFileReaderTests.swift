@@ -41,6 +41,16 @@ import Testing
         #expect(summary.blankLines == 3)
     }
 
+    /// A page break a report writer put between pages (a form feed, or a vertical tab, on a line of its own, with or
+    /// without spaces and commas) is a blank line like a line of spaces; inside a row such a byte is still a control
+    /// character (the row keeps it, for the normaliser to refuse).
+    @Test func linesOfOnlyFormFeedsOrVerticalTabsAreBlank() throws {
+        let (rows, summary) = try read("ref,text\n\u{0C}\n1,first row of the export\n \u{0B} \n,\u{0C},\n2,a second\u{0C}row of it\n")
+        #expect(rows == [Row(line: 1, fields: ["ref", "text"]), Row(line: 3, fields: ["1", "first row of the export"]),
+                         Row(line: 6, fields: ["2", "a second\u{0C}row of it"])])
+        #expect(summary.blankLines == 3)
+    }
+
     @Test func utf8ByteOrderMarkIsRemovedFromTheFirstHeader() throws {
         let (rows, summary) = try read([0xEF, 0xBB, 0xBF] + Array("Ref,Date\n1,2\n".utf8))
         #expect(rows[0].fields == ["Ref", "Date"])

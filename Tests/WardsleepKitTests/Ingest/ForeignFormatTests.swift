@@ -58,6 +58,9 @@ import Glibc
                 == "x.csv: input unreadable: this is binary data, not CSV text (82% of its first 121 bytes are NUL or other control characters)")
         // One NUL in a row of text is that row's problem, not the file's.
         #expect(refusal(Array("id,date\n1,05/0\u{0}3/2019\n2,05/03/2019\n".utf8)) == nil)
+        // Page breaks (form feeds, vertical tabs) on short pages are text, however many.
+        #expect(refusal(Array("id,date\n\u{0C}\n1,05/03/2019\n\u{0C}\u{0B}\n\u{0C}\n".utf8)) == nil)
+        #expect(refusal(Array("id,date\n\u{0E}\n1,05/03/2019\n\u{0E}\u{0E}\n\u{0E}\n".utf8)) != nil)
         // A UTF-8 byte-order mark and Windows-1252 bytes are text.
         #expect(refusal([0xEF, 0xBB, 0xBF] + csv + [0xA3, 0x34, 0x30, 0x0A]) == nil)
     }

@@ -258,6 +258,12 @@ import Testing
         // Blank lines above a header are blank lines, not lines skipped by header_line.
         let blank = try validate(study(row("\n\n") + header + row("I1,05/03/2019,02:10,A1,Self harm\n")))
         #expect(blank.status == 0 && !blank.out.contains("above the header") && blank.out.contains("blank lines skipped: 2"), "\(blank.out)")
+        // Page breaks (form feeds, vertical tabs) on lines of their own are blank lines too, above the header and among
+        // the rows; a form feed inside a row is refused.
+        let paged = try validate(study(row("\u{0C}\n") + header + row("I1,05/03/2019,02:10,A1,Self harm\n\u{0C}\n \u{0B}\r\n"
+            + "I2,05/03/2019,02:10,A1,Self\u{0C}harm\nI3,05/03/2019,02:10,A1,Self harm\n")))
+        #expect(paged.status == 0 && accounting(paged.out)! == (3, 2, 1) && paged.out.contains("blank lines skipped: 3"), "\(paged.out)")
+        #expect(paged.out.contains("incidents.csv:6: column \"category\""), "\(paged.out)")
         // A header_line past the header, or past the end of the file, is said as such.
         dir.write("study.yaml", studyYAML("exports:\n  incidents: { file: incidents.csv, header_line: 9 }\n"))
         let past = try validate(dir)
