@@ -43,13 +43,13 @@ import Testing
         #expect(many.withUnsafeBufferPointer { ws_count_commas($0.baseAddress!, 100) } == 100)
     }
 
-    /// Records with line breaks inside quoted fields (LF, CR, CRLF; blank lines; lines shaped like rows), read by the
-    /// reader, against a plain byte-by-byte reading of the same fields: the lines every record starts and ends on, the
-    /// first line inside quotes, the blank lines inside, the line that reads as a row, and whether a field with a break
-    /// holds a comma.
+    /// Records with line breaks inside quoted fields (LF, CR, CRLF; blank lines, of spaces, tabs, form feeds or vertical
+    /// tabs; lines shaped like rows), read by the reader, against a plain byte-by-byte reading of the same fields: the
+    /// lines every record starts and ends on, the first line inside quotes, the blank lines inside, the line that reads
+    /// as a row, and whether a field with a break holds a comma.
     @Test func linesInsideQuotedFieldsAreCountedAsAPlainReadingCountsThem() throws {
         var random = SampleRandom(seed: 12)
-        let pieces = ["a", "b c", " ", "\t", ",", ",,", "\n", "\r", "\r\n", "x,y", ",z", "\n\n", "  ,  "]
+        let pieces = ["a", "b c", " ", "\t", ",", ",,", "\n", "\r", "\r\n", "x,y", ",z", "\n\n", "  ,  ", "\u{0C}", "\u{0B}"]
         for _ in 0..<40 {
             let width = 2 + Int(random.next() % 4)
             var text = (0..<width).map { "h\($0)" }.joined(separator: ",") + "\n"
@@ -109,7 +109,7 @@ private struct PlainLineCount {
                 lastContentColumn = -1
             } else {
                 previousCR = false
-                if b == 0x2C { commas += 1 } else if b != 0x20 && b != 0x09 { lastContentColumn = commas }
+                if b == 0x2C { commas += 1 } else if ![0x20, 0x09, 0x0B, 0x0C].contains(b) { lastContentColumn = commas }
             }
         }
         if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, commas == column {
