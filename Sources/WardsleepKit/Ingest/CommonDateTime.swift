@@ -55,8 +55,9 @@ extension FieldParsing {
             guard let suffix = twelveHourSuffix(UnsafeBufferPointer(start: base, count: n)[...]) else { return nil }
             (n, pm) = (suffix.start, suffix.pm)
         }
-        guard n >= 4, var (hour, colon) = oneOrTwoDigits(base, 0, n), colon + 3 <= n, base[colon] == UInt8(ascii: ":"),
+        guard n >= 4, let (read, colon) = oneOrTwoDigits(base, 0, n), colon + 3 <= n, base[colon] == UInt8(ascii: ":"),
               let minute = pair(base, colon + 1) else { return nil }
+        var hour = read
         var i = colon + 3, second = 0
         if i < n {
             guard i + 3 <= n, base[i] == UInt8(ascii: ":"), let s = pair(base, i + 1) else { return nil }

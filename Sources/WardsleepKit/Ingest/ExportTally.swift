@@ -67,7 +67,7 @@ public struct ExportTally: Sendable, Equatable, Codable {
 }
 
 /// Turns rows of one export into typed records. Implementations live in the Normalise stage, one per export.
-public protocol RecordNormaliser {
+public protocol RecordNormaliser: SendableMetatype {
     /// The typed record produced.
     associatedtype Record
     /// The record for `row`, or `nil` after recording at least one problem on it.

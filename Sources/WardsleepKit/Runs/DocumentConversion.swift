@@ -91,7 +91,9 @@ public enum DocumentConversion {
                     failOnWarning: String? = nil) throws {
         let name = (program as NSString).lastPathComponent
         let log = (scratch as NSString).appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        guard FileManager.default.createFile(atPath: log, contents: nil) else {
+            throw OutputError(file: product, reason: "\(name)'s log could not be created in the scratch folder \(scratch)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
