@@ -41,6 +41,8 @@ public protocol CSVRecordShape {
     var fieldCount: Int { get }
     /// Whether field `i` holds nothing but white space.
     func isBlankField(_ i: Int) -> Bool
+    /// Calls `body` with the bytes of field `i` (0-based), valid during the call.
+    func withFieldBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
 }
 
 extension CSVRecordShape {
@@ -114,6 +116,10 @@ public struct CSVRecordView: CSVRecordShape {
 
     public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
 
+    public func withFieldBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(rebasing: field(i)))
+    }
+
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
 
@@ -175,6 +181,10 @@ public struct CSVRecord: CSVRecordShape {
     }
 
     public func isBlankField(_ i: Int) -> Bool { trimmedField(i) == nil }
+
+    public func withFieldBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(i == 0 ? 0 : ends[i - 1])..<ends[i]])) }
+    }
 
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }

@@ -21,6 +21,9 @@ final class ExportLayout: @unchecked Sendable {
     /// so they are held here rather than read out of the header (which would retain its arrays) on every row.
     let width: Int
     let firstLabel: UnsafeMutableBufferPointer<UInt8>
+    /// The column of the row's date (`date`, `datetime` or `night`; -1 when the export has none), where a line inside
+    /// a quoted field must hold a date to read as a swallowed row (`UnbalancedQuote`).
+    let dateColumn: Int
     /// For each column, whether a control character in it makes the row damaged (`CSVRecordView.firstControlCharacter`):
     /// the columns a field reads as a label, code, number, date or identifier. Free text (`freeTextFields`) is redacted
     /// and shown without control characters, and a column no field reads (`unreadFields`, or one study.yaml maps to no
@@ -46,6 +49,7 @@ final class ExportLayout: @unchecked Sendable {
         _ = controlChecked.initialize(from: checked)
         twoDigitYears = spec.twoDigitYears
         width = header.labels.count
+        dateColumn = header.index["date"] ?? header.index["datetime"] ?? header.index["night"] ?? -1
         firstLabel = .allocate(capacity: header.firstLabelBytes.count)
         _ = firstLabel.initialize(from: header.firstLabelBytes)
         let columns = header.index.sorted { (ExportLayout.bucket($0.key), $0.value) < (ExportLayout.bucket($1.key), $1.value) }

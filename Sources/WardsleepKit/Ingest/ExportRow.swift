@@ -132,8 +132,8 @@ public struct ExportRow {
 
     /// Checks the field count against the header; extra fields are tolerated only when they are empty.
     mutating func checkShape() {
-        let (width, firstLabel) = borrowedLayout._withUnsafeGuaranteedRef { ($0.width, $0.firstLabel) }
-        if let stray = record.unbalancedQuote(headerFields: width) {
+        let (width, firstLabel, dateColumn) = borrowedLayout._withUnsafeGuaranteedRef { ($0.width, $0.firstLabel, $0.dateColumn) }
+        if let stray = record.unbalancedQuote(headerFields: width, dateColumn: dateColumn) {
             rows = stray.rows
             swallowedBlankLines = record.innerBlankLines
             // The column whose quote swallowed the lines after it, named; the row as a whole is what is quarantined.

@@ -86,35 +86,56 @@ final class ParseState {
     /// sixteen bytes at a time, and each line is measured as a whole (`lineShape`), not byte by byte.
     func countLines(_ field: UnsafeRawBufferPointer, column: Int) {
         guard let base = field.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        let n = field.count
-        var inner = false  // the current line began at a break inside this field
         var firstLineCommas = 0
-        var from = 0
         var shape = (commas: 0, lastContentColumn: -1)
         var anyComma = false
-        while true {
-            let at = Int(ws_first_line_break(base + from, UInt(n - from))) + from
-            shape = ParseState.lineShape(base + from, at - from)
+        ParseState.forEachLine(base, field.count) { index, start, count, brokenAfter in
+            shape = ParseState.lineShape(base + start, count)
             anyComma = anyComma || shape.commas > 0
-            guard at < n else { break }
-            if inner {
+            guard brokenAfter else { return }
+            if index > 0 {
                 if shape.lastContentColumn < 0 {
                     innerBlankLines += 1
-                } else if rowLikeLine == 0, width >= 2, shape.commas >= width - 1, shape.lastContentColumn <= width - 1 {
+                } else if rowLikeLine == 0, ParseState.readsAsRow(shape, width: width) {
                     rowLikeLine = line
                 }
             } else {
                 firstLineCommas = shape.commas
             }
             line += 1
-            inner = true
-            from = at + 1
-            if base[at] == 0x0D, from < n, base[from] == 0x0A { from += 1 }  // CRLF is one break
         }
-        if rowLikeLine == 0, width >= 2, column < width, firstLineCommas == width - 1 - column, shape.commas == column {
+        if rowLikeLine == 0, ParseState.closesAsRow(firstLineCommas: firstLineCommas, lastLineCommas: shape.commas, column: column, width: width) {
             rowLikeLine = line
         }
         if anyComma { lineBreakFieldHoldsDelimiter = true }
+    }
+
+    /// Calls `body` with each line of a field's `n` bytes at `base`, in order: its number (0: the one the field starts
+    /// on), where it starts, its length, and whether a line break ends it (the field's last line has none). A line
+    /// break is CRLF, LF or a CR alone; breaks are found sixteen bytes at a time.
+    @inline(__always) static func forEachLine(_ base: UnsafePointer<UInt8>, _ n: Int, _ body: (Int, Int, Int, Bool) -> Void) {
+        var from = 0, index = 0
+        while true {
+            let at = Int(ws_first_line_break(base + from, UInt(n - from))) + from
+            body(index, from, at - from, at < n)
+            guard at < n else { return }
+            index += 1
+            from = at + 1
+            if base[at] == 0x0D, from < n, base[from] == 0x0A { from += 1 }  // CRLF is one break
+        }
+    }
+
+    /// Whether a line wholly inside a quoted field, of `shape` (`lineShape`), reads as a row of its own by its commas:
+    /// the header's number of them, or more with nothing after them but white space.
+    @inline(__always) static func readsAsRow(_ shape: (commas: Int, lastContentColumn: Int), width: Int) -> Bool {
+        width >= 2 && shape.lastContentColumn >= 0 && shape.commas >= width - 1 && shape.lastContentColumn <= width - 1
+    }
+
+    /// Whether a quoted field in `column` with line breaks has, on its first line, the commas that complete the row it
+    /// opens in and, on its last, those that begin a row up to its column (a stray quote closed in the same column of
+    /// a later row).
+    @inline(__always) static func closesAsRow(firstLineCommas: Int, lastLineCommas: Int, column: Int, width: Int) -> Bool {
+        width >= 2 && column < width && firstLineCommas == width - 1 - column && lastLineCommas == column
     }
 
     /// One line's commas, and how many commas come before its last byte that is neither a comma nor white space (-1

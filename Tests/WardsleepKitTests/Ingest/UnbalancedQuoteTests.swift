@@ -122,13 +122,47 @@ import Testing
         #expect(t.rowsRead == 3)
     }
 
-    @Test func aNarrativeLineShapedLikeARowIsQuarantinedAndNamed() throws {
-        // The rule's other side, documented: five commas on an inner line, as a swallowed six-column row has.
-        let (t, _, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,\"Found:\nlighter, belt, cord, lace, pen, glass\nremoved\"\n")
+    /// A narrative listing things over several lines, with a line of exactly the header's commas, or a first and last
+    /// line whose commas would complete a row and begin one: no date where the row's date would be, so no row was
+    /// swallowed, and the record is read as one row.
+    @Test func aNarrativeLineShapedLikeARowWithoutADateStaysLegal() throws {
+        let (t, records, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,\"Found:\nlighter, belt, cord, lace, pen, glass\nremoved\"\n"
+            + "I2,05/03/2019,02:10,A1,Self harm,\"\n,,,,,\"\n"
+            + "I3,05/03/2019,02:10,A1,Self harm,\"Kept awake by\nlights, doors, checks, phones, alarms,\"\n")
+        #expect(log.problems.map(\.message) == [])
+        #expect(t.rowsRead == 3 && t.accepted == 3 && records.map(\.id) == ["I1", "I2", "I3"])
+    }
+
+    /// A stray quote in the last column closed by the quote that opens the same column of a later row: the last line
+    /// begins a row up to that column, with its date in place.
+    @Test func aStrayQuoteClosedInTheSameColumnOfALaterRowIsFoundByTheDateOnItsLastLine() throws {
+        let (t, records, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,\"Kept awake by\nI2,06/03/2019,02:10,A1,Self harm,\"\n"
+            + "I3,07/03/2019,02:10,A1,Self harm,x\n")
+        #expect(log.problems.map(\.reason) == [
+            "unbalanced quote: a quoted field opens on this line and swallows line 3 (line 3 reads as a row of its own); quarantined as 2 rows",
+        ])
+        #expect(t.rowsRead == 3 && t.quarantined == 2 && records.map(\.id) == ["I3"])
+    }
+
+    @Test func aNarrativeLineShapedLikeARowWithADateInPlaceIsQuarantinedAndNamed() throws {
+        // The rule's other side, documented: five commas on an inner line, and a date second, as a swallowed six-column
+        // row has.
+        let (t, _, log) = try incidents("I1,05/03/2019,02:10,A1,Self harm,\"Found:\nlighter, 06/03/2019, cord, lace, pen, glass\nremoved\"\n")
         #expect(log.problems.map(\.reason) == [
             "unbalanced quote: a quoted field opens on this line and swallows lines 3 to 4 (line 3 reads as a row of its own); quarantined as 3 rows",
         ])
         #expect(t.rowsRead == 3 && t.quarantined == 3)
+    }
+
+    /// What a row's date cell holds, right or wrong, is a date; other text is not.
+    @Test func datesInEveryFormAndOnlyDatesLookLikeDates() {
+        for cell in ["05/03/2019", " 05/03/2019 02:10 ", "2019-03-05T02:10:00", "03/25/2019", "31/02/2019", "05/03/19", "5.3.2019",
+                     "01-Jan-2019", "\"05/03/2019\"", "JAN-01-19"] {
+            #expect(Array(cell.utf8).withUnsafeBufferPointer { UnbalancedQuote.looksLikeDate($0) }, "\(cell)")
+        }
+        for cell in ["", " ", "lighter", "glass", "2019", "05/03", "05/03/2019/1", "1/2/12345", "a/b/c", "05/03-2019", "3 beds"] {
+            #expect(!Array(cell.utf8).withUnsafeBufferPointer { UnbalancedQuote.looksLikeDate($0) }, "\(cell)")
+        }
     }
 
     @Test func theReaderNotesUndoubledQuotesAndInnerLines() throws {
