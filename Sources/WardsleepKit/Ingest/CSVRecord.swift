@@ -123,6 +123,14 @@ public struct CSVRecordView: CSVRecordShape {
     /// Field `i` decoded as text (UTF-8, or Windows-1252 when the bytes are not valid UTF-8).
     public func text(_ i: Int) -> String { TextDecoding.decode(field(i)).0 }
 
+    /// The first control character other than tab, line feed and carriage return (NUL, the other C0 codes, DEL) in
+    /// the record, whatever its column; `nil` when there is none.
+    func firstControlByte() -> UInt8? {
+        guard mayHoldControlBytes, let base = bytes.baseAddress else { return nil }
+        let at = ws_first_control(base, UInt(bytes.count))
+        return at >= 0 ? bytes[Int(at)] : nil
+    }
+
     /// The first control character other than tab, line feed and carriage return (NUL, the other C0 codes, DEL) in a
     /// field whose column is `checked`: the field (0-based) and the byte; `nil` when there is none, as in any text an
     /// export writes. A record the parser found no byte below 0x20 in (nor 0x7F) is not looked at again; any other is

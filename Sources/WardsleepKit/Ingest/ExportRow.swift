@@ -149,11 +149,8 @@ public struct ExportRow {
                   // The first field has just been matched (after a second export's byte-order mark, if any).
                   (1..<record.fieldCount).allSatisfy({ Slug.normaliseLabel(record.text($0)) == Slug.normaliseLabel(header.labels[$0]) }) {
             reject("", "repeated header row: the export looks like two files joined together")
-        } else if record.fieldCount < width {
-            reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
-        } else if record.fieldCount > width,
-                  (width..<record.fieldCount).contains(where: { !record.isBlankField($0) }) {
-            reject("", "ragged row: \(record.fieldCount) fields where the header has \(header.labels.count)")
+        } else if record.fieldCount < width || (record.fieldCount > width && (width..<record.fieldCount).contains(where: { !record.isBlankField($0) })) {
+            reject("", raggedReason(fields: record.fieldCount))
         } else if let control = record.firstControlCharacter(checked: UnsafeBufferPointer(borrowedLayout._withUnsafeGuaranteedRef { $0.controlChecked })) {
             // Invisible in every output, a control character would make a label that reads as another (`Viol\0ence`
             // beside `Violence`): a damaged row, not text.
@@ -163,9 +160,18 @@ public struct ExportRow {
         }
     }
 
+    /// Why a row with `fields` fields is refused, the header having another number; naming the first control
+    /// character in the row, if any (a line of NUL bytes, say: the file may be damaged there).
+    private func raggedReason(fields: Int) -> String {
+        let reason = "ragged row: \(fields) field\(fields == 1 ? "" : "s") where the header has \(header.labels.count)"
+        guard let control = record.firstControlByte() else { return reason }
+        return reason + "; it holds control character \(ExportRow.controlName(control)) (the file may be damaged there)"
+    }
+
     /// A value as a message shows it, with nothing in it that cannot be seen: a control character as `?`, a tab as
     /// `\t`, and a character that takes no space (a zero-width space, a byte-order mark, a soft hyphen, a direction
-    /// mark) as `\u{200B}`, so that `A<tab>1` or `<zero-width space>A2` does not read as the ward `A1` or `A2`.
+    /// mark, a C1 control such as U+0085) as `\u{200B}`, so that `A<tab>1` or `<zero-width space>A2` does not read as
+    /// the ward `A1` or `A2`.
     static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value >= 0x7F }) else { return text }
         var out = ""
@@ -174,7 +180,7 @@ public struct ExportRow {
                 out += "\\t"
             } else if u.value < 0x20 || u.value == 0x7F {
                 out += "?"
-            } else if u.properties.generalCategory == .format || u.value == 0x2028 || u.value == 0x2029 {
+            } else if u.properties.generalCategory == .format || u.value == 0x2028 || u.value == 0x2029 || (0x80...0x9F).contains(u.value) {
                 out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
             } else {
                 out.unicodeScalars.append(u)

@@ -61,13 +61,25 @@ public enum ForeignFormat: Equatable, Sendable {
         return nil
     }
 
-    /// Binary data: control characters above the threshold. Tabs, line breaks, and the form feeds and vertical tabs
-    /// a report writer puts between pages are text.
+    /// Binary data: control characters above the threshold, and either most of the block or on most of its lines.
+    /// Tabs, line breaks, and the form feeds and vertical tabs a report writer puts between pages are text. A text
+    /// export with a run of NUL bytes on a line or two (a block a failed copy left) is text whose damaged rows are
+    /// quarantined, as they are further into the file; a binary file's control bytes are on nearly every "line".
     static func binary(_ head: ArraySlice<UInt8>) -> ForeignFormat? {
         guard !head.isEmpty else { return nil }
-        var controls = 0
-        for b in head where (b < 0x20 && !(0x09...0x0D).contains(b)) || b == 0x7F { controls += 1 }
-        guard controls * 100 > head.count * binaryThreshold else { return nil }
+        var controls = 0, lines = 1, linesWithControls = 0, lineHasControl = false
+        for b in head {
+            if (b < 0x20 && !(0x09...0x0D).contains(b)) || b == 0x7F {
+                controls += 1
+                lineHasControl = true
+            } else if b == 0x0A {
+                if lineHasControl { linesWithControls += 1 }
+                lineHasControl = false
+                lines += 1
+            }
+        }
+        if lineHasControl { linesWithControls += 1 }
+        guard controls * 100 > head.count * binaryThreshold, controls * 2 >= head.count || linesWithControls * 2 >= lines else { return nil }
         return .binary(percent: controls * 100 / head.count, sampled: head.count)
     }
 

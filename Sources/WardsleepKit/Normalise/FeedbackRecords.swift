@@ -64,9 +64,7 @@ public struct FeedbackNormaliser: RecordNormaliser {
         let day = row.dateTime(dateField, order: order)?.0
         let ward = context.ward(&row, required: false, cache: &lookups)
         let rating = row.parse(ratingField) { (b) throws(FieldIssue) -> Int in
-            let v = try FieldParsing.integer(b)
-            guard (1...5).contains(v) else { throw FieldIssue("rating out of range: expected 1 to 5") }
-            return v
+            try FieldParsing.integer(b, in: 1...5, below: "rating out of range: expected 1 to 5", above: "rating out of range: expected 1 to 5")
         }
         guard let id, let group, let stage, let text, row.isClean else { return nil }
         return FeedbackRecord(id: id, group: group, stage: stage, text: text, day: day, ward: ward, rating: rating, codes: coder?.code(text),

@@ -175,13 +175,16 @@ import Testing
     }
 
     @Test func feedbackSleepPlansAndInvolvementRows() throws {
-        let fb = dir.write("feedback.csv", "id,group,stage,text,rating\n1,Service user,after,Quieter now,4\n2,Cleaner,after,ok,3\n3,carer,pre,x,0\n")
+        // Ratings past any whole number are out of range, as 0 is, not "not a whole number".
+        let fb = dir.write("feedback.csv", "id,group,stage,text,rating\n1,Service user,after,Quieter now,4\n2,Cleaner,after,ok,3\n3,carer,pre,x,0\n"
+            + "4,carer,pre,x,99999999999999999999\n5,carer,pre,x,9223372036854775807\n6,carer,pre,x,-99999999999999999999\n")
         let (ft, frec, flog) = try ingest(fb, spec: study.exports[.feedback], FeedbackNormaliser(context: context))
-        #expect(ft.accepted == 1 && ft.quarantined == 2 && frec[0].group == .patient && frec[0].stage == .after)
+        #expect(ft.accepted == 1 && ft.quarantined == 5 && frec[0].group == .patient && frec[0].stage == .after)
         // The reader works out the response id's key, so the merging thread's repeat checks hash nothing.
         #expect(frec[0].referenceKey == ReferenceKey("1"))
         #expect(flog.problems.map(\.reason) == ["unmapped group: expected patient, staff, carer, other or a synonym (map local labels in study.yaml exports.feedback.values.group)",
-                                                "rating out of range: expected 1 to 5"])
+                                                "rating out of range: expected 1 to 5", "rating out of range: expected 1 to 5",
+                                                "rating out of range: expected 1 to 5", "rating out of range: expected 1 to 5"])
 
         let sp = dir.write("sleep_plans.csv", "night,ward,patient,protected,decided_by\n04/03/2019,A1,P1,Y,MDT; Night coordinator\n04/03/2019,A1,P2,maybe,\n")
         let (st, srec, _) = try ingest(sp, spec: study.exports[.sleepPlans], SleepPlanNormaliser(context: context))

@@ -58,6 +58,12 @@ import Glibc
                 == "x.csv: input unreadable: this is binary data, not CSV text (82% of its first 121 bytes are NUL or other control characters)")
         // One NUL in a row of text is that row's problem, not the file's.
         #expect(refusal(Array("id,date\n1,05/0\u{0}3/2019\n2,05/03/2019\n".utf8)) == nil)
+        // A run of NUL bytes on one line of a text export (a block a failed copy left) is that row's problem, as it is
+        // further into the file; the same share of NULs on most lines, or most of the block in NULs, is binary.
+        let rows = (0..<60).map { "\($0),05/03/2019\n" }.joined()
+        #expect(refusal(Array("id,date\n".utf8) + [UInt8](repeating: 0, count: 200) + [0x0A] + Array(rows.utf8)) == nil)
+        #expect(refusal(Array("id,date\n".utf8) + Array(rows.utf8).split(separator: 0x0A).flatMap { $0 + [0, 0x0A] }) != nil)
+        #expect(refusal(Array("id,date\n1,05/03/2019\n".utf8) + [UInt8](repeating: 0, count: 2_000) + [0x0A] + Array(rows.utf8)) != nil)
         // Page breaks (form feeds, vertical tabs) on short pages are text, however many.
         #expect(refusal(Array("id,date\n\u{0C}\n1,05/03/2019\n\u{0C}\u{0B}\n\u{0C}\n".utf8)) == nil)
         #expect(refusal(Array("id,date\n\u{0E}\n1,05/03/2019\n\u{0E}\u{0E}\n\u{0E}\n".utf8)) != nil)

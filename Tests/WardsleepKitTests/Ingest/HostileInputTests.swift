@@ -364,15 +364,30 @@ import Testing
     }
 
     /// A value holding a character that cannot be seen is shown with it escaped: a tab in a ward id, a zero-width
-    /// space before one, a byte-order mark at the start of a date. Otherwise the message names a ward that looks valid.
+    /// space before one, a byte-order mark at the start of a date, a C1 control (U+0085) inside one. Otherwise the message names a ward that looks valid.
     @Test func invisibleCharactersInAValueAreShown() throws {
         let r = try validate(study(header + row("I1,05/03/2019,02:10,A\t1,Self harm\nI2,05/03/2019,02:10,\u{200B}A1,Self harm\n"
-                                                + "I3,\u{FEFF}05/03/2019,02:10,A1,Self harm\n")))
+                                                + "I3,\u{FEFF}05/03/2019,02:10,A1,Self harm\nI4,05/03/2019,02:10,A\u{85}1,Self harm\n")))
         #expect(r.out.contains("\"A\\t1\""), "\(r.out)")
+        #expect(r.out.contains("\"A\\u{85}1\""), "\(r.out)")
         #expect(r.out.contains("\"\\u{200B}A1\""), "\(r.out)")
         #expect(r.out.contains("\"\\u{FEFF}05/03/2019\""), "\(r.out)")
-        #expect(accounting(r.out)! == (3, 0, 3))
+        #expect(accounting(r.out)! == (4, 0, 4))
         #expect(ExportRow.visible("Ward\u{AD}7\u{7F}") == "Ward\\u{AD}7?" && ExportRow.visible("Zoë") == "Zoë")
+    }
+
+    /// A line of NUL bytes (a block a failed copy left) is one damaged row wherever it is, first or later, quarantined
+    /// naming the NUL; the rows around it are read.
+    @Test func aLineOfNulBytesIsADamagedRowWhereverItIs() throws {
+        func good(_ prefix: String) -> String { (1...40).map { "\(prefix)\($0),05/03/2019,02:10,A1,Self harm\n" }.joined() }
+        let nuls = [UInt8](repeating: 0, count: 300) + [0x0A]
+        for text in [header + nuls + row(good("I")), header + row(good("I")) + nuls + row(good("J"))] {
+            let r = try validate(study(text))
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.contains("ragged row: 1 field where the header has 5; it holds control character 0x00 (NUL) (the file may be damaged there)"),
+                    "\(r.out)")
+            #expect(accounting(r.out)!.quarantined == 1)
+        }
     }
 
     /// A file that begins with two byte-order marks (saved twice by a tool that adds one) is read as if it had one.
