@@ -56,7 +56,7 @@ public struct ProductParser {
         self.formulary = formulary
         names = formulary.namesLongestFirst.map { (ProductParser.words($0.0).trimmingCharacters(in: .whitespaces), $0.1) }
         nameWords = names.map { ($0.0.split(separator: " ").map(String.init), $0.1) }
-        strength = try! Regex(#"(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g)\b(?:\s*/\s*(\d+(?:\.\d+)?)\s*(ml))?"#)
+        strength = try! Regex(ProductStrength.pattern)
     }
 
     /// Lower-case words separated by single spaces, with a space at each end: `" zopiclone 7.5mg tabs "`.
@@ -154,11 +154,11 @@ public struct ProductParser {
             throw FieldIssue("ambiguous product: names \(found.joined(separator: " and ")); combination products are not counted")
         }
         var product = ParsedProduct(drug: found[0], strengthMg: nil, perMl: nil, form: .unit, modifiedRelease: false)
-        let matches = lower.matches(of: strength)
+        let matches = ProductStrength.all(in: lower, pattern: strength)
         if matches.count > 1 { throw FieldIssue("ambiguous strength: more than one strength in the product name") }
         if let m = matches.first {
-            var mg = Double(String(m.output[1].substring!))!
-            switch String(m.output[2].substring!) {
+            var mg = Double(String(m.amount))!
+            switch String(m.unit) {
             case "mcg", "microgram", "micrograms": mg /= 1000
             case "g": mg *= 1000
             default: break
@@ -166,7 +166,7 @@ public struct ProductParser {
             guard mg > 0 else { throw FieldIssue("implausible strength: 0 mg in the product name") }
             guard mg <= PlausibleLimits.strengthMg else { throw FieldIssue(ProductParser.implausibleStrength) }
             product.strengthMg = mg
-            if let ml = m.output[3].substring {
+            if let ml = m.perMl {
                 guard let v = Double(String(ml)), v > 0, v <= PlausibleLimits.perMl else {
                     throw FieldIssue("implausible concentration: the strength must be per more than 0 and at most "
                                      + "\(NumberFormat.grouped(Int(PlausibleLimits.perMl))) ml")
