@@ -18,6 +18,8 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
     var rowsRead = 0
     var blankLines = 0
     var swallowedBlankLines = 0
+    /// Carriage returns alone among the chunk's own bytes (counted as line breaks).
+    var loneCarriageReturns = 0
     var windows1252 = false
     var dates = DateEvidence()
     var error: Error?
@@ -35,8 +37,9 @@ struct ChunkOutcome<N: RecordNormaliser>: @unchecked Sendable {
             outcome.error = error
             return outcome
         }
-        let breaks = LineBases.breaks(in: outcome.bytes)
+        let (breaks, loneCarriageReturns) = LineBases.breaks(in: outcome.bytes)
         bases.publish(index, breaks: breaks)
+        outcome.loneCarriageReturns = loneCarriageReturns
         outcome.windows1252 = !UTF8Check.isValid(outcome.bytes[...])
         let pipeline = ChunkPipeline(layout: layout, normaliser: normaliser)
         // Room for every record the chunk can hold: each but the last ends at one of its line breaks. Made once at its

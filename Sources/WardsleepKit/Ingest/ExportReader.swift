@@ -58,6 +58,7 @@ public enum ExportIngest {
         var blankLines = head.blankLines, swallowedBlankLines = 0, windows1252 = !UTF8Check.isValid(head.bytes[...])
         var dates = DateEvidence()
         var setAside = ReasonCounts()
+        var loneCarriageReturns = LineBases.breaks(in: head.bytes).loneCarriageReturns
         let placed = normaliser.placesRowsInPeriods
         var analysed = [0, 0]  // baseline, pilot
         try OrderedParallel.run(count: starts.count, threads: threads, work: work) { k, speculative in
@@ -67,6 +68,7 @@ public enum ExportIngest {
                 outcome = previous.continuing(with: speculative.bytes, last: k + 1 == starts.count)
             }
             if fingerprint { hasher.update(data: outcome.bytes) }
+            loneCarriageReturns += speculative.loneCarriageReturns  // each chunk's bytes are counted where first read
             progress?(k + 1 < starts.count ? starts[k + 1] : input.size)
             if let error = outcome.error { throw error }
             continuation = outcome.openRecord ? outcome : nil
@@ -113,6 +115,7 @@ public enum ExportIngest {
         tally.setAside = setAside.counts
         if placed { tally.analysedByPeriod = [.baseline: analysed[0], .pilot: analysed[1]] }
         tally.blankLines = blankLines + swallowedBlankLines
+        tally.loneCarriageReturns = loneCarriageReturns > 0 ? loneCarriageReturns : nil
         tally.titleLines = max(0, head.headerLine - 1 - head.blankLines)
         tally.bytes = input.size
         tally.sha256 = fingerprint ? Digest.hex(hasher.finalize()) : ""
@@ -274,12 +277,13 @@ final class LineBases: @unchecked Sendable {
         return starts[k]
     }
 
-    /// Line breaks as the parser counts them: a line feed, a carriage return, or the two together as one.
-    static func breaks(in bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBytes { raw -> Int in
-            var n = 0
+    /// Line breaks as the parser counts them: a line feed, a carriage return, or the two together as one; and how many
+    /// of them are carriage returns alone (which tools that count only line feeds, `grep -n` and `sed`, do not count).
+    static func breaks(in bytes: [UInt8]) -> (all: Int, loneCarriageReturns: Int) {
+        bytes.withUnsafeBytes { raw -> (all: Int, loneCarriageReturns: Int) in
+            var n = 0, lone = 0
             var p = raw.baseAddress!, remaining = raw.count
-            guard remaining > 0 else { return 0 }
+            guard remaining > 0 else { return (0, 0) }
             while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
                 n += 1
                 let skip = p.distance(to: UnsafeRawPointer(hit)) + 1
@@ -288,9 +292,9 @@ final class LineBases: @unchecked Sendable {
             }
             // Carriage returns not followed by a line feed (rare: old Mac files, or stray ones) are line breaks too.
             if memchr(raw.baseAddress!, 0x0D, raw.count) != nil {
-                for i in 0..<raw.count where raw[i] == 0x0D && (i + 1 == raw.count || raw[i + 1] != 0x0A) { n += 1 }
+                for i in 0..<raw.count where raw[i] == 0x0D && (i + 1 == raw.count || raw[i + 1] != 0x0A) { lone += 1 }
             }
-            return n
+            return (n + lone, lone)
         }
     }
 }

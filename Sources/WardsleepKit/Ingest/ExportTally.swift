@@ -12,6 +12,8 @@ public struct ExportTally: Sendable, Equatable, Codable {
     public var quarantined = 0
     /// Lines holding no data.
     public var blankLines = 0
+    /// Carriage returns alone (not before a line feed), each counted as a line break; `nil` when there are none.
+    public var loneCarriageReturns: Int? = nil
     /// Lines above the header that `header_line` skipped (a report title, an export date): not rows.
     public var titleLines = 0
     /// File size in bytes.

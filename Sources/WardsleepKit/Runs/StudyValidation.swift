@@ -54,6 +54,11 @@ public enum StudyValidation {
             if t.blankLines > 0 {
                 lines.append("  blank lines skipped: \(NumberFormat.grouped(t.blankLines)) (lines with no value in any field; not rows)")
             }
+            if let lone = t.loneCarriageReturns {
+                lines.append("  line numbers count a carriage return without a line feed as a line break (\(NumberFormat.grouped(lone)) "
+                             + "in this file), as most text editors do; grep -n and sed count only line feeds, so they number the lines "
+                             + "after one lower")
+            }
             if t.encoding != "utf-8" { lines.append("  encoding: \(t.encoding) (the file is not UTF-8)") }
             if t.export == .feedback { lines += unthemed.lines }
             let repeated = repeats.repeats(t.export)

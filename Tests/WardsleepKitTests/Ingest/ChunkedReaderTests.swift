@@ -87,6 +87,8 @@ import Testing
         // The encoding is the file's: any byte sequence that is not UTF-8, in a field or not.
         let fileBytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
         tally.encoding = windows1252 || !UTF8Check.isValid(fileBytes[...]) ? "windows-1252" : "utf-8"
+        let lone = fileBytes.indices.filter { fileBytes[$0] == 0x0D && ($0 + 1 == fileBytes.count || fileBytes[$0 + 1] != 0x0A) }.count
+        tally.loneCarriageReturns = lone > 0 ? lone : nil
         tally.unusedColumns = layout.header.unused
         tally.patientIdentifiers = layout.header.index["patient"] != nil
         tally.hasStatus = layout.header.index["status"] != nil

@@ -376,6 +376,19 @@ import Testing
         #expect(ExportRow.visible("Ward\u{AD}7\u{7F}") == "Ward\\u{AD}7?" && ExportRow.visible("Zoë") == "Zoë")
     }
 
+    /// Carriage returns without a line feed (a stray one in a quoted field, or rows ended by one) are line breaks, and
+    /// validate says how many there are and how that numbers lines against grep and sed; a file without any says
+    /// nothing of them.
+    @Test func loneCarriageReturnsAreCountedAndSaidOnce() throws {
+        let r = try validate(study(header + row("I1,05/03/2019,02:10,A1,\"Self\rharm\"\nI2,05/03/2019,02:10,A1,Self harm\r"
+            + "I3,31/02/2019,02:10,A1,Self harm\n")))
+        #expect(r.out.contains("line numbers count a carriage return without a line feed as a line break (2 in this file), as most "
+                               + "text editors do; grep -n and sed count only line feeds, so they number the lines after one lower"), "\(r.out)")
+        #expect(r.out.contains("incidents.csv:5: column \"date\""), "\(r.out)")
+        let plain = try validate(study(header + row("I1,05/03/2019,02:10,A1,Self harm\r\n")))
+        #expect(!plain.out.contains("carriage return"), "\(plain.out)")
+    }
+
     /// A line of NUL bytes (a block a failed copy left) is one damaged row wherever it is, first or later, quarantined
     /// naming the NUL; the rows around it are read.
     @Test func aLineOfNulBytesIsADamagedRowWhereverItIs() throws {
