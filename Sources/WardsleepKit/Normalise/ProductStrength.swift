@@ -20,6 +20,9 @@ struct ProductStrength: Equatable {
     /// The pattern, for text that is not ASCII (and for the tests).
     static let pattern = #"(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g)\b(?:\s*/\s*(\d+(?:\.\d+)?)\s*(ml))?"#
 
+    /// The units, in the order the pattern tries them (`micrograms?` takes the `s` when it can), and `ml`.
+    private static let units = ["mg", "mcg", "micrograms", "microgram", "g"].map { Array($0.utf8) }, millilitres = Array("ml".utf8)
+
     /// `all(in:)` for ASCII text; `nil` when the text is not ASCII.
     static func ascii(_ text: String) -> [ProductStrength]? {
         let b = Array(text.utf8)
@@ -29,10 +32,7 @@ struct ProductStrength: Equatable {
         func isLetter(_ i: Int) -> Bool { i < n && ((b[i] >= 0x61 && b[i] <= 0x7A) || (b[i] >= 0x41 && b[i] <= 0x5A)) }
         func isSpace(_ i: Int) -> Bool { i < n && (b[i] == 0x20 || (b[i] >= 0x09 && b[i] <= 0x0D)) }
         func skipSpaces(_ i: Int) -> Int { var i = i; while isSpace(i) { i += 1 }; return i }
-        func has(_ word: String, at i: Int) -> Bool {
-            let w = Array(word.utf8)
-            return i + w.count <= n && b[i..<(i + w.count)].elementsEqual(w)
-        }
+        func has(_ w: [UInt8], at i: Int) -> Bool { i + w.count <= n && b[i..<(i + w.count)].elementsEqual(w) }
         // A word ends after the letter at `i - 1` unless a letter, digit or `_` follows, or `:`, `.` or `'` between it and
         // another letter (Unicode's word boundaries, rules WB5, WB6, WB9 and WB13a, for ASCII).
         func endsWord(_ i: Int) -> Bool {
@@ -59,22 +59,22 @@ struct ProductStrength: Equatable {
             guard isDigit(i) else { i += 1; continue }
             for end in numberEnds(i) {
                 let u = skipSpaces(end)
-                for unit in ["mg", "mcg", "micrograms", "microgram", "g"] where has(unit, at: u) && endsWord(u + unit.utf8.count) {
-                    var after = u + unit.utf8.count
+                for unit in ProductStrength.units where has(unit, at: u) && endsWord(u + unit.count) {
+                    var after = u + unit.count
                     var perMl: Substring?
                     // `(?:\s*/\s*(\d+(?:\.\d+)?)\s*(ml))?`, greedy: taken when it matches in full.
                     let slash = skipSpaces(after)
                     if slash < n, b[slash] == 0x2F, case let v = skipSpaces(slash + 1), isDigit(v) {
                         for vEnd in numberEnds(v) {
                             let ml = skipSpaces(vEnd)
-                            if has("ml", at: ml) {
+                            if has(ProductStrength.millilitres, at: ml) {
                                 perMl = substring(v, vEnd)
                                 after = ml + 2
                                 break
                             }
                         }
                     }
-                    found.append(ProductStrength(amount: substring(i, end), unit: Substring(unit), perMl: perMl))
+                    found.append(ProductStrength(amount: substring(i, end), unit: substring(u, u + unit.count), perMl: perMl))
                     i = after
                     continue search
                 }
