@@ -16,9 +16,9 @@ struct SuppressionSolver {
     let families: [Family]
     /// The families flattened for propagation: family `f`'s parts are `parts[partStart[f]..<partStart[f + 1]]`, its totals
     /// (`total`, then `moreTotals`) `totals[totalStart[f]..<totalStart[f + 1]]`.
-    private let kinds: [SecondarySuppression.Relation], partStart: [Int], parts: [Int], totalStart: [Int], totals: [Int]
+    let kinds: [SecondarySuppression.Relation], partStart: [Int], parts: [Int], totalStart: [Int], totals: [Int]
     /// Each count's families, in order, flattened the same way: `memberOf[memberStart[k]..<memberStart[k + 1]]`.
-    private let memberStart: [Int], memberOf: [Int]
+    let memberStart: [Int], memberOf: [Int]
     /// What each count's shown value stands for when it is not withheld.
     let shownLo: [Int], shownHi: [Int]
     /// The exact counts.
@@ -28,11 +28,16 @@ struct SuppressionSolver {
     /// Counts that are the same number as another (a total of one part), withheld together.
     let sameAs: [[Int]]
     /// The most parts any family has (the size of the scratch copies a narrowing takes).
-    private let widest: Int
+    let widest: Int
 
     static let unbounded = SecondarySuppression.unbounded
 
-    init(value: [Int], families: [Family], policy: (Int) -> DisclosurePolicy) {
+    /// How many narrowings a propagation may take before it stops unsettled (`budget`).
+    let budget: Int
+
+    /// `passes`: the budget in passes over every family (10,000: far more than any real table needs).
+    init(value: [Int], families: [Family], policy: (Int) -> DisclosurePolicy, passes: Int = 10_000) {
+        budget = passes * families.count
         let n = value.count
         self.value = value
         self.families = families
@@ -106,102 +111,13 @@ struct SuppressionSolver {
     /// The bounds every count is inferred to lie in. With `watching`, stops as soon as that count has one value left and
     /// says so (`pinned`; the bounds are then not final), looking at families in `order` first (`order(around:)`).
     func inferred(withheld: [Bool], watching watched: Int = -1, order: [Int]? = nil) -> (lo: [Int], hi: [Int], pinned: Bool) {
-        let n = value.count, count = families.count
-        var lo = [Int](repeating: 0, count: n), hi = [Int](repeating: 0, count: n)
-        for k in 0..<n { lo[k] = self.lo(k, withheld); hi[k] = self.hi(k, withheld) }
-        guard count > 0 else { return (lo, hi, false) }
+        let n = value.count
+        var p = Propagation(lo: (0..<n).map { lo($0, withheld) }, hi: (0..<n).map { hi($0, withheld) },
+                            families: families.count, widest: widest)
         // The work list: every family once to begin with, then each family of a count that changed, once at a time.
-        var queue = order ?? Array(0..<count), queued = [Bool](repeating: true, count: count)
-        var pinned = false
-        lo.withUnsafeMutableBufferPointer { lo in hi.withUnsafeMutableBufferPointer { hi in
-        queue.withUnsafeMutableBufferPointer { queue in queued.withUnsafeMutableBufferPointer { queued in
-        kinds.withUnsafeBufferPointer { kinds in parts.withUnsafeBufferPointer { parts in partStart.withUnsafeBufferPointer { partStart in
-        totals.withUnsafeBufferPointer { totals in totalStart.withUnsafeBufferPointer { totalStart in
-        memberOf.withUnsafeBufferPointer { memberOf in memberStart.withUnsafeBufferPointer { memberStart in
-            let unbounded = Self.unbounded
-            var scratchLo = [Int](repeating: 0, count: widest), scratchHi = [Int](repeating: 0, count: widest)
-            var head = 0, waiting = count
-            // As many narrowings as 10,000 passes over every family: far more than any real table needs.
-            var budget = 10_000 * count
-            @inline(__always) func changed(_ k: Int) {
-                if k == watched && lo[k] == hi[k] { pinned = true }
-                for g in memberOf[memberStart[k]..<memberStart[k + 1]] where !queued[g] {
-                    queued[g] = true
-                    var tail = head + waiting
-                    if tail >= count { tail -= count }
-                    queue[tail] = g
-                    waiting += 1
-                }
-            }
-            @inline(__always) func plus(_ a: Int, _ b: Int) -> Int { min(unbounded, a + b) }  // both at most `unbounded`
-            while waiting > 0 && budget > 0 && !pinned {
-                let f = queue[head]
-                head += 1
-                if head == count { head = 0 }
-                waiting -= 1
-                queued[f] = false
-                budget -= 1
-                let kind = kinds[f], firstPart = partStart[f], partCount = partStart[f + 1] - firstPart
-                // The parts as they were before this narrowing (every new bound is worked out from these).
-                var sumLo = 0, finiteHi = 0, open = 0, maxLo = 0
-                for j in 0..<partCount {
-                    let p = parts[firstPart + j]
-                    scratchLo[j] = lo[p]
-                    scratchHi[j] = hi[p]
-                    sumLo = plus(sumLo, lo[p])
-                    if hi[p] < unbounded { finiteHi = plus(finiteHi, hi[p]) } else { open += 1 }
-                    maxLo = max(maxLo, lo[p])
-                }
-                if kind == .atMost {
-                    // Parts adding up to at most the totals: each total is at least the parts' least less the other
-                    // totals' most, each part at most the totals' most less the other parts' least.
-                    let firstTotal = totalStart[f], totalCount = totalStart[f + 1] - firstTotal
-                    var totalsOpen = 0, totalsHi = 0
-                    for j in 0..<totalCount {
-                        let t = totals[firstTotal + j]
-                        if hi[t] < unbounded { totalsHi = plus(totalsHi, hi[t]) } else { totalsOpen += 1 }
-                    }
-                    // Each total's new least uses the others' most, which narrowing a total's least leaves as it was.
-                    for j in 0..<totalCount {
-                        let t = totals[firstTotal + j], tLo = lo[t], tHi = hi[t]
-                        let othersOpen = totalsOpen - (tHi >= unbounded ? 1 : 0) > 0
-                        guard !othersOpen else { continue }
-                        let newLo = max(tLo, sumLo - (totalsHi - (tHi < unbounded ? tHi : 0)))
-                        if newLo != tLo { lo[t] = newLo; changed(t) }
-                    }
-                    guard totalsOpen == 0 else { continue }
-                    for j in 0..<partCount {
-                        let newHi = min(scratchHi[j], totalsHi - (sumLo - scratchLo[j]))
-                        if newHi != scratchHi[j] { let p = parts[firstPart + j]; lo[p] = scratchLo[j]; hi[p] = newHi; changed(p) }
-                    }
-                    continue
-                }
-                // The total: a sum lies between the parts' sums; a union between its largest part and their sum; a bound
-                // is at least its largest part.
-                let total = totals[totalStart[f]]
-                let oldLo = lo[total], oldHi = hi[total]
-                var tLo = oldLo, tHi = oldHi
-                switch kind {
-                case .sum: tLo = max(tLo, sumLo); if open == 0 { tHi = min(tHi, finiteHi) }
-                case .union: tLo = max(tLo, maxLo); if open == 0 { tHi = min(tHi, finiteHi) }
-                case .bound: tLo = max(tLo, maxLo)
-                case .atMost: break
-                }
-                if tLo != oldLo || tHi != oldHi { lo[total] = tLo; hi[total] = tHi; changed(total) }
-                for j in 0..<partCount {
-                    let pLo = scratchLo[j], pHi = scratchHi[j]
-                    let othersOpen = open - (pHi >= unbounded ? 1 : 0) > 0
-                    var nextLo = pLo, nextHi = pHi
-                    // Every part is at most the total; a sum's part at most the total less the others' least.
-                    nextHi = min(nextHi, tHi)
-                    if kind == .sum, tHi < unbounded { nextHi = min(nextHi, tHi - (sumLo - pLo)) }
-                    // A sum's or a union's part is at least the total less the others' most.
-                    if kind != .bound, !othersOpen { nextLo = max(nextLo, tLo - (finiteHi - (pHi < unbounded ? pHi : 0))) }
-                    if nextLo != pLo || nextHi != pHi { let k = parts[firstPart + j]; lo[k] = nextLo; hi[k] = nextHi; changed(k) }
-                }
-            }
-        } } } } } } } } } } }
-        return (lo, hi, pinned)
+        for f in order ?? Array(families.indices) { p.enqueue(f) }
+        let outcome = p.run(self, watching: watched, budget: budget)
+        return (p.lo, p.hi, outcome == .pinned)
     }
 
     /// `withheld` with `key` withheld too, and every count that is the same number as it (not those shown elsewhere).
@@ -213,8 +129,10 @@ struct SuppressionSolver {
         return out
     }
 
-    /// The counts withheld: `initial`, and those secondary suppression adds (see `SecondarySuppression`).
-    func solve(initial: [Bool], fixed: [Bool]) -> [Bool] {
+    /// The counts withheld: `initial`, and those secondary suppression adds (see `SecondarySuppression`), each round
+    /// working out every bound again from the start. `solve` (`SuppressionSearch`) withholds the same counts, working
+    /// out only what a round changes; this is what it falls back on when a propagation does not settle in `budget`.
+    func solveByRecomputing(initial: [Bool], fixed: [Bool]) -> [Bool] {
         var withheld = initial, givenUp = [Bool](repeating: false, count: value.count), triedAll = givenUp
         while true {
             let known = inferred(withheld: withheld)

@@ -124,8 +124,10 @@ import Testing
     /// A random table: counts by ward, category and period over 24 hours and in the protected window, their totals by
     /// ward, by category and for the study, patients by ward and in all, and the families among them that the exact
     /// counts bear out.
-    static func table(_ random: inout SampleRandom) -> (counts: [String: Int], families: [Family]) {
-        let wards = 2 + Int(random.next() % 9), categories = 1 + Int(random.next() % 5)
+    static func table(_ random: inout SampleRandom, wards: ClosedRange<Int> = 2...10, categories: ClosedRange<Int> = 1...5)
+        -> (counts: [String: Int], families: [Family]) {
+        let wards = wards.lowerBound + Int(random.next() % UInt64(wards.count))
+        let categories = categories.lowerBound + Int(random.next() % UInt64(categories.count))
         let sparse = random.next() % 3 == 0
         var counts: [String: Int] = [:], families: [Family] = []
         func add(_ f: Family) { if f.holds(counts) { families.append(f) } }
