@@ -44,13 +44,22 @@ public struct FidelityResults: Sendable, Codable {
         let logged = study.wardsInScope.filter(tally.isLogged)
         wardsWithoutLog = study.wardsInScope.filter { !tally.isLogged($0) }
         let byMonth = tally.protectedNights().filter { tally.isLogged($0.key.ward) }
+        // Protected nights, and those with no routine check, by ward (`nil`: all wards) and period, gathered in one pass
+        // over the months rather than once per ward.
+        var nights: [Int?: [StudyPeriod: (all: Int, withoutRoutine: Int)]] = [:]
+        for (k, v) in byMonth {
+            for ward in [k.ward, nil] {
+                let sum = nights[ward]?[k.period] ?? (0, 0)
+                nights[ward, default: [:]][k.period] = (sum.all + v.nights, sum.withoutRoutine + v.withoutRoutine)
+            }
+        }
         var cells: [FidelityCell] = []
         for ward in logged.map(Optional.some) + [nil] {
             for period in StudyPeriod.allCases {
                 var c = FidelityCell(ward: ward, period: period)
-                for (k, v) in byMonth where k.period == period && (ward == nil || k.ward == ward) {
-                    c.protectedNights += v.nights
-                    c.protectedNightsWithoutRoutineCheck += v.withoutRoutine
+                if let sum = nights[ward]?[period] {
+                    c.protectedNights = sum.all
+                    c.protectedNightsWithoutRoutineCheck = sum.withoutRoutine
                 }
                 for w in ward.map({ [$0] }) ?? logged {
                     let x = tally.checks(ward: w, period: period)
