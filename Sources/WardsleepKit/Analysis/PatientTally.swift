@@ -80,6 +80,9 @@ public final class PatientTally {
     /// Per group: patients seen on exactly one ward, by ward; and those seen on several, by their wards.
     private var single: [[Int: Int]] = []
     private var several: [[[Int]: Int]] = []
+    /// Per group and ward: the sets of wards in `several` that hold the ward (so a ward's patients are found without
+    /// looking through every set of wards, once per ward: in the square of the wards).
+    private var severalHolding: [[Int: [[Int]]]] = []
     private var finished = false
 
     /// A tally of `groups` groups holding up to `memoryEntries` entries in memory, then runs on disk in
@@ -276,6 +279,11 @@ public final class PatientTally {
         }
         single = total.single
         several = total.several
+        severalHolding = several.map { sets in
+            var holding: [Int: [[Int]]] = [:]
+            for wards in sets.keys { for w in wards { holding[w, default: []].append(wards) } }
+            return holding
+        }
         buffer = []
         if let file { fclose(file) }
         file = nil
@@ -329,7 +337,7 @@ public final class PatientTally {
         guard group < single.count else { return PatientSet() }
         var byWards: [[Int]: Int] = [:]
         if let n = single[group][ward] { byWards[[ward]] = n }
-        for (wards, n) in several[group] where wards.contains(ward) { byWards[wards] = n }
+        for wards in severalHolding[group][ward] ?? [] { byWards[wards] = several[group][wards] }
         return PatientSet(byWards: byWards)
     }
 

@@ -113,6 +113,12 @@ enum ReleaseFamilies {
     static func chartFamilies(_ charts: [ControlChart], fidelity: FidelityResults?) -> (counts: [Ref: Int], families: [SecondarySuppression.Family<Ref>]) {
         var counts: [Ref: Int] = [:], families: [SecondarySuppression.Family<Ref>] = []
         var byMeasure: [ChartMeasure: [(chart: Int, ward: Int?)]] = [:]
+        // The fidelity table's cells by ward and period, the first where there are two (looked up once per chart: a
+        // search of every cell each time would take the square of the wards).
+        var fidelityCells: [Int?: [StudyPeriod: Int]] = [:]
+        for (i, c) in (fidelity?.cells ?? []).enumerated() where fidelityCells[c.ward]?[c.period] == nil {
+            fidelityCells[c.ward, default: [:]][c.period] = i
+        }
         for (c, chart) in charts.enumerated() where chart.kind == "u" || chart.kind == "p" {
             guard let measure = chart.measure else { continue }
             byMeasure[measure, default: []].append((c, chart.ward))
@@ -122,7 +128,7 @@ enum ReleaseFamilies {
             }
             // The table counts a period's months add up to: (numerators, denominators).
             func totals(_ period: StudyPeriod) -> (Ref?, Ref?) {
-                func fidelityCell(_ ward: Int?) -> Int? { fidelity?.cells.firstIndex { $0.ward == ward && $0.period == period } }
+                func fidelityCell(_ ward: Int?) -> Int? { fidelityCells[ward]?[period] }
                 switch measure {
                 case .incidents, .protectedWindowIncidents:
                     return (.cell(SafetyResults.CountKey(ward: chart.ward, category: IncidentCounts.allCategories,
