@@ -24,6 +24,7 @@ struct Bench: ParsableCommand {
           wardsleep bench --rows 100k,1M --export feedback
           wardsleep bench --rows 500k,5M --export occupancy     # wards grow with the rows
           wardsleep bench --rows 500k,5M --export issues
+          wardsleep bench --rows 100k,1M --export observations --wards 5000   # many wards
           wardsleep bench data/sample
         """
     )
@@ -51,6 +52,9 @@ struct Bench: ParsableCommand {
 
     @Option(name: .long, help: "Distinct patients a generated administrations export names, each row one of them at random (at most 1,000,000; default: about one per 20 rows, a few dozen at a time), to measure memory as patients grow with the rows.")
     var patients: Int?
+
+    @Option(name: .long, help: "Wards of a generated study (1 to 100,000; default: the seven sample wards), the rows spread over them, to measure time and memory as wards grow. Not for --export occupancy, whose wards grow with the rows.")
+    var wards: Int?
 
     @Option(name: .long, help: "Random seed of the generated studies.")
     var seed: UInt64 = BenchmarkStudy.defaultSeed
@@ -98,6 +102,14 @@ struct Bench: ParsableCommand {
                 throw ValidationError("--patients applies to --export administrations only.")
             }
         }
+        if let wards {
+            guard (1...BenchmarkStudy.maximumWards).contains(wards) else {
+                throw ValidationError("--wards takes 1 to 100000 wards, not \(wards).")
+            }
+            guard export != BenchmarkStudy.Export.occupancy.rawValue else {
+                throw ValidationError("--wards does not apply to --export occupancy: a census has as many wards as its rows need.")
+            }
+        }
         guard ParseOnlyPass.Parser(rawValue: parser) != nil else { throw ValidationError("--parser must be libcsv or reader.") }
         if parseOnly == nil && rows == nil && folder == nil && study == nil {
             throw ValidationError("Give --rows N to measure a generated study, or a study folder.")
@@ -120,6 +132,7 @@ struct Bench: ParsableCommand {
             options.keyFile = keyFile
             options.seed = seed
             options.patients = patients
+            options.wards = wards
             options.export = BenchmarkStudy.Export(rawValue: export) ?? .administrations
             let results = try Benchmark.run(options) { line in
                 print(line)

@@ -110,22 +110,24 @@ extension SuppressionSolver {
         enum Outcome { case settled, pinned, outOfBudget }
 
         /// Narrows until the work list is empty (`settled`), the `watched` count is down to one value (`pinned`: the
-        /// bounds are then not final, and the list not empty), or `budget` narrowings are spent (`outOfBudget`). In
+        /// bounds are then not final, and the list not empty), or `budget` narrowings, or narrowings of `work` parts
+        /// in all, are spent (`outOfBudget`). In
         /// sparse use, `initial` gives the bounds of each count a family put on the list holds, read first. A change
         /// puts back on the list only families of at most `largest` parts (fewer families narrow less: bounds stay
         /// wider than the fixed point's).
         mutating func run(_ solver: SuppressionSolver, watching watched: Int = -1, budget: Int,
-                          largest: Int = .max, initial: (Int) -> (lo: Int, hi: Int) = { _ in (0, 0) }) -> Outcome {
-            var budget = budget
+                          work: Int = .max, largest: Int = .max, initial: (Int) -> (lo: Int, hi: Int) = { _ in (0, 0) }) -> Outcome {
+            var budget = budget, work = work
             let sparse = !stamp.isEmpty
             while waiting > 0 {
-                if budget == 0 { return .outOfBudget }
+                if budget == 0 || work <= 0 { return .outOfBudget }
                 budget -= 1
                 let f = queue[head]
                 head += 1
                 if head == queue.count { head = 0 }
                 waiting -= 1
                 queued[f] = false
+                work -= solver.partCount(f) + 1
                 pending.removeAll(keepingCapacity: true)
                 solver.narrow(f, &self)
                 // Every family of a count that changed is looked at again.

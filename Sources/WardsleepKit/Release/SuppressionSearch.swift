@@ -260,8 +260,8 @@ final class SuppressionSearch {
 
     /// Whether narrowing near `key`, from the bounds every count starts from with the counts `inTrial` says withheld
     /// too, pins it: its own families first, then those of the counts of its smaller families, then each family a change
-    /// reaches, up to a few thousand narrowings, each of at most `largest` parts. `false` says only that this did not
-    /// show it.
+    /// reaches, up to a few thousand narrowings (and parts narrowed in proportion to its own families), each of at most
+    /// `largest` parts. `false` says only that this did not show it.
     func provenPinned(_ key: Int, withholding inTrial: (Int) -> Bool, largest: Int = .max) -> Bool {
         let s = solver, unbounded = SuppressionSolver.unbounded
         func initial(_ k: Int) -> (lo: Int, hi: Int) {
@@ -282,7 +282,9 @@ final class SuppressionSearch {
             }
         }
         if nearby.lo[key] == nearby.hi[key] { return true }
-        return nearby.run(s, watching: key, budget: 4_096, largest: largest, initial: initial) == .pinned
+        // Work for each family of the count looked at a few times over, and a few thousand parts besides.
+        let work = 4_096 + 4 * s.familiesOf(key).reduce(0) { $0 + min(largest, s.partCount($1)) + 1 }
+        return nearby.run(s, watching: key, budget: 4_096, work: work, largest: largest, initial: initial) == .pinned
             || nearby.lo[key] == nearby.hi[key]
     }
 

@@ -84,6 +84,8 @@ public enum Benchmark {
         /// Distinct patients a generated administrations export draws its rows from at random (`nil`: about one per
         /// 20 rows, in a sliding window).
         public var patients: Int?
+        /// Wards of a generated study (`nil`: the seven sample wards).
+        public var wards: Int?
         /// Cores on this machine.
         public var cores = ProcessInfo.processInfo.activeProcessorCount
 
@@ -127,7 +129,7 @@ public enum Benchmark {
             let clock = ContinuousClock()
             var written: BenchmarkStudy.Written?
             let took = try clock.measure { written = try BenchmarkStudy.write(to: folder, rows: n, seed: options.seed, export: options.export,
-                                                                                     patients: options.patients) }
+                                                                                     patients: options.patients, wards: options.wards) }
             guard let written else { continue }
             report("generated \(written.export): \(NumberFormat.grouped(n)) rows, \(NumberFormat.fixed(Double(written.bytes) / 1e6, 1)) MB "
                    + "in \(NumberFormat.fixed(took.seconds, 2)) s")

@@ -60,16 +60,16 @@ enum BenchmarkCensus {
 /// male", "ZOPICLONE 7.5 MG TAB" to "ACUTE FEMALE 1"); quantities are one to four packs, and one row in eight returns
 /// whole packs (a negative quantity). Every row is valid; the same rows and seed give identical bytes.
 enum BenchmarkPharmacyIssues {
-    static func write(to folder: String, rows: Int, seed: UInt64) throws -> BenchmarkStudy.Written {
+    static func write(to folder: String, rows: Int, seed: UInt64, wards: [SampleWardTemplate] = SampleWardTemplate.all) throws -> BenchmarkStudy.Written {
         let path = try BenchmarkStudy.writeStudy(in: folder, rows: rows, export: .issues, title: "pharmacy issues", entry: """
               hypnotics:
                 file: hypnotics.csv
                 kind: issues
                 columns: { date: "Issue date", ward: Ward, product: Product, quantity: Qty }
 
-            """)
+            """, wards: wards)
         let firstDay = BenchmarkStudy.firstDay, days = BenchmarkStudy.lastDay.dayNumber - firstDay.dayNumber + 1
-        let wards = SampleWardTemplate.all, products = SampleProduct.all
+        let products = SampleProduct.all
         let bytes = try ByteSink.write(to: path) { sink, pieces in
             let header = pieces.add("Issue date,Ward,Product,Qty\n")
             let dayPieces = (0..<days).map { pieces.add(firstDay.adding(days: $0).ukFormatted + ",") }

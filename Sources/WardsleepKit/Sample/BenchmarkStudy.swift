@@ -74,20 +74,36 @@ public enum BenchmarkStudy {
     /// The most distinct patients an administrations export can name (`--patients`).
     public static let maximumPatients = 1_000_000
 
+    /// The most wards a generated study can have (`--wards`).
+    public static let maximumWards = 100_000
+
     /// Writes `study.yaml` and the export of `rows` data rows into `folder` (created if needed; files replaced). With
-    /// `patients`, the administrations export draws each row's patient at random from that many (see `write`).
+    /// `patients`, the administrations export draws each row's patient at random from that many (see `write`). With
+    /// `wards`, the study has that many wards instead of the seven sample wards (`SampleWardTemplate.benchmark`), the
+    /// rows spread over them as over the seven; an occupancy census has as many wards as its rows need, so takes none.
     @discardableResult
-    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export, patients: Int? = nil) throws -> Written {
+    public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, export: Export, patients: Int? = nil,
+                             wards count: Int? = nil) throws -> Written {
         guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
+        if let count {
+            guard export != .occupancy else {
+                throw ConfigurationError(file: "bench", keyPath: "--wards",
+                                         message: "an occupancy census has as many wards as its rows need (every ward on every day); leave out --wards")
+            }
+            guard (1...maximumWards).contains(count) else {
+                throw ConfigurationError(file: "bench", keyPath: "--wards", message: "expected 1 to \(NumberFormat.grouped(maximumWards)) wards, found \(count)")
+            }
+        }
+        let wards = SampleWardTemplate.benchmark(count)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch export {
-        case .administrations: return try write(to: folder, rows: rows, seed: seed, patients: patients)
-        case .observations: return try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed)
-        case .incidents: return try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed)
-        case .sleepPlans: return try BenchmarkSleepPlans.write(to: folder, rows: rows, seed: seed)
-        case .feedback: return try BenchmarkFeedback.write(to: folder, rows: rows, seed: seed)
+        case .administrations: return try writeAdministrations(to: folder, rows: rows, seed: seed, patients: patients, wards: wards)
+        case .observations: return try BenchmarkObservationLog.write(to: folder, rows: rows, seed: seed, wards: wards)
+        case .incidents: return try BenchmarkIncidentLog.write(to: folder, rows: rows, seed: seed, wards: wards)
+        case .sleepPlans: return try BenchmarkSleepPlans.write(to: folder, rows: rows, seed: seed, wards: wards)
+        case .feedback: return try BenchmarkFeedback.write(to: folder, rows: rows, seed: seed, wards: wards)
         case .occupancy: return try BenchmarkCensus.write(to: folder, rows: rows, seed: seed)
-        case .issues: return try BenchmarkPharmacyIssues.write(to: folder, rows: rows, seed: seed)
+        case .issues: return try BenchmarkPharmacyIssues.write(to: folder, rows: rows, seed: seed, wards: wards)
         }
     }
 
@@ -97,6 +113,11 @@ public enum BenchmarkStudy {
     /// useful order would, and the distinct patients grow with the rows up to that many.
     @discardableResult
     public static func write(to folder: String, rows: Int, seed: UInt64 = defaultSeed, patients: Int? = nil) throws -> Written {
+        try writeAdministrations(to: folder, rows: rows, seed: seed, patients: patients, wards: SampleWardTemplate.all)
+    }
+
+    /// The same, over `wards`.
+    static func writeAdministrations(to folder: String, rows: Int, seed: UInt64, patients: Int?, wards: [SampleWardTemplate]) throws -> Written {
         guard rows >= 1 else { throw ConfigurationError(file: "bench", keyPath: "--rows", message: "expected 1 or more rows, found \(rows)") }
         if let patients, !(1...maximumPatients).contains(patients) {
             throw ConfigurationError(file: "bench", keyPath: "--patients", message: "expected 1 to \(NumberFormat.grouped(maximumPatients)) patients, found \(patients)")
@@ -104,15 +125,15 @@ public enum BenchmarkStudy {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let yaml = (folder as NSString).appendingPathComponent("study.yaml")
         let export = (folder as NSString).appendingPathComponent("hypnotics.csv")
-        try Data(studyYAML(rows: rows).utf8).write(to: URL(fileURLWithPath: yaml))
-        let bytes = try writeExport(export, rows: rows, seed: seed, patients: patients)
+        try Data(studyYAML(rows: rows, wards: wards).utf8).write(to: URL(fileURLWithPath: yaml))
+        let bytes = try writeExport(export, rows: rows, seed: seed, patients: patients, wards: wards)
         return Written(folder: folder, export: export, rows: rows, bytes: bytes)
     }
 
     /// The study definition: the seven sample wards, one period each, the administrations export.
-    public static func studyYAML(rows: Int) -> String {
+    static func studyYAML(rows: Int, wards: [SampleWardTemplate] = SampleWardTemplate.all) -> String {
         var y = studyYAMLOpening(comment: "generated by `wardsleep bench --rows \(rows)`. Every patient and dose is invented.",
-                                 study: "Benchmark administrations \(rows) rows")
+                                 study: "Benchmark administrations \(rows) rows", templates: wards)
         y += """
         exports:
           hypnotics:
@@ -126,9 +147,10 @@ public enum BenchmarkStudy {
         return y
     }
 
-    /// study.yaml up to its exports: the seven sample wards (or the `wards` lines given), baseline January–August 2018,
+    /// study.yaml up to its exports: the wards of `templates` (or the `wards` lines given), baseline January–August 2018,
     /// pilot January–August 2019.
-    static func studyYAMLOpening(comment: String, study: String, wards: [String]? = nil) -> String {
+    static func studyYAMLOpening(comment: String, study: String, wards: [String]? = nil,
+                                 templates: [SampleWardTemplate] = SampleWardTemplate.all) -> String {
         var y = """
         # Benchmark study (synthetic): \(comment)
         version: 1
@@ -143,7 +165,7 @@ public enum BenchmarkStudy {
         wards:
 
         """
-        for line in wards ?? SampleWardTemplate.all.map({ w in
+        for line in wards ?? templates.map({ w in
             "  - { id: \(w.id), name: \"\(w.name)\", type: \(w.type), beds: \(w.beds), cbti: \(w.cbti) }\n"
         }) { y += line }
         return y
@@ -157,13 +179,13 @@ public enum BenchmarkStudy {
     ]
 
     /// Writes the export and returns its size in bytes.
-    static func writeExport(_ path: String, rows: Int, seed: UInt64, patients pool: Int? = nil) throws -> Int {
+    static func writeExport(_ path: String, rows: Int, seed: UInt64, patients pool: Int? = nil,
+                            wards: [SampleWardTemplate] = SampleWardTemplate.all) throws -> Int {
         try ByteSink.write(to: path) { sink, pieces in
             let headerPiece = pieces.add(CSVOutput.exportLine(header))
             let days = lastDay.dayNumber - firstDay.dayNumber + 1
             // One piece per day (and the day after the last, for doses after midnight): "dd/mm/yyyy ".
             let datePieces = (0...days).map { pieces.add(firstDay.adding(days: $0).ukFormatted + " ") }
-            let wards = SampleWardTemplate.all
             let wardPieces = wards.map { pieces.add(",\($0.id),") }
             // Each bed picks the ward of a patient: wards are as busy as they are big.
             let bedWard = wards.indices.flatMap { w in Array(repeating: w, count: wards[w].beds) }

@@ -21,6 +21,20 @@ struct SampleWardTemplate {
     /// Multiplier on hypnotic use during the pilot.
     var pilotHypnoticEffect: Double
 
+    /// The wards of a benchmark study: the seven sample wards, or `count` wards made from them in turn, each with the
+    /// id `W` and its number (`W00001`), its template's name and number, and no other label.
+    static func benchmark(_ count: Int?) -> [SampleWardTemplate] {
+        guard let count else { return all }
+        return (0..<count).map { i in
+            var w = all[i % all.count]
+            let number = String(i + 1)
+            w.id = "W" + String(repeating: "0", count: max(0, 5 - number.count)) + number
+            w.name += " \(number)"
+            w.aliases = []
+            return w
+        }
+    }
+
     static let all: [SampleWardTemplate] = [
         .init(id: "A1", name: "Acute male", type: "acute", beds: 16, cbti: true, aliases: ["Ward 1 (Acute Male)"],
               pilotFrom: nil, site: 1, lengthOfStay: 32, incidentRate: 0.052, protectedShare: 0.45,
