@@ -80,8 +80,7 @@ public final class PatientTally {
     /// Per group: patients seen on exactly one ward, by ward; and those seen on several, by their wards.
     private var single: [[Int: Int]] = []
     private var several: [[[Int]: Int]] = []
-    /// Per group and ward: the sets of wards in `several` that hold the ward (so a ward's patients are found without
-    /// looking through every set of wards, once per ward: in the square of the wards).
+    /// Per group and ward: the sets of wards in `several` holding it (not every set searched once per ward).
     private var severalHolding: [[Int: [[Int]]]] = []
     private var finished = false
 
