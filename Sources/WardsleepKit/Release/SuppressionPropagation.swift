@@ -20,9 +20,6 @@ extension SuppressionSolver {
         fileprivate var pending: [Int] = []
         /// A narrowing's copy of its family's parts' bounds before it.
         fileprivate var scratchLo: [Int], scratchHi: [Int]
-        /// While on, every count whose bounds change is added to `changed` (with repeats).
-        var keepsChanged = false
-        var changed: [Int] = []
 
         init(lo: [Int], hi: [Int], families: Int, widest: Int, stamped: Bool = false) {
             scratchLo = [Int](repeating: 0, count: widest)
@@ -59,8 +56,11 @@ extension SuppressionSolver {
 
         /// Sets a count's bounds, recording the old ones while journaling.
         mutating func set(_ k: Int, lo newLo: Int, hi newHi: Int) {
-            if journaling { journal += [k, lo[k], hi[k]] }
-            if keepsChanged { changed.append(k) }
+            if journaling {
+                journal.append(k)
+                journal.append(lo[k])
+                journal.append(hi[k])
+            }
             pending.append(k)
             lo[k] = newLo
             hi[k] = newHi
